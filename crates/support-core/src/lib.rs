@@ -1,1 +1,31 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod capabilities;
+pub mod error;
+pub mod http;
+pub mod id;
+pub mod model;
+pub mod page;
+pub mod port;
+pub mod query;
+pub mod stream;
+
+pub use async_trait::async_trait;
+pub use capabilities::{Capabilities, Filter, Operation, Support};
+pub use error::{Error, ErrorKind, Result};
+pub use id::{CanonicalId, IdParseError, ObjectKind};
+pub use model::{
+    Availability, Body, Channel, Comment, CommentRef, CustomField, Document, DocumentKind,
+    ExternalObjectRef, FieldValue, Mapped, Party, PartyRole, Priority, PublishState, SatisfactionRating,
+    SatisfactionRatingRef, Score, Sentiment, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef,
+    Ticket, TicketStatus, Visibility,
+};
+pub use page::{Cursor, Page, PageRequest};
+pub use port::{ConnectionInfo, SupportPort};
+pub use query::{
+    AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, CustomFieldInput, NewComment,
+    NewTag, NewTicket, Requester, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
+};
+pub use stream::{SupportPortExt, paginate};

@@ -1,0 +1,285 @@
+//! What an adapter can do, declared per operation and per filter.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The fifteen port operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Operation {
+    /// `listTickets`
+    ListTickets,
+    /// `getTicket`
+    GetTicket,
+    /// `createTicket`
+    CreateTicket,
+    /// `updateTicket`
+    UpdateTicket,
+    /// `closeTicket`
+    CloseTicket,
+    /// `listAgents`
+    ListAgents,
+    /// `assignTicket`
+    AssignTicket,
+    /// `addComment`
+    AddComment,
+    /// `listComments`
+    ListComments,
+    /// `listTags`
+    ListTags,
+    /// `createTag`
+    CreateTag,
+    /// `getKnowledgeArticle`
+    GetKnowledgeArticle,
+    /// `listKnowledgeArticles`
+    ListKnowledgeArticles,
+    /// `getSLA`
+    GetSla,
+    /// `listCustomerSatisfactionRatings`
+    ListSatisfactionRatings,
+}
+
+impl Operation {
+    /// All operations in catalog order.
+    pub const ALL: [Operation; 15] = [
+        Operation::ListTickets,
+        Operation::GetTicket,
+        Operation::CreateTicket,
+        Operation::UpdateTicket,
+        Operation::CloseTicket,
+        Operation::ListAgents,
+        Operation::AssignTicket,
+        Operation::AddComment,
+        Operation::ListComments,
+        Operation::ListTags,
+        Operation::CreateTag,
+        Operation::GetKnowledgeArticle,
+        Operation::ListKnowledgeArticles,
+        Operation::GetSla,
+        Operation::ListSatisfactionRatings,
+    ];
+
+    /// The catalog name (`listTickets`, `getSLA`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Operation::ListTickets => "listTickets",
+            Operation::GetTicket => "getTicket",
+            Operation::CreateTicket => "createTicket",
+            Operation::UpdateTicket => "updateTicket",
+            Operation::CloseTicket => "closeTicket",
+            Operation::ListAgents => "listAgents",
+            Operation::AssignTicket => "assignTicket",
+            Operation::AddComment => "addComment",
+            Operation::ListComments => "listComments",
+            Operation::ListTags => "listTags",
+            Operation::CreateTag => "createTag",
+            Operation::GetKnowledgeArticle => "getKnowledgeArticle",
+            Operation::ListKnowledgeArticles => "listKnowledgeArticles",
+            Operation::GetSla => "getSLA",
+            Operation::ListSatisfactionRatings => "listCustomerSatisfactionRatings",
+        }
+    }
+
+    /// Whether repeating the operation has no further effect. Reads are idempotent; writes are not, and
+    /// the HTTP runtime retries them only when the provider provably did not process them.
+    pub const fn is_idempotent(self) -> bool {
+        !matches!(
+            self,
+            Operation::CreateTicket
+                | Operation::UpdateTicket
+                | Operation::CloseTicket
+                | Operation::AssignTicket
+                | Operation::AddComment
+                | Operation::CreateTag
+        )
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Operation {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Operation::ALL
+            .into_iter()
+            .find(|op| op.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown operation `{s}`"))
+    }
+}
+
+/// How an adapter provides an operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "support", content = "detail", rename_all = "snake_case")]
+pub enum Support {
+    /// Backed by the provider's own endpoint.
+    Native,
+    /// Built from other endpoints; the text says how.
+    Emulated(Cow<'static, str>),
+    /// The provider has no API for it; the text says why. The operation returns
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    Unsupported(Cow<'static, str>),
+}
+
+impl Support {
+    /// Whether the operation can be called.
+    pub fn is_supported(&self) -> bool {
+        !matches!(self, Support::Unsupported(_))
+    }
+}
+
+/// A filter of a list operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filter {
+    /// Tickets by status.
+    TicketStatus,
+    /// Tickets by priority.
+    TicketPriority,
+    /// Tickets by assignee.
+    TicketAssignee,
+    /// Tickets by tag.
+    TicketTag,
+    /// Tickets updated since a time.
+    TicketUpdatedSince,
+    /// Agents by group.
+    AgentGroup,
+    /// Agents by role.
+    AgentRole,
+    /// Agents by availability.
+    AgentAvailability,
+    /// Articles by category.
+    ArticleCategory,
+    /// Articles by search term.
+    ArticleSearch,
+    /// Ratings by ticket.
+    RatingTicket,
+    /// Ratings by date range.
+    RatingDateRange,
+    /// Ratings by score.
+    RatingScore,
+}
+
+impl Filter {
+    /// Every filter.
+    pub const ALL: [Filter; 13] = [
+        Filter::TicketStatus,
+        Filter::TicketPriority,
+        Filter::TicketAssignee,
+        Filter::TicketTag,
+        Filter::TicketUpdatedSince,
+        Filter::AgentGroup,
+        Filter::AgentRole,
+        Filter::AgentAvailability,
+        Filter::ArticleCategory,
+        Filter::ArticleSearch,
+        Filter::RatingTicket,
+        Filter::RatingDateRange,
+        Filter::RatingScore,
+    ];
+}
+
+/// What an adapter declares it can do.
+///
+/// Every operation starts unsupported; an adapter declares what it implements. Filters not declared
+/// native are applied client-side by the adapter, so results honour every filter either way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    operations: BTreeMap<Operation, Support>,
+    native_filters: BTreeSet<Filter>,
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Capabilities {
+    /// Nothing supported yet.
+    pub fn new() -> Self {
+        Self {
+            operations: Operation::ALL
+                .into_iter()
+                .map(|op| (op, Support::Unsupported(Cow::Borrowed("not implemented by this adapter"))))
+                .collect(),
+            native_filters: BTreeSet::new(),
+        }
+    }
+
+    /// Declares operations as native.
+    pub fn native(mut self, operations: &[Operation]) -> Self {
+        for op in operations {
+            self.operations.insert(*op, Support::Native);
+        }
+        self
+    }
+
+    /// Declares an operation emulated, saying how.
+    pub fn emulated(mut self, operation: Operation, how: impl Into<Cow<'static, str>>) -> Self {
+        self.operations.insert(operation, Support::Emulated(how.into()));
+        self
+    }
+
+    /// Declares an operation unsupported, saying why.
+    pub fn unsupported(mut self, operation: Operation, why: impl Into<Cow<'static, str>>) -> Self {
+        self.operations.insert(operation, Support::Unsupported(why.into()));
+        self
+    }
+
+    /// Declares filters applied by the provider itself.
+    pub fn native_filters(mut self, filters: &[Filter]) -> Self {
+        self.native_filters.extend(filters.iter().copied());
+        self
+    }
+
+    /// How an operation is provided.
+    pub fn support(&self, operation: Operation) -> &Support {
+        // Every operation is inserted by `new`, so the fallback is never reached.
+        static UNSUPPORTED: Support = Support::Unsupported(Cow::Borrowed("not declared"));
+        self.operations.get(&operation).unwrap_or(&UNSUPPORTED)
+    }
+
+    /// Whether the provider applies the filter server-side.
+    pub fn is_native_filter(&self, filter: Filter) -> bool {
+        self.native_filters.contains(&filter)
+    }
+
+    /// All operations with their support, in catalog order.
+    pub fn operations(&self) -> impl Iterator<Item = (Operation, &Support)> {
+        Operation::ALL.into_iter().map(|op| (op, self.support(op)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_parse_from_their_catalog_names() {
+        for op in Operation::ALL {
+            assert_eq!(op.name().parse::<Operation>().unwrap(), op);
+        }
+        assert_eq!(Operation::ALL.iter().filter(|op| op.is_idempotent()).count(), 9);
+    }
+
+    #[test]
+    fn undeclared_operations_are_unsupported() {
+        let caps = Capabilities::new()
+            .native(&[Operation::GetTicket])
+            .unsupported(Operation::CreateTag, "tags exist once applied");
+        assert_eq!(caps.support(Operation::GetTicket), &Support::Native);
+        assert!(!caps.support(Operation::ListTags).is_supported());
+        assert_eq!(
+            caps.support(Operation::CreateTag),
+            &Support::Unsupported("tags exist once applied".into())
+        );
+    }
+}

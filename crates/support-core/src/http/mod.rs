@@ -1,0 +1,11 @@
+//! The HTTP runtime every adapter shares: credentials, client construction, retries, tracing and error
+//! classification, plugged into progenitor-generated clients through their hooks.
+
+mod credentials;
+mod retry;
+mod runtime;
+
+pub use credentials::Credentials;
+pub use retry::{ResetHeader, RetryPolicy, requested_wait};
+pub use runtime::{Classification, Classifier, ClientConfig, FailedResponse, HttpRuntime, HttpRuntimeBuilder};
+pub use secrecy::{ExposeSecret, SecretString};

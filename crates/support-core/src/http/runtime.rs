@@ -1,0 +1,511 @@
+//! The runtime behind every generated client: authentication, retries, timeouts, tracing, and the
+//! mapping of failures to [`Error`].
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use progenitor_client::{OperationInfo, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument as _;
+
+use super::credentials::Credentials;
+use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
+use crate::capabilities::Operation;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The most of an error body that is read to classify it.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+tokio::task_local! {
+    static CALL: CallScope;
+}
+
+/// The port operation a request belongs to, and its idempotency key. Retry safety is decided from the
+/// operation, not from the HTTP method: a `PUT` that adds a comment must never be repeated blindly.
+#[derive(Clone, Debug)]
+struct CallScope {
+    operation: Operation,
+    idempotency_key: Option<String>,
+}
+
+/// A failed response, as handed to an adapter's classifier.
+#[derive(Debug)]
+pub struct FailedResponse<'a> {
+    /// The status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+    /// The start of the body (up to 64 KiB).
+    pub body: &'a [u8],
+}
+
+/// What an adapter's classifier learned from a failed response. Unset parts fall back to what the
+/// status says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Classification {
+    /// The kind, when the status alone would mislead (a throttling 403, say).
+    pub kind: Option<ErrorKind>,
+    /// The provider's error code.
+    pub code: Option<String>,
+    /// The provider's message.
+    pub message: Option<String>,
+    /// The provider's request id.
+    pub request_id: Option<String>,
+}
+
+/// An adapter's one function that reads a failed response.
+pub type Classifier = fn(&FailedResponse<'_>) -> Classification;
+
+fn no_classification(_: &FailedResponse<'_>) -> Classification {
+    Classification::default()
+}
+
+/// How requests to one provider account are made. It is the generated client's inner state, so every
+/// generated call goes through it.
+#[derive(Clone)]
+pub struct HttpRuntime {
+    inner: Arc<Settings>,
+}
+
+#[derive(Clone)]
+struct Settings {
+    provider: &'static str,
+    credentials: Credentials,
+    retry: RetryPolicy,
+    request_timeout: Option<Duration>,
+    idempotency_header: Option<HeaderName>,
+    reset_headers: Vec<ResetHeader>,
+    request_id_headers: Vec<HeaderName>,
+    strip_headers: Vec<HeaderName>,
+    classifier: Classifier,
+}
+
+impl fmt::Debug for HttpRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRuntime")
+            .field("provider", &self.inner.provider)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("request_timeout", &self.inner.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`HttpRuntime`].
+#[derive(Clone)]
+pub struct HttpRuntimeBuilder {
+    settings: Settings,
+}
+
+impl fmt::Debug for HttpRuntimeBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRuntimeBuilder")
+            .field("provider", &self.settings.provider)
+            .field("credentials", &self.settings.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpRuntime {
+    /// Starts a runtime for a provider, with default retries, a 30 s request timeout and no credentials.
+    pub fn builder(provider: &'static str) -> HttpRuntimeBuilder {
+        HttpRuntimeBuilder {
+            settings: Settings {
+                provider,
+                credentials: Credentials::None,
+                retry: RetryPolicy::default(),
+                request_timeout: Some(Duration::from_secs(30)),
+                idempotency_header: None,
+                reset_headers: Vec::new(),
+                request_id_headers: vec![HeaderName::from_static("x-request-id")],
+                // progenitor adds `api-version` with the spec's version to every request; providers
+                // do not expect it.
+                strip_headers: vec![HeaderName::from_static("api-version")],
+                classifier: no_classification,
+            },
+        }
+    }
+
+    /// The provider's name.
+    pub fn provider(&self) -> &'static str {
+        self.inner.provider
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Runs one port operation's HTTP calls: `call` is the generated client's `send()` future. Requests
+    /// made inside are retried as the operation allows and carry the idempotency key, if any, in the
+    /// provider's idempotency header; a failure becomes an [`Error`] naming the operation.
+    pub async fn run<T, E, F>(&self, operation: Operation, idempotency_key: Option<String>, call: F) -> Result<T>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let scope = CallScope {
+            operation,
+            idempotency_key,
+        };
+        match CALL.scope(scope, call).await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(self.error_from(operation, error).await),
+        }
+    }
+
+    /// Runs any future in an operation's scope (for calls made without a generated client).
+    pub async fn scoped<F: Future>(&self, operation: Operation, idempotency_key: Option<String>, call: F) -> F::Output {
+        CALL.scope(
+            CallScope {
+                operation,
+                idempotency_key,
+            },
+            call,
+        )
+        .await
+    }
+
+    /// The generated client's `pre` hook: strips headers the provider does not want, adds the credentials
+    /// (as a sensitive header) and the idempotency key of the current operation.
+    pub fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        for name in &self.inner.strip_headers {
+            headers.remove(name);
+        }
+        if let Some((name, value)) = self.inner.credentials.header_pair() {
+            headers.insert(name, value);
+        }
+        if let Some(header) = &self.inner.idempotency_header
+            && let Ok(Some(key)) = CALL.try_with(|scope| scope.idempotency_key.clone())
+            && let Ok(value) = HeaderValue::from_str(&key)
+        {
+            headers.insert(header.clone(), value);
+        }
+    }
+
+    /// The generated client's `exec` hook: sends the request, retrying as the operation allows.
+    ///
+    /// Reads are retried on 429, 500/502/503/504, timeouts and connection failures. Writes are retried
+    /// only when the provider provably did not process them (429; a connection that could not be
+    /// established) or when they carry an idempotency key the provider honours. Waits follow
+    /// exponential backoff with jitter, or the provider's `Retry-After` / reset headers up to
+    /// [`RetryPolicy::max_retry_after`]; a longer requested wait, or one past the total budget, ends the
+    /// retries and the caller gets the throttling response as [`ErrorKind::RateLimited`].
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let scope = CALL.try_with(Clone::clone).ok();
+        let operation = scope.as_ref().map(|s| s.operation);
+        let repeatable = match &scope {
+            Some(scope) => {
+                scope.operation.is_idempotent()
+                    || (scope.idempotency_key.is_some() && self.inner.idempotency_header.is_some())
+            }
+            // A native call outside the port: only the HTTP method tells.
+            None => matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS),
+        };
+        *request.timeout_mut() = self.inner.request_timeout;
+        let policy = &self.inner.retry;
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1u32;
+        loop {
+            let span = tracing::debug_span!(
+                "support.http",
+                provider = self.inner.provider,
+                operation = operation.map(Operation::name).unwrap_or("native"),
+                endpoint = info.operation_id,
+                method = %request.method(),
+                path = request.url().path(),
+                attempt,
+                status = tracing::field::Empty,
+                wait_ms = tracing::field::Empty,
+            );
+            // A body that cannot be cloned (a stream) can be sent only once.
+            let Some(this_try) = request.try_clone() else {
+                return client.execute(request).instrument(span).await;
+            };
+            let outcome = client.execute(this_try).instrument(span.clone()).await;
+            let wait = match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    self.wait_after_status(response, repeatable, attempt)
+                }
+                // Nothing reached the provider: safe to repeat, even a write.
+                Err(error) if error.is_connect() => Some(policy.backoff(attempt)),
+                Err(error) if repeatable && (error.is_timeout() || error.is_request()) => {
+                    Some(policy.backoff(attempt))
+                }
+                Err(_) => None,
+            };
+            match wait {
+                Some(wait) if attempt < policy.max_attempts && waited + wait <= policy.budget => {
+                    span.record("wait_ms", wait.as_millis() as u64);
+                    tracing::debug!(parent: &span, "retrying after {wait:?}");
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    attempt += 1;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    fn wait_after_status(&self, response: &reqwest::Response, repeatable: bool, attempt: u32) -> Option<Duration> {
+        let status = response.status();
+        let policy = &self.inner.retry;
+        let asked = || requested_wait(response.headers(), &self.inner.reset_headers);
+        if is_throttled(status) {
+            return match asked() {
+                Some(wait) if wait > policy.max_retry_after => None,
+                Some(wait) => Some(wait),
+                None => Some(policy.backoff(attempt)),
+            };
+        }
+        if repeatable && is_transient(status) {
+            return match asked() {
+                Some(wait) if wait > policy.max_retry_after => None,
+                Some(wait) => Some(wait),
+                None => Some(policy.backoff(attempt)),
+            };
+        }
+        None
+    }
+
+    /// Turns a generated client's error into the port's [`Error`].
+    pub async fn error_from<E>(&self, operation: Operation, error: progenitor_client::Error<E>) -> Error {
+        let provider = self.inner.provider;
+        let base = |kind| Error::new(kind, provider).with_operation(operation);
+        match error {
+            progenitor_client::Error::InvalidRequest(message) => {
+                base(ErrorKind::InvalidInput).with_message(message)
+            }
+            progenitor_client::Error::CommunicationError(source)
+            | progenitor_client::Error::InvalidUpgrade(source)
+            | progenitor_client::Error::ResponseBodyError(source) => self.transport_error(operation, source),
+            progenitor_client::Error::ErrorResponse(response) => {
+                let status = response.status();
+                base(default_kind(status, response.headers(), &self.inner.reset_headers))
+                    .with_status(status.as_u16())
+            }
+            progenitor_client::Error::InvalidResponsePayload(body, source) => base(ErrorKind::Decode)
+                .with_message(format!("the response did not match the expected shape: {source}"))
+                .with_body_excerpt(&body)
+                .with_source(source),
+            progenitor_client::Error::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = read_bounded(response).await;
+                self.classify(operation, status, &headers, &body)
+            }
+            progenitor_client::Error::Custom(message) => base(ErrorKind::InvalidInput).with_message(message),
+        }
+    }
+
+    /// Classifies a failed response with the adapter's classifier, falling back to the status.
+    pub fn classify(&self, operation: Operation, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        if status.is_success() {
+            return Error::new(ErrorKind::Decode, self.inner.provider)
+                .with_operation(operation)
+                .with_status(status.as_u16())
+                .with_message("the provider answered with an undocumented success status")
+                .with_body_excerpt(body);
+        }
+        let failed = FailedResponse { status, headers, body };
+        let found = (self.inner.classifier)(&failed);
+        let kind = found
+            .kind
+            .unwrap_or_else(|| default_kind(status, headers, &self.inner.reset_headers));
+        let mut error = Error::new(kind, self.inner.provider)
+            .with_operation(operation)
+            .with_status(status.as_u16())
+            .with_body_excerpt(body);
+        if let Some(code) = found.code {
+            error = error.with_code(code);
+        }
+        if let Some(message) = found.message {
+            error = error.with_message(message);
+        }
+        let request_id = found.request_id.or_else(|| {
+            self.inner
+                .request_id_headers
+                .iter()
+                .find_map(|name| headers.get(name)?.to_str().ok().map(str::to_owned))
+        });
+        if let Some(id) = request_id {
+            error = error.with_request_id(id);
+        }
+        error
+    }
+
+    /// Maps a transport failure (no usable response) to the port's [`Error`].
+    pub fn transport_error(&self, operation: Operation, source: reqwest::Error) -> Error {
+        let kind = if source.is_timeout() {
+            ErrorKind::Timeout
+        } else if source.is_decode() {
+            ErrorKind::Decode
+        } else {
+            ErrorKind::Transport
+        };
+        // reqwest's message names the URL, never headers; strip it anyway so that no query string leaks.
+        let message = source.without_url().to_string();
+        let source = Error::new(kind.clone(), self.inner.provider).with_message(message.clone());
+        Error::new(kind, self.inner.provider)
+            .with_operation(operation)
+            .with_message(message)
+            .with_source(source)
+    }
+}
+
+fn default_kind(status: StatusCode, headers: &HeaderMap, reset_headers: &[ResetHeader]) -> ErrorKind {
+    match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ErrorKind::InvalidInput,
+        StatusCode::UNAUTHORIZED => ErrorKind::Unauthenticated,
+        StatusCode::FORBIDDEN => ErrorKind::PermissionDenied,
+        StatusCode::NOT_FOUND | StatusCode::GONE => ErrorKind::NotFound,
+        StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => ErrorKind::Conflict,
+        StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited {
+            retry_after: requested_wait(headers, reset_headers),
+        },
+        StatusCode::REQUEST_TIMEOUT => ErrorKind::Timeout,
+        other => ErrorKind::Provider {
+            status: other.as_u16(),
+        },
+    }
+}
+
+async fn read_bounded(mut response: reqwest::Response) -> Bytes {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    Bytes::from(body)
+}
+
+impl HttpRuntimeBuilder {
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.settings.credentials = credentials;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// Sets the per-attempt timeout (`None`: no timeout).
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.request_timeout = timeout;
+        self
+    }
+
+    /// Names the header in which the provider accepts an idempotency key; writes that carry a key become
+    /// safe to retry.
+    pub fn idempotency_header(mut self, name: HeaderName) -> Self {
+        self.settings.idempotency_header = Some(name);
+        self
+    }
+
+    /// Adds a header that says when the provider's rate-limit window resets.
+    pub fn reset_header(mut self, header: ResetHeader) -> Self {
+        self.settings.reset_headers.push(header);
+        self
+    }
+
+    /// Adds a header that carries the provider's request id (checked in order; `x-request-id` is
+    /// always checked last).
+    pub fn request_id_header(mut self, name: HeaderName) -> Self {
+        self.settings.request_id_headers.insert(0, name);
+        self
+    }
+
+    /// Sets the adapter's classifier of failed responses.
+    pub fn classifier(mut self, classifier: Classifier) -> Self {
+        self.settings.classifier = classifier;
+        self
+    }
+
+    /// Finishes the runtime.
+    pub fn build(self) -> HttpRuntime {
+        HttpRuntime {
+            inner: Arc::new(self.settings),
+        }
+    }
+}
+
+/// Settings of the `reqwest::Client` an adapter hands to its generated client.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Time allowed to establish a connection.
+    pub connect_timeout: Duration,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!("support-port/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Builds the client: connect timeout, user agent, JSON accept header. Request timeouts are applied
+    /// per attempt by [`HttpRuntime::execute`].
+    pub fn build(&self, provider: &'static str) -> Result<reqwest::Client> {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone())
+            .default_headers(headers)
+            .build()
+            .map_err(|error| {
+                Error::new(ErrorKind::Transport, provider)
+                    .with_message(format!("could not build the HTTP client: {}", error.without_url()))
+            })
+    }
+}
+
+/// Implements the generated client's hooks with an [`HttpRuntime`] as its inner state:
+/// `support_core::impl_client_hooks!(generated::Client);` in the adapter crate.
+#[macro_export]
+macro_rules! impl_client_hooks {
+    ($client:ty) => {
+        impl ::progenitor_client::ClientHooks<$crate::http::HttpRuntime> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut ::reqwest::Request,
+                _info: &::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
+                ::progenitor_client::ClientInfo::inner(self).prepare(request);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: ::reqwest::Request,
+                info: &::progenitor_client::OperationInfo,
+            ) -> ::reqwest::Result<::reqwest::Response> {
+                let client = ::progenitor_client::ClientInfo::client(self);
+                ::progenitor_client::ClientInfo::inner(self)
+                    .execute(client, request, info)
+                    .await
+            }
+        }
+    };
+}

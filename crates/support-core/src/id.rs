@@ -1,0 +1,241 @@
+//! Provider-qualified canonical identifiers.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a [`CanonicalId`] points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ObjectKind {
+    /// A ticket, case or conversation.
+    Ticket,
+    /// A customer, agent or organisation.
+    Party,
+    /// An attachment or knowledge article.
+    Document,
+    /// A comment, reply or note on a ticket.
+    Comment,
+    /// A tag.
+    Tag,
+    /// An SLA policy.
+    SlaPolicy,
+    /// A customer-satisfaction rating.
+    SatisfactionRating,
+    /// A group, team or department of agents.
+    Group,
+    /// A knowledge-base category, section or folder.
+    Category,
+}
+
+impl ObjectKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [ObjectKind; 9] = [
+        ObjectKind::Ticket,
+        ObjectKind::Party,
+        ObjectKind::Document,
+        ObjectKind::Comment,
+        ObjectKind::Tag,
+        ObjectKind::SlaPolicy,
+        ObjectKind::SatisfactionRating,
+        ObjectKind::Group,
+        ObjectKind::Category,
+    ];
+
+    /// The kind's name as it appears inside a canonical id.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Ticket => "ticket",
+            ObjectKind::Party => "party",
+            ObjectKind::Document => "document",
+            ObjectKind::Comment => "comment",
+            ObjectKind::Tag => "tag",
+            ObjectKind::SlaPolicy => "sla_policy",
+            ObjectKind::SatisfactionRating => "satisfaction_rating",
+            ObjectKind::Group => "group",
+            ObjectKind::Category => "category",
+        }
+    }
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ObjectKind {
+    type Err = IdParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ObjectKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| IdParseError(format!("unknown object kind `{s}`")))
+    }
+}
+
+/// A stable, provider-qualified identifier: `{provider}:{kind}:{external id}`.
+///
+/// The external id is the provider's own id, kept verbatim (it may itself contain `:`).
+///
+/// ```
+/// use support_core::{CanonicalId, ObjectKind};
+///
+/// let id: CanonicalId = "zendesk:ticket:35436".parse()?;
+/// assert_eq!(id.provider(), "zendesk");
+/// assert_eq!(id.kind(), ObjectKind::Ticket);
+/// assert_eq!(id.external_id(), "35436");
+/// assert_eq!(id.to_string(), "zendesk:ticket:35436");
+/// # Ok::<(), support_core::IdParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CanonicalId {
+    provider: String,
+    kind: ObjectKind,
+    external_id: String,
+}
+
+impl CanonicalId {
+    /// Builds an id from its parts.
+    ///
+    /// The provider name is lower-cased; it may hold only `a-z`, `0-9`, `-` and `_`, and neither it nor
+    /// the external id may be empty. Use [`CanonicalId::try_new`] for untrusted input.
+    pub fn new(provider: &str, kind: ObjectKind, external_id: impl Into<String>) -> Self {
+        let external_id = external_id.into();
+        Self::try_new(provider, kind, external_id.clone()).unwrap_or(Self {
+            provider: sanitize_provider(provider),
+            kind,
+            external_id,
+        })
+    }
+
+    /// Builds an id from its parts, rejecting an empty or malformed provider or an empty external id.
+    pub fn try_new(
+        provider: &str,
+        kind: ObjectKind,
+        external_id: impl Into<String>,
+    ) -> Result<Self, IdParseError> {
+        let provider = provider.to_ascii_lowercase();
+        if provider.is_empty()
+            || !provider
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return Err(IdParseError(format!("invalid provider name `{provider}`")));
+        }
+        let external_id = external_id.into();
+        if external_id.is_empty() {
+            return Err(IdParseError("empty external id".into()));
+        }
+        Ok(Self {
+            provider,
+            kind,
+            external_id,
+        })
+    }
+
+    /// The provider that owns the object (`zendesk`, `memory`, ...).
+    pub fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    /// What kind of object this is.
+    pub fn kind(&self) -> ObjectKind {
+        self.kind
+    }
+
+    /// The provider's own id for the object.
+    pub fn external_id(&self) -> &str {
+        &self.external_id
+    }
+}
+
+fn sanitize_provider(provider: &str) -> String {
+    let cleaned: String = provider
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_')
+        .collect();
+    if cleaned.is_empty() {
+        "unknown".into()
+    } else {
+        cleaned
+    }
+}
+
+impl fmt::Display for CanonicalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.provider, self.kind, self.external_id)
+    }
+}
+
+impl FromStr for CanonicalId {
+    type Err = IdParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut parts = s.splitn(3, ':');
+        let (Some(provider), Some(kind), Some(external_id)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(IdParseError(format!(
+                "`{s}` is not of the form provider:kind:external_id"
+            )));
+        };
+        if provider.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(IdParseError(format!("provider `{provider}` must be lower-case")));
+        }
+        CanonicalId::try_new(provider, kind.parse()?, external_id)
+    }
+}
+
+impl TryFrom<String> for CanonicalId {
+    type Error = IdParseError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<CanonicalId> for String {
+    fn from(value: CanonicalId) -> Self {
+        value.to_string()
+    }
+}
+
+/// A string that is not a valid [`CanonicalId`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid canonical id: {0}")]
+pub struct IdParseError(String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_display_and_from_str() {
+        for kind in ObjectKind::ALL {
+            let id = CanonicalId::new("zendesk", kind, "a:b:c");
+            let parsed: CanonicalId = id.to_string().parse().unwrap();
+            assert_eq!(parsed, id);
+            assert_eq!(parsed.external_id(), "a:b:c");
+        }
+    }
+
+    #[test]
+    fn serde_uses_the_string_form() {
+        let id = CanonicalId::new("memory", ObjectKind::Party, "agent-1");
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, "\"memory:party:agent-1\"");
+        assert_eq!(serde_json::from_str::<CanonicalId>(&json).unwrap(), id);
+    }
+
+    #[test]
+    fn malformed_ids_are_rejected_not_panicked_on() {
+        for bad in ["", "zendesk", "zendesk:ticket", "zendesk:ticket:", ":ticket:1", "zendesk:nope:1", "Zen desk:ticket:1"] {
+            assert!(bad.parse::<CanonicalId>().is_err(), "{bad:?} parsed");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! One page of a list operation and the cursor to the next.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::error::{Error, ErrorKind};
+
+/// An opaque position in a listing.
+///
+/// Callers treat it as a token: store it (it serialises to a string), hand it back in the next query's
+/// [`PageRequest`], and resume in another process or on another machine. Adapters encode whatever the
+/// provider needs (a cursor token, an offset, a next-page URL) with [`Cursor::encode`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cursor(String);
+
+impl Cursor {
+    /// Wraps a token verbatim.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Encodes structured state as a URL-safe token.
+    pub fn encode<T: Serialize>(state: &T) -> Self {
+        // Serialising plain data structures to JSON cannot fail; an empty token would be rejected on decode.
+        let json = serde_json::to_vec(state).unwrap_or_default();
+        Self(URL_SAFE_NO_PAD.encode(json))
+    }
+
+    /// Decodes state written by [`Cursor::encode`]; a foreign or damaged token is an invalid-input error.
+    pub fn decode<T: DeserializeOwned>(&self, provider: &'static str) -> Result<T, Error> {
+        URL_SAFE_NO_PAD
+            .decode(self.0.as_bytes())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| {
+                Error::new(ErrorKind::InvalidInput, provider).with_message(
+                    "the cursor was not issued by this adapter for this listing; start again without a cursor",
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which page to fetch and how large.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    /// Items per page; the adapter clamps it to what the provider allows and uses the provider's default
+    /// when `None`.
+    pub limit: Option<u32>,
+    /// Where to continue; `None` starts at the beginning.
+    pub cursor: Option<Cursor>,
+}
+
+impl PageRequest {
+    /// The limit clamped to `1..=max`, or `default` when unset.
+    pub fn limit_or(&self, default: u32, max: u32) -> u32 {
+        self.limit.unwrap_or(default).clamp(1, max.max(1))
+    }
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// A page with a continuation.
+    pub fn new(items: Vec<T>, next: Option<Cursor>) -> Self {
+        Self { items, next }
+    }
+
+    /// The final page.
+    pub fn last(items: Vec<T>) -> Self {
+        Self { items, next: None }
+    }
+
+    /// Maps every item.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_cursors_round_trip_and_foreign_ones_are_invalid_input() {
+        let cursor = Cursor::encode(&("after", 42u32));
+        assert_eq!(cursor.decode::<(String, u32)>("test").unwrap(), ("after".into(), 42));
+        let err = Cursor::new("not base64 !").decode::<(String, u32)>("test").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn limits_are_clamped() {
+        let request = PageRequest { limit: Some(500), cursor: None };
+        assert_eq!(request.limit_or(25, 100), 100);
+        assert_eq!(PageRequest::default().limit_or(25, 100), 25);
+        assert_eq!(PageRequest { limit: Some(0), cursor: None }.limit_or(25, 100), 1);
+    }
+}

@@ -1,1 +1,14 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod compare;
+pub mod harness;
+pub mod report;
+pub mod scenarios;
+pub mod sim;
+pub mod world;
+
+pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
+pub use report::{Cell, CellResult, Mode, Outcome, Report, ScenarioResult};
+pub use scenarios::run;
+pub use world::{Profile, World};

@@ -208,7 +208,12 @@ impl Capabilities {
         Self {
             operations: Operation::ALL
                 .into_iter()
-                .map(|op| (op, Support::Unsupported(Cow::Borrowed("not implemented by this adapter"))))
+                .map(|op| {
+                    (
+                        op,
+                        Support::Unsupported(Cow::Borrowed("not implemented by this adapter")),
+                    )
+                })
                 .collect(),
             native_filters: BTreeSet::new(),
         }
@@ -224,13 +229,15 @@ impl Capabilities {
 
     /// Declares an operation emulated, saying how.
     pub fn emulated(mut self, operation: Operation, how: impl Into<Cow<'static, str>>) -> Self {
-        self.operations.insert(operation, Support::Emulated(how.into()));
+        self.operations
+            .insert(operation, Support::Emulated(how.into()));
         self
     }
 
     /// Declares an operation unsupported, saying why.
     pub fn unsupported(mut self, operation: Operation, why: impl Into<Cow<'static, str>>) -> Self {
-        self.operations.insert(operation, Support::Unsupported(why.into()));
+        self.operations
+            .insert(operation, Support::Unsupported(why.into()));
         self
     }
 
@@ -267,7 +274,13 @@ mod tests {
         for op in Operation::ALL {
             assert_eq!(op.name().parse::<Operation>().unwrap(), op);
         }
-        assert_eq!(Operation::ALL.iter().filter(|op| op.is_idempotent()).count(), 9);
+        assert_eq!(
+            Operation::ALL
+                .iter()
+                .filter(|op| op.is_idempotent())
+                .count(),
+            9
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl ErrorKind {
             ErrorKind::PermissionDenied => "permission denied".into(),
             ErrorKind::InvalidInput => "invalid input".into(),
             ErrorKind::Conflict => "conflict".into(),
-            ErrorKind::RateLimited { retry_after: Some(wait) } => {
+            ErrorKind::RateLimited {
+                retry_after: Some(wait),
+            } => {
                 format!("rate limited (retry after {} s)", wait.as_secs_f64().ceil())
             }
             ErrorKind::RateLimited { retry_after: None } => "rate limited".into(),
@@ -62,15 +64,23 @@ impl ErrorKind {
     fn hint(&self) -> &'static str {
         match self {
             ErrorKind::NotFound => "check the id, and that these credentials can see the object",
-            ErrorKind::Unauthenticated => "check the credentials and the account (subdomain or domain) they belong to",
+            ErrorKind::Unauthenticated => {
+                "check the credentials and the account (subdomain or domain) they belong to"
+            }
             ErrorKind::PermissionDenied => "use credentials whose role allows this operation",
-            ErrorKind::InvalidInput => "correct the request; the provider's details are in the message",
+            ErrorKind::InvalidInput => {
+                "correct the request; the provider's details are in the message"
+            }
             ErrorKind::Conflict => "fetch the object again and re-apply the change",
             ErrorKind::RateLimited { .. } => "wait before retrying, or lower the request rate",
             ErrorKind::Unsupported => "see the adapter's capabilities() for what it supports",
-            ErrorKind::Timeout => "retry reads; for writes, check whether the change was applied before retrying",
+            ErrorKind::Timeout => {
+                "retry reads; for writes, check whether the change was applied before retrying"
+            }
             ErrorKind::Transport => "check the base URL and network reachability",
-            ErrorKind::Decode => "the provider's response did not match its documented shape; report it with the excerpt",
+            ErrorKind::Decode => {
+                "the provider's response did not match its documented shape; report it with the excerpt"
+            }
             ErrorKind::Provider { .. } => "the provider failed; retry later",
         }
     }
@@ -125,7 +135,10 @@ impl Error {
     pub fn unsupported(provider: &'static str, operation: Operation, why: &str) -> Self {
         Self::new(ErrorKind::Unsupported, provider)
             .with_operation(operation)
-            .with_message(format!("{provider} has no API for {}: {why}", operation.name()))
+            .with_message(format!(
+                "{provider} has no API for {}: {why}",
+                operation.name()
+            ))
     }
 
     /// An invalid-input error with a message.
@@ -266,7 +279,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source
+        self.inner
+            .source
             .as_deref()
             .map(|source| source as &(dyn std::error::Error + 'static))
     }

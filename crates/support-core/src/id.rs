@@ -185,7 +185,9 @@ impl FromStr for CanonicalId {
             )));
         };
         if provider.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(IdParseError(format!("provider `{provider}` must be lower-case")));
+            return Err(IdParseError(format!(
+                "provider `{provider}` must be lower-case"
+            )));
         }
         CanonicalId::try_new(provider, kind.parse()?, external_id)
     }
@@ -234,7 +236,15 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_rejected_not_panicked_on() {
-        for bad in ["", "zendesk", "zendesk:ticket", "zendesk:ticket:", ":ticket:1", "zendesk:nope:1", "Zen desk:ticket:1"] {
+        for bad in [
+            "",
+            "zendesk",
+            "zendesk:ticket",
+            "zendesk:ticket:",
+            ":ticket:1",
+            "zendesk:nope:1",
+            "Zen desk:ticket:1",
+        ] {
             assert!(bad.parse::<CanonicalId>().is_err(), "{bad:?} parsed");
         }
     }

@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod capabilities;
 pub mod error;
@@ -18,14 +21,15 @@ pub use error::{Error, ErrorKind, Result};
 pub use id::{CanonicalId, IdParseError, ObjectKind};
 pub use model::{
     Availability, Body, Channel, Comment, CommentRef, CustomField, Document, DocumentKind,
-    ExternalObjectRef, FieldValue, Mapped, Party, PartyRole, Priority, PublishState, SatisfactionRating,
-    SatisfactionRatingRef, Score, Sentiment, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef,
-    Ticket, TicketStatus, Visibility,
+    ExternalObjectRef, FieldValue, Mapped, Party, PartyRole, Priority, PublishState,
+    SatisfactionRating, SatisfactionRatingRef, Score, Sentiment, SlaMetric, SlaPolicy,
+    SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
 pub use page::{Cursor, Page, PageRequest};
 pub use port::{ConnectionInfo, SupportPort};
 pub use query::{
     AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, CustomFieldInput, NewComment,
-    NewTag, NewTicket, Requester, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
+    NewTag, NewTicket, Requester, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery,
+    TicketUpdate,
 };
 pub use stream::{SupportPortExt, paginate};

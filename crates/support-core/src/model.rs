@@ -584,9 +584,17 @@ pub struct SlaPolicy {
 impl SlaPolicy {
     /// The target for a metric at a priority, falling back to an all-priority target.
     pub fn target(&self, metric: &SlaMetric, priority: &Priority) -> Option<&SlaTarget> {
-        let for_metric = || self.targets.iter().filter(|t| &t.metric.canonical == metric);
+        let for_metric = || {
+            self.targets
+                .iter()
+                .filter(|t| &t.metric.canonical == metric)
+        };
         for_metric()
-            .find(|t| t.priority.as_ref().is_some_and(|p| &p.canonical == priority))
+            .find(|t| {
+                t.priority
+                    .as_ref()
+                    .is_some_and(|p| &p.canonical == priority)
+            })
             .or_else(|| for_metric().find(|t| t.priority.is_none()))
     }
 }
@@ -658,11 +666,16 @@ mod duration_seconds {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        value: &Duration,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(value.as_secs())
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Duration, D::Error> {
         u64::deserialize(deserializer).map(Duration::from_secs)
     }
 }
@@ -673,7 +686,10 @@ mod tests {
 
     #[test]
     fn unknown_canonical_names_become_other() {
-        assert_eq!(TicketStatus::from_canonical("on_hold"), TicketStatus::OnHold);
+        assert_eq!(
+            TicketStatus::from_canonical("on_hold"),
+            TicketStatus::OnHold
+        );
         assert_eq!(
             TicketStatus::from_canonical("escalated"),
             TicketStatus::Other("escalated".into())
@@ -711,10 +727,18 @@ mod tests {
             description: None,
             targets: vec![target(Some(Priority::Urgent), 15), target(None, 60)],
         };
-        let urgent = policy.target(&SlaMetric::FirstResponse, &Priority::Urgent).unwrap();
+        let urgent = policy
+            .target(&SlaMetric::FirstResponse, &Priority::Urgent)
+            .unwrap();
         assert_eq!(urgent.target, Duration::from_secs(900));
-        let low = policy.target(&SlaMetric::FirstResponse, &Priority::Low).unwrap();
+        let low = policy
+            .target(&SlaMetric::FirstResponse, &Priority::Low)
+            .unwrap();
         assert_eq!(low.target, Duration::from_secs(3600));
-        assert!(policy.target(&SlaMetric::Resolution, &Priority::Low).is_none());
+        assert!(
+            policy
+                .target(&SlaMetric::Resolution, &Priority::Low)
+                .is_none()
+        );
     }
 }

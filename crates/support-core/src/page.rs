@@ -106,16 +106,31 @@ mod tests {
     #[test]
     fn encoded_cursors_round_trip_and_foreign_ones_are_invalid_input() {
         let cursor = Cursor::encode(&("after", 42u32));
-        assert_eq!(cursor.decode::<(String, u32)>("test").unwrap(), ("after".into(), 42));
-        let err = Cursor::new("not base64 !").decode::<(String, u32)>("test").unwrap_err();
+        assert_eq!(
+            cursor.decode::<(String, u32)>("test").unwrap(),
+            ("after".into(), 42)
+        );
+        let err = Cursor::new("not base64 !")
+            .decode::<(String, u32)>("test")
+            .unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidInput);
     }
 
     #[test]
     fn limits_are_clamped() {
-        let request = PageRequest { limit: Some(500), cursor: None };
+        let request = PageRequest {
+            limit: Some(500),
+            cursor: None,
+        };
         assert_eq!(request.limit_or(25, 100), 100);
         assert_eq!(PageRequest::default().limit_or(25, 100), 25);
-        assert_eq!(PageRequest { limit: Some(0), cursor: None }.limit_or(25, 100), 1);
+        assert_eq!(
+            PageRequest {
+                limit: Some(0),
+                cursor: None
+            }
+            .limit_or(25, 100),
+            1
+        );
     }
 }

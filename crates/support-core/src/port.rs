@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::capabilities::Capabilities;
 use crate::error::Result;
 use crate::id::CanonicalId;
-use crate::model::{CommentRef, Document, Party, SatisfactionRatingRef, SlaPolicyRef, TagRef, Ticket};
+use crate::model::{
+    CommentRef, Document, Party, SatisfactionRatingRef, SlaPolicyRef, TagRef, Ticket,
+};
 use crate::page::Page;
 use crate::query::{
-    AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, NewComment, NewTag, NewTicket,
-    SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
+    AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, NewComment, NewTag,
+    NewTicket, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
 };
 
 /// What `check_connection` learned about the account.
@@ -92,7 +94,11 @@ pub trait SupportPort: Send + Sync + Debug {
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef>;
 
     /// Lists a ticket's comments, oldest first.
-    async fn list_comments(&self, ticket: &CanonicalId, query: CommentQuery) -> Result<Page<CommentRef>>;
+    async fn list_comments(
+        &self,
+        ticket: &CanonicalId,
+        query: CommentQuery,
+    ) -> Result<Page<CommentRef>>;
 
     /// Lists the workspace's tags.
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>>;
@@ -110,5 +116,8 @@ pub trait SupportPort: Send + Sync + Debug {
     async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef>;
 
     /// Lists customer-satisfaction ratings.
-    async fn list_satisfaction_ratings(&self, query: SatisfactionQuery) -> Result<Page<SatisfactionRatingRef>>;
+    async fn list_satisfaction_ratings(
+        &self,
+        query: SatisfactionQuery,
+    ) -> Result<Page<SatisfactionRatingRef>>;
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::CanonicalId;
 use crate::model::{
-    Availability, Body, Comment, Document, FieldValue, Party, Priority, SatisfactionRating, Sentiment,
-    Ticket, TicketStatus, Visibility,
+    Availability, Body, Comment, Document, FieldValue, Party, Priority, SatisfactionRating,
+    Sentiment, Ticket, TicketStatus, Visibility,
 };
 use crate::page::{Cursor, PageRequest};
 
@@ -181,7 +181,9 @@ impl AgentQuery {
 
     /// Whether an agent passes every filter.
     pub fn matches(&self, agent: &Party) -> bool {
-        self.group.as_ref().is_none_or(|group| agent.groups.contains(group))
+        self.group
+            .as_ref()
+            .is_none_or(|group| agent.groups.contains(group))
             && self.role.as_ref().is_none_or(|role| {
                 agent
                     .agent_role
@@ -287,7 +289,9 @@ impl ArticleQuery {
     /// Whether an article passes every filter. A provider's full-text search may match more loosely
     /// (stemming, synonyms); this is the client-side test used when the provider has no search.
     pub fn matches(&self, article: &Document) -> bool {
-        self.category.as_ref().is_none_or(|c| article.categories.contains(c))
+        self.category
+            .as_ref()
+            .is_none_or(|c| article.categories.contains(c))
             && self.locale.as_ref().is_none_or(|locale| {
                 article
                     .locale
@@ -350,7 +354,9 @@ impl SatisfactionQuery {
 
     /// Whether a rating passes every filter.
     pub fn matches(&self, rating: &SatisfactionRating) -> bool {
-        self.ticket.as_ref().is_none_or(|t| rating.ticket.as_ref() == Some(t))
+        self.ticket
+            .as_ref()
+            .is_none_or(|t| rating.ticket.as_ref() == Some(t))
             && self
                 .since
                 .is_none_or(|since| rating.created_at.is_some_and(|at| at >= since))
@@ -706,15 +712,27 @@ mod tests {
     fn ticket_filters_combine() {
         let t = ticket(TicketStatus::Open, Some(Priority::High), &["vip"]);
         assert!(TicketQuery::new().matches(&t));
-        assert!(TicketQuery::new().with_status(TicketStatus::Pending).with_status(TicketStatus::Open).matches(&t));
-        assert!(!TicketQuery::new().with_status(TicketStatus::Open).with_priority(Priority::Low).matches(&t));
+        assert!(
+            TicketQuery::new()
+                .with_status(TicketStatus::Pending)
+                .with_status(TicketStatus::Open)
+                .matches(&t)
+        );
+        assert!(
+            !TicketQuery::new()
+                .with_status(TicketStatus::Open)
+                .with_priority(Priority::Low)
+                .matches(&t)
+        );
         assert!(TicketQuery::new().with_tag("VIP").matches(&t));
         assert!(!ticket(TicketStatus::Open, None, &[]).matches_priority_free());
     }
 
     impl Ticket {
         fn matches_priority_free(&self) -> bool {
-            TicketQuery::new().with_priority(Priority::Normal).matches(self)
+            TicketQuery::new()
+                .with_priority(Priority::Normal)
+                .matches(self)
         }
     }
 }

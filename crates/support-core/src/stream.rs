@@ -11,7 +11,9 @@ use crate::id::CanonicalId;
 use crate::model::{CommentRef, Document, Party, SatisfactionRatingRef, TagRef, Ticket};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::port::SupportPort;
-use crate::query::{AgentQuery, ArticleQuery, CommentQuery, SatisfactionQuery, TagQuery, TicketQuery};
+use crate::query::{
+    AgentQuery, ArticleQuery, CommentQuery, SatisfactionQuery, TagQuery, TicketQuery,
+};
 
 /// Follows cursors from `first` onwards, yielding items one by one.
 ///
@@ -112,7 +114,11 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every comment of a ticket.
-    fn comments<'a>(&'a self, ticket: &'a CanonicalId, query: CommentQuery) -> BoxStream<'a, Result<CommentRef>> {
+    fn comments<'a>(
+        &'a self,
+        ticket: &'a CanonicalId,
+        query: CommentQuery,
+    ) -> BoxStream<'a, Result<CommentRef>> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_comments(
@@ -128,7 +134,9 @@ pub trait SupportPortExt: SupportPort {
     /// Every tag.
     fn tags(&self, query: TagQuery) -> BoxStream<'_, Result<TagRef>> {
         let first = query.page.clone();
-        paginate(self.provider(), first, move |page| self.list_tags(TagQuery { page }))
+        paginate(self.provider(), first, move |page| {
+            self.list_tags(TagQuery { page })
+        })
     }
 
     /// Every knowledge article matching the query.
@@ -143,7 +151,10 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every satisfaction rating matching the query.
-    fn satisfaction_ratings(&self, query: SatisfactionQuery) -> BoxStream<'_, Result<SatisfactionRatingRef>> {
+    fn satisfaction_ratings(
+        &self,
+        query: SatisfactionQuery,
+    ) -> BoxStream<'_, Result<SatisfactionRatingRef>> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_satisfaction_ratings(SatisfactionQuery {
@@ -205,14 +216,15 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_ends_the_stream() {
-        let results: Vec<Result<u32>> = paginate("test", PageRequest::default(), |page| async move {
-            match page.cursor {
-                None => Ok(Page::new(vec![1], Some(Cursor::new("x")))),
-                Some(_) => Err(Error::new(ErrorKind::Timeout, "test")),
-            }
-        })
-        .collect()
-        .await;
+        let results: Vec<Result<u32>> =
+            paginate("test", PageRequest::default(), |page| async move {
+                match page.cursor {
+                    None => Ok(Page::new(vec![1], Some(Cursor::new("x")))),
+                    Some(_) => Err(Error::new(ErrorKind::Timeout, "test")),
+                }
+            })
+            .collect()
+            .await;
         assert_eq!(results.len(), 2);
         assert!(results[1].is_err());
     }

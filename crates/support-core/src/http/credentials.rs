@@ -65,10 +65,14 @@ impl Credentials {
                 let raw = format!("{username}:{}", password.expose_secret());
                 (AUTHORIZATION, format!("Basic {}", STANDARD.encode(raw)))
             }
-            Credentials::Bearer(token) => (AUTHORIZATION, format!("Bearer {}", token.expose_secret())),
-            Credentials::Header { name, prefix, secret } => {
-                (name.clone(), format!("{prefix}{}", secret.expose_secret()))
+            Credentials::Bearer(token) => {
+                (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
             }
+            Credentials::Header {
+                name,
+                prefix,
+                secret,
+            } => (name.clone(), format!("{prefix}{}", secret.expose_secret())),
         };
         let mut value = HeaderValue::from_str(&value).ok()?;
         value.set_sensitive(true);
@@ -126,9 +130,14 @@ mod tests {
 
     #[test]
     fn basic_encodes_user_and_password() {
-        let (name, value) = Credentials::basic("agent@example.com/token", "abc").header_pair().unwrap();
+        let (name, value) = Credentials::basic("agent@example.com/token", "abc")
+            .header_pair()
+            .unwrap();
         assert_eq!(name, AUTHORIZATION);
-        assert_eq!(value.to_str().unwrap(), format!("Basic {}", STANDARD.encode("agent@example.com/token:abc")));
+        assert_eq!(
+            value.to_str().unwrap(),
+            format!("Basic {}", STANDARD.encode("agent@example.com/token:abc"))
+        );
     }
 
     #[test]

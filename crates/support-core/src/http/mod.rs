@@ -7,5 +7,7 @@ mod runtime;
 
 pub use credentials::Credentials;
 pub use retry::{ResetHeader, RetryPolicy, requested_wait};
-pub use runtime::{Classification, Classifier, ClientConfig, FailedResponse, HttpRuntime, HttpRuntimeBuilder};
+pub use runtime::{
+    Classification, Classifier, ClientConfig, FailedResponse, HttpRuntime, HttpRuntimeBuilder,
+};
 pub use secrecy::{ExposeSecret, SecretString};

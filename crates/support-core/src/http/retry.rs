@@ -46,7 +46,10 @@ impl RetryPolicy {
     /// failed together do not retry together.
     pub fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        let step = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+        let step = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
         let half = step / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -69,7 +72,10 @@ pub fn requested_wait(headers: &HeaderMap, reset_headers: &[ResetHeader]) -> Opt
             ResetHeader::DeltaSeconds(name) => header_u64(headers, name).map(Duration::from_secs),
             ResetHeader::UnixSeconds(name) => {
                 let at = SystemTime::UNIX_EPOCH + Duration::from_secs(header_u64(headers, name)?);
-                Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+                Some(
+                    at.duration_since(SystemTime::now())
+                        .unwrap_or(Duration::ZERO),
+                )
             }
         })
     })
@@ -78,10 +84,14 @@ pub fn requested_wait(headers: &HeaderMap, reset_headers: &[ResetHeader]) -> Opt
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
@@ -112,21 +122,39 @@ mod tests {
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.insert(HeaderName::from_static(name), HeaderValue::from_str(value).unwrap());
+            map.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_str(value).unwrap(),
+            );
         }
         map
     }
 
     #[test]
     fn retry_after_accepts_seconds_and_http_dates() {
-        assert_eq!(requested_wait(&headers(&[("retry-after", "7")]), &[]), Some(Duration::from_secs(7)));
+        assert_eq!(
+            requested_wait(&headers(&[("retry-after", "7")]), &[]),
+            Some(Duration::from_secs(7))
+        );
         let in_a_minute = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(61));
         let wait = requested_wait(&headers(&[("retry-after", &in_a_minute)]), &[]).unwrap();
-        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(55) && wait <= Duration::from_secs(61),
+            "{wait:?}"
+        );
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
-        assert_eq!(requested_wait(&headers(&[("retry-after", &past)]), &[]), Some(Duration::ZERO));
-        assert_eq!(requested_wait(&headers(&[("retry-after", "soon")]), &[]), None);
-        assert_eq!(requested_wait(&headers(&[("retry-after", "-3")]), &[]), None);
+        assert_eq!(
+            requested_wait(&headers(&[("retry-after", &past)]), &[]),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            requested_wait(&headers(&[("retry-after", "soon")]), &[]),
+            None
+        );
+        assert_eq!(
+            requested_wait(&headers(&[("retry-after", "-3")]), &[]),
+            None
+        );
     }
 
     #[test]
@@ -147,7 +175,10 @@ mod tests {
         let wait = requested_wait(&headers(&[("x-ratelimit-reset", &soon)]), &resets).unwrap();
         assert!(wait <= Duration::from_secs(30) && wait >= Duration::from_secs(28));
         assert_eq!(
-            requested_wait(&headers(&[("retry-after", "2"), ("ratelimit-reset", "41")]), &resets),
+            requested_wait(
+                &headers(&[("retry-after", "2"), ("ratelimit-reset", "41")]),
+                &resets
+            ),
             Some(Duration::from_secs(2))
         );
     }

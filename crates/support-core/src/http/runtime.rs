@@ -143,7 +143,12 @@ impl HttpRuntime {
     /// Runs one port operation's HTTP calls: `call` is the generated client's `send()` future. Requests
     /// made inside are retried as the operation allows and carry the idempotency key, if any, in the
     /// provider's idempotency header; a failure becomes an [`Error`] naming the operation.
-    pub async fn run<T, E, F>(&self, operation: Operation, idempotency_key: Option<String>, call: F) -> Result<T>
+    pub async fn run<T, E, F>(
+        &self,
+        operation: Operation,
+        idempotency_key: Option<String>,
+        call: F,
+    ) -> Result<T>
     where
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
@@ -158,7 +163,12 @@ impl HttpRuntime {
     }
 
     /// Runs any future in an operation's scope (for calls made without a generated client).
-    pub async fn scoped<F: Future>(&self, operation: Operation, idempotency_key: Option<String>, call: F) -> F::Output {
+    pub async fn scoped<F: Future>(
+        &self,
+        operation: Operation,
+        idempotency_key: Option<String>,
+        call: F,
+    ) -> F::Output {
         CALL.scope(
             CallScope {
                 operation,
@@ -209,7 +219,10 @@ impl HttpRuntime {
                     || (scope.idempotency_key.is_some() && self.inner.idempotency_header.is_some())
             }
             // A native call outside the port: only the HTTP method tells.
-            None => matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS),
+            None => matches!(
+                *request.method(),
+                Method::GET | Method::HEAD | Method::OPTIONS
+            ),
         };
         *request.timeout_mut() = self.inner.request_timeout;
         let policy = &self.inner.retry;
@@ -257,7 +270,12 @@ impl HttpRuntime {
         }
     }
 
-    fn wait_after_status(&self, response: &reqwest::Response, repeatable: bool, attempt: u32) -> Option<Duration> {
+    fn wait_after_status(
+        &self,
+        response: &reqwest::Response,
+        repeatable: bool,
+        attempt: u32,
+    ) -> Option<Duration> {
         let status = response.status();
         let policy = &self.inner.retry;
         let asked = || requested_wait(response.headers(), &self.inner.reset_headers);
@@ -279,7 +297,11 @@ impl HttpRuntime {
     }
 
     /// Turns a generated client's error into the port's [`Error`].
-    pub async fn error_from<E>(&self, operation: Operation, error: progenitor_client::Error<E>) -> Error {
+    pub async fn error_from<E>(
+        &self,
+        operation: Operation,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
         let provider = self.inner.provider;
         let base = |kind| Error::new(kind, provider).with_operation(operation);
         match error {
@@ -288,28 +310,46 @@ impl HttpRuntime {
             }
             progenitor_client::Error::CommunicationError(source)
             | progenitor_client::Error::InvalidUpgrade(source)
-            | progenitor_client::Error::ResponseBodyError(source) => self.transport_error(operation, source),
+            | progenitor_client::Error::ResponseBodyError(source) => {
+                self.transport_error(operation, source)
+            }
             progenitor_client::Error::ErrorResponse(response) => {
                 let status = response.status();
-                base(default_kind(status, response.headers(), &self.inner.reset_headers))
-                    .with_status(status.as_u16())
+                base(default_kind(
+                    status,
+                    response.headers(),
+                    &self.inner.reset_headers,
+                ))
+                .with_status(status.as_u16())
             }
-            progenitor_client::Error::InvalidResponsePayload(body, source) => base(ErrorKind::Decode)
-                .with_message(format!("the response did not match the expected shape: {source}"))
-                .with_body_excerpt(&body)
-                .with_source(source),
+            progenitor_client::Error::InvalidResponsePayload(body, source) => {
+                base(ErrorKind::Decode)
+                    .with_message(format!(
+                        "the response did not match the expected shape: {source}"
+                    ))
+                    .with_body_excerpt(&body)
+                    .with_source(source)
+            }
             progenitor_client::Error::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let body = read_bounded(response).await;
                 self.classify(operation, status, &headers, &body)
             }
-            progenitor_client::Error::Custom(message) => base(ErrorKind::InvalidInput).with_message(message),
+            progenitor_client::Error::Custom(message) => {
+                base(ErrorKind::InvalidInput).with_message(message)
+            }
         }
     }
 
     /// Classifies a failed response with the adapter's classifier, falling back to the status.
-    pub fn classify(&self, operation: Operation, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    pub fn classify(
+        &self,
+        operation: Operation,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Error {
         if status.is_success() {
             return Error::new(ErrorKind::Decode, self.inner.provider)
                 .with_operation(operation)
@@ -317,7 +357,11 @@ impl HttpRuntime {
                 .with_message("the provider answered with an undocumented success status")
                 .with_body_excerpt(body);
         }
-        let failed = FailedResponse { status, headers, body };
+        let failed = FailedResponse {
+            status,
+            headers,
+            body,
+        };
         let found = (self.inner.classifier)(&failed);
         let kind = found
             .kind
@@ -363,7 +407,11 @@ impl HttpRuntime {
     }
 }
 
-fn default_kind(status: StatusCode, headers: &HeaderMap, reset_headers: &[ResetHeader]) -> ErrorKind {
+fn default_kind(
+    status: StatusCode,
+    headers: &HeaderMap,
+    reset_headers: &[ResetHeader],
+) -> ErrorKind {
     match status {
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ErrorKind::InvalidInput,
         StatusCode::UNAUTHORIZED => ErrorKind::Unauthenticated,
@@ -468,15 +516,20 @@ impl ClientConfig {
     /// per attempt by [`HttpRuntime::execute`].
     pub fn build(&self, provider: &'static str) -> Result<reqwest::Client> {
         let mut headers = HeaderMap::new();
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
         reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.clone())
             .default_headers(headers)
             .build()
             .map_err(|error| {
-                Error::new(ErrorKind::Transport, provider)
-                    .with_message(format!("could not build the HTTP client: {}", error.without_url()))
+                Error::new(ErrorKind::Transport, provider).with_message(format!(
+                    "could not build the HTTP client: {}",
+                    error.without_url()
+                ))
             })
     }
 }

@@ -1,0 +1,104 @@
+//! What an adapter provides to run the suite: its port, and (offline) its simulator.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use support_core::{Operation, SupportPort};
+
+use crate::world::World;
+
+/// An adapter under test.
+#[async_trait]
+pub trait Harness: Send + Sync {
+    /// The port with working credentials.
+    fn port(&self) -> Arc<dyn SupportPort>;
+
+    /// The world the provider holds: the standard world offline, `None` against a live account.
+    fn world(&self) -> Option<&World>;
+
+    /// The simulator, offline; `None` against a live account or a provider without HTTP.
+    fn simulator(&self) -> Option<&dyn Simulator>;
+}
+
+/// A provider simulator's extra powers: bad credentials and injected failures.
+#[async_trait]
+pub trait Simulator: Send + Sync {
+    /// A port whose credentials the simulator rejects with the provider's 401.
+    async fn port_with_bad_credentials(&self) -> Arc<dyn SupportPort>;
+
+    /// A port on a fresh copy of the world whose first `fault.times` requests made by `operation`'s
+    /// scenario input are answered with `fault`, and later ones normally.
+    async fn port_with_fault(&self, operation: Operation, fault: Fault) -> Faulted;
+}
+
+/// A failure a simulator answers with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// The HTTP status (429, 503, ...).
+    pub status: u16,
+    /// The `Retry-After` header to send.
+    pub retry_after: Option<Duration>,
+    /// How many requests get the fault before normal service resumes (`usize::MAX`: all).
+    pub times: usize,
+}
+
+impl Fault {
+    /// A 503 for the first request only.
+    pub fn unavailable_once() -> Self {
+        Self {
+            status: 503,
+            retry_after: None,
+            times: 1,
+        }
+    }
+
+    /// A 429 with this `Retry-After` for the first `times` requests.
+    pub fn throttled(retry_after: Duration, times: usize) -> Self {
+        Self {
+            status: 429,
+            retry_after: Some(retry_after),
+            times,
+        }
+    }
+}
+
+/// A port with an injected fault, and the count of requests the operation made.
+#[derive(Clone)]
+pub struct Faulted {
+    /// The port.
+    pub port: Arc<dyn SupportPort>,
+    /// Requests made to the faulted endpoint so far.
+    pub requests: RequestCounter,
+}
+
+impl std::fmt::Debug for Faulted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Faulted")
+            .field("port", &self.port)
+            .field("requests", &self.requests.get())
+            .finish()
+    }
+}
+
+/// A shared request count.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCounter(Arc<AtomicUsize>);
+
+impl RequestCounter {
+    /// A counter at zero.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts one request and returns how many came before it.
+    pub fn hit(&self) -> usize {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// The count.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}

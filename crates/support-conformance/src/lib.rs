@@ -9,6 +9,6 @@ pub mod sim;
 pub mod world;
 
 pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
-pub use report::{Cell, CellResult, Mode, Outcome, Report, ScenarioResult};
+pub use report::{Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult, live_requested};
 pub use scenarios::run;
 pub use world::{Profile, World};

@@ -11,6 +11,14 @@ use support_core::Operation;
 /// `{provider}.json`.
 pub const REPORT_DIR_VAR: &str = "SUPPORT_CONFORMANCE_REPORT_DIR";
 
+/// The environment variable that asks for the live run (`1`) instead of the offline one.
+pub const LIVE_VAR: &str = "SUPPORT_CONFORMANCE_LIVE";
+
+/// Whether this run was asked to go live.
+pub fn live_requested() -> bool {
+    std::env::var(LIVE_VAR).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
 /// How one scenario ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", content = "detail", rename_all = "snake_case")]
@@ -142,6 +150,22 @@ impl Report {
             .collect()
     }
 
+    /// A live run that could not start, with every operation skipped for the reason given.
+    pub fn live_skipped(provider: &str, why: &str) -> Self {
+        Self {
+            provider: provider.to_owned(),
+            mode: Mode::Live,
+            scenarios: Operation::ALL
+                .into_iter()
+                .map(|operation| ScenarioResult {
+                    scenario: "live".to_owned(),
+                    operation,
+                    outcome: Outcome::Skipped(why.to_owned()),
+                })
+                .collect(),
+        }
+    }
+
     /// Whether no scenario failed.
     pub fn passed(&self) -> bool {
         self.cells()
@@ -163,13 +187,24 @@ impl Report {
             .join("\n")
     }
 
-    /// Writes `{provider}.json` into the directory named by [`REPORT_DIR_VAR`], when it is set.
+    /// Writes `{provider}.json` (the report and its cells) into the directory named by
+    /// [`REPORT_DIR_VAR`], when it is set and this report's mode is the one requested
+    /// ([`live_requested`]).
     pub fn write_if_requested(&self) {
         let Some(dir) = std::env::var_os(REPORT_DIR_VAR) else {
             return;
         };
+        if (self.mode == Mode::Live) != live_requested() {
+            return;
+        }
         let path = std::path::Path::new(&dir).join(format!("{}.json", self.provider));
-        let written = serde_json::to_vec_pretty(self)
+        let document = serde_json::json!({
+            "provider": self.provider,
+            "mode": self.mode,
+            "cells": self.cells(),
+            "scenarios": self.scenarios,
+        });
+        let written = serde_json::to_vec_pretty(&document)
             .map_err(std::io::Error::other)
             .and_then(|json| {
                 std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json))

@@ -464,9 +464,9 @@ impl World {
                             business_hours: false,
                         },
                         SlaTargetFx {
-                            metric: SlaMetric::Resolution,
+                            metric: SlaMetric::NextResponse,
                             priority: priority.clone(),
-                            minutes: 480 * scale,
+                            minutes: 60 * scale,
                             business_hours: true,
                         },
                     ]

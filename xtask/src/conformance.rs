@@ -1,0 +1,222 @@
+//! `cargo xtask conformance [provider...] [--live] [--json]`: runs each adapter's conformance test and
+//! prints the provider x operation matrix.
+//!
+//! Each adapter's `tests/conformance.rs` runs the suite and, when `SUPPORT_CONFORMANCE_REPORT_DIR` is
+//! set, writes `{provider}.json` there. This command runs all of them in one `cargo test` invocation
+//! (one build), then reads the reports. `--live` sets `SUPPORT_CONFORMANCE_LIVE=1`, which switches the
+//! tests to the provider's real account when its `SUPPORT_<PROVIDER>_*` variables are set.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, anyhow, bail};
+use serde_json::Value;
+
+use crate::cli::{Args, CliError};
+use crate::paths::workspace_root;
+
+/// The catalog's operations, in matrix column order, with short headers.
+const OPERATIONS: [(&str, &str); 15] = [
+    ("listTickets", "lsT"),
+    ("getTicket", "getT"),
+    ("createTicket", "newT"),
+    ("updateTicket", "updT"),
+    ("closeTicket", "clsT"),
+    ("listAgents", "lsAg"),
+    ("assignTicket", "asgn"),
+    ("addComment", "addC"),
+    ("listComments", "lsC"),
+    ("listTags", "lsTg"),
+    ("createTag", "newTg"),
+    ("getKnowledgeArticle", "getKA"),
+    ("listKnowledgeArticles", "lsKA"),
+    ("getSLA", "SLA"),
+    ("listCustomerSatisfactionRatings", "CSAT"),
+];
+
+/// Runs the command.
+pub fn run(raw: &[String]) -> Result<(), CliError> {
+    let args = Args::parse(raw, &["--live", "--json"])?;
+    let available = adapters()?;
+    let selected: Vec<String> = if args.positional().is_empty() {
+        available.clone()
+    } else {
+        for name in args.positional() {
+            if !available.contains(name) {
+                return Err(CliError::usage(format!(
+                    "no adapter `{name}` with a conformance test; available: {}",
+                    available.join(", ")
+                )));
+            }
+        }
+        args.positional().to_vec()
+    };
+    let live = args.flag("--live");
+    let reports = run_tests(&selected, live)?;
+    let cells: Vec<&Value> = reports
+        .iter()
+        .flat_map(|r| r["cells"].as_array().into_iter().flatten())
+        .collect();
+    if args.flag("--json") {
+        for cell in &cells {
+            println!(
+                "{}",
+                serde_json::to_string(cell).map_err(anyhow::Error::from)?
+            );
+        }
+    } else {
+        print_matrix(&reports, live);
+    }
+    let failed: Vec<String> = cells
+        .iter()
+        .filter(|cell| cell["result"] == "fail")
+        .map(|cell| {
+            format!(
+                "{} {}",
+                cell["provider"].as_str().unwrap_or("?"),
+                cell["operation"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(anyhow!(
+            "conformance failed for: {}",
+            failed.join(", ")
+        )))
+    }
+}
+
+/// Providers whose crate has `tests/conformance.rs`, sorted with the in-memory reference first.
+fn adapters() -> anyhow::Result<Vec<String>> {
+    let crates = workspace_root().join("crates");
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&crates).with_context(|| format!("reading {}", crates.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(provider) = name.strip_prefix("support-")
+            && entry.path().join("tests").join("conformance.rs").is_file()
+        {
+            names.push(provider.to_owned());
+        }
+    }
+    names.sort_by_key(|name| (name != "memory", name.clone()));
+    Ok(names)
+}
+
+fn run_tests(providers: &[String], live: bool) -> anyhow::Result<Vec<Value>> {
+    let report_dir = workspace_root().join("target").join("conformance");
+    if report_dir.exists() {
+        fs::remove_dir_all(&report_dir)
+            .with_context(|| format!("clearing {}", report_dir.display()))?;
+    }
+    fs::create_dir_all(&report_dir)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace_root())
+        .args(["test", "--quiet"]);
+    for provider in providers {
+        command.args(["-p", &format!("support-{provider}")]);
+    }
+    command
+        .args(["--test", "conformance"])
+        .env("SUPPORT_CONFORMANCE_REPORT_DIR", &report_dir);
+    if live {
+        command.env("SUPPORT_CONFORMANCE_LIVE", "1");
+    } else {
+        command.env_remove("SUPPORT_CONFORMANCE_LIVE");
+    }
+    eprintln!(
+        "running the conformance suite for {}{}",
+        providers.join(", "),
+        if live { " (live)" } else { "" }
+    );
+    let output = command.output().context("running cargo test")?;
+    let mut reports = Vec::new();
+    let mut missing = Vec::new();
+    for provider in providers {
+        match read_report(&report_dir.join(format!("{provider}.json"))) {
+            Some(report) => reports.push(report),
+            None => missing.push(provider.clone()),
+        }
+    }
+    if !missing.is_empty() || (!output.status.success() && reports.is_empty()) {
+        eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "no conformance report from: {} (the test output is above)",
+            missing.join(", ")
+        );
+    }
+    Ok(reports)
+}
+
+fn read_report(path: &Path) -> Option<Value> {
+    serde_json::from_slice(&fs::read(path).ok()?).ok()
+}
+
+fn symbol(result: &str) -> &'static str {
+    match result {
+        "pass" => "pass",
+        "unsupported" => "unsup",
+        "skipped" => "skip",
+        _ => "FAIL",
+    }
+}
+
+fn print_matrix(reports: &[Value], live: bool) {
+    let width = reports
+        .iter()
+        .filter_map(|r| r["provider"].as_str())
+        .map(str::len)
+        .chain(["provider".len()])
+        .max()
+        .unwrap_or(8);
+    let mut header = format!("{:width$}", "provider");
+    for (_, short) in OPERATIONS {
+        header.push_str(&format!(" {short:>5}"));
+    }
+    println!("{header}");
+    let mut notes = Vec::new();
+    for report in reports {
+        let provider = report["provider"].as_str().unwrap_or("?");
+        let mut row = format!("{provider:width$}");
+        let cells = report["cells"].as_array().cloned().unwrap_or_default();
+        for (operation, _) in OPERATIONS {
+            let cell = cells.iter().find(|c| c["operation"] == operation);
+            let result = cell.and_then(|c| c["result"].as_str()).unwrap_or("missing");
+            row.push_str(&format!(" {:>5}", symbol(result)));
+            if let Some(cell) = cell
+                && matches!(result, "fail" | "skipped")
+            {
+                notes.push(format!(
+                    "{provider} {operation} {result}: {}",
+                    cell["detail"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        println!("{row}");
+    }
+    println!();
+    println!(
+        "mode: {}",
+        if live { "live" } else { "offline (simulators)" }
+    );
+    println!(
+        "columns: {}",
+        OPERATIONS
+            .iter()
+            .map(|(op, short)| format!("{short}={op}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "pass = every scenario passed; unsup = declared unsupported and returns Unsupported; skip = could not run here"
+    );
+    for note in notes {
+        println!("{note}");
+    }
+}

@@ -1,0 +1,570 @@
+//! `cargo xtask derive-spec <provider> [--check]`: derives `specs/<provider>.yaml`, the
+//! generation spec, from the vendor OpenAPI description(s) in `../shared/vendor-specs/<provider>/`.
+//!
+//! The derivation is mechanical: the operations listed in `providers.rs`, their parameters,
+//! one JSON request body, one JSON 2xx response, and the `$ref` closure of their schemas; no
+//! documentation keys; the fix-ups of `fixups.rs`. The output is deterministic (sorted keys),
+//! so `--check` compares bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_yaml::{Mapping, Value};
+
+use crate::cli::{Args, CliError};
+use crate::fixups::{self, SCHEMA_PREFIX};
+use crate::paths;
+use crate::providers::{self, Provider, Source};
+use crate::yaml::{self, collect_refs, get, get_str, key, key_text, rewrite_refs};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const JSON: &str = "application/json";
+
+/// Entry point of the subcommand.
+pub fn run(raw: &[String]) -> Result<(), CliError> {
+    let args = Args::parse(raw, &["--check"])?;
+    let [name] = args.positional() else {
+        return Err(CliError::usage("derive-spec takes exactly one provider"));
+    };
+    let provider = providers::find(name).ok_or_else(|| {
+        CliError::usage(format!(
+            "unknown provider `{name}` (known: {})",
+            providers::names()
+        ))
+    })?;
+    let derived = derive(provider)?;
+    let rel = paths::spec_rel(provider.name);
+    let target = paths::workspace_root().join(&rel);
+    if args.flag("--check") {
+        let committed = fs::read_to_string(&target)
+            .with_context(|| format!("reading {rel}; run `cargo xtask derive-spec {name}`"))?;
+        if committed != derived {
+            return Err(anyhow!(
+                "{rel} differs from a fresh derivation; run `cargo xtask derive-spec {name}` \
+                 (then `cargo xtask generate {name}`)"
+            )
+            .into());
+        }
+        println!("{rel} is up to date");
+    } else {
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(&target, &derived).with_context(|| format!("writing {rel}"))?;
+        println!("wrote {rel} ({} bytes)", derived.len());
+    }
+    Ok(())
+}
+
+/// Reads the provider's vendor documents and derives the spec text.
+pub fn derive(provider: &Provider) -> Result<String> {
+    let dir = paths::vendor_dir(provider.name);
+    let docs = provider
+        .sources
+        .iter()
+        .map(|source| {
+            let path = dir.join(source.file);
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("reading vendor spec {}", path.display()))?;
+            serde_yaml::from_str::<Value>(&text)
+                .with_context(|| format!("parsing vendor spec {}", path.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    derive_from_docs(provider, &docs)
+}
+
+/// One selected operation, already trimmed and fixed up.
+struct Selected {
+    path: String,
+    method: &'static str,
+    operation: Value,
+    /// Takes cursor parameters (an expanded `deepObject` `page` with `after`/`before`).
+    cursor_paged: bool,
+}
+
+/// Derives the spec from already-parsed vendor documents (one per `provider.sources` entry).
+pub fn derive_from_docs(provider: &Provider, docs: &[Value]) -> Result<String> {
+    let mut paths: BTreeMap<String, Mapping> = BTreeMap::new();
+    let mut schemas: BTreeMap<String, Value> = BTreeMap::new();
+    let mut envelopes: BTreeSet<String> = BTreeSet::new();
+    let mut cursor_schema: Option<String> = None;
+
+    for (source, doc) in provider.sources.iter().zip(docs) {
+        let mut selected = select_operations(doc, source)?;
+
+        let mut roots = Vec::new();
+        for op in &selected {
+            collect_refs(&op.operation, &mut roots);
+        }
+        // The cursor envelope schema comes from the first source that defines it.
+        let cursor_here = provider.cursor_envelope_schema.filter(|name| {
+            cursor_schema.is_none()
+                && get(doc, "components")
+                    .and_then(|c| get(c, "schemas"))
+                    .and_then(|s| get(s, name))
+                    .is_some()
+        });
+        if let Some(name) = cursor_here {
+            roots.push(format!("{SCHEMA_PREFIX}{name}"));
+        }
+        let mut closure = schema_closure(doc, roots, source.file)?;
+
+        // Component-name collisions between sources: identical definitions are shared, a
+        // different definition under a taken name gets this source's prefix.
+        let rename: BTreeMap<String, String> = closure
+            .iter()
+            .filter(|(name, def)| schemas.get(*name).is_some_and(|taken| taken != *def))
+            .map(|(name, _)| (name.clone(), format!("{}{name}", source.collision_prefix)))
+            .collect();
+        for (old, new) in &rename {
+            if schemas.contains_key(new) || closure.contains_key(new) {
+                bail!("{}: renamed component {new} is taken as well", source.file);
+            }
+            eprintln!(
+                "note: {}: schema {old} collides with an earlier source's; renamed {new}",
+                source.file
+            );
+        }
+        let rewrite = |target: &str| {
+            let name = target.strip_prefix(SCHEMA_PREFIX)?;
+            rename.get(name).map(|new| format!("{SCHEMA_PREFIX}{new}"))
+        };
+        for op in &mut selected {
+            rewrite_refs(&mut op.operation, &rewrite);
+        }
+        for def in closure.values_mut() {
+            rewrite_refs(def, &rewrite);
+        }
+        if let Some(name) = cursor_here {
+            cursor_schema = Some(rename.get(name).cloned().unwrap_or_else(|| name.to_owned()));
+        }
+        for (name, def) in closure {
+            let name = rename.get(&name).cloned().unwrap_or(name);
+            schemas.entry(name).or_insert(def);
+        }
+
+        for op in selected {
+            if op.cursor_paged
+                && let Some(envelope) = response_schema_ref(&op.operation)
+            {
+                envelopes.insert(envelope);
+            }
+            let methods = paths.entry(op.path.clone()).or_default();
+            if methods.contains_key(op.method) {
+                bail!("{} {} is selected twice", op.method, op.path);
+            }
+            methods.insert(key(op.method), op.operation);
+        }
+    }
+
+    if let Some(cursor) = &cursor_schema {
+        let cursor_ref = format!("{SCHEMA_PREFIX}{cursor}");
+        for name in &envelopes {
+            if let Some(envelope) = schemas.get_mut(name) {
+                fixups::compose_cursor_envelope(envelope, &cursor_ref);
+            }
+        }
+    }
+    for def in schemas.values_mut() {
+        schema_fixups(def);
+    }
+    for name in provider.keep_unknown_fields {
+        let def = schemas
+            .get_mut(*name)
+            .ok_or_else(|| anyhow!("keep_unknown_fields: no schema {name} in the subset"))?;
+        fixups::keep_unknown_fields(def);
+    }
+    for methods in paths.values_mut() {
+        for (_, op) in methods.iter_mut() {
+            inline_body_fixups(op);
+        }
+    }
+    fixups::collapse_covering_unions(&mut schemas);
+    prune_unreferenced(&paths, &mut schemas);
+    assemble(provider, paths, schemas)
+}
+
+/// Lays the document out: `openapi`, `info` (ours), `paths`, `components.schemas`; everything
+/// below the top level sorted by key; a `# @generated` header.
+fn assemble(
+    provider: &Provider,
+    paths: BTreeMap<String, Mapping>,
+    schemas: BTreeMap<String, Value>,
+) -> Result<String> {
+    let mut body = yaml::mapping([
+        (
+            "paths",
+            Value::Mapping(
+                paths
+                    .into_iter()
+                    .map(|(p, m)| (key(&p), Value::Mapping(m)))
+                    .collect(),
+            ),
+        ),
+        (
+            "components",
+            yaml::mapping([(
+                "schemas",
+                Value::Mapping(schemas.into_iter().map(|(n, d)| (key(&n), d)).collect()),
+            )]),
+        ),
+    ]);
+    if let Value::Mapping(sections) = &mut body {
+        sections.values_mut().for_each(yaml::sort_keys);
+    }
+    let mut document = Mapping::new();
+    document.insert(key("openapi"), key("3.0.3"));
+    document.insert(
+        key("info"),
+        yaml::mapping([
+            ("title", key(provider.title)),
+            ("version", key(provider.version)),
+        ]),
+    );
+    if let Value::Mapping(body) = body {
+        document.extend(body);
+    }
+    let text = serde_yaml::to_string(&Value::Mapping(document))?;
+    let files: Vec<&str> = provider.sources.iter().map(|s| s.file).collect();
+    Ok(format!(
+        "# @generated by `cargo xtask derive-spec {name}` from ../shared/vendor-specs/{name}/{{{files}}}.\n\
+         # Do not edit: change xtask/src/providers.rs or xtask/src/fixups.rs and re-derive.\n{text}",
+        name = provider.name,
+        files = files.join(", "),
+    ))
+}
+
+/// Drops component schemas no longer reachable from an operation (e.g. the arms of a union
+/// collapsed by `fixups::collapse_covering_unions`).
+fn prune_unreferenced(paths: &BTreeMap<String, Mapping>, schemas: &mut BTreeMap<String, Value>) {
+    let mut todo = Vec::new();
+    for methods in paths.values() {
+        for op in methods.values() {
+            collect_refs(op, &mut todo);
+        }
+    }
+    let mut reachable = BTreeSet::new();
+    while let Some(target) = todo.pop() {
+        if let Some(name) = target.strip_prefix(SCHEMA_PREFIX)
+            && reachable.insert(name.to_owned())
+            && let Some(def) = schemas.get(name)
+        {
+            collect_refs(def, &mut todo);
+        }
+    }
+    schemas.retain(|name, _| reachable.contains(name));
+}
+
+/// Fix-ups for every component schema (and inline body schemas).
+fn schema_fixups(schema: &mut Value) {
+    fixups::null_arms_to_nullable(schema);
+    fixups::relax_required(schema);
+    fixups::open_enums(schema);
+    fixups::nullable_properties(schema);
+    fixups::drop_integer_bounds(schema);
+}
+
+/// Inline (non-`$ref`) request/response schemas get the component fix-ups too.
+fn inline_body_fixups(operation: &mut Value) {
+    let Some(map) = operation.as_mapping_mut() else {
+        return;
+    };
+    if let Some(request) = map.get_mut("requestBody") {
+        json_schema_fixups(request);
+    }
+    if let Some(Value::Mapping(responses)) = map.get_mut("responses") {
+        responses.values_mut().for_each(json_schema_fixups);
+    }
+}
+
+fn json_schema_fixups(body: &mut Value) {
+    if let Some(schema) = body
+        .as_mapping_mut()
+        .and_then(|b| b.get_mut("content"))
+        .and_then(|c| c.as_mapping_mut())
+        .and_then(|c| c.get_mut(JSON))
+        .and_then(|m| m.as_mapping_mut())
+        .and_then(|m| m.get_mut("schema"))
+        && get(schema, "$ref").is_none()
+    {
+        schema_fixups(schema);
+    }
+}
+
+/// The component name of an operation's JSON 2xx response schema, when it is a `$ref`.
+fn response_schema_ref(operation: &Value) -> Option<String> {
+    let responses = get(operation, "responses")?.as_mapping()?;
+    responses.values().find_map(|response| {
+        let schema = get(get(get(response, "content")?, JSON)?, "schema")?;
+        Some(
+            get_str(schema, "$ref")?
+                .strip_prefix(SCHEMA_PREFIX)?
+                .to_owned(),
+        )
+    })
+}
+
+/// Finds the source's operations and trims each to what generation needs.
+fn select_operations(doc: &Value, source: &Source) -> Result<Vec<Selected>> {
+    let paths = get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow!("{}: no paths", source.file))?;
+    let mut index: BTreeMap<&str, (&str, &'static str)> = BTreeMap::new();
+    for (path, item) in paths {
+        let Some(path) = path.as_str() else { continue };
+        for method in METHODS {
+            if let Some(id) = get(item, method).and_then(|op| get_str(op, "operationId")) {
+                index.insert(id, (path, method));
+            }
+        }
+    }
+    source
+        .operations
+        .iter()
+        .map(|id| {
+            let (path, method) = index
+                .get(id)
+                .copied()
+                .ok_or_else(|| anyhow!("{}: operationId {id} not found", source.file))?;
+            let path_item = paths_item(paths, path)?;
+            let operation = get(path_item, method).ok_or_else(|| anyhow!("indexed above"))?;
+            trim_operation(doc, path, method, path_item, operation).with_context(|| {
+                format!("{}: {id} ({} {path})", source.file, method.to_uppercase())
+            })
+        })
+        .collect()
+}
+
+fn paths_item<'a>(paths: &'a Mapping, path: &str) -> Result<&'a Value> {
+    let item = paths.get(path).ok_or_else(|| anyhow!("no path {path}"))?;
+    if get(item, "$ref").is_some() {
+        bail!("path item {path} is a $ref (unsupported by progenitor)");
+    }
+    Ok(item)
+}
+
+fn trim_operation(
+    doc: &Value,
+    path: &str,
+    method: &'static str,
+    path_item: &Value,
+    operation: &Value,
+) -> Result<Selected> {
+    let id = get_str(operation, "operationId").unwrap_or_default();
+
+    // Parameters: path-level first, operation-level overriding by (name, in), refs inlined.
+    let mut parameters: Vec<Value> = Vec::new();
+    for list in [get(path_item, "parameters"), get(operation, "parameters")] {
+        for parameter in list.and_then(Value::as_sequence).into_iter().flatten() {
+            let parameter = resolve(doc, parameter)?;
+            let identity = |p: &Value| {
+                (
+                    get_str(p, "name").map(str::to_owned),
+                    get_str(p, "in").map(str::to_owned),
+                )
+            };
+            match parameters
+                .iter_mut()
+                .find(|p| identity(p) == identity(&parameter))
+            {
+                Some(existing) => *existing = parameter,
+                None => parameters.push(parameter),
+            }
+        }
+    }
+    let (mut parameters, cursor_paged) = fixups::expand_deep_object_params(parameters);
+    for parameter in &mut parameters {
+        fixups::strip_parameter(parameter);
+        let Some(schema) = parameter.as_mapping_mut().and_then(|p| p.get_mut("schema")) else {
+            bail!("parameter {:?} has no schema", get_str(parameter, "name"));
+        };
+        fixups::null_arms_to_nullable(schema);
+        fixups::plain_string_enums(schema);
+        fixups::drop_integer_bounds(schema);
+    }
+    fixups::drop_colliding_params(&mut parameters);
+
+    let mut trimmed = Mapping::new();
+    trimmed.insert(key("operationId"), key(id));
+    if !parameters.is_empty() {
+        trimmed.insert(key("parameters"), Value::Sequence(parameters));
+    }
+
+    // Request body: JSON only (other media types trip progenitor; hand-write those calls).
+    if let Some(body) = get(operation, "requestBody") {
+        let body = resolve(doc, body)?;
+        if let Some(schema) = json_schema(&body) {
+            let mut kept = Mapping::new();
+            if let Some(required) = get(&body, "required") {
+                kept.insert(key("required"), required.clone());
+            }
+            kept.insert(key("content"), json_content(schema));
+            trimmed.insert(key("requestBody"), Value::Mapping(kept));
+        }
+    }
+
+    // Responses: only the first 2xx, JSON only. Every error status then reaches the runtime
+    // as `UnexpectedResponse` (status, headers, raw body), mapped by one classifier.
+    let responses = get(operation, "responses")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow!("no responses"))?;
+    let (status, response) = responses
+        .iter()
+        .filter_map(|(status, response)| Some((key_text(status)?, response)))
+        .filter(|(status, _)| status.len() == 3 && status.starts_with('2'))
+        .min_by(|a, b| a.0.cmp(&b.0))
+        .ok_or_else(|| anyhow!("no 2xx response"))?;
+    let response = resolve(doc, response)?;
+    // OpenAPI requires a response `description`; ours is empty (vendor prose is dropped).
+    let mut kept = yaml::mapping([("description", key(""))]);
+    if let (Some(schema), Some(map)) = (json_schema(&response), kept.as_mapping_mut()) {
+        map.insert(key("content"), json_content(schema));
+    }
+    trimmed.insert(key("responses"), yaml::mapping([(status.as_str(), kept)]));
+
+    Ok(Selected {
+        path: path.to_owned(),
+        method,
+        operation: Value::Mapping(trimmed),
+        cursor_paged,
+    })
+}
+
+/// `content.application/json.schema` of a request body or response, doc keys stripped.
+fn json_schema(body: &Value) -> Option<Value> {
+    let mut schema = get(get(get(body, "content")?, JSON)?, "schema")?.clone();
+    fixups::strip_schema_docs(&mut schema);
+    Some(schema)
+}
+
+fn json_content(schema: Value) -> Value {
+    yaml::mapping([(JSON, yaml::mapping([("schema", schema)]))])
+}
+
+/// Follows a local `$ref` (parameters, request bodies, responses) to its definition.
+fn resolve(doc: &Value, value: &Value) -> Result<Value> {
+    let mut current = value;
+    for _ in 0..16 {
+        let Some(target) = get_str(current, "$ref") else {
+            return Ok(current.clone());
+        };
+        let mut node = doc;
+        for part in target
+            .strip_prefix("#/")
+            .ok_or_else(|| anyhow!("non-local $ref {target}"))?
+            .split('/')
+        {
+            node = get(node, part).ok_or_else(|| anyhow!("dangling $ref {target}"))?;
+        }
+        current = node;
+    }
+    bail!("$ref chain too long")
+}
+
+/// The transitive closure of component schemas reachable from `roots`, doc keys stripped.
+fn schema_closure(
+    doc: &Value,
+    mut todo: Vec<String>,
+    file: &str,
+) -> Result<BTreeMap<String, Value>> {
+    let defined = get(doc, "components")
+        .and_then(|c| get(c, "schemas"))
+        .ok_or_else(|| anyhow!("{file}: no components.schemas"))?;
+    let mut closure = BTreeMap::new();
+    while let Some(target) = todo.pop() {
+        let name = target
+            .strip_prefix(SCHEMA_PREFIX)
+            .ok_or_else(|| anyhow!("{file}: unsupported $ref {target} in a schema"))?;
+        if closure.contains_key(name) {
+            continue;
+        }
+        let mut def = get(defined, name)
+            .ok_or_else(|| anyhow!("{file}: dangling $ref {target}"))?
+            .clone();
+        fixups::strip_schema_docs(&mut def);
+        collect_refs(&def, &mut todo);
+        closure.insert(name.to_owned(), def);
+    }
+    Ok(closure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCES: &[Source] = &[
+        Source {
+            file: "a.yaml",
+            collision_prefix: "A",
+            operations: &["GetA"],
+        },
+        Source {
+            file: "b.yaml",
+            collision_prefix: "B",
+            operations: &["GetB"],
+        },
+    ];
+    const PROVIDER: Provider = Provider {
+        name: "test",
+        title: "t",
+        version: "1",
+        sources: SOURCES,
+        cursor_envelope_schema: None,
+        keep_unknown_fields: &[],
+    };
+
+    fn doc(path: &str, id: &str, property: &str) -> Value {
+        serde_yaml::from_str(&format!(
+            "openapi: 3.0.3
+paths:
+  {path}:
+    get:
+      operationId: {id}
+      responses:
+        '404': {{description: nope}}
+        '200':
+          description: ok
+          content:
+            application/json: {{schema: {{$ref: '#/components/schemas/Thing'}}}}
+            text/html: {{schema: {{type: string}}}}
+components:
+  schemas:
+    Thing: {{type: object, title: Thing, properties: {{{property}: {{type: string}}}}}}
+    Unused: {{type: string}}
+"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn colliding_component_names_are_prefixed_and_errors_dropped() {
+        let text =
+            derive_from_docs(&PROVIDER, &[doc("/a", "GetA", "x"), doc("/b", "GetB", "y")]).unwrap();
+        let spec: Value = serde_yaml::from_str(&text).unwrap();
+        let schemas = get(get(&spec, "components").unwrap(), "schemas").unwrap();
+        let names: Vec<&str> = schemas
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(names, ["BThing", "Thing"]);
+        let b = get(get(get(&spec, "paths").unwrap(), "/b").unwrap(), "get").unwrap();
+        let responses = get(b, "responses").unwrap().as_mapping().unwrap();
+        assert_eq!(responses.len(), 1, "only the 2xx response is kept");
+        let content = get(get(get(b, "responses").unwrap(), "200").unwrap(), "content").unwrap();
+        assert_eq!(
+            content.as_mapping().unwrap().len(),
+            1,
+            "only application/json is kept"
+        );
+        assert_eq!(
+            get_str(get(get(content, JSON).unwrap(), "schema").unwrap(), "$ref"),
+            Some("#/components/schemas/BThing")
+        );
+        assert!(!text.contains("title: Thing"), "schema titles are dropped");
+    }
+}

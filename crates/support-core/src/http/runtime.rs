@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -30,6 +30,18 @@ tokio::task_local! {
 struct CallScope {
     operation: Operation,
     idempotency_key: Option<String>,
+    /// Where `execute` leaves the body of the final successful response, so that adapters keep the
+    /// provider's JSON verbatim next to the typed value the generated client decodes.
+    captured: Option<Arc<Mutex<Option<Bytes>>>>,
+}
+
+/// A decoded response together with the provider's JSON, verbatim.
+#[derive(Clone, Debug)]
+pub struct Raw<T> {
+    /// What the generated client decoded.
+    pub value: T,
+    /// The response body as JSON (`Null` when it was empty or not JSON).
+    pub json: serde_json::Value,
 }
 
 /// A failed response, as handed to an adapter's classifier.
@@ -155,11 +167,89 @@ impl HttpRuntime {
         let scope = CallScope {
             operation,
             idempotency_key,
+            captured: None,
         };
         match CALL.scope(scope, call).await {
             Ok(value) => Ok(value.into_inner()),
             Err(error) => Err(self.error_from(operation, error).await),
         }
+    }
+
+    /// Like [`run`](Self::run), and also returns the response body as JSON, verbatim: the typed value
+    /// knows only the fields of the spec, the JSON keeps everything the provider sent.
+    pub async fn run_raw<T, E, F>(
+        &self,
+        operation: Operation,
+        idempotency_key: Option<String>,
+        call: F,
+    ) -> Result<Raw<T>>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let slot = Arc::new(Mutex::new(None));
+        let scope = CallScope {
+            operation,
+            idempotency_key,
+            captured: Some(slot.clone()),
+        };
+        match CALL.scope(scope, call).await {
+            Ok(value) => {
+                let bytes = match slot.lock() {
+                    Ok(mut stored) => stored.take(),
+                    Err(poisoned) => poisoned.into_inner().take(),
+                };
+                let json = bytes
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                Ok(Raw {
+                    value: value.into_inner(),
+                    json,
+                })
+            }
+            Err(error) => Err(self.error_from(operation, error).await),
+        }
+    }
+
+    /// Sends a request built by hand (for endpoints the spec cannot describe) through the same
+    /// credentials, retries and error classification, and returns the JSON body.
+    pub async fn send_json(
+        &self,
+        client: &reqwest::Client,
+        operation: Operation,
+        mut request: reqwest::Request,
+    ) -> Result<serde_json::Value> {
+        let scope = CallScope {
+            operation,
+            idempotency_key: None,
+            captured: None,
+        };
+        let info = OperationInfo {
+            operation_id: "hand_built",
+        };
+        let outcome = CALL
+            .scope(scope, async {
+                self.prepare(&mut request);
+                self.execute(client, request, &info).await
+            })
+            .await;
+        let response = outcome.map_err(|error| self.transport_error(operation, error))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if !status.is_success() {
+            let body = read_bounded(response).await;
+            return Err(self.classify(operation, status, &headers, &body));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| self.transport_error(operation, error))?;
+        serde_json::from_slice(&body).map_err(|error| {
+            Error::new(ErrorKind::Decode, self.inner.provider)
+                .with_operation(operation)
+                .with_status(status.as_u16())
+                .with_message(format!("the response is not JSON: {error}"))
+                .with_body_excerpt(&body)
+        })
     }
 
     /// Runs any future in an operation's scope (for calls made without a generated client).
@@ -173,6 +263,7 @@ impl HttpRuntime {
             CallScope {
                 operation,
                 idempotency_key,
+                captured: None,
             },
             call,
         )
@@ -265,9 +356,37 @@ impl HttpRuntime {
                     waited += wait;
                     attempt += 1;
                 }
-                _ => return outcome,
+                _ => return self.capture(scope.as_ref(), outcome).await,
             }
         }
+    }
+
+    /// Keeps a copy of a successful body for [`run_raw`](Self::run_raw) and hands progenitor an
+    /// identical response.
+    async fn capture(
+        &self,
+        scope: Option<&CallScope>,
+        outcome: reqwest::Result<reqwest::Response>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let Some(slot) = scope.and_then(|s| s.captured.as_ref()) else {
+            return outcome;
+        };
+        let response = outcome?;
+        if !response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        if let Ok(mut stored) = slot.lock() {
+            *stored = Some(body.clone());
+        }
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
     }
 
     fn wait_after_status(

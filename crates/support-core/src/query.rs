@@ -119,7 +119,6 @@ impl TicketQuery {
 
 /// How `getTicket` finds a ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum TicketLookup {
     /// By canonical id.
     Id(CanonicalId),
@@ -371,7 +370,6 @@ impl SatisfactionQuery {
 
 /// Who asked, for a new ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum Requester {
     /// An existing customer.
     Id(CanonicalId),

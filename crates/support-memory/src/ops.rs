@@ -261,10 +261,6 @@ impl Store {
                             .with_message(format!("no ticket with id or number `{reference}`"))
                     })
             }
-            _ => Err(invalid(
-                OP,
-                "this kind of ticket lookup is not known to the memory provider",
-            )),
         }
     }
 
@@ -314,12 +310,6 @@ impl Store {
                         name: name.clone(),
                     },
                 }
-            }
-            Some(_) => {
-                return Err(invalid(
-                    OP,
-                    "this kind of requester is not known to the memory provider",
-                ));
             }
         };
         if let Some(agent) = &new.assignee {

@@ -1,0 +1,500 @@
+//! Zendesk objects to canonical ones and back.
+//!
+//! Every mapping starts from the provider's JSON as received, decodes the typed view the generated
+//! client defines, and keeps the JSON itself as `raw`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use support_core::{
+    Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
+    ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
+    Priority, PublishState, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric, SlaPolicy,
+    SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
+};
+
+use crate::PROVIDER;
+use crate::generated::types;
+
+/// Decodes the typed view of a JSON object; a mismatch is a decode error naming the object.
+pub(crate) fn decode<T: DeserializeOwned>(operation: Operation, what: &str, raw: &Value) -> Result<T, Error> {
+    serde_json::from_value(raw.clone()).map_err(|error| {
+        Error::new(ErrorKind::Decode, PROVIDER)
+            .with_operation(operation)
+            .with_message(format!("a Zendesk {what} did not have its documented shape: {error}"))
+            .with_body_excerpt(raw.to_string().as_bytes())
+    })
+}
+
+/// The items of a list envelope (`{"tickets": [...]}`), as raw JSON objects.
+pub(crate) fn items(envelope: &Value, key: &str) -> Vec<Value> {
+    envelope
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
+    CanonicalId::new(PROVIDER, kind, native.to_string())
+}
+
+fn opt_id(kind: ObjectKind, native: Option<i64>) -> Option<CanonicalId> {
+    native.map(|n| id(kind, n))
+}
+
+fn missing_id(operation: Operation, what: &str, raw: &Value) -> Error {
+    Error::new(ErrorKind::Decode, PROVIDER)
+        .with_operation(operation)
+        .with_message(format!("a Zendesk {what} had no id"))
+        .with_body_excerpt(raw.to_string().as_bytes())
+}
+
+/// A custom ticket status: its agent-facing label and the built-in category it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CustomStatus {
+    pub(crate) label: String,
+    pub(crate) category: String,
+}
+
+/// Zendesk's built-in statuses (which are also the categories of custom statuses).
+pub(crate) fn status_from_native(native: &str) -> TicketStatus {
+    match native {
+        "new" => TicketStatus::New,
+        "open" => TicketStatus::Open,
+        "pending" => TicketStatus::Pending,
+        "hold" => TicketStatus::OnHold,
+        "solved" => TicketStatus::Resolved,
+        "closed" => TicketStatus::Closed,
+        other => TicketStatus::Other(other.to_owned()),
+    }
+}
+
+/// The native status to write for a canonical one.
+pub(crate) fn status_to_native(status: &TicketStatus) -> Result<String, Error> {
+    Ok(match status {
+        TicketStatus::New => "new".into(),
+        TicketStatus::Open => "open".into(),
+        TicketStatus::Pending => "pending".into(),
+        TicketStatus::OnHold => "hold".into(),
+        TicketStatus::Resolved => "solved".into(),
+        TicketStatus::Closed => "closed".into(),
+        TicketStatus::InProgress => {
+            return Err(Error::invalid_input(
+                PROVIDER,
+                "Zendesk has no in-progress status: use Open, or set a custom status through the native client",
+            ));
+        }
+        TicketStatus::Other(raw) => raw.clone(),
+    })
+}
+
+pub(crate) fn priority_from_native(native: &str) -> Priority {
+    match native {
+        "low" => Priority::Low,
+        "normal" => Priority::Normal,
+        "high" => Priority::High,
+        "urgent" => Priority::Urgent,
+        other => Priority::Other(other.to_owned()),
+    }
+}
+
+pub(crate) fn priority_to_native(priority: &Priority) -> String {
+    match priority {
+        Priority::Other(raw) => raw.clone(),
+        known => known.as_str().to_owned(),
+    }
+}
+
+fn channel_from_native(native: &str) -> Channel {
+    match native {
+        "email" | "mail" => Channel::Email,
+        "web" | "web_form" | "web_widget" | "help_center" | "mobile" | "mobile_sdk" => Channel::Web,
+        "chat" | "chat_transcript" | "native_messaging" | "messaging" => Channel::Chat,
+        "voice" | "phone" | "sms" => Channel::Phone,
+        "twitter" | "facebook" | "instagram_dm" | "whatsapp" | "line" | "wechat" | "any_channel" => {
+            Channel::Social
+        }
+        "api" => Channel::Api,
+        other => Channel::Other(other.to_owned()),
+    }
+}
+
+fn channel_native(via: Option<&types::ViaObject>) -> Option<String> {
+    match via?.channel.as_ref()? {
+        types::ViaObjectChannel::String(name) => Some(name.clone()),
+        types::ViaObjectChannel::Integer(code) => Some(code.to_string()),
+    }
+}
+
+fn tags_of(tags: Option<&types::TicketObjectTags>) -> Vec<String> {
+    match tags {
+        Some(types::TicketObjectTags::Array(tags)) => tags.clone(),
+        Some(types::TicketObjectTags::String(text)) => text.split_whitespace().map(str::to_owned).collect(),
+        None => Vec::new(),
+    }
+}
+
+fn field_value(value: Option<&types::TicketFieldValueInputValue>) -> FieldValue {
+    match value {
+        None => FieldValue::Null,
+        Some(types::TicketFieldValueInputValue::String(s)) => FieldValue::Text(s.clone()),
+        Some(types::TicketFieldValueInputValue::Number(n)) => {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                FieldValue::Integer(*n as i64)
+            } else {
+                FieldValue::Number(*n)
+            }
+        }
+        Some(types::TicketFieldValueInputValue::Boolean(b)) => FieldValue::Bool(*b),
+        Some(types::TicketFieldValueInputValue::Array(items)) => FieldValue::List(items.clone()),
+    }
+}
+
+/// A ticket. A custom status maps through its category; its label is kept as the native value.
+pub(crate) fn ticket(
+    operation: Operation,
+    raw: Value,
+    custom_statuses: &HashMap<i64, CustomStatus>,
+) -> Result<Ticket, Error> {
+    let native: types::TicketObject = decode(operation, "ticket", &raw)?;
+    let ticket_id = native.id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
+    let status_text = native.status.clone().unwrap_or_default();
+    let status = match native.custom_status_id.and_then(|id| custom_statuses.get(&id)) {
+        Some(custom) => Mapped::new(status_from_native(&custom.category), custom.label.clone()),
+        None => Mapped::new(status_from_native(&status_text), status_text),
+    };
+    let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, Value::Null);
+    ticket.subject = native.subject.clone().or(native.raw_subject.clone());
+    ticket.description = native.description.clone().map(Body::text);
+    ticket.priority = native
+        .priority
+        .as_deref()
+        .map(|p| Mapped::new(priority_from_native(p), p));
+    ticket.channel = channel_native(native.via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
+    ticket.requester = opt_id(ObjectKind::Party, native.requester_id);
+    ticket.assignee = opt_id(ObjectKind::Party, native.assignee_id);
+    ticket.group = opt_id(ObjectKind::Group, native.group_id);
+    ticket.organization = opt_id(ObjectKind::Party, native.organization_id);
+    ticket.tags = tags_of(native.tags.as_ref());
+    ticket.custom_fields = native
+        .custom_fields
+        .iter()
+        .flatten()
+        .filter_map(|field| {
+            let field_id = field.id?.to_string();
+            Some(CustomField {
+                name: field_id.clone(),
+                field_id: Some(field_id),
+                value: field_value(field.value.as_ref()),
+            })
+        })
+        .collect();
+    ticket.external_ref = native.external_id.clone();
+    ticket.created_at = native.created_at;
+    ticket.updated_at = native.updated_at;
+    ticket.url = native.url.clone();
+    ticket.raw = raw;
+    Ok(ticket)
+}
+
+/// A user: agents and admins are employees, end users customers.
+pub(crate) fn user(operation: Operation, raw: Value, groups: &HashMap<i64, Vec<i64>>) -> Result<Party, Error> {
+    let native: types::UserObject = decode(operation, "user", &raw)?;
+    let user_id = native.id.ok_or_else(|| missing_id(operation, "user", &raw))?;
+    let role = match native.role.as_deref() {
+        Some("admin" | "agent") => PartyRole::Employee,
+        _ => PartyRole::Customer,
+    };
+    let mut party = Party::new(id(ObjectKind::Party, user_id), role, Value::Null);
+    party.name = native.name.clone();
+    party.email = native.email.clone();
+    party.phone = native.phone.clone();
+    party.organization = opt_id(ObjectKind::Party, native.organization_id);
+    party.agent_role = (role == PartyRole::Employee).then(|| native.role.clone()).flatten();
+    party.groups = groups
+        .get(&user_id)
+        .into_iter()
+        .flatten()
+        .map(|g| id(ObjectKind::Group, *g))
+        .collect();
+    party.active = Some(native.active.unwrap_or(true) && !native.suspended.unwrap_or(false));
+    party.created_at = native.created_at;
+    party.raw = raw;
+    Ok(party)
+}
+
+fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> {
+    let mut doc = Document::new(id(ObjectKind::Document, native.id?), DocumentKind::Attachment, raw);
+    doc.title = native.file_name.clone();
+    doc.content_type = native.content_type.clone();
+    doc.size = native.size.and_then(|s| u64::try_from(s).ok());
+    doc.url = native.content_url.clone();
+    Some(doc)
+}
+
+/// A ticket comment.
+pub(crate) fn comment(operation: Operation, ticket: &CanonicalId, raw: Value) -> Result<CommentRef, Error> {
+    let native: types::TicketCommentObject = decode(operation, "comment", &raw)?;
+    let comment_id = native.id.ok_or_else(|| missing_id(operation, "comment", &raw))?;
+    let raw_attachments = items(&raw, "attachments");
+    let attachments = native
+        .attachments
+        .iter()
+        .flatten()
+        .zip(raw_attachments.into_iter().chain(std::iter::repeat(Value::Null)))
+        .filter_map(|(a, raw)| attachment(a, raw))
+        .collect();
+    let text = native
+        .plain_body
+        .clone()
+        .or_else(|| native.body.clone())
+        .unwrap_or_default();
+    let data = Comment {
+        author: opt_id(ObjectKind::Party, native.author_id),
+        body: Body {
+            text,
+            html: native.html_body.clone(),
+        },
+        visibility: if native.public.unwrap_or(true) {
+            Visibility::Public
+        } else {
+            Visibility::Internal
+        },
+        created_at: native.created_at,
+        attachments,
+    };
+    let mut comment = ExternalObjectRef::new(id(ObjectKind::Comment, comment_id), data, raw);
+    comment.parent = Some(ticket.clone());
+    Ok(comment)
+}
+
+/// A tag of the account's tag list; the tag's name is its id.
+pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
+    let native: types::TagListTagObject = decode(operation, "tag", &raw)?;
+    let name = native.name.clone().ok_or_else(|| missing_id(operation, "tag", &raw))?;
+    let count = native.count.and_then(|c| u64::try_from(c).ok());
+    Ok(ExternalObjectRef::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Tag, name.clone()),
+        Tag { name, count },
+        raw,
+    ))
+}
+
+fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text?).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// A Help Center article. `sections` maps section ids to their category ids.
+pub(crate) fn article(operation: Operation, raw: Value, sections: &HashMap<i64, i64>) -> Result<Document, Error> {
+    let native: types::ArticleObject = decode(operation, "article", &raw)?;
+    let article_id = native.id.ok_or_else(|| missing_id(operation, "article", &raw))?;
+    let mut doc = Document::new(id(ObjectKind::Document, article_id), DocumentKind::KnowledgeArticle, Value::Null);
+    doc.title = native.title.clone();
+    doc.body = native
+        .body
+        .as_ref()
+        .map(|html| Body::text(html_to_text(html)).with_html(html.clone()));
+    doc.url = native.html_url.clone().or(native.url.clone());
+    doc.locale = native.locale.clone();
+    let state = if native.draft.unwrap_or(false) {
+        PublishState::Draft
+    } else {
+        PublishState::Published
+    };
+    let native_state = if native.draft.unwrap_or(false) { "draft" } else { "published" };
+    doc.publish_state = Some(Mapped::new(state, native_state));
+    if let Some(section) = native.section_id {
+        if let Some(category) = sections.get(&section) {
+            doc.categories.push(id(ObjectKind::Category, *category));
+        }
+        doc.categories.push(id(ObjectKind::Category, section));
+    }
+    doc.author = opt_id(ObjectKind::Party, native.author_id);
+    doc.created_at = parse_time(native.created_at.as_deref());
+    doc.updated_at = parse_time(native.updated_at.as_deref());
+    doc.raw = raw;
+    Ok(doc)
+}
+
+fn metric_from_native(native: &str) -> SlaMetric {
+    match native {
+        "first_reply_time" => SlaMetric::FirstResponse,
+        "next_reply_time" => SlaMetric::NextResponse,
+        "periodic_update_time" => SlaMetric::PeriodicUpdate,
+        "requester_wait_time" => SlaMetric::RequesterWaitTime,
+        "agent_work_time" => SlaMetric::AgentWorkTime,
+        other => SlaMetric::Other(other.to_owned()),
+    }
+}
+
+/// An SLA policy; targets are in minutes.
+pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRef, Error> {
+    let native: types::SlaPolicyObject = decode(operation, "SLA policy", &raw)?;
+    let policy_id = native.id.ok_or_else(|| missing_id(operation, "SLA policy", &raw))?;
+    let targets = native
+        .policy_metrics
+        .iter()
+        .flatten()
+        .filter_map(|metric| {
+            let name = metric.metric.clone()?;
+            let minutes = u64::try_from(metric.target?).ok()?;
+            Some(SlaTarget {
+                metric: Mapped::new(metric_from_native(&name), name),
+                priority: metric
+                    .priority
+                    .as_deref()
+                    .map(|p| Mapped::new(priority_from_native(p), p)),
+                target: Duration::from_secs(minutes.saturating_mul(60)),
+                business_hours: metric.business_hours.unwrap_or(false),
+            })
+        })
+        .collect();
+    let data = SlaPolicy {
+        name: native.title.clone().unwrap_or_default(),
+        description: native.description.clone(),
+        targets,
+    };
+    let mut policy = ExternalObjectRef::new(id(ObjectKind::SlaPolicy, policy_id), data, raw);
+    policy.url = native.url.clone();
+    Ok(policy)
+}
+
+/// A satisfaction rating: `good` is 1.0, `bad` 0.0, an offered or unoffered survey has no score.
+pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRatingRef, Error> {
+    let native: types::SatisfactionRatingObject = decode(operation, "satisfaction rating", &raw)?;
+    let rating_id = native.id.ok_or_else(|| missing_id(operation, "satisfaction rating", &raw))?;
+    let score_text = native.score.clone().unwrap_or_default();
+    let normalized = match score_text.as_str() {
+        "good" => Some(1.0),
+        "bad" => Some(0.0),
+        _ => None,
+    };
+    let ticket = opt_id(ObjectKind::Ticket, native.ticket_id);
+    let data = SatisfactionRating {
+        ticket: ticket.clone(),
+        score: Score {
+            native: score_text,
+            normalized,
+        },
+        comment: native.comment.clone().filter(|c| !c.is_empty()),
+        requester: opt_id(ObjectKind::Party, native.requester_id),
+        assignee: opt_id(ObjectKind::Party, native.assignee_id),
+        created_at: native.created_at,
+    };
+    let mut rating = ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);
+    rating.parent = ticket;
+    rating.url = native.url.clone();
+    Ok(rating)
+}
+
+/// Plain text of an HTML body: tags dropped, the common entities decoded, whitespace kept as is.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The native value of a custom field to write: fields are addressed by their numeric id.
+pub(crate) fn custom_field_input(name: &str, value: &FieldValue) -> Result<types::TicketFieldValueInput, Error> {
+    let field_id: i64 = name.parse().map_err(|_| {
+        Error::invalid_input(
+            PROVIDER,
+            format!("Zendesk custom fields are set by their numeric field id, not `{name}`"),
+        )
+    })?;
+    let value = match value {
+        FieldValue::Null => None,
+        FieldValue::Bool(b) => Some(types::TicketFieldValueInputValue::Boolean(*b)),
+        FieldValue::Integer(i) => Some(types::TicketFieldValueInputValue::Number(*i as f64)),
+        FieldValue::Number(n) => Some(types::TicketFieldValueInputValue::Number(*n)),
+        FieldValue::Text(s) => Some(types::TicketFieldValueInputValue::String(s.clone())),
+        FieldValue::List(items) => Some(types::TicketFieldValueInputValue::Array(items.clone())),
+        FieldValue::Json(other) => Some(types::TicketFieldValueInputValue::String(other.to_string())),
+    };
+    Ok(types::TicketFieldValueInput {
+        id: Some(field_id),
+        value,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_custom_status_maps_through_its_category_and_keeps_its_label() {
+        let custom = HashMap::from([(
+            77,
+            CustomStatus {
+                label: "Waiting on vendor".into(),
+                category: "hold".into(),
+            },
+        )]);
+        let raw = json!({"id": 5, "status": "hold", "custom_status_id": 77});
+        let t = ticket(Operation::GetTicket, raw.clone(), &custom).unwrap();
+        assert_eq!(t.status, Mapped::new(TicketStatus::OnHold, "Waiting on vendor"));
+        assert_eq!(t.raw, raw);
+        let unknown = ticket(Operation::GetTicket, json!({"id": 5, "status": "hold", "custom_status_id": 78}), &custom).unwrap();
+        assert_eq!(unknown.status, Mapped::new(TicketStatus::OnHold, "hold"));
+    }
+
+    #[test]
+    fn unknown_values_are_kept_as_other() {
+        let t = ticket(
+            Operation::GetTicket,
+            json!({"id": 1, "status": "brand_new", "priority": "p0", "via": {"channel": "carrier_pigeon"}}),
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert_eq!(t.status.canonical, TicketStatus::Other("brand_new".into()));
+        assert_eq!(t.priority.unwrap().canonical, Priority::Other("p0".into()));
+        assert_eq!(t.channel.unwrap().canonical, Channel::Other("carrier_pigeon".into()));
+    }
+
+    #[test]
+    fn a_ticket_without_id_or_of_the_wrong_shape_is_a_decode_error() {
+        for raw in [json!({"status": "open"}), json!({"id": "not a number"}), json!(42)] {
+            let err = ticket(Operation::ListTickets, raw, &HashMap::new()).unwrap_err();
+            assert_eq!(err.kind(), &ErrorKind::Decode);
+        }
+    }
+
+    #[test]
+    fn html_bodies_become_plain_text() {
+        assert_eq!(html_to_text("<p>Fish &amp; chips &lt;3</p>"), "Fish & chips <3");
+    }
+
+    #[test]
+    fn custom_fields_need_numeric_ids() {
+        assert!(custom_field_input("colour", &FieldValue::Text("red".into())).is_err());
+        let input = custom_field_input("360", &FieldValue::Integer(4)).unwrap();
+        assert_eq!(input.id, Some(360));
+    }
+
+    #[test]
+    fn ratings_normalise_good_and_bad_only() {
+        let good = rating(Operation::ListSatisfactionRatings, json!({"id": 1, "score": "good", "ticket_id": 9})).unwrap();
+        assert_eq!(good.data.score.normalized, Some(1.0));
+        assert_eq!(good.parent, Some(id(ObjectKind::Ticket, 9)));
+        let offered = rating(Operation::ListSatisfactionRatings, json!({"id": 2, "score": "offered"})).unwrap();
+        assert_eq!(offered.data.score.normalized, None);
+    }
+}

@@ -9,6 +9,9 @@ pub mod sim;
 pub mod world;
 
 pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
-pub use report::{Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult, live_requested};
+pub use report::{
+    Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult,
+    live_requested,
+};
 pub use scenarios::run;
 pub use world::{Profile, World};

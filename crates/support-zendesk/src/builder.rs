@@ -117,7 +117,11 @@ impl ZendeskBuilder {
 
     /// Reads the account and credentials from `SUPPORT_ZENDESK_*` variables.
     pub fn from_env(self) -> Result<Self, Error> {
-        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
         let mut builder = match (var(ENV_BASE_URL), var(ENV_SUBDOMAIN)) {
             (Some(url), _) => self.base_url(url),
             (None, Some(subdomain)) => self.subdomain(&subdomain),
@@ -144,10 +148,14 @@ impl ZendeskBuilder {
     /// Builds the port. Fails when the account or credentials are missing or malformed.
     pub fn build(self) -> Result<ZendeskPort, Error> {
         let base_url = self.base_url.ok_or_else(|| {
-            Error::invalid_input(PROVIDER, "no Zendesk account: call subdomain() or base_url()")
+            Error::invalid_input(
+                PROVIDER,
+                "no Zendesk account: call subdomain() or base_url()",
+            )
         })?;
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::invalid_input(PROVIDER, format!("`{base_url}` is not a URL: {e}")))?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::invalid_input(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(Error::invalid_input(
                 PROVIDER,
@@ -169,7 +177,9 @@ impl ZendeskBuilder {
             .retry(self.retry)
             .request_timeout(self.request_timeout)
             .idempotency_header(HeaderName::from_static("idempotency-key"))
-            .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static("ratelimit-reset")))
+            .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static(
+                "ratelimit-reset",
+            )))
             .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
             .classifier(error::classify)
             .build();

@@ -17,30 +17,50 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
     match body.get("error") {
         Some(Value::String(code)) => found.code = Some(code.clone()),
         Some(Value::Object(error)) => {
-            found.code = error.get("title").and_then(Value::as_str).map(str::to_owned);
-            found.message = error.get("message").and_then(Value::as_str).map(str::to_owned);
+            found.code = error
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            found.message = error
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
         }
         _ => {}
     }
-    let description = body.get("description").and_then(Value::as_str).map(str::to_owned);
-    let details = body.get("details").and_then(Value::as_object).map(|fields| {
-        fields
-            .iter()
-            .flat_map(|(field, problems)| {
-                problems
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(move |p| p.get("description").and_then(Value::as_str).map(|d| format!("{field}: {d}")))
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    });
-    let message = [found.message.take(), description, details.filter(|d| !d.is_empty())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(": ");
+    let description = body
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let details = body
+        .get("details")
+        .and_then(Value::as_object)
+        .map(|fields| {
+            fields
+                .iter()
+                .flat_map(|(field, problems)| {
+                    problems
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(move |p| {
+                            p.get("description")
+                                .and_then(Value::as_str)
+                                .map(|d| format!("{field}: {d}"))
+                        })
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+    let message = [
+        found.message.take(),
+        description,
+        details.filter(|d| !d.is_empty()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(": ");
     found.message = (!message.is_empty()).then_some(message);
     found
 }
@@ -76,9 +96,15 @@ mod tests {
 
     #[test]
     fn object_errors_and_plain_text_are_understood() {
-        let found = classify_body(403, r#"{"error":{"title":"Forbidden","message":"You do not have access"}}"#);
+        let found = classify_body(
+            403,
+            r#"{"error":{"title":"Forbidden","message":"You do not have access"}}"#,
+        );
         assert_eq!(found.code.as_deref(), Some("Forbidden"));
         assert_eq!(found.message.as_deref(), Some("You do not have access"));
-        assert_eq!(classify_body(429, "Too many requests"), Classification::default());
+        assert_eq!(
+            classify_body(429, "Too many requests"),
+            Classification::default()
+        );
     }
 }

@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 /// The client generated from `specs/zendesk.yaml` by `cargo xtask generate zendesk`.
 #[rustfmt::skip]
@@ -12,7 +15,9 @@ mod error;
 mod map;
 mod port;
 
-pub use builder::{ENV_API_TOKEN, ENV_BASE_URL, ENV_EMAIL, ENV_OAUTH_TOKEN, ENV_SUBDOMAIN, ZendeskBuilder};
+pub use builder::{
+    ENV_API_TOKEN, ENV_BASE_URL, ENV_EMAIL, ENV_OAUTH_TOKEN, ENV_SUBDOMAIN, ZendeskBuilder,
+};
 pub use port::ZendeskPort;
 
 /// The provider name in canonical ids: `zendesk:ticket:42`.

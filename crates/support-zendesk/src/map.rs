@@ -20,11 +20,17 @@ use crate::PROVIDER;
 use crate::generated::types;
 
 /// Decodes the typed view of a JSON object; a mismatch is a decode error naming the object.
-pub(crate) fn decode<T: DeserializeOwned>(operation: Operation, what: &str, raw: &Value) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: Operation,
+    what: &str,
+    raw: &Value,
+) -> Result<T, Error> {
     serde_json::from_value(raw.clone()).map_err(|error| {
         Error::new(ErrorKind::Decode, PROVIDER)
             .with_operation(operation)
-            .with_message(format!("a Zendesk {what} did not have its documented shape: {error}"))
+            .with_message(format!(
+                "a Zendesk {what} did not have its documented shape: {error}"
+            ))
             .with_body_excerpt(raw.to_string().as_bytes())
     })
 }
@@ -115,9 +121,8 @@ fn channel_from_native(native: &str) -> Channel {
         "web" | "web_form" | "web_widget" | "help_center" | "mobile" | "mobile_sdk" => Channel::Web,
         "chat" | "chat_transcript" | "native_messaging" | "messaging" => Channel::Chat,
         "voice" | "phone" | "sms" => Channel::Phone,
-        "twitter" | "facebook" | "instagram_dm" | "whatsapp" | "line" | "wechat" | "any_channel" => {
-            Channel::Social
-        }
+        "twitter" | "facebook" | "instagram_dm" | "whatsapp" | "line" | "wechat"
+        | "any_channel" => Channel::Social,
         "api" => Channel::Api,
         other => Channel::Other(other.to_owned()),
     }
@@ -133,7 +138,9 @@ fn channel_native(via: Option<&types::ViaObject>) -> Option<String> {
 fn tags_of(tags: Option<&types::TicketObjectTags>) -> Vec<String> {
     match tags {
         Some(types::TicketObjectTags::Array(tags)) => tags.clone(),
-        Some(types::TicketObjectTags::String(text)) => text.split_whitespace().map(str::to_owned).collect(),
+        Some(types::TicketObjectTags::String(text)) => {
+            text.split_whitespace().map(str::to_owned).collect()
+        }
         None => Vec::new(),
     }
 }
@@ -161,9 +168,14 @@ pub(crate) fn ticket(
     custom_statuses: &HashMap<i64, CustomStatus>,
 ) -> Result<Ticket, Error> {
     let native: types::TicketObject = decode(operation, "ticket", &raw)?;
-    let ticket_id = native.id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
+    let ticket_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "ticket", &raw))?;
     let status_text = native.status.clone().unwrap_or_default();
-    let status = match native.custom_status_id.and_then(|id| custom_statuses.get(&id)) {
+    let status = match native
+        .custom_status_id
+        .and_then(|id| custom_statuses.get(&id))
+    {
         Some(custom) => Mapped::new(status_from_native(&custom.category), custom.label.clone()),
         None => Mapped::new(status_from_native(&status_text), status_text),
     };
@@ -174,7 +186,8 @@ pub(crate) fn ticket(
         .priority
         .as_deref()
         .map(|p| Mapped::new(priority_from_native(p), p));
-    ticket.channel = channel_native(native.via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
+    ticket.channel =
+        channel_native(native.via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
     ticket.requester = opt_id(ObjectKind::Party, native.requester_id);
     ticket.assignee = opt_id(ObjectKind::Party, native.assignee_id);
     ticket.group = opt_id(ObjectKind::Group, native.group_id);
@@ -202,9 +215,15 @@ pub(crate) fn ticket(
 }
 
 /// A user: agents and admins are employees, end users customers.
-pub(crate) fn user(operation: Operation, raw: Value, groups: &HashMap<i64, Vec<i64>>) -> Result<Party, Error> {
+pub(crate) fn user(
+    operation: Operation,
+    raw: Value,
+    groups: &HashMap<i64, Vec<i64>>,
+) -> Result<Party, Error> {
     let native: types::UserObject = decode(operation, "user", &raw)?;
-    let user_id = native.id.ok_or_else(|| missing_id(operation, "user", &raw))?;
+    let user_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "user", &raw))?;
     let role = match native.role.as_deref() {
         Some("admin" | "agent") => PartyRole::Employee,
         _ => PartyRole::Customer,
@@ -214,7 +233,9 @@ pub(crate) fn user(operation: Operation, raw: Value, groups: &HashMap<i64, Vec<i
     party.email = native.email.clone();
     party.phone = native.phone.clone();
     party.organization = opt_id(ObjectKind::Party, native.organization_id);
-    party.agent_role = (role == PartyRole::Employee).then(|| native.role.clone()).flatten();
+    party.agent_role = (role == PartyRole::Employee)
+        .then(|| native.role.clone())
+        .flatten();
     party.groups = groups
         .get(&user_id)
         .into_iter()
@@ -228,7 +249,11 @@ pub(crate) fn user(operation: Operation, raw: Value, groups: &HashMap<i64, Vec<i
 }
 
 fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> {
-    let mut doc = Document::new(id(ObjectKind::Document, native.id?), DocumentKind::Attachment, raw);
+    let mut doc = Document::new(
+        id(ObjectKind::Document, native.id?),
+        DocumentKind::Attachment,
+        raw,
+    );
     doc.title = native.file_name.clone();
     doc.content_type = native.content_type.clone();
     doc.size = native.size.and_then(|s| u64::try_from(s).ok());
@@ -237,15 +262,25 @@ fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> 
 }
 
 /// A ticket comment.
-pub(crate) fn comment(operation: Operation, ticket: &CanonicalId, raw: Value) -> Result<CommentRef, Error> {
+pub(crate) fn comment(
+    operation: Operation,
+    ticket: &CanonicalId,
+    raw: Value,
+) -> Result<CommentRef, Error> {
     let native: types::TicketCommentObject = decode(operation, "comment", &raw)?;
-    let comment_id = native.id.ok_or_else(|| missing_id(operation, "comment", &raw))?;
+    let comment_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "comment", &raw))?;
     let raw_attachments = items(&raw, "attachments");
     let attachments = native
         .attachments
         .iter()
         .flatten()
-        .zip(raw_attachments.into_iter().chain(std::iter::repeat(Value::Null)))
+        .zip(
+            raw_attachments
+                .into_iter()
+                .chain(std::iter::repeat(Value::Null)),
+        )
         .filter_map(|(a, raw)| attachment(a, raw))
         .collect();
     let text = native
@@ -275,7 +310,10 @@ pub(crate) fn comment(operation: Operation, ticket: &CanonicalId, raw: Value) ->
 /// A tag of the account's tag list; the tag's name is its id.
 pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
     let native: types::TagListTagObject = decode(operation, "tag", &raw)?;
-    let name = native.name.clone().ok_or_else(|| missing_id(operation, "tag", &raw))?;
+    let name = native
+        .name
+        .clone()
+        .ok_or_else(|| missing_id(operation, "tag", &raw))?;
     let count = native.count.and_then(|c| u64::try_from(c).ok());
     Ok(ExternalObjectRef::new(
         CanonicalId::new(PROVIDER, ObjectKind::Tag, name.clone()),
@@ -285,14 +323,26 @@ pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
 }
 
 fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text?).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text?)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// A Help Center article. `sections` maps section ids to their category ids.
-pub(crate) fn article(operation: Operation, raw: Value, sections: &HashMap<i64, i64>) -> Result<Document, Error> {
+pub(crate) fn article(
+    operation: Operation,
+    raw: Value,
+    sections: &HashMap<i64, i64>,
+) -> Result<Document, Error> {
     let native: types::ArticleObject = decode(operation, "article", &raw)?;
-    let article_id = native.id.ok_or_else(|| missing_id(operation, "article", &raw))?;
-    let mut doc = Document::new(id(ObjectKind::Document, article_id), DocumentKind::KnowledgeArticle, Value::Null);
+    let article_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "article", &raw))?;
+    let mut doc = Document::new(
+        id(ObjectKind::Document, article_id),
+        DocumentKind::KnowledgeArticle,
+        Value::Null,
+    );
     doc.title = native.title.clone();
     doc.body = native
         .body
@@ -305,7 +355,11 @@ pub(crate) fn article(operation: Operation, raw: Value, sections: &HashMap<i64, 
     } else {
         PublishState::Published
     };
-    let native_state = if native.draft.unwrap_or(false) { "draft" } else { "published" };
+    let native_state = if native.draft.unwrap_or(false) {
+        "draft"
+    } else {
+        "published"
+    };
     doc.publish_state = Some(Mapped::new(state, native_state));
     if let Some(section) = native.section_id {
         if let Some(category) = sections.get(&section) {
@@ -334,7 +388,9 @@ fn metric_from_native(native: &str) -> SlaMetric {
 /// An SLA policy; targets are in minutes.
 pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRef, Error> {
     let native: types::SlaPolicyObject = decode(operation, "SLA policy", &raw)?;
-    let policy_id = native.id.ok_or_else(|| missing_id(operation, "SLA policy", &raw))?;
+    let policy_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "SLA policy", &raw))?;
     let targets = native
         .policy_metrics
         .iter()
@@ -366,7 +422,9 @@ pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRe
 /// A satisfaction rating: `good` is 1.0, `bad` 0.0, an offered or unoffered survey has no score.
 pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRatingRef, Error> {
     let native: types::SatisfactionRatingObject = decode(operation, "satisfaction rating", &raw)?;
-    let rating_id = native.id.ok_or_else(|| missing_id(operation, "satisfaction rating", &raw))?;
+    let rating_id = native
+        .id
+        .ok_or_else(|| missing_id(operation, "satisfaction rating", &raw))?;
     let score_text = native.score.clone().unwrap_or_default();
     let normalized = match score_text.as_str() {
         "good" => Some(1.0),
@@ -385,7 +443,8 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
         assignee: opt_id(ObjectKind::Party, native.assignee_id),
         created_at: native.created_at,
     };
-    let mut rating = ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);
+    let mut rating =
+        ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);
     rating.parent = ticket;
     rating.url = native.url.clone();
     Ok(rating)
@@ -412,7 +471,10 @@ pub(crate) fn html_to_text(html: &str) -> String {
 }
 
 /// The native value of a custom field to write: fields are addressed by their numeric id.
-pub(crate) fn custom_field_input(name: &str, value: &FieldValue) -> Result<types::TicketFieldValueInput, Error> {
+pub(crate) fn custom_field_input(
+    name: &str,
+    value: &FieldValue,
+) -> Result<types::TicketFieldValueInput, Error> {
     let field_id: i64 = name.parse().map_err(|_| {
         Error::invalid_input(
             PROVIDER,
@@ -426,7 +488,9 @@ pub(crate) fn custom_field_input(name: &str, value: &FieldValue) -> Result<types
         FieldValue::Number(n) => Some(types::TicketFieldValueInputValue::Number(*n)),
         FieldValue::Text(s) => Some(types::TicketFieldValueInputValue::String(s.clone())),
         FieldValue::List(items) => Some(types::TicketFieldValueInputValue::Array(items.clone())),
-        FieldValue::Json(other) => Some(types::TicketFieldValueInputValue::String(other.to_string())),
+        FieldValue::Json(other) => {
+            Some(types::TicketFieldValueInputValue::String(other.to_string()))
+        }
     };
     Ok(types::TicketFieldValueInput {
         id: Some(field_id),
@@ -450,9 +514,17 @@ mod tests {
         )]);
         let raw = json!({"id": 5, "status": "hold", "custom_status_id": 77});
         let t = ticket(Operation::GetTicket, raw.clone(), &custom).unwrap();
-        assert_eq!(t.status, Mapped::new(TicketStatus::OnHold, "Waiting on vendor"));
+        assert_eq!(
+            t.status,
+            Mapped::new(TicketStatus::OnHold, "Waiting on vendor")
+        );
         assert_eq!(t.raw, raw);
-        let unknown = ticket(Operation::GetTicket, json!({"id": 5, "status": "hold", "custom_status_id": 78}), &custom).unwrap();
+        let unknown = ticket(
+            Operation::GetTicket,
+            json!({"id": 5, "status": "hold", "custom_status_id": 78}),
+            &custom,
+        )
+        .unwrap();
         assert_eq!(unknown.status, Mapped::new(TicketStatus::OnHold, "hold"));
     }
 
@@ -466,12 +538,19 @@ mod tests {
         .unwrap();
         assert_eq!(t.status.canonical, TicketStatus::Other("brand_new".into()));
         assert_eq!(t.priority.unwrap().canonical, Priority::Other("p0".into()));
-        assert_eq!(t.channel.unwrap().canonical, Channel::Other("carrier_pigeon".into()));
+        assert_eq!(
+            t.channel.unwrap().canonical,
+            Channel::Other("carrier_pigeon".into())
+        );
     }
 
     #[test]
     fn a_ticket_without_id_or_of_the_wrong_shape_is_a_decode_error() {
-        for raw in [json!({"status": "open"}), json!({"id": "not a number"}), json!(42)] {
+        for raw in [
+            json!({"status": "open"}),
+            json!({"id": "not a number"}),
+            json!(42),
+        ] {
             let err = ticket(Operation::ListTickets, raw, &HashMap::new()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Decode);
         }
@@ -479,7 +558,10 @@ mod tests {
 
     #[test]
     fn html_bodies_become_plain_text() {
-        assert_eq!(html_to_text("<p>Fish &amp; chips &lt;3</p>"), "Fish & chips <3");
+        assert_eq!(
+            html_to_text("<p>Fish &amp; chips &lt;3</p>"),
+            "Fish & chips <3"
+        );
     }
 
     #[test]
@@ -491,10 +573,18 @@ mod tests {
 
     #[test]
     fn ratings_normalise_good_and_bad_only() {
-        let good = rating(Operation::ListSatisfactionRatings, json!({"id": 1, "score": "good", "ticket_id": 9})).unwrap();
+        let good = rating(
+            Operation::ListSatisfactionRatings,
+            json!({"id": 1, "score": "good", "ticket_id": 9}),
+        )
+        .unwrap();
         assert_eq!(good.data.score.normalized, Some(1.0));
         assert_eq!(good.parent, Some(id(ObjectKind::Ticket, 9)));
-        let offered = rating(Operation::ListSatisfactionRatings, json!({"id": 2, "score": "offered"})).unwrap();
+        let offered = rating(
+            Operation::ListSatisfactionRatings,
+            json!({"id": 2, "score": "offered"}),
+        )
+        .unwrap();
         assert_eq!(offered.data.score.normalized, None);
     }
 }

@@ -9,16 +9,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use support_core::http::HttpRuntime;
 use support_core::{
-    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery, CommentRef,
-    ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket, ObjectKind,
-    Operation, Page, Party, Requester, Result, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef,
-    SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate, async_trait,
+    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
+    NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
+    SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
+    TicketQuery, TicketUpdate, async_trait,
 };
 
+use crate::PROVIDER;
 use crate::builder::ZendeskBuilder;
 use crate::generated::{Client, types};
 use crate::map::{self, CustomStatus, items};
-use crate::PROVIDER;
 
 /// Zendesk's largest page.
 const MAX_PAGE: u32 = 100;
@@ -133,31 +134,50 @@ impl ZendeskPort {
         &self.base_url
     }
 
-    fn native_id(&self, operation: Operation, id: &CanonicalId, kinds: &[ObjectKind]) -> Result<i64> {
+    fn native_id(
+        &self,
+        operation: Operation,
+        id: &CanonicalId,
+        kinds: &[ObjectKind],
+    ) -> Result<i64> {
         if id.provider() != PROVIDER || !kinds.contains(&id.kind()) {
             return Err(Error::invalid_input(
                 PROVIDER,
-                format!("`{id}` is not a Zendesk {} id", kinds.first().map_or("", |k| k.as_str())),
+                format!(
+                    "`{id}` is not a Zendesk {} id",
+                    kinds.first().map_or("", |k| k.as_str())
+                ),
             )
             .with_operation(operation));
         }
         id.external_id().parse().map_err(|_| {
-            Error::invalid_input(PROVIDER, format!("`{id}`: Zendesk ids are numbers")).with_operation(operation)
+            Error::invalid_input(PROVIDER, format!("`{id}`: Zendesk ids are numbers"))
+                .with_operation(operation)
         })
     }
 
-    fn cursor_state(&self, operation: Operation, cursor: Option<&Cursor>, listing: &str) -> Result<PageState> {
+    fn cursor_state(
+        &self,
+        operation: Operation,
+        cursor: Option<&Cursor>,
+        listing: &str,
+    ) -> Result<PageState> {
         let Some(cursor) = cursor else {
             return Ok(PageState {
                 listing: listing.to_owned(),
                 ..PageState::default()
             });
         };
-        let state: PageState = cursor.decode(PROVIDER).map_err(|e| e.with_operation(operation))?;
+        let state: PageState = cursor
+            .decode(PROVIDER)
+            .map_err(|e| e.with_operation(operation))?;
         if state.listing != listing {
             return Err(Error::invalid_input(
                 PROVIDER,
-                format!("this cursor belongs to a {} listing, not {listing}", state.listing),
+                format!(
+                    "this cursor belongs to a {} listing, not {listing}",
+                    state.listing
+                ),
             )
             .with_operation(operation));
         }
@@ -167,7 +187,11 @@ impl ZendeskPort {
     /// The next cursor of a cursor-paged Zendesk response (`meta.has_more`, `meta.after_cursor`).
     fn next_after(listing: &str, envelope: &Value, role: Option<&str>) -> Option<Cursor> {
         let meta = envelope.get("meta")?;
-        if !meta.get("has_more").and_then(Value::as_bool).unwrap_or(false) {
+        if !meta
+            .get("has_more")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
             return None;
         }
         let after = meta.get("after_cursor").and_then(Value::as_str)?;
@@ -180,7 +204,12 @@ impl ZendeskPort {
     }
 
     /// A GET request built by hand, for endpoints the vendor description leaves without paging.
-    fn hand_built(&self, operation: Operation, path: &str, query: &[(&str, String)]) -> Result<reqwest::Request> {
+    fn hand_built(
+        &self,
+        operation: Operation,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<reqwest::Request> {
         self.http
             .get(format!("{}{path}", self.base_url))
             .query(query)
@@ -190,7 +219,11 @@ impl ZendeskPort {
 
     /// Custom statuses by id, fetched once when a ticket uses one. When they cannot be read (the
     /// account's plan has none), tickets keep their built-in status.
-    async fn custom_statuses(&self, operation: Operation, needed: bool) -> Arc<HashMap<i64, CustomStatus>> {
+    async fn custom_statuses(
+        &self,
+        operation: Operation,
+        needed: bool,
+    ) -> Arc<HashMap<i64, CustomStatus>> {
         if !needed {
             return Arc::default();
         }
@@ -206,7 +239,8 @@ impl ZendeskPort {
                 let statuses: HashMap<i64, CustomStatus> = items(&raw.json, "custom_statuses")
                     .iter()
                     .filter_map(|s| {
-                        let status: types::CustomStatusObject = serde_json::from_value(s.clone()).ok()?;
+                        let status: types::CustomStatusObject =
+                            serde_json::from_value(s.clone()).ok()?;
                         Some((
                             status.id?,
                             CustomStatus {
@@ -234,7 +268,9 @@ impl ZendeskPort {
             .iter()
             .any(|r| r.get("custom_status_id").is_some_and(|v| !v.is_null()));
         let statuses = self.custom_statuses(operation, needed).await;
-        raws.into_iter().map(|raw| map::ticket(operation, raw, &statuses)).collect()
+        raws.into_iter()
+            .map(|raw| map::ticket(operation, raw, &statuses))
+            .collect()
     }
 
     async fn one_ticket(&self, operation: Operation, envelope: &Value) -> Result<Ticket> {
@@ -244,19 +280,30 @@ impl ZendeskPort {
                 .with_message("the response holds no ticket")
         })?;
         let mut tickets = self.tickets(operation, vec![raw]).await?;
-        tickets.pop().ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
+        tickets
+            .pop()
+            .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
     }
 
     async fn show_ticket(&self, operation: Operation, ticket_id: i64) -> Result<Ticket> {
         let raw = self
             .runtime
-            .run_raw(operation, None, self.client.show_ticket().ticket_id(ticket_id).send())
+            .run_raw(
+                operation,
+                None,
+                self.client.show_ticket().ticket_id(ticket_id).send(),
+            )
             .await?;
         self.one_ticket(operation, &raw.json).await
     }
 
     /// `PUT /api/v2/tickets/{id}` with the given changes; the whole answer (ticket and audit).
-    async fn put_ticket(&self, operation: Operation, ticket: &CanonicalId, changes: types::TicketObject) -> Result<Value> {
+    async fn put_ticket(
+        &self,
+        operation: Operation,
+        ticket: &CanonicalId,
+        changes: types::TicketObject,
+    ) -> Result<Value> {
         let ticket_id = self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
         let body = types::TicketUpdateRequest {
             ticket: Some(changes),
@@ -264,7 +311,15 @@ impl ZendeskPort {
         };
         let raw = self
             .runtime
-            .run_raw(operation, None, self.client.update_ticket().ticket_id(ticket_id).body(body).send())
+            .run_raw(
+                operation,
+                None,
+                self.client
+                    .update_ticket()
+                    .ticket_id(ticket_id)
+                    .body(body)
+                    .send(),
+            )
             .await?;
         Ok(raw.json)
     }
@@ -274,20 +329,30 @@ impl ZendeskPort {
         let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_INTERNAL_PAGES {
-            let mut call = self.client.list_group_memberships().page_size(i64::from(MAX_PAGE));
+            let mut call = self
+                .client
+                .list_group_memberships()
+                .page_size(i64::from(MAX_PAGE));
             if let Some(cursor) = after.take() {
                 call = call.page_after(cursor);
             }
             let raw = self.runtime.run_raw(operation, None, call.send()).await?;
             for membership in items(&raw.json, "group_memberships") {
-                let membership: types::GroupMembershipObject = map::decode(operation, "group membership", &membership)?;
+                let membership: types::GroupMembershipObject =
+                    map::decode(operation, "group membership", &membership)?;
                 if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
                     groups.entry(user).or_default().push(group);
                 }
             }
             let meta = raw.json.get("meta");
-            let more = meta.and_then(|m| m.get("has_more")).and_then(Value::as_bool).unwrap_or(false);
-            after = meta.and_then(|m| m.get("after_cursor")).and_then(Value::as_str).map(str::to_owned);
+            let more = meta
+                .and_then(|m| m.get("has_more"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            after = meta
+                .and_then(|m| m.get("after_cursor"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             if !more || after.is_none() {
                 break;
             }
@@ -296,7 +361,11 @@ impl ZendeskPort {
     }
 
     /// Help Center sections to their categories, refreshed when an unknown section turns up.
-    async fn sections(&self, operation: Operation, wanted: &[i64]) -> Result<Arc<HashMap<i64, i64>>> {
+    async fn sections(
+        &self,
+        operation: Operation,
+        wanted: &[i64],
+    ) -> Result<Arc<HashMap<i64, i64>>> {
         let cached = self.sections.lock().map(|s| s.clone()).unwrap_or_default();
         if wanted.iter().all(|s| cached.contains_key(s)) {
             return Ok(cached);
@@ -309,7 +378,10 @@ impl ZendeskPort {
                 query.push(("page[after]", cursor));
             }
             let request = self.hand_built(operation, "/api/v2/help_center/sections", &query)?;
-            let envelope = self.runtime.send_json(&self.http, operation, request).await?;
+            let envelope = self
+                .runtime
+                .send_json(&self.http, operation, request)
+                .await?;
             for section in items(&envelope, "sections") {
                 let section: types::SectionObject = map::decode(operation, "section", &section)?;
                 if let (Some(id), Some(category)) = (section.id, section.category_id) {
@@ -317,8 +389,14 @@ impl ZendeskPort {
                 }
             }
             let meta = envelope.get("meta");
-            let more = meta.and_then(|m| m.get("has_more")).and_then(Value::as_bool).unwrap_or(false);
-            after = meta.and_then(|m| m.get("after_cursor")).and_then(Value::as_str).map(str::to_owned);
+            let more = meta
+                .and_then(|m| m.get("has_more"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            after = meta
+                .and_then(|m| m.get("after_cursor"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             if !more || after.is_none() {
                 break;
             }
@@ -336,7 +414,9 @@ impl ZendeskPort {
             .filter_map(|a| a.get("section_id").and_then(Value::as_i64))
             .collect();
         let sections = self.sections(operation, &wanted).await?;
-        raws.into_iter().map(|raw| map::article(operation, raw, &sections)).collect()
+        raws.into_iter()
+            .map(|raw| map::article(operation, raw, &sections))
+            .collect()
     }
 }
 
@@ -365,7 +445,10 @@ fn search_terms(port: &ZendeskPort, query: &TicketQuery) -> Result<Vec<String>> 
     if let Some(since) = query.updated_since {
         // Search compares whole seconds and has only `>`: ask from one second earlier, filter exactly.
         let from = since - chrono::Duration::seconds(1);
-        terms.push(format!("updated>{}", from.to_rfc3339_opts(SecondsFormat::Secs, true)));
+        terms.push(format!(
+            "updated>{}",
+            from.to_rfc3339_opts(SecondsFormat::Secs, true)
+        ));
     }
     Ok(terms)
 }
@@ -403,13 +486,19 @@ impl SupportPort for ZendeskPort {
             })?;
         let user = raw.json.get("user").cloned().unwrap_or(Value::Null);
         if user.get("id").is_none_or(Value::is_null) {
-            return Err(Error::new(ErrorKind::Unauthenticated, PROVIDER).with_message(format!(
-                "{} answered as for an anonymous visitor: check the credentials",
-                self.base_url
-            )));
+            return Err(
+                Error::new(ErrorKind::Unauthenticated, PROVIDER).with_message(format!(
+                    "{} answered as for an anonymous visitor: check the credentials",
+                    self.base_url
+                )),
+            );
         }
         let user = map::user(operation, user, &HashMap::new())?;
-        Ok(ConnectionInfo::new(PROVIDER, Some(self.base_url.clone()), Some(user)))
+        Ok(ConnectionInfo::new(
+            PROVIDER,
+            Some(self.base_url.clone()),
+            Some(user),
+        ))
     }
 
     async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
@@ -427,7 +516,10 @@ impl SupportPort for ZendeskPort {
             if let Some(after) = state.after {
                 call = call.page_after(after);
             }
-            self.runtime.run_raw(operation, None, call.send()).await?.json
+            self.runtime
+                .run_raw(operation, None, call.send())
+                .await?
+                .json
         } else {
             let mut call = self
                 .client
@@ -438,11 +530,17 @@ impl SupportPort for ZendeskPort {
             if let Some(after) = state.after {
                 call = call.page_after(after);
             }
-            self.runtime.run_raw(operation, None, call.send()).await?.json
+            self.runtime
+                .run_raw(operation, None, call.send())
+                .await?
+                .json
         };
         let tickets = self.tickets(operation, items(&raw, key)).await?;
         let next = Self::next_after(listing, &raw, None);
-        Ok(Page::new(tickets.into_iter().filter(|t| query.matches(t)).collect(), next))
+        Ok(Page::new(
+            tickets.into_iter().filter(|t| query.matches(t)).collect(),
+            next,
+        ))
     }
 
     async fn get_ticket(&self, ticket: &TicketLookup) -> Result<Ticket> {
@@ -456,7 +554,11 @@ impl SupportPort for ZendeskPort {
                 if let Ok(ticket_id) = reference.trim().parse::<i64>() {
                     return self.show_ticket(operation, ticket_id).await;
                 }
-                let call = self.client.list_tickets().external_id(reference.clone()).page_size(1);
+                let call = self
+                    .client
+                    .list_tickets()
+                    .external_id(reference.clone())
+                    .page_size(1);
                 let raw = self.runtime.run_raw(operation, None, call.send()).await?;
                 let mut tickets = self.tickets(operation, items(&raw.json, "tickets")).await?;
                 if tickets.is_empty() {
@@ -496,7 +598,9 @@ impl SupportPort for ZendeskPort {
             );
         }
         match new.requester {
-            Some(Requester::Id(id)) => ticket.requester_id = Some(self.native_id(operation, &id, &[ObjectKind::Party])?),
+            Some(Requester::Id(id)) => {
+                ticket.requester_id = Some(self.native_id(operation, &id, &[ObjectKind::Party])?)
+            }
             Some(Requester::Email { email, name }) => {
                 ticket.requester = Some(types::TicketObjectRequester::Object {
                     email: Some(email),
@@ -522,7 +626,11 @@ impl SupportPort for ZendeskPort {
         };
         let raw = self
             .runtime
-            .run_raw(operation, new.idempotency_key, self.client.create_ticket().body(body).send())
+            .run_raw(
+                operation,
+                new.idempotency_key,
+                self.client.create_ticket().body(body).send(),
+            )
             .await?;
         self.one_ticket(operation, &raw.json).await
     }
@@ -530,11 +638,16 @@ impl SupportPort for ZendeskPort {
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
         let operation = Operation::UpdateTicket;
         if update.is_empty() {
-            return Err(Error::invalid_input(PROVIDER, "the update changes nothing").with_operation(operation));
+            return Err(Error::invalid_input(PROVIDER, "the update changes nothing")
+                .with_operation(operation));
         }
         let mut changes = types::TicketObject {
             subject: update.subject,
-            status: update.status.as_ref().map(map::status_to_native).transpose()?,
+            status: update
+                .status
+                .as_ref()
+                .map(map::status_to_native)
+                .transpose()?,
             priority: update.priority.as_ref().map(map::priority_to_native),
             tags: update.tags.map(types::TicketObjectTags::Array),
             ..Default::default()
@@ -569,7 +682,12 @@ impl SupportPort for ZendeskPort {
     async fn list_agents(&self, query: AgentQuery) -> Result<Page<Party>> {
         let operation = Operation::ListAgents;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let roles: &[&str] = match query.role.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let roles: &[&str] = match query
+            .role
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("admin") => &["admin"],
             Some("agent") => &["agent"],
             _ => &["admin", "agent"],
@@ -577,14 +695,21 @@ impl SupportPort for ZendeskPort {
         let state = self.cursor_state(operation, query.page.cursor.as_ref(), "agents")?;
         let role = state.role.clone().unwrap_or_else(|| roles[0].to_owned());
         let Some(position) = roles.iter().position(|r| *r == role) else {
-            return Err(Error::invalid_input(PROVIDER, "this cursor belongs to a listing of another role")
-                .with_operation(operation));
+            return Err(Error::invalid_input(
+                PROVIDER,
+                "this cursor belongs to a listing of another role",
+            )
+            .with_operation(operation));
         };
         let mut call = self.client.list_users().role(role.clone()).page_size(limit);
         if let Some(after) = state.after {
             call = call.page_after(after);
         }
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?.json;
+        let raw = self
+            .runtime
+            .run_raw(operation, None, call.send())
+            .await?
+            .json;
         let groups = self.group_memberships(operation).await?;
         let agents = items(&raw, "users")
             .into_iter()
@@ -599,13 +724,19 @@ impl SupportPort for ZendeskPort {
                 })
             })
         });
-        Ok(Page::new(agents.into_iter().filter(|a| query.matches(a)).collect(), next))
+        Ok(Page::new(
+            agents.into_iter().filter(|a| query.matches(a)).collect(),
+            next,
+        ))
     }
 
     async fn assign_ticket(&self, ticket: &CanonicalId, assignment: Assignment) -> Result<Ticket> {
         let operation = Operation::AssignTicket;
         if assignment.agent.is_none() && assignment.group.is_none() {
-            return Err(Error::invalid_input(PROVIDER, "assign to an agent, a group, or both").with_operation(operation));
+            return Err(
+                Error::invalid_input(PROVIDER, "assign to an agent, a group, or both")
+                    .with_operation(operation),
+            );
         }
         let changes = types::TicketObject {
             assignee_id: assignment
@@ -662,22 +793,40 @@ impl SupportPort for ZendeskPort {
         Ok(added)
     }
 
-    async fn list_comments(&self, ticket: &CanonicalId, query: CommentQuery) -> Result<Page<CommentRef>> {
+    async fn list_comments(
+        &self,
+        ticket: &CanonicalId,
+        query: CommentQuery,
+    ) -> Result<Page<CommentRef>> {
         let operation = Operation::ListComments;
         let ticket_id = self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let state = self.cursor_state(operation, query.page.cursor.as_ref(), "comments")?;
-        let mut call = self.client.list_ticket_comments().ticket_id(ticket_id).page_size(limit);
+        let mut call = self
+            .client
+            .list_ticket_comments()
+            .ticket_id(ticket_id)
+            .page_size(limit);
         if let Some(after) = state.after {
             call = call.page_after(after);
         }
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?.json;
+        let raw = self
+            .runtime
+            .run_raw(operation, None, call.send())
+            .await?
+            .json;
         let comments = items(&raw, "comments")
             .into_iter()
             .map(|c| map::comment(operation, ticket, c))
             .collect::<Result<Vec<_>>>()?;
         let next = Self::next_after("comments", &raw, None);
-        Ok(Page::new(comments.into_iter().filter(|c| query.matches(&c.data)).collect(), next))
+        Ok(Page::new(
+            comments
+                .into_iter()
+                .filter(|c| query.matches(&c.data))
+                .collect(),
+            next,
+        ))
     }
 
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {
@@ -688,7 +837,11 @@ impl SupportPort for ZendeskPort {
         if let Some(after) = state.after {
             call = call.page_after(after);
         }
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?.json;
+        let raw = self
+            .runtime
+            .run_raw(operation, None, call.send())
+            .await?
+            .json;
         let tags = items(&raw, "tags")
             .into_iter()
             .map(|t| map::tag(operation, t))
@@ -709,11 +862,20 @@ impl SupportPort for ZendeskPort {
         let article_id = self.native_id(operation, article, &[ObjectKind::Document])?;
         let raw = self
             .runtime
-            .run_raw(operation, None, self.client.show_article_no_locale().article_id(article_id).send())
+            .run_raw(
+                operation,
+                None,
+                self.client
+                    .show_article_no_locale()
+                    .article_id(article_id)
+                    .send(),
+            )
             .await?;
         let article = raw.json.get("article").cloned().unwrap_or(Value::Null);
         let mut articles = self.articles(operation, vec![article]).await?;
-        articles.pop().ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
+        articles
+            .pop()
+            .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
     }
 
     async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
@@ -724,54 +886,78 @@ impl SupportPort for ZendeskPort {
             .as_ref()
             .map(|c| self.native_id(operation, c, &[ObjectKind::Category]))
             .transpose()?;
-        let (articles, next) = if let Some(term) = query.search.as_ref().filter(|t| !t.trim().is_empty()) {
-            // Help Center search is offset-paged.
-            let state = self.cursor_state(operation, query.page.cursor.as_ref(), "article_search")?;
-            let page = state.page.unwrap_or(1).max(1);
-            let mut params = vec![
-                ("query", term.clone()),
-                ("page", page.to_string()),
-                ("per_page", limit.to_string()),
-            ];
-            if let Some(category) = category {
-                params.push(("category", category.to_string()));
-            }
-            if let Some(locale) = &query.locale {
-                params.push(("locale", locale.clone()));
-            }
-            let request = self.hand_built(operation, "/api/v2/help_center/articles/search", &params)?;
-            let envelope = self.runtime.send_json(&self.http, operation, request).await?;
-            let next = envelope
-                .get("next_page")
-                .is_some_and(|n| !n.is_null())
-                .then(|| {
-                    Cursor::encode(&PageState {
-                        listing: "article_search".into(),
-                        page: Some(page + 1),
-                        ..PageState::default()
-                    })
-                });
-            (self.articles(operation, items(&envelope, "results")).await?, next)
-        } else {
-            let listing = if category.is_some() { "category_articles" } else { "articles" };
-            let state = self.cursor_state(operation, query.page.cursor.as_ref(), listing)?;
-            let path = match category {
-                Some(category) => format!("/api/v2/help_center/categories/{category}/articles"),
-                None => "/api/v2/help_center/articles".to_owned(),
+        let (articles, next) =
+            if let Some(term) = query.search.as_ref().filter(|t| !t.trim().is_empty()) {
+                // Help Center search is offset-paged.
+                let state =
+                    self.cursor_state(operation, query.page.cursor.as_ref(), "article_search")?;
+                let page = state.page.unwrap_or(1).max(1);
+                let mut params = vec![
+                    ("query", term.clone()),
+                    ("page", page.to_string()),
+                    ("per_page", limit.to_string()),
+                ];
+                if let Some(category) = category {
+                    params.push(("category", category.to_string()));
+                }
+                if let Some(locale) = &query.locale {
+                    params.push(("locale", locale.clone()));
+                }
+                let request =
+                    self.hand_built(operation, "/api/v2/help_center/articles/search", &params)?;
+                let envelope = self
+                    .runtime
+                    .send_json(&self.http, operation, request)
+                    .await?;
+                let next = envelope
+                    .get("next_page")
+                    .is_some_and(|n| !n.is_null())
+                    .then(|| {
+                        Cursor::encode(&PageState {
+                            listing: "article_search".into(),
+                            page: Some(page + 1),
+                            ..PageState::default()
+                        })
+                    });
+                (
+                    self.articles(operation, items(&envelope, "results"))
+                        .await?,
+                    next,
+                )
+            } else {
+                let listing = if category.is_some() {
+                    "category_articles"
+                } else {
+                    "articles"
+                };
+                let state = self.cursor_state(operation, query.page.cursor.as_ref(), listing)?;
+                let path = match category {
+                    Some(category) => format!("/api/v2/help_center/categories/{category}/articles"),
+                    None => "/api/v2/help_center/articles".to_owned(),
+                };
+                let mut params = vec![("page[size]", limit.to_string())];
+                if let Some(after) = state.after {
+                    params.push(("page[after]", after));
+                }
+                let request = self.hand_built(operation, &path, &params)?;
+                let envelope = self
+                    .runtime
+                    .send_json(&self.http, operation, request)
+                    .await?;
+                let next = Self::next_after(listing, &envelope, None);
+                (
+                    self.articles(operation, items(&envelope, "articles"))
+                        .await?,
+                    next,
+                )
             };
-            let mut params = vec![("page[size]", limit.to_string())];
-            if let Some(after) = state.after {
-                params.push(("page[after]", after));
-            }
-            let request = self.hand_built(operation, &path, &params)?;
-            let envelope = self.runtime.send_json(&self.http, operation, request).await?;
-            let next = Self::next_after(listing, &envelope, None);
-            (self.articles(operation, items(&envelope, "articles")).await?, next)
-        };
         // Full-text matching is the provider's (stemming, synonyms); category and locale are exact.
         let mut exact = query;
         exact.search = None;
-        Ok(Page::new(articles.into_iter().filter(|a| exact.matches(a)).collect(), next))
+        Ok(Page::new(
+            articles.into_iter().filter(|a| exact.matches(a)).collect(),
+            next,
+        ))
     }
 
     async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef> {
@@ -779,36 +965,75 @@ impl SupportPort for ZendeskPort {
         let policy_id = self.native_id(operation, policy, &[ObjectKind::SlaPolicy])?;
         let raw = self
             .runtime
-            .run_raw(operation, None, self.client.show_sla_policy().sla_policy_id(policy_id).send())
+            .run_raw(
+                operation,
+                None,
+                self.client
+                    .show_sla_policy()
+                    .sla_policy_id(policy_id)
+                    .send(),
+            )
             .await?;
-        map::sla_policy(operation, raw.json.get("sla_policy").cloned().unwrap_or(Value::Null))
+        map::sla_policy(
+            operation,
+            raw.json.get("sla_policy").cloned().unwrap_or(Value::Null),
+        )
     }
 
-    async fn list_satisfaction_ratings(&self, query: SatisfactionQuery) -> Result<Page<SatisfactionRatingRef>> {
+    async fn list_satisfaction_ratings(
+        &self,
+        query: SatisfactionQuery,
+    ) -> Result<Page<SatisfactionRatingRef>> {
         let operation = Operation::ListSatisfactionRatings;
         if let Some(ticket) = &query.ticket {
             self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
         }
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let state = self.cursor_state(operation, query.page.cursor.as_ref(), "satisfaction_ratings")?;
+        let state = self.cursor_state(
+            operation,
+            query.page.cursor.as_ref(),
+            "satisfaction_ratings",
+        )?;
         let mut call = self.client.list_satisfaction_ratings().page_size(limit);
         if let Some(after) = state.after {
             call = call.page_after(after);
         }
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?.json;
+        let raw = self
+            .runtime
+            .run_raw(operation, None, call.send())
+            .await?
+            .json;
         let ratings = items(&raw, "satisfaction_ratings")
             .into_iter()
             .map(|r| map::rating(operation, r))
             .collect::<Result<Vec<_>>>()?;
         let next = Self::next_after("satisfaction_ratings", &raw, None);
-        Ok(Page::new(ratings.into_iter().filter(|r| query.matches(&r.data)).collect(), next))
+        Ok(Page::new(
+            ratings
+                .into_iter()
+                .filter(|r| query.matches(&r.data))
+                .collect(),
+            next,
+        ))
     }
 }
 
 impl ZendeskPort {
-    fn comment_object(&self, operation: Operation, comment: NewComment) -> Result<types::TicketCommentObject> {
-        if comment.body.text.trim().is_empty() && comment.body.html.as_deref().is_none_or(|h| h.trim().is_empty()) {
-            return Err(Error::invalid_input(PROVIDER, "the comment is empty").with_operation(operation));
+    fn comment_object(
+        &self,
+        operation: Operation,
+        comment: NewComment,
+    ) -> Result<types::TicketCommentObject> {
+        if comment.body.text.trim().is_empty()
+            && comment
+                .body
+                .html
+                .as_deref()
+                .is_none_or(|h| h.trim().is_empty())
+        {
+            return Err(
+                Error::invalid_input(PROVIDER, "the comment is empty").with_operation(operation)
+            );
         }
         Ok(types::TicketCommentObject {
             body: Some(comment.body.text),

@@ -1,0 +1,221 @@
+//! Retry safety of the Zendesk adapter, observed as the requests Zendesk would receive.
+//!
+//! These tests use the real clock: a timeout needs a slow socket, and a paused clock would fire every
+//! timer while the runtime waits on one.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use serde_json::json;
+use support_core::http::RetryPolicy;
+use support_core::{
+    CanonicalId, ErrorKind, NewComment, NewTicket, ObjectKind, SupportPort, TicketQuery,
+};
+use support_zendesk::ZendeskPort;
+
+const TOKEN: &str = "t0ken-that-must-not-leak";
+
+fn port(server: &MockServer) -> ZendeskPort {
+    ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", TOKEN)
+        .request_timeout(Some(Duration::from_millis(250)))
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn ticket_json(id: i64) -> serde_json::Value {
+    json!({"id": id, "subject": "s", "status": "open", "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:00:00Z"})
+}
+
+/// The first matching request is answered slowly (past the timeout), later ones at once.
+async fn slow_once(
+    server: &MockServer,
+    method: &'static str,
+    path: &'static str,
+    body: serde_json::Value,
+) -> Arc<AtomicUsize> {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let slow_body = body.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method(method)
+                .path(path)
+                .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) == 0);
+            then.status(200)
+                .json_body(slow_body)
+                .delay(Duration::from_millis(1500));
+        })
+        .await;
+    server
+        .mock_async(move |when, then| {
+            when.method(method).path(path);
+            then.status(200).json_body(body);
+        })
+        .await;
+    seen
+}
+
+#[tokio::test]
+async fn add_comment_is_not_sent_twice_after_a_timeout() {
+    let server = MockServer::start_async().await;
+    let seen = slow_once(
+        &server,
+        "PUT",
+        "/api/v2/tickets/7",
+        json!({"ticket": ticket_json(7)}),
+    )
+    .await;
+    let ticket = CanonicalId::new("zendesk", ObjectKind::Ticket, "7");
+    let error = port(&server)
+        .add_comment(&ticket, NewComment::public("hello"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Timeout);
+    assert_eq!(seen.load(Ordering::SeqCst), 1, "the comment was sent again");
+}
+
+#[tokio::test]
+async fn create_without_key_is_not_sent_twice_after_a_timeout() {
+    let server = MockServer::start_async().await;
+    let seen = slow_once(
+        &server,
+        "POST",
+        "/api/v2/tickets",
+        json!({"ticket": ticket_json(8)}),
+    )
+    .await;
+    let error = port(&server)
+        .create_ticket(NewTicket::new("s", "d"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Timeout);
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        1,
+        "the ticket was created twice"
+    );
+}
+
+#[tokio::test]
+async fn create_with_key_is_retried_after_a_timeout_with_the_same_key() {
+    let server = MockServer::start_async().await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets")
+                .header("idempotency-key", "order-991")
+                .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) == 0);
+            then.status(201)
+                .json_body(json!({"ticket": ticket_json(8)}))
+                .delay(Duration::from_millis(1500));
+        })
+        .await;
+    let keyed = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets")
+                .header("idempotency-key", "order-991");
+            then.status(201)
+                .json_body(json!({"ticket": ticket_json(8)}));
+        })
+        .await;
+    // Registered last, so it only sees requests without the key: there must be none.
+    let unkeyed = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v2/tickets");
+            then.status(500);
+        })
+        .await;
+    let ticket = port(&server)
+        .create_ticket(NewTicket::new("s", "d").with_idempotency_key("order-991"))
+        .await
+        .unwrap();
+    assert_eq!(ticket.id.external_id(), "8");
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        2,
+        "timed out once, then retried with the key"
+    );
+    keyed.assert_calls_async(1).await;
+    unkeyed.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn list_tickets_is_retried_after_a_timeout() {
+    let server = MockServer::start_async().await;
+    let body = json!({"tickets": [ticket_json(1)], "meta": {"has_more": false}});
+    let seen = slow_once(&server, "GET", "/api/v2/tickets", body).await;
+    let page = port(&server)
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn no_secret_in_debug_or_errors() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(401).body("Couldn't authenticate you");
+        })
+        .await;
+    let port = port(&server);
+    let error = port.list_tickets(TicketQuery::new()).await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Unauthenticated);
+    let builder = ZendeskPort::builder()
+        .subdomain("acme")
+        .api_token("a@b.c", TOKEN);
+    let oauth = ZendeskPort::builder()
+        .subdomain("acme")
+        .oauth_token(TOKEN)
+        .build()
+        .unwrap();
+    for shown in [
+        format!("{port:?}"),
+        format!("{port:#?}"),
+        format!("{builder:?}"),
+        format!("{oauth:?}"),
+        format!("{error:?}"),
+        error.to_string(),
+    ] {
+        assert!(!shown.contains(TOKEN), "secret shown: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn connection_errors_say_what_to_check() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/api/v2/users/me");
+            then.status(401)
+                .json_body(json!({"error": "Couldn't authenticate you"}));
+        })
+        .await;
+    let error = port(&server).check_connection().await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Unauthenticated);
+    assert!(
+        error
+            .to_string()
+            .contains("check the agent e-mail and API token"),
+        "{error}"
+    );
+
+    let missing = MockServer::start_async().await;
+    let error = port(&missing).check_connection().await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::NotFound);
+    assert!(error.to_string().contains("check the subdomain"), "{error}");
+}

@@ -1,9 +1,13 @@
 //! `cargo xtask generate [--check] [provider]`: runs progenitor (as a library) on
 //! `specs/<provider>.yaml` and writes `crates/support-<provider>/src/generated.rs`.
+//!
+//! The providers are those with both a spec and a crate (found on disk, so scaffolded providers
+//! need no registration), plus the vendor-derived ones of `providers.rs`.
 
 use std::any::Any;
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -11,7 +15,7 @@ use quote::quote;
 
 use crate::cli::{Args, CliError};
 use crate::paths;
-use crate::providers::{self, Provider};
+use crate::providers;
 
 /// typify recurses deeply on large schemas; the main thread's stack is not enough.
 const GENERATOR_STACK: usize = 256 << 20;
@@ -19,37 +23,37 @@ const GENERATOR_STACK: usize = 256 << 20;
 /// Entry point of the subcommand.
 pub fn run(raw: &[String]) -> Result<(), CliError> {
     let args = Args::parse(raw, &["--check"])?;
-    let selected: Vec<&Provider> = match args.positional() {
-        [] => providers::PROVIDERS.iter().collect(),
-        [name] => vec![providers::find(name).ok_or_else(|| {
-            CliError::usage(format!(
-                "unknown provider `{name}` (known: {})",
-                providers::names()
-            ))
-        })?],
+    let root = paths::workspace_root();
+    let known = known_providers(&root)?;
+    let selected: Vec<String> = match args.positional() {
+        [] => known,
+        [name] if known.contains(name) => vec![name.clone()],
+        [name] => {
+            return Err(CliError::usage(format!(
+                "unknown provider `{name}`: no specs/{name}.yaml with a crates/support-{name}/ \
+                 (known: {})",
+                known.join(", ")
+            )));
+        }
         _ => return Err(CliError::usage("generate takes at most one provider")),
     };
     let check = args.flag("--check");
-    let root = paths::workspace_root();
     let mut stale = Vec::new();
-    for provider in selected {
-        let spec_rel = paths::spec_rel(provider.name);
-        let spec = fs::read_to_string(root.join(&spec_rel)).with_context(|| {
-            format!(
-                "reading {spec_rel}; run `cargo xtask derive-spec {}`",
-                provider.name
-            )
-        })?;
-        let code = generate_code(provider.name, spec)
-            .with_context(|| format!("generating from {spec_rel}"))?;
-        let out_rel = paths::generated_rel(provider.name);
+    for name in &selected {
+        let name = name.as_str();
+        let spec_rel = paths::spec_rel(name);
+        let spec = fs::read_to_string(root.join(&spec_rel))
+            .with_context(|| format!("reading {spec_rel}; run `cargo xtask derive-spec {name}`"))?;
+        let code =
+            generate_code(name, spec).with_context(|| format!("generating from {spec_rel}"))?;
+        let out_rel = paths::generated_rel(name);
         let out = root.join(&out_rel);
         let current = fs::read_to_string(&out).ok();
         if check {
             if current.as_deref() == Some(code.as_str()) {
                 println!("{out_rel} is up to date");
             } else {
-                stale.push((out_rel, provider.name));
+                stale.push((out_rel, name));
             }
         } else if current.as_deref() == Some(code.as_str()) {
             println!("{out_rel} unchanged ({} KiB)", code.len() / 1024);
@@ -66,6 +70,28 @@ pub fn run(raw: &[String]) -> Result<(), CliError> {
         .map(|(file, name)| format!("{file} is stale: run `cargo xtask generate {name}`"))
         .collect();
     Err(anyhow!("{}", fixes.join("\n")).into())
+}
+
+/// Every provider generation knows, sorted: each `specs/<name>.yaml` that has a
+/// `crates/support-<name>/` beside it, and each vendor-derived provider of `providers.rs` (whose
+/// spec `derive-spec` writes).
+pub fn known_providers(root: &Path) -> Result<Vec<String>> {
+    let specs = root.join("specs");
+    let mut names: Vec<String> = providers::PROVIDERS
+        .iter()
+        .map(|provider| provider.name.to_owned())
+        .collect();
+    for entry in fs::read_dir(&specs).with_context(|| format!("reading {}", specs.display()))? {
+        let file_name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(name) = file_name.strip_suffix(".yaml")
+            && root.join("crates").join(format!("support-{name}")).is_dir()
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// The complete `generated.rs` text for a spec.

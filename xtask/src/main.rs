@@ -8,6 +8,7 @@ mod conformance;
 mod derive_spec;
 mod fixups;
 mod generate;
+mod new_provider;
 mod paths;
 mod providers;
 #[cfg(test)]
@@ -49,6 +50,14 @@ const COMMANDS: &[Command] = &[
         about: "generate crates/support-<provider>/src/generated.rs from specs/<provider>.yaml, \
                 for every provider when none is given (--check: fail if a committed file is stale)",
         run: generate::run,
+    },
+    Command {
+        name: "new-provider",
+        usage: "new-provider <name>",
+        about: "scaffold crates/support-<name> and specs/<name>.yaml (a crate that builds and passes \
+                conformance with every operation unsupported) and add it to the workspace; \
+                see CONTRIBUTING.md",
+        run: new_provider::run,
     },
 ];
 

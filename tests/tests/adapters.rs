@@ -24,7 +24,11 @@ fn every_operation_is_declared_and_every_unsupported_one_says_why() {
         for op in Operation::ALL {
             if let Support::Unsupported(why) = caps.support(op) {
                 assert!(why.len() > 10, "{} {op}: no reason given", port.provider());
-                assert!(!why.contains("not implemented"), "{} {op} is a stub: {why}", port.provider());
+                assert!(
+                    !why.contains("not implemented"),
+                    "{} {op} is a stub: {why}",
+                    port.provider()
+                );
             }
         }
     }
@@ -33,8 +37,15 @@ fn every_operation_is_declared_and_every_unsupported_one_says_why() {
 #[tokio::test]
 async fn unsupported_operations_fail_with_unsupported_naming_provider_and_operation() {
     for port in adapters() {
-        if !port.capabilities().support(Operation::CreateTag).is_supported() {
-            let error = port.create_tag(support_core::NewTag::new("x")).await.unwrap_err();
+        if !port
+            .capabilities()
+            .support(Operation::CreateTag)
+            .is_supported()
+        {
+            let error = port
+                .create_tag(support_core::NewTag::new("x"))
+                .await
+                .unwrap_err();
             assert_eq!(error.kind(), &support_core::ErrorKind::Unsupported);
             assert_eq!(error.operation(), Some(Operation::CreateTag));
             assert!(error.to_string().starts_with(port.provider()), "{error}");

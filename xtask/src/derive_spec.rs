@@ -177,6 +177,17 @@ pub fn derive_from_docs(provider: &Provider, docs: &[Value]) -> Result<String> {
             .ok_or_else(|| anyhow!("keep_unknown_fields: no schema {name} in the subset"))?;
         fixups::keep_unknown_fields(def);
     }
+    for (name, path) in provider.free_form {
+        let def = schemas
+            .get_mut(*name)
+            .ok_or_else(|| anyhow!("free_form: no schema {name} in the subset"))?;
+        if !fixups::free_form(def, path) {
+            return Err(anyhow!(
+                "free_form: no property {} in {name}",
+                path.join(".")
+            ));
+        }
+    }
     for methods in paths.values_mut() {
         for (_, op) in methods.iter_mut() {
             inline_body_fixups(op);

@@ -307,6 +307,30 @@ pub fn keep_unknown_fields(schema: &mut Value) {
     }
 }
 
+/// Replaces the schema at `path` (property names, descending through array `items`) with an empty
+/// schema, which typify turns into `serde_json::Value`: for vendor types narrower than the payloads
+/// the provider really sends. Returns whether the path was found.
+pub fn free_form(schema: &mut Value, path: &[&str]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        *schema = Value::Mapping(Mapping::new());
+        return true;
+    };
+    let Some(map) = schema.as_mapping_mut() else {
+        return false;
+    };
+    if let Some(items) = map.get_mut(key("items")) {
+        return free_form(items, path);
+    }
+    match map
+        .get_mut(key("properties"))
+        .and_then(Value::as_mapping_mut)
+        .and_then(|props| props.get_mut(key(first)))
+    {
+        Some(property) => free_form(property, rest),
+        None => false,
+    }
+}
+
 /// Prefix of a local component-schema `$ref`.
 pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
 

@@ -24,6 +24,9 @@ pub struct Provider {
     /// Component schemas whose unknown fields must survive decoding (see
     /// `fixups::keep_unknown_fields`).
     pub keep_unknown_fields: &'static [&'static str],
+    /// Properties whose vendor type is narrower than real payloads, as (schema, property path
+    /// through `properties` and array `items`), made free-form JSON (see `fixups::free_form`).
+    pub free_form: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// One vendor OpenAPI document and the operations taken from it.
@@ -89,6 +92,8 @@ pub const ZENDESK: Provider = Provider {
     // Search results are whole tickets/users/groups/organizations; the vendor item schema lists
     // only the fields they share.
     keep_unknown_fields: &["SearchResultObject"],
+    // Audit events carry arrays (tag changes) and objects in `value`, not only strings and integers.
+    free_form: &[("AuditObject", &["events", "value"])],
 };
 
 /// Looks a provider up by name.

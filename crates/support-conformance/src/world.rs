@@ -562,7 +562,8 @@ impl World {
             "102",
             TicketUpdate::new()
                 .with_subject("Renamed by conformance")
-                .with_priority(Priority::High),
+                .with_priority(Priority::High)
+                .with_tags(["vip", "updated-by-conformance"]),
         )
     }
 
@@ -600,6 +601,9 @@ impl World {
         }
         if let Some(priority) = update.priority {
             ticket.priority = Some(priority);
+        }
+        if let Some(tags) = update.tags {
+            ticket.tags = tags;
         }
         ticket.updated_at = at(101);
         Some(ticket)

@@ -246,31 +246,11 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<AuditObjectEventsItemValue>,
+        pub value: ::std::option::Option<::serde_json::Value>,
     }
     impl AuditObjectEventsItem {
         pub fn builder() -> builder::AuditObjectEventsItem {
             Default::default()
-        }
-    }
-    ///`AuditObjectEventsItemValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum AuditObjectEventsItemValue {
-        String(::std::string::String),
-        Integer(i64),
-    }
-    impl ::std::fmt::Display for AuditObjectEventsItemValue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Integer(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for AuditObjectEventsItemValue {
-        fn from(value: i64) -> Self {
-            Self::Integer(value)
         }
     }
     ///`CollaboratorObject`
@@ -4213,7 +4193,7 @@ pub mod types {
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<super::AuditObjectEventsItemValue>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
         }
@@ -4277,9 +4257,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuditObjectEventsItemValue>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value

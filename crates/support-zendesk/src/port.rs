@@ -524,7 +524,8 @@ impl SupportPort for ZendeskPort {
             let mut call = self
                 .client
                 .export_search_results()
-                .query(format!("type:ticket {}", terms.join(" ")))
+                // The export endpoint takes the type from `filter[type]`; `type:` in the query is an error.
+                .query(terms.join(" "))
                 .filter_type("ticket")
                 .page_size(limit);
             if let Some(after) = state.after {

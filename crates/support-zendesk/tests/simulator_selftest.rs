@@ -1,0 +1,1147 @@
+//! Raw-HTTP checks of the Zendesk simulator itself: what it serves, what it rejects, and that its
+//! answers decode into the types generated from the vendor description.
+
+mod simulator;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use httpmock::MockServer;
+use reqwest::header::HeaderMap;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use simulator::{
+    PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
+};
+use support_conformance::{Fault, Simulator, World};
+use support_core::{
+    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
+    CommentRef, ConnectionInfo, Document, Error, NewComment, NewTag, NewTicket, Operation, Page,
+    Party, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef,
+    Ticket, TicketLookup, TicketQuery, TicketUpdate,
+};
+use support_zendesk::generated::types;
+
+// ----- helpers -----
+
+struct Sim {
+    _server: MockServer,
+    state: Shared,
+    base: String,
+    http: reqwest::Client,
+}
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    json: Value,
+}
+
+impl Sim {
+    async fn start() -> Self {
+        let (server, state) = start_server(zendesk_world()).await;
+        let base = server.base_url();
+        Self {
+            _server: server,
+            state,
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn auth() -> String {
+        authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("the simulator answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("a body");
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .query(query)
+                .header("authorization", Self::auth()),
+        )
+        .await
+    }
+
+    async fn get_url(&self, url: &str) -> Answer {
+        self.send(self.http.get(url).header("authorization", Self::auth()))
+            .await
+    }
+
+    async fn write(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+        key: Option<&str>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("authorization", Self::auth())
+            .json(body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        self.send(request).await
+    }
+
+    async fn post(&self, path: &str, body: &Value, key: Option<&str>) -> Answer {
+        self.write(reqwest::Method::POST, path, body, key).await
+    }
+
+    async fn put(&self, path: &str, body: &Value) -> Answer {
+        self.write(reqwest::Method::PUT, path, body, None).await
+    }
+}
+
+fn ids(items: &Value) -> Vec<u64> {
+    items
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| item["id"].as_u64().expect("integer ids"))
+        .collect()
+}
+
+fn world_ids(world: &World) -> Vec<u64> {
+    world
+        .tickets
+        .iter()
+        .map(|t| t.id.parse().unwrap())
+        .collect()
+}
+
+/// Keys of `raw` (with a value) that the generated type does not know: they would be dropped by
+/// decoding, so they are not in the vendor schema.
+fn unknown_keys<T: DeserializeOwned + Serialize>(what: &str, raw: &Value) -> Vec<String> {
+    let typed: T = serde_json::from_value(raw.clone())
+        .unwrap_or_else(|e| panic!("{what} does not decode into its generated type: {e}\n{raw:#}"));
+    let back = serde_json::to_value(typed).expect("serialises");
+    raw.as_object()
+        .expect("an object")
+        .iter()
+        .filter(|(key, value)| !value.is_null() && back.get(key.as_str()).is_none())
+        .map(|(key, _)| format!("{what}.{key}"))
+        .collect()
+}
+
+fn decodes<T: DeserializeOwned>(what: &str, raw: &Value) {
+    if let Err(e) = serde_json::from_value::<T>(raw.clone()) {
+        panic!("{what} does not decode into its generated type: {e}\n{raw:#}");
+    }
+}
+
+// ----- pagination -----
+
+#[tokio::test]
+async fn pages_of_four_chain_through_cursors_to_every_ticket() {
+    let sim = Sim::start().await;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut after: Option<String> = None;
+    let last = loop {
+        let mut query = vec![("page[size]", "4")];
+        if let Some(cursor) = &after {
+            query.push(("page[after]", cursor.as_str()));
+        }
+        let page = sim.get("/api/v2/tickets", &query).await;
+        assert_eq!(page.status, 200, "{}", page.json);
+        assert_eq!(
+            page.headers["content-type"].to_str().unwrap(),
+            "application/json; charset=utf-8"
+        );
+        pages += 1;
+        let tickets = page.json["tickets"].as_array().unwrap();
+        assert!(tickets.len() <= 4);
+        seen.extend(ids(&page.json["tickets"]));
+        if !page.json["meta"]["has_more"].as_bool().unwrap() {
+            break page;
+        }
+        after = page.json["meta"]["after_cursor"]
+            .as_str()
+            .map(str::to_owned);
+        assert!(after.is_some(), "has_more without an after_cursor");
+        assert!(pages < 10);
+    };
+    assert_eq!(pages, 4);
+    assert_eq!(seen, world_ids(&zendesk_world()));
+    assert_eq!(seen.len(), 13);
+    // As Zendesk does, the last page still has cursors and links; has_more is the end signal.
+    let next = last.json["links"]["next"]
+        .as_str()
+        .expect("links.next on the last page");
+    let beyond = sim.get_url(next).await;
+    assert_eq!(beyond.status, 200);
+    assert_eq!(beyond.json["tickets"], json!([]));
+    assert_eq!(beyond.json["meta"]["has_more"], json!(false));
+    assert_eq!(beyond.json["meta"]["after_cursor"], Value::Null);
+    // Going back from the last page.
+    let prev = last.json["links"]["prev"].as_str().expect("links.prev");
+    let back = sim.get_url(prev).await;
+    assert_eq!(ids(&back.json["tickets"]), vec![109, 110, 111, 112]);
+}
+
+#[tokio::test]
+async fn bad_paging_parameters_are_400() {
+    let sim = Sim::start().await;
+    let too_big = sim.get("/api/v2/tickets", &[("page[size]", "101")]).await;
+    assert_eq!(too_big.status, 400);
+    assert_eq!(too_big.json["error"], "InvalidPaginationParameter");
+    assert!(too_big.json["description"].is_string());
+    let zero = sim.get("/api/v2/users", &[("page[size]", "0")]).await;
+    assert_eq!(zero.status, 400);
+    let bogus = sim
+        .get("/api/v2/tickets", &[("page[after]", "not-a-cursor")])
+        .await;
+    assert_eq!(bogus.status, 400);
+    assert_eq!(bogus.json["error"], "InvalidPaginationParameter");
+    // A cursor is valid only for the listing that issued it.
+    let tickets = sim.get("/api/v2/tickets", &[("page[size]", "2")]).await;
+    let cursor = tickets.json["meta"]["after_cursor"].as_str().unwrap();
+    let elsewhere = sim.get("/api/v2/users", &[("page[after]", cursor)]).await;
+    assert_eq!(elsewhere.status, 400);
+    let same = sim.get("/api/v2/tickets", &[("page[after]", cursor)]).await;
+    assert_eq!(same.status, 200);
+    assert_eq!(ids(&same.json["tickets"])[0], 103);
+    // Search export allows up to 1000 per page.
+    let export = sim
+        .get(
+            "/api/v2/search/export",
+            &[
+                ("query", "status:open"),
+                ("filter[type]", "ticket"),
+                ("page[size]", "1000"),
+            ],
+        )
+        .await;
+    assert_eq!(export.status, 200, "{}", export.json);
+}
+
+// ----- authentication and unexpected requests -----
+
+#[tokio::test]
+async fn wrong_or_missing_credentials_are_401() {
+    let sim = Sim::start().await;
+    let url = format!("{}/api/v2/users/me", sim.base);
+    let wrong = sim
+        .send(sim.http.get(&url).header(
+            "authorization",
+            authorization(ZendeskSimulator::EMAIL, "wrong-token"),
+        ))
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.json, json!({"error": "Couldn't authenticate you"}));
+    let missing = sim.send(sim.http.get(&url)).await;
+    assert_eq!(missing.status, 401);
+    let right = sim.get("/api/v2/users/me", &[]).await;
+    assert_eq!(right.status, 200);
+    assert_eq!(right.json["user"]["id"], 301);
+    assert_eq!(right.json["user"]["role"], "admin");
+    // Nothing is served without credentials, not even a missing record.
+    let ticket = sim
+        .send(sim.http.get(format!("{}/api/v2/tickets/999999", sim.base)))
+        .await;
+    assert_eq!(ticket.status, 401);
+}
+
+#[tokio::test]
+async fn missing_records_and_unexpected_requests_are_404() {
+    let sim = Sim::start().await;
+    let not_found = json!({"error": "RecordNotFound", "description": "Not found"});
+    for path in [
+        "/api/v2/tickets/999999",
+        "/api/v2/tickets/999999/comments",
+        "/api/v2/help_center/articles/999999",
+        "/api/v2/slas/policies/999999",
+        "/api/v2/help_center/categories/999999/articles",
+    ] {
+        let answer = sim.get(path, &[]).await;
+        assert_eq!(answer.status, 404, "{path}");
+        assert_eq!(answer.json, not_found, "{path}");
+    }
+    let put = sim
+        .put(
+            "/api/v2/tickets/999999",
+            &json!({"ticket": {"subject": "x"}}),
+        )
+        .await;
+    assert_eq!(put.status, 404);
+    assert_eq!(put.json, not_found);
+    // Requests no endpoint accepts fall through to httpmock's 404, without Zendesk's error body.
+    for (path, query) in [
+        ("/api/v2/nonsense", vec![]),
+        ("/api/v2/tickets", vec![("sort_by", "id")]),
+        ("/api/v2/tickets/abc", vec![]),
+        ("/api/v2/search/export", vec![("filter[type]", "ticket")]),
+        (
+            "/api/v2/tickets",
+            vec![("page[size]", "2"), ("page[size]", "3")],
+        ),
+    ] {
+        let answer = sim.get(path, &query).await;
+        assert_eq!(answer.status, 404, "{path} {query:?}");
+        assert_ne!(answer.json, not_found, "{path} {query:?}");
+    }
+    let no_ticket_key = sim
+        .put("/api/v2/tickets/101", &json!({"subject": "x"}))
+        .await;
+    assert_eq!(no_ticket_key.status, 404);
+    let not_json = sim
+        .send(
+            sim.http
+                .put(format!("{}/api/v2/tickets/101", sim.base))
+                .header("authorization", Sim::auth())
+                .body(r#"{"ticket":{"subject":"x"}}"#),
+        )
+        .await;
+    assert_eq!(
+        not_json.status, 404,
+        "a write without Content-Type: application/json"
+    );
+    // The optional `.json` suffix is Zendesk's too.
+    let suffixed = sim.get("/api/v2/tickets/101.json", &[]).await;
+    assert_eq!(suffixed.status, 200);
+    assert_eq!(suffixed.json["ticket"]["id"], 101);
+}
+
+// ----- tickets and search -----
+
+#[tokio::test]
+async fn tickets_carry_zendesk_values() {
+    let sim = Sim::start().await;
+    let world = zendesk_world();
+    let page = sim.get("/api/v2/tickets", &[]).await;
+    let tickets = page.json["tickets"].as_array().unwrap();
+    let by_id: BTreeMap<u64, &Value> = tickets
+        .iter()
+        .map(|t| (t["id"].as_u64().unwrap(), t))
+        .collect();
+    assert_eq!(by_id[&104]["status"], "hold");
+    assert_eq!(by_id[&105]["status"], "solved");
+    assert_eq!(by_id[&106]["status"], "closed");
+    assert_eq!(by_id[&113]["status"], "escalated");
+    assert_eq!(by_id[&104]["via"]["channel"], "voice");
+    assert_eq!(by_id[&105]["via"]["channel"], "api");
+    assert_eq!(by_id[&105]["priority"], Value::Null);
+    assert_eq!(by_id[&101]["organization_id"], 501);
+    assert_eq!(by_id[&102]["organization_id"], Value::Null);
+    assert_eq!(by_id[&101]["created_at"], "2026-01-05T08:00:00Z");
+    assert_eq!(by_id[&101]["external_id"], Value::Null);
+    assert_eq!(
+        by_id[&101]["url"],
+        json!(format!("{}/api/v2/tickets/101.json", sim.base))
+    );
+    assert_eq!(tickets.len(), world.tickets.len());
+    let by_external = sim.get("/api/v2/tickets", &[("external_id", "101")]).await;
+    assert_eq!(by_external.json["tickets"], json!([]));
+}
+
+#[tokio::test]
+async fn search_export_filters_tickets() {
+    let sim = Sim::start().await;
+    let world = zendesk_world();
+    let search = |query: &'static str| {
+        let sim = &sim;
+        async move {
+            sim.get(
+                "/api/v2/search/export",
+                &[
+                    ("query", query),
+                    ("filter[type]", "ticket"),
+                    ("page[size]", "100"),
+                ],
+            )
+            .await
+        }
+    };
+    let open = search("status:open").await;
+    assert_eq!(open.status, 200, "{}", open.json);
+    let expected: Vec<u64> = world
+        .tickets
+        .iter()
+        .filter(|t| t.status == support_core::TicketStatus::Open)
+        .map(|t| t.id.parse().unwrap())
+        .collect();
+    assert_eq!(ids(&open.json["results"]), expected);
+    assert!(!expected.is_empty());
+    assert!(
+        open.json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["result_type"] == "ticket")
+    );
+    assert_eq!(open.json["meta"]["before_cursor"], Value::Null);
+    assert_eq!(open.json["links"]["prev"], Value::Null);
+
+    let since = world.tickets[6]
+        .updated_at
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let after = sim
+        .get(
+            "/api/v2/search/export",
+            &[
+                ("query", &format!("updated>{since}")),
+                ("filter[type]", "ticket"),
+            ],
+        )
+        .await;
+    let got = ids(&after.json["results"]);
+    assert!(!got.contains(&107), "updated> is strictly after");
+    assert!(got.contains(&108));
+
+    let combined = search("tags:billing priority:low").await;
+    let expected_combined: Vec<u64> = world
+        .tickets
+        .iter()
+        .filter(|t| {
+            t.tags.iter().any(|g| g == "billing") && t.priority == Some(support_core::Priority::Low)
+        })
+        .map(|t| t.id.parse().unwrap())
+        .collect();
+    assert!(!expected_combined.is_empty());
+    assert_eq!(ids(&combined.json["results"]), expected_combined);
+    let assignee = search("assignee:301").await;
+    assert!(
+        ids(&assignee.json["results"]).iter().all(|id| {
+            world.ticket(&id.to_string()).unwrap().assignee.as_deref() == Some("301")
+        })
+    );
+
+    // Paging through search results.
+    let first = sim
+        .get(
+            "/api/v2/search/export",
+            &[
+                ("query", "tags:billing"),
+                ("filter[type]", "ticket"),
+                ("page[size]", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(first.json["meta"]["has_more"], true);
+    let next = first.json["links"]["next"].as_str().unwrap();
+    let second = sim.get_url(next).await;
+    assert_eq!(second.status, 200, "{}", second.json);
+    assert_eq!(ids(&second.json["results"]).len(), 3);
+
+    for (query, why) in [
+        ("type:ticket status:open", "type belongs in filter[type]"),
+        ("printer", "free text"),
+        ("status:open status:pending", "a field twice"),
+        ("via:email", "an unknown field"),
+    ] {
+        let answer = search(query).await;
+        assert_eq!(answer.status, 400, "{why}: {}", answer.json);
+        assert_eq!(answer.json["error"], "InvalidSearch", "{why}");
+    }
+    let untyped = sim
+        .get("/api/v2/search/export", &[("query", "status:open")])
+        .await;
+    assert_eq!(untyped.status, 400);
+    assert_eq!(untyped.json["error"], "InvalidSearch");
+
+    // The offset-paged search wants the type in the query.
+    let classic = sim
+        .get("/api/v2/search", &[("query", "type:ticket status:open")])
+        .await;
+    assert_eq!(ids(&classic.json["results"]), expected);
+    assert_eq!(classic.json["count"], expected.len());
+}
+
+#[tokio::test]
+async fn created_tickets_are_stored_and_keys_are_idempotent() {
+    let sim = Sim::start().await;
+    let world = zendesk_world();
+    let body = json!({"ticket": {
+        "subject": "Printer on fire",
+        "comment": {"body": "The office printer is on fire.", "public": true},
+        "priority": "urgent",
+        "tags": ["hardware"],
+        "requester": {"name": "Dana Customer", "email": "dana@customer.example"},
+    }});
+    let created = sim.post("/api/v2/tickets", &body, None).await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    let ticket = &created.json["ticket"];
+    let expected = world.created_ticket();
+    assert_eq!(ticket["id"], 150);
+    assert_eq!(ticket["status"], "new");
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["via"]["channel"], "api");
+    assert_eq!(ticket["requester_id"], 401);
+    assert_eq!(ticket["submitter_id"], 301);
+    assert_eq!(ticket["organization_id"], 501);
+    assert_eq!(ticket["description"], "The office printer is on fire.");
+    let at = expected.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert_eq!(ticket["created_at"], json!(at));
+    assert_eq!(ticket["updated_at"], json!(at));
+    assert!(
+        created.headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/api/v2/tickets/150.json")
+    );
+    assert_eq!(created.json["audit"]["events"][0]["type"], "Comment");
+
+    let fetched = sim.get("/api/v2/tickets/150", &[]).await;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(&fetched.json["ticket"], ticket);
+    let comments = sim.get("/api/v2/tickets/150/comments", &[]).await;
+    let comments = comments.json["comments"].as_array().unwrap().clone();
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0]["plain_body"], "The office printer is on fire.");
+    assert_eq!(comments[0]["author_id"], 401);
+    let tags = sim.get("/api/v2/tags", &[]).await;
+    assert_eq!(
+        tags.json["tags"][1],
+        json!({"name": "hardware", "count": 5})
+    );
+
+    // An unknown requester e-mail becomes a new end user.
+    let stranger = json!({"ticket": {
+        "subject": "Hello",
+        "comment": {"body": "Hi"},
+        "requester": {"name": "New Person", "email": "new@customer.example"},
+    }});
+    let created = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    assert_eq!(created.status, 201);
+    assert_eq!(created.json["ticket"]["id"], 151);
+    assert_eq!(created.headers["x-idempotency-lookup"], "miss");
+    let requester = created.json["ticket"]["requester_id"].as_u64().unwrap();
+    let users = sim.get("/api/v2/users", &[("role", "end-user")]).await;
+    assert!(ids(&users.json["users"]).contains(&requester));
+
+    // The same key again: the first ticket, not a new one.
+    let again = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.headers["x-idempotency-lookup"], "hit");
+    assert_eq!(again.json["ticket"]["id"], 151);
+    let other_body = sim.post("/api/v2/tickets", &body, Some("key-1")).await;
+    assert_eq!(other_body.status, 400);
+    let next = sim.post("/api/v2/tickets", &body, Some("key-2")).await;
+    assert_eq!(next.json["ticket"]["id"], 152);
+
+    let invalid = sim
+        .post(
+            "/api/v2/tickets",
+            &json!({"ticket": {"subject": "", "comment": {"body": ""}}}),
+            None,
+        )
+        .await;
+    assert_eq!(invalid.status, 422);
+    assert_eq!(invalid.json["error"], "RecordInvalid");
+    assert_eq!(invalid.json["description"], "Record validation errors");
+    assert_eq!(
+        invalid.json["details"]["subject"],
+        json!([{"description": "Subject: cannot be blank", "error": "BlankValue"}])
+    );
+    assert_eq!(
+        invalid.json["details"]["description"][0]["error"],
+        "BlankValue"
+    );
+    let after = sim.get("/api/v2/tickets/153", &[]).await;
+    assert_eq!(after.status, 404, "an invalid creation stores nothing");
+    let log = simulator::lock(&sim.state).log.clone();
+    assert_eq!(log.iter().filter(|r| r.method == "POST").count(), 6);
+}
+
+#[tokio::test]
+async fn updates_apply_and_comments_come_back() {
+    let sim = Sim::start().await;
+    let world = zendesk_world();
+    let base_time = world.created_ticket().created_at;
+    let hours = |n: i64| {
+        (base_time + chrono::Duration::hours(n))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+
+    let (id, _) = world.update();
+    let updated = sim
+        .put(
+            &format!("/api/v2/tickets/{id}"),
+            &json!({"ticket": {"subject": "Renamed by conformance", "priority": "high"}}),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.json);
+    assert_eq!(updated.json["ticket"]["subject"], "Renamed by conformance");
+    assert_eq!(updated.json["ticket"]["priority"], "high");
+    assert_eq!(updated.json["ticket"]["updated_at"], json!(hours(1)));
+    let events = updated.json["audit"]["events"].as_array().unwrap();
+    assert!(
+        events.iter().any(|e| e["type"] == "Change"
+            && e["field_name"] == "priority"
+            && e["value"] == "high")
+    );
+
+    let (ticket, _, _) = world.new_comments();
+    let path = format!("/api/v2/tickets/{ticket}");
+    let public = sim
+        .put(&path, &json!({"ticket": {"comment": {"body": "Public reply from conformance", "public": true}}}))
+        .await;
+    assert_eq!(public.status, 200, "{}", public.json);
+    let event = &public.json["audit"]["events"][0];
+    assert_eq!(event["type"], "Comment");
+    assert_eq!(event["id"], 650);
+    assert_eq!(event["author_id"], 301);
+    assert_eq!(event["public"], true);
+    let internal = sim
+        .put(&path, &json!({"ticket": {"comment": {"body": "Internal note", "public": false, "author_id": 302}}}))
+        .await;
+    assert_eq!(internal.json["audit"]["events"][0]["id"], 651);
+    let listed = sim.get(&format!("{path}/comments"), &[]).await;
+    let comments = listed.json["comments"].as_array().unwrap();
+    let added: Vec<_> = comments
+        .iter()
+        .filter(|c| c["id"] == 650 || c["id"] == 651)
+        .collect();
+    assert_eq!(added.len(), 2);
+    assert_eq!(added[0]["public"], true);
+    assert_eq!(added[0]["plain_body"], "Public reply from conformance");
+    assert_eq!(added[1]["public"], false);
+    assert_eq!(added[1]["author_id"], 302);
+
+    // Solving closes; `closed` itself is Zendesk's to set, and closed tickets are frozen.
+    let solved = sim
+        .put(
+            &format!("/api/v2/tickets/{}", World::CLOSE_TARGET),
+            &json!({"ticket": {"status": "solved"}}),
+        )
+        .await;
+    assert_eq!(solved.json["ticket"]["status"], "solved");
+    let direct = sim
+        .put(
+            "/api/v2/tickets/101",
+            &json!({"ticket": {"status": "closed"}}),
+        )
+        .await;
+    assert_eq!(direct.status, 422);
+    assert_eq!(direct.json["error"], "RecordInvalid");
+    let frozen = sim
+        .put("/api/v2/tickets/106", &json!({"ticket": {"subject": "x"}}))
+        .await;
+    assert_eq!(frozen.status, 422);
+    assert!(frozen.json["details"]["status"].is_array());
+
+    // Assignment: the agent must belong to the group.
+    let (ticket, agent, group) = world.assignment();
+    let assigned = sim
+        .put(
+            &format!("/api/v2/tickets/{ticket}"),
+            &json!({"ticket": {"assignee_id": agent.parse::<u64>().unwrap(), "group_id": group.parse::<u64>().unwrap()}}),
+        )
+        .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.json);
+    assert_eq!(assigned.json["ticket"]["assignee_id"], 303);
+    assert_eq!(assigned.json["ticket"]["group_id"], 202);
+    let outside = sim
+        .put(
+            "/api/v2/tickets/101",
+            &json!({"ticket": {"assignee_id": 303, "group_id": 201}}),
+        )
+        .await;
+    assert_eq!(outside.status, 422);
+    let customer = sim
+        .put(
+            "/api/v2/tickets/101",
+            &json!({"ticket": {"assignee_id": 401}}),
+        )
+        .await;
+    assert_eq!(customer.status, 422);
+    let blank = sim
+        .put(
+            "/api/v2/tickets/101",
+            &json!({"ticket": {"comment": {"body": " "}}}),
+        )
+        .await;
+    assert_eq!(blank.status, 422);
+
+    // Tags replace, and the account's counts follow.
+    let tagged = sim
+        .put("/api/v2/tickets/101", &json!({"ticket": {"tags": ["vip"]}}))
+        .await;
+    assert_eq!(tagged.json["ticket"]["tags"], json!(["vip"]));
+    let tags = sim.get("/api/v2/tags", &[]).await;
+    let counts: BTreeMap<String, u64> = tags.json["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_owned(),
+                t["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts["billing"], 7);
+    assert_eq!(counts["vip"], 5);
+}
+
+// ----- the rest of the read endpoints -----
+
+#[tokio::test]
+async fn agents_groups_help_center_sla_and_ratings() {
+    let sim = Sim::start().await;
+    let world = zendesk_world();
+    let admins = sim.get("/api/v2/users", &[("role", "admin")]).await;
+    assert_eq!(ids(&admins.json["users"]), vec![301]);
+    let agents = sim.get("/api/v2/users", &[("role", "agent")]).await;
+    assert_eq!(ids(&agents.json["users"]), vec![302, 303]);
+    let both = sim
+        .get("/api/v2/users", &[("role[]", "agent"), ("role[]", "admin")])
+        .await;
+    assert_eq!(ids(&both.json["users"]), vec![301, 302, 303]);
+    assert_eq!(
+        sim.get("/api/v2/users", &[("role", "boss")]).await.status,
+        400
+    );
+    let memberships = sim.get("/api/v2/group_memberships", &[]).await;
+    let pairs: Vec<(u64, u64)> = memberships.json["group_memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["user_id"].as_u64().unwrap(),
+                m["group_id"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs, vec![(301, 201), (301, 202), (302, 201), (303, 202)]);
+    let groups = sim.get("/api/v2/groups", &[]).await;
+    assert_eq!(ids(&groups.json["groups"]), vec![201, 202]);
+
+    let articles = sim
+        .get("/api/v2/help_center/articles", &[("page[size]", "2")])
+        .await;
+    assert_eq!(ids(&articles.json["articles"]), vec![801, 802]);
+    assert_eq!(articles.json["meta"]["has_more"], true);
+    let article = sim.get("/api/v2/help_center/articles/805", &[]).await;
+    assert_eq!(article.json["article"]["draft"], true);
+    assert_eq!(
+        article.json["article"]["body"],
+        json!(world.articles[4].body_html)
+    );
+    assert_eq!(article.json["article"]["section_id"], 7021);
+    let billing = sim
+        .get("/api/v2/help_center/categories/702/articles", &[])
+        .await;
+    assert_eq!(ids(&billing.json["articles"]), vec![803, 804, 805]);
+    let sections = sim.get("/api/v2/help_center/sections", &[]).await;
+    let sections = sections.json["sections"].as_array().unwrap().clone();
+    assert_eq!(sections.len(), 2);
+    assert_eq!(sections[1]["id"], 7021);
+    assert_eq!(sections[1]["category_id"], 702);
+    let found = sim
+        .get(
+            "/api/v2/help_center/articles/search",
+            &[("query", "REFUND"), ("page", "1"), ("per_page", "100")],
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.json);
+    assert_eq!(ids(&found.json["results"]), vec![804]);
+    assert_eq!(found.json["results"][0]["result_type"], "article");
+    assert_eq!(found.json["count"], 1);
+    assert_eq!(found.json["page_count"], 1);
+    assert_eq!(found.json["next_page"], Value::Null);
+    let in_category = sim
+        .get(
+            "/api/v2/help_center/articles/search",
+            &[("query", "your"), ("category", "701"), ("per_page", "1")],
+        )
+        .await;
+    assert_eq!(ids(&in_category.json["results"]), vec![801]);
+    assert_eq!(in_category.json["count"], 1);
+    let paged = sim
+        .get(
+            "/api/v2/help_center/articles/search",
+            &[("query", "the"), ("per_page", "1")],
+        )
+        .await;
+    assert!(paged.json["next_page"].is_string(), "{}", paged.json);
+    let nothing = sim.get("/api/v2/help_center/articles/search", &[]).await;
+    assert_eq!(nothing.status, 400);
+
+    let sla = sim.get("/api/v2/slas/policies/901", &[]).await;
+    let metrics = sla.json["sla_policy"]["policy_metrics"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(metrics.len(), 8);
+    assert!(metrics.contains(&json!({"priority": "urgent", "metric": "first_reply_time", "target": 15, "business_hours": false})));
+    assert!(metrics.contains(&json!({"priority": "low", "metric": "next_reply_time", "target": 240, "business_hours": true})));
+    let slas = sim.get("/api/v2/slas/policies", &[]).await;
+    assert_eq!(slas.json["count"], 1);
+
+    let ratings = sim.get("/api/v2/satisfaction_ratings", &[]).await;
+    assert_eq!(
+        ids(&ratings.json["satisfaction_ratings"]),
+        vec![1001, 1002, 1003, 1004, 1005]
+    );
+    assert_eq!(ratings.json["satisfaction_ratings"][1]["score"], "bad");
+    let bad = sim
+        .get("/api/v2/satisfaction_ratings", &[("score", "bad")])
+        .await;
+    let bad_ids: Vec<u64> = world
+        .ratings
+        .iter()
+        .filter(|r| !r.good)
+        .map(|r| r.id.parse().unwrap())
+        .collect();
+    assert_eq!(ids(&bad.json["satisfaction_ratings"]), bad_ids);
+    let from = world.ratings[1].created_at.timestamp().to_string();
+    let until = world.ratings[3].created_at.timestamp().to_string();
+    let range = sim
+        .get(
+            "/api/v2/satisfaction_ratings",
+            &[("start_time", &from), ("end_time", &until)],
+        )
+        .await;
+    assert_eq!(
+        ids(&range.json["satisfaction_ratings"]),
+        vec![1002, 1003, 1004]
+    );
+    let statuses = sim.get("/api/v2/custom_statuses", &[]).await;
+    assert_eq!(statuses.json, json!({"custom_statuses": []}));
+}
+
+// ----- the answers decode into the generated types and use only vendor field names -----
+
+#[tokio::test]
+async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
+    let sim = Sim::start().await;
+    let mut unknown = Vec::new();
+    let tickets = sim.get("/api/v2/tickets", &[]).await.json;
+    decodes::<types::TicketsResponse>("tickets", &tickets);
+    for t in tickets["tickets"].as_array().unwrap() {
+        unknown.extend(unknown_keys::<types::TicketObject>("ticket", t));
+    }
+    let me = sim.get("/api/v2/users/me", &[]).await.json;
+    decodes::<types::CurrentUserResponse>("users/me", &me);
+    let users = sim.get("/api/v2/users", &[]).await.json;
+    decodes::<types::UsersResponse>("users", &users);
+    for u in users["users"].as_array().unwrap() {
+        unknown.extend(unknown_keys::<types::UserObject>("user", u));
+    }
+    let memberships = sim.get("/api/v2/group_memberships", &[]).await.json;
+    decodes::<types::GroupMembershipsResponse>("group_memberships", &memberships);
+    unknown.extend(unknown_keys::<types::GroupMembershipObject>(
+        "membership",
+        &memberships["group_memberships"][0],
+    ));
+    let groups = sim.get("/api/v2/groups", &[]).await.json;
+    decodes::<types::GroupsResponse>("groups", &groups);
+    unknown.extend(unknown_keys::<types::GroupObject>(
+        "group",
+        &groups["groups"][0],
+    ));
+    let comments = sim.get("/api/v2/tickets/101/comments", &[]).await.json;
+    decodes::<types::TicketCommentsResponse>("comments", &comments);
+    unknown.extend(unknown_keys::<types::TicketCommentObject>(
+        "comment",
+        &comments["comments"][0],
+    ));
+    let tags = sim.get("/api/v2/tags", &[]).await.json;
+    decodes::<types::TagsResponse>("tags", &tags);
+    unknown.extend(unknown_keys::<types::TagListTagObject>(
+        "tag",
+        &tags["tags"][0],
+    ));
+    let ticket_tags = sim.get("/api/v2/tickets/102/tags", &[]).await.json;
+    decodes::<types::TagsByObjectIdResponse>("ticket tags", &ticket_tags);
+    let export = sim
+        .get(
+            "/api/v2/search/export",
+            &[("query", "status:open"), ("filter[type]", "ticket")],
+        )
+        .await
+        .json;
+    decodes::<types::SearchExportResponse>("search export", &export);
+    let classic = sim
+        .get("/api/v2/search", &[("query", "type:ticket")])
+        .await
+        .json;
+    decodes::<types::SearchResponse>("search", &classic);
+    let articles = sim.get("/api/v2/help_center/articles", &[]).await.json;
+    decodes::<types::ArticlesResponse>("articles", &articles);
+    for a in articles["articles"].as_array().unwrap() {
+        unknown.extend(unknown_keys::<types::ArticleObject>("article", a));
+    }
+    let article = sim.get("/api/v2/help_center/articles/801", &[]).await.json;
+    decodes::<types::ArticleResponse>("article", &article);
+    let found = sim
+        .get(
+            "/api/v2/help_center/articles/search",
+            &[("query", "refund")],
+        )
+        .await
+        .json;
+    decodes::<types::ArticleSearchResponse>("article search", &found);
+    let sections = sim.get("/api/v2/help_center/sections", &[]).await.json;
+    decodes::<types::SectionsResponse>("sections", &sections);
+    unknown.extend(unknown_keys::<types::SectionObject>(
+        "section",
+        &sections["sections"][0],
+    ));
+    let section = sim.get("/api/v2/help_center/sections/7011", &[]).await.json;
+    decodes::<types::SectionResponse>("section", &section);
+    let sla = sim.get("/api/v2/slas/policies/901", &[]).await.json;
+    decodes::<types::SlaPolicyResponse>("sla policy", &sla);
+    unknown.extend(unknown_keys::<types::SlaPolicyObject>(
+        "sla policy",
+        &sla["sla_policy"],
+    ));
+    let slas = sim.get("/api/v2/slas/policies", &[]).await.json;
+    decodes::<types::SlaPoliciesResponse>("sla policies", &slas);
+    let ratings = sim.get("/api/v2/satisfaction_ratings", &[]).await.json;
+    decodes::<types::SatisfactionRatingsResponse>("ratings", &ratings);
+    unknown.extend(unknown_keys::<types::SatisfactionRatingObject>(
+        "rating",
+        &ratings["satisfaction_ratings"][0],
+    ));
+    let statuses = sim.get("/api/v2/custom_statuses", &[]).await.json;
+    decodes::<types::CustomStatusesResponse>("custom statuses", &statuses);
+
+    let created = sim
+        .post(
+            "/api/v2/tickets",
+            &json!({"ticket": {"subject": "s", "comment": {"body": "b"}, "tags": ["x"]}}),
+            None,
+        )
+        .await
+        .json;
+    decodes::<types::TicketResponse>("created ticket", &created);
+    let updated = sim
+        .put(
+            "/api/v2/tickets/101",
+            &json!({"ticket": {"status": "pending", "assignee_id": 302, "comment": {"body": "c", "public": false}}}),
+        )
+        .await
+        .json;
+    decodes::<types::TicketUpdateResponse>("updated ticket", &updated);
+    unknown.extend(unknown_keys::<types::TicketCommentObject>(
+        "comment event",
+        &updated["audit"]["events"][0],
+    ));
+    assert!(
+        unknown.is_empty(),
+        "fields outside the vendor schemas: {unknown:?}"
+    );
+}
+
+// ----- faults -----
+
+/// A port that only records the base URL it was built for: the fault test talks HTTP itself.
+#[derive(Debug)]
+struct StubPort(Capabilities);
+
+fn stub() -> Error {
+    Error::unsupported("zendesk", Operation::ListTickets, "stub port")
+}
+
+#[async_trait::async_trait]
+impl SupportPort for StubPort {
+    fn provider(&self) -> &'static str {
+        "zendesk"
+    }
+    fn capabilities(&self) -> &Capabilities {
+        &self.0
+    }
+    async fn check_connection(&self) -> support_core::Result<ConnectionInfo> {
+        Err(stub())
+    }
+    async fn list_tickets(&self, _: TicketQuery) -> support_core::Result<Page<Ticket>> {
+        Err(stub())
+    }
+    async fn get_ticket(&self, _: &TicketLookup) -> support_core::Result<Ticket> {
+        Err(stub())
+    }
+    async fn create_ticket(&self, _: NewTicket) -> support_core::Result<Ticket> {
+        Err(stub())
+    }
+    async fn update_ticket(
+        &self,
+        _: &CanonicalId,
+        _: TicketUpdate,
+    ) -> support_core::Result<Ticket> {
+        Err(stub())
+    }
+    async fn close_ticket(&self, _: &CanonicalId, _: CloseOptions) -> support_core::Result<Ticket> {
+        Err(stub())
+    }
+    async fn list_agents(&self, _: AgentQuery) -> support_core::Result<Page<Party>> {
+        Err(stub())
+    }
+    async fn assign_ticket(&self, _: &CanonicalId, _: Assignment) -> support_core::Result<Ticket> {
+        Err(stub())
+    }
+    async fn add_comment(
+        &self,
+        _: &CanonicalId,
+        _: NewComment,
+    ) -> support_core::Result<CommentRef> {
+        Err(stub())
+    }
+    async fn list_comments(
+        &self,
+        _: &CanonicalId,
+        _: CommentQuery,
+    ) -> support_core::Result<Page<CommentRef>> {
+        Err(stub())
+    }
+    async fn list_tags(&self, _: TagQuery) -> support_core::Result<Page<TagRef>> {
+        Err(stub())
+    }
+    async fn create_tag(&self, _: NewTag) -> support_core::Result<TagRef> {
+        Err(stub())
+    }
+    async fn get_knowledge_article(&self, _: &CanonicalId) -> support_core::Result<Document> {
+        Err(stub())
+    }
+    async fn list_knowledge_articles(
+        &self,
+        _: ArticleQuery,
+    ) -> support_core::Result<Page<Document>> {
+        Err(stub())
+    }
+    async fn get_sla(&self, _: &CanonicalId) -> support_core::Result<SlaPolicyRef> {
+        Err(stub())
+    }
+    async fn list_satisfaction_ratings(
+        &self,
+        _: SatisfactionQuery,
+    ) -> support_core::Result<Page<SatisfactionRatingRef>> {
+        Err(stub())
+    }
+}
+
+/// What each port was built with: base URL, e-mail, token.
+type Built = Arc<Mutex<Vec<(String, String, String)>>>;
+
+/// A factory whose ports do nothing; it records what each port was built with.
+fn recording_factory() -> (PortFactory, Built) {
+    let built = Arc::new(Mutex::new(Vec::new()));
+    let record = built.clone();
+    let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
+        record
+            .lock()
+            .unwrap()
+            .push((base.to_owned(), email.to_owned(), token.to_owned()));
+        Arc::new(StubPort(Capabilities::new())) as Arc<dyn SupportPort>
+    });
+    (factory, built)
+}
+
+#[tokio::test]
+async fn faults_answer_first_then_the_world_serves() {
+    let (factory, built) = recording_factory();
+    let sim = ZendeskSimulator::start(zendesk_world(), factory).await;
+    let http = reqwest::Client::new();
+    let auth = authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN);
+
+    let bad = sim.port_with_bad_credentials().await;
+    drop(bad);
+    assert_eq!(
+        built.lock().unwrap().last().cloned(),
+        Some((
+            sim.base_url(),
+            ZendeskSimulator::EMAIL.to_owned(),
+            "wrong-token".to_owned()
+        ))
+    );
+
+    let faulted = sim
+        .port_with_fault(Operation::ListTickets, Fault::unavailable_once())
+        .await;
+    let base = sim.faulted_base_urls().pop().expect("a faulted server");
+    assert_ne!(base, sim.base_url());
+    assert_eq!(
+        built.lock().unwrap().last().map(|b| b.0.clone()),
+        Some(base.clone())
+    );
+    let url = format!("{base}/api/v2/tickets");
+    // Other endpoints are not faulted.
+    let other = http
+        .get(format!("{base}/api/v2/tickets/101"))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    assert_eq!(faulted.requests.get(), 0);
+    let first = http
+        .get(&url)
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 503);
+    let second = http
+        .get(&url)
+        .query(&[("page[size]", "4")])
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 200);
+    let body: Value = second.json().await.unwrap();
+    assert_eq!(ids(&body["tickets"]), vec![101, 102, 103, 104]);
+    assert_eq!(faulted.requests.get(), 2);
+
+    // A throttle with Retry-After, on a fresh copy of the world: the main server's writes do not
+    // show there.
+    let wait = Duration::from_secs(3600);
+    let throttled = sim
+        .port_with_fault(Operation::CreateTicket, Fault::throttled(wait, usize::MAX))
+        .await;
+    let base = sim.faulted_base_urls().pop().unwrap();
+    let new_ticket = json!({"ticket": {"subject": "s", "comment": {"body": "b"}}});
+    for _ in 0..2 {
+        let answer = http
+            .post(format!("{base}/api/v2/tickets"))
+            .header("authorization", &auth)
+            .json(&new_ticket)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 429);
+        assert_eq!(answer.headers()["retry-after"], "3600");
+    }
+    assert_eq!(throttled.requests.get(), 2);
+
+    let comment = sim
+        .port_with_fault(Operation::AddComment, Fault::unavailable_once())
+        .await;
+    let base = sim.faulted_base_urls().pop().unwrap();
+    let put = |n: usize| {
+        http.put(format!("{base}/api/v2/tickets/105"))
+            .header("authorization", &auth)
+            .json(&json!({"ticket": {"comment": {"body": format!("note {n}"), "public": false}}}))
+            .send()
+    };
+    assert_eq!(put(1).await.unwrap().status(), 503);
+    let answer: Value = put(2).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        answer["audit"]["events"][0]["id"], 650,
+        "a fresh world numbers comments from 650"
+    );
+    assert_eq!(comment.requests.get(), 2);
+    assert_eq!(sim.faulted_base_urls().len(), 3);
+}

@@ -525,6 +525,7 @@ mod tests {
         sources: SOURCES,
         cursor_envelope_schema: None,
         keep_unknown_fields: &[],
+        free_form: &[],
     };
 
     fn doc(path: &str, id: &str, property: &str) -> Value {

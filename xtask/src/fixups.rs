@@ -396,6 +396,25 @@ mod tests {
     }
 
     #[test]
+    fn free_form_descends_through_properties_and_items() {
+        let mut schema = yaml(
+            "type: object
+properties:
+  events:
+    type: array
+    items:
+      type: object
+      properties:
+        value:
+          oneOf: [{type: string}, {type: integer}]",
+        );
+        assert!(free_form(&mut schema, &["events", "value"]));
+        let value = &schema["properties"]["events"]["items"]["properties"]["value"];
+        assert_eq!(value, &Value::Mapping(Mapping::new()));
+        assert!(!free_form(&mut schema, &["events", "missing"]));
+    }
+
+    #[test]
     fn rust_names_match_progenitor() {
         assert_eq!(rust_param_name("role[]"), "role");
         assert_eq!(rust_param_name("page[size]"), "page_size");

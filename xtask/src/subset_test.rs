@@ -29,6 +29,7 @@ fn skips_when_the_vendor_files_are_absent() {
         sources: &[],
         cursor_envelope_schema: None,
         keep_unknown_fields: &[],
+        free_form: &[],
     });
 }
 

@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::cli::{Args, CliError};
 use crate::paths::workspace_root;
 
-/// The catalog's operations, in matrix column order, with short headers.
-const OPERATIONS: [(&str, &str); 15] = [
+/// The catalog's operations and the connection check, in matrix column order, with short headers.
+const OPERATIONS: [(&str, &str); 16] = [
     ("listTickets", "lsT"),
     ("getTicket", "getT"),
     ("createTicket", "newT"),
@@ -33,6 +33,7 @@ const OPERATIONS: [(&str, &str); 15] = [
     ("listKnowledgeArticles", "lsKA"),
     ("getSLA", "SLA"),
     ("listCustomerSatisfactionRatings", "CSAT"),
+    ("checkConnection", "conn"),
 ];
 
 /// Runs the command.

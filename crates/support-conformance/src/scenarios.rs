@@ -848,6 +848,22 @@ pub async fn comment_is_not_retried_after_server_error(
     Ok(())
 }
 
+// ----- the connection check -----
+
+/// The connection check succeeds and names the provider.
+pub async fn check_connection(port: &dyn SupportPort) -> Check {
+    let info = port
+        .check_connection()
+        .await
+        .or_else(|e| fail("checkConnection", e))?;
+    ensure!(
+        info.provider == port.provider(),
+        "checkConnection names provider {:?}",
+        info.provider
+    );
+    Ok(())
+}
+
 // ----- unsupported operations -----
 
 /// Calls an operation with harmless input and expects `Unsupported`.
@@ -901,6 +917,7 @@ pub async fn declared_unsupported(port: &dyn SupportPort, operation: Operation) 
             .list_satisfaction_ratings(SatisfactionQuery::new())
             .await
             .map(drop),
+        Operation::CheckConnection => port.check_connection().await.map(drop),
     };
     match result {
         Err(error) if error.kind() == &ErrorKind::Unsupported => {
@@ -1023,6 +1040,13 @@ pub async fn run(harness: &dyn Harness) -> Report {
             record(&mut results, "declared_unsupported", op, outcome);
         }
     }
+
+    record(
+        &mut results,
+        "check_connection",
+        Operation::CheckConnection,
+        verdict(check_connection(port).await),
+    );
 
     let mode = if harness.world().is_some() {
         Mode::Offline

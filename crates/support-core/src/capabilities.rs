@@ -40,6 +40,9 @@ pub enum Operation {
     GetSla,
     /// `listCustomerSatisfactionRatings`
     ListSatisfactionRatings,
+    /// `checkConnection`: not one of the catalog's fifteen operations (and not in [`Operation::ALL`]),
+    /// but every adapter has it, and its errors name it.
+    CheckConnection,
 }
 
 impl Operation {
@@ -80,6 +83,7 @@ impl Operation {
             Operation::ListKnowledgeArticles => "listKnowledgeArticles",
             Operation::GetSla => "getSLA",
             Operation::ListSatisfactionRatings => "listCustomerSatisfactionRatings",
+            Operation::CheckConnection => "checkConnection",
         }
     }
 
@@ -247,10 +251,14 @@ impl Capabilities {
         self
     }
 
-    /// How an operation is provided.
+    /// How an operation is provided. `checkConnection` is part of every adapter.
     pub fn support(&self, operation: Operation) -> &Support {
-        // Every operation is inserted by `new`, so the fallback is never reached.
+        static NATIVE: Support = Support::Native;
+        // Every catalog operation is inserted by `new`, so this fallback is never reached for them.
         static UNSUPPORTED: Support = Support::Unsupported(Cow::Borrowed("not declared"));
+        if operation == Operation::CheckConnection {
+            return &NATIVE;
+        }
         self.operations.get(&operation).unwrap_or(&UNSUPPORTED)
     }
 

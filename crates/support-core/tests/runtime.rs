@@ -441,6 +441,7 @@ async fn credentials_are_sent_sensitive_and_the_generator_header_is_stripped() {
         .unwrap();
     assert_eq!(response.status(), 200);
     auth.assert_calls_async(1).await;
-    let shown = format!("{runtime:?}");
-    assert!(!shown.contains("s3cr3t"), "{shown}");
+    for shown in [format!("{runtime:?}"), format!("{:?}", self::runtime())] {
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+    }
 }

@@ -464,7 +464,7 @@ impl SupportPort for ZendeskPort {
     }
 
     async fn check_connection(&self) -> Result<ConnectionInfo> {
-        let operation = Operation::ListAgents;
+        let operation = Operation::CheckConnection;
         let raw = self
             .runtime
             .run_raw(operation, None, self.client.show_current_user().send())

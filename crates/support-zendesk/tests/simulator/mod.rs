@@ -121,6 +121,7 @@ pub fn fault_target(
             format!("/api/v2/slas/policies/{}", world.sla_policies[0].id),
         ),
         Operation::ListSatisfactionRatings => ("GET", "/api/v2/satisfaction_ratings".into()),
+        Operation::CheckConnection => ("GET", "/api/v2/users/me".into()),
     };
     move |request: &HttpMockRequest| is_request(request, method, &path)
 }

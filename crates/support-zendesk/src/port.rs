@@ -68,22 +68,7 @@ struct PageState {
 
 fn capabilities() -> Capabilities {
     Capabilities::new()
-        .native(&[
-            Operation::ListTickets,
-            Operation::GetTicket,
-            Operation::CreateTicket,
-            Operation::UpdateTicket,
-            Operation::CloseTicket,
-            Operation::ListAgents,
-            Operation::AssignTicket,
-            Operation::AddComment,
-            Operation::ListComments,
-            Operation::ListTags,
-            Operation::GetKnowledgeArticle,
-            Operation::ListKnowledgeArticles,
-            Operation::GetSla,
-            Operation::ListSatisfactionRatings,
-        ])
+        .native(&Operation::ALL)
         .unsupported(
             Operation::CreateTag,
             "Zendesk has no tag resource: a tag exists once it is applied to a ticket (updateTicket with tags)",
@@ -184,20 +169,12 @@ impl ZendeskPort {
         Ok(state)
     }
 
-    /// The next cursor of a cursor-paged Zendesk response (`meta.has_more`, `meta.after_cursor`).
+    /// The next cursor of a cursor-paged Zendesk response, as an opaque [`Cursor`].
     fn next_after(listing: &str, envelope: &Value, role: Option<&str>) -> Option<Cursor> {
-        let meta = envelope.get("meta")?;
-        if !meta
-            .get("has_more")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-        {
-            return None;
-        }
-        let after = meta.get("after_cursor").and_then(Value::as_str)?;
+        let after = after_cursor(envelope)?;
         Some(Cursor::encode(&PageState {
             listing: listing.to_owned(),
-            after: Some(after.to_owned()),
+            after: Some(after),
             page: None,
             role: role.map(str::to_owned),
         }))
@@ -326,35 +303,27 @@ impl ZendeskPort {
 
     /// Agents' groups, from every group membership of the account.
     async fn group_memberships(&self, operation: Operation) -> Result<HashMap<i64, Vec<i64>>> {
-        let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut after: Option<String> = None;
-        for _ in 0..MAX_INTERNAL_PAGES {
+        let memberships = walk("group_memberships", |after| async move {
             let mut call = self
                 .client
                 .list_group_memberships()
                 .page_size(i64::from(MAX_PAGE));
-            if let Some(cursor) = after.take() {
+            if let Some(cursor) = after {
                 call = call.page_after(cursor);
             }
-            let raw = self.runtime.run_raw(operation, None, call.send()).await?;
-            for membership in items(&raw.json, "group_memberships") {
-                let membership: types::GroupMembershipObject =
-                    map::decode(operation, "group membership", &membership)?;
-                if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
-                    groups.entry(user).or_default().push(group);
-                }
-            }
-            let meta = raw.json.get("meta");
-            let more = meta
-                .and_then(|m| m.get("has_more"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            after = meta
-                .and_then(|m| m.get("after_cursor"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            if !more || after.is_none() {
-                break;
+            Ok(self
+                .runtime
+                .run_raw(operation, None, call.send())
+                .await?
+                .json)
+        })
+        .await?;
+        let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
+        for membership in memberships {
+            let membership: types::GroupMembershipObject =
+                map::decode(operation, "group membership", &membership)?;
+            if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
+                groups.entry(user).or_default().push(group);
             }
         }
         Ok(groups)
@@ -370,35 +339,20 @@ impl ZendeskPort {
         if wanted.iter().all(|s| cached.contains_key(s)) {
             return Ok(cached);
         }
-        let mut sections = HashMap::new();
-        let mut after: Option<String> = None;
-        for _ in 0..MAX_INTERNAL_PAGES {
+        let raws = walk("sections", |after| async move {
             let mut query = vec![("page[size]", MAX_PAGE.to_string())];
-            if let Some(cursor) = after.take() {
+            if let Some(cursor) = after {
                 query.push(("page[after]", cursor));
             }
             let request = self.hand_built(operation, "/api/v2/help_center/sections", &query)?;
-            let envelope = self
-                .runtime
-                .send_json(&self.http, operation, request)
-                .await?;
-            for section in items(&envelope, "sections") {
-                let section: types::SectionObject = map::decode(operation, "section", &section)?;
-                if let (Some(id), Some(category)) = (section.id, section.category_id) {
-                    sections.insert(id, category);
-                }
-            }
-            let meta = envelope.get("meta");
-            let more = meta
-                .and_then(|m| m.get("has_more"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            after = meta
-                .and_then(|m| m.get("after_cursor"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            if !more || after.is_none() {
-                break;
+            self.runtime.send_json(&self.http, operation, request).await
+        })
+        .await?;
+        let mut sections = HashMap::new();
+        for section in raws {
+            let section: types::SectionObject = map::decode(operation, "section", &section)?;
+            if let (Some(id), Some(category)) = (section.id, section.category_id) {
+                sections.insert(id, category);
             }
         }
         let sections = Arc::new(sections);
@@ -418,6 +372,42 @@ impl ZendeskPort {
             .map(|raw| map::article(operation, raw, &sections))
             .collect()
     }
+}
+
+/// Zendesk's cursor to the next page: `meta.after_cursor` while `meta.has_more` (the end signal;
+/// the last page may still carry an `after_cursor`).
+fn after_cursor(envelope: &Value) -> Option<String> {
+    let meta = envelope.get("meta")?;
+    if !meta
+        .get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
+        return None;
+    }
+    meta.get("after_cursor")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Every item of a cursor-paged listing the adapter needs whole (memberships, sections), fetched
+/// page by page; stops after [`MAX_INTERNAL_PAGES`] pages rather than follow a looping cursor.
+async fn walk<F, Fut>(key: &str, mut fetch: F) -> Result<Vec<Value>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Value>>,
+{
+    let mut all = Vec::new();
+    let mut after = None;
+    for _ in 0..MAX_INTERNAL_PAGES {
+        let envelope = fetch(after.take()).await?;
+        all.extend(items(&envelope, key));
+        match after_cursor(&envelope) {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    Ok(all)
 }
 
 /// The search terms for the filters Zendesk can apply; the rest are applied to the results. Several

@@ -19,6 +19,8 @@ use support_core::{
 pub struct Profile {
     /// Canonical statuses the provider has a native value for; tickets cycle through them.
     pub statuses: Vec<TicketStatus>,
+    /// Channels the provider records; tickets cycle through them.
+    pub channels: Vec<Channel>,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
     /// Whether the provider honours idempotency keys on ticket creation.
@@ -29,6 +31,13 @@ impl Default for Profile {
     fn default() -> Self {
         Self {
             statuses: TicketStatus::KNOWN.to_vec(),
+            channels: vec![
+                Channel::Email,
+                Channel::Web,
+                Channel::Chat,
+                Channel::Phone,
+                Channel::Api,
+            ],
             reports_availability: true,
             honours_idempotency_keys: true,
         }
@@ -301,13 +310,12 @@ impl World {
             Priority::High,
             Priority::Urgent,
         ];
-        let channels = [
-            Channel::Email,
-            Channel::Web,
-            Channel::Chat,
-            Channel::Phone,
-            Channel::Api,
-        ];
+        let channels = if profile.channels.is_empty() {
+            vec![Channel::Email]
+        } else {
+            profile.channels.clone()
+        };
+
         let tag_sets: [&[&str]; 3] = [&["billing"], &["vip", "billing"], &["hardware"]];
         let statuses = if profile.statuses.is_empty() {
             vec![TicketStatus::Open]

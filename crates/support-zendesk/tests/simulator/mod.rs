@@ -67,6 +67,7 @@ pub fn zendesk_world() -> World {
             ],
             reports_availability: false,
             honours_idempotency_keys: true,
+            ..Profile::default()
         },
     )
 }

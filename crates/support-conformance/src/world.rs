@@ -21,6 +21,8 @@ pub struct Profile {
     pub statuses: Vec<TicketStatus>,
     /// Channels the provider records; tickets cycle through them.
     pub channels: Vec<Channel>,
+    /// Whether a ticket may have no priority (some providers always set one).
+    pub priority_optional: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
     /// Whether the provider honours idempotency keys on ticket creation.
@@ -38,6 +40,7 @@ impl Default for Profile {
                 Channel::Phone,
                 Channel::Api,
             ],
+            priority_optional: true,
             reports_availability: true,
             honours_idempotency_keys: true,
         }
@@ -328,7 +331,8 @@ impl World {
                 subject: format!("Conformance ticket {}", 101 + i),
                 description: format!("Description of ticket {}", 101 + i),
                 status: statuses[i % statuses.len()].clone(),
-                priority: (i % 5 != 4).then(|| priorities[i % 4].clone()),
+                priority: (i % 5 != 4 || !profile.priority_optional)
+                    .then(|| priorities[i % 4].clone()),
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),

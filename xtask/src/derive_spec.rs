@@ -93,7 +93,7 @@ pub fn derive_from_docs(provider: &Provider, docs: &[Value]) -> Result<String> {
     let mut cursor_schema: Option<String> = None;
 
     for (source, doc) in provider.sources.iter().zip(docs) {
-        let mut selected = select_operations(doc, source)?;
+        let mut selected = select_operations(doc, source, provider)?;
 
         let mut roots = Vec::new();
         for op in &selected {
@@ -319,7 +319,7 @@ fn response_schema_ref(operation: &Value) -> Option<String> {
 }
 
 /// Finds the source's operations and trims each to what generation needs.
-fn select_operations(doc: &Value, source: &Source) -> Result<Vec<Selected>> {
+fn select_operations(doc: &Value, source: &Source, provider: &Provider) -> Result<Vec<Selected>> {
     let paths = get(doc, "paths")
         .and_then(Value::as_mapping)
         .ok_or_else(|| anyhow!("{}: no paths", source.file))?;
@@ -342,7 +342,7 @@ fn select_operations(doc: &Value, source: &Source) -> Result<Vec<Selected>> {
                 .ok_or_else(|| anyhow!("{}: operationId {id} not found", source.file))?;
             let path_item = paths_item(paths, path)?;
             let operation = get(path_item, method).ok_or_else(|| anyhow!("indexed above"))?;
-            trim_operation(doc, path, method, path_item, operation).with_context(|| {
+            trim_operation(doc, path, method, path_item, operation, provider).with_context(|| {
                 format!("{}: {id} ({} {path})", source.file, method.to_uppercase())
             })
         })
@@ -363,8 +363,10 @@ fn trim_operation(
     method: &'static str,
     path_item: &Value,
     operation: &Value,
+    provider: &Provider,
 ) -> Result<Selected> {
     let id = get_str(operation, "operationId").unwrap_or_default();
+    let openapi_31 = is_openapi_31(doc);
 
     // Parameters: path-level first, operation-level overriding by (name, in), refs inlined.
     let mut parameters: Vec<Value> = Vec::new();
@@ -386,15 +388,42 @@ fn trim_operation(
             }
         }
     }
+    // Vendor component parameters the vendor operation omits (`Provider::added_params`).
+    for (_, component) in provider.added_params.iter().filter(|(op, _)| *op == id) {
+        let target = format!("#/components/parameters/{component}");
+        let parameter = resolve(doc, &yaml::mapping([("$ref", key(&target))]))?;
+        let name = get_str(&parameter, "name").unwrap_or_default();
+        if parameters.iter().any(|p| get_str(p, "name") == Some(name)) {
+            bail!("added parameter {component}: the vendor operation already has {name}");
+        }
+        parameters.push(parameter);
+    }
     let (mut parameters, cursor_paged) = fixups::expand_deep_object_params(parameters);
+    let mut list_params: Vec<&str> = provider
+        .list_params
+        .iter()
+        .filter(|(op, _)| *op == id)
+        .map(|(_, name)| *name)
+        .collect();
     for parameter in &mut parameters {
         fixups::strip_parameter(parameter);
+        let name = get_str(parameter, "name").unwrap_or_default().to_owned();
         let Some(schema) = parameter.as_mapping_mut().and_then(|p| p.get_mut("schema")) else {
-            bail!("parameter {:?} has no schema", get_str(parameter, "name"));
+            bail!("parameter {name:?} has no schema");
         };
+        if openapi_31 {
+            fixups::openapi_31_to_30(schema);
+        }
+        if let Some(index) = list_params.iter().position(|listed| *listed == name) {
+            list_params.swap_remove(index);
+            fixups::list_param_to_string(schema);
+        }
         fixups::null_arms_to_nullable(schema);
         fixups::plain_string_enums(schema);
         fixups::drop_integer_bounds(schema);
+    }
+    if let Some(missing) = list_params.first() {
+        bail!("list_params: no parameter {missing}");
     }
     fixups::drop_colliding_params(&mut parameters);
 
@@ -407,7 +436,7 @@ fn trim_operation(
     // Request body: JSON only (other media types trip progenitor; hand-write those calls).
     if let Some(body) = get(operation, "requestBody") {
         let body = resolve(doc, body)?;
-        if let Some(schema) = json_schema(&body) {
+        if let Some(schema) = json_schema(&body, openapi_31) {
             let mut kept = Mapping::new();
             if let Some(required) = get(&body, "required") {
                 kept.insert(key("required"), required.clone());
@@ -431,7 +460,7 @@ fn trim_operation(
     let response = resolve(doc, response)?;
     // OpenAPI requires a response `description`; ours is empty (vendor prose is dropped).
     let mut kept = yaml::mapping([("description", key(""))]);
-    if let (Some(schema), Some(map)) = (json_schema(&response), kept.as_mapping_mut()) {
+    if let (Some(schema), Some(map)) = (json_schema(&response, openapi_31), kept.as_mapping_mut()) {
         map.insert(key("content"), json_content(schema));
     }
     trimmed.insert(key("responses"), yaml::mapping([(status.as_str(), kept)]));
@@ -444,11 +473,21 @@ fn trim_operation(
     })
 }
 
-/// `content.application/json.schema` of a request body or response, doc keys stripped.
-fn json_schema(body: &Value) -> Option<Value> {
+/// `content.application/json.schema` of a request body or response, doc keys stripped (and
+/// converted to OpenAPI 3.0 when it comes from a 3.1 document).
+fn json_schema(body: &Value, openapi_31: bool) -> Option<Value> {
     let mut schema = get(get(get(body, "content")?, JSON)?, "schema")?.clone();
     fixups::strip_schema_docs(&mut schema);
+    if openapi_31 {
+        fixups::openapi_31_to_30(&mut schema);
+    }
     Some(schema)
+}
+
+/// Whether a vendor document is OpenAPI 3.1 (JSON Schema 2020-12 schemas), whose schemas need
+/// `fixups::openapi_31_to_30` before progenitor (3.0 only) can read the derived spec.
+fn is_openapi_31(doc: &Value) -> bool {
+    get_str(doc, "openapi").is_some_and(|version| version.starts_with("3.1"))
 }
 
 fn json_content(schema: Value) -> Value {
@@ -484,6 +523,7 @@ fn schema_closure(
     let defined = get(doc, "components")
         .and_then(|c| get(c, "schemas"))
         .ok_or_else(|| anyhow!("{file}: no components.schemas"))?;
+    let openapi_31 = is_openapi_31(doc);
     let mut closure = BTreeMap::new();
     while let Some(target) = todo.pop() {
         let name = target
@@ -496,6 +536,9 @@ fn schema_closure(
             .ok_or_else(|| anyhow!("{file}: dangling $ref {target}"))?
             .clone();
         fixups::strip_schema_docs(&mut def);
+        if openapi_31 {
+            fixups::openapi_31_to_30(&mut def);
+        }
         collect_refs(&def, &mut todo);
         closure.insert(name.to_owned(), def);
     }
@@ -526,6 +569,8 @@ mod tests {
         cursor_envelope_schema: None,
         keep_unknown_fields: &[],
         free_form: &[],
+        list_params: &[],
+        added_params: &[],
     };
 
     fn doc(path: &str, id: &str, property: &str) -> Value {
@@ -549,6 +594,71 @@ components:
 "
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn openapi_31_sources_are_converted_and_parameters_fixed_up() {
+        const PROVIDER_31: Provider = Provider {
+            sources: &[Source {
+                file: "c.yaml",
+                collision_prefix: "C",
+                operations: &["Search"],
+            }],
+            list_params: &[("Search", "include")],
+            added_params: &[("Search", "page")],
+            ..PROVIDER
+        };
+        let vendor: Value = serde_yaml::from_str(
+            "openapi: 3.1.0
+paths:
+  /search:
+    get:
+      operationId: Search
+      parameters:
+      - {name: include, in: query, schema: {type: string, enum: [a, b]}}
+      - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
+      responses:
+        '200':
+          content:
+            application/json: {schema: {$ref: '#/components/schemas/Hit'}}
+components:
+  parameters:
+    page: {name: page, in: query, schema: {type: integer, minimum: 1}}
+  schemas:
+    Hit: {type: object, properties: {score: {type: [number, 'null'], exclusiveMinimum: 0}}}
+",
+        )
+        .unwrap();
+        let text = derive_from_docs(&PROVIDER_31, std::slice::from_ref(&vendor)).unwrap();
+        let spec: Value = serde_yaml::from_str(&text).unwrap();
+        let op = &spec["paths"]["/search"]["get"];
+        let params = op["parameters"].as_sequence().unwrap();
+        let names: Vec<_> = params.iter().map(|p| get_str(p, "name").unwrap()).collect();
+        assert_eq!(names, ["include", "order", "page"]);
+        assert_eq!(
+            params[0]["schema"],
+            serde_yaml::from_str::<Value>("{type: string}").unwrap()
+        );
+        assert!(
+            get(&params[1]["schema"], "enum").is_some(),
+            "other enums stay"
+        );
+        let score = &spec["components"]["schemas"]["Hit"]["properties"]["score"];
+        assert_eq!(
+            score,
+            &serde_yaml::from_str::<Value>(
+                "{type: number, nullable: true, minimum: 0, exclusiveMinimum: true}"
+            )
+            .unwrap()
+        );
+
+        // An added parameter the vendor operation already declares is a stale fix-up.
+        let mut declared = vendor;
+        let list = declared["paths"]["/search"]["get"]["parameters"]
+            .as_sequence_mut()
+            .unwrap();
+        list.push(serde_yaml::from_str("{$ref: '#/components/parameters/page'}").unwrap());
+        assert!(derive_from_docs(&PROVIDER_31, &[declared]).is_err());
     }
 
     #[test]

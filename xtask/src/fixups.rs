@@ -217,6 +217,88 @@ pub fn null_arms_to_nullable(schema: &mut Value) {
     });
 }
 
+/// progenitor reads OpenAPI 3.0 only, whose schemas are not JSON Schema 2020-12 (OpenAPI 3.1's):
+/// a schema from a 3.1 vendor document (Freshdesk's draft) is rewritten to its 3.0 equivalent.
+/// `type: [T, "null"]` becomes `type: T` + `nullable: true` (several non-null types become an
+/// `anyOf` of one arm per type); `const: v` becomes `enum: [v]`; a numeric `exclusiveMinimum`/
+/// `exclusiveMaximum` becomes `minimum`/`maximum` plus the 3.0 boolean flag (kept inclusive bound
+/// when it is the stricter one); `examples` and the JSON Schema identifiers (`$schema`, `$id`,
+/// `$anchor`, `$comment`) are dropped.
+pub fn openapi_31_to_30(schema: &mut Value) {
+    walk_schemas(schema, &mut |node| {
+        let Some(map) = node.as_mapping_mut() else {
+            return;
+        };
+        for dropped in ["examples", "$schema", "$id", "$anchor", "$comment"] {
+            map.shift_remove(dropped);
+        }
+        if let Some(Value::Sequence(types)) = map.get("type").cloned() {
+            let nullable = types.iter().any(|t| t.as_str() == Some("null"));
+            let rest: Vec<Value> = types
+                .into_iter()
+                .filter(|t| t.as_str() != Some("null"))
+                .collect();
+            match rest.as_slice() {
+                [] => {}
+                [single] => {
+                    map.insert(key("type"), single.clone());
+                }
+                several => {
+                    map.shift_remove("type");
+                    let arms = several
+                        .iter()
+                        .map(|t| yaml::mapping([("type", t.clone())]))
+                        .collect();
+                    map.insert(key("anyOf"), Value::Sequence(arms));
+                }
+            }
+            if nullable {
+                map.insert(key("nullable"), Value::Bool(true));
+            }
+        }
+        if let Some(value) = map.shift_remove("const")
+            && !map.contains_key("enum")
+        {
+            map.insert(key("enum"), Value::Sequence(vec![value]));
+        }
+        for (exclusive, inclusive, stricter) in [
+            (
+                "exclusiveMinimum",
+                "minimum",
+                f64::ge as fn(&f64, &f64) -> bool,
+            ),
+            (
+                "exclusiveMaximum",
+                "maximum",
+                f64::le as fn(&f64, &f64) -> bool,
+            ),
+        ] {
+            let Some(bound) = map.get(exclusive).and_then(Value::as_f64) else {
+                continue;
+            };
+            let value = map.shift_remove(exclusive).unwrap_or(Value::Null);
+            let keep_inclusive = map
+                .get(inclusive)
+                .and_then(Value::as_f64)
+                .is_some_and(|current| !stricter(&bound, &current));
+            if !keep_inclusive {
+                map.insert(key(inclusive), value);
+                map.insert(key(exclusive), Value::Bool(true));
+            }
+        }
+    });
+}
+
+/// A query parameter the API takes as a comma-separated list (`include=requester,stats`) but
+/// whose vendor schema is a single-value enum would only let the caller send one value: it
+/// becomes a plain string.
+pub fn list_param_to_string(schema: &mut Value) {
+    if let Some(map) = schema.as_mapping_mut() {
+        map.shift_remove("enum");
+        map.shift_remove("default");
+    }
+}
+
 /// Real payloads omit fields the vendor marks `required` (SLA policies without `title` on some
 /// plans, unassigned satisfaction ratings, ...); a missing required field would fail the whole
 /// decode, so no component schema keeps `required`.
@@ -450,6 +532,38 @@ properties:
                 "{type: object, properties: {title: {type: string}, description: {type: string}}}"
             )
         );
+    }
+
+    #[test]
+    fn openapi_31_schemas_become_30() {
+        let mut schema = yaml(
+            "type: object
+$schema: https://json-schema.org/draft/2020-12/schema
+properties:
+  a: {type: [string, 'null'], examples: [x]}
+  b: {type: [string, integer]}
+  c: {const: fixed}
+  d: {type: number, exclusiveMinimum: 0}
+  e: {type: number, minimum: 5, exclusiveMinimum: 0, exclusiveMaximum: 10}
+  f: {type: string, nullable: true}",
+        );
+        openapi_31_to_30(&mut schema);
+        assert_eq!(
+            schema,
+            yaml(
+                "type: object
+properties:
+  a: {type: string, nullable: true}
+  b: {anyOf: [{type: string}, {type: integer}]}
+  c: {enum: [fixed]}
+  d: {type: number, minimum: 0, exclusiveMinimum: true}
+  e: {type: number, minimum: 5, maximum: 10, exclusiveMaximum: true}
+  f: {type: string, nullable: true}"
+            )
+        );
+        let mut include = yaml("{type: string, enum: [requester, stats]}");
+        list_param_to_string(&mut include);
+        assert_eq!(include, yaml("{type: string}"));
     }
 
     #[test]

@@ -27,6 +27,15 @@ pub struct Provider {
     /// Properties whose vendor type is narrower than real payloads, as (schema, property path
     /// through `properties` and array `items`), made free-form JSON (see `fixups::free_form`).
     pub free_form: &'static [(&'static str, &'static [&'static str])],
+    /// Query parameters the API takes as a comma-separated list although the vendor gives them a
+    /// single-value enum, as (operationId, parameter name): made plain strings (see
+    /// `fixups::list_param_to_string`).
+    pub list_params: &'static [(&'static str, &'static str)],
+    /// Parameters the API takes but the vendor operation omits, as (operationId, key in the
+    /// vendor document's own `components.parameters`): appended to that operation. Never
+    /// invented: the parameter must be a vendor component, and derivation fails once the vendor
+    /// operation declares it itself.
+    pub added_params: &'static [(&'static str, &'static str)],
 }
 
 /// One vendor OpenAPI document and the operations taken from it.
@@ -42,7 +51,7 @@ pub struct Source {
 }
 
 /// Every provider with a generated client.
-pub const PROVIDERS: &[Provider] = &[ZENDESK];
+pub const PROVIDERS: &[Provider] = &[ZENDESK, FRESHDESK];
 
 /// Zendesk Support + Help Center.
 pub const ZENDESK: Provider = Provider {
@@ -94,6 +103,89 @@ pub const ZENDESK: Provider = Provider {
     keep_unknown_fields: &["SearchResultObject"],
     // Audit events carry arrays (tag changes) and objects in `value`, not only strings and integers.
     free_form: &[("AuditObject", &["events", "value"])],
+    list_params: &[],
+    added_params: &[],
+};
+
+/// Freshdesk REST API v2. The vendor document is a community OpenAPI 3.1 draft generated from the
+/// public docs (no official description exists): its 3.1 constructs are converted to 3.0
+/// (`fixups::openapi_31_to_30`) and the fix-ups below correct it where real payloads differ.
+/// Paths stay relative to `https://{domain}.freshdesk.com/api/v2`, so the adapter's base URL
+/// ends in `/api/v2`. Lists are bare JSON arrays paged with `page`/`per_page` (no cursor).
+pub const FRESHDESK: Provider = Provider {
+    name: "freshdesk",
+    title: "support-freshdesk subset",
+    version: "2",
+    sources: &[Source {
+        file: "freshdesk-rest-api-v2.openapi-3.1.yml",
+        collision_prefix: "Freshdesk",
+        operations: &[
+            // The port's operations.
+            "listTickets",
+            "searchTickets",
+            "getTicket",
+            "createTicket",
+            "updateTicket",
+            "listAgents",
+            "getAgent",
+            "listRoles",
+            "listGroups",
+            "replyToTicket",
+            "createNote",
+            "listTicketConversations",
+            "listSolutionCategories",
+            "listSolutionFolders",
+            "listSolutionArticles",
+            "getSolutionArticle",
+            "listSLAPolicies",
+            "listSatisfactionRatings",
+            "listTicketFields",
+            // What people automate beyond the port.
+            "listTicketTimeEntries",
+            "createTimeEntry",
+            "listAllTimeEntries",
+            "updateTimeEntry",
+            "listContacts",
+            "createContact",
+            "getContact",
+            "updateContact",
+            "searchContacts",
+            "listCompanies",
+            "getCompany",
+            "createCompany",
+            "updateCompany",
+            "bulkUpdateTickets",
+        ],
+    }],
+    cursor_envelope_schema: None,
+    // `Ticket`: `include=requester,stats,company,conversations` embeds objects the draft does not
+    // declare (and real tickets carry fields it omits: `nr_due_by`, `association_type`, ...).
+    // `SatisfactionRating`: real ratings carry `ratings` (question -> integer, e.g.
+    // `{"default_question": 103}`); the draft declares a single integer `rating` instead.
+    keep_unknown_fields: &["Ticket", "SatisfactionRating"],
+    free_form: &[
+        // Ticket-field `choices` is an array for dropdowns but an object for `status`
+        // (`{"2": ["Open", "Being Processed"]}`), `priority`/`source` (`{"Low": 1}`) and nested
+        // fields; the draft says array of strings.
+        ("Field", &["choices"]),
+        // Documented both as a boolean and as an integer assignment type (0 disabled, 1 round
+        // robin, ...); the draft says boolean.
+        ("Group", &["auto_ticket_assign"]),
+        // A date (`2025-12-31`), not the draft's date-time: chrono would reject it, and a
+        // date-time sent on create/update is not the documented input.
+        ("Company", &["renewal_date"]),
+        ("CompanyCreate", &["renewal_date"]),
+    ],
+    // `include` takes several embeds at once (`include=requester,stats`); the draft's enum allows one.
+    list_params: &[("listTickets", "include"), ("getTicket", "include")],
+    // The draft omits paging where the API pages: search answers 30 results a page, `page` 1-10;
+    // folder articles page like every other list (default 30, `per_page` up to 100).
+    added_params: &[
+        ("searchTickets", "page"),
+        ("searchContacts", "page"),
+        ("listSolutionArticles", "page"),
+        ("listSolutionArticles", "perPage"),
+    ],
 };
 
 /// Looks a provider up by name.

@@ -1,6 +1,7 @@
 //! The committed generation spec must stay a structural subset of the vendor descriptions:
 //! every operation exists there (same path, method and operationId), every parameter exists on
-//! that vendor operation (a `deepObject` parameter `page` counts as `page[<property>]`), and
+//! that vendor operation (a `deepObject` parameter `page` counts as `page[<property>]`; a
+//! provider's `added_params` count when they name a vendor `components.parameters` entry), and
 //! every property name of a component schema exists on the vendor schema of that name (looking
 //! through its `$ref`s and allOf/oneOf/anyOf arms; a name carrying a source's collision prefix
 //! maps back to that source's schema). Skips when `../shared` is absent.
@@ -20,6 +21,11 @@ fn zendesk_spec_is_a_structural_subset_of_the_vendor_files() {
 }
 
 #[test]
+fn freshdesk_spec_is_a_structural_subset_of_the_vendor_files() {
+    check_subset(&providers::FRESHDESK);
+}
+
+#[test]
 fn skips_when_the_vendor_files_are_absent() {
     // No `vendor-specs/no-such-provider/`: must print a message and return, not fail.
     check_subset(&Provider {
@@ -30,6 +36,8 @@ fn skips_when_the_vendor_files_are_absent() {
         cursor_envelope_schema: None,
         keep_unknown_fields: &[],
         free_form: &[],
+        list_params: &[],
+        added_params: &[],
     });
 }
 
@@ -75,7 +83,14 @@ fn check_subset(provider: &Provider) {
             if get_str(operation, "operationId") != get_str(vendor_op, "operationId") {
                 problems.push(format!("{label}: operationId differs from the vendor's"));
             }
-            let allowed = vendor_parameter_names(doc, vendor_item, vendor_op);
+            let mut allowed = vendor_parameter_names(doc, vendor_item, vendor_op);
+            let id = get_str(operation, "operationId").unwrap_or_default();
+            for (_, component) in provider.added_params.iter().filter(|(op, _)| *op == id) {
+                let added = get(doc, "components")
+                    .and_then(|c| get(c, "parameters"))
+                    .and_then(|p| get(p, component));
+                allowed.extend(added.and_then(|p| get_str(p, "name")).map(str::to_owned));
+            }
             for parameter in get(operation, "parameters")
                 .and_then(Value::as_sequence)
                 .into_iter()

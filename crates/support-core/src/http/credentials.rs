@@ -13,10 +13,11 @@ use secrecy::{ExposeSecret, SecretString};
 pub enum Credentials {
     /// No authentication header.
     None,
-    /// HTTP Basic: `Authorization: Basic base64(username:password)`.
+    /// HTTP Basic: `Authorization: Basic base64(username:password)`. Both parts are secret: some
+    /// providers (Freshdesk) take the API key as the user name.
     Basic {
-        /// User name (not secret; an e-mail, `{email}/token`, an API key id, ...).
-        username: String,
+        /// User name (an e-mail, `{email}/token`, or an API key).
+        username: SecretString,
         /// Password or API token.
         password: SecretString,
     },
@@ -37,7 +38,7 @@ impl Credentials {
     /// HTTP Basic credentials.
     pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
         Credentials::Basic {
-            username: username.into(),
+            username: SecretString::from(username.into()),
             password: SecretString::from(password.into()),
         }
     }
@@ -62,7 +63,7 @@ impl Credentials {
         let (name, value) = match self {
             Credentials::None => return None,
             Credentials::Basic { username, password } => {
-                let raw = format!("{username}:{}", password.expose_secret());
+                let raw = format!("{}:{}", username.expose_secret(), password.expose_secret());
                 (AUTHORIZATION, format!("Basic {}", STANDARD.encode(raw)))
             }
             Credentials::Bearer(token) => {
@@ -94,9 +95,9 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credentials::None => f.write_str("Credentials::None"),
-            Credentials::Basic { username, .. } => f
+            Credentials::Basic { .. } => f
                 .debug_struct("Credentials::Basic")
-                .field("username", username)
+                .field("username", &"[REDACTED]")
                 .field("password", &"[REDACTED]")
                 .finish(),
             Credentials::Bearer(_) => f.write_str("Credentials::Bearer([REDACTED])"),
@@ -117,6 +118,7 @@ mod tests {
     fn debug_never_shows_the_secret() {
         for creds in [
             Credentials::basic("me@example.com/token", "s3cr3t-token"),
+            Credentials::basic("s3cr3t-api-key", "X"),
             Credentials::bearer("s3cr3t-token"),
             Credentials::header(HeaderName::from_static("x-api-key"), "", "s3cr3t-token"),
         ] {

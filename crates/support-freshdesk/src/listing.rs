@@ -72,7 +72,11 @@ pub(crate) enum Plan {
         page: u32,
         /// Tickets updated exactly at `since` that were already returned.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        seen_at_since: Vec<i64>,
+        skip: Vec<i64>,
+        /// The latest update seen in this window, and the tickets updated at that instant: where
+        /// the next window starts, and what it skips.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tail: Option<(DateTime<Utc>, Vec<i64>)>,
         /// Stop at tickets updated after this (a one-day scan under a capped search).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         until: Option<DateTime<Utc>>,
@@ -103,7 +107,8 @@ impl Plan {
             Plan::List {
                 since,
                 page: 1,
-                seen_at_since: Vec::new(),
+                skip: Vec::new(),
+                tail: None,
                 until: None,
                 then_search: Vec::new(),
             }

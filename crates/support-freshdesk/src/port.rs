@@ -358,7 +358,8 @@ impl FreshdeskPort {
                 Plan::List {
                     since,
                     page,
-                    seen_at_since,
+                    skip,
+                    tail,
                     until,
                     then_search,
                 } => {
@@ -367,11 +368,26 @@ impl FreshdeskPort {
                     let mut tickets = self.tickets(operation, raws).await?;
                     let at_since = *since;
                     tickets.retain(|t| {
-                        !(t.updated_at == Some(at_since)
-                            && seen_at_since
-                                .iter()
-                                .any(|s| t.id.external_id() == s.to_string()))
+                        t.updated_at != Some(at_since)
+                            || !t
+                                .id
+                                .external_id()
+                                .parse()
+                                .is_ok_and(|id: i64| skip.contains(&id))
                     });
+                    // Pages come in `updated_at` order: remember the newest instant and who has it.
+                    for ticket in &tickets {
+                        let (Some(at), Ok(id)) =
+                            (ticket.updated_at, ticket.id.external_id().parse::<i64>())
+                        else {
+                            continue;
+                        };
+                        match tail {
+                            Some((last, ids)) if *last == at => ids.push(id),
+                            Some((last, _)) if *last > at => {}
+                            _ => *tail = Some((at, vec![id])),
+                        }
+                    }
                     if let Some(until) = *until {
                         if tickets
                             .iter()
@@ -389,23 +405,16 @@ impl FreshdeskPort {
                             })
                         })
                     } else if *page >= LIST_WINDOW_PAGES {
-                        let last = tickets
-                            .iter()
-                            .filter_map(|t| t.updated_at)
-                            .max()
-                            .unwrap_or(*since);
-                        let mut seen: Vec<i64> = tickets
-                            .iter()
-                            .filter(|t| t.updated_at == Some(last))
-                            .filter_map(|t| t.id.external_id().parse().ok())
-                            .collect();
-                        if last == *since {
-                            seen.extend(seen_at_since.iter().copied());
+                        // Restart from the newest instant seen, skipping who was already returned.
+                        let (restart, mut seen) = tail.clone().unwrap_or((*since, Vec::new()));
+                        if restart == *since {
+                            seen.extend(skip.iter().copied());
                         }
                         Some(Cursor::encode(&Plan::List {
-                            since: last,
+                            since: restart,
                             page: 1,
-                            seen_at_since: seen,
+                            skip: seen,
+                            tail: None,
                             until: *until,
                             then_search: then_search.clone(),
                         }))
@@ -446,7 +455,8 @@ impl FreshdeskPort {
                                 plan = Plan::List {
                                     since: start,
                                     page: 1,
-                                    seen_at_since: Vec::new(),
+                                    skip: Vec::new(),
+                                    tail: None,
                                     until: Some(end),
                                     then_search: ranges.clone(),
                                 };

@@ -13,7 +13,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -38,10 +38,7 @@ pub mod types {
         pub signature: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket_scope: ::std::option::Option<i64>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -80,8 +77,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub properties: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     impl BulkUpdateTicketsBody {
         pub fn builder() -> builder::BulkUpdateTicketsBody {
@@ -96,8 +94,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -128,8 +127,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_tier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -162,8 +162,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -204,8 +205,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub company_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,10 +298,7 @@ pub mod types {
         pub required_for_closure: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required_for_customers: ::std::option::Option<bool>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -349,7 +348,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ListAgentsState {
         #[serde(rename = "fulltime")]
@@ -367,7 +366,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListAgentsState {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "fulltime" => Ok(Self::Fulltime),
                 "occasional" => Ok(Self::Occasional),
@@ -377,7 +378,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListAgentsState {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -400,7 +403,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ListContactsState {
         #[serde(rename = "blocked")]
@@ -424,7 +427,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListContactsState {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "blocked" => Ok(Self::Blocked),
                 "deleted" => Ok(Self::Deleted),
@@ -436,7 +441,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListContactsState {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -459,7 +466,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ListTicketsFilter {
         #[serde(rename = "new_and_my_open")]
@@ -483,7 +490,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListTicketsFilter {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "new_and_my_open" => Ok(Self::NewAndMyOpen),
                 "watching" => Ok(Self::Watching),
@@ -495,7 +504,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListTicketsFilter {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -518,7 +529,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ListTicketsOrderBy {
         #[serde(rename = "created_at")]
@@ -542,7 +553,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListTicketsOrderBy {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "created_at" => Ok(Self::CreatedAt),
                 "due_by" => Ok(Self::DueBy),
@@ -554,7 +567,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListTicketsOrderBy {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -582,7 +597,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ListTicketsOrderType {
         #[serde(rename = "asc")]
@@ -600,7 +615,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListTicketsOrderType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "asc" => Ok(Self::Asc),
                 "desc" => Ok(Self::Desc),
@@ -610,7 +627,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListTicketsOrderType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -753,15 +772,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub applicable_to:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub applicable_to: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub escalation:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub escalation: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -769,8 +790,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sla_target:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub sla_target: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -868,8 +890,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -895,7 +918,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reply_cc_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub reply_cc_emails: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub requester_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -912,10 +937,7 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -933,8 +955,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cc_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -959,10 +982,7 @@ pub mod types {
         pub subject: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl TicketCreate {
@@ -974,8 +994,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TicketUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_fields:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub custom_fields: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -994,10 +1015,7 @@ pub mod types {
         pub subject: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl TicketUpdate {
@@ -1015,7 +1033,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub executed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub executed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1044,7 +1064,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billable: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub executed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub executed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1059,9 +1081,14 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Agent {
-            available: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            contact:
-                ::std::result::Result<::std::option::Option<super::Contact>, ::std::string::String>,
+            available: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            contact: ::std::result::Result<
+                ::std::option::Option<super::Contact>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -1071,7 +1098,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            occasional: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            occasional: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             role_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
@@ -1080,7 +1110,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            ticket_scope: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            ticket_scope: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1115,7 +1148,9 @@ pub mod types {
             {
                 self.available = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for available: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for available: {e}")
+                    });
                 self
             }
             pub fn contact<T>(mut self, value: T) -> Self
@@ -1125,19 +1160,23 @@ pub mod types {
             {
                 self.contact = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for contact: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn group_ids<T>(mut self, value: T) -> Self
@@ -1147,7 +1186,9 @@ pub mod types {
             {
                 self.group_ids = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for group_ids: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_ids: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -1167,7 +1208,9 @@ pub mod types {
             {
                 self.occasional = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for occasional: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for occasional: {e}")
+                    });
                 self
             }
             pub fn role_ids<T>(mut self, value: T) -> Self
@@ -1177,7 +1220,9 @@ pub mod types {
             {
                 self.role_ids = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_ids: {e}")
+                    });
                 self
             }
             pub fn signature<T>(mut self, value: T) -> Self
@@ -1187,7 +1232,9 @@ pub mod types {
             {
                 self.signature = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for signature: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature: {e}")
+                    });
                 self
             }
             pub fn ticket_scope<T>(mut self, value: T) -> Self
@@ -1197,7 +1244,9 @@ pub mod types {
             {
                 self.ticket_scope = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ticket_scope: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_scope: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -1207,19 +1256,23 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -1279,7 +1332,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            size: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -1304,9 +1360,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachment_url = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for attachment_url: {e}")
-                });
+                self.attachment_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attachment_url: {e}"
+                        )
+                    });
                 self
             }
             pub fn content_type<T>(mut self, value: T) -> Self
@@ -1316,19 +1376,23 @@ pub mod types {
             {
                 self.content_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for content_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -1348,7 +1412,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn size<T>(mut self, value: T) -> Self
@@ -1358,19 +1424,23 @@ pub mod types {
             {
                 self.size = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for size: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -1432,25 +1502,30 @@ pub mod types {
             {
                 self.ids = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ids: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ids: {e}")
+                    });
                 self
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for properties: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<BulkUpdateTicketsBody> for super::BulkUpdateTicketsBody {
+        impl ::std::convert::TryFrom<BulkUpdateTicketsBody>
+        for super::BulkUpdateTicketsBody {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: BulkUpdateTicketsBody,
@@ -1461,7 +1536,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::BulkUpdateTicketsBody> for BulkUpdateTicketsBody {
+        impl ::std::convert::From<super::BulkUpdateTicketsBody>
+        for BulkUpdateTicketsBody {
             fn from(value: super::BulkUpdateTicketsBody) -> Self {
                 Self {
                     ids: Ok(value.ids),
@@ -1545,33 +1621,39 @@ pub mod types {
             {
                 self.account_tier = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_tier: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_tier: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -1581,19 +1663,23 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn domains<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.domains = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domains: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domains: {e}")
+                    });
                 self
             }
             pub fn health_score<T>(mut self, value: T) -> Self
@@ -1603,7 +1689,9 @@ pub mod types {
             {
                 self.health_score = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for health_score: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for health_score: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -1623,7 +1711,9 @@ pub mod types {
             {
                 self.industry = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for industry: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for industry: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1633,7 +1723,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -1643,7 +1735,9 @@ pub mod types {
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
             pub fn renewal_date<T>(mut self, value: T) -> Self
@@ -1653,19 +1747,23 @@ pub mod types {
             {
                 self.renewal_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for renewal_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -1772,21 +1870,25 @@ pub mod types {
             {
                 self.account_tier = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_tier: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_tier: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -1796,19 +1898,23 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn domains<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.domains = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for domains: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for domains: {e}")
+                    });
                 self
             }
             pub fn health_score<T>(mut self, value: T) -> Self
@@ -1818,7 +1924,9 @@ pub mod types {
             {
                 self.health_score = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for health_score: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for health_score: {e}")
+                    });
                 self
             }
             pub fn industry<T>(mut self, value: T) -> Self
@@ -1828,7 +1936,9 @@ pub mod types {
             {
                 self.industry = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for industry: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for industry: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1838,7 +1948,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -1848,7 +1960,9 @@ pub mod types {
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
             pub fn renewal_date<T>(mut self, value: T) -> Self
@@ -1858,7 +1972,9 @@ pub mod types {
             {
                 self.renewal_date = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for renewal_date: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
                 self
             }
         }
@@ -1897,12 +2013,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Contact {
-            active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            company_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            company_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -1995,7 +2117,9 @@ pub mod types {
             {
                 self.active = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for active: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
                 self
             }
             pub fn address<T>(mut self, value: T) -> Self
@@ -2005,7 +2129,9 @@ pub mod types {
             {
                 self.address = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for address: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
                 self
             }
             pub fn company_id<T>(mut self, value: T) -> Self
@@ -2015,33 +2141,39 @@ pub mod types {
             {
                 self.company_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for company_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_id: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2051,7 +2183,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -2061,7 +2195,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2081,7 +2217,9 @@ pub mod types {
             {
                 self.job_title = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for job_title: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_title: {e}")
+                    });
                 self
             }
             pub fn language<T>(mut self, value: T) -> Self
@@ -2091,7 +2229,9 @@ pub mod types {
             {
                 self.language = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
                 self
             }
             pub fn mobile<T>(mut self, value: T) -> Self
@@ -2101,7 +2241,9 @@ pub mod types {
             {
                 self.mobile = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for mobile: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2111,19 +2253,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn other_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.other_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for other_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for other_emails: {e}")
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -2133,19 +2279,23 @@ pub mod types {
             {
                 self.phone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn time_zone<T>(mut self, value: T) -> Self
@@ -2155,7 +2305,9 @@ pub mod types {
             {
                 self.time_zone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_zone: {e}")
+                    });
                 self
             }
             pub fn twitter_id<T>(mut self, value: T) -> Self
@@ -2165,19 +2317,23 @@ pub mod types {
             {
                 self.twitter_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for twitter_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for twitter_id: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -2238,7 +2394,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            company_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            company_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             custom_fields: ::std::result::Result<
                 ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2318,7 +2477,9 @@ pub mod types {
             {
                 self.address = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for address: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
                 self
             }
             pub fn company_id<T>(mut self, value: T) -> Self
@@ -2328,21 +2489,25 @@ pub mod types {
             {
                 self.company_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for company_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_id: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2352,7 +2517,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -2362,7 +2529,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn job_title<T>(mut self, value: T) -> Self
@@ -2372,7 +2541,9 @@ pub mod types {
             {
                 self.job_title = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for job_title: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_title: {e}")
+                    });
                 self
             }
             pub fn language<T>(mut self, value: T) -> Self
@@ -2382,7 +2553,9 @@ pub mod types {
             {
                 self.language = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
                 self
             }
             pub fn mobile<T>(mut self, value: T) -> Self
@@ -2392,7 +2565,9 @@ pub mod types {
             {
                 self.mobile = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for mobile: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2402,19 +2577,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn other_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.other_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for other_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for other_emails: {e}")
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -2424,19 +2603,23 @@ pub mod types {
             {
                 self.phone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn time_zone<T>(mut self, value: T) -> Self
@@ -2446,7 +2629,9 @@ pub mod types {
             {
                 self.time_zone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_zone: {e}")
+                    });
                 self
             }
             pub fn twitter_id<T>(mut self, value: T) -> Self
@@ -2456,7 +2641,9 @@ pub mod types {
             {
                 self.twitter_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for twitter_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for twitter_id: {e}")
+                    });
                 self
             }
         }
@@ -2530,14 +2717,26 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            incoming: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            private: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            source: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            incoming: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            private: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             support_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            ticket_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            ticket_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             to_emails: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -2546,7 +2745,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Conversation {
             fn default() -> Self {
@@ -2573,25 +2775,29 @@ pub mod types {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<super::Attachment>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attachments: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
                 self
             }
             pub fn bcc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.bcc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for bcc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc_emails: {e}")
+                    });
                 self
             }
             pub fn body<T>(mut self, value: T) -> Self
@@ -2601,7 +2807,9 @@ pub mod types {
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
                 self
             }
             pub fn body_text<T>(mut self, value: T) -> Self
@@ -2611,31 +2819,37 @@ pub mod types {
             {
                 self.body_text = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for body_text: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for body_text: {e}")
+                    });
                 self
             }
             pub fn cc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cc_emails: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2655,7 +2869,9 @@ pub mod types {
             {
                 self.incoming = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for incoming: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for incoming: {e}")
+                    });
                 self
             }
             pub fn private<T>(mut self, value: T) -> Self
@@ -2665,7 +2881,9 @@ pub mod types {
             {
                 self.private = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for private: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for private: {e}")
+                    });
                 self
             }
             pub fn source<T>(mut self, value: T) -> Self
@@ -2675,7 +2893,9 @@ pub mod types {
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
                 self
             }
             pub fn support_email<T>(mut self, value: T) -> Self
@@ -2685,7 +2905,9 @@ pub mod types {
             {
                 self.support_email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for support_email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for support_email: {e}")
+                    });
                 self
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
@@ -2695,31 +2917,37 @@ pub mod types {
             {
                 self.ticket_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ticket_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_id: {e}")
+                    });
                 self
             }
             pub fn to_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.to_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for to_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_emails: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -2729,7 +2957,9 @@ pub mod types {
             {
                 self.user_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
         }
@@ -2788,7 +3018,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            default: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2802,12 +3035,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            required_for_agents:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            required_for_closure:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            required_for_customers:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            required_for_agents: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            required_for_closure: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            required_for_customers: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2843,19 +3082,23 @@ pub mod types {
             {
                 self.choices = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for choices: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn default<T>(mut self, value: T) -> Self
@@ -2865,7 +3108,9 @@ pub mod types {
             {
                 self.default = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for default: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for default: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2875,7 +3120,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2895,7 +3142,9 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2905,7 +3154,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn required_for_agents<T>(mut self, value: T) -> Self
@@ -2913,9 +3164,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required_for_agents = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for required_for_agents: {e}")
-                });
+                self.required_for_agents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_for_agents: {e}"
+                        )
+                    });
                 self
             }
             pub fn required_for_closure<T>(mut self, value: T) -> Self
@@ -2923,9 +3178,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required_for_closure = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for required_for_closure: {e}")
-                });
+                self.required_for_closure = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_for_closure: {e}"
+                        )
+                    });
                 self
             }
             pub fn required_for_customers<T>(mut self, value: T) -> Self
@@ -2933,9 +3192,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required_for_customers = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for required_for_customers: {e}")
-                });
+                self.required_for_customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_for_customers: {e}"
+                        )
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2945,19 +3208,23 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -3010,8 +3277,10 @@ pub mod types {
                 ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
-            business_hour_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            business_hour_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -3020,7 +3289,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            escalate_to: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            escalate_to: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3059,7 +3331,9 @@ pub mod types {
             {
                 self.agent_ids = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for agent_ids: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_ids: {e}")
+                    });
                 self
             }
             pub fn auto_ticket_assign<T>(mut self, value: T) -> Self
@@ -3067,9 +3341,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_ticket_assign = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for auto_ticket_assign: {e}")
-                });
+                self.auto_ticket_assign = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_ticket_assign: {e}"
+                        )
+                    });
                 self
             }
             pub fn business_hour_id<T>(mut self, value: T) -> Self
@@ -3077,21 +3355,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.business_hour_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for business_hour_id: {e}")
-                });
+                self.business_hour_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for business_hour_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -3101,7 +3385,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn escalate_to<T>(mut self, value: T) -> Self
@@ -3111,7 +3397,9 @@ pub mod types {
             {
                 self.escalate_to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for escalate_to: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for escalate_to: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3131,7 +3419,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn unassigned_for<T>(mut self, value: T) -> Self
@@ -3139,21 +3429,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.unassigned_for = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for unassigned_for: {e}")
-                });
+                self.unassigned_for = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unassigned_for: {e}"
+                        )
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -3198,12 +3494,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            incoming: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            incoming: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             notify_emails: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            private: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            private: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for NoteCreate {
             fn default() -> Self {
@@ -3223,7 +3525,9 @@ pub mod types {
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
                 self
             }
             pub fn incoming<T>(mut self, value: T) -> Self
@@ -3233,19 +3537,23 @@ pub mod types {
             {
                 self.incoming = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for incoming: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for incoming: {e}")
+                    });
                 self
             }
             pub fn notify_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.notify_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for notify_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for notify_emails: {e}")
+                    });
                 self
             }
             pub fn private<T>(mut self, value: T) -> Self
@@ -3255,7 +3563,9 @@ pub mod types {
             {
                 self.private = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for private: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for private: {e}")
+                    });
                 self
             }
         }
@@ -3310,13 +3620,15 @@ pub mod types {
             pub fn bcc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.bcc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for bcc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc_emails: {e}")
+                    });
                 self
             }
             pub fn body<T>(mut self, value: T) -> Self
@@ -3326,19 +3638,23 @@ pub mod types {
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
                 self
             }
             pub fn cc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cc_emails: {e}")
+                    });
                 self
             }
         }
@@ -3369,7 +3685,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            default: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3400,13 +3719,15 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn default<T>(mut self, value: T) -> Self
@@ -3416,7 +3737,9 @@ pub mod types {
             {
                 self.default = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for default: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for default: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -3426,7 +3749,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3446,25 +3771,31 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<Role> for super::Role {
             type Error = super::error::ConversionError;
-            fn try_from(value: Role) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(
+                value: Role,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     created_at: value.created_at?,
                     default: value.default?,
@@ -3489,7 +3820,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SatisfactionRating {
-            agent_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            agent_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -3498,16 +3832,31 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            group_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            rating: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            survey_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            ticket_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            rating: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            survey_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ticket_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -3538,19 +3887,23 @@ pub mod types {
             {
                 self.agent_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for agent_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_id: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn feedback<T>(mut self, value: T) -> Self
@@ -3560,7 +3913,9 @@ pub mod types {
             {
                 self.feedback = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for feedback: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for feedback: {e}")
+                    });
                 self
             }
             pub fn group_id<T>(mut self, value: T) -> Self
@@ -3570,7 +3925,9 @@ pub mod types {
             {
                 self.group_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_id: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3590,7 +3947,9 @@ pub mod types {
             {
                 self.rating = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for rating: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for rating: {e}")
+                    });
                 self
             }
             pub fn survey_id<T>(mut self, value: T) -> Self
@@ -3600,7 +3959,9 @@ pub mod types {
             {
                 self.survey_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for survey_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for survey_id: {e}")
+                    });
                 self
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
@@ -3610,19 +3971,23 @@ pub mod types {
             {
                 self.ticket_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ticket_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_id: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -3632,19 +3997,23 @@ pub mod types {
             {
                 self.user_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for user_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -3691,7 +4060,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::Contact>>,
                 ::std::string::String,
             >,
-            total: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SearchContactsResponse {
             fn default() -> Self {
@@ -3704,12 +4076,16 @@ pub mod types {
         impl SearchContactsResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Contact>>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Contact>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.results = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -3719,11 +4095,14 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<SearchContactsResponse> for super::SearchContactsResponse {
+        impl ::std::convert::TryFrom<SearchContactsResponse>
+        for super::SearchContactsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: SearchContactsResponse,
@@ -3734,7 +4113,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::SearchContactsResponse> for SearchContactsResponse {
+        impl ::std::convert::From<super::SearchContactsResponse>
+        for SearchContactsResponse {
             fn from(value: super::SearchContactsResponse) -> Self {
                 Self {
                     results: Ok(value.results),
@@ -3748,7 +4128,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::Ticket>>,
                 ::std::string::String,
             >,
-            total: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SearchTicketsResponse {
             fn default() -> Self {
@@ -3761,12 +4144,16 @@ pub mod types {
         impl SearchTicketsResponse {
             pub fn results<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Ticket>>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Ticket>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.results = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -3776,11 +4163,14 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<SearchTicketsResponse> for super::SearchTicketsResponse {
+        impl ::std::convert::TryFrom<SearchTicketsResponse>
+        for super::SearchTicketsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: SearchTicketsResponse,
@@ -3791,7 +4181,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::SearchTicketsResponse> for SearchTicketsResponse {
+        impl ::std::convert::From<super::SearchTicketsResponse>
+        for SearchTicketsResponse {
             fn from(value: super::SearchTicketsResponse) -> Self {
                 Self {
                     results: Ok(value.results),
@@ -3801,7 +4192,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SlaPolicy {
-            active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             applicable_to: ::std::result::Result<
                 ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3823,7 +4217,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            is_default: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            is_default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3863,33 +4260,39 @@ pub mod types {
             {
                 self.active = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for active: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
                 self
             }
             pub fn applicable_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.applicable_to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for applicable_to: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for applicable_to: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -3899,21 +4302,25 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn escalation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.escalation = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for escalation: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for escalation: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3933,7 +4340,9 @@ pub mod types {
             {
                 self.is_default = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for is_default: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_default: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -3943,33 +4352,39 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn sla_target<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sla_target = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sla_target: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sla_target: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -4010,7 +4425,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SolutionArticle {
-            category_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            category_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -4023,16 +4441,31 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            folder_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            hits: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            folder_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            hits: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            status: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             tags: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            thumbs_down: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            thumbs_up: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            thumbs_down: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            thumbs_up: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             title: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4069,19 +4502,23 @@ pub mod types {
             {
                 self.category_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for category_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for category_id: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -4091,7 +4528,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn description_text<T>(mut self, value: T) -> Self
@@ -4099,9 +4538,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description_text = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for description_text: {e}")
-                });
+                self.description_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for description_text: {e}"
+                        )
+                    });
                 self
             }
             pub fn folder_id<T>(mut self, value: T) -> Self
@@ -4111,7 +4554,9 @@ pub mod types {
             {
                 self.folder_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for folder_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for folder_id: {e}")
+                    });
                 self
             }
             pub fn hits<T>(mut self, value: T) -> Self
@@ -4121,7 +4566,9 @@ pub mod types {
             {
                 self.hits = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for hits: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for hits: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4141,19 +4588,23 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn thumbs_down<T>(mut self, value: T) -> Self
@@ -4163,7 +4614,9 @@ pub mod types {
             {
                 self.thumbs_down = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for thumbs_down: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for thumbs_down: {e}")
+                    });
                 self
             }
             pub fn thumbs_up<T>(mut self, value: T) -> Self
@@ -4173,7 +4626,9 @@ pub mod types {
             {
                 self.thumbs_up = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for thumbs_up: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for thumbs_up: {e}")
+                    });
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -4183,19 +4638,23 @@ pub mod types {
             {
                 self.title = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -4275,13 +4734,15 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -4291,7 +4752,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4311,19 +4774,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -4354,9 +4821,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SolutionFolder {
-            articles_count:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            category_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            articles_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            category_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -4374,7 +4846,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            visibility: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            visibility: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SolutionFolder {
             fn default() -> Self {
@@ -4396,9 +4871,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.articles_count = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for articles_count: {e}")
-                });
+                self.articles_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for articles_count: {e}"
+                        )
+                    });
                 self
             }
             pub fn category_id<T>(mut self, value: T) -> Self
@@ -4408,19 +4887,23 @@ pub mod types {
             {
                 self.category_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for category_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for category_id: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -4430,7 +4913,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4450,19 +4935,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn visibility<T>(mut self, value: T) -> Self
@@ -4472,7 +4961,9 @@ pub mod types {
             {
                 self.visibility = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for visibility: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for visibility: {e}")
+                    });
                 self
             }
         }
@@ -4513,7 +5004,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            company_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            company_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -4536,31 +5030,63 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            email_config_id:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            email_config_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             fr_due_by: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            fr_escalated: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            fr_escalated: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             fwd_emails: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            group_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            is_escalated: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            product_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            is_escalated: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             reply_cc_emails: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            requester_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            responder_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            source: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            spam: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            status: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            requester_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            responder_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            spam: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             subject: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4624,13 +5150,15 @@ pub mod types {
             pub fn cc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cc_emails: {e}")
+                    });
                 self
             }
             pub fn company_id<T>(mut self, value: T) -> Self
@@ -4640,33 +5168,39 @@ pub mod types {
             {
                 self.company_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for company_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_id: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -4676,7 +5210,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn description_text<T>(mut self, value: T) -> Self
@@ -4684,21 +5220,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description_text = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for description_text: {e}")
-                });
+                self.description_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for description_text: {e}"
+                        )
+                    });
                 self
             }
             pub fn due_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.due_by = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for due_by: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for due_by: {e}")
+                    });
                 self
             }
             pub fn email_config_id<T>(mut self, value: T) -> Self
@@ -4706,21 +5248,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.email_config_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for email_config_id: {e}")
-                });
+                self.email_config_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_config_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn fr_due_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.fr_due_by = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fr_due_by: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fr_due_by: {e}")
+                    });
                 self
             }
             pub fn fr_escalated<T>(mut self, value: T) -> Self
@@ -4730,19 +5278,23 @@ pub mod types {
             {
                 self.fr_escalated = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fr_escalated: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fr_escalated: {e}")
+                    });
                 self
             }
             pub fn fwd_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.fwd_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for fwd_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for fwd_emails: {e}")
+                    });
                 self
             }
             pub fn group_id<T>(mut self, value: T) -> Self
@@ -4752,7 +5304,9 @@ pub mod types {
             {
                 self.group_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_id: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4772,7 +5326,9 @@ pub mod types {
             {
                 self.is_escalated = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for is_escalated: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_escalated: {e}")
+                    });
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -4782,7 +5338,9 @@ pub mod types {
             {
                 self.priority = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for priority: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
                 self
             }
             pub fn product_id<T>(mut self, value: T) -> Self
@@ -4792,19 +5350,25 @@ pub mod types {
             {
                 self.product_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
                 self
             }
             pub fn reply_cc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.reply_cc_emails = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for reply_cc_emails: {e}")
-                });
+                self.reply_cc_emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reply_cc_emails: {e}"
+                        )
+                    });
                 self
             }
             pub fn requester_id<T>(mut self, value: T) -> Self
@@ -4814,7 +5378,9 @@ pub mod types {
             {
                 self.requester_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for requester_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for requester_id: {e}")
+                    });
                 self
             }
             pub fn responder_id<T>(mut self, value: T) -> Self
@@ -4824,7 +5390,9 @@ pub mod types {
             {
                 self.responder_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for responder_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for responder_id: {e}")
+                    });
                 self
             }
             pub fn source<T>(mut self, value: T) -> Self
@@ -4834,7 +5402,9 @@ pub mod types {
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
                 self
             }
             pub fn spam<T>(mut self, value: T) -> Self
@@ -4844,7 +5414,9 @@ pub mod types {
             {
                 self.spam = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for spam: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for spam: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4854,7 +5426,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn subject<T>(mut self, value: T) -> Self
@@ -4864,31 +5438,37 @@ pub mod types {
             {
                 self.subject = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subject: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn to_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.to_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for to_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_emails: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4898,31 +5478,37 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -5017,17 +5603,38 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            group_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             phone: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            product_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            requester_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            responder_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            source: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            status: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            priority: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requester_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            responder_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             subject: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5066,27 +5673,31 @@ pub mod types {
             pub fn cc_emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cc_emails = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc_emails: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for cc_emails: {e}")
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -5096,7 +5707,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn email<T>(mut self, value: T) -> Self
@@ -5106,7 +5719,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn group_id<T>(mut self, value: T) -> Self
@@ -5116,7 +5731,9 @@ pub mod types {
             {
                 self.group_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_id: {e}")
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -5126,7 +5743,9 @@ pub mod types {
             {
                 self.phone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -5136,7 +5755,9 @@ pub mod types {
             {
                 self.priority = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for priority: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
                 self
             }
             pub fn product_id<T>(mut self, value: T) -> Self
@@ -5146,7 +5767,9 @@ pub mod types {
             {
                 self.product_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
                 self
             }
             pub fn requester_id<T>(mut self, value: T) -> Self
@@ -5156,7 +5779,9 @@ pub mod types {
             {
                 self.requester_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for requester_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for requester_id: {e}")
+                    });
                 self
             }
             pub fn responder_id<T>(mut self, value: T) -> Self
@@ -5166,7 +5791,9 @@ pub mod types {
             {
                 self.responder_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for responder_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for responder_id: {e}")
+                    });
                 self
             }
             pub fn source<T>(mut self, value: T) -> Self
@@ -5176,7 +5803,9 @@ pub mod types {
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -5186,7 +5815,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn subject<T>(mut self, value: T) -> Self
@@ -5196,19 +5827,23 @@ pub mod types {
             {
                 self.subject = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subject: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5218,7 +5853,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -5279,12 +5916,30 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            group_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            product_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            responder_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            source: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            status: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            responder_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             subject: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5319,15 +5974,17 @@ pub mod types {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for custom_fields: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_fields: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -5337,7 +5994,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn group_id<T>(mut self, value: T) -> Self
@@ -5347,7 +6006,9 @@ pub mod types {
             {
                 self.group_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for group_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_id: {e}")
+                    });
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -5357,7 +6018,9 @@ pub mod types {
             {
                 self.priority = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for priority: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
                 self
             }
             pub fn product_id<T>(mut self, value: T) -> Self
@@ -5367,7 +6030,9 @@ pub mod types {
             {
                 self.product_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
                 self
             }
             pub fn responder_id<T>(mut self, value: T) -> Self
@@ -5377,7 +6042,9 @@ pub mod types {
             {
                 self.responder_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for responder_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for responder_id: {e}")
+                    });
                 self
             }
             pub fn source<T>(mut self, value: T) -> Self
@@ -5387,7 +6054,9 @@ pub mod types {
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -5397,7 +6066,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn subject<T>(mut self, value: T) -> Self
@@ -5407,19 +6078,23 @@ pub mod types {
             {
                 self.subject = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subject: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
                 self
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tags: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5429,7 +6104,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -5472,8 +6149,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TimeEntry {
-            agent_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            billable: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            agent_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            billable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -5491,13 +6174,18 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            ticket_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            ticket_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             time_spent: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            timer_running:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            timer_running: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -5528,7 +6216,9 @@ pub mod types {
             {
                 self.agent_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for agent_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_id: {e}")
+                    });
                 self
             }
             pub fn billable<T>(mut self, value: T) -> Self
@@ -5538,31 +6228,37 @@ pub mod types {
             {
                 self.billable = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for billable: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for billable: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn executed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.executed_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for executed_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for executed_at: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5582,19 +6278,23 @@ pub mod types {
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
             pub fn start_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_time = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for start_time: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
                 self
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
@@ -5604,7 +6304,9 @@ pub mod types {
             {
                 self.ticket_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ticket_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_id: {e}")
+                    });
                 self
             }
             pub fn time_spent<T>(mut self, value: T) -> Self
@@ -5614,7 +6316,9 @@ pub mod types {
             {
                 self.time_spent = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_spent: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_spent: {e}")
+                    });
                 self
             }
             pub fn timer_running<T>(mut self, value: T) -> Self
@@ -5624,19 +6328,23 @@ pub mod types {
             {
                 self.timer_running = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for timer_running: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for timer_running: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -5679,8 +6387,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TimeEntryCreate {
-            agent_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            billable: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            agent_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            billable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             executed_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -5713,7 +6427,9 @@ pub mod types {
             {
                 self.agent_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for agent_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_id: {e}")
+                    });
                 self
             }
             pub fn billable<T>(mut self, value: T) -> Self
@@ -5723,19 +6439,23 @@ pub mod types {
             {
                 self.billable = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for billable: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for billable: {e}")
+                    });
                 self
             }
             pub fn executed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.executed_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for executed_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for executed_at: {e}")
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -5745,7 +6465,9 @@ pub mod types {
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
                 self
             }
             pub fn time_spent<T>(mut self, value: T) -> Self
@@ -5755,7 +6477,9 @@ pub mod types {
             {
                 self.time_spent = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for time_spent: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_spent: {e}")
+                    });
                 self
             }
         }
@@ -5800,12 +6524,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -5840,9 +6570,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -5885,404 +6613,403 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::HttpRuntime>,
-    {
-    }
+    {}
 };
 impl Client {
     /**Sends a `GET` request to `/agents`
 
-    ```ignore
-    let response = client.list_agents()
-        .email(email)
-        .mobile(mobile)
-        .page(page)
-        .per_page(per_page)
-        .phone(phone)
-        .state(state)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_agents()
+    .email(email)
+    .mobile(mobile)
+    .page(page)
+    .per_page(per_page)
+    .phone(phone)
+    .state(state)
+    .send()
+    .await;
+```*/
     pub fn list_agents(&self) -> builder::ListAgents<'_> {
         builder::ListAgents::new(self)
     }
     /**Sends a `GET` request to `/agents/{agent_id}`
 
-    ```ignore
-    let response = client.get_agent()
-        .agent_id(agent_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_agent()
+    .agent_id(agent_id)
+    .send()
+    .await;
+```*/
     pub fn get_agent(&self) -> builder::GetAgent<'_> {
         builder::GetAgent::new(self)
     }
     /**Sends a `GET` request to `/companies`
 
-    ```ignore
-    let response = client.list_companies()
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_companies()
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_companies(&self) -> builder::ListCompanies<'_> {
         builder::ListCompanies::new(self)
     }
     /**Sends a `POST` request to `/companies`
 
-    ```ignore
-    let response = client.create_company()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_company()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_company(&self) -> builder::CreateCompany<'_> {
         builder::CreateCompany::new(self)
     }
     /**Sends a `GET` request to `/companies/{company_id}`
 
-    ```ignore
-    let response = client.get_company()
-        .company_id(company_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_company()
+    .company_id(company_id)
+    .send()
+    .await;
+```*/
     pub fn get_company(&self) -> builder::GetCompany<'_> {
         builder::GetCompany::new(self)
     }
     /**Sends a `PUT` request to `/companies/{company_id}`
 
-    ```ignore
-    let response = client.update_company()
-        .company_id(company_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.update_company()
+    .company_id(company_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_company(&self) -> builder::UpdateCompany<'_> {
         builder::UpdateCompany::new(self)
     }
     /**Sends a `GET` request to `/contacts`
 
-    ```ignore
-    let response = client.list_contacts()
-        .company_id(company_id)
-        .email(email)
-        .mobile(mobile)
-        .page(page)
-        .per_page(per_page)
-        .phone(phone)
-        .state(state)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_contacts()
+    .company_id(company_id)
+    .email(email)
+    .mobile(mobile)
+    .page(page)
+    .per_page(per_page)
+    .phone(phone)
+    .state(state)
+    .send()
+    .await;
+```*/
     pub fn list_contacts(&self) -> builder::ListContacts<'_> {
         builder::ListContacts::new(self)
     }
     /**Sends a `POST` request to `/contacts`
 
-    ```ignore
-    let response = client.create_contact()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_contact()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_contact(&self) -> builder::CreateContact<'_> {
         builder::CreateContact::new(self)
     }
     /**Sends a `GET` request to `/contacts/{contact_id}`
 
-    ```ignore
-    let response = client.get_contact()
-        .contact_id(contact_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_contact()
+    .contact_id(contact_id)
+    .send()
+    .await;
+```*/
     pub fn get_contact(&self) -> builder::GetContact<'_> {
         builder::GetContact::new(self)
     }
     /**Sends a `PUT` request to `/contacts/{contact_id}`
 
-    ```ignore
-    let response = client.update_contact()
-        .contact_id(contact_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.update_contact()
+    .contact_id(contact_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_contact(&self) -> builder::UpdateContact<'_> {
         builder::UpdateContact::new(self)
     }
     /**Sends a `GET` request to `/groups`
 
-    ```ignore
-    let response = client.list_groups()
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_groups()
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_groups(&self) -> builder::ListGroups<'_> {
         builder::ListGroups::new(self)
     }
     /**Sends a `GET` request to `/roles`
 
-    ```ignore
-    let response = client.list_roles()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_roles()
+    .send()
+    .await;
+```*/
     pub fn list_roles(&self) -> builder::ListRoles<'_> {
         builder::ListRoles::new(self)
     }
     /**Sends a `GET` request to `/search/contacts`
 
-    ```ignore
-    let response = client.search_contacts()
-        .page(page)
-        .query(query)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.search_contacts()
+    .page(page)
+    .query(query)
+    .send()
+    .await;
+```*/
     pub fn search_contacts(&self) -> builder::SearchContacts<'_> {
         builder::SearchContacts::new(self)
     }
     /**Sends a `GET` request to `/search/tickets`
 
-    ```ignore
-    let response = client.search_tickets()
-        .page(page)
-        .query(query)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.search_tickets()
+    .page(page)
+    .query(query)
+    .send()
+    .await;
+```*/
     pub fn search_tickets(&self) -> builder::SearchTickets<'_> {
         builder::SearchTickets::new(self)
     }
     /**Sends a `GET` request to `/sla_policies`
 
-    ```ignore
-    let response = client.list_sla_policies()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_sla_policies()
+    .send()
+    .await;
+```*/
     pub fn list_sla_policies(&self) -> builder::ListSlaPolicies<'_> {
         builder::ListSlaPolicies::new(self)
     }
     /**Sends a `GET` request to `/solutions/articles/{article_id}`
 
-    ```ignore
-    let response = client.get_solution_article()
-        .article_id(article_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_solution_article()
+    .article_id(article_id)
+    .send()
+    .await;
+```*/
     pub fn get_solution_article(&self) -> builder::GetSolutionArticle<'_> {
         builder::GetSolutionArticle::new(self)
     }
     /**Sends a `GET` request to `/solutions/categories`
 
-    ```ignore
-    let response = client.list_solution_categories()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_solution_categories()
+    .send()
+    .await;
+```*/
     pub fn list_solution_categories(&self) -> builder::ListSolutionCategories<'_> {
         builder::ListSolutionCategories::new(self)
     }
     /**Sends a `GET` request to `/solutions/categories/{category_id}/folders`
 
-    ```ignore
-    let response = client.list_solution_folders()
-        .category_id(category_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_solution_folders()
+    .category_id(category_id)
+    .send()
+    .await;
+```*/
     pub fn list_solution_folders(&self) -> builder::ListSolutionFolders<'_> {
         builder::ListSolutionFolders::new(self)
     }
     /**Sends a `GET` request to `/solutions/folders/{folder_id}/articles`
 
-    ```ignore
-    let response = client.list_solution_articles()
-        .folder_id(folder_id)
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_solution_articles()
+    .folder_id(folder_id)
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_solution_articles(&self) -> builder::ListSolutionArticles<'_> {
         builder::ListSolutionArticles::new(self)
     }
     /**Sends a `GET` request to `/surveys/satisfaction_ratings`
 
-    ```ignore
-    let response = client.list_satisfaction_ratings()
-        .created_since(created_since)
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_satisfaction_ratings()
+    .created_since(created_since)
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_satisfaction_ratings(&self) -> builder::ListSatisfactionRatings<'_> {
         builder::ListSatisfactionRatings::new(self)
     }
     /**Sends a `GET` request to `/ticket_fields`
 
-    ```ignore
-    let response = client.list_ticket_fields()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_ticket_fields()
+    .send()
+    .await;
+```*/
     pub fn list_ticket_fields(&self) -> builder::ListTicketFields<'_> {
         builder::ListTicketFields::new(self)
     }
     /**Sends a `GET` request to `/tickets`
 
-    ```ignore
-    let response = client.list_tickets()
-        .email(email)
-        .filter(filter)
-        .include(include)
-        .order_by(order_by)
-        .order_type(order_type)
-        .page(page)
-        .per_page(per_page)
-        .requester_id(requester_id)
-        .updated_since(updated_since)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_tickets()
+    .email(email)
+    .filter(filter)
+    .include(include)
+    .order_by(order_by)
+    .order_type(order_type)
+    .page(page)
+    .per_page(per_page)
+    .requester_id(requester_id)
+    .updated_since(updated_since)
+    .send()
+    .await;
+```*/
     pub fn list_tickets(&self) -> builder::ListTickets<'_> {
         builder::ListTickets::new(self)
     }
     /**Sends a `POST` request to `/tickets`
 
-    ```ignore
-    let response = client.create_ticket()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_ticket()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
         builder::CreateTicket::new(self)
     }
     /**Sends a `POST` request to `/tickets/bulk_update`
 
-    ```ignore
-    let response = client.bulk_update_tickets()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.bulk_update_tickets()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn bulk_update_tickets(&self) -> builder::BulkUpdateTickets<'_> {
         builder::BulkUpdateTickets::new(self)
     }
     /**Sends a `GET` request to `/tickets/{ticket_id}`
 
-    ```ignore
-    let response = client.get_ticket()
-        .ticket_id(ticket_id)
-        .include(include)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_ticket()
+    .ticket_id(ticket_id)
+    .include(include)
+    .send()
+    .await;
+```*/
     pub fn get_ticket(&self) -> builder::GetTicket<'_> {
         builder::GetTicket::new(self)
     }
     /**Sends a `PUT` request to `/tickets/{ticket_id}`
 
-    ```ignore
-    let response = client.update_ticket()
-        .ticket_id(ticket_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.update_ticket()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_ticket(&self) -> builder::UpdateTicket<'_> {
         builder::UpdateTicket::new(self)
     }
     /**Sends a `GET` request to `/tickets/{ticket_id}/conversations`
 
-    ```ignore
-    let response = client.list_ticket_conversations()
-        .ticket_id(ticket_id)
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_ticket_conversations()
+    .ticket_id(ticket_id)
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_ticket_conversations(&self) -> builder::ListTicketConversations<'_> {
         builder::ListTicketConversations::new(self)
     }
     /**Sends a `POST` request to `/tickets/{ticket_id}/notes`
 
-    ```ignore
-    let response = client.create_note()
-        .ticket_id(ticket_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_note()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_note(&self) -> builder::CreateNote<'_> {
         builder::CreateNote::new(self)
     }
     /**Sends a `POST` request to `/tickets/{ticket_id}/reply`
 
-    ```ignore
-    let response = client.reply_to_ticket()
-        .ticket_id(ticket_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.reply_to_ticket()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn reply_to_ticket(&self) -> builder::ReplyToTicket<'_> {
         builder::ReplyToTicket::new(self)
     }
     /**Sends a `GET` request to `/tickets/{ticket_id}/time_entries`
 
-    ```ignore
-    let response = client.list_ticket_time_entries()
-        .ticket_id(ticket_id)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_ticket_time_entries()
+    .ticket_id(ticket_id)
+    .send()
+    .await;
+```*/
     pub fn list_ticket_time_entries(&self) -> builder::ListTicketTimeEntries<'_> {
         builder::ListTicketTimeEntries::new(self)
     }
     /**Sends a `POST` request to `/tickets/{ticket_id}/time_entries`
 
-    ```ignore
-    let response = client.create_time_entry()
-        .ticket_id(ticket_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_time_entry()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_time_entry(&self) -> builder::CreateTimeEntry<'_> {
         builder::CreateTimeEntry::new(self)
     }
     /**Sends a `GET` request to `/time_entries`
 
-    ```ignore
-    let response = client.list_all_time_entries()
-        .page(page)
-        .per_page(per_page)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_all_time_entries()
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
     pub fn list_all_time_entries(&self) -> builder::ListAllTimeEntries<'_> {
         builder::ListAllTimeEntries::new(self)
     }
     /**Sends a `PUT` request to `/time_entries/{time_entry_id}`
 
-    ```ignore
-    let response = client.update_time_entry()
-        .time_entry_id(time_entry_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.update_time_entry()
+    .time_entry_id(time_entry_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_time_entry(&self) -> builder::UpdateTimeEntry<'_> {
         builder::UpdateTimeEntry::new(self)
     }
@@ -6293,12 +7020,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::list_agents`]
 
-    [`Client::list_agents`]: super::Client::list_agents*/
+[`Client::list_agents`]: super::Client::list_agents*/
     #[derive(Debug, Clone)]
     pub struct ListAgents<'a> {
         client: &'a super::Client,
@@ -6325,18 +7052,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.email = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for email failed".to_string()
-            });
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
             self
         }
         pub fn mobile<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.mobile = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for mobile failed".to_string()
-            });
+            self.mobile = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for mobile failed"
+                        .to_string()
+                });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
@@ -6363,9 +7098,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.phone = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for phone failed".to_string()
-            });
+            self.phone = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone failed"
+                        .to_string()
+                });
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -6375,20 +7114,16 @@ pub mod builder {
             self.state = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListAgentsState` for state failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListAgentsState` for state failed".to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/agents`
-        pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Agent>>, Error<()>> {
-            let Self {
-                client,
-                email,
-                mobile,
-                page,
-                per_page,
-                phone,
-                state,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Agent>>, Error<()>> {
+            let Self { client, email, mobile, page, per_page, phone, state } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let mobile = mobile.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -6397,10 +7132,13 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let url = format!("{}/agents", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6432,7 +7170,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_agent`]
 
-    [`Client::get_agent`]: super::Client::get_agent*/
+[`Client::get_agent`]: super::Client::get_agent*/
     #[derive(Debug, Clone)]
     pub struct GetAgent<'a> {
         client: &'a super::Client,
@@ -6459,15 +7197,16 @@ pub mod builder {
             let Self { client, agent_id } = self;
             let agent_id = agent_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/agents/{}",
-                client.baseurl,
-                encode_path(&agent_id.to_string()),
+                "{}/agents/{}", client.baseurl, encode_path(& agent_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6493,7 +7232,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_companies`]
 
-    [`Client::list_companies`]: super::Client::list_companies*/
+[`Client::list_companies`]: super::Client::list_companies*/
     #[derive(Debug, Clone)]
     pub struct ListCompanies<'a> {
         client: &'a super::Client,
@@ -6532,19 +7271,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Company>>, Error<()>> {
-            let Self {
-                client,
-                page,
-                per_page,
-            } = self;
+            let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/companies", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6572,7 +7310,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_company`]
 
-    [`Client::create_company`]: super::Client::create_company*/
+[`Client::create_company`]: super::Client::create_company*/
     #[derive(Debug, Clone)]
     pub struct CreateCompany<'a> {
         client: &'a super::Client,
@@ -6593,12 +7331,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CompanyCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CompanyCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::CompanyCreate) -> types::builder::CompanyCreate,
+            F: std::ops::FnOnce(
+                types::builder::CompanyCreate,
+            ) -> types::builder::CompanyCreate,
         {
             self.body = self.body.map(f);
             self
@@ -6607,14 +7349,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::Company>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::CompanyCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CompanyCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/companies", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6641,7 +7388,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_company`]
 
-    [`Client::get_company`]: super::Client::get_company*/
+[`Client::get_company`]: super::Client::get_company*/
     #[derive(Debug, Clone)]
     pub struct GetCompany<'a> {
         client: &'a super::Client,
@@ -6668,15 +7415,16 @@ pub mod builder {
             let Self { client, company_id } = self;
             let company_id = company_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/companies/{}",
-                client.baseurl,
-                encode_path(&company_id.to_string()),
+                "{}/companies/{}", client.baseurl, encode_path(& company_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6702,7 +7450,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_company`]
 
-    [`Client::update_company`]: super::Client::update_company*/
+[`Client::update_company`]: super::Client::update_company*/
     #[derive(Debug, Clone)]
     pub struct UpdateCompany<'a> {
         client: &'a super::Client,
@@ -6734,37 +7482,40 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `CompanyCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `CompanyCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::CompanyCreate) -> types::builder::CompanyCreate,
+            F: std::ops::FnOnce(
+                types::builder::CompanyCreate,
+            ) -> types::builder::CompanyCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/companies/{company_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Company>, Error<()>> {
-            let Self {
-                client,
-                company_id,
-                body,
-            } = self;
+            let Self { client, company_id, body } = self;
             let company_id = company_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CompanyCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CompanyCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/companies/{}",
-                client.baseurl,
-                encode_path(&company_id.to_string()),
+                "{}/companies/{}", client.baseurl, encode_path(& company_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6791,7 +7542,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_contacts`]
 
-    [`Client::list_contacts`]: super::Client::list_contacts*/
+[`Client::list_contacts`]: super::Client::list_contacts*/
     #[derive(Debug, Clone)]
     pub struct ListContacts<'a> {
         client: &'a super::Client,
@@ -6830,18 +7581,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.email = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for email failed".to_string()
-            });
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
             self
         }
         pub fn mobile<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.mobile = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for mobile failed".to_string()
-            });
+            self.mobile = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for mobile failed"
+                        .to_string()
+                });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
@@ -6868,9 +7627,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.phone = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for phone failed".to_string()
-            });
+            self.phone = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone failed"
+                        .to_string()
+                });
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
@@ -6880,7 +7643,9 @@ pub mod builder {
             self.state = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListContactsState` for state failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListContactsState` for state failed".to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/contacts`
@@ -6906,10 +7671,13 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let url = format!("{}/contacts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6918,10 +7686,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "company_id",
-                    &company_id,
-                ))
+                .query(&progenitor_client::QueryParam::new("company_id", &company_id))
                 .query(&progenitor_client::QueryParam::new("email", &email))
                 .query(&progenitor_client::QueryParam::new("mobile", &mobile))
                 .query(&progenitor_client::QueryParam::new("page", &page))
@@ -6945,7 +7710,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_contact`]
 
-    [`Client::create_contact`]: super::Client::create_contact*/
+[`Client::create_contact`]: super::Client::create_contact*/
     #[derive(Debug, Clone)]
     pub struct CreateContact<'a> {
         client: &'a super::Client,
@@ -6966,12 +7731,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ContactCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ContactCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::ContactCreate) -> types::builder::ContactCreate,
+            F: std::ops::FnOnce(
+                types::builder::ContactCreate,
+            ) -> types::builder::ContactCreate,
         {
             self.body = self.body.map(f);
             self
@@ -6980,14 +7749,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::ContactCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ContactCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/contacts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7014,7 +7788,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_contact`]
 
-    [`Client::get_contact`]: super::Client::get_contact*/
+[`Client::get_contact`]: super::Client::get_contact*/
     #[derive(Debug, Clone)]
     pub struct GetContact<'a> {
         client: &'a super::Client,
@@ -7041,15 +7815,16 @@ pub mod builder {
             let Self { client, contact_id } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/contacts/{}",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
+                "{}/contacts/{}", client.baseurl, encode_path(& contact_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7075,7 +7850,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_contact`]
 
-    [`Client::update_contact`]: super::Client::update_contact*/
+[`Client::update_contact`]: super::Client::update_contact*/
     #[derive(Debug, Clone)]
     pub struct UpdateContact<'a> {
         client: &'a super::Client,
@@ -7107,37 +7882,40 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ContactCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ContactCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::ContactCreate) -> types::builder::ContactCreate,
+            F: std::ops::FnOnce(
+                types::builder::ContactCreate,
+            ) -> types::builder::ContactCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/contacts/{contact_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
-            let Self {
-                client,
-                contact_id,
-                body,
-            } = self;
+            let Self { client, contact_id, body } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::ContactCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ContactCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/contacts/{}",
-                client.baseurl,
-                encode_path(&contact_id.to_string()),
+                "{}/contacts/{}", client.baseurl, encode_path(& contact_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7164,7 +7942,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_groups`]
 
-    [`Client::list_groups`]: super::Client::list_groups*/
+[`Client::list_groups`]: super::Client::list_groups*/
     #[derive(Debug, Clone)]
     pub struct ListGroups<'a> {
         client: &'a super::Client,
@@ -7200,20 +7978,21 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/groups`
-        pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Group>>, Error<()>> {
-            let Self {
-                client,
-                page,
-                per_page,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Group>>, Error<()>> {
+            let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/groups", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7241,7 +8020,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_roles`]
 
-    [`Client::list_roles`]: super::Client::list_roles*/
+[`Client::list_roles`]: super::Client::list_roles*/
     #[derive(Debug, Clone)]
     pub struct ListRoles<'a> {
         client: &'a super::Client,
@@ -7251,14 +8030,19 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/roles`
-        pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Role>>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Role>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/roles", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7284,7 +8068,7 @@ pub mod builder {
     }
     /**Builder for [`Client::search_contacts`]
 
-    [`Client::search_contacts`]: super::Client::search_contacts*/
+[`Client::search_contacts`]: super::Client::search_contacts*/
     #[derive(Debug, Clone)]
     pub struct SearchContacts<'a> {
         client: &'a super::Client,
@@ -7313,26 +8097,30 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.query = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for query failed".to_string()
-            });
+            self.query = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for query failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/search/contacts`
-        pub async fn send(self) -> Result<ResponseValue<types::SearchContactsResponse>, Error<()>> {
-            let Self {
-                client,
-                page,
-                query,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SearchContactsResponse>, Error<()>> {
+            let Self { client, page, query } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let query = query.map_err(Error::InvalidRequest)?;
             let url = format!("{}/search/contacts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7360,7 +8148,7 @@ pub mod builder {
     }
     /**Builder for [`Client::search_tickets`]
 
-    [`Client::search_tickets`]: super::Client::search_tickets*/
+[`Client::search_tickets`]: super::Client::search_tickets*/
     #[derive(Debug, Clone)]
     pub struct SearchTickets<'a> {
         client: &'a super::Client,
@@ -7389,26 +8177,30 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.query = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for query failed".to_string()
-            });
+            self.query = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for query failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/search/tickets`
-        pub async fn send(self) -> Result<ResponseValue<types::SearchTicketsResponse>, Error<()>> {
-            let Self {
-                client,
-                page,
-                query,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SearchTicketsResponse>, Error<()>> {
+            let Self { client, page, query } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let query = query.map_err(Error::InvalidRequest)?;
             let url = format!("{}/search/tickets", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7436,7 +8228,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_sla_policies`]
 
-    [`Client::list_sla_policies`]: super::Client::list_sla_policies*/
+[`Client::list_sla_policies`]: super::Client::list_sla_policies*/
     #[derive(Debug, Clone)]
     pub struct ListSlaPolicies<'a> {
         client: &'a super::Client,
@@ -7452,10 +8244,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/sla_policies", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7481,7 +8276,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_solution_article`]
 
-    [`Client::get_solution_article`]: super::Client::get_solution_article*/
+[`Client::get_solution_article`]: super::Client::get_solution_article*/
     #[derive(Debug, Clone)]
     pub struct GetSolutionArticle<'a> {
         client: &'a super::Client,
@@ -7504,19 +8299,23 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/solutions/articles/{article_id}`
-        pub async fn send(self) -> Result<ResponseValue<types::SolutionArticle>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SolutionArticle>, Error<()>> {
             let Self { client, article_id } = self;
             let article_id = article_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/solutions/articles/{}",
-                client.baseurl,
-                encode_path(&article_id.to_string()),
+                "{}/solutions/articles/{}", client.baseurl, encode_path(& article_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7542,7 +8341,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_solution_categories`]
 
-    [`Client::list_solution_categories`]: super::Client::list_solution_categories*/
+[`Client::list_solution_categories`]: super::Client::list_solution_categories*/
     #[derive(Debug, Clone)]
     pub struct ListSolutionCategories<'a> {
         client: &'a super::Client,
@@ -7558,10 +8357,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/solutions/categories", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7587,7 +8389,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_solution_folders`]
 
-    [`Client::list_solution_folders`]: super::Client::list_solution_folders*/
+[`Client::list_solution_folders`]: super::Client::list_solution_folders*/
     #[derive(Debug, Clone)]
     pub struct ListSolutionFolders<'a> {
         client: &'a super::Client,
@@ -7613,21 +8415,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::SolutionFolder>>, Error<()>> {
-            let Self {
-                client,
-                category_id,
-            } = self;
+            let Self { client, category_id } = self;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/solutions/categories/{}/folders",
-                client.baseurl,
-                encode_path(&category_id.to_string()),
+                "{}/solutions/categories/{}/folders", client.baseurl, encode_path(&
+                category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7653,7 +8454,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_solution_articles`]
 
-    [`Client::list_solution_articles`]: super::Client::list_solution_articles*/
+[`Client::list_solution_articles`]: super::Client::list_solution_articles*/
     #[derive(Debug, Clone)]
     pub struct ListSolutionArticles<'a> {
         client: &'a super::Client,
@@ -7703,25 +8504,22 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::SolutionArticle>>, Error<()>> {
-            let Self {
-                client,
-                folder_id,
-                page,
-                per_page,
-            } = self;
+            let Self { client, folder_id, page, per_page } = self;
             let folder_id = folder_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/solutions/folders/{}/articles",
-                client.baseurl,
-                encode_path(&folder_id.to_string()),
+                "{}/solutions/folders/{}/articles", client.baseurl, encode_path(&
+                folder_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7749,7 +8547,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_satisfaction_ratings`]
 
-    [`Client::list_satisfaction_ratings`]: super::Client::list_satisfaction_ratings*/
+[`Client::list_satisfaction_ratings`]: super::Client::list_satisfaction_ratings*/
     #[derive(Debug, Clone)]
     pub struct ListSatisfactionRatings<'a> {
         client: &'a super::Client,
@@ -7802,22 +8600,23 @@ pub mod builder {
         ///Sends a `GET` request to `/surveys/satisfaction_ratings`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::SatisfactionRating>>, Error<()>> {
-            let Self {
-                client,
-                created_since,
-                page,
-                per_page,
-            } = self;
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::SatisfactionRating>>,
+            Error<()>,
+        > {
+            let Self { client, created_since, page, per_page } = self;
             let created_since = created_since.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/surveys/satisfaction_ratings", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7826,10 +8625,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "created_since",
-                    &created_since,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("created_since", &created_since),
+                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .headers(header_map)
@@ -7849,7 +8647,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_ticket_fields`]
 
-    [`Client::list_ticket_fields`]: super::Client::list_ticket_fields*/
+[`Client::list_ticket_fields`]: super::Client::list_ticket_fields*/
     #[derive(Debug, Clone)]
     pub struct ListTicketFields<'a> {
         client: &'a super::Client,
@@ -7859,14 +8657,19 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/ticket_fields`
-        pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::Field>>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<types::Field>>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/ticket_fields", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7892,7 +8695,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_tickets`]
 
-    [`Client::list_tickets`]: super::Client::list_tickets*/
+[`Client::list_tickets`]: super::Client::list_tickets*/
     #[derive(Debug, Clone)]
     pub struct ListTickets<'a> {
         client: &'a super::Client,
@@ -7925,9 +8728,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.email = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for email failed".to_string()
-            });
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter<V>(mut self, value: V) -> Self
@@ -7937,16 +8744,22 @@ pub mod builder {
             self.filter = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListTicketsFilter` for filter failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListTicketsFilter` for filter failed".to_string()
+                });
             self
         }
         pub fn include<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.include = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for include failed".to_string()
-            });
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for include failed"
+                        .to_string()
+                });
             self
         }
         pub fn order_by<V>(mut self, value: V) -> Self
@@ -7956,16 +8769,22 @@ pub mod builder {
             self.order_by = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `ListTicketsOrderBy` for order_by failed".to_string());
+                .map_err(|_| {
+                    "conversion to `ListTicketsOrderBy` for order_by failed".to_string()
+                });
             self
         }
         pub fn order_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListTicketsOrderType>,
         {
-            self.order_type = value.try_into().map(Some).map_err(|_| {
-                "conversion to `ListTicketsOrderType` for order_type failed".to_string()
-            });
+            self.order_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListTicketsOrderType` for order_type failed"
+                        .to_string()
+                });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
@@ -8038,10 +8857,13 @@ pub mod builder {
             let updated_since = updated_since.map_err(Error::InvalidRequest)?;
             let url = format!("{}/tickets", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8054,20 +8876,15 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
                 .query(&progenitor_client::QueryParam::new("include", &include))
                 .query(&progenitor_client::QueryParam::new("order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new(
-                    "order_type",
-                    &order_type,
-                ))
+                .query(&progenitor_client::QueryParam::new("order_type", &order_type))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new(
-                    "requester_id",
-                    &requester_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updated_since",
-                    &updated_since,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("requester_id", &requester_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("updated_since", &updated_since),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -8085,7 +8902,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_ticket`]
 
-    [`Client::create_ticket`]: super::Client::create_ticket*/
+[`Client::create_ticket`]: super::Client::create_ticket*/
     #[derive(Debug, Clone)]
     pub struct CreateTicket<'a> {
         client: &'a super::Client,
@@ -8106,12 +8923,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TicketCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TicketCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TicketCreate) -> types::builder::TicketCreate,
+            F: std::ops::FnOnce(
+                types::builder::TicketCreate,
+            ) -> types::builder::TicketCreate,
         {
             self.body = self.body.map(f);
             self
@@ -8120,14 +8941,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::Ticket>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::TicketCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TicketCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/tickets", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8154,7 +8980,7 @@ pub mod builder {
     }
     /**Builder for [`Client::bulk_update_tickets`]
 
-    [`Client::bulk_update_tickets`]: super::Client::bulk_update_tickets*/
+[`Client::bulk_update_tickets`]: super::Client::bulk_update_tickets*/
     #[derive(Debug, Clone)]
     pub struct BulkUpdateTickets<'a> {
         client: &'a super::Client,
@@ -8170,21 +8996,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BulkUpdateTicketsBody>,
-            <V as std::convert::TryInto<types::BulkUpdateTicketsBody>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::BulkUpdateTicketsBody,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `BulkUpdateTicketsBody` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BulkUpdateTicketsBody` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::BulkUpdateTicketsBody,
-                ) -> types::builder::BulkUpdateTicketsBody,
+                types::builder::BulkUpdateTicketsBody,
+            ) -> types::builder::BulkUpdateTicketsBody,
         {
             self.body = self.body.map(f);
             self
@@ -8193,14 +9023,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::BulkUpdateTicketsBody::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::BulkUpdateTicketsBody::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/tickets/bulk_update", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8223,7 +9058,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_ticket`]
 
-    [`Client::get_ticket`]: super::Client::get_ticket*/
+[`Client::get_ticket`]: super::Client::get_ticket*/
     #[derive(Debug, Clone)]
     pub struct GetTicket<'a> {
         client: &'a super::Client,
@@ -8251,30 +9086,31 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.include = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for include failed".to_string()
-            });
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for include failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/tickets/{ticket_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Ticket>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                include,
-            } = self;
+            let Self { client, ticket_id, include } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let include = include.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}", client.baseurl, encode_path(& ticket_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8301,7 +9137,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_ticket`]
 
-    [`Client::update_ticket`]: super::Client::update_ticket*/
+[`Client::update_ticket`]: super::Client::update_ticket*/
     #[derive(Debug, Clone)]
     pub struct UpdateTicket<'a> {
         client: &'a super::Client,
@@ -8333,37 +9169,40 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TicketUpdate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TicketUpdate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TicketUpdate) -> types::builder::TicketUpdate,
+            F: std::ops::FnOnce(
+                types::builder::TicketUpdate,
+            ) -> types::builder::TicketUpdate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/tickets/{ticket_id}`
         pub async fn send(self) -> Result<ResponseValue<types::Ticket>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                body,
-            } = self;
+            let Self { client, ticket_id, body } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::TicketUpdate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TicketUpdate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}", client.baseurl, encode_path(& ticket_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8390,7 +9229,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_ticket_conversations`]
 
-    [`Client::list_ticket_conversations`]: super::Client::list_ticket_conversations*/
+[`Client::list_ticket_conversations`]: super::Client::list_ticket_conversations*/
     #[derive(Debug, Clone)]
     pub struct ListTicketConversations<'a> {
         client: &'a super::Client,
@@ -8440,25 +9279,22 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::Conversation>>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                page,
-                per_page,
-            } = self;
+            let Self { client, ticket_id, page, per_page } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}/conversations",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}/conversations", client.baseurl, encode_path(& ticket_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8486,7 +9322,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_note`]
 
-    [`Client::create_note`]: super::Client::create_note*/
+[`Client::create_note`]: super::Client::create_note*/
     #[derive(Debug, Clone)]
     pub struct CreateNote<'a> {
         client: &'a super::Client,
@@ -8518,37 +9354,41 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `NoteCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `NoteCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::NoteCreate) -> types::builder::NoteCreate,
+            F: std::ops::FnOnce(
+                types::builder::NoteCreate,
+            ) -> types::builder::NoteCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/tickets/{ticket_id}/notes`
-        pub async fn send(self) -> Result<ResponseValue<types::Conversation>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                body,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Conversation>, Error<()>> {
+            let Self { client, ticket_id, body } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::NoteCreate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}/notes",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}/notes", client.baseurl, encode_path(& ticket_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8575,7 +9415,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reply_to_ticket`]
 
-    [`Client::reply_to_ticket`]: super::Client::reply_to_ticket*/
+[`Client::reply_to_ticket`]: super::Client::reply_to_ticket*/
     #[derive(Debug, Clone)]
     pub struct ReplyToTicket<'a> {
         client: &'a super::Client,
@@ -8607,37 +9447,41 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ReplyCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ReplyCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::ReplyCreate) -> types::builder::ReplyCreate,
+            F: std::ops::FnOnce(
+                types::builder::ReplyCreate,
+            ) -> types::builder::ReplyCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/tickets/{ticket_id}/reply`
-        pub async fn send(self) -> Result<ResponseValue<types::Conversation>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                body,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Conversation>, Error<()>> {
+            let Self { client, ticket_id, body } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::ReplyCreate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}/reply",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}/reply", client.baseurl, encode_path(& ticket_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8664,7 +9508,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_ticket_time_entries`]
 
-    [`Client::list_ticket_time_entries`]: super::Client::list_ticket_time_entries*/
+[`Client::list_ticket_time_entries`]: super::Client::list_ticket_time_entries*/
     #[derive(Debug, Clone)]
     pub struct ListTicketTimeEntries<'a> {
         client: &'a super::Client,
@@ -8693,15 +9537,17 @@ pub mod builder {
             let Self { client, ticket_id } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}/time_entries",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}/time_entries", client.baseurl, encode_path(& ticket_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8727,7 +9573,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_time_entry`]
 
-    [`Client::create_time_entry`]: super::Client::create_time_entry*/
+[`Client::create_time_entry`]: super::Client::create_time_entry*/
     #[derive(Debug, Clone)]
     pub struct CreateTimeEntry<'a> {
         client: &'a super::Client,
@@ -8754,42 +9600,48 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TimeEntryCreate>,
-            <V as std::convert::TryInto<types::TimeEntryCreate>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::TimeEntryCreate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TimeEntryCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TimeEntryCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TimeEntryCreate) -> types::builder::TimeEntryCreate,
+            F: std::ops::FnOnce(
+                types::builder::TimeEntryCreate,
+            ) -> types::builder::TimeEntryCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/tickets/{ticket_id}/time_entries`
         pub async fn send(self) -> Result<ResponseValue<types::TimeEntry>, Error<()>> {
-            let Self {
-                client,
-                ticket_id,
-                body,
-            } = self;
+            let Self { client, ticket_id, body } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::TimeEntryCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TimeEntryCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/tickets/{}/time_entries",
-                client.baseurl,
-                encode_path(&ticket_id.to_string()),
+                "{}/tickets/{}/time_entries", client.baseurl, encode_path(& ticket_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8816,7 +9668,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_all_time_entries`]
 
-    [`Client::list_all_time_entries`]: super::Client::list_all_time_entries*/
+[`Client::list_all_time_entries`]: super::Client::list_all_time_entries*/
     #[derive(Debug, Clone)]
     pub struct ListAllTimeEntries<'a> {
         client: &'a super::Client,
@@ -8855,19 +9707,18 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<types::TimeEntry>>, Error<()>> {
-            let Self {
-                client,
-                page,
-                per_page,
-            } = self;
+            let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/time_entries", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8895,7 +9746,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_time_entry`]
 
-    [`Client::update_time_entry`]: super::Client::update_time_entry*/
+[`Client::update_time_entry`]: super::Client::update_time_entry*/
     #[derive(Debug, Clone)]
     pub struct UpdateTimeEntry<'a> {
         client: &'a super::Client,
@@ -8922,42 +9773,48 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TimeEntryCreate>,
-            <V as std::convert::TryInto<types::TimeEntryCreate>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::TimeEntryCreate,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TimeEntryCreate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TimeEntryCreate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TimeEntryCreate) -> types::builder::TimeEntryCreate,
+            F: std::ops::FnOnce(
+                types::builder::TimeEntryCreate,
+            ) -> types::builder::TimeEntryCreate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/time_entries/{time_entry_id}`
         pub async fn send(self) -> Result<ResponseValue<types::TimeEntry>, Error<()>> {
-            let Self {
-                client,
-                time_entry_id,
-                body,
-            } = self;
+            let Self { client, time_entry_id, body } = self;
             let time_entry_id = time_entry_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::TimeEntryCreate::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TimeEntryCreate::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/time_entries/{}",
-                client.baseurl,
-                encode_path(&time_entry_id.to_string()),
+                "{}/time_entries/{}", client.baseurl, encode_path(& time_entry_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -14,6 +14,7 @@ pub mod page;
 pub mod port;
 pub mod query;
 pub mod stream;
+pub mod webhook;
 
 pub use async_trait::async_trait;
 pub use capabilities::{Capabilities, Filter, Operation, Support};

@@ -473,13 +473,13 @@ impl World {
                             metric: SlaMetric::FirstResponse,
                             priority: priority.clone(),
                             minutes: 15 * scale,
-                            business_hours: false,
+                            business_hours: i % 2 == 1,
                         },
                         SlaTargetFx {
                             metric: SlaMetric::NextResponse,
                             priority: priority.clone(),
                             minutes: 60 * scale,
-                            business_hours: true,
+                            business_hours: i % 2 == 1,
                         },
                     ]
                 })

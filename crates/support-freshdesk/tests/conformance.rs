@@ -1,0 +1,82 @@
+//! The conformance suite against the Freshdesk simulator (offline) or a real helpdesk (live, with
+//! `SUPPORT_CONFORMANCE_LIVE=1`, `SUPPORT_FRESHDESK_DOMAIN` and `SUPPORT_FRESHDESK_API_KEY`).
+
+mod simulator;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use simulator::{FreshdeskSimulator, PortFactory, freshdesk_world};
+use support_conformance::{Harness, Report, Simulator, World, live_requested};
+use support_core::SupportPort;
+use support_core::http::RetryPolicy;
+use support_freshdesk::FreshdeskPort;
+
+/// Ports against the simulator: no request timeout (the clock is paused, and a paused clock fires
+/// every timer while the runtime waits on a socket) and quick backoff.
+pub fn factory() -> PortFactory {
+    Arc::new(|base_url: &str, api_key: &str| -> Arc<dyn SupportPort> {
+        let port = FreshdeskPort::builder()
+            .base_url(base_url)
+            .api_key(api_key)
+            .request_timeout(None)
+            .retry_policy(RetryPolicy {
+                initial_backoff: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            })
+            .build();
+        match port {
+            Ok(port) => Arc::new(port),
+            Err(error) => panic!("the simulator's port must build: {error}"),
+        }
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn conformance_offline() {
+    let simulator = FreshdeskSimulator::start(freshdesk_world(), factory()).await;
+    let report = support_conformance::run(&simulator).await;
+    report.write_if_requested();
+    report.assert_passed();
+}
+
+struct LiveHarness {
+    port: Arc<dyn SupportPort>,
+}
+
+impl Harness for LiveHarness {
+    fn port(&self) -> Arc<dyn SupportPort> {
+        self.port.clone()
+    }
+
+    fn world(&self) -> Option<&World> {
+        None
+    }
+
+    fn simulator(&self) -> Option<&dyn Simulator> {
+        None
+    }
+}
+
+#[tokio::test]
+async fn conformance_live() {
+    if !live_requested() {
+        eprintln!("live conformance not requested (set SUPPORT_CONFORMANCE_LIVE=1)");
+        return;
+    }
+    let report = match FreshdeskPort::from_env() {
+        Ok(port) => {
+            support_conformance::run(&LiveHarness {
+                port: Arc::new(port),
+            })
+            .await
+        }
+        Err(error) => {
+            let why = format!("skipped: {error}");
+            eprintln!("{why}");
+            Report::live_skipped(support_freshdesk::PROVIDER, &why)
+        }
+    };
+    report.write_if_requested();
+    report.assert_passed();
+}

@@ -1,0 +1,1031 @@
+//! The simulator's account: the world loaded into Freshdesk's own records, and their wire JSON.
+//!
+//! Field names follow the vendor description's schemas (`Ticket`, `Conversation`, `Agent`, `Role`,
+//! `SLAPolicy`, `SatisfactionRating`, `SolutionCategory`, `SolutionFolder`, `SolutionArticle`,
+//! `Field`) where they agree with the published documentation, and the documentation where they
+//! do not (`ratings` of a satisfaction rating, `choices` of a ticket field).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{Map, Value, json};
+use support_conformance::World;
+use support_conformance::world::strip_tags;
+use support_core::{Availability, Channel, Priority, SlaMetric, TicketStatus, Visibility};
+
+/// The simulator state shared by every mock of one server.
+pub type Shared = Arc<Mutex<SimState>>;
+
+/// Locks the state, surviving a poisoned lock (a panicking responder must not wedge the server).
+pub fn lock(state: &Shared) -> MutexGuard<'_, SimState> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The authenticated agent (the API key's owner), author of replies and notes.
+pub const ME: u64 = 301;
+
+/// The account's support address, the sender of replies.
+pub const SUPPORT_EMAIL: &str = "support@simulated.freshdesk.com";
+
+/// Freshdesk's timestamp format.
+pub fn time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// When the account's agents, groups, roles, categories and policies were set up (the world has no
+/// times for them).
+pub fn setup_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A world id (numeric by the world's contract) as a Freshdesk integer id.
+pub fn num(id: &str) -> u64 {
+    id.parse()
+        .unwrap_or_else(|_| panic!("world ids are numeric for Freshdesk, got {id:?}"))
+}
+
+/// The status codes Freshdesk ships with: code, agent label, customer label.
+pub const DEFAULT_STATUSES: [(u64, &str, &str); 4] = [
+    (2, "Open", "Being Processed"),
+    (3, "Pending", "Awaiting your Reply"),
+    (4, "Resolved", "This ticket has been Resolved"),
+    (5, "Closed", "This ticket has been Closed"),
+];
+
+/// The first code given to a custom status (`escalated`, the world's odd status).
+pub const FIRST_CUSTOM_STATUS: u64 = 17;
+
+/// The native code of a canonical priority; a ticket without one is Low (Freshdesk always has one).
+pub fn priority_code(priority: Option<&Priority>) -> u64 {
+    match priority {
+        None | Some(Priority::Low) => 1,
+        Some(Priority::Normal) => 2,
+        Some(Priority::High) => 3,
+        Some(Priority::Urgent) => 4,
+        Some(Priority::Other(raw)) => raw.parse().unwrap_or(1),
+    }
+}
+
+/// The `source` code of a canonical channel.
+pub fn source_code(channel: &Channel) -> u64 {
+    match channel {
+        Channel::Email => 1,
+        Channel::Web | Channel::Api => 2,
+        Channel::Phone => 3,
+        Channel::Social => 5,
+        Channel::Chat => 7,
+        Channel::Other(raw) => raw.parse().unwrap_or(2),
+    }
+}
+
+/// The source codes a ticket may have, by name (the `source` ticket field's choices).
+pub const SOURCES: [(&str, u64); 9] = [
+    ("Email", 1),
+    ("Portal", 2),
+    ("Phone", 3),
+    ("Twitter", 5),
+    ("Facebook", 6),
+    ("Chat", 7),
+    ("Mobihelp", 8),
+    ("Feedback Widget", 9),
+    ("Outbound Email", 10),
+];
+
+/// The priority codes by name (the `priority` ticket field's choices).
+pub const PRIORITIES: [(&str, u64); 4] = [("Low", 1), ("Medium", 2), ("High", 3), ("Urgent", 4)];
+
+/// The ticket types an account ships with.
+pub const TICKET_TYPES: [&str; 4] = ["Question", "Incident", "Problem", "Feature Request"];
+
+/// Role ids of the world's native role names.
+pub fn role_id(role: &str) -> u64 {
+    match role {
+        "admin" => 1,
+        _ => 2,
+    }
+}
+
+/// Escapes text for an HTML body.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Freshdesk's HTML for a plain-text description.
+pub fn description_html(text: &str) -> String {
+    format!("<div>{}</div>", escape_html(text).replace('\n', "<br>"))
+}
+
+/// The plain text of an HTML body, as `description_text` / `body_text` carry it.
+pub fn html_text(html: &str) -> String {
+    strip_tags(&html.replace("<br>", "\n"))
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// `(due_by, fr_due_by)` of a ticket of this priority created at `created`: the first policy's
+/// resolution and first-response targets, else three days and one day.
+pub fn due_times(
+    slas: &[SlaRec],
+    priority: u64,
+    created: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let target = slas.first().and_then(|p| p.targets.get(&priority));
+    let respond = target.and_then(|t| t.respond_within).unwrap_or(24 * 3600);
+    let resolve = target.and_then(|t| t.resolve_within).unwrap_or(72 * 3600);
+    (
+        created + Duration::seconds(resolve as i64),
+        created + Duration::seconds(respond as i64),
+    )
+}
+
+/// A ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketRec {
+    pub id: u64,
+    pub subject: String,
+    /// HTML.
+    pub description: String,
+    pub description_text: String,
+    pub status: u64,
+    pub priority: u64,
+    pub source: u64,
+    pub kind: Option<String>,
+    pub requester_id: u64,
+    pub responder_id: Option<u64>,
+    pub group_id: Option<u64>,
+    pub company_id: Option<u64>,
+    pub tags: Vec<String>,
+    pub custom_fields: Map<String, Value>,
+    pub cc_emails: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub due_by: DateTime<Utc>,
+    pub fr_due_by: DateTime<Utc>,
+}
+
+/// A conversation: a reply, a note, or a customer's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationRec {
+    pub id: u64,
+    pub ticket_id: u64,
+    pub user_id: u64,
+    /// HTML.
+    pub body: String,
+    pub body_text: String,
+    pub private: bool,
+    pub incoming: bool,
+    /// 0 reply, 2 note.
+    pub source: u64,
+    pub to_emails: Vec<String>,
+    pub cc_emails: Vec<String>,
+    pub bcc_emails: Vec<String>,
+    pub from_email: Option<String>,
+    pub support_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A contact (a customer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactRec {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub company_id: Option<u64>,
+}
+
+/// An agent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentRec {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub role_ids: Vec<u64>,
+    pub group_ids: Vec<u64>,
+    pub available: bool,
+}
+
+/// A group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRec {
+    pub id: u64,
+    pub name: String,
+}
+
+/// A company.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompanyRec {
+    pub id: u64,
+    pub name: String,
+}
+
+/// A solution category.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategoryRec {
+    pub id: u64,
+    pub name: String,
+}
+
+/// A solution folder: one per category, id `category * 10 + 1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FolderRec {
+    pub id: u64,
+    pub category_id: u64,
+    pub name: String,
+}
+
+/// A solution article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleRec {
+    pub id: u64,
+    pub title: String,
+    /// HTML, as the world has it.
+    pub description: String,
+    pub folder_id: u64,
+    pub category_id: u64,
+    /// 1 draft, 2 published.
+    pub status: u64,
+    pub agent_id: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The targets of one priority of an SLA policy, in seconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SlaTargetRec {
+    pub respond_within: Option<u64>,
+    pub next_respond_within: Option<u64>,
+    pub resolve_within: Option<u64>,
+    pub business_hours: Option<bool>,
+}
+
+/// An SLA policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlaRec {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub position: u64,
+    /// By priority code.
+    pub targets: BTreeMap<u64, SlaTargetRec>,
+}
+
+/// A satisfaction rating.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatingRec {
+    pub id: u64,
+    pub ticket_id: u64,
+    pub user_id: u64,
+    pub agent_id: Option<u64>,
+    pub group_id: Option<u64>,
+    pub good: bool,
+    pub feedback: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A request a world mock answered (faults and 401s are not recorded).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+    pub status: u16,
+}
+
+/// The account the simulator serves.
+#[derive(Debug)]
+pub struct SimState {
+    /// The server's base URL (without `/api/v2`), for links.
+    pub base_url: String,
+    /// The world the account was loaded from.
+    pub world: World,
+    /// The account's "now": a day after the latest time in the world. Constant.
+    pub now: DateTime<Utc>,
+    /// Status code, agent label, customer label; the defaults, then custom ones from 17.
+    pub statuses: Vec<(u64, String, String)>,
+    pub tickets: BTreeMap<u64, TicketRec>,
+    pub conversations: Vec<ConversationRec>,
+    pub contacts: BTreeMap<u64, ContactRec>,
+    pub agents: BTreeMap<u64, AgentRec>,
+    pub groups: Vec<GroupRec>,
+    pub companies: Vec<CompanyRec>,
+    pub categories: Vec<CategoryRec>,
+    pub folders: Vec<FolderRec>,
+    pub articles: Vec<ArticleRec>,
+    pub slas: Vec<SlaRec>,
+    pub ratings: Vec<RatingRec>,
+    pub next_ticket_id: u64,
+    /// Replies and notes: 650, 651, ... (`World::CREATED_COMMENT_IDS`).
+    pub next_conversation_id: u64,
+    pub next_contact_id: u64,
+    /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
+    pub writes: i64,
+    pub log: Vec<RecordedRequest>,
+}
+
+/// The code of a canonical status, registering a custom status for one Freshdesk lacks.
+fn status_code(status: &TicketStatus, statuses: &mut Vec<(u64, String, String)>) -> u64 {
+    match status {
+        TicketStatus::New | TicketStatus::Open | TicketStatus::InProgress => 2,
+        TicketStatus::Pending | TicketStatus::OnHold => 3,
+        TicketStatus::Resolved => 4,
+        TicketStatus::Closed => 5,
+        TicketStatus::Other(raw) => {
+            if let Ok(code) = raw.parse::<u64>() {
+                return code;
+            }
+            if let Some((code, _, _)) = statuses.iter().find(|(_, label, _)| label == raw) {
+                return *code;
+            }
+            let code = statuses
+                .iter()
+                .map(|(c, _, _)| *c + 1)
+                .max()
+                .unwrap_or(FIRST_CUSTOM_STATUS)
+                .max(FIRST_CUSTOM_STATUS);
+            let mut customer = raw.clone();
+            if let Some(first) = customer.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            statuses.push((code, raw.clone(), customer));
+            code
+        }
+    }
+}
+
+impl SimState {
+    /// The world loaded as a Freshdesk account reachable at `base_url` (without `/api/v2`).
+    pub fn new(world: World, base_url: impl Into<String>) -> Self {
+        let base_url = base_url.into().trim_end_matches('/').to_owned();
+        let latest = world
+            .tickets
+            .iter()
+            .flat_map(|t| [t.created_at, t.updated_at])
+            .chain(world.comments.iter().map(|c| c.created_at))
+            .chain(world.ratings.iter().map(|r| r.created_at))
+            .chain(world.articles.iter().map(|a| a.created_at))
+            .max()
+            .unwrap_or_else(setup_time);
+        let now = latest + Duration::days(1);
+
+        let mut statuses: Vec<(u64, String, String)> = DEFAULT_STATUSES
+            .iter()
+            .map(|(c, a, u)| (*c, (*a).to_owned(), (*u).to_owned()))
+            .collect();
+        let agents: BTreeMap<u64, AgentRec> = world
+            .agents
+            .iter()
+            .map(|a| {
+                let rec = AgentRec {
+                    id: num(&a.id),
+                    name: a.name.clone(),
+                    email: a.email.clone(),
+                    role_ids: vec![role_id(&a.role)],
+                    group_ids: a.groups.iter().map(|g| num(g)).collect(),
+                    available: a.availability == Availability::Available,
+                };
+                (rec.id, rec)
+            })
+            .collect();
+        let contacts: BTreeMap<u64, ContactRec> = world
+            .customers
+            .iter()
+            .map(|c| {
+                let rec = ContactRec {
+                    id: num(&c.id),
+                    name: c.name.clone(),
+                    email: c.email.clone(),
+                    company_id: c.organization.as_deref().map(num),
+                };
+                (rec.id, rec)
+            })
+            .collect();
+        let groups = world
+            .groups
+            .iter()
+            .map(|g| GroupRec {
+                id: num(&g.id),
+                name: g.name.clone(),
+            })
+            .collect();
+        let companies = vec![CompanyRec {
+            id: num(&world.organization.0),
+            name: world.organization.1.clone(),
+        }];
+        let slas: Vec<SlaRec> = world
+            .sla_policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut targets: BTreeMap<u64, SlaTargetRec> = BTreeMap::new();
+                // FirstResponse first, so its business-hours flag wins a disagreement.
+                let mut ordered: Vec<_> = p.targets.iter().collect();
+                ordered.sort_by_key(|t| match t.metric {
+                    SlaMetric::FirstResponse => 0,
+                    SlaMetric::NextResponse => 1,
+                    SlaMetric::Resolution => 2,
+                    _ => 3,
+                });
+                for t in ordered {
+                    let entry = targets.entry(priority_code(Some(&t.priority))).or_default();
+                    let seconds = Some(t.minutes * 60);
+                    match t.metric {
+                        SlaMetric::FirstResponse => entry.respond_within = seconds,
+                        SlaMetric::NextResponse => entry.next_respond_within = seconds,
+                        SlaMetric::Resolution => entry.resolve_within = seconds,
+                        _ => continue,
+                    }
+                    entry.business_hours.get_or_insert(t.business_hours);
+                }
+                SlaRec {
+                    id: num(&p.id),
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                    position: i as u64 + 1,
+                    targets,
+                }
+            })
+            .collect();
+        let tickets: BTreeMap<u64, TicketRec> = world
+            .tickets
+            .iter()
+            .map(|t| {
+                let requester = num(&t.requester);
+                let priority = priority_code(t.priority.as_ref());
+                let (due_by, fr_due_by) = due_times(&slas, priority, t.created_at);
+                let rec = TicketRec {
+                    id: num(&t.id),
+                    subject: t.subject.clone(),
+                    description: description_html(&t.description),
+                    description_text: t.description.clone(),
+                    status: status_code(&t.status, &mut statuses),
+                    priority,
+                    source: source_code(&t.channel),
+                    kind: None,
+                    requester_id: requester,
+                    responder_id: t.assignee.as_deref().map(num),
+                    group_id: t.group.as_deref().map(num),
+                    company_id: contacts.get(&requester).and_then(|c| c.company_id),
+                    tags: t.tags.clone(),
+                    custom_fields: Map::new(),
+                    cc_emails: Vec::new(),
+                    created_at: t.created_at,
+                    updated_at: t.updated_at,
+                    due_by,
+                    fr_due_by,
+                };
+                (rec.id, rec)
+            })
+            .collect();
+        let conversations = world
+            .comments
+            .iter()
+            .map(|c| {
+                let ticket_id = num(&c.ticket);
+                let user_id = num(&c.author);
+                let ticket = tickets.get(&ticket_id);
+                let requester_email = ticket
+                    .and_then(|t| contacts.get(&t.requester_id))
+                    .map(|r| r.email.clone());
+                let incoming = ticket.is_some_and(|t| t.requester_id == user_id);
+                let private = c.visibility == Visibility::Internal;
+                ConversationRec {
+                    id: num(&c.id),
+                    ticket_id,
+                    user_id,
+                    body: c.html.clone(),
+                    body_text: c.body.clone(),
+                    private,
+                    incoming,
+                    source: if private { 2 } else { 0 },
+                    to_emails: match (private, incoming) {
+                        (true, _) => Vec::new(),
+                        (false, true) => vec![SUPPORT_EMAIL.to_owned()],
+                        (false, false) => requester_email.clone().into_iter().collect(),
+                    },
+                    cc_emails: Vec::new(),
+                    bcc_emails: Vec::new(),
+                    from_email: if incoming { requester_email } else { None },
+                    support_email: (!private).then(|| SUPPORT_EMAIL.to_owned()),
+                    created_at: c.created_at,
+                }
+            })
+            .collect();
+        let categories = world
+            .categories
+            .iter()
+            .map(|c| CategoryRec {
+                id: num(&c.id),
+                name: c.name.clone(),
+            })
+            .collect();
+        let folders = world
+            .categories
+            .iter()
+            .map(|c| FolderRec {
+                id: num(&c.id) * 10 + 1,
+                category_id: num(&c.id),
+                name: c.name.clone(),
+            })
+            .collect();
+        let articles = world
+            .articles
+            .iter()
+            .map(|a| ArticleRec {
+                id: num(&a.id),
+                title: a.title.clone(),
+                description: a.body_html.clone(),
+                folder_id: num(&a.category) * 10 + 1,
+                category_id: num(&a.category),
+                status: if a.published { 2 } else { 1 },
+                agent_id: num(&a.author),
+                created_at: a.created_at,
+            })
+            .collect();
+        let ratings = world
+            .ratings
+            .iter()
+            .map(|r| {
+                let ticket_id = num(&r.ticket);
+                RatingRec {
+                    id: num(&r.id),
+                    ticket_id,
+                    user_id: num(&r.requester),
+                    agent_id: r.assignee.as_deref().map(num),
+                    group_id: tickets.get(&ticket_id).and_then(|t| t.group_id),
+                    good: r.good,
+                    feedback: r.comment.clone(),
+                    created_at: r.created_at,
+                }
+            })
+            .collect();
+        Self {
+            base_url,
+            now,
+            statuses,
+            tickets,
+            conversations,
+            contacts,
+            agents,
+            groups,
+            companies,
+            categories,
+            folders,
+            articles,
+            slas,
+            ratings,
+            next_ticket_id: num(World::CREATED_TICKET_ID),
+            next_conversation_id: num(World::CREATED_COMMENT_IDS.0),
+            next_contact_id: 450,
+            writes: 0,
+            log: Vec::new(),
+            world,
+        }
+    }
+
+    /// Shares the state between the mocks of a server.
+    pub fn shared(self) -> Shared {
+        Arc::new(Mutex::new(self))
+    }
+
+    /// When tickets are created: `World::created_ticket().created_at`.
+    pub fn creation_time(&self) -> DateTime<Utc> {
+        self.world.created_ticket().created_at
+    }
+
+    /// The time of the next write: one hour after the previous one, starting one hour after ticket
+    /// creation (so the suite's update, close and assign land on the world's times).
+    pub fn tick(&mut self) -> DateTime<Utc> {
+        self.writes += 1;
+        self.creation_time() + Duration::hours(self.writes)
+    }
+
+    /// A URL on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn status_codes(&self) -> Vec<u64> {
+        self.statuses.iter().map(|(c, _, _)| *c).collect()
+    }
+
+    /// A contact or agent by e-mail (agents are contacts too in Freshdesk).
+    pub fn user_id_by_email(&self, email: &str) -> Option<u64> {
+        self.contacts
+            .values()
+            .find(|c| c.email.eq_ignore_ascii_case(email))
+            .map(|c| c.id)
+            .or_else(|| {
+                self.agents
+                    .values()
+                    .find(|a| a.email.eq_ignore_ascii_case(email))
+                    .map(|a| a.id)
+            })
+    }
+
+    pub fn user_email(&self, id: u64) -> Option<String> {
+        self.contacts
+            .get(&id)
+            .map(|c| c.email.clone())
+            .or_else(|| self.agents.get(&id).map(|a| a.email.clone()))
+    }
+
+    pub fn is_user(&self, id: u64) -> bool {
+        self.contacts.contains_key(&id) || self.agents.contains_key(&id)
+    }
+
+    pub fn agent_ids_of_group(&self, group: u64) -> Vec<u64> {
+        self.agents
+            .values()
+            .filter(|a| a.group_ids.contains(&group))
+            .map(|a| a.id)
+            .collect()
+    }
+
+    // ----- wire JSON -----
+
+    /// A ticket as the `Ticket` schema; `description` and `description_text` only when asked
+    /// (lists and search leave them out unless `include=description`).
+    pub fn ticket_json(&self, t: &TicketRec, with_description: bool) -> Value {
+        let mut json = json!({
+            "id": t.id,
+            "subject": t.subject,
+            "status": t.status,
+            "priority": t.priority,
+            "source": t.source,
+            "type": t.kind,
+            "requester_id": t.requester_id,
+            "responder_id": t.responder_id,
+            "group_id": t.group_id,
+            "company_id": t.company_id,
+            "product_id": null,
+            "email_config_id": null,
+            "to_emails": null,
+            "cc_emails": t.cc_emails,
+            "fwd_emails": [],
+            "reply_cc_emails": t.cc_emails,
+            "fr_escalated": false,
+            "spam": false,
+            "is_escalated": false,
+            "due_by": time(&t.due_by),
+            "fr_due_by": time(&t.fr_due_by),
+            "tags": t.tags,
+            "custom_fields": Value::Object(t.custom_fields.clone()),
+            "attachments": [],
+            "created_at": time(&t.created_at),
+            "updated_at": time(&t.updated_at),
+        });
+        if with_description && let Value::Object(map) = &mut json {
+            map.insert("description".into(), json!(t.description));
+            map.insert("description_text".into(), json!(t.description_text));
+        }
+        json
+    }
+
+    /// A conversation as the `Conversation` schema.
+    pub fn conversation_json(&self, c: &ConversationRec) -> Value {
+        let at = time(&c.created_at);
+        json!({
+            "id": c.id,
+            "body": c.body,
+            "body_text": c.body_text,
+            "incoming": c.incoming,
+            "private": c.private,
+            "user_id": c.user_id,
+            "support_email": c.support_email,
+            "source": c.source,
+            "ticket_id": c.ticket_id,
+            "to_emails": c.to_emails,
+            "from_email": c.from_email,
+            "cc_emails": c.cc_emails,
+            "bcc_emails": c.bcc_emails,
+            "attachments": [],
+            "created_at": at,
+            "updated_at": at,
+        })
+    }
+
+    /// An agent as the `Agent` schema, with its `contact`.
+    pub fn agent_json(&self, a: &AgentRec) -> Value {
+        let setup = time(&setup_time());
+        json!({
+            "id": a.id,
+            "available": a.available,
+            "available_since": if a.available { json!(setup) } else { Value::Null },
+            "occasional": false,
+            "signature": null,
+            "ticket_scope": 1,
+            "group_ids": a.group_ids,
+            "role_ids": a.role_ids,
+            "skill_ids": [],
+            "type": "support_agent",
+            "contact": {
+                "active": true,
+                "email": a.email,
+                "name": a.name,
+                "phone": null,
+                "mobile": null,
+                "job_title": null,
+                "language": "en",
+                "time_zone": "UTC",
+                "last_login_at": null,
+                "created_at": setup,
+                "updated_at": setup,
+            },
+            "created_at": setup,
+            "updated_at": setup,
+        })
+    }
+
+    /// A group as the `Group` schema.
+    pub fn group_json(&self, g: &GroupRec) -> Value {
+        let setup = time(&setup_time());
+        json!({
+            "id": g.id,
+            "name": g.name,
+            "description": null,
+            "escalate_to": null,
+            "unassigned_for": null,
+            "business_hour_id": null,
+            "group_type": "support_agent_group",
+            "auto_ticket_assign": false,
+            "agent_ids": self.agent_ids_of_group(g.id),
+            "created_at": setup,
+            "updated_at": setup,
+        })
+    }
+
+    /// The account's two roles.
+    pub fn roles_json(&self) -> Vec<Value> {
+        let setup = time(&setup_time());
+        vec![
+            json!({
+                "id": 1,
+                "name": "Admin",
+                "description": "Has complete control over the help desk",
+                "default": false,
+                "agent_type": 1,
+                "created_at": setup,
+                "updated_at": setup,
+            }),
+            json!({
+                "id": 2,
+                "name": "Agent",
+                "description": "Can log, view, reply, update and resolve tickets",
+                "default": false,
+                "agent_type": 1,
+                "created_at": setup,
+                "updated_at": setup,
+            }),
+        ]
+    }
+
+    pub fn category_json(&self, c: &CategoryRec) -> Value {
+        let setup = time(&setup_time());
+        json!({
+            "id": c.id,
+            "name": c.name,
+            "description": null,
+            "visible_in_portals": [],
+            "created_at": setup,
+            "updated_at": setup,
+        })
+    }
+
+    pub fn folder_json(&self, f: &FolderRec) -> Value {
+        let setup = time(&setup_time());
+        let count = self.articles.iter().filter(|a| a.folder_id == f.id).count();
+        json!({
+            "id": f.id,
+            "name": f.name,
+            "description": null,
+            "category_id": f.category_id,
+            "visibility": 1,
+            "articles_count": count,
+            "created_at": setup,
+            "updated_at": setup,
+        })
+    }
+
+    pub fn article_json(&self, a: &ArticleRec) -> Value {
+        let at = time(&a.created_at);
+        json!({
+            "id": a.id,
+            "type": 1,
+            "category_id": a.category_id,
+            "folder_id": a.folder_id,
+            "title": a.title,
+            "description": a.description,
+            "description_text": strip_tags(&a.description),
+            "status": a.status,
+            "agent_id": a.agent_id,
+            "tags": [],
+            "seo_data": {},
+            "attachments": [],
+            "cloud_files": [],
+            "hits": 0,
+            "thumbs_up": 0,
+            "thumbs_down": 0,
+            "suggested": 0,
+            "feedback_count": 0,
+            "created_at": at,
+            "updated_at": at,
+        })
+    }
+
+    /// An SLA policy as the `SLAPolicy` schema: `sla_target` keyed `priority_4` .. `priority_1`.
+    pub fn sla_json(&self, p: &SlaRec) -> Value {
+        let setup = time(&setup_time());
+        let mut targets = Map::new();
+        for (priority, t) in p.targets.iter().rev() {
+            let mut target = Map::new();
+            if let Some(s) = t.respond_within {
+                target.insert("respond_within".into(), json!(s));
+            }
+            if let Some(s) = t.next_respond_within {
+                target.insert("next_respond_within".into(), json!(s));
+            }
+            if let Some(s) = t.resolve_within {
+                target.insert("resolve_within".into(), json!(s));
+            }
+            target.insert(
+                "business_hours".into(),
+                json!(t.business_hours.unwrap_or(false)),
+            );
+            target.insert("escalation_enabled".into(), json!(false));
+            targets.insert(format!("priority_{priority}"), Value::Object(target));
+        }
+        json!({
+            "id": p.id,
+            "name": p.name,
+            "description": p.description,
+            "active": true,
+            "is_default": false,
+            "position": p.position,
+            "sla_target": Value::Object(targets),
+            "applicable_to": {},
+            "escalation": {},
+            "created_at": setup,
+            "updated_at": setup,
+        })
+    }
+
+    /// A rating as the documented satisfaction rating: `ratings.default_question` is 103 (happy)
+    /// or -103 (unhappy) on the classic scale.
+    pub fn rating_json(&self, r: &RatingRec) -> Value {
+        let at = time(&r.created_at);
+        json!({
+            "id": r.id,
+            "survey_id": 1,
+            "user_id": r.user_id,
+            "agent_id": r.agent_id,
+            "group_id": r.group_id,
+            "ticket_id": r.ticket_id,
+            "feedback": r.feedback,
+            "ratings": {"default_question": if r.good { 103 } else { -103 }},
+            "created_at": at,
+            "updated_at": at,
+        })
+    }
+
+    /// The default ticket fields; `status` lists every status code with its agent and customer
+    /// labels, custom ones included.
+    pub fn ticket_fields_json(&self) -> Vec<Value> {
+        let setup = time(&setup_time());
+        let field = |id: u64,
+                     name: &str,
+                     label: &str,
+                     kind: &str,
+                     position: u64,
+                     choices: Value| {
+            let mut field = json!({
+                "id": id,
+                "name": name,
+                "label": label,
+                "description": label,
+                "position": position,
+                "required_for_closure": false,
+                "required_for_agents": matches!(name, "requester" | "subject" | "status" | "priority"),
+                "type": kind,
+                "default": true,
+                "customers_can_edit": matches!(name, "requester" | "subject" | "description"),
+                "label_for_customers": label,
+                "required_for_customers": matches!(name, "requester" | "subject"),
+                "displayed_to_customers": true,
+                "created_at": setup,
+                "updated_at": setup,
+            });
+            if !choices.is_null()
+                && let Value::Object(map) = &mut field
+            {
+                map.insert("choices".into(), choices);
+            }
+            field
+        };
+        let mut status_choices = Map::new();
+        for (code, agent, customer) in &self.statuses {
+            status_choices.insert(code.to_string(), json!([agent, customer]));
+        }
+        let by_name = |pairs: &[(&str, u64)]| -> Value {
+            Value::Object(
+                pairs
+                    .iter()
+                    .map(|(name, code)| ((*name).to_owned(), json!(code)))
+                    .collect(),
+            )
+        };
+        let groups: Vec<(&str, u64)> = self
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.id))
+            .collect();
+        let agents: Vec<(&str, u64)> = self
+            .agents
+            .values()
+            .map(|a| (a.name.as_str(), a.id))
+            .collect();
+        let companies: Vec<(&str, u64)> = self
+            .companies
+            .iter()
+            .map(|c| (c.name.as_str(), c.id))
+            .collect();
+        vec![
+            field(
+                1001,
+                "requester",
+                "Search a requester",
+                "default_requester",
+                1,
+                Value::Null,
+            ),
+            field(
+                1002,
+                "subject",
+                "Subject",
+                "default_subject",
+                2,
+                Value::Null,
+            ),
+            field(
+                1003,
+                "ticket_type",
+                "Type",
+                "default_ticket_type",
+                3,
+                json!(TICKET_TYPES),
+            ),
+            field(
+                1004,
+                "source",
+                "Source",
+                "default_source",
+                4,
+                by_name(&SOURCES),
+            ),
+            field(
+                1005,
+                "status",
+                "Status",
+                "default_status",
+                5,
+                Value::Object(status_choices),
+            ),
+            field(
+                1006,
+                "priority",
+                "Priority",
+                "default_priority",
+                6,
+                by_name(&PRIORITIES),
+            ),
+            field(1007, "group", "Group", "default_group", 7, by_name(&groups)),
+            field(1008, "agent", "Agent", "default_agent", 8, by_name(&agents)),
+            field(
+                1009,
+                "description",
+                "Description",
+                "default_description",
+                9,
+                Value::Null,
+            ),
+            field(
+                1010,
+                "company",
+                "Company",
+                "default_company",
+                10,
+                by_name(&companies),
+            ),
+        ]
+    }
+}

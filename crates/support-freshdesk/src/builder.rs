@@ -162,6 +162,9 @@ impl FreshdeskBuilder {
             .credentials(credentials)
             .retry(self.retry)
             .request_timeout(self.request_timeout)
+            .remaining_header(reqwest::header::HeaderName::from_static(
+                "x-ratelimit-remaining",
+            ))
             .classifier(error::classify)
             .build();
         let http = self.client.build(PROVIDER)?;

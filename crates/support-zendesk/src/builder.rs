@@ -181,6 +181,7 @@ impl ZendeskBuilder {
                 "ratelimit-reset",
             )))
             .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
+            .remaining_header(HeaderName::from_static("x-rate-limit-remaining"))
             .classifier(error::classify)
             .build();
         let http = self.client.build(PROVIDER)?;

@@ -92,6 +92,7 @@ struct Settings {
     idempotency_header: Option<HeaderName>,
     reset_headers: Vec<ResetHeader>,
     request_id_headers: Vec<HeaderName>,
+    remaining_header: Option<HeaderName>,
     strip_headers: Vec<HeaderName>,
     classifier: Classifier,
 }
@@ -134,6 +135,7 @@ impl HttpRuntime {
                 idempotency_header: None,
                 reset_headers: Vec::new(),
                 request_id_headers: vec![HeaderName::from_static("x-request-id")],
+                remaining_header: None,
                 // progenitor adds `api-version` with the spec's version to every request; providers
                 // do not expect it.
                 strip_headers: vec![HeaderName::from_static("api-version")],
@@ -329,6 +331,7 @@ impl HttpRuntime {
                 path = request.url().path(),
                 attempt,
                 status = tracing::field::Empty,
+                ratelimit_remaining = tracing::field::Empty,
                 wait_ms = tracing::field::Empty,
             );
             // A body that cannot be cloned (a stream) can be sent only once.
@@ -339,6 +342,18 @@ impl HttpRuntime {
             let wait = match &outcome {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
+                    if let Some(remaining) = self.inner.remaining_header.as_ref().and_then(|name| {
+                        response
+                            .headers()
+                            .get(name)?
+                            .to_str()
+                            .ok()?
+                            .trim()
+                            .parse::<u64>()
+                            .ok()
+                    }) {
+                        span.record("ratelimit_remaining", remaining);
+                    }
                     self.wait_after_status(response, repeatable, attempt)
                 }
                 // Nothing reached the provider: safe to repeat, even a write.
@@ -595,6 +610,13 @@ impl HttpRuntimeBuilder {
     /// always checked last).
     pub fn request_id_header(mut self, name: HeaderName) -> Self {
         self.settings.request_id_headers.insert(0, name);
+        self
+    }
+
+    /// Names the header in which the provider reports the requests left in its rate-limit window;
+    /// each request's span records it as `ratelimit_remaining`.
+    pub fn remaining_header(mut self, name: HeaderName) -> Self {
+        self.settings.remaining_header = Some(name);
         self
     }
 

@@ -8,6 +8,13 @@ fn adapters() -> Vec<Arc<dyn SupportPort>> {
     vec![
         Arc::new(support_memory::MemoryPort::new()),
         Arc::new(
+            support_freshdesk::FreshdeskPort::builder()
+                .domain("acme")
+                .api_key("secret-key")
+                .build()
+                .unwrap(),
+        ),
+        Arc::new(
             support_zendesk::ZendeskPort::builder()
                 .subdomain("acme")
                 .api_token("agent@acme.example", "secret-token")

@@ -246,6 +246,16 @@ impl WebhookSecrets {
     }
 }
 
+/// A stable id for a delivery whose provider gives none: the SHA-256 of its body, in hex. A provider
+/// retrying a delivery sends the same bytes, so the repeat gets the same id.
+pub fn body_fingerprint(body: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(body)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// How far a delivery's timestamp may be from its arrival.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tolerance(pub Duration);
@@ -379,6 +389,15 @@ mod tests {
                 ahead_secs: 400,
                 tolerance_secs: 300
             })
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_sha256_hex() {
+        // printf 'abc' | sha256sum
+        assert_eq!(
+            body_fingerprint(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 

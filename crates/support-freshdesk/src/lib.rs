@@ -15,9 +15,11 @@ mod error;
 mod listing;
 mod map;
 mod port;
+pub mod webhook;
 
 pub use builder::{ENV_API_KEY, ENV_BASE_URL, ENV_DOMAIN, FreshdeskBuilder};
 pub use port::FreshdeskPort;
+pub use webhook::FreshdeskWebhooks;
 
 /// The provider name in canonical ids: `freshdesk:ticket:42`.
 pub const PROVIDER: &str = "freshdesk";

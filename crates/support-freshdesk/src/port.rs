@@ -81,8 +81,14 @@ fn capabilities() -> Capabilities {
 struct OffsetState {
     listing: String,
     page: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    position: Option<usize>,
+}
+
+/// Where an article listing stands: the folders to walk, the folder reached, the page within it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ArticleWalk {
+    folders: Vec<i64>,
+    position: usize,
+    page: u32,
 }
 
 /// Search terms for the filters Freshdesk can apply, in parentheses so that they combine with a day
@@ -153,7 +159,6 @@ impl FreshdeskPort {
             return Ok(OffsetState {
                 listing: listing.to_owned(),
                 page: 1,
-                position: None,
             });
         };
         let state: OffsetState = cursor
@@ -169,11 +174,10 @@ impl FreshdeskPort {
         Ok(state)
     }
 
-    fn next_offset(listing: &str, page: u32, position: Option<usize>) -> Cursor {
+    fn next_offset(listing: &str, page: u32) -> Cursor {
         Cursor::encode(&OffsetState {
             listing: listing.to_owned(),
             page,
-            position,
         })
     }
 
@@ -794,8 +798,8 @@ impl SupportPort for FreshdeskPort {
                 .await?
                 .json,
         )?;
-        let next = (raws.len() == per_page as usize)
-            .then(|| Self::next_offset("agents", state.page + 1, None));
+        let next =
+            (raws.len() == per_page as usize).then(|| Self::next_offset("agents", state.page + 1));
         let roles = self.roles(operation).await?;
         let agents = raws
             .into_iter()
@@ -908,7 +912,7 @@ impl SupportPort for FreshdeskPort {
                 .json,
         )?;
         let next = (raws.len() == per_page as usize)
-            .then(|| Self::next_offset("conversations", state.page + 1, None));
+            .then(|| Self::next_offset("conversations", state.page + 1));
         let comments = raws
             .into_iter()
             .map(|raw| map::conversation(operation, ticket, raw))
@@ -955,17 +959,25 @@ impl SupportPort for FreshdeskPort {
             .map(|c| self.native_id(operation, c, ObjectKind::Category))
             .transpose()?;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
-        // The cursor holds the folder's position in the (stable) folder order and the page within it.
-        let state = self.offset_state(operation, query.page.cursor.as_ref(), "articles")?;
-        let folders = self.folders(operation, category).await?;
-        let position = state.position.unwrap_or(0);
-        let Some(folder) = folders.get(position) else {
+        // The folders to walk are read once, on the first page, and travel in the cursor with the
+        // position and page reached.
+        let state = match &query.page.cursor {
+            Some(cursor) => cursor
+                .decode::<ArticleWalk>(PROVIDER)
+                .map_err(|e| e.with_operation(operation))?,
+            None => ArticleWalk {
+                folders: self.folders(operation, category).await?,
+                position: 0,
+                page: 1,
+            },
+        };
+        let Some(folder) = state.folders.get(state.position).copied() else {
             return Ok(Page::last(Vec::new()));
         };
         let call = self
             .client
             .list_solution_articles()
-            .folder_id(*folder)
+            .folder_id(folder)
             .page(i64::from(state.page))
             .per_page(i64::from(per_page));
         let raws = Self::array(
@@ -977,15 +989,20 @@ impl SupportPort for FreshdeskPort {
                 .json,
         )?;
         let next = if raws.len() == per_page as usize {
-            Some(Self::next_offset(
-                "articles",
-                state.page + 1,
-                Some(position),
-            ))
+            Some(ArticleWalk {
+                page: state.page + 1,
+                ..state
+            })
+        } else if state.position + 1 < state.folders.len() {
+            Some(ArticleWalk {
+                position: state.position + 1,
+                page: 1,
+                ..state
+            })
         } else {
-            (position + 1 < folders.len())
-                .then(|| Self::next_offset("articles", 1, Some(position + 1)))
-        };
+            None
+        }
+        .map(|walk| Cursor::encode(&walk));
         let articles = raws
             .into_iter()
             .map(|raw| map::article(operation, raw))
@@ -1046,7 +1063,7 @@ impl SupportPort for FreshdeskPort {
                 .json,
         )?;
         let next = (raws.len() == per_page as usize)
-            .then(|| Self::next_offset("satisfaction_ratings", state.page + 1, None));
+            .then(|| Self::next_offset("satisfaction_ratings", state.page + 1));
         let ratings = raws
             .into_iter()
             .map(|raw| map::rating(operation, raw))

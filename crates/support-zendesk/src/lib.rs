@@ -14,11 +14,13 @@ mod builder;
 mod error;
 mod map;
 mod port;
+mod webhook;
 
 pub use builder::{
     ENV_API_TOKEN, ENV_BASE_URL, ENV_EMAIL, ENV_OAUTH_TOKEN, ENV_SUBDOMAIN, ZendeskBuilder,
 };
 pub use port::ZendeskPort;
+pub use webhook::ZendeskWebhooks;
 
 /// The provider name in canonical ids: `zendesk:ticket:42`.
 pub const PROVIDER: &str = "zendesk";

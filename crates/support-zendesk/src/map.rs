@@ -115,7 +115,7 @@ pub(crate) fn priority_to_native(priority: &Priority) -> String {
     }
 }
 
-fn channel_from_native(native: &str) -> Channel {
+pub(crate) fn channel_from_native(native: &str) -> Channel {
     match native {
         "email" | "mail" => Channel::Email,
         "web" | "web_form" | "web_widget" | "help_center" | "mobile" | "mobile_sdk" => Channel::Web,

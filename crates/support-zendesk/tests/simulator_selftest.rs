@@ -785,8 +785,8 @@ async fn agents_groups_help_center_sla_and_ratings() {
         .unwrap()
         .clone();
     assert_eq!(metrics.len(), 8);
-    assert!(metrics.contains(&json!({"priority": "urgent", "metric": "first_reply_time", "target": 15, "business_hours": false})));
-    assert!(metrics.contains(&json!({"priority": "low", "metric": "next_reply_time", "target": 240, "business_hours": true})));
+    assert!(metrics.contains(&json!({"priority": "urgent", "metric": "first_reply_time", "target": 15, "business_hours": true})));
+    assert!(metrics.contains(&json!({"priority": "low", "metric": "next_reply_time", "target": 240, "business_hours": false})));
     let slas = sim.get("/api/v2/slas/policies", &[]).await;
     assert_eq!(slas.json["count"], 1);
 

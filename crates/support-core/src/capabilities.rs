@@ -262,6 +262,15 @@ impl Capabilities {
         self.operations.get(&operation).unwrap_or(&UNSUPPORTED)
     }
 
+    /// The error an operation declared unsupported returns, with the declared reason.
+    pub fn unsupported_error(&self, provider: &'static str, operation: Operation) -> crate::Error {
+        let why = match self.support(operation) {
+            Support::Unsupported(why) => why.as_ref(),
+            _ => "declared supported",
+        };
+        crate::Error::unsupported(provider, operation, why)
+    }
+
     /// Whether the provider applies the filter server-side.
     pub fn is_native_filter(&self, filter: Filter) -> bool {
         self.native_filters.contains(&filter)

@@ -151,6 +151,27 @@ impl CanonicalId {
     pub fn external_id(&self) -> &str {
         &self.external_id
     }
+
+    /// The provider's numeric id, once the id is checked to be `provider`'s and of `kind`: an id of
+    /// another provider, of another kind, or not a number is invalid input, never sent.
+    pub fn numeric_id(
+        &self,
+        provider: &'static str,
+        kind: ObjectKind,
+        operation: crate::Operation,
+    ) -> Result<i64, crate::Error> {
+        if self.provider != provider || self.kind != kind {
+            return Err(crate::Error::invalid_input(
+                provider,
+                format!("`{self}` is not a {provider} {kind} id"),
+            )
+            .with_operation(operation));
+        }
+        self.external_id.parse().map_err(|_| {
+            crate::Error::invalid_input(provider, format!("`{self}`: {provider} ids are numbers"))
+                .with_operation(operation)
+        })
+    }
 }
 
 fn sanitize_provider(provider: &str) -> String {
@@ -232,6 +253,29 @@ mod tests {
         let json = serde_json::to_string(&id).unwrap();
         assert_eq!(json, "\"memory:party:agent-1\"");
         assert_eq!(serde_json::from_str::<CanonicalId>(&json).unwrap(), id);
+    }
+
+    #[test]
+    fn numeric_ids_check_provider_kind_and_digits() {
+        let op = crate::Operation::GetTicket;
+        let id = CanonicalId::new("zendesk", ObjectKind::Ticket, "42");
+        assert_eq!(
+            id.numeric_id("zendesk", ObjectKind::Ticket, op).unwrap(),
+            42
+        );
+        for (provider, kind, id) in [
+            ("freshdesk", ObjectKind::Ticket, id.clone()),
+            ("zendesk", ObjectKind::Party, id.clone()),
+            (
+                "zendesk",
+                ObjectKind::Ticket,
+                CanonicalId::new("zendesk", ObjectKind::Ticket, "4x"),
+            ),
+        ] {
+            let err = id.numeric_id(provider, kind, op).unwrap_err();
+            assert_eq!(err.kind(), &crate::ErrorKind::InvalidInput);
+            assert_eq!(err.operation(), Some(op));
+        }
     }
 
     #[test]

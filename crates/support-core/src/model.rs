@@ -209,6 +209,35 @@ impl Body {
         self.html = Some(html.into());
         self
     }
+
+    /// A body from HTML, with its plain text derived: tags dropped, the common entities decoded.
+    pub fn from_html(html: impl Into<String>) -> Self {
+        let html = html.into();
+        Self {
+            text: html_to_text(&html),
+            html: Some(html),
+        }
+    }
+}
+
+/// The plain text of HTML: tags dropped, the common entities decoded, whitespace kept as is.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// A typed custom-field value.
@@ -696,6 +725,13 @@ mod tests {
         );
         let json = serde_json::to_string(&Priority::Other("p0".into())).unwrap();
         assert_eq!(json, "\"p0\"");
+    }
+
+    #[test]
+    fn html_bodies_get_their_plain_text() {
+        let body = Body::from_html("<p>Fish &amp; chips &lt;3</p>");
+        assert_eq!(body.text, "Fish & chips <3");
+        assert_eq!(body.html.as_deref(), Some("<p>Fish &amp; chips &lt;3</p>"));
     }
 
     #[test]

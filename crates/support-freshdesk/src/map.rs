@@ -297,7 +297,7 @@ pub(crate) fn conversation(
         .collect();
     let html = text(&raw, "body");
     let plain = text(&raw, "body_text")
-        .or_else(|| html.as_deref().map(html_to_text))
+        .or_else(|| html.as_deref().map(support_core::model::html_to_text))
         .unwrap_or_default();
     let data = Comment {
         author: ref_id(&raw, "user_id", ObjectKind::Party),
@@ -342,7 +342,9 @@ pub(crate) fn article(operation: Operation, raw: Value) -> Result<Document, Erro
     let html = text(&raw, "description");
     doc.body = match (text(&raw, "description_text"), html) {
         (Some(text), html) => Some(Body { text, html }),
-        (None, Some(html)) => Some(Body::text(html_to_text(&html)).with_html(html)),
+        (None, Some(html)) => {
+            Some(Body::text(support_core::model::html_to_text(&html)).with_html(html))
+        }
         (None, None) => None,
     };
     doc.publish_state = int(&raw, "status").map(|code| {
@@ -449,26 +451,6 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
         ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);
     rating.parent = ticket;
     Ok(rating)
-}
-
-/// Plain text of an HTML body: tags dropped, the common entities decoded.
-pub(crate) fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -135,20 +135,6 @@ impl FreshdeskPort {
         &self.base_url
     }
 
-    fn native_id(&self, operation: Operation, id: &CanonicalId, kind: ObjectKind) -> Result<i64> {
-        if id.provider() != PROVIDER || id.kind() != kind {
-            return Err(Error::invalid_input(
-                PROVIDER,
-                format!("`{id}` is not a Freshdesk {kind} id"),
-            )
-            .with_operation(operation));
-        }
-        id.external_id().parse().map_err(|_| {
-            Error::invalid_input(PROVIDER, format!("`{id}`: Freshdesk ids are numbers"))
-                .with_operation(operation)
-        })
-    }
-
     fn offset_state(
         &self,
         operation: Operation,
@@ -286,7 +272,7 @@ impl FreshdeskPort {
         if let Some(agent) = &query.assignee {
             terms.push(format!(
                 "agent_id:{}",
-                self.native_id(operation, agent, ObjectKind::Party)?
+                agent.numeric_id(PROVIDER, ObjectKind::Party, operation)?
             ));
         }
         if let Some(tag) = &query.tag
@@ -557,7 +543,7 @@ impl FreshdeskPort {
         ticket: &CanonicalId,
         changes: Value,
     ) -> Result<Ticket> {
-        let ticket_id = self.native_id(operation, ticket, ObjectKind::Ticket)?;
+        let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let body: types::TicketUpdate = Self::body(operation, changes)?;
         let raw = self
             .runtime
@@ -652,7 +638,7 @@ impl SupportPort for FreshdeskPort {
     async fn get_ticket(&self, ticket: &TicketLookup) -> Result<Ticket> {
         let operation = Operation::GetTicket;
         let ticket_id = match ticket {
-            TicketLookup::Id(id) => self.native_id(operation, id, ObjectKind::Ticket)?,
+            TicketLookup::Id(id) => id.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?,
             TicketLookup::External(reference) => reference
                 .trim()
                 .trim_start_matches('#')
@@ -701,7 +687,8 @@ impl SupportPort for FreshdeskPort {
         });
         match &new.requester {
             Some(Requester::Id(id)) => {
-                body["requester_id"] = json!(self.native_id(operation, id, ObjectKind::Party)?)
+                body["requester_id"] =
+                    json!(id.numeric_id(PROVIDER, ObjectKind::Party, operation)?)
             }
             Some(Requester::Email { email, name }) => {
                 body["email"] = json!(email);
@@ -722,10 +709,11 @@ impl SupportPort for FreshdeskPort {
                 .collect();
         }
         if let Some(agent) = &new.assignee {
-            body["responder_id"] = json!(self.native_id(operation, agent, ObjectKind::Party)?);
+            body["responder_id"] =
+                json!(agent.numeric_id(PROVIDER, ObjectKind::Party, operation)?);
         }
         if let Some(group) = &new.group {
-            body["group_id"] = json!(self.native_id(operation, group, ObjectKind::Group)?);
+            body["group_id"] = json!(group.numeric_id(PROVIDER, ObjectKind::Group, operation)?);
         }
         let body: types::TicketCreate = Self::body(operation, body)?;
         // Freshdesk honours no idempotency key: the runtime never repeats this request once it may
@@ -821,30 +809,32 @@ impl SupportPort for FreshdeskPort {
         }
         let mut changes = json!({});
         if let Some(agent) = &assignment.agent {
-            changes["responder_id"] = json!(self.native_id(operation, agent, ObjectKind::Party)?);
+            changes["responder_id"] =
+                json!(agent.numeric_id(PROVIDER, ObjectKind::Party, operation)?);
         }
         if let Some(group) = &assignment.group {
-            changes["group_id"] = json!(self.native_id(operation, group, ObjectKind::Group)?);
+            changes["group_id"] =
+                json!(group.numeric_id(PROVIDER, ObjectKind::Group, operation)?);
         }
         self.put_ticket(operation, ticket, changes).await
     }
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
-        let ticket_id = self.native_id(operation, ticket, ObjectKind::Ticket)?;
+        let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let html = comment
             .body
             .html
             .clone()
             .unwrap_or_else(|| html_escape(&comment.body.text));
-        if map::html_to_text(&html).trim().is_empty() {
+        if support_core::model::html_to_text(&html).trim().is_empty() {
             return Err(
                 Error::invalid_input(PROVIDER, "the comment is empty").with_operation(operation)
             );
         }
         let mut body = json!({"body": html});
         if let Some(author) = &comment.author {
-            body["user_id"] = json!(self.native_id(operation, author, ObjectKind::Party)?);
+            body["user_id"] = json!(author.numeric_id(PROVIDER, ObjectKind::Party, operation)?);
         }
         let raw = match comment.visibility {
             Visibility::Public => {
@@ -894,7 +884,7 @@ impl SupportPort for FreshdeskPort {
         query: CommentQuery,
     ) -> Result<Page<CommentRef>> {
         let operation = Operation::ListComments;
-        let ticket_id = self.native_id(operation, ticket, ObjectKind::Ticket)?;
+        let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         let state = self.offset_state(operation, query.page.cursor.as_ref(), "conversations")?;
         let call = self
@@ -927,16 +917,20 @@ impl SupportPort for FreshdeskPort {
     }
 
     async fn list_tags(&self, _query: TagQuery) -> Result<Page<TagRef>> {
-        Err(self.unsupported(Operation::ListTags))
+        Err(self
+            .capabilities
+            .unsupported_error(PROVIDER, Operation::ListTags))
     }
 
     async fn create_tag(&self, _tag: NewTag) -> Result<TagRef> {
-        Err(self.unsupported(Operation::CreateTag))
+        Err(self
+            .capabilities
+            .unsupported_error(PROVIDER, Operation::CreateTag))
     }
 
     async fn get_knowledge_article(&self, article: &CanonicalId) -> Result<Document> {
         let operation = Operation::GetKnowledgeArticle;
-        let article_id = self.native_id(operation, article, ObjectKind::Document)?;
+        let article_id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
         let raw = self
             .runtime
             .run_raw(
@@ -956,7 +950,7 @@ impl SupportPort for FreshdeskPort {
         let category = query
             .category
             .as_ref()
-            .map(|c| self.native_id(operation, c, ObjectKind::Category))
+            .map(|c| c.numeric_id(PROVIDER, ObjectKind::Category, operation))
             .transpose()?;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         // The folders to walk are read once, on the first page, and travel in the cursor with the
@@ -1015,7 +1009,7 @@ impl SupportPort for FreshdeskPort {
 
     async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef> {
         let operation = Operation::GetSla;
-        let policy_id = self.native_id(operation, policy, ObjectKind::SlaPolicy)?;
+        let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         // The documented call is the list; a single-policy path is not.
         let raw = self
             .runtime
@@ -1038,7 +1032,7 @@ impl SupportPort for FreshdeskPort {
     ) -> Result<Page<SatisfactionRatingRef>> {
         let operation = Operation::ListSatisfactionRatings;
         if let Some(ticket) = &query.ticket {
-            self.native_id(operation, ticket, ObjectKind::Ticket)?;
+            ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         }
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         let state = self.offset_state(
@@ -1075,16 +1069,6 @@ impl SupportPort for FreshdeskPort {
                 .collect(),
             next,
         ))
-    }
-}
-
-impl FreshdeskPort {
-    fn unsupported(&self, operation: Operation) -> Error {
-        let why = match self.capabilities.support(operation) {
-            support_core::Support::Unsupported(why) => why.to_string(),
-            _ => String::new(),
-        };
-        Error::unsupported(PROVIDER, operation, &why)
     }
 }
 

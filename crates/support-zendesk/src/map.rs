@@ -347,7 +347,7 @@ pub(crate) fn article(
     doc.body = native
         .body
         .as_ref()
-        .map(|html| Body::text(html_to_text(html)).with_html(html.clone()));
+        .map(|html| Body::text(support_core::model::html_to_text(html)).with_html(html.clone()));
     doc.url = native.html_url.clone().or(native.url.clone());
     doc.locale = native.locale.clone();
     let state = if native.draft.unwrap_or(false) {
@@ -450,26 +450,6 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
     Ok(rating)
 }
 
-/// Plain text of an HTML body: tags dropped, the common entities decoded, whitespace kept as is.
-pub(crate) fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// The native value of a custom field to write: fields are addressed by their numeric id.
 pub(crate) fn custom_field_input(
     name: &str,
@@ -554,14 +534,6 @@ mod tests {
             let err = ticket(Operation::ListTickets, raw, &HashMap::new()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Decode);
         }
-    }
-
-    #[test]
-    fn html_bodies_become_plain_text() {
-        assert_eq!(
-            html_to_text("<p>Fish &amp; chips &lt;3</p>"),
-            "Fish & chips <3"
-        );
     }
 
     #[test]

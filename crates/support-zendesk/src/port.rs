@@ -119,28 +119,6 @@ impl ZendeskPort {
         &self.base_url
     }
 
-    fn native_id(
-        &self,
-        operation: Operation,
-        id: &CanonicalId,
-        kinds: &[ObjectKind],
-    ) -> Result<i64> {
-        if id.provider() != PROVIDER || !kinds.contains(&id.kind()) {
-            return Err(Error::invalid_input(
-                PROVIDER,
-                format!(
-                    "`{id}` is not a Zendesk {} id",
-                    kinds.first().map_or("", |k| k.as_str())
-                ),
-            )
-            .with_operation(operation));
-        }
-        id.external_id().parse().map_err(|_| {
-            Error::invalid_input(PROVIDER, format!("`{id}`: Zendesk ids are numbers"))
-                .with_operation(operation)
-        })
-    }
-
     fn cursor_state(
         &self,
         operation: Operation,
@@ -281,7 +259,7 @@ impl ZendeskPort {
         ticket: &CanonicalId,
         changes: types::TicketObject,
     ) -> Result<Value> {
-        let ticket_id = self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
+        let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let body = types::TicketUpdateRequest {
             ticket: Some(changes),
             system_metadata: None,
@@ -412,7 +390,7 @@ where
 
 /// The search terms for the filters Zendesk can apply; the rest are applied to the results. Several
 /// values of one field are left to the client, since search terms combine with AND.
-fn search_terms(port: &ZendeskPort, query: &TicketQuery) -> Result<Vec<String>> {
+fn search_terms(query: &TicketQuery) -> Result<Vec<String>> {
     let mut terms = Vec::new();
     if let [status] = query.statuses.as_slice()
         && let Ok(native) = map::status_to_native(status)
@@ -423,7 +401,7 @@ fn search_terms(port: &ZendeskPort, query: &TicketQuery) -> Result<Vec<String>> 
         terms.push(format!("priority:{}", map::priority_to_native(priority)));
     }
     if let Some(agent) = &query.assignee {
-        let agent = port.native_id(Operation::ListTickets, agent, &[ObjectKind::Party])?;
+        let agent = agent.numeric_id(PROVIDER, ObjectKind::Party, Operation::ListTickets)?;
         terms.push(format!("assignee:{agent}"));
     }
     if let Some(tag) = &query.tag
@@ -494,7 +472,7 @@ impl SupportPort for ZendeskPort {
     async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
         let operation = Operation::ListTickets;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let terms = search_terms(self, &query)?;
+        let terms = search_terms(&query)?;
         let (listing, key) = if terms.is_empty() {
             ("tickets", "tickets")
         } else {
@@ -538,7 +516,7 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::GetTicket;
         match ticket {
             TicketLookup::Id(id) => {
-                let ticket_id = self.native_id(operation, id, &[ObjectKind::Ticket])?;
+                let ticket_id = id.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
                 self.show_ticket(operation, ticket_id).await
             }
             TicketLookup::External(reference) => {
@@ -590,7 +568,7 @@ impl SupportPort for ZendeskPort {
         }
         match new.requester {
             Some(Requester::Id(id)) => {
-                ticket.requester_id = Some(self.native_id(operation, &id, &[ObjectKind::Party])?)
+                ticket.requester_id = Some(id.numeric_id(PROVIDER, ObjectKind::Party, operation)?)
             }
             Some(Requester::Email { email, name }) => {
                 ticket.requester = Some(types::TicketObjectRequester::Object {
@@ -606,10 +584,10 @@ impl SupportPort for ZendeskPort {
             None => {}
         }
         if let Some(agent) = &new.assignee {
-            ticket.assignee_id = Some(self.native_id(operation, agent, &[ObjectKind::Party])?);
+            ticket.assignee_id = Some(agent.numeric_id(PROVIDER, ObjectKind::Party, operation)?);
         }
         if let Some(group) = &new.group {
-            ticket.group_id = Some(self.native_id(operation, group, &[ObjectKind::Group])?);
+            ticket.group_id = Some(group.numeric_id(PROVIDER, ObjectKind::Group, operation)?);
         }
         let body = types::TicketCreateRequest {
             ticket: Some(ticket),
@@ -733,12 +711,12 @@ impl SupportPort for ZendeskPort {
             assignee_id: assignment
                 .agent
                 .as_ref()
-                .map(|a| self.native_id(operation, a, &[ObjectKind::Party]))
+                .map(|a| a.numeric_id(PROVIDER, ObjectKind::Party, operation))
                 .transpose()?,
             group_id: assignment
                 .group
                 .as_ref()
-                .map(|g| self.native_id(operation, g, &[ObjectKind::Group]))
+                .map(|g| g.numeric_id(PROVIDER, ObjectKind::Group, operation))
                 .transpose()?,
             ..Default::default()
         };
@@ -790,7 +768,7 @@ impl SupportPort for ZendeskPort {
         query: CommentQuery,
     ) -> Result<Page<CommentRef>> {
         let operation = Operation::ListComments;
-        let ticket_id = self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
+        let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let state = self.cursor_state(operation, query.page.cursor.as_ref(), "comments")?;
         let mut call = self
@@ -841,16 +819,14 @@ impl SupportPort for ZendeskPort {
     }
 
     async fn create_tag(&self, _tag: NewTag) -> Result<TagRef> {
-        let why = match self.capabilities.support(Operation::CreateTag) {
-            support_core::Support::Unsupported(why) => why.to_string(),
-            _ => String::new(),
-        };
-        Err(Error::unsupported(PROVIDER, Operation::CreateTag, &why))
+        Err(self
+            .capabilities
+            .unsupported_error(PROVIDER, Operation::CreateTag))
     }
 
     async fn get_knowledge_article(&self, article: &CanonicalId) -> Result<Document> {
         let operation = Operation::GetKnowledgeArticle;
-        let article_id = self.native_id(operation, article, &[ObjectKind::Document])?;
+        let article_id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
         let raw = self
             .runtime
             .run_raw(
@@ -875,7 +851,7 @@ impl SupportPort for ZendeskPort {
         let category = query
             .category
             .as_ref()
-            .map(|c| self.native_id(operation, c, &[ObjectKind::Category]))
+            .map(|c| c.numeric_id(PROVIDER, ObjectKind::Category, operation))
             .transpose()?;
         let (articles, next) =
             if let Some(term) = query.search.as_ref().filter(|t| !t.trim().is_empty()) {
@@ -953,7 +929,7 @@ impl SupportPort for ZendeskPort {
 
     async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef> {
         let operation = Operation::GetSla;
-        let policy_id = self.native_id(operation, policy, &[ObjectKind::SlaPolicy])?;
+        let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         let raw = self
             .runtime
             .run_raw(
@@ -977,7 +953,7 @@ impl SupportPort for ZendeskPort {
     ) -> Result<Page<SatisfactionRatingRef>> {
         let operation = Operation::ListSatisfactionRatings;
         if let Some(ticket) = &query.ticket {
-            self.native_id(operation, ticket, &[ObjectKind::Ticket])?;
+            ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         }
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let state = self.cursor_state(
@@ -1033,7 +1009,7 @@ impl ZendeskPort {
             author_id: comment
                 .author
                 .as_ref()
-                .map(|a| self.native_id(operation, a, &[ObjectKind::Party]))
+                .map(|a| a.numeric_id(PROVIDER, ObjectKind::Party, operation))
                 .transpose()?,
             ..Default::default()
         })

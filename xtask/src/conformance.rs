@@ -69,6 +69,20 @@ pub fn run(raw: &[String]) -> Result<(), CliError> {
     } else {
         print_matrix(&reports, live);
     }
+    // One closing line with the cell counts (unsupported-as-declared counts as passed); on stderr
+    // under --json so that stdout stays one JSON object per line.
+    let count = |result: &str| cells.iter().filter(|cell| cell["result"] == result).count();
+    let summary = format!(
+        "conformance: {} passed, {} failed, {} skipped",
+        count("pass") + count("unsupported"),
+        count("fail"),
+        count("skipped")
+    );
+    if args.flag("--json") {
+        eprintln!("{summary}");
+    } else {
+        println!("{summary}");
+    }
     let failed: Vec<String> = cells
         .iter()
         .filter(|cell| cell["result"] == "fail")
@@ -168,6 +182,9 @@ fn symbol(result: &str) -> &'static str {
     }
 }
 
+/// A matrix note's provider, result and detail.
+type NoteKey = (String, String, String);
+
 fn print_matrix(reports: &[Value], live: bool) {
     let width = reports
         .iter()
@@ -181,7 +198,8 @@ fn print_matrix(reports: &[Value], live: bool) {
         header.push_str(&format!(" {short:>5}"));
     }
     println!("{header}");
-    let mut notes = Vec::new();
+    // (provider, result, detail) -> operations, so that one reason given for many cells prints once.
+    let mut notes: Vec<(NoteKey, Vec<&str>)> = Vec::new();
     for report in reports {
         let provider = report["provider"].as_str().unwrap_or("?");
         let mut row = format!("{provider:width$}");
@@ -193,10 +211,15 @@ fn print_matrix(reports: &[Value], live: bool) {
             if let Some(cell) = cell
                 && matches!(result, "fail" | "skipped")
             {
-                notes.push(format!(
-                    "{provider} {operation} {result}: {}",
-                    cell["detail"].as_str().unwrap_or("")
-                ));
+                let key = (
+                    provider.to_owned(),
+                    result.to_owned(),
+                    cell["detail"].as_str().unwrap_or("").to_owned(),
+                );
+                match notes.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, operations)) => operations.push(operation),
+                    None => notes.push((key, vec![operation])),
+                }
             }
         }
         println!("{row}");
@@ -217,7 +240,12 @@ fn print_matrix(reports: &[Value], live: bool) {
     println!(
         "pass = every scenario passed; unsup = declared unsupported and returns Unsupported; skip = could not run here"
     );
-    for note in notes {
-        println!("{note}");
+    for ((provider, result, detail), operations) in notes {
+        let which = if operations.len() == OPERATIONS.len() {
+            "every operation".to_owned()
+        } else {
+            operations.join(", ")
+        };
+        println!("{provider} {which} {result}: {detail}");
     }
 }

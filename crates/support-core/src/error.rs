@@ -26,6 +26,8 @@ pub enum ErrorKind {
     },
     /// The provider has no API for this operation.
     Unsupported,
+    /// The adapter is not configured: a setting (account, credentials, URL) is missing or malformed.
+    Configuration,
     /// No answer in time. For a write, the provider may or may not have applied it.
     Timeout,
     /// The connection failed.
@@ -54,6 +56,7 @@ impl ErrorKind {
             }
             ErrorKind::RateLimited { retry_after: None } => "rate limited".into(),
             ErrorKind::Unsupported => "unsupported".into(),
+            ErrorKind::Configuration => "not configured".into(),
             ErrorKind::Timeout => "timed out".into(),
             ErrorKind::Transport => "connection failed".into(),
             ErrorKind::Decode => "unreadable response".into(),
@@ -74,6 +77,7 @@ impl ErrorKind {
             ErrorKind::Conflict => "fetch the object again and re-apply the change",
             ErrorKind::RateLimited { .. } => "wait before retrying, or lower the request rate",
             ErrorKind::Unsupported => "see the adapter's capabilities() for what it supports",
+            ErrorKind::Configuration => "set the setting the message names",
             ErrorKind::Timeout => {
                 "retry reads; for writes, check whether the change was applied before retrying"
             }
@@ -139,6 +143,11 @@ impl Error {
                 "{provider} has no API for {}: {why}",
                 operation.name()
             ))
+    }
+
+    /// A configuration error: a missing or malformed setting, named in the message.
+    pub fn configuration(provider: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Configuration, provider).with_message(message)
     }
 
     /// An invalid-input error with a message.

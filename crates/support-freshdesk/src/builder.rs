@@ -3,8 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use support_core::Error;
 use support_core::http::{ClientConfig, Credentials, HttpRuntime, RetryPolicy};
-use support_core::{Error, ErrorKind};
 
 use crate::port::FreshdeskPort;
 use crate::{PROVIDER, error};
@@ -121,7 +121,7 @@ impl FreshdeskBuilder {
             (Some(url), _) => self.base_url(url),
             (None, Some(domain)) => self.domain(&domain),
             (None, None) => {
-                return Err(Error::invalid_input(
+                return Err(Error::configuration(
                     PROVIDER,
                     format!("set {ENV_DOMAIN} to the helpdesk (acme for acme.freshdesk.com)"),
                 ));
@@ -129,31 +129,32 @@ impl FreshdeskBuilder {
         };
         match var(ENV_API_KEY) {
             Some(key) => Ok(builder.api_key(key)),
-            None => Err(Error::new(ErrorKind::Unauthenticated, PROVIDER)
-                .with_message(format!("set {ENV_API_KEY} to an agent's API key"))),
+            None => Err(Error::configuration(
+                PROVIDER,
+                format!("set {ENV_API_KEY} to an agent's API key"),
+            )),
         }
     }
 
     /// Builds the port. Fails when the helpdesk or the key is missing or malformed.
     pub fn build(self) -> Result<FreshdeskPort, Error> {
         let base_url = self.base_url.ok_or_else(|| {
-            Error::invalid_input(PROVIDER, "no helpdesk: call domain() or base_url()")
+            Error::configuration(PROVIDER, "no helpdesk: call domain() or base_url()")
         })?;
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::invalid_input(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
+            Error::configuration(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
         })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::invalid_input(
+            return Err(Error::configuration(
                 PROVIDER,
                 format!("`{base_url}` is not an http(s) URL with a host"),
             ));
         }
-        let credentials = self.api_key.ok_or_else(|| {
-            Error::new(ErrorKind::Unauthenticated, PROVIDER)
-                .with_message("no API key: call api_key()")
-        })?;
+        let credentials = self
+            .api_key
+            .ok_or_else(|| Error::configuration(PROVIDER, "no API key: call api_key()"))?;
         if credentials.header_pair().is_none() {
-            return Err(Error::invalid_input(
+            return Err(Error::configuration(
                 PROVIDER,
                 "the API key holds characters an HTTP header cannot carry",
             ));

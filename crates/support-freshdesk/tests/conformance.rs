@@ -72,7 +72,7 @@ async fn conformance_live() {
             .await
         }
         Err(error) => {
-            let why = format!("skipped: {error}");
+            let why = error.to_string();
             eprintln!("{why}");
             Report::live_skipped(support_freshdesk::PROVIDER, &why)
         }

@@ -4,8 +4,8 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderName;
+use support_core::Error;
 use support_core::http::{ClientConfig, Credentials, HttpRuntime, ResetHeader, RetryPolicy};
-use support_core::{Error, ErrorKind};
 
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, error};
@@ -126,7 +126,7 @@ impl ZendeskBuilder {
             (Some(url), _) => self.base_url(url),
             (None, Some(subdomain)) => self.subdomain(&subdomain),
             (None, None) => {
-                return Err(Error::invalid_input(
+                return Err(Error::configuration(
                     PROVIDER,
                     format!("set {ENV_SUBDOMAIN} (or {ENV_BASE_URL}) to the Zendesk account"),
                 ));
@@ -136,7 +136,7 @@ impl ZendeskBuilder {
             (Some(token), _, _) => builder.oauth_token(token),
             (None, Some(email), Some(token)) => builder.api_token(&email, token),
             _ => {
-                return Err(Error::invalid_input(
+                return Err(Error::configuration(
                     PROVIDER,
                     format!("set {ENV_EMAIL} and {ENV_API_TOKEN}, or {ENV_OAUTH_TOKEN}"),
                 ));
@@ -148,26 +148,28 @@ impl ZendeskBuilder {
     /// Builds the port. Fails when the account or credentials are missing or malformed.
     pub fn build(self) -> Result<ZendeskPort, Error> {
         let base_url = self.base_url.ok_or_else(|| {
-            Error::invalid_input(
+            Error::configuration(
                 PROVIDER,
                 "no Zendesk account: call subdomain() or base_url()",
             )
         })?;
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::invalid_input(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
+            Error::configuration(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
         })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::invalid_input(
+            return Err(Error::configuration(
                 PROVIDER,
                 format!("`{base_url}` is not an http(s) URL with a host"),
             ));
         }
         let credentials = self.credentials.ok_or_else(|| {
-            Error::new(ErrorKind::Unauthenticated, PROVIDER)
-                .with_message("no credentials: call api_token() or oauth_token()")
+            Error::configuration(
+                PROVIDER,
+                "no credentials: call api_token() or oauth_token()",
+            )
         })?;
         if credentials.header_pair().is_none() {
-            return Err(Error::invalid_input(
+            return Err(Error::configuration(
                 PROVIDER,
                 "the credentials hold characters an HTTP header cannot carry",
             ));

@@ -74,7 +74,7 @@ async fn conformance_live() {
             .await
         }
         Err(error) => {
-            let why = format!("skipped: {error}");
+            let why = error.to_string();
             eprintln!("{why}");
             Report::live_skipped(support_zendesk::PROVIDER, &why)
         }

@@ -202,6 +202,30 @@ pub async fn list_tickets_filters(port: &dyn SupportPort, world: &World) -> Chec
     Ok(())
 }
 
+/// A cursor the adapter did not issue for this listing is invalid input, never followed blindly.
+pub async fn list_tickets_rejects_foreign_cursors(port: &dyn SupportPort, _world: &World) -> Check {
+    let garbage = TicketQuery::new().with_cursor(Cursor::new("not-a-cursor-of-this-adapter"));
+    expect_kind(
+        "listTickets with a garbage cursor",
+        port.list_tickets(garbage).await.map(|p| p.items.len()),
+        &ErrorKind::InvalidInput,
+    )?;
+    if let Some(agents_cursor) = port
+        .list_agents(AgentQuery::new().with_limit(1))
+        .await
+        .or_else(|e| fail("listAgents", e))?
+        .next
+    {
+        let foreign = TicketQuery::new().with_cursor(agents_cursor);
+        expect_kind(
+            "listTickets with a listAgents cursor",
+            port.list_tickets(foreign).await.map(|p| p.items.len()),
+            &ErrorKind::InvalidInput,
+        )?;
+    }
+    Ok(())
+}
+
 // ----- getTicket -----
 
 /// A ticket by canonical id and by the provider's own id.
@@ -1072,6 +1096,9 @@ pub async fn run(harness: &dyn Harness) -> Report {
             world_scenario!(Operation::ListTickets, list_tickets_returns_the_world);
             world_scenario!(Operation::ListTickets, list_tickets_paginates);
             world_scenario!(Operation::ListTickets, list_tickets_filters);
+            if supported(Operation::ListAgents) {
+                world_scenario!(Operation::ListTickets, list_tickets_rejects_foreign_cursors);
+            }
             world_scenario!(Operation::GetTicket, get_ticket_by_id_and_external_ref);
             world_scenario!(Operation::GetTicket, get_ticket_not_found);
             world_scenario!(Operation::GetTicket, get_ticket_rejects_foreign_ids);

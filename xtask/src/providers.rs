@@ -82,6 +82,7 @@ pub const ZENDESK: Provider = Provider {
                 "ShowSLAPolicy",
                 "ListSatisfactionRatings",
                 "ListCustomStatuses",
+                "ListTicketFields",
             ],
         },
         Source {

@@ -445,6 +445,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CustomFieldOptionObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CustomFieldOptionObject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_solving: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomFieldOptionObject {
+        pub fn builder() -> builder::CustomFieldOptionObject {
+            Default::default()
+        }
+    }
     ///`CustomStatusObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CustomStatusObject {
@@ -1709,6 +1732,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SystemFieldOptionObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SystemFieldOptionObject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl SystemFieldOptionObject {
+        pub fn builder() -> builder::SystemFieldOptionObject {
+            Default::default()
+        }
+    }
     ///`TagListTagObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagListTagObject {
@@ -1900,6 +1936,114 @@ pub mod types {
             Default::default()
         }
     }
+    ///`TicketFieldCustomStatusObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TicketFieldCustomStatusObject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_user_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_user_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_category: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl TicketFieldCustomStatusObject {
+        pub fn builder() -> builder::TicketFieldCustomStatusObject {
+            Default::default()
+        }
+    }
+    ///`TicketFieldObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TicketFieldObject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_can_edit: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub collapsed_for_agents: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_app_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_user_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_field_options: ::std::option::Option<
+            ::std::vec::Vec<CustomFieldOptionObject>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_statuses: ::std::option::Option<
+            ::std::vec::Vec<TicketFieldCustomStatusObject>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub editable_in_portal: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_title: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_title_in_portal: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regexp_for_validation: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relationship_filter: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relationship_target_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub removable: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required_in_portal: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_type_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub system_field_options: ::std::option::Option<
+            ::std::vec::Vec<SystemFieldOptionObject>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title_in_portal: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visible_in_portal: ::std::option::Option<bool>,
+    }
+    impl TicketFieldObject {
+        pub fn builder() -> builder::TicketFieldObject {
+            Default::default()
+        }
+    }
     ///`TicketFieldValueInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TicketFieldValueInput {
@@ -1936,6 +2080,49 @@ pub mod types {
     for TicketFieldValueInputValue {
         fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
             Self::Array(value)
+        }
+    }
+    ///`TicketFieldsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TicketFieldsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<TicketFieldsResponseLinks>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub meta: ::std::option::Option<TicketFieldsResponseMeta>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticket_fields: ::std::option::Option<::std::vec::Vec<TicketFieldObject>>,
+    }
+    impl TicketFieldsResponse {
+        pub fn builder() -> builder::TicketFieldsResponse {
+            Default::default()
+        }
+    }
+    ///`TicketFieldsResponseLinks`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TicketFieldsResponseLinks {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prev: ::std::option::Option<::std::string::String>,
+    }
+    impl TicketFieldsResponseLinks {
+        pub fn builder() -> builder::TicketFieldsResponseLinks {
+            Default::default()
+        }
+    }
+    ///`TicketFieldsResponseMeta`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TicketFieldsResponseMeta {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after_cursor: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub before_cursor: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl TicketFieldsResponseMeta {
+        pub fn builder() -> builder::TicketFieldsResponseMeta {
+            Default::default()
         }
     }
     ///`TicketObject`
@@ -5629,6 +5816,162 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomFieldOptionObject {
+            allow_solving: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            position: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            raw_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldOptionObject {
+            fn default() -> Self {
+                Self {
+                    allow_solving: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    position: Ok(Default::default()),
+                    raw_name: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldOptionObject {
+            pub fn allow_solving<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_solving = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for allow_solving: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn position<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
+                self
+            }
+            pub fn raw_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for raw_name: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldOptionObject>
+        for super::CustomFieldOptionObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldOptionObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allow_solving: value.allow_solving?,
+                    id: value.id?,
+                    name: value.name?,
+                    position: value.position?,
+                    raw_name: value.raw_name?,
+                    url: value.url?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldOptionObject>
+        for CustomFieldOptionObject {
+            fn from(value: super::CustomFieldOptionObject) -> Self {
+                Self {
+                    allow_solving: Ok(value.allow_solving),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    position: Ok(value.position),
+                    raw_name: Ok(value.raw_name),
+                    url: Ok(value.url),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CustomStatusObject {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -9207,6 +9550,72 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SystemFieldOptionObject {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SystemFieldOptionObject {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl SystemFieldOptionObject {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SystemFieldOptionObject>
+        for super::SystemFieldOptionObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SystemFieldOptionObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SystemFieldOptionObject>
+        for SystemFieldOptionObject {
+            fn from(value: super::SystemFieldOptionObject) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TagListTagObject {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -10356,6 +10765,897 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TicketFieldCustomStatusObject {
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            agent_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_user_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_user_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            status_category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketFieldCustomStatusObject {
+            fn default() -> Self {
+                Self {
+                    active: Ok(Default::default()),
+                    agent_label: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    default: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    end_user_description: Ok(Default::default()),
+                    end_user_label: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    status_category: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl TicketFieldCustomStatusObject {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn agent_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_label: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn default<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn end_user_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_user_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_user_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_user_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_user_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_user_label: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status_category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_category: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketFieldCustomStatusObject>
+        for super::TicketFieldCustomStatusObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketFieldCustomStatusObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    agent_label: value.agent_label?,
+                    created_at: value.created_at?,
+                    default: value.default?,
+                    description: value.description?,
+                    end_user_description: value.end_user_description?,
+                    end_user_label: value.end_user_label?,
+                    id: value.id?,
+                    status_category: value.status_category?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketFieldCustomStatusObject>
+        for TicketFieldCustomStatusObject {
+            fn from(value: super::TicketFieldCustomStatusObject) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    agent_label: Ok(value.agent_label),
+                    created_at: Ok(value.created_at),
+                    default: Ok(value.default),
+                    description: Ok(value.description),
+                    end_user_description: Ok(value.end_user_description),
+                    end_user_label: Ok(value.end_user_label),
+                    id: Ok(value.id),
+                    status_category: Ok(value.status_category),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketFieldObject {
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            agent_can_edit: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            agent_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            collapsed_for_agents: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            creator_app_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            custom_field_options: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CustomFieldOptionObject>>,
+                ::std::string::String,
+            >,
+            custom_statuses: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::TicketFieldCustomStatusObject>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_in_portal: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            position: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            raw_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            raw_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            raw_title_in_portal: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            regexp_for_validation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            relationship_filter: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            relationship_target_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            removable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            required_in_portal: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sub_type_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            system_field_options: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SystemFieldOptionObject>>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            title_in_portal: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            visible_in_portal: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketFieldObject {
+            fn default() -> Self {
+                Self {
+                    active: Ok(Default::default()),
+                    agent_can_edit: Ok(Default::default()),
+                    agent_description: Ok(Default::default()),
+                    collapsed_for_agents: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    creator_app_name: Ok(Default::default()),
+                    creator_user_id: Ok(Default::default()),
+                    custom_field_options: Ok(Default::default()),
+                    custom_statuses: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_in_portal: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    position: Ok(Default::default()),
+                    raw_description: Ok(Default::default()),
+                    raw_title: Ok(Default::default()),
+                    raw_title_in_portal: Ok(Default::default()),
+                    regexp_for_validation: Ok(Default::default()),
+                    relationship_filter: Ok(Default::default()),
+                    relationship_target_type: Ok(Default::default()),
+                    removable: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    required_in_portal: Ok(Default::default()),
+                    sub_type_id: Ok(Default::default()),
+                    system_field_options: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    title_in_portal: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    visible_in_portal: Ok(Default::default()),
+                }
+            }
+        }
+        impl TicketFieldObject {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn agent_can_edit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_can_edit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for agent_can_edit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn agent_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for agent_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn collapsed_for_agents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.collapsed_for_agents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for collapsed_for_agents: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_app_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_app_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_app_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_field_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CustomFieldOptionObject>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_options: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::TicketFieldCustomStatusObject>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_statuses: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_in_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_in_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_in_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn position<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
+                self
+            }
+            pub fn raw_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for raw_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn raw_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for raw_title: {e}")
+                    });
+                self
+            }
+            pub fn raw_title_in_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_title_in_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for raw_title_in_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn regexp_for_validation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regexp_for_validation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for regexp_for_validation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn relationship_filter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationship_filter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for relationship_filter: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn relationship_target_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationship_target_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for relationship_target_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn removable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removable: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn required_in_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_in_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_in_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sub_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub_type_id: {e}")
+                    });
+                self
+            }
+            pub fn system_field_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::SystemFieldOptionObject>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system_field_options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for system_field_options: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn title_in_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title_in_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for title_in_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn visible_in_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visible_in_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visible_in_portal: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketFieldObject> for super::TicketFieldObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketFieldObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    agent_can_edit: value.agent_can_edit?,
+                    agent_description: value.agent_description?,
+                    collapsed_for_agents: value.collapsed_for_agents?,
+                    created_at: value.created_at?,
+                    creator_app_name: value.creator_app_name?,
+                    creator_user_id: value.creator_user_id?,
+                    custom_field_options: value.custom_field_options?,
+                    custom_statuses: value.custom_statuses?,
+                    description: value.description?,
+                    editable_in_portal: value.editable_in_portal?,
+                    id: value.id?,
+                    position: value.position?,
+                    raw_description: value.raw_description?,
+                    raw_title: value.raw_title?,
+                    raw_title_in_portal: value.raw_title_in_portal?,
+                    regexp_for_validation: value.regexp_for_validation?,
+                    relationship_filter: value.relationship_filter?,
+                    relationship_target_type: value.relationship_target_type?,
+                    removable: value.removable?,
+                    required: value.required?,
+                    required_in_portal: value.required_in_portal?,
+                    sub_type_id: value.sub_type_id?,
+                    system_field_options: value.system_field_options?,
+                    tag: value.tag?,
+                    title: value.title?,
+                    title_in_portal: value.title_in_portal?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                    visible_in_portal: value.visible_in_portal?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketFieldObject> for TicketFieldObject {
+            fn from(value: super::TicketFieldObject) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    agent_can_edit: Ok(value.agent_can_edit),
+                    agent_description: Ok(value.agent_description),
+                    collapsed_for_agents: Ok(value.collapsed_for_agents),
+                    created_at: Ok(value.created_at),
+                    creator_app_name: Ok(value.creator_app_name),
+                    creator_user_id: Ok(value.creator_user_id),
+                    custom_field_options: Ok(value.custom_field_options),
+                    custom_statuses: Ok(value.custom_statuses),
+                    description: Ok(value.description),
+                    editable_in_portal: Ok(value.editable_in_portal),
+                    id: Ok(value.id),
+                    position: Ok(value.position),
+                    raw_description: Ok(value.raw_description),
+                    raw_title: Ok(value.raw_title),
+                    raw_title_in_portal: Ok(value.raw_title_in_portal),
+                    regexp_for_validation: Ok(value.regexp_for_validation),
+                    relationship_filter: Ok(value.relationship_filter),
+                    relationship_target_type: Ok(value.relationship_target_type),
+                    removable: Ok(value.removable),
+                    required: Ok(value.required),
+                    required_in_portal: Ok(value.required_in_portal),
+                    sub_type_id: Ok(value.sub_type_id),
+                    system_field_options: Ok(value.system_field_options),
+                    tag: Ok(value.tag),
+                    title: Ok(value.title),
+                    title_in_portal: Ok(value.title_in_portal),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
+                    visible_in_portal: Ok(value.visible_in_portal),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TicketFieldValueInput {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             value: ::std::result::Result<
@@ -10415,6 +11715,247 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketFieldsResponse {
+            links: ::std::result::Result<
+                ::std::option::Option<super::TicketFieldsResponseLinks>,
+                ::std::string::String,
+            >,
+            meta: ::std::result::Result<
+                ::std::option::Option<super::TicketFieldsResponseMeta>,
+                ::std::string::String,
+            >,
+            ticket_fields: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TicketFieldObject>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketFieldsResponse {
+            fn default() -> Self {
+                Self {
+                    links: Ok(Default::default()),
+                    meta: Ok(Default::default()),
+                    ticket_fields: Ok(Default::default()),
+                }
+            }
+        }
+        impl TicketFieldsResponse {
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TicketFieldsResponseLinks>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn meta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TicketFieldsResponseMeta>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.meta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
+                self
+            }
+            pub fn ticket_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TicketFieldObject>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_fields: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketFieldsResponse>
+        for super::TicketFieldsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketFieldsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    links: value.links?,
+                    meta: value.meta?,
+                    ticket_fields: value.ticket_fields?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketFieldsResponse> for TicketFieldsResponse {
+            fn from(value: super::TicketFieldsResponse) -> Self {
+                Self {
+                    links: Ok(value.links),
+                    meta: Ok(value.meta),
+                    ticket_fields: Ok(value.ticket_fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketFieldsResponseLinks {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            prev: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketFieldsResponseLinks {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                    prev: Ok(Default::default()),
+                }
+            }
+        }
+        impl TicketFieldsResponseLinks {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn prev<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prev = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prev: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketFieldsResponseLinks>
+        for super::TicketFieldsResponseLinks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketFieldsResponseLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    next: value.next?,
+                    prev: value.prev?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketFieldsResponseLinks>
+        for TicketFieldsResponseLinks {
+            fn from(value: super::TicketFieldsResponseLinks) -> Self {
+                Self {
+                    next: Ok(value.next),
+                    prev: Ok(value.prev),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketFieldsResponseMeta {
+            after_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            before_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketFieldsResponseMeta {
+            fn default() -> Self {
+                Self {
+                    after_cursor: Ok(Default::default()),
+                    before_cursor: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl TicketFieldsResponseMeta {
+            pub fn after_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after_cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for after_cursor: {e}")
+                    });
+                self
+            }
+            pub fn before_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.before_cursor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for before_cursor: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketFieldsResponseMeta>
+        for super::TicketFieldsResponseMeta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketFieldsResponseMeta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after_cursor: value.after_cursor?,
+                    before_cursor: value.before_cursor?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketFieldsResponseMeta>
+        for TicketFieldsResponseMeta {
+            fn from(value: super::TicketFieldsResponseMeta) -> Self {
+                Self {
+                    after_cursor: Ok(value.after_cursor),
+                    before_cursor: Ok(value.before_cursor),
+                    has_more: Ok(value.has_more),
                 }
             }
         }
@@ -15842,6 +17383,24 @@ let response = client.list_tags()
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
     }
+    /**Sends a `GET` request to `/api/v2/ticket_fields`
+
+```ignore
+let response = client.list_ticket_fields()
+    .creator(creator)
+    .include_boundary_indicators(include_boundary_indicators)
+    .include_item_cursors(include_item_cursors)
+    .locale(locale)
+    .page_after(page_after)
+    .page_before(page_before)
+    .page_size(page_size)
+    .sort(sort)
+    .send()
+    .await;
+```*/
+    pub fn list_ticket_fields(&self) -> builder::ListTicketFields<'_> {
+        builder::ListTicketFields::new(self)
+    }
     /**Sends a `GET` request to `/api/v2/tickets`
 
 ```ignore
@@ -17857,6 +19416,207 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_ticket_fields`]
+
+[`Client::list_ticket_fields`]: super::Client::list_ticket_fields*/
+    #[derive(Debug, Clone)]
+    pub struct ListTicketFields<'a> {
+        client: &'a super::Client,
+        creator: Result<Option<bool>, String>,
+        include_boundary_indicators: Result<Option<bool>, String>,
+        include_item_cursors: Result<Option<bool>, String>,
+        locale: Result<Option<::std::string::String>, String>,
+        page_after: Result<Option<::std::string::String>, String>,
+        page_before: Result<Option<::std::string::String>, String>,
+        page_size: Result<Option<i64>, String>,
+        sort: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListTicketFields<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                creator: Ok(None),
+                include_boundary_indicators: Ok(None),
+                include_item_cursors: Ok(None),
+                locale: Ok(None),
+                page_after: Ok(None),
+                page_before: Ok(None),
+                page_size: Ok(None),
+                sort: Ok(None),
+            }
+        }
+        pub fn creator<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.creator = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for creator failed".to_string());
+            self
+        }
+        pub fn include_boundary_indicators<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_boundary_indicators = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_boundary_indicators failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include_item_cursors<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_item_cursors = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_item_cursors failed".to_string()
+                });
+            self
+        }
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for locale failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_before<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_before = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_before failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/ticket_fields`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TicketFieldsResponse>, Error<()>> {
+            let Self {
+                client,
+                creator,
+                include_boundary_indicators,
+                include_item_cursors,
+                locale,
+                page_after,
+                page_before,
+                page_size,
+                sort,
+            } = self;
+            let creator = creator.map_err(Error::InvalidRequest)?;
+            let include_boundary_indicators = include_boundary_indicators
+                .map_err(Error::InvalidRequest)?;
+            let include_item_cursors = include_item_cursors
+                .map_err(Error::InvalidRequest)?;
+            let locale = locale.map_err(Error::InvalidRequest)?;
+            let page_after = page_after.map_err(Error::InvalidRequest)?;
+            let page_before = page_before.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let sort = sort.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v2/ticket_fields", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("creator", &creator))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_boundary_indicators",
+                        &include_boundary_indicators,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_item_cursors",
+                        &include_item_cursors,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("locale", &locale))
+                .query(&progenitor_client::QueryParam::new("page[after]", &page_after))
+                .query(&progenitor_client::QueryParam::new("page[before]", &page_before))
+                .query(&progenitor_client::QueryParam::new("page[size]", &page_size))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_ticket_fields",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -4,6 +4,7 @@
 //! client defines, and keeps the JSON itself as `raw`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -161,12 +162,22 @@ fn field_value(value: Option<&types::TicketFieldValueInputValue>) -> FieldValue 
     }
 }
 
+/// What the account defines that tickets refer to by id: custom statuses and custom fields.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AccountLookups {
+    pub(crate) statuses: Arc<HashMap<i64, CustomStatus>>,
+    /// Ticket field titles by id.
+    pub(crate) fields: Arc<HashMap<i64, String>>,
+}
+
 /// A ticket. A custom status maps through its category; its label is kept as the native value.
+/// Custom fields are named by their title when the account's fields could be read.
 pub(crate) fn ticket(
     operation: Operation,
     raw: Value,
-    custom_statuses: &HashMap<i64, CustomStatus>,
+    lookups: &AccountLookups,
 ) -> Result<Ticket, Error> {
+    let custom_statuses = &lookups.statuses;
     let native: types::TicketObject = decode(operation, "ticket", &raw)?;
     let ticket_id = native
         .id
@@ -198,10 +209,14 @@ pub(crate) fn ticket(
         .iter()
         .flatten()
         .filter_map(|field| {
-            let field_id = field.id?.to_string();
+            let field_id = field.id?;
             Some(CustomField {
-                name: field_id.clone(),
-                field_id: Some(field_id),
+                name: lookups
+                    .fields
+                    .get(&field_id)
+                    .cloned()
+                    .unwrap_or_else(|| field_id.to_string()),
+                field_id: Some(field_id.to_string()),
                 value: field_value(field.value.as_ref()),
             })
         })
@@ -450,17 +465,27 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
     Ok(rating)
 }
 
-/// The native value of a custom field to write: fields are addressed by their numeric id.
+/// The native value of a custom field to write, addressed by its numeric id or its title.
 pub(crate) fn custom_field_input(
     name: &str,
     value: &FieldValue,
+    fields: &HashMap<i64, String>,
 ) -> Result<types::TicketFieldValueInput, Error> {
-    let field_id: i64 = name.parse().map_err(|_| {
-        Error::invalid_input(
-            PROVIDER,
-            format!("Zendesk custom fields are set by their numeric field id, not `{name}`"),
-        )
-    })?;
+    let field_id = name
+        .parse::<i64>()
+        .ok()
+        .or_else(|| {
+            fields
+                .iter()
+                .find(|(_, title)| title.eq_ignore_ascii_case(name))
+                .map(|(id, _)| *id)
+        })
+        .ok_or_else(|| {
+            Error::invalid_input(
+                PROVIDER,
+                format!("`{name}` is neither a ticket field id nor the title of one of the account's fields"),
+            )
+        })?;
     let value = match value {
         FieldValue::Null => None,
         FieldValue::Bool(b) => Some(types::TicketFieldValueInputValue::Boolean(*b)),
@@ -493,7 +518,11 @@ mod tests {
             },
         )]);
         let raw = json!({"id": 5, "status": "hold", "custom_status_id": 77});
-        let t = ticket(Operation::GetTicket, raw.clone(), &custom).unwrap();
+        let lookups = AccountLookups {
+            statuses: Arc::new(custom),
+            ..AccountLookups::default()
+        };
+        let t = ticket(Operation::GetTicket, raw.clone(), &lookups).unwrap();
         assert_eq!(
             t.status,
             Mapped::new(TicketStatus::OnHold, "Waiting on vendor")
@@ -502,7 +531,7 @@ mod tests {
         let unknown = ticket(
             Operation::GetTicket,
             json!({"id": 5, "status": "hold", "custom_status_id": 78}),
-            &custom,
+            &lookups,
         )
         .unwrap();
         assert_eq!(unknown.status, Mapped::new(TicketStatus::OnHold, "hold"));
@@ -513,7 +542,7 @@ mod tests {
         let t = ticket(
             Operation::GetTicket,
             json!({"id": 1, "status": "brand_new", "priority": "p0", "via": {"channel": "carrier_pigeon"}}),
-            &HashMap::new(),
+            &AccountLookups::default(),
         )
         .unwrap();
         assert_eq!(t.status.canonical, TicketStatus::Other("brand_new".into()));
@@ -531,16 +560,20 @@ mod tests {
             json!({"id": "not a number"}),
             json!(42),
         ] {
-            let err = ticket(Operation::ListTickets, raw, &HashMap::new()).unwrap_err();
+            let err = ticket(Operation::ListTickets, raw, &AccountLookups::default()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Decode);
         }
     }
 
     #[test]
     fn custom_fields_need_numeric_ids() {
-        assert!(custom_field_input("colour", &FieldValue::Text("red".into())).is_err());
-        let input = custom_field_input("360", &FieldValue::Integer(4)).unwrap();
+        let fields = HashMap::from([(361, "Colour".to_owned())]);
+        assert!(custom_field_input("size", &FieldValue::Text("L".into()), &fields).is_err());
+        let input = custom_field_input("360", &FieldValue::Integer(4), &fields).unwrap();
         assert_eq!(input.id, Some(360));
+        let by_title =
+            custom_field_input("colour", &FieldValue::Text("red".into()), &fields).unwrap();
+        assert_eq!(by_title.id, Some(361));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use support_core::{
 use crate::PROVIDER;
 use crate::builder::ZendeskBuilder;
 use crate::generated::{Client, types};
-use crate::map::{self, CustomStatus, items};
+use crate::map::{self, AccountLookups, CustomStatus, items};
 
 /// Zendesk's largest page.
 const MAX_PAGE: u32 = 100;
@@ -38,6 +38,7 @@ pub struct ZendeskPort {
     runtime: HttpRuntime,
     capabilities: Capabilities,
     custom_statuses: Mutex<Option<Arc<HashMap<i64, CustomStatus>>>>,
+    ticket_fields: Mutex<Option<Arc<HashMap<i64, String>>>>,
     sections: Mutex<Arc<HashMap<i64, i64>>>,
 }
 
@@ -104,6 +105,7 @@ impl ZendeskPort {
             runtime,
             capabilities: capabilities(),
             custom_statuses: Mutex::new(None),
+            ticket_fields: Mutex::new(None),
             sections: Mutex::new(Arc::new(HashMap::new())),
         }
     }
@@ -172,59 +174,117 @@ impl ZendeskPort {
             .map_err(|e| self.runtime.transport_error(operation, e))
     }
 
-    /// Custom statuses by id, fetched once when a ticket uses one. When they cannot be read (the
-    /// account's plan has none), tickets keep their built-in status.
-    async fn custom_statuses(
+    /// A lookup the account defines, fetched once when first needed and kept. When it cannot be
+    /// read (a plan without the feature, a role without access), mapping goes on without it and the
+    /// next call tries again.
+    async fn cached<T: Default>(
         &self,
-        operation: Operation,
+        slot: &Mutex<Option<Arc<T>>>,
         needed: bool,
-    ) -> Arc<HashMap<i64, CustomStatus>> {
+        what: &str,
+        fetch: impl std::future::Future<Output = Result<T>>,
+    ) -> Arc<T> {
         if !needed {
             return Arc::default();
         }
-        if let Some(cached) = self.custom_statuses.lock().ok().and_then(|c| c.clone()) {
+        if let Some(cached) = slot.lock().ok().and_then(|c| c.clone()) {
             return cached;
         }
-        let fetched = self
-            .runtime
-            .run_raw(operation, None, self.client.list_custom_statuses().send())
-            .await;
-        match fetched {
-            Ok(raw) => {
-                let statuses: HashMap<i64, CustomStatus> = items(&raw.json, "custom_statuses")
-                    .iter()
-                    .filter_map(|s| {
-                        let status: types::CustomStatusObject =
-                            serde_json::from_value(s.clone()).ok()?;
-                        Some((
-                            status.id?,
-                            CustomStatus {
-                                label: status.agent_label.or(status.raw_agent_label)?,
-                                category: status.status_category?,
-                            },
-                        ))
-                    })
-                    .collect();
-                let statuses = Arc::new(statuses);
-                if let Ok(mut cache) = self.custom_statuses.lock() {
-                    *cache = Some(statuses.clone());
+        match fetch.await {
+            Ok(value) => {
+                let value = Arc::new(value);
+                if let Ok(mut cache) = slot.lock() {
+                    *cache = Some(value.clone());
                 }
-                statuses
+                value
             }
             Err(error) => {
-                tracing::debug!(%error, "custom statuses unavailable; using built-in statuses");
+                tracing::debug!(%error, "{what} unavailable; mapping without them");
                 Arc::default()
             }
         }
     }
 
+    /// Custom statuses by id, read when a ticket uses one.
+    async fn custom_statuses(
+        &self,
+        operation: Operation,
+        needed: bool,
+    ) -> Arc<HashMap<i64, CustomStatus>> {
+        self.cached(&self.custom_statuses, needed, "custom statuses", async {
+            let raw = self
+                .runtime
+                .run_raw(operation, None, self.client.list_custom_statuses().send())
+                .await?;
+            Ok(items(&raw.json, "custom_statuses")
+                .iter()
+                .filter_map(|s| {
+                    let status: types::CustomStatusObject =
+                        serde_json::from_value(s.clone()).ok()?;
+                    Some((
+                        status.id?,
+                        CustomStatus {
+                            label: status.agent_label.or(status.raw_agent_label)?,
+                            category: status.status_category?,
+                        },
+                    ))
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Ticket field titles by id, read when a ticket has custom fields or one is written by title.
+    async fn ticket_fields(&self, operation: Operation, needed: bool) -> Arc<HashMap<i64, String>> {
+        self.cached(&self.ticket_fields, needed, "ticket fields", async {
+            // Unpaginated, the endpoint returns every field.
+            let raw = self
+                .runtime
+                .run_raw(operation, None, self.client.list_ticket_fields().send())
+                .await?;
+            Ok(items(&raw.json, "ticket_fields")
+                .iter()
+                .filter_map(|f| {
+                    let field: types::TicketFieldObject = serde_json::from_value(f.clone()).ok()?;
+                    Some((field.id?, field.title.or(field.raw_title)?))
+                })
+                .collect())
+        })
+        .await
+    }
+
     async fn tickets(&self, operation: Operation, raws: Vec<Value>) -> Result<Vec<Ticket>> {
-        let needed = raws
+        let custom_status = raws
             .iter()
             .any(|r| r.get("custom_status_id").is_some_and(|v| !v.is_null()));
-        let statuses = self.custom_statuses(operation, needed).await;
+        let custom_fields = raws.iter().any(|r| {
+            r.get("custom_fields")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty())
+        });
+        let lookups = AccountLookups {
+            statuses: self.custom_statuses(operation, custom_status).await,
+            fields: self.ticket_fields(operation, custom_fields).await,
+        };
         raws.into_iter()
-            .map(|raw| map::ticket(operation, raw, &statuses))
+            .map(|raw| map::ticket(operation, raw, &lookups))
+            .collect()
+    }
+
+    /// Custom field values to write; titles are resolved to field ids.
+    async fn field_inputs(
+        &self,
+        operation: Operation,
+        fields: &[support_core::CustomFieldInput],
+    ) -> Result<Vec<types::TicketFieldValueInput>> {
+        let by_title = fields.iter().any(|f| f.name.parse::<i64>().is_err());
+        let titles = self.ticket_fields(operation, by_title).await;
+        fields
+            .iter()
+            .map(|f| {
+                map::custom_field_input(&f.name, &f.value, &titles)
+                    .map_err(|e| e.with_operation(operation))
+            })
             .collect()
     }
 
@@ -559,12 +619,7 @@ impl SupportPort for ZendeskPort {
             ticket.tags = Some(types::TicketObjectTags::Array(new.tags));
         }
         if !new.custom_fields.is_empty() {
-            ticket.custom_fields = Some(
-                new.custom_fields
-                    .iter()
-                    .map(|f| map::custom_field_input(&f.name, &f.value))
-                    .collect::<Result<_>>()?,
-            );
+            ticket.custom_fields = Some(self.field_inputs(operation, &new.custom_fields).await?);
         }
         match new.requester {
             Some(Requester::Id(id)) => {
@@ -622,13 +677,8 @@ impl SupportPort for ZendeskPort {
             ..Default::default()
         };
         if !update.custom_fields.is_empty() {
-            changes.custom_fields = Some(
-                update
-                    .custom_fields
-                    .iter()
-                    .map(|f| map::custom_field_input(&f.name, &f.value))
-                    .collect::<Result<_>>()?,
-            );
+            changes.custom_fields =
+                Some(self.field_inputs(operation, &update.custom_fields).await?);
         }
         let raw = self.put_ticket(operation, ticket, changes).await?;
         self.one_ticket(operation, &raw).await

@@ -71,3 +71,64 @@ async fn agent_groups_come_from_every_page_of_memberships() {
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn custom_fields_are_named_by_title_read_once_and_written_by_title() {
+    use support_core::{FieldValue, TicketLookup, TicketUpdate};
+
+    let server = MockServer::start_async().await;
+    let fields = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/ticket_fields");
+            then.status(200).json_body(json!({
+                "ticket_fields": [{"id": 360, "title": "Colour", "type": "text"}, {"id": 361, "title": "Size", "type": "tagger"}]
+            }));
+        })
+        .await;
+    let ticket = json!({"id": 7, "status": "open", "custom_fields": [{"id": 360, "value": "red"}, {"id": 999, "value": null}]});
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/tickets/7");
+            then.status(200).json_body(json!({"ticket": ticket}));
+        })
+        .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/api/v2/tickets/7")
+                .json_body_includes(r#"{"ticket": {"custom_fields": [{"id": 361, "value": "L"}]}}"#);
+            then.status(200).json_body(json!({"ticket": {"id": 7, "status": "open", "custom_fields": [{"id": 361, "value": "L"}]}}));
+        })
+        .await;
+    let port = ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", "token")
+        .build()
+        .unwrap();
+    let id = CanonicalId::new("zendesk", ObjectKind::Ticket, "7");
+
+    let read = port
+        .get_ticket(&TicketLookup::Id(id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        read.custom_field("Colour"),
+        Some(&FieldValue::Text("red".into()))
+    );
+    // A field the account no longer lists keeps its id as its name.
+    assert_eq!(read.custom_field("999"), Some(&FieldValue::Null));
+
+    let written = port
+        .update_ticket(
+            &id,
+            TicketUpdate::new().with_custom_field("size", FieldValue::Text("L".into())),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        written.custom_field("Size"),
+        Some(&FieldValue::Text("L".into()))
+    );
+    update.assert_calls_async(1).await;
+    fields.assert_calls_async(1).await;
+}

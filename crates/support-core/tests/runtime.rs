@@ -336,7 +336,7 @@ async fn slow_first(server: &MockServer, method: &'static str) -> Arc<AtomicUsiz
             when.method(method)
                 .path("/slow")
                 .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) == 0);
-            then.status(200).delay(Duration::from_millis(1500));
+            then.status(200).delay(Duration::from_millis(3000));
         })
         .await;
     server
@@ -351,7 +351,7 @@ async fn slow_first(server: &MockServer, method: &'static str) -> Arc<AtomicUsiz
 #[tokio::test]
 async fn a_timed_out_read_is_retried_and_a_timed_out_write_is_not() {
     let runtime = runtime()
-        .request_timeout(Some(Duration::from_millis(200)))
+        .request_timeout(Some(Duration::from_millis(500)))
         .build();
 
     let server = MockServer::start_async().await;

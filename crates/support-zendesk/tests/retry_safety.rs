@@ -21,7 +21,7 @@ fn port(server: &MockServer) -> ZendeskPort {
     ZendeskPort::builder()
         .base_url(server.base_url())
         .api_token("agent@example.com", TOKEN)
-        .request_timeout(Some(Duration::from_millis(250)))
+        .request_timeout(Some(Duration::from_millis(500)))
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(5),
             ..RetryPolicy::default()
@@ -51,7 +51,7 @@ async fn slow_once(
                 .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) == 0);
             then.status(200)
                 .json_body(slow_body)
-                .delay(Duration::from_millis(1500));
+                .delay(Duration::from_millis(3000));
         })
         .await;
     server
@@ -117,7 +117,7 @@ async fn create_with_key_is_retried_after_a_timeout_with_the_same_key() {
                 .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) == 0);
             then.status(201)
                 .json_body(json!({"ticket": ticket_json(8)}))
-                .delay(Duration::from_millis(1500));
+                .delay(Duration::from_millis(3000));
         })
         .await;
     let keyed = server

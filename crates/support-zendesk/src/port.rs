@@ -23,6 +23,11 @@ use crate::map::{self, AccountLookups, CustomStatus, items};
 
 /// Zendesk's largest page.
 const MAX_PAGE: u32 = 100;
+/// Agents' group ids, by agent id.
+type AgentGroups = HashMap<i64, Vec<i64>>;
+
+/// How long group memberships read for an agent listing are reused.
+const MEMBERSHIPS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 /// Safety stop for listings the adapter walks whole (group memberships, sections).
 const MAX_INTERNAL_PAGES: usize = 1_000;
 
@@ -39,6 +44,7 @@ pub struct ZendeskPort {
     capabilities: Capabilities,
     custom_statuses: Mutex<Option<Arc<HashMap<i64, CustomStatus>>>>,
     ticket_fields: Mutex<Option<Arc<HashMap<i64, String>>>>,
+    memberships: Mutex<Option<(tokio::time::Instant, Arc<AgentGroups>)>>,
     sections: Mutex<Arc<HashMap<i64, i64>>>,
 }
 
@@ -106,6 +112,7 @@ impl ZendeskPort {
             capabilities: capabilities(),
             custom_statuses: Mutex::new(None),
             ticket_fields: Mutex::new(None),
+            memberships: Mutex::new(None),
             sections: Mutex::new(Arc::new(HashMap::new())),
         }
     }
@@ -339,8 +346,15 @@ impl ZendeskPort {
         Ok(raw.json)
     }
 
-    /// Agents' groups, from every group membership of the account.
-    async fn group_memberships(&self, operation: Operation) -> Result<HashMap<i64, Vec<i64>>> {
+    /// Agents' groups, from every group membership of the account. Kept for
+    /// [`MEMBERSHIPS_FRESH_FOR`], so that the pages of one agent listing read the memberships once.
+    async fn group_memberships(&self, operation: Operation) -> Result<Arc<AgentGroups>> {
+        let now = tokio::time::Instant::now();
+        if let Some((read_at, groups)) = self.memberships.lock().ok().and_then(|m| m.clone())
+            && now.duration_since(read_at) < MEMBERSHIPS_FRESH_FOR
+        {
+            return Ok(groups);
+        }
         let memberships = walk("group_memberships", |after| async move {
             let mut call = self
                 .client
@@ -363,6 +377,10 @@ impl ZendeskPort {
             if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
                 groups.entry(user).or_default().push(group);
             }
+        }
+        let groups = Arc::new(groups);
+        if let Ok(mut cache) = self.memberships.lock() {
+            *cache = Some((now, groups.clone()));
         }
         Ok(groups)
     }

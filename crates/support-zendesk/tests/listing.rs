@@ -132,3 +132,48 @@ async fn custom_fields_are_named_by_title_read_once_and_written_by_title() {
     update.assert_calls_async(1).await;
     fields.assert_calls_async(1).await;
 }
+
+// The real clock: a paused one jumps to the connection pool's idle timers while a request waits on
+// its socket, which would age the memberships mid-listing.
+#[tokio::test]
+async fn one_agent_listing_reads_the_memberships_once() {
+    use futures::TryStreamExt;
+    use support_core::SupportPortExt;
+
+    let server = MockServer::start_async().await;
+    for (role, id) in [("admin", 1), ("agent", 2)] {
+        server
+            .mock_async(move |when, then| {
+                when.method(GET)
+                    .path("/api/v2/users")
+                    .query_param("role", role);
+                then.status(200).json_body(json!({
+                    "users": [{"id": id, "name": role, "role": role}],
+                    "meta": {"has_more": false}
+                }));
+            })
+            .await;
+    }
+    let memberships = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/group_memberships");
+            then.status(200).json_body(json!({
+                "group_memberships": [{"id": 10, "user_id": 1, "group_id": 10}, {"id": 11, "user_id": 2, "group_id": 20}],
+                "meta": {"has_more": false}
+            }));
+        })
+        .await;
+    let port = ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", "token")
+        .build()
+        .unwrap();
+
+    let agents: Vec<_> = port.agents(AgentQuery::new()).try_collect().await.unwrap();
+    assert_eq!(agents.len(), 2, "admins, then agents");
+    assert_eq!(
+        agents[1].groups,
+        vec![CanonicalId::new("zendesk", ObjectKind::Group, "20")]
+    );
+    memberships.assert_calls_async(1).await;
+}

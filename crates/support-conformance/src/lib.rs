@@ -6,6 +6,7 @@ pub mod harness;
 pub mod report;
 pub mod scenarios;
 pub mod sim;
+pub mod unsupported_port;
 pub mod world;
 
 pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
@@ -14,4 +15,5 @@ pub use report::{
     live_requested,
 };
 pub use scenarios::run;
+pub use unsupported_port::UnsupportedPort;
 pub use world::{Profile, World};

@@ -17,12 +17,7 @@ use simulator::{
 };
 use support_conformance::world::{RatingFx, TicketFx};
 use support_conformance::{Fault, Simulator, World};
-use support_core::{
-    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, Channel, CloseOptions,
-    CommentQuery, CommentRef, ConnectionInfo, Document, Error, NewComment, NewTag, NewTicket,
-    Operation, Page, Party, Priority, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef,
-    SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketStatus, TicketUpdate,
-};
+use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
 
 // ----- helpers -----
 
@@ -1298,90 +1293,6 @@ async fn ratings_default_to_the_last_30_days() {
 
 // ----- faults -----
 
-/// A port that only records what it was built with: the fault test talks HTTP itself.
-#[derive(Debug)]
-struct StubPort(Capabilities);
-
-fn stub() -> Error {
-    Error::unsupported("freshdesk", Operation::ListTickets, "stub port")
-}
-
-#[async_trait::async_trait]
-impl SupportPort for StubPort {
-    fn provider(&self) -> &'static str {
-        "freshdesk"
-    }
-    fn capabilities(&self) -> &Capabilities {
-        &self.0
-    }
-    async fn check_connection(&self) -> support_core::Result<ConnectionInfo> {
-        Err(stub())
-    }
-    async fn list_tickets(&self, _: TicketQuery) -> support_core::Result<Page<Ticket>> {
-        Err(stub())
-    }
-    async fn get_ticket(&self, _: &TicketLookup) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn create_ticket(&self, _: NewTicket) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn update_ticket(
-        &self,
-        _: &CanonicalId,
-        _: TicketUpdate,
-    ) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn close_ticket(&self, _: &CanonicalId, _: CloseOptions) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn list_agents(&self, _: AgentQuery) -> support_core::Result<Page<Party>> {
-        Err(stub())
-    }
-    async fn assign_ticket(&self, _: &CanonicalId, _: Assignment) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn add_comment(
-        &self,
-        _: &CanonicalId,
-        _: NewComment,
-    ) -> support_core::Result<CommentRef> {
-        Err(stub())
-    }
-    async fn list_comments(
-        &self,
-        _: &CanonicalId,
-        _: CommentQuery,
-    ) -> support_core::Result<Page<CommentRef>> {
-        Err(stub())
-    }
-    async fn list_tags(&self, _: TagQuery) -> support_core::Result<Page<TagRef>> {
-        Err(stub())
-    }
-    async fn create_tag(&self, _: NewTag) -> support_core::Result<TagRef> {
-        Err(stub())
-    }
-    async fn get_knowledge_article(&self, _: &CanonicalId) -> support_core::Result<Document> {
-        Err(stub())
-    }
-    async fn list_knowledge_articles(
-        &self,
-        _: ArticleQuery,
-    ) -> support_core::Result<Page<Document>> {
-        Err(stub())
-    }
-    async fn get_sla(&self, _: &CanonicalId) -> support_core::Result<SlaPolicyRef> {
-        Err(stub())
-    }
-    async fn list_satisfaction_ratings(
-        &self,
-        _: SatisfactionQuery,
-    ) -> support_core::Result<Page<SatisfactionRatingRef>> {
-        Err(stub())
-    }
-}
-
 /// What each port was built with: base URL, API key.
 type Built = Arc<Mutex<Vec<(String, String)>>>;
 
@@ -1394,7 +1305,7 @@ fn recording_factory() -> (PortFactory, Built) {
             .lock()
             .unwrap()
             .push((base.to_owned(), key.to_owned()));
-        Arc::new(StubPort(Capabilities::new())) as Arc<dyn SupportPort>
+        Arc::new(support_conformance::UnsupportedPort::new("freshdesk")) as Arc<dyn SupportPort>
     });
     (factory, built)
 }

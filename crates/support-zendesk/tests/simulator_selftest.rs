@@ -16,12 +16,7 @@ use simulator::{
     PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
 };
 use support_conformance::{Fault, Simulator, World};
-use support_core::{
-    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, Error, NewComment, NewTag, NewTicket, Operation, Page,
-    Party, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef,
-    Ticket, TicketLookup, TicketQuery, TicketUpdate,
-};
+use support_core::{Operation, SupportPort};
 use support_zendesk::generated::types;
 
 // ----- helpers -----
@@ -948,90 +943,6 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
 
 // ----- faults -----
 
-/// A port that only records the base URL it was built for: the fault test talks HTTP itself.
-#[derive(Debug)]
-struct StubPort(Capabilities);
-
-fn stub() -> Error {
-    Error::unsupported("zendesk", Operation::ListTickets, "stub port")
-}
-
-#[async_trait::async_trait]
-impl SupportPort for StubPort {
-    fn provider(&self) -> &'static str {
-        "zendesk"
-    }
-    fn capabilities(&self) -> &Capabilities {
-        &self.0
-    }
-    async fn check_connection(&self) -> support_core::Result<ConnectionInfo> {
-        Err(stub())
-    }
-    async fn list_tickets(&self, _: TicketQuery) -> support_core::Result<Page<Ticket>> {
-        Err(stub())
-    }
-    async fn get_ticket(&self, _: &TicketLookup) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn create_ticket(&self, _: NewTicket) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn update_ticket(
-        &self,
-        _: &CanonicalId,
-        _: TicketUpdate,
-    ) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn close_ticket(&self, _: &CanonicalId, _: CloseOptions) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn list_agents(&self, _: AgentQuery) -> support_core::Result<Page<Party>> {
-        Err(stub())
-    }
-    async fn assign_ticket(&self, _: &CanonicalId, _: Assignment) -> support_core::Result<Ticket> {
-        Err(stub())
-    }
-    async fn add_comment(
-        &self,
-        _: &CanonicalId,
-        _: NewComment,
-    ) -> support_core::Result<CommentRef> {
-        Err(stub())
-    }
-    async fn list_comments(
-        &self,
-        _: &CanonicalId,
-        _: CommentQuery,
-    ) -> support_core::Result<Page<CommentRef>> {
-        Err(stub())
-    }
-    async fn list_tags(&self, _: TagQuery) -> support_core::Result<Page<TagRef>> {
-        Err(stub())
-    }
-    async fn create_tag(&self, _: NewTag) -> support_core::Result<TagRef> {
-        Err(stub())
-    }
-    async fn get_knowledge_article(&self, _: &CanonicalId) -> support_core::Result<Document> {
-        Err(stub())
-    }
-    async fn list_knowledge_articles(
-        &self,
-        _: ArticleQuery,
-    ) -> support_core::Result<Page<Document>> {
-        Err(stub())
-    }
-    async fn get_sla(&self, _: &CanonicalId) -> support_core::Result<SlaPolicyRef> {
-        Err(stub())
-    }
-    async fn list_satisfaction_ratings(
-        &self,
-        _: SatisfactionQuery,
-    ) -> support_core::Result<Page<SatisfactionRatingRef>> {
-        Err(stub())
-    }
-}
-
 /// What each port was built with: base URL, e-mail, token.
 type Built = Arc<Mutex<Vec<(String, String, String)>>>;
 
@@ -1044,7 +955,7 @@ fn recording_factory() -> (PortFactory, Built) {
             .lock()
             .unwrap()
             .push((base.to_owned(), email.to_owned(), token.to_owned()));
-        Arc::new(StubPort(Capabilities::new())) as Arc<dyn SupportPort>
+        Arc::new(support_conformance::UnsupportedPort::new("zendesk")) as Arc<dyn SupportPort>
     });
     (factory, built)
 }

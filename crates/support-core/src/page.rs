@@ -47,6 +47,39 @@ impl Cursor {
     }
 }
 
+impl Cursor {
+    /// Encodes an adapter's state for one named listing (`"tickets"`, `"agents"`, ...), so that a
+    /// cursor handed to another listing is refused rather than followed.
+    pub fn for_listing<T: Serialize>(listing: &str, state: &T) -> Self {
+        Self::encode(&(listing, state))
+    }
+
+    /// The state a cursor written by [`Cursor::for_listing`] holds for `listing`, or `None` without a
+    /// cursor. A cursor of another listing, or not issued by this adapter, is invalid input naming
+    /// the operation.
+    pub fn listing_state<T: DeserializeOwned>(
+        cursor: Option<&Cursor>,
+        provider: &'static str,
+        operation: crate::Operation,
+        listing: &str,
+    ) -> Result<Option<T>, Error> {
+        let Some(cursor) = cursor else {
+            return Ok(None);
+        };
+        let (issued_for, state): (String, T) = cursor
+            .decode(provider)
+            .map_err(|e| e.with_operation(operation))?;
+        if issued_for != listing {
+            return Err(Error::new(ErrorKind::InvalidInput, provider)
+                .with_operation(operation)
+                .with_message(format!(
+                    "this cursor belongs to a {issued_for} listing, not {listing}; start again without a cursor"
+                )));
+        }
+        Ok(Some(state))
+    }
+}
+
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -114,6 +147,23 @@ mod tests {
             .decode::<(String, u32)>("test")
             .unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn listing_cursors_are_refused_by_other_listings() {
+        let op = crate::Operation::ListTickets;
+        let cursor = Cursor::for_listing("agents", &7u32);
+        assert_eq!(
+            Cursor::listing_state::<u32>(Some(&cursor), "t", op, "agents").unwrap(),
+            Some(7)
+        );
+        assert_eq!(
+            Cursor::listing_state::<u32>(None, "t", op, "agents").unwrap(),
+            None
+        );
+        let err = Cursor::listing_state::<u32>(Some(&cursor), "t", op, "tickets").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        assert_eq!(err.operation(), Some(op));
     }
 
     #[test]

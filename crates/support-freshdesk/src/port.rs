@@ -21,6 +21,8 @@ use crate::generated::{Client, types};
 use crate::listing::{DayRange, LIST_WINDOW_PAGES, Plan, SEARCH_CAP, SEARCH_PAGE_SIZE};
 use crate::map::{self, StatusLabels};
 
+/// The name ticket-listing cursors carry.
+const TICKETS: &str = "tickets";
 /// Freshdesk's largest page.
 const MAX_PAGE: u32 = 100;
 /// Safety stop for search ranges split within one call.
@@ -79,7 +81,6 @@ fn capabilities() -> Capabilities {
 /// A page cursor of the simple offset-paged listings.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct OffsetState {
-    listing: String,
     page: u32,
 }
 
@@ -141,30 +142,12 @@ impl FreshdeskPort {
         cursor: Option<&Cursor>,
         listing: &str,
     ) -> Result<OffsetState> {
-        let Some(cursor) = cursor else {
-            return Ok(OffsetState {
-                listing: listing.to_owned(),
-                page: 1,
-            });
-        };
-        let state: OffsetState = cursor
-            .decode(PROVIDER)
-            .map_err(|e| e.with_operation(operation))?;
-        if state.listing != listing {
-            return Err(Error::invalid_input(
-                PROVIDER,
-                format!("this cursor belongs to a {} listing", state.listing),
-            )
-            .with_operation(operation));
-        }
-        Ok(state)
+        Ok(Cursor::listing_state(cursor, PROVIDER, operation, listing)?
+            .unwrap_or(OffsetState { page: 1 }))
     }
 
     fn next_offset(listing: &str, page: u32) -> Cursor {
-        Cursor::encode(&OffsetState {
-            listing: listing.to_owned(),
-            page,
-        })
+        Cursor::for_listing(listing, &OffsetState { page })
     }
 
     /// A JSON array answer, or a decode error naming what was expected.
@@ -389,10 +372,13 @@ impl FreshdeskPort {
                     }
                     let next = if done {
                         (!then_search.is_empty()).then(|| {
-                            Cursor::encode(&Plan::Search {
-                                ranges: then_search.clone(),
-                                page: 1,
-                            })
+                            Cursor::for_listing(
+                                TICKETS,
+                                &Plan::Search {
+                                    ranges: then_search.clone(),
+                                    page: 1,
+                                },
+                            )
                         })
                     } else if *page >= LIST_WINDOW_PAGES {
                         // Restart from the newest instant seen, skipping who was already returned.
@@ -400,17 +386,20 @@ impl FreshdeskPort {
                         if restart == *since {
                             seen.extend(skip.iter().copied());
                         }
-                        Some(Cursor::encode(&Plan::List {
-                            since: restart,
-                            page: 1,
-                            skip: seen,
-                            tail: None,
-                            until: *until,
-                            then_search: then_search.clone(),
-                        }))
+                        Some(Cursor::for_listing(
+                            TICKETS,
+                            &Plan::List {
+                                since: restart,
+                                page: 1,
+                                skip: seen,
+                                tail: None,
+                                until: *until,
+                                then_search: then_search.clone(),
+                            },
+                        ))
                     } else {
                         *page += 1;
-                        Some(Cursor::encode(&plan))
+                        Some(Cursor::for_listing(TICKETS, &plan))
                     };
                     return Ok(Page::new(
                         tickets.into_iter().filter(|t| query.matches(t)).collect(),
@@ -461,7 +450,7 @@ impl FreshdeskPort {
                         ranges.pop();
                         *page = 1;
                     }
-                    let next = (!ranges.is_empty()).then(|| Cursor::encode(&plan));
+                    let next = (!ranges.is_empty()).then(|| Cursor::for_listing(TICKETS, &plan));
                     let tickets = self.tickets(operation, raws).await?;
                     return Ok(Page::new(
                         tickets.into_iter().filter(|t| query.matches(t)).collect(),
@@ -616,11 +605,10 @@ impl SupportPort for FreshdeskPort {
             Terms::None => None,
             Terms::Some(terms) => Some(terms),
         };
-        let plan = match &query.page.cursor {
-            Some(cursor) => {
-                let plan: Plan = cursor
-                    .decode(PROVIDER)
-                    .map_err(|e| e.with_operation(operation))?;
+        let resumed: Option<Plan> =
+            Cursor::listing_state(query.page.cursor.as_ref(), PROVIDER, operation, TICKETS)?;
+        let plan = match resumed {
+            Some(plan) => {
                 if matches!(plan, Plan::Search { .. }) && terms.is_none() {
                     return Err(Error::invalid_input(
                         PROVIDER,
@@ -955,10 +943,10 @@ impl SupportPort for FreshdeskPort {
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         // The folders to walk are read once, on the first page, and travel in the cursor with the
         // position and page reached.
-        let state = match &query.page.cursor {
-            Some(cursor) => cursor
-                .decode::<ArticleWalk>(PROVIDER)
-                .map_err(|e| e.with_operation(operation))?,
+        let resumed =
+            Cursor::listing_state(query.page.cursor.as_ref(), PROVIDER, operation, "articles")?;
+        let state = match resumed {
+            Some(walk) => walk,
             None => ArticleWalk {
                 folders: self.folders(operation, category).await?,
                 position: 0,
@@ -996,7 +984,7 @@ impl SupportPort for FreshdeskPort {
         } else {
             None
         }
-        .map(|walk| Cursor::encode(&walk));
+        .map(|walk| Cursor::for_listing("articles", &walk));
         let articles = raws
             .into_iter()
             .map(|raw| map::article(operation, raw))

@@ -7,9 +7,8 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use support_core::{Cursor, Error, Operation, Page, PageRequest, Result};
+use support_core::{Cursor, Operation, Page, PageRequest, Result};
 
-use crate::store::invalid;
 use crate::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PROVIDER};
 
 /// One page of `items` (already filtered, in ascending key order) for `request`.
@@ -25,10 +24,7 @@ where
 {
     let limit =
         usize::try_from(request.limit_or(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)).unwrap_or(usize::MAX);
-    let after = match &request.cursor {
-        None => None,
-        Some(cursor) => Some(decode::<K>(operation, listing, cursor)?),
-    };
+    let after = Cursor::listing_state::<K>(request.cursor.as_ref(), PROVIDER, operation, listing)?;
     let mut rest = items.filter(|(key, _)| after.as_ref().is_none_or(|after| key > after));
     let mut out = Vec::new();
     let mut last = None;
@@ -41,25 +37,10 @@ where
     }
     let more = out.len() == limit && rest.next().is_some();
     let next = match last {
-        Some(key) if more => Some(Cursor::encode(&(listing, key))),
+        Some(key) if more => Some(Cursor::for_listing(listing, &key)),
         _ => None,
     };
     Ok(Page::new(out, next))
-}
-
-fn decode<K: DeserializeOwned>(operation: Operation, listing: &str, cursor: &Cursor) -> Result<K> {
-    let (name, key): (String, K) = cursor
-        .decode(PROVIDER)
-        .map_err(|error: Error| error.with_operation(operation))?;
-    if name != listing {
-        return Err(invalid(
-            operation,
-            format!(
-                "the cursor belongs to the {name} listing, not to {listing}; start again without a cursor"
-            ),
-        ));
-    }
-    Ok(key)
 }
 
 #[cfg(test)]

@@ -57,11 +57,9 @@ impl fmt::Debug for ZendeskPort {
     }
 }
 
-/// Where a listing stands, inside an opaque [`Cursor`].
+/// Where a listing stands, inside an opaque [`Cursor`] tagged with the listing's name.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PageState {
-    /// Which listing issued it; a cursor is only valid for the same kind of listing.
-    listing: String,
     /// Zendesk's `after_cursor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     after: Option<String>,
@@ -134,37 +132,20 @@ impl ZendeskPort {
         cursor: Option<&Cursor>,
         listing: &str,
     ) -> Result<PageState> {
-        let Some(cursor) = cursor else {
-            return Ok(PageState {
-                listing: listing.to_owned(),
-                ..PageState::default()
-            });
-        };
-        let state: PageState = cursor
-            .decode(PROVIDER)
-            .map_err(|e| e.with_operation(operation))?;
-        if state.listing != listing {
-            return Err(Error::invalid_input(
-                PROVIDER,
-                format!(
-                    "this cursor belongs to a {} listing, not {listing}",
-                    state.listing
-                ),
-            )
-            .with_operation(operation));
-        }
-        Ok(state)
+        Ok(Cursor::listing_state(cursor, PROVIDER, operation, listing)?.unwrap_or_default())
     }
 
     /// The next cursor of a cursor-paged Zendesk response, as an opaque [`Cursor`].
     fn next_after(listing: &str, envelope: &Value, role: Option<&str>) -> Option<Cursor> {
         let after = after_cursor(envelope)?;
-        Some(Cursor::encode(&PageState {
-            listing: listing.to_owned(),
-            after: Some(after),
-            page: None,
-            role: role.map(str::to_owned),
-        }))
+        Some(Cursor::for_listing(
+            listing,
+            &PageState {
+                after: Some(after),
+                page: None,
+                role: role.map(str::to_owned),
+            },
+        ))
     }
 
     /// A GET request built by hand, for endpoints the vendor description leaves without paging.
@@ -754,11 +735,13 @@ impl SupportPort for ZendeskPort {
             .collect::<Result<Vec<_>>>()?;
         let next = Self::next_after("agents", &raw, Some(&role)).or_else(|| {
             roles.get(position + 1).map(|next_role| {
-                Cursor::encode(&PageState {
-                    listing: "agents".into(),
-                    role: Some((*next_role).to_owned()),
-                    ..PageState::default()
-                })
+                Cursor::for_listing(
+                    "agents",
+                    &PageState {
+                        role: Some((*next_role).to_owned()),
+                        ..PageState::default()
+                    },
+                )
             })
         });
         Ok(Page::new(
@@ -948,11 +931,13 @@ impl SupportPort for ZendeskPort {
                     .get("next_page")
                     .is_some_and(|n| !n.is_null())
                     .then(|| {
-                        Cursor::encode(&PageState {
-                            listing: "article_search".into(),
-                            page: Some(page + 1),
-                            ..PageState::default()
-                        })
+                        Cursor::for_listing(
+                            "article_search",
+                            &PageState {
+                                page: Some(page + 1),
+                                ..PageState::default()
+                            },
+                        )
                     });
                 (
                     self.articles(operation, items(&envelope, "results"))

@@ -3,13 +3,16 @@
 
 pub mod compare;
 pub mod harness;
+pub mod registry;
 pub mod report;
+mod runner;
 pub mod scenarios;
 pub mod sim;
 pub mod unsupported_port;
 pub mod world;
 
 pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
+pub use registry::Suite;
 pub use report::{
     Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult,
     live_requested,

@@ -1,13 +1,15 @@
-//! The conformance suite against the Freshdesk simulator (offline) or a real helpdesk (live, with
-//! `SUPPORT_CONFORMANCE_LIVE=1`, `SUPPORT_FRESHDESK_DOMAIN` and `SUPPORT_FRESHDESK_API_KEY`).
+//! The conformance suite, one test per scenario (`cargo test -p support-freshdesk --test
+//! conformance paginates` runs one), against the Freshdesk simulator, or against a real helpdesk
+//! with `SUPPORT_CONFORMANCE_LIVE=1`, `SUPPORT_FRESHDESK_DOMAIN` and `SUPPORT_FRESHDESK_API_KEY`.
 
 mod simulator;
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use simulator::{FreshdeskSimulator, PortFactory, freshdesk_world};
-use support_conformance::{Harness, Report, Simulator, World, live_requested};
+use support_conformance::Suite;
 use support_core::SupportPort;
 use support_core::http::RetryPolicy;
 use support_freshdesk::FreshdeskPort;
@@ -32,51 +34,9 @@ pub fn factory() -> PortFactory {
     })
 }
 
-#[tokio::test(start_paused = true)]
-async fn conformance_offline() {
-    let simulator = FreshdeskSimulator::start(freshdesk_world(), factory()).await;
-    let report = support_conformance::run(&simulator).await;
-    report.write_if_requested();
-    report.assert_passed();
-}
-
-struct LiveHarness {
-    port: Arc<dyn SupportPort>,
-}
-
-impl Harness for LiveHarness {
-    fn port(&self) -> Arc<dyn SupportPort> {
-        self.port.clone()
-    }
-
-    fn world(&self) -> Option<&World> {
-        None
-    }
-
-    fn simulator(&self) -> Option<&dyn Simulator> {
-        None
-    }
-}
-
-#[tokio::test]
-async fn conformance_live() {
-    if !live_requested() {
-        eprintln!("live conformance not requested (set SUPPORT_CONFORMANCE_LIVE=1)");
-        return;
-    }
-    let report = match FreshdeskPort::from_env() {
-        Ok(port) => {
-            support_conformance::run(&LiveHarness {
-                port: Arc::new(port),
-            })
-            .await
-        }
-        Err(error) => {
-            let why = error.to_string();
-            eprintln!("{why}");
-            Report::live_skipped(support_freshdesk::PROVIDER, &why)
-        }
-    };
-    report.write_if_requested();
-    report.assert_passed();
+fn main() -> ExitCode {
+    Suite::new(support_freshdesk::PROVIDER)
+        .offline(|| FreshdeskSimulator::start(freshdesk_world(), factory()))
+        .live(FreshdeskPort::from_env)
+        .run()
 }

@@ -1,10 +1,12 @@
-//! The conformance suite against the in-memory port seeded with the standard world.
+//! The conformance suite, one test per scenario, against the in-memory port seeded with the
+//! standard world.
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use serde_json::json;
 use support_conformance::harness::{Harness, Simulator};
-use support_conformance::{Profile, World};
+use support_conformance::{Profile, Suite, World};
 use support_core::{
     CommentQuery, ErrorKind, ObjectKind, Party, PartyRole, SupportPort, TicketLookup, TicketQuery,
 };
@@ -96,23 +98,23 @@ impl Harness for MemoryHarness {
     }
 }
 
-#[tokio::test]
-async fn conformance() {
-    let harness = MemoryHarness::new();
-    let mut report = support_conformance::run(&harness).await;
-    // The in-memory provider has no remote account: its live run is the offline one.
-    if support_conformance::live_requested() {
-        report.mode = support_conformance::Mode::Live;
-    }
-    report.write_if_requested();
-    report.assert_passed();
+fn main() -> ExitCode {
+    Suite::new(PROVIDER)
+        .offline(async || MemoryHarness::new())
+        // The in-memory provider has no remote account: its live run is the offline one.
+        .live_is_offline()
+        .test(
+            "memory::the_seeded_world_reads_back",
+            the_seeded_world_reads_back,
+        )
+        .run()
 }
 
-#[tokio::test]
-async fn the_seeded_world_reads_back() {
-    let harness = MemoryHarness::new();
+async fn the_seeded_world_reads_back(harness: &dyn Harness) {
     let port = harness.port();
-    let world = &harness.world;
+    let world = harness
+        .world()
+        .expect("the memory harness serves the world");
 
     let page = port
         .list_tickets(TicketQuery::new().with_limit(100))

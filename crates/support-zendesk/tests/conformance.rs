@@ -1,13 +1,15 @@
-//! The conformance suite against the Zendesk simulator (offline) or a real account (live, with
-//! `SUPPORT_CONFORMANCE_LIVE=1` and the `SUPPORT_ZENDESK_*` variables).
+//! The conformance suite, one test per scenario (`cargo test -p support-zendesk --test conformance
+//! paginates` runs one), against the Zendesk simulator, or against a real account with
+//! `SUPPORT_CONFORMANCE_LIVE=1` and the `SUPPORT_ZENDESK_*` variables.
 
 mod simulator;
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use simulator::{PortFactory, ZendeskSimulator, zendesk_world};
-use support_conformance::{Harness, Report, Simulator, World, live_requested};
+use support_conformance::Suite;
 use support_core::SupportPort;
 use support_core::http::RetryPolicy;
 use support_zendesk::ZendeskPort;
@@ -34,51 +36,9 @@ fn factory() -> PortFactory {
     )
 }
 
-#[tokio::test(start_paused = true)]
-async fn conformance_offline() {
-    let simulator = ZendeskSimulator::start(zendesk_world(), factory()).await;
-    let report = support_conformance::run(&simulator).await;
-    report.write_if_requested();
-    report.assert_passed();
-}
-
-struct LiveHarness {
-    port: Arc<dyn SupportPort>,
-}
-
-impl Harness for LiveHarness {
-    fn port(&self) -> Arc<dyn SupportPort> {
-        self.port.clone()
-    }
-
-    fn world(&self) -> Option<&World> {
-        None
-    }
-
-    fn simulator(&self) -> Option<&dyn Simulator> {
-        None
-    }
-}
-
-#[tokio::test]
-async fn conformance_live() {
-    if !live_requested() {
-        eprintln!("live conformance not requested (set SUPPORT_CONFORMANCE_LIVE=1)");
-        return;
-    }
-    let report = match ZendeskPort::from_env() {
-        Ok(port) => {
-            support_conformance::run(&LiveHarness {
-                port: Arc::new(port),
-            })
-            .await
-        }
-        Err(error) => {
-            let why = error.to_string();
-            eprintln!("{why}");
-            Report::live_skipped(support_zendesk::PROVIDER, &why)
-        }
-    };
-    report.write_if_requested();
-    report.assert_passed();
+fn main() -> ExitCode {
+    Suite::new(support_zendesk::PROVIDER)
+        .offline(|| ZendeskSimulator::start(zendesk_world(), factory()))
+        .live(ZendeskPort::from_env)
+        .run()
 }

@@ -1,0 +1,358 @@
+//! One registration per adapter: its `tests/conformance.rs` (a `harness = false` test) names how to
+//! start its harness and how to reach a live account, and [`Suite::run`] registers every scenario
+//! that applies as a test of its own.
+//!
+//! ```no_run
+//! use support_conformance::{Suite, UnsupportedPort};
+//! # struct MySimulator;
+//! # impl support_conformance::Harness for MySimulator {
+//! #     fn port(&self) -> std::sync::Arc<dyn support_core::SupportPort> { unimplemented!() }
+//! #     fn world(&self) -> Option<&support_conformance::World> { None }
+//! #     fn simulator(&self) -> Option<&dyn support_conformance::Simulator> { None }
+//! # }
+//! # impl MySimulator { async fn start() -> Self { MySimulator } }
+//! # fn from_env() -> Result<UnsupportedPort, String> { Ok(UnsupportedPort::new("acme")) }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     Suite::new("acme")
+//!         .offline(MySimulator::start) // async: a simulator serving the standard world
+//!         .live(from_env) // the adapter's port from `SUPPORT_ACME_*`
+//!         .run()
+//! }
+//! ```
+//!
+//! `cargo test -p support-acme --test conformance` then lists `listTickets::paginates`,
+//! `getTicket::not_found`, ... and runs them in parallel; `cargo test -p support-acme --test
+//! conformance paginates` runs one. Each test starts a fresh harness on its own runtime, so a
+//! test's writes never reach another's reads. Offline, that runtime's clock is paused (the
+//! simulators' ports have no request timeout, and `Retry-After` waits pass at once); live, time is
+//! real.
+//!
+//! With `SUPPORT_CONFORMANCE_LIVE=1` the live tests replace the offline ones; when the live
+//! account cannot be reached from the environment (variables missing), one ignored test says why.
+//! When every test ran and `SUPPORT_CONFORMANCE_REPORT_DIR` is set, the outcomes are written as the
+//! [`Report`] that `cargo xtask conformance` reads.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use support_core::SupportPort;
+
+use crate::harness::{Harness, Simulator};
+use crate::report::{Mode, Report, ScenarioResult, live_requested};
+use crate::runner::{self, Arguments, Trial};
+use crate::scenarios::{execute, plan};
+use crate::world::World;
+
+type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
+type Start = Arc<dyn Fn() -> Boxed<Result<Box<dyn Harness>, String>> + Send + Sync>;
+type Connect = Arc<dyn Fn() -> Result<Box<dyn Harness>, String> + Send + Sync>;
+type Extra =
+    Arc<dyn for<'a> Fn(&'a dyn Harness) -> Pin<Box<dyn Future<Output = ()> + 'a>> + Send + Sync>;
+
+/// An adapter's conformance registration: how to start its offline harness and reach its live
+/// account.
+#[must_use = "a suite does nothing until `run`"]
+pub struct Suite {
+    provider: String,
+    offline: Option<Start>,
+    live: Option<Connect>,
+    live_is_offline: bool,
+    stubs_allowed: bool,
+    extra: Vec<(String, Extra)>,
+}
+
+impl std::fmt::Debug for Suite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suite")
+            .field("provider", &self.provider)
+            .field("offline", &self.offline.is_some())
+            .field("live", &self.live.is_some())
+            .field("live_is_offline", &self.live_is_offline)
+            .field("stubs_allowed", &self.stubs_allowed)
+            .field(
+                "extra",
+                &self.extra.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Suite {
+    /// A suite for the adapter whose `provider()` is `provider`.
+    pub fn new(provider: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            offline: None,
+            live: None,
+            live_is_offline: false,
+            stubs_allowed: false,
+            extra: Vec::new(),
+        }
+    }
+
+    /// How to start the offline harness (a simulator serving the standard world); called once per
+    /// test, on that test's runtime.
+    pub fn offline<H, F>(mut self, start: impl Fn() -> F + Send + Sync + 'static) -> Self
+    where
+        H: Harness + 'static,
+        F: Future<Output = H> + 'static,
+    {
+        self.offline = Some(Arc::new(move || {
+            let started = start();
+            Box::pin(async move { Ok(Box::new(started.await) as Box<dyn Harness>) })
+        }));
+        self
+    }
+
+    /// How to reach the live account: typically the adapter's `from_env`, whose error names the
+    /// variables that are missing.
+    pub fn live<P, E>(mut self, connect: impl Fn() -> Result<P, E> + Send + Sync + 'static) -> Self
+    where
+        P: SupportPort + 'static,
+        E: std::fmt::Display,
+    {
+        self.live = Some(Arc::new(move || {
+            connect()
+                .map(|port| Box::new(LivePort(Arc::new(port))) as Box<dyn Harness>)
+                .map_err(|error| error.to_string())
+        }));
+        self
+    }
+
+    /// For a provider without a remote account (the in-memory one): its live run is the offline
+    /// one, reported as live.
+    pub fn live_is_offline(mut self) -> Self {
+        self.live_is_offline = true;
+        self
+    }
+
+    /// Lets operations be declared unsupported as "not implemented" (a scaffold in progress); a
+    /// finished adapter must say why the provider cannot do them.
+    pub fn allow_stubs(mut self) -> Self {
+        self.stubs_allowed = true;
+        self
+    }
+
+    /// Registers a test of the adapter's own against a fresh offline harness (it fails by
+    /// panicking, as a `#[test]` does). It runs offline only: its harness is the simulator's.
+    pub fn test<F>(mut self, name: impl Into<String>, test: F) -> Self
+    where
+        F: AsyncFn(&dyn Harness) + Send + Sync + 'static,
+    {
+        let test = Arc::new(test);
+        let extra: Extra = Arc::new(move |harness| {
+            let test = test.clone();
+            Box::pin(async move { test(harness).await })
+        });
+        self.extra.push((name.into(), extra));
+        self
+    }
+
+    /// Registers the tests, runs those the command line selects (as `cargo test` passes them),
+    /// writes the report when every test ran, and returns the exit code libtest would.
+    pub fn run(self) -> ExitCode {
+        let args = Arguments::from_env();
+        let (trials, results, mode) = self.trials();
+        let conclusion = runner::run(&args, trials);
+        if conclusion.failed == 0 && conclusion.passed == 0 && conclusion.ignored == 0 {
+            return ExitCode::SUCCESS;
+        }
+        let report = Report {
+            provider: self.provider.clone(),
+            mode,
+            scenarios: results.finish(),
+        };
+        if args.selects() || conclusion.filtered_out > 0 {
+            if std::env::var_os(crate::report::REPORT_DIR_VAR).is_some() {
+                eprintln!("conformance report not written: only part of the suite ran");
+            }
+        } else {
+            report.write_if_requested();
+        }
+        if conclusion.failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(101)
+        }
+    }
+
+    /// The tests, the results they will record, and the mode they run in.
+    fn trials(&self) -> (Vec<Trial>, Results, Mode) {
+        let results = Results::default();
+        let live = live_requested();
+        let mode = if live { Mode::Live } else { Mode::Offline };
+        let offline = || -> Option<(Start, bool)> {
+            let start = self.offline.clone()?;
+            Some((start, true))
+        };
+        let source: Result<(Start, bool), String> = if live && !self.live_is_offline {
+            match &self.live {
+                Some(connect) => match connect() {
+                    Ok(_) => {
+                        let connect = connect.clone();
+                        let start: Start = Arc::new(move || {
+                            let harness = connect();
+                            Box::pin(async move { harness })
+                        });
+                        Ok((start, false))
+                    }
+                    Err(why) => Err(why),
+                },
+                None => Err(format!("{} has no live mode", self.provider)),
+            }
+        } else {
+            offline().ok_or_else(|| format!("{} has no offline harness", self.provider))
+        };
+        let (start, paused) = match source {
+            Ok(source) => source,
+            Err(why) => {
+                eprintln!("{why}");
+                let skipped = Report::live_skipped(&self.provider, &why);
+                results.record(0, skipped.scenarios);
+                let trial = Trial {
+                    name: "live".to_owned(),
+                    ignored: Some(why),
+                    run: Box::new(|| Ok(())),
+                };
+                return (vec![trial], results, mode);
+            }
+        };
+        let steps = match runtime(paused) {
+            Ok(rt) => rt.block_on(async {
+                let harness = start().await?;
+                let port = harness.port();
+                Ok(plan(
+                    port.capabilities(),
+                    harness.world(),
+                    harness.simulator().is_some(),
+                    self.stubs_allowed,
+                ))
+            }),
+            Err(error) => Err(format!("no tokio runtime: {error}")),
+        };
+        let steps = match steps {
+            Ok(steps) => steps,
+            Err(why) => {
+                // One failing test rather than a panic: the harness could not be set up at all.
+                let trial = Trial {
+                    name: "harness".to_owned(),
+                    ignored: None,
+                    run: Box::new(move || Err(why)),
+                };
+                return (vec![trial], results, mode);
+            }
+        };
+        let extra = self.extra.iter().filter(|_| paused).map(|(name, test)| {
+            let start = start.clone();
+            let test = test.clone();
+            Trial {
+                name: name.clone(),
+                ignored: None,
+                run: Box::new(move || {
+                    let rt = runtime(paused).map_err(|e| format!("no tokio runtime: {e}"))?;
+                    rt.block_on(async {
+                        let harness = start().await?;
+                        test(harness.as_ref()).await;
+                        Ok(())
+                    })
+                }),
+            }
+        });
+        let trials = steps
+            .into_iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let name = step.test_name();
+                if let Some(skipped) = step.skipped() {
+                    let why = match &skipped.outcome {
+                        crate::Outcome::Skipped(why) => why.clone(),
+                        _ => String::new(),
+                    };
+                    results.record(index, vec![skipped]);
+                    return Trial {
+                        name,
+                        ignored: Some(why),
+                        run: Box::new(|| Ok(())),
+                    };
+                }
+                let start = start.clone();
+                let results = results.clone();
+                Trial {
+                    name,
+                    ignored: None,
+                    run: Box::new(move || {
+                        let rt = runtime(paused).map_err(|e| format!("no tokio runtime: {e}"))?;
+                        let found = rt.block_on(async {
+                            let harness = start().await?;
+                            Ok::<_, String>(execute(&step, harness.as_ref()).await)
+                        })?;
+                        let failed: Vec<String> = found
+                            .iter()
+                            .filter_map(|r| match &r.outcome {
+                                crate::Outcome::Fail(why) => Some(why.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        results.record(index, found);
+                        match failed.first() {
+                            Some(why) => Err(why.clone()),
+                            None => Ok(()),
+                        }
+                    }),
+                }
+            })
+            .chain(extra)
+            .collect();
+        (trials, results, mode)
+    }
+}
+
+/// A current-thread runtime per test: paused offline, so that every test has its own clock.
+fn runtime(paused: bool) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(paused)
+        .build()
+}
+
+/// The results the tests recorded, kept in step order so that the report reads as a single run.
+#[derive(Clone, Default)]
+struct Results(Arc<Mutex<Vec<StepResults>>>);
+
+/// A step's index in the plan, and what it found.
+type StepResults = (usize, Vec<ScenarioResult>);
+
+impl Results {
+    fn record(&self, step: usize, results: Vec<ScenarioResult>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((step, results));
+    }
+
+    fn finish(&self) -> Vec<ScenarioResult> {
+        let mut all = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        all.sort_by_key(|(step, _)| *step);
+        all.into_iter().flat_map(|(_, results)| results).collect()
+    }
+}
+
+/// A live account: the port, no world, no simulator.
+struct LivePort(Arc<dyn SupportPort>);
+
+impl Harness for LivePort {
+    fn port(&self) -> Arc<dyn SupportPort> {
+        self.0.clone()
+    }
+
+    fn world(&self) -> Option<&World> {
+        None
+    }
+
+    fn simulator(&self) -> Option<&dyn Simulator> {
+        None
+    }
+}

@@ -1,0 +1,348 @@
+//! Tickets: listing, paging, filters, lookups, creation and the ticket updates.
+
+use std::collections::BTreeSet;
+
+use support_core::{
+    AgentQuery, Assignment, CanonicalId, CloseOptions, Cursor, ErrorKind, ObjectKind, Operation,
+    Priority, SupportPort, Ticket, TicketLookup, TicketQuery, TicketStatus,
+};
+
+use super::{Check, all_tickets, expect_kind, fail, ids, same_set};
+use crate::compare;
+use crate::world::{MISSING_TICKET_ID, PAGE_SIZE, UNKNOWN_STATUS, World};
+
+/// Every ticket of the world comes back, mapped field by field.
+pub async fn list_tickets_returns_the_world(port: &dyn SupportPort, world: &World) -> Check {
+    let tickets = all_tickets(port, TicketQuery::new().with_limit(100)).await?;
+    same_set(
+        "tickets",
+        world.tickets.iter().map(|t| t.id.clone()).collect(),
+        ids(&tickets, |t| &t.id),
+    )?;
+    for fx in &world.tickets {
+        let expected = world.canonical_ticket(fx);
+        if let Some(actual) = tickets.iter().find(|t| t.id == expected.id) {
+            compare::ticket(&expected, actual)?;
+        }
+    }
+    Ok(())
+}
+
+/// Paging by [`PAGE_SIZE`] crosses at least three pages with nothing lost or repeated, and cursors
+/// survive serialisation.
+pub async fn list_tickets_paginates(port: &dyn SupportPort, world: &World) -> Check {
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut query = TicketQuery::new().with_limit(PAGE_SIZE);
+    loop {
+        let page = port
+            .list_tickets(query.clone())
+            .await
+            .or_else(|e| fail("a page", e))?;
+        pages += 1;
+        ensure!(
+            page.items.len() <= PAGE_SIZE as usize,
+            "page {pages} holds {} items, more than the limit {PAGE_SIZE}",
+            page.items.len()
+        );
+        seen.extend(page.items.iter().map(|t| t.id.external_id().to_owned()));
+        let Some(next) = page.next else { break };
+        let json =
+            serde_json::to_string(&next).map_err(|e| format!("cursor does not serialise: {e}"))?;
+        let restored: Cursor =
+            serde_json::from_str(&json).map_err(|e| format!("cursor does not deserialise: {e}"))?;
+        query = query.with_cursor(restored);
+        ensure!(
+            pages < 100,
+            "more than 100 pages for {} tickets",
+            world.tickets.len()
+        );
+    }
+    ensure!(
+        pages >= 3,
+        "expected at least 3 pages of {PAGE_SIZE}, got {pages}"
+    );
+    same_set(
+        "tickets across pages",
+        world.tickets.iter().map(|t| t.id.clone()).collect(),
+        seen,
+    )
+}
+
+/// Each ticket filter, alone and combined, returns exactly the matching tickets.
+pub async fn list_tickets_filters(port: &dyn SupportPort, world: &World) -> Check {
+    let canonical: Vec<Ticket> = world
+        .tickets
+        .iter()
+        .map(|t| world.canonical_ticket(t))
+        .collect();
+    let since = world.tickets[6].updated_at;
+    let queries = [
+        (
+            "status open",
+            TicketQuery::new().with_status(TicketStatus::Open),
+        ),
+        (
+            "status pending or on hold",
+            TicketQuery::new()
+                .with_status(TicketStatus::Pending)
+                .with_status(TicketStatus::OnHold),
+        ),
+        (
+            "priority high",
+            TicketQuery::new().with_priority(Priority::High),
+        ),
+        (
+            "assignee",
+            TicketQuery::new().with_assignee(world.id(ObjectKind::Party, &world.agents[0].id)),
+        ),
+        ("tag vip", TicketQuery::new().with_tag("vip")),
+        (
+            "updated since",
+            TicketQuery::new().with_updated_since(since),
+        ),
+        (
+            "tag billing and priority low",
+            TicketQuery::new()
+                .with_tag("billing")
+                .with_priority(Priority::Low),
+        ),
+    ];
+    for (name, query) in queries {
+        let expected: Vec<String> = canonical
+            .iter()
+            .filter(|t| query.matches(t))
+            .map(|t| t.id.external_id().to_owned())
+            .collect();
+        ensure!(
+            !expected.is_empty(),
+            "filter `{name}` selects nothing in the world"
+        );
+        let actual = all_tickets(port, query.with_limit(PAGE_SIZE)).await?;
+        same_set(
+            &format!("filter `{name}`"),
+            expected,
+            ids(&actual, |t| &t.id),
+        )?;
+    }
+    Ok(())
+}
+
+/// A cursor the adapter did not issue for this listing is invalid input, never followed blindly.
+pub async fn list_tickets_rejects_foreign_cursors(port: &dyn SupportPort, _world: &World) -> Check {
+    let garbage = TicketQuery::new().with_cursor(Cursor::new("not-a-cursor-of-this-adapter"));
+    expect_kind(
+        "listTickets with a garbage cursor",
+        port.list_tickets(garbage).await.map(|p| p.items.len()),
+        &ErrorKind::InvalidInput,
+    )?;
+    if let Some(agents_cursor) = port
+        .list_agents(AgentQuery::new().with_limit(1))
+        .await
+        .or_else(|e| fail("listAgents", e))?
+        .next
+    {
+        let foreign = TicketQuery::new().with_cursor(agents_cursor);
+        expect_kind(
+            "listTickets with a listAgents cursor",
+            port.list_tickets(foreign).await.map(|p| p.items.len()),
+            &ErrorKind::InvalidInput,
+        )?;
+    }
+    Ok(())
+}
+
+// ----- getTicket -----
+
+/// A ticket by canonical id and by the provider's own id.
+pub async fn get_ticket_by_id_and_external_ref(port: &dyn SupportPort, world: &World) -> Check {
+    let fx = &world.tickets[0];
+    let expected = world.canonical_ticket(fx);
+    let by_id = port
+        .get_ticket(&TicketLookup::Id(expected.id.clone()))
+        .await
+        .or_else(|e| fail("getTicket by id", e))?;
+    compare::ticket(&expected, &by_id)?;
+    let by_ref = port
+        .get_ticket(&TicketLookup::External(fx.id.clone()))
+        .await
+        .or_else(|e| fail("getTicket by external ref", e))?;
+    compare::ticket(&expected, &by_ref)
+}
+
+/// A missing ticket is `NotFound`, naming provider and operation.
+pub async fn get_ticket_not_found(port: &dyn SupportPort, world: &World) -> Check {
+    let id = world.id(ObjectKind::Ticket, MISSING_TICKET_ID);
+    let error = expect_kind(
+        "getTicket of a missing id",
+        port.get_ticket(&TicketLookup::Id(id)).await,
+        &ErrorKind::NotFound,
+    )?;
+    ensure!(
+        error.provider() == port.provider(),
+        "error names provider {}",
+        error.provider()
+    );
+    ensure!(
+        error.operation() == Some(Operation::GetTicket),
+        "error names operation {:?}",
+        error.operation()
+    );
+    Ok(())
+}
+
+/// An id of another provider is invalid input, not a request with someone else's id.
+pub async fn get_ticket_rejects_foreign_ids(port: &dyn SupportPort, world: &World) -> Check {
+    let foreign = CanonicalId::new("another-provider", ObjectKind::Ticket, &world.tickets[0].id);
+    expect_kind(
+        "getTicket with a foreign id",
+        port.get_ticket(&TicketLookup::Id(foreign)).await,
+        &ErrorKind::InvalidInput,
+    )?;
+    Ok(())
+}
+
+/// A status no provider knows comes back as `Other(raw)` with the native value, and the raw payload
+/// is kept.
+pub async fn get_ticket_keeps_unknown_status(port: &dyn SupportPort, world: &World) -> Check {
+    let fx = world.odd_ticket();
+    let ticket = port
+        .get_ticket(&TicketLookup::Id(world.id(ObjectKind::Ticket, &fx.id)))
+        .await
+        .or_else(|e| fail("getTicket", e))?;
+    ensure!(
+        ticket.status.canonical == TicketStatus::Other(UNKNOWN_STATUS.into()),
+        "expected Other({UNKNOWN_STATUS:?}), got {:?}",
+        ticket.status.canonical
+    );
+    ensure!(
+        ticket.status.native == UNKNOWN_STATUS,
+        "native status {:?}",
+        ticket.status.native
+    );
+    ensure!(
+        ticket.raw.as_object().is_some_and(|raw| !raw.is_empty()),
+        "raw payload not kept: {}",
+        ticket.raw
+    );
+    Ok(())
+}
+
+// ----- createTicket -----
+
+/// A ticket is created with what was asked.
+pub async fn create_ticket(port: &dyn SupportPort, world: &World) -> Check {
+    let ticket = port
+        .create_ticket(world.new_ticket())
+        .await
+        .or_else(|e| fail("createTicket", e))?;
+    let expected = world.created_ticket();
+    let mut diff = compare::Diff::of("created ticket");
+    diff.eq(
+        "id",
+        &world.id(ObjectKind::Ticket, &expected.id),
+        &ticket.id,
+    );
+    diff.eq("subject", &Some(expected.subject.clone()), &ticket.subject);
+    diff.eq(
+        "priority",
+        &expected.priority.as_ref(),
+        &ticket.priority.as_ref().map(|p| &p.canonical),
+    );
+    diff.check(
+        "status",
+        matches!(
+            ticket.status.canonical,
+            TicketStatus::New | TicketStatus::Open
+        ),
+        || format!("a new ticket is {:?}", ticket.status.canonical),
+    );
+    diff.check("tags", ticket.tags.iter().any(|t| t == "hardware"), || {
+        format!("tags {:?}", ticket.tags)
+    });
+    diff.check("raw", ticket.raw.is_object(), || "raw not kept".into());
+    diff.finish()
+}
+
+/// A ticket without subject or description is rejected as invalid input.
+pub async fn create_ticket_rejects_invalid_input(port: &dyn SupportPort, world: &World) -> Check {
+    expect_kind(
+        "createTicket without subject",
+        port.create_ticket(world.invalid_ticket()).await,
+        &ErrorKind::InvalidInput,
+    )?;
+    Ok(())
+}
+
+// ----- updateTicket / closeTicket / assignTicket -----
+
+/// The fields set in an update change; the others stay.
+pub async fn update_ticket(port: &dyn SupportPort, world: &World) -> Check {
+    let (id, update) = world.update();
+    let ticket = port
+        .update_ticket(&world.id(ObjectKind::Ticket, id), update)
+        .await
+        .or_else(|e| fail("updateTicket", e))?;
+    let expected = world
+        .updated_ticket()
+        .ok_or("world lacks the update target")?;
+    let mut diff = compare::Diff::of("updated ticket");
+    diff.eq("id", &world.id(ObjectKind::Ticket, id), &ticket.id);
+    diff.eq("subject", &Some(expected.subject), &ticket.subject);
+    diff.eq(
+        "priority",
+        &expected.priority.as_ref(),
+        &ticket.priority.as_ref().map(|p| &p.canonical),
+    );
+    diff.eq(
+        "tags",
+        &expected.tags.iter().collect::<BTreeSet<_>>(),
+        &ticket.tags.iter().collect(),
+    );
+    diff.finish()
+}
+
+/// A closed ticket is resolved or closed.
+pub async fn close_ticket(port: &dyn SupportPort, world: &World) -> Check {
+    let ticket = port
+        .close_ticket(
+            &world.id(ObjectKind::Ticket, World::CLOSE_TARGET),
+            CloseOptions::new(),
+        )
+        .await
+        .or_else(|e| fail("closeTicket", e))?;
+    ensure!(
+        ticket.status.canonical.is_done(),
+        "a closed ticket is {:?}",
+        ticket.status.canonical
+    );
+    ensure!(
+        ticket.id.external_id() == World::CLOSE_TARGET,
+        "closed ticket {}",
+        ticket.id
+    );
+    Ok(())
+}
+
+/// A ticket goes to the agent and group asked.
+pub async fn assign_ticket(port: &dyn SupportPort, world: &World) -> Check {
+    let (id, agent, group) = world.assignment();
+    let assignment = Assignment::agent(world.id(ObjectKind::Party, agent))
+        .with_group(world.id(ObjectKind::Group, group));
+    let ticket = port
+        .assign_ticket(&world.id(ObjectKind::Ticket, id), assignment)
+        .await
+        .or_else(|e| fail("assignTicket", e))?;
+    let mut diff = compare::Diff::of("assigned ticket");
+    diff.eq(
+        "assignee",
+        &Some(world.id(ObjectKind::Party, agent)),
+        &ticket.assignee,
+    );
+    diff.eq(
+        "group",
+        &Some(world.id(ObjectKind::Group, group)),
+        &ticket.group,
+    );
+    diff.finish()
+}

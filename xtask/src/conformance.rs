@@ -5,6 +5,10 @@
 //! set, writes `{provider}.json` there. This command runs all of them in one `cargo test` invocation
 //! (one build), then reads the reports. `--live` sets `SUPPORT_CONFORMANCE_LIVE=1`, which switches the
 //! tests to the provider's real account when its `SUPPORT_<PROVIDER>_*` variables are set.
+//!
+//! Nothing here lists providers or operations: adapters are the crates with a
+//! `tests/conformance.rs`, and the matrix's columns (operations in catalog order, with their short
+//! headers) come from the reports.
 
 use std::fs;
 use std::path::Path;
@@ -15,26 +19,6 @@ use serde_json::Value;
 
 use crate::cli::{Args, CliError};
 use crate::paths::workspace_root;
-
-/// The catalog's operations and the connection check, in matrix column order, with short headers.
-const OPERATIONS: [(&str, &str); 16] = [
-    ("listTickets", "lsT"),
-    ("getTicket", "getT"),
-    ("createTicket", "newT"),
-    ("updateTicket", "updT"),
-    ("closeTicket", "clsT"),
-    ("listAgents", "lsAg"),
-    ("assignTicket", "asgn"),
-    ("addComment", "addC"),
-    ("listComments", "lsC"),
-    ("listTags", "lsTg"),
-    ("createTag", "newTg"),
-    ("getKnowledgeArticle", "getKA"),
-    ("listKnowledgeArticles", "lsKA"),
-    ("getSLA", "SLA"),
-    ("listCustomerSatisfactionRatings", "CSAT"),
-    ("checkConnection", "conn"),
-];
 
 /// Runs the command.
 pub fn run(raw: &[String]) -> Result<(), CliError> {
@@ -185,7 +169,22 @@ fn symbol(result: &str) -> &'static str {
 /// A matrix note's provider, result and detail.
 type NoteKey = (String, String, String);
 
+/// The matrix's columns, (operation, short header), as the reports give them.
+fn columns(reports: &[Value]) -> Vec<(String, String)> {
+    reports
+        .iter()
+        .find_map(|report| report["columns"].as_array())
+        .into_iter()
+        .flatten()
+        .map(|column| {
+            let text = |key: &str| column[key].as_str().unwrap_or("?").to_owned();
+            (text("operation"), text("header"))
+        })
+        .collect()
+}
+
 fn print_matrix(reports: &[Value], live: bool) {
+    let columns = columns(reports);
     let width = reports
         .iter()
         .filter_map(|r| r["provider"].as_str())
@@ -194,7 +193,7 @@ fn print_matrix(reports: &[Value], live: bool) {
         .max()
         .unwrap_or(8);
     let mut header = format!("{:width$}", "provider");
-    for (_, short) in OPERATIONS {
+    for (_, short) in &columns {
         header.push_str(&format!(" {short:>5}"));
     }
     println!("{header}");
@@ -204,7 +203,8 @@ fn print_matrix(reports: &[Value], live: bool) {
         let provider = report["provider"].as_str().unwrap_or("?");
         let mut row = format!("{provider:width$}");
         let cells = report["cells"].as_array().cloned().unwrap_or_default();
-        for (operation, _) in OPERATIONS {
+        for (operation, _) in &columns {
+            let operation = operation.as_str();
             let cell = cells.iter().find(|c| c["operation"] == operation);
             let result = cell.and_then(|c| c["result"].as_str()).unwrap_or("missing");
             row.push_str(&format!(" {:>5}", symbol(result)));
@@ -231,7 +231,7 @@ fn print_matrix(reports: &[Value], live: bool) {
     );
     println!(
         "columns: {}",
-        OPERATIONS
+        columns
             .iter()
             .map(|(op, short)| format!("{short}={op}"))
             .collect::<Vec<_>>()
@@ -241,7 +241,7 @@ fn print_matrix(reports: &[Value], live: bool) {
         "pass = every scenario passed; unsup = declared unsupported and returns Unsupported; skip = could not run here"
     );
     for ((provider, result, detail), operations) in notes {
-        let which = if operations.len() == OPERATIONS.len() {
+        let which = if operations.len() == columns.len() {
             "every operation".to_owned()
         } else {
             operations.join(", ")

@@ -1,5 +1,6 @@
-//! `cargo xtask derive-spec <provider> [--check]`: derives `specs/<provider>.yaml`, the
-//! generation spec, from the vendor OpenAPI description(s) in `../shared/vendor-specs/<provider>/`.
+//! `cargo xtask derive-spec [provider] [--check]`: derives `specs/<provider>.yaml` (every provider's
+//! when none is named), the generation spec, from the vendor OpenAPI description(s) in
+//! `../shared/vendor-specs/<provider>/`.
 //!
 //! The derivation is mechanical: the operations listed in `providers.rs`, their parameters,
 //! one JSON request body, one JSON 2xx response, and the `$ref` closure of their schemas; no
@@ -26,19 +27,29 @@ const JSON: &str = "application/json";
 /// Entry point of the subcommand.
 pub fn run(raw: &[String]) -> Result<(), CliError> {
     let args = Args::parse(raw, &["--check"])?;
-    let [name] = args.positional() else {
-        return Err(CliError::usage("derive-spec takes exactly one provider"));
+    let selected: Vec<&Provider> = match args.positional() {
+        [] => providers::PROVIDERS.iter().collect(),
+        [name] => vec![providers::find(name).ok_or_else(|| {
+            CliError::usage(format!(
+                "unknown provider `{name}` (known: {})",
+                providers::names()
+            ))
+        })?],
+        _ => return Err(CliError::usage("derive-spec takes at most one provider")),
     };
-    let provider = providers::find(name).ok_or_else(|| {
-        CliError::usage(format!(
-            "unknown provider `{name}` (known: {})",
-            providers::names()
-        ))
-    })?;
+    for provider in selected {
+        derive_one(provider, args.flag("--check"))?;
+    }
+    Ok(())
+}
+
+/// Derives one provider's spec and writes it, or (`check`) fails if the committed one differs.
+fn derive_one(provider: &Provider, check: bool) -> Result<(), CliError> {
+    let name = provider.name;
     let derived = derive(provider)?;
-    let rel = paths::spec_rel(provider.name);
+    let rel = paths::spec_rel(name);
     let target = paths::workspace_root().join(&rel);
-    if args.flag("--check") {
+    if check {
         let committed = fs::read_to_string(&target)
             .with_context(|| format!("reading {rel}; run `cargo xtask derive-spec {name}`"))?;
         if committed != derived {

@@ -39,9 +39,10 @@ const COMMANDS: &[Command] = &[
     },
     Command {
         name: "derive-spec",
-        usage: "derive-spec <provider> [--check]",
-        about: "derive specs/<provider>.yaml from ../shared/vendor-specs/<provider>/ \
-                (--check: fail if the committed spec is stale)",
+        usage: "derive-spec [provider] [--check]",
+        about: "derive specs/<provider>.yaml from ../shared/vendor-specs/<provider>/, for every \
+                provider of xtask/src/providers.rs when none is given \
+                (--check: fail if a committed spec is stale)",
         run: derive_spec::run,
     },
     Command {

@@ -14,7 +14,7 @@ pub mod world;
 pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
 pub use registry::Suite;
 pub use report::{
-    Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult,
+    Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult, columns,
     live_requested,
 };
 pub use scenarios::run;

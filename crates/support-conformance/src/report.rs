@@ -19,6 +19,39 @@ pub fn live_requested() -> bool {
     std::env::var(LIVE_VAR).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
 }
 
+/// The matrix's columns: every catalog operation, then `checkConnection`, each with the short
+/// header `cargo xtask conformance` prints (the report carries them, so that the matrix follows
+/// the catalog without a list of its own).
+pub fn columns() -> Vec<(Operation, &'static str)> {
+    Operation::ALL
+        .into_iter()
+        .chain([Operation::CheckConnection])
+        .map(|op| (op, header(op)))
+        .collect()
+}
+
+/// An operation's column header, five characters at most.
+fn header(operation: Operation) -> &'static str {
+    match operation {
+        Operation::ListTickets => "lsT",
+        Operation::GetTicket => "getT",
+        Operation::CreateTicket => "newT",
+        Operation::UpdateTicket => "updT",
+        Operation::CloseTicket => "clsT",
+        Operation::ListAgents => "lsAg",
+        Operation::AssignTicket => "asgn",
+        Operation::AddComment => "addC",
+        Operation::ListComments => "lsC",
+        Operation::ListTags => "lsTg",
+        Operation::CreateTag => "newTg",
+        Operation::GetKnowledgeArticle => "getKA",
+        Operation::ListKnowledgeArticles => "lsKA",
+        Operation::GetSla => "SLA",
+        Operation::ListSatisfactionRatings => "CSAT",
+        Operation::CheckConnection => "conn",
+    }
+}
+
 /// How one scenario ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", content = "detail", rename_all = "snake_case")]
@@ -93,16 +126,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// One cell per operation, in catalog order, then `checkConnection`.
+    /// One cell per operation, in [`columns`] order.
     pub fn cells(&self) -> Vec<Cell> {
         let mut by_op: BTreeMap<Operation, Vec<&ScenarioResult>> = BTreeMap::new();
         for result in &self.scenarios {
             by_op.entry(result.operation).or_default().push(result);
         }
-        Operation::ALL
+        columns()
             .into_iter()
-            .chain([Operation::CheckConnection])
-            .map(|op| {
+            .map(|(op, _)| {
                 let results = by_op.remove(&op).unwrap_or_default();
                 let failed: Vec<String> = results
                     .iter()
@@ -190,7 +222,7 @@ impl Report {
             .join("\n")
     }
 
-    /// Writes `{provider}.json` (the report and its cells) into the directory named by
+    /// Writes `{provider}.json` (the report, its cells and the matrix's [`columns`]) into the directory named by
     /// [`REPORT_DIR_VAR`], when it is set and this report's mode is the one requested
     /// ([`live_requested`]).
     pub fn write_if_requested(&self) {
@@ -204,6 +236,10 @@ impl Report {
         let document = serde_json::json!({
             "provider": self.provider,
             "mode": self.mode,
+            "columns": columns()
+                .into_iter()
+                .map(|(op, header)| serde_json::json!({"operation": op.name(), "header": header}))
+                .collect::<Vec<_>>(),
             "cells": self.cells(),
             "scenarios": self.scenarios,
         });

@@ -157,7 +157,7 @@ impl Suite {
         let args = Arguments::from_env();
         let (trials, results, mode) = self.trials();
         let conclusion = runner::run(&args, trials);
-        if conclusion.failed == 0 && conclusion.passed == 0 && conclusion.ignored == 0 {
+        if args.lists() {
             return ExitCode::SUCCESS;
         }
         let report = Report {
@@ -179,35 +179,46 @@ impl Suite {
         }
     }
 
+    /// Where this run's harnesses come from: `Ok((start, paused clock))`, or why the live account
+    /// cannot be reached.
+    fn source(&self) -> Result<(Start, bool), String> {
+        if !live_requested() || self.live_is_offline {
+            let missing = || format!("{} registers no offline harness", self.provider);
+            let start = self.offline.clone().ok_or_else(missing)?;
+            return Ok((start, true));
+        }
+        let connect = self
+            .live
+            .clone()
+            .ok_or_else(|| format!("{} registers no live mode", self.provider))?;
+        // Once up front, so that missing variables show as one skipped test, not as every test
+        // failing.
+        connect()?;
+        let start: Start = Arc::new(move || {
+            let harness = connect();
+            Box::pin(async move { harness })
+        });
+        Ok((start, false))
+    }
+
     /// The tests, the results they will record, and the mode they run in.
     fn trials(&self) -> (Vec<Trial>, Results, Mode) {
         let results = Results::default();
-        let live = live_requested();
-        let mode = if live { Mode::Live } else { Mode::Offline };
-        let offline = || -> Option<(Start, bool)> {
-            let start = self.offline.clone()?;
-            Some((start, true))
-        };
-        let source: Result<(Start, bool), String> = if live && !self.live_is_offline {
-            match &self.live {
-                Some(connect) => match connect() {
-                    Ok(_) => {
-                        let connect = connect.clone();
-                        let start: Start = Arc::new(move || {
-                            let harness = connect();
-                            Box::pin(async move { harness })
-                        });
-                        Ok((start, false))
-                    }
-                    Err(why) => Err(why),
-                },
-                None => Err(format!("{} has no live mode", self.provider)),
-            }
+        let mode = if live_requested() {
+            Mode::Live
         } else {
-            offline().ok_or_else(|| format!("{} has no offline harness", self.provider))
+            Mode::Offline
         };
-        let (start, paused) = match source {
+        let (start, paused) = match self.source() {
             Ok(source) => source,
+            Err(why) if mode == Mode::Offline => {
+                let trial = Trial {
+                    name: "harness".to_owned(),
+                    ignored: None,
+                    run: Box::new(move || Err(why)),
+                };
+                return (vec![trial], results, mode);
+            }
             Err(why) => {
                 eprintln!("{why}");
                 let skipped = Report::live_skipped(&self.provider, &why);
@@ -284,11 +295,15 @@ impl Suite {
                     name,
                     ignored: None,
                     run: Box::new(move || {
-                        let rt = runtime(paused).map_err(|e| format!("no tokio runtime: {e}"))?;
-                        let found = rt.block_on(async {
-                            let harness = start().await?;
-                            Ok::<_, String>(execute(&step, harness.as_ref()).await)
-                        })?;
+                        let found = runtime(paused)
+                            .map_err(|e| format!("no tokio runtime: {e}"))
+                            .and_then(|rt| {
+                                rt.block_on(async {
+                                    let harness = start().await?;
+                                    Ok(execute(&step, harness.as_ref()).await)
+                                })
+                            })
+                            .unwrap_or_else(|why| step.failed(&why));
                         let failed: Vec<String> = found
                             .iter()
                             .filter_map(|r| match &r.outcome {

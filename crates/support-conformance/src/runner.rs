@@ -67,6 +67,11 @@ impl Arguments {
         parsed
     }
 
+    /// Whether this is `--list`: nothing runs.
+    pub(crate) fn lists(&self) -> bool {
+        self.list
+    }
+
     /// Whether the run may leave tests out (so that its results are not the whole suite's).
     pub(crate) fn selects(&self) -> bool {
         !self.filters.is_empty() || !self.skip.is_empty() || self.ignored

@@ -220,6 +220,26 @@ impl Step {
         }
     }
 
+    /// The operations the step reports on.
+    pub fn operations(&self) -> Vec<Operation> {
+        match self {
+            Step::Unsupported { operation, .. } | Step::Skip { operation, .. } => vec![*operation],
+            Step::Run(scenario) => scenario.operations().collect(),
+        }
+    }
+
+    /// The results of a step that could not run for this reason: one failure per operation.
+    pub fn failed(&self, why: &str) -> Vec<ScenarioResult> {
+        self.operations()
+            .into_iter()
+            .map(|operation| ScenarioResult {
+                scenario: self.test_name(),
+                operation,
+                outcome: Outcome::Fail(why.to_owned()),
+            })
+            .collect()
+    }
+
     /// The result a skip records, known without running anything.
     pub fn skipped(&self) -> Option<ScenarioResult> {
         match self {

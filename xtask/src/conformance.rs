@@ -249,3 +249,27 @@ fn print_matrix(reports: &[Value], live: bool) {
         println!("{provider} {which} {result}: {detail}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_come_from_the_first_report_that_has_them() {
+        let reports = [
+            serde_json::json!({"provider": "old"}),
+            serde_json::json!({"provider": "acme", "columns": [
+                {"operation": "listTickets", "header": "lsT"},
+                {"operation": "checkConnection", "header": "conn"},
+            ]}),
+        ];
+        assert_eq!(
+            columns(&reports),
+            [
+                ("listTickets".to_owned(), "lsT".to_owned()),
+                ("checkConnection".to_owned(), "conn".to_owned())
+            ]
+        );
+        assert!(columns(&[]).is_empty());
+    }
+}

@@ -204,28 +204,27 @@ enum Verdict {
     Ignored(Option<String>),
 }
 
+// `print!` rather than a locked stdout, so that libtest captures it when this runner is itself
+// under test.
 fn report(args: &Arguments, name: &str, verdict: &Verdict) {
-    let mut out = std::io::stdout().lock();
-    // A closed stdout is not a test failure; nothing else is worth reporting it to.
-    let _ = if args.quiet {
-        write!(
-            out,
+    if args.quiet {
+        print!(
             "{}",
             match verdict {
                 Verdict::Ok => ".",
                 Verdict::Failed(_) => "F",
                 Verdict::Ignored(_) => "i",
             }
-        )
+        );
     } else {
         match verdict {
-            Verdict::Ok => writeln!(out, "test {name} ... ok"),
-            Verdict::Failed(_) => writeln!(out, "test {name} ... FAILED"),
-            Verdict::Ignored(Some(why)) => writeln!(out, "test {name} ... ignored, {why}"),
-            Verdict::Ignored(None) => writeln!(out, "test {name} ... ignored"),
+            Verdict::Ok => println!("test {name} ... ok"),
+            Verdict::Failed(_) => println!("test {name} ... FAILED"),
+            Verdict::Ignored(Some(why)) => println!("test {name} ... ignored, {why}"),
+            Verdict::Ignored(None) => println!("test {name} ... ignored"),
         }
-    };
-    let _ = out.flush();
+    }
+    let _ = std::io::stdout().flush();
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -406,3 +406,81 @@ pub async fn run(harness: &dyn Harness) -> Report {
         scenarios,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::world::Profile;
+
+    fn all_native() -> Capabilities {
+        Capabilities::new().native(&Operation::ALL)
+    }
+
+    fn names(steps: &[Step]) -> Vec<String> {
+        steps.iter().map(Step::test_name).collect()
+    }
+
+    #[test]
+    fn every_test_name_is_unique() {
+        let all: Vec<String> = catalog().iter().map(Scenario::test_name).collect();
+        let unique: BTreeSet<&String> = all.iter().collect();
+        assert_eq!(unique.len(), all.len(), "{all:?}");
+    }
+
+    #[test]
+    fn an_unsupported_operation_is_only_checked_to_be_unsupported() {
+        let caps = all_native().unsupported(Operation::CreateTag, "no tag resource here");
+        let world = World::standard("acme", Profile::default());
+        let steps = names(&plan(&caps, Some(&world), true, false));
+        assert_eq!(steps[0], "createTag::declared_unsupported");
+        assert!(!steps.iter().any(|s| s == "createTag::creates"));
+        assert!(
+            steps
+                .iter()
+                .any(|s| s == "listTickets::rejects_bad_credentials")
+        );
+        assert!(!steps.iter().any(|s| s.contains("live")));
+    }
+
+    #[test]
+    fn without_a_simulator_the_transport_operations_are_skipped() {
+        let world = World::standard("acme", Profile::default());
+        let steps = plan(&all_native(), Some(&world), false, false);
+        let skipped: Vec<String> = steps
+            .iter()
+            .filter(|s| s.skipped().is_some())
+            .map(Step::test_name)
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "listTickets::transport",
+                "getTicket::transport",
+                "createTicket::transport",
+                "addComment::transport"
+            ]
+        );
+        assert!(!names(&steps).iter().any(|s| s.contains("throttling")));
+    }
+
+    #[test]
+    fn live_runs_the_world_free_scenarios_and_skips_the_rest() {
+        let steps = plan(&all_native(), None, false, false);
+        let names = names(&steps);
+        for expected in [
+            "checkConnection::succeeds",
+            "listTickets::live_pages",
+            "createTicket::live_lifecycle",
+            "listAgents::live",
+        ] {
+            assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+        }
+        // The lifecycle covers these: they are not reported skipped.
+        for covered in ["addComment::live", "closeTicket::live", "listTickets::live"] {
+            assert!(!names.iter().any(|n| n == covered), "{covered}");
+        }
+        assert!(!names.iter().any(|n| n.ends_with("::paginates")));
+    }
+}

@@ -45,7 +45,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use async_trait::async_trait;
 use httpmock::{HttpMockRequest, MockServer};
 use support_conformance::sim::install_fault;
-use support_conformance::{Fault, Faulted, Harness, Profile, RequestCounter, Simulator, World};
+use support_conformance::{
+    Fault, Faulted, Harness, IdScheme, Profile, RequestCounter, Simulator, World,
+};
 use support_core::{Channel, Operation, SupportPort, TicketStatus};
 
 #[allow(unused_imports)]
@@ -81,6 +83,7 @@ pub fn freshdesk_world() -> World {
             priority_optional: false,
             reports_availability: false,
             honours_idempotency_keys: false,
+            ids: IdScheme::Numeric,
         },
     )
 }
@@ -114,7 +117,7 @@ pub fn fault_target(
         Operation::GetTicket => Target::Exact("GET", ticket(&world.tickets[0].id)),
         Operation::CreateTicket => Target::Exact("POST", "/api/v2/tickets".into()),
         Operation::UpdateTicket => Target::Exact("PUT", ticket(world.update().0)),
-        Operation::CloseTicket => Target::Exact("PUT", ticket(World::CLOSE_TARGET)),
+        Operation::CloseTicket => Target::Exact("PUT", ticket(world.close_target())),
         Operation::AssignTicket => Target::Exact("PUT", ticket(world.assignment().0)),
         Operation::AddComment => {
             Target::Exact("POST", format!("{}/reply", ticket(world.new_comments().0)))

@@ -39,7 +39,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use async_trait::async_trait;
 use httpmock::{HttpMockRequest, MockServer};
 use support_conformance::sim::install_fault;
-use support_conformance::{Fault, Faulted, Harness, Profile, RequestCounter, Simulator, World};
+use support_conformance::{
+    Fault, Faulted, Harness, IdScheme, Profile, RequestCounter, Simulator, World,
+};
 use support_core::{Operation, SupportPort, TicketStatus};
 
 #[allow(unused_imports)]
@@ -67,6 +69,7 @@ pub fn zendesk_world() -> World {
             ],
             reports_availability: false,
             honours_idempotency_keys: true,
+            ids: IdScheme::Numeric,
             ..Profile::default()
         },
     )
@@ -101,7 +104,7 @@ pub fn fault_target(
         Operation::GetTicket => ("GET", ticket(&world.tickets[0].id)),
         Operation::CreateTicket => ("POST", "/api/v2/tickets".into()),
         Operation::UpdateTicket => ("PUT", ticket(world.update().0)),
-        Operation::CloseTicket => ("PUT", ticket(World::CLOSE_TARGET)),
+        Operation::CloseTicket => ("PUT", ticket(world.close_target())),
         Operation::AssignTicket => ("PUT", ticket(world.assignment().0)),
         Operation::AddComment => ("PUT", ticket(world.new_comments().0)),
         Operation::ListAgents => ("GET", "/api/v2/users".into()),

@@ -6,23 +6,18 @@
 //! do not (`ratings` of a satisfaction rating, `choices` of a ticket field).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 use support_conformance::World;
+use support_conformance::sim::Account;
+pub use support_conformance::sim::{RecordedRequest, lock};
 use support_conformance::world::strip_tags;
 use support_core::{Availability, Channel, Priority, SlaMetric, TicketStatus, Visibility};
 
 /// The simulator state shared by every mock of one server.
-pub type Shared = Arc<Mutex<SimState>>;
-
-/// Locks the state, surviving a poisoned lock (a panicking responder must not wedge the server).
-pub fn lock(state: &Shared) -> MutexGuard<'_, SimState> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub type Shared = support_conformance::sim::Shared<SimState>;
 
 /// The authenticated agent (the API key's owner), author of replies and notes.
 pub const ME: u64 = 301;
@@ -292,14 +287,14 @@ pub struct RatingRec {
     pub created_at: DateTime<Utc>,
 }
 
-/// A request a world mock answered (faults and 401s are not recorded).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Value>,
-    pub status: u16,
+impl Account for SimState {
+    fn seed(world: World, base_url: &str) -> Self {
+        Self::new(world, base_url)
+    }
+
+    fn log(&mut self) -> &mut Vec<RecordedRequest> {
+        &mut self.log
+    }
 }
 
 /// The account the simulator serves.
@@ -584,8 +579,8 @@ impl SimState {
             articles,
             slas,
             ratings,
-            next_ticket_id: num(World::CREATED_TICKET_ID),
-            next_conversation_id: num(World::CREATED_COMMENT_IDS.0),
+            next_ticket_id: num(world.created_ticket_id()),
+            next_conversation_id: num(world.created_comment_ids().0),
             next_contact_id: 450,
             writes: 0,
             log: Vec::new(),

@@ -505,7 +505,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
 /// `PUT /api/v2/tickets/{id}`: the fields given change (tags are replaced, custom fields merged);
 /// `updated_at` moves to the next write time. 200 with the ticket.
 pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
-    let id = req.id(0);
+    let id = req.num(0);
     if !st.tickets.contains_key(&id) {
         return not_found();
     }
@@ -603,7 +603,7 @@ fn author(st: &SimState, b: &Map<String, Value>, errors: &mut Errors) -> u64 {
 /// `POST /api/v2/tickets/{id}/reply`: a public reply, sent to the requester. 201 with the
 /// conversation (source 0).
 pub fn reply(st: &mut SimState, req: &Req) -> Reply {
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     let Some(requester_id) = st.tickets.get(&ticket_id).map(|t| t.requester_id) else {
         return not_found();
     };
@@ -651,7 +651,7 @@ pub fn reply(st: &mut SimState, req: &Req) -> Reply {
 /// `POST /api/v2/tickets/{id}/notes`: a note, private unless `private: false`. 201 with the
 /// conversation (source 2).
 pub fn note(st: &mut SimState, req: &Req) -> Reply {
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
     }

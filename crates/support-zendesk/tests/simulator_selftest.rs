@@ -47,7 +47,7 @@ impl Sim {
     }
 
     fn auth() -> String {
-        authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN)
+        authorization(simulator::EMAIL, simulator::TOKEN)
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
@@ -237,7 +237,7 @@ async fn wrong_or_missing_credentials_are_401() {
     let wrong = sim
         .send(sim.http.get(&url).header(
             "authorization",
-            authorization(ZendeskSimulator::EMAIL, "wrong-token"),
+            authorization(simulator::EMAIL, "wrong-token"),
         ))
         .await;
     assert_eq!(wrong.status, 401);
@@ -965,7 +965,7 @@ async fn faults_answer_first_then_the_world_serves() {
     let (factory, built) = recording_factory();
     let sim = ZendeskSimulator::start(zendesk_world(), factory).await;
     let http = reqwest::Client::new();
-    let auth = authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN);
+    let auth = authorization(simulator::EMAIL, simulator::TOKEN);
 
     let bad = sim.port_with_bad_credentials().await;
     drop(bad);
@@ -973,7 +973,7 @@ async fn faults_answer_first_then_the_world_serves() {
         built.lock().unwrap().last().cloned(),
         Some((
             sim.base_url(),
-            ZendeskSimulator::EMAIL.to_owned(),
+            simulator::EMAIL.to_owned(),
             "wrong-token".to_owned()
         ))
     );

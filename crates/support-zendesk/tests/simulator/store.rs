@@ -4,24 +4,20 @@
 //! `TicketCommentObject`, `GroupObject`, `GroupMembershipObject`, `TagListTagObject`,
 //! `ArticleObject`, `SectionObject`, `SLAPolicyObject`, `SatisfactionRatingObject`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
+use support_conformance::sim::Account;
+use support_conformance::sim::pager::CursorBook;
+pub use support_conformance::sim::{RecordedRequest, lock};
 use support_conformance::world::strip_tags;
 use support_core::{Channel, Priority, SlaMetric, TicketStatus, Visibility};
 
 /// The simulator state shared by every mock of one server.
-pub type Shared = Arc<Mutex<SimState>>;
-
-/// Locks the state, surviving a poisoned lock (a panicking responder must not wedge the server).
-pub fn lock(state: &Shared) -> MutexGuard<'_, SimState> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub type Shared = support_conformance::sim::Shared<SimState>;
 
 /// The authenticated agent (the API token's owner) and default comment author.
 pub const ME: u64 = 301;
@@ -242,15 +238,14 @@ pub struct IdempotentCreate {
     pub response: Value,
 }
 
-/// A request a world mock answered (faults and 401s are not recorded).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub idempotency_key: Option<String>,
-    pub body: Option<Value>,
-    pub status: u16,
+impl Account for SimState {
+    fn seed(world: World, base_url: &str) -> Self {
+        Self::new(world, base_url)
+    }
+
+    fn log(&mut self) -> &mut Vec<RecordedRequest> {
+        &mut self.log
+    }
 }
 
 /// The account the simulator serves.
@@ -284,7 +279,7 @@ pub struct SimState {
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
     pub writes: i64,
     /// Cursors handed out (anything else is rejected).
-    pub cursors: HashSet<String>,
+    pub cursors: CursorBook,
     pub idempotency: HashMap<String, IdempotentCreate>,
     pub log: Vec<RecordedRequest>,
 }
@@ -479,14 +474,14 @@ impl SimState {
             articles,
             slas,
             ratings,
-            next_ticket_id: num(World::CREATED_TICKET_ID),
-            next_comment_id: num(World::CREATED_COMMENT_IDS.0),
+            next_ticket_id: num(world.created_ticket_id()),
+            next_comment_id: num(world.created_comment_ids().0),
             next_opening_comment_id: 10_001,
             next_user_id: 450,
             next_audit_id: 7001,
             next_event_id: 8001,
             writes: 0,
-            cursors: HashSet::new(),
+            cursors: CursorBook::new(),
             idempotency: HashMap::new(),
             log: Vec::new(),
             world,

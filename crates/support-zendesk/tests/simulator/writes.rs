@@ -309,7 +309,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
                     IdempotentCreate {
                         request: body,
                         status: reply.status,
-                        response: reply.body.clone(),
+                        response: reply.body.clone().unwrap_or_default(),
                     },
                 );
             }
@@ -508,7 +508,7 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
 
 /// `PUT /api/v2/tickets/{id}`.
 pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
-    let id = req.id(0);
+    let id = req.num(0);
     let Some(current) = st.tickets.get(&id).cloned() else {
         return not_found();
     };

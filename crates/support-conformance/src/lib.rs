@@ -6,6 +6,7 @@ pub mod harness;
 pub mod report;
 pub mod scenarios;
 pub mod sim;
+pub mod suites;
 pub mod unsupported_port;
 pub mod world;
 

@@ -51,6 +51,7 @@ pub async fn install_fault(
     let times = fault.times;
     let status = fault.status;
     let retry_after = fault.retry_after;
+    let delay = fault.delay;
     server
         .mock_async(move |when, then| {
             when.is_true(move |request| is_target(request) && counter.hit() < times);
@@ -60,8 +61,12 @@ pub async fn install_fault(
                 .body(format!(
                     r#"{{"error":"simulated failure","status":{status}}}"#
                 ));
-            if let Some(wait) = retry_after {
-                then.header("retry-after", wait.as_secs().to_string());
+            let then = match retry_after {
+                Some(wait) => then.header("retry-after", wait.as_secs().to_string()),
+                None => then,
+            };
+            if let Some(delay) = delay {
+                then.delay(delay);
             }
         })
         .await;

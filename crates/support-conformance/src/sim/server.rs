@@ -335,3 +335,248 @@ impl<W: Wire> Simulator for Simulated<W> {
         Faulted { port, requests }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::sim::{BodyRule, Params};
+    use crate::unsupported_port::UnsupportedPort;
+    use crate::world::Profile;
+
+    /// A provider with two endpoints, to drive the kit's server without a real wire format.
+    struct Toy;
+
+    struct ToyState {
+        tickets: Vec<String>,
+        log: Vec<RecordedRequest>,
+    }
+
+    impl Account for ToyState {
+        fn seed(world: World, _base_url: &str) -> Self {
+            Self {
+                tickets: world.tickets.iter().map(|t| t.id.clone()).collect(),
+                log: Vec::new(),
+            }
+        }
+
+        fn log(&mut self) -> &mut Vec<RecordedRequest> {
+            &mut self.log
+        }
+    }
+
+    fn list(st: &mut ToyState, _req: &Req) -> Reply {
+        Reply::ok(json!(st.tickets))
+    }
+
+    fn show(st: &mut ToyState, req: &Req) -> Reply {
+        if st.tickets.iter().any(|t| t == req.id(0)) {
+            Reply::ok(json!({"id": req.id(0)}))
+        } else {
+            Reply::new(404, json!({"toy": "missing"}))
+        }
+    }
+
+    fn create(st: &mut ToyState, _req: &Req) -> Reply {
+        st.tickets.push(format!("new-{}", st.tickets.len()));
+        Reply::created(json!({"created": true}))
+    }
+
+    static ROUTES: &[Route<ToyState>] = &[
+        Route::new("GET", "/api/tickets", Params::NONE, BodyRule::Any, list),
+        Route::new("GET", "/api/tickets/{}", Params::NONE, BodyRule::Any, show),
+        Route::new(
+            "POST",
+            "/api/tickets",
+            Params::NONE,
+            BodyRule::JsonObject,
+            create,
+        ),
+    ];
+
+    type Built = Arc<Mutex<Vec<(String, Credentials)>>>;
+
+    impl Wire for Toy {
+        type State = ToyState;
+        type Factory = Built;
+        const HEADERS: &'static [(&'static str, &'static str)] = &[("x-toy", "1")];
+        const API_ROOT: &'static str = "/api";
+
+        fn routes() -> &'static [Route<ToyState>] {
+            ROUTES
+        }
+
+        fn authorized(req: &Req) -> bool {
+            req.header("authorization") == Some("Bearer good")
+        }
+
+        fn unauthenticated() -> Reply {
+            Reply::new(401, json!({"toy": "who are you"}))
+        }
+
+        fn normalize_path(path: &str) -> String {
+            path.trim_end_matches('/').to_owned()
+        }
+
+        fn port(built: &Built, base_url: &str, credentials: Credentials) -> Arc<dyn SupportPort> {
+            lock(built).push((base_url.to_owned(), credentials));
+            Arc::new(UnsupportedPort::new("toy"))
+        }
+
+        fn fault_target(_world: &World, operation: Operation) -> FaultTarget {
+            match operation {
+                Operation::ListTickets => FaultTarget::Exact("GET", "/api/tickets".into()),
+                Operation::CreateTicket => FaultTarget::Exact("POST", "/api/tickets".into()),
+                _ => FaultTarget::Patterns("GET", vec!["/api/tickets/{}"]),
+            }
+        }
+    }
+
+    /// Status, headers and body of a raw HTTP/1.1 exchange (no client library needed).
+    fn send(url: &str, method: &str, path: &str, auth: bool, body: &str) -> (u16, String) {
+        let address = url.trim_start_matches("http://").trim_end_matches("/api");
+        let mut stream = TcpStream::connect(address).expect("the server listens");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a timeout");
+        let auth = if auth {
+            "authorization: Bearer good\r\n"
+        } else {
+            ""
+        };
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {address}\r\n{auth}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).expect("sent");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default();
+        (status, answer)
+    }
+
+    fn world(ids: IdScheme) -> World {
+        World::standard(
+            "toy",
+            Profile {
+                ids,
+                ..Profile::default()
+            },
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn serves_authentication_first_then_routes_and_logs() {
+        let built = Built::default();
+        let sim = Simulated::<Toy>::start(world(IdScheme::Numeric), built.clone()).await;
+        let url = sim.base_url();
+        assert!(url.ends_with("/api"), "{url}");
+        let (status, answer) = send(&url, "GET", "/api/tickets/101", false, "");
+        assert_eq!(status, 401);
+        assert!(answer.contains("who are you") && answer.contains("x-toy: 1"));
+        let (status, answer) = send(&url, "GET", "/api/tickets/101/", true, "");
+        assert_eq!(status, 200, "{answer}");
+        assert!(answer.contains(r#"{"id":"101"}"#), "{answer}");
+        // No route: an id outside the scheme, an unknown parameter, a body that is not JSON.
+        for (method, path, body) in [
+            ("GET", "/api/tickets/abc", ""),
+            ("GET", "/api/tickets?x=1", ""),
+            ("POST", "/api/tickets", "not json"),
+        ] {
+            let (status, answer) = send(&url, method, path, true, body);
+            assert_eq!(status, 404, "{method} {path}");
+            assert!(!answer.contains("toy"), "{answer}");
+        }
+        assert_eq!(send(&url, "GET", "/api/tickets/999999", true, "").0, 404);
+        let log = sim.requests();
+        assert_eq!(log.len(), 2, "only answered routes are logged: {log:?}");
+        assert_eq!(
+            (log[0].path.as_str(), log[0].status),
+            ("/api/tickets/101", 200)
+        );
+        assert_eq!(log[1].status, 404);
+
+        sim.port();
+        sim.port_with_bad_credentials().await;
+        assert_eq!(
+            lock(&built).clone(),
+            vec![
+                (url.clone(), Credentials::Accepted),
+                (url, Credentials::Rejected)
+            ]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn faults_answer_first_on_a_fresh_copy_kept_alive() {
+        let built = Built::default();
+        let sim = Simulated::<Toy>::start(world(IdScheme::Numeric), built.clone()).await;
+        assert_eq!(
+            send(&sim.base_url(), "POST", "/api/tickets", true, "{}").0,
+            201
+        );
+
+        let faulted = sim
+            .port_with_fault(Operation::ListTickets, Fault::unavailable_once())
+            .await;
+        let base = sim.faulted_base_urls().pop().expect("a faulted server");
+        assert_ne!(base, sim.base_url());
+        assert_eq!(lock(&built).last().map(|b| b.0.clone()), Some(base.clone()));
+        assert_eq!(send(&base, "GET", "/api/tickets/101", true, "").0, 200);
+        assert_eq!(faulted.requests.get(), 0, "other endpoints are not faulted");
+        assert_eq!(send(&base, "GET", "/api/tickets", true, "").0, 503);
+        let (status, answer) = send(&base, "GET", "/api/tickets", true, "");
+        assert_eq!(status, 200);
+        assert!(
+            !answer.contains("new-"),
+            "a fresh copy of the world: {answer}"
+        );
+        assert_eq!(faulted.requests.get(), 2);
+
+        let wait = Duration::from_secs(3600);
+        let throttled = sim
+            .port_with_fault(Operation::CreateTicket, Fault::throttled(wait, usize::MAX))
+            .await;
+        let base = sim.faulted_base_urls().pop().expect("a faulted server");
+        for _ in 0..2 {
+            let (status, answer) = send(&base, "POST", "/api/tickets", true, "{}");
+            assert_eq!(status, 429);
+            assert!(answer.contains("retry-after: 3600"), "{answer}");
+        }
+        assert_eq!(throttled.requests.get(), 2);
+        assert_eq!(sim.faulted_base_urls().len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn path_ids_follow_the_world_scheme() {
+        let sim = Simulated::<Toy>::start(world(IdScheme::Salesforce18), Built::default()).await;
+        let id = sim
+            .world()
+            .map(|w| w.tickets[0].id.clone())
+            .unwrap_or_default();
+        assert_eq!(id.len(), 18);
+        let url = sim.base_url();
+        let (status, answer) = send(&url, "GET", &format!("/api/tickets/{id}"), true, "");
+        assert_eq!(status, 200, "{answer}");
+        assert!(answer.contains(&id));
+        assert_eq!(send(&url, "GET", "/api/tickets/101", true, "").0, 404);
+        let faulted = sim
+            .port_with_fault(Operation::GetTicket, Fault::unavailable_once())
+            .await;
+        let base = sim.faulted_base_urls().pop().expect("a faulted server");
+        assert_eq!(
+            send(&base, "GET", &format!("/api/tickets/{id}"), true, "").0,
+            503
+        );
+        assert_eq!(faulted.requests.get(), 1);
+    }
+}

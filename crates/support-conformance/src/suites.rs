@@ -5,7 +5,7 @@
 //! ```ignore
 //! struct Suite;
 //!
-//! #[async_trait::async_trait]
+//! #[async_trait::async_trait(?Send)]
 //! impl support_conformance::suites::SuiteTarget for Suite {
 //!     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
 //!         Box::new(AcmeSimulator::start(acme_world(), factory(request_timeout)).await)
@@ -37,7 +37,9 @@ pub const SHORT_TIMEOUT: Duration = Duration::from_millis(400);
 pub const STALL: Duration = Duration::from_secs(3);
 
 /// An adapter under the shared suites: how to start its simulator, and what must never show.
-#[async_trait]
+///
+/// Not `Send`: httpmock's server start is not, and the suites run on one thread.
+#[async_trait(?Send)]
 pub trait SuiteTarget: Send + Sync {
     /// A simulator on the provider's standard world whose ports time out after `request_timeout`
     /// (`None`: never, for the paused clock) and back off briefly between retries.
@@ -148,13 +150,18 @@ pub async fn timeout_on_read_is_retried(target: &dyn SuiteTarget) {
     let harness = started(target, Some(SHORT_TIMEOUT)).await;
     let (sim, world) = parts(harness.as_ref());
     let faulted = sim
-        .port_with_fault(Operation::GetTicket, Fault::stalled_once(STALL))
+        .port_with_fault(Operation::ListTickets, Fault::stalled_once(STALL))
         .await;
-    faulted
+    let page = faulted
         .port
-        .get_ticket(&first_ticket(world))
+        .list_tickets(TicketQuery::new())
         .await
-        .unwrap_or_else(|e| panic!("getTicket after one timeout: {e}"));
+        .unwrap_or_else(|e| panic!("listTickets after one timeout: {e}"));
+    assert_eq!(
+        page.items.is_empty(),
+        world.tickets.is_empty(),
+        "the retried listing"
+    );
     assert_requests("a timed-out read", faulted.requests.get(), 2);
 }
 

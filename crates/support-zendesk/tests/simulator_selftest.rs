@@ -1,10 +1,11 @@
 //! Raw-HTTP checks of the Zendesk simulator itself: what it serves, what it rejects, and that its
-//! answers decode into the types generated from the vendor description.
+//! answers decode into the types generated from the vendor description; and the shared adapter
+//! suites (faults, timeouts, credentials, redaction, unknown values) on it.
 
 mod simulator;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::MockServer;
@@ -15,8 +16,11 @@ use serde_json::{Value, json};
 use simulator::{
     PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
 };
-use support_conformance::{Fault, Simulator, World};
-use support_core::{Operation, SupportPort};
+use support_conformance::suites::SuiteTarget;
+use support_conformance::{Harness, World};
+use support_core::SupportPort;
+use support_core::http::RetryPolicy;
+use support_zendesk::ZendeskPort;
 use support_zendesk::generated::types;
 
 // ----- helpers -----
@@ -941,118 +945,42 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
     );
 }
 
-// ----- faults -----
+// ----- the shared suites -----
 
-/// What each port was built with: base URL, e-mail, token.
-type Built = Arc<Mutex<Vec<(String, String, String)>>>;
+/// The Zendesk adapter on this simulator, for the shared suites.
+struct Suite;
 
-/// A factory whose ports do nothing; it records what each port was built with.
-fn recording_factory() -> (PortFactory, Built) {
-    let built = Arc::new(Mutex::new(Vec::new()));
-    let record = built.clone();
-    let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
-        record
-            .lock()
-            .unwrap()
-            .push((base.to_owned(), email.to_owned(), token.to_owned()));
-        Arc::new(support_conformance::UnsupportedPort::new("zendesk")) as Arc<dyn SupportPort>
-    });
-    (factory, built)
-}
-
-#[tokio::test]
-async fn faults_answer_first_then_the_world_serves() {
-    let (factory, built) = recording_factory();
-    let sim = ZendeskSimulator::start(zendesk_world(), factory).await;
-    let http = reqwest::Client::new();
-    let auth = authorization(simulator::EMAIL, simulator::TOKEN);
-
-    let bad = sim.port_with_bad_credentials().await;
-    drop(bad);
-    assert_eq!(
-        built.lock().unwrap().last().cloned(),
-        Some((
-            sim.base_url(),
-            simulator::EMAIL.to_owned(),
-            "wrong-token".to_owned()
-        ))
-    );
-
-    let faulted = sim
-        .port_with_fault(Operation::ListTickets, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().expect("a faulted server");
-    assert_ne!(base, sim.base_url());
-    assert_eq!(
-        built.lock().unwrap().last().map(|b| b.0.clone()),
-        Some(base.clone())
-    );
-    let url = format!("{base}/api/v2/tickets");
-    // Other endpoints are not faulted.
-    let other = http
-        .get(format!("{base}/api/v2/tickets/101"))
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 200);
-    assert_eq!(faulted.requests.get(), 0);
-    let first = http
-        .get(&url)
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status(), 503);
-    let second = http
-        .get(&url)
-        .query(&[("page[size]", "4")])
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(second.status(), 200);
-    let body: Value = second.json().await.unwrap();
-    assert_eq!(ids(&body["tickets"]), vec![101, 102, 103, 104]);
-    assert_eq!(faulted.requests.get(), 2);
-
-    // A throttle with Retry-After, on a fresh copy of the world: the main server's writes do not
-    // show there.
-    let wait = Duration::from_secs(3600);
-    let throttled = sim
-        .port_with_fault(Operation::CreateTicket, Fault::throttled(wait, usize::MAX))
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let new_ticket = json!({"ticket": {"subject": "s", "comment": {"body": "b"}}});
-    for _ in 0..2 {
-        let answer = http
-            .post(format!("{base}/api/v2/tickets"))
-            .header("authorization", &auth)
-            .json(&new_ticket)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 429);
-        assert_eq!(answer.headers()["retry-after"], "3600");
+#[async_trait::async_trait(?Send)]
+impl SuiteTarget for Suite {
+    async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
+        let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
+            let port = ZendeskPort::builder()
+                .base_url(base)
+                .api_token(email, token)
+                .request_timeout(request_timeout)
+                .retry_policy(RetryPolicy {
+                    initial_backoff: Duration::from_millis(10),
+                    ..RetryPolicy::default()
+                })
+                .build();
+            match port {
+                Ok(port) => Arc::new(port) as Arc<dyn SupportPort>,
+                Err(error) => panic!("the simulator's port must build: {error}"),
+            }
+        });
+        Box::new(ZendeskSimulator::start(zendesk_world(), factory).await)
     }
-    assert_eq!(throttled.requests.get(), 2);
 
-    let comment = sim
-        .port_with_fault(Operation::AddComment, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let put = |n: usize| {
-        http.put(format!("{base}/api/v2/tickets/105"))
-            .header("authorization", &auth)
-            .json(&json!({"ticket": {"comment": {"body": format!("note {n}"), "public": false}}}))
-            .send()
-    };
-    assert_eq!(put(1).await.unwrap().status(), 503);
-    let answer: Value = put(2).await.unwrap().json().await.unwrap();
-    assert_eq!(
-        answer["audit"]["events"][0]["id"], 650,
-        "a fresh world numbers comments from 650"
-    );
-    assert_eq!(comment.requests.get(), 2);
-    assert_eq!(sim.faulted_base_urls().len(), 3);
+    fn secrets(&self) -> Vec<String> {
+        vec![simulator::TOKEN.into(), simulator::WRONG_TOKEN.into()]
+    }
+
+    fn authorizations(&self) -> Vec<String> {
+        vec![
+            authorization(simulator::EMAIL, simulator::TOKEN),
+            authorization(simulator::EMAIL, simulator::WRONG_TOKEN),
+        ]
+    }
 }
+
+support_conformance::adapter_suite!(Suite);

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use httpmock::MockServer;
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use simulator::{
     API_KEY, FreshdeskSimulator, PortFactory, Shared, authorization, freshdesk_world, lock,
     start_server,
 };
+use support_conformance::sim::{Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::world::{RatingFx, TicketFx};
 use support_conformance::{Harness, World};
@@ -25,21 +25,29 @@ use support_freshdesk::FreshdeskPort;
 
 // ----- helpers -----
 
+/// A simulator server and a client of its API root.
 struct Sim {
     _server: MockServer,
     state: Shared,
-    /// The API base URL, `/api/v2` included.
-    api: String,
-    http: reqwest::Client,
+    client: SimClient,
 }
 
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    json: Value,
+impl std::ops::Deref for Sim {
+    type Target = SimClient;
+
+    fn deref(&self) -> &SimClient {
+        &self.client
+    }
 }
 
-impl Answer {
+/// Freshdesk's paging header and validation errors, read off an answer.
+trait FreshdeskAnswer {
+    fn link(&self) -> Option<String>;
+    fn next(&self) -> Option<String>;
+    fn errors(&self) -> Vec<(String, String)>;
+}
+
+impl FreshdeskAnswer for Answer {
     fn link(&self) -> Option<String> {
         self.headers
             .get("link")
@@ -88,67 +96,16 @@ impl Sim {
 
     async fn with(world: World) -> Self {
         let (server, state) = start_server(world).await;
-        let api = server.url("/api/v2");
+        let client = SimClient::new(server.url("/api/v2"), authorization(API_KEY));
         Self {
             _server: server,
             state,
-            api,
-            http: reqwest::Client::new(),
+            client,
         }
     }
 
     fn now(&self) -> DateTime<Utc> {
         lock(&self.state).now
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.expect("the simulator answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("a body");
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            json,
-        }
-    }
-
-    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
-        self.send(
-            self.http
-                .get(format!("{}{path}", self.api))
-                .query(query)
-                .header("authorization", authorization(API_KEY)),
-        )
-        .await
-    }
-
-    async fn get_url(&self, url: &str) -> Answer {
-        self.send(
-            self.http
-                .get(url)
-                .header("authorization", authorization(API_KEY)),
-        )
-        .await
-    }
-
-    async fn write(&self, method: reqwest::Method, path: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .request(method, format!("{}{path}", self.api))
-                .header("authorization", authorization(API_KEY))
-                .json(body),
-        )
-        .await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::POST, path, body).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::PUT, path, body).await
     }
 
     async fn search(&self, query: &str, page: Option<&str>) -> Answer {
@@ -235,7 +192,7 @@ async fn pages_chain_through_link_headers() {
         assert!(page.json.as_array().unwrap().len() <= 4);
         seen.extend(ids(&page.json));
         let Some(next) = page.next() else { break };
-        assert!(next.starts_with(&sim.api), "absolute next URL: {next}");
+        assert!(next.starts_with(&sim.base), "absolute next URL: {next}");
         assert!(next.contains("per_page=4") && next.contains(&format!("page={}", pages + 1)));
         assert!(
             next.contains("updated_since=2000-01-01T00%3A00%3A00Z"),
@@ -609,7 +566,7 @@ async fn search_date_bounds_include_whole_days() {
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_401() {
     let sim = Sim::start().await;
-    let url = format!("{}/tickets/101", sim.api);
+    let url = format!("{}/tickets/101", sim.base);
     let expected = json!({
         "code": "invalid_credentials",
         "message": "You have to be logged in to perform this action.",
@@ -926,7 +883,7 @@ async fn created_tickets_are_stored_and_invalid_ones_rejected() {
     let text = sim
         .send(
             sim.http
-                .post(format!("{}/tickets", sim.api))
+                .post(format!("{}/tickets", sim.base))
                 .header("authorization", authorization(API_KEY))
                 .header("content-type", "text/plain")
                 .body("subject=s"),

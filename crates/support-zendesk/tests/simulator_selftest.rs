@@ -9,13 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::MockServer;
-use reqwest::header::HeaderMap;
+use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use simulator::{
     PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
 };
+use support_conformance::sim::{Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Harness, World};
 use support_core::SupportPort;
@@ -25,28 +26,29 @@ use support_zendesk::generated::types;
 
 // ----- helpers -----
 
+/// A simulator server and a client of it.
 struct Sim {
     _server: MockServer,
     state: Shared,
-    base: String,
-    http: reqwest::Client,
+    client: SimClient,
 }
 
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    json: Value,
+impl std::ops::Deref for Sim {
+    type Target = SimClient;
+
+    fn deref(&self) -> &SimClient {
+        &self.client
+    }
 }
 
 impl Sim {
     async fn start() -> Self {
         let (server, state) = start_server(zendesk_world()).await;
-        let base = server.base_url();
+        let client = SimClient::new(server.base_url(), Self::auth());
         Self {
             _server: server,
             state,
-            base,
-            http: reqwest::Client::new(),
+            client,
         }
     }
 
@@ -54,58 +56,10 @@ impl Sim {
         authorization(simulator::EMAIL, simulator::TOKEN)
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.expect("the simulator answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("a body");
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            json,
-        }
-    }
-
-    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
-        self.send(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .query(query)
-                .header("authorization", Self::auth()),
-        )
-        .await
-    }
-
-    async fn get_url(&self, url: &str) -> Answer {
-        self.send(self.http.get(url).header("authorization", Self::auth()))
+    /// `POST` with an `Idempotency-Key`.
+    async fn post_keyed(&self, path: &str, body: &Value, key: &str) -> Answer {
+        self.write_with(Method::POST, path, body, &[("idempotency-key", key)])
             .await
-    }
-
-    async fn write(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: &Value,
-        key: Option<&str>,
-    ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", Self::auth())
-            .json(body);
-        if let Some(key) = key {
-            request = request.header("idempotency-key", key);
-        }
-        self.send(request).await
-    }
-
-    async fn post(&self, path: &str, body: &Value, key: Option<&str>) -> Answer {
-        self.write(reqwest::Method::POST, path, body, key).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::PUT, path, body, None).await
     }
 }
 
@@ -476,7 +430,7 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
         "tags": ["hardware"],
         "requester": {"name": "Dana Customer", "email": "dana@customer.example"},
     }});
-    let created = sim.post("/api/v2/tickets", &body, None).await;
+    let created = sim.post("/api/v2/tickets", &body).await;
     assert_eq!(created.status, 201, "{}", created.json);
     let ticket = &created.json["ticket"];
     let expected = world.created_ticket();
@@ -519,7 +473,7 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
         "comment": {"body": "Hi"},
         "requester": {"name": "New Person", "email": "new@customer.example"},
     }});
-    let created = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    let created = sim.post_keyed("/api/v2/tickets", &stranger, "key-1").await;
     assert_eq!(created.status, 201);
     assert_eq!(created.json["ticket"]["id"], 151);
     assert_eq!(created.headers["x-idempotency-lookup"], "miss");
@@ -528,20 +482,19 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
     assert!(ids(&users.json["users"]).contains(&requester));
 
     // The same key again: the first ticket, not a new one.
-    let again = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    let again = sim.post_keyed("/api/v2/tickets", &stranger, "key-1").await;
     assert_eq!(again.status, 201);
     assert_eq!(again.headers["x-idempotency-lookup"], "hit");
     assert_eq!(again.json["ticket"]["id"], 151);
-    let other_body = sim.post("/api/v2/tickets", &body, Some("key-1")).await;
+    let other_body = sim.post_keyed("/api/v2/tickets", &body, "key-1").await;
     assert_eq!(other_body.status, 400);
-    let next = sim.post("/api/v2/tickets", &body, Some("key-2")).await;
+    let next = sim.post_keyed("/api/v2/tickets", &body, "key-2").await;
     assert_eq!(next.json["ticket"]["id"], 152);
 
     let invalid = sim
         .post(
             "/api/v2/tickets",
             &json!({"ticket": {"subject": "", "comment": {"body": ""}}}),
-            None,
         )
         .await;
     assert_eq!(invalid.status, 422);
@@ -922,7 +875,6 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
         .post(
             "/api/v2/tickets",
             &json!({"ticket": {"subject": "s", "comment": {"body": "b"}, "tags": ["x"]}}),
-            None,
         )
         .await
         .json;

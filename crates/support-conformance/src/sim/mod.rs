@@ -18,11 +18,13 @@
 //! [`Harness`]: crate::harness::Harness
 //! [`Simulator`]: crate::harness::Simulator
 
+pub mod client;
 pub mod http;
 pub mod pager;
 pub mod route;
 pub mod server;
 
+pub use client::{Answer, SimClient};
 pub use http::{
     ParamProblem, QueryEncoding, Reply, Req, basic_authorization, basic_credentials,
     encode_component, header, with_query,

@@ -21,6 +21,7 @@
 pub mod client;
 pub mod http;
 pub mod pager;
+pub mod records;
 pub mod route;
 pub mod server;
 
@@ -29,6 +30,7 @@ pub use http::{
     ParamProblem, QueryEncoding, Reply, Req, basic_authorization, basic_credentials,
     encode_component, header, with_query,
 };
+pub use records::{WriteClock, escape_html, iso_seconds, setup_time};
 pub use route::{BodyRule, Check, Handler, Params, Route, match_path, unknown_members};
 pub use server::{
     Account, Credentials, FaultTarget, FaultedServer, RecordedRequest, Shared, Simulated, Wire,

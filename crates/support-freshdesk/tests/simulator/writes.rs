@@ -468,7 +468,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
     };
     let id = st.next_ticket_id;
     st.next_ticket_id += 1;
-    let created = st.creation_time();
+    let created = st.clock.creation_time();
     let priority = c.priority.unwrap_or(1);
     let (due_by, fr_due_by) = due_times(&st.slas, priority, created);
     let description = stored_html(c.description.as_deref().unwrap_or_default());
@@ -517,7 +517,7 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
         return validation_failed(errors);
     }
     let requester = resolve_requester(st, &c);
-    let at = st.tick();
+    let at = st.clock.tick();
     let requester_company = requester.and_then(|r| st.contacts.get(&r).and_then(|x| x.company_id));
     let Some(t) = st.tickets.get_mut(&id) else {
         return not_found();
@@ -573,7 +573,7 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
 
 /// Adds a conversation to a ticket at the next write time, which the ticket's `updated_at` takes.
 fn add_conversation(st: &mut SimState, mut conversation: ConversationRec) -> Reply {
-    let at = st.tick();
+    let at = st.clock.tick();
     conversation.id = st.next_conversation_id;
     st.next_conversation_id += 1;
     conversation.created_at = at;
@@ -643,7 +643,7 @@ pub fn reply(st: &mut SimState, req: &Req) -> Reply {
         bcc_emails: bcc.unwrap_or_default(),
         from_email: Some(from.unwrap_or_else(|| SUPPORT_EMAIL.to_owned())),
         support_email: Some(SUPPORT_EMAIL.to_owned()),
-        created_at: st.creation_time(),
+        created_at: st.clock.creation_time(),
     };
     add_conversation(st, conversation)
 }
@@ -696,7 +696,7 @@ pub fn note(st: &mut SimState, req: &Req) -> Reply {
         bcc_emails: Vec::new(),
         from_email: None,
         support_email: None,
-        created_at: st.creation_time(),
+        created_at: st.clock.creation_time(),
     };
     add_conversation(st, conversation)
 }

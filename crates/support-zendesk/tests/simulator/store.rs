@@ -5,14 +5,14 @@
 //! `ArticleObject`, `SectionObject`, `SLAPolicyObject`, `SatisfactionRatingObject`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
-use support_conformance::sim::Account;
 use support_conformance::sim::pager::CursorBook;
+use support_conformance::sim::{Account, WriteClock};
 pub use support_conformance::sim::{RecordedRequest, lock};
+pub use support_conformance::sim::{escape_html, iso_seconds as time, setup_time};
 use support_conformance::world::strip_tags;
 use support_core::{Channel, Priority, SlaMetric, TicketStatus, Visibility};
 
@@ -21,18 +21,6 @@ pub type Shared = support_conformance::sim::Shared<SimState>;
 
 /// The authenticated agent (the API token's owner) and default comment author.
 pub const ME: u64 = 301;
-
-/// Zendesk's timestamp format.
-pub fn time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// When the account's users, groups and sections were set up (the world has no times for them).
-pub fn setup_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
 
 /// A world id (numeric by the world's contract) as a Zendesk integer id.
 pub fn num(id: &str) -> u64 {
@@ -85,14 +73,6 @@ pub fn metric_wire(metric: &SlaMetric) -> String {
         SlaMetric::RequesterWaitTime => "requester_wait_time".into(),
         SlaMetric::Other(raw) => raw.clone(),
     }
-}
-
-/// Escapes text for an HTML body.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Zendesk wraps every comment's HTML in its comment container.
@@ -277,7 +257,8 @@ pub struct SimState {
     /// Audit events other than comments.
     pub next_event_id: u64,
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
-    pub writes: i64,
+    /// When writes happen.
+    pub clock: WriteClock,
     /// Cursors handed out (anything else is rejected).
     pub cursors: CursorBook,
     pub idempotency: HashMap<String, IdempotentCreate>,
@@ -480,29 +461,12 @@ impl SimState {
             next_user_id: 450,
             next_audit_id: 7001,
             next_event_id: 8001,
-            writes: 0,
+            clock: WriteClock::new(&world),
             cursors: CursorBook::new(),
             idempotency: HashMap::new(),
             log: Vec::new(),
             world,
         }
-    }
-
-    /// Shares the state between the mocks of a server.
-    pub fn shared(self) -> Shared {
-        Arc::new(Mutex::new(self))
-    }
-
-    /// When tickets are created: `World::created_ticket().created_at`.
-    pub fn creation_time(&self) -> DateTime<Utc> {
-        self.world.created_ticket().created_at
-    }
-
-    /// The time of the next update: one hour after the previous write, starting one hour after
-    /// ticket creation (so the suite's update, close and assign land on the world's times).
-    pub fn tick(&mut self) -> DateTime<Utc> {
-        self.writes += 1;
-        self.creation_time() + Duration::hours(self.writes)
     }
 
     pub fn url(&self, path: &str) -> String {

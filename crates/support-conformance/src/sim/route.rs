@@ -227,15 +227,15 @@ impl BodyRule {
     }
 }
 
-/// The members of a JSON object that are not in `allowed`, in the object's order.
-pub fn unknown_members<'a>(object: &'a Value, allowed: &[&str]) -> Vec<&'a str> {
+/// The members of a JSON object body that are not in `allowed`, in the object's order: what a
+/// provider answers with its "unknown field" error.
+pub fn unknown_members<'a>(
+    object: &'a serde_json::Map<String, Value>,
+    allowed: &[&str],
+) -> Vec<&'a str> {
     object
-        .as_object()
-        .map(|map| {
-            map.keys()
-                .map(String::as_str)
-                .filter(|k| !allowed.contains(k))
-                .collect()
-        })
-        .unwrap_or_default()
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !allowed.contains(k))
+        .collect()
 }

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use support_conformance::sim::unknown_members;
 
 use super::http::{FieldError, Reply, Req, not_found, validation_failed};
 use super::routes::parse_time;
@@ -87,9 +88,9 @@ fn body(req: &Req) -> Map<String, Value> {
 
 fn unknown_fields(body: &Map<String, Value>, allowed: &[&str], errors: &mut Errors) {
     errors.extend(
-        body.keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
-            .map(|k| FieldError::invalid_field(k)),
+        unknown_members(body, allowed)
+            .into_iter()
+            .map(FieldError::invalid_field),
     );
 }
 

@@ -566,25 +566,22 @@ async fn search_date_bounds_include_whole_days() {
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_401() {
     let sim = Sim::start().await;
-    let url = format!("{}/tickets/101", sim.base);
     let expected = json!({
         "code": "invalid_credentials",
         "message": "You have to be logged in to perform this action.",
     });
-    for header in [
-        None,
-        Some(authorization("wrong-key")),
-        Some(format!("Bearer {API_KEY}")),
-        Some("Basic !!!".to_owned()),
-    ] {
-        let mut request = sim.http.get(&url);
-        if let Some(header) = &header {
-            request = request.header("authorization", header);
-        }
-        let answer = sim.send(request).await;
-        assert_eq!(answer.status, 401, "{header:?}");
-        assert_eq!(answer.json, expected);
-    }
+    sim.assert_unauthenticated(
+        "/tickets/101",
+        &[
+            None,
+            Some(authorization("wrong-key")),
+            Some(format!("Bearer {API_KEY}")),
+            Some("Basic !!!".to_owned()),
+        ],
+        &expected,
+    )
+    .await;
+    let url = format!("{}/tickets/101", sim.base);
     // Freshdesk ignores the password.
     use base64::Engine;
     let other_password = format!(
@@ -604,20 +601,20 @@ async fn missing_records_and_unexpected_requests_are_404() {
     let sim = Sim::start().await;
     let not_found =
         json!({"code": "not_found", "message": "The requested resource could not be found"});
-    for path in [
-        "/tickets/999999",
-        "/tickets/999999/conversations",
-        "/solutions/articles/999999",
-        "/solutions/categories/999999/folders",
-        "/solutions/folders/999999/articles",
-        "/sla_policies/999999",
-        "/agents/999999",
-        "/groups/999999",
-    ] {
-        let answer = sim.get(path, &[]).await;
-        assert_eq!(answer.status, 404, "{path}");
-        assert_eq!(answer.json, not_found, "{path}");
-    }
+    sim.assert_not_found(
+        &[
+            "/tickets/999999",
+            "/tickets/999999/conversations",
+            "/solutions/articles/999999",
+            "/solutions/categories/999999/folders",
+            "/solutions/folders/999999/articles",
+            "/sla_policies/999999",
+            "/agents/999999",
+            "/groups/999999",
+        ],
+        &not_found,
+    )
+    .await;
     assert_eq!(
         sim.put("/tickets/999999", &json!({"priority": 2}))
             .await
@@ -636,10 +633,17 @@ async fn missing_records_and_unexpected_requests_are_404() {
             .status,
         404
     );
-    // No mock serves these: httpmock's own 404.
-    for path in ["/ticket/101", "/tickets/abc", "/tags", "/tickets/101.json"] {
-        assert_eq!(sim.get(path, &[]).await.status, 404, "{path}");
-    }
+    // No route serves these: httpmock's own 404.
+    sim.assert_unserved(
+        &[
+            ("/ticket/101", &[]),
+            ("/tickets/abc", &[]),
+            ("/tags", &[]),
+            ("/tickets/101.json", &[]),
+        ],
+        &not_found,
+    )
+    .await;
     assert_eq!(
         sim.write(reqwest::Method::DELETE, "/tickets/101", &json!({}))
             .await

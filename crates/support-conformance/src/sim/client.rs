@@ -119,4 +119,43 @@ impl SimClient {
     pub async fn put(&self, path: &str, body: &Value) -> Answer {
         self.write(Method::PUT, path, body).await
     }
+
+    /// Asserts that `GET path` is answered with the provider's 401 `body` for each of these
+    /// `Authorization` values (`None`: no header at all).
+    pub async fn assert_unauthenticated(
+        &self,
+        path: &str,
+        authorizations: &[Option<String>],
+        body: &Value,
+    ) {
+        for authorization in authorizations {
+            let mut request = self.http.get(format!("{}{path}", self.base));
+            if let Some(value) = authorization {
+                request = request.header("authorization", value);
+            }
+            let answer = self.send(request).await;
+            assert_eq!(answer.status, 401, "{path} with {authorization:?}");
+            assert_eq!(&answer.json, body, "{path} with {authorization:?}");
+        }
+    }
+
+    /// Asserts that each `GET path` is the provider's 404 with `body` (a record that does not
+    /// exist).
+    pub async fn assert_not_found(&self, paths: &[&str], body: &Value) {
+        for path in paths {
+            let answer = self.get(path, &[]).await;
+            assert_eq!(answer.status, 404, "{path}");
+            assert_eq!(&answer.json, body, "{path}");
+        }
+    }
+
+    /// Asserts that no route serves these `GET`s (path and query): httpmock's own 404, without
+    /// the provider's not-found `body`.
+    pub async fn assert_unserved(&self, requests: &[(&str, &[(&str, &str)])], body: &Value) {
+        for (path, query) in requests {
+            let answer = self.get(path, query).await;
+            assert_eq!(answer.status, 404, "{path} {query:?}");
+            assert_ne!(&answer.json, body, "{path} {query:?} reached a route");
+        }
+    }
 }

@@ -31,7 +31,7 @@ use crate::harness::{Fault, Harness, Simulator};
 use crate::world::{UNKNOWN_STATUS, World};
 
 /// The request timeout of the ports the timeout checks use: short, so a stalled answer times out.
-pub const SHORT_TIMEOUT: Duration = Duration::from_millis(400);
+pub const SHORT_TIMEOUT: Duration = Duration::from_millis(750);
 
 /// How long a stalled server holds its answer: well past [`SHORT_TIMEOUT`].
 pub const STALL: Duration = Duration::from_secs(3);

@@ -25,7 +25,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine;
-use support_core::{ErrorKind, ObjectKind, Operation, TicketLookup, TicketQuery, TicketStatus};
+use support_core::{
+    Assignment, CloseOptions, ErrorKind, ObjectKind, Operation, SupportPort, TicketLookup,
+    TicketQuery, TicketStatus,
+};
 
 use crate::harness::{Fault, Harness, Simulator};
 use crate::world::{UNKNOWN_STATUS, World};
@@ -137,8 +140,9 @@ pub async fn server_error_on_read_is_retried(target: &dyn SuiteTarget) {
     assert_requests("503 on a read", faulted.requests.get(), 2);
 }
 
-/// A 503 on a write that is not idempotent (`createTicket` without a key, `addComment`) is not
-/// retried: the provider may have applied it.
+/// A 503 on any write (`createTicket` without a key, updates, closing, assigning, comments, tags)
+/// is not retried: the provider may have applied it. A write the adapter declares unsupported sends
+/// nothing.
 pub async fn server_error_on_write_is_not_retried(target: &dyn SuiteTarget) {
     let harness = started(target, None).await;
     let (sim, world) = parts(harness.as_ref());
@@ -165,62 +169,108 @@ pub async fn timeout_on_read_is_retried(target: &dyn SuiteTarget) {
     assert_requests("a timed-out read", faulted.requests.get(), 2);
 }
 
-/// A write that times out (`createTicket` without a key, `addComment`) is not sent again, and
-/// surfaces as `Timeout` (real clock).
+/// A write that times out is not sent again, and surfaces as `Timeout` (real clock).
 pub async fn timeout_on_write_is_not_retried(target: &dyn SuiteTarget) {
     let harness = started(target, Some(SHORT_TIMEOUT)).await;
     let (sim, world) = parts(harness.as_ref());
     writes_are_sent_once(sim, world, Fault::stalled_once(STALL), "timeout").await;
 }
 
+/// The writes whose retry safety the suites check: none is idempotent without a key.
+const WRITES: [Operation; 6] = [
+    Operation::CreateTicket,
+    Operation::UpdateTicket,
+    Operation::CloseTicket,
+    Operation::AssignTicket,
+    Operation::AddComment,
+    Operation::CreateTag,
+];
+
+/// Runs one write of the world's inputs on `port`.
+async fn write(
+    port: &dyn SupportPort,
+    world: &World,
+    operation: Operation,
+) -> Result<(), support_core::Error> {
+    let ticket = |id: &str| world.id(ObjectKind::Ticket, id);
+    match operation {
+        Operation::CreateTicket => port.create_ticket(world.new_ticket()).await.map(drop),
+        Operation::UpdateTicket => {
+            let (id, update) = world.update();
+            port.update_ticket(&ticket(id), update).await.map(drop)
+        }
+        Operation::CloseTicket => port
+            .close_ticket(&ticket(world.close_target()), CloseOptions::new())
+            .await
+            .map(drop),
+        Operation::AssignTicket => {
+            let (id, agent, group) = world.assignment();
+            let assignment = Assignment::agent(world.id(ObjectKind::Party, agent))
+                .with_group(world.id(ObjectKind::Group, group));
+            port.assign_ticket(&ticket(id), assignment).await.map(drop)
+        }
+        Operation::AddComment => {
+            let (id, public, _) = world.new_comments();
+            port.add_comment(&ticket(id), public).await.map(drop)
+        }
+        Operation::CreateTag => port.create_tag(world.new_tag()).await.map(drop),
+        other => panic!("{other:?} is not a write"),
+    }
+}
+
 async fn writes_are_sent_once(sim: &dyn Simulator, world: &World, fault: Fault, what: &str) {
-    let stalled = fault.delay.is_some();
-    let expect = |error: &support_core::Error, operation: &str| {
-        if stalled {
-            assert_eq!(
+    let mut faulted = Vec::new();
+    for operation in WRITES {
+        faulted.push((
+            operation,
+            sim.port_with_fault(operation, fault.clone()).await,
+        ));
+    }
+    // Concurrently: a stalled answer costs a request timeout each, and they need not add up.
+    let results = futures::future::join_all(
+        faulted
+            .iter()
+            .map(|(operation, f)| write(f.port.as_ref(), world, *operation)),
+    )
+    .await;
+    for ((operation, faulted), result) in faulted.iter().zip(results) {
+        let name = operation.to_string();
+        match result {
+            Ok(()) => panic!("{name} succeeded after a {what}"),
+            Err(error) if error.kind() == &ErrorKind::Unsupported => {
+                assert_requests(&format!("unsupported {name}"), faulted.requests.get(), 0);
+                continue;
+            }
+            Err(error) if fault.delay.is_some() => assert_eq!(
                 error.kind(),
                 &ErrorKind::Timeout,
-                "{operation} after a {what}: {error:?}"
-            );
-        } else {
-            assert_eq!(
+                "{name} after a {what}: {error:?}"
+            ),
+            Err(error) => assert_eq!(
                 error.status(),
                 Some(fault.status),
-                "{operation} after a {what}: {error:?}"
-            );
+                "{name} after a {what}: {error:?}"
+            ),
         }
-    };
-
-    let faulted = sim
-        .port_with_fault(Operation::CreateTicket, fault.clone())
-        .await;
-    match faulted.port.create_ticket(world.new_ticket()).await {
-        Ok(_) => panic!("createTicket succeeded after a {what}"),
-        Err(error) => expect(&error, "createTicket"),
+        assert_requests(&format!("{name} after a {what}"), faulted.requests.get(), 1);
     }
-    assert_requests(
-        &format!("createTicket without a key after a {what}"),
-        faulted.requests.get(),
-        1,
-    );
+}
 
+/// A 429 on a write is waited out and the write sent again: the provider did not process it
+/// (paused clock).
+pub async fn throttled_write_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
     let faulted = sim
-        .port_with_fault(Operation::AddComment, fault.clone())
+        .port_with_fault(
+            Operation::CreateTicket,
+            Fault::throttled(Duration::from_secs(1), 1),
+        )
         .await;
-    let (ticket, public, _) = world.new_comments();
-    match faulted
-        .port
-        .add_comment(&world.id(ObjectKind::Ticket, ticket), public)
+    write(faulted.port.as_ref(), world, Operation::CreateTicket)
         .await
-    {
-        Ok(_) => panic!("addComment succeeded after a {what}"),
-        Err(error) => expect(&error, "addComment"),
-    }
-    assert_requests(
-        &format!("addComment after a {what}"),
-        faulted.requests.get(),
-        1,
-    );
+        .unwrap_or_else(|e| panic!("createTicket after one 429: {e}"));
+    assert_requests("429 on a write, then success", faulted.requests.get(), 2);
 }
 
 /// Credentials the provider rejects are `Unauthenticated`, on a read and on the connection check.
@@ -357,6 +407,11 @@ macro_rules! adapter_suite {
             #[::tokio::test(start_paused = true)]
             async fn server_error_on_write_is_not_retried() {
                 $crate::suites::server_error_on_write_is_not_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn throttled_write_is_retried() {
+                $crate::suites::throttled_write_is_retried(&$target).await;
             }
 
             #[::tokio::test]

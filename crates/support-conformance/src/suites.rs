@@ -385,7 +385,6 @@ pub async fn unknown_status_is_kept_as_other(target: &dyn SuiteTarget) {
 #[macro_export]
 macro_rules! adapter_suite {
     ($target:expr) => {
-        #[allow(non_snake_case)]
         mod shared_suite {
             use super::*;
 

@@ -42,6 +42,8 @@ pub struct Fault {
     pub retry_after: Option<Duration>,
     /// How many requests get the fault before normal service resumes (`usize::MAX`: all).
     pub times: usize,
+    /// How long the answer is held back (past a port's request timeout, for a stalled server).
+    pub delay: Option<Duration>,
 }
 
 impl Fault {
@@ -51,6 +53,7 @@ impl Fault {
             status: 503,
             retry_after: None,
             times: 1,
+            delay: None,
         }
     }
 
@@ -60,6 +63,18 @@ impl Fault {
             status: 429,
             retry_after: Some(retry_after),
             times,
+            delay: None,
+        }
+    }
+
+    /// The first request is answered only after `delay` (a 503, should the client still wait),
+    /// later ones at once: a server that stalls once.
+    pub fn stalled_once(delay: Duration) -> Self {
+        Self {
+            status: 503,
+            retry_after: None,
+            times: 1,
+            delay: Some(delay),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod report;
 mod runner;
 pub mod scenarios;
 pub mod sim;
+pub mod suites;
 pub mod unsupported_port;
 pub mod world;
 
@@ -19,4 +20,4 @@ pub use report::{
 };
 pub use scenarios::run;
 pub use unsupported_port::UnsupportedPort;
-pub use world::{Profile, World};
+pub use world::{Entity, IdScheme, Profile, World};

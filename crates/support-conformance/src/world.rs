@@ -1,7 +1,9 @@
 //! The standard fixture world every simulator serves and every scenario checks against.
 //!
-//! Ids are numeric strings so that providers with integer ids can serve them verbatim. Times are fixed,
-//! so the world is the same on every run.
+//! The world is one logical world: every record has a small logical number (tickets 101.., agents
+//! 301..), rendered as an id in the provider's [`IdScheme`], so that providers with integer ids serve
+//! the numbers verbatim and providers with string ids (Salesforce, ServiceNow, Zoho, HubSpot) serve
+//! ids shaped like theirs. Times are fixed, so the world is the same on every run.
 
 use std::time::Duration;
 
@@ -27,6 +29,8 @@ pub struct Profile {
     pub reports_availability: bool,
     /// Whether the provider honours idempotency keys on ticket creation.
     pub honours_idempotency_keys: bool,
+    /// How the provider spells ids.
+    pub ids: IdScheme,
 }
 
 impl Default for Profile {
@@ -43,8 +47,199 @@ impl Default for Profile {
             priority_optional: true,
             reports_availability: true,
             honours_idempotency_keys: true,
+            ids: IdScheme::Numeric,
         }
     }
+}
+
+/// How a provider spells record ids; the world renders its logical numbers in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum IdScheme {
+    /// Integers, served verbatim (`"101"`): Zendesk, Freshdesk.
+    #[default]
+    Numeric,
+    /// Long numeric strings beyond a JSON double's exact range (`"4150868000000000101"`): Zoho,
+    /// HubSpot. An adapter that parses them as `f64` (or `i32`) loses them.
+    NumericString,
+    /// Salesforce's 18-character case-safe ids: a three-character key prefix naming the object
+    /// type, twelve characters, and the three-character case checksum (`"500Hs00000AbC101AAA"`-like).
+    Salesforce18,
+    /// ServiceNow's 32 lowercase hexadecimal `sys_id`.
+    Hex32,
+}
+
+/// What a record of the world is, for schemes whose ids name their object type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    /// An agent group.
+    Group,
+    /// An agent (a user).
+    Agent,
+    /// A customer (a contact).
+    Customer,
+    /// The customers' organisation (an account).
+    Organization,
+    /// A ticket (a case, an incident).
+    Ticket,
+    /// A comment.
+    Comment,
+    /// A knowledge-base category.
+    Category,
+    /// A knowledge article.
+    Article,
+    /// An SLA policy.
+    SlaPolicy,
+    /// A satisfaction rating.
+    Rating,
+}
+
+impl Entity {
+    /// Every entity.
+    pub const ALL: [Entity; 10] = [
+        Entity::Group,
+        Entity::Agent,
+        Entity::Customer,
+        Entity::Organization,
+        Entity::Ticket,
+        Entity::Comment,
+        Entity::Category,
+        Entity::Article,
+        Entity::SlaPolicy,
+        Entity::Rating,
+    ];
+
+    /// The Salesforce key prefix of the object this entity is there.
+    fn salesforce_prefix(self) -> &'static str {
+        match self {
+            Entity::Group => "00G",
+            Entity::Agent => "005",
+            Entity::Customer => "003",
+            Entity::Organization => "001",
+            Entity::Ticket => "500",
+            Entity::Comment => "00a",
+            Entity::Category => "02n",
+            Entity::Article => "kA0",
+            Entity::SlaPolicy => "552",
+            Entity::Rating => "a0R",
+        }
+    }
+
+    /// A small distinct code, so that hex ids of different tables differ even for equal numbers.
+    fn code(self) -> u64 {
+        match self {
+            Entity::Group => 1,
+            Entity::Agent => 2,
+            Entity::Customer => 3,
+            Entity::Organization => 4,
+            Entity::Ticket => 5,
+            Entity::Comment => 6,
+            Entity::Category => 7,
+            Entity::Article => 8,
+            Entity::SlaPolicy => 9,
+            Entity::Rating => 10,
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const SALESFORCE_CHECKSUM: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+impl IdScheme {
+    /// Every scheme.
+    pub const ALL: [IdScheme; 4] = [
+        IdScheme::Numeric,
+        IdScheme::NumericString,
+        IdScheme::Salesforce18,
+        IdScheme::Hex32,
+    ];
+
+    /// The id of the logical record `number` of kind `entity` in this scheme. Distinct
+    /// `(entity, number)` pairs give distinct ids in every scheme.
+    pub fn render(self, entity: Entity, number: u64) -> String {
+        match self {
+            IdScheme::Numeric => number.to_string(),
+            // Numeric ids are unique across an account in the providers that use this form, so the
+            // entity plays no part; the prefix puts them past 2^53.
+            IdScheme::NumericString => format!("41508680{number:011}"),
+            IdScheme::Salesforce18 => {
+                // Mixed case on purpose: the checksum is what lets a case-insensitive system
+                // tell two ids apart, and an adapter that lower-cases ids breaks.
+                let mut body = String::with_capacity(12);
+                body.push_str("Hs0");
+                let mut digits = [b'0'; 9];
+                let mut rest = number;
+                for slot in digits.iter_mut().rev() {
+                    *slot = BASE62[(rest % 62) as usize];
+                    rest /= 62;
+                }
+                body.extend(digits.iter().map(|&b| b as char));
+                let fifteen = format!("{}{body}", entity.salesforce_prefix());
+                let mut id = fifteen.clone();
+                id.push_str(&salesforce_suffix(&fifteen));
+                id
+            }
+            IdScheme::Hex32 => format!(
+                "{:08x}{:08x}{:016x}",
+                0x46d4_4a5e_u32,
+                entity.code().wrapping_mul(0x9e37_79b9) as u32,
+                number
+            ),
+        }
+    }
+
+    /// Whether `text` is spelled like an id of this scheme (what a simulator's path capture
+    /// accepts).
+    pub fn matches(self, text: &str) -> bool {
+        match self {
+            IdScheme::Numeric | IdScheme::NumericString => {
+                !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+            }
+            IdScheme::Salesforce18 => {
+                text.len() == 18
+                    && text.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && salesforce_suffix(&text[..15]) == text[15..]
+            }
+            IdScheme::Hex32 => {
+                text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            }
+        }
+    }
+}
+
+/// Salesforce's case checksum of a 15-character id: for each five-character chunk, the bit
+/// pattern of its upper-case letters, as one character.
+fn salesforce_suffix(fifteen: &str) -> String {
+    fifteen
+        .as_bytes()
+        .chunks(5)
+        .map(|chunk| {
+            let bits = chunk
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.is_ascii_uppercase())
+                .fold(0usize, |acc, (i, _)| acc | (1 << i));
+            SALESFORCE_CHECKSUM[bits % 32] as char
+        })
+        .collect()
+}
+
+/// The ids the write scenarios use, rendered in the world's scheme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteTargets {
+    /// The ticket `updateTicket` changes.
+    pub update: String,
+    /// The ticket `closeTicket` closes.
+    pub close: String,
+    /// The ticket `assignTicket` assigns, the agent and the group it goes to.
+    pub assignment: (String, String, String),
+    /// The ticket `addComment` comments on.
+    pub comment: String,
+    /// The id the provider gives the created ticket.
+    pub created_ticket: String,
+    /// The ids the provider gives the public and the internal comment.
+    pub created_comments: (String, String),
+    /// A ticket id that exists nowhere.
+    pub missing_ticket: String,
 }
 
 /// A group of agents.
@@ -238,11 +433,14 @@ pub struct World {
     pub sla_policies: Vec<SlaFx>,
     /// Satisfaction ratings.
     pub ratings: Vec<RatingFx>,
+    /// The ids the write scenarios use, in the world's id scheme.
+    pub targets: WriteTargets,
 }
 
 /// The native status value of the world's odd ticket, unknown to every provider.
 pub const UNKNOWN_STATUS: &str = "escalated";
-/// A ticket id that exists nowhere.
+/// A ticket id that exists nowhere, under [`IdScheme::Numeric`]; [`World::missing_ticket_id`] is
+/// the id in the world's scheme.
 pub const MISSING_TICKET_ID: &str = "999999";
 /// The page size pagination scenarios use; the world holds more than three pages of tickets.
 pub const PAGE_SIZE: u32 = 4;
@@ -257,51 +455,53 @@ fn at(hours: i64) -> DateTime<Utc> {
 impl World {
     /// The standard world for a provider.
     pub fn standard(provider: &'static str, profile: Profile) -> Self {
+        let scheme = profile.ids;
+        let id = |entity: Entity, number: u64| scheme.render(entity, number);
         let groups = vec![
             GroupFx {
-                id: "201".into(),
+                id: id(Entity::Group, 201),
                 name: "Tier 1".into(),
             },
             GroupFx {
-                id: "202".into(),
+                id: id(Entity::Group, 202),
                 name: "Billing".into(),
             },
         ];
         let agents = vec![
             AgentFx {
-                id: "301".into(),
+                id: id(Entity::Agent, 301),
                 name: "Ada Admin".into(),
                 email: "ada@example.com".into(),
                 role: "admin".into(),
-                groups: vec!["201".into(), "202".into()],
+                groups: vec![id(Entity::Group, 201), id(Entity::Group, 202)],
                 availability: Availability::Available,
             },
             AgentFx {
-                id: "302".into(),
+                id: id(Entity::Agent, 302),
                 name: "Ben Agent".into(),
                 email: "ben@example.com".into(),
                 role: "agent".into(),
-                groups: vec!["201".into()],
+                groups: vec![id(Entity::Group, 201)],
                 availability: Availability::Away,
             },
             AgentFx {
-                id: "303".into(),
+                id: id(Entity::Agent, 303),
                 name: "Cleo Agent".into(),
                 email: "cleo@example.com".into(),
                 role: "agent".into(),
-                groups: vec!["202".into()],
+                groups: vec![id(Entity::Group, 202)],
                 availability: Availability::Offline,
             },
         ];
         let customers = vec![
             CustomerFx {
-                id: "401".into(),
+                id: id(Entity::Customer, 401),
                 name: "Dana Customer".into(),
                 email: "dana@customer.example".into(),
-                organization: Some("501".into()),
+                organization: Some(id(Entity::Organization, 501)),
             },
             CustomerFx {
-                id: "402".into(),
+                id: id(Entity::Customer, 402),
                 name: "Eli Customer".into(),
                 email: "eli@customer.example".into(),
                 organization: None,
@@ -327,7 +527,7 @@ impl World {
         };
         let mut tickets: Vec<TicketFx> = (0..12)
             .map(|i| TicketFx {
-                id: (101 + i).to_string(),
+                id: id(Entity::Ticket, 101 + i as u64),
                 subject: format!("Conformance ticket {}", 101 + i),
                 description: format!("Description of ticket {}", 101 + i),
                 status: statuses[i % statuses.len()].clone(),
@@ -343,13 +543,13 @@ impl World {
             })
             .collect();
         tickets.push(TicketFx {
-            id: "113".into(),
+            id: id(Entity::Ticket, 113),
             subject: "Ticket in a status nobody knows".into(),
             description: "Its native status has no canonical equivalent".into(),
             status: TicketStatus::Other(UNKNOWN_STATUS.into()),
             priority: Some(Priority::Normal),
             channel: Channel::Email,
-            requester: "402".into(),
+            requester: id(Entity::Customer, 402),
             assignee: None,
             group: None,
             tags: vec![],
@@ -358,34 +558,41 @@ impl World {
         });
         let comments = vec![
             comment(
-                "601",
-                "101",
-                "401",
+                id(Entity::Comment, 601),
+                id(Entity::Ticket, 101),
+                id(Entity::Customer, 401),
                 "My invoice is wrong",
                 Visibility::Public,
                 1,
             ),
             comment(
-                "602",
-                "101",
-                "301",
+                id(Entity::Comment, 602),
+                id(Entity::Ticket, 101),
+                id(Entity::Agent, 301),
                 "We are looking into it",
                 Visibility::Public,
                 2,
             ),
             comment(
-                "603",
-                "101",
-                "301",
+                id(Entity::Comment, 603),
+                id(Entity::Ticket, 101),
+                id(Entity::Agent, 301),
                 "Checked the ledger: refund due",
                 Visibility::Internal,
                 3,
             ),
-            comment("604", "101", "401", "Thanks!", Visibility::Public, 4),
             comment(
-                "605",
-                "102",
-                "402",
+                id(Entity::Comment, 604),
+                id(Entity::Ticket, 101),
+                id(Entity::Customer, 401),
+                "Thanks!",
+                Visibility::Public,
+                4,
+            ),
+            comment(
+                id(Entity::Comment, 605),
+                id(Entity::Ticket, 102),
+                id(Entity::Customer, 402),
                 "Where is my order?",
                 Visibility::Public,
                 5,
@@ -398,69 +605,71 @@ impl World {
         ];
         let categories = vec![
             CategoryFx {
-                id: "701".into(),
+                id: id(Entity::Category, 701),
                 name: "Getting started".into(),
             },
             CategoryFx {
-                id: "702".into(),
+                id: id(Entity::Category, 702),
                 name: "Billing".into(),
             },
         ];
         let article =
-            |id: &str, title: &str, body: &str, category: &str, published: bool, hours| ArticleFx {
-                id: id.into(),
-                title: title.into(),
-                body_html: format!("<p>{body}</p>"),
-                category: category.into(),
-                locale: "en-us".into(),
-                published,
-                author: "301".into(),
-                created_at: at(hours),
+            |number: u64, title: &str, body: &str, category: u64, published: bool, hours| {
+                ArticleFx {
+                    id: id(Entity::Article, number),
+                    title: title.into(),
+                    body_html: format!("<p>{body}</p>"),
+                    category: id(Entity::Category, category),
+                    locale: "en-us".into(),
+                    published,
+                    author: id(Entity::Agent, 301),
+                    created_at: at(hours),
+                }
             };
         let articles = vec![
             article(
-                "801",
+                801,
                 "Resetting your password",
                 "Open settings and choose reset.",
-                "701",
+                701,
                 true,
                 1,
             ),
             article(
-                "802",
+                802,
                 "Installing the printer driver",
                 "Download the driver first.",
-                "701",
+                701,
                 true,
                 2,
             ),
             article(
-                "803",
+                803,
                 "Understanding your invoice",
                 "Each invoice lists every charge.",
-                "702",
+                702,
                 true,
                 3,
             ),
             article(
-                "804",
+                804,
                 "Requesting a refund",
                 "Refunds reach your account in five days.",
-                "702",
+                702,
                 true,
                 4,
             ),
             article(
-                "805",
+                805,
                 "Draft: new billing portal",
                 "The portal is coming soon.",
-                "702",
+                702,
                 false,
                 5,
             ),
         ];
         let sla_policies = vec![SlaFx {
-            id: "901".into(),
+            id: id(Entity::SlaPolicy, 901),
             name: "Standard support".into(),
             description: "Targets for every ticket".into(),
             targets: priorities
@@ -487,7 +696,7 @@ impl World {
         }];
         let ratings = (0..5)
             .map(|i| RatingFx {
-                id: (1001 + i).to_string(),
+                id: id(Entity::Rating, 1001 + i as u64),
                 ticket: tickets[i].id.clone(),
                 requester: tickets[i].requester.clone(),
                 assignee: tickets[i].assignee.clone(),
@@ -502,7 +711,20 @@ impl World {
             groups,
             agents,
             customers,
-            organization: ("501".into(), "Customer Org".into()),
+            organization: (id(Entity::Organization, 501), "Customer Org".into()),
+            targets: WriteTargets {
+                update: id(Entity::Ticket, 102),
+                close: id(Entity::Ticket, 103),
+                assignment: (
+                    id(Entity::Ticket, 104),
+                    id(Entity::Agent, 303),
+                    id(Entity::Group, 202),
+                ),
+                comment: id(Entity::Ticket, 105),
+                created_ticket: id(Entity::Ticket, 150),
+                created_comments: (id(Entity::Comment, 650), id(Entity::Comment, 651)),
+                missing_ticket: id(Entity::Ticket, 999_999),
+            },
             tickets,
             comments,
             tags,
@@ -542,19 +764,20 @@ impl World {
             })
     }
 
-    /// The id the provider gives the created ticket.
+    /// The id the provider gives the created ticket, under [`IdScheme::Numeric`];
+    /// [`World::created_ticket_id`] is the id in the world's scheme.
     pub const CREATED_TICKET_ID: &'static str = "150";
 
     /// The ticket `createTicket` returns.
     pub fn created_ticket(&self) -> TicketFx {
         TicketFx {
-            id: Self::CREATED_TICKET_ID.into(),
+            id: self.targets.created_ticket.clone(),
             subject: "Printer on fire".into(),
             description: "The office printer is on fire.".into(),
             status: TicketStatus::New,
             priority: Some(Priority::Urgent),
             channel: Channel::Api,
-            requester: "401".into(),
+            requester: self.profile.ids.render(Entity::Customer, 401),
             assignee: None,
             group: None,
             tags: vec!["hardware".into()],
@@ -569,9 +792,9 @@ impl World {
     }
 
     /// The ticket `updateTicket` changes, and the change.
-    pub fn update(&self) -> (&'static str, TicketUpdate) {
+    pub fn update(&self) -> (&str, TicketUpdate) {
         (
-            "102",
+            &self.targets.update,
             TicketUpdate::new()
                 .with_subject("Renamed by conformance")
                 .with_priority(Priority::High)
@@ -579,25 +802,54 @@ impl World {
         )
     }
 
-    /// The ticket `closeTicket` closes.
+    /// The ticket `closeTicket` closes, under [`IdScheme::Numeric`]; [`World::close_target`] is the
+    /// id in the world's scheme.
     pub const CLOSE_TARGET: &'static str = "103";
 
     /// The ticket `assignTicket` assigns, and the agent and group it goes to.
-    pub fn assignment(&self) -> (&'static str, &'static str, &'static str) {
-        ("104", "303", "202")
+    pub fn assignment(&self) -> (&str, &str, &str) {
+        let (ticket, agent, group) = &self.targets.assignment;
+        (ticket, agent, group)
     }
 
     /// The ticket `addComment` comments on, and the public and internal comments.
-    pub fn new_comments(&self) -> (&'static str, NewComment, NewComment) {
+    pub fn new_comments(&self) -> (&str, NewComment, NewComment) {
         (
-            "105",
+            &self.targets.comment,
             NewComment::public("Public reply from conformance"),
             NewComment::internal("Internal note from conformance"),
         )
     }
 
-    /// The ids the provider gives the public and internal comment.
+    /// The ids the provider gives the public and internal comment, under [`IdScheme::Numeric`];
+    /// [`World::created_comment_ids`] are the ids in the world's scheme.
     pub const CREATED_COMMENT_IDS: (&'static str, &'static str) = ("650", "651");
+
+    /// The ticket `closeTicket` closes.
+    pub fn close_target(&self) -> &str {
+        &self.targets.close
+    }
+
+    /// The id the provider gives the created ticket.
+    pub fn created_ticket_id(&self) -> &str {
+        &self.targets.created_ticket
+    }
+
+    /// The ids the provider gives the public and the internal comment.
+    pub fn created_comment_ids(&self) -> (&str, &str) {
+        let (public, internal) = &self.targets.created_comments;
+        (public, internal)
+    }
+
+    /// A ticket id that exists nowhere, spelled as the provider spells ids.
+    pub fn missing_ticket_id(&self) -> &str {
+        &self.targets.missing_ticket
+    }
+
+    /// An id of `entity` that exists nowhere, spelled as the provider spells ids.
+    pub fn missing_id(&self, entity: Entity) -> String {
+        self.profile.ids.render(entity, 999_999)
+    }
 
     /// The tag `createTag` creates.
     pub fn new_tag(&self) -> NewTag {
@@ -623,7 +875,7 @@ impl World {
 
     /// The ticket as it is after closing.
     pub fn closed_ticket(&self, status: TicketStatus) -> Option<TicketFx> {
-        let mut ticket = self.ticket(Self::CLOSE_TARGET)?.clone();
+        let mut ticket = self.ticket(self.close_target())?.clone();
         ticket.status = status;
         ticket.updated_at = at(102);
         Some(ticket)
@@ -800,17 +1052,17 @@ impl World {
 }
 
 fn comment(
-    id: &str,
-    ticket: &str,
-    author: &str,
+    id: String,
+    ticket: String,
+    author: String,
     body: &str,
     visibility: Visibility,
     hours: i64,
 ) -> CommentFx {
     CommentFx {
-        id: id.into(),
-        ticket: ticket.into(),
-        author: author.into(),
+        id,
+        ticket,
+        author,
         body: body.into(),
         html: format!("<p>{body}</p>"),
         visibility,
@@ -831,4 +1083,146 @@ pub fn strip_tags(html: &str) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn world(scheme: IdScheme) -> World {
+        World::standard(
+            "test",
+            Profile {
+                ids: scheme,
+                ..Profile::default()
+            },
+        )
+    }
+
+    #[test]
+    fn numeric_world_keeps_the_published_numbers() {
+        let world = world(IdScheme::Numeric);
+        assert_eq!(world.tickets[0].id, "101");
+        assert_eq!(world.close_target(), World::CLOSE_TARGET);
+        assert_eq!(world.created_ticket_id(), World::CREATED_TICKET_ID);
+        assert_eq!(world.created_comment_ids(), World::CREATED_COMMENT_IDS);
+        assert_eq!(world.missing_ticket_id(), MISSING_TICKET_ID);
+        assert_eq!(world.update().0, "102");
+        assert_eq!(world.assignment(), ("104", "303", "202"));
+        assert_eq!(world.new_comments().0, "105");
+    }
+
+    #[test]
+    fn every_scheme_gives_a_consistent_world() {
+        for scheme in IdScheme::ALL {
+            let w = world(scheme);
+            let groups: HashSet<&str> = w.groups.iter().map(|g| g.id.as_str()).collect();
+            let agents: HashSet<&str> = w.agents.iter().map(|a| a.id.as_str()).collect();
+            let customers: HashSet<&str> = w.customers.iter().map(|c| c.id.as_str()).collect();
+            let tickets: HashSet<&str> = w.tickets.iter().map(|t| t.id.as_str()).collect();
+            let categories: HashSet<&str> = w.categories.iter().map(|c| c.id.as_str()).collect();
+
+            let mut all: Vec<&str> = Vec::new();
+            all.extend(&groups);
+            all.extend(&agents);
+            all.extend(&customers);
+            all.push(&w.organization.0);
+            all.extend(&tickets);
+            all.extend(w.comments.iter().map(|c| c.id.as_str()));
+            all.extend(&categories);
+            all.extend(w.articles.iter().map(|a| a.id.as_str()));
+            all.extend(w.sla_policies.iter().map(|s| s.id.as_str()));
+            all.extend(w.ratings.iter().map(|r| r.id.as_str()));
+            let distinct: HashSet<&str> = all.iter().copied().collect();
+            assert_eq!(distinct.len(), all.len(), "{scheme:?}: ids repeat");
+            for id in &all {
+                assert!(
+                    scheme.matches(id),
+                    "{scheme:?}: {id:?} is not in the scheme"
+                );
+            }
+
+            for agent in &w.agents {
+                assert!(agent.groups.iter().all(|g| groups.contains(g.as_str())));
+            }
+            for customer in &w.customers {
+                if let Some(org) = &customer.organization {
+                    assert_eq!(org, &w.organization.0, "{scheme:?}");
+                }
+            }
+            for t in &w.tickets {
+                assert!(customers.contains(t.requester.as_str()), "{scheme:?}");
+                assert!(t.assignee.iter().all(|a| agents.contains(a.as_str())));
+                assert!(t.group.iter().all(|g| groups.contains(g.as_str())));
+            }
+            for c in &w.comments {
+                assert!(tickets.contains(c.ticket.as_str()), "{scheme:?}");
+                let author = c.author.as_str();
+                assert!(agents.contains(author) || customers.contains(author));
+            }
+            for a in &w.articles {
+                assert!(categories.contains(a.category.as_str()), "{scheme:?}");
+                assert!(agents.contains(a.author.as_str()), "{scheme:?}");
+            }
+            for r in &w.ratings {
+                assert!(tickets.contains(r.ticket.as_str()), "{scheme:?}");
+                assert!(customers.contains(r.requester.as_str()), "{scheme:?}");
+                assert!(r.assignee.iter().all(|a| agents.contains(a.as_str())));
+            }
+
+            let (ticket, agent, group) = w.assignment();
+            for target in [w.update().0, w.close_target(), ticket, w.new_comments().0] {
+                assert!(
+                    tickets.contains(target),
+                    "{scheme:?}: {target} is no ticket"
+                );
+            }
+            assert!(
+                agents.contains(agent) && groups.contains(group),
+                "{scheme:?}"
+            );
+            assert!(w.updated_ticket().is_some());
+            assert!(w.assigned_ticket().is_some());
+            assert!(w.closed_ticket(TicketStatus::Closed).is_some());
+            assert!(customers.contains(w.created_ticket().requester.as_str()));
+
+            let (public, internal) = w.created_comment_ids();
+            let fresh = [
+                w.missing_ticket_id(),
+                w.created_ticket_id(),
+                public,
+                internal,
+            ];
+            for id in fresh {
+                assert!(
+                    scheme.matches(id),
+                    "{scheme:?}: {id:?} is not in the scheme"
+                );
+                assert!(!distinct.contains(id), "{scheme:?}: {id:?} already exists");
+            }
+            for entity in Entity::ALL {
+                let missing = w.missing_id(entity);
+                assert!(scheme.matches(&missing), "{scheme:?}: {missing:?}");
+                assert!(!distinct.contains(missing.as_str()), "{scheme:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn string_schemes_look_like_their_providers() {
+        let sf = IdScheme::Salesforce18.render(Entity::Ticket, 101);
+        assert_eq!(sf.len(), 18);
+        assert!(sf.starts_with("500"), "{sf}");
+        assert!(!IdScheme::Salesforce18.matches(&sf.to_ascii_lowercase()));
+        let hex = IdScheme::Hex32.render(Entity::Ticket, 101);
+        assert_eq!(hex.len(), 32);
+        let zoho = IdScheme::NumericString.render(Entity::Ticket, 101);
+        let value: u64 = zoho.parse().unwrap_or_default();
+        assert!(value > 1 << 53, "{zoho} fits a double exactly");
+        assert_ne!(value as f64 as u64, value, "{zoho} survives a double");
+        assert!(!IdScheme::Hex32.matches("101"));
+        assert!(!IdScheme::Numeric.matches("abc"));
+    }
 }

@@ -1,41 +1,53 @@
 //! Raw-HTTP checks of the Freshdesk simulator itself, independent of the adapter: what it serves,
-//! what it rejects, how it pages, searches and faults.
+//! what it rejects, how it pages and searches; and the shared adapter suites (faults, timeouts,
+//! credentials, redaction, unknown values) on it.
 
 mod simulator;
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use httpmock::MockServer;
-use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use simulator::{
     API_KEY, FreshdeskSimulator, PortFactory, Shared, authorization, freshdesk_world, lock,
     start_server,
 };
+use support_conformance::sim::{Answer, SimClient};
+use support_conformance::suites::SuiteTarget;
 use support_conformance::world::{RatingFx, TicketFx};
-use support_conformance::{Fault, Simulator, World};
-use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
+use support_conformance::{Harness, World};
+use support_core::http::RetryPolicy;
+use support_core::{Channel, Priority, SupportPort, TicketStatus};
+use support_freshdesk::FreshdeskPort;
 
 // ----- helpers -----
 
+/// A simulator server and a client of its API root.
 struct Sim {
     _server: MockServer,
     state: Shared,
-    /// The API base URL, `/api/v2` included.
-    api: String,
-    http: reqwest::Client,
+    client: SimClient,
 }
 
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    json: Value,
+impl std::ops::Deref for Sim {
+    type Target = SimClient;
+
+    fn deref(&self) -> &SimClient {
+        &self.client
+    }
 }
 
-impl Answer {
+/// Freshdesk's paging header and validation errors, read off an answer.
+trait FreshdeskAnswer {
+    fn link(&self) -> Option<String>;
+    fn next(&self) -> Option<String>;
+    fn errors(&self) -> Vec<(String, String)>;
+}
+
+impl FreshdeskAnswer for Answer {
     fn link(&self) -> Option<String> {
         self.headers
             .get("link")
@@ -84,67 +96,16 @@ impl Sim {
 
     async fn with(world: World) -> Self {
         let (server, state) = start_server(world).await;
-        let api = server.url("/api/v2");
+        let client = SimClient::new(server.url("/api/v2"), authorization(API_KEY));
         Self {
             _server: server,
             state,
-            api,
-            http: reqwest::Client::new(),
+            client,
         }
     }
 
     fn now(&self) -> DateTime<Utc> {
         lock(&self.state).now
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.expect("the simulator answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("a body");
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            json,
-        }
-    }
-
-    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
-        self.send(
-            self.http
-                .get(format!("{}{path}", self.api))
-                .query(query)
-                .header("authorization", authorization(API_KEY)),
-        )
-        .await
-    }
-
-    async fn get_url(&self, url: &str) -> Answer {
-        self.send(
-            self.http
-                .get(url)
-                .header("authorization", authorization(API_KEY)),
-        )
-        .await
-    }
-
-    async fn write(&self, method: reqwest::Method, path: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .request(method, format!("{}{path}", self.api))
-                .header("authorization", authorization(API_KEY))
-                .json(body),
-        )
-        .await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::POST, path, body).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::PUT, path, body).await
     }
 
     async fn search(&self, query: &str, page: Option<&str>) -> Answer {
@@ -231,7 +192,7 @@ async fn pages_chain_through_link_headers() {
         assert!(page.json.as_array().unwrap().len() <= 4);
         seen.extend(ids(&page.json));
         let Some(next) = page.next() else { break };
-        assert!(next.starts_with(&sim.api), "absolute next URL: {next}");
+        assert!(next.starts_with(&sim.base), "absolute next URL: {next}");
         assert!(next.contains("per_page=4") && next.contains(&format!("page={}", pages + 1)));
         assert!(
             next.contains("updated_since=2000-01-01T00%3A00%3A00Z"),
@@ -605,25 +566,22 @@ async fn search_date_bounds_include_whole_days() {
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_401() {
     let sim = Sim::start().await;
-    let url = format!("{}/tickets/101", sim.api);
     let expected = json!({
         "code": "invalid_credentials",
         "message": "You have to be logged in to perform this action.",
     });
-    for header in [
-        None,
-        Some(authorization("wrong-key")),
-        Some(format!("Bearer {API_KEY}")),
-        Some("Basic !!!".to_owned()),
-    ] {
-        let mut request = sim.http.get(&url);
-        if let Some(header) = &header {
-            request = request.header("authorization", header);
-        }
-        let answer = sim.send(request).await;
-        assert_eq!(answer.status, 401, "{header:?}");
-        assert_eq!(answer.json, expected);
-    }
+    sim.assert_unauthenticated(
+        "/tickets/101",
+        &[
+            None,
+            Some(authorization("wrong-key")),
+            Some(format!("Bearer {API_KEY}")),
+            Some("Basic !!!".to_owned()),
+        ],
+        &expected,
+    )
+    .await;
+    let url = format!("{}/tickets/101", sim.base);
     // Freshdesk ignores the password.
     use base64::Engine;
     let other_password = format!(
@@ -643,20 +601,20 @@ async fn missing_records_and_unexpected_requests_are_404() {
     let sim = Sim::start().await;
     let not_found =
         json!({"code": "not_found", "message": "The requested resource could not be found"});
-    for path in [
-        "/tickets/999999",
-        "/tickets/999999/conversations",
-        "/solutions/articles/999999",
-        "/solutions/categories/999999/folders",
-        "/solutions/folders/999999/articles",
-        "/sla_policies/999999",
-        "/agents/999999",
-        "/groups/999999",
-    ] {
-        let answer = sim.get(path, &[]).await;
-        assert_eq!(answer.status, 404, "{path}");
-        assert_eq!(answer.json, not_found, "{path}");
-    }
+    sim.assert_not_found(
+        &[
+            "/tickets/999999",
+            "/tickets/999999/conversations",
+            "/solutions/articles/999999",
+            "/solutions/categories/999999/folders",
+            "/solutions/folders/999999/articles",
+            "/sla_policies/999999",
+            "/agents/999999",
+            "/groups/999999",
+        ],
+        &not_found,
+    )
+    .await;
     assert_eq!(
         sim.put("/tickets/999999", &json!({"priority": 2}))
             .await
@@ -675,10 +633,17 @@ async fn missing_records_and_unexpected_requests_are_404() {
             .status,
         404
     );
-    // No mock serves these: httpmock's own 404.
-    for path in ["/ticket/101", "/tickets/abc", "/tags", "/tickets/101.json"] {
-        assert_eq!(sim.get(path, &[]).await.status, 404, "{path}");
-    }
+    // No route serves these: httpmock's own 404.
+    sim.assert_unserved(
+        &[
+            ("/ticket/101", &[]),
+            ("/tickets/abc", &[]),
+            ("/tags", &[]),
+            ("/tickets/101.json", &[]),
+        ],
+        &not_found,
+    )
+    .await;
     assert_eq!(
         sim.write(reqwest::Method::DELETE, "/tickets/101", &json!({}))
             .await
@@ -922,7 +887,7 @@ async fn created_tickets_are_stored_and_invalid_ones_rejected() {
     let text = sim
         .send(
             sim.http
-                .post(format!("{}/tickets", sim.api))
+                .post(format!("{}/tickets", sim.base))
                 .header("authorization", authorization(API_KEY))
                 .header("content-type", "text/plain")
                 .body("subject=s"),
@@ -1291,158 +1256,42 @@ async fn ratings_default_to_the_last_30_days() {
     assert_eq!(all, vec![1099, 1001, 1002, 1003, 1004, 1005]);
 }
 
-// ----- faults -----
+// ----- the shared suites -----
 
-/// What each port was built with: base URL, API key.
-type Built = Arc<Mutex<Vec<(String, String)>>>;
+/// The Freshdesk adapter on this simulator, for the shared suites.
+struct Suite;
 
-/// A factory whose ports do nothing; it records what each port was built with.
-fn recording_factory() -> (PortFactory, Built) {
-    let built = Arc::new(Mutex::new(Vec::new()));
-    let record = built.clone();
-    let factory: PortFactory = Arc::new(move |base: &str, key: &str| {
-        record
-            .lock()
-            .unwrap()
-            .push((base.to_owned(), key.to_owned()));
-        Arc::new(support_conformance::UnsupportedPort::new("freshdesk")) as Arc<dyn SupportPort>
-    });
-    (factory, built)
-}
-
-#[tokio::test]
-async fn faults_answer_first_then_the_world_serves() {
-    use support_conformance::Harness;
-    let (factory, built) = recording_factory();
-    let sim = FreshdeskSimulator::start(freshdesk_world(), factory).await;
-    let http = reqwest::Client::new();
-    let auth = authorization(API_KEY);
-    assert!(sim.base_url().ends_with("/api/v2"));
-
-    drop(sim.port());
-    assert_eq!(
-        built.lock().unwrap().last().cloned(),
-        Some((sim.base_url(), API_KEY.to_owned()))
-    );
-    drop(sim.port_with_bad_credentials().await);
-    assert_eq!(
-        built.lock().unwrap().last().cloned(),
-        Some((sim.base_url(), "wrong-key".to_owned()))
-    );
-
-    let faulted = sim
-        .port_with_fault(Operation::ListTickets, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().expect("a faulted server");
-    assert_ne!(base, sim.base_url());
-    assert!(base.ends_with("/api/v2"));
-    assert_eq!(
-        built.lock().unwrap().last().cloned(),
-        Some((base.clone(), API_KEY.to_owned()))
-    );
-    // Other endpoints are not faulted.
-    let other = http
-        .get(format!("{base}/tickets/101"))
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 200);
-    assert_eq!(faulted.requests.get(), 0);
-    let url = format!("{base}/tickets");
-    let first = http
-        .get(&url)
-        .query(&[("updated_since", EPOCH)])
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status(), 503);
-    let second = http
-        .get(&url)
-        .query(&[
-            ("updated_since", EPOCH),
-            ("per_page", "4"),
-            ("order_type", "asc"),
-        ])
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(second.status(), 200);
-    let body: Value = second.json().await.unwrap();
-    assert_eq!(ids(&body), vec![101, 102, 103, 104]);
-    assert_eq!(faulted.requests.get(), 2);
-
-    // A throttle with Retry-After, on a fresh copy of the world.
-    let wait = Duration::from_secs(3600);
-    let throttled = sim
-        .port_with_fault(Operation::CreateTicket, Fault::throttled(wait, usize::MAX))
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let new_ticket = json!({"subject": "s", "description": "d", "email": "dana@customer.example",
-                            "status": 2, "priority": 1});
-    for _ in 0..2 {
-        let answer = http
-            .post(format!("{base}/tickets"))
-            .header("authorization", &auth)
-            .json(&new_ticket)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 429);
-        assert_eq!(answer.headers()["retry-after"], "3600");
+#[async_trait::async_trait(?Send)]
+impl SuiteTarget for Suite {
+    async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
+        let factory: PortFactory = Arc::new(move |base: &str, api_key: &str| {
+            let port = FreshdeskPort::builder()
+                .base_url(base)
+                .api_key(api_key)
+                .request_timeout(request_timeout)
+                .retry_policy(RetryPolicy {
+                    initial_backoff: Duration::from_millis(10),
+                    ..RetryPolicy::default()
+                })
+                .build();
+            match port {
+                Ok(port) => Arc::new(port) as Arc<dyn SupportPort>,
+                Err(error) => panic!("the simulator's port must build: {error}"),
+            }
+        });
+        Box::new(FreshdeskSimulator::start(freshdesk_world(), factory).await)
     }
-    assert_eq!(throttled.requests.get(), 2);
 
-    // A 503 on the public reply; the main server's writes never show on a faulted server.
-    assert_eq!(
-        Sim::send_raw(
-            &http,
-            http.post(format!("{}/tickets/105/notes", sim.base_url()))
-                .header("authorization", &auth)
-                .json(&json!({"body": "on the main server"}))
-        )
-        .await,
-        201
-    );
-    let comment = sim
-        .port_with_fault(Operation::AddComment, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let reply = |n: usize| {
-        http.post(format!("{base}/tickets/105/reply"))
-            .header("authorization", &auth)
-            .json(&json!({"body": format!("reply {n}")}))
-            .send()
-    };
-    // Notes are not the faulted endpoint.
-    let note = http
-        .post(format!("{base}/tickets/105/notes"))
-        .header("authorization", &auth)
-        .json(&json!({"body": "note"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(note.status(), 201);
-    assert_eq!(comment.requests.get(), 0);
-    assert_eq!(reply(1).await.unwrap().status(), 503);
-    let answer: Value = reply(2).await.unwrap().json().await.unwrap();
-    assert_eq!(
-        answer["id"], 651,
-        "a fresh world numbers conversations from 650"
-    );
-    assert_eq!(comment.requests.get(), 2);
-    assert_eq!(sim.faulted_base_urls().len(), 3);
-    // The main server recorded its one write.
-    let log = sim.requests();
-    assert_eq!(log.len(), 1);
-    assert_eq!(log[0].path, "/api/v2/tickets/105/notes");
-    assert_eq!(log[0].status, 201);
-}
+    fn secrets(&self) -> Vec<String> {
+        vec![API_KEY.into(), simulator::WRONG_API_KEY.into()]
+    }
 
-impl Sim {
-    async fn send_raw(_http: &reqwest::Client, request: reqwest::RequestBuilder) -> u16 {
-        request.send().await.unwrap().status().as_u16()
+    fn authorizations(&self) -> Vec<String> {
+        vec![
+            authorization(API_KEY),
+            authorization(simulator::WRONG_API_KEY),
+        ]
     }
 }
+
+support_conformance::adapter_suite!(Suite);

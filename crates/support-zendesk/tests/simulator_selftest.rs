@@ -1,107 +1,65 @@
 //! Raw-HTTP checks of the Zendesk simulator itself: what it serves, what it rejects, and that its
-//! answers decode into the types generated from the vendor description.
+//! answers decode into the types generated from the vendor description; and the shared adapter
+//! suites (faults, timeouts, credentials, redaction, unknown values) on it.
 
 mod simulator;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::MockServer;
-use reqwest::header::HeaderMap;
+use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use simulator::{
     PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
 };
-use support_conformance::{Fault, Simulator, World};
-use support_core::{Operation, SupportPort};
+use support_conformance::sim::{Answer, SimClient};
+use support_conformance::suites::SuiteTarget;
+use support_conformance::{Harness, World};
+use support_core::SupportPort;
+use support_core::http::RetryPolicy;
+use support_zendesk::ZendeskPort;
 use support_zendesk::generated::types;
 
 // ----- helpers -----
 
+/// A simulator server and a client of it.
 struct Sim {
     _server: MockServer,
     state: Shared,
-    base: String,
-    http: reqwest::Client,
+    client: SimClient,
 }
 
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    json: Value,
+impl std::ops::Deref for Sim {
+    type Target = SimClient;
+
+    fn deref(&self) -> &SimClient {
+        &self.client
+    }
 }
 
 impl Sim {
     async fn start() -> Self {
         let (server, state) = start_server(zendesk_world()).await;
-        let base = server.base_url();
+        let client = SimClient::new(server.base_url(), Self::auth());
         Self {
             _server: server,
             state,
-            base,
-            http: reqwest::Client::new(),
+            client,
         }
     }
 
     fn auth() -> String {
-        authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN)
+        authorization(simulator::EMAIL, simulator::TOKEN)
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.expect("the simulator answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("a body");
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            json,
-        }
-    }
-
-    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
-        self.send(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .query(query)
-                .header("authorization", Self::auth()),
-        )
-        .await
-    }
-
-    async fn get_url(&self, url: &str) -> Answer {
-        self.send(self.http.get(url).header("authorization", Self::auth()))
+    /// `POST` with an `Idempotency-Key`.
+    async fn post_keyed(&self, path: &str, body: &Value, key: &str) -> Answer {
+        self.write_with(Method::POST, path, body, &[("idempotency-key", key)])
             .await
-    }
-
-    async fn write(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: &Value,
-        key: Option<&str>,
-    ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("authorization", Self::auth())
-            .json(body);
-        if let Some(key) = key {
-            request = request.header("idempotency-key", key);
-        }
-        self.send(request).await
-    }
-
-    async fn post(&self, path: &str, body: &Value, key: Option<&str>) -> Answer {
-        self.write(reqwest::Method::POST, path, body, key).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> Answer {
-        self.write(reqwest::Method::PUT, path, body, None).await
     }
 }
 
@@ -233,43 +191,34 @@ async fn bad_paging_parameters_are_400() {
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_401() {
     let sim = Sim::start().await;
-    let url = format!("{}/api/v2/users/me", sim.base);
-    let wrong = sim
-        .send(sim.http.get(&url).header(
-            "authorization",
-            authorization(ZendeskSimulator::EMAIL, "wrong-token"),
-        ))
+    let unauthenticated = json!({"error": "Couldn't authenticate you"});
+    let wrong = Some(authorization(simulator::EMAIL, "wrong-token"));
+    sim.assert_unauthenticated("/api/v2/users/me", &[wrong, None], &unauthenticated)
         .await;
-    assert_eq!(wrong.status, 401);
-    assert_eq!(wrong.json, json!({"error": "Couldn't authenticate you"}));
-    let missing = sim.send(sim.http.get(&url)).await;
-    assert_eq!(missing.status, 401);
     let right = sim.get("/api/v2/users/me", &[]).await;
     assert_eq!(right.status, 200);
     assert_eq!(right.json["user"]["id"], 301);
     assert_eq!(right.json["user"]["role"], "admin");
     // Nothing is served without credentials, not even a missing record.
-    let ticket = sim
-        .send(sim.http.get(format!("{}/api/v2/tickets/999999", sim.base)))
+    sim.assert_unauthenticated("/api/v2/tickets/999999", &[None], &unauthenticated)
         .await;
-    assert_eq!(ticket.status, 401);
 }
 
 #[tokio::test]
 async fn missing_records_and_unexpected_requests_are_404() {
     let sim = Sim::start().await;
     let not_found = json!({"error": "RecordNotFound", "description": "Not found"});
-    for path in [
-        "/api/v2/tickets/999999",
-        "/api/v2/tickets/999999/comments",
-        "/api/v2/help_center/articles/999999",
-        "/api/v2/slas/policies/999999",
-        "/api/v2/help_center/categories/999999/articles",
-    ] {
-        let answer = sim.get(path, &[]).await;
-        assert_eq!(answer.status, 404, "{path}");
-        assert_eq!(answer.json, not_found, "{path}");
-    }
+    sim.assert_not_found(
+        &[
+            "/api/v2/tickets/999999",
+            "/api/v2/tickets/999999/comments",
+            "/api/v2/help_center/articles/999999",
+            "/api/v2/slas/policies/999999",
+            "/api/v2/help_center/categories/999999/articles",
+        ],
+        &not_found,
+    )
+    .await;
     let put = sim
         .put(
             "/api/v2/tickets/999999",
@@ -279,20 +228,20 @@ async fn missing_records_and_unexpected_requests_are_404() {
     assert_eq!(put.status, 404);
     assert_eq!(put.json, not_found);
     // Requests no endpoint accepts fall through to httpmock's 404, without Zendesk's error body.
-    for (path, query) in [
-        ("/api/v2/nonsense", vec![]),
-        ("/api/v2/tickets", vec![("sort_by", "id")]),
-        ("/api/v2/tickets/abc", vec![]),
-        ("/api/v2/search/export", vec![("filter[type]", "ticket")]),
-        (
-            "/api/v2/tickets",
-            vec![("page[size]", "2"), ("page[size]", "3")],
-        ),
-    ] {
-        let answer = sim.get(path, &query).await;
-        assert_eq!(answer.status, 404, "{path} {query:?}");
-        assert_ne!(answer.json, not_found, "{path} {query:?}");
-    }
+    sim.assert_unserved(
+        &[
+            ("/api/v2/nonsense", &[]),
+            ("/api/v2/tickets", &[("sort_by", "id")]),
+            ("/api/v2/tickets/abc", &[]),
+            ("/api/v2/search/export", &[("filter[type]", "ticket")]),
+            (
+                "/api/v2/tickets",
+                &[("page[size]", "2"), ("page[size]", "3")],
+            ),
+        ],
+        &not_found,
+    )
+    .await;
     let no_ticket_key = sim
         .put("/api/v2/tickets/101", &json!({"subject": "x"}))
         .await;
@@ -472,7 +421,7 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
         "tags": ["hardware"],
         "requester": {"name": "Dana Customer", "email": "dana@customer.example"},
     }});
-    let created = sim.post("/api/v2/tickets", &body, None).await;
+    let created = sim.post("/api/v2/tickets", &body).await;
     assert_eq!(created.status, 201, "{}", created.json);
     let ticket = &created.json["ticket"];
     let expected = world.created_ticket();
@@ -515,7 +464,7 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
         "comment": {"body": "Hi"},
         "requester": {"name": "New Person", "email": "new@customer.example"},
     }});
-    let created = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    let created = sim.post_keyed("/api/v2/tickets", &stranger, "key-1").await;
     assert_eq!(created.status, 201);
     assert_eq!(created.json["ticket"]["id"], 151);
     assert_eq!(created.headers["x-idempotency-lookup"], "miss");
@@ -524,20 +473,19 @@ async fn created_tickets_are_stored_and_keys_are_idempotent() {
     assert!(ids(&users.json["users"]).contains(&requester));
 
     // The same key again: the first ticket, not a new one.
-    let again = sim.post("/api/v2/tickets", &stranger, Some("key-1")).await;
+    let again = sim.post_keyed("/api/v2/tickets", &stranger, "key-1").await;
     assert_eq!(again.status, 201);
     assert_eq!(again.headers["x-idempotency-lookup"], "hit");
     assert_eq!(again.json["ticket"]["id"], 151);
-    let other_body = sim.post("/api/v2/tickets", &body, Some("key-1")).await;
+    let other_body = sim.post_keyed("/api/v2/tickets", &body, "key-1").await;
     assert_eq!(other_body.status, 400);
-    let next = sim.post("/api/v2/tickets", &body, Some("key-2")).await;
+    let next = sim.post_keyed("/api/v2/tickets", &body, "key-2").await;
     assert_eq!(next.json["ticket"]["id"], 152);
 
     let invalid = sim
         .post(
             "/api/v2/tickets",
             &json!({"ticket": {"subject": "", "comment": {"body": ""}}}),
-            None,
         )
         .await;
     assert_eq!(invalid.status, 422);
@@ -918,7 +866,6 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
         .post(
             "/api/v2/tickets",
             &json!({"ticket": {"subject": "s", "comment": {"body": "b"}, "tags": ["x"]}}),
-            None,
         )
         .await
         .json;
@@ -941,118 +888,42 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
     );
 }
 
-// ----- faults -----
+// ----- the shared suites -----
 
-/// What each port was built with: base URL, e-mail, token.
-type Built = Arc<Mutex<Vec<(String, String, String)>>>;
+/// The Zendesk adapter on this simulator, for the shared suites.
+struct Suite;
 
-/// A factory whose ports do nothing; it records what each port was built with.
-fn recording_factory() -> (PortFactory, Built) {
-    let built = Arc::new(Mutex::new(Vec::new()));
-    let record = built.clone();
-    let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
-        record
-            .lock()
-            .unwrap()
-            .push((base.to_owned(), email.to_owned(), token.to_owned()));
-        Arc::new(support_conformance::UnsupportedPort::new("zendesk")) as Arc<dyn SupportPort>
-    });
-    (factory, built)
-}
-
-#[tokio::test]
-async fn faults_answer_first_then_the_world_serves() {
-    let (factory, built) = recording_factory();
-    let sim = ZendeskSimulator::start(zendesk_world(), factory).await;
-    let http = reqwest::Client::new();
-    let auth = authorization(ZendeskSimulator::EMAIL, ZendeskSimulator::TOKEN);
-
-    let bad = sim.port_with_bad_credentials().await;
-    drop(bad);
-    assert_eq!(
-        built.lock().unwrap().last().cloned(),
-        Some((
-            sim.base_url(),
-            ZendeskSimulator::EMAIL.to_owned(),
-            "wrong-token".to_owned()
-        ))
-    );
-
-    let faulted = sim
-        .port_with_fault(Operation::ListTickets, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().expect("a faulted server");
-    assert_ne!(base, sim.base_url());
-    assert_eq!(
-        built.lock().unwrap().last().map(|b| b.0.clone()),
-        Some(base.clone())
-    );
-    let url = format!("{base}/api/v2/tickets");
-    // Other endpoints are not faulted.
-    let other = http
-        .get(format!("{base}/api/v2/tickets/101"))
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 200);
-    assert_eq!(faulted.requests.get(), 0);
-    let first = http
-        .get(&url)
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status(), 503);
-    let second = http
-        .get(&url)
-        .query(&[("page[size]", "4")])
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(second.status(), 200);
-    let body: Value = second.json().await.unwrap();
-    assert_eq!(ids(&body["tickets"]), vec![101, 102, 103, 104]);
-    assert_eq!(faulted.requests.get(), 2);
-
-    // A throttle with Retry-After, on a fresh copy of the world: the main server's writes do not
-    // show there.
-    let wait = Duration::from_secs(3600);
-    let throttled = sim
-        .port_with_fault(Operation::CreateTicket, Fault::throttled(wait, usize::MAX))
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let new_ticket = json!({"ticket": {"subject": "s", "comment": {"body": "b"}}});
-    for _ in 0..2 {
-        let answer = http
-            .post(format!("{base}/api/v2/tickets"))
-            .header("authorization", &auth)
-            .json(&new_ticket)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 429);
-        assert_eq!(answer.headers()["retry-after"], "3600");
+#[async_trait::async_trait(?Send)]
+impl SuiteTarget for Suite {
+    async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
+        let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
+            let port = ZendeskPort::builder()
+                .base_url(base)
+                .api_token(email, token)
+                .request_timeout(request_timeout)
+                .retry_policy(RetryPolicy {
+                    initial_backoff: Duration::from_millis(10),
+                    ..RetryPolicy::default()
+                })
+                .build();
+            match port {
+                Ok(port) => Arc::new(port) as Arc<dyn SupportPort>,
+                Err(error) => panic!("the simulator's port must build: {error}"),
+            }
+        });
+        Box::new(ZendeskSimulator::start(zendesk_world(), factory).await)
     }
-    assert_eq!(throttled.requests.get(), 2);
 
-    let comment = sim
-        .port_with_fault(Operation::AddComment, Fault::unavailable_once())
-        .await;
-    let base = sim.faulted_base_urls().pop().unwrap();
-    let put = |n: usize| {
-        http.put(format!("{base}/api/v2/tickets/105"))
-            .header("authorization", &auth)
-            .json(&json!({"ticket": {"comment": {"body": format!("note {n}"), "public": false}}}))
-            .send()
-    };
-    assert_eq!(put(1).await.unwrap().status(), 503);
-    let answer: Value = put(2).await.unwrap().json().await.unwrap();
-    assert_eq!(
-        answer["audit"]["events"][0]["id"], 650,
-        "a fresh world numbers comments from 650"
-    );
-    assert_eq!(comment.requests.get(), 2);
-    assert_eq!(sim.faulted_base_urls().len(), 3);
+    fn secrets(&self) -> Vec<String> {
+        vec![simulator::TOKEN.into(), simulator::WRONG_TOKEN.into()]
+    }
+
+    fn authorizations(&self) -> Vec<String> {
+        vec![
+            authorization(simulator::EMAIL, simulator::TOKEN),
+            authorization(simulator::EMAIL, simulator::WRONG_TOKEN),
+        ]
+    }
 }
+
+support_conformance::adapter_suite!(Suite);

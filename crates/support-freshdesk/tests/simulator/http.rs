@@ -1,148 +1,36 @@
-//! Requests as the handlers see them, answers, Freshdesk's error bodies, credentials and route
-//! matching.
+//! Freshdesk's error bodies and credentials; requests and answers are the kit's.
 
-use base64::Engine;
-use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{Value, json};
+use support_conformance::sim::{
+    self, ParamProblem, QueryEncoding, basic_authorization, basic_credentials,
+};
 
-/// A request, with the numeric path segments its route captured.
-#[derive(Clone, Debug)]
-pub struct Req {
-    pub method: String,
-    pub path: String,
-    pub ids: Vec<u64>,
-    pub params: Vec<(String, String)>,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub use support_conformance::sim::{Reply, Req};
+
+/// Freshdesk's checks of a request's query parameters.
+pub trait ReqExt {
+    /// Freshdesk's 400 for query parameters the endpoint does not take, or takes once but got
+    /// twice.
+    fn check_params(&self, allowed: &[&str]) -> Result<(), Reply>;
 }
 
-impl Req {
-    pub fn from_mock(request: &HttpMockRequest, ids: Vec<u64>) -> Self {
-        Self {
-            method: request.method().as_str().to_ascii_uppercase(),
-            path: request.uri().path().to_owned(),
-            ids,
-            params: request.query_params(),
-            headers: request.headers_vec().clone(),
-            body: request.body_vec(),
-        }
-    }
-
-    /// The value of a query parameter (the first, when repeated).
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
+impl ReqExt for Req {
+    fn check_params(&self, allowed: &[&str]) -> Result<(), Reply> {
+        let errors: Vec<FieldError> = self
+            .param_problems(allowed)
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        header(&self.headers, name)
-    }
-
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    pub fn id(&self, index: usize) -> u64 {
-        self.ids.get(index).copied().unwrap_or_default()
-    }
-
-    /// Freshdesk's 400 for query parameters the endpoint does not take, or takes once but got twice.
-    pub fn check_params(&self, allowed: &[&str]) -> Result<(), Reply> {
-        let mut errors = Vec::new();
-        for (i, (name, _)) in self.params.iter().enumerate() {
-            let repeated = self.params[..i].iter().any(|(n, _)| n == name);
-            if repeated {
-                continue;
-            }
-            if !allowed.contains(&name.as_str()) {
-                errors.push(FieldError::invalid_field(name));
-            } else if self.params.iter().filter(|(n, _)| n == name).count() > 1 {
-                errors.push(FieldError::new(
-                    name,
-                    "It should be given only once",
-                    "invalid_value",
-                ));
-            }
-        }
+            .map(|problem| match problem {
+                ParamProblem::Unknown(name) => FieldError::invalid_field(name),
+                ParamProblem::Repeated(name) => {
+                    FieldError::new(name, "It should be given only once", "invalid_value")
+                }
+            })
+            .collect();
         if errors.is_empty() {
             Ok(())
         } else {
             Err(validation_failed(errors))
         }
-    }
-}
-
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Matches a path against a pattern whose `{}` segments are numeric ids; returns the ids.
-pub fn match_path(pattern: &str, path: &str) -> Option<Vec<u64>> {
-    let mut wanted = pattern.split('/');
-    let mut got = path.split('/');
-    let mut ids = Vec::new();
-    loop {
-        match (wanted.next(), got.next()) {
-            (None, None) => return Some(ids),
-            (Some("{}"), Some(segment)) => {
-                if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                ids.push(segment.parse().ok()?);
-            }
-            (Some(w), Some(g)) if w == g => {}
-            _ => return None,
-        }
-    }
-}
-
-/// An answer: status, JSON body (`None`: empty), extra headers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reply {
-    pub status: u16,
-    pub body: Option<Value>,
-    pub headers: Vec<(String, String)>,
-}
-
-impl Reply {
-    pub fn new(status: u16, body: Value) -> Self {
-        Self {
-            status,
-            body: Some(body),
-            headers: Vec::new(),
-        }
-    }
-
-    pub fn ok(body: Value) -> Self {
-        Self::new(200, body)
-    }
-
-    pub fn created(body: Value) -> Self {
-        Self::new(201, body)
-    }
-
-    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.headers.push((name.to_owned(), value.into()));
-        self
-    }
-
-    pub fn into_response(self) -> HttpMockResponse {
-        let mut builder = HttpMockResponse::builder()
-            .status(self.status)
-            .header("content-type", "application/json; charset=utf-8")
-            .header("x-ratelimit-total", "700")
-            .header("x-ratelimit-remaining", "699")
-            .header("x-ratelimit-used-currentrequest", "1");
-        for (name, value) in self.headers {
-            builder = builder.header(name, value);
-        }
-        let body = self.body.map(|b| b.to_string()).unwrap_or_default();
-        builder.body(body).build()
     }
 }
 
@@ -245,7 +133,7 @@ pub fn invalid_json() -> Reply {
 }
 
 /// The 401 Freshdesk answers to missing or wrong credentials.
-pub fn unauthenticated() -> HttpMockResponse {
+pub fn unauthenticated() -> Reply {
     Reply::new(
         401,
         json!({
@@ -253,54 +141,20 @@ pub fn unauthenticated() -> HttpMockResponse {
             "message": "You have to be logged in to perform this action.",
         }),
     )
-    .into_response()
 }
 
 /// The `Authorization` header of an API key: Basic, the key as user name, `X` as password.
 pub fn authorization(api_key: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{api_key}:X"))
-    )
+    basic_authorization(api_key, "X")
 }
 
 /// Whether an `Authorization` header carries `api_key`: Basic with the key as user name and any
 /// password (Freshdesk ignores it; `X` by convention).
 pub fn authorizes(header: Option<&str>, api_key: &str) -> bool {
-    let Some(encoded) = header.and_then(|h| h.strip_prefix("Basic ")) else {
-        return false;
-    };
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
-        return false;
-    };
-    let Ok(text) = String::from_utf8(decoded) else {
-        return false;
-    };
-    text.split_once(':')
-        .is_some_and(|(user, _)| user == api_key)
+    basic_credentials(header).is_some_and(|(user, _)| user == api_key)
 }
 
-/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// `path?name=value&...` with every pair encoded.
+/// `path?name=value&...` with every pair percent-encoded, as Freshdesk's links are.
 pub fn with_query(base: &str, params: &[(String, String)]) -> String {
-    if params.is_empty() {
-        return base.to_owned();
-    }
-    let query: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
-        .collect();
-    format!("{base}?{}", query.join("&"))
+    sim::with_query(base, params, QueryEncoding::Percent)
 }

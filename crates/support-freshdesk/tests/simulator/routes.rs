@@ -1,50 +1,47 @@
-//! The mocks: authentication first, then one mock per endpoint (method and path) that checks the
-//! query parameters (and a write's body) and answers from the shared state. Any other method or
-//! path matches no mock and gets httpmock's 404: that is how an unexpected request shows.
+//! The routes: one per endpoint (method and path), whose handler checks the query parameters
+//! (and, for writes, the body) as Freshdesk does and answers from the account. The kit serves them
+//! after the credentials check; any other method or path matches no route and gets httpmock's 404:
+//! that is how an unexpected request shows.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use httpmock::{HttpMockRequest, MockServer};
 use serde_json::{Value, json};
+use support_conformance::sim::{self, BodyRule, Params};
 
 use super::http::{
-    FieldError, Reply, Req, authorizes, header, invalid_content_type, invalid_json, invalid_value,
-    match_path, not_found, unauthenticated, validation_failed,
+    FieldError, Reply, Req, ReqExt, invalid_content_type, invalid_json, invalid_value, not_found,
+    validation_failed,
 };
 use super::paging::{offset_page, page_number};
 use super::search;
-use super::store::{ME, RecordedRequest, Shared, SimState, TicketRec, lock, time};
+use super::store::{ME, SimState, TicketRec, time};
 use super::writes;
 
-/// A handler: the state (locked) and the request.
-pub type Handler = fn(&mut SimState, &Req) -> Reply;
-
 /// One endpoint.
-#[derive(Clone, Copy, Debug)]
-pub struct Route {
-    pub method: &'static str,
-    /// Path with `{}` for numeric ids.
-    pub pattern: &'static str,
-    /// Whether the request carries a JSON object body.
-    pub write: bool,
-    pub handler: Handler,
+pub type Route = sim::Route<SimState>;
+
+const fn get(pattern: &'static str, handler: sim::Handler<SimState>) -> Route {
+    Route::get(pattern, handler)
 }
 
-const fn get(pattern: &'static str, handler: Handler) -> Route {
-    Route {
-        method: "GET",
-        pattern,
-        write: false,
-        handler,
-    }
+/// A write: its body is checked as Freshdesk checks it before the handler runs.
+const fn write(
+    method: &'static str,
+    pattern: &'static str,
+    handler: sim::Handler<SimState>,
+) -> Route {
+    Route::new(method, pattern, Params::ANY, BodyRule::Any, handler).checked(write_body)
 }
 
-const fn write(method: &'static str, pattern: &'static str, handler: Handler) -> Route {
-    Route {
-        method,
-        pattern,
-        write: true,
-        handler,
+/// Freshdesk's answers to a write without `Content-Type: application/json` (415), without a JSON
+/// object body (400 `invalid_json`), or with query parameters (400 `invalid_field`).
+fn write_body(req: &Req) -> Result<(), Reply> {
+    if !req.declares_json() {
+        return Err(invalid_content_type());
     }
+    if !req.json().is_some_and(|b| b.is_object()) {
+        return Err(invalid_json());
+    }
+    req.check_params(&[])
 }
 
 /// The paging parameters every list takes.
@@ -78,73 +75,6 @@ pub const ROUTES: &[Route] = &[
     get("/api/v2/sla_policies/{}", show_sla),
     get("/api/v2/surveys/satisfaction_ratings", list_ratings),
 ];
-
-impl Route {
-    /// The path ids when `request` is for this route, else `None`.
-    pub fn matches(&self, request: &HttpMockRequest) -> Option<Vec<u64>> {
-        if !request.method().as_str().eq_ignore_ascii_case(self.method) {
-            return None;
-        }
-        match_path(self.pattern, request.uri().path())
-    }
-
-    /// The answer to a request for this route.
-    pub fn answer(&self, state: &mut SimState, req: &Req) -> Reply {
-        if self.write {
-            let json_type = req.header("content-type").is_some_and(|t| {
-                t.trim()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
-            if !json_type {
-                return invalid_content_type();
-            }
-            if !req.json().is_some_and(|b| b.is_object()) {
-                return invalid_json();
-            }
-            if let Err(reply) = req.check_params(&[]) {
-                return reply;
-            }
-        }
-        (self.handler)(state, req)
-    }
-}
-
-/// Registers the simulator on `server`: the 401 for wrong or missing credentials first, then every
-/// route, answering from `state`. Call on a fresh server (after any fault mock).
-///
-/// Synchronous on purpose: httpmock 0.9's `mock_async` future is not provably `Send` (rustc's
-/// "`Send` is not general enough"), so it cannot be awaited inside `Simulator::port_with_fault`.
-/// The local server's registration is in-memory, so the blocking call returns at once.
-pub fn serve_world(server: &MockServer, state: Shared, api_key: &'static str) {
-    server.mock(move |when, then| {
-        when.is_true(move |request: &HttpMockRequest| {
-            !authorizes(header(request.headers_vec(), "authorization"), api_key)
-        });
-        then.respond_with(|_: &HttpMockRequest| unauthenticated());
-    });
-    for route in ROUTES {
-        let route = *route;
-        let state = state.clone();
-        server.mock(move |when, then| {
-            when.is_true(move |request: &HttpMockRequest| route.matches(request).is_some());
-            then.respond_with(move |request: &HttpMockRequest| {
-                let ids = route.matches(request).unwrap_or_default();
-                let req = Req::from_mock(request, ids);
-                let mut st = lock(&state);
-                let reply = route.answer(&mut st, &req);
-                st.log.push(RecordedRequest {
-                    method: req.method.clone(),
-                    path: req.path.clone(),
-                    query: req.params.clone(),
-                    body: req.json(),
-                    status: reply.status,
-                });
-                reply.into_response()
-            });
-        });
-    }
-}
 
 /// Parses a time parameter: ISO 8601 (`2026-01-05T08:00:00Z`) or a date (its midnight, UTC).
 pub fn parse_time(field: &str, text: &str) -> Result<DateTime<Utc>, Reply> {
@@ -221,7 +151,7 @@ fn show_agent(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.agents.get(&req.id(0)) {
+    match st.agents.get(&req.num(0)) {
         Some(a) => Reply::ok(st.agent_json(a)),
         None => not_found(),
     }
@@ -241,7 +171,7 @@ fn show_role(st: &mut SimState, req: &Req) -> Reply {
     }
     st.roles_json()
         .into_iter()
-        .find(|r| r["id"] == json!(req.id(0)))
+        .find(|r| r["id"] == json!(req.num(0)))
         .map_or_else(not_found, Reply::ok)
 }
 
@@ -257,7 +187,7 @@ fn show_group(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.groups.iter().find(|g| g.id == req.id(0)) {
+    match st.groups.iter().find(|g| g.id == req.num(0)) {
         Some(g) => Reply::ok(st.group_json(g)),
         None => not_found(),
     }
@@ -475,7 +405,7 @@ fn show_ticket(st: &mut SimState, req: &Req) -> Reply {
         Ok(include) => include,
         Err(reply) => return reply,
     };
-    match st.tickets.get(&req.id(0)) {
+    match st.tickets.get(&req.num(0)) {
         Some(t) => Reply::ok(ticket_with(st, t, true, &include)),
         None => not_found(),
     }
@@ -486,7 +416,7 @@ fn list_conversations(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&PAGING) {
         return reply;
     }
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
     }
@@ -565,7 +495,7 @@ fn show_category(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.categories.iter().find(|c| c.id == req.id(0)) {
+    match st.categories.iter().find(|c| c.id == req.num(0)) {
         Some(c) => Reply::ok(st.category_json(c)),
         None => not_found(),
     }
@@ -575,7 +505,7 @@ fn list_folders(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&PAGING) {
         return reply;
     }
-    let category = req.id(0);
+    let category = req.num(0);
     if !st.categories.iter().any(|c| c.id == category) {
         return not_found();
     }
@@ -592,7 +522,7 @@ fn show_folder(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.folders.iter().find(|f| f.id == req.id(0)) {
+    match st.folders.iter().find(|f| f.id == req.num(0)) {
         Some(f) => Reply::ok(st.folder_json(f)),
         None => not_found(),
     }
@@ -602,7 +532,7 @@ fn list_articles(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&PAGING) {
         return reply;
     }
-    let folder = req.id(0);
+    let folder = req.num(0);
     if !st.folders.iter().any(|f| f.id == folder) {
         return not_found();
     }
@@ -619,7 +549,7 @@ fn show_article(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.articles.iter().find(|a| a.id == req.id(0)) {
+    match st.articles.iter().find(|a| a.id == req.num(0)) {
         Some(a) => Reply::ok(st.article_json(a)),
         None => not_found(),
     }
@@ -639,7 +569,7 @@ fn show_sla(st: &mut SimState, req: &Req) -> Reply {
     if let Err(reply) = req.check_params(&[]) {
         return reply;
     }
-    match st.slas.iter().find(|p| p.id == req.id(0)) {
+    match st.slas.iter().find(|p| p.id == req.num(0)) {
         Some(p) => Reply::ok(st.sla_json(p)),
         None => not_found(),
     }

@@ -6,42 +6,24 @@
 //! do not (`ratings` of a satisfaction rating, `choices` of a ticket field).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 use support_conformance::World;
+use support_conformance::sim::{Account, WriteClock};
+pub use support_conformance::sim::{RecordedRequest, lock};
+pub use support_conformance::sim::{escape_html, iso_seconds as time, setup_time};
 use support_conformance::world::strip_tags;
 use support_core::{Availability, Channel, Priority, SlaMetric, TicketStatus, Visibility};
 
 /// The simulator state shared by every mock of one server.
-pub type Shared = Arc<Mutex<SimState>>;
-
-/// Locks the state, surviving a poisoned lock (a panicking responder must not wedge the server).
-pub fn lock(state: &Shared) -> MutexGuard<'_, SimState> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub type Shared = support_conformance::sim::Shared<SimState>;
 
 /// The authenticated agent (the API key's owner), author of replies and notes.
 pub const ME: u64 = 301;
 
 /// The account's support address, the sender of replies.
 pub const SUPPORT_EMAIL: &str = "support@simulated.freshdesk.com";
-
-/// Freshdesk's timestamp format.
-pub fn time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// When the account's agents, groups, roles, categories and policies were set up (the world has no
-/// times for them).
-pub fn setup_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
 
 /// A world id (numeric by the world's contract) as a Freshdesk integer id.
 pub fn num(id: &str) -> u64 {
@@ -108,14 +90,6 @@ pub fn role_id(role: &str) -> u64 {
         "admin" => 1,
         _ => 2,
     }
-}
-
-/// Escapes text for an HTML body.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Freshdesk's HTML for a plain-text description.
@@ -292,14 +266,14 @@ pub struct RatingRec {
     pub created_at: DateTime<Utc>,
 }
 
-/// A request a world mock answered (faults and 401s are not recorded).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Value>,
-    pub status: u16,
+impl Account for SimState {
+    fn seed(world: World, base_url: &str) -> Self {
+        Self::new(world, base_url)
+    }
+
+    fn log(&mut self) -> &mut Vec<RecordedRequest> {
+        &mut self.log
+    }
 }
 
 /// The account the simulator serves.
@@ -329,7 +303,8 @@ pub struct SimState {
     pub next_conversation_id: u64,
     pub next_contact_id: u64,
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
-    pub writes: i64,
+    /// When writes happen.
+    pub clock: WriteClock,
     pub log: Vec<RecordedRequest>,
 }
 
@@ -584,30 +559,13 @@ impl SimState {
             articles,
             slas,
             ratings,
-            next_ticket_id: num(World::CREATED_TICKET_ID),
-            next_conversation_id: num(World::CREATED_COMMENT_IDS.0),
+            next_ticket_id: num(world.created_ticket_id()),
+            next_conversation_id: num(world.created_comment_ids().0),
             next_contact_id: 450,
-            writes: 0,
+            clock: WriteClock::new(&world),
             log: Vec::new(),
             world,
         }
-    }
-
-    /// Shares the state between the mocks of a server.
-    pub fn shared(self) -> Shared {
-        Arc::new(Mutex::new(self))
-    }
-
-    /// When tickets are created: `World::created_ticket().created_at`.
-    pub fn creation_time(&self) -> DateTime<Utc> {
-        self.world.created_ticket().created_at
-    }
-
-    /// The time of the next write: one hour after the previous one, starting one hour after ticket
-    /// creation (so the suite's update, close and assign land on the world's times).
-    pub fn tick(&mut self) -> DateTime<Utc> {
-        self.writes += 1;
-        self.creation_time() + Duration::hours(self.writes)
     }
 
     /// A URL on this server.

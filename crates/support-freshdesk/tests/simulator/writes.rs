@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use support_conformance::sim::unknown_members;
 
 use super::http::{FieldError, Reply, Req, not_found, validation_failed};
 use super::routes::parse_time;
@@ -87,9 +88,9 @@ fn body(req: &Req) -> Map<String, Value> {
 
 fn unknown_fields(body: &Map<String, Value>, allowed: &[&str], errors: &mut Errors) {
     errors.extend(
-        body.keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
-            .map(|k| FieldError::invalid_field(k)),
+        unknown_members(body, allowed)
+            .into_iter()
+            .map(FieldError::invalid_field),
     );
 }
 
@@ -468,7 +469,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
     };
     let id = st.next_ticket_id;
     st.next_ticket_id += 1;
-    let created = st.creation_time();
+    let created = st.clock.creation_time();
     let priority = c.priority.unwrap_or(1);
     let (due_by, fr_due_by) = due_times(&st.slas, priority, created);
     let description = stored_html(c.description.as_deref().unwrap_or_default());
@@ -505,7 +506,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
 /// `PUT /api/v2/tickets/{id}`: the fields given change (tags are replaced, custom fields merged);
 /// `updated_at` moves to the next write time. 200 with the ticket.
 pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
-    let id = req.id(0);
+    let id = req.num(0);
     if !st.tickets.contains_key(&id) {
         return not_found();
     }
@@ -517,7 +518,7 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
         return validation_failed(errors);
     }
     let requester = resolve_requester(st, &c);
-    let at = st.tick();
+    let at = st.clock.tick();
     let requester_company = requester.and_then(|r| st.contacts.get(&r).and_then(|x| x.company_id));
     let Some(t) = st.tickets.get_mut(&id) else {
         return not_found();
@@ -573,7 +574,7 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
 
 /// Adds a conversation to a ticket at the next write time, which the ticket's `updated_at` takes.
 fn add_conversation(st: &mut SimState, mut conversation: ConversationRec) -> Reply {
-    let at = st.tick();
+    let at = st.clock.tick();
     conversation.id = st.next_conversation_id;
     st.next_conversation_id += 1;
     conversation.created_at = at;
@@ -603,7 +604,7 @@ fn author(st: &SimState, b: &Map<String, Value>, errors: &mut Errors) -> u64 {
 /// `POST /api/v2/tickets/{id}/reply`: a public reply, sent to the requester. 201 with the
 /// conversation (source 0).
 pub fn reply(st: &mut SimState, req: &Req) -> Reply {
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     let Some(requester_id) = st.tickets.get(&ticket_id).map(|t| t.requester_id) else {
         return not_found();
     };
@@ -643,7 +644,7 @@ pub fn reply(st: &mut SimState, req: &Req) -> Reply {
         bcc_emails: bcc.unwrap_or_default(),
         from_email: Some(from.unwrap_or_else(|| SUPPORT_EMAIL.to_owned())),
         support_email: Some(SUPPORT_EMAIL.to_owned()),
-        created_at: st.creation_time(),
+        created_at: st.clock.creation_time(),
     };
     add_conversation(st, conversation)
 }
@@ -651,7 +652,7 @@ pub fn reply(st: &mut SimState, req: &Req) -> Reply {
 /// `POST /api/v2/tickets/{id}/notes`: a note, private unless `private: false`. 201 with the
 /// conversation (source 2).
 pub fn note(st: &mut SimState, req: &Req) -> Reply {
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
     }
@@ -696,7 +697,7 @@ pub fn note(st: &mut SimState, req: &Req) -> Reply {
         bcc_emails: Vec::new(),
         from_email: None,
         support_email: None,
-        created_at: st.creation_time(),
+        created_at: st.clock.creation_time(),
     };
     add_conversation(st, conversation)
 }

@@ -5,11 +5,12 @@
 //! points at; only cursors this server issued are accepted. Pages start strictly after (or before)
 //! that key, so items created meanwhile are neither skipped nor repeated.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use reqwest::Url;
 use serde_json::{Value, json};
+use support_conformance::sim::QueryEncoding;
+use support_conformance::sim::pager::{
+    KeysetFrom, PageWindow, cursor_scope, keyset_page, page_link,
+};
 
 use super::http::{Reply, Req, bad_request};
 use super::store::SimState;
@@ -65,46 +66,24 @@ pub fn page_size(req: &Req, max: usize) -> Result<usize, Reply> {
     }
 }
 
-/// What a cursor is valid for: the path and every parameter except the paging ones.
-fn scope(req: &Req) -> String {
-    let mut params: Vec<String> = req
-        .params
-        .iter()
-        .filter(|(name, _)| !name.starts_with("page["))
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect();
-    params.sort();
-    format!("{} {}", req.path, params.join("&"))
+fn is_paging(name: &str) -> bool {
+    name.starts_with("page") || name == "per_page"
 }
 
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// What a cursor is valid for: the path and every parameter except the cursor ones.
+fn scope(req: &Req) -> String {
+    cursor_scope(req, |name| name.starts_with("page["))
 }
 
 fn issue(state: &mut SimState, scope: &str, direction: &str, key: &SortKey) -> String {
-    let raw = json!({
-        "s": format!("{:016x}", fnv1a(scope)),
-        "d": direction,
-        "k": [key.0, key.1, key.2],
-    });
-    let cursor = STANDARD.encode(raw.to_string());
-    state.cursors.insert(cursor.clone());
-    cursor
+    state
+        .cursors
+        .issue(scope, direction, &json!([key.0, key.1, key.2]))
 }
 
 fn redeem(state: &SimState, scope: &str, direction: &str, cursor: &str) -> Option<SortKey> {
-    if !state.cursors.contains(cursor) {
-        return None;
-    }
-    let raw: Value = serde_json::from_slice(&STANDARD.decode(cursor).ok()?).ok()?;
-    if raw.get("s")?.as_str()? != format!("{:016x}", fnv1a(scope))
-        || raw.get("d")?.as_str()? != direction
-    {
-        return None;
-    }
-    let key = raw.get("k")?.as_array()?;
+    let key = state.cursors.redeem(scope, direction, cursor)?;
+    let key = key.as_array()?;
     Some((
         key.first()?.as_i64()?,
         key.get(1)?.as_str()?.to_owned(),
@@ -114,18 +93,13 @@ fn redeem(state: &SimState, scope: &str, direction: &str, cursor: &str) -> Optio
 
 /// The URL of this listing with other paging parameters.
 fn link(state: &SimState, req: &Req, paging: &[(&str, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = req
-        .params
-        .iter()
-        .filter(|(name, _)| !name.starts_with("page") && name != "per_page")
-        .cloned()
-        .collect();
-    pairs.extend(paging.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-    let base = state.url(&req.path);
-    match Url::parse_with_params(&base, &pairs) {
-        Ok(url) => url.to_string(),
-        Err(_) => base,
-    }
+    page_link(
+        &state.url(&req.path),
+        req,
+        is_paging,
+        paging,
+        QueryEncoding::Form,
+    )
 }
 
 /// One page of a cursor listing, under `key`, with `meta` and `links`.
@@ -133,7 +107,7 @@ pub fn cursor_page(
     state: &mut SimState,
     req: &Req,
     key: &str,
-    mut items: Vec<(SortKey, Value)>,
+    items: Vec<(SortKey, Value)>,
     rules: CursorRules,
 ) -> Reply {
     let size = match page_size(req, rules.max) {
@@ -143,38 +117,32 @@ pub fn cursor_page(
     let scope = scope(req);
     let after = req.param("page[after]");
     let before = req.param("page[before]");
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    let (page, has_more) = match (after, before) {
+    let from = match (after, before) {
         (Some(_), Some(_)) => {
             return invalid_pagination("page[after] and page[before] cannot be combined");
         }
-        (Some(cursor), None) => {
-            let Some(from) = redeem(state, &scope, "a", cursor) else {
+        (Some(cursor), None) => match redeem(state, &scope, "a", cursor) {
+            Some(key) => KeysetFrom::After(key),
+            None => {
                 return invalid_pagination(format!("page[after] {cursor:?} is not a valid cursor"));
-            };
-            let rest: Vec<_> = items.into_iter().filter(|(k, _)| *k > from).collect();
-            let more = rest.len() > size;
-            (rest.into_iter().take(size).collect::<Vec<_>>(), more)
-        }
+            }
+        },
         (None, Some(cursor)) => {
             if !rules.backward {
                 return invalid_pagination("page[before] is not supported by this endpoint");
             }
-            let Some(until) = redeem(state, &scope, "b", cursor) else {
-                return invalid_pagination(format!(
-                    "page[before] {cursor:?} is not a valid cursor"
-                ));
-            };
-            let mut rest: Vec<_> = items.into_iter().filter(|(k, _)| *k < until).collect();
-            let more = rest.len() > size;
-            let skip = rest.len().saturating_sub(size);
-            (rest.split_off(skip), more)
+            match redeem(state, &scope, "b", cursor) {
+                Some(key) => KeysetFrom::Before(key),
+                None => {
+                    return invalid_pagination(format!(
+                        "page[before] {cursor:?} is not a valid cursor"
+                    ));
+                }
+            }
         }
-        (None, None) => {
-            let more = items.len() > size;
-            (items.into_iter().take(size).collect(), more)
-        }
+        (None, None) => KeysetFrom::Start,
     };
+    let (page, has_more) = keyset_page(items, from, size);
     let after_cursor = page.last().map(|(k, _)| issue(state, &scope, "a", k));
     let before_cursor = if rules.backward {
         page.first().map(|(k, _)| issue(state, &scope, "b", k))
@@ -256,9 +224,9 @@ pub fn offset_page(
         },
     };
     let count = items.len();
-    let page_count = count.div_ceil(per_page);
-    let start = (page - 1).saturating_mul(per_page);
-    let page_items: Vec<Value> = items.into_iter().skip(start).take(per_page).collect();
+    let window = PageWindow::new(page, per_page, count);
+    let page_count = window.page_count();
+    let page_items = window.slice(items);
     let per_page_text = per_page.to_string();
     let next_page = (page < page_count).then(|| {
         link(

@@ -1,31 +1,19 @@
-//! The mocks: authentication first, then one mock per endpoint that checks method, path and query
-//! parameters (and a write's body) and answers from the shared state. Anything else matches no mock
-//! and gets httpmock's 404.
+//! The routes: one per endpoint, matching method, path (with Zendesk's optional `.json` suffix),
+//! the query parameters it allows and requires, and for writes a JSON body with a `ticket` object;
+//! the handlers answer from the account. The kit serves them after the credentials check; anything
+//! else matches no route and gets httpmock's 404.
 
-use httpmock::{HttpMockRequest, MockServer};
 use serde_json::{Value, json};
+use support_conformance::sim::{self, BodyRule, Params};
 
-use super::http::{
-    BodyRule, Params, Reply, Req, bad_request, header, match_path, not_found, unauthenticated,
-};
+use super::http::{Reply, Req, bad_request, not_found};
 use super::paging::{CursorRules, SortKey, by_id, by_time_then_id, cursor_page, offset_page};
 use super::search;
-use super::store::{RecordedRequest, Shared, SimState, lock};
+use super::store::SimState;
 use super::writes;
 
-/// A handler: the state (locked) and the request.
-pub type Handler = fn(&mut SimState, &Req) -> Reply;
-
 /// One endpoint.
-#[derive(Clone, Copy, Debug)]
-pub struct Route {
-    pub method: &'static str,
-    /// Path with `{}` for numeric ids; `.json` may follow it.
-    pub pattern: &'static str,
-    pub params: Params,
-    pub body: BodyRule,
-    pub handler: Handler,
-}
+pub type Route = sim::Route<SimState>;
 
 const CURSOR: &[&str] = &["page[size]", "page[after]", "page[before]"];
 
@@ -36,87 +24,30 @@ const fn cursor_params() -> Params {
 /// Every endpoint the simulator serves.
 #[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
-    Route { method: "GET", pattern: "/api/v2/users/me", params: Params::NONE, body: BodyRule::Any, handler: users_me },
-    Route { method: "GET", pattern: "/api/v2/users", params: Params { allowed: &["role", "page[size]", "page[after]", "page[before]"], required: &[], repeatable: &["role[]"] }, body: BodyRule::Any, handler: list_users },
-    Route { method: "GET", pattern: "/api/v2/group_memberships", params: cursor_params(), body: BodyRule::Any, handler: list_memberships },
-    Route { method: "GET", pattern: "/api/v2/groups", params: cursor_params(), body: BodyRule::Any, handler: list_groups },
-    Route { method: "GET", pattern: "/api/v2/tickets", params: Params::allowed(&["external_id", "page[size]", "page[after]", "page[before]"]), body: BodyRule::Any, handler: list_tickets },
-    Route { method: "POST", pattern: "/api/v2/tickets", params: Params::NONE, body: BodyRule::TicketObject, handler: writes::create_ticket },
-    Route { method: "GET", pattern: "/api/v2/tickets/{}", params: Params::NONE, body: BodyRule::Any, handler: show_ticket },
-    Route { method: "PUT", pattern: "/api/v2/tickets/{}", params: Params::NONE, body: BodyRule::TicketObject, handler: writes::update_ticket },
-    Route { method: "GET", pattern: "/api/v2/tickets/{}/comments", params: Params::allowed(&["sort_order", "page[size]", "page[after]", "page[before]"]), body: BodyRule::Any, handler: list_comments },
-    Route { method: "GET", pattern: "/api/v2/tickets/{}/tags", params: Params::NONE, body: BodyRule::Any, handler: ticket_tags },
-    Route { method: "GET", pattern: "/api/v2/search/export", params: Params { allowed: &["filter[type]", "page[size]", "page[after]"], required: &["query"], repeatable: &[] }, body: BodyRule::Any, handler: search_export },
-    Route { method: "GET", pattern: "/api/v2/search", params: Params { allowed: &["page", "per_page"], required: &["query"], repeatable: &[] }, body: BodyRule::Any, handler: search_offset },
-    Route { method: "GET", pattern: "/api/v2/tags", params: cursor_params(), body: BodyRule::Any, handler: list_tags },
-    Route { method: "GET", pattern: "/api/v2/help_center/articles/search", params: Params::allowed(&["query", "category", "section", "label_names", "locale", "page", "per_page"]), body: BodyRule::Any, handler: search_articles },
-    Route { method: "GET", pattern: "/api/v2/help_center/articles", params: cursor_params(), body: BodyRule::Any, handler: list_articles },
-    Route { method: "GET", pattern: "/api/v2/help_center/articles/{}", params: Params::NONE, body: BodyRule::Any, handler: show_article },
-    Route { method: "GET", pattern: "/api/v2/help_center/categories/{}/articles", params: cursor_params(), body: BodyRule::Any, handler: list_category_articles },
-    Route { method: "GET", pattern: "/api/v2/help_center/sections", params: cursor_params(), body: BodyRule::Any, handler: list_sections },
-    Route { method: "GET", pattern: "/api/v2/help_center/sections/{}", params: Params::NONE, body: BodyRule::Any, handler: show_section },
-    Route { method: "GET", pattern: "/api/v2/slas/policies", params: Params::NONE, body: BodyRule::Any, handler: list_slas },
-    Route { method: "GET", pattern: "/api/v2/slas/policies/{}", params: Params::NONE, body: BodyRule::Any, handler: show_sla },
-    Route { method: "GET", pattern: "/api/v2/satisfaction_ratings", params: Params::allowed(&["score", "start_time", "end_time", "page[size]", "page[after]", "page[before]"]), body: BodyRule::Any, handler: list_ratings },
-    Route { method: "GET", pattern: "/api/v2/custom_statuses", params: Params::allowed(&["status_categories", "active", "default"]), body: BodyRule::Any, handler: custom_statuses },
+    Route::new("GET", "/api/v2/users/me", Params::NONE, BodyRule::Any, users_me),
+    Route::new("GET", "/api/v2/users", Params::new(&["role", "page[size]", "page[after]", "page[before]"], &[], &["role[]"]), BodyRule::Any, list_users),
+    Route::new("GET", "/api/v2/group_memberships", cursor_params(), BodyRule::Any, list_memberships),
+    Route::new("GET", "/api/v2/groups", cursor_params(), BodyRule::Any, list_groups),
+    Route::new("GET", "/api/v2/tickets", Params::allowed(&["external_id", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_tickets),
+    Route::new("POST", "/api/v2/tickets", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::create_ticket),
+    Route::new("GET", "/api/v2/tickets/{}", Params::NONE, BodyRule::Any, show_ticket),
+    Route::new("PUT", "/api/v2/tickets/{}", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::update_ticket),
+    Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
+    Route::new("GET", "/api/v2/tickets/{}/tags", Params::NONE, BodyRule::Any, ticket_tags),
+    Route::new("GET", "/api/v2/search/export", Params::new(&["filter[type]", "page[size]", "page[after]"], &["query"], &[]), BodyRule::Any, search_export),
+    Route::new("GET", "/api/v2/search", Params::new(&["page", "per_page"], &["query"], &[]), BodyRule::Any, search_offset),
+    Route::new("GET", "/api/v2/tags", cursor_params(), BodyRule::Any, list_tags),
+    Route::new("GET", "/api/v2/help_center/articles/search", Params::allowed(&["query", "category", "section", "label_names", "locale", "page", "per_page"]), BodyRule::Any, search_articles),
+    Route::new("GET", "/api/v2/help_center/articles", cursor_params(), BodyRule::Any, list_articles),
+    Route::new("GET", "/api/v2/help_center/articles/{}", Params::NONE, BodyRule::Any, show_article),
+    Route::new("GET", "/api/v2/help_center/categories/{}/articles", cursor_params(), BodyRule::Any, list_category_articles),
+    Route::new("GET", "/api/v2/help_center/sections", cursor_params(), BodyRule::Any, list_sections),
+    Route::new("GET", "/api/v2/help_center/sections/{}", Params::NONE, BodyRule::Any, show_section),
+    Route::new("GET", "/api/v2/slas/policies", Params::NONE, BodyRule::Any, list_slas),
+    Route::new("GET", "/api/v2/slas/policies/{}", Params::NONE, BodyRule::Any, show_sla),
+    Route::new("GET", "/api/v2/satisfaction_ratings", Params::allowed(&["score", "start_time", "end_time", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_ratings),
+    Route::new("GET", "/api/v2/custom_statuses", Params::allowed(&["status_categories", "active", "default"]), BodyRule::Any, custom_statuses),
 ];
-
-impl Route {
-    /// The path ids when `request` is for this route, else `None`.
-    pub fn matches(&self, request: &HttpMockRequest) -> Option<Vec<u64>> {
-        if !request.method().as_str().eq_ignore_ascii_case(self.method) {
-            return None;
-        }
-        let ids = match_path(self.pattern, request.uri().path())?;
-        (self.params.accept(&request.query_params()) && self.body.accept(request)).then_some(ids)
-    }
-}
-
-/// The `Authorization` header the simulator accepts.
-pub fn authorization(email: &str, token: &str) -> String {
-    use base64::Engine;
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{email}/token:{token}"))
-    )
-}
-
-/// Registers the simulator on `server`: the 401 for wrong or missing credentials first, then every
-/// route, answering from `state`. Call on a fresh server (after any fault mock).
-///
-/// Synchronous on purpose: httpmock 0.9's `mock_async` future is not provably `Send` (rustc's
-/// "`Send` is not general enough"), so it cannot be awaited inside `Simulator::port_with_fault`.
-/// The local server's registration is in-memory, so the blocking call returns at once.
-pub fn serve_world(server: &MockServer, state: Shared, expected_authorization: String) {
-    server.mock(move |when, then| {
-        when.is_true(move |request: &HttpMockRequest| {
-            header(request.headers_vec(), "authorization") != Some(expected_authorization.as_str())
-        });
-        then.respond_with(|_: &HttpMockRequest| unauthenticated());
-    });
-    for route in ROUTES {
-        let route = *route;
-        let state = state.clone();
-        server.mock(move |when, then| {
-            when.is_true(move |request: &HttpMockRequest| route.matches(request).is_some());
-            then.respond_with(move |request: &HttpMockRequest| {
-                let ids = route.matches(request).unwrap_or_default();
-                let req = Req::from_mock(request, ids);
-                let mut st = lock(&state);
-                let reply = (route.handler)(&mut st, &req);
-                st.log.push(RecordedRequest {
-                    method: req.method.clone(),
-                    path: req.path.clone(),
-                    query: req.params.clone(),
-                    idempotency_key: req.header("idempotency-key").map(str::to_owned),
-                    body: req.json(),
-                    status: reply.status,
-                });
-                reply.into_response()
-            });
-        });
-    }
-}
 
 // ----- users and groups -----
 
@@ -179,14 +110,14 @@ fn list_tickets(st: &mut SimState, req: &Req) -> Reply {
 }
 
 fn show_ticket(st: &mut SimState, req: &Req) -> Reply {
-    match st.tickets.get(&req.id(0)) {
+    match st.tickets.get(&req.num(0)) {
         Some(t) => Reply::ok(json!({"ticket": st.ticket_json(t)})),
         None => not_found(),
     }
 }
 
 fn list_comments(st: &mut SimState, req: &Req) -> Reply {
-    let ticket_id = req.id(0);
+    let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
     }
@@ -218,7 +149,7 @@ fn list_comments(st: &mut SimState, req: &Req) -> Reply {
 }
 
 fn ticket_tags(st: &mut SimState, req: &Req) -> Reply {
-    match st.tickets.get(&req.id(0)) {
+    match st.tickets.get(&req.num(0)) {
         Some(t) => Reply::ok(json!({"tags": t.tags})),
         None => not_found(),
     }
@@ -267,7 +198,7 @@ fn search_export(st: &mut SimState, req: &Req) -> Reply {
     }
     let items = search_results(st, &search);
     let mut reply = cursor_page(st, req, "results", items, CursorRules::SEARCH_EXPORT);
-    if let Value::Object(map) = &mut reply.body
+    if let Some(Value::Object(map)) = &mut reply.body
         && reply.status == 200
     {
         map.insert("facets".into(), Value::Null);
@@ -328,7 +259,7 @@ fn list_articles(st: &mut SimState, req: &Req) -> Reply {
 }
 
 fn list_category_articles(st: &mut SimState, req: &Req) -> Reply {
-    let category = req.id(0);
+    let category = req.num(0);
     let sections: Vec<u64> = st
         .sections
         .iter()
@@ -348,7 +279,7 @@ fn list_category_articles(st: &mut SimState, req: &Req) -> Reply {
 }
 
 fn show_article(st: &mut SimState, req: &Req) -> Reply {
-    match st.articles.iter().find(|a| a.id == req.id(0)) {
+    match st.articles.iter().find(|a| a.id == req.num(0)) {
         Some(a) => Reply::ok(json!({"article": st.article_json(a)})),
         None => not_found(),
     }
@@ -446,7 +377,7 @@ fn list_sections(st: &mut SimState, req: &Req) -> Reply {
 }
 
 fn show_section(st: &mut SimState, req: &Req) -> Reply {
-    match st.sections.iter().find(|s| s.id == req.id(0)) {
+    match st.sections.iter().find(|s| s.id == req.num(0)) {
         Some(s) => Reply::ok(json!({"section": st.section_json(s)})),
         None => not_found(),
     }
@@ -466,7 +397,7 @@ fn list_slas(st: &mut SimState, _req: &Req) -> Reply {
 }
 
 fn show_sla(st: &mut SimState, req: &Req) -> Reply {
-    match st.slas.iter().find(|p| p.id == req.id(0)) {
+    match st.slas.iter().find(|p| p.id == req.num(0)) {
         Some(p) => Reply::ok(json!({"sla_policy": st.sla_json(p)})),
         None => not_found(),
     }

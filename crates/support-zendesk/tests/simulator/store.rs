@@ -4,39 +4,23 @@
 //! `TicketCommentObject`, `GroupObject`, `GroupMembershipObject`, `TagListTagObject`,
 //! `ArticleObject`, `SectionObject`, `SLAPolicyObject`, `SatisfactionRatingObject`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
+use support_conformance::sim::pager::CursorBook;
+use support_conformance::sim::{Account, WriteClock};
+pub use support_conformance::sim::{RecordedRequest, lock};
+pub use support_conformance::sim::{escape_html, iso_seconds as time, setup_time};
 use support_conformance::world::strip_tags;
 use support_core::{Channel, Priority, SlaMetric, TicketStatus, Visibility};
 
 /// The simulator state shared by every mock of one server.
-pub type Shared = Arc<Mutex<SimState>>;
-
-/// Locks the state, surviving a poisoned lock (a panicking responder must not wedge the server).
-pub fn lock(state: &Shared) -> MutexGuard<'_, SimState> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub type Shared = support_conformance::sim::Shared<SimState>;
 
 /// The authenticated agent (the API token's owner) and default comment author.
 pub const ME: u64 = 301;
-
-/// Zendesk's timestamp format.
-pub fn time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// When the account's users, groups and sections were set up (the world has no times for them).
-pub fn setup_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
 
 /// A world id (numeric by the world's contract) as a Zendesk integer id.
 pub fn num(id: &str) -> u64 {
@@ -89,14 +73,6 @@ pub fn metric_wire(metric: &SlaMetric) -> String {
         SlaMetric::RequesterWaitTime => "requester_wait_time".into(),
         SlaMetric::Other(raw) => raw.clone(),
     }
-}
-
-/// Escapes text for an HTML body.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Zendesk wraps every comment's HTML in its comment container.
@@ -242,15 +218,14 @@ pub struct IdempotentCreate {
     pub response: Value,
 }
 
-/// A request a world mock answered (faults and 401s are not recorded).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordedRequest {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub idempotency_key: Option<String>,
-    pub body: Option<Value>,
-    pub status: u16,
+impl Account for SimState {
+    fn seed(world: World, base_url: &str) -> Self {
+        Self::new(world, base_url)
+    }
+
+    fn log(&mut self) -> &mut Vec<RecordedRequest> {
+        &mut self.log
+    }
 }
 
 /// The account the simulator serves.
@@ -282,9 +257,10 @@ pub struct SimState {
     /// Audit events other than comments.
     pub next_event_id: u64,
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
-    pub writes: i64,
+    /// When writes happen.
+    pub clock: WriteClock,
     /// Cursors handed out (anything else is rejected).
-    pub cursors: HashSet<String>,
+    pub cursors: CursorBook,
     pub idempotency: HashMap<String, IdempotentCreate>,
     pub log: Vec<RecordedRequest>,
 }
@@ -479,35 +455,18 @@ impl SimState {
             articles,
             slas,
             ratings,
-            next_ticket_id: num(World::CREATED_TICKET_ID),
-            next_comment_id: num(World::CREATED_COMMENT_IDS.0),
+            next_ticket_id: num(world.created_ticket_id()),
+            next_comment_id: num(world.created_comment_ids().0),
             next_opening_comment_id: 10_001,
             next_user_id: 450,
             next_audit_id: 7001,
             next_event_id: 8001,
-            writes: 0,
-            cursors: HashSet::new(),
+            clock: WriteClock::new(&world),
+            cursors: CursorBook::new(),
             idempotency: HashMap::new(),
             log: Vec::new(),
             world,
         }
-    }
-
-    /// Shares the state between the mocks of a server.
-    pub fn shared(self) -> Shared {
-        Arc::new(Mutex::new(self))
-    }
-
-    /// When tickets are created: `World::created_ticket().created_at`.
-    pub fn creation_time(&self) -> DateTime<Utc> {
-        self.world.created_ticket().created_at
-    }
-
-    /// The time of the next update: one hour after the previous write, starting one hour after
-    /// ticket creation (so the suite's update, close and assign land on the world's times).
-    pub fn tick(&mut self) -> DateTime<Utc> {
-        self.writes += 1;
-        self.creation_time() + Duration::hours(self.writes)
     }
 
     pub fn url(&self, path: &str) -> String {

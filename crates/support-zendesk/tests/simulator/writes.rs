@@ -309,7 +309,7 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
                     IdempotentCreate {
                         request: body,
                         status: reply.status,
-                        response: reply.body.clone(),
+                        response: reply.body.clone().unwrap_or_default(),
                     },
                 );
             }
@@ -421,7 +421,7 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
         return record_invalid(&errors);
     };
 
-    let at = st.creation_time();
+    let at = st.clock.creation_time();
     let requester = match new_requester {
         Some((name, email)) => {
             let id = st.next_user_id;
@@ -508,7 +508,7 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
 
 /// `PUT /api/v2/tickets/{id}`.
 pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
-    let id = req.id(0);
+    let id = req.num(0);
     let Some(current) = st.tickets.get(&id).cloned() else {
         return not_found();
     };
@@ -681,7 +681,7 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
         let audit = audit(st, id, &at, Vec::new());
         return Reply::ok(json!({"ticket": st.ticket_json(&current), "audit": audit}));
     }
-    let at = st.tick();
+    let at = st.clock.tick();
     next.updated_at = at;
     let audit_id = st.next_audit_id;
     let mut events = Vec::new();

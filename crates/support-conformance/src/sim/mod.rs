@@ -1,0 +1,82 @@
+//! The simulator kit: everything a provider simulator on `httpmock` (loopback only) needs except
+//! the provider's wire format.
+//!
+//! A provider's simulator implements [`Wire`] — its routes ([`Route`]: method, path pattern with
+//! id captures, accepted [`Params`] and [`BodyRule`], handler), its auth check and 401 body, the
+//! headers every answer carries, a path normaliser, how its ports are built, and which endpoint a
+//! fault on each operation hits — and [`Account`] for its state (seeding from the [`World`] and the
+//! request log). [`Simulated`] then serves it authentication first, records every answered
+//! request, shares the state between mocks (poison-tolerant [`lock`]), and hands out faulted copies
+//! of the world kept alive as long as the simulator, as the conformance suite's [`Harness`] and
+//! [`Simulator`]. The [`pager`] module holds the arithmetic of offset, page-number and cursor
+//! paging; providers keep their envelopes and error bodies.
+//!
+//! Path ids are strings spelled as the world's [`IdScheme`](crate::world::IdScheme) spells them,
+//! so the kit serves providers whose ids are not numbers.
+//!
+//! [`World`]: crate::world::World
+//! [`Harness`]: crate::harness::Harness
+//! [`Simulator`]: crate::harness::Simulator
+
+pub mod client;
+pub mod http;
+pub mod pager;
+pub mod records;
+pub mod route;
+pub mod server;
+
+pub use client::{Answer, SimClient};
+pub use http::{
+    ParamProblem, QueryEncoding, Reply, Req, basic_authorization, basic_credentials,
+    encode_component, header, with_query,
+};
+pub use records::{WriteClock, escape_html, iso_seconds, setup_time};
+pub use route::{BodyRule, Check, Handler, Params, Route, match_path, unknown_members};
+pub use server::{
+    Account, Credentials, FaultTarget, FaultedServer, RecordedRequest, Shared, Simulated, Wire,
+    block_on, lock, serve, start_server,
+};
+
+use httpmock::{HttpMockRequest, MockServer};
+
+use crate::harness::{Fault, RequestCounter};
+
+/// Registers a mock that answers `fault` to the requests `is_target` picks, the first `fault.times`
+/// of them, and counts every request it picks in `counter`.
+///
+/// httpmock serves the first registered mock that matches, so call this on a fresh server before
+/// registering the world: later target requests then fall through to the normal answers.
+pub async fn install_fault(
+    server: &MockServer,
+    fault: &Fault,
+    counter: RequestCounter,
+    is_target: impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static,
+) {
+    let times = fault.times;
+    let status = fault.status;
+    let retry_after = fault.retry_after;
+    let delay = fault.delay;
+    server
+        .mock_async(move |when, then| {
+            when.is_true(move |request| is_target(request) && counter.hit() < times);
+            let then = then
+                .status(status)
+                .header("content-type", "application/json")
+                .body(format!(
+                    r#"{{"error":"simulated failure","status":{status}}}"#
+                ));
+            let then = match retry_after {
+                Some(wait) => then.header("retry-after", wait.as_secs().to_string()),
+                None => then,
+            };
+            if let Some(delay) = delay {
+                then.delay(delay);
+            }
+        })
+        .await;
+}
+
+/// Whether a request has this method and exact path.
+pub fn is(request: &HttpMockRequest, method: &str, path: &str) -> bool {
+    request.method().as_str().eq_ignore_ascii_case(method) && request.uri().path() == path
+}

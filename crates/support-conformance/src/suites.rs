@@ -1,0 +1,447 @@
+//! Shared adapter test suites over a provider's simulator: what every adapter must show about
+//! faults, credentials, missing records, secret redaction and unknown native values, run by each
+//! adapter with one line.
+//!
+//! ```ignore
+//! struct Suite;
+//!
+//! #[async_trait::async_trait(?Send)]
+//! impl support_conformance::suites::SuiteTarget for Suite {
+//!     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
+//!         Box::new(AcmeSimulator::start(acme_world(), factory(request_timeout)).await)
+//!     }
+//!     fn secrets(&self) -> Vec<String> {
+//!         vec![simulator::TOKEN.into(), simulator::WRONG_TOKEN.into()]
+//!     }
+//! }
+//!
+//! support_conformance::adapter_suite!(Suite);
+//! ```
+//!
+//! Each check is also a `pub async fn` here, for an adapter that wants to run one on its own. They
+//! panic with a message naming what went wrong, as tests do.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use base64::Engine;
+use support_core::{
+    Assignment, CloseOptions, ErrorKind, ObjectKind, Operation, SupportPort, TicketLookup,
+    TicketQuery, TicketStatus,
+};
+
+use crate::harness::{Fault, Harness, Simulator};
+use crate::world::{UNKNOWN_STATUS, World};
+
+/// The request timeout of the ports the timeout checks use: short, so a stalled answer times out.
+pub const SHORT_TIMEOUT: Duration = Duration::from_millis(750);
+
+/// How long a stalled server holds its answer: well past [`SHORT_TIMEOUT`].
+pub const STALL: Duration = Duration::from_secs(3);
+
+/// An adapter under the shared suites: how to start its simulator, and what must never show.
+///
+/// Not `Send`: httpmock's server start is not, and the suites run on one thread.
+#[async_trait(?Send)]
+pub trait SuiteTarget: Send + Sync {
+    /// A simulator on the provider's standard world whose ports time out after `request_timeout`
+    /// (`None`: never, for the paused clock) and back off briefly between retries.
+    async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness>;
+
+    /// The credentials the ports hold (accepted and rejected ones). The suite also looks for their
+    /// base64 forms, and for the Basic and Bearer `Authorization` values built from them.
+    fn secrets(&self) -> Vec<String>;
+
+    /// Full `Authorization` header values the ports send that the suite cannot derive from
+    /// [`secrets`](Self::secrets) alone (a Basic pair of user and token, say).
+    fn authorizations(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+async fn started(target: &dyn SuiteTarget, timeout: Option<Duration>) -> Box<dyn Harness> {
+    target.start(timeout).await
+}
+
+fn parts(harness: &dyn Harness) -> (&dyn Simulator, &World) {
+    let Some(sim) = harness.simulator() else {
+        panic!("the shared suites need a simulator");
+    };
+    let Some(world) = harness.world() else {
+        panic!("the shared suites need the simulator's world");
+    };
+    (sim, world)
+}
+
+fn first_ticket(world: &World) -> TicketLookup {
+    TicketLookup::Id(world.id(ObjectKind::Ticket, &world.tickets[0].id))
+}
+
+fn assert_requests(what: &str, seen: usize, expected: usize) {
+    assert_eq!(
+        seen, expected,
+        "{what}: the endpoint saw {seen} requests, expected {expected}"
+    );
+}
+
+/// A 429 with a short `Retry-After` is waited out and the read succeeds (paused clock).
+pub async fn throttled_read_is_waited_out(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, _) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(
+            Operation::ListTickets,
+            Fault::throttled(Duration::from_secs(1), 1),
+        )
+        .await;
+    let page = faulted
+        .port
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap_or_else(|e| panic!("listTickets after one 429: {e}"));
+    assert!(!page.items.is_empty(), "an empty page after the wait");
+    assert_requests("429 then success", faulted.requests.get(), 2);
+}
+
+/// A 429 with a long `Retry-After` surfaces as `RateLimited` carrying the wait, after one request.
+pub async fn long_retry_after_surfaces_as_rate_limited(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
+    let wait = Duration::from_secs(3600);
+    let faulted = sim
+        .port_with_fault(Operation::GetTicket, Fault::throttled(wait, usize::MAX))
+        .await;
+    let error = faulted
+        .port
+        .get_ticket(&first_ticket(world))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("getTicket succeeded while throttled for an hour"));
+    assert!(
+        matches!(error.kind(), ErrorKind::RateLimited { .. }),
+        "expected RateLimited, got {error:?}"
+    );
+    assert_eq!(error.retry_after(), Some(wait), "the wait is handed on");
+    assert_requests("an hour's Retry-After", faulted.requests.get(), 1);
+}
+
+/// A 503 on a read is retried and the read succeeds.
+pub async fn server_error_on_read_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(Operation::GetTicket, Fault::unavailable_once())
+        .await;
+    faulted
+        .port
+        .get_ticket(&first_ticket(world))
+        .await
+        .unwrap_or_else(|e| panic!("getTicket after one 503: {e}"));
+    assert_requests("503 on a read", faulted.requests.get(), 2);
+}
+
+/// A 503 on any write (`createTicket` without a key, updates, closing, assigning, comments, tags)
+/// is not retried: the provider may have applied it. A write the adapter declares unsupported sends
+/// nothing.
+pub async fn server_error_on_write_is_not_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
+    writes_are_sent_once(sim, world, Fault::unavailable_once(), "503").await;
+}
+
+/// A read that times out is retried and succeeds (real clock: a timeout needs a slow socket).
+pub async fn timeout_on_read_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, Some(SHORT_TIMEOUT)).await;
+    let (sim, world) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(Operation::ListTickets, Fault::stalled_once(STALL))
+        .await;
+    let page = faulted
+        .port
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap_or_else(|e| panic!("listTickets after one timeout: {e}"));
+    assert_eq!(
+        page.items.is_empty(),
+        world.tickets.is_empty(),
+        "the retried listing"
+    );
+    assert_requests("a timed-out read", faulted.requests.get(), 2);
+}
+
+/// A write that times out is not sent again, and surfaces as `Timeout` (real clock).
+pub async fn timeout_on_write_is_not_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, Some(SHORT_TIMEOUT)).await;
+    let (sim, world) = parts(harness.as_ref());
+    writes_are_sent_once(sim, world, Fault::stalled_once(STALL), "timeout").await;
+}
+
+/// The writes whose retry safety the suites check: none is idempotent without a key.
+const WRITES: [Operation; 6] = [
+    Operation::CreateTicket,
+    Operation::UpdateTicket,
+    Operation::CloseTicket,
+    Operation::AssignTicket,
+    Operation::AddComment,
+    Operation::CreateTag,
+];
+
+/// Runs one write of the world's inputs on `port`.
+async fn write(
+    port: &dyn SupportPort,
+    world: &World,
+    operation: Operation,
+) -> Result<(), support_core::Error> {
+    let ticket = |id: &str| world.id(ObjectKind::Ticket, id);
+    match operation {
+        Operation::CreateTicket => port.create_ticket(world.new_ticket()).await.map(drop),
+        Operation::UpdateTicket => {
+            let (id, update) = world.update();
+            port.update_ticket(&ticket(id), update).await.map(drop)
+        }
+        Operation::CloseTicket => port
+            .close_ticket(&ticket(world.close_target()), CloseOptions::new())
+            .await
+            .map(drop),
+        Operation::AssignTicket => {
+            let (id, agent, group) = world.assignment();
+            let assignment = Assignment::agent(world.id(ObjectKind::Party, agent))
+                .with_group(world.id(ObjectKind::Group, group));
+            port.assign_ticket(&ticket(id), assignment).await.map(drop)
+        }
+        Operation::AddComment => {
+            let (id, public, _) = world.new_comments();
+            port.add_comment(&ticket(id), public).await.map(drop)
+        }
+        Operation::CreateTag => port.create_tag(world.new_tag()).await.map(drop),
+        other => panic!("{other:?} is not a write"),
+    }
+}
+
+async fn writes_are_sent_once(sim: &dyn Simulator, world: &World, fault: Fault, what: &str) {
+    let mut faulted = Vec::new();
+    for operation in WRITES {
+        faulted.push((
+            operation,
+            sim.port_with_fault(operation, fault.clone()).await,
+        ));
+    }
+    // Concurrently: a stalled answer costs a request timeout each, and they need not add up.
+    let results = futures::future::join_all(
+        faulted
+            .iter()
+            .map(|(operation, f)| write(f.port.as_ref(), world, *operation)),
+    )
+    .await;
+    for ((operation, faulted), result) in faulted.iter().zip(results) {
+        let name = operation.to_string();
+        match result {
+            Ok(()) => panic!("{name} succeeded after a {what}"),
+            Err(error) if error.kind() == &ErrorKind::Unsupported => {
+                assert_requests(&format!("unsupported {name}"), faulted.requests.get(), 0);
+                continue;
+            }
+            Err(error) if fault.delay.is_some() => assert_eq!(
+                error.kind(),
+                &ErrorKind::Timeout,
+                "{name} after a {what}: {error:?}"
+            ),
+            Err(error) => assert_eq!(
+                error.status(),
+                Some(fault.status),
+                "{name} after a {what}: {error:?}"
+            ),
+        }
+        assert_requests(&format!("{name} after a {what}"), faulted.requests.get(), 1);
+    }
+}
+
+/// A 429 on a write is waited out and the write sent again: the provider did not process it
+/// (paused clock).
+pub async fn throttled_write_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(
+            Operation::CreateTicket,
+            Fault::throttled(Duration::from_secs(1), 1),
+        )
+        .await;
+    write(faulted.port.as_ref(), world, Operation::CreateTicket)
+        .await
+        .unwrap_or_else(|e| panic!("createTicket after one 429: {e}"));
+    assert_requests("429 on a write, then success", faulted.requests.get(), 2);
+}
+
+/// Credentials the provider rejects are `Unauthenticated`, on a read and on the connection check.
+pub async fn bad_credentials_are_unauthenticated(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, _) = parts(harness.as_ref());
+    let port = sim.port_with_bad_credentials().await;
+    for (what, result) in [
+        (
+            "listTickets",
+            port.list_tickets(TicketQuery::new()).await.map(drop),
+        ),
+        ("checkConnection", port.check_connection().await.map(drop)),
+    ] {
+        match result {
+            Ok(()) => panic!("{what} succeeded with bad credentials"),
+            Err(error) => assert_eq!(
+                error.kind(),
+                &ErrorKind::Unauthenticated,
+                "{what} with bad credentials: {error:?}"
+            ),
+        }
+    }
+}
+
+/// A ticket that does not exist is `NotFound`.
+pub async fn missing_ticket_is_not_found(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let world = parts(harness.as_ref()).1;
+    let missing = world.id(ObjectKind::Ticket, world.missing_ticket_id());
+    match harness.port().get_ticket(&TicketLookup::Id(missing)).await {
+        Ok(ticket) => panic!("a missing ticket was found: {:?}", ticket.id),
+        Err(error) => assert_eq!(error.kind(), &ErrorKind::NotFound, "{error:?}"),
+    }
+}
+
+/// No credential shows in the `Debug` of a port or in an error, raw or encoded.
+pub async fn secrets_never_show(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, _) = parts(harness.as_ref());
+    let port = harness.port();
+    let bad = sim.port_with_bad_credentials().await;
+    let error = match bad.list_tickets(TicketQuery::new()).await {
+        Ok(_) => panic!("listTickets succeeded with bad credentials"),
+        Err(error) => error,
+    };
+    let shown = [
+        format!("{port:?}"),
+        format!("{port:#?}"),
+        format!("{bad:?}"),
+        format!("{bad:#?}"),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+        error.to_string(),
+    ];
+    for secret in forbidden(target) {
+        for text in &shown {
+            assert!(
+                !text.contains(&secret),
+                "a secret shows ({secret:?}): {text}"
+            );
+        }
+    }
+}
+
+/// Every spelling of the target's secrets that must not show.
+fn forbidden(target: &dyn SuiteTarget) -> Vec<String> {
+    let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = Vec::new();
+    for secret in target.secrets() {
+        if secret.is_empty() {
+            continue;
+        }
+        out.push(format!("Bearer {secret}"));
+        out.push(b64(&secret));
+        out.push(b64(&format!("{secret}:X")));
+        out.push(secret);
+    }
+    for header in target.authorizations() {
+        if let Some((_, encoded)) = header.split_once(' ') {
+            out.push(encoded.to_owned());
+        }
+        out.push(header);
+    }
+    out
+}
+
+/// A native status no mapping knows comes back as `Other(raw)`, with the raw payload kept.
+pub async fn unknown_status_is_kept_as_other(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let world = parts(harness.as_ref()).1;
+    let odd = world.odd_ticket();
+    let ticket = harness
+        .port()
+        .get_ticket(&TicketLookup::Id(world.id(ObjectKind::Ticket, &odd.id)))
+        .await
+        .unwrap_or_else(|e| panic!("getTicket of the ticket in an unknown status: {e}"));
+    assert_eq!(
+        ticket.status.canonical,
+        TicketStatus::Other(UNKNOWN_STATUS.into()),
+        "the unknown status is kept"
+    );
+    assert_eq!(ticket.status.native, UNKNOWN_STATUS);
+    assert!(!ticket.raw.is_null(), "the raw payload is kept");
+}
+
+/// Registers the shared suites as tests of the calling crate, each under its own name, for a
+/// [`SuiteTarget`] expression (a unit struct, say) visible where the macro is used.
+///
+/// Fault and credential checks run on tokio's paused clock; the timeout checks on the real clock
+/// (a timeout needs a slow socket).
+#[macro_export]
+macro_rules! adapter_suite {
+    ($target:expr) => {
+        mod shared_suite {
+            use super::*;
+
+            #[::tokio::test(start_paused = true)]
+            async fn throttled_read_is_waited_out() {
+                $crate::suites::throttled_read_is_waited_out(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn long_retry_after_surfaces_as_rate_limited() {
+                $crate::suites::long_retry_after_surfaces_as_rate_limited(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn server_error_on_read_is_retried() {
+                $crate::suites::server_error_on_read_is_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn server_error_on_write_is_not_retried() {
+                $crate::suites::server_error_on_write_is_not_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn throttled_write_is_retried() {
+                $crate::suites::throttled_write_is_retried(&$target).await;
+            }
+
+            #[::tokio::test]
+            async fn timeout_on_read_is_retried() {
+                $crate::suites::timeout_on_read_is_retried(&$target).await;
+            }
+
+            #[::tokio::test]
+            async fn timeout_on_write_is_not_retried() {
+                $crate::suites::timeout_on_write_is_not_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn bad_credentials_are_unauthenticated() {
+                $crate::suites::bad_credentials_are_unauthenticated(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn missing_ticket_is_not_found() {
+                $crate::suites::missing_ticket_is_not_found(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn secrets_never_show() {
+                $crate::suites::secrets_never_show(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn unknown_status_is_kept_as_other() {
+                $crate::suites::unknown_status_is_kept_as_other(&$target).await;
+            }
+        }
+    };
+}

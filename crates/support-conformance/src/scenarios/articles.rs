@@ -5,7 +5,7 @@ use support_core::{ArticleQuery, Document, ErrorKind, ObjectKind, SupportPort, S
 
 use super::{Check, expect_kind, fail, ids, same_set};
 use crate::compare;
-use crate::world::{MISSING_TICKET_ID, World};
+use crate::world::{Entity, World};
 
 /// An article by id, mapped; a missing one is `NotFound`.
 pub async fn get_knowledge_article(port: &dyn SupportPort, world: &World) -> Check {
@@ -16,7 +16,7 @@ pub async fn get_knowledge_article(port: &dyn SupportPort, world: &World) -> Che
         .await
         .or_else(|e| fail("getKnowledgeArticle", e))?;
     compare::article(&expected, &got)?;
-    let missing = world.id(ObjectKind::Document, MISSING_TICKET_ID);
+    let missing = world.id(ObjectKind::Document, &world.missing_id(Entity::Article));
     expect_kind(
         "getKnowledgeArticle of a missing id",
         port.get_knowledge_article(&missing).await,

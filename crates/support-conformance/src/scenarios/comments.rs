@@ -12,8 +12,8 @@ pub async fn add_comments(port: &dyn SupportPort, world: &World) -> Check {
     let (ticket, public, internal) = world.new_comments();
     let ticket_id = world.id(ObjectKind::Ticket, ticket);
     for (comment, expected_id) in [
-        (public, World::CREATED_COMMENT_IDS.0),
-        (internal, World::CREATED_COMMENT_IDS.1),
+        (public, world.created_comment_ids().0),
+        (internal, world.created_comment_ids().1),
     ] {
         let text = comment.body.text.clone();
         let visibility = comment.visibility;

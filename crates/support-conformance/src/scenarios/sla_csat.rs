@@ -7,7 +7,7 @@ use support_core::{
 
 use super::{Check, expect_kind, fail, ids, same_set};
 use crate::compare;
-use crate::world::{MISSING_TICKET_ID, World};
+use crate::world::{Entity, World};
 
 /// An SLA policy with its targets per priority; a missing one is `NotFound`.
 pub async fn get_sla(port: &dyn SupportPort, world: &World) -> Check {
@@ -17,7 +17,7 @@ pub async fn get_sla(port: &dyn SupportPort, world: &World) -> Check {
         .await
         .or_else(|e| fail("getSLA", e))?;
     compare::sla(&expected, &got)?;
-    let missing = world.id(ObjectKind::SlaPolicy, MISSING_TICKET_ID);
+    let missing = world.id(ObjectKind::SlaPolicy, &world.missing_id(Entity::SlaPolicy));
     expect_kind(
         "getSLA of a missing id",
         port.get_sla(&missing).await,

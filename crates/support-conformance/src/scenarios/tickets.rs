@@ -9,7 +9,7 @@ use support_core::{
 
 use super::{Check, all_tickets, expect_kind, fail, ids, same_set};
 use crate::compare;
-use crate::world::{MISSING_TICKET_ID, PAGE_SIZE, UNKNOWN_STATUS, World};
+use crate::world::{PAGE_SIZE, UNKNOWN_STATUS, World};
 
 /// Every ticket of the world comes back, mapped field by field.
 pub async fn list_tickets_returns_the_world(port: &dyn SupportPort, world: &World) -> Check {
@@ -172,7 +172,7 @@ pub async fn get_ticket_by_id_and_external_ref(port: &dyn SupportPort, world: &W
 
 /// A missing ticket is `NotFound`, naming provider and operation.
 pub async fn get_ticket_not_found(port: &dyn SupportPort, world: &World) -> Check {
-    let id = world.id(ObjectKind::Ticket, MISSING_TICKET_ID);
+    let id = world.id(ObjectKind::Ticket, world.missing_ticket_id());
     let error = expect_kind(
         "getTicket of a missing id",
         port.get_ticket(&TicketLookup::Id(id)).await,
@@ -306,7 +306,7 @@ pub async fn update_ticket(port: &dyn SupportPort, world: &World) -> Check {
 pub async fn close_ticket(port: &dyn SupportPort, world: &World) -> Check {
     let ticket = port
         .close_ticket(
-            &world.id(ObjectKind::Ticket, World::CLOSE_TARGET),
+            &world.id(ObjectKind::Ticket, world.close_target()),
             CloseOptions::new(),
         )
         .await
@@ -317,7 +317,7 @@ pub async fn close_ticket(port: &dyn SupportPort, world: &World) -> Check {
         ticket.status.canonical
     );
     ensure!(
-        ticket.id.external_id() == World::CLOSE_TARGET,
+        ticket.id.external_id() == world.close_target(),
         "closed ticket {}",
         ticket.id
     );

@@ -9,6 +9,7 @@ pub mod capabilities;
 pub mod error;
 pub mod http;
 pub mod id;
+pub mod kit;
 pub mod model;
 pub mod page;
 pub mod port;

@@ -147,7 +147,7 @@ impl FreshdeskPort {
     }
 
     fn next_offset(listing: &str, page: u32) -> Cursor {
-        Cursor::for_listing(listing, &OffsetState { page })
+        Cursor::for_listing(PROVIDER, listing, &OffsetState { page })
     }
 
     /// A JSON array answer, or a decode error naming what was expected.
@@ -373,6 +373,7 @@ impl FreshdeskPort {
                     let next = if done {
                         (!then_search.is_empty()).then(|| {
                             Cursor::for_listing(
+                                PROVIDER,
                                 TICKETS,
                                 &Plan::Search {
                                     ranges: then_search.clone(),
@@ -387,6 +388,7 @@ impl FreshdeskPort {
                             seen.extend(skip.iter().copied());
                         }
                         Some(Cursor::for_listing(
+                            PROVIDER,
                             TICKETS,
                             &Plan::List {
                                 since: restart,
@@ -399,7 +401,7 @@ impl FreshdeskPort {
                         ))
                     } else {
                         *page += 1;
-                        Some(Cursor::for_listing(TICKETS, &plan))
+                        Some(Cursor::for_listing(PROVIDER, TICKETS, &plan))
                     };
                     return Ok(Page::new(
                         tickets.into_iter().filter(|t| query.matches(t)).collect(),
@@ -450,7 +452,8 @@ impl FreshdeskPort {
                         ranges.pop();
                         *page = 1;
                     }
-                    let next = (!ranges.is_empty()).then(|| Cursor::for_listing(TICKETS, &plan));
+                    let next =
+                        (!ranges.is_empty()).then(|| Cursor::for_listing(PROVIDER, TICKETS, &plan));
                     let tickets = self.tickets(operation, raws).await?;
                     return Ok(Page::new(
                         tickets.into_iter().filter(|t| query.matches(t)).collect(),
@@ -984,7 +987,7 @@ impl SupportPort for FreshdeskPort {
         } else {
             None
         }
-        .map(|walk| Cursor::for_listing("articles", &walk));
+        .map(|walk| Cursor::for_listing(PROVIDER, "articles", &walk));
         let articles = raws
             .into_iter()
             .map(|raw| map::article(operation, raw))

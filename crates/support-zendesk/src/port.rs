@@ -139,6 +139,7 @@ impl ZendeskPort {
     fn next_after(listing: &str, envelope: &Value, role: Option<&str>) -> Option<Cursor> {
         let after = after_cursor(envelope)?;
         Some(Cursor::for_listing(
+            PROVIDER,
             listing,
             &PageState {
                 after: Some(after),
@@ -736,6 +737,7 @@ impl SupportPort for ZendeskPort {
         let next = Self::next_after("agents", &raw, Some(&role)).or_else(|| {
             roles.get(position + 1).map(|next_role| {
                 Cursor::for_listing(
+                    PROVIDER,
                     "agents",
                     &PageState {
                         role: Some((*next_role).to_owned()),
@@ -932,6 +934,7 @@ impl SupportPort for ZendeskPort {
                     .is_some_and(|n| !n.is_null())
                     .then(|| {
                         Cursor::for_listing(
+                            PROVIDER,
                             "article_search",
                             &PageState {
                                 page: Some(page + 1),

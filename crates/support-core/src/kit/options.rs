@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::Endpoint;
 use crate::Error;
 use crate::http::{ClientConfig, Credentials, HttpRuntime, HttpRuntimeBuilder, RetryPolicy};
 
@@ -26,8 +27,9 @@ use crate::http::{ClientConfig, Credentials, HttpRuntime, HttpRuntimeBuilder, Re
 /// assert!(!format!("{options:?}").contains("s3cret"));
 /// let connection = options.connect("an account: call base_url()", "credentials: call token()")?;
 /// assert_eq!(connection.base_url, "https://acme.example/api");
-/// let runtime = connection.runtime.build();
-/// assert_eq!(runtime.provider(), "acme");
+/// let endpoint = connection.finish(|runtime| runtime /* .classifier(..), provider headers */);
+/// assert_eq!(endpoint.runtime().provider(), "acme");
+/// assert_eq!(endpoint.host(), "acme.example");
 /// # Ok::<(), support_core::Error>(())
 /// ```
 #[derive(Clone)]
@@ -199,6 +201,16 @@ pub struct Connection {
     pub http: reqwest::Client,
     /// The runtime with credentials, retry policy and request timeout set.
     pub runtime: HttpRuntimeBuilder,
+}
+
+impl Connection {
+    /// The endpoint, once the adapter has added its classifier and provider headers to the runtime.
+    pub fn finish(
+        self,
+        runtime: impl FnOnce(HttpRuntimeBuilder) -> HttpRuntimeBuilder,
+    ) -> Endpoint {
+        Endpoint::new(self.base_url, self.http, runtime(self.runtime).build())
+    }
 }
 
 /// Gives a builder that embeds [`ClientOptions`] in field `$field` the public setters every adapter

@@ -108,23 +108,10 @@ pub(crate) fn assign_ticket(
     operation: Operation,
     assignment: &Assignment,
 ) -> Result<types::TicketUpdate> {
-    if assignment.agent.is_none() && assignment.group.is_none() {
-        return Err(
-            Error::invalid_input(PROVIDER, "assign to an agent, a group, or both")
-                .with_operation(operation),
-        );
-    }
+    let (agent, group) = assignment.numeric_ids(PROVIDER, operation)?;
     Ok(types::TicketUpdate {
-        responder_id: assignment
-            .agent
-            .as_ref()
-            .map(|a| a.numeric_id(PROVIDER, ObjectKind::Party, operation))
-            .transpose()?,
-        group_id: assignment
-            .group
-            .as_ref()
-            .map(|g| g.numeric_id(PROVIDER, ObjectKind::Group, operation))
-            .transpose()?,
+        responder_id: agent,
+        group_id: group,
         ..Default::default()
     })
 }

@@ -1,8 +1,6 @@
 //! Configuring a [`FreshdeskPort`]: the helpdesk domain and its API key. Retries, timeouts, the user
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
-use std::fmt;
-
 use reqwest::header::HeaderName;
 use support_core::Error;
 use support_core::http::Credentials;
@@ -28,17 +26,10 @@ pub const ENV_BASE_URL: &str = "SUPPORT_FRESHDESK_BASE_URL";
 /// assert!(!format!("{port:?}").contains("key-from-profile"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
-#[derive(Clone)]
+// Debug shows the options, whose credentials print redacted.
+#[derive(Clone, Debug)]
 pub struct FreshdeskBuilder {
     options: ClientOptions,
-}
-
-impl fmt::Debug for FreshdeskBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FreshdeskBuilder")
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 impl Default for FreshdeskBuilder {
@@ -102,15 +93,11 @@ impl FreshdeskBuilder {
             "API key: call api_key()",
         )?;
         // Freshdesk honours no idempotency key and sends no reset header: Retry-After is its signal.
-        let runtime = connection
-            .runtime
-            .remaining_header(HeaderName::from_static("x-ratelimit-remaining"))
-            .classifier(error::classify)
-            .build();
-        Ok(FreshdeskPort::new(
-            connection.base_url,
-            connection.http,
-            runtime,
-        ))
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .remaining_header(HeaderName::from_static("x-ratelimit-remaining"))
+                .classifier(error::classify)
+        });
+        Ok(FreshdeskPort::new(endpoint))
     }
 }

@@ -281,7 +281,11 @@ impl FreshdeskPort {
             .order_type(types::ListTicketsOrderType::Asc)
             .page(i64::from(page))
             .per_page(i64::from(per_page));
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         array(PROVIDER, operation, "tickets", raw.json)
     }
 
@@ -300,7 +304,8 @@ impl FreshdeskPort {
             .query(query)
             .page(i64::from(page));
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json;
@@ -471,7 +476,8 @@ impl FreshdeskPort {
             Some(category) => vec![category],
             None => {
                 let raw = self
-                    .runtime
+                    .endpoint
+                    .runtime()
                     .run_raw(
                         operation,
                         None,
@@ -487,7 +493,8 @@ impl FreshdeskPort {
         let mut folders = Vec::new();
         for category in categories {
             let raw = self
-                .runtime
+                .endpoint
+                .runtime()
                 .run_raw(
                     operation,
                     None,

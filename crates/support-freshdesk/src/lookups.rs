@@ -47,7 +47,8 @@ impl FreshdeskPort {
             .status_labels
             .get_or_default(|| async {
                 let raw = self
-                    .runtime
+                    .endpoint
+                    .runtime()
                     .run_raw(operation, None, self.client.list_ticket_fields().send())
                     .await?;
                 Ok(StatusLabels::from_ticket_fields(&raw.json))
@@ -61,7 +62,8 @@ impl FreshdeskPort {
             .roles
             .get_or_load(|| async {
                 let raw = self
-                    .runtime
+                    .endpoint
+                    .runtime()
                     .run_raw(operation, None, self.client.list_roles().send())
                     .await?;
                 Ok(array(PROVIDER, operation, "roles", raw.json)?
@@ -107,5 +109,46 @@ impl FreshdeskPort {
             matches!(status, TicketStatus::Other(native) if native.parse::<i64>().is_err());
         let labels = self.status_labels(operation, custom).await;
         map::status_to_native(status, &labels).map_err(|e| e.with_operation(operation))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use httpmock::Method::GET;
+    use httpmock::MockServer;
+    use serde_json::json;
+    use support_core::{CanonicalId, ObjectKind, SupportPort, TicketLookup, TicketStatus};
+
+    use crate::{FreshdeskPort, PROVIDER};
+
+    #[tokio::test]
+    async fn unreadable_status_labels_are_asked_for_once() {
+        let server = MockServer::start_async().await;
+        let fields = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/ticket_fields");
+                then.status(403).json_body(json!({"code": "access_denied", "message": "You are not authorized to perform this action."}));
+            })
+            .await;
+        let ticket = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/tickets/7");
+                then.status(200)
+                    .json_body(json!({"id": 7, "status": 6, "priority": 1, "subject": "Waiting"}));
+            })
+            .await;
+        let port = FreshdeskPort::builder()
+            .base_url(server.base_url())
+            .api_key("key")
+            .build()
+            .unwrap();
+        let id = TicketLookup::Id(CanonicalId::new(PROVIDER, ObjectKind::Ticket, "7"));
+        for _ in 0..20 {
+            let found = port.get_ticket(&id).await.unwrap();
+            // Without labels a custom status keeps its code.
+            assert_eq!(found.status.canonical, TicketStatus::Other("6".into()));
+        }
+        ticket.assert_calls_async(20).await;
+        fields.assert_calls_async(1).await;
     }
 }

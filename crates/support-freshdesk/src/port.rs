@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::Utc;
 use serde_json::Value;
-use support_core::http::HttpRuntime;
+use support_core::kit::Endpoint;
 use support_core::kit::json::array;
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -29,9 +29,7 @@ use crate::{PROVIDER, map};
 /// bulk updates), with the same credentials, retries and tracing.
 pub struct FreshdeskPort {
     pub(crate) client: Client,
-    pub(crate) http: reqwest::Client,
-    base_url: String,
-    pub(crate) runtime: HttpRuntime,
+    pub(crate) endpoint: Endpoint,
     capabilities: Capabilities,
     pub(crate) lookups: Lookups,
 }
@@ -39,8 +37,7 @@ pub struct FreshdeskPort {
 impl fmt::Debug for FreshdeskPort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FreshdeskPort")
-            .field("base_url", &self.base_url)
-            .field("runtime", &self.runtime)
+            .field("endpoint", &self.endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -82,12 +79,10 @@ impl FreshdeskPort {
         FreshdeskBuilder::default().from_env()?.build()
     }
 
-    pub(crate) fn new(base_url: String, http: reqwest::Client, runtime: HttpRuntime) -> Self {
+    pub(crate) fn new(endpoint: Endpoint) -> Self {
         Self {
-            client: Client::new_with_client(&base_url, http.clone(), runtime.clone()),
-            http,
-            base_url,
-            runtime,
+            client: endpoint.client(Client::new_with_client),
+            endpoint,
             capabilities: capabilities(),
             lookups: Lookups::new(),
         }
@@ -100,7 +95,7 @@ impl FreshdeskPort {
 
     /// The API base URL (`https://{domain}.freshdesk.com/api/v2`).
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.endpoint.base_url()
     }
 
     /// `PUT /tickets/{id}` with the given changes.
@@ -112,7 +107,8 @@ impl FreshdeskPort {
     ) -> Result<Ticket> {
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(
                 operation,
                 None,
@@ -139,18 +135,10 @@ impl SupportPort for FreshdeskPort {
 
     async fn check_connection(&self) -> Result<ConnectionInfo> {
         let operation = Operation::CheckConnection;
-        let request = self
-            .http
-            .get(format!("{}/agents/me", self.base_url))
-            .build()
-            .map_err(|e| self.runtime.transport_error(operation, e))?;
-        let host = reqwest::Url::parse(&self.base_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_else(|| self.base_url.clone());
+        let host = self.endpoint.host();
         let me = self
-            .runtime
-            .send_json(&self.http, operation, request)
+            .endpoint
+            .get_json(operation, "/agents/me", &[])
             .await
             .map_err(|error| match error.kind() {
                 ErrorKind::Unauthenticated => error.with_message(format!(
@@ -216,7 +204,8 @@ impl SupportPort for FreshdeskPort {
             })?,
         };
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(
                 operation,
                 None,
@@ -236,7 +225,11 @@ impl SupportPort for FreshdeskPort {
         // Freshdesk honours no idempotency key: the runtime never repeats this request once it may
         // have reached Freshdesk.
         let call = self.client.create_ticket().body(body);
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         self.one_ticket(operation, raw.json).await
     }
 
@@ -274,7 +267,11 @@ impl SupportPort for FreshdeskPort {
             .list_agents()
             .page(i64::from(page))
             .per_page(i64::from(per_page));
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         let raws = array(PROVIDER, operation, "agents", raw.json)?;
         let next = Offset::Agents.next(page, raws.len(), per_page);
         let roles = self.roles(operation).await?;
@@ -304,11 +301,17 @@ impl SupportPort for FreshdeskPort {
                     .reply_to_ticket()
                     .ticket_id(ticket_id)
                     .body(body);
-                self.runtime.run_raw(operation, None, call.send()).await?
+                self.endpoint
+                    .runtime()
+                    .run_raw(operation, None, call.send())
+                    .await?
             }
             CommentBody::Note(body) => {
                 let call = self.client.create_note().ticket_id(ticket_id).body(body);
-                self.runtime.run_raw(operation, None, call.send()).await?
+                self.endpoint
+                    .runtime()
+                    .run_raw(operation, None, call.send())
+                    .await?
             }
         };
         map::conversation(operation, ticket, raw.json)
@@ -329,7 +332,11 @@ impl SupportPort for FreshdeskPort {
             .ticket_id(ticket_id)
             .page(i64::from(page))
             .per_page(i64::from(per_page));
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         let raws = array(PROVIDER, operation, "conversations", raw.json)?;
         let next = Offset::Conversations.next(page, raws.len(), per_page);
         let comments = raws
@@ -361,7 +368,8 @@ impl SupportPort for FreshdeskPort {
         let operation = Operation::GetKnowledgeArticle;
         let article_id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(
                 operation,
                 None,
@@ -403,7 +411,11 @@ impl SupportPort for FreshdeskPort {
             .folder_id(folder)
             .page(i64::from(state.page))
             .per_page(i64::from(per_page));
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
         let next = state.next(raws.len(), per_page);
         let articles = raws
@@ -421,7 +433,8 @@ impl SupportPort for FreshdeskPort {
         let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         // The documented call is the list; a single-policy path is not.
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, self.client.list_sla_policies().send())
             .await?;
         let found = array(PROVIDER, operation, "SLA policies", raw.json)?
@@ -453,7 +466,11 @@ impl SupportPort for FreshdeskPort {
             .created_since(since)
             .page(i64::from(page))
             .per_page(i64::from(per_page));
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         let raws = array(PROVIDER, operation, "satisfaction ratings", raw.json)?;
         let next = Offset::SatisfactionRatings.next(page, raws.len(), per_page);
         let ratings = raws

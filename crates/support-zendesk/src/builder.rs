@@ -1,8 +1,6 @@
 //! Configuring a [`ZendeskPort`]: the account and Zendesk's two auth schemes. Retries, timeouts, the
 //! user agent and a base-URL override are the kit's [`ClientOptions`].
 
-use std::fmt;
-
 use reqwest::header::HeaderName;
 use support_core::Error;
 use support_core::http::{Credentials, ResetHeader};
@@ -24,17 +22,10 @@ use crate::{PROVIDER, error};
 /// assert!(!format!("{port:?}").contains("token-from-admin-center"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
-#[derive(Clone)]
+// Debug shows the options, whose credentials print redacted.
+#[derive(Clone, Debug)]
 pub struct ZendeskBuilder {
     options: ClientOptions,
-}
-
-impl fmt::Debug for ZendeskBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ZendeskBuilder")
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 impl Default for ZendeskBuilder {
@@ -111,21 +102,17 @@ impl ZendeskBuilder {
             "Zendesk account: call subdomain() or base_url()",
             "credentials: call api_token() or oauth_token()",
         )?;
-        let runtime = connection
-            .runtime
-            // Zendesk honours it on ticket create, which makes that write safe to retry.
-            .idempotency_header(HeaderName::from_static("idempotency-key"))
-            .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static(
-                "ratelimit-reset",
-            )))
-            .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
-            .remaining_header(HeaderName::from_static("x-rate-limit-remaining"))
-            .classifier(error::classify)
-            .build();
-        Ok(ZendeskPort::new(
-            connection.base_url,
-            connection.http,
-            runtime,
-        ))
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                // Zendesk honours it on ticket create, which makes that write safe to retry.
+                .idempotency_header(HeaderName::from_static("idempotency-key"))
+                .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static(
+                    "ratelimit-reset",
+                )))
+                .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
+                .remaining_header(HeaderName::from_static("x-rate-limit-remaining"))
+                .classifier(error::classify)
+        });
+        Ok(ZendeskPort::new(endpoint))
     }
 }

@@ -62,7 +62,8 @@ impl ZendeskPort {
             .custom_statuses
             .get_or_default(|| async {
                 let raw = self
-                    .runtime
+                    .endpoint
+                    .runtime()
                     .run_raw(operation, None, self.client.list_custom_statuses().send())
                     .await?;
                 Ok(items(&raw.json, "custom_statuses")
@@ -97,7 +98,8 @@ impl ZendeskPort {
             .get_or_default(|| async {
                 // Unpaginated, the endpoint returns every field.
                 let raw = self
-                    .runtime
+                    .endpoint
+                    .runtime()
                     .run_raw(operation, None, self.client.list_ticket_fields().send())
                     .await?;
                 Ok(items(&raw.json, "ticket_fields")
@@ -149,7 +151,8 @@ impl ZendeskPort {
                         call = call.page_after(cursor);
                     }
                     Ok(self
-                        .runtime
+                        .endpoint
+                        .runtime()
                         .run_raw(operation, None, call.send())
                         .await?
                         .json)
@@ -187,9 +190,9 @@ impl ZendeskPort {
                         if let Some(cursor) = after {
                             query.push(("page[after]", cursor));
                         }
-                        let request =
-                            self.hand_built(operation, "/api/v2/help_center/sections", &query)?;
-                        self.runtime.send_json(&self.http, operation, request).await
+                        self.endpoint
+                            .get_json(operation, "/api/v2/help_center/sections", &query)
+                            .await
                     })
                     .await?;
                     let mut sections = HashMap::new();
@@ -220,5 +223,57 @@ impl ZendeskPort {
         raws.into_iter()
             .map(|raw| map::article(operation, raw, &sections))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use httpmock::Method::GET;
+    use httpmock::MockServer;
+    use serde_json::json;
+    use support_core::{SupportPort, TicketQuery};
+
+    use crate::ZendeskPort;
+
+    #[tokio::test]
+    async fn unreadable_ticket_fields_are_asked_for_once_across_a_hundred_pages() {
+        let server = MockServer::start_async().await;
+        let fields = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/v2/ticket_fields");
+                then.status(403).json_body(
+                    json!({"error": "Forbidden", "description": "You do not have access"}),
+                );
+            })
+            .await;
+        let tickets = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/v2/tickets");
+                then.status(200).json_body(json!({
+                    "tickets": [{"id": 7, "status": "open", "custom_fields": [{"id": 360, "value": "red"}]}],
+                    "meta": {"has_more": true, "after_cursor": "more"}
+                }));
+            })
+            .await;
+        let port = ZendeskPort::builder()
+            .base_url(server.base_url())
+            .api_token("agent@example.com", "token")
+            .build()
+            .unwrap();
+        let mut cursor = None;
+        for _ in 0..100 {
+            let page = port
+                .list_tickets(match cursor.take() {
+                    Some(cursor) => TicketQuery::new().with_cursor(cursor),
+                    None => TicketQuery::new(),
+                })
+                .await
+                .unwrap();
+            // Without titles the field keeps its id as its name.
+            assert_eq!(page.items[0].custom_fields[0].name, "360");
+            cursor = page.next;
+        }
+        tickets.assert_calls_async(100).await;
+        fields.assert_calls_async(1).await;
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
-use support_core::http::HttpRuntime;
+use support_core::kit::Endpoint;
 use support_core::kit::json::items;
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -31,9 +31,7 @@ use crate::{PROVIDER, bodies, map};
 /// tracing.
 pub struct ZendeskPort {
     pub(crate) client: Client,
-    pub(crate) http: reqwest::Client,
-    base_url: String,
-    pub(crate) runtime: HttpRuntime,
+    pub(crate) endpoint: Endpoint,
     capabilities: Capabilities,
     pub(crate) lookups: Lookups,
 }
@@ -41,8 +39,7 @@ pub struct ZendeskPort {
 impl fmt::Debug for ZendeskPort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ZendeskPort")
-            .field("base_url", &self.base_url)
-            .field("runtime", &self.runtime)
+            .field("endpoint", &self.endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -77,12 +74,10 @@ impl ZendeskPort {
         ZendeskBuilder::default().from_env()?.build()
     }
 
-    pub(crate) fn new(base_url: String, http: reqwest::Client, runtime: HttpRuntime) -> Self {
+    pub(crate) fn new(endpoint: Endpoint) -> Self {
         Self {
-            client: Client::new_with_client(&base_url, http.clone(), runtime.clone()),
-            http,
-            base_url,
-            runtime,
+            client: endpoint.client(Client::new_with_client),
+            endpoint,
             capabilities: capabilities(),
             lookups: Lookups::new(),
         }
@@ -96,36 +91,7 @@ impl ZendeskPort {
 
     /// The account's base URL.
     pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// A GET request built by hand, for endpoints the vendor description leaves without paging.
-    pub(crate) fn hand_built(
-        &self,
-        operation: Operation,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> Result<reqwest::Request> {
-        self.http
-            .get(format!("{}{path}", self.base_url))
-            .query(query)
-            .build()
-            .map_err(|e| self.runtime.transport_error(operation, e))
-    }
-
-    /// A cursor-paged listing's page: the envelope, read from `page[after]` on.
-    async fn paged(
-        &self,
-        operation: Operation,
-        path: &str,
-        mut params: Vec<(&str, String)>,
-        after: Option<String>,
-    ) -> Result<Value> {
-        if let Some(after) = after {
-            params.push(("page[after]", after));
-        }
-        let request = self.hand_built(operation, path, &params)?;
-        self.runtime.send_json(&self.http, operation, request).await
+        self.endpoint.base_url()
     }
 
     async fn one_ticket(&self, operation: Operation, envelope: &Value) -> Result<Ticket> {
@@ -142,7 +108,11 @@ impl ZendeskPort {
 
     async fn show_ticket(&self, operation: Operation, ticket_id: i64) -> Result<Ticket> {
         let call = self.client.show_ticket().ticket_id(ticket_id);
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         self.one_ticket(operation, &raw.json).await
     }
 
@@ -160,7 +130,8 @@ impl ZendeskPort {
             .ticket_id(ticket_id)
             .body(bodies::ticket_update(changes));
         Ok(self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json)
@@ -179,22 +150,21 @@ impl SupportPort for ZendeskPort {
 
     async fn check_connection(&self) -> Result<ConnectionInfo> {
         let operation = Operation::CheckConnection;
-        let raw = self
-            .runtime
+        let raw = self.endpoint.runtime()
             .run_raw(operation, None, self.client.show_current_user().send())
             .await
             .map_err(|error| match error.kind() {
                 ErrorKind::NotFound => error.with_message(format!(
                     "no Zendesk Support API at {}: check the subdomain",
-                    self.base_url
+                    self.endpoint.base_url()
                 )),
                 ErrorKind::Unauthenticated => error.with_message(format!(
                     "{} rejected the credentials: check the agent e-mail and API token (or OAuth token)",
-                    self.base_url
+                    self.endpoint.base_url()
                 )),
                 ErrorKind::Transport | ErrorKind::Timeout => {
                     let detail = error.message().unwrap_or_default().to_owned();
-                    error.with_message(format!("could not reach {}: check the subdomain ({detail})", self.base_url))
+                    error.with_message(format!("could not reach {}: check the subdomain ({detail})", self.endpoint.base_url()))
                 }
                 _ => error,
             })?;
@@ -203,14 +173,14 @@ impl SupportPort for ZendeskPort {
             return Err(
                 Error::new(ErrorKind::Unauthenticated, PROVIDER).with_message(format!(
                     "{} answered as for an anonymous visitor: check the credentials",
-                    self.base_url
+                    self.endpoint.base_url()
                 )),
             );
         }
         let user = map::user(operation, user, &HashMap::new())?;
         Ok(ConnectionInfo::new(
             PROVIDER,
-            Some(self.base_url.clone()),
+            Some(self.endpoint.base_url().to_owned()),
             Some(user),
         ))
     }
@@ -230,7 +200,8 @@ impl SupportPort for ZendeskPort {
             if let Some(after) = after {
                 call = call.page_after(after);
             }
-            self.runtime
+            self.endpoint
+                .runtime()
                 .run_raw(operation, None, call.send())
                 .await?
                 .json
@@ -245,7 +216,8 @@ impl SupportPort for ZendeskPort {
             if let Some(after) = after {
                 call = call.page_after(after);
             }
-            self.runtime
+            self.endpoint
+                .runtime()
                 .run_raw(operation, None, call.send())
                 .await?
                 .json
@@ -273,7 +245,11 @@ impl SupportPort for ZendeskPort {
                     .list_tickets()
                     .external_id(reference.clone())
                     .page_size(1);
-                let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(operation, None, call.send())
+                    .await?;
                 let mut tickets = self.tickets(operation, items(&raw.json, "tickets")).await?;
                 if tickets.is_empty() {
                     return Err(Error::new(ErrorKind::NotFound, PROVIDER)
@@ -291,7 +267,11 @@ impl SupportPort for ZendeskPort {
         let key = new.idempotency_key.clone();
         let body = bodies::create_ticket(operation, new, fields)?;
         let call = self.client.create_ticket().body(body);
-        let raw = self.runtime.run_raw(operation, key, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, key, call.send())
+            .await?;
         self.one_ticket(operation, &raw.json).await
     }
 
@@ -324,7 +304,8 @@ impl SupportPort for ZendeskPort {
             call = call.page_after(after);
         }
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json;
@@ -371,7 +352,8 @@ impl SupportPort for ZendeskPort {
             call = call.page_after(after);
         }
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json;
@@ -397,7 +379,8 @@ impl SupportPort for ZendeskPort {
             call = call.page_after(after);
         }
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json;
@@ -418,7 +401,11 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::GetKnowledgeArticle;
         let article_id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
         let call = self.client.show_article_no_locale().article_id(article_id);
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         let article = raw.json.get("article").cloned().unwrap_or(Value::Null);
         let mut articles = self.articles(operation, vec![article]).await?;
         articles
@@ -450,11 +437,9 @@ impl SupportPort for ZendeskPort {
                 if let Some(locale) = &query.locale {
                     params.push(("locale", locale.clone()));
                 }
-                let request =
-                    self.hand_built(operation, "/api/v2/help_center/articles/search", &params)?;
                 let envelope = self
-                    .runtime
-                    .send_json(&self.http, operation, request)
+                    .endpoint
+                    .get_json(operation, "/api/v2/help_center/articles/search", &params)
                     .await?;
                 let articles = self
                     .articles(operation, items(&envelope, "results"))
@@ -468,9 +453,11 @@ impl SupportPort for ZendeskPort {
                     ),
                     None => (Paged::Articles, "/api/v2/help_center/articles".to_owned()),
                 };
-                let after = listing.resume(operation, cursor)?;
-                let params = vec![("page[size]", limit.to_string())];
-                let envelope = self.paged(operation, &path, params, after).await?;
+                let mut params = vec![("page[size]", limit.to_string())];
+                if let Some(after) = listing.resume(operation, cursor)? {
+                    params.push(("page[after]", after));
+                }
+                let envelope = self.endpoint.get_json(operation, &path, &params).await?;
                 let articles = self
                     .articles(operation, items(&envelope, listing.key()))
                     .await?;
@@ -489,7 +476,11 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::GetSla;
         let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         let call = self.client.show_sla_policy().sla_policy_id(policy_id);
-        let raw = self.runtime.run_raw(operation, None, call.send()).await?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
         map::sla_policy(
             operation,
             raw.json.get("sla_policy").cloned().unwrap_or(Value::Null),
@@ -511,7 +502,8 @@ impl SupportPort for ZendeskPort {
             call = call.page_after(after);
         }
         let raw = self
-            .runtime
+            .endpoint
+            .runtime()
             .run_raw(operation, None, call.send())
             .await?
             .json;

@@ -16,6 +16,9 @@
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+use progenitor_client::ResponseValue;
 use serde_json::Value;
 use support_core::kit::json::array;
 use support_core::page::ListingState;
@@ -172,6 +175,34 @@ impl Offset {
     pub(crate) fn next(self, page: u32, got: usize, per_page: u32) -> Option<Cursor> {
         (got == per_page as usize)
             .then(|| Cursor::for_listing(PROVIDER, self.name(), &PageNumber { page: page + 1 }))
+    }
+}
+
+impl FreshdeskPort {
+    /// One page of a page-numbered listing of `what`, as raw items and the cursor to the next page:
+    /// `call` sends the generated request for the page the caller's cursor holds.
+    pub(crate) async fn offset_page<T, E, F>(
+        &self,
+        operation: Operation,
+        listing: Offset,
+        what: &str,
+        cursor: Option<&Cursor>,
+        per_page: u32,
+        call: impl FnOnce(i64) -> F,
+    ) -> Result<(Vec<Value>, Option<Cursor>)>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let page = listing.resume(operation, cursor)?;
+        let call = call(i64::from(page));
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call)
+            .await?;
+        let raws = array(PROVIDER, operation, what, raw.json)?;
+        let next = listing.next(page, raws.len(), per_page);
+        Ok((raws, next))
     }
 }
 

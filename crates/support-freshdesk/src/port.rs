@@ -261,19 +261,20 @@ impl SupportPort for FreshdeskPort {
     async fn list_agents(&self, query: AgentQuery) -> Result<Page<Party>> {
         let operation = Operation::ListAgents;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
-        let page = Offset::Agents.resume(operation, query.page.cursor.as_ref())?;
-        let call = self
-            .client
-            .list_agents()
-            .page(i64::from(page))
-            .per_page(i64::from(per_page));
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
+        let cursor = query.page.cursor.as_ref();
+        let (raws, next) = self
+            .offset_page(
+                operation,
+                Offset::Agents,
+                "agents",
+                cursor,
+                per_page,
+                |page| {
+                    let call = self.client.list_agents().page(page);
+                    call.per_page(i64::from(per_page)).send()
+                },
+            )
             .await?;
-        let raws = array(PROVIDER, operation, "agents", raw.json)?;
-        let next = Offset::Agents.next(page, raws.len(), per_page);
         let roles = self.roles(operation).await?;
         let agents = raws
             .into_iter()
@@ -325,20 +326,21 @@ impl SupportPort for FreshdeskPort {
         let operation = Operation::ListComments;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
-        let page = Offset::Conversations.resume(operation, query.page.cursor.as_ref())?;
-        let call = self
-            .client
-            .list_ticket_conversations()
-            .ticket_id(ticket_id)
-            .page(i64::from(page))
-            .per_page(i64::from(per_page));
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
+        let cursor = query.page.cursor.as_ref();
+        let listing = Offset::Conversations;
+        let (raws, next) = self
+            .offset_page(
+                operation,
+                listing,
+                "conversations",
+                cursor,
+                per_page,
+                |page| {
+                    let call = self.client.list_ticket_conversations().ticket_id(ticket_id);
+                    call.page(page).per_page(i64::from(per_page)).send()
+                },
+            )
             .await?;
-        let raws = array(PROVIDER, operation, "conversations", raw.json)?;
-        let next = Offset::Conversations.next(page, raws.len(), per_page);
         let comments = raws
             .into_iter()
             .map(|raw| map::conversation(operation, ticket, raw))
@@ -457,22 +459,23 @@ impl SupportPort for FreshdeskPort {
             ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         }
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
-        let page = Offset::SatisfactionRatings.resume(operation, query.page.cursor.as_ref())?;
+        let cursor = query.page.cursor.as_ref();
+        let listing = Offset::SatisfactionRatings;
         // Without `created_since` Freshdesk lists only recent ratings; ask from the start.
         let since = query.since.unwrap_or(chrono::DateTime::UNIX_EPOCH);
-        let call = self
-            .client
-            .list_satisfaction_ratings()
-            .created_since(since)
-            .page(i64::from(page))
-            .per_page(i64::from(per_page));
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
+        let (raws, next) = self
+            .offset_page(
+                operation,
+                listing,
+                "satisfaction ratings",
+                cursor,
+                per_page,
+                |page| {
+                    let call = self.client.list_satisfaction_ratings().created_since(since);
+                    call.page(page).per_page(i64::from(per_page)).send()
+                },
+            )
             .await?;
-        let raws = array(PROVIDER, operation, "satisfaction ratings", raw.json)?;
-        let next = Offset::SatisfactionRatings.next(page, raws.len(), per_page);
         let ratings = raws
             .into_iter()
             .map(|raw| map::rating(operation, raw))

@@ -8,12 +8,14 @@
 use std::future::Future;
 
 use chrono::SecondsFormat;
+use progenitor_client::ResponseValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use support_core::kit::json::items;
 use support_core::page::ListingState;
 use support_core::{Cursor, Error, ObjectKind, Operation, Result, TicketQuery};
 
+use crate::port::ZendeskPort;
 use crate::{PROVIDER, map};
 
 /// Zendesk's largest page.
@@ -78,6 +80,29 @@ impl Paged {
     pub(crate) fn next(self, envelope: &Value) -> Option<Cursor> {
         let after = after_cursor(envelope)?;
         Some(Cursor::for_listing(PROVIDER, self.name(), &After { after }))
+    }
+}
+
+impl ZendeskPort {
+    /// One page of a cursor-paged listing, as raw items and the cursor to the next page: `call`
+    /// sends the generated request from the `page[after]` the caller's cursor holds.
+    pub(crate) async fn cursor_page<T, E, F>(
+        &self,
+        operation: Operation,
+        listing: Paged,
+        cursor: Option<&Cursor>,
+        call: impl FnOnce(Option<String>) -> F,
+    ) -> Result<(Vec<Value>, Option<Cursor>)>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let after = listing.resume(operation, cursor)?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call(after))
+            .await?;
+        Ok((items(&raw.json, listing.key()), listing.next(&raw.json)))
     }
 }
 

@@ -188,44 +188,37 @@ impl SupportPort for ZendeskPort {
     async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
         let operation = Operation::ListTickets;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
+        let cursor = query.page.cursor.as_ref();
         let terms = search_terms(&query)?;
-        let listing = if terms.is_empty() {
-            Paged::Tickets
+        let (raws, next) = if terms.is_empty() {
+            self.cursor_page(operation, Paged::Tickets, cursor, |after| {
+                let mut call = self.client.list_tickets().page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
+            .await?
         } else {
-            Paged::TicketSearch
+            self.cursor_page(operation, Paged::TicketSearch, cursor, |after| {
+                let mut call = self
+                    .client
+                    .export_search_results()
+                    // The export endpoint takes the type from `filter[type]`; `type:` in the query is an error.
+                    .query(terms.join(" "))
+                    .filter_type("ticket")
+                    .page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
+            .await?
         };
-        let after = listing.resume(operation, query.page.cursor.as_ref())?;
-        let raw = if terms.is_empty() {
-            let mut call = self.client.list_tickets().page_size(limit);
-            if let Some(after) = after {
-                call = call.page_after(after);
-            }
-            self.endpoint
-                .runtime()
-                .run_raw(operation, None, call.send())
-                .await?
-                .json
-        } else {
-            let mut call = self
-                .client
-                .export_search_results()
-                // The export endpoint takes the type from `filter[type]`; `type:` in the query is an error.
-                .query(terms.join(" "))
-                .filter_type("ticket")
-                .page_size(limit);
-            if let Some(after) = after {
-                call = call.page_after(after);
-            }
-            self.endpoint
-                .runtime()
-                .run_raw(operation, None, call.send())
-                .await?
-                .json
-        };
-        let tickets = self.tickets(operation, items(&raw, listing.key())).await?;
+        let tickets = self.tickets(operation, raws).await?;
         Ok(Page::new(
             tickets.into_iter().filter(|t| query.matches(t)).collect(),
-            listing.next(&raw),
+            next,
         ))
     }
 
@@ -342,22 +335,21 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::ListComments;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let listing = Paged::Comments;
-        let mut call = self
-            .client
-            .list_ticket_comments()
-            .ticket_id(ticket_id)
-            .page_size(limit);
-        if let Some(after) = listing.resume(operation, query.page.cursor.as_ref())? {
-            call = call.page_after(after);
-        }
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
-            .await?
-            .json;
-        let comments = items(&raw, listing.key())
+        let cursor = query.page.cursor.as_ref();
+        let (raws, next) = self
+            .cursor_page(operation, Paged::Comments, cursor, |after| {
+                let mut call = self
+                    .client
+                    .list_ticket_comments()
+                    .ticket_id(ticket_id)
+                    .page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
+            .await?;
+        let comments = raws
             .into_iter()
             .map(|c| map::comment(operation, ticket, c))
             .collect::<Result<Vec<_>>>()?;
@@ -366,29 +358,28 @@ impl SupportPort for ZendeskPort {
                 .into_iter()
                 .filter(|c| query.matches(&c.data))
                 .collect(),
-            listing.next(&raw),
+            next,
         ))
     }
 
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {
         let operation = Operation::ListTags;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let listing = Paged::Tags;
-        let mut call = self.client.list_tags().page_size(limit);
-        if let Some(after) = listing.resume(operation, query.page.cursor.as_ref())? {
-            call = call.page_after(after);
-        }
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
-            .await?
-            .json;
-        let tags = items(&raw, listing.key())
+        let cursor = query.page.cursor.as_ref();
+        let (raws, next) = self
+            .cursor_page(operation, Paged::Tags, cursor, |after| {
+                let mut call = self.client.list_tags().page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
+            .await?;
+        let tags = raws
             .into_iter()
             .map(|t| map::tag(operation, t))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page::new(tags, listing.next(&raw)))
+        Ok(Page::new(tags, next))
     }
 
     async fn create_tag(&self, _tag: NewTag) -> Result<TagRef> {
@@ -496,18 +487,17 @@ impl SupportPort for ZendeskPort {
             ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         }
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let listing = Paged::SatisfactionRatings;
-        let mut call = self.client.list_satisfaction_ratings().page_size(limit);
-        if let Some(after) = listing.resume(operation, query.page.cursor.as_ref())? {
-            call = call.page_after(after);
-        }
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_raw(operation, None, call.send())
-            .await?
-            .json;
-        let ratings = items(&raw, listing.key())
+        let cursor = query.page.cursor.as_ref();
+        let (raws, next) = self
+            .cursor_page(operation, Paged::SatisfactionRatings, cursor, |after| {
+                let mut call = self.client.list_satisfaction_ratings().page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
+            .await?;
+        let ratings = raws
             .into_iter()
             .map(|r| map::rating(operation, r))
             .collect::<Result<Vec<_>>>()?;
@@ -516,7 +506,7 @@ impl SupportPort for ZendeskPort {
                 .into_iter()
                 .filter(|r| query.matches(&r.data))
                 .collect(),
-            listing.next(&raw),
+            next,
         ))
     }
 }

@@ -125,6 +125,12 @@ impl ClientOptions {
         env_prefix(self.provider)
     }
 
+    /// The provider's variable `suffix` (`SUPPORT_ZENDESK_` + `API_TOKEN`), read as
+    /// [`ClientOptions::env_var`] does.
+    pub fn env(&self, suffix: &str) -> Option<String> {
+        Self::env_var(&format!("{}{suffix}", self.env_prefix()))
+    }
+
     /// A non-blank environment variable, or `None` when unset, blank or not Unicode.
     pub fn env_var(name: &str) -> Option<String> {
         std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -329,5 +335,7 @@ mod tests {
         assert!(!debug.contains("agent@acme.example"), "{debug}");
         assert_eq!(options.env_prefix(), "SUPPORT_ZENDESK_");
         assert_eq!(env_prefix("help-scout"), "SUPPORT_HELP_SCOUT_");
+        // A name no test or CI sets: unset reads as None rather than an error.
+        assert_eq!(options.env("KIT_TEST_NEVER_SET_7F3A"), None);
     }
 }

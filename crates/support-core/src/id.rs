@@ -152,6 +152,25 @@ impl CanonicalId {
         &self.external_id
     }
 
+    /// The provider's own id, once the id is checked to be `provider`'s and of `kind`: an id of
+    /// another provider or of another kind is invalid input, never sent. For providers whose ids are
+    /// strings (Salesforce's 18-character ids, ServiceNow's `sys_id`).
+    pub fn native_id(
+        &self,
+        provider: &'static str,
+        kind: ObjectKind,
+        operation: crate::Operation,
+    ) -> Result<&str, crate::Error> {
+        if self.provider != provider || self.kind != kind {
+            return Err(crate::Error::invalid_input(
+                provider,
+                format!("`{self}` is not a {provider} {kind} id"),
+            )
+            .with_operation(operation));
+        }
+        Ok(&self.external_id)
+    }
+
     /// The provider's numeric id, once the id is checked to be `provider`'s and of `kind`: an id of
     /// another provider, of another kind, or not a number is invalid input, never sent.
     pub fn numeric_id(
@@ -160,17 +179,15 @@ impl CanonicalId {
         kind: ObjectKind,
         operation: crate::Operation,
     ) -> Result<i64, crate::Error> {
-        if self.provider != provider || self.kind != kind {
-            return Err(crate::Error::invalid_input(
-                provider,
-                format!("`{self}` is not a {provider} {kind} id"),
-            )
-            .with_operation(operation));
-        }
-        self.external_id.parse().map_err(|_| {
-            crate::Error::invalid_input(provider, format!("`{self}`: {provider} ids are numbers"))
+        self.native_id(provider, kind, operation)?
+            .parse()
+            .map_err(|_| {
+                crate::Error::invalid_input(
+                    provider,
+                    format!("`{self}`: {provider} ids are numbers"),
+                )
                 .with_operation(operation)
-        })
+            })
     }
 }
 

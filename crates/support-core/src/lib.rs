@@ -9,6 +9,7 @@ pub mod capabilities;
 pub mod error;
 pub mod http;
 pub mod id;
+pub mod kit;
 pub mod model;
 pub mod page;
 pub mod port;
@@ -26,7 +27,7 @@ pub use model::{
     SatisfactionRating, SatisfactionRatingRef, Score, Sentiment, SlaMetric, SlaPolicy,
     SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{Cursor, ListingState, Page, PageRequest};
 pub use port::{ConnectionInfo, SupportPort};
 pub use query::{
     AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, CustomFieldInput, NewComment,

@@ -47,16 +47,65 @@ impl Cursor {
     }
 }
 
+/// Typed state of one listing, carried inside a [`Cursor`]: a serde struct per listing, named by
+/// [`ListingState::LISTING`], written with [`Cursor::of`] and read back with [`Cursor::state`].
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use support_core::page::ListingState;
+/// use support_core::{Cursor, ErrorKind, Operation};
+///
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// struct AgentPage {
+///     page: u32,
+/// }
+/// impl ListingState for AgentPage {
+///     const LISTING: &'static str = "agents";
+/// }
+///
+/// let op = Operation::ListAgents;
+/// let cursor = Cursor::of("acme", &AgentPage { page: 3 });
+/// assert_eq!(Cursor::state::<AgentPage>(Some(&cursor), "acme", op)?, Some(AgentPage { page: 3 }));
+/// // Another provider's adapter refuses it.
+/// let err = Cursor::state::<AgentPage>(Some(&cursor), "other", op).unwrap_err();
+/// assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+/// # Ok::<(), support_core::Error>(())
+/// ```
+pub trait ListingState: Serialize + DeserializeOwned {
+    /// The listing's name, unique within one provider (`"tickets"`, `"agents"`).
+    const LISTING: &'static str;
+}
+
+/// What a listing cursor holds: who issued it, for which listing, and the listing's own state.
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    p: &'a str,
+    l: &'a str,
+    s: &'a T,
+}
+
+#[derive(Deserialize)]
+struct TaggedOwned {
+    p: String,
+    l: String,
+    s: serde_json::Value,
+}
+
 impl Cursor {
-    /// Encodes an adapter's state for one named listing (`"tickets"`, `"agents"`, ...), so that a
-    /// cursor handed to another listing is refused rather than followed.
-    pub fn for_listing<T: Serialize>(listing: &str, state: &T) -> Self {
-        Self::encode(&(listing, state))
+    /// Encodes `provider`'s state for one named listing (`"tickets"`, `"agents"`, ...), so that a
+    /// cursor handed to another listing, or to another provider's adapter, is refused rather than
+    /// followed.
+    pub fn for_listing<T: Serialize>(provider: &str, listing: &str, state: &T) -> Self {
+        Self::encode(&Tagged {
+            p: provider,
+            l: listing,
+            s: state,
+        })
     }
 
-    /// The state a cursor written by [`Cursor::for_listing`] holds for `listing`, or `None` without a
-    /// cursor. A cursor of another listing, or not issued by this adapter, is invalid input naming
-    /// the operation.
+    /// The state a cursor written by [`Cursor::for_listing`] holds for `provider`'s `listing`, or
+    /// `None` without a cursor. A cursor of another provider or listing, or not issued by an
+    /// adapter, is invalid input naming the operation.
     pub fn listing_state<T: DeserializeOwned>(
         cursor: Option<&Cursor>,
         provider: &'static str,
@@ -66,17 +115,46 @@ impl Cursor {
         let Some(cursor) = cursor else {
             return Ok(None);
         };
-        let (issued_for, state): (String, T) = cursor
+        let refuse = |message: String| {
+            Error::new(ErrorKind::InvalidInput, provider)
+                .with_operation(operation)
+                .with_message(message)
+        };
+        let tagged: TaggedOwned = cursor
             .decode(provider)
             .map_err(|e| e.with_operation(operation))?;
-        if issued_for != listing {
-            return Err(Error::new(ErrorKind::InvalidInput, provider)
-                .with_operation(operation)
-                .with_message(format!(
-                    "this cursor belongs to a {issued_for} listing, not {listing}; start again without a cursor"
-                )));
+        if tagged.p != provider {
+            return Err(refuse(format!(
+                "this cursor was issued by the {} adapter, not {provider}; start again without a cursor",
+                tagged.p
+            )));
         }
-        Ok(Some(state))
+        if tagged.l != listing {
+            return Err(refuse(format!(
+                "this cursor belongs to a {} listing, not {listing}; start again without a cursor",
+                tagged.l
+            )));
+        }
+        T::deserialize(&tagged.s).map(Some).map_err(|_| {
+            refuse(format!(
+                "this {listing} cursor is damaged; start again without a cursor"
+            ))
+        })
+    }
+
+    /// A cursor holding typed listing state: [`Cursor::for_listing`] named by the state's type.
+    pub fn of<S: ListingState>(provider: &str, state: &S) -> Self {
+        Self::for_listing(provider, S::LISTING, state)
+    }
+
+    /// The typed state a cursor written by [`Cursor::of`] holds, or `None` without a cursor; see
+    /// [`Cursor::listing_state`] for what is refused.
+    pub fn state<S: ListingState>(
+        cursor: Option<&Cursor>,
+        provider: &'static str,
+        operation: crate::Operation,
+    ) -> Result<Option<S>, Error> {
+        Self::listing_state(cursor, provider, operation, S::LISTING)
     }
 }
 
@@ -152,7 +230,7 @@ mod tests {
     #[test]
     fn listing_cursors_are_refused_by_other_listings() {
         let op = crate::Operation::ListTickets;
-        let cursor = Cursor::for_listing("agents", &7u32);
+        let cursor = Cursor::for_listing("t", "agents", &7u32);
         assert_eq!(
             Cursor::listing_state::<u32>(Some(&cursor), "t", op, "agents").unwrap(),
             Some(7)
@@ -164,6 +242,63 @@ mod tests {
         let err = Cursor::listing_state::<u32>(Some(&cursor), "t", op, "tickets").unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidInput);
         assert_eq!(err.operation(), Some(op));
+    }
+
+    #[test]
+    fn listing_cursors_are_refused_by_other_providers() {
+        let op = crate::Operation::ListTickets;
+        // Same listing name and state shape: only the issuer differs.
+        let freshdesk = Cursor::for_listing("freshdesk", "tickets", &2u32);
+        let err =
+            Cursor::listing_state::<u32>(Some(&freshdesk), "zendesk", op, "tickets").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        assert_eq!(err.provider(), "zendesk");
+        assert!(err.to_string().contains("freshdesk"), "{err}");
+        // Cursors in the untagged format of earlier versions are refused too.
+        let untagged = Cursor::encode(&("tickets", 2u32));
+        let err =
+            Cursor::listing_state::<u32>(Some(&untagged), "zendesk", op, "tickets").unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct After {
+        after: String,
+    }
+    impl ListingState for After {
+        const LISTING: &'static str = "comments";
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Offset {
+        page: u32,
+    }
+    impl ListingState for Offset {
+        const LISTING: &'static str = "agents";
+    }
+
+    #[test]
+    fn typed_state_round_trips_and_other_types_are_refused() {
+        let op = crate::Operation::ListComments;
+        let cursor = Cursor::of(
+            "p",
+            &After {
+                after: "xyz".into(),
+            },
+        );
+        assert_eq!(
+            Cursor::state::<After>(Some(&cursor), "p", op).unwrap(),
+            Some(After {
+                after: "xyz".into()
+            })
+        );
+        let err = Cursor::state::<Offset>(Some(&cursor), "p", op).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        // Right provider and listing, wrong shape: damaged, not followed.
+        let damaged = Cursor::for_listing("p", "agents", &"seven");
+        let err = Cursor::state::<Offset>(Some(&damaged), "p", op).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        assert_eq!(Cursor::state::<Offset>(None, "p", op).unwrap(), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::CanonicalId;
+use crate::id::{CanonicalId, ObjectKind};
 use crate::model::{
     Availability, Body, Comment, Document, FieldValue, Party, Priority, SatisfactionRating,
     Sentiment, Ticket, TicketStatus, Visibility,
@@ -620,6 +620,56 @@ impl Assignment {
         self.group = Some(group);
         self
     }
+
+    /// The provider's numeric ids of the agent (a [`ObjectKind::Party`]) and the group, checked as
+    /// [`CanonicalId::numeric_id`] does; an assignment to neither is invalid input.
+    pub fn numeric_ids(
+        &self,
+        provider: &'static str,
+        operation: crate::Operation,
+    ) -> Result<(Option<i64>, Option<i64>), crate::Error> {
+        self.ids(provider, operation, |id, kind| {
+            id.numeric_id(provider, kind, operation)
+        })
+    }
+
+    /// The provider's own ids of the agent and the group, for providers whose ids are strings;
+    /// checked as [`CanonicalId::native_id`] does; an assignment to neither is invalid input.
+    pub fn native_ids(
+        &self,
+        provider: &'static str,
+        operation: crate::Operation,
+    ) -> Result<(Option<&str>, Option<&str>), crate::Error> {
+        self.ids(provider, operation, |id, kind| {
+            id.native_id(provider, kind, operation)
+        })
+    }
+
+    fn ids<'a, T>(
+        &'a self,
+        provider: &'static str,
+        operation: crate::Operation,
+        native: impl Fn(&'a CanonicalId, ObjectKind) -> Result<T, crate::Error>,
+    ) -> Result<(Option<T>, Option<T>), crate::Error> {
+        if self.agent.is_none() && self.group.is_none() {
+            return Err(crate::Error::invalid_input(
+                provider,
+                "assign to an agent, a group, or both",
+            )
+            .with_operation(operation));
+        }
+        let agent = self
+            .agent
+            .as_ref()
+            .map(|a| native(a, ObjectKind::Party))
+            .transpose()?;
+        let group = self
+            .group
+            .as_ref()
+            .map(|g| native(g, ObjectKind::Group))
+            .transpose()?;
+        Ok((agent, group))
+    }
 }
 
 /// Input of `addComment`.
@@ -692,8 +742,33 @@ impl NewTag {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::id::ObjectKind;
+    use crate::ErrorKind;
     use crate::model::Mapped;
+
+    #[test]
+    fn assignment_ids_are_checked_numeric_or_string() {
+        let op = crate::Operation::AssignTicket;
+        let numeric = Assignment::agent(CanonicalId::new("zendesk", ObjectKind::Party, "7"))
+            .with_group(CanonicalId::new("zendesk", ObjectKind::Group, "9"));
+        assert_eq!(
+            numeric.numeric_ids("zendesk", op).unwrap(),
+            (Some(7), Some(9))
+        );
+        let sys_id = "9d385017c611228701d22104cc95c371";
+        let string = Assignment::group(CanonicalId::new("servicenow", ObjectKind::Group, sys_id));
+        assert_eq!(
+            string.native_ids("servicenow", op).unwrap(),
+            (None, Some(sys_id))
+        );
+        let err = string.numeric_ids("servicenow", op).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        let err = numeric.native_ids("servicenow", op).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        let err = Assignment::default()
+            .numeric_ids("zendesk", op)
+            .unwrap_err();
+        assert_eq!(err.operation(), Some(op));
+    }
 
     fn ticket(status: TicketStatus, priority: Option<Priority>, tags: &[&str]) -> Ticket {
         let mut t = Ticket::new(

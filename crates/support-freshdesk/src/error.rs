@@ -36,7 +36,7 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
                 .as_str()
         })
         .map(str::to_owned);
-    let message = [
+    found.with_message_parts([
         body.get("description")
             .and_then(Value::as_str)
             .map(str::to_owned),
@@ -44,28 +44,15 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
             .and_then(Value::as_str)
             .map(str::to_owned),
         (!field_errors.is_empty()).then(|| field_errors.join("; ")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(": ");
-    found.message = (!message.is_empty()).then_some(message);
-    found
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
 
     fn classify_body(status: u16, body: &str) -> Classification {
-        let headers = HeaderMap::new();
-        classify(&FailedResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: &headers,
-            body: body.as_bytes(),
-        })
+        Classification::sample(classify, status, body)
     }
 
     #[test]

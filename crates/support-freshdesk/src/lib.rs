@@ -10,9 +10,11 @@
 #[allow(missing_docs, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 pub mod generated;
 
+mod bodies;
 mod builder;
 mod error;
 mod listing;
+mod lookups;
 mod map;
 mod port;
 pub mod webhook;

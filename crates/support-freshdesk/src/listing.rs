@@ -10,9 +10,30 @@
 //!   from that day on, keeping that day's tickets and filtering them here.
 //!
 //! The plan lives in the cursor, so a listing resumes anywhere.
+//!
+//! The other listings are page-numbered ([`Offset`]); knowledge articles are walked folder by folder
+//! ([`ArticleWalk`]). Every cursor names its provider and listing.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+use progenitor_client::ResponseValue;
+use serde_json::Value;
+use support_core::kit::json::array;
+use support_core::page::ListingState;
+use support_core::{
+    Cursor, Error, ErrorKind, ObjectKind, Operation, Page, Result, Ticket, TicketQuery,
+};
+
+use crate::generated::types;
+use crate::port::FreshdeskPort;
+use crate::{PROVIDER, map};
+
+/// Freshdesk's largest page.
+pub(crate) const MAX_PAGE: u32 = 100;
+/// Safety stop for search ranges split within one call.
+const MAX_SPLITS: usize = 64;
 
 /// Search pages Freshdesk serves for one query.
 pub(crate) const SEARCH_MAX_PAGES: u32 = 10;
@@ -113,6 +134,414 @@ impl Plan {
                 then_search: Vec::new(),
             }
         }
+    }
+}
+
+impl ListingState for Plan {
+    const LISTING: &'static str = "tickets";
+}
+
+/// The page-numbered listings, each with its own name in cursors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Offset {
+    Agents,
+    Conversations,
+    SatisfactionRatings,
+}
+
+/// The state of a page-numbered listing: the 1-based page to read.
+#[derive(Debug, Serialize, Deserialize)]
+struct PageNumber {
+    page: u32,
+}
+
+impl Offset {
+    fn name(self) -> &'static str {
+        match self {
+            Offset::Agents => "agents",
+            Offset::Conversations => "conversations",
+            Offset::SatisfactionRatings => "satisfaction_ratings",
+        }
+    }
+
+    /// The page to read, from the caller's cursor; 1 without one.
+    pub(crate) fn resume(self, operation: Operation, cursor: Option<&Cursor>) -> Result<u32> {
+        let state: Option<PageNumber> =
+            Cursor::listing_state(cursor, PROVIDER, operation, self.name())?;
+        Ok(state.map_or(1, |s| s.page))
+    }
+
+    /// The next page's cursor while pages come back full (Freshdesk signals the end no other way).
+    pub(crate) fn next(self, page: u32, got: usize, per_page: u32) -> Option<Cursor> {
+        (got == per_page as usize)
+            .then(|| Cursor::for_listing(PROVIDER, self.name(), &PageNumber { page: page + 1 }))
+    }
+}
+
+impl FreshdeskPort {
+    /// One page of a page-numbered listing of `what`, as raw items and the cursor to the next page:
+    /// `call` sends the generated request for the page the caller's cursor holds.
+    pub(crate) async fn offset_page<T, E, F>(
+        &self,
+        operation: Operation,
+        listing: Offset,
+        what: &str,
+        cursor: Option<&Cursor>,
+        per_page: u32,
+        call: impl FnOnce(i64) -> F,
+    ) -> Result<(Vec<Value>, Option<Cursor>)>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let page = listing.resume(operation, cursor)?;
+        let call = call(i64::from(page));
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call)
+            .await?;
+        let raws = array(PROVIDER, operation, what, raw.json)?;
+        let next = listing.next(page, raws.len(), per_page);
+        Ok((raws, next))
+    }
+}
+
+/// Where an article listing stands: the folders to walk, the folder reached, the page within it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ArticleWalk {
+    pub(crate) folders: Vec<i64>,
+    pub(crate) position: usize,
+    pub(crate) page: u32,
+}
+
+impl ListingState for ArticleWalk {
+    const LISTING: &'static str = "articles";
+}
+
+impl ArticleWalk {
+    /// The rest of this folder while its pages come back full, then the next folder.
+    pub(crate) fn next(self, got: usize, per_page: u32) -> Option<Cursor> {
+        let next = if got == per_page as usize {
+            ArticleWalk {
+                page: self.page + 1,
+                ..self
+            }
+        } else if self.position + 1 < self.folders.len() {
+            ArticleWalk {
+                position: self.position + 1,
+                page: 1,
+                ..self
+            }
+        } else {
+            return None;
+        };
+        Some(Cursor::of(PROVIDER, &next))
+    }
+}
+
+/// Search terms for the filters Freshdesk can apply, in parentheses so that they combine with a day
+/// range.
+pub(crate) enum Terms {
+    /// No filter the search can apply: list instead.
+    None,
+    /// `(status:2 OR status:3) AND agent_id:5 …`
+    Some(String),
+    /// A filter nothing can match (a status Freshdesk does not have).
+    Nothing,
+}
+
+impl FreshdeskPort {
+    pub(crate) async fn search_terms(&self, query: &TicketQuery) -> Result<Terms> {
+        let operation = Operation::ListTickets;
+        let mut terms = Vec::new();
+        if !query.statuses.is_empty() {
+            let mut codes = Vec::new();
+            for status in &query.statuses {
+                if let Ok(code) = self.status_code(operation, status).await {
+                    codes.push(format!("status:{code}"));
+                }
+            }
+            if codes.is_empty() {
+                return Ok(Terms::Nothing);
+            }
+            terms.push(format!("({})", codes.join(" OR ")));
+        }
+        if !query.priorities.is_empty() {
+            let codes: Vec<String> = query
+                .priorities
+                .iter()
+                .filter_map(|p| map::priority_to_native(p).ok())
+                .map(|code| format!("priority:{code}"))
+                .collect();
+            if codes.is_empty() {
+                return Ok(Terms::Nothing);
+            }
+            terms.push(format!("({})", codes.join(" OR ")));
+        }
+        if let Some(agent) = &query.assignee {
+            terms.push(format!(
+                "agent_id:{}",
+                agent.numeric_id(PROVIDER, ObjectKind::Party, operation)?
+            ));
+        }
+        if let Some(tag) = &query.tag
+            && !tag.is_empty()
+            && !tag.contains(['\'', '"', '\\'])
+        {
+            terms.push(format!("tag:'{tag}'"));
+        }
+        Ok(if terms.is_empty() {
+            Terms::None
+        } else {
+            Terms::Some(terms.join(" AND "))
+        })
+    }
+
+    async fn list_page(
+        &self,
+        since: chrono::DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Vec<Value>> {
+        let operation = Operation::ListTickets;
+        let call = self
+            .client
+            .list_tickets()
+            .updated_since(since)
+            .order_by(types::ListTicketsOrderBy::UpdatedAt)
+            .order_type(types::ListTicketsOrderType::Asc)
+            .page(i64::from(page))
+            .per_page(i64::from(per_page));
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
+        array(PROVIDER, operation, "tickets", raw.json)
+    }
+
+    async fn search_page(
+        &self,
+        terms: &str,
+        range: DayRange,
+        page: u32,
+    ) -> Result<(Vec<Value>, u64)> {
+        let operation = Operation::ListTickets;
+        // Freshdesk wants the whole query in double quotes.
+        let query = format!("\"{terms} AND {}\"", range.terms());
+        let call = self
+            .client
+            .search_tickets()
+            .query(query)
+            .page(i64::from(page));
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?
+            .json;
+        let total = raw.get("total").and_then(Value::as_u64).unwrap_or(0);
+        let results = raw
+            .get("results")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok((results, total))
+    }
+
+    pub(crate) async fn list_by_plan(
+        &self,
+        query: &TicketQuery,
+        terms: Option<&str>,
+        mut plan: Plan,
+    ) -> Result<Page<Ticket>> {
+        let operation = Operation::ListTickets;
+        let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
+        for _ in 0..MAX_SPLITS {
+            match &mut plan {
+                Plan::List {
+                    since,
+                    page,
+                    skip,
+                    tail,
+                    until,
+                    then_search,
+                } => {
+                    let raws = self.list_page(*since, *page, per_page).await?;
+                    let mut done = raws.len() < per_page as usize;
+                    let mut tickets = self.tickets(operation, raws).await?;
+                    let at_since = *since;
+                    tickets.retain(|t| {
+                        t.updated_at != Some(at_since)
+                            || !t
+                                .id
+                                .external_id()
+                                .parse()
+                                .is_ok_and(|id: i64| skip.contains(&id))
+                    });
+                    // Pages come in `updated_at` order: remember the newest instant and who has it.
+                    for ticket in &tickets {
+                        let (Some(at), Ok(id)) =
+                            (ticket.updated_at, ticket.id.external_id().parse::<i64>())
+                        else {
+                            continue;
+                        };
+                        match tail {
+                            Some((last, ids)) if *last == at => ids.push(id),
+                            Some((last, _)) if *last > at => {}
+                            _ => *tail = Some((at, vec![id])),
+                        }
+                    }
+                    if let Some(until) = *until {
+                        if tickets
+                            .iter()
+                            .any(|t| t.updated_at.is_some_and(|at| at > until))
+                        {
+                            done = true;
+                        }
+                        tickets.retain(|t| t.updated_at.is_none_or(|at| at <= until));
+                    }
+                    let next = if done {
+                        (!then_search.is_empty()).then(|| {
+                            Cursor::of(
+                                PROVIDER,
+                                &Plan::Search {
+                                    ranges: then_search.clone(),
+                                    page: 1,
+                                },
+                            )
+                        })
+                    } else if *page >= LIST_WINDOW_PAGES {
+                        // Restart from the newest instant seen, skipping who was already returned.
+                        let (restart, mut seen) = tail.clone().unwrap_or((*since, Vec::new()));
+                        if restart == *since {
+                            seen.extend(skip.iter().copied());
+                        }
+                        Some(Cursor::of(
+                            PROVIDER,
+                            &Plan::List {
+                                since: restart,
+                                page: 1,
+                                skip: seen,
+                                tail: None,
+                                until: *until,
+                                then_search: then_search.clone(),
+                            },
+                        ))
+                    } else {
+                        *page += 1;
+                        Some(Cursor::of(PROVIDER, &plan))
+                    };
+                    return Ok(Page::new(
+                        tickets.into_iter().filter(|t| query.matches(t)).collect(),
+                        next,
+                    ));
+                }
+                Plan::Search { ranges, page } => {
+                    let Some(range) = ranges.last().copied() else {
+                        return Ok(Page::last(Vec::new()));
+                    };
+                    let terms = terms.unwrap_or("");
+                    let (raws, total) = self.search_page(terms, range, *page).await?;
+                    if *page == 1 && total > SEARCH_CAP {
+                        ranges.pop();
+                        match range.split() {
+                            Some((earlier, later)) => {
+                                ranges.push(later);
+                                ranges.push(earlier);
+                            }
+                            None => {
+                                // One day holds more matches than search can reach: read the day.
+                                let start = range
+                                    .first
+                                    .and_hms_opt(0, 0, 0)
+                                    .unwrap_or_default()
+                                    .and_utc();
+                                let end = range
+                                    .last
+                                    .and_hms_opt(23, 59, 59)
+                                    .unwrap_or_default()
+                                    .and_utc();
+                                plan = Plan::List {
+                                    since: start,
+                                    page: 1,
+                                    skip: Vec::new(),
+                                    tail: None,
+                                    until: Some(end),
+                                    then_search: ranges.clone(),
+                                };
+                            }
+                        }
+                        continue;
+                    }
+                    let reached = u64::from(*page) * u64::from(SEARCH_PAGE_SIZE);
+                    if reached < total.min(SEARCH_CAP) && !raws.is_empty() {
+                        *page += 1;
+                    } else {
+                        ranges.pop();
+                        *page = 1;
+                    }
+                    let next = (!ranges.is_empty()).then(|| Cursor::of(PROVIDER, &plan));
+                    let tickets = self.tickets(operation, raws).await?;
+                    return Ok(Page::new(
+                        tickets.into_iter().filter(|t| query.matches(t)).collect(),
+                        next,
+                    ));
+                }
+            }
+        }
+        Err(Error::new(ErrorKind::Provider { status: 200 }, PROVIDER)
+            .with_operation(operation)
+            .with_message(
+                "the search kept reporting more matches than it can return; narrow the query",
+            ))
+    }
+
+    /// Solution folders to read for an article listing: every folder, or those of one category.
+    pub(crate) async fn folders(
+        &self,
+        operation: Operation,
+        category: Option<i64>,
+    ) -> Result<Vec<i64>> {
+        let categories = match category {
+            Some(category) => vec![category],
+            None => {
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(
+                        operation,
+                        None,
+                        self.client.list_solution_categories().send(),
+                    )
+                    .await?;
+                array(PROVIDER, operation, "solution categories", raw.json)?
+                    .iter()
+                    .filter_map(|c| c.get("id").and_then(Value::as_i64))
+                    .collect()
+            }
+        };
+        let mut folders = Vec::new();
+        for category in categories {
+            let raw = self
+                .endpoint
+                .runtime()
+                .run_raw(
+                    operation,
+                    None,
+                    self.client
+                        .list_solution_folders()
+                        .category_id(category)
+                        .send(),
+                )
+                .await?;
+            folders.extend(
+                array(PROVIDER, operation, "solution folders", raw.json)?
+                    .iter()
+                    .filter_map(|f| f.get("id").and_then(Value::as_i64)),
+            );
+        }
+        Ok(folders)
     }
 }
 

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
+use support_core::kit::json::{int, text, time};
 use support_core::{
     Availability, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
     DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
@@ -20,24 +20,6 @@ use crate::PROVIDER;
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
     CanonicalId::new(PROVIDER, kind, native.to_string())
-}
-
-fn int(raw: &Value, field: &str) -> Option<i64> {
-    match raw.get(field)? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-fn text(raw: &Value, field: &str) -> Option<String> {
-    raw.get(field)?.as_str().map(str::to_owned)
-}
-
-fn time(raw: &Value, field: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw.get(field)?.as_str()?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 fn ref_id(raw: &Value, field: &str, kind: ObjectKind) -> Option<CanonicalId> {

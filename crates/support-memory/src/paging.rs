@@ -37,7 +37,7 @@ where
     }
     let more = out.len() == limit && rest.next().is_some();
     let next = match last {
-        Some(key) if more => Some(Cursor::for_listing(listing, &key)),
+        Some(key) if more => Some(Cursor::for_listing(PROVIDER, listing, &key)),
         _ => None,
     };
     Ok(Page::new(out, next))

@@ -1,11 +1,10 @@
-//! Configuring a [`ZendeskPort`]: account, credentials, timeouts, retries.
-
-use std::fmt;
-use std::time::Duration;
+//! Configuring a [`ZendeskPort`]: the account and Zendesk's two auth schemes. Retries, timeouts, the
+//! user agent and a base-URL override are the kit's [`ClientOptions`].
 
 use reqwest::header::HeaderName;
 use support_core::Error;
-use support_core::http::{ClientConfig, Credentials, HttpRuntime, ResetHeader, RetryPolicy};
+use support_core::http::{Credentials, ResetHeader};
+use support_core::kit::ClientOptions;
 
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, error};
@@ -23,34 +22,16 @@ use crate::{PROVIDER, error};
 /// assert!(!format!("{port:?}").contains("token-from-admin-center"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
-#[derive(Clone)]
+// Debug shows the options, whose credentials print redacted.
+#[derive(Clone, Debug)]
 pub struct ZendeskBuilder {
-    base_url: Option<String>,
-    credentials: Option<Credentials>,
-    retry: RetryPolicy,
-    request_timeout: Option<Duration>,
-    client: ClientConfig,
-}
-
-impl fmt::Debug for ZendeskBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ZendeskBuilder")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
-            .field("request_timeout", &self.request_timeout)
-            .finish()
-    }
+    options: ClientOptions,
 }
 
 impl Default for ZendeskBuilder {
     fn default() -> Self {
         Self {
-            base_url: None,
-            credentials: None,
-            retry: RetryPolicy::default(),
-            request_timeout: Some(Duration::from_secs(30)),
-            client: ClientConfig::default(),
+            options: ClientOptions::new(PROVIDER),
         }
     }
 }
@@ -67,61 +48,31 @@ pub const ENV_API_TOKEN: &str = "SUPPORT_ZENDESK_API_TOKEN";
 pub const ENV_OAUTH_TOKEN: &str = "SUPPORT_ZENDESK_OAUTH_TOKEN";
 
 impl ZendeskBuilder {
+    support_core::client_option_setters!(options);
+
     /// The account: `acme` for `https://acme.zendesk.com`.
     pub fn subdomain(mut self, subdomain: &str) -> Self {
-        self.base_url = Some(format!("https://{}.zendesk.com", subdomain.trim()));
-        self
-    }
-
-    /// A full base URL instead of a subdomain (`https://support.acme.example`, a test server).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into().trim_end_matches('/').to_owned());
+        self.options
+            .set_base_url(format!("https://{}.zendesk.com", subdomain.trim()));
         self
     }
 
     /// Authenticates with an agent's e-mail and an API token (Basic `{email}/token:{token}`).
     pub fn api_token(mut self, email: &str, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::basic(format!("{email}/token"), token));
+        self.options
+            .set_credentials(Credentials::basic(format!("{email}/token"), token));
         self
     }
 
     /// Authenticates with an OAuth access token (Bearer).
     pub fn oauth_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::bearer(token));
-        self
-    }
-
-    /// Sets the retry policy (default: [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Sets the per-attempt timeout (default 30 s; `None` waits indefinitely).
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// Sets the connection timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.client.connect_timeout = timeout;
-        self
-    }
-
-    /// Sets the `User-Agent`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.client.user_agent = user_agent.into();
+        self.options.set_credentials(Credentials::bearer(token));
         self
     }
 
     /// Reads the account and credentials from `SUPPORT_ZENDESK_*` variables.
     pub fn from_env(self) -> Result<Self, Error> {
-        let var = |name| {
-            std::env::var(name)
-                .ok()
-                .filter(|v: &String| !v.trim().is_empty())
-        };
+        let var = ClientOptions::env_var;
         let mut builder = match (var(ENV_BASE_URL), var(ENV_SUBDOMAIN)) {
             (Some(url), _) => self.base_url(url),
             (None, Some(subdomain)) => self.subdomain(&subdomain),
@@ -147,46 +98,21 @@ impl ZendeskBuilder {
 
     /// Builds the port. Fails when the account or credentials are missing or malformed.
     pub fn build(self) -> Result<ZendeskPort, Error> {
-        let base_url = self.base_url.ok_or_else(|| {
-            Error::configuration(
-                PROVIDER,
-                "no Zendesk account: call subdomain() or base_url()",
-            )
-        })?;
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::configuration(PROVIDER, format!("`{base_url}` is not a URL: {e}"))
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!("`{base_url}` is not an http(s) URL with a host"),
-            ));
-        }
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::configuration(
-                PROVIDER,
-                "no credentials: call api_token() or oauth_token()",
-            )
-        })?;
-        if credentials.header_pair().is_none() {
-            return Err(Error::configuration(
-                PROVIDER,
-                "the credentials hold characters an HTTP header cannot carry",
-            ));
-        }
-        let runtime = HttpRuntime::builder(PROVIDER)
-            .credentials(credentials)
-            .retry(self.retry)
-            .request_timeout(self.request_timeout)
-            .idempotency_header(HeaderName::from_static("idempotency-key"))
-            .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static(
-                "ratelimit-reset",
-            )))
-            .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
-            .remaining_header(HeaderName::from_static("x-rate-limit-remaining"))
-            .classifier(error::classify)
-            .build();
-        let http = self.client.build(PROVIDER)?;
-        Ok(ZendeskPort::new(base_url, http, runtime))
+        let connection = self.options.connect(
+            "Zendesk account: call subdomain() or base_url()",
+            "credentials: call api_token() or oauth_token()",
+        )?;
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                // Zendesk honours it on ticket create, which makes that write safe to retry.
+                .idempotency_header(HeaderName::from_static("idempotency-key"))
+                .reset_header(ResetHeader::DeltaSeconds(HeaderName::from_static(
+                    "ratelimit-reset",
+                )))
+                .request_id_header(HeaderName::from_static("x-zendesk-request-id"))
+                .remaining_header(HeaderName::from_static("x-rate-limit-remaining"))
+                .classifier(error::classify)
+        });
+        Ok(ZendeskPort::new(endpoint))
     }
 }

@@ -52,32 +52,16 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
                 .collect::<Vec<_>>()
                 .join("; ")
         });
-    let message = [
-        found.message.take(),
-        description,
-        details.filter(|d| !d.is_empty()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(": ");
-    found.message = (!message.is_empty()).then_some(message);
-    found
+    let summary = found.message.take();
+    found.with_message_parts([summary, description, details.filter(|d| !d.is_empty())])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
-    use reqwest::header::HeaderMap;
 
     fn classify_body(status: u16, body: &str) -> Classification {
-        let headers = HeaderMap::new();
-        classify(&FailedResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: &headers,
-            body: body.as_bytes(),
-        })
+        Classification::sample(classify, status, body)
     }
 
     #[test]

@@ -10,11 +10,14 @@
 #[allow(missing_docs, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 pub mod generated;
 
+mod bodies;
 mod builder;
 mod error;
+mod listing;
+mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
 pub use builder::{
     ENV_API_TOKEN, ENV_BASE_URL, ENV_EMAIL, ENV_OAUTH_TOKEN, ENV_SUBDOMAIN, ZendeskBuilder,

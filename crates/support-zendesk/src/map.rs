@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use support_core::{
@@ -16,6 +15,8 @@ use support_core::{
     Priority, PublishState, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric, SlaPolicy,
     SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
+
+use support_core::kit::json::{self, items, parse_time};
 
 use crate::PROVIDER;
 use crate::generated::types;
@@ -26,23 +27,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     what: &str,
     raw: &Value,
 ) -> Result<T, Error> {
-    serde_json::from_value(raw.clone()).map_err(|error| {
-        Error::new(ErrorKind::Decode, PROVIDER)
-            .with_operation(operation)
-            .with_message(format!(
-                "a Zendesk {what} did not have its documented shape: {error}"
-            ))
-            .with_body_excerpt(raw.to_string().as_bytes())
-    })
-}
-
-/// The items of a list envelope (`{"tickets": [...]}`), as raw JSON objects.
-pub(crate) fn items(envelope: &Value, key: &str) -> Vec<Value> {
-    envelope
-        .get(key)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
+    json::decode(PROVIDER, operation, what, raw)
 }
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
@@ -322,6 +307,29 @@ pub(crate) fn comment(
     Ok(comment)
 }
 
+/// The comment an update added, from the update's answer: it comes back as an event of the audit.
+pub(crate) fn added_comment(
+    operation: Operation,
+    ticket: &CanonicalId,
+    answer: &Value,
+) -> Result<CommentRef, Error> {
+    let audit = answer.get("audit").cloned().unwrap_or(Value::Null);
+    let event = items(&audit, "events")
+        .into_iter()
+        .find(|e| e.get("type").and_then(Value::as_str) == Some("Comment"))
+        .ok_or_else(|| {
+            Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message("the ticket was updated but its audit holds no comment event; list the comments to find it")
+        })?;
+    let mut added = comment(operation, ticket, event)?;
+    if added.data.created_at.is_none() {
+        let audit: types::AuditObject = decode(operation, "audit", &audit)?;
+        added.data.created_at = audit.created_at;
+    }
+    Ok(added)
+}
+
 /// A tag of the account's tag list; the tag's name is its id.
 pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
     let native: types::TagListTagObject = decode(operation, "tag", &raw)?;
@@ -335,12 +343,6 @@ pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
         Tag { name, count },
         raw,
     ))
-}
-
-fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// A Help Center article. `sections` maps section ids to their category ids.
@@ -465,44 +467,6 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
     Ok(rating)
 }
 
-/// The native value of a custom field to write, addressed by its numeric id or its title.
-pub(crate) fn custom_field_input(
-    name: &str,
-    value: &FieldValue,
-    fields: &HashMap<i64, String>,
-) -> Result<types::TicketFieldValueInput, Error> {
-    let field_id = name
-        .parse::<i64>()
-        .ok()
-        .or_else(|| {
-            fields
-                .iter()
-                .find(|(_, title)| title.eq_ignore_ascii_case(name))
-                .map(|(id, _)| *id)
-        })
-        .ok_or_else(|| {
-            Error::invalid_input(
-                PROVIDER,
-                format!("`{name}` is neither a ticket field id nor the title of one of the account's fields"),
-            )
-        })?;
-    let value = match value {
-        FieldValue::Null => None,
-        FieldValue::Bool(b) => Some(types::TicketFieldValueInputValue::Boolean(*b)),
-        FieldValue::Integer(i) => Some(types::TicketFieldValueInputValue::Number(*i as f64)),
-        FieldValue::Number(n) => Some(types::TicketFieldValueInputValue::Number(*n)),
-        FieldValue::Text(s) => Some(types::TicketFieldValueInputValue::String(s.clone())),
-        FieldValue::List(items) => Some(types::TicketFieldValueInputValue::Array(items.clone())),
-        FieldValue::Json(other) => {
-            Some(types::TicketFieldValueInputValue::String(other.to_string()))
-        }
-    };
-    Ok(types::TicketFieldValueInput {
-        id: Some(field_id),
-        value,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,17 +527,6 @@ mod tests {
             let err = ticket(Operation::ListTickets, raw, &AccountLookups::default()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Decode);
         }
-    }
-
-    #[test]
-    fn custom_fields_need_numeric_ids() {
-        let fields = HashMap::from([(361, "Colour".to_owned())]);
-        assert!(custom_field_input("size", &FieldValue::Text("L".into()), &fields).is_err());
-        let input = custom_field_input("360", &FieldValue::Integer(4), &fields).unwrap();
-        assert_eq!(input.id, Some(360));
-        let by_title =
-            custom_field_input("colour", &FieldValue::Text("red".into()), &fields).unwrap();
-        assert_eq!(by_title.id, Some(361));
     }
 
     #[test]

@@ -69,6 +69,33 @@ pub struct Classification {
     pub request_id: Option<String>,
 }
 
+impl Classification {
+    /// Sets the message from the parts a provider's error body holds (a summary, a detail,
+    /// per-field problems), joined with `: `; absent and blank parts are skipped, and no part at all
+    /// leaves the message unset.
+    pub fn with_message_parts(mut self, parts: impl IntoIterator<Item = Option<String>>) -> Self {
+        let message = parts
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(": ");
+        self.message = (!message.is_empty()).then_some(message);
+        self
+    }
+
+    /// What `classifier` reads from a response of `status` with `body` and no headers: for
+    /// adapters' tests of their classifier.
+    pub fn sample(classifier: Classifier, status: u16, body: &str) -> Self {
+        let headers = HeaderMap::new();
+        classifier(&FailedResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers: &headers,
+            body: body.as_bytes(),
+        })
+    }
+}
+
 /// An adapter's one function that reads a failed response.
 pub type Classifier = fn(&FailedResponse<'_>) -> Classification;
 
@@ -702,4 +729,31 @@ macro_rules! impl_client_hooks {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_and_body(response: &FailedResponse<'_>) -> Classification {
+        Classification {
+            code: Some(response.status.as_str().to_owned()),
+            ..Classification::default()
+        }
+        .with_message_parts([
+            Some(String::from_utf8_lossy(response.body).into_owned()),
+            None,
+            Some(" ".into()),
+            Some("detail".into()),
+        ])
+    }
+
+    #[test]
+    fn classifiers_can_be_sampled_and_messages_join_present_parts() {
+        let found = Classification::sample(status_and_body, 422, "invalid");
+        assert_eq!(found.code.as_deref(), Some("422"));
+        assert_eq!(found.message.as_deref(), Some("invalid: detail"));
+        let none = Classification::default().with_message_parts([None, Some(String::new())]);
+        assert_eq!(none.message, None);
+    }
 }

@@ -1,0 +1,139 @@
+//! Accessors over a provider's JSON as received.
+//!
+//! Mapping code reads documented fields directly where a generated type would be too strict or too
+//! loose; these helpers read them the same way in every adapter. A field that is absent, `null` or of
+//! another type reads as `None`: mapping decides whether that is an error.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{Error, ErrorKind, Operation};
+
+/// An integer field; numeric strings (`"42"`) count, since several providers quote their ids.
+pub fn int(raw: &Value, field: &str) -> Option<i64> {
+    match raw.get(field)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A string field.
+pub fn text(raw: &Value, field: &str) -> Option<String> {
+    raw.get(field)?.as_str().map(str::to_owned)
+}
+
+/// A boolean field.
+pub fn boolean(raw: &Value, field: &str) -> Option<bool> {
+    raw.get(field)?.as_bool()
+}
+
+/// An id field as text, whether the provider sends a number (`42`) or a string (`"0061t00000AbCdE"`,
+/// a 32-hex `sys_id`, a long numeric string): ids are opaque to the port.
+pub fn id_text(raw: &Value, field: &str) -> Option<String> {
+    match raw.get(field)? {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// An RFC 3339 timestamp field, in UTC.
+pub fn time(raw: &Value, field: &str) -> Option<DateTime<Utc>> {
+    parse_time(raw.get(field)?.as_str())
+}
+
+/// An RFC 3339 timestamp, in UTC; `None` for no text or text that is not one.
+pub fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text?)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The items of a list envelope (`{"tickets": [...]}`); none when the key is absent or not a list.
+pub fn items(envelope: &Value, key: &str) -> Vec<Value> {
+    envelope
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A bare JSON array answer (`[...]`), or a decode error naming what was expected.
+pub fn array(
+    provider: &'static str,
+    operation: Operation,
+    what: &str,
+    json: Value,
+) -> Result<Vec<Value>, Error> {
+    match json {
+        Value::Array(items) => Ok(items),
+        other => Err(Error::new(ErrorKind::Decode, provider)
+            .with_operation(operation)
+            .with_message(format!("expected a list of {what}"))
+            .with_body_excerpt(other.to_string().as_bytes())),
+    }
+}
+
+/// The typed view of a JSON object; a mismatch is a decode error naming the object and keeping an
+/// excerpt of it.
+pub fn decode<T: DeserializeOwned>(
+    provider: &'static str,
+    operation: Operation,
+    what: &str,
+    raw: &Value,
+) -> Result<T, Error> {
+    T::deserialize(raw).map_err(|error| {
+        Error::new(ErrorKind::Decode, provider)
+            .with_operation(operation)
+            .with_message(format!(
+                "a {provider} {what} did not have its documented shape: {error}"
+            ))
+            .with_body_excerpt(raw.to_string().as_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_read_leniently_and_absent_ones_are_none() {
+        let raw = json!({
+            "id": 42, "quoted": "17", "sys_id": "9d385017c611228701d22104cc95c371",
+            "name": "Ada", "on": true, "at": "2024-05-01T10:00:00+02:00", "nothing": null,
+            "list": [1, 2]
+        });
+        assert_eq!(int(&raw, "id"), Some(42));
+        assert_eq!(int(&raw, "quoted"), Some(17));
+        assert_eq!(int(&raw, "name"), None);
+        assert_eq!(text(&raw, "name").as_deref(), Some("Ada"));
+        assert_eq!(text(&raw, "nothing"), None);
+        assert_eq!(boolean(&raw, "on"), Some(true));
+        assert_eq!(id_text(&raw, "id").as_deref(), Some("42"));
+        assert_eq!(
+            id_text(&raw, "sys_id").as_deref(),
+            Some("9d385017c611228701d22104cc95c371")
+        );
+        assert_eq!(id_text(&raw, "nothing"), None);
+        assert_eq!(
+            time(&raw, "at").map(|t| t.to_rfc3339()),
+            Some("2024-05-01T08:00:00+00:00".to_owned())
+        );
+        assert_eq!(items(&raw, "list").len(), 2);
+        assert!(items(&raw, "missing").is_empty());
+    }
+
+    #[test]
+    fn shape_mismatches_are_decode_errors_with_the_operation() {
+        let op = Operation::ListTickets;
+        let err = array("p", op, "tickets", json!({"a": 1})).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
+        assert_eq!(err.operation(), Some(op));
+        let err = decode::<Vec<u8>>("p", op, "ticket", &json!("x")).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
+        assert!(err.body_excerpt().is_some());
+    }
+}

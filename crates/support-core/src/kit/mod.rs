@@ -1,0 +1,21 @@
+//! The adapter kernel: what every provider adapter needs and nothing about any one provider.
+//!
+//! - [`ClientOptions`]: the options every builder embeds (base URL, credentials, retries, timeouts,
+//!   user agent, environment prefix) and the checks and wiring that turn them into a client and an
+//!   [`HttpRuntime`](crate::http::HttpRuntime). [`client_option_setters!`](crate::client_option_setters)
+//!   gives a builder the public setters; [`Endpoint`] is what the adapter then sends through.
+//! - [`LookupCache`]: account definitions (custom statuses, ticket fields, roles, sections) read once
+//!   per time to live, with one load shared by concurrent callers and failures that cannot heal soon
+//!   (403, 404) remembered instead of re-requested on every page.
+//! - [`json`]: accessors over a provider's JSON as received.
+//! - [`html`]: plain text to HTML and back.
+
+mod endpoint;
+pub mod html;
+pub mod json;
+mod lookup;
+mod options;
+
+pub use endpoint::Endpoint;
+pub use lookup::LookupCache;
+pub use options::{ClientOptions, Connection};

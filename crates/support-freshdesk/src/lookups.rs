@@ -1,0 +1,154 @@
+//! What the helpdesk defines that Freshdesk objects refer to by code: the labels of ticket statuses
+//! (custom ones included) and agents' roles, each read through a [`LookupCache`].
+//!
+//! Status labels only enrich mapping: when the ticket fields cannot be read, custom statuses keep
+//! their codes, and a 403 or 404 is remembered for the time to live rather than asked again on
+//! every page.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use support_core::kit::LookupCache;
+use support_core::kit::json::{self, array};
+use support_core::{Error, ErrorKind, Operation, Result, Ticket, TicketStatus};
+
+use crate::PROVIDER;
+use crate::map::{self, StatusLabels};
+use crate::port::FreshdeskPort;
+
+/// How long status labels and roles are reused.
+const DEFINITIONS_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
+
+/// The caches of one port.
+#[derive(Debug)]
+pub(crate) struct Lookups {
+    status_labels: LookupCache<StatusLabels>,
+    roles: LookupCache<HashMap<i64, String>>,
+}
+
+impl Lookups {
+    pub(crate) fn new() -> Self {
+        Self {
+            status_labels: LookupCache::new("ticket fields", DEFINITIONS_FRESH_FOR),
+            roles: LookupCache::new("roles", DEFINITIONS_FRESH_FOR),
+        }
+    }
+}
+
+impl FreshdeskPort {
+    /// The agent labels of ticket statuses, from the status ticket field, when needed.
+    async fn status_labels(&self, operation: Operation, needed: bool) -> Arc<StatusLabels> {
+        if !needed {
+            return Arc::default();
+        }
+        self.lookups
+            .status_labels
+            .get_or_default(|| async {
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(operation, None, self.client.list_ticket_fields().send())
+                    .await?;
+                Ok(StatusLabels::from_ticket_fields(&raw.json))
+            })
+            .await
+    }
+
+    /// Role names by id.
+    pub(crate) async fn roles(&self, operation: Operation) -> Result<Arc<HashMap<i64, String>>> {
+        self.lookups
+            .roles
+            .get_or_load(|| async {
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(operation, None, self.client.list_roles().send())
+                    .await?;
+                Ok(array(PROVIDER, operation, "roles", raw.json)?
+                    .iter()
+                    .filter_map(|r| Some((json::int(r, "id")?, json::text(r, "name")?)))
+                    .collect())
+            })
+            .await
+    }
+
+    /// Tickets, with the status labels their mapping needs.
+    pub(crate) async fn tickets(
+        &self,
+        operation: Operation,
+        raws: Vec<Value>,
+    ) -> Result<Vec<Ticket>> {
+        let custom = raws.iter().any(|r| {
+            r.get("status")
+                .and_then(Value::as_i64)
+                .is_some_and(|s| !map::is_builtin_status(s))
+        });
+        let labels = self.status_labels(operation, custom).await;
+        raws.into_iter()
+            .map(|raw| map::ticket(operation, raw, &labels))
+            .collect()
+    }
+
+    /// One ticket, with the status labels its mapping needs.
+    pub(crate) async fn one_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
+        let mut tickets = self.tickets(operation, vec![raw]).await?;
+        tickets
+            .pop()
+            .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
+    }
+
+    /// The code of a status to write; a custom one named by its label is looked up.
+    pub(crate) async fn status_code(
+        &self,
+        operation: Operation,
+        status: &TicketStatus,
+    ) -> Result<i64> {
+        let custom =
+            matches!(status, TicketStatus::Other(native) if native.parse::<i64>().is_err());
+        let labels = self.status_labels(operation, custom).await;
+        map::status_to_native(status, &labels).map_err(|e| e.with_operation(operation))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use httpmock::Method::GET;
+    use httpmock::MockServer;
+    use serde_json::json;
+    use support_core::{CanonicalId, ObjectKind, SupportPort, TicketLookup, TicketStatus};
+
+    use crate::{FreshdeskPort, PROVIDER};
+
+    #[tokio::test]
+    async fn unreadable_status_labels_are_asked_for_once() {
+        let server = MockServer::start_async().await;
+        let fields = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/ticket_fields");
+                then.status(403).json_body(json!({"code": "access_denied", "message": "You are not authorized to perform this action."}));
+            })
+            .await;
+        let ticket = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/tickets/7");
+                then.status(200)
+                    .json_body(json!({"id": 7, "status": 6, "priority": 1, "subject": "Waiting"}));
+            })
+            .await;
+        let port = FreshdeskPort::builder()
+            .base_url(server.base_url())
+            .api_key("key")
+            .build()
+            .unwrap();
+        let id = TicketLookup::Id(CanonicalId::new(PROVIDER, ObjectKind::Ticket, "7"));
+        for _ in 0..20 {
+            let found = port.get_ticket(&id).await.unwrap();
+            // Without labels a custom status keeps its code.
+            assert_eq!(found.status.canonical, TicketStatus::Other("6".into()));
+        }
+        ticket.assert_calls_async(20).await;
+        fields.assert_calls_async(1).await;
+    }
+}

@@ -1,0 +1,279 @@
+//! What the account defines that Zendesk objects refer to by id: custom statuses, ticket fields,
+//! agents' group memberships and Help Center sections, each read through a [`LookupCache`].
+//!
+//! Statuses and fields only enrich mapping: when they cannot be read (a plan without the feature, a
+//! role without access) mapping goes on without them, and a 403 or 404 is remembered for the time to
+//! live rather than asked again on every page.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use support_core::kit::LookupCache;
+use support_core::kit::json::items;
+use support_core::{Document, Operation, Result, Ticket};
+
+use crate::generated::types;
+use crate::listing::{MAX_PAGE, walk};
+use crate::map::{self, AccountLookups, CustomStatus};
+use crate::port::ZendeskPort;
+
+/// Agents' group ids, by agent id.
+pub(crate) type AgentGroups = HashMap<i64, Vec<i64>>;
+
+/// How long custom statuses, ticket fields and sections are reused.
+const DEFINITIONS_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
+/// How long group memberships read for an agent listing are reused: long enough for one listing's
+/// pages to share them, short enough to see membership changes.
+const MEMBERSHIPS_FRESH_FOR: Duration = Duration::from_secs(60);
+
+/// The caches of one port.
+#[derive(Debug)]
+pub(crate) struct Lookups {
+    custom_statuses: LookupCache<HashMap<i64, CustomStatus>>,
+    ticket_fields: LookupCache<HashMap<i64, String>>,
+    memberships: LookupCache<AgentGroups>,
+    sections: LookupCache<HashMap<i64, i64>>,
+}
+
+impl Lookups {
+    pub(crate) fn new() -> Self {
+        Self {
+            custom_statuses: LookupCache::new("custom statuses", DEFINITIONS_FRESH_FOR),
+            ticket_fields: LookupCache::new("ticket fields", DEFINITIONS_FRESH_FOR),
+            memberships: LookupCache::new("group memberships", MEMBERSHIPS_FRESH_FOR),
+            sections: LookupCache::new("sections", DEFINITIONS_FRESH_FOR),
+        }
+    }
+}
+
+impl ZendeskPort {
+    /// Custom statuses by id, read when a ticket uses one.
+    async fn custom_statuses(
+        &self,
+        operation: Operation,
+        needed: bool,
+    ) -> Arc<HashMap<i64, CustomStatus>> {
+        if !needed {
+            return Arc::default();
+        }
+        self.lookups
+            .custom_statuses
+            .get_or_default(|| async {
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(operation, None, self.client.list_custom_statuses().send())
+                    .await?;
+                Ok(items(&raw.json, "custom_statuses")
+                    .iter()
+                    .filter_map(|s| {
+                        let status: types::CustomStatusObject =
+                            serde_json::from_value(s.clone()).ok()?;
+                        Some((
+                            status.id?,
+                            CustomStatus {
+                                label: status.agent_label.or(status.raw_agent_label)?,
+                                category: status.status_category?,
+                            },
+                        ))
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    /// Ticket field titles by id, read when a ticket has custom fields or one is written by title.
+    pub(crate) async fn ticket_fields(
+        &self,
+        operation: Operation,
+        needed: bool,
+    ) -> Arc<HashMap<i64, String>> {
+        if !needed {
+            return Arc::default();
+        }
+        self.lookups
+            .ticket_fields
+            .get_or_default(|| async {
+                // Unpaginated, the endpoint returns every field.
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_raw(operation, None, self.client.list_ticket_fields().send())
+                    .await?;
+                Ok(items(&raw.json, "ticket_fields")
+                    .iter()
+                    .filter_map(|f| {
+                        let field: types::TicketFieldObject =
+                            serde_json::from_value(f.clone()).ok()?;
+                        Some((field.id?, field.title.or(field.raw_title)?))
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    /// Tickets, with the custom statuses and field titles their mapping needs.
+    pub(crate) async fn tickets(
+        &self,
+        operation: Operation,
+        raws: Vec<Value>,
+    ) -> Result<Vec<Ticket>> {
+        let custom_status = raws
+            .iter()
+            .any(|r| r.get("custom_status_id").is_some_and(|v| !v.is_null()));
+        let custom_fields = raws.iter().any(|r| {
+            r.get("custom_fields")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty())
+        });
+        let lookups = AccountLookups {
+            statuses: self.custom_statuses(operation, custom_status).await,
+            fields: self.ticket_fields(operation, custom_fields).await,
+        };
+        raws.into_iter()
+            .map(|raw| map::ticket(operation, raw, &lookups))
+            .collect()
+    }
+
+    /// Agents' groups, from every group membership of the account.
+    pub(crate) async fn group_memberships(&self, operation: Operation) -> Result<Arc<AgentGroups>> {
+        self.lookups
+            .memberships
+            .get_or_load(|| async {
+                let memberships = walk("group_memberships", |after| async move {
+                    let mut call = self
+                        .client
+                        .list_group_memberships()
+                        .page_size(i64::from(MAX_PAGE));
+                    if let Some(cursor) = after {
+                        call = call.page_after(cursor);
+                    }
+                    Ok(self
+                        .endpoint
+                        .runtime()
+                        .run_raw(operation, None, call.send())
+                        .await?
+                        .json)
+                })
+                .await?;
+                let mut groups = AgentGroups::new();
+                for membership in memberships {
+                    let membership: types::GroupMembershipObject =
+                        map::decode(operation, "group membership", &membership)?;
+                    if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
+                        groups.entry(user).or_default().push(group);
+                    }
+                }
+                Ok(groups)
+            })
+            .await
+    }
+
+    /// Help Center sections to their categories, read again when an unknown section turns up.
+    async fn sections(
+        &self,
+        operation: Operation,
+        wanted: &[i64],
+    ) -> Result<Arc<HashMap<i64, i64>>> {
+        if wanted.is_empty() {
+            return Ok(Arc::default());
+        }
+        self.lookups
+            .sections
+            .get_or_load_covering(
+                |known| wanted.iter().all(|s| known.contains_key(s)),
+                || async {
+                    let raws = walk("sections", |after| async move {
+                        let mut query = vec![("page[size]", MAX_PAGE.to_string())];
+                        if let Some(cursor) = after {
+                            query.push(("page[after]", cursor));
+                        }
+                        self.endpoint
+                            .get_json(operation, "/api/v2/help_center/sections", &query)
+                            .await
+                    })
+                    .await?;
+                    let mut sections = HashMap::new();
+                    for section in raws {
+                        let section: types::SectionObject =
+                            map::decode(operation, "section", &section)?;
+                        if let (Some(id), Some(category)) = (section.id, section.category_id) {
+                            sections.insert(id, category);
+                        }
+                    }
+                    Ok(sections)
+                },
+            )
+            .await
+    }
+
+    /// Articles, with the categories of their sections.
+    pub(crate) async fn articles(
+        &self,
+        operation: Operation,
+        raws: Vec<Value>,
+    ) -> Result<Vec<Document>> {
+        let wanted: Vec<i64> = raws
+            .iter()
+            .filter_map(|a| a.get("section_id").and_then(Value::as_i64))
+            .collect();
+        let sections = self.sections(operation, &wanted).await?;
+        raws.into_iter()
+            .map(|raw| map::article(operation, raw, &sections))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use httpmock::Method::GET;
+    use httpmock::MockServer;
+    use serde_json::json;
+    use support_core::{SupportPort, TicketQuery};
+
+    use crate::ZendeskPort;
+
+    #[tokio::test]
+    async fn unreadable_ticket_fields_are_asked_for_once_across_a_hundred_pages() {
+        let server = MockServer::start_async().await;
+        let fields = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/v2/ticket_fields");
+                then.status(403).json_body(
+                    json!({"error": "Forbidden", "description": "You do not have access"}),
+                );
+            })
+            .await;
+        let tickets = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/v2/tickets");
+                then.status(200).json_body(json!({
+                    "tickets": [{"id": 7, "status": "open", "custom_fields": [{"id": 360, "value": "red"}]}],
+                    "meta": {"has_more": true, "after_cursor": "more"}
+                }));
+            })
+            .await;
+        let port = ZendeskPort::builder()
+            .base_url(server.base_url())
+            .api_token("agent@example.com", "token")
+            .build()
+            .unwrap();
+        let mut cursor = None;
+        for _ in 0..100 {
+            let page = port
+                .list_tickets(match cursor.take() {
+                    Some(cursor) => TicketQuery::new().with_cursor(cursor),
+                    None => TicketQuery::new(),
+                })
+                .await
+                .unwrap();
+            // Without titles the field keeps its id as its name.
+            assert_eq!(page.items[0].custom_fields[0].name, "360");
+            cursor = page.next;
+        }
+        tickets.assert_calls_async(100).await;
+        fields.assert_calls_async(1).await;
+    }
+}

@@ -4,27 +4,12 @@
 mod simulator;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use futures::TryStreamExt;
-use simulator::{FreshdeskSimulator, PortFactory, freshdesk_world};
+use simulator::{FreshdeskSimulator, freshdesk_world, port_factory};
 use support_conformance::world::TicketFx;
-use support_core::{SupportPort, SupportPortExt, Ticket, TicketQuery, TicketStatus};
-use support_freshdesk::FreshdeskPort;
-
-fn factory() -> PortFactory {
-    Arc::new(|base_url: &str, api_key: &str| -> Arc<dyn SupportPort> {
-        Arc::new(
-            FreshdeskPort::builder()
-                .base_url(base_url)
-                .api_key(api_key)
-                .request_timeout(None)
-                .build()
-                .unwrap(),
-        )
-    })
-}
+use support_core::{SupportPortExt, Ticket, TicketQuery, TicketStatus};
 
 fn bulk_ticket(
     template: &TicketFx,
@@ -88,7 +73,7 @@ async fn a_filtered_listing_beyond_the_search_cap_returns_every_ticket_once() {
             at,
         ));
     }
-    let simulator = FreshdeskSimulator::start(world, factory()).await;
+    let simulator = FreshdeskSimulator::start(world, port_factory(None)).await;
     let port = support_conformance::Harness::port(&simulator);
 
     let query = TicketQuery::new()
@@ -140,7 +125,7 @@ async fn an_unfiltered_listing_reaches_tickets_older_than_thirty_days() {
         .tickets
         .push(bulk_ticket(&template, 900, TicketStatus::Closed, long_ago));
     let expected: BTreeSet<String> = world.tickets.iter().map(|t| t.id.clone()).collect();
-    let simulator = FreshdeskSimulator::start(world, factory()).await;
+    let simulator = FreshdeskSimulator::start(world, port_factory(None)).await;
     let port = support_conformance::Harness::port(&simulator);
 
     let tickets: Vec<Ticket> = port
@@ -164,7 +149,7 @@ async fn long_listings_restart_their_window_without_losing_or_repeating() {
             .push(bulk_ticket(&template, 50_000 + i, TicketStatus::Open, at));
     }
     let expected: BTreeSet<String> = world.tickets.iter().map(|t| t.id.clone()).collect();
-    let simulator = FreshdeskSimulator::start(world, factory()).await;
+    let simulator = FreshdeskSimulator::start(world, port_factory(None)).await;
     let port = support_conformance::Harness::port(&simulator);
 
     // One ticket per page: more pages than one window holds.

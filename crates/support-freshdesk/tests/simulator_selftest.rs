@@ -5,23 +5,20 @@
 mod simulator;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use simulator::{
-    API_KEY, FreshdeskSimulator, PortFactory, Shared, authorization, freshdesk_world, lock,
+    API_KEY, FreshdeskSimulator, Shared, authorization, freshdesk_world, lock, port_factory,
     start_server,
 };
 use support_conformance::sim::{Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::world::{RatingFx, TicketFx};
 use support_conformance::{Harness, World};
-use support_core::http::RetryPolicy;
-use support_core::{Channel, Priority, SupportPort, TicketStatus};
-use support_freshdesk::FreshdeskPort;
+use support_core::{Channel, Priority, TicketStatus};
 
 // ----- helpers -----
 
@@ -1259,27 +1256,12 @@ async fn ratings_default_to_the_last_30_days() {
 // ----- the shared suites -----
 
 /// The Freshdesk adapter on this simulator, for the shared suites.
-struct Suite;
+struct FreshdeskOnSimulator;
 
 #[async_trait::async_trait(?Send)]
-impl SuiteTarget for Suite {
+impl SuiteTarget for FreshdeskOnSimulator {
     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
-        let factory: PortFactory = Arc::new(move |base: &str, api_key: &str| {
-            let port = FreshdeskPort::builder()
-                .base_url(base)
-                .api_key(api_key)
-                .request_timeout(request_timeout)
-                .retry_policy(RetryPolicy {
-                    initial_backoff: Duration::from_millis(10),
-                    ..RetryPolicy::default()
-                })
-                .build();
-            match port {
-                Ok(port) => Arc::new(port) as Arc<dyn SupportPort>,
-                Err(error) => panic!("the simulator's port must build: {error}"),
-            }
-        });
-        Box::new(FreshdeskSimulator::start(freshdesk_world(), factory).await)
+        Box::new(FreshdeskSimulator::start(freshdesk_world(), port_factory(request_timeout)).await)
     }
 
     fn secrets(&self) -> Vec<String> {
@@ -1294,4 +1276,4 @@ impl SuiteTarget for Suite {
     }
 }
 
-support_conformance::adapter_suite!(Suite);
+support_conformance::adapter_suite!(FreshdeskOnSimulator);

@@ -5,40 +5,14 @@
 mod simulator;
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
-use simulator::{PortFactory, ZendeskSimulator, zendesk_world};
+use simulator::{ZendeskSimulator, port_factory, zendesk_world};
 use support_conformance::Suite;
-use support_core::SupportPort;
-use support_core::http::RetryPolicy;
 use support_zendesk::ZendeskPort;
-
-/// Ports against the simulator: no request timeout (the clock is paused, and a paused clock fires
-/// every timer while the runtime waits on a socket) and quick backoff.
-fn factory() -> PortFactory {
-    Arc::new(
-        |base_url: &str, email: &str, token: &str| -> Arc<dyn SupportPort> {
-            let port = ZendeskPort::builder()
-                .base_url(base_url)
-                .api_token(email, token)
-                .request_timeout(None)
-                .retry_policy(RetryPolicy {
-                    initial_backoff: Duration::from_millis(10),
-                    ..RetryPolicy::default()
-                })
-                .build();
-            match port {
-                Ok(port) => Arc::new(port),
-                Err(error) => panic!("the simulator's port must build: {error}"),
-            }
-        },
-    )
-}
 
 fn main() -> ExitCode {
     Suite::new(support_zendesk::PROVIDER)
-        .offline(|| ZendeskSimulator::start(zendesk_world(), factory()))
+        .offline(|| ZendeskSimulator::start(zendesk_world(), port_factory(None)))
         .live(ZendeskPort::from_env)
         .run()
 }

@@ -5,7 +5,6 @@
 mod simulator;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::MockServer;
@@ -14,14 +13,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use simulator::{
-    PortFactory, Shared, ZendeskSimulator, authorization, start_server, zendesk_world,
+    Shared, ZendeskSimulator, authorization, port_factory, start_server, zendesk_world,
 };
 use support_conformance::sim::{Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Harness, World};
-use support_core::SupportPort;
-use support_core::http::RetryPolicy;
-use support_zendesk::ZendeskPort;
 use support_zendesk::generated::types;
 
 // ----- helpers -----
@@ -891,27 +887,12 @@ async fn answers_decode_into_the_generated_types_with_vendor_field_names() {
 // ----- the shared suites -----
 
 /// The Zendesk adapter on this simulator, for the shared suites.
-struct Suite;
+struct ZendeskOnSimulator;
 
 #[async_trait::async_trait(?Send)]
-impl SuiteTarget for Suite {
+impl SuiteTarget for ZendeskOnSimulator {
     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
-        let factory: PortFactory = Arc::new(move |base: &str, email: &str, token: &str| {
-            let port = ZendeskPort::builder()
-                .base_url(base)
-                .api_token(email, token)
-                .request_timeout(request_timeout)
-                .retry_policy(RetryPolicy {
-                    initial_backoff: Duration::from_millis(10),
-                    ..RetryPolicy::default()
-                })
-                .build();
-            match port {
-                Ok(port) => Arc::new(port) as Arc<dyn SupportPort>,
-                Err(error) => panic!("the simulator's port must build: {error}"),
-            }
-        });
-        Box::new(ZendeskSimulator::start(zendesk_world(), factory).await)
+        Box::new(ZendeskSimulator::start(zendesk_world(), port_factory(request_timeout)).await)
     }
 
     fn secrets(&self) -> Vec<String> {
@@ -926,4 +907,4 @@ impl SuiteTarget for Suite {
     }
 }
 
-support_conformance::adapter_suite!(Suite);
+support_conformance::adapter_suite!(ZendeskOnSimulator);

@@ -21,6 +21,7 @@
 pub mod client;
 pub mod http;
 pub mod pager;
+pub mod ports;
 pub mod records;
 pub mod route;
 pub mod server;
@@ -30,6 +31,7 @@ pub use http::{
     ParamProblem, QueryEncoding, Reply, Req, basic_authorization, basic_credentials,
     encode_component, header, with_query,
 };
+pub use ports::{built, quick_retries};
 pub use records::{WriteClock, escape_html, iso_seconds, setup_time};
 pub use route::{BodyRule, Check, Handler, Params, Route, match_path, unknown_members};
 pub use server::{

@@ -39,10 +39,12 @@ mod store;
 mod writes;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
 use support_conformance::{IdScheme, Profile, World};
 use support_core::{Channel, Operation, SupportPort, TicketStatus};
+use support_freshdesk::FreshdeskPort;
 
 #[allow(unused_imports)]
 pub use http::{Reply, Req, authorization, authorizes};
@@ -53,6 +55,21 @@ pub use store::{ME, RecordedRequest, Shared, SimState, lock};
 
 /// Builds the adapter's port for a base URL (including `/api/v2`) and an API key.
 pub type PortFactory = Arc<dyn Fn(&str, &str) -> Arc<dyn SupportPort> + Send + Sync>;
+
+/// Freshdesk ports against the simulator, with quick backoff and this per-attempt timeout (`None`
+/// under a paused clock, which fires every timer while the runtime waits on a socket).
+pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
+    Arc::new(move |base_url: &str, api_key: &str| {
+        sim::built(
+            FreshdeskPort::builder()
+                .base_url(base_url)
+                .api_key(api_key)
+                .request_timeout(request_timeout)
+                .retry_policy(sim::quick_retries())
+                .build(),
+        )
+    })
+}
 
 /// The API key the simulator accepts.
 pub const API_KEY: &str = "sim-api-key";

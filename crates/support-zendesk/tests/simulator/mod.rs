@@ -33,10 +33,12 @@ mod store;
 mod writes;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
 use support_conformance::{IdScheme, Profile, World};
 use support_core::{Operation, SupportPort, TicketStatus};
+use support_zendesk::ZendeskPort;
 
 #[allow(unused_imports)]
 pub use http::{Reply, Req, authorization};
@@ -47,6 +49,21 @@ pub use store::{RecordedRequest, Shared, SimState, lock};
 
 /// Builds the adapter's port for a base URL, agent e-mail and API token.
 pub type PortFactory = Arc<dyn Fn(&str, &str, &str) -> Arc<dyn SupportPort> + Send + Sync>;
+
+/// Zendesk ports against the simulator, with quick backoff and this per-attempt timeout (`None`
+/// under a paused clock, which fires every timer while the runtime waits on a socket).
+pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
+    Arc::new(move |base_url: &str, email: &str, token: &str| {
+        sim::built(
+            ZendeskPort::builder()
+                .base_url(base_url)
+                .api_token(email, token)
+                .request_timeout(request_timeout)
+                .retry_policy(sim::quick_retries())
+                .build(),
+        )
+    })
+}
 
 /// The agent e-mail the simulator accepts.
 pub const EMAIL: &str = "agent@example.com";

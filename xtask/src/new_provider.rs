@@ -99,6 +99,16 @@ const CRATE_FILES: &[Template] = &[
     },
 ];
 
+/// Every hand-written file of the scaffold for `name` (the spec first), as (path, text).
+#[cfg(test)]
+pub fn scaffold(name: &str) -> Vec<(String, String)> {
+    [&SPEC]
+        .into_iter()
+        .chain(CRATE_FILES)
+        .map(|t| (render(t.path, name), render(t.text, name)))
+        .collect()
+}
+
 /// Crates of the workspace that are not providers; provider crates are listed after them.
 const INFRASTRUCTURE: &[&str] = &["core", "conformance", "memory"];
 

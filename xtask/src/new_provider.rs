@@ -407,6 +407,26 @@ mod tests {
                     "support-{adapter} has no {rel}: the scaffold no longer matches the adapters"
                 );
             }
+            // The same kit pieces in the same places.
+            for (rel, piece) in [
+                (
+                    "src/builder.rs",
+                    "support_core::client_option_setters!(options);",
+                ),
+                ("tests/simulator/mod.rs", "type State = SimState;"),
+                ("tests/simulator/store.rs", "pub struct SimState"),
+                ("tests/conformance.rs", "Suite::new("),
+                ("tests/simulator_selftest.rs", "impl SuiteTarget for Suite"),
+            ] {
+                let adapter_file =
+                    fs::read_to_string(root.join(format!("crates/support-{adapter}/{rel}")))
+                        .unwrap_or_default();
+                assert!(
+                    adapter_file.contains(piece),
+                    "support-{adapter}'s {rel}: {piece}"
+                );
+                assert!(file(rel).contains(piece), "the scaffold's {rel}: {piece}");
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 
 mod cli;
 mod conformance;
+#[cfg(test)]
+mod contributing_test;
 mod derive_spec;
 mod fixups;
 mod generate;

@@ -26,7 +26,8 @@ const SPEC: Template = Template {
     text: include_str!("templates/spec.yaml.tmpl"),
 };
 
-/// The crate's hand-written files (`generated.rs` comes from the spec).
+/// The crate's hand-written files (`generated.rs` comes from the spec), laid out as every adapter
+/// is: the same modules with the same roles as `support-zendesk` and `support-freshdesk`.
 const CRATE_FILES: &[Template] = &[
     Template {
         path: "crates/support-{{name}}/Cargo.toml",
@@ -49,6 +50,18 @@ const CRATE_FILES: &[Template] = &[
         text: include_str!("templates/port.rs.tmpl"),
     },
     Template {
+        path: "crates/support-{{name}}/src/listing.rs",
+        text: include_str!("templates/listing.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/src/lookups.rs",
+        text: include_str!("templates/lookups.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/src/bodies.rs",
+        text: include_str!("templates/bodies.rs.tmpl"),
+    },
+    Template {
         path: "crates/support-{{name}}/src/map.rs",
         text: include_str!("templates/map.rs.tmpl"),
     },
@@ -57,14 +70,44 @@ const CRATE_FILES: &[Template] = &[
         text: include_str!("templates/error.rs.tmpl"),
     },
     Template {
-        path: "crates/support-{{name}}/tests/simulator/mod.rs",
-        text: include_str!("templates/simulator.rs.tmpl"),
+        path: "crates/support-{{name}}/src/webhook.rs",
+        text: include_str!("templates/webhook.rs.tmpl"),
     },
     Template {
         path: "crates/support-{{name}}/tests/conformance.rs",
         text: include_str!("templates/conformance.rs.tmpl"),
     },
+    Template {
+        path: "crates/support-{{name}}/tests/simulator/mod.rs",
+        text: include_str!("templates/simulator/mod.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/tests/simulator/http.rs",
+        text: include_str!("templates/simulator/http.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/tests/simulator/routes.rs",
+        text: include_str!("templates/simulator/routes.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/tests/simulator/store.rs",
+        text: include_str!("templates/simulator/store.rs.tmpl"),
+    },
+    Template {
+        path: "crates/support-{{name}}/tests/simulator_selftest.rs",
+        text: include_str!("templates/simulator_selftest.rs.tmpl"),
+    },
 ];
+
+/// Every hand-written file of the scaffold for `name` (the spec first), as (path, text).
+#[cfg(test)]
+pub fn scaffold(name: &str) -> Vec<(String, String)> {
+    [&SPEC]
+        .into_iter()
+        .chain(CRATE_FILES)
+        .map(|t| (render(t.path, name), render(t.text, name)))
+        .collect()
+}
 
 /// Crates of the workspace that are not providers; provider crates are listed after them.
 const INFRASTRUCTURE: &[&str] = &["core", "conformance", "memory"];
@@ -241,15 +284,15 @@ fn next_steps(name: &str, has_vendor_specs: bool) -> String {
     };
     format!(
         "\nsupport-{name} builds and passes the conformance suite with every operation unsupported.\n\
-         next steps (CONTRIBUTING.md has the details):\n  \
-         1. cargo build -p support-{name} && cargo xtask conformance {name}\n  \
+         next steps (CONTRIBUTING.md walks through each):\n  \
+         1. cargo test -p support-{name} && cargo xtask conformance {name}\n  \
          2. {spec_step};\n     \
          then `cargo xtask generate {name}` and point check_connection (src/port.rs) at a real endpoint\n  \
          3. src/builder.rs: {name}'s authentication and base URL (SUPPORT_{upper}_* variables)\n  \
-         4. src/port.rs + src/map.rs: implement operations one by one and declare them in capabilities()\n  \
-         5. src/error.rs: read {name}'s error bodies\n  \
-         6. tests/simulator/mod.rs: serve the fixture world in {name}'s wire format;\n     \
-         cargo xtask conformance {name} (offline), then --live with SUPPORT_{upper}_* set\n",
+         4. tests/simulator/: {name}'s wire format (routes.rs, store.rs, http.rs; the Wire in mod.rs)\n  \
+         5. one operation at a time: port.rs, listing.rs, lookups.rs, bodies.rs, map.rs, error.rs,\n     \
+         declared in capabilities(); then adapter_suite! in tests/simulator_selftest.rs\n  \
+         6. cargo xtask conformance {name} (offline), then --live with SUPPORT_{upper}_* set\n",
         upper = name.to_ascii_uppercase()
     )
 }
@@ -279,6 +322,16 @@ mod tests {
         }
     }
 
+    /// The scaffold's file `rel` (below the crate) for provider `acme`.
+    fn file(rel: &str) -> String {
+        let path = format!("crates/support-acme/{rel}");
+        CRATE_FILES
+            .iter()
+            .find(|t| render(t.path, "acme") == path)
+            .map(|t| render(t.text, "acme"))
+            .unwrap_or_else(|| panic!("the scaffold has no {rel}"))
+    }
+
     #[test]
     fn templates_render_every_placeholder() {
         let spec = render(SPEC.text, "acme");
@@ -291,13 +344,90 @@ mod tests {
             assert!(!text.contains("{{"), "{path} keeps a placeholder");
             assert!(!text.contains("}}"), "{path} keeps a placeholder");
         }
-        let lib = render(CRATE_FILES[2].text, "acme");
+        let lib = file("src/lib.rs");
         assert!(lib.contains("pub const PROVIDER: &str = \"acme\";"));
         assert!(lib.contains("pub use port::AcmePort;"));
-        let builder = render(CRATE_FILES[3].text, "acme");
+        let builder = file("src/builder.rs");
         assert!(builder.contains("pub struct AcmeBuilder"));
+        assert!(builder.contains("support_core::client_option_setters!(options);"));
         assert!(builder.contains("\"SUPPORT_ACME_BASE_URL\""));
         assert!(builder.contains("\"SUPPORT_ACME_TOKEN\""));
+        assert!(file("tests/simulator/mod.rs").contains("impl Wire for AcmeWire"));
+        assert!(file("tests/conformance.rs").contains("Suite::new(support_acme::PROVIDER)"));
+        assert!(file("tests/simulator_selftest.rs").contains("impl SuiteTarget for Suite"));
+    }
+
+    /// Every module an adapter has, with the same role: a reader who knows Zendesk's or
+    /// Freshdesk's crate finds their way in a scaffolded one.
+    #[test]
+    fn the_scaffold_has_the_adapters_shape() {
+        let scaffold: Vec<String> = CRATE_FILES
+            .iter()
+            .map(|t| render(t.path, "acme").replace("crates/support-acme/", ""))
+            .collect();
+        let lib = file("src/lib.rs");
+        for module in [
+            "bodies", "builder", "error", "listing", "lookups", "map", "port", "webhook",
+        ] {
+            assert!(
+                scaffold.contains(&format!("src/{module}.rs")),
+                "no src/{module}.rs"
+            );
+            assert!(
+                lib.contains(&format!("mod {module};")),
+                "lib.rs lacks {module}"
+            );
+        }
+        let root = paths::workspace_root();
+        for adapter in ["zendesk", "freshdesk"] {
+            for rel in [
+                "src/lib.rs",
+                "src/builder.rs",
+                "src/port.rs",
+                "src/listing.rs",
+                "src/lookups.rs",
+                "src/bodies.rs",
+                "src/map.rs",
+                "src/error.rs",
+                "src/webhook.rs",
+                "tests/conformance.rs",
+                "tests/simulator/mod.rs",
+                "tests/simulator/http.rs",
+                "tests/simulator/routes.rs",
+                "tests/simulator/store.rs",
+                "tests/simulator_selftest.rs",
+            ] {
+                assert!(
+                    scaffold.iter().any(|s| s == rel),
+                    "the scaffold lacks {rel}"
+                );
+                assert!(
+                    root.join(format!("crates/support-{adapter}/{rel}"))
+                        .is_file(),
+                    "support-{adapter} has no {rel}: the scaffold no longer matches the adapters"
+                );
+            }
+            // The same kit pieces in the same places.
+            for (rel, piece) in [
+                (
+                    "src/builder.rs",
+                    "support_core::client_option_setters!(options);",
+                ),
+                ("tests/simulator/mod.rs", "type State = SimState;"),
+                ("tests/simulator/store.rs", "pub struct SimState"),
+                ("tests/conformance.rs", "Suite::new("),
+                ("tests/simulator_selftest.rs", "impl SuiteTarget for Suite"),
+            ] {
+                let adapter_file =
+                    fs::read_to_string(root.join(format!("crates/support-{adapter}/{rel}")))
+                        .unwrap_or_default();
+                assert!(
+                    adapter_file.contains(piece),
+                    "support-{adapter}'s {rel}: {piece}"
+                );
+                assert!(file(rel).contains(piece), "the scaffold's {rel}: {piece}");
+            }
+        }
     }
 
     #[test]

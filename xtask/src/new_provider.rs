@@ -354,7 +354,9 @@ mod tests {
         assert!(builder.contains("\"SUPPORT_ACME_TOKEN\""));
         assert!(file("tests/simulator/mod.rs").contains("impl Wire for AcmeWire"));
         assert!(file("tests/conformance.rs").contains("Suite::new(support_acme::PROVIDER)"));
-        assert!(file("tests/simulator_selftest.rs").contains("impl SuiteTarget for Suite"));
+        assert!(
+            file("tests/simulator_selftest.rs").contains("impl SuiteTarget for AcmeOnSimulator")
+        );
     }
 
     /// Every module an adapter has, with the same role: a reader who knows Zendesk's or
@@ -416,7 +418,12 @@ mod tests {
                 ("tests/simulator/mod.rs", "type State = SimState;"),
                 ("tests/simulator/store.rs", "pub struct SimState"),
                 ("tests/conformance.rs", "Suite::new("),
-                ("tests/simulator_selftest.rs", "impl SuiteTarget for Suite"),
+                ("tests/simulator_selftest.rs", "OnSimulator {"),
+                (
+                    "tests/simulator_selftest.rs",
+                    "support_conformance::adapter_suite!(",
+                ),
+                ("tests/simulator/mod.rs", "pub fn port_factory("),
             ] {
                 let adapter_file =
                     fs::read_to_string(root.join(format!("crates/support-{adapter}/{rel}")))

@@ -159,9 +159,12 @@ impl Store {
         author: Option<CanonicalId>,
         now: DateTime<Utc>,
     ) -> CommentRef {
-        let id = Store::allocate(&mut self.next_comment_id, ObjectKind::Comment, |id| {
-            self.comments.contains(id)
-        });
+        let id = Store::allocate(
+            &self.id_format,
+            &mut self.next_comment_id,
+            ObjectKind::Comment,
+            |id| self.comments.contains(id),
+        );
         self.insert_comment(id, ticket, comment, author, now)
     }
 
@@ -327,9 +330,12 @@ impl Store {
             RequesterPlan::None => None,
             RequesterPlan::Existing(id) => Some(id),
             RequesterPlan::New { email, name } => {
-                let id = Store::allocate(&mut self.next_party_id, ObjectKind::Party, |id| {
-                    self.parties.contains(id)
-                });
+                let id = Store::allocate(
+                    &self.id_format,
+                    &mut self.next_party_id,
+                    ObjectKind::Party,
+                    |id| self.parties.contains(id),
+                );
                 let mut customer = Party::new(id.clone(), PartyRole::Customer, Value::Null);
                 customer.name = name;
                 customer.email = Some(email);
@@ -344,9 +350,12 @@ impl Store {
             .as_ref()
             .and_then(|id| self.parties.get(id))
             .and_then(|p| p.organization.clone());
-        let id = Store::allocate(&mut self.next_ticket_id, ObjectKind::Ticket, |id| {
-            self.tickets.contains(id)
-        });
+        let id = Store::allocate(
+            &self.id_format,
+            &mut self.next_ticket_id,
+            ObjectKind::Ticket,
+            |id| self.tickets.contains(id),
+        );
         let mut ticket = Ticket::new(
             id.clone(),
             mapped(new.status.unwrap_or(TicketStatus::New)),
@@ -375,9 +384,12 @@ impl Store {
             format!("{}-description", id.external_id()),
         );
         let description_id = if self.comments.contains(&description_id) {
-            Store::allocate(&mut self.next_comment_id, ObjectKind::Comment, |id| {
-                self.comments.contains(id)
-            })
+            Store::allocate(
+                &self.id_format,
+                &mut self.next_comment_id,
+                ObjectKind::Comment,
+                |id| self.comments.contains(id),
+            )
         } else {
             description_id
         };

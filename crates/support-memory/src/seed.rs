@@ -11,7 +11,7 @@ use support_core::{
 
 use crate::PROVIDER;
 use crate::port::MemoryPort;
-use crate::store::{Named, Store, TagEntry, id_problem, raw_of, tag_key};
+use crate::store::{IdFormat, Named, Store, TagEntry, id_problem, raw_of, tag_key};
 
 /// Seeds a [`MemoryPort`] with canonical objects.
 ///
@@ -46,6 +46,7 @@ pub struct MemoryPortBuilder {
     next_ticket_id: u64,
     next_comment_id: u64,
     next_party_id: u64,
+    id_format: IdFormat,
     current_user: Option<CanonicalId>,
 }
 
@@ -94,6 +95,7 @@ impl MemoryPortBuilder {
             next_ticket_id: 1,
             next_comment_id: 1,
             next_party_id: 1,
+            id_format: IdFormat::default(),
             current_user: None,
         }
     }
@@ -195,6 +197,35 @@ impl MemoryPortBuilder {
         self
     }
 
+    /// How the ids of created tickets, comments and customers are spelled: `format(kind, number)` for
+    /// the counted number (default: the number in decimal). An application standing the port in for
+    /// a provider whose ids are not numbers (32-hex, 18-character) gets ids shaped like that
+    /// provider's:
+    ///
+    /// ```
+    /// use support_core::{NewTicket, ObjectKind, SupportPort};
+    /// use support_memory::MemoryPort;
+    ///
+    /// # tokio_test_block(async {
+    /// let port = MemoryPort::builder()
+    ///     .with_id_format(|_kind: ObjectKind, number| format!("{number:032x}"))
+    ///     .build()?;
+    /// let ticket = port.create_ticket(NewTicket::new("Printer", "On fire")).await?;
+    /// assert_eq!(ticket.id.external_id(), "00000000000000000000000000000001");
+    /// # Ok::<(), support_core::Error>(())
+    /// # });
+    /// # fn tokio_test_block<F: std::future::Future>(f: F) -> F::Output {
+    /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+    /// # }
+    /// ```
+    pub fn with_id_format(
+        mut self,
+        format: impl Fn(ObjectKind, u64) -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.id_format = IdFormat::new(format);
+        self
+    }
+
     /// The agent the port acts as: the author of comments added without one, the requester of tickets
     /// created without one, and the user `check_connection` reports.
     pub fn with_current_user(mut self, agent: CanonicalId) -> Self {
@@ -212,6 +243,7 @@ impl MemoryPortBuilder {
             next_ticket_id: self.next_ticket_id,
             next_comment_id: self.next_comment_id,
             next_party_id: self.next_party_id,
+            id_format: self.id_format.clone(),
             ..Store::default()
         };
 

@@ -2,6 +2,8 @@
 //! helpers every operation shares (id checks, errors, raw JSON).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -102,6 +104,8 @@ pub(crate) struct Store {
     pub(crate) next_ticket_id: u64,
     pub(crate) next_comment_id: u64,
     pub(crate) next_party_id: u64,
+    /// How a counted number is spelled as an id.
+    pub(crate) id_format: IdFormat,
     /// The agent the port acts as: the default comment author, and `check_connection`'s user.
     pub(crate) current_user: Option<CanonicalId>,
 }
@@ -122,8 +126,36 @@ impl Default for Store {
             next_ticket_id: 1,
             next_comment_id: 1,
             next_party_id: 1,
+            id_format: IdFormat::default(),
             current_user: None,
         }
+    }
+}
+
+/// How the ids the port gives new objects are spelled: decimal numbers by default, or the spelling
+/// of the provider an application stands the port in for (32-hex, 18-character, ...).
+#[derive(Clone)]
+pub(crate) struct IdFormat(Arc<dyn Fn(ObjectKind, u64) -> String + Send + Sync>);
+
+impl IdFormat {
+    pub(crate) fn new(format: impl Fn(ObjectKind, u64) -> String + Send + Sync + 'static) -> Self {
+        Self(Arc::new(format))
+    }
+
+    pub(crate) fn spell(&self, kind: ObjectKind, number: u64) -> String {
+        (self.0)(kind, number)
+    }
+}
+
+impl Default for IdFormat {
+    fn default() -> Self {
+        Self::new(|_, number| number.to_string())
+    }
+}
+
+impl fmt::Debug for IdFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdFormat")
     }
 }
 
@@ -152,12 +184,13 @@ impl Store {
 
     /// The next free decimal id from a counter, skipping ids already taken.
     pub(crate) fn allocate(
+        format: &IdFormat,
         next: &mut u64,
         kind: ObjectKind,
         taken: impl Fn(&CanonicalId) -> bool,
     ) -> CanonicalId {
         loop {
-            let id = memory_id(kind, next.to_string());
+            let id = memory_id(kind, format.spell(kind, *next));
             *next = next.wrapping_add(1);
             if !taken(&id) {
                 return id;

@@ -1,0 +1,114 @@
+//! The in-memory port seeded with the standard world, as the conformance suite's harness.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use support_conformance::harness::{Harness, Simulator};
+use support_conformance::{Entity, IdScheme, Profile, World};
+use support_core::{ObjectKind, Party, PartyRole, SupportPort};
+use support_memory::{MemoryPort, PROVIDER};
+
+/// The world's entity whose ids a created object of `kind` takes (created parties are customers).
+fn entity(kind: ObjectKind) -> Entity {
+    match kind {
+        ObjectKind::Comment => Entity::Comment,
+        ObjectKind::Party => Entity::Customer,
+        _ => Entity::Ticket,
+    }
+}
+
+/// The in-memory port seeded with [`World::standard`].
+pub struct MemoryHarness {
+    world: World,
+    port: Arc<MemoryPort>,
+}
+
+impl MemoryHarness {
+    /// The standard world with ids spelled as `ids` spells them, in a port that spells the ids of
+    /// what it creates the same way.
+    pub fn new(ids: IdScheme) -> Self {
+        let world = World::standard(
+            PROVIDER,
+            Profile {
+                ids,
+                ..Profile::default()
+            },
+        );
+        let port = Arc::new(
+            seed(&world)
+                .build()
+                .expect("the standard world seeds the memory port"),
+        );
+        Self { world, port }
+    }
+}
+
+/// Every fixture of the world, in canonical form.
+fn seed(world: &World) -> support_memory::MemoryPortBuilder {
+    let ids = world.profile.ids;
+    let mut builder = MemoryPort::builder()
+        .with_id_format(move |kind, number| ids.render(entity(kind), number))
+        .with_next_ticket_id(World::CREATED_TICKET_ID.parse().expect("numeric ticket id"))
+        .with_next_comment_id(
+            World::CREATED_COMMENT_IDS
+                .0
+                .parse()
+                .expect("numeric comment id"),
+        );
+    for group in &world.groups {
+        builder = builder.with_group(world.id(ObjectKind::Group, &group.id), group.name.clone());
+    }
+    for agent in &world.agents {
+        builder = builder.with_agent(world.agent_party(agent));
+    }
+    for customer in &world.customers {
+        builder = builder.with_customer(world.customer_party(customer));
+    }
+    let (org_id, org_name) = &world.organization;
+    let mut org = Party::new(
+        world.id(ObjectKind::Party, org_id),
+        PartyRole::Org,
+        json!(null),
+    );
+    org.name = Some(org_name.clone());
+    builder = builder.with_organization(org);
+    for ticket in &world.tickets {
+        builder = builder.with_ticket(world.canonical_ticket(ticket));
+    }
+    for comment in &world.comments {
+        builder = builder.with_comment(world.canonical_comment(comment));
+    }
+    for (name, count) in &world.tags {
+        builder = builder.with_tag(name.clone(), *count);
+    }
+    for category in &world.categories {
+        builder = builder.with_category(
+            world.id(ObjectKind::Category, &category.id),
+            category.name.clone(),
+        );
+    }
+    for article in &world.articles {
+        builder = builder.with_article(world.canonical_article(article));
+    }
+    for policy in &world.sla_policies {
+        builder = builder.with_sla_policy(world.canonical_sla(policy));
+    }
+    for rating in &world.ratings {
+        builder = builder.with_rating(world.canonical_rating(rating));
+    }
+    builder
+}
+
+impl Harness for MemoryHarness {
+    fn port(&self) -> Arc<dyn SupportPort> {
+        self.port.clone()
+    }
+
+    fn world(&self) -> Option<&World> {
+        Some(&self.world)
+    }
+
+    fn simulator(&self) -> Option<&dyn Simulator> {
+        None
+    }
+}

@@ -32,8 +32,15 @@ pub enum ErrorKind {
     Timeout,
     /// The connection failed.
     Transport,
-    /// The provider answered with something that could not be understood.
+    /// The provider answered with something that could not be understood: a body that is not the
+    /// documented shape, or a listing page that is incomplete (no items, or "more" without a way to
+    /// get it). Reads are retried on such pages before this is returned.
     Decode,
+    /// A write was sent and the provider may have applied it, but what came of it cannot be told:
+    /// the answer was cut short, reset or stalled after its headers, or it was a success that could
+    /// not be read. When [`Error::status`] is a success (2xx), the provider did apply the write.
+    /// Repeating the write may apply it twice: look first (fetch the ticket, list its comments).
+    OutcomeUnknown,
     /// The provider failed with another status.
     Provider {
         /// The HTTP status.
@@ -60,6 +67,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timed out".into(),
             ErrorKind::Transport => "connection failed".into(),
             ErrorKind::Decode => "unreadable response".into(),
+            ErrorKind::OutcomeUnknown => "the write may have been applied".into(),
             ErrorKind::Provider { status } => format!("provider error (HTTP {status})"),
         }
     }
@@ -84,6 +92,9 @@ impl ErrorKind {
             ErrorKind::Transport => "check the base URL and network reachability",
             ErrorKind::Decode => {
                 "the provider's response did not match its documented shape; report it with the excerpt"
+            }
+            ErrorKind::OutcomeUnknown => {
+                "do not repeat the write blindly: check whether it was applied first"
             }
             ErrorKind::Provider { .. } => "the provider failed; retry later",
         }

@@ -484,3 +484,297 @@ async fn credentials_are_sent_sensitive_and_the_generator_header_is_stripped() {
         assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 }
+
+/// How a loopback server that speaks raw HTTP/1.1 misbehaves after sending a success's headers.
+#[derive(Clone, Copy, Debug)]
+enum AfterHeaders {
+    /// Half the promised body, then the connection closes.
+    CutShort,
+    /// Half the promised body, then the connection is reset.
+    Reset,
+    /// Half the promised body, then nothing for a long while.
+    Stall,
+}
+
+const FULL_BODY: &str = r#"{"tickets":[{"id":1}],"meta":{"has_more":false}}"#;
+
+/// A server whose first `faulty` connections misbehave `how`; later ones answer `FULL_BODY` whole.
+/// Returns its base URL and the count of requests it saw.
+async fn misbehaving(how: AfterHeaders, faulty: usize) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                // Read the request head (and the small body the tests send).
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    FULL_BODY.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                if n >= faulty {
+                    let _ = stream.write_all(FULL_BODY.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                    return;
+                }
+                let _ = stream
+                    .write_all(&FULL_BODY.as_bytes()[..FULL_BODY.len() / 2])
+                    .await;
+                let _ = stream.flush().await;
+                match how {
+                    AfterHeaders::CutShort => {
+                        let _ = stream.shutdown().await;
+                    }
+                    AfterHeaders::Reset => {
+                        let std = stream.into_std().unwrap();
+                        socket_reset(std);
+                    }
+                    AfterHeaders::Stall => {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// Closes a connection with a reset (`SO_LINGER` 0) instead of an orderly close.
+fn socket_reset(stream: std::net::TcpStream) {
+    let socket = tokio::net::TcpStream::from_std(stream).unwrap();
+    let _ = socket.set_zero_linger();
+    drop(socket);
+}
+
+#[derive(serde::Deserialize)]
+struct AnyBody {}
+
+/// Runs one request as a generated call would, through `run_raw`.
+async fn generated_call(
+    runtime: &HttpRuntime,
+    operation: Operation,
+    method: reqwest::Method,
+    url: String,
+) -> support_core::Result<serde_json::Value> {
+    let client = reqwest::Client::new();
+    let mut req = request(method, url);
+    let call = async {
+        runtime.prepare(&mut req);
+        let response = runtime
+            .execute(&client, req, &INFO)
+            .await
+            .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+        progenitor_client::ResponseValue::<AnyBody>::from_response::<()>(response).await
+    };
+    runtime
+        .run_raw(operation, None, call)
+        .await
+        .map(|raw| raw.json)
+}
+
+fn quick(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_attempts,
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn a_read_whose_body_is_cut_short_or_reset_is_retried_and_reported_as_transport() {
+    let runtime = runtime().retry(quick(3)).build();
+    for how in [AfterHeaders::CutShort, AfterHeaders::Reset] {
+        let (url, seen) = misbehaving(how, 1).await;
+        let json = generated_call(&runtime, Operation::ListTickets, reqwest::Method::GET, url)
+            .await
+            .unwrap_or_else(|e| panic!("{how:?}: {e}"));
+        assert_eq!(json["tickets"][0]["id"], 1, "{how:?}");
+        assert_eq!(seen.load(Ordering::SeqCst), 2, "{how:?}: retried once");
+
+        let (url, seen) = misbehaving(how, usize::MAX).await;
+        let error = generated_call(&runtime, Operation::GetTicket, reqwest::Method::GET, url)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Transport, "{how:?}: {error}");
+        assert_eq!(
+            seen.load(Ordering::SeqCst),
+            3,
+            "{how:?}: every attempt made"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_read_whose_body_stalls_past_the_timeout_is_retried_and_reported_as_timeout() {
+    // Real clock: the per-attempt timeout (300 ms) is far below the 5 s stall.
+    let runtime = runtime()
+        .retry(quick(2))
+        .request_timeout(Some(Duration::from_millis(300)))
+        .build();
+    let (url, seen) = misbehaving(AfterHeaders::Stall, 1).await;
+    let json = generated_call(&runtime, Operation::ListTickets, reqwest::Method::GET, url)
+        .await
+        .unwrap();
+    assert_eq!(json["tickets"][0]["id"], 1);
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+
+    let (url, seen) = misbehaving(AfterHeaders::Stall, usize::MAX).await;
+    let error = generated_call(&runtime, Operation::ListTickets, reqwest::Method::GET, url)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Timeout, "{error}");
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_is_lost_is_not_repeated_and_says_the_outcome_is_unknown() {
+    let runtime = runtime().retry(quick(3)).build();
+    for how in [AfterHeaders::CutShort, AfterHeaders::Reset] {
+        let (url, seen) = misbehaving(how, 1).await;
+        let error = generated_call(&runtime, Operation::AddComment, reqwest::Method::PUT, url)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::OutcomeUnknown, "{how:?}: {error}");
+        assert_eq!(error.status(), Some(200));
+        assert_eq!(
+            seen.load(Ordering::SeqCst),
+            1,
+            "{how:?}: the write was repeated"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_write_under_an_honoured_idempotency_key_is_retried_after_a_lost_answer() {
+    let runtime = runtime()
+        .retry(quick(3))
+        .idempotency_header(HeaderName::from_static("idempotency-key"))
+        .build();
+    let (url, seen) = misbehaving(AfterHeaders::CutShort, 1).await;
+    let client = reqwest::Client::new();
+    let mut req = request(reqwest::Method::POST, url);
+    let call = async {
+        runtime.prepare(&mut req);
+        let response = runtime
+            .execute(&client, req, &INFO)
+            .await
+            .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+        progenitor_client::ResponseValue::<AnyBody>::from_response::<()>(response).await
+    };
+    let raw = runtime
+        .run_raw(Operation::CreateTicket, Some("key-1".into()), call)
+        .await
+        .unwrap();
+    assert_eq!(raw.json["tickets"][0]["id"], 1);
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+mod pages {
+    use super::*;
+    use support_core::kit::page::PageShape;
+
+    const TICKETS: PageShape =
+        PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
+
+    async fn page_call(
+        runtime: &HttpRuntime,
+        operation: Operation,
+        url: String,
+    ) -> support_core::Result<serde_json::Value> {
+        let client = reqwest::Client::new();
+        let mut req = reqwest::Request::new(reqwest::Method::GET, url.parse().unwrap());
+        let call = async {
+            runtime.prepare(&mut req);
+            let response = runtime
+                .execute(&client, req, &INFO)
+                .await
+                .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+            progenitor_client::ResponseValue::<serde_json::Value>::from_response::<()>(response)
+                .await
+        };
+        runtime
+            .run_page(operation, TICKETS, call)
+            .await
+            .map(|raw| raw.json)
+    }
+
+    /// A server answering `broken` to the first `times` requests, then a good last page.
+    async fn broken_then_good(server: &MockServer, broken: &'static str, times: usize) {
+        let count = Arc::new(AtomicUsize::new(0));
+        server
+            .mock_async(move |when, then| {
+                when.path("/tickets")
+                    .is_true(move |_| count.fetch_add(1, Ordering::SeqCst) < times);
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(broken);
+            })
+            .await;
+        server
+            .mock_async(|when, then| {
+                when.path("/tickets");
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(FULL_BODY);
+            })
+            .await;
+    }
+
+    const BROKEN: [&str; 5] = [
+        "{}",
+        r#"{"error":"TemporarilyUnavailable"}"#,
+        r#"{"tickets":null,"meta":{"has_more":false}}"#,
+        r#"{"tickets":[{"id":7}],"meta":{"has_more":true}}"#,
+        "not json",
+    ];
+
+    #[tokio::test(start_paused = true)]
+    async fn a_page_that_is_not_a_page_is_retried_like_a_transient_failure() {
+        let runtime = runtime().build();
+        for broken in BROKEN {
+            let server = MockServer::start_async().await;
+            broken_then_good(&server, broken, 1).await;
+            let json = page_call(&runtime, Operation::ListTickets, server.url("/tickets"))
+                .await
+                .unwrap_or_else(|e| panic!("{broken}: {e}"));
+            assert_eq!(json["tickets"][0]["id"], 1, "{broken}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_page_that_stays_broken_fails_with_decode_naming_the_operation() {
+        let runtime = runtime().build();
+        for broken in BROKEN {
+            let server = MockServer::start_async().await;
+            broken_then_good(&server, broken, usize::MAX).await;
+            let error = page_call(&runtime, Operation::ListComments, server.url("/tickets"))
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), &ErrorKind::Decode, "{broken}: {error}");
+            assert_eq!(error.operation(), Some(Operation::ListComments));
+            assert!(
+                error
+                    .body_excerpt()
+                    .is_some_and(|e| e.contains(&broken[..2])),
+                "{broken}: {error:?}"
+            );
+            assert!(error.to_string().contains("page"), "{error}");
+        }
+    }
+}

@@ -16,6 +16,7 @@ use super::credentials::Credentials;
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
+use crate::kit::page::PageShape;
 
 /// The most of an error body that is read to classify it.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -30,9 +31,50 @@ tokio::task_local! {
 struct CallScope {
     operation: Operation,
     idempotency_key: Option<String>,
-    /// Where `execute` leaves the body of the final successful response, so that adapters keep the
-    /// provider's JSON verbatim next to the typed value the generated client decodes.
-    captured: Option<Arc<Mutex<Option<Bytes>>>>,
+    /// Whether `execute` keeps the body of the final successful response in `notes`, so that
+    /// adapters keep the provider's JSON verbatim next to the typed value the generated client decodes.
+    keep_body: bool,
+    /// What a successful answer must hold to be a listing page; an answer that does not is retried
+    /// like a transient failure when the operation may be repeated.
+    page: Option<PageShape>,
+    /// What `execute` learned that the generated client's error cannot carry.
+    notes: Arc<Mutex<Notes>>,
+}
+
+impl CallScope {
+    fn new(operation: Operation, idempotency_key: Option<String>) -> Self {
+        Self {
+            operation,
+            idempotency_key,
+            keep_body: false,
+            page: None,
+            notes: Arc::default(),
+        }
+    }
+
+    fn lock(notes: &Mutex<Notes>) -> std::sync::MutexGuard<'_, Notes> {
+        match notes.lock() {
+            Ok(notes) => notes,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn notes_body(notes: &Mutex<Notes>) -> Option<Bytes> {
+        Self::lock(notes).body.clone()
+    }
+
+    fn notes_unread(notes: &Mutex<Notes>) -> Option<u16> {
+        Self::lock(notes).unread_success
+    }
+}
+
+#[derive(Debug, Default)]
+struct Notes {
+    /// The body of the final successful response, when kept.
+    body: Option<Bytes>,
+    /// The status of a success whose body could not be read, for a call that was not repeated: a
+    /// write the provider applied but whose answer was lost.
+    unread_success: Option<u16>,
 }
 
 /// A decoded response together with the provider's JSON, verbatim.
@@ -193,14 +235,11 @@ impl HttpRuntime {
     where
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let scope = CallScope {
-            operation,
-            idempotency_key,
-            captured: None,
-        };
+        let scope = CallScope::new(operation, idempotency_key);
+        let notes = scope.notes.clone();
         match CALL.scope(scope, call).await {
             Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(self.error_from(operation, error).await),
+            Err(error) => Err(self.failed(operation, &notes, error).await),
         }
     }
 
@@ -215,19 +254,74 @@ impl HttpRuntime {
     where
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let slot = Arc::new(Mutex::new(None));
         let scope = CallScope {
-            operation,
-            idempotency_key,
-            captured: Some(slot.clone()),
+            keep_body: true,
+            ..CallScope::new(operation, idempotency_key)
         };
+        self.run_scoped(scope, call).await
+    }
+
+    /// Like [`run_raw`](Self::run_raw), for one page of a listing: an answer that is not a complete
+    /// page as `shape` spells it (items absent or not an array, "more" without a way to get it) is
+    /// retried like any transient failure when the operation is a read, then fails with
+    /// [`ErrorKind::Decode`] naming the operation, with an excerpt of the body. A listing never ends
+    /// early because a body was well-formed but wrong.
+    pub async fn run_page<T, E, F>(
+        &self,
+        operation: Operation,
+        shape: PageShape,
+        call: F,
+    ) -> Result<Raw<T>>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let scope = CallScope {
+            keep_body: true,
+            page: Some(shape),
+            ..CallScope::new(operation, None)
+        };
+        let notes = scope.notes.clone();
+        let outcome = self.run_scoped(scope, call).await;
+        match outcome {
+            Ok(raw) => match shape.check(&raw.json) {
+                Ok(()) => Ok(raw),
+                Err(problem) => Err(self.not_a_page(operation, &problem, &notes)),
+            },
+            // The generated type refused the body: say first what is wrong with it as a page.
+            Err(error) if error.kind() == &ErrorKind::Decode => {
+                let body = CallScope::notes_body(&notes);
+                let json = body
+                    .as_deref()
+                    .and_then(|b| serde_json::from_slice(b).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                match shape.check(&json) {
+                    Err(problem) => Err(self.not_a_page(operation, &problem, &notes)),
+                    Ok(()) => Err(error),
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn not_a_page(&self, operation: Operation, problem: &str, notes: &Mutex<Notes>) -> Error {
+        let body = CallScope::notes_body(notes).unwrap_or_default();
+        Error::new(ErrorKind::Decode, self.inner.provider)
+            .with_operation(operation)
+            .with_message(format!(
+                "the answer is not a complete listing page: {problem}"
+            ))
+            .with_body_excerpt(&body)
+    }
+
+    async fn run_scoped<T, E, F>(&self, scope: CallScope, call: F) -> Result<Raw<T>>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    {
+        let operation = scope.operation;
+        let notes = scope.notes.clone();
         match CALL.scope(scope, call).await {
             Ok(value) => {
-                let bytes = match slot.lock() {
-                    Ok(mut stored) => stored.take(),
-                    Err(poisoned) => poisoned.into_inner().take(),
-                };
-                let json = bytes
+                let json = CallScope::notes_body(&notes)
                     .and_then(|b| serde_json::from_slice(&b).ok())
                     .unwrap_or(serde_json::Value::Null);
                 Ok(Raw {
@@ -235,7 +329,36 @@ impl HttpRuntime {
                     json,
                 })
             }
-            Err(error) => Err(self.error_from(operation, error).await),
+            Err(error) => Err(self.failed(operation, &notes, error).await),
+        }
+    }
+
+    /// The port's error for a failed generated call: a write whose success could not be read is
+    /// [`ErrorKind::OutcomeUnknown`], whatever the generated client made of it.
+    async fn failed<E>(
+        &self,
+        operation: Operation,
+        notes: &Mutex<Notes>,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        let error = self.error_from(operation, error).await;
+        self.lost_answer(operation, notes, error)
+    }
+
+    /// `error`, unless the call was a write whose success could not be read: then
+    /// [`ErrorKind::OutcomeUnknown`] with the status the provider answered.
+    fn lost_answer(&self, operation: Operation, notes: &Mutex<Notes>, error: Error) -> Error {
+        match CallScope::notes_unread(notes) {
+            Some(status) => Error::new(ErrorKind::OutcomeUnknown, self.inner.provider)
+                .with_operation(operation)
+                .with_status(status)
+                .with_message(format!(
+                    "the provider answered {status}, so the write was applied, but the answer was \
+                     lost ({})",
+                    error.message().unwrap_or("unreadable")
+                ))
+                .with_source(error),
+            None => error,
         }
     }
 
@@ -247,11 +370,8 @@ impl HttpRuntime {
         operation: Operation,
         mut request: reqwest::Request,
     ) -> Result<serde_json::Value> {
-        let scope = CallScope {
-            operation,
-            idempotency_key: None,
-            captured: None,
-        };
+        let scope = CallScope::new(operation, None);
+        let notes = scope.notes.clone();
         let info = OperationInfo {
             operation_id: "hand_built",
         };
@@ -261,7 +381,9 @@ impl HttpRuntime {
                 self.execute(client, request, &info).await
             })
             .await;
-        let response = outcome.map_err(|error| self.transport_error(operation, error))?;
+        let response = outcome.map_err(|error| {
+            self.lost_answer(operation, &notes, self.transport_error(operation, error))
+        })?;
         let status = response.status();
         let headers = response.headers().clone();
         if !status.is_success() {
@@ -288,15 +410,8 @@ impl HttpRuntime {
         idempotency_key: Option<String>,
         call: F,
     ) -> F::Output {
-        CALL.scope(
-            CallScope {
-                operation,
-                idempotency_key,
-                captured: None,
-            },
-            call,
-        )
-        .await
+        CALL.scope(CallScope::new(operation, idempotency_key), call)
+            .await
     }
 
     /// The generated client's `pre` hook: strips headers the provider does not want, adds the credentials
@@ -319,9 +434,13 @@ impl HttpRuntime {
 
     /// The generated client's `exec` hook: sends the request, retrying as the operation allows.
     ///
-    /// Reads are retried on 429, 500/502/503/504, timeouts and connection failures. Writes are retried
+    /// Reads are retried on 429, 500/502/503/504, timeouts and connection failures, including a
+    /// successful answer whose body is cut short, reset or stalled past the timeout after its headers
+    /// (read whole here, inside the loop), and, for a listing run with
+    /// [`run_page`](Self::run_page), an answer that is not a complete page. Writes are retried
     /// only when the provider provably did not process them (429; a connection that could not be
-    /// established) or when they carry an idempotency key the provider honours. Waits follow
+    /// established) or when they carry an idempotency key the provider honours; a write whose success
+    /// could not be read fails with [`ErrorKind::OutcomeUnknown`]. Waits follow
     /// exponential backoff with jitter, or the provider's `Retry-After` / reset headers up to
     /// [`RetryPolicy::max_retry_after`]; a longer requested wait, or one past the total budget, ends the
     /// retries and the caller gets the throttling response as [`ErrorKind::RateLimited`].
@@ -366,7 +485,43 @@ impl HttpRuntime {
                 return client.execute(request).instrument(span).await;
             };
             let outcome = client.execute(this_try).instrument(span.clone()).await;
+            // A success is read whole here, inside the retry loop: a body cut short, reset or stalled
+            // after the headers is a transport failure like any other, and a listing's page is checked.
+            let mut body_lost = None;
+            let mut not_a_page = false;
+            let outcome = match outcome {
+                Ok(response) if response.status().is_success() => {
+                    let status = response.status();
+                    match read_whole(response).await {
+                        Ok((response, body)) => {
+                            if let Some(shape) = scope.as_ref().and_then(|s| s.page) {
+                                let page = serde_json::from_slice(&body)
+                                    .unwrap_or(serde_json::Value::Null);
+                                if let Err(problem) = shape.check(&page) {
+                                    tracing::debug!(parent: &span, "not a complete page: {problem}");
+                                    not_a_page = true;
+                                }
+                            }
+                            if let Some(scope) = scope.as_ref().filter(|s| s.keep_body) {
+                                CallScope::lock(&scope.notes).body = Some(body);
+                            }
+                            Ok(response)
+                        }
+                        Err(error) => {
+                            span.record("status", status.as_u16());
+                            body_lost = Some(status.as_u16());
+                            Err(error)
+                        }
+                    }
+                }
+                other => other,
+            };
             let wait = match &outcome {
+                // The provider answered but its answer was lost, or was no page: a read asks again;
+                // a write must not be repeated.
+                _ if body_lost.is_some() || not_a_page => {
+                    repeatable.then(|| policy.backoff(attempt))
+                }
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
                     if let Some(remaining) = self.inner.remaining_header.as_ref().and_then(|name| {
@@ -398,37 +553,16 @@ impl HttpRuntime {
                     waited += wait;
                     attempt += 1;
                 }
-                _ => return self.capture(scope.as_ref(), outcome).await,
+                _ => {
+                    if let (Some(status), Some(scope), false) =
+                        (body_lost, scope.as_ref(), repeatable)
+                    {
+                        CallScope::lock(&scope.notes).unread_success = Some(status);
+                    }
+                    return outcome;
+                }
             }
         }
-    }
-
-    /// Keeps a copy of a successful body for [`run_raw`](Self::run_raw) and hands progenitor an
-    /// identical response.
-    async fn capture(
-        &self,
-        scope: Option<&CallScope>,
-        outcome: reqwest::Result<reqwest::Response>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let Some(slot) = scope.and_then(|s| s.captured.as_ref()) else {
-            return outcome;
-        };
-        let response = outcome?;
-        if !response.status().is_success() {
-            return Ok(response);
-        }
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        if let Ok(mut stored) = slot.lock() {
-            *stored = Some(body.clone());
-        }
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
     }
 
     fn wait_after_status(
@@ -551,15 +685,19 @@ impl HttpRuntime {
 
     /// Maps a transport failure (no usable response) to the port's [`Error`].
     pub fn transport_error(&self, operation: Operation, source: reqwest::Error) -> Error {
+        // A body cut short or reset after the headers is a transport failure (reqwest may call it a
+        // decode or body error); JSON is never decoded by reqwest here.
         let kind = if source.is_timeout() {
             ErrorKind::Timeout
-        } else if source.is_decode() {
-            ErrorKind::Decode
         } else {
             ErrorKind::Transport
         };
         // reqwest's message names the URL, never headers; strip it anyway so that no query string leaks.
-        let message = source.without_url().to_string();
+        let after_headers = source.is_body() || source.is_decode();
+        let mut message = source.without_url().to_string();
+        if after_headers {
+            message = format!("the answer was lost after its headers: {message}");
+        }
         let source = Error::new(kind.clone(), self.inner.provider).with_message(message.clone());
         Error::new(kind, self.inner.provider)
             .with_operation(operation)
@@ -587,6 +725,19 @@ fn default_kind(
             status: other.as_u16(),
         },
     }
+}
+
+/// Reads a response's body whole, and hands back an identical response holding it.
+async fn read_whole(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Bytes)> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(body.clone());
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok((reqwest::Response::from(rebuilt), body))
 }
 
 async fn read_bounded(mut response: reqwest::Response) -> Bytes {

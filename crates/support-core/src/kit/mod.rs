@@ -9,12 +9,15 @@
 //!   (403, 404) remembered instead of re-requested on every page.
 //! - [`json`]: accessors over a provider's JSON as received.
 //! - [`html`]: plain text to HTML and back.
+//! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), checked by the runtime
+//!   inside its retry loop.
 
 mod endpoint;
 pub mod html;
 pub mod json;
 mod lookup;
 mod options;
+pub mod page;
 
 pub use endpoint::Endpoint;
 pub use lookup::LookupCache;

@@ -1,0 +1,129 @@
+//! What a listing page must hold to be a page: its items, present and an array, and a way to the next
+//! page whenever it says there is one.
+//!
+//! A listing hands its [`PageShape`] to [`HttpRuntime::run_page`](crate::http::HttpRuntime::run_page):
+//! the runtime checks every successful answer against it inside its retry loop, so that a read that
+//! gets a well-formed body which is not a page (`{}`, `{"error":"TemporarilyUnavailable"}`, items
+//! `null`, "more" without a cursor) retries it like any transient failure, then fails with
+//! [`ErrorKind::Decode`](crate::ErrorKind::Decode) naming the operation, with an excerpt. A listing
+//! therefore never ends early, or skips a page, because a body was well-formed but wrong.
+
+use serde_json::Value;
+
+/// How a provider spells one listing's pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageShape {
+    items: &'static str,
+    more: Option<More>,
+}
+
+/// A page that says there is more, and where the way to it must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct More {
+    flag: &'static str,
+    next: &'static str,
+}
+
+impl PageShape {
+    /// Pages whose items are the array under `key` (`{"tickets": [...]}`).
+    pub const fn items_at(key: &'static str) -> Self {
+        Self {
+            items: key,
+            more: None,
+        }
+    }
+
+    /// Pages that are a bare array (`[...]`).
+    pub const fn bare_array() -> Self {
+        Self {
+            items: "",
+            more: None,
+        }
+    }
+
+    /// Pages that say there is more with `true` at the JSON pointer `flag` (`/meta/has_more`), and
+    /// then must carry a non-empty string at the JSON pointer `next` (`/meta/after_cursor`).
+    pub const fn more_when(self, flag: &'static str, next: &'static str) -> Self {
+        Self {
+            items: self.items,
+            more: Some(More { flag, next }),
+        }
+    }
+
+    /// Checks a page: `Err` says what is wrong with it.
+    pub fn check(&self, page: &Value) -> Result<(), String> {
+        let items = if self.items.is_empty() {
+            page
+        } else {
+            match page.get(self.items) {
+                Some(items) => items,
+                None if page.is_object() => {
+                    return Err(format!("the page has no `{}`", self.items));
+                }
+                None => return Err("the page is not a JSON object".into()),
+            }
+        };
+        if !items.is_array() {
+            return Err(match self.items {
+                "" => "the page is not a JSON array".to_owned(),
+                key => format!("the page's `{key}` is not an array"),
+            });
+        }
+        if let Some(More { flag, next }) = self.more
+            && page.pointer(flag).and_then(Value::as_bool) == Some(true)
+            && !page
+                .pointer(next)
+                .and_then(Value::as_str)
+                .is_some_and(|cursor| !cursor.is_empty())
+        {
+            return Err(format!(
+                "the page says there is more (`{flag}`) but has no `{next}` to get it"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The items of a page that passed [`check`](Self::check).
+    pub fn items<'a>(&self, page: &'a Value) -> &'a [Value] {
+        let items = if self.items.is_empty() {
+            Some(page)
+        } else {
+            page.get(self.items)
+        };
+        items.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TICKETS: PageShape =
+        PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
+
+    #[test]
+    fn a_page_is_complete_or_it_is_an_error() {
+        let good = json!({"tickets": [{"id": 1}], "meta": {"has_more": true, "after_cursor": "a"}});
+        assert_eq!(TICKETS.check(&good), Ok(()));
+        assert_eq!(TICKETS.items(&good).len(), 1);
+        let last = json!({"tickets": [], "meta": {"has_more": false}});
+        assert_eq!(TICKETS.check(&last), Ok(()));
+        for bad in [
+            json!({}),
+            json!({"error": "TemporarilyUnavailable"}),
+            json!({"tickets": null, "meta": {"has_more": false}}),
+            json!({"tickets": {}, "meta": {"has_more": false}}),
+            json!({"tickets": [], "meta": {"has_more": true}}),
+            json!({"tickets": [], "meta": {"has_more": true, "after_cursor": ""}}),
+            json!({"tickets": [], "meta": {"has_more": true, "after_cursor": null}}),
+            json!([]),
+            Value::Null,
+        ] {
+            assert!(TICKETS.check(&bad).is_err(), "{bad} passed");
+        }
+        assert_eq!(PageShape::bare_array().check(&json!([1, 2])), Ok(()));
+        assert!(PageShape::bare_array().check(&json!({})).is_err());
+        assert!(PageShape::bare_array().check(&Value::Null).is_err());
+    }
+}

@@ -38,8 +38,9 @@ pub enum ErrorKind {
     Decode,
     /// A write was sent and the provider may have applied it, but what came of it cannot be told:
     /// the answer was cut short, reset or stalled after its headers, or it was a success that could
-    /// not be read. When [`Error::status`] is a success (2xx), the provider did apply the write.
-    /// Repeating the write may apply it twice: look first (fetch the ticket, list its comments).
+    /// not be read. When [`Error::status`] is a success (2xx), or the message says so, the provider
+    /// did apply the write. Repeating the write may apply it twice: look first (fetch the ticket,
+    /// list its comments).
     OutcomeUnknown,
     /// The provider failed with another status.
     Provider {

@@ -21,6 +21,7 @@ use std::future::Future;
 use progenitor_client::ResponseValue;
 use serde_json::Value;
 use support_core::kit::json::array;
+use support_core::kit::page::PageShape;
 use support_core::page::ListingState;
 use support_core::{
     Cursor, Error, ErrorKind, ObjectKind, Operation, Page, Result, Ticket, TicketQuery,
@@ -29,6 +30,11 @@ use support_core::{
 use crate::generated::types;
 use crate::port::FreshdeskPort;
 use crate::{PROVIDER, map};
+
+/// A page of a plain listing: a bare array (Freshdesk says there is more only by a full page).
+pub(crate) const BARE: PageShape = PageShape::bare_array();
+/// A page of search results: `results`, and the `total` the range splitting relies on.
+const SEARCH: PageShape = PageShape::items_at("results").requires("/total");
 
 /// Freshdesk's largest page.
 pub(crate) const MAX_PAGE: u32 = 100;
@@ -198,7 +204,7 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call)
+            .run_page(operation, BARE, call)
             .await?;
         let raws = array(PROVIDER, operation, what, raw.json)?;
         let next = listing.next(page, raws.len(), per_page);
@@ -315,7 +321,7 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_page(operation, BARE, call.send())
             .await?;
         array(PROVIDER, operation, "tickets", raw.json)
     }
@@ -337,16 +343,16 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_page(operation, SEARCH, call.send())
             .await?
             .json;
-        let total = raw.get("total").and_then(Value::as_u64).unwrap_or(0);
-        let results = raw
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        Ok((results, total))
+        let Some(total) = raw.get("total").and_then(Value::as_u64) else {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message("the search page's `total` is not a count")
+                .with_body_excerpt(raw.to_string().as_bytes()));
+        };
+        Ok((SEARCH.items(&raw).to_vec(), total))
     }
 
     pub(crate) async fn list_by_plan(
@@ -509,9 +515,9 @@ impl FreshdeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_raw(
+                    .run_page(
                         operation,
-                        None,
+                        BARE,
                         self.client.list_solution_categories().send(),
                     )
                     .await?;
@@ -526,9 +532,9 @@ impl FreshdeskPort {
             let raw = self
                 .endpoint
                 .runtime()
-                .run_raw(
+                .run_page(
                     operation,
-                    None,
+                    BARE,
                     self.client
                         .list_solution_folders()
                         .category_id(category)

@@ -5,8 +5,8 @@ use std::fmt;
 
 use chrono::Utc;
 use serde_json::Value;
-use support_core::kit::Endpoint;
 use support_core::kit::json::array;
+use support_core::kit::{Endpoint, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
@@ -18,7 +18,7 @@ use support_core::{
 use crate::bodies::{self, CommentBody};
 use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{ArticleWalk, MAX_PAGE, Offset, Plan, Terms};
+use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, Terms};
 use crate::lookups::Lookups;
 use crate::{PROVIDER, map};
 
@@ -119,7 +119,9 @@ impl FreshdeskPort {
                     .send(),
             )
             .await?;
-        self.one_ticket(operation, raw.json).await
+        self.one_ticket(operation, raw.json)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 }
 
@@ -230,7 +232,9 @@ impl SupportPort for FreshdeskPort {
             .runtime()
             .run_raw(operation, None, call.send())
             .await?;
-        self.one_ticket(operation, raw.json).await
+        self.one_ticket(operation, raw.json)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
@@ -316,6 +320,7 @@ impl SupportPort for FreshdeskPort {
             }
         };
         map::conversation(operation, ticket, raw.json)
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn list_comments(
@@ -416,7 +421,7 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_page(operation, BARE, call.send())
             .await?;
         let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
         let next = state.next(raws.len(), per_page);

@@ -11,7 +11,7 @@ use chrono::SecondsFormat;
 use progenitor_client::ResponseValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use support_core::kit::json::items;
+use support_core::kit::page::PageShape;
 use support_core::page::ListingState;
 use support_core::{Cursor, Error, ObjectKind, Operation, Result, TicketQuery};
 
@@ -66,6 +66,11 @@ impl Paged {
         }
     }
 
+    /// What a page of this listing must hold.
+    pub(crate) fn shape(self) -> PageShape {
+        cursor_shape(self.key())
+    }
+
     /// The `page[after]` to send, from the caller's cursor; `None` starts at the beginning.
     pub(crate) fn resume(
         self,
@@ -100,9 +105,10 @@ impl ZendeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call(after))
+            .run_page(operation, listing.shape(), call(after))
             .await?;
-        Ok((items(&raw.json, listing.key()), listing.next(&raw.json)))
+        let items = listing.shape().items(&raw.json).to_vec();
+        Ok((items, listing.next(&raw.json)))
     }
 }
 
@@ -191,6 +197,11 @@ impl ArticleSearchState {
     }
 }
 
+/// A cursor-paged page: its items under `key`, and `meta.after_cursor` whenever `meta.has_more`.
+pub(crate) const fn cursor_shape(key: &'static str) -> PageShape {
+    PageShape::items_at(key).more_when("/meta/has_more", "/meta/after_cursor")
+}
+
 /// Zendesk's cursor to the next page: `meta.after_cursor` while `meta.has_more` (the end signal;
 /// the last page may still carry an `after_cursor`).
 fn after_cursor(envelope: &Value) -> Option<String> {
@@ -208,8 +219,9 @@ fn after_cursor(envelope: &Value) -> Option<String> {
 }
 
 /// Every item of a cursor-paged listing the adapter needs whole (memberships, sections), fetched
-/// page by page; stops after [`MAX_INTERNAL_PAGES`] pages rather than follow a looping cursor.
-pub(crate) async fn walk<F, Fut>(key: &str, mut fetch: F) -> Result<Vec<Value>>
+/// page by page (`fetch` checks each against `shape`); stops after [`MAX_INTERNAL_PAGES`] pages
+/// rather than follow a looping cursor.
+pub(crate) async fn walk<F, Fut>(shape: PageShape, mut fetch: F) -> Result<Vec<Value>>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Value>>,
@@ -218,7 +230,7 @@ where
     let mut after = None;
     for _ in 0..MAX_INTERNAL_PAGES {
         let envelope = fetch(after.take()).await?;
-        all.extend(items(&envelope, key));
+        all.extend_from_slice(shape.items(&envelope));
         match after_cursor(&envelope) {
             Some(next) => after = Some(next),
             None => break,

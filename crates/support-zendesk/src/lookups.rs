@@ -15,7 +15,13 @@ use support_core::kit::json::items;
 use support_core::{Document, Operation, Result, Ticket};
 
 use crate::generated::types;
-use crate::listing::{MAX_PAGE, walk};
+use crate::listing::{MAX_PAGE, cursor_shape, walk};
+use support_core::kit::page::PageShape;
+
+/// A page of group memberships.
+const MEMBERSHIPS: PageShape = cursor_shape("group_memberships");
+/// A page of Help Center sections.
+const SECTIONS: PageShape = cursor_shape("sections");
 use crate::map::{self, AccountLookups, CustomStatus};
 use crate::port::ZendeskPort;
 
@@ -142,7 +148,7 @@ impl ZendeskPort {
         self.lookups
             .memberships
             .get_or_load(|| async {
-                let memberships = walk("group_memberships", |after| async move {
+                let memberships = walk(MEMBERSHIPS, |after| async move {
                     let mut call = self
                         .client
                         .list_group_memberships()
@@ -153,7 +159,7 @@ impl ZendeskPort {
                     Ok(self
                         .endpoint
                         .runtime()
-                        .run_raw(operation, None, call.send())
+                        .run_page(operation, MEMBERSHIPS, call.send())
                         .await?
                         .json)
                 })
@@ -185,13 +191,13 @@ impl ZendeskPort {
             .get_or_load_covering(
                 |known| wanted.iter().all(|s| known.contains_key(s)),
                 || async {
-                    let raws = walk("sections", |after| async move {
+                    let raws = walk(SECTIONS, |after| async move {
                         let mut query = vec![("page[size]", MAX_PAGE.to_string())];
                         if let Some(cursor) = after {
                             query.push(("page[after]", cursor));
                         }
                         self.endpoint
-                            .get_json(operation, "/api/v2/help_center/sections", &query)
+                            .get_page(operation, SECTIONS, "/api/v2/help_center/sections", &query)
                             .await
                     })
                     .await?;

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
-use support_core::kit::Endpoint;
 use support_core::kit::json::items;
+use support_core::kit::{Endpoint, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
@@ -20,7 +20,15 @@ use support_core::{
 
 use crate::builder::ZendeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{AgentsState, ArticleSearchState, MAX_PAGE, Paged, agent_roles, search_terms};
+use crate::listing::{
+    AgentsState, ArticleSearchState, MAX_PAGE, Paged, agent_roles, cursor_shape, search_terms,
+};
+use support_core::kit::page::PageShape;
+
+/// A page of users (agents, one role at a time).
+const USERS: PageShape = cursor_shape("users");
+/// A page of Help Center search results (page-numbered: `next_page` is the way on).
+const ARTICLE_SEARCH: PageShape = PageShape::items_at("results");
 use crate::lookups::Lookups;
 use crate::{PROVIDER, bodies, map};
 
@@ -265,7 +273,9 @@ impl SupportPort for ZendeskPort {
             .runtime()
             .run_raw(operation, key, call.send())
             .await?;
-        self.one_ticket(operation, &raw.json).await
+        self.one_ticket(operation, &raw.json)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
@@ -273,14 +283,18 @@ impl SupportPort for ZendeskPort {
         let fields = self.field_inputs(operation, &update.custom_fields).await?;
         let changes = bodies::update_ticket(operation, update, fields)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw).await
+        self.one_ticket(operation, &raw)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn close_ticket(&self, ticket: &CanonicalId, options: CloseOptions) -> Result<Ticket> {
         let operation = Operation::CloseTicket;
         let changes = bodies::close_ticket(operation, options)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw).await
+        self.one_ticket(operation, &raw)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn list_agents(&self, query: AgentQuery) -> Result<Page<Party>> {
@@ -299,12 +313,14 @@ impl SupportPort for ZendeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_page(operation, USERS, call.send())
             .await?
             .json;
         let groups = self.group_memberships(operation).await?;
-        let agents = items(&raw, "users")
-            .into_iter()
+        let agents = USERS
+            .items(&raw)
+            .iter()
+            .cloned()
             .map(|user| map::user(operation, user, &groups))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
@@ -317,7 +333,9 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::AssignTicket;
         let changes = bodies::assign_ticket(operation, &assignment)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw).await
+        self.one_ticket(operation, &raw)
+            .await
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
@@ -325,6 +343,7 @@ impl SupportPort for ZendeskPort {
         let changes = bodies::add_comment(operation, comment)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
         map::added_comment(operation, ticket, &raw)
+            .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
     async fn list_comments(
@@ -430,10 +449,15 @@ impl SupportPort for ZendeskPort {
                 }
                 let envelope = self
                     .endpoint
-                    .get_json(operation, "/api/v2/help_center/articles/search", &params)
+                    .get_page(
+                        operation,
+                        ARTICLE_SEARCH,
+                        "/api/v2/help_center/articles/search",
+                        &params,
+                    )
                     .await?;
                 let articles = self
-                    .articles(operation, items(&envelope, "results"))
+                    .articles(operation, ARTICLE_SEARCH.items(&envelope).to_vec())
                     .await?;
                 (articles, ArticleSearchState::next(&envelope, page))
             } else {
@@ -448,9 +472,12 @@ impl SupportPort for ZendeskPort {
                 if let Some(after) = listing.resume(operation, cursor)? {
                     params.push(("page[after]", after));
                 }
-                let envelope = self.endpoint.get_json(operation, &path, &params).await?;
+                let envelope = self
+                    .endpoint
+                    .get_page(operation, listing.shape(), &path, &params)
+                    .await?;
                 let articles = self
-                    .articles(operation, items(&envelope, listing.key()))
+                    .articles(operation, listing.shape().items(&envelope).to_vec())
                     .await?;
                 (articles, listing.next(&envelope))
             };

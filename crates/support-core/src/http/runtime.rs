@@ -368,9 +368,35 @@ impl HttpRuntime {
         &self,
         client: &reqwest::Client,
         operation: Operation,
+        request: reqwest::Request,
+    ) -> Result<serde_json::Value> {
+        self.send_checked(client, operation, None, request).await
+    }
+
+    /// Like [`send_json`](Self::send_json), for one page of a listing: checked against `shape` as
+    /// [`run_page`](Self::run_page) does.
+    pub async fn send_page(
+        &self,
+        client: &reqwest::Client,
+        operation: Operation,
+        shape: PageShape,
+        request: reqwest::Request,
+    ) -> Result<serde_json::Value> {
+        self.send_checked(client, operation, Some(shape), request)
+            .await
+    }
+
+    async fn send_checked(
+        &self,
+        client: &reqwest::Client,
+        operation: Operation,
+        page: Option<PageShape>,
         mut request: reqwest::Request,
     ) -> Result<serde_json::Value> {
-        let scope = CallScope::new(operation, None);
+        let scope = CallScope {
+            page,
+            ..CallScope::new(operation, None)
+        };
         let notes = scope.notes.clone();
         let info = OperationInfo {
             operation_id: "hand_built",
@@ -394,13 +420,29 @@ impl HttpRuntime {
             .bytes()
             .await
             .map_err(|error| self.transport_error(operation, error))?;
-        serde_json::from_slice(&body).map_err(|error| {
+        let json = serde_json::from_slice(&body).map_err(|error| {
             Error::new(ErrorKind::Decode, self.inner.provider)
                 .with_operation(operation)
                 .with_status(status.as_u16())
                 .with_message(format!("the response is not JSON: {error}"))
                 .with_body_excerpt(&body)
-        })
+        });
+        match (page, json) {
+            (Some(shape), json) => {
+                let json = json.unwrap_or(serde_json::Value::Null);
+                match shape.check(&json) {
+                    Ok(()) => Ok(json),
+                    Err(problem) => Err(Error::new(ErrorKind::Decode, self.inner.provider)
+                        .with_operation(operation)
+                        .with_status(status.as_u16())
+                        .with_message(format!(
+                            "the answer is not a complete listing page: {problem}"
+                        ))
+                        .with_body_excerpt(&body)),
+                }
+            }
+            (None, json) => json,
+        }
     }
 
     /// Runs any future in an operation's scope (for calls made without a generated client).

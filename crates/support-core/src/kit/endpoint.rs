@@ -91,4 +91,19 @@ impl Endpoint {
         let request = self.get(operation, path, query)?;
         self.runtime.send_json(&self.http, operation, request).await
     }
+
+    /// Sends [`Endpoint::get`] for one page of a listing and returns the page, checked against
+    /// `shape` (see [`HttpRuntime::run_page`]).
+    pub async fn get_page(
+        &self,
+        operation: Operation,
+        shape: crate::kit::page::PageShape,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Value> {
+        let request = self.get(operation, path, query)?;
+        self.runtime
+            .send_page(&self.http, operation, shape, request)
+            .await
+    }
 }

@@ -9,6 +9,8 @@
 //!   (403, 404) remembered instead of re-requested on every page.
 //! - [`json`]: accessors over a provider's JSON as received.
 //! - [`html`]: plain text to HTML and back.
+//! - [`applied_but_unreadable`]: the error for a write that was applied but whose result cannot be
+//!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
 //! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), checked by the runtime
 //!   inside its retry loop.
 
@@ -17,8 +19,10 @@ pub mod html;
 pub mod json;
 mod lookup;
 mod options;
+mod outcome;
 pub mod page;
 
 pub use endpoint::Endpoint;
 pub use lookup::LookupCache;
 pub use options::{ClientOptions, Connection};
+pub use outcome::applied_but_unreadable;

@@ -15,6 +15,7 @@ use serde_json::Value;
 pub struct PageShape {
     items: &'static str,
     more: Option<More>,
+    required: Option<&'static str>,
 }
 
 /// A page that says there is more, and where the way to it must be.
@@ -30,6 +31,7 @@ impl PageShape {
         Self {
             items: key,
             more: None,
+            required: None,
         }
     }
 
@@ -38,6 +40,7 @@ impl PageShape {
         Self {
             items: "",
             more: None,
+            required: None,
         }
     }
 
@@ -45,8 +48,17 @@ impl PageShape {
     /// then must carry a non-empty string at the JSON pointer `next` (`/meta/after_cursor`).
     pub const fn more_when(self, flag: &'static str, next: &'static str) -> Self {
         Self {
-            items: self.items,
             more: Some(More { flag, next }),
+            ..self
+        }
+    }
+
+    /// Pages that must also carry a value (not `null`) at the JSON pointer `field` (`/total`), that
+    /// the listing needs to know where it stands.
+    pub const fn requires(self, field: &'static str) -> Self {
+        Self {
+            required: Some(field),
+            ..self
         }
     }
 
@@ -68,6 +80,11 @@ impl PageShape {
                 "" => "the page is not a JSON array".to_owned(),
                 key => format!("the page's `{key}` is not an array"),
             });
+        }
+        if let Some(field) = self.required
+            && page.pointer(field).is_none_or(Value::is_null)
+        {
+            return Err(format!("the page has no `{field}`"));
         }
         if let Some(More { flag, next }) = self.more
             && page.pointer(flag).and_then(Value::as_bool) == Some(true)
@@ -125,5 +142,8 @@ mod tests {
         assert_eq!(PageShape::bare_array().check(&json!([1, 2])), Ok(()));
         assert!(PageShape::bare_array().check(&json!({})).is_err());
         assert!(PageShape::bare_array().check(&Value::Null).is_err());
+        let search = PageShape::items_at("results").requires("/total");
+        assert_eq!(search.check(&json!({"results": [], "total": 0})), Ok(()));
+        assert!(search.check(&json!({"results": []})).is_err());
     }
 }

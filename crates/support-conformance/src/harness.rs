@@ -31,6 +31,13 @@ pub trait Simulator: Send + Sync {
     /// A port on a fresh copy of the world whose first `fault.times` requests made by `operation`'s
     /// scenario input are answered with `fault`, and later ones normally.
     async fn port_with_fault(&self, operation: Operation, fault: Fault) -> Faulted;
+
+    /// Bodies that are well-formed JSON but not a complete page of `operation`'s listing, as the
+    /// provider would spell them beyond the neutral `{}` and `{"error":…}`: items `null`, "more"
+    /// without a way to get it. Empty by default.
+    fn broken_pages(&self, _operation: Operation) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A failure a simulator answers with.
@@ -44,6 +51,9 @@ pub struct Fault {
     pub times: usize,
     /// How long the answer is held back (past a port's request timeout, for a stalled server).
     pub delay: Option<Duration>,
+    /// The body to answer with (`None`: a JSON error body naming the status), for a success that is
+    /// not what the operation expects.
+    pub body: Option<String>,
 }
 
 impl Fault {
@@ -54,6 +64,18 @@ impl Fault {
             retry_after: None,
             times: 1,
             delay: None,
+            body: None,
+        }
+    }
+
+    /// A `200` with `body` (a page that is no page, say) for the first `times` requests.
+    pub fn success_with(body: impl Into<String>, times: usize) -> Self {
+        Self {
+            status: 200,
+            retry_after: None,
+            times,
+            delay: None,
+            body: Some(body.into()),
         }
     }
 
@@ -64,6 +86,7 @@ impl Fault {
             retry_after: Some(retry_after),
             times,
             delay: None,
+            body: None,
         }
     }
 
@@ -75,6 +98,7 @@ impl Fault {
             retry_after: None,
             times: 1,
             delay: Some(delay),
+            body: None,
         }
     }
 }

@@ -222,6 +222,102 @@ pub async fn timeout_on_write_is_not_retried(target: &dyn SuiteTarget) {
     writes_are_sent_once(sim, world, Fault::stalled_once(STALL), "timeout").await;
 }
 
+/// The bodies of `200` answers to a listing that are well-formed JSON but no page: the neutral
+/// ones and the simulator's own spellings (items `null`, "more" without a cursor).
+fn broken_pages(sim: &dyn Simulator) -> Vec<String> {
+    let mut pages = vec![
+        "{}".to_owned(),
+        r#"{"error":"TemporarilyUnavailable"}"#.to_owned(),
+    ];
+    pages.extend(sim.broken_pages(Operation::ListTickets));
+    pages
+}
+
+/// A listing answered once with a `200` whose body is no complete page (`{}`, an error object,
+/// items `null`, "more" without a cursor) retries it like a transient failure and gets the page:
+/// never an early end.
+pub async fn incomplete_page_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "incomplete_page_is_retried",
+        &[Operation::ListTickets],
+    ) {
+        return;
+    }
+    let (sim, world) = parts(harness.as_ref());
+    let whole = harness
+        .port()
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap_or_else(|e| panic!("listTickets: {e}"));
+    for body in broken_pages(sim) {
+        let faulted = sim
+            .port_with_fault(Operation::ListTickets, Fault::success_with(body.clone(), 1))
+            .await;
+        let page = faulted
+            .port
+            .list_tickets(TicketQuery::new())
+            .await
+            .unwrap_or_else(|e| panic!("listTickets after one `{body}`: {e}"));
+        assert_eq!(
+            page.items.len(),
+            whole.items.len(),
+            "listTickets after one `{body}` returned another page"
+        );
+        assert_eq!(
+            page.next.is_some(),
+            whole.next.is_some(),
+            "listTickets after one `{body}` ended early"
+        );
+        assert!(!world.tickets.is_empty());
+        assert_requests(&format!("one `{body}`"), faulted.requests.get(), 2);
+    }
+}
+
+/// A listing that keeps getting a `200` whose body is no complete page fails with `Decode` naming
+/// the operation, with an excerpt: never an early end, never an empty page.
+pub async fn incomplete_page_fails_as_decode(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "incomplete_page_fails_as_decode",
+        &[Operation::ListTickets],
+    ) {
+        return;
+    }
+    let (sim, _) = parts(harness.as_ref());
+    for body in broken_pages(sim) {
+        let faulted = sim
+            .port_with_fault(
+                Operation::ListTickets,
+                Fault::success_with(body.clone(), usize::MAX),
+            )
+            .await;
+        let error = match faulted.port.list_tickets(TicketQuery::new()).await {
+            Ok(page) => panic!(
+                "listTickets on `{body}` succeeded with {} tickets",
+                page.items.len()
+            ),
+            Err(error) => error,
+        };
+        assert_eq!(error.kind(), &ErrorKind::Decode, "`{body}`: {error}");
+        assert_eq!(
+            error.operation(),
+            Some(Operation::ListTickets),
+            "`{body}`: {error}"
+        );
+        assert!(
+            error.body_excerpt().is_some_and(|e| !e.is_empty()),
+            "`{body}`: no excerpt in {error:?}"
+        );
+        assert!(
+            faulted.requests.get() > 1,
+            "`{body}` was not retried before failing"
+        );
+    }
+}
+
 /// The writes whose retry safety the suites check: none is idempotent without a key.
 const WRITES: [Operation; 6] = [
     Operation::CreateTicket,
@@ -500,6 +596,16 @@ macro_rules! adapter_suite {
             #[::tokio::test]
             async fn timeout_on_write_is_not_retried() {
                 $crate::suites::timeout_on_write_is_not_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn incomplete_page_is_retried() {
+                $crate::suites::incomplete_page_is_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn incomplete_page_fails_as_decode() {
+                $crate::suites::incomplete_page_fails_as_decode(&$target).await;
             }
 
             #[::tokio::test(start_paused = true)]

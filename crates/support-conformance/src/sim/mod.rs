@@ -58,15 +58,17 @@ pub async fn install_fault(
     let status = fault.status;
     let retry_after = fault.retry_after;
     let delay = fault.delay;
+    let body = fault
+        .body
+        .clone()
+        .unwrap_or_else(|| format!(r#"{{"error":"simulated failure","status":{status}}}"#));
     server
         .mock_async(move |when, then| {
             when.is_true(move |request| is_target(request) && counter.hit() < times);
             let then = then
                 .status(status)
                 .header("content-type", "application/json")
-                .body(format!(
-                    r#"{{"error":"simulated failure","status":{status}}}"#
-                ));
+                .body(body);
             let then = match retry_after {
                 Some(wait) => then.header("retry-after", wait.as_secs().to_string()),
                 None => then,

@@ -73,6 +73,12 @@ pub trait Wire: Send + Sync + 'static {
 
     /// The requests a fault on `operation` hits: the natural endpoint of its scenario input.
     fn fault_target(world: &World, operation: Operation) -> FaultTarget;
+
+    /// How the provider would spell a page of `operation`'s listing that is well-formed but not
+    /// complete (items `null`, "more" without a cursor): see [`Simulator::broken_pages`].
+    fn broken_pages(_operation: Operation) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The requests a fault hits.
@@ -333,6 +339,10 @@ impl<W: Wire> Simulator for Simulated<W> {
         let requests = faulted.requests.clone();
         lock(&self.faulted).push(faulted);
         Faulted { port, requests }
+    }
+
+    fn broken_pages(&self, operation: Operation) -> Vec<String> {
+        W::broken_pages(operation)
     }
 }
 

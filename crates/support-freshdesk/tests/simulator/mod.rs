@@ -141,6 +141,14 @@ impl Wire for FreshdeskWire {
         factory(base_url, key)
     }
 
+    fn broken_pages(operation: Operation) -> Vec<String> {
+        match operation {
+            // Freshdesk's pages are bare arrays, and a full page is its only "more".
+            Operation::ListTickets => vec!["null".into()],
+            _ => Vec::new(),
+        }
+    }
+
     fn fault_target(world: &World, operation: Operation) -> FaultTarget {
         use FaultTarget::{Exact, Patterns};
         let ticket = |id: &str| format!("/api/v2/tickets/{id}");

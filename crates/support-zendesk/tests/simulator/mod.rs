@@ -168,6 +168,19 @@ impl Wire for ZendeskWire {
         };
         FaultTarget::Exact(method, path)
     }
+
+    fn broken_pages(operation: Operation) -> Vec<String> {
+        match operation {
+            Operation::ListTickets => vec![
+                // Items `null` on a page that says it is the last.
+                r#"{"tickets":null,"meta":{"has_more":false,"after_cursor":null}}"#.into(),
+                // "More" without the cursor to get it.
+                r#"{"tickets":[],"meta":{"has_more":true}}"#.into(),
+                r#"{"tickets":[],"meta":{"has_more":true,"after_cursor":null}}"#.into(),
+            ],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Starts a server serving a fresh copy of `world` with the simulator's credentials.

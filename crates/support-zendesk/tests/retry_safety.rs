@@ -136,3 +136,44 @@ async fn connection_errors_say_what_to_check() {
     assert_eq!(error.kind(), &ErrorKind::NotFound);
     assert!(error.to_string().contains("check the subdomain"), "{error}");
 }
+
+#[tokio::test]
+async fn a_comment_whose_answer_lacks_the_comment_is_outcome_unknown_and_sent_once() {
+    let server = MockServer::start_async().await;
+    // Zendesk applied the update (200) but its audit holds no comment event.
+    let put = server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/api/v2/tickets/7");
+            then.status(200).json_body(json!({
+                "ticket": ticket_json(7),
+                "audit": {"id": 55, "ticket_id": 7, "created_at": "2026-01-05T08:00:00Z", "events": []}
+            }));
+        })
+        .await;
+    let zendesk = port(&server);
+    let ticket = support_core::CanonicalId::new("zendesk", support_core::ObjectKind::Ticket, "7");
+    let error = zendesk
+        .add_comment(&ticket, support_core::NewComment::public("Hello"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::OutcomeUnknown, "{error}");
+    assert!(error.to_string().contains("applied"), "{error}");
+    assert_eq!(put.calls_async().await, 1, "the comment was posted again");
+
+    // A success whose body is not even the documented shape is the same: applied, unreadable.
+    let server = MockServer::start_async().await;
+    let put = server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/api/v2/tickets/7");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"ticket": "not an object"}"#);
+        })
+        .await;
+    let error = port(&server)
+        .add_comment(&ticket, support_core::NewComment::public("Hello"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::OutcomeUnknown, "{error}");
+    assert_eq!(put.calls_async().await, 1, "the comment was posted again");
+}

@@ -341,7 +341,13 @@ impl HttpRuntime {
         notes: &Mutex<Notes>,
         error: progenitor_client::Error<E>,
     ) -> Error {
+        // A success the generated type cannot read: for a write, the provider applied it.
+        let applied = !operation.is_idempotent()
+            && matches!(error, progenitor_client::Error::InvalidResponsePayload(..));
         let error = self.error_from(operation, error).await;
+        if applied {
+            return crate::kit::applied_but_unreadable(self.inner.provider, operation, error);
+        }
         self.lost_answer(operation, notes, error)
     }
 

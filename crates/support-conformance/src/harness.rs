@@ -54,6 +54,17 @@ pub struct Fault {
     /// The body to answer with (`None`: a JSON error body naming the status), for a success that is
     /// not what the operation expects.
     pub body: Option<String>,
+    /// Instead of `status` and `body`: the simulator's own answer, lost after its headers.
+    pub after_headers: Option<AfterHeaders>,
+}
+
+/// How an answer is lost once its status and headers were sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterHeaders {
+    /// Half the body, then the connection closes.
+    CutShort,
+    /// Half the body, then nothing for this long (past a port's request timeout), then a close.
+    Stall(Duration),
 }
 
 impl Fault {
@@ -65,6 +76,7 @@ impl Fault {
             times: 1,
             delay: None,
             body: None,
+            after_headers: None,
         }
     }
 
@@ -76,6 +88,20 @@ impl Fault {
             times,
             delay: None,
             body: Some(body.into()),
+            after_headers: None,
+        }
+    }
+
+    /// The simulator's own answer to the first `times` requests, lost `how` after its headers
+    /// (whatever its status: a write it applied, a page it served).
+    pub fn lost_after_headers(how: AfterHeaders, times: usize) -> Self {
+        Self {
+            status: 200,
+            retry_after: None,
+            times,
+            delay: None,
+            body: None,
+            after_headers: Some(how),
         }
     }
 
@@ -87,6 +113,7 @@ impl Fault {
             times,
             delay: None,
             body: None,
+            after_headers: None,
         }
     }
 
@@ -99,6 +126,7 @@ impl Fault {
             times: 1,
             delay: Some(delay),
             body: None,
+            after_headers: None,
         }
     }
 }

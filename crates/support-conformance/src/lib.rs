@@ -12,7 +12,7 @@ pub mod suites;
 pub mod unsupported_port;
 pub mod world;
 
-pub use harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
+pub use harness::{AfterHeaders, Fault, Faulted, Harness, RequestCounter, Simulator};
 pub use registry::Suite;
 pub use report::{
     Cell, CellResult, LIVE_VAR, Mode, Outcome, REPORT_DIR_VAR, Report, ScenarioResult, columns,

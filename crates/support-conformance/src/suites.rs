@@ -30,7 +30,7 @@ use support_core::{
     TicketQuery, TicketStatus,
 };
 
-use crate::harness::{Fault, Harness, Simulator};
+use crate::harness::{AfterHeaders, Fault, Harness, Simulator};
 use crate::world::{UNKNOWN_STATUS, World};
 
 /// The request timeout of the ports the timeout checks use: short, so a stalled answer times out.
@@ -222,6 +222,97 @@ pub async fn timeout_on_write_is_not_retried(target: &dyn SuiteTarget) {
     writes_are_sent_once(sim, world, Fault::stalled_once(STALL), "timeout").await;
 }
 
+/// A read whose answer is cut short after its headers is retried like a transport failure and
+/// succeeds; one whose answers are always cut short fails as `Transport`, not `Decode`.
+pub async fn answer_cut_short_on_read_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "answer_cut_short_on_read_is_retried",
+        &[Operation::GetTicket],
+    ) {
+        return;
+    }
+    let (sim, world) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(
+            Operation::GetTicket,
+            Fault::lost_after_headers(AfterHeaders::CutShort, 1),
+        )
+        .await;
+    faulted
+        .port
+        .get_ticket(&first_ticket(world))
+        .await
+        .unwrap_or_else(|e| panic!("getTicket after one answer cut short: {e}"));
+    assert_requests("an answer cut short", faulted.requests.get(), 2);
+
+    let faulted = sim
+        .port_with_fault(
+            Operation::GetTicket,
+            Fault::lost_after_headers(AfterHeaders::CutShort, usize::MAX),
+        )
+        .await;
+    let error = match faulted.port.get_ticket(&first_ticket(world)).await {
+        Ok(_) => panic!("getTicket succeeded with every answer cut short"),
+        Err(error) => error,
+    };
+    assert_eq!(error.kind(), &ErrorKind::Transport, "{error:?}");
+    assert!(
+        faulted.requests.get() > 1,
+        "an answer cut short was not retried"
+    );
+}
+
+/// A read whose answer stalls past the timeout after its headers is retried and succeeds (real
+/// clock).
+pub async fn answer_stalled_after_headers_on_read_is_retried(target: &dyn SuiteTarget) {
+    let harness = started(target, Some(SHORT_TIMEOUT)).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "answer_stalled_after_headers_on_read_is_retried",
+        &[Operation::ListTickets],
+    ) {
+        return;
+    }
+    let (sim, world) = parts(harness.as_ref());
+    let faulted = sim
+        .port_with_fault(
+            Operation::ListTickets,
+            Fault::lost_after_headers(AfterHeaders::Stall(STALL), 1),
+        )
+        .await;
+    let page = faulted
+        .port
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap_or_else(|e| panic!("listTickets after one stalled body: {e}"));
+    assert_eq!(
+        page.items.is_empty(),
+        world.tickets.is_empty(),
+        "the retried listing"
+    );
+    assert_requests(
+        "a body stalled after the headers",
+        faulted.requests.get(),
+        2,
+    );
+}
+
+/// A write whose answer is cut short after its headers is not sent again (the provider applied
+/// it) and fails as `OutcomeUnknown`.
+pub async fn answer_cut_short_on_write_is_outcome_unknown(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    let (sim, world) = parts(harness.as_ref());
+    writes_are_sent_once(
+        sim,
+        world,
+        Fault::lost_after_headers(AfterHeaders::CutShort, 1),
+        "answer cut short",
+    )
+    .await;
+}
+
 /// The bodies of `200` answers to a listing that are well-formed JSON but no page: the neutral
 /// ones and the simulator's own spellings (items `null`, "more" without a cursor).
 fn broken_pages(sim: &dyn Simulator) -> Vec<String> {
@@ -383,6 +474,11 @@ async fn writes_are_sent_once(sim: &dyn Simulator, world: &World, fault: Fault, 
                 assert_requests(&format!("unsupported {name}"), faulted.requests.get(), 0);
                 continue;
             }
+            Err(error) if fault.after_headers.is_some() => assert_eq!(
+                error.kind(),
+                &ErrorKind::OutcomeUnknown,
+                "{name} after a {what}: {error:?}"
+            ),
             Err(error) if fault.delay.is_some() => assert_eq!(
                 error.kind(),
                 &ErrorKind::Timeout,
@@ -596,6 +692,21 @@ macro_rules! adapter_suite {
             #[::tokio::test]
             async fn timeout_on_write_is_not_retried() {
                 $crate::suites::timeout_on_write_is_not_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn answer_cut_short_on_read_is_retried() {
+                $crate::suites::answer_cut_short_on_read_is_retried(&$target).await;
+            }
+
+            #[::tokio::test]
+            async fn answer_stalled_after_headers_on_read_is_retried() {
+                $crate::suites::answer_stalled_after_headers_on_read_is_retried(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn answer_cut_short_on_write_is_outcome_unknown() {
+                $crate::suites::answer_cut_short_on_write_is_outcome_unknown(&$target).await;
             }
 
             #[::tokio::test(start_paused = true)]

@@ -20,6 +20,7 @@
 
 pub mod client;
 pub mod http;
+mod lost;
 pub mod pager;
 pub mod ports;
 pub mod records;

@@ -213,6 +213,9 @@ pub struct FaultedServer<S> {
     pub state: Shared<S>,
     /// Requests that reached the faulted endpoint (faulted or not).
     pub requests: RequestCounter,
+    /// Where clients send requests (`http://host:port`): the server, or the relay in front of it
+    /// that loses answers after their headers.
+    pub root: String,
 }
 
 impl<S> fmt::Debug for FaultedServer<S> {
@@ -231,6 +234,28 @@ impl<S: Account> FaultedServer<S> {
         let requests = RequestCounter::new();
         let ids = world.profile.ids;
         let target = W::fault_target(&world, operation);
+        if let Some(how) = fault.after_headers {
+            let state = Arc::new(Mutex::new(S::seed(world, &server.base_url())));
+            serve::<W>(&server, state.clone(), ids);
+            let hits =
+                move |method: &str, path: &str| target.hits(method, &W::normalize_path(path), ids);
+            let root = match super::lost::start_relay(
+                server.address().to_string(),
+                how,
+                fault.times,
+                requests.clone(),
+                Arc::new(hits),
+            ) {
+                Ok(root) => root,
+                Err(error) => panic!("the relay could not start: {error}"),
+            };
+            return Self {
+                server,
+                state,
+                requests,
+                root,
+            };
+        }
         block_on(install_fault(
             &server,
             &fault,
@@ -245,10 +270,12 @@ impl<S: Account> FaultedServer<S> {
         ));
         let state = Arc::new(Mutex::new(S::seed(world, &server.base_url())));
         serve::<W>(&server, state.clone(), ids);
+        let root = server.base_url();
         Self {
             server,
             state,
             requests,
+            root,
         }
     }
 }
@@ -333,7 +360,7 @@ impl<W: Wire> Simulator for Simulated<W> {
         let faulted = FaultedServer::start::<W>(self.world.clone(), operation, fault);
         let port = W::port(
             &self.factory,
-            &faulted.server.url(W::API_ROOT),
+            &format!("{}{}", faulted.root, W::API_ROOT),
             Credentials::Accepted,
         );
         let requests = faulted.requests.clone();

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use crate::harness::{AfterHeaders, RequestCounter};
 
+/// Whether a request (method, path) is one whose answer is lost.
+pub(crate) type IsTarget = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
+
 /// Starts a relay to `upstream` (`host:port`) whose first `times` requests that `is_target` picks
 /// (by method and path) lose their answer `how`; returns the relay's `http://host:port`.
 pub(crate) fn start_relay(
@@ -19,7 +22,7 @@ pub(crate) fn start_relay(
     how: AfterHeaders,
     times: usize,
     counter: RequestCounter,
-    is_target: Arc<dyn Fn(&str, &str) -> bool + Send + Sync>,
+    is_target: IsTarget,
 ) -> std::io::Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let url = format!("http://{}", listener.local_addr()?);

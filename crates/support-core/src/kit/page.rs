@@ -88,10 +88,10 @@ impl PageShape {
         }
         if let Some(More { flag, next }) = self.more
             && page.pointer(flag).and_then(Value::as_bool) == Some(true)
-            && !page
+            && page
                 .pointer(next)
                 .and_then(Value::as_str)
-                .is_some_and(|cursor| !cursor.is_empty())
+                .is_none_or(str::is_empty)
         {
             return Err(format!(
                 "the page says there is more (`{flag}`) but has no `{next}` to get it"

@@ -15,6 +15,7 @@ use support_core::kit::json::{self, array};
 use support_core::{Error, ErrorKind, Operation, Result, Ticket, TicketStatus};
 
 use crate::PROVIDER;
+use crate::listing::BARE;
 use crate::map::{self, StatusLabels};
 use crate::port::FreshdeskPort;
 
@@ -49,7 +50,7 @@ impl FreshdeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_raw(operation, None, self.client.list_ticket_fields().send())
+                    .run_page(operation, BARE, self.client.list_ticket_fields().send())
                     .await?;
                 Ok(StatusLabels::from_ticket_fields(&raw.json))
             })
@@ -64,7 +65,7 @@ impl FreshdeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_raw(operation, None, self.client.list_roles().send())
+                    .run_page(operation, BARE, self.client.list_roles().send())
                     .await?;
                 Ok(array(PROVIDER, operation, "roles", raw.json)?
                     .iter()

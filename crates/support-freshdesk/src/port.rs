@@ -442,7 +442,7 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, self.client.list_sla_policies().send())
+            .run_page(operation, BARE, self.client.list_sla_policies().send())
             .await?;
         let found = array(PROVIDER, operation, "SLA policies", raw.json)?
             .into_iter()

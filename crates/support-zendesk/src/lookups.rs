@@ -70,7 +70,11 @@ impl ZendeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_raw(operation, None, self.client.list_custom_statuses().send())
+                    .run_page(
+                        operation,
+                        PageShape::items_at("custom_statuses"),
+                        self.client.list_custom_statuses().send(),
+                    )
                     .await?;
                 Ok(items(&raw.json, "custom_statuses")
                     .iter()
@@ -106,7 +110,11 @@ impl ZendeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_raw(operation, None, self.client.list_ticket_fields().send())
+                    .run_page(
+                        operation,
+                        PageShape::items_at("ticket_fields"),
+                        self.client.list_ticket_fields().send(),
+                    )
                     .await?;
                 Ok(items(&raw.json, "ticket_fields")
                     .iter()

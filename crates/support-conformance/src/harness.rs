@@ -63,6 +63,8 @@ pub struct Fault {
 pub enum AfterHeaders {
     /// Half the body, then the connection closes.
     CutShort,
+    /// Half the body, then the connection is reset (`SO_LINGER` 0).
+    Reset,
     /// Half the body, then nothing for this long (past a port's request timeout), then a close.
     Stall(Duration),
 }

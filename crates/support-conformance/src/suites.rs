@@ -222,46 +222,49 @@ pub async fn timeout_on_write_is_not_retried(target: &dyn SuiteTarget) {
     writes_are_sent_once(sim, world, Fault::stalled_once(STALL), "timeout").await;
 }
 
-/// A read whose answer is cut short after its headers is retried like a transport failure and
-/// succeeds; one whose answers are always cut short fails as `Transport`, not `Decode`.
-pub async fn answer_cut_short_on_read_is_retried(target: &dyn SuiteTarget) {
+/// A read whose answer is cut short or reset after its headers is retried like a transport
+/// failure and succeeds; one whose answers are always lost fails as `Transport`, not `Decode`.
+pub async fn answer_lost_on_read_is_retried(target: &dyn SuiteTarget) {
     let harness = started(target, None).await;
     if needs_unsupported(
         harness.as_ref(),
-        "answer_cut_short_on_read_is_retried",
+        "answer_lost_on_read_is_retried",
         &[Operation::GetTicket],
     ) {
         return;
     }
     let (sim, world) = parts(harness.as_ref());
-    let faulted = sim
-        .port_with_fault(
-            Operation::GetTicket,
-            Fault::lost_after_headers(AfterHeaders::CutShort, 1),
-        )
-        .await;
-    faulted
-        .port
-        .get_ticket(&first_ticket(world))
-        .await
-        .unwrap_or_else(|e| panic!("getTicket after one answer cut short: {e}"));
-    assert_requests("an answer cut short", faulted.requests.get(), 2);
+    for how in [AfterHeaders::CutShort, AfterHeaders::Reset] {
+        let faulted = sim
+            .port_with_fault(Operation::GetTicket, Fault::lost_after_headers(how, 1))
+            .await;
+        faulted
+            .port
+            .get_ticket(&first_ticket(world))
+            .await
+            .unwrap_or_else(|e| panic!("getTicket after one answer lost ({how:?}): {e}"));
+        assert_requests(
+            &format!("an answer lost ({how:?})"),
+            faulted.requests.get(),
+            2,
+        );
 
-    let faulted = sim
-        .port_with_fault(
-            Operation::GetTicket,
-            Fault::lost_after_headers(AfterHeaders::CutShort, usize::MAX),
-        )
-        .await;
-    let error = match faulted.port.get_ticket(&first_ticket(world)).await {
-        Ok(_) => panic!("getTicket succeeded with every answer cut short"),
-        Err(error) => error,
-    };
-    assert_eq!(error.kind(), &ErrorKind::Transport, "{error:?}");
-    assert!(
-        faulted.requests.get() > 1,
-        "an answer cut short was not retried"
-    );
+        let faulted = sim
+            .port_with_fault(
+                Operation::GetTicket,
+                Fault::lost_after_headers(how, usize::MAX),
+            )
+            .await;
+        let error = match faulted.port.get_ticket(&first_ticket(world)).await {
+            Ok(_) => panic!("getTicket succeeded with every answer lost ({how:?})"),
+            Err(error) => error,
+        };
+        assert_eq!(error.kind(), &ErrorKind::Transport, "{how:?}: {error:?}");
+        assert!(
+            faulted.requests.get() > 1,
+            "an answer lost ({how:?}) was not retried"
+        );
+    }
 }
 
 /// A read whose answer stalls past the timeout after its headers is retried and succeeds (real
@@ -299,18 +302,20 @@ pub async fn answer_stalled_after_headers_on_read_is_retried(target: &dyn SuiteT
     );
 }
 
-/// A write whose answer is cut short after its headers is not sent again (the provider applied
+/// A write whose answer is cut short or reset after its headers is not sent again (the provider applied
 /// it) and fails as `OutcomeUnknown`.
-pub async fn answer_cut_short_on_write_is_outcome_unknown(target: &dyn SuiteTarget) {
+pub async fn answer_lost_on_write_is_outcome_unknown(target: &dyn SuiteTarget) {
     let harness = started(target, None).await;
     let (sim, world) = parts(harness.as_ref());
-    writes_are_sent_once(
-        sim,
-        world,
-        Fault::lost_after_headers(AfterHeaders::CutShort, 1),
-        "answer cut short",
-    )
-    .await;
+    for how in [AfterHeaders::CutShort, AfterHeaders::Reset] {
+        writes_are_sent_once(
+            sim,
+            world,
+            Fault::lost_after_headers(how, 1),
+            &format!("answer lost ({how:?})"),
+        )
+        .await;
+    }
 }
 
 /// The bodies of `200` answers to a listing that are well-formed JSON but no page: the neutral
@@ -695,8 +700,8 @@ macro_rules! adapter_suite {
             }
 
             #[::tokio::test(start_paused = true)]
-            async fn answer_cut_short_on_read_is_retried() {
-                $crate::suites::answer_cut_short_on_read_is_retried(&$target).await;
+            async fn answer_lost_on_read_is_retried() {
+                $crate::suites::answer_lost_on_read_is_retried(&$target).await;
             }
 
             #[::tokio::test]
@@ -705,8 +710,8 @@ macro_rules! adapter_suite {
             }
 
             #[::tokio::test(start_paused = true)]
-            async fn answer_cut_short_on_write_is_outcome_unknown() {
-                $crate::suites::answer_cut_short_on_write_is_outcome_unknown(&$target).await;
+            async fn answer_lost_on_write_is_outcome_unknown() {
+                $crate::suites::answer_lost_on_write_is_outcome_unknown(&$target).await;
             }
 
             #[::tokio::test(start_paused = true)]

@@ -40,6 +40,20 @@ pub(crate) fn start_relay(
     Ok(url)
 }
 
+/// Closes a connection with a reset instead of an orderly close.
+fn reset(client: TcpStream) -> std::io::Result<()> {
+    client.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async move {
+        let client = tokio::net::TcpStream::from_std(client)?;
+        client.set_zero_linger()?;
+        drop(client);
+        Ok(())
+    })
+}
+
 fn head_end(bytes: &[u8]) -> Option<usize> {
     bytes
         .windows(4)
@@ -128,6 +142,7 @@ fn relay(
     client.flush()?;
     match how {
         AfterHeaders::CutShort => client.shutdown(Shutdown::Both),
+        AfterHeaders::Reset => reset(client),
         AfterHeaders::Stall(stall) => {
             std::thread::sleep(stall);
             client.shutdown(Shutdown::Both)

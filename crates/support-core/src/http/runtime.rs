@@ -72,6 +72,8 @@ impl CallScope {
 struct Notes {
     /// The body of the final successful response, when kept.
     body: Option<Bytes>,
+    /// That body as JSON, when checking it as a page parsed it already.
+    json: Option<serde_json::Value>,
     /// The status of a success whose body could not be read, for a call that was not repeated: a
     /// write the provider applied but whose answer was lost.
     unread_success: Option<u16>,
@@ -321,8 +323,12 @@ impl HttpRuntime {
         let notes = scope.notes.clone();
         match CALL.scope(scope, call).await {
             Ok(value) => {
-                let json = CallScope::notes_body(&notes)
-                    .and_then(|b| serde_json::from_slice(&b).ok())
+                let (body, parsed) = {
+                    let mut notes = CallScope::lock(&notes);
+                    (notes.body.clone(), notes.json.take())
+                };
+                let json = parsed
+                    .or_else(|| body.and_then(|b| serde_json::from_slice(&b).ok()))
                     .unwrap_or(serde_json::Value::Null);
                 Ok(Raw {
                     value: value.into_inner(),
@@ -542,6 +548,7 @@ impl HttpRuntime {
                     let status = response.status();
                     match read_whole(response).await {
                         Ok((response, body)) => {
+                            let mut parsed = None;
                             if let Some(shape) = scope.as_ref().and_then(|s| s.page) {
                                 let page = serde_json::from_slice(&body)
                                     .unwrap_or(serde_json::Value::Null);
@@ -549,9 +556,12 @@ impl HttpRuntime {
                                     tracing::debug!(parent: &span, "not a complete page: {problem}");
                                     not_a_page = true;
                                 }
+                                parsed = Some(page);
                             }
                             if let Some(scope) = scope.as_ref().filter(|s| s.keep_body) {
-                                CallScope::lock(&scope.notes).body = Some(body);
+                                let mut notes = CallScope::lock(&scope.notes);
+                                notes.body = Some(body);
+                                notes.json = parsed;
                             }
                             Ok(response)
                         }

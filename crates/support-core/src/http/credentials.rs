@@ -110,9 +110,37 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The credentials of an `Authorization` value in `scheme`: `Some("dXNlcjpwdw==")` for
+/// `authorization_param("Basic dXNlcjpwdw==", "basic")`. The scheme is matched case-insensitively, as
+/// HTTP authentication schemes are (RFC 9110, section 11.1): `Basic`, `BASIC` and `basic` are one
+/// scheme. `None` for another scheme or no credentials.
+pub fn authorization_param<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
+    let value = value.trim_start();
+    let split = value.find([' ', '\t'])?;
+    let (name, rest) = value.split_at(split);
+    let param = rest.trim();
+    (name.eq_ignore_ascii_case(scheme) && !param.is_empty()).then_some(param)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorization_schemes_match_in_any_case() {
+        for value in ["Basic abc=", "BASIC abc=", "basic  abc= ", "bAsIc\tabc="] {
+            assert_eq!(
+                authorization_param(value, "Basic"),
+                Some("abc="),
+                "{value:?}"
+            );
+        }
+        assert_eq!(authorization_param("BEARER t0k", "bearer"), Some("t0k"));
+        assert_eq!(authorization_param("Bearer t0k", "Basic"), None);
+        assert_eq!(authorization_param("Basicabc=", "Basic"), None);
+        assert_eq!(authorization_param("Basic ", "Basic"), None);
+        assert_eq!(authorization_param("", "Basic"), None);
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {

@@ -44,6 +44,10 @@ pub struct Fault {
     pub times: usize,
     /// How long the answer is held back (past a port's request timeout, for a stalled server).
     pub delay: Option<Duration>,
+    /// Whether the answer's body (in every field a provider's error body has) and its request id
+    /// header echo the request's `Authorization` header and the credentials it carries, as a careless
+    /// or hostile provider might.
+    pub echo_credentials: bool,
 }
 
 impl Fault {
@@ -54,6 +58,7 @@ impl Fault {
             retry_after: None,
             times: 1,
             delay: None,
+            echo_credentials: false,
         }
     }
 
@@ -64,6 +69,7 @@ impl Fault {
             retry_after: Some(retry_after),
             times,
             delay: None,
+            echo_credentials: false,
         }
     }
 
@@ -75,6 +81,19 @@ impl Fault {
             retry_after: None,
             times: 1,
             delay: Some(delay),
+            echo_credentials: false,
+        }
+    }
+
+    /// Every request is answered with `status` and a body that echoes the request's credentials
+    /// (see [`Fault::echo_credentials`]).
+    pub fn echoing_credentials(status: u16) -> Self {
+        Self {
+            status,
+            retry_after: None,
+            times: usize::MAX,
+            delay: None,
+            echo_credentials: true,
         }
     }
 }

@@ -210,7 +210,6 @@ impl fmt::Debug for WebhookSecrets {
 /// every delivery would pass as authentic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("a webhook secret is empty or blank; anyone could forge deliveries with it")]
-#[non_exhaustive]
 pub struct BlankSecret;
 
 impl WebhookSecrets {

@@ -56,6 +56,10 @@ pub struct Fault {
     pub body: Option<String>,
     /// Instead of `status` and `body`: the simulator's own answer, lost after its headers.
     pub after_headers: Option<AfterHeaders>,
+    /// Whether the answer's body (in every field a provider's error body has) and its request id
+    /// header echo the request's `Authorization` header and the credentials it carries, as a careless
+    /// or hostile provider might.
+    pub echo_credentials: bool,
 }
 
 /// How an answer is lost once its status and headers were sent.
@@ -79,6 +83,7 @@ impl Fault {
             delay: None,
             body: None,
             after_headers: None,
+            echo_credentials: false,
         }
     }
 
@@ -91,6 +96,7 @@ impl Fault {
             delay: None,
             body: Some(body.into()),
             after_headers: None,
+            echo_credentials: false,
         }
     }
 
@@ -104,6 +110,7 @@ impl Fault {
             delay: None,
             body: None,
             after_headers: Some(how),
+            echo_credentials: false,
         }
     }
 
@@ -116,6 +123,7 @@ impl Fault {
             delay: None,
             body: None,
             after_headers: None,
+            echo_credentials: false,
         }
     }
 
@@ -129,6 +137,21 @@ impl Fault {
             delay: Some(delay),
             body: None,
             after_headers: None,
+            echo_credentials: false,
+        }
+    }
+
+    /// Every request is answered with `status` and a body that echoes the request's credentials
+    /// (see [`Fault::echo_credentials`]).
+    pub fn echoing_credentials(status: u16) -> Self {
+        Self {
+            status,
+            retry_after: None,
+            times: usize::MAX,
+            delay: None,
+            body: None,
+            after_headers: None,
+            echo_credentials: true,
         }
     }
 }

@@ -605,6 +605,57 @@ pub async fn secrets_never_show(target: &dyn SuiteTarget) {
     }
 }
 
+/// A provider whose error bodies echo the request's `Authorization` header and the credentials in
+/// it (in the message, the code, the details and the request id header) leaks nothing: no spelling
+/// of a credential shows in the error, its `Debug` or its causes, for a rejected read (400, 401,
+/// 403, 404) and for a failing one retried until it gives up (503).
+pub async fn echoed_credentials_never_show(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "echoed_credentials_never_show",
+        &[Operation::GetTicket],
+    ) {
+        return;
+    }
+    let (sim, world) = parts(harness.as_ref());
+    let forbidden = forbidden(target);
+    for status in [400, 401, 403, 404, 503] {
+        let faulted = sim
+            .port_with_fault(Operation::GetTicket, Fault::echoing_credentials(status))
+            .await;
+        let error = match faulted.port.get_ticket(&first_ticket(world)).await {
+            Ok(_) => panic!("getTicket succeeded against an HTTP {status}"),
+            Err(error) => error,
+        };
+        assert!(
+            faulted.requests.get() >= 1,
+            "HTTP {status}: the echoing endpoint was not reached"
+        );
+        let mut shown = vec![
+            error.to_string(),
+            format!("{error:?}"),
+            error.message().unwrap_or_default().to_owned(),
+            error.body_excerpt().unwrap_or_default().to_owned(),
+            error.code().unwrap_or_default().to_owned(),
+            error.request_id().unwrap_or_default().to_owned(),
+        ];
+        let mut cause = std::error::Error::source(&error);
+        while let Some(source) = cause {
+            shown.push(format!("{source} {source:?}"));
+            cause = source.source();
+        }
+        for secret in &forbidden {
+            for text in &shown {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "HTTP {status}: an echoed secret shows ({secret:?}): {text}"
+                );
+            }
+        }
+    }
+}
+
 /// Every spelling of the target's secrets that must not show.
 fn forbidden(target: &dyn SuiteTarget) -> Vec<String> {
     let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
@@ -737,6 +788,11 @@ macro_rules! adapter_suite {
             #[::tokio::test(start_paused = true)]
             async fn secrets_never_show() {
                 $crate::suites::secrets_never_show(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn echoed_credentials_never_show() {
+                $crate::suites::echoed_credentials_never_show(&$target).await;
             }
 
             #[::tokio::test(start_paused = true)]

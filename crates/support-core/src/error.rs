@@ -1,9 +1,11 @@
 //! The one error type of the port.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 use crate::capabilities::Operation;
+use crate::http::Redactor;
 
 /// What went wrong, in terms a caller can act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +224,46 @@ impl Error {
         self
     }
 
+    /// The same error with every secret `redactor` knows removed from what the provider's text could
+    /// have put in it: the message, the body excerpt, the code, the request id, and the cause (replaced
+    /// by its redacted text when it shows a secret). The runtime applies it to every error it makes
+    /// from a response, so a provider that echoes the `Authorization` header leaks nothing.
+    pub fn redacted(mut self, redactor: &Redactor) -> Self {
+        if redactor.is_empty() {
+            return self;
+        }
+        let inner = &mut *self.inner;
+        for text in [&mut inner.message, &mut inner.code, &mut inner.request_id]
+            .into_iter()
+            .flatten()
+        {
+            if let Cow::Owned(clean) = redactor.redact(text) {
+                *text = clean;
+            }
+        }
+        if let Some(excerpt) = &mut inner.body_excerpt
+            && let Cow::Owned(clean) = redactor.redact_excerpt(excerpt)
+        {
+            *excerpt = clean;
+        }
+        if let Some(source) = inner.source.take() {
+            inner.source = Some(match source.downcast::<Error>() {
+                Ok(error) => Box::new(error.redacted(redactor)),
+                Err(source) => {
+                    let shown = format!("{source} {source:?}");
+                    if redactor.redact(&shown) == shown {
+                        source
+                    } else {
+                        Box::new(RedactedCause(
+                            redactor.redact(&source.to_string()).into_owned(),
+                        ))
+                    }
+                }
+            });
+        }
+        self
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
@@ -307,6 +349,18 @@ impl std::error::Error for Error {
     }
 }
 
+/// A cause whose text showed a secret, kept as its redacted text.
+#[derive(Debug)]
+struct RedactedCause(String);
+
+impl fmt::Display for RedactedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedactedCause {}
+
 /// The port's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -338,6 +392,34 @@ mod tests {
         assert!(excerpt.ends_with('…'));
         let err = Error::new(ErrorKind::Decode, "t").with_body_excerpt(&[0xff, 0xfe, b'x']);
         assert!(err.body_excerpt().unwrap().ends_with('x'));
+    }
+
+    #[test]
+    fn redaction_reaches_every_text_from_the_provider() {
+        use crate::http::Credentials;
+
+        let token = "s3cr3t-t0ken-9f2";
+        let redactor = Credentials::bearer(token).redactor();
+        let echo = format!("Bearer {token}");
+        let cause = Error::new(ErrorKind::Transport, "t").with_message(echo.clone());
+        let long_body = format!("{}{echo}", "x".repeat(BODY_EXCERPT_LIMIT - 12));
+        let err = Error::new(ErrorKind::Unauthenticated, "t")
+            .with_message(format!("bad header {echo}"))
+            .with_code(token)
+            .with_request_id(token)
+            .with_body_excerpt(long_body.as_bytes())
+            .with_source(cause)
+            .redacted(&redactor);
+        let mut shown = format!("{err} {err:?} {err:#?}");
+        let mut cause = std::error::Error::source(&err);
+        while let Some(source) = cause {
+            shown.push_str(&format!(" {source} {source:?}"));
+            cause = source.source();
+        }
+        // The excerpt cut the token short: its beginning is redacted too.
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(err.body_excerpt().unwrap().ends_with("[REDACTED]…"));
+        assert_eq!(err.message(), Some("bad header Bearer [REDACTED]"));
     }
 
     #[test]

@@ -206,16 +206,32 @@ impl fmt::Debug for WebhookSecrets {
     }
 }
 
+/// A webhook secret that is empty or only whitespace, refused: anyone could sign (or present) it, so
+/// every delivery would pass as authentic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a webhook secret is empty or blank; anyone could forge deliveries with it")]
+pub struct BlankSecret;
+
 impl WebhookSecrets {
-    /// One secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(vec![SecretString::from(secret.into())])
+    /// One secret; an empty or blank one is refused.
+    ///
+    /// ```
+    /// use support_core::webhook::{BlankSecret, WebhookSecrets};
+    ///
+    /// let secrets = WebhookSecrets::new("current")?.with("previous")?;
+    /// assert!(secrets.matches(b"previous"));
+    /// assert_eq!(WebhookSecrets::new(" ").unwrap_err(), BlankSecret);
+    /// # Ok::<(), BlankSecret>(())
+    /// ```
+    pub fn new(secret: impl Into<String>) -> Result<Self, BlankSecret> {
+        Ok(Self(vec![checked(secret.into())?]))
     }
 
-    /// Also accepts another secret (the previous one, during a rotation).
-    pub fn with(mut self, secret: impl Into<String>) -> Self {
-        self.0.push(SecretString::from(secret.into()));
-        self
+    /// Also accepts another secret (the previous one, during a rotation); an empty or blank one is
+    /// refused.
+    pub fn with(mut self, secret: impl Into<String>) -> Result<Self, BlankSecret> {
+        self.0.push(checked(secret.into())?);
+        Ok(self)
     }
 
     /// Whether any secret's HMAC-SHA256 over the concatenated parts equals `signature`, compared in
@@ -244,6 +260,13 @@ impl WebhookSecrets {
             })
             .into()
     }
+}
+
+fn checked(secret: String) -> Result<SecretString, BlankSecret> {
+    if secret.trim().is_empty() {
+        return Err(BlankSecret);
+    }
+    Ok(SecretString::from(secret))
 }
 
 /// A stable id for a delivery whose provider gives none: the SHA-256 of its body, in hex. A provider
@@ -347,10 +370,14 @@ mod tests {
     #[test]
     fn hmac_matches_the_rfc_vector_across_split_parts_and_rotated_secrets() {
         let mac = hex(RFC4231_MAC);
-        let secrets = WebhookSecrets::new("new-secret").with("Jefe");
+        let secrets = WebhookSecrets::new("new-secret")
+            .unwrap()
+            .with("Jefe")
+            .unwrap();
         assert!(secrets.hmac_sha256_matches(&[b"what do ya want ", b"for nothing?"], &mac));
         assert!(
             !WebhookSecrets::new("new-secret")
+                .unwrap()
                 .hmac_sha256_matches(&[b"what do ya want for nothing?"], &mac)
         );
         assert!(!secrets.hmac_sha256_matches(&[b"what do ya want for nothing!"], &mac));
@@ -359,12 +386,28 @@ mod tests {
 
     #[test]
     fn shared_secrets_compare_exactly() {
-        let secrets = WebhookSecrets::new("s3cret").with("old");
+        let secrets = WebhookSecrets::new("s3cret").unwrap().with("old").unwrap();
         assert!(secrets.matches(b"s3cret"));
         assert!(secrets.matches(b"old"));
         assert!(!secrets.matches(b"s3cre"));
         assert!(!secrets.matches(b""));
         assert!(!format!("{secrets:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn empty_and_blank_secrets_are_refused() {
+        for blank in ["", " ", "\t\n"] {
+            assert_eq!(
+                WebhookSecrets::new(blank).unwrap_err(),
+                BlankSecret,
+                "{blank:?}"
+            );
+            let rotating = WebhookSecrets::new("current").unwrap().with(blank);
+            assert_eq!(rotating.unwrap_err(), BlankSecret, "{blank:?}");
+        }
+        // An HMAC under the empty key, which a blank secret would have accepted.
+        let secrets = WebhookSecrets::new("current").unwrap();
+        assert!(!secrets.matches(b""));
     }
 
     #[test]

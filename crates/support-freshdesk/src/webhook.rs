@@ -45,6 +45,7 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
+use support_core::http::authorization_param;
 use support_core::webhook::{
     Delivery, EventKind, WebhookError, WebhookEvent, WebhookReceiver, WebhookSecrets,
     body_fingerprint,
@@ -75,7 +76,7 @@ enum Scheme {
 /// use support_core::webhook::{Delivery, EventKind, WebhookReceiver, WebhookSecrets};
 /// use support_freshdesk::FreshdeskWebhooks;
 ///
-/// let receiver = FreshdeskWebhooks::shared_secret(WebhookSecrets::new("rule-secret"));
+/// let receiver = FreshdeskWebhooks::shared_secret(WebhookSecrets::new("rule-secret").unwrap());
 /// let mut headers = reqwest::header::HeaderMap::new();
 /// headers.insert("x-support-webhook-secret", "rule-secret".parse().unwrap());
 /// let body = br#"{"support_port":1,"event":"ticket_closed","ticket":{"id":"42","status":"Closed"}}"#;
@@ -148,9 +149,8 @@ impl FreshdeskWebhooks {
                     header: "authorization",
                     reason: reason.to_owned(),
                 };
-                let encoded = header
-                    .strip_prefix("Basic ")
-                    .or_else(|| header.strip_prefix("basic "))
+                // Authentication schemes are case-insensitive: `Basic`, `basic`, `BASIC`.
+                let encoded = authorization_param(header, "Basic")
                     .ok_or_else(|| malformed("not Basic credentials"))?;
                 let decoded = STANDARD
                     .decode(encoded.trim())

@@ -29,13 +29,21 @@ fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
 }
 
 fn shared() -> FreshdeskWebhooks {
-    FreshdeskWebhooks::shared_secret(WebhookSecrets::new("s3cret-now").with("s3cret-before"))
+    FreshdeskWebhooks::shared_secret(
+        WebhookSecrets::new("s3cret-now")
+            .unwrap()
+            .with("s3cret-before")
+            .unwrap(),
+    )
 }
 
 fn basic() -> FreshdeskWebhooks {
     FreshdeskWebhooks::basic_auth(
         "freshdesk-rule",
-        WebhookSecrets::new("p4ss-current").with("p4ss-previous"),
+        WebhookSecrets::new("p4ss-current")
+            .unwrap()
+            .with("p4ss-previous")
+            .unwrap(),
     )
 }
 
@@ -104,6 +112,17 @@ fn basic_auth_deliveries_are_parsed() {
     let h = headers(&[("authorization", BASIC_CURRENT)]);
     let event = basic().receive(&Delivery::now(&h, BODY)).unwrap();
     assert_eq!(event.kind, EventKind::TicketUpdated);
+}
+
+#[test]
+fn the_basic_scheme_is_read_in_any_case() {
+    // RFC 9110, 11.1: the scheme is case-insensitive; the credentials are BASIC_CURRENT's.
+    for scheme in ["BASIC", "basic", "bAsIc"] {
+        let value = format!("{scheme} ZnJlc2hkZXNrLXJ1bGU6cDRzcy1jdXJyZW50");
+        let h = headers(&[("authorization", &value)]);
+        let event = basic().receive(&Delivery::now(&h, BODY));
+        assert!(event.is_ok(), "{scheme}: {event:?}");
+    }
 }
 
 #[test]

@@ -37,7 +37,8 @@ impl ZendeskWebhooks {
     pub const SIGNATURE_HEADER: &'static str = "X-Zendesk-Webhook-Signature";
     /// The timestamp header (ISO 8601 UTC, such as `2024-04-17T17:18:10Z`); it is part of what is signed.
     pub const TIMESTAMP_HEADER: &'static str = "X-Zendesk-Webhook-Signature-Timestamp";
-    /// The invocation id header; not signed, used as the delivery id only when the body has none.
+    /// The invocation id header. Not signed, so never used: the delivery id comes from the signed body
+    /// alone (a replayed body with a new invocation id is still the same delivery).
     pub const INVOCATION_ID_HEADER: &'static str = "X-Zendesk-Webhook-Invocation-Id";
     /// The environment variable [`ZendeskWebhooks::from_env`] reads the signing secret from.
     pub const ENV_SECRET: &'static str = "SUPPORT_ZENDESK_WEBHOOK_SECRET";
@@ -78,18 +79,15 @@ impl ZendeskWebhooks {
     }
 
     /// A receiver with the secret in [`ZendeskWebhooks::ENV_SECRET`] and, when set, the previous one in
-    /// [`ZendeskWebhooks::ENV_PREVIOUS_SECRET`]; `None` when the first is unset or empty.
+    /// [`ZendeskWebhooks::ENV_PREVIOUS_SECRET`]; `None` when the first is unset or blank (a blank
+    /// previous secret is ignored).
     pub fn from_env() -> Option<Self> {
-        let secret = std::env::var(Self::ENV_SECRET)
-            .ok()
-            .filter(|s| !s.is_empty())?;
-        let mut secrets = WebhookSecrets::new(secret);
-        if let Some(previous) = std::env::var(Self::ENV_PREVIOUS_SECRET)
-            .ok()
-            .filter(|s| !s.is_empty())
-        {
-            secrets = secrets.with(previous);
-        }
+        let secret = std::env::var(Self::ENV_SECRET).ok()?;
+        let secrets = WebhookSecrets::new(secret).ok()?;
+        let secrets = match std::env::var(Self::ENV_PREVIOUS_SECRET) {
+            Ok(previous) => secrets.clone().with(previous).unwrap_or(secrets),
+            Err(_) => secrets,
+        };
         Some(Self::new(secrets))
     }
 
@@ -178,19 +176,12 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// The delivery id: the id the (signed) body carries; else the invocation id header; else the SHA-256
-/// of the body, which is the same for every retry of the same body.
+/// The delivery id: the id the (signed) body carries, else the SHA-256 of the body, which is the same
+/// for every retry of the same body. Only signed material decides it: the invocation id header is not
+/// covered by the signature, so a replay inside the tolerance could change it at will and pass
+/// de-duplication.
 fn delivery_id(from_body: Option<String>, delivery: &Delivery<'_>) -> String {
-    from_body
-        .or_else(|| {
-            delivery
-                .header(ZendeskWebhooks::INVOCATION_ID_HEADER)
-                .ok()
-                .map(str::trim)
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| body_fingerprint(delivery.body))
+    from_body.unwrap_or_else(|| body_fingerprint(delivery.body))
 }
 
 /// A Zendesk event-subscription payload: `{type, account_id, id, time, subject, detail, event}`.

@@ -242,7 +242,8 @@ pub fn basic_authorization(user: &str, password: &str) -> String {
 /// The user and password of an HTTP Basic `Authorization` header; `None` for anything else.
 pub fn basic_credentials(authorization: Option<&str>) -> Option<(String, String)> {
     use base64::Engine;
-    let encoded = authorization?.strip_prefix("Basic ")?;
+    // Schemes are case-insensitive (RFC 9110): `BASIC` is Basic.
+    let encoded = support_core::http::authorization_param(authorization?, "Basic")?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .ok()?;

@@ -63,9 +63,17 @@ pub async fn install_fault(
         .body
         .clone()
         .unwrap_or_else(|| format!(r#"{{"error":"simulated failure","status":{status}}}"#));
+    let echo = fault.echo_credentials;
     server
         .mock_async(move |when, then| {
             when.is_true(move |request| is_target(request) && counter.hit() < times);
+            if echo {
+                let then = then.respond_with(move |request| echo_credentials(status, request));
+                if let Some(delay) = delay {
+                    then.delay(delay);
+                }
+                return;
+            }
             let then = then
                 .status(status)
                 .header("content-type", "application/json")
@@ -79,6 +87,42 @@ pub async fn install_fault(
             }
         })
         .await;
+}
+
+/// An error answer that echoes the request's `Authorization` header, its credentials (the token;
+/// the decoded Basic pair and each half) in every field a provider's error body has, and in the
+/// request id header.
+fn echo_credentials(status: u16, request: &HttpMockRequest) -> httpmock::HttpMockResponse {
+    let authorization = http::header(request.headers_vec(), "authorization")
+        .unwrap_or_default()
+        .to_owned();
+    let param = authorization
+        .split_once(' ')
+        .map(|(_, p)| p.trim().to_owned())
+        .unwrap_or_default();
+    let mut echoes = vec![format!("Authorization: {authorization}"), param.clone()];
+    if let Some((user, password)) = basic_credentials(Some(&authorization)) {
+        echoes.push(format!("{user}:{password}"));
+        echoes.push(user);
+        echoes.push(password);
+    }
+    let text = echoes.join(" | ");
+    let body = serde_json::json!({
+        "error": text,
+        "description": text,
+        "message": text,
+        "code": text,
+        "errors": [{"field": "authorization", "message": text, "code": text}],
+        "request_id": param,
+        "authorization": authorization,
+    });
+    let mut builder = httpmock::HttpMockResponse::builder()
+        .status(status)
+        .header("content-type", "application/json");
+    if !param.is_empty() {
+        builder = builder.header("x-request-id", param.clone());
+    }
+    builder.body(body.to_string()).build()
 }
 
 /// Whether a request has this method and exact path.

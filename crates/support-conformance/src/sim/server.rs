@@ -449,7 +449,9 @@ mod tests {
         }
 
         fn authorized(req: &Req) -> bool {
-            req.header("authorization") == Some("Bearer good")
+            req.header("authorization")
+                .and_then(|v| support_core::http::authorization_param(v, "Bearer"))
+                == Some("good")
         }
 
         fn unauthenticated() -> Reply {

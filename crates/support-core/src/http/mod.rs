@@ -5,7 +5,7 @@ mod credentials;
 mod retry;
 mod runtime;
 
-pub use credentials::Credentials;
+pub use credentials::{Credentials, REDACTED, Redactor, authorization_param};
 pub use retry::{ResetHeader, RetryPolicy, requested_wait};
 pub use runtime::{
     Classification, Classifier, ClientConfig, FailedResponse, HttpRuntime, HttpRuntimeBuilder,

@@ -12,7 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument as _;
 
-use super::credentials::Credentials;
+use super::credentials::{Credentials, Redactor};
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
@@ -166,6 +166,8 @@ struct Settings {
     remaining_header: Option<HeaderName>,
     strip_headers: Vec<HeaderName>,
     classifier: Classifier,
+    /// Every spelling of the credentials, removed from each error made from a provider's answer.
+    redactor: Redactor,
 }
 
 impl fmt::Debug for HttpRuntime {
@@ -211,6 +213,7 @@ impl HttpRuntime {
                 // do not expect it.
                 strip_headers: vec![HeaderName::from_static("api-version")],
                 classifier: no_classification,
+                redactor: Redactor::default(),
             },
         }
     }
@@ -307,12 +310,14 @@ impl HttpRuntime {
 
     fn not_a_page(&self, operation: Operation, problem: &str, notes: &Mutex<Notes>) -> Error {
         let body = CallScope::notes_body(notes).unwrap_or_default();
-        Error::new(ErrorKind::Decode, self.inner.provider)
-            .with_operation(operation)
-            .with_message(format!(
-                "the answer is not a complete listing page: {problem}"
-            ))
-            .with_body_excerpt(&body)
+        self.redact(
+            Error::new(ErrorKind::Decode, self.inner.provider)
+                .with_operation(operation)
+                .with_message(format!(
+                    "the answer is not a complete listing page: {problem}"
+                ))
+                .with_body_excerpt(&body),
+        )
     }
 
     async fn run_scoped<T, E, F>(&self, scope: CallScope, call: F) -> Result<Raw<T>>
@@ -439,7 +444,7 @@ impl HttpRuntime {
                 .with_message(format!("the response is not JSON: {error}"))
                 .with_body_excerpt(&body)
         });
-        match (page, json) {
+        let checked = match (page, json) {
             (Some(shape), json) => {
                 let json = json.unwrap_or(serde_json::Value::Null);
                 match shape.check(&json) {
@@ -454,7 +459,8 @@ impl HttpRuntime {
                 }
             }
             (None, json) => json,
-        }
+        };
+        checked.map_err(|error| self.redact(error))
     }
 
     /// Runs any future in an operation's scope (for calls made without a generated client).
@@ -649,8 +655,25 @@ impl HttpRuntime {
         None
     }
 
-    /// Turns a generated client's error into the port's [`Error`].
+    /// Removes every spelling of the credentials from an error's provider text (see
+    /// [`Error::redacted`]). [`error_from`](Self::error_from), [`classify`](Self::classify),
+    /// [`transport_error`](Self::transport_error) and [`send_json`](Self::send_json) apply it already;
+    /// an adapter applies it to errors it makes itself from a provider's text.
+    pub fn redact(&self, error: Error) -> Error {
+        error.redacted(&self.inner.redactor)
+    }
+
+    /// Turns a generated client's error into the port's [`Error`], without any secret.
     pub async fn error_from<E>(
+        &self,
+        operation: Operation,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        let error = self.error_from_unredacted(operation, error).await;
+        self.redact(error)
+    }
+
+    async fn error_from_unredacted<E>(
         &self,
         operation: Operation,
         error: progenitor_client::Error<E>,
@@ -695,7 +718,8 @@ impl HttpRuntime {
         }
     }
 
-    /// Classifies a failed response with the adapter's classifier, falling back to the status.
+    /// Classifies a failed response with the adapter's classifier, falling back to the status. The
+    /// error carries no spelling of the credentials, even when the body echoes them.
     pub fn classify(
         &self,
         operation: Operation,
@@ -704,11 +728,13 @@ impl HttpRuntime {
         body: &[u8],
     ) -> Error {
         if status.is_success() {
-            return Error::new(ErrorKind::Decode, self.inner.provider)
-                .with_operation(operation)
-                .with_status(status.as_u16())
-                .with_message("the provider answered with an undocumented success status")
-                .with_body_excerpt(body);
+            return self.redact(
+                Error::new(ErrorKind::Decode, self.inner.provider)
+                    .with_operation(operation)
+                    .with_status(status.as_u16())
+                    .with_message("the provider answered with an undocumented success status")
+                    .with_body_excerpt(body),
+            );
         }
         let failed = FailedResponse {
             status,
@@ -738,7 +764,7 @@ impl HttpRuntime {
         if let Some(id) = request_id {
             error = error.with_request_id(id);
         }
-        error
+        self.redact(error)
     }
 
     /// Maps a transport failure (no usable response) to the port's [`Error`].
@@ -757,10 +783,12 @@ impl HttpRuntime {
             message = format!("the answer was lost after its headers: {message}");
         }
         let source = Error::new(kind.clone(), self.inner.provider).with_message(message.clone());
-        Error::new(kind, self.inner.provider)
-            .with_operation(operation)
-            .with_message(message)
-            .with_source(source)
+        self.redact(
+            Error::new(kind, self.inner.provider)
+                .with_operation(operation)
+                .with_message(message)
+                .with_source(source),
+        )
     }
 }
 
@@ -863,7 +891,8 @@ impl HttpRuntimeBuilder {
     }
 
     /// Finishes the runtime.
-    pub fn build(self) -> HttpRuntime {
+    pub fn build(mut self) -> HttpRuntime {
+        self.settings.redactor = self.settings.credentials.redactor();
         HttpRuntime {
             inner: Arc::new(self.settings),
         }

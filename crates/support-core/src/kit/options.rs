@@ -47,7 +47,7 @@ impl fmt::Debug for ClientOptions {
         // Credentials' own Debug redacts them; listed so a reader sees whether they are set.
         f.debug_struct("ClientOptions")
             .field("provider", &self.provider)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .field("request_timeout", &self.request_timeout)
@@ -151,13 +151,25 @@ impl ClientOptions {
         let base_url = self
             .base_url
             .ok_or_else(|| Error::configuration(provider, format!("no {missing_base_url}")))?;
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::configuration(provider, format!("`{base_url}` is not a URL: {e}"))
-        })?;
+        // Messages show the URL without any user:password written into it.
+        let shown = without_userinfo(&base_url);
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::configuration(provider, format!("`{shown}` is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(Error::configuration(
                 provider,
-                format!("`{base_url}` is not an http(s) URL with a host"),
+                format!("`{shown}` is not an http(s) URL with a host"),
+            ));
+        }
+        // Credentials in the URL would travel outside the sensitive header, and show wherever the
+        // URL does (messages, logs, `Debug`).
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::configuration(
+                provider,
+                format!(
+                    "`{shown}` holds a user name or password; set the credentials with the \
+                     builder's credential setters instead"
+                ),
             ));
         }
         let credentials = self
@@ -179,6 +191,24 @@ impl ClientOptions {
             http,
             runtime,
         })
+    }
+}
+
+/// `url` with anything between `://` and the authority's last `@` replaced by `[REDACTED]`.
+fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}{}{}",
+            &url[..start],
+            crate::http::REDACTED,
+            &url[start + at..]
+        )
+        .into(),
+        None => url.into(),
     }
 }
 
@@ -319,6 +349,30 @@ mod tests {
         let err = bad.connect("account", "credentials").unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::Configuration);
         assert!(!err.to_string().contains("line\nbreak"));
+    }
+
+    #[test]
+    fn a_base_url_holding_credentials_is_refused_without_showing_them() {
+        for url in [
+            "https://agent:hunter2-url@acme.example/api",
+            "https://hunter2-url@acme.example",
+            "https://agent:hunter2-url@acme example",
+        ] {
+            let mut options = options();
+            options.set_base_url(url);
+            let err = options
+                .clone()
+                .connect("account", "credentials")
+                .unwrap_err();
+            assert_eq!(err.kind(), &ErrorKind::Configuration, "{url}");
+            let shown = format!("{err} {err:?} {options:?}");
+            assert!(!shown.contains("hunter2-url"), "{shown}");
+            assert!(shown.contains("[REDACTED]@acme"), "{shown}");
+        }
+        assert_eq!(
+            without_userinfo("https://acme.example/a@b?c=d@e"),
+            "https://acme.example/a@b?c=d@e"
+        );
     }
 
     fn missing_with(credentials: Credentials) -> ClientOptions {

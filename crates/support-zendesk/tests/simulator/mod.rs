@@ -35,7 +35,9 @@ mod writes;
 use std::sync::Arc;
 use std::time::Duration;
 
-use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
+use support_conformance::sim::{
+    self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
+};
 use support_conformance::{IdScheme, Profile, World};
 use support_core::{Operation, SupportPort, TicketStatus};
 use support_zendesk::ZendeskPort;
@@ -113,7 +115,9 @@ impl Wire for ZendeskWire {
     }
 
     fn authorized(req: &Req) -> bool {
-        req.header("authorization") == Some(authorization(EMAIL, TOKEN).as_str())
+        // The scheme is case-insensitive, as on any HTTP server; the credentials are exact.
+        basic_credentials(req.header("authorization"))
+            == Some((format!("{EMAIL}/token"), TOKEN.to_owned()))
     }
 
     fn unauthenticated() -> Reply {

@@ -3,19 +3,19 @@
 //! adapter with one line.
 //!
 //! ```ignore
-//! struct Suite;
+//! struct AcmeOnSimulator;
 //!
 //! #[async_trait::async_trait(?Send)]
-//! impl support_conformance::suites::SuiteTarget for Suite {
+//! impl support_conformance::suites::SuiteTarget for AcmeOnSimulator {
 //!     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
-//!         Box::new(AcmeSimulator::start(acme_world(), factory(request_timeout)).await)
+//!         Box::new(AcmeSimulator::start(acme_world(), port_factory(request_timeout)).await)
 //!     }
 //!     fn secrets(&self) -> Vec<String> {
 //!         vec![simulator::TOKEN.into(), simulator::WRONG_TOKEN.into()]
 //!     }
 //! }
 //!
-//! support_conformance::adapter_suite!(Suite);
+//! support_conformance::adapter_suite!(AcmeOnSimulator);
 //! ```
 //!
 //! Each check is also a `pub async fn` here, for an adapter that wants to run one on its own. They

@@ -103,7 +103,13 @@ pub const ZENDESK: Provider = Provider {
     // only the fields they share.
     keep_unknown_fields: &["SearchResultObject"],
     // Audit events carry arrays (tag changes) and objects in `value`, not only strings and integers.
-    free_form: &[("AuditObject", &["events", "value"])],
+    // Ticket field values: a field's type decides its value (integers exact past 2^53, decimals,
+    // text, booleans, option lists), and `null` clears it; the vendor's union has no integer and
+    // drops `null`.
+    free_form: &[
+        ("AuditObject", &["events", "value"]),
+        ("TicketFieldValueInput", &["value"]),
+    ],
     list_params: &[],
     added_params: &[],
 };

@@ -212,7 +212,16 @@ impl SupportPort for FreshdeskPort {
                 self.client.get_ticket().ticket_id(ticket_id).send(),
             )
             .await?;
-        self.one_ticket(operation, raw.json).await
+        let ticket = self.one_ticket(operation, raw.json).await?;
+        let answered = ticket.id.external_id();
+        if answered != ticket_id.to_string() {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "asked for ticket {ticket_id}, Freshdesk answered ticket {answered}"
+                )));
+        }
+        Ok(ticket)
     }
 
     async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {

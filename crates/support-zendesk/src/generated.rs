@@ -2050,36 +2050,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<TicketFieldValueInputValue>,
+        pub value: ::std::option::Option<::serde_json::Value>,
     }
     impl TicketFieldValueInput {
         pub fn builder() -> builder::TicketFieldValueInput {
             Default::default()
-        }
-    }
-    ///`TicketFieldValueInputValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum TicketFieldValueInputValue {
-        String(::std::string::String),
-        Number(f64),
-        Boolean(bool),
-        Array(::std::vec::Vec<::std::string::String>),
-    }
-    impl ::std::convert::From<f64> for TicketFieldValueInputValue {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
-    }
-    impl ::std::convert::From<bool> for TicketFieldValueInputValue {
-        fn from(value: bool) -> Self {
-            Self::Boolean(value)
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-    for TicketFieldValueInputValue {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-            Self::Array(value)
         }
     }
     ///`TicketFieldsResponse`
@@ -11659,7 +11634,7 @@ pub mod types {
         pub struct TicketFieldValueInput {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             value: ::std::result::Result<
-                ::std::option::Option<super::TicketFieldValueInputValue>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
         }
@@ -11684,9 +11659,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TicketFieldValueInputValue>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value

@@ -131,20 +131,8 @@ fn tags_of(tags: Option<&types::TicketObjectTags>) -> Vec<String> {
     }
 }
 
-fn field_value(value: Option<&types::TicketFieldValueInputValue>) -> FieldValue {
-    match value {
-        None => FieldValue::Null,
-        Some(types::TicketFieldValueInputValue::String(s)) => FieldValue::Text(s.clone()),
-        Some(types::TicketFieldValueInputValue::Number(n)) => {
-            if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                FieldValue::Integer(*n as i64)
-            } else {
-                FieldValue::Number(*n)
-            }
-        }
-        Some(types::TicketFieldValueInputValue::Boolean(b)) => FieldValue::Bool(*b),
-        Some(types::TicketFieldValueInputValue::Array(items)) => FieldValue::List(items.clone()),
-    }
+fn field_value(value: Option<&Value>) -> FieldValue {
+    value.map_or(FieldValue::Null, FieldValue::from_json)
 }
 
 /// What the account defines that tickets refer to by id: custom statuses and custom fields.

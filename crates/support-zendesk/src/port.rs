@@ -113,7 +113,78 @@ impl ZendeskPort {
             .runtime()
             .run_raw(operation, None, call.send())
             .await?;
-        self.one_ticket(operation, &raw.json).await
+        let ticket = self.one_ticket(operation, &raw.json).await?;
+        let answered = ticket.id.external_id();
+        if answered != ticket_id.to_string() {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "asked for ticket {ticket_id}, Zendesk answered ticket {answered}"
+                )));
+        }
+        Ok(ticket)
+    }
+
+    /// A ticket by a reference: its `external_id`, or its id (which is also its number). A numeric
+    /// reference is both looked up as an external id and as a ticket id; when they name two tickets
+    /// the answer is `Conflict`, never one of them.
+    async fn ticket_by_reference(&self, operation: Operation, reference: &str) -> Result<Ticket> {
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(
+                Error::invalid_input(PROVIDER, "the ticket reference is empty")
+                    .with_operation(operation),
+            );
+        }
+        // External ids are not unique in Zendesk: two answers are enough to tell.
+        let call = self
+            .client
+            .list_tickets()
+            .external_id(reference.to_owned())
+            .page_size(2);
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_raw(operation, None, call.send())
+            .await?;
+        // Only a ticket that carries exactly this external id answers the question.
+        let carried: Vec<Value> = items(&raw.json, "tickets")
+            .into_iter()
+            .filter(|t| t.get("external_id").and_then(Value::as_str) == Some(reference))
+            .collect();
+        let mut by_external = self.tickets(operation, carried).await?;
+        if by_external.len() > 1 {
+            let ids: Vec<&str> = by_external.iter().map(|t| t.id.external_id()).collect();
+            return Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "tickets {} carry external id `{reference}`: look one up by its canonical id",
+                    ids.join(", ")
+                )));
+        }
+        let by_id = match reference.parse::<i64>() {
+            Ok(ticket_id) => match self.show_ticket(operation, ticket_id).await {
+                Ok(ticket) => Some(ticket),
+                Err(error) if error.kind() == &ErrorKind::NotFound => None,
+                Err(error) => return Err(error),
+            },
+            Err(_) => None,
+        };
+        match (by_external.pop(), by_id) {
+            (Some(external), Some(numbered)) if external.id != numbered.id => {
+                Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                    .with_operation(operation)
+                    .with_message(format!(
+                        "`{reference}` is ticket {}'s external id and ticket {}'s id: look the ticket up by its canonical id",
+                        external.id.external_id(),
+                        numbered.id.external_id()
+                    )))
+            }
+            (Some(ticket), _) | (None, Some(ticket)) => Ok(ticket),
+            (None, None) => Err(Error::new(ErrorKind::NotFound, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!("no ticket with external id or id `{reference}`"))),
+        }
     }
 
     /// `PUT /api/v2/tickets/{id}` with the given changes; the whole answer (ticket and audit).
@@ -230,26 +301,7 @@ impl SupportPort for ZendeskPort {
                 self.show_ticket(operation, ticket_id).await
             }
             TicketLookup::External(reference) => {
-                if let Ok(ticket_id) = reference.trim().parse::<i64>() {
-                    return self.show_ticket(operation, ticket_id).await;
-                }
-                let call = self
-                    .client
-                    .list_tickets()
-                    .external_id(reference.clone())
-                    .page_size(1);
-                let raw = self
-                    .endpoint
-                    .runtime()
-                    .run_raw(operation, None, call.send())
-                    .await?;
-                let mut tickets = self.tickets(operation, items(&raw.json, "tickets")).await?;
-                if tickets.is_empty() {
-                    return Err(Error::new(ErrorKind::NotFound, PROVIDER)
-                        .with_operation(operation)
-                        .with_message(format!("no ticket with external id `{reference}`")));
-                }
-                Ok(tickets.swap_remove(0))
+                self.ticket_by_reference(operation, reference).await
             }
         }
     }

@@ -1,0 +1,163 @@
+//! What Zendesk is sent and what the adapter accepts back, checked against a contract mock: the
+//! exact request bodies of custom fields, and answers that do not match the question.
+
+use httpmock::prelude::*;
+use serde_json::json;
+use support_core::{
+    CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup, TicketUpdate,
+};
+use support_zendesk::ZendeskPort;
+
+fn port(server: &MockServer) -> ZendeskPort {
+    ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", "token")
+        .build()
+        .unwrap()
+}
+
+fn ticket_id(id: &str) -> CanonicalId {
+    CanonicalId::new("zendesk", ObjectKind::Ticket, id)
+}
+
+/// Integers go out as JSON integers, exact past 2^53 (never `5.0`), and `Null` as `"value": null`,
+/// which is how Zendesk clears a field.
+#[tokio::test]
+async fn custom_field_integers_are_exact_and_null_clears_the_field() {
+    let server = MockServer::start_async().await;
+    let big: i64 = 9_007_199_254_740_993; // 2^53 + 1: a float would send ...992
+    let update = server
+        .mock_async(move |when, then| {
+            when.method(PUT)
+                .path("/api/v2/tickets/7")
+                .body_includes(format!(r#"{{"id":360,"value":{big}}}"#))
+                .body_includes(r#"{"id":361,"value":5}"#)
+                .body_includes(r#"{"id":362,"value":null}"#);
+            then.status(200).json_body(json!({"ticket": {
+                "id": 7, "status": "open",
+                "custom_fields": [{"id": 360, "value": big}, {"id": 361, "value": 5}, {"id": 362, "value": null}]
+            }}));
+        })
+        .await;
+    // The account's field titles: the answer names fields by title when it can read them.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/ticket_fields");
+            then.status(200).json_body(json!({"ticket_fields": []}));
+        })
+        .await;
+
+    let written = port(&server)
+        .update_ticket(
+            &ticket_id("7"),
+            TicketUpdate::new()
+                .with_custom_field("360", FieldValue::Integer(big))
+                .with_custom_field("361", FieldValue::Integer(5))
+                .with_custom_field("362", FieldValue::Null),
+        )
+        .await
+        .unwrap();
+    update.assert_calls_async(1).await;
+    assert_eq!(written.custom_field("360"), Some(&FieldValue::Integer(big)));
+    assert_eq!(written.custom_field("361"), Some(&FieldValue::Integer(5)));
+    assert_eq!(written.custom_field("362"), Some(&FieldValue::Null));
+}
+
+fn ticket(id: i64, external_id: Option<&str>) -> serde_json::Value {
+    json!({"id": id, "subject": "s", "status": "open", "external_id": external_id,
+           "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:00:00Z"})
+}
+
+async fn serve_show(server: &MockServer, id: i64, answer: Option<serde_json::Value>) {
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path(format!("/api/v2/tickets/{id}"));
+            match answer {
+                Some(ticket) => then.status(200).json_body(json!({"ticket": ticket})),
+                None => then
+                    .status(404)
+                    .json_body(json!({"error": "RecordNotFound", "description": "Not found"})),
+            };
+        })
+        .await;
+}
+
+async fn serve_by_external_id(server: &MockServer, reference: &str, tickets: serde_json::Value) {
+    let reference = reference.to_owned();
+    server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("external_id", reference);
+            then.status(200).json_body(
+                json!({"tickets": tickets, "meta": {"has_more": false, "after_cursor": null}}),
+            );
+        })
+        .await;
+}
+
+/// A provider answering another ticket than the one asked for is an error, not a wrong ticket.
+#[tokio::test]
+async fn get_ticket_refuses_an_answer_about_another_ticket() {
+    let server = MockServer::start_async().await;
+    serve_show(&server, 7, Some(ticket(8, None))).await;
+    let error = port(&server)
+        .get_ticket(&TicketLookup::Id(ticket_id("7")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("ticket 8"), "{error}");
+}
+
+/// An external id that looks like a number is looked up as an external id: `"12345"` finds the
+/// ticket that carries it, even when ticket 12345 does not exist.
+#[tokio::test]
+async fn a_numeric_external_id_finds_the_ticket_that_carries_it() {
+    let server = MockServer::start_async().await;
+    serve_by_external_id(&server, "12345", json!([ticket(7, Some("12345"))])).await;
+    serve_show(&server, 12345, None).await;
+    let found = port(&server)
+        .get_ticket(&TicketLookup::External("12345".into()))
+        .await
+        .unwrap();
+    assert_eq!(found.id, ticket_id("7"));
+}
+
+/// When a numeric reference is one ticket's external id and another ticket's id, neither is
+/// answered: external id `"12345"` never finds ticket 12345.
+#[tokio::test]
+async fn a_reference_naming_two_tickets_is_a_conflict_not_ticket_12345() {
+    let server = MockServer::start_async().await;
+    serve_by_external_id(&server, "12345", json!([ticket(7, Some("12345"))])).await;
+    serve_show(&server, 12345, Some(ticket(12345, None))).await;
+    let error = port(&server)
+        .get_ticket(&TicketLookup::External("12345".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Conflict, "{error}");
+}
+
+/// A listing answer whose ticket carries another external id (or none) does not answer the lookup;
+/// several tickets sharing the external id are a conflict, not the first of them.
+#[tokio::test]
+async fn external_id_lookups_take_only_an_exact_single_match() {
+    let server = MockServer::start_async().await;
+    serve_by_external_id(&server, "order-1", json!([ticket(7, Some("order-2"))])).await;
+    serve_by_external_id(
+        &server,
+        "order-3",
+        json!([ticket(8, Some("order-3")), ticket(9, Some("order-3"))]),
+    )
+    .await;
+    let port = port(&server);
+    let error = port
+        .get_ticket(&TicketLookup::External("order-1".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::NotFound, "{error}");
+    let error = port
+        .get_ticket(&TicketLookup::External("order-3".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Conflict, "{error}");
+}

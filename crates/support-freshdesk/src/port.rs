@@ -429,12 +429,23 @@ impl SupportPort for FreshdeskPort {
             .await?;
         let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
         let next = state.next(raws.len(), per_page);
-        let articles = raws
+        let mut articles = raws
             .into_iter()
             .map(|raw| map::article(operation, raw))
             .collect::<Result<Vec<_>>>()?;
+        // The category is Freshdesk's: only its folders are walked, so their articles belong to it
+        // whether or not they say so, and are not filtered by it again. Search terms (and the
+        // locale) are matched here.
+        let mut rest = query;
+        if let Some(category) = rest.category.take() {
+            for article in &mut articles {
+                if !article.categories.contains(&category) {
+                    article.categories.insert(0, category.clone());
+                }
+            }
+        }
         Ok(Page::new(
-            articles.into_iter().filter(|a| query.matches(a)).collect(),
+            articles.into_iter().filter(|a| rest.matches(a)).collect(),
             next,
         ))
     }

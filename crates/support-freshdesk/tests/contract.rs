@@ -3,7 +3,8 @@
 use httpmock::prelude::*;
 use serde_json::json;
 use support_core::{
-    CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup, TicketUpdate,
+    ArticleQuery, CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup,
+    TicketUpdate,
 };
 use support_freshdesk::FreshdeskPort;
 
@@ -66,4 +67,35 @@ async fn custom_field_integers_are_exact_and_null_clears_the_field() {
         .await
         .unwrap();
     update.assert_calls_async(1).await;
+}
+
+/// The category is applied by walking only its folders: an article listed there is kept (and
+/// belongs to the category) even when its own JSON does not name the category.
+#[tokio::test]
+async fn category_listings_keep_what_freshdesk_listed_in_the_category_folders() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/solutions/categories/5/folders");
+            then.status(200)
+                .json_body(json!([{"id": 50, "name": "Printers"}]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/solutions/folders/50/articles");
+            then.status(200).json_body(json!([
+                {"id": 1, "title": "Jams", "description": "<p>Jams</p>", "status": 2, "folder_id": 50,
+                 "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:00:00Z"}
+            ]));
+        })
+        .await;
+    let category = CanonicalId::new("freshdesk", ObjectKind::Category, "5");
+    let page = port(&server)
+        .list_knowledge_articles(ArticleQuery::new().with_category(category.clone()))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1, "{:?}", page.items);
+    assert!(page.items[0].categories.contains(&category));
 }

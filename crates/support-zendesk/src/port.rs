@@ -209,6 +209,19 @@ impl ZendeskPort {
     }
 }
 
+/// Whether an article's locale falls under the asked one, by basic language-range filtering
+/// (RFC 4647): `en` takes `en`, `en-us` and `en-gb`; `en-us` takes only `en-us`; case is ignored.
+fn locale_matches(range: &str, locale: Option<&str>) -> bool {
+    let range = range.trim();
+    locale.is_some_and(|locale| {
+        locale.eq_ignore_ascii_case(range)
+            || (locale.len() > range.len()
+                && locale.is_char_boundary(range.len())
+                && locale[..range.len()].eq_ignore_ascii_case(range)
+                && locale.as_bytes()[range.len()] == b'-')
+    })
+}
+
 #[async_trait]
 impl SupportPort for ZendeskPort {
     fn provider(&self) -> &'static str {
@@ -501,16 +514,34 @@ impl SupportPort for ZendeskPort {
                     params.push(("page[after]", after));
                 }
                 let envelope = self.endpoint.get_json(operation, &path, &params).await?;
-                let articles = self
+                let mut articles = self
                     .articles(operation, items(&envelope, listing.key()))
                     .await?;
+                // Zendesk listed them under this category: they belong to it, whether or not the
+                // section walk knew their section.
+                if let Some(category) = &query.category {
+                    for article in &mut articles {
+                        if !article.categories.contains(category) {
+                            article.categories.insert(0, category.clone());
+                        }
+                    }
+                }
                 (articles, listing.next(&envelope))
             };
-        // Full-text matching is the provider's (stemming, synonyms); category and locale are exact.
-        let mut exact = query;
-        exact.search = None;
+        // A filter Zendesk applied is not applied again here: search terms, category and locale
+        // on search (stemming, synonyms, its own locale rules), the category on
+        // `/categories/{id}/articles` (whose articles sit in sections this listing may not know).
+        // Only the locale of a plain or category listing, which Zendesk does not take, is
+        // matched here.
+        let locale = query
+            .locale
+            .as_deref()
+            .filter(|_| query.search.as_ref().is_none_or(|t| t.trim().is_empty()));
         Ok(Page::new(
-            articles.into_iter().filter(|a| exact.matches(a)).collect(),
+            articles
+                .into_iter()
+                .filter(|a| locale.is_none_or(|range| locale_matches(range, a.locale.as_deref())))
+                .collect(),
             next,
         ))
     }

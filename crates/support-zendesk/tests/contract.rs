@@ -4,7 +4,8 @@
 use httpmock::prelude::*;
 use serde_json::json;
 use support_core::{
-    CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup, TicketUpdate,
+    ArticleQuery, CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup,
+    TicketUpdate,
 };
 use support_zendesk::ZendeskPort;
 
@@ -160,4 +161,120 @@ async fn external_id_lookups_take_only_an_exact_single_match() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::Conflict, "{error}");
+}
+
+fn article(id: i64, section: i64, locale: &str) -> serde_json::Value {
+    json!({"id": id, "title": format!("Article {id}"), "body": "<p>Printers</p>", "locale": locale,
+           "section_id": section, "draft": false, "author_id": 1,
+           "created_at": "2026-01-05T08:00:00Z", "updated_at": "2026-01-05T08:00:00Z"})
+}
+
+/// Sections the account lets this agent see: not section 77.
+async fn serve_sections(server: &MockServer) {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/help_center/sections");
+            then.status(200).json_body(json!({
+                "sections": [{"id": 78, "category_id": 5, "name": "Other"}],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+}
+
+fn category(id: &str) -> CanonicalId {
+    CanonicalId::new("zendesk", ObjectKind::Category, id)
+}
+
+/// Zendesk filtered `/categories/{id}/articles` by category itself: every article it lists is kept,
+/// and belongs to the category, even when the section walk did not see its section.
+#[tokio::test]
+async fn category_listings_keep_what_zendesk_listed_under_the_category() {
+    let server = MockServer::start_async().await;
+    serve_sections(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/help_center/categories/5/articles");
+            then.status(200).json_body(json!({
+                "articles": [article(1, 77, "en-us"), article(2, 78, "en-us")],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let page = port(&server)
+        .list_knowledge_articles(ArticleQuery::new().with_category(category("5")))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2, "{:?}", page.items);
+    assert!(
+        page.items
+            .iter()
+            .all(|a| a.categories.contains(&category("5")))
+    );
+}
+
+/// Help Center search applied the category and the locale itself (`en` takes `en-us` there): its
+/// results are not filtered again by a stricter rule.
+#[tokio::test]
+async fn search_results_are_not_filtered_again() {
+    let server = MockServer::start_async().await;
+    serve_sections(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/help_center/articles/search")
+                .query_param("query", "printer")
+                .query_param("category", "5")
+                .query_param("locale", "en");
+            then.status(200).json_body(json!({
+                "results": [article(1, 77, "en-us"), article(2, 78, "en-gb")],
+                "page": 1, "page_count": 1, "per_page": 100, "count": 2, "next_page": null
+            }));
+        })
+        .await;
+    let page = port(&server)
+        .list_knowledge_articles(
+            ArticleQuery::new()
+                .with_search("printer")
+                .with_category(category("5"))
+                .with_locale("en"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2, "{:?}", page.items);
+}
+
+/// A listing Zendesk does not filter by locale is filtered here by language range: `en` takes
+/// `en-us`, `en-us` takes only `en-us`.
+#[tokio::test]
+async fn listing_locales_match_by_language_range() {
+    let server = MockServer::start_async().await;
+    serve_sections(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/help_center/articles");
+            then.status(200).json_body(json!({
+                "articles": [article(1, 78, "en-us"), article(2, 78, "de"), article(3, 78, "en-gb")],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let port = port(&server);
+    let ids = |page: support_core::Page<support_core::Document>| {
+        page.items
+            .iter()
+            .map(|a| a.id.external_id().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let en = port
+        .list_knowledge_articles(ArticleQuery::new().with_locale("en"))
+        .await
+        .unwrap();
+    assert_eq!(ids(en), ["1", "3"]);
+    let en_us = port
+        .list_knowledge_articles(ArticleQuery::new().with_locale("EN-US"))
+        .await
+        .unwrap();
+    assert_eq!(ids(en_us), ["1"]);
 }

@@ -21,13 +21,43 @@ use support_core::kit::json::{self, items, parse_time};
 use crate::PROVIDER;
 use crate::generated::types;
 
-/// Decodes the typed view of a JSON object; a mismatch is a decode error naming the object.
+/// Decodes the typed view of a JSON object.
+///
+/// Timestamps are read leniently: a top-level `*_at` text that is not an RFC 3339 time is read as
+/// absent (the text stays in `raw`), so one item Zendesk wrote loosely does not fail its page.
+/// Any other mismatch is a decode error naming the object and its id.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: Operation,
     what: &str,
     raw: &Value,
 ) -> Result<T, Error> {
-    json::decode(PROVIDER, operation, what, raw)
+    let loose = loose_times(raw);
+    let view = match &loose {
+        Some(fixed) => fixed,
+        None => raw,
+    };
+    json::decode(PROVIDER, operation, what, view)
+}
+
+/// A copy of `raw` with its unreadable top-level timestamps set to `null`, when it has any.
+fn loose_times(raw: &Value) -> Option<Value> {
+    let object = raw.as_object()?;
+    let unreadable = |key: &String, value: &Value| {
+        key.ends_with("_at")
+            && value
+                .as_str()
+                .is_some_and(|text| text.parse::<chrono::DateTime<chrono::Utc>>().is_err())
+    };
+    if !object.iter().any(|(k, v)| unreadable(k, v)) {
+        return None;
+    }
+    let mut fixed = object.clone();
+    for (key, value) in fixed.iter_mut() {
+        if unreadable(key, value) {
+            *value = Value::Null;
+        }
+    }
+    Some(Value::Object(fixed))
 }
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {

@@ -5,7 +5,7 @@ use httpmock::prelude::*;
 use serde_json::json;
 use support_core::{
     ArticleQuery, CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup,
-    TicketUpdate,
+    TicketQuery, TicketStatus, TicketUpdate,
 };
 use support_zendesk::ZendeskPort;
 
@@ -277,4 +277,57 @@ async fn listing_locales_match_by_language_range() {
         .await
         .unwrap();
     assert_eq!(ids(en_us), ["1"]);
+}
+
+fn search_page(results: serde_json::Value) -> serde_json::Value {
+    json!({"results": results, "meta": {"has_more": false, "after_cursor": null}})
+}
+
+fn search_result(id: i64) -> serde_json::Value {
+    let mut result = ticket(id, None);
+    result["result_type"] = json!("ticket");
+    result
+}
+
+async fn serve_search(server: &MockServer, results: serde_json::Value) {
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/search/export");
+            then.status(200).json_body(search_page(results));
+        })
+        .await;
+}
+
+fn open_tickets() -> TicketQuery {
+    TicketQuery::new().with_status(TicketStatus::Open)
+}
+
+/// A timestamp Zendesk wrote loosely in one search result does not fail its page: the item is
+/// kept, the time read as absent and the text kept in `raw`.
+#[tokio::test]
+async fn one_loose_timestamp_does_not_fail_the_page() {
+    let server = MockServer::start_async().await;
+    let mut loose = search_result(8);
+    loose["created_at"] = json!("yesterday");
+    serve_search(&server, json!([search_result(7), loose, search_result(9)])).await;
+    let page = port(&server).list_tickets(open_tickets()).await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.items[1].created_at, None);
+    assert!(page.items[1].updated_at.is_some());
+    assert_eq!(page.items[1].raw["created_at"], json!("yesterday"));
+}
+
+/// A result that does not have its documented shape otherwise fails with `Decode` naming its id.
+#[tokio::test]
+async fn a_malformed_item_is_named_by_its_id() {
+    let server = MockServer::start_async().await;
+    let mut malformed = search_result(8);
+    malformed["requester_id"] = json!("not a number");
+    serve_search(&server, json!([search_result(7), malformed])).await;
+    let error = port(&server)
+        .list_tickets(open_tickets())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("ticket 8"), "{error}");
 }

@@ -39,6 +39,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
     json::decode(PROVIDER, operation, what, view)
 }
 
+/// A timestamp the generated client keeps as JSON: an RFC 3339 text, else absent.
+fn time(value: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    parse_time(value.and_then(Value::as_str))
+}
+
 /// A copy of `raw` with its unreadable top-level timestamps set to `null`, when it has any.
 fn loose_times(raw: &Value) -> Option<Value> {
     let object = raw.as_object()?;
@@ -225,8 +230,8 @@ pub(crate) fn ticket(
         })
         .collect();
     ticket.external_ref = native.external_id.clone();
-    ticket.created_at = native.created_at;
-    ticket.updated_at = native.updated_at;
+    ticket.created_at = time(native.created_at.as_ref());
+    ticket.updated_at = time(native.updated_at.as_ref());
     ticket.url = native.url.clone();
     ticket.raw = raw;
     Ok(ticket)
@@ -317,7 +322,7 @@ pub(crate) fn comment(
         } else {
             Visibility::Internal
         },
-        created_at: native.created_at,
+        created_at: time(native.created_at.as_ref()),
         attachments,
     };
     let mut comment = ExternalObjectRef::new(id(ObjectKind::Comment, comment_id), data, raw);
@@ -343,7 +348,7 @@ pub(crate) fn added_comment(
     let mut added = comment(operation, ticket, event)?;
     if added.data.created_at.is_none() {
         let audit: types::AuditObject = decode(operation, "audit", &audit)?;
-        added.data.created_at = audit.created_at;
+        added.data.created_at = time(audit.created_at.as_ref());
     }
     Ok(added)
 }
@@ -476,7 +481,7 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
         comment: native.comment.clone().filter(|c| !c.is_empty()),
         requester: opt_id(ObjectKind::Party, native.requester_id),
         assignee: opt_id(ObjectKind::Party, native.assignee_id),
-        created_at: native.created_at,
+        created_at: time(native.created_at.as_ref()),
     };
     let mut rating =
         ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);

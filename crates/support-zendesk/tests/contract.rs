@@ -331,3 +331,29 @@ async fn a_malformed_item_is_named_by_its_id() {
     assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
     assert!(error.to_string().contains("ticket 8"), "{error}");
 }
+
+/// The same holds for the plain ticket listing, whose page the generated client decodes: a loose
+/// timestamp in one ticket does not make the page undecodable.
+#[tokio::test]
+async fn one_loose_timestamp_does_not_fail_a_ticket_listing_page() {
+    let server = MockServer::start_async().await;
+    let mut loose = ticket(8, None);
+    loose["updated_at"] = json!("2026-13-45 25:00");
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/tickets");
+            then.status(200).json_body(json!({
+                "tickets": [ticket(7, None), loose, ticket(9, None)],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let page = port(&server)
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.items[1].updated_at, None);
+    assert!(page.items[1].created_at.is_some());
+    assert_eq!(page.items[1].raw["updated_at"], json!("2026-13-45 25:00"));
+}

@@ -99,3 +99,27 @@ async fn category_listings_keep_what_freshdesk_listed_in_the_category_folders() 
     assert_eq!(page.items.len(), 1, "{:?}", page.items);
     assert!(page.items[0].categories.contains(&category));
 }
+
+/// A timestamp Freshdesk wrote loosely in one ticket does not make its page undecodable: the ticket
+/// is kept, the time read as absent and the text kept in `raw`.
+#[tokio::test]
+async fn one_loose_timestamp_does_not_fail_a_ticket_listing_page() {
+    let server = MockServer::start_async().await;
+    let mut loose = ticket(8);
+    loose["updated_at"] = json!("2026-13-45 25:00");
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/tickets");
+            then.status(200)
+                .json_body(json!([ticket(7), loose, ticket(9)]));
+        })
+        .await;
+    let page = port(&server)
+        .list_tickets(support_core::TicketQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.items[1].updated_at, None);
+    assert!(page.items[1].created_at.is_some());
+    assert_eq!(page.items[1].raw["updated_at"], json!("2026-13-45 25:00"));
+}

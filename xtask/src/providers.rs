@@ -103,7 +103,24 @@ pub const ZENDESK: Provider = Provider {
     // only the fields they share.
     keep_unknown_fields: &["SearchResultObject"],
     // Audit events carry arrays (tag changes) and objects in `value`, not only strings and integers.
-    free_form: &[("AuditObject", &["events", "value"])],
+    // Ticket field values: a field's type decides its value (integers exact past 2^53, decimals,
+    // text, booleans, option lists), and `null` clears it; the vendor's union has no integer and
+    // drops `null`.
+    free_form: &[
+        ("AuditObject", &["events", "value"]),
+        ("TicketFieldValueInput", &["value"]),
+        // Timestamps are read by the adapter (`kit::json::parse_time`), not by the generated
+        // client: one item with a loosely written time must not make its whole page undecodable.
+        ("AuditObject", &["created_at"]),
+        ("GroupMembershipObject", &["created_at"]),
+        ("GroupMembershipObject", &["updated_at"]),
+        ("SatisfactionRatingObject", &["created_at"]),
+        ("SatisfactionRatingObject", &["updated_at"]),
+        ("TicketCommentObject", &["created_at"]),
+        ("TicketObject", &["created_at"]),
+        ("TicketObject", &["updated_at"]),
+        ("TicketObject", &["due_at"]),
+    ],
     list_params: &[],
     added_params: &[],
 };
@@ -176,6 +193,21 @@ pub const FRESHDESK: Provider = Provider {
         // date-time sent on create/update is not the documented input.
         ("Company", &["renewal_date"]),
         ("CompanyCreate", &["renewal_date"]),
+        // Timestamps of the objects the port lists are read by the adapter
+        // (`kit::json::time`), not the generated client: one item with a loosely written time
+        // must not make its whole page undecodable.
+        ("Ticket", &["created_at"]),
+        ("Ticket", &["updated_at"]),
+        ("Ticket", &["due_by"]),
+        ("Ticket", &["fr_due_by"]),
+        ("Conversation", &["created_at"]),
+        ("Conversation", &["updated_at"]),
+        ("Agent", &["created_at"]),
+        ("Agent", &["updated_at"]),
+        ("SatisfactionRating", &["created_at"]),
+        ("SatisfactionRating", &["updated_at"]),
+        ("SolutionArticle", &["created_at"]),
+        ("SolutionArticle", &["updated_at"]),
     ],
     // `include` takes several embeds at once (`include=requester,stats`); the draft's enum allows one.
     list_params: &[("listTickets", "include"), ("getTicket", "include")],

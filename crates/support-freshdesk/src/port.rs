@@ -214,7 +214,16 @@ impl SupportPort for FreshdeskPort {
                 self.client.get_ticket().ticket_id(ticket_id).send(),
             )
             .await?;
-        self.one_ticket(operation, raw.json).await
+        let ticket = self.one_ticket(operation, raw.json).await?;
+        let answered = ticket.id.external_id();
+        if answered != ticket_id.to_string() {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "asked for ticket {ticket_id}, Freshdesk answered ticket {answered}"
+                )));
+        }
+        Ok(ticket)
     }
 
     async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {
@@ -425,12 +434,23 @@ impl SupportPort for FreshdeskPort {
             .await?;
         let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
         let next = state.next(raws.len(), per_page);
-        let articles = raws
+        let mut articles = raws
             .into_iter()
             .map(|raw| map::article(operation, raw))
             .collect::<Result<Vec<_>>>()?;
+        // The category is Freshdesk's: only its folders are walked, so their articles belong to it
+        // whether or not they say so, and are not filtered by it again. Search terms (and the
+        // locale) are matched here.
+        let mut rest = query;
+        if let Some(category) = rest.category.take() {
+            for article in &mut articles {
+                if !article.categories.contains(&category) {
+                    article.categories.insert(0, category.clone());
+                }
+            }
+        }
         Ok(Page::new(
-            articles.into_iter().filter(|a| query.matches(a)).collect(),
+            articles.into_iter().filter(|a| rest.matches(a)).collect(),
             next,
         ))
     }

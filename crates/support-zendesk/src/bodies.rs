@@ -7,6 +7,8 @@ use support_core::{
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use crate::generated::types;
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, map};
@@ -218,20 +220,21 @@ fn custom_field_input(
                 format!("`{name}` is neither a ticket field id nor the title of one of the account's fields"),
             )
         })?;
+    // Sent as the JSON the field's type takes: integers exactly (never as a float), and `null`
+    // itself for `Null`, which is how Zendesk clears a field (an id without a value changes nothing).
     let value = match value {
-        FieldValue::Null => None,
-        FieldValue::Bool(b) => Some(types::TicketFieldValueInputValue::Boolean(*b)),
-        FieldValue::Integer(i) => Some(types::TicketFieldValueInputValue::Number(*i as f64)),
-        FieldValue::Number(n) => Some(types::TicketFieldValueInputValue::Number(*n)),
-        FieldValue::Text(s) => Some(types::TicketFieldValueInputValue::String(s.clone())),
-        FieldValue::List(items) => Some(types::TicketFieldValueInputValue::Array(items.clone())),
-        FieldValue::Json(other) => {
-            Some(types::TicketFieldValueInputValue::String(other.to_string()))
+        FieldValue::Number(n) if !n.is_finite() => {
+            return Err(Error::invalid_input(
+                PROVIDER,
+                format!("custom field `{name}`: {n} is not a number Zendesk can store"),
+            ));
         }
+        FieldValue::Json(other) if other.is_object() => Value::String(other.to_string()),
+        other => other.to_json(),
     };
     Ok(types::TicketFieldValueInput {
         id: Some(field_id),
-        value,
+        value: Some(value),
     })
 }
 

@@ -21,13 +21,48 @@ use support_core::kit::json::{self, items, parse_time};
 use crate::PROVIDER;
 use crate::generated::types;
 
-/// Decodes the typed view of a JSON object; a mismatch is a decode error naming the object.
+/// Decodes the typed view of a JSON object.
+///
+/// Timestamps are read leniently: a top-level `*_at` text that is not an RFC 3339 time is read as
+/// absent (the text stays in `raw`), so one item Zendesk wrote loosely does not fail its page.
+/// Any other mismatch is a decode error naming the object and its id.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: Operation,
     what: &str,
     raw: &Value,
 ) -> Result<T, Error> {
-    json::decode(PROVIDER, operation, what, raw)
+    let loose = loose_times(raw);
+    let view = match &loose {
+        Some(fixed) => fixed,
+        None => raw,
+    };
+    json::decode(PROVIDER, operation, what, view)
+}
+
+/// A timestamp the generated client keeps as JSON: an RFC 3339 text, else absent.
+fn time(value: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    parse_time(value.and_then(Value::as_str))
+}
+
+/// A copy of `raw` with its unreadable top-level timestamps set to `null`, when it has any.
+fn loose_times(raw: &Value) -> Option<Value> {
+    let object = raw.as_object()?;
+    let unreadable = |key: &String, value: &Value| {
+        key.ends_with("_at")
+            && value
+                .as_str()
+                .is_some_and(|text| text.parse::<chrono::DateTime<chrono::Utc>>().is_err())
+    };
+    if !object.iter().any(|(k, v)| unreadable(k, v)) {
+        return None;
+    }
+    let mut fixed = object.clone();
+    for (key, value) in fixed.iter_mut() {
+        if unreadable(key, value) {
+            *value = Value::Null;
+        }
+    }
+    Some(Value::Object(fixed))
 }
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
@@ -131,20 +166,8 @@ fn tags_of(tags: Option<&types::TicketObjectTags>) -> Vec<String> {
     }
 }
 
-fn field_value(value: Option<&types::TicketFieldValueInputValue>) -> FieldValue {
-    match value {
-        None => FieldValue::Null,
-        Some(types::TicketFieldValueInputValue::String(s)) => FieldValue::Text(s.clone()),
-        Some(types::TicketFieldValueInputValue::Number(n)) => {
-            if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                FieldValue::Integer(*n as i64)
-            } else {
-                FieldValue::Number(*n)
-            }
-        }
-        Some(types::TicketFieldValueInputValue::Boolean(b)) => FieldValue::Bool(*b),
-        Some(types::TicketFieldValueInputValue::Array(items)) => FieldValue::List(items.clone()),
-    }
+fn field_value(value: Option<&Value>) -> FieldValue {
+    value.map_or(FieldValue::Null, FieldValue::from_json)
 }
 
 /// What the account defines that tickets refer to by id: custom statuses and custom fields.
@@ -207,8 +230,8 @@ pub(crate) fn ticket(
         })
         .collect();
     ticket.external_ref = native.external_id.clone();
-    ticket.created_at = native.created_at;
-    ticket.updated_at = native.updated_at;
+    ticket.created_at = time(native.created_at.as_ref());
+    ticket.updated_at = time(native.updated_at.as_ref());
     ticket.url = native.url.clone();
     ticket.raw = raw;
     Ok(ticket)
@@ -299,7 +322,7 @@ pub(crate) fn comment(
         } else {
             Visibility::Internal
         },
-        created_at: native.created_at,
+        created_at: time(native.created_at.as_ref()),
         attachments,
     };
     let mut comment = ExternalObjectRef::new(id(ObjectKind::Comment, comment_id), data, raw);
@@ -325,7 +348,7 @@ pub(crate) fn added_comment(
     let mut added = comment(operation, ticket, event)?;
     if added.data.created_at.is_none() {
         let audit: types::AuditObject = decode(operation, "audit", &audit)?;
-        added.data.created_at = audit.created_at;
+        added.data.created_at = time(audit.created_at.as_ref());
     }
     Ok(added)
 }
@@ -458,7 +481,7 @@ pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRat
         comment: native.comment.clone().filter(|c| !c.is_empty()),
         requester: opt_id(ObjectKind::Party, native.requester_id),
         assignee: opt_id(ObjectKind::Party, native.assignee_id),
-        created_at: native.created_at,
+        created_at: time(native.created_at.as_ref()),
     };
     let mut rating =
         ExternalObjectRef::new(id(ObjectKind::SatisfactionRating, rating_id), data, raw);

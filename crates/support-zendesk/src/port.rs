@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
-use support_core::kit::json::items;
+use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -23,14 +23,15 @@ use crate::generated::{Client, types};
 use crate::listing::{
     AgentsState, ArticleSearchState, MAX_PAGE, Paged, agent_roles, cursor_shape, search_terms,
 };
-use support_core::kit::page::PageShape;
+use crate::lookups::Lookups;
+use crate::{PROVIDER, bodies, map};
 
 /// A page of users (agents, one role at a time).
 const USERS: PageShape = cursor_shape("users");
+/// A page of tickets carrying one external id.
+const TICKETS_BY_EXTERNAL_ID: PageShape = cursor_shape("tickets");
 /// A page of Help Center search results (page-numbered: `next_page` is the way on).
 const ARTICLE_SEARCH: PageShape = PageShape::items_at("results");
-use crate::lookups::Lookups;
-use crate::{PROVIDER, bodies, map};
 
 /// A Zendesk account behind the [`SupportPort`] interface.
 ///
@@ -121,7 +122,80 @@ impl ZendeskPort {
             .runtime()
             .run_raw(operation, None, call.send())
             .await?;
-        self.one_ticket(operation, &raw.json).await
+        let ticket = self.one_ticket(operation, &raw.json).await?;
+        let answered = ticket.id.external_id();
+        if answered != ticket_id.to_string() {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "asked for ticket {ticket_id}, Zendesk answered ticket {answered}"
+                )));
+        }
+        Ok(ticket)
+    }
+
+    /// A ticket by a reference: its `external_id`, or its id (which is also its number). A numeric
+    /// reference is both looked up as an external id and as a ticket id; when they name two tickets
+    /// the answer is `Conflict`, never one of them.
+    async fn ticket_by_reference(&self, operation: Operation, reference: &str) -> Result<Ticket> {
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(
+                Error::invalid_input(PROVIDER, "the ticket reference is empty")
+                    .with_operation(operation),
+            );
+        }
+        // External ids are not unique in Zendesk: two answers are enough to tell.
+        let call = self
+            .client
+            .list_tickets()
+            .external_id(reference.to_owned())
+            .page_size(2);
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_page(operation, TICKETS_BY_EXTERNAL_ID, call.send())
+            .await?;
+        // Only a ticket that carries exactly this external id answers the question.
+        let carried: Vec<Value> = TICKETS_BY_EXTERNAL_ID
+            .items(&raw.json)
+            .iter()
+            .filter(|t| t.get("external_id").and_then(Value::as_str) == Some(reference))
+            .cloned()
+            .collect();
+        let mut by_external = self.tickets(operation, carried).await?;
+        if by_external.len() > 1 {
+            let ids: Vec<&str> = by_external.iter().map(|t| t.id.external_id()).collect();
+            return Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!(
+                    "tickets {} carry external id `{reference}`: look one up by its canonical id",
+                    ids.join(", ")
+                )));
+        }
+        let by_id = match reference.parse::<i64>() {
+            Ok(ticket_id) => match self.show_ticket(operation, ticket_id).await {
+                Ok(ticket) => Some(ticket),
+                Err(error) if error.kind() == &ErrorKind::NotFound => None,
+                Err(error) => return Err(error),
+            },
+            Err(_) => None,
+        };
+        match (by_external.pop(), by_id) {
+            (Some(external), Some(numbered)) if external.id != numbered.id => {
+                Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                    .with_operation(operation)
+                    .with_message(format!(
+                        "`{reference}` is ticket {}'s external id and ticket {}'s id: look the ticket up by its canonical id",
+                        external.id.external_id(),
+                        numbered.id.external_id()
+                    )))
+            }
+            (Some(ticket), _) | (None, Some(ticket)) => Ok(ticket),
+            (None, None) => Err(Error::new(ErrorKind::NotFound, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!("no ticket with external id or id `{reference}`"))),
+        }
     }
 
     /// `PUT /api/v2/tickets/{id}` with the given changes; the whole answer (ticket and audit).
@@ -144,6 +218,19 @@ impl ZendeskPort {
             .await?
             .json)
     }
+}
+
+/// Whether an article's locale falls under the asked one, by basic language-range filtering
+/// (RFC 4647): `en` takes `en`, `en-us` and `en-gb`; `en-us` takes only `en-us`; case is ignored.
+fn locale_matches(range: &str, locale: Option<&str>) -> bool {
+    let range = range.trim();
+    locale.is_some_and(|locale| {
+        locale.eq_ignore_ascii_case(range)
+            || (locale.len() > range.len()
+                && locale.is_char_boundary(range.len())
+                && locale[..range.len()].eq_ignore_ascii_case(range)
+                && locale.as_bytes()[range.len()] == b'-')
+    })
 }
 
 #[async_trait]
@@ -238,26 +325,7 @@ impl SupportPort for ZendeskPort {
                 self.show_ticket(operation, ticket_id).await
             }
             TicketLookup::External(reference) => {
-                if let Ok(ticket_id) = reference.trim().parse::<i64>() {
-                    return self.show_ticket(operation, ticket_id).await;
-                }
-                let call = self
-                    .client
-                    .list_tickets()
-                    .external_id(reference.clone())
-                    .page_size(1);
-                let raw = self
-                    .endpoint
-                    .runtime()
-                    .run_raw(operation, None, call.send())
-                    .await?;
-                let mut tickets = self.tickets(operation, items(&raw.json, "tickets")).await?;
-                if tickets.is_empty() {
-                    return Err(Error::new(ErrorKind::NotFound, PROVIDER)
-                        .with_operation(operation)
-                        .with_message(format!("no ticket with external id `{reference}`")));
-                }
-                Ok(tickets.swap_remove(0))
+                self.ticket_by_reference(operation, reference).await
             }
         }
     }
@@ -476,16 +544,34 @@ impl SupportPort for ZendeskPort {
                     .endpoint
                     .get_page(operation, listing.shape(), &path, &params)
                     .await?;
-                let articles = self
+                let mut articles = self
                     .articles(operation, listing.shape().items(&envelope).to_vec())
                     .await?;
+                // Zendesk listed them under this category: they belong to it, whether or not the
+                // section walk knew their section.
+                if let Some(category) = &query.category {
+                    for article in &mut articles {
+                        if !article.categories.contains(category) {
+                            article.categories.insert(0, category.clone());
+                        }
+                    }
+                }
                 (articles, listing.next(&envelope))
             };
-        // Full-text matching is the provider's (stemming, synonyms); category and locale are exact.
-        let mut exact = query;
-        exact.search = None;
+        // A filter Zendesk applied is not applied again here: search terms, category and locale
+        // on search (stemming, synonyms, its own locale rules), the category on
+        // `/categories/{id}/articles` (whose articles sit in sections this listing may not know).
+        // Only the locale of a plain or category listing, which Zendesk does not take, is
+        // matched here.
+        let locale = query
+            .locale
+            .as_deref()
+            .filter(|_| query.search.as_ref().is_none_or(|t| t.trim().is_empty()));
         Ok(Page::new(
-            articles.into_iter().filter(|a| exact.matches(a)).collect(),
+            articles
+                .into_iter()
+                .filter(|a| locale.is_none_or(|range| locale_matches(range, a.locale.as_deref())))
+                .collect(),
             next,
         ))
     }

@@ -76,8 +76,13 @@ pub fn array(
     }
 }
 
-/// The typed view of a JSON object; a mismatch is a decode error naming the object and keeping an
-/// excerpt of it.
+/// The typed view of a JSON object; a mismatch is a decode error naming the object and its `id`
+/// (when it has one) and keeping an excerpt of it.
+///
+/// The policy for items of a page: an item that does not have its documented shape fails its page
+/// with this error, which names the item so it can be found; fields a provider is known to write
+/// loosely (timestamps, for instance) are read leniently by the adapter before they get here, and
+/// its README says which.
 pub fn decode<T: DeserializeOwned>(
     provider: &'static str,
     operation: Operation,
@@ -85,10 +90,15 @@ pub fn decode<T: DeserializeOwned>(
     raw: &Value,
 ) -> Result<T, Error> {
     T::deserialize(raw).map_err(|error| {
+        let named = match raw.get("id").filter(|id| !id.is_null()) {
+            Some(Value::String(id)) => format!("{what} {id}"),
+            Some(id) => format!("{what} {id}"),
+            None => what.to_owned(),
+        };
         Error::new(ErrorKind::Decode, provider)
             .with_operation(operation)
             .with_message(format!(
-                "a {provider} {what} did not have its documented shape: {error}"
+                "a {provider} {named} did not have its documented shape: {error}"
             ))
             .with_body_excerpt(raw.to_string().as_bytes())
     })

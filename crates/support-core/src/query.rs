@@ -122,7 +122,10 @@ impl TicketQuery {
 pub enum TicketLookup {
     /// By canonical id.
     Id(CanonicalId),
-    /// By the provider's own id, or its human-facing number where it has one.
+    /// By a reference the provider knows the ticket by: its own id, its human-facing number where it
+    /// has one (ServiceNow `number`, Salesforce `CaseNumber`), or the external id an integrating system
+    /// stored on it where the provider keeps one (Zendesk `external_id`). A reference that names two
+    /// tickets (one ticket's external id, another's id) is a `Conflict`, never a guess.
     External(String),
 }
 

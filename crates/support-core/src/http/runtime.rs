@@ -1,6 +1,7 @@
 //! The runtime behind every generated client: authentication, retries, timeouts, tracing, and the
 //! mapping of failures to [`Error`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -552,7 +553,7 @@ impl HttpRuntime {
             let outcome = match outcome {
                 Ok(response) if response.status().is_success() => {
                     let status = response.status();
-                    match read_whole(response).await {
+                    match read_whole(response, &self.inner.redactor).await {
                         Ok((response, body)) => {
                             let mut parsed = None;
                             if let Some(shape) = scope.as_ref().and_then(|s| s.page) {
@@ -813,12 +814,25 @@ fn default_kind(
     }
 }
 
-/// Reads a response's body whole, and hands back an identical response holding it.
-async fn read_whole(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Bytes)> {
+/// Reads a response's body whole, and hands back a response holding it: identical, except that any
+/// spelling of the credentials the provider echoed is replaced by `[REDACTED]`, so
+/// that neither a kept `raw` object, nor an error excerpt, nor a log line made from a success can
+/// carry them.
+async fn read_whole(
+    response: reqwest::Response,
+    redactor: &Redactor,
+) -> reqwest::Result<(reqwest::Response, Bytes)> {
     let status = response.status();
     let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let mut headers = response.headers().clone();
+    let mut body = response.bytes().await?;
+    if let Ok(text) = std::str::from_utf8(&body)
+        && let Cow::Owned(clean) = redactor.redact(text)
+    {
+        tracing::warn!("the provider's answer echoed the credentials; they were redacted from it");
+        body = Bytes::from(clean);
+        headers.remove(http::header::CONTENT_LENGTH);
+    }
     let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;

@@ -74,12 +74,12 @@ pub enum AfterHeaders {
 }
 
 impl Fault {
-    /// A 503 for the first request only.
-    pub fn unavailable_once() -> Self {
+    /// `status` with the simulator's JSON error body, at once, for the first `times` requests.
+    fn answer(status: u16, times: usize) -> Self {
         Self {
-            status: 503,
+            status,
             retry_after: None,
-            times: 1,
+            times,
             delay: None,
             body: None,
             after_headers: None,
@@ -87,16 +87,16 @@ impl Fault {
         }
     }
 
+    /// A 503 for the first request only.
+    pub fn unavailable_once() -> Self {
+        Self::answer(503, 1)
+    }
+
     /// A `200` with `body` (a page that is no page, say) for the first `times` requests.
     pub fn success_with(body: impl Into<String>, times: usize) -> Self {
         Self {
-            status: 200,
-            retry_after: None,
-            times,
-            delay: None,
             body: Some(body.into()),
-            after_headers: None,
-            echo_credentials: false,
+            ..Self::answer(200, times)
         }
     }
 
@@ -104,26 +104,16 @@ impl Fault {
     /// (whatever its status: a write it applied, a page it served).
     pub fn lost_after_headers(how: AfterHeaders, times: usize) -> Self {
         Self {
-            status: 200,
-            retry_after: None,
-            times,
-            delay: None,
-            body: None,
             after_headers: Some(how),
-            echo_credentials: false,
+            ..Self::answer(200, times)
         }
     }
 
     /// A 429 with this `Retry-After` for the first `times` requests.
     pub fn throttled(retry_after: Duration, times: usize) -> Self {
         Self {
-            status: 429,
             retry_after: Some(retry_after),
-            times,
-            delay: None,
-            body: None,
-            after_headers: None,
-            echo_credentials: false,
+            ..Self::answer(429, times)
         }
     }
 
@@ -131,13 +121,8 @@ impl Fault {
     /// later ones at once: a server that stalls once.
     pub fn stalled_once(delay: Duration) -> Self {
         Self {
-            status: 503,
-            retry_after: None,
-            times: 1,
             delay: Some(delay),
-            body: None,
-            after_headers: None,
-            echo_credentials: false,
+            ..Self::answer(503, 1)
         }
     }
 
@@ -145,13 +130,8 @@ impl Fault {
     /// (see [`Fault::echo_credentials`]).
     pub fn echoing_credentials(status: u16) -> Self {
         Self {
-            status,
-            retry_after: None,
-            times: usize::MAX,
-            delay: None,
-            body: None,
-            after_headers: None,
             echo_credentials: true,
+            ..Self::answer(status, usize::MAX)
         }
     }
 }

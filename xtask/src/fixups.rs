@@ -389,9 +389,11 @@ pub fn keep_unknown_fields(schema: &mut Value) {
     }
 }
 
-/// Replaces the schema at `path` (property names, descending through array `items`) with an empty
-/// schema, which typify turns into `serde_json::Value`: for vendor types narrower than the payloads
-/// the provider really sends. Returns whether the path was found.
+/// Replaces the schema at `path` (property names, descending through array `items` and through
+/// the arms of `allOf`/`anyOf`/`oneOf`) with an empty schema, which typify turns into
+/// `serde_json::Value`: for vendor types narrower than the payloads the provider really sends. A
+/// segment `[]` names the items of the array reached so far (`["users", "[]"]`: each user, the
+/// list staying a list). Returns whether the path was found (in every arm that has it).
 pub fn free_form(schema: &mut Value, path: &[&str]) -> bool {
     let Some((first, rest)) = path.split_first() else {
         *schema = Value::Mapping(Mapping::new());
@@ -400,17 +402,30 @@ pub fn free_form(schema: &mut Value, path: &[&str]) -> bool {
     let Some(map) = schema.as_mapping_mut() else {
         return false;
     };
+    if *first == "[]" {
+        return map
+            .get_mut(key("items"))
+            .is_some_and(|items| free_form(items, rest));
+    }
     if let Some(items) = map.get_mut(key("items")) {
         return free_form(items, path);
     }
-    match map
+    let mut found = match map
         .get_mut(key("properties"))
         .and_then(Value::as_mapping_mut)
         .and_then(|props| props.get_mut(key(first)))
     {
         Some(property) => free_form(property, rest),
         None => false,
+    };
+    for list in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Sequence(arms)) = map.get_mut(key(list)) {
+            for arm in arms {
+                found |= free_form(arm, path);
+            }
+        }
     }
+    found
 }
 
 /// Prefix of a local component-schema `$ref`.
@@ -494,6 +509,25 @@ properties:
         let value = &schema["properties"]["events"]["items"]["properties"]["value"];
         assert_eq!(value, &Value::Mapping(Mapping::new()));
         assert!(!free_form(&mut schema, &["events", "missing"]));
+    }
+
+    #[test]
+    fn free_form_descends_through_composition_arms_and_array_items() {
+        let mut schema = yaml(
+            "allOf:
+- type: object
+  properties:
+    users:
+      type: array
+      items: {$ref: '#/components/schemas/UserObject'}
+- $ref: '#/components/schemas/CursorPaginationMeta'",
+        );
+        assert!(free_form(&mut schema, &["users", "[]"]));
+        let users = &schema["allOf"][0]["properties"]["users"];
+        assert_eq!(users["type"], key("array"));
+        assert_eq!(users["items"], Value::Mapping(Mapping::new()));
+        assert!(!free_form(&mut schema, &["meta", "[]"]));
+        assert!(!free_form(&mut schema, &["users", "[]", "id"]));
     }
 
     #[test]

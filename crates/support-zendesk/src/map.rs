@@ -266,7 +266,7 @@ pub(crate) fn user(
         .map(|g| id(ObjectKind::Group, *g))
         .collect();
     party.active = Some(native.active.unwrap_or(true) && !native.suspended.unwrap_or(false));
-    party.created_at = native.created_at;
+    party.created_at = time(native.created_at.as_ref());
     party.raw = raw;
     Ok(party)
 }

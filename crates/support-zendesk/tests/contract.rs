@@ -4,8 +4,8 @@
 use httpmock::prelude::*;
 use serde_json::json;
 use support_core::{
-    ArticleQuery, CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort, TicketLookup,
-    TicketQuery, TicketStatus, TicketUpdate,
+    AgentQuery, ArticleQuery, CanonicalId, ErrorKind, FieldValue, ObjectKind, SupportPort,
+    TicketLookup, TicketQuery, TicketStatus, TicketUpdate,
 };
 use support_zendesk::ZendeskPort;
 
@@ -356,4 +356,96 @@ async fn one_loose_timestamp_does_not_fail_a_ticket_listing_page() {
     assert_eq!(page.items[1].updated_at, None);
     assert!(page.items[1].created_at.is_some());
     assert_eq!(page.items[1].raw["updated_at"], json!("2026-13-45 25:00"));
+}
+
+fn agent(id: i64) -> serde_json::Value {
+    json!({"id": id, "name": format!("Agent {id}"), "email": format!("a{id}@example.com"),
+           "role": "agent", "active": true, "created_at": "2026-01-05T08:00:00Z",
+           "updated_at": "2026-01-05T08:00:00Z", "last_login_at": "2026-01-06T08:00:00Z"})
+}
+
+async fn serve_agents(server: &MockServer, users: serde_json::Value) {
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/users");
+            then.status(200).json_body(
+                json!({"users": users, "meta": {"has_more": false, "after_cursor": null}}),
+            );
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/group_memberships");
+            then.status(200).json_body(json!({
+                "group_memberships": [], "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+}
+
+/// Users follow the same policy: an agent whose timestamps Zendesk wrote loosely is kept, its times
+/// read as absent and the text kept in `raw`; the page is not failed.
+#[tokio::test]
+async fn one_loose_user_timestamp_does_not_fail_an_agent_listing_page() {
+    let server = MockServer::start_async().await;
+    let mut loose = agent(8);
+    loose["created_at"] = json!("last tuesday");
+    loose["updated_at"] = json!("2026-13-45 25:00");
+    loose["last_login_at"] = json!("");
+    serve_agents(&server, json!([agent(7), loose, agent(9)])).await;
+    let page = port(&server).list_agents(AgentQuery::new()).await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert!(page.items[0].created_at.is_some());
+    assert_eq!(page.items[1].created_at, None);
+    assert_eq!(page.items[1].raw["created_at"], json!("last tuesday"));
+    assert_eq!(page.items[1].name.as_deref(), Some("Agent 8"));
+}
+
+/// Any other field of a user that does not have its documented shape fails the page with `Decode`
+/// naming the user's id, so it can be found.
+#[tokio::test]
+async fn a_malformed_agent_is_named_by_its_id() {
+    let server = MockServer::start_async().await;
+    let mut malformed = agent(8);
+    malformed["organization_id"] = json!("not a number");
+    serve_agents(&server, json!([agent(7), malformed])).await;
+    let error = port(&server)
+        .list_agents(AgentQuery::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("user 8"), "{error}");
+}
+
+/// An agent whose id itself is malformed is named by what it carries there.
+#[tokio::test]
+async fn an_agent_with_a_malformed_id_is_named_by_it() {
+    let server = MockServer::start_async().await;
+    let mut malformed = agent(8);
+    malformed["id"] = json!("eight");
+    serve_agents(&server, json!([agent(7), malformed])).await;
+    let error = port(&server)
+        .list_agents(AgentQuery::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("user eight"), "{error}");
+}
+
+/// The account's own user (`users/me`, read by `check_connection`) follows the policy too.
+#[tokio::test]
+async fn a_loose_timestamp_on_the_current_user_does_not_fail_the_connection_check() {
+    let server = MockServer::start_async().await;
+    let mut me = agent(7);
+    me["created_at"] = json!("2026-01-05 08:00");
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/users/me");
+            then.status(200).json_body(json!({"user": me}));
+        })
+        .await;
+    let info = port(&server).check_connection().await.unwrap();
+    let user = info.user.expect("the connection names its user");
+    assert_eq!(user.created_at, None);
+    assert_eq!(user.raw["created_at"], json!("2026-01-05 08:00"));
 }

@@ -34,7 +34,9 @@ use crate::{PROVIDER, map};
 /// A page of a plain listing: a bare array (Freshdesk says there is more only by a full page).
 pub(crate) const BARE: PageShape = PageShape::bare_array();
 /// A page of search results: `results`, and the `total` the range splitting relies on.
-const SEARCH: PageShape = PageShape::items_at("results").requires("/total");
+const SEARCH: PageShape = PageShape::items_at("results")
+    .requires("/total")
+    .item("ticket");
 
 /// Freshdesk's largest page.
 pub(crate) const MAX_PAGE: u32 = 100;
@@ -170,6 +172,15 @@ impl Offset {
         }
     }
 
+    /// What a page of this listing must hold, and what one of its items is called.
+    fn shape(self) -> PageShape {
+        BARE.item(match self {
+            Offset::Agents => "agent",
+            Offset::Conversations => "conversation",
+            Offset::SatisfactionRatings => "satisfaction rating",
+        })
+    }
+
     /// The page to read, from the caller's cursor; 1 without one.
     pub(crate) fn resume(self, operation: Operation, cursor: Option<&Cursor>) -> Result<u32> {
         let state: Option<PageNumber> =
@@ -197,6 +208,7 @@ impl FreshdeskPort {
         call: impl FnOnce(i64) -> F,
     ) -> Result<(Vec<Value>, Option<Cursor>)>
     where
+        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let page = listing.resume(operation, cursor)?;
@@ -204,7 +216,7 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_page(operation, BARE, call)
+            .run_page(operation, listing.shape(), call)
             .await?;
         let raws = array(PROVIDER, operation, what, raw.json)?;
         let next = listing.next(page, raws.len(), per_page);
@@ -321,7 +333,7 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_page(operation, BARE, call.send())
+            .run_page(operation, BARE.item("ticket"), call.send())
             .await?;
         array(PROVIDER, operation, "tickets", raw.json)
     }
@@ -517,7 +529,7 @@ impl FreshdeskPort {
                     .runtime()
                     .run_page(
                         operation,
-                        BARE,
+                        BARE.item("solution category"),
                         self.client.list_solution_categories().send(),
                     )
                     .await?;
@@ -534,7 +546,7 @@ impl FreshdeskPort {
                 .runtime()
                 .run_page(
                     operation,
-                    BARE,
+                    BARE.item("solution folder"),
                     self.client
                         .list_solution_folders()
                         .category_id(category)

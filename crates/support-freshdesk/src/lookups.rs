@@ -50,7 +50,11 @@ impl FreshdeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_page(operation, BARE, self.client.list_ticket_fields().send())
+                    .run_page(
+                        operation,
+                        BARE.item("ticket field"),
+                        self.client.list_ticket_fields().send(),
+                    )
                     .await?;
                 Ok(StatusLabels::from_ticket_fields(&raw.json))
             })
@@ -65,7 +69,11 @@ impl FreshdeskPort {
                 let raw = self
                     .endpoint
                     .runtime()
-                    .run_page(operation, BARE, self.client.list_roles().send())
+                    .run_page(
+                        operation,
+                        BARE.item("role"),
+                        self.client.list_roles().send(),
+                    )
                     .await?;
                 Ok(array(PROVIDER, operation, "roles", raw.json)?
                     .iter()

@@ -430,7 +430,7 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_page(operation, BARE, call.send())
+            .run_page(operation, BARE.item("solution article"), call.send())
             .await?;
         let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
         let next = state.next(raws.len(), per_page);
@@ -462,7 +462,11 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_page(operation, BARE, self.client.list_sla_policies().send())
+            .run_page(
+                operation,
+                BARE.item("SLA policy"),
+                self.client.list_sla_policies().send(),
+            )
             .await?;
         let found = array(PROVIDER, operation, "SLA policies", raw.json)?
             .into_iter()

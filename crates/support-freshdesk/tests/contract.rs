@@ -123,3 +123,39 @@ async fn one_loose_timestamp_does_not_fail_a_ticket_listing_page() {
     assert!(page.items[1].created_at.is_some());
     assert_eq!(page.items[1].raw["updated_at"], json!("2026-13-45 25:00"));
 }
+
+/// A ticket the generated ticket listing refuses (a typed field of another JSON type) fails the
+/// page with `Decode` naming that ticket's id, with an excerpt of it, never silently.
+#[tokio::test]
+async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
+    for (field, value, named) in [
+        ("priority", json!("urgent"), "ticket 8"),
+        ("id", json!("eight"), "ticket eight"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mut malformed = ticket(8);
+        malformed[field] = value;
+        server
+            .mock_async(move |when, then| {
+                when.method(GET).path("/api/v2/tickets");
+                then.status(200)
+                    .json_body(json!([ticket(7), malformed, ticket(9)]));
+            })
+            .await;
+        let error = port(&server)
+            .list_tickets(support_core::TicketQuery::new())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+        assert!(
+            error.to_string().contains(&format!(
+                "a freshdesk {named} did not have its documented shape"
+            )),
+            "{error}"
+        );
+        assert!(
+            error.body_excerpt().is_some_and(|e| e.contains(field)),
+            "{error:?}"
+        );
+    }
+}

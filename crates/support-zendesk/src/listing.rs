@@ -68,7 +68,14 @@ impl Paged {
 
     /// What a page of this listing must hold.
     pub(crate) fn shape(self) -> PageShape {
-        cursor_shape(self.key())
+        cursor_shape(self.key()).item(match self {
+            Paged::Tickets => "ticket",
+            Paged::TicketSearch => "search result",
+            Paged::Comments => "comment",
+            Paged::Tags => "tag",
+            Paged::SatisfactionRatings => "satisfaction rating",
+            Paged::Articles | Paged::CategoryArticles => "article",
+        })
     }
 
     /// The `page[after]` to send, from the caller's cursor; `None` starts at the beginning.
@@ -99,6 +106,7 @@ impl ZendeskPort {
         call: impl FnOnce(Option<String>) -> F,
     ) -> Result<(Vec<Value>, Option<Cursor>)>
     where
+        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let after = listing.resume(operation, cursor)?;

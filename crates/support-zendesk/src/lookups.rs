@@ -19,9 +19,9 @@ use crate::listing::{MAX_PAGE, cursor_shape, walk};
 use support_core::kit::page::PageShape;
 
 /// A page of group memberships.
-const MEMBERSHIPS: PageShape = cursor_shape("group_memberships");
+const MEMBERSHIPS: PageShape = cursor_shape("group_memberships").item("group membership");
 /// A page of Help Center sections.
-const SECTIONS: PageShape = cursor_shape("sections");
+const SECTIONS: PageShape = cursor_shape("sections").item("section");
 use crate::map::{self, AccountLookups, CustomStatus};
 use crate::port::ZendeskPort;
 
@@ -72,7 +72,7 @@ impl ZendeskPort {
                     .runtime()
                     .run_page(
                         operation,
-                        PageShape::items_at("custom_statuses"),
+                        PageShape::items_at("custom_statuses").item("custom status"),
                         self.client.list_custom_statuses().send(),
                     )
                     .await?;
@@ -112,7 +112,7 @@ impl ZendeskPort {
                     .runtime()
                     .run_page(
                         operation,
-                        PageShape::items_at("ticket_fields"),
+                        PageShape::items_at("ticket_fields").item("ticket field"),
                         self.client.list_ticket_fields().send(),
                     )
                     .await?;

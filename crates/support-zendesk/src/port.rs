@@ -27,11 +27,11 @@ use crate::lookups::Lookups;
 use crate::{PROVIDER, bodies, map};
 
 /// A page of users (agents, one role at a time).
-const USERS: PageShape = cursor_shape("users");
+const USERS: PageShape = cursor_shape("users").item("user");
 /// A page of tickets carrying one external id.
-const TICKETS_BY_EXTERNAL_ID: PageShape = cursor_shape("tickets");
+const TICKETS_BY_EXTERNAL_ID: PageShape = cursor_shape("tickets").item("ticket");
 /// A page of Help Center search results (page-numbered: `next_page` is the way on).
-const ARTICLE_SEARCH: PageShape = PageShape::items_at("results");
+const ARTICLE_SEARCH: PageShape = PageShape::items_at("results").item("article");
 
 /// A Zendesk account behind the [`SupportPort`] interface.
 ///

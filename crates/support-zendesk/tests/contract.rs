@@ -449,3 +449,41 @@ async fn a_loose_timestamp_on_the_current_user_does_not_fail_the_connection_chec
     assert_eq!(user.created_at, None);
     assert_eq!(user.raw["created_at"], json!("2026-01-05 08:00"));
 }
+
+/// A ticket the generated ticket page refuses (a typed field of another JSON type) fails the page
+/// with `Decode` naming that ticket's id, with an excerpt of it, never silently.
+#[tokio::test]
+async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
+    for (field, value, named) in [
+        ("priority", json!(5), "ticket 8"),
+        ("id", json!("eight"), "ticket eight"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mut malformed = ticket(8, None);
+        malformed[field] = value;
+        server
+            .mock_async(move |when, then| {
+                when.method(GET).path("/api/v2/tickets");
+                then.status(200).json_body(json!({
+                    "tickets": [ticket(7, None), malformed, ticket(9, None)],
+                    "meta": {"has_more": false, "after_cursor": null}
+                }));
+            })
+            .await;
+        let error = port(&server)
+            .list_tickets(TicketQuery::new())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+        assert!(
+            error.to_string().contains(&format!(
+                "a zendesk {named} did not have its documented shape"
+            )),
+            "{error}"
+        );
+        assert!(
+            error.body_excerpt().is_some_and(|e| e.contains(field)),
+            "{error:?}"
+        );
+    }
+}

@@ -271,7 +271,9 @@ impl HttpRuntime {
     /// page as `shape` spells it (items absent or not an array, "more" without a way to get it) is
     /// retried like any transient failure when the operation is a read, then fails with
     /// [`ErrorKind::Decode`] naming the operation, with an excerpt of the body. A listing never ends
-    /// early because a body was well-formed but wrong.
+    /// early because a body was well-formed but wrong. A complete page that `T` refuses because of
+    /// one item fails with [`ErrorKind::Decode`] naming that item by its id, with an excerpt of it
+    /// (see [`PageShape::culprit`]).
     pub async fn run_page<T, E, F>(
         &self,
         operation: Operation,
@@ -279,6 +281,7 @@ impl HttpRuntime {
         call: F,
     ) -> Result<Raw<T>>
     where
+        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let scope = CallScope {
@@ -302,7 +305,19 @@ impl HttpRuntime {
                     .unwrap_or(serde_json::Value::Null);
                 match shape.check(&json) {
                     Err(problem) => Err(self.not_a_page(operation, &problem, &notes)),
-                    Ok(()) => Err(error),
+                    Ok(()) => match shape.culprit::<T>(&json) {
+                        Some((item, why)) => Err(self.redact(
+                            crate::kit::json::misshapen(
+                                self.inner.provider,
+                                operation,
+                                shape.item_noun(),
+                                item,
+                                &why,
+                            )
+                            .with_source(error),
+                        )),
+                        None => Err(error),
+                    },
                 }
             }
             Err(error) => Err(error),

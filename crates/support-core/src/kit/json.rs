@@ -80,7 +80,8 @@ pub fn array(
 /// (when it has one) and keeping an excerpt of it.
 ///
 /// The policy for items of a page: an item that does not have its documented shape fails its page
-/// with this error, which names the item so it can be found; fields a provider is known to write
+/// with this error, which names the item so it can be found (the runtime names an item the typed
+/// page of a listing refuses the same way); fields a provider is known to write
 /// loosely (timestamps, for instance) are read leniently by the adapter before they get here, and
 /// its README says which.
 pub fn decode<T: DeserializeOwned>(
@@ -89,19 +90,30 @@ pub fn decode<T: DeserializeOwned>(
     what: &str,
     raw: &Value,
 ) -> Result<T, Error> {
-    T::deserialize(raw).map_err(|error| {
-        let named = match raw.get("id").filter(|id| !id.is_null()) {
-            Some(Value::String(id)) => format!("{what} {id}"),
-            Some(id) => format!("{what} {id}"),
-            None => what.to_owned(),
-        };
-        Error::new(ErrorKind::Decode, provider)
-            .with_operation(operation)
-            .with_message(format!(
-                "a {provider} {named} did not have its documented shape: {error}"
-            ))
-            .with_body_excerpt(raw.to_string().as_bytes())
-    })
+    T::deserialize(raw).map_err(|error| misshapen(provider, operation, what, raw, &error))
+}
+
+/// The decode error for `raw`, a `what` (`ticket`) that did not have its documented shape: names
+/// it by its `id` when it has one and keeps an excerpt of it. [`decode`] and the runtime's listing
+/// pages (see [`PageShape::culprit`](crate::kit::page::PageShape::culprit)) word it alike.
+pub fn misshapen(
+    provider: &'static str,
+    operation: Operation,
+    what: &str,
+    raw: &Value,
+    error: &dyn std::fmt::Display,
+) -> Error {
+    let named = match raw.get("id").filter(|id| !id.is_null()) {
+        Some(Value::String(id)) => format!("{what} {id}"),
+        Some(id) => format!("{what} {id}"),
+        None => what.to_owned(),
+    };
+    Error::new(ErrorKind::Decode, provider)
+        .with_operation(operation)
+        .with_message(format!(
+            "a {provider} {named} did not have its documented shape: {error}"
+        ))
+        .with_body_excerpt(raw.to_string().as_bytes())
 }
 
 #[cfg(test)]

@@ -7,7 +7,15 @@
 //! `null`, "more" without a cursor) retries it like any transient failure, then fails with
 //! [`ErrorKind::Decode`](crate::ErrorKind::Decode) naming the operation, with an excerpt. A listing
 //! therefore never ends early, or skips a page, because a body was well-formed but wrong.
+//!
+//! A page that is complete but that the listing's typed page refuses because of one of its items (a
+//! field of another type, `"id": "eight"`) fails with `Decode` naming that item (`a zendesk ticket 8
+//! did not have its documented shape: ...`, worded as [`kit::json::decode`](crate::kit::json::decode)
+//! words it) with an excerpt of the item: the runtime finds it with [`PageShape::culprit`], which
+//! tries the typed page with each item alone, so every listing names its items without a schema of
+//! its own.
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// How a provider spells one listing's pages.
@@ -16,6 +24,7 @@ pub struct PageShape {
     items: &'static str,
     more: Option<More>,
     required: Option<&'static str>,
+    item: &'static str,
 }
 
 /// A page that says there is more, and where the way to it must be.
@@ -32,6 +41,7 @@ impl PageShape {
             items: key,
             more: None,
             required: None,
+            item: "item",
         }
     }
 
@@ -41,6 +51,7 @@ impl PageShape {
             items: "",
             more: None,
             required: None,
+            item: "item",
         }
     }
 
@@ -60,6 +71,16 @@ impl PageShape {
             required: Some(field),
             ..self
         }
+    }
+
+    /// What one item of these pages is called in errors (`ticket`); `item` unless told.
+    pub const fn item(self, noun: &'static str) -> Self {
+        Self { item: noun, ..self }
+    }
+
+    /// What one item of these pages is called in errors.
+    pub const fn item_noun(&self) -> &'static str {
+        self.item
     }
 
     /// Checks a page: `Err` says what is wrong with it.
@@ -109,6 +130,33 @@ impl PageShape {
         };
         items.and_then(Value::as_array).map_or(&[], Vec::as_slice)
     }
+
+    /// The first item of a complete `page` because of which the typed page `T` refuses it, with
+    /// the typed page's error for that item alone; `None` when `T` refuses the page even without
+    /// items (the fault is elsewhere), or refuses no item alone.
+    pub fn culprit<'a, T: DeserializeOwned>(
+        &self,
+        page: &'a Value,
+    ) -> Option<(&'a Value, serde_json::Error)> {
+        let alone = |items: Vec<Value>| -> Value {
+            if self.items.is_empty() {
+                return Value::Array(items);
+            }
+            let mut page = page.clone();
+            if let Some(slot) = page.get_mut(self.items) {
+                *slot = Value::Array(items);
+            }
+            page
+        };
+        if self.check(page).is_err() || T::deserialize(alone(Vec::new())).is_err() {
+            return None;
+        }
+        self.items(page).iter().find_map(|item| {
+            T::deserialize(alone(vec![item.clone()]))
+                .err()
+                .map(|error| (item, error))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -145,5 +193,44 @@ mod tests {
         let search = PageShape::items_at("results").requires("/total");
         assert_eq!(search.check(&json!({"results": [], "total": 0})), Ok(()));
         assert!(search.check(&json!({"results": []})).is_err());
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Ticket {
+        id: u64,
+        priority: Option<String>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Tickets {
+        tickets: Vec<Ticket>,
+        count: u64,
+    }
+
+    #[test]
+    fn the_item_a_typed_page_refuses_is_found() {
+        let page = json!({"tickets": [
+            {"id": 7, "priority": "high"}, {"id": 8, "priority": 5}, {"id": 9, "priority": 6}
+        ], "count": 3});
+        let (item, error) = TICKETS.culprit::<Tickets>(&page).expect("a culprit");
+        assert_eq!(item["id"], 8);
+        assert!(error.to_string().contains("invalid type"), "{error}");
+        // The page itself is wrong elsewhere: no item is blamed.
+        let elsewhere = json!({"tickets": [{"id": 8, "priority": 5}], "count": "three"});
+        assert!(TICKETS.culprit::<Tickets>(&elsewhere).is_none());
+        // Not a page, or nothing wrong with any item.
+        assert!(TICKETS.culprit::<Tickets>(&json!({})).is_none());
+        let fine = json!({"tickets": [{"id": 7}], "count": 1});
+        assert!(TICKETS.culprit::<Tickets>(&fine).is_none());
+        let bare = json!([{"id": 7}, {"id": "eight"}]);
+        let (item, _) = PageShape::bare_array()
+            .item("ticket")
+            .culprit::<Vec<Ticket>>(&bare)
+            .expect("a culprit");
+        assert_eq!(item["id"], "eight");
+        assert_eq!(PageShape::bare_array().item("ticket").item_noun(), "ticket");
+        assert_eq!(TICKETS.item_noun(), "item");
     }
 }

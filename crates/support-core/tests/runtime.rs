@@ -736,6 +736,69 @@ mod pages {
             .await;
     }
 
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TypedTicket {
+        id: i64,
+        priority: Option<String>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct TypedPage {
+        tickets: Vec<TypedTicket>,
+    }
+
+    /// A complete page that the typed page refuses because of one item fails with `Decode` naming
+    /// that item by its id, with a redacted excerpt of the item, and is not retried.
+    #[tokio::test(start_paused = true)]
+    async fn an_item_the_typed_page_refuses_is_named_by_its_id() {
+        let runtime = runtime().build();
+        let server = MockServer::start_async().await;
+        let served = server
+            .mock_async(|when, then| {
+                when.path("/tickets");
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(
+                        r#"{"tickets":[{"id":7,"priority":"high"},
+                           {"id":8,"priority":5,"note":"s3cr3t"}],
+                           "meta":{"has_more":false}}"#,
+                    );
+            })
+            .await;
+        let client = reqwest::Client::new();
+        let mut req = reqwest::Request::new(
+            reqwest::Method::GET,
+            server.url("/tickets").parse().unwrap(),
+        );
+        let call = async {
+            runtime.prepare(&mut req);
+            let response = runtime
+                .execute(&client, req, &INFO)
+                .await
+                .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+            progenitor_client::ResponseValue::<TypedPage>::from_response::<()>(response).await
+        };
+        let error = runtime
+            .run_page(Operation::ListTickets, TICKETS.item("ticket"), call)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("a test ticket 8 did not have its documented shape"),
+            "{error}"
+        );
+        let excerpt = error.body_excerpt().unwrap_or_default();
+        assert!(excerpt.contains("\"priority\":5"), "{excerpt}");
+        assert!(!excerpt.contains("high"), "{excerpt}");
+        assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
+        assert_eq!(served.hits_async().await, 1);
+    }
+
     const BROKEN: [&str; 5] = [
         "{}",
         r#"{"error":"TemporarilyUnavailable"}"#,

@@ -796,7 +796,7 @@ mod pages {
         assert!(excerpt.contains("\"priority\":5"), "{excerpt}");
         assert!(!excerpt.contains("high"), "{excerpt}");
         assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
-        assert_eq!(served.hits_async().await, 1);
+        assert_eq!(served.calls_async().await, 1);
     }
 
     const BROKEN: [&str; 5] = [

@@ -60,6 +60,9 @@ pub struct Fault {
     /// header echo the request's `Authorization` header and the credentials it carries, as a careless
     /// or hostile provider might.
     pub echo_credentials: bool,
+    /// Instead of `status` and `body`: the simulator's own answer to the same request with the
+    /// first id in its path replaced by the second, as a provider that mixes up records would give.
+    pub answered_as: Option<(String, String)>,
 }
 
 /// How an answer is lost once its status and headers were sent.
@@ -84,6 +87,7 @@ impl Fault {
             body: None,
             after_headers: None,
             echo_credentials: false,
+            answered_as: None,
         }
     }
 
@@ -123,6 +127,16 @@ impl Fault {
         Self {
             delay: Some(delay),
             ..Self::answer(503, 1)
+        }
+    }
+
+    /// Every request for the record `asked` is answered with the simulator's answer about the record
+    /// `answered` (the ids as the provider spells them in paths).
+    pub fn answered_as(asked: impl Into<String>, answered: impl Into<String>) -> Self {
+        Self {
+            status: 200,
+            answered_as: Some((asked.into(), answered.into())),
+            ..Self::answer(200, usize::MAX)
         }
     }
 

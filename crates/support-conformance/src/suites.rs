@@ -558,6 +558,39 @@ pub async fn bad_credentials_are_unauthenticated(target: &dyn SuiteTarget) {
     }
 }
 
+/// `getTicket` answered with another ticket than the one asked for (a provider that mixes up
+/// records) fails with `Decode`: never the wrong ticket.
+pub async fn answer_about_another_ticket_is_refused(target: &dyn SuiteTarget) {
+    let harness = started(target, None).await;
+    if needs_unsupported(
+        harness.as_ref(),
+        "answer_about_another_ticket_is_refused",
+        &[Operation::GetTicket],
+    ) {
+        return;
+    }
+    let (sim, world) = parts(harness.as_ref());
+    let asked = world.tickets[0].id.clone();
+    let answered = world.tickets[1].id.clone();
+    let faulted = sim
+        .port_with_fault(
+            Operation::GetTicket,
+            Fault::answered_as(asked.clone(), answered.clone()),
+        )
+        .await;
+    match faulted.port.get_ticket(&first_ticket(world)).await {
+        Ok(ticket) => panic!(
+            "getTicket of {asked} returned {} when the provider answered about {answered}",
+            ticket.id
+        ),
+        Err(error) => assert_eq!(error.kind(), &ErrorKind::Decode, "{error}"),
+    }
+    assert!(
+        faulted.requests.get() >= 1,
+        "the mixed-up answer was never requested"
+    );
+}
+
 /// A ticket that does not exist is `NotFound`.
 pub async fn missing_ticket_is_not_found(target: &dyn SuiteTarget) {
     let harness = started(target, None).await;
@@ -790,6 +823,11 @@ macro_rules! adapter_suite {
             #[::tokio::test(start_paused = true)]
             async fn bad_credentials_are_unauthenticated() {
                 $crate::suites::bad_credentials_are_unauthenticated(&$target).await;
+            }
+
+            #[::tokio::test(start_paused = true)]
+            async fn answer_about_another_ticket_is_refused() {
+                $crate::suites::answer_about_another_ticket_is_refused(&$target).await;
             }
 
             #[::tokio::test(start_paused = true)]

@@ -184,6 +184,52 @@ pub async fn start_server<W: Wire>(world: World) -> (MockServer, Shared<W::State
     (server, state)
 }
 
+/// Registers, ahead of the world, a mock that answers `target`'s requests as the simulator answers
+/// the same request with `asked` replaced by `answered` in its path: the answer about another
+/// record, in the provider's own shape.
+fn answer_as_another<W: Wire>(
+    server: &MockServer,
+    state: &Shared<W::State>,
+    target: FaultTarget,
+    ids: IdScheme,
+    asked: String,
+    answered: String,
+    requests: &RequestCounter,
+) {
+    let state = state.clone();
+    let counter = requests.clone();
+    server.mock(move |when, then| {
+        when.is_true(move |request: &HttpMockRequest| {
+            let hit = target.hits(
+                request.method().as_str(),
+                &W::normalize_path(request.uri().path()),
+                ids,
+            );
+            if hit {
+                counter.hit();
+            }
+            hit
+        });
+        then.respond_with(move |request: &HttpMockRequest| {
+            let path = W::normalize_path(request.uri().path()).replacen(&asked, &answered, 1);
+            let reply = W::routes()
+                .iter()
+                .find_map(|route| {
+                    let captured = route.matches(request, &path, ids)?;
+                    let req = Req::from_mock(request, path.clone(), captured);
+                    Some(route.answer(&mut lock(&state), &req))
+                })
+                .unwrap_or_else(|| {
+                    Reply::new(
+                        404,
+                        serde_json::json!({"error": format!("no route serves {path}")}),
+                    )
+                });
+            reply.into_response(W::HEADERS)
+        });
+    });
+}
+
 /// Runs a future that needs no runtime to completion on this thread (httpmock's local server
 /// registers mocks in memory).
 pub fn block_on<F: Future>(future: F) -> F::Output {
@@ -249,6 +295,18 @@ impl<S: Account> FaultedServer<S> {
                 Ok(root) => root,
                 Err(error) => panic!("the relay could not start: {error}"),
             };
+            return Self {
+                server,
+                state,
+                requests,
+                root,
+            };
+        }
+        if let Some((asked, answered)) = fault.answered_as.clone() {
+            let state = Arc::new(Mutex::new(S::seed(world, &server.base_url())));
+            answer_as_another::<W>(&server, &state, target, ids, asked, answered, &requests);
+            serve::<W>(&server, state.clone(), ids);
+            let root = server.base_url();
             return Self {
                 server,
                 state,

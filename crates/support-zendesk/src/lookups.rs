@@ -11,19 +11,22 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support_core::kit::LookupCache;
-use support_core::kit::json::items;
+use support_core::kit::page::PageShape;
 use support_core::{Document, Operation, Result, Ticket};
 
 use crate::generated::types;
 use crate::listing::{MAX_PAGE, cursor_shape, walk};
-use support_core::kit::page::PageShape;
+use crate::map::{self, AccountLookups, CustomStatus};
+use crate::port::ZendeskPort;
 
+/// The account's custom statuses (one unpaginated answer).
+const CUSTOM_STATUSES: PageShape = PageShape::items_at("custom_statuses").item("custom status");
+/// The account's ticket fields (one unpaginated answer).
+const TICKET_FIELDS: PageShape = PageShape::items_at("ticket_fields").item("ticket field");
 /// A page of group memberships.
 const MEMBERSHIPS: PageShape = cursor_shape("group_memberships").item("group membership");
 /// A page of Help Center sections.
 const SECTIONS: PageShape = cursor_shape("sections").item("section");
-use crate::map::{self, AccountLookups, CustomStatus};
-use crate::port::ZendeskPort;
 
 /// Agents' group ids, by agent id.
 pub(crate) type AgentGroups = HashMap<i64, Vec<i64>>;
@@ -72,11 +75,12 @@ impl ZendeskPort {
                     .runtime()
                     .run_page(
                         operation,
-                        PageShape::items_at("custom_statuses").item("custom status"),
+                        CUSTOM_STATUSES,
                         self.client.list_custom_statuses().send(),
                     )
                     .await?;
-                Ok(items(&raw.json, "custom_statuses")
+                Ok(CUSTOM_STATUSES
+                    .items(&raw.json)
                     .iter()
                     .filter_map(|s| {
                         let status: types::CustomStatusObject =
@@ -112,11 +116,12 @@ impl ZendeskPort {
                     .runtime()
                     .run_page(
                         operation,
-                        PageShape::items_at("ticket_fields").item("ticket field"),
+                        TICKET_FIELDS,
                         self.client.list_ticket_fields().send(),
                     )
                     .await?;
-                Ok(items(&raw.json, "ticket_fields")
+                Ok(TICKET_FIELDS
+                    .items(&raw.json)
                     .iter()
                     .filter_map(|f| {
                         let field: types::TicketFieldObject =

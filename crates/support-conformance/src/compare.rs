@@ -49,8 +49,8 @@ impl Diff {
     }
 }
 
-fn raw_kept(diff: &mut Diff, raw: &serde_json::Value) {
-    diff.check("raw", raw.is_object(), || {
+fn raw_kept(diff: &mut Diff, raw: &support_core::RawJson) {
+    diff.check("raw", raw.value().is_object(), || {
         format!("the provider's JSON object is not kept (got {raw})")
     });
 }

@@ -14,6 +14,7 @@ pub mod model;
 pub mod page;
 pub mod port;
 pub mod query;
+pub mod raw;
 pub mod stream;
 pub mod webhook;
 
@@ -34,4 +35,5 @@ pub use query::{
     NewTag, NewTicket, Requester, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery,
     TicketUpdate,
 };
+pub use raw::RawJson;
 pub use stream::{SupportPortExt, paginate};

@@ -1,6 +1,6 @@
 //! The canonical objects: [`Ticket`], [`Party`], [`Document`] and [`ExternalObjectRef`].
 //!
-//! Every object keeps the provider's raw JSON in `raw`, and every mapped enum keeps the native value
+//! Every object keeps the provider's JSON in `raw` (a [`RawJson`]), and every mapped enum keeps the native value
 //! beside the canonical one ([`Mapped`]), so nothing the provider sent is lost.
 
 use std::time::Duration;
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::id::CanonicalId;
+use crate::raw::RawJson;
 
 /// A canonical value together with the provider's native value it was mapped from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -345,13 +346,13 @@ pub struct Ticket {
     pub updated_at: Option<DateTime<Utc>>,
     /// Link to the ticket in the provider (API or agent UI).
     pub url: Option<String>,
-    /// The provider's JSON, verbatim.
-    pub raw: Value,
+    /// The provider's JSON, as received.
+    pub raw: RawJson,
 }
 
 impl Ticket {
     /// A ticket with only the required parts set; adapters fill the rest field by field.
-    pub fn new(id: CanonicalId, status: Mapped<TicketStatus>, raw: Value) -> Self {
+    pub fn new(id: CanonicalId, status: Mapped<TicketStatus>, raw: impl Into<RawJson>) -> Self {
         Self {
             id,
             number: None,
@@ -370,7 +371,7 @@ impl Ticket {
             created_at: None,
             updated_at: None,
             url: None,
-            raw,
+            raw: raw.into(),
         }
     }
 
@@ -421,13 +422,13 @@ pub struct Party {
     pub active: Option<bool>,
     /// Creation time (UTC).
     pub created_at: Option<DateTime<Utc>>,
-    /// The provider's JSON, verbatim.
-    pub raw: Value,
+    /// The provider's JSON, as received.
+    pub raw: RawJson,
 }
 
 impl Party {
     /// A party with only the required parts set.
-    pub fn new(id: CanonicalId, role: PartyRole, raw: Value) -> Self {
+    pub fn new(id: CanonicalId, role: PartyRole, raw: impl Into<RawJson>) -> Self {
         Self {
             id,
             role,
@@ -440,7 +441,7 @@ impl Party {
             availability: None,
             active: None,
             created_at: None,
-            raw,
+            raw: raw.into(),
         }
     }
 }
@@ -485,13 +486,13 @@ pub struct Document {
     pub created_at: Option<DateTime<Utc>>,
     /// Last update (UTC).
     pub updated_at: Option<DateTime<Utc>>,
-    /// The provider's JSON, verbatim.
-    pub raw: Value,
+    /// The provider's JSON, as received.
+    pub raw: RawJson,
 }
 
 impl Document {
     /// A document with only the required parts set.
-    pub fn new(id: CanonicalId, kind: DocumentKind, raw: Value) -> Self {
+    pub fn new(id: CanonicalId, kind: DocumentKind, raw: impl Into<RawJson>) -> Self {
         Self {
             id,
             kind,
@@ -506,7 +507,7 @@ impl Document {
             author: None,
             created_at: None,
             updated_at: None,
-            raw,
+            raw: raw.into(),
         }
     }
 }
@@ -523,19 +524,19 @@ pub struct ExternalObjectRef<T> {
     pub url: Option<String>,
     /// The typed payload.
     pub data: T,
-    /// The provider's JSON, verbatim.
-    pub raw: Value,
+    /// The provider's JSON, as received.
+    pub raw: RawJson,
 }
 
 impl<T> ExternalObjectRef<T> {
     /// A reference with the given id and payload.
-    pub fn new(id: CanonicalId, data: T, raw: Value) -> Self {
+    pub fn new(id: CanonicalId, data: T, raw: impl Into<RawJson>) -> Self {
         Self {
             id,
             parent: None,
             url: None,
             data,
-            raw,
+            raw: raw.into(),
         }
     }
 

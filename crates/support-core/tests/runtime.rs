@@ -565,7 +565,7 @@ fn socket_reset(stream: std::net::TcpStream) {
 #[derive(serde::Deserialize)]
 struct AnyBody {}
 
-/// Runs one request as a generated call would, through `run_raw`.
+/// Runs one request as a generated call would, through `run_json`.
 async fn generated_call(
     runtime: &HttpRuntime,
     operation: Operation,
@@ -582,10 +582,7 @@ async fn generated_call(
             .map_err(progenitor_client::Error::<()>::CommunicationError)?;
         progenitor_client::ResponseValue::<AnyBody>::from_response::<()>(response).await
     };
-    runtime
-        .run_raw(operation, None, call)
-        .await
-        .map(|raw| raw.json)
+    runtime.run_json(operation, None, call).await
 }
 
 fn quick(max_attempts: u32) -> RetryPolicy {
@@ -677,17 +674,17 @@ async fn a_write_under_an_honoured_idempotency_key_is_retried_after_a_lost_answe
             .map_err(progenitor_client::Error::<()>::CommunicationError)?;
         progenitor_client::ResponseValue::<AnyBody>::from_response::<()>(response).await
     };
-    let raw = runtime
-        .run_raw(Operation::CreateTicket, Some("key-1".into()), call)
+    let json = runtime
+        .run_json(Operation::CreateTicket, Some("key-1".into()), call)
         .await
         .unwrap();
-    assert_eq!(raw.json["tickets"][0]["id"], 1);
+    assert_eq!(json["tickets"][0]["id"], 1);
     assert_eq!(seen.load(Ordering::SeqCst), 2);
 }
 
 mod pages {
     use super::*;
-    use support_core::kit::page::PageShape;
+    use support_core::kit::page::{ListingPage, PageShape};
 
     const TICKETS: PageShape =
         PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
@@ -696,7 +693,7 @@ mod pages {
         runtime: &HttpRuntime,
         operation: Operation,
         url: String,
-    ) -> support_core::Result<serde_json::Value> {
+    ) -> support_core::Result<ListingPage> {
         let client = reqwest::Client::new();
         let mut req = reqwest::Request::new(reqwest::Method::GET, url.parse().unwrap());
         let call = async {
@@ -708,10 +705,7 @@ mod pages {
             progenitor_client::ResponseValue::<serde_json::Value>::from_response::<()>(response)
                 .await
         };
-        runtime
-            .run_page(operation, TICKETS, call)
-            .await
-            .map(|raw| raw.json)
+        runtime.run_page(operation, TICKETS, call).await
     }
 
     /// A server answering `broken` to the first `times` requests, then a good last page.
@@ -749,10 +743,11 @@ mod pages {
         tickets: Vec<TypedTicket>,
     }
 
-    /// A complete page that the typed page refuses because of one item fails with `Decode` naming
-    /// that item by its id, with a redacted excerpt of the item, and is not retried.
+    /// A page is read once, by the runtime: the generated client's typed page is not decoded (this
+    /// one would refuse the second item), and each item comes back as the text the provider sent,
+    /// without the credentials it echoed.
     #[tokio::test(start_paused = true)]
-    async fn an_item_the_typed_page_refuses_is_named_by_its_id() {
+    async fn a_page_is_read_once_into_items_kept_as_sent() {
         let runtime = runtime().build();
         let server = MockServer::start_async().await;
         let served = server
@@ -763,7 +758,7 @@ mod pages {
                     .body(
                         r#"{"tickets":[{"id":7,"priority":"high"},
                            {"id":8,"priority":5,"note":"s3cr3t"}],
-                           "meta":{"has_more":false}}"#,
+                           "meta":{"has_more":false},"count":2}"#,
                     );
             })
             .await;
@@ -780,22 +775,22 @@ mod pages {
                 .map_err(progenitor_client::Error::<()>::CommunicationError)?;
             progenitor_client::ResponseValue::<TypedPage>::from_response::<()>(response).await
         };
-        let error = runtime
+        let page = runtime
             .run_page(Operation::ListTickets, TICKETS.item("ticket"), call)
             .await
-            .map(|_| ())
-            .unwrap_err();
-        assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
-        assert!(
-            error
-                .to_string()
-                .contains("a test ticket 8 did not have its documented shape"),
-            "{error}"
+            .unwrap();
+        let items: Vec<&str> = page.items().iter().map(|item| item.get()).collect();
+        assert_eq!(
+            items,
+            [
+                r#"{"id":7,"priority":"high"}"#,
+                r#"{"id":8,"priority":5,"note":"[REDACTED]"}"#
+            ]
         );
-        let excerpt = error.body_excerpt().unwrap_or_default();
-        assert!(excerpt.contains("\"priority\":5"), "{excerpt}");
-        assert!(!excerpt.contains("high"), "{excerpt}");
-        assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
+        assert_eq!(
+            page.envelope(),
+            &serde_json::json!({"meta": {"has_more": false}, "count": 2})
+        );
         assert_eq!(served.calls_async().await, 1);
     }
 
@@ -813,10 +808,10 @@ mod pages {
         for broken in BROKEN {
             let server = MockServer::start_async().await;
             broken_then_good(&server, broken, 1).await;
-            let json = page_call(&runtime, Operation::ListTickets, server.url("/tickets"))
+            let page = page_call(&runtime, Operation::ListTickets, server.url("/tickets"))
                 .await
                 .unwrap_or_else(|e| panic!("{broken}: {e}"));
-            assert_eq!(json["tickets"][0]["id"], 1, "{broken}");
+            assert_eq!(page.items()[0].get(), r#"{"id":1}"#, "{broken}");
         }
     }
 

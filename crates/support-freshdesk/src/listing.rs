@@ -19,12 +19,13 @@ use serde::{Deserialize, Serialize};
 use std::future::Future;
 
 use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-use support_core::kit::json::array;
-use support_core::kit::page::PageShape;
+use support_core::kit::json;
+use support_core::kit::page::{ListingPage, PageShape};
 use support_core::page::ListingState;
 use support_core::{
-    Cursor, Error, ErrorKind, ObjectKind, Operation, Page, Result, Ticket, TicketQuery,
+    Cursor, Error, ErrorKind, ObjectKind, Operation, Page, RawJson, Result, Ticket, TicketQuery,
 };
 
 use crate::generated::types;
@@ -202,25 +203,22 @@ impl FreshdeskPort {
         &self,
         operation: Operation,
         listing: Offset,
-        what: &str,
         cursor: Option<&Cursor>,
         per_page: u32,
         call: impl FnOnce(i64) -> F,
-    ) -> Result<(Vec<Value>, Option<Cursor>)>
+    ) -> Result<(ListingPage, Option<Cursor>)>
     where
-        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let page = listing.resume(operation, cursor)?;
         let call = call(i64::from(page));
-        let raw = self
+        let found = self
             .endpoint
             .runtime()
             .run_page(operation, listing.shape(), call)
             .await?;
-        let raws = array(PROVIDER, operation, what, raw.json)?;
-        let next = listing.next(page, raws.len(), per_page);
-        Ok((raws, next))
+        let next = listing.next(page, found.len(), per_page);
+        Ok((found, next))
     }
 }
 
@@ -320,7 +318,7 @@ impl FreshdeskPort {
         since: chrono::DateTime<Utc>,
         page: u32,
         per_page: u32,
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<RawJson>> {
         let operation = Operation::ListTickets;
         let call = self
             .client
@@ -330,12 +328,12 @@ impl FreshdeskPort {
             .order_type(types::ListTicketsOrderType::Asc)
             .page(i64::from(page))
             .per_page(i64::from(per_page));
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, BARE.item("ticket"), call.send())
             .await?;
-        array(PROVIDER, operation, "tickets", raw.json)
+        Ok(raws(page))
     }
 
     async fn search_page(
@@ -343,7 +341,7 @@ impl FreshdeskPort {
         terms: &str,
         range: DayRange,
         page: u32,
-    ) -> Result<(Vec<Value>, u64)> {
+    ) -> Result<(Vec<RawJson>, u64)> {
         let operation = Operation::ListTickets;
         // Freshdesk wants the whole query in double quotes.
         let query = format!("\"{terms} AND {}\"", range.terms());
@@ -352,19 +350,18 @@ impl FreshdeskPort {
             .search_tickets()
             .query(query)
             .page(i64::from(page));
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, SEARCH, call.send())
-            .await?
-            .json;
-        let Some(total) = raw.get("total").and_then(Value::as_u64) else {
+            .await?;
+        let Some(total) = page.envelope().get("total").and_then(Value::as_u64) else {
             return Err(Error::new(ErrorKind::Decode, PROVIDER)
                 .with_operation(operation)
                 .with_message("the search page's `total` is not a count")
-                .with_body_excerpt(raw.to_string().as_bytes()));
+                .with_body_excerpt(page.envelope().to_string().as_bytes()));
         };
-        Ok((SEARCH.items(&raw).to_vec(), total))
+        Ok((raws(page), total))
     }
 
     pub(crate) async fn list_by_plan(
@@ -524,7 +521,7 @@ impl FreshdeskPort {
         let categories = match category {
             Some(category) => vec![category],
             None => {
-                let raw = self
+                let page = self
                     .endpoint
                     .runtime()
                     .run_page(
@@ -533,7 +530,7 @@ impl FreshdeskPort {
                         self.client.list_solution_categories().send(),
                     )
                     .await?;
-                array(PROVIDER, operation, "solution categories", raw.json)?
+                values::<types::SolutionCategory>(operation, "solution category", page)?
                     .iter()
                     .filter_map(|c| c.get("id").and_then(Value::as_i64))
                     .collect()
@@ -541,7 +538,7 @@ impl FreshdeskPort {
         };
         let mut folders = Vec::new();
         for category in categories {
-            let raw = self
+            let page = self
                 .endpoint
                 .runtime()
                 .run_page(
@@ -554,13 +551,36 @@ impl FreshdeskPort {
                 )
                 .await?;
             folders.extend(
-                array(PROVIDER, operation, "solution folders", raw.json)?
+                values::<types::SolutionFolder>(operation, "solution folder", page)?
                     .iter()
                     .filter_map(|f| f.get("id").and_then(Value::as_i64)),
             );
         }
         Ok(folders)
     }
+}
+
+/// A page's items as values, for mapping that reads them field by field, each first checked to
+/// have the documented shape the generated client gives it (`T`): an item that does not fails the
+/// page with `Decode` naming it (`a freshdesk conversation 9 did not have its documented shape`).
+pub(crate) fn values<T: DeserializeOwned>(
+    operation: Operation,
+    what: &str,
+    page: ListingPage,
+) -> Result<Vec<Value>> {
+    page.into_items()
+        .into_iter()
+        .map(|item| {
+            let raw = RawJson::from(item);
+            json::decode_raw::<T>(PROVIDER, operation, what, &raw)?;
+            Ok(raw.into_value())
+        })
+        .collect()
+}
+
+/// A page's items, each kept as the provider sent it.
+pub(crate) fn raws(page: ListingPage) -> Vec<RawJson> {
+    page.into_items().into_iter().map(RawJson::from).collect()
 }
 
 #[cfg(test)]

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support_core::kit::LookupCache;
-use support_core::kit::json::{self, array};
-use support_core::{Error, ErrorKind, Operation, Result, Ticket, TicketStatus};
+use support_core::kit::json;
+use support_core::{Error, ErrorKind, Operation, RawJson, Result, Ticket, TicketStatus};
 
 use crate::PROVIDER;
-use crate::listing::BARE;
+use crate::generated::types;
+use crate::listing::{BARE, values};
 use crate::map::{self, StatusLabels};
 use crate::port::FreshdeskPort;
 
@@ -47,7 +48,7 @@ impl FreshdeskPort {
         self.lookups
             .status_labels
             .get_or_default(|| async {
-                let raw = self
+                let page = self
                     .endpoint
                     .runtime()
                     .run_page(
@@ -56,7 +57,11 @@ impl FreshdeskPort {
                         self.client.list_ticket_fields().send(),
                     )
                     .await?;
-                Ok(StatusLabels::from_ticket_fields(&raw.json))
+                Ok(StatusLabels::from_ticket_fields(&values::<types::Field>(
+                    operation,
+                    "ticket field",
+                    page,
+                )?))
             })
             .await
     }
@@ -66,7 +71,7 @@ impl FreshdeskPort {
         self.lookups
             .roles
             .get_or_load(|| async {
-                let raw = self
+                let page = self
                     .endpoint
                     .runtime()
                     .run_page(
@@ -75,7 +80,7 @@ impl FreshdeskPort {
                         self.client.list_roles().send(),
                     )
                     .await?;
-                Ok(array(PROVIDER, operation, "roles", raw.json)?
+                Ok(values::<types::Role>(operation, "role", page)?
                     .iter()
                     .filter_map(|r| Some((json::int(r, "id")?, json::text(r, "name")?)))
                     .collect())
@@ -87,22 +92,25 @@ impl FreshdeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        raws: Vec<Value>,
+        raws: Vec<RawJson>,
     ) -> Result<Vec<Ticket>> {
-        let custom = raws.iter().any(|r| {
-            r.get("status")
-                .and_then(Value::as_i64)
-                .is_some_and(|s| !map::is_builtin_status(s))
-        });
+        let natives = raws
+            .into_iter()
+            .map(|raw| Ok((map::ticket_native(operation, &raw)?, raw)))
+            .collect::<Result<Vec<_>>>()?;
+        let custom = natives
+            .iter()
+            .any(|(native, _)| native.status.is_some_and(|s| !map::is_builtin_status(s)));
         let labels = self.status_labels(operation, custom).await;
-        raws.into_iter()
-            .map(|raw| map::ticket(operation, raw, &labels))
+        natives
+            .into_iter()
+            .map(|(native, raw)| map::ticket_from_native(operation, native, raw, &labels))
             .collect()
     }
 
     /// One ticket, with the status labels its mapping needs.
     pub(crate) async fn one_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
-        let mut tickets = self.tickets(operation, vec![raw]).await?;
+        let mut tickets = self.tickets(operation, vec![raw.into()]).await?;
         tickets
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))

@@ -8,15 +8,16 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use support_core::kit::json::{int, text, time};
+use support_core::kit::json::{self, int, text, time};
 use support_core::{
     Availability, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
     DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
-    Party, PartyRole, Priority, PublishState, SatisfactionRating, SatisfactionRatingRef, Score,
-    SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketStatus, Visibility,
+    Party, PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef,
+    Score, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketStatus, Visibility,
 };
 
 use crate::PROVIDER;
+use crate::generated::types;
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
     CanonicalId::new(PROVIDER, kind, native.to_string())
@@ -27,12 +28,14 @@ fn ref_id(raw: &Value, field: &str, kind: ObjectKind) -> Option<CanonicalId> {
 }
 
 fn require_id(operation: Operation, what: &str, raw: &Value) -> Result<i64, Error> {
-    int(raw, "id").ok_or_else(|| {
-        Error::new(ErrorKind::Decode, PROVIDER)
-            .with_operation(operation)
-            .with_message(format!("a Freshdesk {what} had no numeric id"))
-            .with_body_excerpt(raw.to_string().as_bytes())
-    })
+    int(raw, "id").ok_or_else(|| no_id(operation, what, &raw.to_string()))
+}
+
+fn no_id(operation: Operation, what: &str, raw: &str) -> Error {
+    Error::new(ErrorKind::Decode, PROVIDER)
+        .with_operation(operation)
+        .with_message(format!("a Freshdesk {what} had no numeric id"))
+        .with_body_excerpt(raw.as_bytes())
 }
 
 /// The labels agents see for ticket status codes, from the account's status ticket field.
@@ -41,11 +44,9 @@ pub(crate) struct StatusLabels(pub(crate) HashMap<i64, String>);
 
 impl StatusLabels {
     /// Reads the `choices` of the `default_status` ticket field: `{"2": ["Open", "Being Processed"], …}`.
-    pub(crate) fn from_ticket_fields(fields: &Value) -> Self {
+    pub(crate) fn from_ticket_fields(fields: &[Value]) -> Self {
         let choices = fields
-            .as_array()
-            .into_iter()
-            .flatten()
+            .iter()
             .find(|f| {
                 f.get("type").and_then(Value::as_str) == Some("default_status")
                     || f.get("name").and_then(Value::as_str) == Some("status")
@@ -167,52 +168,83 @@ fn field_value(value: &Value) -> FieldValue {
     FieldValue::from_json(value)
 }
 
+/// The typed view of a ticket: the documented shape every ticket must have. Its timestamps are
+/// generated as plain JSON, read as absent when they are not RFC 3339 times.
+pub(crate) fn ticket_native(operation: Operation, raw: &RawJson) -> Result<types::Ticket, Error> {
+    json::decode_raw(PROVIDER, operation, "ticket", raw)
+}
+
 /// A ticket.
+#[cfg(test)]
 pub(crate) fn ticket(
     operation: Operation,
-    raw: Value,
+    raw: impl Into<RawJson>,
     labels: &StatusLabels,
 ) -> Result<Ticket, Error> {
-    let ticket_id = require_id(operation, "ticket", &raw)?;
-    let status = status_from_native(int(&raw, "status").unwrap_or(2), labels);
-    let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, Value::Null);
-    ticket.subject = text(&raw, "subject");
-    ticket.description = text(&raw, "description_text").map(|text| Body {
+    let raw = raw.into();
+    let native = ticket_native(operation, &raw)?;
+    ticket_from_native(operation, native, raw, labels)
+}
+
+/// A ticket from its typed view (decoded from `raw`, which it keeps).
+pub(crate) fn ticket_from_native(
+    operation: Operation,
+    native: types::Ticket,
+    raw: RawJson,
+    labels: &StatusLabels,
+) -> Result<Ticket, Error> {
+    let types::Ticket {
+        id: ticket_id,
+        status,
+        subject,
+        description_text,
+        description,
+        priority,
+        source,
+        requester_id,
+        responder_id,
+        group_id,
+        company_id,
+        tags,
+        custom_fields,
+        created_at,
+        updated_at,
+        ..
+    } = native;
+    let Some(ticket_id) = ticket_id else {
+        return Err(no_id(operation, "ticket", &raw.to_string()));
+    };
+    let status = status_from_native(status.unwrap_or(2), labels);
+    let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, raw);
+    ticket.subject = subject;
+    ticket.description = description_text.map(|text| Body {
         text,
-        html: text_html(&raw),
+        html: description,
     });
-    ticket.priority = int(&raw, "priority").map(priority_from_native);
-    ticket.channel = int(&raw, "source").map(channel_from_native);
-    ticket.requester = ref_id(&raw, "requester_id", ObjectKind::Party);
-    ticket.assignee = ref_id(&raw, "responder_id", ObjectKind::Party);
-    ticket.group = ref_id(&raw, "group_id", ObjectKind::Group);
-    ticket.organization = ref_id(&raw, "company_id", ObjectKind::Party);
-    ticket.tags = raw
-        .get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.as_str().map(str::to_owned))
-        .collect();
-    ticket.custom_fields = raw
-        .get("custom_fields")
-        .and_then(Value::as_object)
+    ticket.priority = priority.map(priority_from_native);
+    ticket.channel = source.map(channel_from_native);
+    ticket.requester = requester_id.map(|n| id(ObjectKind::Party, n));
+    ticket.assignee = responder_id.map(|n| id(ObjectKind::Party, n));
+    ticket.group = group_id.map(|n| id(ObjectKind::Group, n));
+    ticket.organization = company_id.map(|n| id(ObjectKind::Party, n));
+    ticket.tags = tags.unwrap_or_default();
+    ticket.custom_fields = custom_fields
         .into_iter()
         .flatten()
         .map(|(name, value)| CustomField {
-            name: name.clone(),
+            name,
             field_id: None,
-            value: field_value(value),
+            value: field_value(&value),
         })
         .collect();
-    ticket.created_at = time(&raw, "created_at");
-    ticket.updated_at = time(&raw, "updated_at");
-    ticket.raw = raw;
+    ticket.created_at = json_time(created_at.as_ref());
+    ticket.updated_at = json_time(updated_at.as_ref());
     Ok(ticket)
 }
 
-fn text_html(raw: &Value) -> Option<String> {
-    text(raw, "description")
+/// A timestamp the generated client keeps as JSON: an RFC 3339 text, else absent.
+fn json_time(value: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    json::parse_time(value.and_then(Value::as_str))
 }
 
 /// An agent: its contact holds name and e-mail; `available` is its availability.
@@ -226,7 +258,7 @@ pub(crate) fn agent(
     let mut party = Party::new(
         id(ObjectKind::Party, agent_id),
         PartyRole::Employee,
-        Value::Null,
+        RawJson::default(),
     );
     party.name = text(&contact, "name");
     party.email = text(&contact, "email");
@@ -259,7 +291,7 @@ pub(crate) fn agent(
         });
     party.active = contact.get("active").and_then(Value::as_bool);
     party.created_at = time(&raw, "created_at");
-    party.raw = raw;
+    party.raw = raw.into();
     Ok(party)
 }
 
@@ -318,7 +350,7 @@ pub(crate) fn article(operation: Operation, raw: Value) -> Result<Document, Erro
     let mut doc = Document::new(
         id(ObjectKind::Document, article_id),
         DocumentKind::KnowledgeArticle,
-        Value::Null,
+        RawJson::default(),
     );
     doc.title = text(&raw, "title");
     let html = text(&raw, "description");
@@ -347,7 +379,7 @@ pub(crate) fn article(operation: Operation, raw: Value) -> Result<Document, Erro
     doc.author = ref_id(&raw, "agent_id", ObjectKind::Party);
     doc.created_at = time(&raw, "created_at");
     doc.updated_at = time(&raw, "updated_at");
-    doc.raw = raw;
+    doc.raw = raw.into();
     Ok(doc)
 }
 
@@ -442,9 +474,9 @@ mod tests {
 
     #[test]
     fn custom_statuses_keep_their_label_or_code() {
-        let labels = StatusLabels::from_ticket_fields(&json!([
+        let labels = StatusLabels::from_ticket_fields(&[json!(
             {"name": "status", "type": "default_status", "choices": {"2": ["Open", "Being Processed"], "17": ["Waiting on vendor", "Awaiting"]}}
-        ]));
+        )]);
         assert_eq!(
             status_from_native(17, &labels),
             Mapped::new(

@@ -5,8 +5,7 @@ use std::fmt;
 
 use chrono::Utc;
 use serde_json::Value;
-use support_core::kit::json::array;
-use support_core::kit::{Endpoint, applied_but_unreadable};
+use support_core::kit::{Endpoint, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
@@ -18,7 +17,7 @@ use support_core::{
 use crate::bodies::{self, CommentBody};
 use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, Terms};
+use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, Terms, values};
 use crate::lookups::Lookups;
 use crate::{PROVIDER, map};
 
@@ -109,7 +108,7 @@ impl FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(
+            .run_json(
                 operation,
                 None,
                 self.client
@@ -119,7 +118,7 @@ impl FreshdeskPort {
                     .send(),
             )
             .await?;
-        self.one_ticket(operation, raw.json)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -208,13 +207,13 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(
+            .run_json(
                 operation,
                 None,
                 self.client.get_ticket().ticket_id(ticket_id).send(),
             )
             .await?;
-        let ticket = self.one_ticket(operation, raw.json).await?;
+        let ticket = self.one_ticket(operation, raw).await?;
         let answered = ticket.id.external_id();
         if answered != ticket_id.to_string() {
             return Err(Error::new(ErrorKind::Decode, PROVIDER)
@@ -239,9 +238,9 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_json(operation, None, call.send())
             .await?;
-        self.one_ticket(operation, raw.json)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -275,21 +274,14 @@ impl SupportPort for FreshdeskPort {
         let operation = Operation::ListAgents;
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         let cursor = query.page.cursor.as_ref();
-        let (raws, next) = self
-            .offset_page(
-                operation,
-                Offset::Agents,
-                "agents",
-                cursor,
-                per_page,
-                |page| {
-                    let call = self.client.list_agents().page(page);
-                    call.per_page(i64::from(per_page)).send()
-                },
-            )
+        let (found, next) = self
+            .offset_page(operation, Offset::Agents, cursor, per_page, |page| {
+                let call = self.client.list_agents().page(page);
+                call.per_page(i64::from(per_page)).send()
+            })
             .await?;
         let roles = self.roles(operation).await?;
-        let agents = raws
+        let agents = values::<types::Agent>(operation, "agent", found)?
             .into_iter()
             .map(|raw| map::agent(operation, raw, &roles))
             .collect::<Result<Vec<_>>>()?;
@@ -317,18 +309,19 @@ impl SupportPort for FreshdeskPort {
                     .body(body);
                 self.endpoint
                     .runtime()
-                    .run_raw(operation, None, call.send())
+                    .run_json(operation, None, call.send())
                     .await?
             }
             CommentBody::Note(body) => {
                 let call = self.client.create_note().ticket_id(ticket_id).body(body);
                 self.endpoint
                     .runtime()
-                    .run_raw(operation, None, call.send())
+                    .run_json(operation, None, call.send())
                     .await?
             }
         };
-        map::conversation(operation, ticket, raw.json)
+        json::decode::<types::Conversation>(PROVIDER, operation, "conversation", &raw)
+            .and_then(|_| map::conversation(operation, ticket, raw))
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
@@ -342,20 +335,13 @@ impl SupportPort for FreshdeskPort {
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         let cursor = query.page.cursor.as_ref();
         let listing = Offset::Conversations;
-        let (raws, next) = self
-            .offset_page(
-                operation,
-                listing,
-                "conversations",
-                cursor,
-                per_page,
-                |page| {
-                    let call = self.client.list_ticket_conversations().ticket_id(ticket_id);
-                    call.page(page).per_page(i64::from(per_page)).send()
-                },
-            )
+        let (found, next) = self
+            .offset_page(operation, listing, cursor, per_page, |page| {
+                let call = self.client.list_ticket_conversations().ticket_id(ticket_id);
+                call.page(page).per_page(i64::from(per_page)).send()
+            })
             .await?;
-        let comments = raws
+        let comments = values::<types::Conversation>(operation, "conversation", found)?
             .into_iter()
             .map(|raw| map::conversation(operation, ticket, raw))
             .collect::<Result<Vec<_>>>()?;
@@ -386,7 +372,7 @@ impl SupportPort for FreshdeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(
+            .run_json(
                 operation,
                 None,
                 self.client
@@ -395,7 +381,8 @@ impl SupportPort for FreshdeskPort {
                     .send(),
             )
             .await?;
-        map::article(operation, raw.json)
+        json::decode::<types::SolutionArticle>(PROVIDER, operation, "solution article", &raw)?;
+        map::article(operation, raw)
     }
 
     async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
@@ -427,14 +414,13 @@ impl SupportPort for FreshdeskPort {
             .folder_id(folder)
             .page(i64::from(state.page))
             .per_page(i64::from(per_page));
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, BARE.item("solution article"), call.send())
             .await?;
-        let raws = array(PROVIDER, operation, "solution articles", raw.json)?;
-        let next = state.next(raws.len(), per_page);
-        let mut articles = raws
+        let next = state.next(page.len(), per_page);
+        let mut articles = values::<types::SolutionArticle>(operation, "solution article", page)?
             .into_iter()
             .map(|raw| map::article(operation, raw))
             .collect::<Result<Vec<_>>>()?;
@@ -459,7 +445,7 @@ impl SupportPort for FreshdeskPort {
         let operation = Operation::GetSla;
         let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         // The documented call is the list; a single-policy path is not.
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(
@@ -468,7 +454,7 @@ impl SupportPort for FreshdeskPort {
                 self.client.list_sla_policies().send(),
             )
             .await?;
-        let found = array(PROVIDER, operation, "SLA policies", raw.json)?
+        let found = values::<types::SlaPolicy>(operation, "SLA policy", page)?
             .into_iter()
             .find(|p| p.get("id").and_then(Value::as_i64) == Some(policy_id))
             .ok_or_else(|| {
@@ -492,20 +478,13 @@ impl SupportPort for FreshdeskPort {
         let listing = Offset::SatisfactionRatings;
         // Without `created_since` Freshdesk lists only recent ratings; ask from the start.
         let since = query.since.unwrap_or(chrono::DateTime::UNIX_EPOCH);
-        let (raws, next) = self
-            .offset_page(
-                operation,
-                listing,
-                "satisfaction ratings",
-                cursor,
-                per_page,
-                |page| {
-                    let call = self.client.list_satisfaction_ratings().created_since(since);
-                    call.page(page).per_page(i64::from(per_page)).send()
-                },
-            )
+        let (found, next) = self
+            .offset_page(operation, listing, cursor, per_page, |page| {
+                let call = self.client.list_satisfaction_ratings().created_since(since);
+                call.page(page).per_page(i64::from(per_page)).send()
+            })
             .await?;
-        let ratings = raws
+        let ratings = values::<types::SatisfactionRating>(operation, "satisfaction rating", found)?
             .into_iter()
             .map(|raw| map::rating(operation, raw))
             .collect::<Result<Vec<_>>>()?;

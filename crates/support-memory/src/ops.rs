@@ -194,7 +194,7 @@ impl Store {
         {
             map.insert("cc".into(), Value::from(comment.cc));
         }
-        stored.raw = raw;
+        stored.raw = raw.into();
         self.comments.insert(id, stored.clone());
         stored
     }
@@ -212,7 +212,7 @@ impl Store {
             .ok_or_else(|| not_found(operation, id))?;
         change(ticket);
         ticket.updated_at = Some(Utc::now());
-        ticket.raw = raw_of(&*ticket);
+        ticket.raw = raw_of(&*ticket).into();
         Ok(ticket.clone())
     }
 
@@ -341,7 +341,7 @@ impl Store {
                 customer.email = Some(email);
                 customer.active = Some(true);
                 customer.created_at = Some(now);
-                customer.raw = raw_of(&customer);
+                customer.raw = raw_of(&customer).into();
                 self.parties.insert(id.clone(), customer);
                 Some(id)
             }
@@ -374,7 +374,7 @@ impl Store {
         ticket.external_ref = new.external_ref;
         ticket.created_at = Some(now);
         ticket.updated_at = Some(now);
-        ticket.raw = raw_of(&ticket);
+        ticket.raw = raw_of(&ticket).into();
         self.tickets.insert(id.clone(), ticket.clone());
 
         // The description is the ticket's first public comment. Its id derives from the ticket's so that
@@ -648,6 +648,6 @@ fn tag_ref(name: String, count: u64) -> TagRef {
         },
         Value::Null,
     );
-    tag.raw = raw_of(&tag);
+    tag.raw = raw_of(&tag).into();
     tag
 }

@@ -3,7 +3,6 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::Value;
 use support_core::{
     CanonicalId, CommentRef, Document, DocumentKind, Error, ObjectKind, Party, PartyRole, Result,
     SatisfactionRatingRef, SlaPolicyRef, Ticket,
@@ -435,9 +434,9 @@ fn insert<T>(
 }
 
 /// Sets a `null` raw to the object's serde_json form.
-fn fill_raw<T: Serialize>(object: &mut T, raw: impl Fn(&mut T) -> &mut Value) {
+fn fill_raw<T: Serialize>(object: &mut T, raw: impl Fn(&mut T) -> &mut support_core::RawJson) {
     if raw(object).is_null() {
         let value = raw_of(&*object);
-        *raw(object) = value;
+        *raw(object) = value.into();
     }
 }

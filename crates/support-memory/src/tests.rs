@@ -553,7 +553,7 @@ fn seeding_rejects_inconsistent_data() {
 #[tokio::test]
 async fn raw_is_the_serialised_object_unless_seeded() {
     let mut custom = ticket("9", &[]);
-    custom.raw = json!({"native": true});
+    custom.raw = json!({"native": true}).into();
     let port = base()
         .with_ticket(ticket("1", &[]))
         .with_ticket(custom)

@@ -11,9 +11,10 @@ use chrono::SecondsFormat;
 use progenitor_client::ResponseValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use support_core::kit::page::PageShape;
+use serde_json::value::RawValue;
+use support_core::kit::page::{ListingPage, PageShape};
 use support_core::page::ListingState;
-use support_core::{Cursor, Error, ObjectKind, Operation, Result, TicketQuery};
+use support_core::{Cursor, Error, ObjectKind, Operation, RawJson, Result, TicketQuery};
 
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, map};
@@ -104,19 +105,21 @@ impl ZendeskPort {
         listing: Paged,
         cursor: Option<&Cursor>,
         call: impl FnOnce(Option<String>) -> F,
-    ) -> Result<(Vec<Value>, Option<Cursor>)>
+    ) -> Result<(Vec<RawJson>, Option<Cursor>)>
     where
-        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let after = listing.resume(operation, cursor)?;
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, listing.shape(), call(after))
             .await?;
-        let items = listing.shape().items(&raw.json).to_vec();
-        Ok((items, listing.next(&raw.json)))
+        let next = listing.next(page.envelope());
+        Ok((
+            page.into_items().into_iter().map(RawJson::from).collect(),
+            next,
+        ))
     }
 }
 
@@ -227,19 +230,20 @@ fn after_cursor(envelope: &Value) -> Option<String> {
 }
 
 /// Every item of a cursor-paged listing the adapter needs whole (memberships, sections), fetched
-/// page by page (`fetch` checks each against `shape`); stops after [`MAX_INTERNAL_PAGES`] pages
-/// rather than follow a looping cursor.
-pub(crate) async fn walk<F, Fut>(shape: PageShape, mut fetch: F) -> Result<Vec<Value>>
+/// page by page (`fetch` reads each as a page); stops after [`MAX_INTERNAL_PAGES`] pages rather
+/// than follow a looping cursor.
+pub(crate) async fn walk<F, Fut>(mut fetch: F) -> Result<Vec<Box<RawValue>>>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Value>>,
+    Fut: Future<Output = Result<ListingPage>>,
 {
     let mut all = Vec::new();
     let mut after = None;
     for _ in 0..MAX_INTERNAL_PAGES {
-        let envelope = fetch(after.take()).await?;
-        all.extend_from_slice(shape.items(&envelope));
-        match after_cursor(&envelope) {
+        let page = fetch(after.take()).await?;
+        let next = after_cursor(page.envelope());
+        all.extend(page.into_items());
+        match next {
             Some(next) => after = Some(next),
             None => break,
         }

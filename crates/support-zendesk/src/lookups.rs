@@ -9,10 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
 use support_core::kit::LookupCache;
 use support_core::kit::page::PageShape;
-use support_core::{Document, Operation, Result, Ticket};
+use support_core::{Document, Operation, RawJson, Result, Ticket};
 
 use crate::generated::types;
 use crate::listing::{MAX_PAGE, cursor_shape, walk};
@@ -70,7 +69,7 @@ impl ZendeskPort {
         self.lookups
             .custom_statuses
             .get_or_default(|| async {
-                let raw = self
+                let page = self
                     .endpoint
                     .runtime()
                     .run_page(
@@ -79,12 +78,12 @@ impl ZendeskPort {
                         self.client.list_custom_statuses().send(),
                     )
                     .await?;
-                Ok(CUSTOM_STATUSES
-                    .items(&raw.json)
+                Ok(page
+                    .items()
                     .iter()
                     .filter_map(|s| {
                         let status: types::CustomStatusObject =
-                            serde_json::from_value(s.clone()).ok()?;
+                            serde_json::from_str(s.get()).ok()?;
                         Some((
                             status.id?,
                             CustomStatus {
@@ -111,7 +110,7 @@ impl ZendeskPort {
             .ticket_fields
             .get_or_default(|| async {
                 // Unpaginated, the endpoint returns every field.
-                let raw = self
+                let page = self
                     .endpoint
                     .runtime()
                     .run_page(
@@ -120,12 +119,11 @@ impl ZendeskPort {
                         self.client.list_ticket_fields().send(),
                     )
                     .await?;
-                Ok(TICKET_FIELDS
-                    .items(&raw.json)
+                Ok(page
+                    .items()
                     .iter()
                     .filter_map(|f| {
-                        let field: types::TicketFieldObject =
-                            serde_json::from_value(f.clone()).ok()?;
+                        let field: types::TicketFieldObject = serde_json::from_str(f.get()).ok()?;
                         Some((field.id?, field.title.or(field.raw_title)?))
                     })
                     .collect())
@@ -137,22 +135,30 @@ impl ZendeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        raws: Vec<Value>,
+        raws: Vec<RawJson>,
     ) -> Result<Vec<Ticket>> {
-        let custom_status = raws
+        let natives = raws
+            .into_iter()
+            .map(|raw| {
+                Ok((
+                    map::decode::<types::TicketObject>(operation, "ticket", &raw)?,
+                    raw,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let custom_status = natives
             .iter()
-            .any(|r| r.get("custom_status_id").is_some_and(|v| !v.is_null()));
-        let custom_fields = raws.iter().any(|r| {
-            r.get("custom_fields")
-                .and_then(Value::as_array)
-                .is_some_and(|f| !f.is_empty())
-        });
+            .any(|(native, _)| native.custom_status_id.is_some());
+        let custom_fields = natives
+            .iter()
+            .any(|(native, _)| native.custom_fields.as_ref().is_some_and(|f| !f.is_empty()));
         let lookups = AccountLookups {
             statuses: self.custom_statuses(operation, custom_status).await,
             fields: self.ticket_fields(operation, custom_fields).await,
         };
-        raws.into_iter()
-            .map(|raw| map::ticket(operation, raw, &lookups))
+        natives
+            .into_iter()
+            .map(|(native, raw)| map::ticket_from_native(operation, native, raw, &lookups))
             .collect()
     }
 
@@ -161,7 +167,7 @@ impl ZendeskPort {
         self.lookups
             .memberships
             .get_or_load(|| async {
-                let memberships = walk(MEMBERSHIPS, |after| async move {
+                let memberships = walk(|after| async move {
                     let mut call = self
                         .client
                         .list_group_memberships()
@@ -169,18 +175,16 @@ impl ZendeskPort {
                     if let Some(cursor) = after {
                         call = call.page_after(cursor);
                     }
-                    Ok(self
-                        .endpoint
+                    self.endpoint
                         .runtime()
                         .run_page(operation, MEMBERSHIPS, call.send())
-                        .await?
-                        .json)
+                        .await
                 })
                 .await?;
                 let mut groups = AgentGroups::new();
                 for membership in memberships {
                     let membership: types::GroupMembershipObject =
-                        map::decode(operation, "group membership", &membership)?;
+                        map::decode(operation, "group membership", &membership.into())?;
                     if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
                         groups.entry(user).or_default().push(group);
                     }
@@ -204,7 +208,7 @@ impl ZendeskPort {
             .get_or_load_covering(
                 |known| wanted.iter().all(|s| known.contains_key(s)),
                 || async {
-                    let raws = walk(SECTIONS, |after| async move {
+                    let raws = walk(|after| async move {
                         let mut query = vec![("page[size]", MAX_PAGE.to_string())];
                         if let Some(cursor) = after {
                             query.push(("page[after]", cursor));
@@ -217,7 +221,7 @@ impl ZendeskPort {
                     let mut sections = HashMap::new();
                     for section in raws {
                         let section: types::SectionObject =
-                            map::decode(operation, "section", &section)?;
+                            map::decode(operation, "section", &section.into())?;
                         if let (Some(id), Some(category)) = (section.id, section.category_id) {
                             sections.insert(id, category);
                         }
@@ -232,15 +236,25 @@ impl ZendeskPort {
     pub(crate) async fn articles(
         &self,
         operation: Operation,
-        raws: Vec<Value>,
+        raws: Vec<RawJson>,
     ) -> Result<Vec<Document>> {
-        let wanted: Vec<i64> = raws
+        let natives = raws
+            .into_iter()
+            .map(|raw| {
+                Ok((
+                    map::decode::<types::ArticleObject>(operation, "article", &raw)?,
+                    raw,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let wanted: Vec<i64> = natives
             .iter()
-            .filter_map(|a| a.get("section_id").and_then(Value::as_i64))
+            .filter_map(|(native, _)| native.section_id)
             .collect();
         let sections = self.sections(operation, &wanted).await?;
-        raws.into_iter()
-            .map(|raw| map::article(operation, raw, &sections))
+        natives
+            .into_iter()
+            .map(|(native, raw)| map::article_from_native(operation, native, raw, &sections))
             .collect()
     }
 }

@@ -12,21 +12,34 @@ use serde_json::Value;
 use support_core::{
     Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
     ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
-    Priority, PublishState, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric, SlaPolicy,
-    SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
+    Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric,
+    SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
 
-use support_core::kit::json::{self, items, parse_time};
+use support_core::kit::json::{self, parse_time};
 
 use crate::PROVIDER;
 use crate::generated::types;
+
+/// Decodes the typed view of an object kept as the provider sent it (see [`decode_value`]); the
+/// text is decoded directly, and only an object that does not decode as it stands is read as a value.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: Operation,
+    what: &str,
+    raw: &RawJson,
+) -> Result<T, Error> {
+    match raw.decode() {
+        Ok(native) => Ok(native),
+        Err(_) => decode_value(operation, what, raw.value()),
+    }
+}
 
 /// Decodes the typed view of a JSON object.
 ///
 /// Timestamps are read leniently: a top-level `*_at` text that is not an RFC 3339 time is read as
 /// absent (the text stays in `raw`), so one item Zendesk wrote loosely does not fail its page.
 /// Any other mismatch is a decode error naming the object and its id.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode_value<T: DeserializeOwned>(
     operation: Operation,
     what: &str,
     raw: &Value,
@@ -73,7 +86,7 @@ fn opt_id(kind: ObjectKind, native: Option<i64>) -> Option<CanonicalId> {
     native.map(|n| id(kind, n))
 }
 
-fn missing_id(operation: Operation, what: &str, raw: &Value) -> Error {
+fn missing_id(operation: Operation, what: &str, raw: &RawJson) -> Error {
     Error::new(ErrorKind::Decode, PROVIDER)
         .with_operation(operation)
         .with_message(format!("a Zendesk {what} had no id"))
@@ -156,9 +169,9 @@ fn channel_native(via: Option<&types::ViaObject>) -> Option<String> {
     }
 }
 
-fn tags_of(tags: Option<&types::TicketObjectTags>) -> Vec<String> {
+fn tags_of(tags: Option<types::TicketObjectTags>) -> Vec<String> {
     match tags {
-        Some(types::TicketObjectTags::Array(tags)) => tags.clone(),
+        Some(types::TicketObjectTags::Array(tags)) => tags,
         Some(types::TicketObjectTags::String(text)) => {
             text.split_whitespace().map(str::to_owned).collect()
         }
@@ -180,41 +193,63 @@ pub(crate) struct AccountLookups {
 
 /// A ticket. A custom status maps through its category; its label is kept as the native value.
 /// Custom fields are named by their title when the account's fields could be read.
+#[cfg(test)]
 pub(crate) fn ticket(
     operation: Operation,
-    raw: Value,
+    raw: impl Into<RawJson>,
     lookups: &AccountLookups,
 ) -> Result<Ticket, Error> {
-    let custom_statuses = &lookups.statuses;
-    let native: types::TicketObject = decode(operation, "ticket", &raw)?;
-    let ticket_id = native
-        .id
-        .ok_or_else(|| missing_id(operation, "ticket", &raw))?;
-    let status_text = native.status.clone().unwrap_or_default();
-    let status = match native
-        .custom_status_id
-        .and_then(|id| custom_statuses.get(&id))
-    {
+    let raw = raw.into();
+    let native = decode(operation, "ticket", &raw)?;
+    ticket_from_native(operation, native, raw, lookups)
+}
+
+/// A ticket from its typed view (decoded from `raw`, which it keeps).
+pub(crate) fn ticket_from_native(
+    operation: Operation,
+    native: types::TicketObject,
+    raw: RawJson,
+    lookups: &AccountLookups,
+) -> Result<Ticket, Error> {
+    let types::TicketObject {
+        id: ticket_id,
+        status: status_text,
+        custom_status_id,
+        subject,
+        raw_subject,
+        description,
+        priority,
+        via,
+        requester_id,
+        assignee_id,
+        group_id,
+        organization_id,
+        tags,
+        custom_fields,
+        external_id,
+        created_at,
+        updated_at,
+        url,
+        ..
+    } = native;
+    let ticket_id = ticket_id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
+    let status_text = status_text.unwrap_or_default();
+    let status = match custom_status_id.and_then(|id| lookups.statuses.get(&id)) {
         Some(custom) => Mapped::new(status_from_native(&custom.category), custom.label.clone()),
         None => Mapped::new(status_from_native(&status_text), status_text),
     };
-    let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, Value::Null);
-    ticket.subject = native.subject.clone().or(native.raw_subject.clone());
-    ticket.description = native.description.clone().map(Body::text);
-    ticket.priority = native
-        .priority
-        .as_deref()
-        .map(|p| Mapped::new(priority_from_native(p), p));
-    ticket.channel =
-        channel_native(native.via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
-    ticket.requester = opt_id(ObjectKind::Party, native.requester_id);
-    ticket.assignee = opt_id(ObjectKind::Party, native.assignee_id);
-    ticket.group = opt_id(ObjectKind::Group, native.group_id);
-    ticket.organization = opt_id(ObjectKind::Party, native.organization_id);
-    ticket.tags = tags_of(native.tags.as_ref());
-    ticket.custom_fields = native
-        .custom_fields
-        .iter()
+    let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, raw);
+    ticket.subject = subject.or(raw_subject);
+    ticket.description = description.map(Body::text);
+    ticket.priority = priority.map(|p| Mapped::new(priority_from_native(&p), p));
+    ticket.channel = channel_native(via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
+    ticket.requester = opt_id(ObjectKind::Party, requester_id);
+    ticket.assignee = opt_id(ObjectKind::Party, assignee_id);
+    ticket.group = opt_id(ObjectKind::Group, group_id);
+    ticket.organization = opt_id(ObjectKind::Party, organization_id);
+    ticket.tags = tags_of(tags);
+    ticket.custom_fields = custom_fields
+        .into_iter()
         .flatten()
         .filter_map(|field| {
             let field_id = field.id?;
@@ -229,20 +264,20 @@ pub(crate) fn ticket(
             })
         })
         .collect();
-    ticket.external_ref = native.external_id.clone();
-    ticket.created_at = time(native.created_at.as_ref());
-    ticket.updated_at = time(native.updated_at.as_ref());
-    ticket.url = native.url.clone();
-    ticket.raw = raw;
+    ticket.external_ref = external_id;
+    ticket.created_at = time(created_at.as_ref());
+    ticket.updated_at = time(updated_at.as_ref());
+    ticket.url = url;
     Ok(ticket)
 }
 
 /// A user: agents and admins are employees, end users customers.
 pub(crate) fn user(
     operation: Operation,
-    raw: Value,
+    raw: impl Into<RawJson>,
     groups: &HashMap<i64, Vec<i64>>,
 ) -> Result<Party, Error> {
+    let raw = raw.into();
     let native: types::UserObject = decode(operation, "user", &raw)?;
     let user_id = native
         .id
@@ -251,7 +286,7 @@ pub(crate) fn user(
         Some("admin" | "agent") => PartyRole::Employee,
         _ => PartyRole::Customer,
     };
-    let mut party = Party::new(id(ObjectKind::Party, user_id), role, Value::Null);
+    let mut party = Party::new(id(ObjectKind::Party, user_id), role, RawJson::default());
     party.name = native.name.clone();
     party.email = native.email.clone();
     party.phone = native.phone.clone();
@@ -288,24 +323,27 @@ fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> 
 pub(crate) fn comment(
     operation: Operation,
     ticket: &CanonicalId,
-    raw: Value,
+    raw: impl Into<RawJson>,
 ) -> Result<CommentRef, Error> {
+    let raw = raw.into();
     let native: types::TicketCommentObject = decode(operation, "comment", &raw)?;
     let comment_id = native
         .id
         .ok_or_else(|| missing_id(operation, "comment", &raw))?;
-    let raw_attachments = items(&raw, "attachments");
-    let attachments = native
-        .attachments
-        .iter()
-        .flatten()
-        .zip(
-            raw_attachments
-                .into_iter()
-                .chain(std::iter::repeat(Value::Null)),
-        )
-        .filter_map(|(a, raw)| attachment(a, raw))
-        .collect();
+    let attachments = match native.attachments.as_deref() {
+        Some(natives) if !natives.is_empty() => {
+            let raws = raw.get("attachments").and_then(Value::as_array);
+            natives
+                .iter()
+                .enumerate()
+                .filter_map(|(at, a)| {
+                    let raw = raws.and_then(|r| r.get(at)).cloned().unwrap_or_default();
+                    attachment(a, raw)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let text = native
         .plain_body
         .clone()
@@ -337,9 +375,13 @@ pub(crate) fn added_comment(
     answer: &Value,
 ) -> Result<CommentRef, Error> {
     let audit = answer.get("audit").cloned().unwrap_or(Value::Null);
-    let event = items(&audit, "events")
+    let event = audit
+        .get("events")
+        .and_then(Value::as_array)
         .into_iter()
+        .flatten()
         .find(|e| e.get("type").and_then(Value::as_str) == Some("Comment"))
+        .cloned()
         .ok_or_else(|| {
             Error::new(ErrorKind::Decode, PROVIDER)
                 .with_operation(operation)
@@ -347,14 +389,15 @@ pub(crate) fn added_comment(
         })?;
     let mut added = comment(operation, ticket, event)?;
     if added.data.created_at.is_none() {
-        let audit: types::AuditObject = decode(operation, "audit", &audit)?;
+        let audit: types::AuditObject = decode_value(operation, "audit", &audit)?;
         added.data.created_at = time(audit.created_at.as_ref());
     }
     Ok(added)
 }
 
 /// A tag of the account's tag list; the tag's name is its id.
-pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
+pub(crate) fn tag(operation: Operation, raw: impl Into<RawJson>) -> Result<TagRef, Error> {
+    let raw = raw.into();
     let native: types::TagListTagObject = decode(operation, "tag", &raw)?;
     let name = native
         .name
@@ -368,20 +411,21 @@ pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef, Error> {
     ))
 }
 
-/// A Help Center article. `sections` maps section ids to their category ids.
-pub(crate) fn article(
+/// A Help Center article from its typed view (decoded from `raw`, which it keeps). `sections`
+/// maps section ids to their category ids.
+pub(crate) fn article_from_native(
     operation: Operation,
-    raw: Value,
+    native: types::ArticleObject,
+    raw: RawJson,
     sections: &HashMap<i64, i64>,
 ) -> Result<Document, Error> {
-    let native: types::ArticleObject = decode(operation, "article", &raw)?;
     let article_id = native
         .id
         .ok_or_else(|| missing_id(operation, "article", &raw))?;
     let mut doc = Document::new(
         id(ObjectKind::Document, article_id),
         DocumentKind::KnowledgeArticle,
-        Value::Null,
+        RawJson::default(),
     );
     doc.title = native.title.clone();
     doc.body = native
@@ -426,7 +470,11 @@ fn metric_from_native(native: &str) -> SlaMetric {
 }
 
 /// An SLA policy; targets are in minutes.
-pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRef, Error> {
+pub(crate) fn sla_policy(
+    operation: Operation,
+    raw: impl Into<RawJson>,
+) -> Result<SlaPolicyRef, Error> {
+    let raw = raw.into();
     let native: types::SlaPolicyObject = decode(operation, "SLA policy", &raw)?;
     let policy_id = native
         .id
@@ -460,7 +508,11 @@ pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRe
 }
 
 /// A satisfaction rating: `good` is 1.0, `bad` 0.0, an offered or unoffered survey has no score.
-pub(crate) fn rating(operation: Operation, raw: Value) -> Result<SatisfactionRatingRef, Error> {
+pub(crate) fn rating(
+    operation: Operation,
+    raw: impl Into<RawJson>,
+) -> Result<SatisfactionRatingRef, Error> {
+    let raw = raw.into();
     let native: types::SatisfactionRatingObject = decode(operation, "satisfaction rating", &raw)?;
     let rating_id = native
         .id

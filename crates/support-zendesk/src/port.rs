@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
-use support_core::kit::page::PageShape;
+use support_core::kit::page::{ListingPage, PageShape};
 use support_core::kit::{Endpoint, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
-    ObjectKind, Operation, Page, Party, Result, SatisfactionQuery, SatisfactionRatingRef,
+    ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery, SatisfactionRatingRef,
     SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate,
     async_trait,
 };
@@ -103,13 +103,13 @@ impl ZendeskPort {
         self.endpoint.base_url()
     }
 
-    async fn one_ticket(&self, operation: Operation, envelope: &Value) -> Result<Ticket> {
-        let raw = envelope.get("ticket").cloned().ok_or_else(|| {
+    async fn one_ticket(&self, operation: Operation, mut envelope: Value) -> Result<Ticket> {
+        let raw = envelope.get_mut("ticket").map(Value::take).ok_or_else(|| {
             Error::new(ErrorKind::Decode, PROVIDER)
                 .with_operation(operation)
                 .with_message("the response holds no ticket")
         })?;
-        let mut tickets = self.tickets(operation, vec![raw]).await?;
+        let mut tickets = self.tickets(operation, vec![raw.into()]).await?;
         tickets
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
@@ -120,9 +120,9 @@ impl ZendeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_json(operation, None, call.send())
             .await?;
-        let ticket = self.one_ticket(operation, &raw.json).await?;
+        let ticket = self.one_ticket(operation, raw).await?;
         let answered = ticket.id.external_id();
         if answered != ticket_id.to_string() {
             return Err(Error::new(ErrorKind::Decode, PROVIDER)
@@ -151,19 +151,19 @@ impl ZendeskPort {
             .list_tickets()
             .external_id(reference.to_owned())
             .page_size(2);
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, TICKETS_BY_EXTERNAL_ID, call.send())
             .await?;
+        let found = page.into_items().into_iter().map(RawJson::from).collect();
         // Only a ticket that carries exactly this external id answers the question.
-        let carried: Vec<Value> = TICKETS_BY_EXTERNAL_ID
-            .items(&raw.json)
-            .iter()
-            .filter(|t| t.get("external_id").and_then(Value::as_str) == Some(reference))
-            .cloned()
+        let mut by_external: Vec<Ticket> = self
+            .tickets(operation, found)
+            .await?
+            .into_iter()
+            .filter(|t| t.external_ref.as_deref() == Some(reference))
             .collect();
-        let mut by_external = self.tickets(operation, carried).await?;
         if by_external.len() > 1 {
             let ids: Vec<&str> = by_external.iter().map(|t| t.id.external_id()).collect();
             return Err(Error::new(ErrorKind::Conflict, PROVIDER)
@@ -211,13 +211,16 @@ impl ZendeskPort {
             .update_ticket()
             .ticket_id(ticket_id)
             .body(bodies::ticket_update(changes));
-        Ok(self
-            .endpoint
+        self.endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
-            .await?
-            .json)
+            .run_json(operation, None, call.send())
+            .await
     }
+}
+
+/// A page's items, each kept as the provider sent it.
+fn raws(page: ListingPage) -> Vec<RawJson> {
+    page.into_items().into_iter().map(RawJson::from).collect()
 }
 
 /// Whether an article's locale falls under the asked one, by basic language-range filtering
@@ -246,7 +249,7 @@ impl SupportPort for ZendeskPort {
     async fn check_connection(&self) -> Result<ConnectionInfo> {
         let operation = Operation::CheckConnection;
         let raw = self.endpoint.runtime()
-            .run_raw(operation, None, self.client.show_current_user().send())
+            .run_json(operation, None, self.client.show_current_user().send())
             .await
             .map_err(|error| match error.kind() {
                 ErrorKind::NotFound => error.with_message(format!(
@@ -263,7 +266,7 @@ impl SupportPort for ZendeskPort {
                 }
                 _ => error,
             })?;
-        let user = raw.json.get("user").cloned().unwrap_or(Value::Null);
+        let user = raw.get("user").cloned().unwrap_or(Value::Null);
         if user.get("id").is_none_or(Value::is_null) {
             return Err(
                 Error::new(ErrorKind::Unauthenticated, PROVIDER).with_message(format!(
@@ -339,9 +342,9 @@ impl SupportPort for ZendeskPort {
         let raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, key, call.send())
+            .run_json(operation, key, call.send())
             .await?;
-        self.one_ticket(operation, &raw.json)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -351,7 +354,7 @@ impl SupportPort for ZendeskPort {
         let fields = self.field_inputs(operation, &update.custom_fields).await?;
         let changes = bodies::update_ticket(operation, update, fields)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -360,7 +363,7 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::CloseTicket;
         let changes = bodies::close_ticket(operation, options)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -378,22 +381,21 @@ impl SupportPort for ZendeskPort {
         if let Some(after) = state.after.clone() {
             call = call.page_after(after);
         }
-        let raw = self
+        let page = self
             .endpoint
             .runtime()
             .run_page(operation, USERS, call.send())
-            .await?
-            .json;
+            .await?;
         let groups = self.group_memberships(operation).await?;
-        let agents = USERS
-            .items(&raw)
-            .iter()
-            .cloned()
+        let next = state.next(page.envelope(), roles, position);
+        let agents = page
+            .into_items()
+            .into_iter()
             .map(|user| map::user(operation, user, &groups))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
             agents.into_iter().filter(|a| query.matches(a)).collect(),
-            state.next(&raw, roles, position),
+            next,
         ))
     }
 
@@ -401,7 +403,7 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::AssignTicket;
         let changes = bodies::assign_ticket(operation, &assignment)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
-        self.one_ticket(operation, &raw)
+        self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
@@ -479,13 +481,13 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::GetKnowledgeArticle;
         let article_id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
         let call = self.client.show_article_no_locale().article_id(article_id);
-        let raw = self
+        let mut raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_json(operation, None, call.send())
             .await?;
-        let article = raw.json.get("article").cloned().unwrap_or(Value::Null);
-        let mut articles = self.articles(operation, vec![article]).await?;
+        let article = raw.get_mut("article").map(Value::take).unwrap_or_default();
+        let mut articles = self.articles(operation, vec![article.into()]).await?;
         articles
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
@@ -515,7 +517,7 @@ impl SupportPort for ZendeskPort {
                 if let Some(locale) = &query.locale {
                     params.push(("locale", locale.clone()));
                 }
-                let envelope = self
+                let found = self
                     .endpoint
                     .get_page(
                         operation,
@@ -524,10 +526,9 @@ impl SupportPort for ZendeskPort {
                         &params,
                     )
                     .await?;
-                let articles = self
-                    .articles(operation, ARTICLE_SEARCH.items(&envelope).to_vec())
-                    .await?;
-                (articles, ArticleSearchState::next(&envelope, page))
+                let next = ArticleSearchState::next(found.envelope(), page);
+                let articles = self.articles(operation, raws(found)).await?;
+                (articles, next)
             } else {
                 let (listing, path) = match category {
                     Some(category) => (
@@ -540,13 +541,12 @@ impl SupportPort for ZendeskPort {
                 if let Some(after) = listing.resume(operation, cursor)? {
                     params.push(("page[after]", after));
                 }
-                let envelope = self
+                let found = self
                     .endpoint
                     .get_page(operation, listing.shape(), &path, &params)
                     .await?;
-                let mut articles = self
-                    .articles(operation, listing.shape().items(&envelope).to_vec())
-                    .await?;
+                let next = listing.next(found.envelope());
+                let mut articles = self.articles(operation, raws(found)).await?;
                 // Zendesk listed them under this category: they belong to it, whether or not the
                 // section walk knew their section.
                 if let Some(category) = &query.category {
@@ -556,7 +556,7 @@ impl SupportPort for ZendeskPort {
                         }
                     }
                 }
-                (articles, listing.next(&envelope))
+                (articles, next)
             };
         // A filter Zendesk applied is not applied again here: search terms, category and locale
         // on search (stemming, synonyms, its own locale rules), the category on
@@ -580,14 +580,16 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::GetSla;
         let policy_id = policy.numeric_id(PROVIDER, ObjectKind::SlaPolicy, operation)?;
         let call = self.client.show_sla_policy().sla_policy_id(policy_id);
-        let raw = self
+        let mut raw = self
             .endpoint
             .runtime()
-            .run_raw(operation, None, call.send())
+            .run_json(operation, None, call.send())
             .await?;
         map::sla_policy(
             operation,
-            raw.json.get("sla_policy").cloned().unwrap_or(Value::Null),
+            raw.get_mut("sla_policy")
+                .map(Value::take)
+                .unwrap_or_default(),
         )
     }
 

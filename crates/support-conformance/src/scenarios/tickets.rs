@@ -221,7 +221,11 @@ pub async fn get_ticket_keeps_unknown_status(port: &dyn SupportPort, world: &Wor
         ticket.status.native
     );
     ensure!(
-        ticket.raw.as_object().is_some_and(|raw| !raw.is_empty()),
+        ticket
+            .raw
+            .value()
+            .as_object()
+            .is_some_and(|raw| !raw.is_empty()),
         "raw payload not kept: {}",
         ticket.raw
     );
@@ -260,7 +264,9 @@ pub async fn create_ticket(port: &dyn SupportPort, world: &World) -> Check {
     diff.check("tags", ticket.tags.iter().any(|t| t == "hardware"), || {
         format!("tags {:?}", ticket.tags)
     });
-    diff.check("raw", ticket.raw.is_object(), || "raw not kept".into());
+    diff.check("raw", ticket.raw.value().is_object(), || {
+        "raw not kept".into()
+    });
     diff.finish()
 }
 

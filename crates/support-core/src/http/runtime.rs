@@ -17,7 +17,7 @@ use super::credentials::{Credentials, Redactor};
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
-use crate::kit::page::PageShape;
+use crate::kit::page::{ListingPage, PageShape};
 
 /// The most of an error body that is read to classify it.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -32,14 +32,25 @@ tokio::task_local! {
 struct CallScope {
     operation: Operation,
     idempotency_key: Option<String>,
-    /// Whether `execute` keeps the body of the final successful response in `notes`, so that
-    /// adapters keep the provider's JSON verbatim next to the typed value the generated client decodes.
-    keep_body: bool,
-    /// What a successful answer must hold to be a listing page; an answer that does not is retried
-    /// like a transient failure when the operation may be repeated.
-    page: Option<PageShape>,
+    /// What `execute` does with a successful answer.
+    keep: Keep,
     /// What `execute` learned that the generated client's error cannot carry.
     notes: Arc<Mutex<Notes>>,
+}
+
+/// What `execute` does with a successful answer's body.
+#[derive(Clone, Copy, Debug)]
+enum Keep {
+    /// Hands it to the generated client, which decodes its typed value.
+    Nothing,
+    /// Keeps it in the notes for the adapter, which maps from the provider's JSON; the generated
+    /// client gets an empty stand-in, so the body is not decoded a second time into a typed value
+    /// that nothing reads.
+    Json,
+    /// Reads it as a listing page of this shape and keeps the page, as for `Json`; an answer that
+    /// is not a complete page is retried like any transient failure when the operation may be
+    /// repeated.
+    Page(PageShape),
 }
 
 impl CallScope {
@@ -47,10 +58,13 @@ impl CallScope {
         Self {
             operation,
             idempotency_key,
-            keep_body: false,
-            page: None,
+            keep: Keep::Nothing,
             notes: Arc::default(),
         }
+    }
+
+    fn keeping(self, keep: Keep) -> Self {
+        Self { keep, ..self }
     }
 
     fn lock(notes: &Mutex<Notes>) -> std::sync::MutexGuard<'_, Notes> {
@@ -60,12 +74,8 @@ impl CallScope {
         }
     }
 
-    fn notes_body(notes: &Mutex<Notes>) -> Option<Bytes> {
-        Self::lock(notes).body.clone()
-    }
-
-    fn notes_unread(notes: &Mutex<Notes>) -> Option<u16> {
-        Self::lock(notes).unread_success
+    fn take_notes(notes: &Mutex<Notes>) -> Notes {
+        std::mem::take(&mut *Self::lock(notes))
     }
 }
 
@@ -73,21 +83,18 @@ impl CallScope {
 struct Notes {
     /// The body of the final successful response, when kept.
     body: Option<Bytes>,
-    /// That body as JSON, when checking it as a page parsed it already.
-    json: Option<serde_json::Value>,
+    /// That body read as a listing page, when it is one.
+    page: Option<ListingPage>,
+    /// The status of the final successful response, when its body was kept.
+    status: Option<u16>,
     /// The status of a success whose body could not be read, for a call that was not repeated: a
     /// write the provider applied but whose answer was lost.
     unread_success: Option<u16>,
 }
 
-/// A decoded response together with the provider's JSON, verbatim.
-#[derive(Clone, Debug)]
-pub struct Raw<T> {
-    /// What the generated client decoded.
-    pub value: T,
-    /// The response body as JSON (`Null` when it was empty or not JSON).
-    pub json: serde_json::Value,
-}
+/// The status of the stand-in answer the generated client gets when the runtime keeps the body
+/// itself: one that no operation documents, so the generated client decodes nothing.
+const KEPT_BODY_STATUS: u16 = 599;
 
 /// A failed response, as handed to an adapter's classifier.
 #[derive(Debug)]
@@ -245,119 +252,113 @@ impl HttpRuntime {
         let notes = scope.notes.clone();
         match CALL.scope(scope, call).await {
             Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(self.failed(operation, &notes, error).await),
+            Err(error) => {
+                let unread = CallScope::take_notes(&notes).unread_success;
+                Err(self.failed(operation, unread, error).await)
+            }
         }
     }
 
-    /// Like [`run`](Self::run), and also returns the response body as JSON, verbatim: the typed value
-    /// knows only the fields of the spec, the JSON keeps everything the provider sent.
-    pub async fn run_raw<T, E, F>(
+    /// Like [`run`](Self::run) for an operation whose answer the adapter maps from the provider's
+    /// JSON: returns the response body as JSON (`null` when it is empty), parsed once. The generated
+    /// client's typed value is not decoded, since the JSON keeps everything the provider sent. A write
+    /// whose success is not JSON fails with [`ErrorKind::OutcomeUnknown`].
+    pub async fn run_json<T, E, F>(
         &self,
         operation: Operation,
         idempotency_key: Option<String>,
         call: F,
-    ) -> Result<Raw<T>>
+    ) -> Result<serde_json::Value>
     where
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let scope = CallScope {
-            keep_body: true,
-            ..CallScope::new(operation, idempotency_key)
-        };
-        self.run_scoped(scope, call).await
+        let scope = CallScope::new(operation, idempotency_key).keeping(Keep::Json);
+        let notes = scope.notes.clone();
+        let outcome = CALL.scope(scope, call).await;
+        let kept = CallScope::take_notes(&notes);
+        match (kept.body, outcome) {
+            (Some(body), _) => self.json_of(operation, kept.status, &body),
+            (None, Ok(_)) => Ok(serde_json::Value::Null),
+            (None, Err(error)) => Err(self.failed(operation, kept.unread_success, error).await),
+        }
     }
 
-    /// Like [`run_raw`](Self::run_raw), for one page of a listing: an answer that is not a complete
-    /// page as `shape` spells it (items absent or not an array, "more" without a way to get it) is
-    /// retried like any transient failure when the operation is a read, then fails with
-    /// [`ErrorKind::Decode`] naming the operation, with an excerpt of the body. A listing never ends
-    /// early because a body was well-formed but wrong. A complete page that `T` refuses because of
-    /// one item fails with [`ErrorKind::Decode`] naming that item by its id, with an excerpt of it
-    /// (see [`PageShape::culprit`]).
+    fn json_of(
+        &self,
+        operation: Operation,
+        status: Option<u16>,
+        body: &[u8],
+    ) -> Result<serde_json::Value> {
+        if body.trim_ascii().is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(body).map_err(|error| {
+            let mut error = Error::new(ErrorKind::Decode, self.inner.provider)
+                .with_operation(operation)
+                .with_message(format!("the response is not JSON: {error}"))
+                .with_body_excerpt(body);
+            if let Some(status) = status {
+                error = error.with_status(status);
+            }
+            let error = self.redact(error);
+            if operation.is_idempotent() {
+                error
+            } else {
+                crate::kit::applied_but_unreadable(self.inner.provider, operation, error)
+            }
+        })
+    }
+
+    /// Like [`run_json`](Self::run_json), for one page of a listing, read with
+    /// [`PageShape::read`]: the items are cut out as the provider's JSON text and nothing else
+    /// decodes the body. An answer that is not a complete page as `shape` spells it (items absent
+    /// or not an array, "more" without a way to get it) is retried like any transient failure when
+    /// the operation is a read, then fails with [`ErrorKind::Decode`] naming the operation, with an
+    /// excerpt of the body. A listing never ends early because a body was well-formed but wrong.
     pub async fn run_page<T, E, F>(
         &self,
         operation: Operation,
         shape: PageShape,
         call: F,
-    ) -> Result<Raw<T>>
+    ) -> Result<ListingPage>
     where
-        T: serde::de::DeserializeOwned,
         F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let scope = CallScope {
-            keep_body: true,
-            page: Some(shape),
-            ..CallScope::new(operation, None)
+        let scope = CallScope::new(operation, None).keeping(Keep::Page(shape));
+        let notes = scope.notes.clone();
+        let outcome = CALL.scope(scope, call).await;
+        let kept = CallScope::take_notes(&notes);
+        match (kept.page, kept.body, outcome) {
+            (Some(page), _, _) => Ok(page),
+            (None, Some(body), _) => Err(self.not_a_page(operation, shape, kept.status, &body)),
+            (None, None, Ok(_)) => Err(self.not_a_page(operation, shape, None, &[])),
+            (None, None, Err(error)) => {
+                Err(self.failed(operation, kept.unread_success, error).await)
+            }
+        }
+    }
+
+    fn not_a_page(
+        &self,
+        operation: Operation,
+        shape: PageShape,
+        status: Option<u16>,
+        body: &[u8],
+    ) -> Error {
+        let problem = match shape.read(body) {
+            Err(problem) => problem,
+            Ok(_) => "it could not be read".to_owned(),
         };
-        let notes = scope.notes.clone();
-        let outcome = self.run_scoped(scope, call).await;
-        match outcome {
-            Ok(raw) => match shape.check(&raw.json) {
-                Ok(()) => Ok(raw),
-                Err(problem) => Err(self.not_a_page(operation, &problem, &notes)),
-            },
-            // The generated type refused the body: say first what is wrong with it as a page.
-            Err(error) if error.kind() == &ErrorKind::Decode => {
-                let body = CallScope::notes_body(&notes);
-                let json = body
-                    .as_deref()
-                    .and_then(|b| serde_json::from_slice(b).ok())
-                    .unwrap_or(serde_json::Value::Null);
-                match shape.check(&json) {
-                    Err(problem) => Err(self.not_a_page(operation, &problem, &notes)),
-                    Ok(()) => match shape.culprit::<T>(&json) {
-                        Some((item, why)) => Err(self.redact(
-                            crate::kit::json::misshapen(
-                                self.inner.provider,
-                                operation,
-                                shape.item_noun(),
-                                item,
-                                &why,
-                            )
-                            .with_source(error),
-                        )),
-                        None => Err(error),
-                    },
-                }
-            }
-            Err(error) => Err(error),
+        let mut error = Error::new(ErrorKind::Decode, self.inner.provider)
+            .with_operation(operation)
+            .with_message(format!(
+                "the answer is not a complete listing page: {problem}"
+            ))
+            .with_body_excerpt(body);
+        if let Some(status) = status {
+            error = error.with_status(status);
         }
-    }
-
-    fn not_a_page(&self, operation: Operation, problem: &str, notes: &Mutex<Notes>) -> Error {
-        let body = CallScope::notes_body(notes).unwrap_or_default();
-        self.redact(
-            Error::new(ErrorKind::Decode, self.inner.provider)
-                .with_operation(operation)
-                .with_message(format!(
-                    "the answer is not a complete listing page: {problem}"
-                ))
-                .with_body_excerpt(&body),
-        )
-    }
-
-    async fn run_scoped<T, E, F>(&self, scope: CallScope, call: F) -> Result<Raw<T>>
-    where
-        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    {
-        let operation = scope.operation;
-        let notes = scope.notes.clone();
-        match CALL.scope(scope, call).await {
-            Ok(value) => {
-                let (body, parsed) = {
-                    let mut notes = CallScope::lock(&notes);
-                    (notes.body.clone(), notes.json.take())
-                };
-                let json = parsed
-                    .or_else(|| body.and_then(|b| serde_json::from_slice(&b).ok()))
-                    .unwrap_or(serde_json::Value::Null);
-                Ok(Raw {
-                    value: value.into_inner(),
-                    json,
-                })
-            }
-            Err(error) => Err(self.failed(operation, &notes, error).await),
-        }
+        self.redact(error)
     }
 
     /// The port's error for a failed generated call: a write whose success could not be read is
@@ -365,7 +366,7 @@ impl HttpRuntime {
     async fn failed<E>(
         &self,
         operation: Operation,
-        notes: &Mutex<Notes>,
+        unread_success: Option<u16>,
         error: progenitor_client::Error<E>,
     ) -> Error {
         // A success the generated type cannot read: for a write, the provider applied it.
@@ -375,13 +376,18 @@ impl HttpRuntime {
         if applied {
             return crate::kit::applied_but_unreadable(self.inner.provider, operation, error);
         }
-        self.lost_answer(operation, notes, error)
+        self.lost_answer(operation, unread_success, error)
     }
 
     /// `error`, unless the call was a write whose success could not be read: then
     /// [`ErrorKind::OutcomeUnknown`] with the status the provider answered.
-    fn lost_answer(&self, operation: Operation, notes: &Mutex<Notes>, error: Error) -> Error {
-        match CallScope::notes_unread(notes) {
+    fn lost_answer(
+        &self,
+        operation: Operation,
+        unread_success: Option<u16>,
+        error: Error,
+    ) -> Error {
+        match unread_success {
             Some(status) => Error::new(ErrorKind::OutcomeUnknown, self.inner.provider)
                 .with_operation(operation)
                 .with_status(status)
@@ -403,33 +409,48 @@ impl HttpRuntime {
         operation: Operation,
         request: reqwest::Request,
     ) -> Result<serde_json::Value> {
-        self.send_checked(client, operation, None, request).await
+        let kept = self
+            .send_kept(client, operation, Keep::Json, request)
+            .await?;
+        self.json_of(
+            operation,
+            kept.status,
+            kept.body.as_deref().unwrap_or_default(),
+        )
     }
 
-    /// Like [`send_json`](Self::send_json), for one page of a listing: checked against `shape` as
-    /// [`run_page`](Self::run_page) does.
+    /// Like [`send_json`](Self::send_json), for one page of a listing: read and checked against
+    /// `shape` as [`run_page`](Self::run_page) does.
     pub async fn send_page(
         &self,
         client: &reqwest::Client,
         operation: Operation,
         shape: PageShape,
         request: reqwest::Request,
-    ) -> Result<serde_json::Value> {
-        self.send_checked(client, operation, Some(shape), request)
-            .await
+    ) -> Result<ListingPage> {
+        let kept = self
+            .send_kept(client, operation, Keep::Page(shape), request)
+            .await?;
+        match kept.page {
+            Some(page) => Ok(page),
+            None => Err(self.not_a_page(
+                operation,
+                shape,
+                kept.status,
+                kept.body.as_deref().unwrap_or_default(),
+            )),
+        }
     }
 
-    async fn send_checked(
+    /// Sends a hand-built request and returns what `execute` kept of its successful answer.
+    async fn send_kept(
         &self,
         client: &reqwest::Client,
         operation: Operation,
-        page: Option<PageShape>,
+        keep: Keep,
         mut request: reqwest::Request,
-    ) -> Result<serde_json::Value> {
-        let scope = CallScope {
-            page,
-            ..CallScope::new(operation, None)
-        };
+    ) -> Result<Notes> {
+        let scope = CallScope::new(operation, None).keeping(keep);
         let notes = scope.notes.clone();
         let info = OperationInfo {
             operation_id: "hand_built",
@@ -441,42 +462,16 @@ impl HttpRuntime {
             })
             .await;
         let response = outcome.map_err(|error| {
-            self.lost_answer(operation, &notes, self.transport_error(operation, error))
+            let unread = CallScope::lock(&notes).unread_success;
+            self.lost_answer(operation, unread, self.transport_error(operation, error))
         })?;
         let status = response.status();
-        let headers = response.headers().clone();
-        if !status.is_success() {
-            let body = read_bounded(response).await;
-            return Err(self.classify(operation, status, &headers, &body));
+        if status.as_u16() == KEPT_BODY_STATUS {
+            return Ok(CallScope::take_notes(&notes));
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| self.transport_error(operation, error))?;
-        let json = serde_json::from_slice(&body).map_err(|error| {
-            Error::new(ErrorKind::Decode, self.inner.provider)
-                .with_operation(operation)
-                .with_status(status.as_u16())
-                .with_message(format!("the response is not JSON: {error}"))
-                .with_body_excerpt(&body)
-        });
-        let checked = match (page, json) {
-            (Some(shape), json) => {
-                let json = json.unwrap_or(serde_json::Value::Null);
-                match shape.check(&json) {
-                    Ok(()) => Ok(json),
-                    Err(problem) => Err(Error::new(ErrorKind::Decode, self.inner.provider)
-                        .with_operation(operation)
-                        .with_status(status.as_u16())
-                        .with_message(format!(
-                            "the answer is not a complete listing page: {problem}"
-                        ))
-                        .with_body_excerpt(&body)),
-                }
-            }
-            (None, json) => json,
-        };
-        checked.map_err(|error| self.redact(error))
+        let headers = response.headers().clone();
+        let body = read_bounded(response).await;
+        Err(self.classify(operation, status, &headers, &body))
     }
 
     /// Runs any future in an operation's scope (for calls made without a generated client).
@@ -557,36 +552,53 @@ impl HttpRuntime {
                 wait_ms = tracing::field::Empty,
             );
             // A body that cannot be cloned (a stream) can be sent only once.
-            let Some(this_try) = request.try_clone() else {
-                return client.execute(request).instrument(span).await;
+            let (this_try, only_try) = match request.try_clone() {
+                Some(copy) => (copy, false),
+                None => {
+                    let url = request.url().clone();
+                    (
+                        std::mem::replace(&mut request, reqwest::Request::new(Method::GET, url)),
+                        true,
+                    )
+                }
             };
+            if let Some(scope) = scope.as_ref() {
+                // Only the last attempt's answer counts.
+                let mut notes = CallScope::lock(&scope.notes);
+                notes.body = None;
+                notes.page = None;
+                notes.status = None;
+            }
             let outcome = client.execute(this_try).instrument(span.clone()).await;
             // A success is read whole here, inside the retry loop: a body cut short, reset or stalled
             // after the headers is a transport failure like any other, and a listing's page is checked.
             let mut body_lost = None;
             let mut not_a_page = false;
-            let outcome = match outcome {
-                Ok(response) if response.status().is_success() => {
+            let outcome = match (outcome, scope.as_ref()) {
+                (Ok(response), Some(scope)) if response.status().is_success() => {
                     let status = response.status();
                     match read_whole(response, &self.inner.redactor).await {
-                        Ok((response, body)) => {
-                            let mut parsed = None;
-                            if let Some(shape) = scope.as_ref().and_then(|s| s.page) {
-                                let page = serde_json::from_slice(&body)
-                                    .unwrap_or(serde_json::Value::Null);
-                                if let Err(problem) = shape.check(&page) {
-                                    tracing::debug!(parent: &span, "not a complete page: {problem}");
-                                    not_a_page = true;
-                                }
-                                parsed = Some(page);
-                            }
-                            if let Some(scope) = scope.as_ref().filter(|s| s.keep_body) {
+                        Ok((response, body)) => match scope.keep {
+                            Keep::Nothing => Ok(response),
+                            keep => {
+                                let page = match keep {
+                                    Keep::Page(shape) => match shape.read(&body) {
+                                        Ok(page) => Some(page),
+                                        Err(problem) => {
+                                            tracing::debug!(parent: &span, "not a complete page: {problem}");
+                                            not_a_page = true;
+                                            None
+                                        }
+                                    },
+                                    _ => None,
+                                };
                                 let mut notes = CallScope::lock(&scope.notes);
                                 notes.body = Some(body);
-                                notes.json = parsed;
+                                notes.page = page;
+                                notes.status = Some(status.as_u16());
+                                Ok(kept_body_answer())
                             }
-                            Ok(response)
-                        }
+                        },
                         Err(error) => {
                             span.record("status", status.as_u16());
                             body_lost = Some(status.as_u16());
@@ -594,11 +606,23 @@ impl HttpRuntime {
                         }
                     }
                 }
-                other => other,
+                (Ok(response), None) if response.status().is_success() => {
+                    let status = response.status();
+                    match read_whole(response, &self.inner.redactor).await {
+                        Ok((response, _)) => Ok(response),
+                        Err(error) => {
+                            span.record("status", status.as_u16());
+                            body_lost = Some(status.as_u16());
+                            Err(error)
+                        }
+                    }
+                }
+                (other, _) => other,
             };
             let wait = match &outcome {
                 // The provider answered but its answer was lost, or was no page: a read asks again;
                 // a write must not be repeated.
+                _ if only_try => None,
                 _ if body_lost.is_some() || not_a_page => {
                     repeatable.then(|| policy.backoff(attempt))
                 }
@@ -833,6 +857,14 @@ fn default_kind(
 /// spelling of the credentials the provider echoed is replaced by `[REDACTED]`, so
 /// that neither a kept `raw` object, nor an error excerpt, nor a log line made from a success can
 /// carry them.
+/// The stand-in answer for a generated client whose body the runtime kept (see [`Keep`]).
+fn kept_body_answer() -> reqwest::Response {
+    let mut answer = http::Response::new(Bytes::new());
+    *answer.status_mut() =
+        StatusCode::from_u16(KEPT_BODY_STATUS).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    reqwest::Response::from(answer)
+}
+
 async fn read_whole(
     response: reqwest::Response,
     redactor: &Redactor,

@@ -5,6 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::http::HttpRuntime;
+use crate::kit::page::{ListingPage, PageShape};
 use crate::{Operation, Result};
 
 /// The base URL, `reqwest` client and [`HttpRuntime`] an adapter sends through, built by
@@ -97,10 +98,10 @@ impl Endpoint {
     pub async fn get_page(
         &self,
         operation: Operation,
-        shape: crate::kit::page::PageShape,
+        shape: PageShape,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<Value> {
+    ) -> Result<ListingPage> {
         let request = self.get(operation, path, query)?;
         self.runtime
             .send_page(&self.http, operation, shape, request)

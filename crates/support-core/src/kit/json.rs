@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{Error, ErrorKind, Operation};
+use crate::{Error, ErrorKind, Operation, RawJson};
 
 /// An integer field; numeric strings (`"42"`) count, since several providers quote their ids.
 pub fn int(raw: &Value, field: &str) -> Option<i64> {
@@ -80,8 +80,7 @@ pub fn array(
 /// (when it has one) and keeping an excerpt of it.
 ///
 /// The policy for items of a page: an item that does not have its documented shape fails its page
-/// with this error, which names the item so it can be found (the runtime names an item the typed
-/// page of a listing refuses the same way); fields a provider is known to write
+/// with this error, which names the item so it can be found; fields a provider is known to write
 /// loosely (timestamps, for instance) are read leniently by the adapter before they get here, and
 /// its README says which.
 pub fn decode<T: DeserializeOwned>(
@@ -93,9 +92,20 @@ pub fn decode<T: DeserializeOwned>(
     T::deserialize(raw).map_err(|error| misshapen(provider, operation, what, raw, &error))
 }
 
+/// [`decode`] for an object kept as [`RawJson`]: a listing's item is decoded straight from the text
+/// the provider sent, without building a value for it first.
+pub fn decode_raw<T: DeserializeOwned>(
+    provider: &'static str,
+    operation: Operation,
+    what: &str,
+    raw: &RawJson,
+) -> Result<T, Error> {
+    raw.decode()
+        .map_err(|error| misshapen(provider, operation, what, raw.value(), &error))
+}
+
 /// The decode error for `raw`, a `what` (`ticket`) that did not have its documented shape: names
-/// it by its `id` when it has one and keeps an excerpt of it. [`decode`] and the runtime's listing
-/// pages (see [`PageShape::culprit`](crate::kit::page::PageShape::culprit)) word it alike.
+/// it by its `id` when it has one and keeps an excerpt of it, as [`decode`] and [`decode_raw`] do.
 pub fn misshapen(
     provider: &'static str,
     operation: Operation,
@@ -157,5 +167,29 @@ mod tests {
         let err = decode::<Vec<u8>>("p", op, "ticket", &json!("x")).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::Decode);
         assert!(err.body_excerpt().is_some());
+        let raw = RawJson::from_text(r#"{"id": 8, "priority": 5}"#).unwrap();
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Ticket {
+            id: u64,
+            priority: Option<String>,
+        }
+        let err = decode_raw::<Ticket>("p", op, "ticket", &raw).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
+        assert!(
+            err.to_string()
+                .contains("a p ticket 8 did not have its documented shape"),
+            "{err}"
+        );
+        assert!(
+            err.body_excerpt()
+                .unwrap_or_default()
+                .contains("\"priority\":5")
+        );
+        let fine = RawJson::from_text(r#"{"id": 9}"#).unwrap();
+        assert_eq!(
+            decode_raw::<Ticket>("p", op, "ticket", &fine).unwrap().id,
+            9
+        );
     }
 }

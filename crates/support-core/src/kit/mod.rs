@@ -11,8 +11,8 @@
 //! - [`html`]: plain text to HTML and back.
 //! - [`applied_but_unreadable`]: the error for a write that was applied but whose result cannot be
 //!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
-//! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), checked by the runtime
-//!   inside its retry loop.
+//! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), read by the runtime
+//!   inside its retry loop into a [`ListingPage`](page::ListingPage) of items kept as sent.
 
 mod endpoint;
 pub mod html;

@@ -1,22 +1,26 @@
 //! What a listing page must hold to be a page: its items, present and an array, and a way to the next
-//! page whenever it says there is one.
+//! page whenever it says there is one; and the one pass that reads it.
 //!
 //! A listing hands its [`PageShape`] to [`HttpRuntime::run_page`](crate::http::HttpRuntime::run_page):
-//! the runtime checks every successful answer against it inside its retry loop, so that a read that
-//! gets a well-formed body which is not a page (`{}`, `{"error":"TemporarilyUnavailable"}`, items
-//! `null`, "more" without a cursor) retries it like any transient failure, then fails with
+//! the runtime reads every successful answer with [`PageShape::read`] inside its retry loop, so that
+//! a read that gets a well-formed body which is not a page (`{}`, `{"error":"TemporarilyUnavailable"}`,
+//! items `null`, "more" without a cursor) retries it like any transient failure, then fails with
 //! [`ErrorKind::Decode`](crate::ErrorKind::Decode) naming the operation, with an excerpt. A listing
 //! therefore never ends early, or skips a page, because a body was well-formed but wrong.
 //!
-//! A page that is complete but that the listing's typed page refuses because of one of its items (a
-//! field of another type, `"id": "eight"`) fails with `Decode` naming that item (`a zendesk ticket 8
-//! did not have its documented shape: ...`, worded as [`kit::json::decode`](crate::kit::json::decode)
-//! words it) with an excerpt of the item: the runtime finds it with [`PageShape::culprit`], which
-//! tries the typed page with each item alone, so every listing names its items without a schema of
-//! its own.
+//! Reading a page cuts each item out as the JSON text the provider sent ([`ListingPage`]): nothing
+//! builds a value for the whole page, and the adapter decodes each item once, into the generated
+//! type it maps from, with [`kit::json::decode_raw`](crate::kit::json::decode_raw), which names an
+//! item that does not have its documented shape (`a zendesk ticket 8 did not have its documented
+//! shape: ...`) with an excerpt of it.
 
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserializer;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// How a provider spells one listing's pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,33 +87,43 @@ impl PageShape {
         self.item
     }
 
-    /// Checks a page: `Err` says what is wrong with it.
-    pub fn check(&self, page: &Value) -> Result<(), String> {
-        let items = if self.items.is_empty() {
-            page
+    /// Reads a page's body in one pass: its items, each kept as the JSON text the provider sent, and
+    /// the rest of the page (the envelope) as a value. `Err` says what is wrong with it as a page.
+    pub fn read(&self, body: &[u8]) -> Result<ListingPage, String> {
+        let mut reader = serde_json::Deserializer::from_slice(body);
+        let read = if self.items.is_empty() {
+            reader.deserialize_any(BareArray)
         } else {
-            match page.get(self.items) {
-                Some(items) => items,
-                None if page.is_object() => {
-                    return Err(format!("the page has no `{}`", self.items));
-                }
-                None => return Err("the page is not a JSON object".into()),
-            }
-        };
-        if !items.is_array() {
-            return Err(match self.items {
-                "" => "the page is not a JSON array".to_owned(),
-                key => format!("the page's `{key}` is not an array"),
-            });
+            reader.deserialize_any(Envelope { items: self.items })
         }
+        .and_then(|page| reader.end().map(|()| page));
+        let (items, envelope) = match read {
+            Ok(read) => read,
+            Err(error) if error.is_data() => {
+                return Err(match self.items {
+                    "" => "the page is not a JSON array".to_owned(),
+                    _ => "the page is not a JSON object".to_owned(),
+                });
+            }
+            Err(error) => return Err(format!("the answer is not JSON: {error}")),
+        };
+        let Some(items) = items else {
+            return Err(if envelope.get(self.items).is_some() {
+                format!("the page's `{}` is not an array", self.items)
+            } else {
+                format!("the page has no `{}`", self.items)
+            });
+        };
+        let page = ListingPage { items, envelope };
         if let Some(field) = self.required
-            && page.pointer(field).is_none_or(Value::is_null)
+            && page.envelope.pointer(field).is_none_or(Value::is_null)
         {
             return Err(format!("the page has no `{field}`"));
         }
         if let Some(More { flag, next }) = self.more
-            && page.pointer(flag).and_then(Value::as_bool) == Some(true)
+            && page.envelope.pointer(flag).and_then(Value::as_bool) == Some(true)
             && page
+                .envelope
                 .pointer(next)
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty)
@@ -118,45 +132,151 @@ impl PageShape {
                 "the page says there is more (`{flag}`) but has no `{next}` to get it"
             ));
         }
-        Ok(())
+        Ok(page)
+    }
+}
+
+/// One listing page, read by [`PageShape::read`]: its items as the provider's JSON text, in order,
+/// and everything else on the page (counts, cursors, links) as a value.
+#[derive(Debug, Default)]
+pub struct ListingPage {
+    items: Vec<Box<RawValue>>,
+    envelope: Value,
+}
+
+impl ListingPage {
+    /// The items, each the JSON text the provider sent for it.
+    pub fn items(&self) -> &[Box<RawValue>] {
+        &self.items
     }
 
-    /// The items of a page that passed [`check`](Self::check).
-    pub fn items<'a>(&self, page: &'a Value) -> &'a [Value] {
-        let items = if self.items.is_empty() {
-            Some(page)
-        } else {
-            page.get(self.items)
-        };
-        items.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    /// The items, owned: mapping moves each into its canonical object's `raw`.
+    pub fn into_items(self) -> Vec<Box<RawValue>> {
+        self.items
     }
 
-    /// The first item of a complete `page` because of which the typed page `T` refuses it, with
-    /// the typed page's error for that item alone; `None` when `T` refuses the page even without
-    /// items (the fault is elsewhere), or refuses no item alone.
-    pub fn culprit<'a, T: DeserializeOwned>(
-        &self,
-        page: &'a Value,
-    ) -> Option<(&'a Value, serde_json::Error)> {
-        let alone = |items: Vec<Value>| -> Value {
-            if self.items.is_empty() {
-                return Value::Array(items);
+    /// The page without its items (`{"meta": {...}, "count": 3}`); `null` for a bare array.
+    pub fn envelope(&self) -> &Value {
+        &self.envelope
+    }
+
+    /// How many items the page holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the page holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A page that is a bare array of items.
+struct BareArray;
+
+impl<'de> Visitor<'de> for BareArray {
+    type Value = (Option<Vec<Box<RawValue>>>, Value);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok((Some(collect_items(seq)?), Value::Null))
+    }
+}
+
+/// A page that is an object holding its items under one key.
+struct Envelope {
+    items: &'static str,
+}
+
+impl<'de> Visitor<'de> for Envelope {
+    type Value = (Option<Vec<Box<RawValue>>>, Value);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object holding a page of items")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = None;
+        let mut envelope = serde_json::Map::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.items {
+                match map.next_value_seed(ItemsOrNot)? {
+                    Some(found) => items = Some(found),
+                    // Kept so that the error can tell "not an array" from "absent".
+                    None => {
+                        envelope.insert(key.into_owned(), Value::Null);
+                    }
+                }
+            } else {
+                let value = map.next_value::<Value>()?;
+                envelope.insert(key.into_owned(), value);
             }
-            let mut page = page.clone();
-            if let Some(slot) = page.get_mut(self.items) {
-                *slot = Value::Array(items);
-            }
-            page
-        };
-        if self.check(page).is_err() || T::deserialize(alone(Vec::new())).is_err() {
-            return None;
         }
-        self.items(page).iter().find_map(|item| {
-            T::deserialize(alone(vec![item.clone()]))
-                .err()
-                .map(|error| (item, error))
-        })
+        Ok((items, Value::Object(envelope)))
     }
+}
+
+/// The value under the items key: the items when it is an array, `None` when it is anything else.
+struct ItemsOrNot;
+
+impl<'de> DeserializeSeed<'de> for ItemsOrNot {
+    type Value = Option<Vec<Box<RawValue>>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsOrNot {
+    type Value = Option<Vec<Box<RawValue>>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        collect_items(seq).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+fn collect_items<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<Box<RawValue>>, A::Error> {
+    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+    while let Some(item) = seq.next_element::<Box<RawValue>>()? {
+        items.push(item);
+    }
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -167,69 +287,95 @@ mod tests {
     const TICKETS: PageShape =
         PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
 
+    fn read(shape: PageShape, page: &str) -> Result<ListingPage, String> {
+        shape.read(page.as_bytes())
+    }
+
     #[test]
     fn a_page_is_complete_or_it_is_an_error() {
-        let good = json!({"tickets": [{"id": 1}], "meta": {"has_more": true, "after_cursor": "a"}});
-        assert_eq!(TICKETS.check(&good), Ok(()));
-        assert_eq!(TICKETS.items(&good).len(), 1);
-        let last = json!({"tickets": [], "meta": {"has_more": false}});
-        assert_eq!(TICKETS.check(&last), Ok(()));
-        for bad in [
-            json!({}),
-            json!({"error": "TemporarilyUnavailable"}),
-            json!({"tickets": null, "meta": {"has_more": false}}),
-            json!({"tickets": {}, "meta": {"has_more": false}}),
-            json!({"tickets": [], "meta": {"has_more": true}}),
-            json!({"tickets": [], "meta": {"has_more": true, "after_cursor": ""}}),
-            json!({"tickets": [], "meta": {"has_more": true, "after_cursor": null}}),
-            json!([]),
-            Value::Null,
+        let good = read(
+            TICKETS,
+            r#"{"tickets": [{"id": 1}], "meta": {"has_more": true, "after_cursor": "a"}}"#,
+        )
+        .expect("a page");
+        assert_eq!(good.len(), 1);
+        assert_eq!(
+            good.envelope().pointer("/meta/after_cursor"),
+            Some(&json!("a"))
+        );
+        let last =
+            read(TICKETS, r#"{"tickets": [], "meta": {"has_more": false}}"#).expect("a page");
+        assert!(last.is_empty());
+        for (bad, why) in [
+            ("{}", "the page has no `tickets`"),
+            (
+                r#"{"error": "TemporarilyUnavailable"}"#,
+                "the page has no `tickets`",
+            ),
+            (
+                r#"{"tickets": null, "meta": {"has_more": false}}"#,
+                "`tickets` is not an array",
+            ),
+            (
+                r#"{"tickets": {"a": [1]}, "meta": {}}"#,
+                "`tickets` is not an array",
+            ),
+            (r#"{"tickets": "x"}"#, "`tickets` is not an array"),
+            (
+                r#"{"tickets": [], "meta": {"has_more": true}}"#,
+                "no `/meta/after_cursor`",
+            ),
+            (
+                r#"{"tickets": [], "meta": {"has_more": true, "after_cursor": ""}}"#,
+                "no `/meta",
+            ),
+            (
+                r#"{"tickets": [], "meta": {"has_more": true, "after_cursor": null}}"#,
+                "no `/meta",
+            ),
+            ("[]", "not a JSON object"),
+            ("null", "not a JSON object"),
+            ("", "not JSON"),
+            (r#"{"tickets": [1, 2"#, "not JSON"),
+            (r#"{"tickets": []} trailing"#, "not JSON"),
         ] {
-            assert!(TICKETS.check(&bad).is_err(), "{bad} passed");
+            match read(TICKETS, bad) {
+                Ok(_) => panic!("{bad} passed"),
+                Err(problem) => assert!(problem.contains(why), "{bad}: {problem}"),
+            }
         }
-        assert_eq!(PageShape::bare_array().check(&json!([1, 2])), Ok(()));
-        assert!(PageShape::bare_array().check(&json!({})).is_err());
-        assert!(PageShape::bare_array().check(&Value::Null).is_err());
+        assert_eq!(
+            read(PageShape::bare_array(), "[1, 2]")
+                .expect("a page")
+                .len(),
+            2
+        );
+        assert!(read(PageShape::bare_array(), "{}").is_err());
+        assert!(read(PageShape::bare_array(), "null").is_err());
         let search = PageShape::items_at("results").requires("/total");
-        assert_eq!(search.check(&json!({"results": [], "total": 0})), Ok(()));
-        assert!(search.check(&json!({"results": []})).is_err());
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    struct Ticket {
-        id: u64,
-        priority: Option<String>,
-    }
-
-    #[derive(serde::Deserialize)]
-    #[allow(dead_code)]
-    struct Tickets {
-        tickets: Vec<Ticket>,
-        count: u64,
+        assert!(read(search, r#"{"results": [], "total": 0}"#).is_ok());
+        assert!(read(search, r#"{"results": []}"#).is_err());
+        assert!(read(search, r#"{"results": [], "total": null}"#).is_err());
     }
 
     #[test]
-    fn the_item_a_typed_page_refuses_is_found() {
-        let page = json!({"tickets": [
-            {"id": 7, "priority": "high"}, {"id": 8, "priority": 5}, {"id": 9, "priority": 6}
-        ], "count": 3});
-        let (item, error) = TICKETS.culprit::<Tickets>(&page).expect("a culprit");
-        assert_eq!(item["id"], 8);
-        assert!(error.to_string().contains("invalid type"), "{error}");
-        // The page itself is wrong elsewhere: no item is blamed.
-        let elsewhere = json!({"tickets": [{"id": 8, "priority": 5}], "count": "three"});
-        assert!(TICKETS.culprit::<Tickets>(&elsewhere).is_none());
-        // Not a page, or nothing wrong with any item.
-        assert!(TICKETS.culprit::<Tickets>(&json!({})).is_none());
-        let fine = json!({"tickets": [{"id": 7}], "count": 1});
-        assert!(TICKETS.culprit::<Tickets>(&fine).is_none());
-        let bare = json!([{"id": 7}, {"id": "eight"}]);
-        let (item, _) = PageShape::bare_array()
-            .item("ticket")
-            .culprit::<Vec<Ticket>>(&bare)
-            .expect("a culprit");
-        assert_eq!(item["id"], "eight");
+    fn items_are_kept_as_sent_and_the_rest_is_the_envelope() {
+        let page = read(
+            TICKETS,
+            r#"{"count": 2, "tickets": [ {"id":1, "b": [true]} ,{"id": 2}], "meta": {"has_more": false}}"#,
+        )
+        .expect("a page");
+        let texts: Vec<&str> = page.items().iter().map(|item| item.get()).collect();
+        assert_eq!(texts, [r#"{"id":1, "b": [true]}"#, r#"{"id": 2}"#]);
+        assert_eq!(
+            page.envelope(),
+            &json!({"count": 2, "meta": {"has_more": false}})
+        );
+        assert_eq!(page.into_items().len(), 2);
+        let bare =
+            read(PageShape::bare_array().item("ticket"), r#"[{"id": "x"}]"#).expect("a page");
+        assert_eq!(bare.envelope(), &Value::Null);
+        assert_eq!(bare.items()[0].get(), r#"{"id": "x"}"#);
         assert_eq!(PageShape::bare_array().item("ticket").item_noun(), "ticket");
         assert_eq!(TICKETS.item_noun(), "item");
     }

@@ -232,8 +232,9 @@ async fn measure_site(site: Site, options: &Options) -> Result<SiteFigures, Fail
     Ok(figures)
 }
 
-/// Peak RSS growth of listing `tickets` tickets through the adapter of `site`, in a child process.
-fn memory_in_child(site: Site, tickets: u64, per_page: u64) -> Result<u64, Failure> {
+/// Peak RSS growth of listing `tickets` tickets through the adapter of `site`, in a child process;
+/// `None` where `/proc/self/status` does not tell.
+fn memory_in_child(site: Site, tickets: u64, per_page: u64) -> Result<Option<u64>, Failure> {
     let exe = std::env::current_exe().map_err(|e| format!("no path to the bench binary: {e}"))?;
     let output = Command::new(exe)
         .args([
@@ -255,7 +256,8 @@ fn memory_in_child(site: Site, tickets: u64, per_page: u64) -> Result<u64, Failu
     }
     stdout
         .lines()
-        .find_map(|line| line.strip_prefix("rss_growth_bytes ")?.trim().parse().ok())
+        .find_map(|line| line.strip_prefix("rss_growth_bytes "))
+        .map(|value| value.trim().parse().ok())
         .ok_or_else(|| format!("the memory child said nothing usable: {stdout}"))
 }
 
@@ -281,13 +283,18 @@ fn memory_child(args: &[String]) -> Result<(), Failure> {
     runtime.block_on(async {
         let server = BenchServer::start(site, tickets).map_err(|e| format!("no server: {e}"))?;
         let port = clients::adapter(&server)?;
-        let before = measure::resident().ok_or("no VmRSS in /proc/self/status")?;
+        // Peaks of starting up are not the listing's.
+        measure::reset_peak_resident();
+        let before = measure::resident();
         let count = clients::list_through_adapter(port.as_ref(), per_page, drop).await?;
-        let peak = measure::peak_resident().ok_or("no VmHWM in /proc/self/status")?;
+        let peak = measure::peak_resident();
         if count != tickets {
             return Err(format!("listed {count} tickets, expected {tickets}"));
         }
-        println!("rss_growth_bytes {}", peak.saturating_sub(before));
+        match before.zip(peak) {
+            Some((before, peak)) => println!("rss_growth_bytes {}", peak.saturating_sub(before)),
+            None => println!("rss_growth_bytes n/a"),
+        }
         Ok(())
     })
 }
@@ -394,16 +401,24 @@ async fn run(options: Options) -> Result<(), Failure> {
 
     println!();
     let sizes = [options.tickets, options.tickets * 10];
+    let short = |n: u64| {
+        if n >= 1_000 && n.is_multiple_of(1_000) {
+            format!("{}k MiB", n / 1_000)
+        } else {
+            format!("{n} MiB")
+        }
+    };
     println!(
-        "peak memory (RSS growth while listing, one child process per size){:>12}{:>12}",
-        format!("{} MiB", sizes[0]),
-        format!("{} MiB", sizes[1])
+        "peak memory: RSS growth while listing, one child process per size{:>12}{:>12}",
+        short(sizes[0]),
+        short(sizes[1])
     );
     for site in Site::ALL {
         let mut row = format!("  {:<66}", site.name());
         for size in sizes {
             let bytes = memory_in_child(site, size, options.page_size)?;
-            row.push_str(&format!("{:>12.1}", bytes as f64 / (1024.0 * 1024.0)));
+            let mib = bytes.map(|b| b as f64 / (1024.0 * 1024.0));
+            row.push_str(&format!("{:>12}", show(mib, 1, "")));
         }
         println!("{row}");
     }

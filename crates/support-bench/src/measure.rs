@@ -33,6 +33,12 @@ pub fn peak_resident() -> Option<u64> {
     status_bytes("VmHWM")
 }
 
+/// Starts the process's peak resident set (`VmHWM`) again from the current one, where the kernel
+/// allows it (writing 5 to `/proc/self/clear_refs`); returns whether it did.
+pub fn reset_peak_resident() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
 /// The median of some durations (the upper one of an even count); zero for none.
 pub fn median(values: &[Duration]) -> Duration {
     let mut sorted = values.to_vec();

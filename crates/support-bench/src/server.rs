@@ -21,7 +21,7 @@ use crate::catalog::{self, Site};
 const LATENCY_MIN_MS: u64 = 20;
 const LATENCY_SPREAD_MS: u64 = 31;
 
-/// The largest request head read; anything longer is refused.
+/// The largest request head (and request body) read; a connection sending more is closed.
 const MAX_HEAD: usize = 64 * 1024;
 
 /// The wait before the `index`-th ticket page of a listing in latency mode: 20 to 50 ms, a fixed
@@ -179,6 +179,9 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
             let value = value.trim();
             if name.eq_ignore_ascii_case("content-length") {
                 body_length = value.parse().unwrap_or(0);
+                if body_length > MAX_HEAD {
+                    return;
+                }
             } else if name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close")
             {
                 close = true;

@@ -34,4 +34,4 @@ pub use query::{
     NewTag, NewTicket, Requester, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery,
     TicketUpdate,
 };
-pub use stream::{SupportPortExt, paginate};
+pub use stream::{Listing, SupportPortExt, paginate};

@@ -347,6 +347,8 @@ mod tests {
         sizes: Vec<usize>,
         latency_ms: Vec<u64>,
         fetches: Arc<AtomicUsize>,
+        /// Requests sent and not answered yet; sending one while another is unanswered panics.
+        unanswered: Arc<AtomicUsize>,
         /// When set: one more than the page of the consumer's latest item (0 before any); a fetch of a
         /// page more than `ahead + 1` pages beyond the consumer's latest item panics.
         progress: Option<(Arc<AtomicUsize>, usize)>,
@@ -358,6 +360,7 @@ mod tests {
                 sizes: sizes.to_vec(),
                 latency_ms: latency_ms.to_vec(),
                 fetches: Arc::new(AtomicUsize::new(0)),
+                unanswered: Arc::new(AtomicUsize::new(0)),
                 progress: None,
             }
         }
@@ -372,10 +375,18 @@ mod tests {
             let sizes = self.sizes.clone();
             let latency_ms = self.latency_ms.clone();
             let fetches = self.fetches.clone();
+            let unanswered = self.unanswered.clone();
             let progress = self.progress.clone();
             paginate("test", PageRequest::default(), move |request| {
                 let page: usize = request.cursor.map_or(0, |c| c.as_str().parse().unwrap());
                 fetches.fetch_add(1, Ordering::SeqCst);
+                // One request at a time: a throttled page holds back every page after it.
+                assert_eq!(
+                    unanswered.fetch_add(1, Ordering::SeqCst),
+                    0,
+                    "page {page} sent early"
+                );
+                let unanswered = unanswered.clone();
                 if let Some((consumed, ahead)) = &progress {
                     let consumed = consumed.load(Ordering::SeqCst);
                     assert!(
@@ -390,6 +401,7 @@ mod tests {
                     if !latency.is_zero() {
                         sleep(latency).await;
                     }
+                    unanswered.fetch_sub(1, Ordering::SeqCst);
                     Ok(Page::new(items, next))
                 }
             })

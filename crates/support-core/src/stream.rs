@@ -622,6 +622,8 @@ mod tests {
             let next = (at < 6).then(|| Cursor::new((at + 3).to_string()));
             Ok(Page::new(vec![at, at + 1, at + 2], next))
         })
+        // Still a `BoxStream` where one is wanted.
+        .boxed()
         .try_collect()
         .await
         .unwrap();

@@ -36,4 +36,4 @@ pub use query::{
     TicketUpdate,
 };
 pub use raw::RawJson;
-pub use stream::{SupportPortExt, paginate};
+pub use stream::{Listing, SupportPortExt, paginate};

@@ -1,10 +1,37 @@
-//! Lazy streams over the paged list operations.
+//! Streams over the paged list operations, fetching ahead of the consumer.
+//!
+//! A [`Listing`] follows cursors from a first page onwards and yields items one by one, strictly in
+//! order. While the consumer works on one page, the request for the next is already in flight, so the
+//! provider's latency overlaps the consumer's work instead of adding to it. How far it runs ahead is
+//! bounded by [`Listing::ahead`]: one page by default ([`Listing::DEFAULT_AHEAD`]); `ahead(0)` fetches
+//! a page only once the consumer has asked for an item beyond the previous one, as a plain lazy
+//! stream would.
+//!
+//! The fetches borrow the port, so they are not spawned: the listing drives the request in flight
+//! itself, each time it is polled. A consumer that spends longer than the adapter's request timeout
+//! (30 s by default) on one page without polling the listing lets that request time out; it is then
+//! sent again, as any read that timed out is.
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use support_core::{SupportPort, SupportPortExt, TicketQuery};
+//!
+//! async fn subjects(port: &dyn SupportPort) -> support_core::Result<Vec<Option<String>>> {
+//!     // Two pages may be requested before they are needed; `ahead(0)` requests none.
+//!     let tickets = port.tickets(TicketQuery::new()).ahead(2);
+//!     tickets.map_ok(|ticket| ticket.subject).try_collect().await
+//! }
+//! ```
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::future::{BoxFuture, FutureExt};
+use futures::stream::{FusedStream, Stream};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::id::CanonicalId;
@@ -15,62 +42,197 @@ use crate::query::{
     AgentQuery, ArticleQuery, CommentQuery, SatisfactionQuery, TagQuery, TicketQuery,
 };
 
-/// Follows cursors from `first` onwards, yielding items one by one.
+type Fetch<'a, T> = Box<dyn FnMut(PageRequest) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a>;
+
+/// Follows cursors from `first` onwards, yielding items one by one; see [`Listing`].
 ///
-/// Only one page is held at a time, plus a 64-bit fingerprint per cursor seen. If the provider hands
-/// out a cursor it handed out before, the stream yields that page's items and then a
-/// [`ErrorKind::Decode`] error instead of looping. The stream ends after any error.
+/// ```
+/// use futures::TryStreamExt;
+/// use support_core::{Cursor, Page, PageRequest, paginate};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let numbers: Vec<u32> = paginate("example", PageRequest::default(), |page| async move {
+///     Ok(match page.cursor {
+///         None => Page::new(vec![1, 2], Some(Cursor::new("second"))),
+///         Some(_) => Page::new(vec![3], None),
+///     })
+/// })
+/// .try_collect()
+/// .await?;
+/// assert_eq!(numbers, [1, 2, 3]);
+/// # Ok(())
+/// # })
+/// # }
+/// ```
 pub fn paginate<'a, T, F, Fut>(
     provider: &'static str,
     first: PageRequest,
-    fetch: F,
-) -> BoxStream<'a, Result<T>>
+    mut fetch: F,
+) -> Listing<'a, T>
 where
     T: Send + 'a,
     F: FnMut(PageRequest) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
-    struct State<F> {
-        next: Option<PageRequest>,
-        seen: HashSet<u64>,
-        fetch: F,
-    }
-
     let mut seen = HashSet::new();
     if let Some(cursor) = &first.cursor {
         seen.insert(fingerprint(cursor));
     }
-    let state = State {
+    Listing {
+        provider,
+        fetch: Box::new(move |request| fetch(request).boxed()),
+        limit: first.limit,
         next: Some(first),
+        in_flight: None,
+        pages: VecDeque::new(),
+        failure: None,
         seen,
-        fetch,
-    };
-    stream::unfold(state, move |mut state| async move {
-        let request = state.next.take()?;
-        let limit = request.limit;
-        let batch: Vec<Result<T>> = match (state.fetch)(request).await {
-            Err(error) => vec![Err(error)],
-            Ok(page) => {
-                let mut batch: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
-                if let Some(cursor) = page.next {
-                    if state.seen.insert(fingerprint(&cursor)) {
-                        state.next = Some(PageRequest {
-                            limit,
-                            cursor: Some(cursor),
-                        });
-                    } else {
-                        batch.push(Err(Error::new(ErrorKind::Decode, provider).with_message(format!(
-                            "the provider returned cursor `{cursor}` a second time; stopped instead of looping"
-                        ))));
-                    }
+        ahead: Listing::<T>::DEFAULT_AHEAD,
+    }
+}
+
+/// Every item of a paged listing, in order: a [`Stream`] that follows cursors and fetches ahead.
+///
+/// Returned by [`paginate`] and by every [`SupportPortExt`] method. Items come out in the order of
+/// their pages and, within a page, in the provider's order. When a page arrives, the request for the
+/// next one is sent at once, as long as fewer than [`ahead`](Listing::ahead) pages are held beyond the
+/// one being consumed, so at most `1 + ahead` pages are held at a time, plus a 64-bit fingerprint per
+/// cursor seen. A consumer that stops early has caused at most `ahead` requests beyond the page of its
+/// last item.
+///
+/// If the provider hands out a cursor it handed out before, that cursor is not fetched: the listing
+/// yields the items before it, then an [`ErrorKind::Decode`] error, instead of looping. A failed fetch
+/// is yielded after every item of the pages before it. The listing ends after any error and fetches
+/// nothing more.
+pub struct Listing<'a, T> {
+    provider: &'static str,
+    fetch: Fetch<'a, T>,
+    limit: Option<u32>,
+    /// The request for the page after the last one received, until it is sent.
+    next: Option<PageRequest>,
+    in_flight: Option<BoxFuture<'a, Result<Page<T>>>>,
+    /// Received pages, oldest first; the front one is being consumed, and is dropped once the consumer
+    /// asks for an item beyond it.
+    pages: VecDeque<std::vec::IntoIter<T>>,
+    /// Yielded once every page before it has been consumed; then the listing ends.
+    failure: Option<Error>,
+    seen: HashSet<u64>,
+    ahead: usize,
+}
+
+impl<'a, T> Listing<'a, T> {
+    /// How many pages a listing fetches beyond the one being consumed unless told otherwise.
+    pub const DEFAULT_AHEAD: usize = 1;
+
+    /// Sets how many pages beyond the one being consumed may be fetched before the consumer asks for
+    /// them: `0` fetches each page only when the consumer has asked for an item beyond the previous
+    /// page; `n` keeps up to `n` further pages requested or waiting, so up to `1 + n` pages are held.
+    pub fn ahead(mut self, pages: usize) -> Self {
+        self.ahead = pages;
+        self
+    }
+
+    /// Sends the next request while there is room, and takes in every page that has arrived.
+    fn drive(&mut self, cx: &mut Context<'_>) {
+        loop {
+            if self.in_flight.is_none() {
+                // `pages` counts the page being consumed, so up to `ahead` more may be requested.
+                if self.pages.len() > self.ahead {
+                    return;
                 }
-                batch
+                let Some(request) = self.next.take() else {
+                    return;
+                };
+                self.in_flight = Some((self.fetch)(request));
+            }
+            // Polled as soon as it is created, so the request goes out now rather than on the next ask.
+            let Some(fetch) = self.in_flight.as_mut() else {
+                return;
+            };
+            let Poll::Ready(outcome) = fetch.as_mut().poll(cx) else {
+                return;
+            };
+            self.in_flight = None;
+            self.receive(outcome);
+        }
+    }
+
+    fn receive(&mut self, outcome: Result<Page<T>>) {
+        let page = match outcome {
+            Ok(page) => page,
+            Err(error) => {
+                self.failure = Some(error);
+                return;
             }
         };
-        Some((stream::iter(batch), state))
-    })
-    .flatten()
-    .boxed()
+        if !page.items.is_empty() {
+            self.pages.push_back(page.items.into_iter());
+        }
+        let Some(cursor) = page.next else {
+            return;
+        };
+        if self.seen.insert(fingerprint(&cursor)) {
+            self.next = Some(PageRequest {
+                limit: self.limit,
+                cursor: Some(cursor),
+            });
+        } else {
+            self.failure = Some(Error::new(ErrorKind::Decode, self.provider).with_message(format!(
+                "the provider returned cursor `{cursor}` a second time; stopped instead of looping"
+            )));
+        }
+    }
+}
+
+impl<T> Stream for Listing<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        // Asking again means the consumer is done with every item handed out so far.
+        while this.pages.front().is_some_and(|page| page.len() == 0) {
+            this.pages.pop_front();
+        }
+        this.drive(cx);
+        if let Some(item) = this.pages.front_mut().and_then(Iterator::next) {
+            return Poll::Ready(Some(Ok(item)));
+        }
+        if let Some(error) = this.failure.take() {
+            this.next = None;
+            return Poll::Ready(Some(Err(error)));
+        }
+        if this.in_flight.is_some() {
+            // `drive` polled it with this context, so its completion wakes the consumer.
+            return Poll::Pending;
+        }
+        Poll::Ready(None)
+    }
+}
+
+impl<T> FusedStream for Listing<'_, T> {
+    fn is_terminated(&self) -> bool {
+        self.next.is_none()
+            && self.in_flight.is_none()
+            && self.failure.is_none()
+            && self.pages.iter().all(|page| page.len() == 0)
+    }
+}
+
+// Nothing is pinned in place: the fetches are boxed futures and the pages are plain values.
+impl<T> Unpin for Listing<'_, T> {}
+
+impl<T> fmt::Debug for Listing<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Listing")
+            .field("provider", &self.provider)
+            .field("ahead", &self.ahead)
+            .field("pages_held", &self.pages.len())
+            .field("in_flight", &self.in_flight.is_some())
+            .field("failed", &self.failure.is_some())
+            .field("terminated", &self.is_terminated())
+            .finish_non_exhaustive()
+    }
 }
 
 fn fingerprint(cursor: &Cursor) -> u64 {
@@ -79,7 +241,8 @@ fn fingerprint(cursor: &Cursor) -> u64 {
     hasher.finish()
 }
 
-/// Streams over every list operation of a [`SupportPort`], following cursors lazily.
+/// Streams over every list operation of a [`SupportPort`], following cursors and fetching one page ahead
+/// ([`Listing::ahead`] changes that).
 ///
 /// ```
 /// use futures::TryStreamExt;
@@ -92,7 +255,7 @@ fn fingerprint(cursor: &Cursor) -> u64 {
 /// ```
 pub trait SupportPortExt: SupportPort {
     /// Every ticket matching the query.
-    fn tickets(&self, query: TicketQuery) -> BoxStream<'_, Result<Ticket>> {
+    fn tickets(&self, query: TicketQuery) -> Listing<'_, Ticket> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_tickets(TicketQuery {
@@ -103,7 +266,7 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every agent matching the query.
-    fn agents(&self, query: AgentQuery) -> BoxStream<'_, Result<Party>> {
+    fn agents(&self, query: AgentQuery) -> Listing<'_, Party> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_agents(AgentQuery {
@@ -118,7 +281,7 @@ pub trait SupportPortExt: SupportPort {
         &'a self,
         ticket: &'a CanonicalId,
         query: CommentQuery,
-    ) -> BoxStream<'a, Result<CommentRef>> {
+    ) -> Listing<'a, CommentRef> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_comments(
@@ -132,7 +295,7 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every tag.
-    fn tags(&self, query: TagQuery) -> BoxStream<'_, Result<TagRef>> {
+    fn tags(&self, query: TagQuery) -> Listing<'_, TagRef> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_tags(TagQuery { page })
@@ -140,7 +303,7 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every knowledge article matching the query.
-    fn knowledge_articles(&self, query: ArticleQuery) -> BoxStream<'_, Result<Document>> {
+    fn knowledge_articles(&self, query: ArticleQuery) -> Listing<'_, Document> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_knowledge_articles(ArticleQuery {
@@ -151,10 +314,7 @@ pub trait SupportPortExt: SupportPort {
     }
 
     /// Every satisfaction rating matching the query.
-    fn satisfaction_ratings(
-        &self,
-        query: SatisfactionQuery,
-    ) -> BoxStream<'_, Result<SatisfactionRatingRef>> {
+    fn satisfaction_ratings(&self, query: SatisfactionQuery) -> Listing<'_, SatisfactionRatingRef> {
         let first = query.page.clone();
         paginate(self.provider(), first, move |page| {
             self.list_satisfaction_ratings(SatisfactionQuery {
@@ -171,10 +331,289 @@ impl<P: SupportPort + ?Sized> SupportPortExt for P {}
 mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
-    use futures::TryStreamExt;
+    use futures::{StreamExt, TryStreamExt};
+    use tokio::time::{Instant, sleep};
 
     use super::*;
+
+    /// Item `index` of page `page`.
+    type Numbered = (usize, usize);
+
+    /// A provider with `sizes.len()` pages of `sizes[page]` items, answering page `page` after
+    /// `latency_ms[page % len]` milliseconds (at once for 0), counting its fetches.
+    struct Book {
+        sizes: Vec<usize>,
+        latency_ms: Vec<u64>,
+        fetches: Arc<AtomicUsize>,
+        /// Requests sent and not answered yet; sending one while another is unanswered panics.
+        unanswered: Arc<AtomicUsize>,
+        /// When set: one more than the page of the consumer's latest item (0 before any); a fetch of a
+        /// page more than `ahead + 1` pages beyond the consumer's latest item panics.
+        progress: Option<(Arc<AtomicUsize>, usize)>,
+    }
+
+    impl Book {
+        fn new(sizes: &[usize], latency_ms: &[u64]) -> Self {
+            Self {
+                sizes: sizes.to_vec(),
+                latency_ms: latency_ms.to_vec(),
+                fetches: Arc::new(AtomicUsize::new(0)),
+                unanswered: Arc::new(AtomicUsize::new(0)),
+                progress: None,
+            }
+        }
+
+        fn expected(&self) -> Vec<Numbered> {
+            (self.sizes.iter().enumerate())
+                .flat_map(|(page, &size)| (0..size).map(move |index| (page, index)))
+                .collect()
+        }
+
+        fn listing(&self, ahead: usize) -> Listing<'static, Numbered> {
+            let sizes = self.sizes.clone();
+            let latency_ms = self.latency_ms.clone();
+            let fetches = self.fetches.clone();
+            let unanswered = self.unanswered.clone();
+            let progress = self.progress.clone();
+            paginate("test", PageRequest::default(), move |request| {
+                let page: usize = request.cursor.map_or(0, |c| c.as_str().parse().unwrap());
+                fetches.fetch_add(1, Ordering::SeqCst);
+                // One request at a time: a throttled page holds back every page after it.
+                assert_eq!(
+                    unanswered.fetch_add(1, Ordering::SeqCst),
+                    0,
+                    "page {page} sent early"
+                );
+                let unanswered = unanswered.clone();
+                if let Some((consumed, ahead)) = &progress {
+                    let consumed = consumed.load(Ordering::SeqCst);
+                    assert!(
+                        page <= consumed + ahead,
+                        "page {page} requested while the consumer is on page {consumed} (1-based)"
+                    );
+                }
+                let items = (0..sizes[page]).map(|index| (page, index)).collect();
+                let next = (page + 1 < sizes.len()).then(|| Cursor::new((page + 1).to_string()));
+                let latency = Duration::from_millis(latency_ms[page % latency_ms.len()]);
+                async move {
+                    if !latency.is_zero() {
+                        sleep(latency).await;
+                    }
+                    unanswered.fetch_sub(1, Ordering::SeqCst);
+                    Ok(Page::new(items, next))
+                }
+            })
+            .ahead(ahead)
+        }
+
+        fn fetches(&self) -> usize {
+            self.fetches.load(Ordering::SeqCst)
+        }
+    }
+
+    /// Lists ten pages of three items, each answered after 100 ms, with 50 ms of work after each
+    /// page's last item; returns the (paused) clock time the listing took.
+    async fn ten_slow_pages(ahead: usize) -> Duration {
+        let book = Book::new(&[3; 10], &[100]);
+        let start = Instant::now();
+        let mut listing = book.listing(ahead);
+        let mut items = Vec::new();
+        while let Some(item) = listing.next().await {
+            let (page, index) = item.unwrap();
+            items.push((page, index));
+            if index == 2 {
+                sleep(Duration::from_millis(50)).await;
+            }
+        }
+        assert_eq!(items, book.expected());
+        assert_eq!(book.fetches(), 10);
+        start.elapsed()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn fetching_ahead_overlaps_page_latency_with_the_consumers_work() {
+        // Every fetch after the first runs while the consumer works: 10 x 100 ms + the last 50 ms.
+        let overlapped = ten_slow_pages(1).await;
+        assert!(
+            overlapped >= Duration::from_millis(1050) && overlapped < Duration::from_millis(1100),
+            "{overlapped:?}"
+        );
+        // Lazy: every page's latency adds to the consumer's work, 10 x (100 + 50) ms.
+        let lazy = ten_slow_pages(0).await;
+        assert!(
+            lazy >= Duration::from_millis(1500) && lazy < Duration::from_millis(1550),
+            "{lazy:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_default_is_one_page_ahead() {
+        assert_eq!(Listing::<Numbered>::DEFAULT_AHEAD, 1);
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let counter = fetches.clone();
+        let mut listing = paginate("test", PageRequest::default(), move |_| {
+            let page = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok(Page::new(
+                    vec![page],
+                    Some(Cursor::new((page + 1).to_string())),
+                ))
+            }
+        });
+        assert_eq!(listing.next().await.unwrap().unwrap(), 0);
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_consumer_that_stops_after_one_item_caused_one_fetch_plus_ahead() {
+        for ahead in 0..=3 {
+            // Pages answered at once: everything allowed ahead arrives during the first ask.
+            let book = Book::new(&[2; 10], &[0]);
+            let mut listing = book.listing(ahead);
+            assert_eq!(listing.next().await.unwrap().unwrap(), (0, 0));
+            drop(listing);
+            assert_eq!(book.fetches(), 1 + ahead, "ahead {ahead}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_consumer_that_waits_on_its_first_page_caused_one_fetch_plus_ahead() {
+        for ahead in 0..=3 {
+            let book = Book::new(&[5; 10], &[100]);
+            let mut listing = book.listing(ahead);
+            // Four items of the first page, long enough apart for every page allowed ahead to arrive.
+            for index in 0..4 {
+                assert_eq!(listing.next().await.unwrap().unwrap(), (0, index));
+                sleep(Duration::from_secs(1)).await;
+            }
+            drop(listing);
+            assert_eq!(book.fetches(), 1 + ahead, "ahead {ahead}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn items_come_out_in_order_across_pages() {
+        for ahead in [0, 1, 3] {
+            let book = Book::new(&[3, 1, 4, 1, 5, 9, 2, 6], &[30, 0, 70, 10, 0, 50]);
+            let mut listing = book.listing(ahead);
+            let mut items = Vec::new();
+            while let Some(item) = listing.next().await {
+                let (page, index) = item.unwrap();
+                items.push((page, index));
+                sleep(Duration::from_millis(((page * 7 + index * 3) % 20) as u64)).await;
+            }
+            assert_eq!(items, book.expected(), "ahead {ahead}");
+            assert_eq!(book.fetches(), 8, "ahead {ahead}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_page_is_listed_in_order_within_the_bound() {
+        let mut rng = fastrand::Rng::with_seed(9);
+        for case in 0..200 {
+            let pages = rng.usize(1..=8);
+            let sizes: Vec<usize> = (0..pages).map(|_| rng.usize(0..=4)).collect();
+            let latency_ms: Vec<u64> = (0..pages).map(|_| rng.u64(0..=3) * 10).collect();
+            let ahead = rng.usize(0..=4);
+            let pause_ms = rng.u64(0..=2) * 10;
+            let mut book = Book::new(&sizes, &latency_ms);
+            // Empty pages hold no items and do not count towards the bound.
+            let consumed = Arc::new(AtomicUsize::new(0));
+            if sizes.iter().all(|&size| size > 0) {
+                book.progress = Some((consumed.clone(), ahead));
+            }
+            let mut listing = book.listing(ahead);
+            let mut items = Vec::new();
+            while let Some(item) = listing.next().await {
+                let (page, index) = item.unwrap();
+                consumed.store(page + 1, Ordering::SeqCst);
+                items.push((page, index));
+                sleep(Duration::from_millis(pause_ms)).await;
+            }
+            let context =
+                format!("case {case}: sizes {sizes:?}, latency {latency_ms:?}, ahead {ahead}");
+            assert_eq!(items, book.expected(), "{context}");
+            assert_eq!(book.fetches(), pages, "{context}");
+            assert!(listing.is_terminated(), "{context}");
+            assert!(listing.next().await.is_none(), "{context}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_repeated_cursor_ahead_of_the_consumer_is_reported_after_the_items_before_it() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let mut listing = paginate("test", PageRequest::default(), move |page| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                sleep(Duration::from_millis(10)).await;
+                // a -> b -> a: a cycle a provider bug could produce
+                Ok(match page.cursor.as_ref().map(Cursor::as_str) {
+                    None => Page::new(vec![1, 2], Some(Cursor::new("a"))),
+                    Some("a") => Page::new(vec![3, 4], Some(Cursor::new("b"))),
+                    _ => Page::new(vec![5], Some(Cursor::new("a"))),
+                })
+            }
+        })
+        .ahead(1);
+        let mut results = Vec::new();
+        while let Some(result) = listing.next().await {
+            results.push(result);
+            // A slow consumer: the cycle is found while earlier pages are still held.
+            sleep(Duration::from_millis(100)).await;
+        }
+        let items: Vec<u32> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+        assert_eq!(results.len(), 6);
+        let err = results[5].as_ref().unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
+        assert!(err.to_string().contains("cursor `a` a second time"));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_fetch_ahead_is_reported_after_the_items_before_it() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let mut listing = paginate("test", PageRequest::default(), move |page| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                match page.cursor.as_ref().map(Cursor::as_str) {
+                    None => Ok(Page::new(vec![1, 2, 3], Some(Cursor::new("x")))),
+                    Some("x") => {
+                        sleep(Duration::from_millis(10)).await;
+                        Ok(Page::new(vec![4, 5], Some(Cursor::new("y"))))
+                    }
+                    // Fails at once, while the consumer still works on the first page.
+                    _ => Err(Error::new(ErrorKind::Timeout, "test")),
+                }
+            }
+        })
+        .ahead(1);
+        let mut results = Vec::new();
+        while let Some(result) = listing.next().await {
+            results.push(result);
+            sleep(Duration::from_millis(100)).await;
+        }
+        let items: Vec<u32> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+        assert_eq!(results.len(), 6);
+        assert_eq!(results[5].as_ref().unwrap_err().kind(), &ErrorKind::Timeout);
+        assert!(listing.next().await.is_none());
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            3,
+            "nothing is fetched after an error"
+        );
+    }
 
     #[tokio::test]
     async fn follows_cursors_until_the_last_page() {
@@ -183,6 +622,8 @@ mod tests {
             let next = (at < 6).then(|| Cursor::new((at + 3).to_string()));
             Ok(Page::new(vec![at, at + 1, at + 2], next))
         })
+        // Still a `BoxStream` where one is wanted.
+        .boxed()
         .try_collect()
         .await
         .unwrap();

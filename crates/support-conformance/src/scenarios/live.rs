@@ -62,7 +62,7 @@ trait TakeFirst<T> {
     async fn take_first(self, n: usize) -> Result<Vec<T>, String>;
 }
 
-impl<T> TakeFirst<T> for futures::stream::BoxStream<'_, support_core::Result<T>> {
+impl<T> TakeFirst<T> for support_core::Listing<'_, T> {
     async fn take_first(self, n: usize) -> Result<Vec<T>, String> {
         use futures::StreamExt;
         self.take(n)

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -42,11 +43,35 @@ enum Repr {
         text: Box<RawValue>,
         parsed: OnceLock<Value>,
     },
+    /// One item of a listing page: its bytes within the page's body, which the page's items share
+    /// instead of each copying its own, and its value once asked for.
+    Slice {
+        bytes: Bytes,
+        parsed: OnceLock<Value>,
+    },
     /// A value parsed already.
     Value(Value),
 }
 
 impl RawJson {
+    /// One JSON value cut out of a page body by the page reader, which found where it starts and
+    /// ends.
+    pub(crate) fn from_page(bytes: Bytes) -> Self {
+        Self(Repr::Slice {
+            bytes,
+            parsed: OnceLock::new(),
+        })
+    }
+
+    /// The JSON text as bytes, when it was kept as received.
+    fn received(&self) -> Option<&[u8]> {
+        match &self.0 {
+            Repr::Text { text, .. } => Some(text.get().as_bytes()),
+            Repr::Slice { bytes, .. } => Some(bytes),
+            Repr::Value(_) => None,
+        }
+    }
+
     /// JSON text, checked to be JSON; kept as it is.
     pub fn from_text(text: &str) -> Result<Self, serde_json::Error> {
         RawValue::from_string(text.to_owned()).map(Self::from)
@@ -60,6 +85,9 @@ impl RawJson {
             Repr::Text { text, parsed } => {
                 parsed.get_or_init(|| serde_json::from_str(text.get()).unwrap_or(Value::Null))
             }
+            Repr::Slice { bytes, parsed } => {
+                parsed.get_or_init(|| serde_json::from_slice(bytes).unwrap_or(Value::Null))
+            }
         }
     }
 
@@ -71,6 +99,10 @@ impl RawJson {
                 Some(value) => value,
                 None => serde_json::from_str(text.get()).unwrap_or(Value::Null),
             },
+            Repr::Slice { bytes, parsed } => match parsed.into_inner() {
+                Some(value) => value,
+                None => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            },
         }
     }
 
@@ -79,6 +111,7 @@ impl RawJson {
         match &self.0 {
             Repr::Value(value) => value.is_null(),
             Repr::Text { text, .. } => text.get().trim() == "null",
+            Repr::Slice { bytes, .. } => bytes.trim_ascii() == b"null",
         }
     }
 
@@ -90,6 +123,10 @@ impl RawJson {
             Repr::Text { text, parsed } => match parsed.get() {
                 Some(value) => T::deserialize(value),
                 None => serde_json::from_str(text.get()),
+            },
+            Repr::Slice { bytes, parsed } => match parsed.get() {
+                Some(value) => T::deserialize(value),
+                None => serde_json::from_slice(bytes),
             },
         }
     }
@@ -133,8 +170,8 @@ impl std::ops::Deref for RawJson {
 
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Repr::Text { text: a, .. }, Repr::Text { text: b, .. }) if a.get() == b.get() => true,
+        match (self.received(), other.received()) {
+            (Some(a), Some(b)) if a == b => true,
             _ => self.value() == other.value(),
         }
     }
@@ -151,6 +188,7 @@ impl fmt::Display for RawJson {
         match &self.0 {
             Repr::Value(value) => write!(f, "{value}"),
             Repr::Text { text, .. } => f.write_str(text.get()),
+            Repr::Slice { bytes, .. } => f.write_str(&String::from_utf8_lossy(bytes)),
         }
     }
 }
@@ -170,6 +208,15 @@ impl Serialize for RawJson {
                 Some(value) => value.serialize(serializer),
                 None => text.serialize(serializer),
             },
+            Repr::Slice { bytes, parsed } => {
+                let text = std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<&RawValue>(text).ok());
+                match (parsed.get(), text) {
+                    (None, Some(text)) => text.serialize(serializer),
+                    _ => self.value().serialize(serializer),
+                }
+            }
         }
     }
 }

@@ -744,8 +744,9 @@ mod pages {
     }
 
     /// A page is read once, by the runtime: the generated client's typed page is not decoded (this
-    /// one would refuse the second item), and each item comes back as the text the provider sent,
-    /// without the credentials it echoed.
+    /// one would refuse the second item); each item comes back decoded into the caller's item type,
+    /// or with that type's refusal, and as the text the provider sent, without the credentials it
+    /// echoed.
     #[tokio::test(start_paused = true)]
     async fn a_page_is_read_once_into_items_kept_as_sent() {
         let runtime = runtime().build();
@@ -776,10 +777,14 @@ mod pages {
             progenitor_client::ResponseValue::<TypedPage>::from_response::<()>(response).await
         };
         let page = runtime
-            .run_page(Operation::ListTickets, TICKETS.item("ticket"), call)
+            .run_page::<TypedTicket, _, _, _>(Operation::ListTickets, TICKETS.item("ticket"), call)
             .await
             .unwrap();
-        let items: Vec<&str> = page.items().iter().map(|item| item.get()).collect();
+        let items: Vec<String> = page
+            .items()
+            .iter()
+            .map(|item| item.raw.to_string())
+            .collect();
         assert_eq!(
             items,
             [
@@ -787,6 +792,8 @@ mod pages {
                 r#"{"id":8,"priority":5,"note":"[REDACTED]"}"#
             ]
         );
+        assert_eq!(page.items()[0].decoded.as_ref().map(|t| t.id).ok(), Some(7));
+        assert!(page.items()[1].decoded.is_err());
         assert_eq!(
             page.envelope(),
             &serde_json::json!({"meta": {"has_more": false}, "count": 2})
@@ -811,7 +818,7 @@ mod pages {
             let page = page_call(&runtime, Operation::ListTickets, server.url("/tickets"))
                 .await
                 .unwrap_or_else(|e| panic!("{broken}: {e}"));
-            assert_eq!(page.items()[0].get(), r#"{"id":1}"#, "{broken}");
+            assert_eq!(page.items()[0].raw.to_string(), r#"{"id":1}"#, "{broken}");
         }
     }
 

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::future::Future;
 
 use progenitor_client::ResponseValue;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-use support_core::kit::json;
 use support_core::kit::page::{ListingPage, PageShape};
 use support_core::page::ListingState;
 use support_core::{
@@ -199,16 +197,17 @@ impl Offset {
 impl FreshdeskPort {
     /// One page of a page-numbered listing of `what`, as raw items and the cursor to the next page:
     /// `call` sends the generated request for the page the caller's cursor holds.
-    pub(crate) async fn offset_page<T, E, F>(
+    pub(crate) async fn offset_page<I, R, E, F>(
         &self,
         operation: Operation,
         listing: Offset,
         cursor: Option<&Cursor>,
         per_page: u32,
         call: impl FnOnce(i64) -> F,
-    ) -> Result<(ListingPage, Option<Cursor>)>
+    ) -> Result<(ListingPage<I>, Option<Cursor>)>
     where
-        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        I: serde::de::DeserializeOwned + Send + 'static,
+        F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
     {
         let page = listing.resume(operation, cursor)?;
         let call = call(i64::from(page));
@@ -318,7 +317,7 @@ impl FreshdeskPort {
         since: chrono::DateTime<Utc>,
         page: u32,
         per_page: u32,
-    ) -> Result<Vec<RawJson>> {
+    ) -> Result<Vec<(types::Ticket, RawJson)>> {
         let operation = Operation::ListTickets;
         let call = self
             .client
@@ -333,7 +332,7 @@ impl FreshdeskPort {
             .runtime()
             .run_page(operation, BARE.item("ticket"), call.send())
             .await?;
-        Ok(raws(page))
+        tickets(operation, page)
     }
 
     async fn search_page(
@@ -341,7 +340,7 @@ impl FreshdeskPort {
         terms: &str,
         range: DayRange,
         page: u32,
-    ) -> Result<(Vec<RawJson>, u64)> {
+    ) -> Result<(Vec<(types::Ticket, RawJson)>, u64)> {
         let operation = Operation::ListTickets;
         // Freshdesk wants the whole query in double quotes.
         let query = format!("\"{terms} AND {}\"", range.terms());
@@ -361,7 +360,7 @@ impl FreshdeskPort {
                 .with_message("the search page's `total` is not a count")
                 .with_body_excerpt(page.envelope().to_string().as_bytes()));
         };
-        Ok((raws(page), total))
+        Ok((tickets(operation, page)?, total))
     }
 
     pub(crate) async fn list_by_plan(
@@ -560,27 +559,33 @@ impl FreshdeskPort {
     }
 }
 
-/// A page's items as values, for mapping that reads them field by field, each first checked to
-/// have the documented shape the generated client gives it (`T`): an item that does not fails the
-/// page with `Decode` naming it (`a freshdesk conversation 9 did not have its documented shape`).
-pub(crate) fn values<T: DeserializeOwned>(
+/// A page's items as values, for mapping that reads them field by field, each read by the page
+/// reader into the documented shape the generated client gives it (`T`): an item that does not have
+/// it fails the page with `Decode` naming it (`a freshdesk conversation 9 did not have its
+/// documented shape`).
+pub(crate) fn values<T>(
     operation: Operation,
     what: &str,
-    page: ListingPage,
+    page: ListingPage<T>,
 ) -> Result<Vec<Value>> {
     page.into_items()
         .into_iter()
         .map(|item| {
-            let raw = RawJson::from(item);
-            json::decode_raw::<T>(PROVIDER, operation, what, &raw)?;
+            let (_, raw) = item.into_native(PROVIDER, operation, what)?;
             Ok(raw.into_value())
         })
         .collect()
 }
 
-/// A page's items, each kept as the provider sent it.
-pub(crate) fn raws(page: ListingPage) -> Vec<RawJson> {
-    page.into_items().into_iter().map(RawJson::from).collect()
+/// A page of tickets: each one's typed view and JSON.
+pub(crate) fn tickets(
+    operation: Operation,
+    page: ListingPage<types::Ticket>,
+) -> Result<Vec<(types::Ticket, RawJson)>> {
+    page.into_items()
+        .into_iter()
+        .map(|item| item.into_native(PROVIDER, operation, "ticket"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -92,12 +92,8 @@ impl FreshdeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        raws: Vec<RawJson>,
+        natives: Vec<(types::Ticket, RawJson)>,
     ) -> Result<Vec<Ticket>> {
-        let natives = raws
-            .into_iter()
-            .map(|raw| Ok((map::ticket_native(operation, &raw)?, raw)))
-            .collect::<Result<Vec<_>>>()?;
         let custom = natives
             .iter()
             .any(|(native, _)| native.status.is_some_and(|s| !map::is_builtin_status(s)));
@@ -110,7 +106,9 @@ impl FreshdeskPort {
 
     /// One ticket, with the status labels its mapping needs.
     pub(crate) async fn one_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
-        let mut tickets = self.tickets(operation, vec![raw.into()]).await?;
+        let raw = RawJson::from(raw);
+        let native = map::ticket_native(operation, &raw)?;
+        let mut tickets = self.tickets(operation, vec![(native, raw)]).await?;
         tickets
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))

@@ -11,10 +11,9 @@ use chrono::SecondsFormat;
 use progenitor_client::ResponseValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_json::value::RawValue;
-use support_core::kit::page::{ListingPage, PageShape};
+use support_core::kit::page::{ListingPage, PageItem, PageShape};
 use support_core::page::ListingState;
-use support_core::{Cursor, Error, ObjectKind, Operation, RawJson, Result, TicketQuery};
+use support_core::{Cursor, Error, ObjectKind, Operation, Result, TicketQuery};
 
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, map};
@@ -99,15 +98,16 @@ impl Paged {
 impl ZendeskPort {
     /// One page of a cursor-paged listing, as raw items and the cursor to the next page: `call`
     /// sends the generated request from the `page[after]` the caller's cursor holds.
-    pub(crate) async fn cursor_page<T, E, F>(
+    pub(crate) async fn cursor_page<I, R, E, F>(
         &self,
         operation: Operation,
         listing: Paged,
         cursor: Option<&Cursor>,
         call: impl FnOnce(Option<String>) -> F,
-    ) -> Result<(Vec<RawJson>, Option<Cursor>)>
+    ) -> Result<(Vec<PageItem<I>>, Option<Cursor>)>
     where
-        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        I: serde::de::DeserializeOwned + Send + 'static,
+        F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
     {
         let after = listing.resume(operation, cursor)?;
         let page = self
@@ -116,10 +116,7 @@ impl ZendeskPort {
             .run_page(operation, listing.shape(), call(after))
             .await?;
         let next = listing.next(page.envelope());
-        Ok((
-            page.into_items().into_iter().map(RawJson::from).collect(),
-            next,
-        ))
+        Ok((page.into_items(), next))
     }
 }
 
@@ -232,10 +229,10 @@ fn after_cursor(envelope: &Value) -> Option<String> {
 /// Every item of a cursor-paged listing the adapter needs whole (memberships, sections), fetched
 /// page by page (`fetch` reads each as a page); stops after [`MAX_INTERNAL_PAGES`] pages rather
 /// than follow a looping cursor.
-pub(crate) async fn walk<F, Fut>(mut fetch: F) -> Result<Vec<Box<RawValue>>>
+pub(crate) async fn walk<T, F, Fut>(mut fetch: F) -> Result<Vec<PageItem<T>>>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<ListingPage>>,
+    Fut: Future<Output = Result<ListingPage<T>>>,
 {
     let mut all = Vec::new();
     let mut after = None;

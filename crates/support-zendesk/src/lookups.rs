@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::de::IgnoredAny;
 use support_core::kit::LookupCache;
 use support_core::kit::page::PageShape;
 use support_core::{Document, Operation, RawJson, Result, Ticket};
@@ -72,7 +73,7 @@ impl ZendeskPort {
                 let page = self
                     .endpoint
                     .runtime()
-                    .run_page(
+                    .run_page::<IgnoredAny, _, _, _>(
                         operation,
                         CUSTOM_STATUSES,
                         self.client.list_custom_statuses().send(),
@@ -82,8 +83,7 @@ impl ZendeskPort {
                     .items()
                     .iter()
                     .filter_map(|s| {
-                        let status: types::CustomStatusObject =
-                            serde_json::from_str(s.get()).ok()?;
+                        let status: types::CustomStatusObject = s.raw.decode().ok()?;
                         Some((
                             status.id?,
                             CustomStatus {
@@ -113,7 +113,7 @@ impl ZendeskPort {
                 let page = self
                     .endpoint
                     .runtime()
-                    .run_page(
+                    .run_page::<IgnoredAny, _, _, _>(
                         operation,
                         TICKET_FIELDS,
                         self.client.list_ticket_fields().send(),
@@ -123,7 +123,7 @@ impl ZendeskPort {
                     .items()
                     .iter()
                     .filter_map(|f| {
-                        let field: types::TicketFieldObject = serde_json::from_str(f.get()).ok()?;
+                        let field: types::TicketFieldObject = f.raw.decode().ok()?;
                         Some((field.id?, field.title.or(field.raw_title)?))
                     })
                     .collect())
@@ -135,17 +135,8 @@ impl ZendeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        raws: Vec<RawJson>,
+        natives: Vec<(types::TicketObject, RawJson)>,
     ) -> Result<Vec<Ticket>> {
-        let natives = raws
-            .into_iter()
-            .map(|raw| {
-                Ok((
-                    map::decode::<types::TicketObject>(operation, "ticket", &raw)?,
-                    raw,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
         let custom_status = natives
             .iter()
             .any(|(native, _)| native.custom_status_id.is_some());
@@ -177,14 +168,16 @@ impl ZendeskPort {
                     }
                     self.endpoint
                         .runtime()
-                        .run_page(operation, MEMBERSHIPS, call.send())
+                        .run_page::<types::GroupMembershipObject, _, _, _>(
+                            operation,
+                            MEMBERSHIPS,
+                            call.send(),
+                        )
                         .await
                 })
                 .await?;
                 let mut groups = AgentGroups::new();
-                for membership in memberships {
-                    let membership: types::GroupMembershipObject =
-                        map::decode(operation, "group membership", &membership.into())?;
+                for (membership, _) in map::natives(operation, "group membership", memberships)? {
                     if let (Some(user), Some(group)) = (membership.user_id, membership.group_id) {
                         groups.entry(user).or_default().push(group);
                     }
@@ -214,14 +207,17 @@ impl ZendeskPort {
                             query.push(("page[after]", cursor));
                         }
                         self.endpoint
-                            .get_page(operation, SECTIONS, "/api/v2/help_center/sections", &query)
+                            .get_page::<types::SectionObject>(
+                                operation,
+                                SECTIONS,
+                                "/api/v2/help_center/sections",
+                                &query,
+                            )
                             .await
                     })
                     .await?;
                     let mut sections = HashMap::new();
-                    for section in raws {
-                        let section: types::SectionObject =
-                            map::decode(operation, "section", &section.into())?;
+                    for (section, _) in map::natives(operation, "section", raws)? {
                         if let (Some(id), Some(category)) = (section.id, section.category_id) {
                             sections.insert(id, category);
                         }
@@ -236,17 +232,8 @@ impl ZendeskPort {
     pub(crate) async fn articles(
         &self,
         operation: Operation,
-        raws: Vec<RawJson>,
+        natives: Vec<(types::ArticleObject, RawJson)>,
     ) -> Result<Vec<Document>> {
-        let natives = raws
-            .into_iter()
-            .map(|raw| {
-                Ok((
-                    map::decode::<types::ArticleObject>(operation, "article", &raw)?,
-                    raw,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
         let wanted: Vec<i64> = natives
             .iter()
             .filter_map(|(native, _)| native.section_id)

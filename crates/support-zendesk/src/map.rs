@@ -17,6 +17,7 @@ use support_core::{
 };
 
 use support_core::kit::json::{self, parse_time};
+use support_core::kit::page::PageItem;
 
 use crate::PROVIDER;
 use crate::generated::types;
@@ -32,6 +33,22 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Ok(native) => Ok(native),
         Err(_) => decode_value(operation, what, raw.value()),
     }
+}
+
+/// The typed view of each item of a page, as the page reader decoded it; an item it refused is
+/// read again as [`decode_value`] reads it (leniently for timestamps, else an error naming it).
+pub(crate) fn natives<T: DeserializeOwned>(
+    operation: Operation,
+    what: &str,
+    items: Vec<PageItem<T>>,
+) -> Result<Vec<(T, RawJson)>, Error> {
+    items
+        .into_iter()
+        .map(|item| match item.decoded {
+            Ok(native) => Ok((native, item.raw)),
+            Err(_) => Ok((decode_value(operation, what, item.raw.value())?, item.raw)),
+        })
+        .collect()
 }
 
 /// Decodes the typed view of a JSON object.

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use serde::de::IgnoredAny;
 use serde_json::Value;
-use support_core::kit::page::{ListingPage, PageShape};
+use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -109,7 +110,9 @@ impl ZendeskPort {
                 .with_operation(operation)
                 .with_message("the response holds no ticket")
         })?;
-        let mut tickets = self.tickets(operation, vec![raw.into()]).await?;
+        let raw = RawJson::from(raw);
+        let native = map::decode(operation, "ticket", &raw)?;
+        let mut tickets = self.tickets(operation, vec![(native, raw)]).await?;
         tickets
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
@@ -156,7 +159,7 @@ impl ZendeskPort {
             .runtime()
             .run_page(operation, TICKETS_BY_EXTERNAL_ID, call.send())
             .await?;
-        let found = page.into_items().into_iter().map(RawJson::from).collect();
+        let found = map::natives(operation, "ticket", page.into_items())?;
         // Only a ticket that carries exactly this external id answers the question.
         let mut by_external: Vec<Ticket> = self
             .tickets(operation, found)
@@ -216,11 +219,6 @@ impl ZendeskPort {
             .run_json(operation, None, call.send())
             .await
     }
-}
-
-/// A page's items, each kept as the provider sent it.
-fn raws(page: ListingPage) -> Vec<RawJson> {
-    page.into_items().into_iter().map(RawJson::from).collect()
 }
 
 /// Whether an article's locale falls under the asked one, by basic language-range filtering
@@ -288,7 +286,7 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let terms = search_terms(&query)?;
-        let (raws, next) = if terms.is_empty() {
+        let (items, next) = if terms.is_empty() {
             self.cursor_page(operation, Paged::Tickets, cursor, |after| {
                 let mut call = self.client.list_tickets().page_size(limit);
                 if let Some(after) = after {
@@ -313,7 +311,8 @@ impl SupportPort for ZendeskPort {
             })
             .await?
         };
-        let tickets = self.tickets(operation, raws).await?;
+        let natives = map::natives::<types::TicketObject>(operation, "ticket", items)?;
+        let tickets = self.tickets(operation, natives).await?;
         Ok(Page::new(
             tickets.into_iter().filter(|t| query.matches(t)).collect(),
             next,
@@ -384,12 +383,12 @@ impl SupportPort for ZendeskPort {
         let page = self
             .endpoint
             .runtime()
-            .run_page(operation, USERS, call.send())
+            .run_page::<IgnoredAny, _, _, _>(operation, USERS, call.send())
             .await?;
         let groups = self.group_memberships(operation).await?;
         let next = state.next(page.envelope(), roles, position);
         let agents = page
-            .into_items()
+            .into_raws()
             .into_iter()
             .map(|user| map::user(operation, user, &groups))
             .collect::<Result<Vec<_>>>()?;
@@ -426,7 +425,7 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page(operation, Paged::Comments, cursor, |after| {
+            .cursor_page::<IgnoredAny, _, _, _>(operation, Paged::Comments, cursor, |after| {
                 let mut call = self
                     .client
                     .list_ticket_comments()
@@ -440,6 +439,7 @@ impl SupportPort for ZendeskPort {
             .await?;
         let comments = raws
             .into_iter()
+            .map(|item| item.raw)
             .map(|c| map::comment(operation, ticket, c))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
@@ -456,7 +456,7 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page(operation, Paged::Tags, cursor, |after| {
+            .cursor_page::<IgnoredAny, _, _, _>(operation, Paged::Tags, cursor, |after| {
                 let mut call = self.client.list_tags().page_size(limit);
                 if let Some(after) = after {
                     call = call.page_after(after);
@@ -466,6 +466,7 @@ impl SupportPort for ZendeskPort {
             .await?;
         let tags = raws
             .into_iter()
+            .map(|item| item.raw)
             .map(|t| map::tag(operation, t))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(tags, next))
@@ -486,8 +487,9 @@ impl SupportPort for ZendeskPort {
             .runtime()
             .run_json(operation, None, call.send())
             .await?;
-        let article = raw.get_mut("article").map(Value::take).unwrap_or_default();
-        let mut articles = self.articles(operation, vec![article.into()]).await?;
+        let article = RawJson::from(raw.get_mut("article").map(Value::take).unwrap_or_default());
+        let native = map::decode(operation, "article", &article)?;
+        let mut articles = self.articles(operation, vec![(native, article)]).await?;
         articles
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))
@@ -527,7 +529,8 @@ impl SupportPort for ZendeskPort {
                     )
                     .await?;
                 let next = ArticleSearchState::next(found.envelope(), page);
-                let articles = self.articles(operation, raws(found)).await?;
+                let found = map::natives(operation, "article", found.into_items())?;
+                let articles = self.articles(operation, found).await?;
                 (articles, next)
             } else {
                 let (listing, path) = match category {
@@ -546,7 +549,8 @@ impl SupportPort for ZendeskPort {
                     .get_page(operation, listing.shape(), &path, &params)
                     .await?;
                 let next = listing.next(found.envelope());
-                let mut articles = self.articles(operation, raws(found)).await?;
+                let found = map::natives(operation, "article", found.into_items())?;
+                let mut articles = self.articles(operation, found).await?;
                 // Zendesk listed them under this category: they belong to it, whether or not the
                 // section walk knew their section.
                 if let Some(category) = &query.category {
@@ -604,16 +608,22 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page(operation, Paged::SatisfactionRatings, cursor, |after| {
-                let mut call = self.client.list_satisfaction_ratings().page_size(limit);
-                if let Some(after) = after {
-                    call = call.page_after(after);
-                }
-                call.send()
-            })
+            .cursor_page::<IgnoredAny, _, _, _>(
+                operation,
+                Paged::SatisfactionRatings,
+                cursor,
+                |after| {
+                    let mut call = self.client.list_satisfaction_ratings().page_size(limit);
+                    if let Some(after) = after {
+                        call = call.page_after(after);
+                    }
+                    call.send()
+                },
+            )
             .await?;
         let ratings = raws
             .into_iter()
+            .map(|item| item.raw)
             .map(|r| map::rating(operation, r))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(

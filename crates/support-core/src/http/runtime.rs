@@ -39,7 +39,7 @@ struct CallScope {
 }
 
 /// What `execute` does with a successful answer's body.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone)]
 enum Keep {
     /// Hands it to the generated client, which decodes its typed value.
     Nothing,
@@ -47,10 +47,38 @@ enum Keep {
     /// client gets an empty stand-in, so the body is not decoded a second time into a typed value
     /// that nothing reads.
     Json,
-    /// Reads it as a listing page of this shape and keeps the page, as for `Json`; an answer that
-    /// is not a complete page is retried like any transient failure when the operation may be
-    /// repeated.
-    Page(PageShape),
+    /// Reads it as a listing page and keeps the page, as for `Json`; an answer that is not a
+    /// complete page is retried like any transient failure when the operation may be repeated.
+    Page(PageReader),
+}
+
+impl fmt::Debug for Keep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Keep::Nothing => f.write_str("Nothing"),
+            Keep::Json => f.write_str("Json"),
+            Keep::Page(_) => f.write_str("Page"),
+        }
+    }
+}
+
+/// Reads a body as a listing page of one shape and item type ([`PageShape::read`]), inside the
+/// retry loop: `Err` says why the body is not a page.
+type PageReader = Arc<dyn Fn(&Bytes) -> std::result::Result<ReadPage, String> + Send + Sync>;
+
+/// A page read by a [`PageReader`]: a `ListingPage<T>` of the item type the caller asked for.
+struct ReadPage(Box<dyn std::any::Any + Send>);
+
+impl fmt::Debug for ReadPage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReadPage")
+    }
+}
+
+fn page_reader<T: serde::de::DeserializeOwned + Send + 'static>(shape: PageShape) -> Keep {
+    Keep::Page(Arc::new(move |body: &Bytes| {
+        shape.read::<T>(body).map(|page| ReadPage(Box::new(page)))
+    }))
 }
 
 impl CallScope {
@@ -84,7 +112,9 @@ struct Notes {
     /// The body of the final successful response, when kept.
     body: Option<Bytes>,
     /// That body read as a listing page, when it is one.
-    page: Option<ListingPage>,
+    page: Option<ReadPage>,
+    /// Why that body is not a listing page, when it is not.
+    not_a_page: Option<String>,
     /// The status of the final successful response, when its body was kept.
     status: Option<u16>,
     /// The status of a success whose body could not be read, for a call that was not repeated: a
@@ -315,40 +345,50 @@ impl HttpRuntime {
     /// or not an array, "more" without a way to get it) is retried like any transient failure when
     /// the operation is a read, then fails with [`ErrorKind::Decode`] naming the operation, with an
     /// excerpt of the body. A listing never ends early because a body was well-formed but wrong.
-    pub async fn run_page<T, E, F>(
+    pub async fn run_page<T, R, E, F>(
         &self,
         operation: Operation,
         shape: PageShape,
         call: F,
-    ) -> Result<ListingPage>
+    ) -> Result<ListingPage<T>>
     where
-        F: Future<Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        T: serde::de::DeserializeOwned + Send + 'static,
+        F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
     {
-        let scope = CallScope::new(operation, None).keeping(Keep::Page(shape));
+        let scope = CallScope::new(operation, None).keeping(page_reader::<T>(shape));
         let notes = scope.notes.clone();
         let outcome = CALL.scope(scope, call).await;
         let kept = CallScope::take_notes(&notes);
-        match (kept.page, kept.body, outcome) {
-            (Some(page), _, _) => Ok(page),
-            (None, Some(body), _) => Err(self.not_a_page(operation, shape, kept.status, &body)),
-            (None, None, Ok(_)) => Err(self.not_a_page(operation, shape, None, &[])),
-            (None, None, Err(error)) => {
-                Err(self.failed(operation, kept.unread_success, error).await)
-            }
+        if kept.page.is_none() && kept.body.is_none() {
+            return match outcome {
+                Ok(_) => Err(self.not_a_page(operation, None, None, &[])),
+                Err(error) => Err(self.failed(operation, kept.unread_success, error).await),
+            };
+        }
+        self.page_of(operation, kept)
+    }
+
+    /// The page `execute` read, or the error saying why the answer was not one.
+    fn page_of<T: 'static>(&self, operation: Operation, kept: Notes) -> Result<ListingPage<T>> {
+        match kept.page.map(|page| page.0.downcast::<ListingPage<T>>()) {
+            Some(Ok(page)) => Ok(*page),
+            _ => Err(self.not_a_page(
+                operation,
+                kept.not_a_page.as_deref(),
+                kept.status,
+                kept.body.as_deref().unwrap_or_default(),
+            )),
         }
     }
 
     fn not_a_page(
         &self,
         operation: Operation,
-        shape: PageShape,
+        problem: Option<&str>,
         status: Option<u16>,
         body: &[u8],
     ) -> Error {
-        let problem = match shape.read(body) {
-            Err(problem) => problem,
-            Ok(_) => "it could not be read".to_owned(),
-        };
+        let problem = problem.unwrap_or("it could not be read");
         let mut error = Error::new(ErrorKind::Decode, self.inner.provider)
             .with_operation(operation)
             .with_message(format!(
@@ -421,25 +461,17 @@ impl HttpRuntime {
 
     /// Like [`send_json`](Self::send_json), for one page of a listing: read and checked against
     /// `shape` as [`run_page`](Self::run_page) does.
-    pub async fn send_page(
+    pub async fn send_page<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         client: &reqwest::Client,
         operation: Operation,
         shape: PageShape,
         request: reqwest::Request,
-    ) -> Result<ListingPage> {
+    ) -> Result<ListingPage<T>> {
         let kept = self
-            .send_kept(client, operation, Keep::Page(shape), request)
+            .send_kept(client, operation, page_reader::<T>(shape), request)
             .await?;
-        match kept.page {
-            Some(page) => Ok(page),
-            None => Err(self.not_a_page(
-                operation,
-                shape,
-                kept.status,
-                kept.body.as_deref().unwrap_or_default(),
-            )),
-        }
+        self.page_of(operation, kept)
     }
 
     /// Sends a hand-built request and returns what `execute` kept of its successful answer.
@@ -567,6 +599,7 @@ impl HttpRuntime {
                 let mut notes = CallScope::lock(&scope.notes);
                 notes.body = None;
                 notes.page = None;
+                notes.not_a_page = None;
                 notes.status = None;
             }
             let outcome = client.execute(this_try).instrument(span.clone()).await;
@@ -578,23 +611,24 @@ impl HttpRuntime {
                 (Ok(response), Some(scope)) if response.status().is_success() => {
                     let status = response.status();
                     match read_whole(response, &self.inner.redactor).await {
-                        Ok((response, body)) => match scope.keep {
+                        Ok((response, body)) => match &scope.keep {
                             Keep::Nothing => Ok(response),
                             keep => {
-                                let page = match keep {
-                                    Keep::Page(shape) => match shape.read(&body) {
-                                        Ok(page) => Some(page),
+                                let (page, problem) = match keep {
+                                    Keep::Page(read) => match read(&body) {
+                                        Ok(page) => (Some(page), None),
                                         Err(problem) => {
                                             tracing::debug!(parent: &span, "not a complete page: {problem}");
                                             not_a_page = true;
-                                            None
+                                            (None, Some(problem))
                                         }
                                     },
-                                    _ => None,
+                                    _ => (None, None),
                                 };
                                 let mut notes = CallScope::lock(&scope.notes);
                                 notes.body = Some(body);
                                 notes.page = page;
+                                notes.not_a_page = problem;
                                 notes.status = Some(status.as_u16());
                                 Ok(kept_body_answer())
                             }

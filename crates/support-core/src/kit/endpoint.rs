@@ -95,13 +95,13 @@ impl Endpoint {
 
     /// Sends [`Endpoint::get`] for one page of a listing and returns the page, checked against
     /// `shape` (see [`HttpRuntime::run_page`]).
-    pub async fn get_page(
+    pub async fn get_page<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
         operation: Operation,
         shape: PageShape,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<ListingPage> {
+    ) -> Result<ListingPage<T>> {
         let request = self.get(operation, path, query)?;
         self.runtime
             .send_page(&self.http, operation, shape, request)

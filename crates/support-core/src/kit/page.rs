@@ -14,13 +14,11 @@
 //! item that does not have its documented shape (`a zendesk ticket 8 did not have its documented
 //! shape: ...`) with an excerpt of it.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::Deserializer;
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use bytes::Bytes;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
-use serde_json::value::RawValue;
+
+use crate::RawJson;
 
 /// How a provider spells one listing's pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,43 +85,79 @@ impl PageShape {
         self.item
     }
 
-    /// Reads a page's body in one pass: its items, each kept as the JSON text the provider sent, and
-    /// the rest of the page (the envelope) as a value. `Err` says what is wrong with it as a page.
-    pub fn read(&self, body: &[u8]) -> Result<ListingPage, String> {
-        let mut reader = serde_json::Deserializer::from_slice(body);
-        let read = if self.items.is_empty() {
-            reader.deserialize_any(BareArray)
-        } else {
-            reader.deserialize_any(Envelope { items: self.items })
+    /// Reads a page's body in one pass: each item is decoded into `T` (the typed view its mapping
+    /// starts from) while the walk notes where it starts and ends, so the item's JSON text is kept
+    /// as the provider sent it without a second pass or a copy; the rest of the page (the
+    /// envelope) is read as a value. `Err` says what is wrong with it as a page. An item that `T`
+    /// refuses is kept with the refusal ([`PageItem::decoded`]): the adapter decides what it means.
+    /// `T` = [`IgnoredAny`] reads items as text only.
+    pub fn read<T: DeserializeOwned>(&self, body: &Bytes) -> Result<ListingPage<T>, String> {
+        let mut walk = Walk { body, at: 0 };
+        walk.skip_whitespace();
+        let opener = if self.items.is_empty() { b'[' } else { b'{' };
+        if walk.peek() != Some(opener) {
+            return Err(match walk.value::<IgnoredAny>() {
+                Err(problem) => problem,
+                Ok(_) if self.items.is_empty() => "the page is not a JSON array".to_owned(),
+                Ok(_) => "the page is not a JSON object".to_owned(),
+            });
         }
-        .and_then(|page| reader.end().map(|()| page));
-        let (items, envelope) = match read {
-            Ok(read) => read,
-            Err(error) if error.is_data() => {
-                return Err(match self.items {
-                    "" => "the page is not a JSON array".to_owned(),
-                    _ => "the page is not a JSON object".to_owned(),
-                });
+        let mut items = None;
+        let mut envelope = serde_json::Map::new();
+        if self.items.is_empty() {
+            items = Some(walk.items::<T>()?);
+        } else {
+            walk.at += 1;
+            walk.skip_whitespace();
+            if walk.peek() == Some(b'}') {
+                walk.at += 1;
+            } else {
+                loop {
+                    walk.skip_whitespace();
+                    let key = walk.value::<String>()?;
+                    walk.skip_whitespace();
+                    walk.expect(b':')?;
+                    walk.skip_whitespace();
+                    if key == self.items && walk.peek() == Some(b'[') {
+                        items = Some(walk.items::<T>()?);
+                        envelope.remove(&key);
+                    } else {
+                        let value = walk.value::<Value>()?;
+                        envelope.insert(key, value);
+                    }
+                    walk.skip_whitespace();
+                    match walk.next_byte() {
+                        Some(b',') => {}
+                        Some(b'}') => break,
+                        _ => return Err(NOT_JSON_OBJECT.to_owned()),
+                    }
+                }
             }
-            Err(error) => return Err(format!("the answer is not JSON: {error}")),
-        };
+        }
+        walk.skip_whitespace();
+        if walk.at < body.len() {
+            return Err("the answer is not JSON: characters follow the page".to_owned());
+        }
         let Some(items) = items else {
-            return Err(if envelope.get(self.items).is_some() {
+            return Err(if envelope.contains_key(self.items) {
                 format!("the page's `{}` is not an array", self.items)
             } else {
                 format!("the page has no `{}`", self.items)
             });
         };
-        let page = ListingPage { items, envelope };
+        let envelope = if self.items.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(envelope)
+        };
         if let Some(field) = self.required
-            && page.envelope.pointer(field).is_none_or(Value::is_null)
+            && envelope.pointer(field).is_none_or(Value::is_null)
         {
             return Err(format!("the page has no `{field}`"));
         }
         if let Some(More { flag, next }) = self.more
-            && page.envelope.pointer(flag).and_then(Value::as_bool) == Some(true)
-            && page
-                .envelope
+            && envelope.pointer(flag).and_then(Value::as_bool) == Some(true)
+            && envelope
                 .pointer(next)
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty)
@@ -132,27 +166,161 @@ impl PageShape {
                 "the page says there is more (`{flag}`) but has no `{next}` to get it"
             ));
         }
-        Ok(page)
+        Ok(ListingPage { items, envelope })
     }
 }
 
-/// One listing page, read by [`PageShape::read`]: its items as the provider's JSON text, in order,
-/// and everything else on the page (counts, cursors, links) as a value.
-#[derive(Debug, Default)]
-pub struct ListingPage {
-    items: Vec<Box<RawValue>>,
+const NOT_JSON_OBJECT: &str =
+    "the answer is not JSON: an object member is not followed by `,` or `}`";
+
+/// A walk through a page body, value by value.
+struct Walk<'b> {
+    body: &'b Bytes,
+    at: usize,
+}
+
+impl Walk<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.body.get(self.at).copied()
+    }
+
+    fn next_byte(&mut self) -> Option<u8> {
+        let byte = self.peek();
+        self.at += 1;
+        byte
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), String> {
+        match self.next_byte() {
+            Some(found) if found == byte => Ok(()),
+            _ => Err(format!(
+                "the answer is not JSON: expected `{}` at byte {}",
+                char::from(byte),
+                self.at - 1
+            )),
+        }
+    }
+
+    /// Decodes the value that starts here into `V`, moving past it.
+    fn decode<V: DeserializeOwned>(&mut self) -> Option<serde_json::Result<V>> {
+        let rest = self.body.get(self.at..).unwrap_or_default();
+        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<V>();
+        let value = values.next()?;
+        if value.is_ok() {
+            self.at += values.byte_offset();
+        }
+        Some(value)
+    }
+
+    /// The value that starts here, which must be JSON of type `V`.
+    fn value<V: DeserializeOwned>(&mut self) -> Result<V, String> {
+        match self.decode::<V>() {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(error)) if error.is_data() => Err(NOT_JSON_OBJECT.to_owned()),
+            Some(Err(error)) => Err(format!("the answer is not JSON: {error}")),
+            None => Err("the answer is not JSON: it ends too early".to_owned()),
+        }
+    }
+
+    /// The items of the array that starts here.
+    fn items<T: DeserializeOwned>(&mut self) -> Result<Vec<PageItem<T>>, String> {
+        self.expect(b'[')?;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(items);
+        }
+        loop {
+            self.skip_whitespace();
+            let start = self.at;
+            let decoded = match self.decode::<T>() {
+                Some(Ok(item)) => Ok(item),
+                // `T` refused a well-formed item: find where it ends, keep it with the refusal.
+                Some(Err(refusal)) if refusal.is_data() => {
+                    self.value::<IgnoredAny>()?;
+                    Err(refusal)
+                }
+                Some(Err(error)) => return Err(format!("the answer is not JSON: {error}")),
+                None => return Err("the answer is not JSON: it ends inside the items".to_owned()),
+            };
+            items.push(PageItem {
+                raw: RawJson::from_page(self.body.slice(start..self.at)),
+                decoded,
+            });
+            self.skip_whitespace();
+            match self.next_byte() {
+                Some(b',') => {}
+                Some(b']') => return Ok(items),
+                _ => {
+                    return Err(
+                        "the answer is not JSON: an item is not followed by `,` or `]`".to_owned(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// One item of a [`ListingPage`].
+#[derive(Debug)]
+pub struct PageItem<T> {
+    /// The item's JSON, as the provider sent it.
+    pub raw: RawJson,
+    /// The item decoded into the page's typed view, or why that view refused it.
+    pub decoded: Result<T, serde_json::Error>,
+}
+
+impl<T> PageItem<T> {
+    /// The typed view and the JSON; an item the view refused is a decode error naming it (see
+    /// [`json::misshapen`](crate::kit::json::misshapen)), `what` (`ticket`) saying what it is.
+    pub fn into_native(
+        self,
+        provider: &'static str,
+        operation: crate::Operation,
+        what: &str,
+    ) -> Result<(T, RawJson), crate::Error> {
+        match self.decoded {
+            Ok(native) => Ok((native, self.raw)),
+            Err(refusal) => Err(crate::kit::json::misshapen(
+                provider,
+                operation,
+                what,
+                self.raw.value(),
+                &refusal,
+            )),
+        }
+    }
+}
+
+/// One listing page, read by [`PageShape::read`]: its items, in order, and everything else on the
+/// page (counts, cursors, links) as a value.
+#[derive(Debug)]
+pub struct ListingPage<T = IgnoredAny> {
+    items: Vec<PageItem<T>>,
     envelope: Value,
 }
 
-impl ListingPage {
-    /// The items, each the JSON text the provider sent for it.
-    pub fn items(&self) -> &[Box<RawValue>] {
+impl<T> ListingPage<T> {
+    /// The items.
+    pub fn items(&self) -> &[PageItem<T>] {
         &self.items
     }
 
-    /// The items, owned: mapping moves each into its canonical object's `raw`.
-    pub fn into_items(self) -> Vec<Box<RawValue>> {
+    /// The items, owned: mapping moves each into its canonical object.
+    pub fn into_items(self) -> Vec<PageItem<T>> {
         self.items
+    }
+
+    /// The items' JSON, each as the provider sent it.
+    pub fn into_raws(self) -> Vec<RawJson> {
+        self.items.into_iter().map(|item| item.raw).collect()
     }
 
     /// The page without its items (`{"meta": {...}, "count": 3}`); `null` for a bare array.
@@ -171,114 +339,6 @@ impl ListingPage {
     }
 }
 
-/// A page that is a bare array of items.
-struct BareArray;
-
-impl<'de> Visitor<'de> for BareArray {
-    type Value = (Option<Vec<Box<RawValue>>>, Value);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array of items")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok((Some(collect_items(seq)?), Value::Null))
-    }
-}
-
-/// A page that is an object holding its items under one key.
-struct Envelope {
-    items: &'static str,
-}
-
-impl<'de> Visitor<'de> for Envelope {
-    type Value = (Option<Vec<Box<RawValue>>>, Value);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object holding a page of items")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut items = None;
-        let mut envelope = serde_json::Map::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == self.items {
-                match map.next_value_seed(ItemsOrNot)? {
-                    Some(found) => items = Some(found),
-                    // Kept so that the error can tell "not an array" from "absent".
-                    None => {
-                        envelope.insert(key.into_owned(), Value::Null);
-                    }
-                }
-            } else {
-                let value = map.next_value::<Value>()?;
-                envelope.insert(key.into_owned(), value);
-            }
-        }
-        Ok((items, Value::Object(envelope)))
-    }
-}
-
-/// The value under the items key: the items when it is an array, `None` when it is anything else.
-struct ItemsOrNot;
-
-impl<'de> DeserializeSeed<'de> for ItemsOrNot {
-    type Value = Option<Vec<Box<RawValue>>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ItemsOrNot {
-    type Value = Option<Vec<Box<RawValue>>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        collect_items(seq).map(Some)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-}
-
-fn collect_items<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<Box<RawValue>>, A::Error> {
-    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-    while let Some(item) = seq.next_element::<Box<RawValue>>()? {
-        items.push(item);
-    }
-    Ok(items)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,7 +348,7 @@ mod tests {
         PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
 
     fn read(shape: PageShape, page: &str) -> Result<ListingPage, String> {
-        shape.read(page.as_bytes())
+        shape.read(&Bytes::copy_from_slice(page.as_bytes()))
     }
 
     #[test]
@@ -303,9 +363,13 @@ mod tests {
             good.envelope().pointer("/meta/after_cursor"),
             Some(&json!("a"))
         );
-        let last =
-            read(TICKETS, r#"{"tickets": [], "meta": {"has_more": false}}"#).expect("a page");
+        let last = read(
+            TICKETS,
+            r#" {"tickets": [ ], "meta": {"has_more": false}} "#,
+        )
+        .expect("a page");
         assert!(last.is_empty());
+        assert!(read(TICKETS, r#"{"tickets": []}"#).is_ok());
         for (bad, why) in [
             ("{}", "the page has no `tickets`"),
             (
@@ -336,8 +400,16 @@ mod tests {
             ("[]", "not a JSON object"),
             ("null", "not a JSON object"),
             ("", "not JSON"),
+            ("   ", "not JSON"),
+            ("not json", "not JSON"),
             (r#"{"tickets": [1, 2"#, "not JSON"),
+            (r#"{"tickets": [1 2]}"#, "not JSON"),
+            (r#"{"tickets": [{"id": 1]}"#, "not JSON"),
+            (r#"{"tickets": [] "meta": 1}"#, "not JSON"),
             (r#"{"tickets": []} trailing"#, "not JSON"),
+            (r#"{"tickets": [], }"#, "not JSON"),
+            (r#"{"tickets" []}"#, "not JSON"),
+            (r#"{7: []}"#, "not JSON"),
         ] {
             match read(TICKETS, bad) {
                 Ok(_) => panic!("{bad} passed"),
@@ -352,6 +424,7 @@ mod tests {
         );
         assert!(read(PageShape::bare_array(), "{}").is_err());
         assert!(read(PageShape::bare_array(), "null").is_err());
+        assert!(read(PageShape::bare_array(), "[1,]").is_err());
         let search = PageShape::items_at("results").requires("/total");
         assert!(read(search, r#"{"results": [], "total": 0}"#).is_ok());
         assert!(read(search, r#"{"results": []}"#).is_err());
@@ -365,18 +438,60 @@ mod tests {
             r#"{"count": 2, "tickets": [ {"id":1, "b": [true]} ,{"id": 2}], "meta": {"has_more": false}}"#,
         )
         .expect("a page");
-        let texts: Vec<&str> = page.items().iter().map(|item| item.get()).collect();
+        let texts: Vec<String> = page
+            .items()
+            .iter()
+            .map(|item| item.raw.to_string())
+            .collect();
         assert_eq!(texts, [r#"{"id":1, "b": [true]}"#, r#"{"id": 2}"#]);
         assert_eq!(
             page.envelope(),
             &json!({"count": 2, "meta": {"has_more": false}})
         );
-        assert_eq!(page.into_items().len(), 2);
+        assert_eq!(page.into_raws()[1], json!({"id": 2}));
         let bare =
             read(PageShape::bare_array().item("ticket"), r#"[{"id": "x"}]"#).expect("a page");
         assert_eq!(bare.envelope(), &Value::Null);
-        assert_eq!(bare.items()[0].get(), r#"{"id": "x"}"#);
+        assert_eq!(bare.items()[0].raw.to_string(), r#"{"id": "x"}"#);
         assert_eq!(PageShape::bare_array().item("ticket").item_noun(), "ticket");
         assert_eq!(TICKETS.item_noun(), "item");
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Ticket {
+        id: u64,
+        priority: Option<String>,
+    }
+
+    #[test]
+    fn items_are_decoded_as_they_are_read_and_a_refused_one_is_kept_with_its_refusal() {
+        let body = r#"{"tickets": [{"id": 7, "priority": "high"}, {"id": 8, "priority": 5, "x": [{}]},
+            {"id": 9}], "meta": {"has_more": false}}"#;
+        let page: ListingPage<Ticket> = TICKETS
+            .read(&Bytes::copy_from_slice(body.as_bytes()))
+            .expect("a page");
+        let items = page.into_items();
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            items[0].decoded.as_ref().ok(),
+            Some(&Ticket {
+                id: 7,
+                priority: Some("high".into())
+            })
+        );
+        let refusal = items[1].decoded.as_ref().expect_err("refused");
+        assert!(refusal.to_string().contains("invalid type"), "{refusal}");
+        assert_eq!(
+            items[1].raw.to_string(),
+            r#"{"id": 8, "priority": 5, "x": [{}]}"#
+        );
+        assert_eq!(items[2].decoded.as_ref().map(|t| t.id).ok(), Some(9));
+        // A refused item that is not JSON is no page.
+        let broken = r#"{"tickets": [{"id": 8, "priority": 5, "x": [}]}"#;
+        assert!(
+            TICKETS
+                .read::<Ticket>(&Bytes::copy_from_slice(broken.as_bytes()))
+                .is_err()
+        );
     }
 }

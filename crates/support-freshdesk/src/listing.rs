@@ -317,7 +317,7 @@ impl FreshdeskPort {
         since: chrono::DateTime<Utc>,
         page: u32,
         per_page: u32,
-    ) -> Result<Vec<(types::Ticket, RawJson)>> {
+    ) -> Result<Vec<(map::TicketView, RawJson)>> {
         let operation = Operation::ListTickets;
         let call = self
             .client
@@ -340,7 +340,7 @@ impl FreshdeskPort {
         terms: &str,
         range: DayRange,
         page: u32,
-    ) -> Result<(Vec<(types::Ticket, RawJson)>, u64)> {
+    ) -> Result<(Vec<(map::TicketView, RawJson)>, u64)> {
         let operation = Operation::ListTickets;
         // Freshdesk wants the whole query in double quotes.
         let query = format!("\"{terms} AND {}\"", range.terms());
@@ -580,8 +580,8 @@ pub(crate) fn values<T>(
 /// A page of tickets: each one's typed view and JSON.
 pub(crate) fn tickets(
     operation: Operation,
-    page: ListingPage<types::Ticket>,
-) -> Result<Vec<(types::Ticket, RawJson)>> {
+    page: ListingPage<map::TicketView>,
+) -> Result<Vec<(map::TicketView, RawJson)>> {
     page.into_items()
         .into_iter()
         .map(|item| item.into_native(PROVIDER, operation, "ticket"))

@@ -92,7 +92,7 @@ impl FreshdeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        natives: Vec<(types::Ticket, RawJson)>,
+        natives: Vec<(map::TicketView, RawJson)>,
     ) -> Result<Vec<Ticket>> {
         let custom = natives
             .iter()
@@ -100,14 +100,14 @@ impl FreshdeskPort {
         let labels = self.status_labels(operation, custom).await;
         natives
             .into_iter()
-            .map(|(native, raw)| map::ticket_from_native(operation, native, raw, &labels))
+            .map(|(native, raw)| map::ticket_from_view(operation, native, raw, &labels))
             .collect()
     }
 
     /// One ticket, with the status labels its mapping needs.
     pub(crate) async fn one_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
         let raw = RawJson::from(raw);
-        let native = map::ticket_native(operation, &raw)?;
+        let native = map::ticket_view(operation, &raw)?;
         let mut tickets = self.tickets(operation, vec![(native, raw)]).await?;
         tickets
             .pop()

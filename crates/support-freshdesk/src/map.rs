@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde_json::Value;
-use support_core::kit::json::{self, int, text, time};
+use support_core::kit::json::{self, LooseTime, int, text, time};
 use support_core::{
     Availability, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
     DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
@@ -17,7 +18,6 @@ use support_core::{
 };
 
 use crate::PROVIDER;
-use crate::generated::types;
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
     CanonicalId::new(PROVIDER, kind, native.to_string())
@@ -168,9 +168,33 @@ fn field_value(value: &Value) -> FieldValue {
     FieldValue::from_json(value)
 }
 
-/// The typed view of a ticket: the documented shape every ticket must have. Its timestamps are
-/// generated as plain JSON, read as absent when they are not RFC 3339 times.
-pub(crate) fn ticket_native(operation: Operation, raw: &RawJson) -> Result<types::Ticket, Error> {
+/// The fields of a ticket that mapping reads, each of the type the API description gives it
+/// (`Ticket` in the generated client), decoded straight from the ticket's text: the fields mapping
+/// does not read are skipped, not decoded, and stay in `raw`. Timestamps are read leniently
+/// ([`LooseTime`]).
+#[derive(Debug, Deserialize)]
+pub(crate) struct TicketView {
+    id: Option<i64>,
+    pub(crate) status: Option<i64>,
+    subject: Option<String>,
+    description_text: Option<String>,
+    description: Option<String>,
+    priority: Option<i64>,
+    source: Option<i64>,
+    requester_id: Option<i64>,
+    responder_id: Option<i64>,
+    group_id: Option<i64>,
+    company_id: Option<i64>,
+    tags: Option<Vec<String>>,
+    custom_fields: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    created_at: LooseTime,
+    #[serde(default)]
+    updated_at: LooseTime,
+}
+
+/// The fields of a ticket that mapping reads.
+pub(crate) fn ticket_view(operation: Operation, raw: &RawJson) -> Result<TicketView, Error> {
     json::decode_raw(PROVIDER, operation, "ticket", raw)
 }
 
@@ -182,18 +206,18 @@ pub(crate) fn ticket(
     labels: &StatusLabels,
 ) -> Result<Ticket, Error> {
     let raw = raw.into();
-    let native = ticket_native(operation, &raw)?;
-    ticket_from_native(operation, native, raw, labels)
+    let view = ticket_view(operation, &raw)?;
+    ticket_from_view(operation, view, raw, labels)
 }
 
-/// A ticket from its typed view (decoded from `raw`, which it keeps).
-pub(crate) fn ticket_from_native(
+/// A ticket from the fields mapping reads (decoded from `raw`, which it keeps).
+pub(crate) fn ticket_from_view(
     operation: Operation,
-    native: types::Ticket,
+    view: TicketView,
     raw: RawJson,
     labels: &StatusLabels,
 ) -> Result<Ticket, Error> {
-    let types::Ticket {
+    let TicketView {
         id: ticket_id,
         status,
         subject,
@@ -209,8 +233,7 @@ pub(crate) fn ticket_from_native(
         custom_fields,
         created_at,
         updated_at,
-        ..
-    } = native;
+    } = view;
     let Some(ticket_id) = ticket_id else {
         return Err(no_id(operation, "ticket", &raw.to_string()));
     };
@@ -237,14 +260,9 @@ pub(crate) fn ticket_from_native(
             value: field_value(&value),
         })
         .collect();
-    ticket.created_at = json_time(created_at.as_ref());
-    ticket.updated_at = json_time(updated_at.as_ref());
+    ticket.created_at = created_at.0;
+    ticket.updated_at = updated_at.0;
     Ok(ticket)
-}
-
-/// A timestamp the generated client keeps as JSON: an RFC 3339 text, else absent.
-fn json_time(value: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
-    json::parse_time(value.and_then(Value::as_str))
 }
 
 /// An agent: its contact holds name and e-mail; `available` is its availability.

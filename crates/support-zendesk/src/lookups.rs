@@ -135,7 +135,7 @@ impl ZendeskPort {
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        natives: Vec<(types::TicketObject, RawJson)>,
+        natives: Vec<(map::TicketView, RawJson)>,
     ) -> Result<Vec<Ticket>> {
         let custom_status = natives
             .iter()
@@ -149,7 +149,7 @@ impl ZendeskPort {
         };
         natives
             .into_iter()
-            .map(|(native, raw)| map::ticket_from_native(operation, native, raw, &lookups))
+            .map(|(native, raw)| map::ticket_from_view(operation, native, raw, &lookups))
             .collect()
     }
 

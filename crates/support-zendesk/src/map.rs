@@ -16,7 +16,8 @@ use support_core::{
     SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
 
-use support_core::kit::json::{self, parse_time};
+use serde::Deserialize;
+use support_core::kit::json::{self, LooseTime, parse_time};
 use support_core::kit::page::PageItem;
 
 use crate::PROVIDER;
@@ -48,6 +49,18 @@ pub(crate) fn natives<T: DeserializeOwned>(
             Ok(native) => Ok((native, item.raw)),
             Err(_) => Ok((decode_value(operation, what, item.raw.value())?, item.raw)),
         })
+        .collect()
+}
+
+/// The fields mapping reads of each ticket of a page, as the page reader decoded them; a ticket
+/// whose fields do not have their documented types is an error naming it.
+pub(crate) fn ticket_views(
+    operation: Operation,
+    items: Vec<PageItem<TicketView>>,
+) -> Result<Vec<(TicketView, RawJson)>, Error> {
+    items
+        .into_iter()
+        .map(|item| item.into_native(PROVIDER, operation, "ticket"))
         .collect()
 }
 
@@ -179,20 +192,94 @@ pub(crate) fn channel_from_native(native: &str) -> Channel {
     }
 }
 
-fn channel_native(via: Option<&types::ViaObject>) -> Option<String> {
-    match via?.channel.as_ref()? {
-        types::ViaObjectChannel::String(name) => Some(name.clone()),
-        types::ViaObjectChannel::Integer(code) => Some(code.to_string()),
+/// The fields of a ticket that mapping reads, each of the type the API description gives it
+/// (`TicketObject` in the generated client), decoded straight from the ticket's text: the fields
+/// mapping does not read are skipped, not decoded, and stay in `raw`. Timestamps are read
+/// leniently ([`LooseTime`]).
+#[derive(Debug, Deserialize)]
+pub(crate) struct TicketView {
+    id: Option<i64>,
+    status: Option<String>,
+    pub(crate) custom_status_id: Option<i64>,
+    subject: Option<String>,
+    raw_subject: Option<String>,
+    description: Option<String>,
+    priority: Option<String>,
+    via: Option<ViaView>,
+    requester_id: Option<i64>,
+    assignee_id: Option<i64>,
+    group_id: Option<i64>,
+    organization_id: Option<i64>,
+    tags: Option<TagsView>,
+    pub(crate) custom_fields: Option<Vec<types::TicketFieldValueInput>>,
+    external_id: Option<String>,
+    #[serde(default)]
+    created_at: LooseTime,
+    #[serde(default)]
+    updated_at: LooseTime,
+    url: Option<String>,
+}
+
+/// How a ticket came in: `via.channel`, a name or (in older tickets) a number.
+#[derive(Debug, Deserialize)]
+struct ViaView {
+    channel: Option<ChannelView>,
+}
+
+#[derive(Debug)]
+struct ChannelView(String);
+
+impl<'de> Deserialize<'de> for ChannelView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Channel;
+        impl serde::de::Visitor<'_> for Channel {
+            type Value = ChannelView;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a channel name or number")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<ChannelView, E> {
+                Ok(ChannelView(name.to_owned()))
+            }
+            fn visit_i64<E>(self, code: i64) -> Result<ChannelView, E> {
+                Ok(ChannelView(code.to_string()))
+            }
+            fn visit_u64<E>(self, code: u64) -> Result<ChannelView, E> {
+                Ok(ChannelView(code.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Channel)
     }
 }
 
-fn tags_of(tags: Option<types::TicketObjectTags>) -> Vec<String> {
-    match tags {
-        Some(types::TicketObjectTags::Array(tags)) => tags,
-        Some(types::TicketObjectTags::String(text)) => {
-            text.split_whitespace().map(str::to_owned).collect()
+/// A ticket's tags: a list, or (as some answers write them) one space-separated string.
+#[derive(Debug)]
+struct TagsView(Vec<String>);
+
+impl<'de> Deserialize<'de> for TagsView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Tags;
+        impl<'de> serde::de::Visitor<'de> for Tags {
+            type Value = TagsView;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of tags or a space-separated string of them")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<TagsView, E> {
+                Ok(TagsView(
+                    text.split_whitespace().map(str::to_owned).collect(),
+                ))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<TagsView, A::Error> {
+                let mut tags = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(tag) = seq.next_element::<String>()? {
+                    tags.push(tag);
+                }
+                Ok(TagsView(tags))
+            }
         }
-        None => Vec::new(),
+        deserializer.deserialize_any(Tags)
     }
 }
 
@@ -217,18 +304,23 @@ pub(crate) fn ticket(
     lookups: &AccountLookups,
 ) -> Result<Ticket, Error> {
     let raw = raw.into();
-    let native = decode(operation, "ticket", &raw)?;
-    ticket_from_native(operation, native, raw, lookups)
+    let view = ticket_view(operation, &raw)?;
+    ticket_from_view(operation, view, raw, lookups)
 }
 
-/// A ticket from its typed view (decoded from `raw`, which it keeps).
-pub(crate) fn ticket_from_native(
+/// The fields of a ticket that mapping reads.
+pub(crate) fn ticket_view(operation: Operation, raw: &RawJson) -> Result<TicketView, Error> {
+    json::decode_raw(PROVIDER, operation, "ticket", raw)
+}
+
+/// A ticket from the fields mapping reads (decoded from `raw`, which it keeps).
+pub(crate) fn ticket_from_view(
     operation: Operation,
-    native: types::TicketObject,
+    view: TicketView,
     raw: RawJson,
     lookups: &AccountLookups,
 ) -> Result<Ticket, Error> {
-    let types::TicketObject {
+    let TicketView {
         id: ticket_id,
         status: status_text,
         custom_status_id,
@@ -247,8 +339,7 @@ pub(crate) fn ticket_from_native(
         created_at,
         updated_at,
         url,
-        ..
-    } = native;
+    } = view;
     let ticket_id = ticket_id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
     let status_text = status_text.unwrap_or_default();
     let status = match custom_status_id.and_then(|id| lookups.statuses.get(&id)) {
@@ -259,12 +350,14 @@ pub(crate) fn ticket_from_native(
     ticket.subject = subject.or(raw_subject);
     ticket.description = description.map(Body::text);
     ticket.priority = priority.map(|p| Mapped::new(priority_from_native(&p), p));
-    ticket.channel = channel_native(via.as_ref()).map(|c| Mapped::new(channel_from_native(&c), c));
+    ticket.channel = via
+        .and_then(|via| via.channel)
+        .map(|ChannelView(c)| Mapped::new(channel_from_native(&c), c));
     ticket.requester = opt_id(ObjectKind::Party, requester_id);
     ticket.assignee = opt_id(ObjectKind::Party, assignee_id);
     ticket.group = opt_id(ObjectKind::Group, group_id);
     ticket.organization = opt_id(ObjectKind::Party, organization_id);
-    ticket.tags = tags_of(tags);
+    ticket.tags = tags.map(|TagsView(tags)| tags).unwrap_or_default();
     ticket.custom_fields = custom_fields
         .into_iter()
         .flatten()
@@ -282,8 +375,8 @@ pub(crate) fn ticket_from_native(
         })
         .collect();
     ticket.external_ref = external_id;
-    ticket.created_at = time(created_at.as_ref());
-    ticket.updated_at = time(updated_at.as_ref());
+    ticket.created_at = created_at.0;
+    ticket.updated_at = updated_at.0;
     ticket.url = url;
     Ok(ticket)
 }

@@ -111,7 +111,7 @@ impl ZendeskPort {
                 .with_message("the response holds no ticket")
         })?;
         let raw = RawJson::from(raw);
-        let native = map::decode(operation, "ticket", &raw)?;
+        let native = map::ticket_view(operation, &raw)?;
         let mut tickets = self.tickets(operation, vec![(native, raw)]).await?;
         tickets
             .pop()
@@ -159,7 +159,7 @@ impl ZendeskPort {
             .runtime()
             .run_page(operation, TICKETS_BY_EXTERNAL_ID, call.send())
             .await?;
-        let found = map::natives(operation, "ticket", page.into_items())?;
+        let found = map::ticket_views(operation, page.into_items())?;
         // Only a ticket that carries exactly this external id answers the question.
         let mut by_external: Vec<Ticket> = self
             .tickets(operation, found)
@@ -311,7 +311,7 @@ impl SupportPort for ZendeskPort {
             })
             .await?
         };
-        let natives = map::natives::<types::TicketObject>(operation, "ticket", items)?;
+        let natives = map::ticket_views(operation, items)?;
         let tickets = self.tickets(operation, natives).await?;
         Ok(Page::new(
             tickets.into_iter().filter(|t| query.matches(t)).collect(),

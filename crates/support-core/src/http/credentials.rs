@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
@@ -156,6 +158,9 @@ const MIN_REDACTED_LEN: usize = 4;
 pub struct Redactor {
     /// Longest first, so that a form containing a shorter one is replaced whole.
     forms: Vec<SecretString>,
+    /// Every form at once, so that a text is searched in one pass whatever the number of forms;
+    /// at a place where several match, the longest is replaced.
+    matcher: Option<AhoCorasick>,
 }
 
 impl fmt::Debug for Redactor {
@@ -194,6 +199,14 @@ impl Redactor {
         }
         self.forms
             .sort_by_key(|form| std::cmp::Reverse(form.expose_secret().len()));
+        self.matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(
+                self.forms
+                    .iter()
+                    .map(|form| form.expose_secret().as_bytes()),
+            )
+            .ok();
     }
 
     /// Whether there is nothing to redact.
@@ -203,14 +216,29 @@ impl Redactor {
 
     /// `text` with every spelling of every secret replaced by [`REDACTED`].
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut text = Cow::Borrowed(text);
-        for form in &self.forms {
-            let form = form.expose_secret();
-            if text.contains(form) {
-                text = Cow::Owned(text.replace(form, REDACTED));
+        match &self.matcher {
+            Some(matcher) if matcher.is_match(text) => {
+                let mut clean = String::with_capacity(text.len());
+                matcher.replace_all_with(text, &mut clean, |_, _, out| {
+                    out.push_str(REDACTED);
+                    true
+                });
+                Cow::Owned(clean)
             }
+            _ => Cow::Borrowed(text),
         }
-        text
+    }
+
+    /// [`redact`](Self::redact) for bytes that need not be UTF-8 (a response body): `None` when
+    /// they hold no secret.
+    pub fn redact_bytes(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let matcher = self.matcher.as_ref().filter(|m| m.is_match(bytes))?;
+        let mut clean = Vec::with_capacity(bytes.len());
+        matcher.replace_all_with_bytes(bytes, &mut clean, |_, _, out| {
+            out.extend_from_slice(REDACTED.as_bytes());
+            true
+        });
+        Some(clean)
     }
 
     /// Like [`redact`](Self::redact), for text that was cut short (an excerpt ending in `…`): a
@@ -319,6 +347,24 @@ mod tests {
         }
         assert!(Credentials::None.redactor().is_empty());
         assert!(!format!("{redactor:?}").contains("s3cr3t"));
+        // Bodies are searched as bytes, UTF-8 or not, in one pass for every form.
+        let mut body = b"\xff\xfe{\"echo\":\"".to_vec();
+        body.extend_from_slice(token.as_bytes());
+        body.extend_from_slice(b"\",\"pair\":\"");
+        body.extend_from_slice(STANDARD.encode(&pair).as_bytes());
+        body.extend_from_slice(b"\"}");
+        let clean = redactor.redact_bytes(&body).expect("secrets found");
+        let expected = [
+            &b"\xff\xfe{\"echo\":\""[..],
+            REDACTED.as_bytes(),
+            b"\",\"pair\":\"",
+            REDACTED.as_bytes(),
+            b"\"}",
+        ]
+        .concat();
+        assert_eq!(clean, expected);
+        assert_eq!(redactor.redact_bytes(b"\xffnothing secret"), None);
+        assert_eq!(Credentials::None.redactor().redact_bytes(b"x"), None);
     }
 
     #[test]

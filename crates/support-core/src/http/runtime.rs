@@ -1,7 +1,6 @@
 //! The runtime behind every generated client: authentication, retries, timeouts, tracing, and the
 //! mapping of failures to [`Error`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -907,9 +906,7 @@ async fn read_whole(
     let version = response.version();
     let mut headers = response.headers().clone();
     let mut body = response.bytes().await?;
-    if let Ok(text) = std::str::from_utf8(&body)
-        && let Cow::Owned(clean) = redactor.redact(text)
-    {
+    if let Some(clean) = redactor.redact_bytes(&body) {
         tracing::warn!("the provider's answer echoed the credentials; they were redacted from it");
         body = Bytes::from(clean);
         headers.remove(http::header::CONTENT_LENGTH);

@@ -51,6 +51,70 @@ pub fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// A timestamp field as [`time`] reads one, for typed views decoded straight from text: an RFC 3339
+/// time in UTC, or `None` for anything else (absent, `null`, another type, text that is not a
+/// time), never an error, so one loosely written item does not fail its page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LooseTime(pub Option<DateTime<Utc>>);
+
+impl<'de> serde::Deserialize<'de> for LooseTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Any value is accepted (and skipped); only a string can be a time.
+        struct Loose;
+        impl<'de> serde::de::Visitor<'de> for Loose {
+            type Value = LooseTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a timestamp")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<LooseTime, E> {
+                Ok(LooseTime(parse_time(Some(text))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_unit<E>(self) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_none<E>(self) -> Result<LooseTime, E> {
+                Ok(LooseTime(None))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<LooseTime, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<LooseTime, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(LooseTime(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LooseTime, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(LooseTime(None))
+            }
+        }
+        deserializer.deserialize_any(Loose)
+    }
+}
+
 /// The items of a list envelope (`{"tickets": [...]}`); none when the key is absent or not a list.
 pub fn items(envelope: &Value, key: &str) -> Vec<Value> {
     envelope
@@ -155,6 +219,12 @@ mod tests {
             Some("2024-05-01T08:00:00+00:00".to_owned())
         );
         assert_eq!(items(&raw, "list").len(), 2);
+        for field in ["at", "name", "id", "on", "nothing", "list", "missing"] {
+            let loose = serde_json::from_str::<LooseTime>(&raw[field].to_string()).unwrap();
+            assert_eq!(loose.0, time(&raw, field), "{field}");
+        }
+        let nested: LooseTime = serde_json::from_str(r#"{"a": [1, {"b": 2}]}"#).unwrap();
+        assert_eq!(nested, LooseTime(None));
         assert!(items(&raw, "missing").is_empty());
     }
 

@@ -104,12 +104,18 @@ impl CanonicalId {
     /// The provider name is lower-cased; it may hold only `a-z`, `0-9`, `-` and `_`, and neither it nor
     /// the external id may be empty. Use [`CanonicalId::try_new`] for untrusted input.
     pub fn new(provider: &str, kind: ObjectKind, external_id: impl Into<String>) -> Self {
-        let external_id = external_id.into();
-        Self::try_new(provider, kind, external_id.clone()).unwrap_or(Self {
-            provider: sanitize_provider(provider),
+        // Adapters build several ids per object they map: a well-formed provider name is taken as
+        // it is, without the checks' copies.
+        let provider = if is_provider_name(provider) {
+            provider.to_owned()
+        } else {
+            sanitize_provider(provider)
+        };
+        Self {
+            provider,
             kind,
-            external_id,
-        })
+            external_id: external_id.into(),
+        }
     }
 
     /// Builds an id from its parts, rejecting an empty or malformed provider or an empty external id.
@@ -189,6 +195,14 @@ impl CanonicalId {
                 .with_operation(operation)
             })
     }
+}
+
+/// Whether `provider` is a provider name as ids spell it: lowercase ASCII letters, digits, `-`, `_`.
+fn is_provider_name(provider: &str) -> bool {
+    !provider.is_empty()
+        && provider
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn sanitize_provider(provider: &str) -> String {

@@ -283,6 +283,23 @@ impl FieldValue {
         }
     }
 
+    /// [`FieldValue::from_json`] for a value the caller owns: its text moves instead of being copied.
+    pub fn from_json_owned(value: Value) -> Self {
+        match value {
+            Value::String(s) => FieldValue::Text(s),
+            Value::Array(items) if items.iter().all(Value::is_string) => FieldValue::List(
+                items
+                    .into_iter()
+                    .filter_map(|item| match item {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            other => FieldValue::from_json(&other),
+        }
+    }
+
     /// The value as JSON, the inverse of [`FieldValue::from_json`].
     pub fn to_json(&self) -> Value {
         match self {
@@ -748,6 +765,10 @@ mod tests {
             serde_json::json!({"k": 1}),
         ] {
             assert_eq!(FieldValue::from_json(&raw).to_json(), raw);
+            assert_eq!(
+                FieldValue::from_json_owned(raw.clone()),
+                FieldValue::from_json(&raw)
+            );
         }
     }
 

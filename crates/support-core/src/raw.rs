@@ -199,22 +199,21 @@ impl fmt::Debug for RawJson {
     }
 }
 
+/// JSON text kept as received is written as it was received (serde_json embeds it verbatim, and
+/// `serde_json::to_value` reads it back); a value is written as a value. Formats other than JSON
+/// know nothing of embedded JSON text: serialize [`RawJson::value`] for them.
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Repr::Value(value) => value.serialize(serializer),
-            Repr::Text { text, parsed } => match parsed.get() {
-                // Formats other than JSON know nothing of embedded JSON text.
-                Some(value) => value.serialize(serializer),
-                None => text.serialize(serializer),
-            },
-            Repr::Slice { bytes, parsed } => {
-                let text = std::str::from_utf8(bytes)
+            Repr::Text { text, .. } => text.serialize(serializer),
+            Repr::Slice { bytes, .. } => {
+                match std::str::from_utf8(bytes)
                     .ok()
-                    .and_then(|text| serde_json::from_str::<&RawValue>(text).ok());
-                match (parsed.get(), text) {
-                    (None, Some(text)) => text.serialize(serializer),
-                    _ => self.value().serialize(serializer),
+                    .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
+                {
+                    Some(text) => text.serialize(serializer),
+                    None => self.value().serialize(serializer),
                 }
             }
         }

@@ -164,10 +164,6 @@ fn channel_from_native(code: i64) -> Mapped<Channel> {
     Mapped::new(canonical, code.to_string())
 }
 
-fn field_value(value: &Value) -> FieldValue {
-    FieldValue::from_json(value)
-}
-
 /// The fields of a ticket that mapping reads, each of the type the API description gives it
 /// (`Ticket` in the generated client), decoded straight from the ticket's text: the fields mapping
 /// does not read are skipped, not decoded, and stay in `raw`. Timestamps are read leniently
@@ -257,7 +253,7 @@ pub(crate) fn ticket_from_view(
         .map(|(name, value)| CustomField {
             name,
             field_id: None,
-            value: field_value(&value),
+            value: FieldValue::from_json_owned(value),
         })
         .collect();
     ticket.created_at = created_at.0;

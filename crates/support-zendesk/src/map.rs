@@ -283,8 +283,8 @@ impl<'de> Deserialize<'de> for TagsView {
     }
 }
 
-fn field_value(value: Option<&Value>) -> FieldValue {
-    value.map_or(FieldValue::Null, FieldValue::from_json)
+fn field_value(value: Option<Value>) -> FieldValue {
+    value.map_or(FieldValue::Null, FieldValue::from_json_owned)
 }
 
 /// What the account defines that tickets refer to by id: custom statuses and custom fields.
@@ -370,7 +370,7 @@ pub(crate) fn ticket_from_view(
                     .cloned()
                     .unwrap_or_else(|| field_id.to_string()),
                 field_id: Some(field_id.to_string()),
-                value: field_value(field.value.as_ref()),
+                value: field_value(field.value),
             })
         })
         .collect();

@@ -332,8 +332,8 @@ async fn a_malformed_item_is_named_by_its_id() {
     assert!(error.to_string().contains("ticket 8"), "{error}");
 }
 
-/// The same holds for the plain ticket listing, whose page the generated client decodes: a loose
-/// timestamp in one ticket does not make the page undecodable.
+/// The same holds for the plain ticket listing: a loose timestamp in one ticket does not make the
+/// page undecodable.
 #[tokio::test]
 async fn one_loose_timestamp_does_not_fail_a_ticket_listing_page() {
     let server = MockServer::start_async().await;
@@ -450,8 +450,8 @@ async fn a_loose_timestamp_on_the_current_user_does_not_fail_the_connection_chec
     assert_eq!(user.raw["created_at"], json!("2026-01-05 08:00"));
 }
 
-/// A ticket the generated ticket page refuses (a typed field of another JSON type) fails the page
-/// with `Decode` naming that ticket's id, with an excerpt of it, never silently.
+/// A ticket whose mapped fields do not have their documented types (a field of another JSON type)
+/// fails the page with `Decode` naming that ticket's id, with an excerpt of it, never silently.
 #[tokio::test]
 async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
     for (field, value, named) in [
@@ -486,4 +486,94 @@ async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
             "{error:?}"
         );
     }
+}
+
+/// Each ticket's `raw` is the text Zendesk sent for it, spelling and order included, and a field
+/// the mapping does not read is neither decoded nor checked: it stays in `raw` as it came.
+#[tokio::test]
+async fn listed_tickets_keep_the_text_zendesk_sent() {
+    let server = MockServer::start_async().await;
+    let sent = r#"{"z_last":1, "id":7,"status":"open","subject":"caf\u00e9",
+        "brand_id":"not a number","custom_fields":[{"id":1,"value":[1.50,"x"]}]}"#;
+    let body = format!(r#"{{"tickets":[ {sent} ],"meta":{{"has_more":false}}}}"#);
+    server
+        .mock_async(move |when, then| {
+            when.method(GET).path("/api/v2/tickets");
+            then.status(200).body(body);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/ticket_fields");
+            then.status(200).json_body(json!({"ticket_fields": []}));
+        })
+        .await;
+    let page = port(&server)
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap();
+    let ticket = &page.items[0];
+    assert_eq!(ticket.raw.to_string(), sent);
+    assert_eq!(ticket.subject.as_deref(), Some("café"));
+    assert_eq!(ticket.raw["brand_id"], json!("not a number"));
+    assert_eq!(
+        serde_json::to_string(&ticket.raw).unwrap(),
+        sent,
+        "serialized as sent"
+    );
+}
+
+/// A listing keeps at most one page request ahead of its consumer: one that stops after the first
+/// ticket has caused the first page and the one after it, never a third.
+#[tokio::test]
+async fn a_listing_fetches_one_page_ahead_and_no_further() {
+    use futures::StreamExt;
+    use support_core::SupportPortExt;
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for page in 0..3 {
+        let body = json!({
+            "tickets": [ticket(page * 10 + 1, None), ticket(page * 10 + 2, None)],
+            "meta": {"has_more": true, "after_cursor": format!("c{}", page + 1)}
+        });
+        let mock = server
+            .mock_async(move |when, then| {
+                let when = when.method(GET).path("/api/v2/tickets");
+                if page == 0 {
+                    when.query_param_missing("page[after]");
+                } else {
+                    when.query_param("page[after]", format!("c{page}"));
+                }
+                then.status(200).json_body(body);
+            })
+            .await;
+        pages.push(mock);
+    }
+    let port = port(&server);
+    let mut listing = port.tickets(TicketQuery::new());
+    let first = listing.next().await.expect("a ticket").expect("listed");
+    assert_eq!(first.id, ticket_id("1"));
+    // The consumer works on its first ticket: the second page is asked for meanwhile.
+    let mut waited = 0;
+    while pages[1].calls_async().await == 0 {
+        waited += 1;
+        assert!(waited < 10_000, "the next page was not asked for ahead");
+        tokio::task::yield_now().await;
+    }
+    for _ in 0..200 {
+        tokio::task::yield_now().await;
+    }
+    // The rest of the first page: the second page is held, and nothing more is asked for.
+    let second = futures::poll!(listing.next());
+    assert!(
+        matches!(&second, std::task::Poll::Ready(Some(Ok(t))) if t.id == ticket_id("2")),
+        "{second:?}"
+    );
+    for _ in 0..200 {
+        tokio::task::yield_now().await;
+    }
+    drop(listing);
+    assert_eq!(pages[0].calls_async().await, 1);
+    assert_eq!(pages[1].calls_async().await, 1);
+    assert_eq!(pages[2].calls_async().await, 0);
 }

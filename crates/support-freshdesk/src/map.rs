@@ -20,7 +20,7 @@ use support_core::{
 use crate::PROVIDER;
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
-    CanonicalId::new(PROVIDER, kind, native.to_string())
+    CanonicalId::from_static(PROVIDER, kind, native.to_string())
 }
 
 fn ref_id(raw: &Value, field: &str, kind: ObjectKind) -> Option<CanonicalId> {
@@ -182,11 +182,43 @@ pub(crate) struct TicketView {
     group_id: Option<i64>,
     company_id: Option<i64>,
     tags: Option<Vec<String>>,
-    custom_fields: Option<serde_json::Map<String, Value>>,
+    custom_fields: Option<CustomFieldsView>,
     #[serde(default)]
     created_at: LooseTime,
     #[serde(default)]
     updated_at: LooseTime,
+}
+
+/// A ticket's `custom_fields` object (`{"cf_region": "EU", ...}`), read straight into custom
+/// fields in the order they come.
+#[derive(Debug)]
+struct CustomFieldsView(Vec<CustomField>);
+
+impl<'de> Deserialize<'de> for CustomFieldsView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CustomFieldsView;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of custom field values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomFieldsView, A::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    fields.push(CustomField {
+                        name,
+                        field_id: None,
+                        value: FieldValue::from_json_owned(value),
+                    });
+                }
+                Ok(CustomFieldsView(fields))
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// The fields of a ticket that mapping reads.
@@ -248,14 +280,8 @@ pub(crate) fn ticket_from_view(
     ticket.organization = company_id.map(|n| id(ObjectKind::Party, n));
     ticket.tags = tags.unwrap_or_default();
     ticket.custom_fields = custom_fields
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| CustomField {
-            name,
-            field_id: None,
-            value: FieldValue::from_json_owned(value),
-        })
-        .collect();
+        .map(|CustomFieldsView(fields)| fields)
+        .unwrap_or_default();
     ticket.created_at = created_at.0;
     ticket.updated_at = updated_at.0;
     Ok(ticket)

@@ -109,7 +109,7 @@ fn loose_times(raw: &Value) -> Option<Value> {
 }
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
-    CanonicalId::new(PROVIDER, kind, native.to_string())
+    CanonicalId::from_static(PROVIDER, kind, native.to_string())
 }
 
 fn opt_id(kind: ObjectKind, native: Option<i64>) -> Option<CanonicalId> {
@@ -515,7 +515,7 @@ pub(crate) fn tag(operation: Operation, raw: impl Into<RawJson>) -> Result<TagRe
         .ok_or_else(|| missing_id(operation, "tag", &raw))?;
     let count = native.count.and_then(|c| u64::try_from(c).ok());
     Ok(ExternalObjectRef::new(
-        CanonicalId::new(PROVIDER, ObjectKind::Tag, name.clone()),
+        CanonicalId::from_static(PROVIDER, ObjectKind::Tag, name.clone()),
         Tag { name, count },
         raw,
     ))

@@ -28,10 +28,13 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 
 use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FusedStream, Stream};
+use futures::task::AtomicWaker;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::id::CanonicalId;
@@ -79,9 +82,12 @@ where
     if let Some(cursor) = &first.cursor {
         seen.insert(fingerprint(cursor));
     }
+    let woken = Arc::new(FetchWoken::default());
     Listing {
         provider,
         fetch: Box::new(move |request| fetch(request).boxed()),
+        fetch_waker: Waker::from(woken.clone()),
+        woken,
         limit: first.limit,
         next: Some(first),
         in_flight: None,
@@ -112,6 +118,10 @@ pub struct Listing<'a, T> {
     /// The request for the page after the last one received, until it is sent.
     next: Option<PageRequest>,
     in_flight: Option<BoxFuture<'a, Result<Page<T>>>>,
+    /// Whether the request in flight asked to be polled again, and the consumer to wake when it does.
+    woken: Arc<FetchWoken>,
+    /// The waker the request in flight is polled with: [`FetchWoken`].
+    fetch_waker: Waker,
     /// Received pages, oldest first; the front one is being consumed, and is dropped once the consumer
     /// asks for an item beyond it.
     pages: VecDeque<std::vec::IntoIter<T>>,
@@ -134,7 +144,11 @@ impl<'a, T> Listing<'a, T> {
     }
 
     /// Sends the next request while there is room, and takes in every page that has arrived.
+    ///
+    /// The request in flight is polled only when it asked to be (its waker was called), not on
+    /// every item the consumer takes: polling a pending request costs as much as mapping an item.
     fn drive(&mut self, cx: &mut Context<'_>) {
+        self.woken.consumer.register(cx.waker());
         loop {
             if self.in_flight.is_none() {
                 // `pages` counts the page being consumed, so up to `ahead` more may be requested.
@@ -145,12 +159,18 @@ impl<'a, T> Listing<'a, T> {
                     return;
                 };
                 self.in_flight = Some((self.fetch)(request));
+                // Polled as soon as it is created, so the request goes out now rather than on the
+                // next ask.
+                self.woken.flag.store(true, Ordering::Release);
             }
-            // Polled as soon as it is created, so the request goes out now rather than on the next ask.
+            if !self.woken.flag.swap(false, Ordering::AcqRel) {
+                return;
+            }
             let Some(fetch) = self.in_flight.as_mut() else {
                 return;
             };
-            let Poll::Ready(outcome) = fetch.as_mut().poll(cx) else {
+            let mut fetch_cx = Context::from_waker(&self.fetch_waker);
+            let Poll::Ready(outcome) = fetch.as_mut().poll(&mut fetch_cx) else {
                 return;
             };
             self.in_flight = None;
@@ -203,7 +223,7 @@ impl<T> Stream for Listing<'_, T> {
             return Poll::Ready(Some(Err(error)));
         }
         if this.in_flight.is_some() {
-            // `drive` polled it with this context, so its completion wakes the consumer.
+            // Its waker wakes the consumer registered by `drive`.
             return Poll::Pending;
         }
         Poll::Ready(None)
@@ -232,6 +252,25 @@ impl<T> fmt::Debug for Listing<'_, T> {
             .field("failed", &self.failure.is_some())
             .field("terminated", &self.is_terminated())
             .finish_non_exhaustive()
+    }
+}
+
+/// The waker of a listing's request in flight: notes that the request wants to be polled again, and
+/// wakes the consumer, whose next poll of the listing polls the request.
+#[derive(Debug, Default)]
+struct FetchWoken {
+    flag: AtomicBool,
+    consumer: AtomicWaker,
+}
+
+impl Wake for FetchWoken {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.flag.store(true, Ordering::Release);
+        self.consumer.wake();
     }
 }
 
@@ -337,6 +376,34 @@ mod tests {
     use tokio::time::{Instant, sleep};
 
     use super::*;
+
+    /// The request in flight is polled when its waker asks, not once per item the consumer takes:
+    /// a page of a thousand items costs the next page's request two polls, not a thousand.
+    #[tokio::test(start_paused = true)]
+    async fn a_request_in_flight_is_polled_when_it_asks_not_on_every_item() {
+        let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = polls.clone();
+        let items: Vec<u32> = paginate("test", PageRequest::default(), move |page| {
+            let polls = counted.clone();
+            async move {
+                if page.cursor.is_none() {
+                    return Ok(Page::new((0..1000).collect(), Some(Cursor::new("next"))));
+                }
+                let mut wait = Box::pin(tokio::time::sleep(std::time::Duration::from_millis(10)));
+                futures::future::poll_fn(|cx| {
+                    polls.fetch_add(1, Ordering::SeqCst);
+                    wait.as_mut().poll(cx)
+                })
+                .await;
+                Ok(Page::new(vec![1000], None))
+            }
+        })
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(items.len(), 1001);
+        assert!(polls.load(Ordering::SeqCst) <= 3, "{polls:?} polls");
+    }
 
     /// Item `index` of page `page`.
     type Numbered = (usize, usize);

@@ -332,7 +332,7 @@ impl FreshdeskPort {
             .runtime()
             .run_page(operation, BARE.item("ticket"), call.send())
             .await?;
-        tickets(operation, page)
+        page.into_natives(PROVIDER, operation)
     }
 
     async fn search_page(
@@ -360,7 +360,7 @@ impl FreshdeskPort {
                 .with_message("the search page's `total` is not a count")
                 .with_body_excerpt(page.envelope().to_string().as_bytes()));
         };
-        Ok((tickets(operation, page)?, total))
+        Ok((page.into_natives(PROVIDER, operation)?, total))
     }
 
     pub(crate) async fn list_by_plan(
@@ -529,7 +529,7 @@ impl FreshdeskPort {
                         self.client.list_solution_categories().send(),
                     )
                     .await?;
-                values::<types::SolutionCategory>(operation, "solution category", page)?
+                values::<types::SolutionCategory>(operation, page)?
                     .iter()
                     .filter_map(|c| c.get("id").and_then(Value::as_i64))
                     .collect()
@@ -550,7 +550,7 @@ impl FreshdeskPort {
                 )
                 .await?;
             folders.extend(
-                values::<types::SolutionFolder>(operation, "solution folder", page)?
+                values::<types::SolutionFolder>(operation, page)?
                     .iter()
                     .filter_map(|f| f.get("id").and_then(Value::as_i64)),
             );
@@ -561,31 +561,14 @@ impl FreshdeskPort {
 
 /// A page's items as values, for mapping that reads them field by field, each read by the page
 /// reader into the documented shape the generated client gives it (`T`): an item that does not have
-/// it fails the page with `Decode` naming it (`a freshdesk conversation 9 did not have its
-/// documented shape`).
-pub(crate) fn values<T>(
-    operation: Operation,
-    what: &str,
-    page: ListingPage<T>,
-) -> Result<Vec<Value>> {
-    page.into_items()
+/// it fails the page with `Decode` naming it as the page's shape names its items (`a freshdesk
+/// conversation 9 did not have its documented shape`).
+pub(crate) fn values<T>(operation: Operation, page: ListingPage<T>) -> Result<Vec<Value>> {
+    Ok(page
+        .into_natives(PROVIDER, operation)?
         .into_iter()
-        .map(|item| {
-            let (_, raw) = item.into_native(PROVIDER, operation, what)?;
-            Ok(raw.into_value())
-        })
-        .collect()
-}
-
-/// A page of tickets: each one's typed view and JSON.
-pub(crate) fn tickets(
-    operation: Operation,
-    page: ListingPage<map::TicketView>,
-) -> Result<Vec<(map::TicketView, RawJson)>> {
-    page.into_items()
-        .into_iter()
-        .map(|item| item.into_native(PROVIDER, operation, "ticket"))
-        .collect()
+        .map(|(_, raw)| raw.into_value())
+        .collect())
 }
 
 #[cfg(test)]

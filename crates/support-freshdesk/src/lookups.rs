@@ -58,9 +58,7 @@ impl FreshdeskPort {
                     )
                     .await?;
                 Ok(StatusLabels::from_ticket_fields(&values::<types::Field>(
-                    operation,
-                    "ticket field",
-                    page,
+                    operation, page,
                 )?))
             })
             .await
@@ -80,7 +78,7 @@ impl FreshdeskPort {
                         self.client.list_roles().send(),
                     )
                     .await?;
-                Ok(values::<types::Role>(operation, "role", page)?
+                Ok(values::<types::Role>(operation, page)?
                     .iter()
                     .filter_map(|r| Some((json::int(r, "id")?, json::text(r, "name")?)))
                     .collect())

@@ -281,7 +281,7 @@ impl SupportPort for FreshdeskPort {
             })
             .await?;
         let roles = self.roles(operation).await?;
-        let agents = values::<types::Agent>(operation, "agent", found)?
+        let agents = values::<types::Agent>(operation, found)?
             .into_iter()
             .map(|raw| map::agent(operation, raw, &roles))
             .collect::<Result<Vec<_>>>()?;
@@ -341,7 +341,7 @@ impl SupportPort for FreshdeskPort {
                 call.page(page).per_page(i64::from(per_page)).send()
             })
             .await?;
-        let comments = values::<types::Conversation>(operation, "conversation", found)?
+        let comments = values::<types::Conversation>(operation, found)?
             .into_iter()
             .map(|raw| map::conversation(operation, ticket, raw))
             .collect::<Result<Vec<_>>>()?;
@@ -420,7 +420,7 @@ impl SupportPort for FreshdeskPort {
             .run_page(operation, BARE.item("solution article"), call.send())
             .await?;
         let next = state.next(page.len(), per_page);
-        let mut articles = values::<types::SolutionArticle>(operation, "solution article", page)?
+        let mut articles = values::<types::SolutionArticle>(operation, page)?
             .into_iter()
             .map(|raw| map::article(operation, raw))
             .collect::<Result<Vec<_>>>()?;
@@ -454,7 +454,7 @@ impl SupportPort for FreshdeskPort {
                 self.client.list_sla_policies().send(),
             )
             .await?;
-        let found = values::<types::SlaPolicy>(operation, "SLA policy", page)?
+        let found = values::<types::SlaPolicy>(operation, page)?
             .into_iter()
             .find(|p| p.get("id").and_then(Value::as_i64) == Some(policy_id))
             .ok_or_else(|| {
@@ -484,7 +484,7 @@ impl SupportPort for FreshdeskPort {
                 call.page(page).per_page(i64::from(per_page)).send()
             })
             .await?;
-        let ratings = values::<types::SatisfactionRating>(operation, "satisfaction rating", found)?
+        let ratings = values::<types::SatisfactionRating>(operation, found)?
             .into_iter()
             .map(|raw| map::rating(operation, raw))
             .collect::<Result<Vec<_>>>()?;

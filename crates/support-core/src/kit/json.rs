@@ -115,31 +115,6 @@ impl<'de> serde::Deserialize<'de> for LooseTime {
     }
 }
 
-/// The items of a list envelope (`{"tickets": [...]}`); none when the key is absent or not a list.
-pub fn items(envelope: &Value, key: &str) -> Vec<Value> {
-    envelope
-        .get(key)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// A bare JSON array answer (`[...]`), or a decode error naming what was expected.
-pub fn array(
-    provider: &'static str,
-    operation: Operation,
-    what: &str,
-    json: Value,
-) -> Result<Vec<Value>, Error> {
-    match json {
-        Value::Array(items) => Ok(items),
-        other => Err(Error::new(ErrorKind::Decode, provider)
-            .with_operation(operation)
-            .with_message(format!("expected a list of {what}"))
-            .with_body_excerpt(other.to_string().as_bytes())),
-    }
-}
-
 /// The typed view of a JSON object; a mismatch is a decode error naming the object and its `id`
 /// (when it has one) and keeping an excerpt of it.
 ///
@@ -218,22 +193,17 @@ mod tests {
             time(&raw, "at").map(|t| t.to_rfc3339()),
             Some("2024-05-01T08:00:00+00:00".to_owned())
         );
-        assert_eq!(items(&raw, "list").len(), 2);
         for field in ["at", "name", "id", "on", "nothing", "list", "missing"] {
             let loose = serde_json::from_str::<LooseTime>(&raw[field].to_string()).unwrap();
             assert_eq!(loose.0, time(&raw, field), "{field}");
         }
         let nested: LooseTime = serde_json::from_str(r#"{"a": [1, {"b": 2}]}"#).unwrap();
         assert_eq!(nested, LooseTime(None));
-        assert!(items(&raw, "missing").is_empty());
     }
 
     #[test]
     fn shape_mismatches_are_decode_errors_with_the_operation() {
         let op = Operation::ListTickets;
-        let err = array("p", op, "tickets", json!({"a": 1})).unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::Decode);
-        assert_eq!(err.operation(), Some(op));
         let err = decode::<Vec<u8>>("p", op, "ticket", &json!("x")).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::Decode);
         assert!(err.body_excerpt().is_some());

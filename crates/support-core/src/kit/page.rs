@@ -166,7 +166,11 @@ impl PageShape {
                 "the page says there is more (`{flag}`) but has no `{next}` to get it"
             ));
         }
-        Ok(ListingPage { items, envelope })
+        Ok(ListingPage {
+            items,
+            envelope,
+            noun: self.item,
+        })
     }
 }
 
@@ -305,6 +309,8 @@ impl<T> PageItem<T> {
 pub struct ListingPage<T = IgnoredAny> {
     items: Vec<PageItem<T>>,
     envelope: Value,
+    /// What the page's shape calls one item ([`PageShape::item`]).
+    noun: &'static str,
 }
 
 impl<T> ListingPage<T> {
@@ -316,6 +322,20 @@ impl<T> ListingPage<T> {
     /// The items, owned: mapping moves each into its canonical object.
     pub fn into_items(self) -> Vec<PageItem<T>> {
         self.items
+    }
+
+    /// Each item's typed view and JSON; an item the view refused is a decode error naming it as the
+    /// page's shape names its items (see [`PageItem::into_native`]).
+    pub fn into_natives(
+        self,
+        provider: &'static str,
+        operation: crate::Operation,
+    ) -> Result<Vec<(T, RawJson)>, crate::Error> {
+        let noun = self.noun;
+        self.items
+            .into_iter()
+            .map(|item| item.into_native(provider, operation, noun))
+            .collect()
     }
 
     /// The items' JSON, each as the provider sent it.

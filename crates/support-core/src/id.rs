@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,7 @@ impl FromStr for ObjectKind {
 pub struct CanonicalId {
     provider: Cow<'static, str>,
     kind: ObjectKind,
-    external_id: String,
+    external_id: ExternalId,
 }
 
 impl CanonicalId {
@@ -115,7 +116,7 @@ impl CanonicalId {
         Self {
             provider: Cow::Owned(provider),
             kind,
-            external_id: external_id.into(),
+            external_id: ExternalId::from(external_id.into()),
         }
     }
 
@@ -133,7 +134,20 @@ impl CanonicalId {
         Self {
             provider: Cow::Borrowed(provider),
             kind,
-            external_id: external_id.into(),
+            external_id: ExternalId::from(external_id.into()),
+        }
+    }
+
+    /// [`CanonicalId::from_static`] for a numeric external id (`zendesk:ticket:42`), built without
+    /// allocating: mapping a ticket builds five of them.
+    pub fn numeric(provider: &'static str, kind: ObjectKind, external_id: i64) -> Self {
+        if !is_provider_name(provider) {
+            return Self::new(provider, kind, external_id.to_string());
+        }
+        Self {
+            provider: Cow::Borrowed(provider),
+            kind,
+            external_id: ExternalId::number(external_id),
         }
     }
 
@@ -158,7 +172,7 @@ impl CanonicalId {
         Ok(Self {
             provider: provider.into(),
             kind,
-            external_id,
+            external_id: ExternalId::from(external_id),
         })
     }
 
@@ -174,7 +188,7 @@ impl CanonicalId {
 
     /// The provider's own id for the object.
     pub fn external_id(&self) -> &str {
-        &self.external_id
+        self.external_id.as_str()
     }
 
     /// The provider's own id, once the id is checked to be `provider`'s and of `kind`: an id of
@@ -193,7 +207,7 @@ impl CanonicalId {
             )
             .with_operation(operation));
         }
-        Ok(&self.external_id)
+        Ok(self.external_id.as_str())
     }
 
     /// The provider's numeric id, once the id is checked to be `provider`'s and of `kind`: an id of
@@ -213,6 +227,88 @@ impl CanonicalId {
                 )
                 .with_operation(operation)
             })
+    }
+}
+
+/// A provider's own id, kept inline when it is short (numeric ids always are), so that building an
+/// id does not allocate.
+#[derive(Clone)]
+enum ExternalId {
+    Inline { len: u8, bytes: [u8; INLINE_ID] },
+    Heap(Box<str>),
+}
+
+/// The longest external id kept inline.
+const INLINE_ID: usize = 22;
+
+impl ExternalId {
+    fn number(n: i64) -> Self {
+        use std::io::Write as _;
+        let mut bytes = [0u8; INLINE_ID];
+        let mut rest = &mut bytes[..];
+        // An i64 takes at most 20 bytes: it always fits.
+        let _ = write!(rest, "{n}");
+        let len = INLINE_ID - rest.len();
+        Self::Inline {
+            len: u8::try_from(len).unwrap_or(0),
+            bytes,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            ExternalId::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|text| std::str::from_utf8(text).ok())
+                .unwrap_or_default(),
+            ExternalId::Heap(text) => text,
+        }
+    }
+}
+
+impl From<String> for ExternalId {
+    fn from(text: String) -> Self {
+        if text.len() > INLINE_ID {
+            return ExternalId::Heap(text.into_boxed_str());
+        }
+        let mut bytes = [0u8; INLINE_ID];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        ExternalId::Inline {
+            len: u8::try_from(text.len()).unwrap_or(0),
+            bytes,
+        }
+    }
+}
+
+impl PartialEq for ExternalId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ExternalId {}
+
+impl Hash for ExternalId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ExternalId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ExternalId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for ExternalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -239,7 +335,13 @@ fn sanitize_provider(provider: &str) -> String {
 
 impl fmt::Display for CanonicalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.provider, self.kind, self.external_id)
+        write!(
+            f,
+            "{}:{}:{}",
+            self.provider,
+            self.kind,
+            self.external_id.as_str()
+        )
     }
 }
 
@@ -286,6 +388,28 @@ pub struct IdParseError(String);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_and_long_external_ids_read_back_as_given() {
+        for n in [0, 7, -42, i64::MAX, i64::MIN] {
+            let id = CanonicalId::numeric("zendesk", ObjectKind::Ticket, n);
+            assert_eq!(id.external_id(), n.to_string());
+            assert_eq!(
+                id,
+                CanonicalId::new("zendesk", ObjectKind::Ticket, n.to_string())
+            );
+        }
+        let long = "0061t00000AbCdEfGhIjKlMnOpQrStUvWxYz-and-more";
+        let id = CanonicalId::new("salesforce", ObjectKind::Ticket, long);
+        assert_eq!(id.external_id(), long);
+        assert_eq!(id.to_string(), format!("salesforce:ticket:{long}"));
+        let exactly = "a".repeat(INLINE_ID);
+        let id = CanonicalId::new("p", ObjectKind::Tag, exactly.clone());
+        assert_eq!(id.external_id(), exactly);
+        let short = CanonicalId::new("p", ObjectKind::Tag, "b");
+        assert!(id < short && id != short);
+        assert_eq!(format!("{short:?}").matches("\"b\"").count(), 1);
+    }
 
     #[test]
     fn ids_from_a_static_provider_name_equal_those_from_new() {

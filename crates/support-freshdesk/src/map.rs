@@ -20,7 +20,7 @@ use support_core::{
 use crate::PROVIDER;
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
-    CanonicalId::from_static(PROVIDER, kind, native.to_string())
+    CanonicalId::numeric(PROVIDER, kind, native)
 }
 
 fn ref_id(raw: &Value, field: &str, kind: ObjectKind) -> Option<CanonicalId> {

@@ -109,7 +109,7 @@ fn loose_times(raw: &Value) -> Option<Value> {
 }
 
 pub(crate) fn id(kind: ObjectKind, native: i64) -> CanonicalId {
-    CanonicalId::from_static(PROVIDER, kind, native.to_string())
+    CanonicalId::numeric(PROVIDER, kind, native)
 }
 
 fn opt_id(kind: ObjectKind, native: Option<i64>) -> Option<CanonicalId> {
@@ -202,7 +202,8 @@ pub(crate) struct TicketView {
     status: Option<String>,
     pub(crate) custom_status_id: Option<i64>,
     subject: Option<String>,
-    raw_subject: Option<String>,
+    /// Read from `raw` only when there is no `subject`.
+    raw_subject: Option<serde::de::IgnoredAny>,
     description: Option<String>,
     priority: Option<String>,
     via: Option<ViaView>,
@@ -346,8 +347,12 @@ pub(crate) fn ticket_from_view(
         Some(custom) => Mapped::new(status_from_native(&custom.category), custom.label.clone()),
         None => Mapped::new(status_from_native(&status_text), status_text),
     };
+    let subject = subject.or_else(|| {
+        raw_subject?;
+        raw.get("raw_subject")?.as_str().map(str::to_owned)
+    });
     let mut ticket = Ticket::new(id(ObjectKind::Ticket, ticket_id), status, raw);
-    ticket.subject = subject.or(raw_subject);
+    ticket.subject = subject;
     ticket.description = description.map(Body::text);
     ticket.priority = priority.map(|p| Mapped::new(priority_from_native(&p), p));
     ticket.channel = via
@@ -684,6 +689,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(unknown.status, Mapped::new(TicketStatus::OnHold, "hold"));
+    }
+
+    #[test]
+    fn the_raw_subject_stands_in_for_a_missing_subject() {
+        let lookups = AccountLookups::default();
+        let op = Operation::GetTicket;
+        let only_raw = ticket(
+            op,
+            json!({"id": 1, "raw_subject": "Printer {{x}}"}),
+            &lookups,
+        );
+        assert_eq!(only_raw.unwrap().subject.as_deref(), Some("Printer {{x}}"));
+        let both = ticket(
+            op,
+            json!({"id": 1, "subject": "Printer", "raw_subject": "r"}),
+            &lookups,
+        );
+        assert_eq!(both.unwrap().subject.as_deref(), Some("Printer"));
+        let neither = ticket(op, json!({"id": 1, "raw_subject": 5}), &lookups);
+        assert_eq!(neither.unwrap().subject, None);
     }
 
     #[test]

@@ -514,4 +514,35 @@ mod tests {
                 .is_err()
         );
     }
+
+    proptest::proptest! {
+        /// Any bytes at all, and any cut or corruption of a real page, read as a page or as a
+        /// problem: never a panic, and every item read is JSON.
+        #[test]
+        fn any_answer_is_a_page_or_a_problem(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            cut in 0usize..140,
+            at in 0usize..140,
+            byte in proptest::num::u8::ANY,
+        ) {
+            let page = br#"{"tickets": [{"id": 7, "priority": "high"}, {"id": 8, "tags": ["a", {"b": [1.5e3]}]}, 3], "meta": {"has_more": false}}"#;
+            let mut corrupt = page.to_vec();
+            if let Some(slot) = corrupt.get_mut(at) {
+                *slot = byte;
+            }
+            for body in [bytes, page[..cut.min(page.len())].to_vec(), corrupt] {
+                let body = Bytes::from(body);
+                for shape in [TICKETS, PageShape::bare_array()] {
+                    if let Ok(read) = shape.read::<Ticket>(&body) {
+                        for item in read.items() {
+                            proptest::prop_assert!(
+                                serde_json::from_str::<Value>(&item.raw.to_string()).is_ok()
+                            );
+                        }
+                    }
+                    let _ = shape.read::<IgnoredAny>(&body);
+                }
+            }
+        }
+    }
 }

@@ -390,6 +390,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn provider_names_are_cleaned_and_checked() {
+        assert_eq!(
+            CanonicalId::new("Zen-Desk_2 x!", ObjectKind::Ticket, "1").provider(),
+            "zen-desk_2x"
+        );
+        assert_eq!(
+            CanonicalId::numeric("Zen Desk", ObjectKind::Ticket, 7).provider(),
+            "zendesk"
+        );
+        assert!(CanonicalId::try_new("zen-desk_2", ObjectKind::Ticket, "1").is_ok());
+        for bad in ["", "zen desk", "zen!", "zen:desk"] {
+            assert!(
+                CanonicalId::try_new(bad, ObjectKind::Ticket, "1").is_err(),
+                "{bad}"
+            );
+        }
+        let hash = |id: &CanonicalId| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            id.hash(&mut hasher);
+            hasher.finish()
+        };
+        let seven = CanonicalId::numeric("zendesk", ObjectKind::Ticket, 7);
+        assert_eq!(
+            hash(&seven),
+            hash(&CanonicalId::new("zendesk", ObjectKind::Ticket, "7"))
+        );
+        assert_ne!(
+            hash(&seven),
+            hash(&CanonicalId::numeric("zendesk", ObjectKind::Ticket, 8))
+        );
+    }
+
+    #[test]
     fn numeric_and_long_external_ids_read_back_as_given() {
         for n in [0, 7, -42, i64::MAX, i64::MIN] {
             let id = CanonicalId::numeric("zendesk", ObjectKind::Ticket, n);

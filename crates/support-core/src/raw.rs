@@ -266,6 +266,31 @@ mod tests {
         assert_eq!(spaced, RawJson::from(json!({"a": 1, "b": [true]})));
         assert_eq!(spaced, json!({"a": 1, "b": [true]}));
         assert_ne!(spaced, text(r#"{"a": 2, "b": [true]}"#));
+        assert_ne!(spaced, json!({"a": 1}));
+        assert_ne!(RawJson::from(json!(1)), json!(2));
+        // Text borrowed from elsewhere is kept too.
+        let borrowed: &RawValue = serde_json::from_str(r#"{"k": [1]}"#).unwrap();
+        let owned = RawJson::from(borrowed);
+        assert_eq!(owned.to_string(), r#"{"k": [1]}"#);
+        assert_eq!(owned, json!({"k": [1]}));
+    }
+
+    #[test]
+    fn items_cut_from_a_page_read_as_the_text_they_are() {
+        let shape = crate::kit::page::PageShape::bare_array();
+        let page = shape
+            .read::<serde::de::IgnoredAny>(&Bytes::from_static(br#"[ null , {"id": 1}, "null"]"#))
+            .unwrap();
+        let raws = page.into_raws();
+        assert!(raws[0].is_null());
+        assert!(!raws[1].is_null());
+        assert!(!raws[2].is_null());
+        assert_eq!(raws[1], json!({"id": 1}));
+        assert_ne!(raws[1], raws[2]);
+        assert_eq!(raws[2].to_string(), r#""null""#);
+        assert_eq!(raws[1].decode::<Value>().unwrap()["id"], 1);
+        assert_eq!(raws[1].clone().into_value(), json!({"id": 1}));
+        assert_eq!(serde_json::to_string(&raws[1]).unwrap(), r#"{"id": 1}"#);
     }
 
     #[test]

@@ -325,6 +325,15 @@ mod tests {
             }
         }
         assert_eq!(redactor.redact("nothing secret"), "nothing secret");
+        assert!(matches!(
+            redactor.redact("nothing secret"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            redactor.redact("s3cr3t%2Ft0ken%2Bx"),
+            REDACTED,
+            "the percent-encoded token"
+        );
         // Freshdesk's `X` password alone is not a secret to hunt for; its pair is.
         let freshdesk = Credentials::basic("k3y-that-is-secret", "X").redactor();
         assert_eq!(freshdesk.redact("X marks"), "X marks");

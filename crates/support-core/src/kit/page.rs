@@ -226,7 +226,6 @@ impl Walk<'_> {
     fn value<V: DeserializeOwned>(&mut self) -> Result<V, String> {
         match self.decode::<V>() {
             Some(Ok(value)) => Ok(value),
-            Some(Err(error)) if error.is_data() => Err(NOT_JSON_OBJECT.to_owned()),
             Some(Err(error)) => Err(format!("the answer is not JSON: {error}")),
             None => Err("the answer is not JSON: it ends too early".to_owned()),
         }
@@ -246,12 +245,12 @@ impl Walk<'_> {
             let start = self.at;
             let decoded = match self.decode::<T>() {
                 Some(Ok(item)) => Ok(item),
-                // `T` refused a well-formed item: find where it ends, keep it with the refusal.
-                Some(Err(refusal)) if refusal.is_data() => {
+                // `T` refused the item: find where it ends (an item that is not JSON is no page),
+                // keep it with the refusal.
+                Some(Err(refusal)) => {
                     self.value::<IgnoredAny>()?;
                     Err(refusal)
                 }
-                Some(Err(error)) => return Err(format!("the answer is not JSON: {error}")),
                 None => return Err("the answer is not JSON: it ends inside the items".to_owned()),
             };
             items.push(PageItem {
@@ -389,6 +388,7 @@ mod tests {
         )
         .expect("a page");
         assert!(last.is_empty());
+        assert!(!good.is_empty());
         assert!(read(TICKETS, r#"{"tickets": []}"#).is_ok());
         for (bad, why) in [
             ("{}", "the page has no `tickets`"),
@@ -429,6 +429,8 @@ mod tests {
             (r#"{"tickets": []} trailing"#, "not JSON"),
             (r#"{"tickets": [], }"#, "not JSON"),
             (r#"{"tickets" []}"#, "not JSON"),
+            (r#"{"tickets"=[]}"#, "not JSON"),
+            (r#"{"tickets":[{"id":1}=]}"#, "not JSON"),
             (r#"{7: []}"#, "not JSON"),
         ] {
             match read(TICKETS, bad) {
@@ -442,7 +444,10 @@ mod tests {
                 .len(),
             2
         );
-        assert!(read(PageShape::bare_array(), "{}").is_err());
+        assert_eq!(
+            read(PageShape::bare_array(), "{}").err().as_deref(),
+            Some("the page is not a JSON array")
+        );
         assert!(read(PageShape::bare_array(), "null").is_err());
         assert!(read(PageShape::bare_array(), "[1,]").is_err());
         let search = PageShape::items_at("results").requires("/total");
@@ -490,6 +495,27 @@ mod tests {
         let page: ListingPage<Ticket> = TICKETS
             .read(&Bytes::copy_from_slice(body.as_bytes()))
             .expect("a page");
+        let natives = TICKETS
+            .item("ticket")
+            .read::<Ticket>(&Bytes::copy_from_slice(body.as_bytes()))
+            .expect("a page")
+            .into_natives("test", crate::Operation::ListTickets);
+        let refused = natives.expect_err("ticket 8 is refused");
+        assert!(
+            refused
+                .to_string()
+                .contains("a test ticket 8 did not have its documented shape"),
+            "{refused}"
+        );
+        let fine = r#"{"tickets": [{"id": 7}], "meta": {"has_more": false}}"#;
+        let natives = TICKETS
+            .read::<Ticket>(&Bytes::copy_from_slice(fine.as_bytes()))
+            .expect("a page")
+            .into_natives("test", crate::Operation::ListTickets)
+            .expect("natives");
+        assert_eq!(natives.len(), 1);
+        assert_eq!(natives[0].0.id, 7);
+        assert_eq!(natives[0].1, json!({"id": 7}));
         let items = page.into_items();
         assert_eq!(items.len(), 3);
         assert_eq!(

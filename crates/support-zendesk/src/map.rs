@@ -64,6 +64,16 @@ pub(crate) fn ticket_views(
         .collect()
 }
 
+/// An object's typed view (see [`decode`]) together with its JSON, as mapping takes them.
+pub(crate) fn decoded<T: DeserializeOwned>(
+    operation: Operation,
+    what: &str,
+    raw: impl Into<RawJson>,
+) -> Result<(T, RawJson), Error> {
+    let raw = raw.into();
+    Ok((decode(operation, what, &raw)?, raw))
+}
+
 /// Decodes the typed view of a JSON object.
 ///
 /// Timestamps are read leniently: a top-level `*_at` text that is not an RFC 3339 time is read as
@@ -389,11 +399,9 @@ pub(crate) fn ticket_from_view(
 /// A user: agents and admins are employees, end users customers.
 pub(crate) fn user(
     operation: Operation,
-    raw: impl Into<RawJson>,
+    (native, raw): (types::UserObject, RawJson),
     groups: &HashMap<i64, Vec<i64>>,
 ) -> Result<Party, Error> {
-    let raw = raw.into();
-    let native: types::UserObject = decode(operation, "user", &raw)?;
     let user_id = native
         .id
         .ok_or_else(|| missing_id(operation, "user", &raw))?;
@@ -438,10 +446,8 @@ fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> 
 pub(crate) fn comment(
     operation: Operation,
     ticket: &CanonicalId,
-    raw: impl Into<RawJson>,
+    (native, raw): (types::TicketCommentObject, RawJson),
 ) -> Result<CommentRef, Error> {
-    let raw = raw.into();
-    let native: types::TicketCommentObject = decode(operation, "comment", &raw)?;
     let comment_id = native
         .id
         .ok_or_else(|| missing_id(operation, "comment", &raw))?;
@@ -502,7 +508,7 @@ pub(crate) fn added_comment(
                 .with_operation(operation)
                 .with_message("the ticket was updated but its audit holds no comment event; list the comments to find it")
         })?;
-    let mut added = comment(operation, ticket, event)?;
+    let mut added = comment(operation, ticket, decoded(operation, "comment", event)?)?;
     if added.data.created_at.is_none() {
         let audit: types::AuditObject = decode_value(operation, "audit", &audit)?;
         added.data.created_at = time(audit.created_at.as_ref());
@@ -511,9 +517,10 @@ pub(crate) fn added_comment(
 }
 
 /// A tag of the account's tag list; the tag's name is its id.
-pub(crate) fn tag(operation: Operation, raw: impl Into<RawJson>) -> Result<TagRef, Error> {
-    let raw = raw.into();
-    let native: types::TagListTagObject = decode(operation, "tag", &raw)?;
+pub(crate) fn tag(
+    operation: Operation,
+    (native, raw): (types::TagListTagObject, RawJson),
+) -> Result<TagRef, Error> {
     let name = native
         .name
         .clone()
@@ -625,10 +632,8 @@ pub(crate) fn sla_policy(
 /// A satisfaction rating: `good` is 1.0, `bad` 0.0, an offered or unoffered survey has no score.
 pub(crate) fn rating(
     operation: Operation,
-    raw: impl Into<RawJson>,
+    (native, raw): (types::SatisfactionRatingObject, RawJson),
 ) -> Result<SatisfactionRatingRef, Error> {
-    let raw = raw.into();
-    let native: types::SatisfactionRatingObject = decode(operation, "satisfaction rating", &raw)?;
     let rating_id = native
         .id
         .ok_or_else(|| missing_id(operation, "satisfaction rating", &raw))?;
@@ -743,14 +748,24 @@ mod tests {
     fn ratings_normalise_good_and_bad_only() {
         let good = rating(
             Operation::ListSatisfactionRatings,
-            json!({"id": 1, "score": "good", "ticket_id": 9}),
+            decoded(
+                Operation::ListSatisfactionRatings,
+                "satisfaction rating",
+                json!({"id": 1, "score": "good", "ticket_id": 9}),
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(good.data.score.normalized, Some(1.0));
         assert_eq!(good.parent, Some(id(ObjectKind::Ticket, 9)));
         let offered = rating(
             Operation::ListSatisfactionRatings,
-            json!({"id": 2, "score": "offered"}),
+            decoded(
+                Operation::ListSatisfactionRatings,
+                "satisfaction rating",
+                json!({"id": 2, "score": "offered"}),
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(offered.data.score.normalized, None);

@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::IgnoredAny;
 use serde_json::Value;
 use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, applied_but_unreadable};
@@ -273,7 +272,11 @@ impl SupportPort for ZendeskPort {
                 )),
             );
         }
-        let user = map::user(operation, user, &HashMap::new())?;
+        let user = map::user(
+            operation,
+            map::decoded(operation, "user", user)?,
+            &HashMap::new(),
+        )?;
         Ok(ConnectionInfo::new(
             PROVIDER,
             Some(self.endpoint.base_url().to_owned()),
@@ -383,12 +386,11 @@ impl SupportPort for ZendeskPort {
         let page = self
             .endpoint
             .runtime()
-            .run_page::<IgnoredAny, _, _, _>(operation, USERS, call.send())
+            .run_page(operation, USERS, call.send())
             .await?;
         let groups = self.group_memberships(operation).await?;
         let next = state.next(page.envelope(), roles, position);
-        let agents = page
-            .into_raws()
+        let agents = map::natives(operation, "user", page.into_items())?
             .into_iter()
             .map(|user| map::user(operation, user, &groups))
             .collect::<Result<Vec<_>>>()?;
@@ -425,7 +427,7 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page::<IgnoredAny, _, _, _>(operation, Paged::Comments, cursor, |after| {
+            .cursor_page(operation, Paged::Comments, cursor, |after| {
                 let mut call = self
                     .client
                     .list_ticket_comments()
@@ -437,9 +439,8 @@ impl SupportPort for ZendeskPort {
                 call.send()
             })
             .await?;
-        let comments = raws
+        let comments = map::natives(operation, "comment", raws)?
             .into_iter()
-            .map(|item| item.raw)
             .map(|c| map::comment(operation, ticket, c))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
@@ -456,7 +457,7 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page::<IgnoredAny, _, _, _>(operation, Paged::Tags, cursor, |after| {
+            .cursor_page(operation, Paged::Tags, cursor, |after| {
                 let mut call = self.client.list_tags().page_size(limit);
                 if let Some(after) = after {
                     call = call.page_after(after);
@@ -464,9 +465,8 @@ impl SupportPort for ZendeskPort {
                 call.send()
             })
             .await?;
-        let tags = raws
+        let tags = map::natives(operation, "tag", raws)?
             .into_iter()
-            .map(|item| item.raw)
             .map(|t| map::tag(operation, t))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(tags, next))
@@ -608,22 +608,16 @@ impl SupportPort for ZendeskPort {
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
         let cursor = query.page.cursor.as_ref();
         let (raws, next) = self
-            .cursor_page::<IgnoredAny, _, _, _>(
-                operation,
-                Paged::SatisfactionRatings,
-                cursor,
-                |after| {
-                    let mut call = self.client.list_satisfaction_ratings().page_size(limit);
-                    if let Some(after) = after {
-                        call = call.page_after(after);
-                    }
-                    call.send()
-                },
-            )
+            .cursor_page(operation, Paged::SatisfactionRatings, cursor, |after| {
+                let mut call = self.client.list_satisfaction_ratings().page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                call.send()
+            })
             .await?;
-        let ratings = raws
+        let ratings = map::natives(operation, "satisfaction rating", raws)?
             .into_iter()
-            .map(|item| item.raw)
             .map(|r| map::rating(operation, r))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(

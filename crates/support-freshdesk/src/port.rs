@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::Utc;
 use serde_json::Value;
-use support_core::kit::{Endpoint, applied_but_unreadable, json};
+use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
@@ -214,14 +214,13 @@ impl SupportPort for FreshdeskPort {
             )
             .await?;
         let ticket = self.one_ticket(operation, raw).await?;
-        let answered = ticket.id.external_id();
-        if answered != ticket_id.to_string() {
-            return Err(Error::new(ErrorKind::Decode, PROVIDER)
-                .with_operation(operation)
-                .with_message(format!(
-                    "asked for ticket {ticket_id}, Freshdesk answered ticket {answered}"
-                )));
-        }
+        answered_as_asked(
+            PROVIDER,
+            "Freshdesk",
+            operation,
+            &ticket_id.to_string(),
+            &ticket.id,
+        )?;
         Ok(ticket)
     }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 use support_core::kit::page::PageShape;
-use support_core::kit::{Endpoint, applied_but_unreadable};
+use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
@@ -125,14 +125,13 @@ impl ZendeskPort {
             .run_json(operation, None, call.send())
             .await?;
         let ticket = self.one_ticket(operation, raw).await?;
-        let answered = ticket.id.external_id();
-        if answered != ticket_id.to_string() {
-            return Err(Error::new(ErrorKind::Decode, PROVIDER)
-                .with_operation(operation)
-                .with_message(format!(
-                    "asked for ticket {ticket_id}, Zendesk answered ticket {answered}"
-                )));
-        }
+        answered_as_asked(
+            PROVIDER,
+            "Zendesk",
+            operation,
+            &ticket_id.to_string(),
+            &ticket.id,
+        )?;
         Ok(ticket)
     }
 

@@ -9,6 +9,7 @@
 //!   (403, 404) remembered instead of re-requested on every page.
 //! - [`json`]: accessors over a provider's JSON as received.
 //! - [`html`]: plain text to HTML and back.
+//! - [`answered_as_asked`]: the error for a read answered about another object than the one asked.
 //! - [`applied_but_unreadable`]: the error for a write that was applied but whose result cannot be
 //!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
 //! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), read by the runtime
@@ -25,4 +26,4 @@ pub mod page;
 pub use endpoint::Endpoint;
 pub use lookup::LookupCache;
 pub use options::{ClientOptions, Connection};
-pub use outcome::applied_but_unreadable;
+pub use outcome::{answered_as_asked, applied_but_unreadable};

@@ -92,7 +92,11 @@ impl PageShape {
     /// refuses is kept with the refusal ([`PageItem::decoded`]): the adapter decides what it means.
     /// `T` = [`IgnoredAny`] reads items as text only.
     pub fn read<T: DeserializeOwned>(&self, body: &Bytes) -> Result<ListingPage<T>, String> {
-        let mut walk = Walk { body, at: 0 };
+        let mut walk = Walk {
+            body,
+            text: std::str::from_utf8(body).ok(),
+            at: 0,
+        };
         walk.skip_whitespace();
         let opener = if self.items.is_empty() { b'[' } else { b'{' };
         if walk.peek() != Some(opener) {
@@ -180,6 +184,9 @@ const NOT_JSON_OBJECT: &str =
 /// A walk through a page body, value by value.
 struct Walk<'b> {
     body: &'b Bytes,
+    /// The body as text when all of it is UTF-8 (JSON is), checked once here so that decoding
+    /// does not check each string again: that check costs a sixth of decoding a ticket.
+    text: Option<&'b str>,
     at: usize,
 }
 
@@ -213,11 +220,19 @@ impl Walk<'_> {
 
     /// Decodes the value that starts here into `V`, moving past it.
     fn decode<V: DeserializeOwned>(&mut self) -> Option<serde_json::Result<V>> {
-        let rest = self.body.get(self.at..).unwrap_or_default();
-        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<V>();
-        let value = values.next()?;
+        let (value, length) = match self.text.and_then(|text| text.get(self.at..)) {
+            Some(rest) => {
+                let mut values = serde_json::Deserializer::from_str(rest).into_iter::<V>();
+                (values.next()?, values.byte_offset())
+            }
+            None => {
+                let rest = self.body.get(self.at..).unwrap_or_default();
+                let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<V>();
+                (values.next()?, values.byte_offset())
+            }
+        };
         if value.is_ok() {
-            self.at += values.byte_offset();
+            self.at += length;
         }
         Some(value)
     }
@@ -538,6 +553,31 @@ mod tests {
             TICKETS
                 .read::<Ticket>(&Bytes::copy_from_slice(broken.as_bytes()))
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_all_utf8_reads_as_before_string_by_string() {
+        // A stray byte in a member no item type reads is carried as sent; one in a string an item
+        // type reads refuses that item alone.
+        let mut body = br#"{"tickets": [{"id": 7, "note": "caf"#.to_vec();
+        body.push(0xE9);
+        body.extend_from_slice(br#""}, {"id": 8, "priority": ""#);
+        body.push(0xFF);
+        body.extend_from_slice(br#""}, {"id": 9, "priority": "low"}], "meta": {}}"#);
+        let items = TICKETS
+            .read::<Ticket>(&Bytes::from(body))
+            .expect("a page")
+            .into_items();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].decoded.as_ref().map(|t| t.id).ok(), Some(7));
+        assert!(items[1].decoded.is_err());
+        assert_eq!(
+            items[2].decoded.as_ref().ok(),
+            Some(&Ticket {
+                id: 9,
+                priority: Some("low".into())
+            })
         );
     }
 

@@ -25,7 +25,7 @@ pub fn live_requested() -> bool {
 pub fn columns() -> Vec<(Operation, &'static str)> {
     Operation::ALL
         .into_iter()
-        .chain([Operation::CheckConnection])
+        .chain([Operation::CheckConnection, Operation::DownloadAttachment])
         .map(|op| (op, header(op)))
         .collect()
 }
@@ -49,6 +49,7 @@ fn header(operation: Operation) -> &'static str {
         Operation::GetSla => "SLA",
         Operation::ListSatisfactionRatings => "CSAT",
         Operation::CheckConnection => "conn",
+        Operation::DownloadAttachment => "dl",
     }
 }
 

@@ -10,10 +10,10 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 use support_core::{
-    Availability, Body, CanonicalId, Channel, Comment, Document, DocumentKind, ExternalObjectRef,
-    Mapped, NewComment, NewTag, NewTicket, ObjectKind, Party, PartyRole, Priority, PublishState,
-    Requester, SatisfactionRating, Score, SlaMetric, SlaPolicy, SlaTarget, Tag, Ticket,
-    TicketStatus, TicketUpdate, Visibility,
+    AuthorKind, Availability, Body, CanonicalId, Channel, Comment, Document, DocumentKind,
+    ExternalObjectRef, Mapped, NewComment, NewTag, NewTicket, ObjectKind, Party, PartyRole,
+    Priority, PublishState, Requester, SatisfactionRating, Score, SlaClock, SlaMetric, SlaPolicy,
+    SlaTarget, Tag, Ticket, TicketCategory, TicketSla, TicketStatus, TicketUpdate, Visibility,
 };
 
 /// What a provider can represent, so the world only holds what its simulator can serve.
@@ -31,6 +31,20 @@ pub struct Profile {
     pub honours_idempotency_keys: bool,
     /// How the provider spells ids.
     pub ids: IdScheme,
+    /// Ticket categories the provider's type or category field has; tickets cycle through them
+    /// (every fourth has none). Empty: tickets carry no category.
+    pub categories: Vec<TicketCategory>,
+    /// Whether a finished ticket carries a resolution text.
+    pub records_resolution: bool,
+    /// Whether finished tickets carry when they were resolved and closed.
+    pub records_resolution_times: bool,
+    /// Whether open tickets carry SLA clocks (first response and resolution due, breached,
+    /// escalated).
+    pub sla_clocks: bool,
+    /// Whether comments say who wrote them: a customer, an agent or the system.
+    pub author_kinds: bool,
+    /// Whether comments carry attachments (and files can be attached to new ones).
+    pub attachments: bool,
 }
 
 impl Default for Profile {
@@ -48,6 +62,12 @@ impl Default for Profile {
             reports_availability: true,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
+            categories: TicketCategory::KNOWN.to_vec(),
+            records_resolution: true,
+            records_resolution_times: true,
+            sla_clocks: true,
+            author_kinds: true,
+            attachments: true,
         }
     }
 }
@@ -91,11 +111,13 @@ pub enum Entity {
     SlaPolicy,
     /// A satisfaction rating.
     Rating,
+    /// A file attached to a comment.
+    Attachment,
 }
 
 impl Entity {
     /// Every entity.
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Group,
         Entity::Agent,
         Entity::Customer,
@@ -106,6 +128,7 @@ impl Entity {
         Entity::Article,
         Entity::SlaPolicy,
         Entity::Rating,
+        Entity::Attachment,
     ];
 
     /// The Salesforce key prefix of the object this entity is there.
@@ -121,6 +144,7 @@ impl Entity {
             Entity::Article => "kA0",
             Entity::SlaPolicy => "552",
             Entity::Rating => "a0R",
+            Entity::Attachment => "00P",
         }
     }
 
@@ -137,6 +161,7 @@ impl Entity {
             Entity::Article => 8,
             Entity::SlaPolicy => 9,
             Entity::Rating => 10,
+            Entity::Attachment => 11,
         }
     }
 }
@@ -308,6 +333,44 @@ pub struct TicketFx {
     pub created_at: DateTime<Utc>,
     /// Updated.
     pub updated_at: DateTime<Utc>,
+    /// Category ([`Profile::categories`]).
+    pub category: Option<TicketCategory>,
+    /// Resolution text of a finished ticket ([`Profile::records_resolution`]).
+    pub resolution: Option<String>,
+    /// When a finished ticket was resolved ([`Profile::records_resolution_times`]).
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When a closed ticket was closed ([`Profile::records_resolution_times`]).
+    pub closed_at: Option<DateTime<Utc>>,
+    /// SLA clocks of an open ticket ([`Profile::sla_clocks`]).
+    pub sla: Option<TicketSlaFx>,
+}
+
+/// The SLA clocks of a ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketSlaFx {
+    /// When the first reply is due.
+    pub first_response_due: DateTime<Utc>,
+    /// Whether the first reply is late.
+    pub first_response_breached: bool,
+    /// When resolution is due.
+    pub resolution_due: DateTime<Utc>,
+    /// Whether resolution is late.
+    pub resolution_breached: bool,
+    /// Whether the ticket is escalated (here: when any clock is breached).
+    pub escalated: bool,
+}
+
+/// A file attached to a comment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentFx {
+    /// Id.
+    pub id: String,
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// The bytes.
+    pub content: Vec<u8>,
 }
 
 /// A comment.
@@ -327,6 +390,10 @@ pub struct CommentFx {
     pub visibility: Visibility,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Who wrote it: the requester is a customer, an agent an agent ([`Profile::author_kinds`]).
+    pub author_kind: AuthorKind,
+    /// Attached files ([`Profile::attachments`]).
+    pub attachments: Vec<AttachmentFx>,
 }
 
 /// A knowledge-base category.
@@ -540,8 +607,35 @@ impl World {
                 tags: tag_sets[i % 3].iter().map(|t| t.to_string()).collect(),
                 created_at: at(i as i64),
                 updated_at: at(24 + i as i64),
+                category: None,
+                resolution: None,
+                resolved_at: None,
+                closed_at: None,
+                sla: None,
             })
             .collect();
+        for (i, ticket) in tickets.iter_mut().enumerate() {
+            ticket.category = (!profile.categories.is_empty() && i % 4 != 3)
+                .then(|| profile.categories[i % profile.categories.len()].clone());
+            let done = ticket.status.is_done();
+            ticket.resolution = (profile.records_resolution && done)
+                .then(|| format!("Resolved: fixed for ticket {}", ticket.id));
+            ticket.resolved_at =
+                (profile.records_resolution_times && done).then_some(ticket.updated_at);
+            ticket.closed_at = (profile.records_resolution_times
+                && ticket.status == TicketStatus::Closed)
+                .then_some(ticket.updated_at);
+            ticket.sla = (profile.sla_clocks && !done && i % 2 == 0).then(|| {
+                let first_response_breached = i % 4 == 0;
+                TicketSlaFx {
+                    first_response_due: ticket.created_at + chrono::Duration::hours(1),
+                    first_response_breached,
+                    resolution_due: ticket.created_at + chrono::Duration::hours(48),
+                    resolution_breached: false,
+                    escalated: first_response_breached,
+                }
+            });
+        }
         tickets.push(TicketFx {
             id: id(Entity::Ticket, 113),
             subject: "Ticket in a status nobody knows".into(),
@@ -555,8 +649,13 @@ impl World {
             tags: vec![],
             created_at: at(12),
             updated_at: at(36),
+            category: None,
+            resolution: None,
+            resolved_at: None,
+            closed_at: None,
+            sla: None,
         });
-        let comments = vec![
+        let mut comments = vec![
             comment(
                 id(Entity::Comment, 601),
                 id(Entity::Ticket, 101),
@@ -598,6 +697,22 @@ impl World {
                 5,
             ),
         ];
+        for comment in &mut comments {
+            if customers
+                .iter()
+                .any(|customer| customer.id == comment.author)
+            {
+                comment.author_kind = AuthorKind::Customer;
+            }
+        }
+        if profile.attachments {
+            comments[0].attachments.push(AttachmentFx {
+                id: id(Entity::Attachment, 701),
+                file_name: "invoice-2024-03.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: b"%PDF-1.4\n% conformance invoice\n%%EOF\n".to_vec(),
+            });
+        }
         let tags = vec![
             ("billing".into(), 8),
             ("hardware".into(), 4),
@@ -783,6 +898,11 @@ impl World {
             tags: vec!["hardware".into()],
             created_at: at(100),
             updated_at: at(100),
+            category: None,
+            resolution: None,
+            resolved_at: None,
+            closed_at: None,
+            sla: None,
         }
     }
 
@@ -953,6 +1073,26 @@ impl World {
         ticket.tags = fx.tags.clone();
         ticket.created_at = Some(fx.created_at);
         ticket.updated_at = Some(fx.updated_at);
+        ticket.category = fx
+            .category
+            .clone()
+            .map(|c| Mapped::new(c.clone(), c.as_str()));
+        ticket.resolution = fx.resolution.clone();
+        ticket.resolved_at = fx.resolved_at;
+        ticket.closed_at = fx.closed_at;
+        ticket.sla = fx.sla.as_ref().map(|sla| {
+            let mut canonical = TicketSla::default();
+            canonical.first_response = Some(
+                SlaClock::due(Some(sla.first_response_due))
+                    .with_breached(Some(sla.first_response_breached)),
+            );
+            canonical.resolution = Some(
+                SlaClock::due(Some(sla.resolution_due))
+                    .with_breached(Some(sla.resolution_breached)),
+            );
+            canonical.escalated = Some(sla.escalated);
+            canonical
+        });
         ticket
     }
 
@@ -962,10 +1102,28 @@ impl World {
             self.id(ObjectKind::Comment, &fx.id),
             Comment {
                 author: Some(self.id(ObjectKind::Party, &fx.author)),
+                author_kind: self
+                    .profile
+                    .author_kinds
+                    .then(|| Mapped::new(fx.author_kind.clone(), fx.author_kind.as_str())),
                 body: Body::text(fx.body.clone()).with_html(fx.html.clone()),
                 visibility: fx.visibility,
                 created_at: Some(fx.created_at),
-                attachments: Vec::new(),
+                attachments: fx
+                    .attachments
+                    .iter()
+                    .map(|file| {
+                        let mut document = Document::new(
+                            self.id(ObjectKind::Document, &file.id),
+                            DocumentKind::Attachment,
+                            json!(null),
+                        );
+                        document.title = Some(file.file_name.clone());
+                        document.content_type = Some(file.content_type.clone());
+                        document.size = Some(file.content.len() as u64);
+                        document
+                    })
+                    .collect(),
             },
             json!(null),
         )
@@ -1067,6 +1225,9 @@ fn comment(
         html: format!("<p>{body}</p>"),
         visibility,
         created_at: at(hours),
+        // Set once the world knows who its customers are.
+        author_kind: AuthorKind::Agent,
+        attachments: Vec::new(),
     }
 }
 

@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::upload::{Upload, UploadLimits};
+
 /// The fifteen port operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,6 +45,9 @@ pub enum Operation {
     /// `checkConnection`: not one of the catalog's fifteen operations (and not in [`Operation::ALL`]),
     /// but every adapter has it, and its errors name it.
     CheckConnection,
+    /// `downloadAttachment`: an attachment's bytes, with the adapter's credentials. Beyond the
+    /// catalog's fifteen (not in [`Operation::ALL`]); declared like them.
+    DownloadAttachment,
 }
 
 impl Operation {
@@ -84,6 +89,7 @@ impl Operation {
             Operation::GetSla => "getSLA",
             Operation::ListSatisfactionRatings => "listCustomerSatisfactionRatings",
             Operation::CheckConnection => "checkConnection",
+            Operation::DownloadAttachment => "downloadAttachment",
         }
     }
 
@@ -153,6 +159,8 @@ pub enum Filter {
     TicketTag,
     /// Tickets updated since a time.
     TicketUpdatedSince,
+    /// Tickets by category.
+    TicketCategory,
     /// Agents by group.
     AgentGroup,
     /// Agents by role.
@@ -173,12 +181,13 @@ pub enum Filter {
 
 impl Filter {
     /// Every filter.
-    pub const ALL: [Filter; 13] = [
+    pub const ALL: [Filter; 14] = [
         Filter::TicketStatus,
         Filter::TicketPriority,
         Filter::TicketAssignee,
         Filter::TicketTag,
         Filter::TicketUpdatedSince,
+        Filter::TicketCategory,
         Filter::AgentGroup,
         Filter::AgentRole,
         Filter::AgentAvailability,
@@ -198,6 +207,9 @@ impl Filter {
 pub struct Capabilities {
     operations: BTreeMap<Operation, Support>,
     native_filters: BTreeSet<Filter>,
+    /// `None`: files cannot be attached to comments or tickets.
+    #[serde(default)]
+    uploads: Option<UploadLimits>,
 }
 
 impl Default for Capabilities {
@@ -212,6 +224,7 @@ impl Capabilities {
         Self {
             operations: Operation::ALL
                 .into_iter()
+                .chain([Operation::DownloadAttachment])
                 .map(|op| {
                     (
                         op,
@@ -220,6 +233,42 @@ impl Capabilities {
                 })
                 .collect(),
             native_filters: BTreeSet::new(),
+            uploads: None,
+        }
+    }
+
+    /// Declares that files can be attached to new comments and tickets, within these limits.
+    pub fn uploads(mut self, limits: UploadLimits) -> Self {
+        self.uploads = Some(limits);
+        self
+    }
+
+    /// The limits of attached files; `None` when files cannot be attached.
+    pub fn upload_limits(&self) -> Option<&UploadLimits> {
+        self.uploads.as_ref()
+    }
+
+    /// Checks the files of one write before anything is sent: an
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) error when the adapter cannot attach
+    /// files, an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) one naming what is too
+    /// large. No files is always fine.
+    pub fn check_uploads(
+        &self,
+        provider: &'static str,
+        operation: Operation,
+        files: &[Upload],
+    ) -> crate::Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        match &self.uploads {
+            Some(limits) => limits.check(provider, operation, files),
+            None => Err(crate::Error::new(crate::ErrorKind::Unsupported, provider)
+                .with_operation(operation)
+                .with_message(format!(
+                    "{provider} cannot attach files to {}; send it without them, or link to them",
+                    operation.name()
+                ))),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod port;
 pub mod query;
 pub mod raw;
 pub mod stream;
+pub mod upload;
 pub mod webhook;
 
 pub use async_trait::async_trait;
@@ -23,10 +24,11 @@ pub use capabilities::{Capabilities, Filter, Operation, Support};
 pub use error::{Error, ErrorKind, Result};
 pub use id::{CanonicalId, IdParseError, ObjectKind};
 pub use model::{
-    Availability, Body, Channel, Comment, CommentRef, CustomField, Document, DocumentKind,
-    ExternalObjectRef, FieldValue, Mapped, Party, PartyRole, Priority, PublishState,
-    SatisfactionRating, SatisfactionRatingRef, Score, Sentiment, SlaMetric, SlaPolicy,
-    SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
+    AuthorKind, Availability, Body, Channel, Comment, CommentRef, CustomField, Document,
+    DocumentKind, ExternalObjectRef, FieldValue, Mapped, Party, PartyRole, Priority, PublishState,
+    SatisfactionRating, SatisfactionRatingRef, Score, Sentiment, SlaClock, SlaMetric, SlaPolicy,
+    SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketCategory, TicketSla, TicketStatus,
+    Visibility,
 };
 pub use page::{Cursor, ListingState, Page, PageRequest};
 pub use port::{ConnectionInfo, SupportPort};
@@ -37,3 +39,4 @@ pub use query::{
 };
 pub use raw::RawJson;
 pub use stream::{Listing, SupportPortExt, paginate};
+pub use upload::{Download, Upload, UploadLimits};

@@ -187,6 +187,109 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// What kind of request a ticket is: the provider's ticket type or category.
+    TicketCategory {
+        /// A question about how something works.
+        Question => "question",
+        /// Something broke for this customer.
+        Incident => "incident",
+        /// The cause behind one or more incidents.
+        Problem => "problem",
+        /// Work to be done.
+        Task => "task",
+        /// Invoices, payments, refunds.
+        Billing => "billing",
+        /// A technical fault or configuration request.
+        Technical => "technical",
+        /// Access, login or account settings.
+        Account => "account",
+        /// A request for something the product does not do yet.
+        FeatureRequest => "feature_request",
+        /// Anything else the provider names as general.
+        General => "general",
+    }
+}
+
+open_enum! {
+    /// Who wrote a comment.
+    AuthorKind {
+        /// The customer (requester, contact, end user).
+        Customer => "customer",
+        /// An agent or admin.
+        Agent => "agent",
+        /// The helpdesk itself: a trigger, automation, rule or integration.
+        System => "system",
+    }
+}
+
+/// One SLA clock of a ticket: when its target falls due and where it stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SlaClock {
+    /// When the target falls due (UTC); `None` where the provider does not say or the clock is
+    /// paused.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Whether the target was missed, as the provider reports it (never computed from the clock).
+    pub breached: Option<bool>,
+    /// Whether the target was met (the reply sent, the ticket resolved), as the provider reports it.
+    pub achieved: Option<bool>,
+}
+
+impl SlaClock {
+    /// A clock due at a time; breach and achievement unknown.
+    pub fn due(due_at: Option<DateTime<Utc>>) -> Self {
+        Self {
+            due_at,
+            ..Self::default()
+        }
+    }
+
+    /// Sets whether the target was missed.
+    pub fn with_breached(mut self, breached: Option<bool>) -> Self {
+        self.breached = breached;
+        self
+    }
+
+    /// Sets whether the target was met.
+    pub fn with_achieved(mut self, achieved: Option<bool>) -> Self {
+        self.achieved = achieved;
+        self
+    }
+}
+
+/// A ticket's SLA state, as far as the provider exposes it: the policy applied and the clocks
+/// running against it. Fields the provider does not report stay `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TicketSla {
+    /// The SLA policy applied (readable with `get_sla` where the provider has policies).
+    pub policy: Option<CanonicalId>,
+    /// Time to the first agent reply.
+    pub first_response: Option<SlaClock>,
+    /// Time to the next agent reply.
+    pub next_response: Option<SlaClock>,
+    /// Time to resolution.
+    pub resolution: Option<SlaClock>,
+    /// Whether the provider has escalated the ticket (typically for a missed target).
+    pub escalated: Option<bool>,
+}
+
+impl TicketSla {
+    /// Whether any clock is reported breached.
+    pub fn any_breached(&self) -> bool {
+        [&self.first_response, &self.next_response, &self.resolution]
+            .into_iter()
+            .flatten()
+            .any(|clock| clock.breached == Some(true))
+    }
+
+    /// Whether the provider reported anything at all.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
 /// Text of a ticket description, comment or article: plain text and, where the provider has it, HTML.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Body {
@@ -363,6 +466,16 @@ pub struct Ticket {
     pub updated_at: Option<DateTime<Utc>>,
     /// Link to the ticket in the provider (API or agent UI).
     pub url: Option<String>,
+    /// What kind of request it is (the provider's ticket type or category).
+    pub category: Option<Mapped<TicketCategory>>,
+    /// How it was resolved, where the provider records a resolution text.
+    pub resolution: Option<String>,
+    /// When it was resolved (UTC), where the provider records it; never guessed from the status.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When it was closed (UTC), where the provider records it; never guessed from the status.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Its SLA clocks, where the provider exposes them.
+    pub sla: Option<TicketSla>,
     /// The provider's JSON, as received.
     pub raw: RawJson,
 }
@@ -388,6 +501,11 @@ impl Ticket {
             created_at: None,
             updated_at: None,
             url: None,
+            category: None,
+            resolution: None,
+            resolved_at: None,
+            closed_at: None,
+            sla: None,
             raw: raw.into(),
         }
     }
@@ -584,13 +702,17 @@ pub enum Visibility {
 pub struct Comment {
     /// Who wrote it.
     pub author: Option<CanonicalId>,
+    /// Whether a customer, an agent or the helpdesk itself wrote it; the native value is what it
+    /// was read from (the author's role, a direction flag, a source).
+    pub author_kind: Option<Mapped<AuthorKind>>,
     /// What it says.
     pub body: Body,
     /// Public reply or internal note.
     pub visibility: Visibility,
     /// When it was written (UTC).
     pub created_at: Option<DateTime<Utc>>,
-    /// Attached files.
+    /// Attached files: name (`title`), content type, size and URL of each; read their bytes
+    /// with [`SupportPort::download_attachment`](crate::SupportPort::download_attachment).
     pub attachments: Vec<Document>,
 }
 

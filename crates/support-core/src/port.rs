@@ -16,6 +16,7 @@ use crate::query::{
     AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, NewComment, NewTag,
     NewTicket, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
 };
+use crate::upload::Download;
 
 /// What `check_connection` learned about the account.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,4 +121,15 @@ pub trait SupportPort: Send + Sync + Debug {
         &self,
         query: SatisfactionQuery,
     ) -> Result<Page<SatisfactionRatingRef>>;
+
+    /// Streams the bytes of an attachment (a [`Document`] of a comment's `attachments`), with this
+    /// adapter's credentials and retry policy. Adapters whose provider serves attachments declare
+    /// [`Operation::DownloadAttachment`](crate::Operation::DownloadAttachment); the others, and this
+    /// default, return [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let _ = attachment;
+        Err(self
+            .capabilities()
+            .unsupported_error(self.provider(), crate::Operation::DownloadAttachment))
+    }
 }

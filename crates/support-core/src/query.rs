@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::id::{CanonicalId, ObjectKind};
 use crate::model::{
     Availability, Body, Comment, Document, FieldValue, Party, Priority, SatisfactionRating,
-    Sentiment, Ticket, TicketStatus, Visibility,
+    Sentiment, Ticket, TicketCategory, TicketStatus, Visibility,
 };
 use crate::page::{Cursor, PageRequest};
+use crate::upload::Upload;
 
 macro_rules! paging_setters {
     () => {
@@ -44,6 +45,9 @@ pub struct TicketQuery {
     pub tag: Option<String>,
     /// Keep tickets updated at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    /// Keep tickets in any of these categories (none = all).
+    #[serde(default)]
+    pub categories: Vec<TicketCategory>,
     /// Paging.
     pub page: PageRequest,
 }
@@ -84,6 +88,12 @@ impl TicketQuery {
         self
     }
 
+    /// Adds a category to match (a ticket without a category never matches).
+    pub fn with_category(mut self, category: TicketCategory) -> Self {
+        self.categories.push(category);
+        self
+    }
+
     paging_setters!();
 
     /// Whether any filter is set.
@@ -93,6 +103,7 @@ impl TicketQuery {
             || self.assignee.is_some()
             || self.tag.is_some()
             || self.updated_since.is_some()
+            || !self.categories.is_empty()
     }
 
     /// Whether a ticket passes every filter.
@@ -114,6 +125,11 @@ impl TicketQuery {
             && self
                 .updated_since
                 .is_none_or(|since| ticket.updated_at.is_some_and(|at| at >= since))
+            && (self.categories.is_empty()
+                || ticket
+                    .category
+                    .as_ref()
+                    .is_some_and(|c| self.categories.contains(&c.canonical)))
     }
 }
 
@@ -421,6 +437,9 @@ pub struct NewTicket {
     /// A key that makes retrying this creation safe where the provider honours one; without it, a
     /// creation that may have reached the provider is never retried.
     pub idempotency_key: Option<String>,
+    /// Files attached to the opening description (not serialised: they are bytes or a stream).
+    #[serde(skip)]
+    pub attachments: Vec<Upload>,
 }
 
 impl NewTicket {
@@ -438,7 +457,14 @@ impl NewTicket {
             group: None,
             external_ref: None,
             idempotency_key: None,
+            attachments: Vec::new(),
         }
+    }
+
+    /// Attaches a file to the opening description.
+    pub fn with_attachment(mut self, file: Upload) -> Self {
+        self.attachments.push(file);
+        self
     }
 
     /// Sets the description with HTML.
@@ -687,6 +713,9 @@ pub struct NewComment {
     pub author: Option<CanonicalId>,
     /// Extra e-mail recipients of a public reply, where the provider supports them.
     pub cc: Vec<String>,
+    /// Files attached to it (not serialised: they are bytes or a stream).
+    #[serde(skip)]
+    pub attachments: Vec<Upload>,
 }
 
 impl NewComment {
@@ -697,6 +726,7 @@ impl NewComment {
             visibility: Visibility::Public,
             author: None,
             cc: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -723,6 +753,20 @@ impl NewComment {
     /// Adds a cc recipient.
     pub fn with_cc(mut self, email: impl Into<String>) -> Self {
         self.cc.push(email.into());
+        self
+    }
+
+    /// Attaches a file.
+    ///
+    /// ```
+    /// use support_core::{NewComment, Upload};
+    ///
+    /// let reply = NewComment::public("The log you asked for is attached.")
+    ///     .with_attachment(Upload::bytes("install.log", "text/plain", "step 1: ok\n"));
+    /// assert_eq!(reply.attachments[0].len(), 11);
+    /// ```
+    pub fn with_attachment(mut self, file: Upload) -> Self {
+        self.attachments.push(file);
         self
     }
 }

@@ -355,6 +355,7 @@ pub(crate) fn conversation(
         .unwrap_or_default();
     let data = Comment {
         author: ref_id(&raw, "user_id", ObjectKind::Party),
+        author_kind: None,
         body: Body { text: plain, html },
         visibility: if raw.get("private").and_then(Value::as_bool).unwrap_or(false) {
             Visibility::Internal

@@ -226,6 +226,8 @@ impl SupportPort for FreshdeskPort {
 
     async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
+        self.capabilities()
+            .check_uploads(PROVIDER, operation, &new.attachments)?;
         let status = match &new.status {
             Some(status) => Some(self.status_code(operation, status).await?),
             None => None,
@@ -298,6 +300,8 @@ impl SupportPort for FreshdeskPort {
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
+        self.capabilities()
+            .check_uploads(PROVIDER, operation, &comment.attachments)?;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let raw = match bodies::comment(operation, comment)? {
             CommentBody::Reply(body) => {

@@ -155,6 +155,11 @@ fn extra_ticket(
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         created_at: created,
         updated_at: updated,
+        category: None,
+        resolution: None,
+        resolved_at: None,
+        closed_at: None,
+        sla: None,
     }
 }
 

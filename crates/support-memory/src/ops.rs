@@ -180,6 +180,7 @@ impl Store {
             id.clone(),
             Comment {
                 author,
+                author_kind: None,
                 body: comment.body,
                 visibility: comment.visibility,
                 created_at: Some(now),

@@ -109,6 +109,11 @@ impl SupportPort for MemoryPort {
     }
 
     async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {
+        self.capabilities().check_uploads(
+            PROVIDER,
+            Operation::CreateTicket,
+            &ticket.attachments,
+        )?;
         self.store().create_ticket(ticket)
     }
 
@@ -129,6 +134,8 @@ impl SupportPort for MemoryPort {
     }
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
+        self.capabilities()
+            .check_uploads(PROVIDER, Operation::AddComment, &comment.attachments)?;
         self.store().add_comment(ticket, comment)
     }
 

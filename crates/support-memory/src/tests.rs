@@ -519,6 +519,7 @@ fn seeding_rejects_inconsistent_data() {
             id(ObjectKind::Comment, "1"),
             support_core::Comment {
                 author: None,
+                author_kind: None,
                 body: Body::text("x"),
                 visibility: Visibility::Public,
                 created_at: None,

@@ -472,6 +472,7 @@ pub(crate) fn comment(
         .unwrap_or_default();
     let data = Comment {
         author: opt_id(ObjectKind::Party, native.author_id),
+        author_kind: None,
         body: Body {
             text,
             html: native.html_body.clone(),

@@ -336,6 +336,8 @@ impl SupportPort for ZendeskPort {
 
     async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
+        self.capabilities()
+            .check_uploads(PROVIDER, operation, &new.attachments)?;
         let fields = self.field_inputs(operation, &new.custom_fields).await?;
         let key = new.idempotency_key.clone();
         let body = bodies::create_ticket(operation, new, fields)?;
@@ -410,6 +412,8 @@ impl SupportPort for ZendeskPort {
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
+        self.capabilities()
+            .check_uploads(PROVIDER, operation, &comment.attachments)?;
         let changes = bodies::add_comment(operation, comment)?;
         let raw = self.put_ticket(operation, ticket, changes).await?;
         map::added_comment(operation, ticket, &raw)

@@ -449,6 +449,7 @@ fn comment(
         .unwrap_or(true);
     let data = Comment {
         author,
+        author_kind: None,
         body: Body {
             text: string(fields.get("body"))
                 .or_else(|| string(fields.get("plain_body")))

@@ -68,6 +68,14 @@ pub async fn declared_unsupported(port: &dyn SupportPort, operation: Operation) 
             .await
             .map(drop),
         Operation::CheckConnection => port.check_connection().await.map(drop),
+        Operation::DownloadAttachment => port
+            .download_attachment(&support_core::Document::new(
+                any(ObjectKind::Document),
+                support_core::DocumentKind::Attachment,
+                serde_json::Value::Null,
+            ))
+            .await
+            .map(drop),
     };
     match result {
         Err(error) if error.kind() == &ErrorKind::Unsupported => {

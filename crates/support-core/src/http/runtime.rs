@@ -17,6 +17,7 @@ use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, request
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
 use crate::kit::page::{ListingPage, PageShape};
+use crate::upload::Download;
 
 /// The most of an error body that is read to classify it.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -49,6 +50,8 @@ enum Keep {
     /// Reads it as a listing page and keeps the page, as for `Json`; an answer that is not a
     /// complete page is retried like any transient failure when the operation may be repeated.
     Page(PageReader),
+    /// Hands a successful answer over unread, for its body to be streamed (a file download).
+    Stream,
 }
 
 impl fmt::Debug for Keep {
@@ -57,6 +60,7 @@ impl fmt::Debug for Keep {
             Keep::Nothing => f.write_str("Nothing"),
             Keep::Json => f.write_str("Json"),
             Keep::Page(_) => f.write_str("Page"),
+            Keep::Stream => f.write_str("Stream"),
         }
     }
 }
@@ -505,6 +509,50 @@ impl HttpRuntime {
         Err(self.classify(operation, status, &headers, &body))
     }
 
+    /// Sends a hand-built request for a file and streams its body: the request is retried as any
+    /// read is until the provider answers with the file, whose chunks then come as they arrive
+    /// (a body cut short ends the stream with a transport error). An error answer is classified
+    /// as for every other call. The credentials go with it only when `authenticate` is set: a file
+    /// served from elsewhere (a signed storage URL) must not receive them.
+    pub async fn send_download(
+        &self,
+        client: &reqwest::Client,
+        operation: Operation,
+        mut request: reqwest::Request,
+        authenticate: bool,
+    ) -> Result<Download> {
+        let scope = CallScope::new(operation, None).keeping(Keep::Stream);
+        let info = OperationInfo {
+            operation_id: "download",
+        };
+        let outcome = CALL
+            .scope(scope, async {
+                if authenticate {
+                    self.prepare(&mut request);
+                }
+                self.execute(client, request, &info).await
+            })
+            .await;
+        let response = outcome.map_err(|error| self.transport_error(operation, error))?;
+        let status = response.status();
+        if !status.is_success() {
+            let headers = response.headers().clone();
+            let body = read_bounded(response).await;
+            return Err(self.classify(operation, status, &headers, &body));
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let length = response.content_length();
+        let runtime = self.clone();
+        let chunks = futures::StreamExt::map(response.bytes_stream(), move |chunk| {
+            chunk.map_err(|error| runtime.transport_error(operation, error))
+        });
+        Ok(Download::new(content_type, length, chunks))
+    }
+
     /// Runs any future in an operation's scope (for calls made without a generated client).
     pub async fn scoped<F: Future>(
         &self,
@@ -607,6 +655,11 @@ impl HttpRuntime {
             let mut body_lost = None;
             let mut not_a_page = false;
             let outcome = match (outcome, scope.as_ref()) {
+                (Ok(response), Some(scope))
+                    if response.status().is_success() && matches!(scope.keep, Keep::Stream) =>
+                {
+                    Ok(response)
+                }
                 (Ok(response), Some(scope)) if response.status().is_success() => {
                     let status = response.status();
                     match read_whole(response, &self.inner.redactor).await {

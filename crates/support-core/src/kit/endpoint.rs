@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::http::HttpRuntime;
 use crate::kit::page::{ListingPage, PageShape};
-use crate::{Operation, Result};
+use crate::upload::Download;
+use crate::{Error, ErrorKind, Operation, Result};
 
 /// The base URL, `reqwest` client and [`HttpRuntime`] an adapter sends through, built by
 /// [`Connection::finish`](super::Connection::finish). The generated client is made from the same
@@ -106,5 +107,129 @@ impl Endpoint {
         self.runtime
             .send_page(&self.http, operation, shape, request)
             .await
+    }
+
+    /// Streams the file at `url` (an attachment's URL as the provider gave it) through the runtime.
+    /// The credentials go only to the account itself (the base URL's scheme, host and port); a
+    /// file served from elsewhere, such as a signed storage URL, is fetched without them, so a
+    /// URL in provider data can never draw the credentials to another host.
+    pub async fn download(&self, operation: Operation, url: &str) -> Result<Download> {
+        let target = reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                Error::new(ErrorKind::InvalidInput, self.runtime.provider())
+                    .with_operation(operation)
+                    .with_message(format!(
+                        "`{url}` is not an http(s) URL to download; pass an attachment as the \
+                         adapter listed it"
+                    ))
+            })?;
+        let own =
+            reqwest::Url::parse(&self.base_url).is_ok_and(|base| base.origin() == target.origin());
+        let request = self
+            .http
+            .get(target)
+            .build()
+            .map_err(|e| self.runtime.transport_error(operation, e))?;
+        self.runtime
+            .send_download(&self.http, operation, request, own)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use httpmock::prelude::*;
+
+    use super::*;
+    use crate::http::Credentials;
+
+    fn endpoint(base_url: String) -> Endpoint {
+        let runtime = HttpRuntime::builder("acme")
+            .credentials(Credentials::bearer("s3cr3t"))
+            .request_timeout(None)
+            .build();
+        Endpoint::new(base_url, reqwest::Client::new(), runtime)
+    }
+
+    const OP: Operation = Operation::DownloadAttachment;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_streams_the_file_and_is_retried_like_a_read() {
+        let server = MockServer::start_async().await;
+        let busy = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/files/1")
+                    .header("authorization", "Bearer s3cr3t");
+                then.status(503).body("busy");
+            })
+            .await;
+        let endpoint = endpoint(server.base_url());
+        let error = endpoint
+            .download(OP, &server.url("/files/1"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::Provider { .. }),
+            "{error}"
+        );
+        assert!(busy.calls_async().await > 1, "a download is retried");
+        busy.delete_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/files/1")
+                    .header("authorization", "Bearer s3cr3t");
+                then.status(200)
+                    .header("content-type", "application/pdf")
+                    .body(vec![7u8; 100_000]);
+            })
+            .await;
+        let download = endpoint
+            .download(OP, &server.url("/files/1"))
+            .await
+            .unwrap();
+        assert_eq!(download.content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(download.length, Some(100_000));
+        assert_eq!(download.bytes().await.unwrap(), vec![7u8; 100_000]);
+    }
+
+    #[tokio::test]
+    async fn credentials_go_to_the_account_only() {
+        let account = MockServer::start_async().await;
+        let storage = MockServer::start_async().await;
+        let signed = storage
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/bucket/f.png")
+                    .header_missing("authorization");
+                then.status(200).body("png");
+            })
+            .await;
+        let endpoint = endpoint(account.base_url());
+        let download = endpoint
+            .download(OP, &storage.url("/bucket/f.png?X-Amz-Signature=abc"))
+            .await
+            .unwrap();
+        assert_eq!(download.bytes().await.unwrap(), "png");
+        signed.assert_async().await;
+        let missing = account
+            .mock_async(|when, then| {
+                when.method(GET).path("/gone");
+                then.status(404).body("{}");
+            })
+            .await;
+        let error = endpoint
+            .download(OP, &account.url("/gone"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::NotFound);
+        missing.assert_async().await;
+        for bad in ["ftp://example.com/f", "not a url", "file:///etc/passwd"] {
+            let error = endpoint.download(OP, bad).await.unwrap_err();
+            assert_eq!(error.kind(), &ErrorKind::InvalidInput, "{bad}");
+        }
     }
 }

@@ -95,6 +95,13 @@ pub fn freshdesk_world() -> World {
             reports_availability: false,
             honours_idempotency_keys: false,
             ids: IdScheme::Numeric,
+            // Not served by the simulator yet.
+            categories: Vec::new(),
+            records_resolution: false,
+            records_resolution_times: false,
+            sla_clocks: false,
+            author_kinds: false,
+            attachments: false,
         },
     )
 }
@@ -190,6 +197,8 @@ impl Wire for FreshdeskWire {
                 Exact("GET", "/api/v2/surveys/satisfaction_ratings".into())
             }
             Operation::CheckConnection => Exact("GET", "/api/v2/agents/me".into()),
+            // Attachments are served from their `attachment_url`.
+            Operation::DownloadAttachment => Exact("GET", "/attachments".into()),
         }
     }
 }

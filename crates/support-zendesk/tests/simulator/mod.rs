@@ -91,6 +91,13 @@ pub fn zendesk_world() -> World {
             reports_availability: false,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
+            // Not served by the simulator yet.
+            categories: Vec::new(),
+            records_resolution: false,
+            records_resolution_times: false,
+            sla_clocks: false,
+            author_kinds: false,
+            attachments: false,
             ..Profile::default()
         },
     )
@@ -169,6 +176,8 @@ impl Wire for ZendeskWire {
             ),
             Operation::ListSatisfactionRatings => ("GET", "/api/v2/satisfaction_ratings".into()),
             Operation::CheckConnection => ("GET", "/api/v2/users/me".into()),
+            // Attachments are served from their `content_url`.
+            Operation::DownloadAttachment => ("GET", "/attachments/token".into()),
         };
         FaultTarget::Exact(method, path)
     }

@@ -38,9 +38,8 @@ pub struct Profile {
     pub records_resolution: bool,
     /// Whether finished tickets carry when they were resolved and closed.
     pub records_resolution_times: bool,
-    /// Whether open tickets carry SLA clocks (first response and resolution due, breached,
-    /// escalated).
-    pub sla_clocks: bool,
+    /// Which SLA clocks open tickets carry.
+    pub sla_clocks: SlaClocks,
     /// Whether comments say who wrote them: a customer, an agent or the system.
     pub author_kinds: bool,
     /// Whether comments carry attachments (and files can be attached to new ones).
@@ -65,7 +64,7 @@ impl Default for Profile {
             categories: TicketCategory::KNOWN.to_vec(),
             records_resolution: true,
             records_resolution_times: true,
-            sla_clocks: true,
+            sla_clocks: SlaClocks::ALL,
             author_kinds: true,
             attachments: true,
         }
@@ -343,6 +342,37 @@ pub struct TicketFx {
     pub closed_at: Option<DateTime<Utc>>,
     /// SLA clocks of an open ticket ([`Profile::sla_clocks`]).
     pub sla: Option<TicketSlaFx>,
+}
+
+/// Which SLA clocks a provider reports on tickets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlaClocks {
+    /// First response: due and breached.
+    pub first_response: bool,
+    /// Resolution: due and breached.
+    pub resolution: bool,
+    /// Whether the ticket is escalated.
+    pub escalation: bool,
+}
+
+impl SlaClocks {
+    /// Every clock.
+    pub const ALL: SlaClocks = SlaClocks {
+        first_response: true,
+        resolution: true,
+        escalation: true,
+    };
+    /// None.
+    pub const NONE: SlaClocks = SlaClocks {
+        first_response: false,
+        resolution: false,
+        escalation: false,
+    };
+
+    /// Whether any clock is reported.
+    pub fn any(self) -> bool {
+        self.first_response || self.resolution || self.escalation
+    }
 }
 
 /// The SLA clocks of a ticket.
@@ -625,7 +655,7 @@ impl World {
             ticket.closed_at = (profile.records_resolution_times
                 && ticket.status == TicketStatus::Closed)
                 .then_some(ticket.updated_at);
-            ticket.sla = (profile.sla_clocks && !done && i % 2 == 0).then(|| {
+            ticket.sla = (profile.sla_clocks.any() && !done && i % 2 == 0).then(|| {
                 let first_response_breached = i % 4 == 0;
                 TicketSlaFx {
                     first_response_due: ticket.created_at + chrono::Duration::hours(1),
@@ -1080,17 +1110,17 @@ impl World {
         ticket.resolution = fx.resolution.clone();
         ticket.resolved_at = fx.resolved_at;
         ticket.closed_at = fx.closed_at;
+        let clocks = self.profile.sla_clocks;
         ticket.sla = fx.sla.as_ref().map(|sla| {
             let mut canonical = TicketSla::default();
-            canonical.first_response = Some(
+            canonical.first_response = clocks.first_response.then(|| {
                 SlaClock::due(Some(sla.first_response_due))
-                    .with_breached(Some(sla.first_response_breached)),
-            );
-            canonical.resolution = Some(
-                SlaClock::due(Some(sla.resolution_due))
-                    .with_breached(Some(sla.resolution_breached)),
-            );
-            canonical.escalated = Some(sla.escalated);
+                    .with_breached(Some(sla.first_response_breached))
+            });
+            canonical.resolution = clocks.resolution.then(|| {
+                SlaClock::due(Some(sla.resolution_due)).with_breached(Some(sla.resolution_breached))
+            });
+            canonical.escalated = clocks.escalation.then_some(sla.escalated);
             canonical
         });
         ticket

@@ -42,7 +42,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
-use support_conformance::{IdScheme, Profile, World};
+use support_conformance::{IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, SupportPort, TicketStatus};
 use support_freshdesk::FreshdeskPort;
 
@@ -99,7 +99,7 @@ pub fn freshdesk_world() -> World {
             categories: Vec::new(),
             records_resolution: false,
             records_resolution_times: false,
-            sla_clocks: false,
+            sla_clocks: SlaClocks::NONE,
             author_kinds: false,
             attachments: false,
         },

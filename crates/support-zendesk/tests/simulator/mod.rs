@@ -38,7 +38,7 @@ use std::time::Duration;
 use support_conformance::sim::{
     self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
 };
-use support_conformance::{IdScheme, Profile, World};
+use support_conformance::{IdScheme, Profile, SlaClocks, World};
 use support_core::{Operation, SupportPort, TicketStatus};
 use support_zendesk::ZendeskPort;
 
@@ -95,7 +95,7 @@ pub fn zendesk_world() -> World {
             categories: Vec::new(),
             records_resolution: false,
             records_resolution_times: false,
-            sla_clocks: false,
+            sla_clocks: SlaClocks::NONE,
             author_kinds: false,
             attachments: false,
             ..Profile::default()

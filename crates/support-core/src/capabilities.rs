@@ -350,6 +350,39 @@ mod tests {
     }
 
     #[test]
+    fn files_are_refused_unless_uploads_are_declared_and_then_checked_against_the_limits() {
+        use crate::upload::{Upload, UploadLimits};
+        let op = Operation::AddComment;
+        let files = [Upload::bytes(
+            "a.bin",
+            "application/octet-stream",
+            vec![0; 8],
+        )];
+        let none = Capabilities::new();
+        assert_eq!(none.upload_limits(), None);
+        assert!(none.check_uploads("acme", op, &[]).is_ok());
+        let refused = none.check_uploads("acme", op, &files).unwrap_err();
+        assert_eq!(refused.kind(), &crate::ErrorKind::Unsupported);
+        assert!(
+            refused
+                .to_string()
+                .contains("acme cannot attach files to addComment"),
+            "{refused}"
+        );
+        let limits = UploadLimits::none().per_file(4);
+        let declared = Capabilities::new().uploads(limits);
+        assert_eq!(declared.upload_limits(), Some(&limits));
+        let too_big = declared.check_uploads("acme", op, &files).unwrap_err();
+        assert_eq!(too_big.kind(), &crate::ErrorKind::InvalidInput);
+        let roomy = Capabilities::new().uploads(UploadLimits::none().per_file(8));
+        assert!(roomy.check_uploads("acme", op, &files).is_ok());
+        assert_eq!(
+            declared.support(Operation::DownloadAttachment),
+            &Support::Unsupported("not implemented by this adapter".into())
+        );
+    }
+
+    #[test]
     fn undeclared_operations_are_unsupported() {
         let caps = Capabilities::new()
             .native(&[Operation::GetTicket])

@@ -317,7 +317,9 @@ impl Download {
 
     /// Every chunk, gathered in memory.
     pub async fn bytes(mut self) -> Result<Bytes> {
-        let capacity = self.length.unwrap_or(0).min(64 * 1024 * 1024) as usize;
+        // An announced length is trusted for the first allocation only up to a bound.
+        const MAX_UPFRONT: u64 = 1 << 26;
+        let capacity = self.length.unwrap_or(0).min(MAX_UPFRONT) as usize;
         let mut all = BytesMut::with_capacity(capacity);
         while let Some(chunk) = self.chunks.next().await {
             all.extend_from_slice(&chunk?);
@@ -428,6 +430,59 @@ mod tests {
             chunks(&[b"ab", b"c"]),
         );
         assert_eq!(sent(exact.body("acme", OP).unwrap()).await.unwrap(), b"abc");
+    }
+
+    #[test]
+    fn a_file_says_what_it_is() {
+        let file = Upload::bytes("a.txt", "text/plain", "hello");
+        assert_eq!(
+            (file.file_name(), file.content_type(), file.len()),
+            ("a.txt", "text/plain", 5)
+        );
+        assert!(file.is_replayable() && !file.is_empty());
+        assert!(Upload::bytes("empty.txt", "text/plain", "").is_empty());
+        assert_eq!(
+            format!("{file:?}"),
+            r#"Upload { file_name: "a.txt", content_type: "text/plain", len: 5, replayable: true }"#
+        );
+    }
+
+    #[test]
+    fn files_are_equal_when_name_type_and_content_are() {
+        let file = Upload::bytes("a.txt", "text/plain", "hello");
+        assert_eq!(file, Upload::bytes("a.txt", "text/plain", "hello"));
+        for other in [
+            Upload::bytes("b.txt", "text/plain", "hello"),
+            Upload::bytes("a.txt", "text/html", "hello"),
+            Upload::bytes("a.txt", "text/plain", "hellos"),
+            Upload::bytes("a.txt", "text/plain", "HELLO"),
+            Upload::stream("a.txt", "text/plain", 5, chunks(&[b"hello"])),
+        ] {
+            assert_ne!(file, other, "{other:?}");
+        }
+        let streamed = Upload::stream("a.txt", "text/plain", 5, chunks(&[b"hello"]));
+        assert_ne!(
+            streamed,
+            Upload::stream("a.txt", "text/plain", 5, chunks(&[b"hello"]))
+        );
+    }
+
+    #[tokio::test]
+    async fn nothing_follows_a_failed_chunk() {
+        let broken = futures::stream::iter([
+            Ok(Bytes::from_static(b"ab")),
+            Err(std::io::Error::other("disk gone")),
+            Ok(Bytes::from_static(b"cd")),
+        ]);
+        let items: Vec<std::io::Result<Bytes>> =
+            exact_length(broken.boxed(), 4, "f".into()).collect().await;
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(items[1].is_err());
+        let long = chunks(&[b"abc", b"d", b"e"]);
+        let items: Vec<std::io::Result<Bytes>> =
+            exact_length(long.boxed(), 2, "f".into()).collect().await;
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert!(items[0].is_err());
     }
 
     #[test]

@@ -246,7 +246,7 @@ async fn a_comment_keeps_its_files_in_order_bytes_and_streams_alike() {
                 f.title.as_deref(),
                 f.content_type.as_deref(),
                 f.size,
-                f.kind.clone(),
+                f.kind,
             )
         })
         .collect();

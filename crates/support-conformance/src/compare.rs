@@ -5,8 +5,11 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use support_core::{
-    Comment, Document, ExternalObjectRef, Party, SatisfactionRating, SlaPolicy, Ticket,
+    Comment, Document, ExternalObjectRef, Party, SatisfactionRating, SlaClock, SlaPolicy, Ticket,
+    TicketSla,
 };
+
+use crate::world::Profile;
 
 /// Differences found so far.
 #[derive(Debug, Default)]
@@ -90,6 +93,58 @@ pub fn ticket(expected: &Ticket, actual: &Ticket) -> Result<(), String> {
     diff.finish()
 }
 
+/// Compares what a ticket says beyond its base fields, as far as the provider's profile has it:
+/// category (when the profile has categories), resolution text, resolved and closed times, and
+/// each SLA clock the profile reports (due time and breach; escalation, where a ticket without
+/// clocks counts as not escalated). Fields whose knob is off are not compared.
+pub fn ticket_details(expected: &Ticket, actual: &Ticket, profile: &Profile) -> Result<(), String> {
+    let mut diff = Diff::of(format!("ticket {}", expected.id));
+    if !profile.categories.is_empty() {
+        diff.eq(
+            "category",
+            &expected.category.as_ref().map(|c| &c.canonical),
+            &actual.category.as_ref().map(|c| &c.canonical),
+        );
+    }
+    if profile.records_resolution {
+        diff.eq("resolution", &expected.resolution, &actual.resolution);
+    }
+    if profile.records_resolution_times {
+        diff.eq("resolved_at", &expected.resolved_at, &actual.resolved_at);
+        diff.eq("closed_at", &expected.closed_at, &actual.closed_at);
+    }
+    let clocks = profile.sla_clocks;
+    let clock = |sla: &Option<TicketSla>, which: fn(&TicketSla) -> &Option<SlaClock>| {
+        sla.as_ref()
+            .and_then(|sla| which(sla).as_ref())
+            .map(|clock| (clock.due_at, clock.breached))
+    };
+    if clocks.first_response {
+        diff.eq(
+            "sla.first_response (due, breached)",
+            &clock(&expected.sla, |s| &s.first_response),
+            &clock(&actual.sla, |s| &s.first_response),
+        );
+    }
+    if clocks.resolution {
+        diff.eq(
+            "sla.resolution (due, breached)",
+            &clock(&expected.sla, |s| &s.resolution),
+            &clock(&actual.sla, |s| &s.resolution),
+        );
+    }
+    if clocks.escalation {
+        let escalated =
+            |sla: &Option<TicketSla>| sla.as_ref().and_then(|sla| sla.escalated).unwrap_or(false);
+        diff.eq(
+            "sla.escalated",
+            &escalated(&expected.sla),
+            &escalated(&actual.sla),
+        );
+    }
+    diff.finish()
+}
+
 /// Compares an agent or customer.
 pub fn party(expected: &Party, actual: &Party, with_availability: bool) -> Result<(), String> {
     let mut diff = Diff::of(format!("party {}", expected.id));
@@ -139,6 +194,71 @@ pub fn comment(
         &actual.data.created_at,
     );
     raw_kept(&mut diff, &actual.raw);
+    diff.finish()
+}
+
+/// Compares what a comment says beyond its base fields, as far as the provider's profile has it:
+/// who wrote it ([`comment_author_kind`]) and its attachments ([`comment_attachments`]).
+pub fn comment_details(
+    expected: &ExternalObjectRef<Comment>,
+    actual: &ExternalObjectRef<Comment>,
+    profile: &Profile,
+) -> Result<(), String> {
+    if profile.author_kinds {
+        comment_author_kind(expected, actual)?;
+    }
+    if profile.attachments {
+        comment_attachments(expected, actual)?;
+    }
+    Ok(())
+}
+
+/// Compares who wrote a comment: customer, agent or system.
+pub fn comment_author_kind(
+    expected: &ExternalObjectRef<Comment>,
+    actual: &ExternalObjectRef<Comment>,
+) -> Result<(), String> {
+    let mut diff = Diff::of(format!("comment {}", expected.id));
+    diff.eq(
+        "author_kind",
+        &expected.data.author_kind.as_ref().map(|k| &k.canonical),
+        &actual.data.author_kind.as_ref().map(|k| &k.canonical),
+    );
+    diff.finish()
+}
+
+/// Compares a comment's attachments: id, file name, content type and size of each, in order, and
+/// a URL to fetch each from.
+pub fn comment_attachments(
+    expected: &ExternalObjectRef<Comment>,
+    actual: &ExternalObjectRef<Comment>,
+) -> Result<(), String> {
+    let mut diff = Diff::of(format!("comment {}", expected.id));
+    let files = |comment: &ExternalObjectRef<Comment>| -> Vec<_> {
+        comment
+            .data
+            .attachments
+            .iter()
+            .map(|file| {
+                (
+                    file.id.clone(),
+                    file.title.clone(),
+                    file.content_type.clone(),
+                    file.size,
+                )
+            })
+            .collect()
+    };
+    diff.eq(
+        "attachments (id, file name, content type, size)",
+        &files(expected),
+        &files(actual),
+    );
+    for file in &actual.data.attachments {
+        diff.check("attachment url", file.url.is_some(), || {
+            format!("{} has no URL", file.id)
+        });
+    }
     diff.finish()
 }
 

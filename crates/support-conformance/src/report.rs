@@ -191,7 +191,7 @@ impl Report {
             mode: Mode::Live,
             scenarios: Operation::ALL
                 .into_iter()
-                .chain([Operation::CheckConnection])
+                .chain([Operation::CheckConnection, Operation::DownloadAttachment])
                 .map(|operation| ScenarioResult {
                     scenario: "live".to_owned(),
                     operation,

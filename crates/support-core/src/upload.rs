@@ -111,15 +111,7 @@ impl Upload {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .take()
-                    .ok_or_else(|| {
-                        Error::new(ErrorKind::InvalidInput, provider)
-                            .with_operation(operation)
-                            .with_message(format!(
-                                "`{}` is a stream and was sent already; a streamed file can be sent \
-                                 once: attach it again from its source, or as bytes to allow retries",
-                                self.file_name
-                            ))
-                    })?;
+                    .ok_or_else(|| self.sent_already(provider, operation))?;
                 Ok(reqwest::Body::wrap_stream(exact_length(
                     stream,
                     self.length,
@@ -127,6 +119,42 @@ impl Upload {
                 )))
             }
         }
+    }
+}
+
+impl Upload {
+    /// The whole content in memory: bytes as they are, a stream read to its end (once, like
+    /// [`body`](Self::body); its length is checked). For adapters (and test doubles) that keep the
+    /// file rather than send it; a stream that fails or is not its declared length is an
+    /// [`ErrorKind::InvalidInput`] error naming the file.
+    pub async fn read_all(&self, provider: &'static str, operation: Operation) -> Result<Bytes> {
+        let stream = match &self.content {
+            Content::Bytes(bytes) => return Ok(bytes.clone()),
+            Content::Stream(slot) => slot.lock().unwrap_or_else(PoisonError::into_inner).take(),
+        };
+        let stream = stream.ok_or_else(|| self.sent_already(provider, operation))?;
+        let capacity = self.length.min(64 * 1024 * 1024) as usize;
+        let mut all = BytesMut::with_capacity(capacity);
+        let mut chunks = std::pin::pin!(exact_length(stream, self.length, self.file_name.clone()));
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|error| {
+                Error::new(ErrorKind::InvalidInput, provider)
+                    .with_operation(operation)
+                    .with_message(format!("reading `{}` failed: {error}", self.file_name))
+            })?;
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all.freeze())
+    }
+
+    fn sent_already(&self, provider: &'static str, operation: Operation) -> Error {
+        Error::new(ErrorKind::InvalidInput, provider)
+            .with_operation(operation)
+            .with_message(format!(
+                "`{}` is a stream and was sent already; a streamed file can be sent once: attach it \
+                 again from its source, or as bytes to allow retries",
+                self.file_name
+            ))
     }
 }
 
@@ -404,6 +432,28 @@ mod tests {
                 .to_string()
                 .contains("`b.txt` is a stream and was sent already"),
             "{again}"
+        );
+    }
+
+    #[tokio::test]
+    async fn read_all_gathers_bytes_or_a_stream_once_and_checks_its_length() {
+        let file = Upload::bytes("a.txt", "text/plain", "hello");
+        assert_eq!(file.read_all("acme", OP).await.unwrap(), "hello");
+        assert_eq!(file.read_all("acme", OP).await.unwrap(), "hello");
+        let streamed = Upload::stream("b.txt", "text/plain", 6, chunks(&[b"hel", b"lo!"]));
+        assert_eq!(streamed.read_all("acme", OP).await.unwrap(), "hello!");
+        let again = streamed.read_all("acme", OP).await.unwrap_err();
+        assert_eq!(again.kind(), &ErrorKind::InvalidInput);
+        assert!(again.to_string().contains("was sent already"), "{again}");
+        let short = Upload::stream("s.bin", "application/octet-stream", 10, chunks(&[b"abc"]));
+        let error = short.read_all("acme", OP).await.unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+        assert!(
+            error.to_string().contains("reading `s.bin` failed")
+                && error
+                    .to_string()
+                    .contains("fewer than the 10 bytes declared"),
+            "{error}"
         );
     }
 

@@ -12,6 +12,8 @@ mod seed;
 mod store;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_whole_ticket;
 
 use support_core::{CanonicalId, ObjectKind};
 
@@ -26,6 +28,12 @@ pub const DEFAULT_PAGE_SIZE: u32 = 25;
 
 /// The largest page size; larger limits are clamped to it.
 pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The largest file, in bytes, that can be attached to a new comment or ticket unless
+/// [`MemoryPortBuilder::with_upload_limit`] sets another limit: 20 MiB. The in-memory provider has no
+/// limit of its own; this one keeps a test double's memory bounded and lets applications exercise
+/// their handling of a refused file.
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 20 * 1024 * 1024;
 
 /// A canonical id of the in-memory provider.
 ///

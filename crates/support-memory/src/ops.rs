@@ -6,22 +6,60 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support_core::{
-    AgentQuery, ArticleQuery, Assignment, Body, CanonicalId, Channel, CloseOptions, Comment,
-    CommentQuery, CommentRef, ConnectionInfo, CustomField, CustomFieldInput, Document, Error,
-    ErrorKind, ExternalObjectRef, Mapped, NewComment, NewTag, NewTicket, ObjectKind, Operation,
-    Page, Party, PartyRole, Requester, Result, SatisfactionQuery, SatisfactionRatingRef,
-    SlaPolicyRef, Tag, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketStatus,
-    TicketUpdate,
+    AgentQuery, ArticleQuery, Assignment, AuthorKind, Body, CanonicalId, Channel, CloseOptions,
+    Comment, CommentQuery, CommentRef, ConnectionInfo, CustomField, CustomFieldInput, Document,
+    DocumentKind, Download, Error, ErrorKind, ExternalObjectRef, Mapped, NewComment, NewTag,
+    NewTicket, ObjectKind, Operation, Page, Party, PartyRole, Requester, Result, SatisfactionQuery,
+    SatisfactionRatingRef, SlaPolicyRef, Tag, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery,
+    TicketStatus, TicketUpdate,
 };
 
 use crate::PROVIDER;
 use crate::paging::page;
 use crate::store::{
-    Store, TagEntry, check_id, conflict, invalid, memory_id, not_found, raw_of, tag_key,
+    Store, StoredFile, TagEntry, attachment_url, check_id, conflict, invalid, memory_id, not_found,
+    raw_of, tag_key,
 };
+
+/// A file of a new comment or ticket, read into memory.
+#[derive(Clone, Debug)]
+pub(crate) struct NewFile {
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) bytes: Bytes,
+}
+
+/// The name the in-memory provider gives a party's role: the native value of an author kind.
+pub(crate) fn role_name(role: PartyRole) -> &'static str {
+    match role {
+        PartyRole::Customer => "customer",
+        PartyRole::Employee => "employee",
+        PartyRole::Org => "org",
+    }
+}
+
+/// Records when a ticket whose status was just set was resolved and closed: the time it became
+/// resolved or closed (kept while it stays finished), and nothing once it is reopened.
+fn stamp_finish(ticket: &mut Ticket, now: DateTime<Utc>) {
+    match ticket.status.canonical {
+        TicketStatus::Closed => {
+            ticket.resolved_at.get_or_insert(now);
+            ticket.closed_at.get_or_insert(now);
+        }
+        TicketStatus::Resolved => {
+            ticket.resolved_at.get_or_insert(now);
+            ticket.closed_at = None;
+        }
+        _ => {
+            ticket.resolved_at = None;
+            ticket.closed_at = None;
+        }
+    }
+}
 
 /// Pairs a canonical value with its native form; the in-memory provider's native values are the
 /// canonical names.
@@ -157,6 +195,7 @@ impl Store {
         ticket: &CanonicalId,
         comment: NewComment,
         author: Option<CanonicalId>,
+        files: Vec<NewFile>,
         now: DateTime<Utc>,
     ) -> CommentRef {
         let id = Store::allocate(
@@ -165,7 +204,49 @@ impl Store {
             ObjectKind::Comment,
             |id| self.comments.contains(id),
         );
-        self.insert_comment(id, ticket, comment, author, now)
+        self.insert_comment(id, ticket, comment, author, files, now)
+    }
+
+    /// Who wrote a comment: the author's role, or (no author) the agent the port acts as.
+    fn author_kind(&self, author: Option<&CanonicalId>) -> Mapped<AuthorKind> {
+        let role = author
+            .and_then(|id| self.parties.get(id))
+            .map_or(PartyRole::Employee, |party| party.role);
+        let kind = match role {
+            PartyRole::Customer => AuthorKind::Customer,
+            PartyRole::Employee | PartyRole::Org => AuthorKind::Agent,
+        };
+        Mapped::new(kind, role_name(role))
+    }
+
+    /// Stores the files of a new comment and returns them as its attachments.
+    fn store_files(&mut self, files: Vec<NewFile>, now: DateTime<Utc>) -> Vec<Document> {
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in files {
+            let (articles, stored) = (&self.articles, &self.files);
+            let id = Store::allocate(
+                &self.id_format,
+                &mut self.next_attachment_id,
+                ObjectKind::Document,
+                |id| articles.contains(id) || stored.contains_key(id),
+            );
+            let mut document = Document::new(id.clone(), DocumentKind::Attachment, Value::Null);
+            document.title = Some(file.file_name);
+            document.content_type = Some(file.content_type.clone());
+            document.size = Some(file.bytes.len() as u64);
+            document.url = Some(attachment_url(&id));
+            document.created_at = Some(now);
+            document.raw = raw_of(&document).into();
+            self.files.insert(
+                id,
+                StoredFile {
+                    content_type: Some(file.content_type),
+                    bytes: Some(file.bytes),
+                },
+            );
+            attachments.push(document);
+        }
+        attachments
     }
 
     fn insert_comment(
@@ -174,17 +255,20 @@ impl Store {
         ticket: &CanonicalId,
         comment: NewComment,
         author: Option<CanonicalId>,
+        files: Vec<NewFile>,
         now: DateTime<Utc>,
     ) -> CommentRef {
+        let author_kind = self.author_kind(author.as_ref());
+        let attachments = self.store_files(files, now);
         let mut stored = ExternalObjectRef::new(
             id.clone(),
             Comment {
                 author,
-                author_kind: None,
+                author_kind: Some(author_kind),
                 body: comment.body,
                 visibility: comment.visibility,
                 created_at: Some(now),
-                attachments: Vec::new(),
+                attachments,
             },
             Value::Null,
         )
@@ -205,6 +289,7 @@ impl Store {
         &mut self,
         operation: Operation,
         id: &CanonicalId,
+        now: DateTime<Utc>,
         change: impl FnOnce(&mut Ticket),
     ) -> Result<Ticket> {
         let ticket = self
@@ -212,7 +297,7 @@ impl Store {
             .get_mut(id)
             .ok_or_else(|| not_found(operation, id))?;
         change(ticket);
-        ticket.updated_at = Some(Utc::now());
+        ticket.updated_at = Some(now);
         ticket.raw = raw_of(&*ticket).into();
         Ok(ticket.clone())
     }
@@ -268,7 +353,7 @@ impl Store {
         }
     }
 
-    pub(crate) fn create_ticket(&mut self, new: NewTicket) -> Result<Ticket> {
+    pub(crate) fn create_ticket(&mut self, new: NewTicket, files: Vec<NewFile>) -> Result<Ticket> {
         const OP: Operation = Operation::CreateTicket;
         if let Some(created) = new
             .idempotency_key
@@ -375,6 +460,7 @@ impl Store {
         ticket.external_ref = new.external_ref;
         ticket.created_at = Some(now);
         ticket.updated_at = Some(now);
+        stamp_finish(&mut ticket, now);
         ticket.raw = raw_of(&ticket).into();
         self.tickets.insert(id.clone(), ticket.clone());
 
@@ -395,7 +481,7 @@ impl Store {
             description_id
         };
         let description = NewComment::public("").with_body(new.description);
-        self.insert_comment(description_id, &id, description, requester, now);
+        self.insert_comment(description_id, &id, description, requester, files, now);
 
         if let Some(key) = new.idempotency_key {
             self.idempotency.insert(key, id);
@@ -427,12 +513,14 @@ impl Store {
             .map(|tags| normalize_tags(OP, tags))
             .transpose()?;
         check_custom_fields(OP, &update.custom_fields)?;
-        self.change_ticket(OP, id, |ticket| {
+        let now = Utc::now();
+        self.change_ticket(OP, id, now, |ticket| {
             if let Some(subject) = update.subject {
                 ticket.subject = Some(subject);
             }
             if let Some(status) = update.status {
                 ticket.status = mapped(status);
+                stamp_finish(ticket, now);
             }
             if let Some(priority) = update.priority {
                 ticket.priority = Some(mapped(priority));
@@ -448,6 +536,7 @@ impl Store {
         &mut self,
         id: &CanonicalId,
         options: CloseOptions,
+        files: Vec<NewFile>,
     ) -> Result<Ticket> {
         const OP: Operation = Operation::CloseTicket;
         self.open_ticket(OP, id)?;
@@ -460,10 +549,11 @@ impl Store {
         };
         let now = Utc::now();
         if let Some((comment, author)) = comment {
-            self.push_comment(id, comment, author, now);
+            self.push_comment(id, comment, author, files, now);
         }
-        self.change_ticket(OP, id, |ticket| {
-            ticket.status = mapped(TicketStatus::Closed)
+        self.change_ticket(OP, id, now, |ticket| {
+            ticket.status = mapped(TicketStatus::Closed);
+            stamp_finish(ticket, now);
         })
     }
 
@@ -500,7 +590,7 @@ impl Store {
         if let Some(group) = &assignment.group {
             self.check_group(OP, group)?;
         }
-        self.change_ticket(OP, id, |ticket| {
+        self.change_ticket(OP, id, Utc::now(), |ticket| {
             if let Some(agent) = assignment.agent {
                 ticket.assignee = Some(agent);
             }
@@ -514,14 +604,33 @@ impl Store {
         &mut self,
         id: &CanonicalId,
         comment: NewComment,
+        files: Vec<NewFile>,
     ) -> Result<CommentRef> {
         const OP: Operation = Operation::AddComment;
         self.open_ticket(OP, id)?;
         let author = self.comment_author(OP, &comment)?;
         let now = Utc::now();
-        let added = self.push_comment(id, comment, author, now);
-        self.change_ticket(OP, id, |_| {})?;
+        let added = self.push_comment(id, comment, author, files, now);
+        self.change_ticket(OP, id, now, |_| {})?;
         Ok(added)
+    }
+
+    pub(crate) fn download_attachment(&self, document: &Document) -> Result<Download> {
+        const OP: Operation = Operation::DownloadAttachment;
+        check_id(OP, &document.id, ObjectKind::Document, "attachment")?;
+        let file = self
+            .files
+            .get(&document.id)
+            .ok_or_else(|| not_found(OP, &document.id))?;
+        let bytes = file.bytes.clone().ok_or_else(|| {
+            Error::new(ErrorKind::NotFound, PROVIDER)
+                .with_operation(OP)
+                .with_message(format!(
+                    "attachment `{}` was seeded without its bytes",
+                    document.id.external_id()
+                ))
+        })?;
+        Ok(Download::from_bytes(file.content_type.clone(), bytes))
     }
 
     pub(crate) fn list_comments(

@@ -6,18 +6,36 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use async_trait::async_trait;
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, Filter, NewComment, NewTag, NewTicket, Operation, Page,
-    Party, Result, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery,
-    TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate,
+    CommentRef, ConnectionInfo, Document, Download, Filter, NewComment, NewTag, NewTicket,
+    Operation, Page, Party, Result, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef,
+    SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate, Upload,
+    UploadLimits,
 };
 
-use crate::PROVIDER;
+use crate::ops::NewFile;
 use crate::seed::MemoryPortBuilder;
 use crate::store::Store;
+use crate::{DEFAULT_UPLOAD_LIMIT, PROVIDER};
+
+/// Reads the files of a write into memory (a stream to its end), in order.
+async fn read_files(operation: Operation, files: &[Upload]) -> Result<Vec<NewFile>> {
+    let mut read = Vec::with_capacity(files.len());
+    for file in files {
+        read.push(NewFile {
+            file_name: file.file_name().to_owned(),
+            content_type: file.content_type().to_owned(),
+            bytes: file.read_all(PROVIDER, operation).await?,
+        });
+    }
+    Ok(read)
+}
 
 /// A helpdesk held in memory: the reference semantics of the port, and a test double.
 ///
-/// Every operation is native and every filter is applied by the store. State sits behind a
+/// Every operation is native (`downloadAttachment` included) and every filter is applied by the
+/// store. Files can be attached to new comments and tickets, each at most
+/// [`DEFAULT_UPLOAD_LIMIT`] bytes unless the builder sets another limit
+/// ([`MemoryPortBuilder::with_upload_limit`]). State sits behind a
 /// [`std::sync::Mutex`] that is never held across an `await`; a lock poisoned by a panicking thread is
 /// recovered, since every write validates its input before changing anything.
 ///
@@ -31,7 +49,7 @@ pub struct MemoryPort {
 impl MemoryPort {
     /// An empty helpdesk: no agents, tickets or anything else; ids counted from 1.
     pub fn new() -> Self {
-        Self::from_store(Store::default())
+        Self::from_store(Store::default(), DEFAULT_UPLOAD_LIMIT)
     }
 
     /// A builder to seed the helpdesk.
@@ -39,12 +57,14 @@ impl MemoryPort {
         MemoryPortBuilder::new()
     }
 
-    pub(crate) fn from_store(store: Store) -> Self {
+    pub(crate) fn from_store(store: Store, upload_limit: u64) -> Self {
         Self {
             store: Mutex::new(store),
             capabilities: Capabilities::new()
                 .native(&Operation::ALL)
-                .native_filters(&Filter::ALL),
+                .native(&[Operation::DownloadAttachment])
+                .native_filters(&Filter::ALL)
+                .uploads(UploadLimits::none().per_file(upload_limit)),
         }
     }
 
@@ -109,12 +129,11 @@ impl SupportPort for MemoryPort {
     }
 
     async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {
-        self.capabilities().check_uploads(
-            PROVIDER,
-            Operation::CreateTicket,
-            &ticket.attachments,
-        )?;
-        self.store().create_ticket(ticket)
+        const OP: Operation = Operation::CreateTicket;
+        self.capabilities()
+            .check_uploads(PROVIDER, OP, &ticket.attachments)?;
+        let files = read_files(OP, &ticket.attachments).await?;
+        self.store().create_ticket(ticket, files)
     }
 
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
@@ -122,7 +141,15 @@ impl SupportPort for MemoryPort {
     }
 
     async fn close_ticket(&self, ticket: &CanonicalId, options: CloseOptions) -> Result<Ticket> {
-        self.store().close_ticket(ticket, options)
+        const OP: Operation = Operation::CloseTicket;
+        let attachments = options
+            .comment
+            .as_ref()
+            .map_or(&[][..], |comment| &comment.attachments[..]);
+        self.capabilities()
+            .check_uploads(PROVIDER, OP, attachments)?;
+        let files = read_files(OP, attachments).await?;
+        self.store().close_ticket(ticket, options, files)
     }
 
     async fn list_agents(&self, query: AgentQuery) -> Result<Page<Party>> {
@@ -134,9 +161,11 @@ impl SupportPort for MemoryPort {
     }
 
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
+        const OP: Operation = Operation::AddComment;
         self.capabilities()
-            .check_uploads(PROVIDER, Operation::AddComment, &comment.attachments)?;
-        self.store().add_comment(ticket, comment)
+            .check_uploads(PROVIDER, OP, &comment.attachments)?;
+        let files = read_files(OP, &comment.attachments).await?;
+        self.store().add_comment(ticket, comment, files)
     }
 
     async fn list_comments(
@@ -172,6 +201,10 @@ impl SupportPort for MemoryPort {
         query: SatisfactionQuery,
     ) -> Result<Page<SatisfactionRatingRef>> {
         self.store().list_satisfaction_ratings(&query)
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        self.store().download_attachment(attachment)
     }
 }
 

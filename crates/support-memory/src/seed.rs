@@ -1,16 +1,20 @@
 //! [`MemoryPortBuilder`]: seeding a [`MemoryPort`] with canonical objects.
 
+use std::collections::HashMap;
 use std::fmt;
 
+use bytes::Bytes;
 use serde::Serialize;
 use support_core::{
     CanonicalId, CommentRef, Document, DocumentKind, Error, ObjectKind, Party, PartyRole, Result,
     SatisfactionRatingRef, SlaPolicyRef, Ticket,
 };
 
-use crate::PROVIDER;
 use crate::port::MemoryPort;
-use crate::store::{IdFormat, Named, Store, TagEntry, id_problem, raw_of, tag_key};
+use crate::store::{
+    IdFormat, Named, Store, StoredFile, TagEntry, attachment_url, id_problem, raw_of, tag_key,
+};
+use crate::{DEFAULT_UPLOAD_LIMIT, PROVIDER};
 
 /// Seeds a [`MemoryPort`] with canonical objects.
 ///
@@ -24,6 +28,8 @@ use crate::store::{IdFormat, Named, Store, TagEntry, id_problem, raw_of, tag_key
 ///   [`with_organization`](Self::with_organization) with another role;
 /// - a comment has no parent ticket, or its parent was not seeded;
 /// - an article is not a [`DocumentKind::KnowledgeArticle`];
+/// - a comment's attachment is not a [`DocumentKind::Attachment`], or two attachments (or an
+///   attachment and an article) share an id, or bytes are seeded for an attachment no comment has;
 /// - the [current user](Self::with_current_user) is not a seeded agent.
 ///
 /// Other references (a ticket's requester, a rating's ticket, ...) need not exist. Groups listed in an
@@ -42,6 +48,8 @@ pub struct MemoryPortBuilder {
     articles: Vec<Document>,
     sla_policies: Vec<SlaPolicyRef>,
     ratings: Vec<SatisfactionRatingRef>,
+    attachment_bytes: HashMap<CanonicalId, Bytes>,
+    upload_limit: u64,
     next_ticket_id: u64,
     next_comment_id: u64,
     next_party_id: u64,
@@ -67,6 +75,8 @@ impl fmt::Debug for MemoryPortBuilder {
             .field("articles", &self.articles.len())
             .field("sla_policies", &self.sla_policies.len())
             .field("ratings", &self.ratings.len())
+            .field("attachment_bytes", &self.attachment_bytes.len())
+            .field("upload_limit", &self.upload_limit)
             .field("next_ticket_id", &self.next_ticket_id)
             .field("next_comment_id", &self.next_comment_id)
             .field("next_party_id", &self.next_party_id)
@@ -91,6 +101,8 @@ impl MemoryPortBuilder {
             articles: Vec::new(),
             sla_policies: Vec::new(),
             ratings: Vec::new(),
+            attachment_bytes: HashMap::new(),
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
             next_ticket_id: 1,
             next_comment_id: 1,
             next_party_id: 1,
@@ -139,6 +151,27 @@ impl MemoryPortBuilder {
     /// `created_at`, then in the order added).
     pub fn with_comment(mut self, comment: CommentRef) -> Self {
         self.comments.push(comment);
+        self
+    }
+
+    /// The bytes of a seeded comment's attachment (a [`Document`] of its `attachments`, by id), which
+    /// `downloadAttachment` returns. An attachment seeded without bytes is listed, but downloading it
+    /// is `NotFound`. Seeded attachments without a `url` get `memory://attachments/{id}`, and without
+    /// a `size` the length of these bytes.
+    pub fn with_attachment_bytes(
+        mut self,
+        attachment: CanonicalId,
+        bytes: impl Into<Bytes>,
+    ) -> Self {
+        self.attachment_bytes.insert(attachment, bytes.into());
+        self
+    }
+
+    /// The largest file, in bytes, that can be attached to a new comment or ticket (default
+    /// [`DEFAULT_UPLOAD_LIMIT`]); a larger one is refused with `InvalidInput` before anything is
+    /// stored. `capabilities().upload_limits()` reports it.
+    pub fn with_upload_limit(mut self, bytes: u64) -> Self {
+        self.upload_limit = bytes;
         self
     }
 
@@ -234,10 +267,12 @@ impl MemoryPortBuilder {
 
     /// Checks the seed and builds the port.
     pub fn build(self) -> Result<MemoryPort> {
-        self.into_store().map(MemoryPort::from_store)
+        let upload_limit = self.upload_limit;
+        self.into_store()
+            .map(|store| MemoryPort::from_store(store, upload_limit))
     }
 
-    fn into_store(self) -> Result<Store> {
+    fn into_store(mut self) -> Result<Store> {
         let mut store = Store {
             next_ticket_id: self.next_ticket_id,
             next_comment_id: self.next_comment_id,
@@ -321,8 +356,44 @@ impl MemoryPortBuilder {
                 )));
             }
             check_ref(comment.data.author.as_ref(), ObjectKind::Party, "author")?;
+            for attachment in &mut comment.data.attachments {
+                check(&attachment.id, ObjectKind::Document, "attachment")?;
+                if attachment.kind != DocumentKind::Attachment {
+                    return Err(seed_error(format!(
+                        "document `{}` of comment `{}` is not an attachment",
+                        attachment.id, comment.id
+                    )));
+                }
+                if store.files.contains_key(&attachment.id) {
+                    return Err(seed_error(format!(
+                        "two attachments have the id `{}`",
+                        attachment.id
+                    )));
+                }
+                let bytes = self.attachment_bytes.remove(&attachment.id);
+                if attachment.url.is_none() {
+                    attachment.url = Some(attachment_url(&attachment.id));
+                }
+                if attachment.size.is_none() {
+                    attachment.size = bytes.as_ref().map(|b| b.len() as u64);
+                }
+                fill_raw(attachment, |a| &mut a.raw);
+                store.files.insert(
+                    attachment.id.clone(),
+                    StoredFile {
+                        content_type: attachment.content_type.clone(),
+                        bytes,
+                    },
+                );
+            }
             fill_raw(&mut comment, |c| &mut c.raw);
             insert(&mut store.comments, "comment", comment.id.clone(), comment)?;
+        }
+
+        if let Some(id) = self.attachment_bytes.keys().next() {
+            return Err(seed_error(format!(
+                "bytes are seeded for attachment `{id}`, which no seeded comment has"
+            )));
         }
 
         for (name, count) in self.tags {
@@ -356,6 +427,12 @@ impl MemoryPortBuilder {
                 )));
             }
             check_ref(article.author.as_ref(), ObjectKind::Party, "author")?;
+            if store.files.contains_key(&article.id) {
+                return Err(seed_error(format!(
+                    "article `{}` has the id of an attachment",
+                    article.id
+                )));
+            }
             for category in &article.categories {
                 check(category, ObjectKind::Category, "category")?;
                 if !store.categories.contains(category) {

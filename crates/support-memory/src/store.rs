@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde::Serialize;
 use serde_json::Value;
 use support_core::{
@@ -84,6 +85,15 @@ pub(crate) struct TagEntry {
     pub(crate) extra: u64,
 }
 
+/// A file attached to a comment: what `downloadAttachment` returns.
+#[derive(Clone, Debug)]
+pub(crate) struct StoredFile {
+    /// Its MIME type.
+    pub(crate) content_type: Option<String>,
+    /// Its bytes; `None` for a seeded attachment whose bytes were not seeded.
+    pub(crate) bytes: Option<Bytes>,
+}
+
 /// Everything an in-memory port holds.
 #[derive(Clone, Debug)]
 pub(crate) struct Store {
@@ -99,11 +109,14 @@ pub(crate) struct Store {
     pub(crate) articles: Table<Document>,
     pub(crate) sla_policies: Table<SlaPolicyRef>,
     pub(crate) ratings: Table<SatisfactionRatingRef>,
+    /// The files attached to comments, by document id.
+    pub(crate) files: HashMap<CanonicalId, StoredFile>,
     /// Idempotency key of a `createTicket` -> the ticket it created.
     pub(crate) idempotency: HashMap<String, CanonicalId>,
     pub(crate) next_ticket_id: u64,
     pub(crate) next_comment_id: u64,
     pub(crate) next_party_id: u64,
+    pub(crate) next_attachment_id: u64,
     /// How a counted number is spelled as an id.
     pub(crate) id_format: IdFormat,
     /// The agent the port acts as: the default comment author, and `check_connection`'s user.
@@ -122,10 +135,12 @@ impl Default for Store {
             articles: Table::default(),
             sla_policies: Table::default(),
             ratings: Table::default(),
+            files: HashMap::new(),
             idempotency: HashMap::new(),
             next_ticket_id: 1,
             next_comment_id: 1,
             next_party_id: 1,
+            next_attachment_id: 1,
             id_format: IdFormat::default(),
             current_user: None,
         }
@@ -197,6 +212,12 @@ impl Store {
             }
         }
     }
+}
+
+/// Where an attachment can be fetched: a URL naming the in-memory store, read back with
+/// `downloadAttachment`.
+pub(crate) fn attachment_url(id: &CanonicalId) -> String {
+    format!("{PROVIDER}://attachments/{}", id.external_id())
 }
 
 pub(crate) fn memory_id(kind: ObjectKind, external_id: impl Into<String>) -> CanonicalId {

@@ -1,7 +1,7 @@
 //! Comments: adding replies and notes, listing a ticket's conversation.
 
 use futures::TryStreamExt;
-use support_core::{CommentQuery, ObjectKind, SupportPort, SupportPortExt, Visibility};
+use support_core::{CommentQuery, CommentRef, ObjectKind, SupportPort, SupportPortExt, Visibility};
 
 use super::{Check, fail, ids, same_set};
 use crate::compare;
@@ -27,6 +27,56 @@ pub async fn add_comments(port: &dyn SupportPort, world: &World) -> Check {
         diff.eq("text", text.as_str(), added.data.body.text.trim());
         diff.eq("visibility", &visibility, &added.data.visibility);
         diff.finish()?;
+    }
+    Ok(())
+}
+
+/// The world's comments, ticket by ticket, as the port lists them, each with what the world expects.
+async fn listed_comments(
+    port: &dyn SupportPort,
+    world: &World,
+) -> Result<Vec<(CommentRef, CommentRef)>, String> {
+    let mut tickets: Vec<&str> = world.comments.iter().map(|c| c.ticket.as_str()).collect();
+    tickets.dedup();
+    let mut pairs = Vec::new();
+    for ticket in tickets {
+        let listed: Vec<CommentRef> = port
+            .comments(&world.id(ObjectKind::Ticket, ticket), CommentQuery::new())
+            .try_collect()
+            .await
+            .map_err(|e| format!("listComments of ticket {ticket} failed: {e}"))?;
+        for fx in world.comments.iter().filter(|c| c.ticket == ticket) {
+            let expected = world.canonical_comment(fx);
+            let actual = listed
+                .iter()
+                .find(|c| c.id == expected.id)
+                .ok_or_else(|| format!("comment {} is not listed", expected.id))?;
+            pairs.push((expected, actual.clone()));
+        }
+    }
+    Ok(pairs)
+}
+
+/// Listed comments say who wrote them: the requester a customer, an agent an agent.
+pub async fn list_comments_author_kinds(port: &dyn SupportPort, world: &World) -> Check {
+    for (expected, actual) in listed_comments(port, world).await? {
+        compare::comment_author_kind(&expected, &actual)?;
+    }
+    Ok(())
+}
+
+/// Listed comments carry the world's attachments (the invoice of comment 601) with id, file name,
+/// content type, size and a URL.
+pub async fn list_comments_attachments(port: &dyn SupportPort, world: &World) -> Check {
+    let pairs = listed_comments(port, world).await?;
+    ensure!(
+        pairs
+            .iter()
+            .any(|(expected, _)| !expected.data.attachments.is_empty()),
+        "the world has no attachment"
+    );
+    for (expected, actual) in &pairs {
+        compare::comment_attachments(expected, actual)?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ macro_rules! ensure {
 
 mod agents;
 mod articles;
+mod attachments;
 mod catalog;
 mod comments;
 mod connection;
@@ -35,8 +36,14 @@ mod unsupported;
 
 pub use agents::{list_agents, list_agents_filters};
 pub use articles::{get_knowledge_article, list_knowledge_articles};
+pub use attachments::{
+    add_comment_refuses_oversized_attachment, add_comment_with_attachment,
+    create_ticket_with_attachment, download_attachment_world_file,
+};
 pub use catalog::{Body, Scenario, Step, catalog, execute, plan, run};
-pub use comments::{add_comments, list_comments};
+pub use comments::{
+    add_comments, list_comments, list_comments_attachments, list_comments_author_kinds,
+};
 pub use connection::check_connection;
 pub use failures::{
     comment_is_not_retried_after_server_error, create_is_not_retried_after_server_error,
@@ -48,8 +55,9 @@ pub use sla_csat::{get_sla, list_satisfaction_ratings};
 pub use tags::{create_tag, list_tags};
 pub use tickets::{
     assign_ticket, close_ticket, create_ticket, create_ticket_rejects_invalid_input,
-    get_ticket_by_id_and_external_ref, get_ticket_keeps_unknown_status, get_ticket_not_found,
-    get_ticket_rejects_foreign_ids, list_tickets_filters, list_tickets_paginates,
+    get_ticket_by_id_and_external_ref, get_ticket_carries_details, get_ticket_keeps_unknown_status,
+    get_ticket_not_found, get_ticket_rejects_foreign_ids, list_tickets_carry_details,
+    list_tickets_filters, list_tickets_filters_by_category, list_tickets_paginates,
     list_tickets_rejects_foreign_cursors, list_tickets_returns_the_world, update_ticket,
 };
 pub use unsupported::{declared_unsupported, not_a_stub};

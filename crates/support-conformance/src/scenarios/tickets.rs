@@ -28,6 +28,77 @@ pub async fn list_tickets_returns_the_world(port: &dyn SupportPort, world: &Worl
     Ok(())
 }
 
+/// Listed tickets carry the world's category, resolution, resolved and closed times and SLA clocks,
+/// as far as the provider's profile has them.
+pub async fn list_tickets_carry_details(port: &dyn SupportPort, world: &World) -> Check {
+    let tickets = all_tickets(port, TicketQuery::new().with_limit(100)).await?;
+    for fx in &world.tickets {
+        let expected = world.canonical_ticket(fx);
+        let actual = tickets
+            .iter()
+            .find(|t| t.id == expected.id)
+            .ok_or_else(|| format!("ticket {} is not listed", expected.id))?;
+        compare::ticket_details(&expected, actual, &world.profile)?;
+    }
+    Ok(())
+}
+
+/// Fetched tickets carry the world's category, resolution, resolved and closed times and SLA
+/// clocks, as far as the provider's profile has them.
+pub async fn get_ticket_carries_details(port: &dyn SupportPort, world: &World) -> Check {
+    for fx in &world.tickets {
+        let expected = world.canonical_ticket(fx);
+        let actual = port
+            .get_ticket(&TicketLookup::Id(expected.id.clone()))
+            .await
+            .or_else(|e| fail(&format!("getTicket {}", expected.id), e))?;
+        compare::ticket_details(&expected, &actual, &world.profile)?;
+    }
+    Ok(())
+}
+
+/// Filtering by one category, and by several, returns exactly the tickets in them (a ticket without
+/// a category is in none).
+pub async fn list_tickets_filters_by_category(port: &dyn SupportPort, world: &World) -> Check {
+    let canonical: Vec<Ticket> = world
+        .tickets
+        .iter()
+        .map(|t| world.canonical_ticket(t))
+        .collect();
+    let categories = &world.profile.categories;
+    let mut queries = vec![TicketQuery::new().with_category(categories[0].clone())];
+    if let Some(second) = categories.get(1) {
+        queries.push(
+            TicketQuery::new()
+                .with_category(categories[0].clone())
+                .with_category(second.clone()),
+        );
+    }
+    for query in queries {
+        let name = format!("categories {:?}", query.categories);
+        let expected: Vec<String> = canonical
+            .iter()
+            .filter(|t| query.matches(t))
+            .map(|t| t.id.external_id().to_owned())
+            .collect();
+        ensure!(
+            !expected.is_empty(),
+            "filter `{name}` selects nothing in the world"
+        );
+        ensure!(
+            expected.len() < canonical.len(),
+            "filter `{name}` selects every ticket of the world"
+        );
+        let actual = all_tickets(port, query.with_limit(PAGE_SIZE)).await?;
+        same_set(
+            &format!("filter `{name}`"),
+            expected,
+            ids(&actual, |t| &t.id),
+        )?;
+    }
+    Ok(())
+}
+
 /// Paging by [`PAGE_SIZE`] crosses at least three pages with nothing lost or repeated, and cursors
 /// survive serialisation.
 pub async fn list_tickets_paginates(port: &dyn SupportPort, world: &World) -> Check {

@@ -13,6 +13,7 @@ fn entity(kind: ObjectKind) -> Entity {
     match kind {
         ObjectKind::Comment => Entity::Comment,
         ObjectKind::Party => Entity::Customer,
+        ObjectKind::Document => Entity::Attachment,
         _ => Entity::Ticket,
     }
 }
@@ -77,6 +78,12 @@ fn seed(world: &World) -> support_memory::MemoryPortBuilder {
     }
     for comment in &world.comments {
         builder = builder.with_comment(world.canonical_comment(comment));
+        for file in &comment.attachments {
+            builder = builder.with_attachment_bytes(
+                world.id(ObjectKind::Document, &file.id),
+                file.content.clone(),
+            );
+        }
     }
     for (name, count) in &world.tags {
         builder = builder.with_tag(name.clone(), *count);

@@ -13,7 +13,8 @@ use support_core::{
     Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
     ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
     Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric,
-    SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
+    SlaClock, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketCategory, TicketSla,
+    TicketStatus, Visibility,
 };
 
 use serde::Deserialize;
@@ -229,6 +230,70 @@ pub(crate) struct TicketView {
     #[serde(default)]
     updated_at: LooseTime,
     url: Option<String>,
+    /// The ticket type: `question`, `incident`, `problem`, `task` or null.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// The `slas` sideload (`include=slas`): the policy metrics running on the ticket.
+    slas: Option<SlasView>,
+}
+
+/// A ticket's `slas` sideload: `{"policy_metrics": [{"breach_at", "stage", "metric", ...}]}`.
+#[derive(Debug, Deserialize)]
+struct SlasView {
+    policy_metrics: Option<Vec<PolicyMetricView>>,
+}
+
+/// One SLA target running on a ticket.
+#[derive(Debug, Deserialize)]
+struct PolicyMetricView {
+    metric: Option<String>,
+    stage: Option<String>,
+    #[serde(default)]
+    breach_at: LooseTime,
+}
+
+/// Zendesk's ticket types; anything else is kept as `Other(raw)`.
+pub(crate) fn category_from_native(native: &str) -> TicketCategory {
+    match native {
+        "question" => TicketCategory::Question,
+        "incident" => TicketCategory::Incident,
+        "problem" => TicketCategory::Problem,
+        "task" => TicketCategory::Task,
+        other => TicketCategory::Other(other.to_owned()),
+    }
+}
+
+/// The ticket type to search for (`ticket_type:` takes Zendesk's four types only).
+pub(crate) fn category_to_native(category: &TicketCategory) -> Option<&'static str> {
+    match category {
+        TicketCategory::Question => Some("question"),
+        TicketCategory::Incident => Some("incident"),
+        TicketCategory::Problem => Some("problem"),
+        TicketCategory::Task => Some("task"),
+        _ => None,
+    }
+}
+
+/// A ticket's SLA clocks from its `slas` sideload: `first_reply_time` is the first response,
+/// `next_reply_time` the next one; `breach_at` is when each falls due. A metric's `stage` says
+/// whether it was met (`achieved`) or is still running (`active`, `paused`); Zendesk reports no
+/// breach flag here, so `breached` stays unknown, and neither the policy nor escalation is named.
+fn ticket_sla(slas: SlasView) -> Option<TicketSla> {
+    let mut sla = TicketSla::default();
+    for metric in slas.policy_metrics.into_iter().flatten() {
+        let achieved = match metric.stage.as_deref() {
+            Some("achieved") => Some(true),
+            Some("active" | "paused") => Some(false),
+            _ => None,
+        };
+        let clock = SlaClock::due(metric.breach_at.0).with_achieved(achieved);
+        match metric.metric.as_deref() {
+            Some("first_reply_time") => sla.first_response = Some(clock),
+            Some("next_reply_time") => sla.next_response = Some(clock),
+            _ => {}
+        }
+    }
+    (!sla.is_empty()).then_some(sla)
 }
 
 /// How a ticket came in: `via.channel`, a name or (in older tickets) a number.
@@ -350,6 +415,8 @@ pub(crate) fn ticket_from_view(
         created_at,
         updated_at,
         url,
+        kind,
+        slas,
     } = view;
     let ticket_id = ticket_id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
     let status_text = status_text.unwrap_or_default();
@@ -393,6 +460,10 @@ pub(crate) fn ticket_from_view(
     ticket.created_at = created_at.0;
     ticket.updated_at = updated_at.0;
     ticket.url = url;
+    ticket.category = kind
+        .filter(|k| !k.is_empty())
+        .map(|k| Mapped::new(category_from_native(&k), k));
+    ticket.sla = slas.and_then(ticket_sla);
     Ok(ticket)
 }
 

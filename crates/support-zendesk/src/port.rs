@@ -26,6 +26,8 @@ use crate::listing::{
 use crate::lookups::Lookups;
 use crate::{PROVIDER, bodies, map};
 
+/// The sideloads asked for with tickets: their SLA policy metrics (`ticket.slas`).
+const SIDELOADS: &str = "slas";
 /// A page of users (agents, one role at a time).
 const USERS: PageShape = cursor_shape("users").item("user");
 /// A page of tickets carrying one external id.
@@ -66,6 +68,7 @@ fn capabilities() -> Capabilities {
             Filter::TicketAssignee,
             Filter::TicketTag,
             Filter::TicketUpdatedSince,
+            Filter::TicketCategory,
             Filter::AgentRole,
             Filter::ArticleCategory,
             Filter::ArticleSearch,
@@ -118,7 +121,11 @@ impl ZendeskPort {
     }
 
     async fn show_ticket(&self, operation: Operation, ticket_id: i64) -> Result<Ticket> {
-        let call = self.client.show_ticket().ticket_id(ticket_id);
+        let call = self
+            .client
+            .show_ticket()
+            .ticket_id(ticket_id)
+            .include(SIDELOADS.to_owned());
         let raw = self
             .endpoint
             .runtime()
@@ -151,6 +158,7 @@ impl ZendeskPort {
             .client
             .list_tickets()
             .external_id(reference.to_owned())
+            .include(SIDELOADS.to_owned())
             .page_size(2);
         let page = self
             .endpoint
@@ -290,7 +298,11 @@ impl SupportPort for ZendeskPort {
         let terms = search_terms(&query)?;
         let (items, next) = if terms.is_empty() {
             self.cursor_page(operation, Paged::Tickets, cursor, |after| {
-                let mut call = self.client.list_tickets().page_size(limit);
+                let mut call = self
+                    .client
+                    .list_tickets()
+                    .include(SIDELOADS.to_owned())
+                    .page_size(limit);
                 if let Some(after) = after {
                     call = call.page_after(after);
                 }

@@ -39,7 +39,7 @@ use support_conformance::sim::{
     self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
 };
 use support_conformance::{IdScheme, Profile, SlaClocks, World};
-use support_core::{Operation, SupportPort, TicketStatus};
+use support_core::{Operation, SupportPort, TicketCategory, TicketStatus};
 use support_zendesk::ZendeskPort;
 
 #[allow(unused_imports)]
@@ -91,8 +91,13 @@ pub fn zendesk_world() -> World {
             reports_availability: false,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
+            categories: vec![
+                TicketCategory::Question,
+                TicketCategory::Incident,
+                TicketCategory::Problem,
+                TicketCategory::Task,
+            ],
             // Not served by the simulator yet.
-            categories: Vec::new(),
             records_resolution: false,
             records_resolution_times: false,
             sla_clocks: SlaClocks::NONE,

@@ -28,9 +28,9 @@ pub const ROUTES: &[Route] = &[
     Route::new("GET", "/api/v2/users", Params::new(&["role", "page[size]", "page[after]", "page[before]"], &[], &["role[]"]), BodyRule::Any, list_users),
     Route::new("GET", "/api/v2/group_memberships", cursor_params(), BodyRule::Any, list_memberships),
     Route::new("GET", "/api/v2/groups", cursor_params(), BodyRule::Any, list_groups),
-    Route::new("GET", "/api/v2/tickets", Params::allowed(&["external_id", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_tickets),
+    Route::new("GET", "/api/v2/tickets", Params::allowed(&["external_id", "include", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_tickets),
     Route::new("POST", "/api/v2/tickets", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::create_ticket),
-    Route::new("GET", "/api/v2/tickets/{}", Params::NONE, BodyRule::Any, show_ticket),
+    Route::new("GET", "/api/v2/tickets/{}", Params::allowed(&["include"]), BodyRule::Any, show_ticket),
     Route::new("PUT", "/api/v2/tickets/{}", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::update_ticket),
     Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
     Route::new("GET", "/api/v2/tickets/{}/tags", Params::NONE, BodyRule::Any, ticket_tags),
@@ -98,20 +98,60 @@ fn list_groups(st: &mut SimState, req: &Req) -> Reply {
 
 // ----- tickets -----
 
+/// The sideloads the side-loading guide lists for tickets.
+const TICKET_SIDELOADS: [&str; 12] = [
+    "users",
+    "groups",
+    "organizations",
+    "last_audits",
+    "metric_sets",
+    "dates",
+    "sharing_agreements",
+    "comment_count",
+    "incident_counts",
+    "ticket_forms",
+    "metric_events",
+    "slas",
+];
+
+/// The sideloads of `include` (comma-separated), each one of `known`; an unknown name is refused
+/// rather than ignored, so a typo in the adapter shows.
+fn sideloads<'r>(req: &'r Req, known: &[&str]) -> Result<Vec<&'r str>, Reply> {
+    let names: Vec<&str> = req
+        .param("include")
+        .map(|i| i.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    match names.iter().find(|n| !known.contains(n)) {
+        Some(bad) => Err(bad_request(
+            "InvalidValue",
+            format!("include={bad} is not a sideload of this endpoint"),
+        )),
+        None => Ok(names),
+    }
+}
+
 fn list_tickets(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &TICKET_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     let external = req.param("external_id");
     let items = st
         .tickets
         .values()
         .filter(|t| external.is_none_or(|x| t.external_id.as_deref() == Some(x)))
-        .map(|t| (by_id(t.id), st.ticket_json(t)))
+        .map(|t| (by_id(t.id), st.ticket_json_including(t, &include)))
         .collect();
     cursor_page(st, req, "tickets", items, CursorRules::STANDARD)
 }
 
 fn show_ticket(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &TICKET_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     match st.tickets.get(&req.num(0)) {
-        Some(t) => Reply::ok(json!({"ticket": st.ticket_json(t)})),
+        Some(t) => Reply::ok(json!({"ticket": st.ticket_json_including(t, &include)})),
         None => not_found(),
     }
 }

@@ -112,6 +112,8 @@ pub struct TicketRec {
     pub channel: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The first-reply SLA target running on the ticket: when it is breached.
+    pub first_reply_breach_at: Option<DateTime<Utc>>,
 }
 
 /// A ticket comment.
@@ -330,7 +332,7 @@ impl SimState {
                 let rec = TicketRec {
                     id: num(&t.id),
                     external_id: None,
-                    kind: None,
+                    kind: t.category.as_ref().map(|c| c.as_str().to_owned()),
                     subject: t.subject.clone(),
                     description: t.description.clone(),
                     priority: t.priority.as_ref().map(priority_wire),
@@ -345,6 +347,7 @@ impl SimState {
                     channel: channel_wire(&t.channel),
                     created_at: t.created_at,
                     updated_at: t.updated_at,
+                    first_reply_breach_at: t.sla.as_ref().map(|s| s.first_response_due),
                 };
                 (rec.id, rec)
             })
@@ -555,6 +558,36 @@ impl SimState {
             "brand_id": 1,
             "from_messaging_channel": false,
         })
+    }
+
+    /// The `slas` sideload of a ticket (`include=slas`), placed in the ticket object: the policy
+    /// metrics running on it. The simulator's tickets run a first-reply target only, `active`
+    /// until replied (Zendesk keeps a missed target `active`; its `breach_at` is then past).
+    pub fn slas_json(&self, t: &TicketRec) -> Value {
+        let metrics: Vec<Value> = t
+            .first_reply_breach_at
+            .iter()
+            .map(|at| {
+                json!({
+                    "breach_at": time(at),
+                    "stage": "active",
+                    "metric": "first_reply_time",
+                    "hours": 1,
+                })
+            })
+            .collect();
+        json!({"policy_metrics": metrics})
+    }
+
+    /// A ticket as `TicketObject`, with the sideloads named by `include` that go inside it.
+    pub fn ticket_json_including(&self, t: &TicketRec, include: &[&str]) -> Value {
+        let mut json = self.ticket_json(t);
+        if include.contains(&"slas")
+            && let Value::Object(map) = &mut json
+        {
+            map.insert("slas".into(), self.slas_json(t));
+        }
+        json
     }
 
     /// A user as `UserObject`.

@@ -462,6 +462,7 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
         channel: "api".into(),
         created_at: at,
         updated_at: at,
+        first_reply_breach_at: None,
     };
     let audit_id = st.next_audit_id;
     let first = CommentRec {

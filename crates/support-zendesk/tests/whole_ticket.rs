@@ -1,0 +1,161 @@
+//! The whole ticket against a contract mock: ticket types and SLA clocks, comment authors and
+//! attachments, files uploaded for a token before the comment that carries them, and downloads.
+
+use chrono::{TimeZone, Utc};
+use httpmock::prelude::*;
+use serde_json::json;
+use support_core::{
+    CanonicalId, Mapped, ObjectKind, SlaClock, SupportPort, TicketCategory, TicketLookup,
+    TicketQuery,
+};
+use support_zendesk::ZendeskPort;
+
+fn port(server: &MockServer) -> ZendeskPort {
+    ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", "token")
+        .build()
+        .unwrap()
+}
+
+fn ticket_id(id: &str) -> CanonicalId {
+    CanonicalId::new("zendesk", ObjectKind::Ticket, id)
+}
+
+#[tokio::test]
+async fn a_ticket_reads_its_type_and_sla_clocks_from_the_slas_sideload() {
+    let server = MockServer::start_async().await;
+    let show = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets/7")
+                .query_param("include", "slas");
+            then.status(200).json_body(json!({"ticket": {
+                "id": 7, "status": "open", "type": "incident",
+                "slas": {"policy_metrics": [
+                    {"breach_at": "2026-01-05T09:00:00Z", "stage": "achieved", "metric": "first_reply_time", "days": -3},
+                    {"breach_at": "2026-01-06T10:30:00Z", "stage": "active", "metric": "next_reply_time", "hours": 2},
+                    {"breach_at": null, "stage": "paused", "metric": "agent_work_time", "minutes": 0}
+                ]}
+            }}));
+        })
+        .await;
+    let ticket = port(&server)
+        .get_ticket(&TicketLookup::Id(ticket_id("7")))
+        .await
+        .unwrap();
+    show.assert_async().await;
+    assert_eq!(
+        ticket.category,
+        Some(Mapped::new(TicketCategory::Incident, "incident"))
+    );
+    let sla = ticket.sla.expect("the sideload's clocks");
+    assert_eq!(
+        sla.first_response,
+        Some(
+            SlaClock::due(Some(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()))
+                .with_achieved(Some(true))
+        )
+    );
+    assert_eq!(
+        sla.next_response,
+        Some(
+            SlaClock::due(Some(Utc.with_ymd_and_hms(2026, 1, 6, 10, 30, 0).unwrap()))
+                .with_achieved(Some(false))
+        )
+    );
+    // Zendesk reports no breach flag, no resolution clock, no policy id and no escalation here.
+    assert_eq!(sla.first_response.unwrap().breached, None);
+    assert_eq!((sla.resolution, sla.policy, sla.escalated), (None, None, None));
+    // Zendesk records no resolution text, and the ticket object has no solved or closed time.
+    assert_eq!(
+        (ticket.resolution, ticket.resolved_at, ticket.closed_at),
+        (None, None, None)
+    );
+}
+
+#[tokio::test]
+async fn listed_tickets_keep_unknown_types_and_a_null_type_is_no_category() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("include", "slas");
+            then.status(200).json_body(json!({
+                "tickets": [
+                    {"id": 1, "status": "open", "type": "question"},
+                    {"id": 2, "status": "open", "type": null, "slas": {"policy_metrics": []}},
+                    {"id": 3, "status": "open", "type": "change_request"}
+                ],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let page = port(&server).list_tickets(TicketQuery::new()).await.unwrap();
+    list.assert_async().await;
+    let categories: Vec<_> = page.items.iter().map(|t| t.category.clone()).collect();
+    assert_eq!(
+        categories,
+        vec![
+            Some(Mapped::new(TicketCategory::Question, "question")),
+            None,
+            Some(Mapped::new(
+                TicketCategory::Other("change_request".into()),
+                "change_request"
+            )),
+        ]
+    );
+    // An empty sideload is no SLA state at all.
+    assert!(page.items.iter().all(|t| t.sla.is_none()));
+}
+
+#[tokio::test]
+async fn one_zendesk_type_is_searched_for_and_other_categories_are_matched_here() {
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/search/export")
+                .query_param("query", "ticket_type:incident")
+                .query_param("filter[type]", "ticket");
+            then.status(200).json_body(json!({
+                "results": [{"id": 4, "status": "open", "type": "incident", "result_type": "ticket"}],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let port = port(&server);
+    let incidents = port
+        .list_tickets(TicketQuery::new().with_category(TicketCategory::Incident))
+        .await
+        .unwrap();
+    search.assert_async().await;
+    assert_eq!(incidents.items.len(), 1);
+
+    // Billing is no Zendesk type: the plain listing is filtered here.
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/tickets");
+            then.status(200).json_body(json!({
+                "tickets": [{"id": 1, "status": "open", "type": "question"}, {"id": 2, "status": "open", "type": null}],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let questions_or_billing = port
+        .list_tickets(
+            TicketQuery::new()
+                .with_category(TicketCategory::Question)
+                .with_category(TicketCategory::Billing),
+        )
+        .await
+        .unwrap();
+    list.assert_async().await;
+    let ids: Vec<_> = questions_or_billing
+        .items
+        .iter()
+        .map(|t| t.id.external_id().to_owned())
+        .collect();
+    assert_eq!(ids, vec!["1"]);
+}

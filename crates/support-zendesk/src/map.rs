@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use support_core::{
-    Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
     ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
     Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric,
     SlaClock, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketCategory, TicketSla,
@@ -513,11 +513,46 @@ fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> 
     Some(doc)
 }
 
-/// A ticket comment.
+/// The roles of the users a page sideloads (`include=users`), by user id; a user without an id or
+/// a role is left out.
+pub(crate) fn sideloaded_roles(envelope: &Value) -> HashMap<i64, String> {
+    envelope
+        .get("users")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|user| {
+            let id = user.get("id")?.as_i64()?;
+            let role = user.get("role")?.as_str()?;
+            Some((id, role.to_owned()))
+        })
+        .collect()
+}
+
+/// Who wrote a comment: made by a business rule (`via.channel` `rule`: a trigger or automation)
+/// it is the system's; otherwise its author's role says, `end-user` a customer, `agent` and
+/// `admin` an agent. Without the author's role (not sideloaded), unknown.
+fn author_kind(native: &types::TicketCommentObject, roles: &HashMap<i64, String>) -> Option<Mapped<AuthorKind>> {
+    if let Some(channel) = native.via.as_ref().and_then(|v| v.channel.as_deref())
+        && channel == "rule"
+    {
+        return Some(Mapped::new(AuthorKind::System, channel));
+    }
+    let role = roles.get(&native.author_id?)?;
+    let kind = match role.as_str() {
+        "end-user" => AuthorKind::Customer,
+        "agent" | "admin" => AuthorKind::Agent,
+        other => AuthorKind::Other(other.to_owned()),
+    };
+    Some(Mapped::new(kind, role.clone()))
+}
+
+/// A ticket comment; `roles` are the sideloaded roles of its authors.
 pub(crate) fn comment(
     operation: Operation,
     ticket: &CanonicalId,
     (native, raw): (types::TicketCommentObject, RawJson),
+    roles: &HashMap<i64, String>,
 ) -> Result<CommentRef, Error> {
     let comment_id = native
         .id
@@ -543,7 +578,7 @@ pub(crate) fn comment(
         .unwrap_or_default();
     let data = Comment {
         author: opt_id(ObjectKind::Party, native.author_id),
-        author_kind: None,
+        author_kind: author_kind(&native, roles),
         body: Body {
             text,
             html: native.html_body.clone(),
@@ -580,7 +615,12 @@ pub(crate) fn added_comment(
                 .with_operation(operation)
                 .with_message("the ticket was updated but its audit holds no comment event; list the comments to find it")
         })?;
-    let mut added = comment(operation, ticket, decoded(operation, "comment", event)?)?;
+    let mut added = comment(
+        operation,
+        ticket,
+        decoded(operation, "comment", event)?,
+        &HashMap::new(),
+    )?;
     if added.data.created_at.is_none() {
         let audit: types::AuditObject = decode_value(operation, "audit", &audit)?;
         added.data.created_at = time(audit.created_at.as_ref());

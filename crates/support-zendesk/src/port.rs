@@ -440,23 +440,27 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::ListComments;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let cursor = query.page.cursor.as_ref();
-        let (raws, next) = self
-            .cursor_page(operation, Paged::Comments, cursor, |after| {
-                let mut call = self
-                    .client
-                    .list_ticket_comments()
-                    .ticket_id(ticket_id)
-                    .page_size(limit);
-                if let Some(after) = after {
-                    call = call.page_after(after);
-                }
-                call.send()
-            })
+        let after = Paged::Comments.resume(operation, query.page.cursor.as_ref())?;
+        let mut call = self
+            .client
+            .list_ticket_comments()
+            .ticket_id(ticket_id)
+            // The authors' roles say who wrote each comment.
+            .include("users".to_owned())
+            .page_size(limit);
+        if let Some(after) = after {
+            call = call.page_after(after);
+        }
+        let page = self
+            .endpoint
+            .runtime()
+            .run_page(operation, Paged::Comments.shape(), call.send())
             .await?;
-        let comments = map::natives(operation, "comment", raws)?
+        let next = Paged::Comments.next(page.envelope());
+        let roles = map::sideloaded_roles(page.envelope());
+        let comments = map::natives(operation, "comment", page.into_items())?
             .into_iter()
-            .map(|c| map::comment(operation, ticket, c))
+            .map(|c| map::comment(operation, ticket, c, &roles))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
             comments

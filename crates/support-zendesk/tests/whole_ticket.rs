@@ -13,7 +13,7 @@ use support_zendesk::ZendeskPort;
 fn port(server: &MockServer) -> ZendeskPort {
     ZendeskPort::builder()
         .base_url(server.base_url())
-        .api_token("agent@example.com", "token")
+        .api_token("agent@example.com", "zd-api-t0ken")
         .build()
         .unwrap()
 }
@@ -158,4 +158,61 @@ async fn one_zendesk_type_is_searched_for_and_other_categories_are_matched_here(
         .map(|t| t.id.external_id().to_owned())
         .collect();
     assert_eq!(ids, vec!["1"]);
+}
+
+#[tokio::test]
+async fn comment_authors_come_from_the_sideloaded_users_and_rules_are_the_system() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets/7/comments")
+                .query_param("include", "users");
+            then.status(200).json_body(json!({
+                "comments": [
+                    {"id": 1, "author_id": 401, "body": "My printer", "public": true, "via": {"channel": "email"},
+                     "attachments": [{"id": 91, "file_name": "photo.jpg", "content_type": "image/jpeg", "size": 2048,
+                                      "content_url": "https://acme.zendesk.com/attachments/token/abc/?name=photo.jpg"}]},
+                    {"id": 2, "author_id": 301, "body": "On it", "public": true, "via": {"channel": "web"}},
+                    {"id": 3, "author_id": 302, "body": "Escalating", "public": false, "via": {"channel": "api"}},
+                    {"id": 4, "author_id": 301, "body": "Auto-reply", "public": true, "via": {"channel": "rule"}},
+                    {"id": 5, "author_id": 999, "body": "Who?", "public": true}
+                ],
+                "users": [
+                    {"id": 401, "role": "end-user"}, {"id": 301, "role": "agent"}, {"id": 302, "role": "admin"}
+                ],
+                "meta": {"has_more": false, "after_cursor": null}
+            }));
+        })
+        .await;
+    let page = port(&server)
+        .list_comments(&ticket_id("7"), support_core::CommentQuery::new())
+        .await
+        .unwrap();
+    list.assert_async().await;
+    let kinds: Vec<_> = page
+        .items
+        .iter()
+        .map(|c| c.data.author_kind.clone())
+        .collect();
+    use support_core::AuthorKind;
+    assert_eq!(
+        kinds,
+        vec![
+            Some(Mapped::new(AuthorKind::Customer, "end-user")),
+            Some(Mapped::new(AuthorKind::Agent, "agent")),
+            Some(Mapped::new(AuthorKind::Agent, "admin")),
+            Some(Mapped::new(AuthorKind::System, "rule")),
+            // An author the page did not sideload: unknown, never guessed.
+            None,
+        ]
+    );
+    let file = &page.items[0].data.attachments[0];
+    assert_eq!(file.title.as_deref(), Some("photo.jpg"));
+    assert_eq!(file.content_type.as_deref(), Some("image/jpeg"));
+    assert_eq!(file.size, Some(2048));
+    assert_eq!(
+        file.url.as_deref(),
+        Some("https://acme.zendesk.com/attachments/token/abc/?name=photo.jpg")
+    );
 }

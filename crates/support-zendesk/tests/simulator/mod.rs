@@ -101,7 +101,7 @@ pub fn zendesk_world() -> World {
             records_resolution: false,
             records_resolution_times: false,
             sla_clocks: SlaClocks::NONE,
-            author_kinds: false,
+            author_kinds: true,
             attachments: false,
             ..Profile::default()
         },

@@ -32,7 +32,7 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/api/v2/tickets", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::create_ticket),
     Route::new("GET", "/api/v2/tickets/{}", Params::allowed(&["include"]), BodyRule::Any, show_ticket),
     Route::new("PUT", "/api/v2/tickets/{}", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::update_ticket),
-    Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
+    Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "include", "include_inline_images", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
     Route::new("GET", "/api/v2/tickets/{}/tags", Params::NONE, BodyRule::Any, ticket_tags),
     Route::new("GET", "/api/v2/search/export", Params::new(&["filter[type]", "page[size]", "page[after]"], &["query"], &[]), BodyRule::Any, search_export),
     Route::new("GET", "/api/v2/search", Params::new(&["page", "per_page"], &["query"], &[]), BodyRule::Any, search_offset),
@@ -156,7 +156,14 @@ fn show_ticket(st: &mut SimState, req: &Req) -> Reply {
     }
 }
 
+/// The sideloads the side-loading guide lists for ticket comments.
+const COMMENT_SIDELOADS: [&str; 1] = ["users"];
+
 fn list_comments(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &COMMENT_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
@@ -185,7 +192,29 @@ fn list_comments(st: &mut SimState, req: &Req) -> Reply {
             (key, st.comment_json(c))
         })
         .collect();
-    cursor_page(st, req, "comments", items, CursorRules::STANDARD)
+    let mut reply = cursor_page(st, req, "comments", items, CursorRules::STANDARD);
+    // The `users` sideload: the authors of the page's comments.
+    if include.contains(&"users")
+        && reply.status == 200
+        && let Some(Value::Object(map)) = &mut reply.body
+    {
+        let mut authors: Vec<u64> = map
+            .get("comments")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("author_id").and_then(Value::as_u64))
+            .collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let users: Vec<Value> = authors
+            .iter()
+            .filter_map(|id| st.users.get(id))
+            .map(|u| st.user_json(u))
+            .collect();
+        map.insert("users".into(), Value::Array(users));
+    }
+    reply
 }
 
 fn ticket_tags(st: &mut SimState, req: &Req) -> Reply {

@@ -12,7 +12,7 @@ use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
+    CommentRef, ConnectionInfo, Document, Download, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
     ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery, SatisfactionRatingRef,
     SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate,
     async_trait,
@@ -58,6 +58,7 @@ impl fmt::Debug for ZendeskPort {
 fn capabilities() -> Capabilities {
     Capabilities::new()
         .native(&Operation::ALL)
+        .native(&[Operation::DownloadAttachment])
         .unsupported(
             Operation::CreateTag,
             "Zendesk has no tag resource: a tag exists once it is applied to a ticket (updateTicket with tags)",
@@ -73,6 +74,7 @@ fn capabilities() -> Capabilities {
             Filter::ArticleCategory,
             Filter::ArticleSearch,
         ])
+        .uploads(crate::uploads::LIMITS)
 }
 
 impl ZendeskPort {
@@ -346,13 +348,20 @@ impl SupportPort for ZendeskPort {
         }
     }
 
-    async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {
+    async fn create_ticket(&self, mut new: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
         self.capabilities()
             .check_uploads(PROVIDER, operation, &new.attachments)?;
+        let files = std::mem::take(&mut new.attachments);
         let fields = self.field_inputs(operation, &new.custom_fields).await?;
         let key = new.idempotency_key.clone();
-        let body = bodies::create_ticket(operation, new, fields)?;
+        let mut body = bodies::create_ticket(operation, new, fields)?;
+        // The files go with the opening comment, once the request is known to be well formed.
+        if let Some(token) = self.upload(operation, &files).await?
+            && let Some(comment) = body.ticket.as_mut().and_then(|t| t.comment.as_mut())
+        {
+            comment.uploads = Some(vec![token]);
+        }
         let call = self.client.create_ticket().body(body);
         let raw = self
             .endpoint
@@ -422,11 +431,23 @@ impl SupportPort for ZendeskPort {
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
-    async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
+    async fn add_comment(
+        &self,
+        ticket: &CanonicalId,
+        mut comment: NewComment,
+    ) -> Result<CommentRef> {
         let operation = Operation::AddComment;
         self.capabilities()
             .check_uploads(PROVIDER, operation, &comment.attachments)?;
-        let changes = bodies::add_comment(operation, comment)?;
+        ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
+        let files = std::mem::take(&mut comment.attachments);
+        let mut changes = bodies::add_comment(operation, comment)?;
+        // The files go with the comment, once it is known to be well formed.
+        if let Some(token) = self.upload(operation, &files).await?
+            && let Some(comment) = changes.comment.as_mut()
+        {
+            comment.uploads = Some(vec![token]);
+        }
         let raw = self.put_ticket(operation, ticket, changes).await?;
         map::added_comment(operation, ticket, &raw)
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
@@ -614,6 +635,20 @@ impl SupportPort for ZendeskPort {
                 .map(Value::take)
                 .unwrap_or_default(),
         )
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let operation = Operation::DownloadAttachment;
+        let url = attachment.url.as_deref().ok_or_else(|| {
+            Error::invalid_input(
+                PROVIDER,
+                "the attachment has no content URL: pass an attachment as list_comments returned it",
+            )
+            .with_operation(operation)
+        })?;
+        // The credentials go only to the account's own host; a `content_url` elsewhere (a
+        // signed storage URL) is fetched without them.
+        self.endpoint.download(operation, url).await
     }
 
     async fn list_satisfaction_ratings(

@@ -216,3 +216,213 @@ async fn comment_authors_come_from_the_sideloaded_users_and_rules_are_the_system
         Some("https://acme.zendesk.com/attachments/token/abc/?name=photo.jpg")
     );
 }
+
+fn upload_answer(token: &str, id: i64, name: &str) -> serde_json::Value {
+    json!({"upload": {"token": token, "expires_at": "2026-01-08T08:00:00Z",
+        "attachment": {"id": id, "file_name": name}, "attachments": [{"id": id, "file_name": name}]}})
+}
+
+fn comment_answer() -> serde_json::Value {
+    json!({"ticket": {"id": 7, "status": "open"}, "audit": {"id": 70, "created_at": "2026-01-05T08:00:00Z",
+        "events": [{"id": 650, "type": "Comment", "author_id": 301, "body": "Logs attached", "public": true,
+                    "attachments": [{"id": 91, "file_name": "install.log", "content_type": "text/plain", "size": 11,
+                                     "content_url": "https://acme.zendesk.com/attachments/token/t1/?name=install.log"}]}]}})
+}
+
+#[tokio::test]
+async fn files_are_uploaded_under_one_token_before_the_comment_that_names_it() {
+    let server = MockServer::start_async().await;
+    let first = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/uploads")
+                .query_param("filename", "install.log")
+                .query_param_missing("token")
+                .header("content-type", "text/plain")
+                .body("step 1: ok\n");
+            then.status(201)
+                .json_body(upload_answer("t1", 91, "install.log"));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/uploads")
+                .query_param("filename", "screen shot.png")
+                .query_param("token", "t1")
+                .header("content-type", "image/png")
+                .body("fake png");
+            then.status(201)
+                .json_body(upload_answer("t1", 92, "screen shot.png"));
+        })
+        .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/api/v2/tickets/7")
+                .json_body_includes(r#"{"ticket": {"comment": {"uploads": ["t1"]}}}"#)
+                .json_body_includes(r#"{"ticket": {"comment": {"body": "Logs attached", "public": true}}}"#);
+            then.status(200).json_body(comment_answer());
+        })
+        .await;
+    let added = port(&server)
+        .add_comment(
+            &ticket_id("7"),
+            support_core::NewComment::public("Logs attached")
+                .with_attachment(support_core::Upload::bytes(
+                    "install.log",
+                    "text/plain",
+                    "step 1: ok\n",
+                ))
+                .with_attachment(support_core::Upload::bytes(
+                    "screen shot.png",
+                    "image/png",
+                    "fake png",
+                )),
+        )
+        .await
+        .unwrap();
+    first.assert_async().await;
+    second.assert_async().await;
+    update.assert_async().await;
+    assert_eq!(
+        added.data.attachments[0].title.as_deref(),
+        Some("install.log")
+    );
+}
+
+#[tokio::test]
+async fn a_new_ticket_carries_its_files_on_the_opening_comment() {
+    let server = MockServer::start_async().await;
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/uploads")
+                .query_param("filename", "invoice.pdf")
+                .header("content-type", "application/pdf")
+                .body("%PDF-1.4");
+            then.status(201)
+                .json_body(upload_answer("tk", 93, "invoice.pdf"));
+        })
+        .await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets")
+                .json_body_includes(r#"{"ticket": {"subject": "Invoice", "comment": {"body": "See the invoice", "uploads": ["tk"]}}}"#);
+            then.status(201)
+                .json_body(json!({"ticket": {"id": 8, "status": "new", "subject": "Invoice"}}));
+        })
+        .await;
+    let ticket = port(&server)
+        .create_ticket(
+            support_core::NewTicket::new("Invoice", "See the invoice").with_attachment(
+                support_core::Upload::bytes("invoice.pdf", "application/pdf", "%PDF-1.4"),
+            ),
+        )
+        .await
+        .unwrap();
+    upload.assert_async().await;
+    create.assert_async().await;
+    assert_eq!(ticket.id.external_id(), "8");
+}
+
+#[tokio::test]
+async fn a_file_over_zendesks_limit_sends_nothing() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|_when, then| {
+            then.status(500);
+        })
+        .await;
+    let port = port(&server);
+    assert_eq!(
+        port.capabilities().upload_limits().and_then(|l| l.per_file),
+        Some(50 * 1024 * 1024)
+    );
+    // Declared one byte over 50 MB: refused from its length, before a byte is read.
+    let huge = support_core::Upload::stream(
+        "dump.bin",
+        "application/octet-stream",
+        50 * 1024 * 1024 + 1,
+        futures::stream::empty(),
+    );
+    let error = port
+        .add_comment(
+            &ticket_id("7"),
+            support_core::NewComment::public("The dump").with_attachment(huge),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &support_core::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("dump.bin"), "{error}");
+    anything.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_failed_upload_is_not_retried_and_no_comment_is_sent() {
+    let server = MockServer::start_async().await;
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v2/uploads");
+            then.status(503).body("busy");
+        })
+        .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/api/v2/tickets/7");
+            then.status(200).json_body(comment_answer());
+        })
+        .await;
+    let error = port(&server)
+        .add_comment(
+            &ticket_id("7"),
+            support_core::NewComment::public("Logs attached").with_attachment(
+                support_core::Upload::bytes("install.log", "text/plain", "step 1: ok\n"),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), support_core::ErrorKind::Provider { .. }),
+        "{error}"
+    );
+    // A write Zendesk may have taken is not repeated blindly.
+    upload.assert_calls_async(1).await;
+    update.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn an_attachment_downloads_from_its_content_url_with_the_credentials() {
+    let server = MockServer::start_async().await;
+    let file = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/attachments/token/abc/")
+                .query_param("name", "invoice.pdf")
+                .header_exists("authorization");
+            then.status(200)
+                .header("content-type", "application/pdf")
+                .body("%PDF-1.4 invoice");
+        })
+        .await;
+    let port = port(&server);
+    assert_eq!(
+        port.capabilities().support(support_core::Operation::DownloadAttachment),
+        &support_core::Support::Native
+    );
+    let mut attachment = support_core::Document::new(
+        CanonicalId::new("zendesk", ObjectKind::Document, "91"),
+        support_core::DocumentKind::Attachment,
+        json!(null),
+    );
+    attachment.url = Some(server.url("/attachments/token/abc/?name=invoice.pdf"));
+    let download = port.download_attachment(&attachment).await.unwrap();
+    assert_eq!(download.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(download.bytes().await.unwrap(), "%PDF-1.4 invoice");
+    file.assert_async().await;
+
+    attachment.url = None;
+    let error = port.download_attachment(&attachment).await.unwrap_err();
+    assert_eq!(error.kind(), &support_core::ErrorKind::InvalidInput);
+}

@@ -10,11 +10,11 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use support_core::{
-    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
-    ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
-    Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric,
-    SlaClock, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketCategory, TicketSla,
-    TicketStatus, Visibility,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
+    DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
+    Party, PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef,
+    Score, SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket,
+    TicketCategory, TicketSla, TicketStatus, Visibility,
 };
 
 use serde::Deserialize;
@@ -532,7 +532,10 @@ pub(crate) fn sideloaded_roles(envelope: &Value) -> HashMap<i64, String> {
 /// Who wrote a comment: made by a business rule (`via.channel` `rule`: a trigger or automation)
 /// it is the system's; otherwise its author's role says, `end-user` a customer, `agent` and
 /// `admin` an agent. Without the author's role (not sideloaded), unknown.
-fn author_kind(native: &types::TicketCommentObject, roles: &HashMap<i64, String>) -> Option<Mapped<AuthorKind>> {
+fn author_kind(
+    native: &types::TicketCommentObject,
+    roles: &HashMap<i64, String>,
+) -> Option<Mapped<AuthorKind>> {
     if let Some(channel) = native.via.as_ref().and_then(|v| v.channel.as_deref())
         && channel == "rule"
     {

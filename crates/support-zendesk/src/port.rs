@@ -12,10 +12,10 @@ use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, Download, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
-    ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery, SatisfactionRatingRef,
-    SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate,
-    async_trait,
+    CommentRef, ConnectionInfo, Document, Download, Error, ErrorKind, Filter, NewComment, NewTag,
+    NewTicket, ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery,
+    SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
+    TicketQuery, TicketUpdate, async_trait,
 };
 
 use crate::builder::ZendeskBuilder;

@@ -66,7 +66,10 @@ async fn a_ticket_reads_its_type_and_sla_clocks_from_the_slas_sideload() {
     );
     // Zendesk reports no breach flag, no resolution clock, no policy id and no escalation here.
     assert_eq!(sla.first_response.unwrap().breached, None);
-    assert_eq!((sla.resolution, sla.policy, sla.escalated), (None, None, None));
+    assert_eq!(
+        (sla.resolution, sla.policy, sla.escalated),
+        (None, None, None)
+    );
     // Zendesk records no resolution text, and the ticket object has no solved or closed time.
     assert_eq!(
         (ticket.resolution, ticket.resolved_at, ticket.closed_at),
@@ -92,7 +95,10 @@ async fn listed_tickets_keep_unknown_types_and_a_null_type_is_no_category() {
             }));
         })
         .await;
-    let page = port(&server).list_tickets(TicketQuery::new()).await.unwrap();
+    let page = port(&server)
+        .list_tickets(TicketQuery::new())
+        .await
+        .unwrap();
     list.assert_async().await;
     let categories: Vec<_> = page.items.iter().map(|t| t.category.clone()).collect();
     assert_eq!(
@@ -261,7 +267,9 @@ async fn files_are_uploaded_under_one_token_before_the_comment_that_names_it() {
             when.method(PUT)
                 .path("/api/v2/tickets/7")
                 .json_body_includes(r#"{"ticket": {"comment": {"uploads": ["t1"]}}}"#)
-                .json_body_includes(r#"{"ticket": {"comment": {"body": "Logs attached", "public": true}}}"#);
+                .json_body_includes(
+                    r#"{"ticket": {"comment": {"body": "Logs attached", "public": true}}}"#,
+                );
             then.status(200).json_body(comment_answer());
         })
         .await;
@@ -408,7 +416,8 @@ async fn an_attachment_downloads_from_its_content_url_with_the_credentials() {
         .await;
     let port = port(&server);
     assert_eq!(
-        port.capabilities().support(support_core::Operation::DownloadAttachment),
+        port.capabilities()
+            .support(support_core::Operation::DownloadAttachment),
         &support_core::Support::Native
     );
     let mut attachment = support_core::Document::new(

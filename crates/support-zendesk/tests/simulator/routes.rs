@@ -34,6 +34,8 @@ pub const ROUTES: &[Route] = &[
     Route::new("PUT", "/api/v2/tickets/{}", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::update_ticket),
     Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "include", "include_inline_images", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
     Route::new("GET", "/api/v2/tickets/{}/tags", Params::NONE, BodyRule::Any, ticket_tags),
+    Route::new("POST", "/api/v2/uploads", Params::new(&["token"], &["filename"], &[]), BodyRule::Any, writes::upload),
+    Route::new("GET", "/attachments/token/{}/", Params::allowed(&["name"]), BodyRule::Any, attachment_content),
     Route::new("GET", "/api/v2/search/export", Params::new(&["filter[type]", "page[size]", "page[after]"], &["query"], &[]), BodyRule::Any, search_export),
     Route::new("GET", "/api/v2/search", Params::new(&["page", "per_page"], &["query"], &[]), BodyRule::Any, search_offset),
     Route::new("GET", "/api/v2/tags", cursor_params(), BodyRule::Any, list_tags),
@@ -215,6 +217,14 @@ fn list_comments(st: &mut SimState, req: &Req) -> Reply {
         map.insert("users".into(), Value::Array(users));
     }
     reply
+}
+
+/// An attachment's `content_url`: the file's bytes.
+fn attachment_content(st: &mut SimState, req: &Req) -> Reply {
+    match st.attachment_by_token(req.num(0)) {
+        Some(a) => Reply::file(a.content_type.clone(), a.content.clone()),
+        None => not_found(),
+    }
 }
 
 fn ticket_tags(st: &mut SimState, req: &Req) -> Reply {

@@ -129,6 +129,16 @@ pub struct CommentRec {
     pub audit_id: u64,
     pub channel: String,
     pub created_at: DateTime<Utc>,
+    pub attachments: Vec<AttachmentRec>,
+}
+
+/// A file attached to a comment, or uploaded and waiting for one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentRec {
+    pub id: u64,
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 /// A user: admin, agent or end-user.
@@ -264,6 +274,10 @@ pub struct SimState {
     /// Cursors handed out (anything else is rejected).
     pub cursors: CursorBook,
     pub idempotency: HashMap<String, IdempotentCreate>,
+    /// Files uploaded under each upload token, until a comment names the token.
+    pub uploads: HashMap<String, Vec<AttachmentRec>>,
+    pub next_upload: u64,
+    pub next_attachment_id: u64,
     pub log: Vec<RecordedRequest>,
 }
 
@@ -379,6 +393,16 @@ impl SimState {
                     audit_id,
                     channel,
                     created_at: c.created_at,
+                    attachments: c
+                        .attachments
+                        .iter()
+                        .map(|a| AttachmentRec {
+                            id: num(&a.id),
+                            file_name: a.file_name.clone(),
+                            content_type: a.content_type.clone(),
+                            content: a.content.clone(),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -467,6 +491,9 @@ impl SimState {
             clock: WriteClock::new(&world),
             cursors: CursorBook::new(),
             idempotency: HashMap::new(),
+            uploads: HashMap::new(),
+            next_upload: 1,
+            next_attachment_id: 9001,
             log: Vec::new(),
             world,
         }
@@ -634,6 +661,45 @@ impl SimState {
         })
     }
 
+    /// Where an attachment's bytes are served: `/attachments/token/{token}/?name={file_name}`
+    /// (the simulator's tokens are the attachments' ids).
+    pub fn content_url(&self, a: &AttachmentRec) -> String {
+        let name = support_conformance::sim::encode_component(
+            &a.file_name,
+            support_conformance::sim::QueryEncoding::Percent,
+        );
+        self.url(&format!("/attachments/token/{}/?name={name}", a.id))
+    }
+
+    /// An attachment as `AttachmentObject`.
+    pub fn attachment_json(&self, a: &AttachmentRec) -> Value {
+        json!({
+            "id": a.id,
+            "url": self.url(&format!("/api/v2/attachments/{}.json", a.id)),
+            "file_name": a.file_name,
+            "content_url": self.content_url(a),
+            "mapped_content_url": self.content_url(a),
+            "content_type": a.content_type,
+            "size": a.content.len(),
+            "width": null,
+            "height": null,
+            "inline": false,
+            "deleted": false,
+            "malware_access_override": false,
+            "malware_scan_result": "malware_not_found",
+            "thumbnails": [],
+        })
+    }
+
+    /// The attachment whose content URL carries this token, on a comment or still pending.
+    pub fn attachment_by_token(&self, token: u64) -> Option<&AttachmentRec> {
+        self.comments
+            .iter()
+            .flat_map(|c| &c.attachments)
+            .chain(self.uploads.values().flatten())
+            .find(|a| a.id == token)
+    }
+
     /// A comment as `TicketCommentObject`.
     pub fn comment_json(&self, c: &CommentRec) -> Value {
         json!({
@@ -644,7 +710,7 @@ impl SimState {
             "html_body": c.html_body,
             "plain_body": c.body,
             "public": c.public,
-            "attachments": [],
+            "attachments": c.attachments.iter().map(|a| self.attachment_json(a)).collect::<Vec<_>>(),
             "audit_id": c.audit_id,
             "via": Self::via(&c.channel),
             "created_at": time(&c.created_at),

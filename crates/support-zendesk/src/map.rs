@@ -860,6 +860,44 @@ mod tests {
     }
 
     #[test]
+    fn sla_stages_say_achieved_and_never_breached() {
+        let t = ticket(
+            Operation::GetTicket,
+            json!({"id": 1, "type": "task", "slas": {"policy_metrics": [
+                {"breach_at": "2026-01-05T09:00:00Z", "stage": "paused", "metric": "first_reply_time"},
+                {"breach_at": "not a time", "stage": "something_new", "metric": "next_reply_time"},
+                {"breach_at": "2026-01-05T09:00:00Z", "stage": "active", "metric": "requester_wait_time"}
+            ]}}),
+            &AccountLookups::default(),
+        )
+        .unwrap();
+        assert_eq!(t.category, Some(Mapped::new(TicketCategory::Task, "task")));
+        let sla = t.sla.unwrap();
+        let first = sla.first_response.unwrap();
+        assert_eq!((first.achieved, first.breached), (Some(false), None));
+        assert!(first.due_at.is_some());
+        // An unknown stage says nothing; an unreadable time is no due time.
+        assert_eq!(sla.next_response, Some(SlaClock::default()));
+        assert_eq!(sla.resolution, None);
+        // Only waiting metrics the port has no clock for: no SLA state.
+        let other = ticket(
+            Operation::GetTicket,
+            json!({"id": 2, "slas": {"policy_metrics": [{"stage": "active", "metric": "agent_work_time"}]}}),
+            &AccountLookups::default(),
+        )
+        .unwrap();
+        assert_eq!(other.sla, None);
+        // A sideload of another shape is an error naming the ticket, not silently dropped.
+        let err = ticket(
+            Operation::GetTicket,
+            json!({"id": 3, "slas": {"policy_metrics": "soon"}}),
+            &AccountLookups::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
+    }
+
+    #[test]
     fn ratings_normalise_good_and_bad_only() {
         let good = rating(
             Operation::ListSatisfactionRatings,

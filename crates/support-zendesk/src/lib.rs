@@ -17,6 +17,7 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
+mod uploads;
 pub mod webhook;
 
 pub use builder::{

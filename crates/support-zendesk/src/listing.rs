@@ -270,6 +270,12 @@ pub(crate) fn search_terms(query: &TicketQuery) -> Result<Vec<String>> {
     {
         terms.push(format!("tags:{tag}"));
     }
+    // Zendesk's four ticket types; another category (or several) is matched client-side.
+    if let [category] = query.categories.as_slice()
+        && let Some(native) = map::category_to_native(category)
+    {
+        terms.push(format!("ticket_type:{native}"));
+    }
     if let Some(since) = query.updated_since {
         // Search compares whole seconds and has only `>`: ask from one second earlier, filter exactly.
         let from = since - chrono::Duration::seconds(1);

@@ -10,10 +10,11 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use support_core::{
-    Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document, DocumentKind, Error,
-    ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
-    Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score, SlaMetric,
-    SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketStatus, Visibility,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
+    DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
+    Party, PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef,
+    Score, SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket,
+    TicketCategory, TicketSla, TicketStatus, Visibility,
 };
 
 use serde::Deserialize;
@@ -229,6 +230,70 @@ pub(crate) struct TicketView {
     #[serde(default)]
     updated_at: LooseTime,
     url: Option<String>,
+    /// The ticket type: `question`, `incident`, `problem`, `task` or null.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// The `slas` sideload (`include=slas`): the policy metrics running on the ticket.
+    slas: Option<SlasView>,
+}
+
+/// A ticket's `slas` sideload: `{"policy_metrics": [{"breach_at", "stage", "metric", ...}]}`.
+#[derive(Debug, Deserialize)]
+struct SlasView {
+    policy_metrics: Option<Vec<PolicyMetricView>>,
+}
+
+/// One SLA target running on a ticket.
+#[derive(Debug, Deserialize)]
+struct PolicyMetricView {
+    metric: Option<String>,
+    stage: Option<String>,
+    #[serde(default)]
+    breach_at: LooseTime,
+}
+
+/// Zendesk's ticket types; anything else is kept as `Other(raw)`.
+pub(crate) fn category_from_native(native: &str) -> TicketCategory {
+    match native {
+        "question" => TicketCategory::Question,
+        "incident" => TicketCategory::Incident,
+        "problem" => TicketCategory::Problem,
+        "task" => TicketCategory::Task,
+        other => TicketCategory::Other(other.to_owned()),
+    }
+}
+
+/// The ticket type to search for (`ticket_type:` takes Zendesk's four types only).
+pub(crate) fn category_to_native(category: &TicketCategory) -> Option<&'static str> {
+    match category {
+        TicketCategory::Question => Some("question"),
+        TicketCategory::Incident => Some("incident"),
+        TicketCategory::Problem => Some("problem"),
+        TicketCategory::Task => Some("task"),
+        _ => None,
+    }
+}
+
+/// A ticket's SLA clocks from its `slas` sideload: `first_reply_time` is the first response,
+/// `next_reply_time` the next one; `breach_at` is when each falls due. A metric's `stage` says
+/// whether it was met (`achieved`) or is still running (`active`, `paused`); Zendesk reports no
+/// breach flag here, so `breached` stays unknown, and neither the policy nor escalation is named.
+fn ticket_sla(slas: SlasView) -> Option<TicketSla> {
+    let mut sla = TicketSla::default();
+    for metric in slas.policy_metrics.into_iter().flatten() {
+        let achieved = match metric.stage.as_deref() {
+            Some("achieved") => Some(true),
+            Some("active" | "paused") => Some(false),
+            _ => None,
+        };
+        let clock = SlaClock::due(metric.breach_at.0).with_achieved(achieved);
+        match metric.metric.as_deref() {
+            Some("first_reply_time") => sla.first_response = Some(clock),
+            Some("next_reply_time") => sla.next_response = Some(clock),
+            _ => {}
+        }
+    }
+    (!sla.is_empty()).then_some(sla)
 }
 
 /// How a ticket came in: `via.channel`, a name or (in older tickets) a number.
@@ -350,6 +415,8 @@ pub(crate) fn ticket_from_view(
         created_at,
         updated_at,
         url,
+        kind,
+        slas,
     } = view;
     let ticket_id = ticket_id.ok_or_else(|| missing_id(operation, "ticket", &raw))?;
     let status_text = status_text.unwrap_or_default();
@@ -393,6 +460,10 @@ pub(crate) fn ticket_from_view(
     ticket.created_at = created_at.0;
     ticket.updated_at = updated_at.0;
     ticket.url = url;
+    ticket.category = kind
+        .filter(|k| !k.is_empty())
+        .map(|k| Mapped::new(category_from_native(&k), k));
+    ticket.sla = slas.and_then(ticket_sla);
     Ok(ticket)
 }
 
@@ -442,11 +513,49 @@ fn attachment(native: &types::AttachmentObject, raw: Value) -> Option<Document> 
     Some(doc)
 }
 
-/// A ticket comment.
+/// The roles of the users a page sideloads (`include=users`), by user id; a user without an id or
+/// a role is left out.
+pub(crate) fn sideloaded_roles(envelope: &Value) -> HashMap<i64, String> {
+    envelope
+        .get("users")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|user| {
+            let id = user.get("id")?.as_i64()?;
+            let role = user.get("role")?.as_str()?;
+            Some((id, role.to_owned()))
+        })
+        .collect()
+}
+
+/// Who wrote a comment: made by a business rule (`via.channel` `rule`: a trigger or automation)
+/// it is the system's; otherwise its author's role says, `end-user` a customer, `agent` and
+/// `admin` an agent. Without the author's role (not sideloaded), unknown.
+fn author_kind(
+    native: &types::TicketCommentObject,
+    roles: &HashMap<i64, String>,
+) -> Option<Mapped<AuthorKind>> {
+    if let Some(channel) = native.via.as_ref().and_then(|v| v.channel.as_deref())
+        && channel == "rule"
+    {
+        return Some(Mapped::new(AuthorKind::System, channel));
+    }
+    let role = roles.get(&native.author_id?)?;
+    let kind = match role.as_str() {
+        "end-user" => AuthorKind::Customer,
+        "agent" | "admin" => AuthorKind::Agent,
+        other => AuthorKind::Other(other.to_owned()),
+    };
+    Some(Mapped::new(kind, role.clone()))
+}
+
+/// A ticket comment; `roles` are the sideloaded roles of its authors.
 pub(crate) fn comment(
     operation: Operation,
     ticket: &CanonicalId,
     (native, raw): (types::TicketCommentObject, RawJson),
+    roles: &HashMap<i64, String>,
 ) -> Result<CommentRef, Error> {
     let comment_id = native
         .id
@@ -472,7 +581,7 @@ pub(crate) fn comment(
         .unwrap_or_default();
     let data = Comment {
         author: opt_id(ObjectKind::Party, native.author_id),
-        author_kind: None,
+        author_kind: author_kind(&native, roles),
         body: Body {
             text,
             html: native.html_body.clone(),
@@ -509,7 +618,12 @@ pub(crate) fn added_comment(
                 .with_operation(operation)
                 .with_message("the ticket was updated but its audit holds no comment event; list the comments to find it")
         })?;
-    let mut added = comment(operation, ticket, decoded(operation, "comment", event)?)?;
+    let mut added = comment(
+        operation,
+        ticket,
+        decoded(operation, "comment", event)?,
+        &HashMap::new(),
+    )?;
     if added.data.created_at.is_none() {
         let audit: types::AuditObject = decode_value(operation, "audit", &audit)?;
         added.data.created_at = time(audit.created_at.as_ref());
@@ -743,6 +857,44 @@ mod tests {
             let err = ticket(Operation::ListTickets, raw, &AccountLookups::default()).unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::Decode);
         }
+    }
+
+    #[test]
+    fn sla_stages_say_achieved_and_never_breached() {
+        let t = ticket(
+            Operation::GetTicket,
+            json!({"id": 1, "type": "task", "slas": {"policy_metrics": [
+                {"breach_at": "2026-01-05T09:00:00Z", "stage": "paused", "metric": "first_reply_time"},
+                {"breach_at": "not a time", "stage": "something_new", "metric": "next_reply_time"},
+                {"breach_at": "2026-01-05T09:00:00Z", "stage": "active", "metric": "requester_wait_time"}
+            ]}}),
+            &AccountLookups::default(),
+        )
+        .unwrap();
+        assert_eq!(t.category, Some(Mapped::new(TicketCategory::Task, "task")));
+        let sla = t.sla.unwrap();
+        let first = sla.first_response.unwrap();
+        assert_eq!((first.achieved, first.breached), (Some(false), None));
+        assert!(first.due_at.is_some());
+        // An unknown stage says nothing; an unreadable time is no due time.
+        assert_eq!(sla.next_response, Some(SlaClock::default()));
+        assert_eq!(sla.resolution, None);
+        // Only waiting metrics the port has no clock for: no SLA state.
+        let other = ticket(
+            Operation::GetTicket,
+            json!({"id": 2, "slas": {"policy_metrics": [{"stage": "active", "metric": "agent_work_time"}]}}),
+            &AccountLookups::default(),
+        )
+        .unwrap();
+        assert_eq!(other.sla, None);
+        // A sideload of another shape is an error naming the ticket, not silently dropped.
+        let err = ticket(
+            Operation::GetTicket,
+            json!({"id": 3, "slas": {"policy_metrics": "soon"}}),
+            &AccountLookups::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Decode);
     }
 
     #[test]

@@ -12,10 +12,10 @@ use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, Error, ErrorKind, Filter, NewComment, NewTag, NewTicket,
-    ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery, SatisfactionRatingRef,
-    SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketUpdate,
-    async_trait,
+    CommentRef, ConnectionInfo, Document, Download, Error, ErrorKind, Filter, NewComment, NewTag,
+    NewTicket, ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery,
+    SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
+    TicketQuery, TicketUpdate, async_trait,
 };
 
 use crate::builder::ZendeskBuilder;
@@ -26,6 +26,8 @@ use crate::listing::{
 use crate::lookups::Lookups;
 use crate::{PROVIDER, bodies, map};
 
+/// The sideloads asked for with tickets: their SLA policy metrics (`ticket.slas`).
+const SIDELOADS: &str = "slas";
 /// A page of users (agents, one role at a time).
 const USERS: PageShape = cursor_shape("users").item("user");
 /// A page of tickets carrying one external id.
@@ -56,6 +58,7 @@ impl fmt::Debug for ZendeskPort {
 fn capabilities() -> Capabilities {
     Capabilities::new()
         .native(&Operation::ALL)
+        .native(&[Operation::DownloadAttachment])
         .unsupported(
             Operation::CreateTag,
             "Zendesk has no tag resource: a tag exists once it is applied to a ticket (updateTicket with tags)",
@@ -66,10 +69,12 @@ fn capabilities() -> Capabilities {
             Filter::TicketAssignee,
             Filter::TicketTag,
             Filter::TicketUpdatedSince,
+            Filter::TicketCategory,
             Filter::AgentRole,
             Filter::ArticleCategory,
             Filter::ArticleSearch,
         ])
+        .uploads(crate::uploads::LIMITS)
 }
 
 impl ZendeskPort {
@@ -118,7 +123,11 @@ impl ZendeskPort {
     }
 
     async fn show_ticket(&self, operation: Operation, ticket_id: i64) -> Result<Ticket> {
-        let call = self.client.show_ticket().ticket_id(ticket_id);
+        let call = self
+            .client
+            .show_ticket()
+            .ticket_id(ticket_id)
+            .include(SIDELOADS.to_owned());
         let raw = self
             .endpoint
             .runtime()
@@ -151,6 +160,7 @@ impl ZendeskPort {
             .client
             .list_tickets()
             .external_id(reference.to_owned())
+            .include(SIDELOADS.to_owned())
             .page_size(2);
         let page = self
             .endpoint
@@ -290,7 +300,11 @@ impl SupportPort for ZendeskPort {
         let terms = search_terms(&query)?;
         let (items, next) = if terms.is_empty() {
             self.cursor_page(operation, Paged::Tickets, cursor, |after| {
-                let mut call = self.client.list_tickets().page_size(limit);
+                let mut call = self
+                    .client
+                    .list_tickets()
+                    .include(SIDELOADS.to_owned())
+                    .page_size(limit);
                 if let Some(after) = after {
                     call = call.page_after(after);
                 }
@@ -334,13 +348,20 @@ impl SupportPort for ZendeskPort {
         }
     }
 
-    async fn create_ticket(&self, new: NewTicket) -> Result<Ticket> {
+    async fn create_ticket(&self, mut new: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
         self.capabilities()
             .check_uploads(PROVIDER, operation, &new.attachments)?;
+        let files = std::mem::take(&mut new.attachments);
         let fields = self.field_inputs(operation, &new.custom_fields).await?;
         let key = new.idempotency_key.clone();
-        let body = bodies::create_ticket(operation, new, fields)?;
+        let mut body = bodies::create_ticket(operation, new, fields)?;
+        // The files go with the opening comment, once the request is known to be well formed.
+        if let Some(token) = self.upload(operation, &files).await?
+            && let Some(comment) = body.ticket.as_mut().and_then(|t| t.comment.as_mut())
+        {
+            comment.uploads = Some(vec![token]);
+        }
         let call = self.client.create_ticket().body(body);
         let raw = self
             .endpoint
@@ -410,11 +431,23 @@ impl SupportPort for ZendeskPort {
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
     }
 
-    async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
+    async fn add_comment(
+        &self,
+        ticket: &CanonicalId,
+        mut comment: NewComment,
+    ) -> Result<CommentRef> {
         let operation = Operation::AddComment;
         self.capabilities()
             .check_uploads(PROVIDER, operation, &comment.attachments)?;
-        let changes = bodies::add_comment(operation, comment)?;
+        ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
+        let files = std::mem::take(&mut comment.attachments);
+        let mut changes = bodies::add_comment(operation, comment)?;
+        // The files go with the comment, once it is known to be well formed.
+        if let Some(token) = self.upload(operation, &files).await?
+            && let Some(comment) = changes.comment.as_mut()
+        {
+            comment.uploads = Some(vec![token]);
+        }
         let raw = self.put_ticket(operation, ticket, changes).await?;
         map::added_comment(operation, ticket, &raw)
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
@@ -428,23 +461,27 @@ impl SupportPort for ZendeskPort {
         let operation = Operation::ListComments;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
         let limit = i64::from(query.page.limit_or(MAX_PAGE, MAX_PAGE));
-        let cursor = query.page.cursor.as_ref();
-        let (raws, next) = self
-            .cursor_page(operation, Paged::Comments, cursor, |after| {
-                let mut call = self
-                    .client
-                    .list_ticket_comments()
-                    .ticket_id(ticket_id)
-                    .page_size(limit);
-                if let Some(after) = after {
-                    call = call.page_after(after);
-                }
-                call.send()
-            })
+        let after = Paged::Comments.resume(operation, query.page.cursor.as_ref())?;
+        let mut call = self
+            .client
+            .list_ticket_comments()
+            .ticket_id(ticket_id)
+            // The authors' roles say who wrote each comment.
+            .include("users".to_owned())
+            .page_size(limit);
+        if let Some(after) = after {
+            call = call.page_after(after);
+        }
+        let page = self
+            .endpoint
+            .runtime()
+            .run_page(operation, Paged::Comments.shape(), call.send())
             .await?;
-        let comments = map::natives(operation, "comment", raws)?
+        let next = Paged::Comments.next(page.envelope());
+        let roles = map::sideloaded_roles(page.envelope());
+        let comments = map::natives(operation, "comment", page.into_items())?
             .into_iter()
-            .map(|c| map::comment(operation, ticket, c))
+            .map(|c| map::comment(operation, ticket, c, &roles))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
             comments
@@ -598,6 +635,20 @@ impl SupportPort for ZendeskPort {
                 .map(Value::take)
                 .unwrap_or_default(),
         )
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let operation = Operation::DownloadAttachment;
+        let url = attachment.url.as_deref().ok_or_else(|| {
+            Error::invalid_input(
+                PROVIDER,
+                "the attachment has no content URL: pass an attachment as list_comments returned it",
+            )
+            .with_operation(operation)
+        })?;
+        // The credentials go only to the account's own host; a `content_url` elsewhere (a
+        // signed storage URL) is fetched without them.
+        self.endpoint.download(operation, url).await
     }
 
     async fn list_satisfaction_ratings(

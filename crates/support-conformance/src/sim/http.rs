@@ -126,6 +126,8 @@ pub struct Reply {
     pub body: Option<Value>,
     /// Headers beyond the provider's common ones.
     pub headers: Vec<(String, String)>,
+    /// A file's bytes and content type, served instead of `body` ([`Reply::file`]).
+    pub file: Option<(String, Vec<u8>)>,
 }
 
 impl Reply {
@@ -135,6 +137,7 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            file: None,
         }
     }
 
@@ -144,6 +147,17 @@ impl Reply {
             status,
             body: None,
             headers: Vec::new(),
+            file: None,
+        }
+    }
+
+    /// `200` serving a file: its bytes as they are, with its content type (an attachment's URL).
+    pub fn file(content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status: 200,
+            body: None,
+            headers: Vec::new(),
+            file: Some((content_type.into(), bytes.into())),
         }
     }
 
@@ -166,17 +180,25 @@ impl Reply {
     /// The response httpmock sends: JSON content type, `common` headers (the provider's rate-limit
     /// headers, say), then the answer's own.
     pub fn into_response(self, common: &[(&str, &str)]) -> HttpMockResponse {
+        let content_type = match &self.file {
+            Some((content_type, _)) => content_type.clone(),
+            None => "application/json; charset=utf-8".to_owned(),
+        };
         let mut builder = HttpMockResponse::builder()
             .status(self.status)
-            .header("content-type", "application/json; charset=utf-8");
+            .header("content-type", content_type);
         for (name, value) in common {
             builder = builder.header(*name, *value);
         }
         for (name, value) in self.headers {
             builder = builder.header(name, value);
         }
-        let body = self.body.map(|b| b.to_string()).unwrap_or_default();
-        builder.body(body).build()
+        match self.file {
+            Some((_, bytes)) => builder.body(bytes).build(),
+            None => builder
+                .body(self.body.map(|b| b.to_string()).unwrap_or_default())
+                .build(),
+        }
     }
 }
 

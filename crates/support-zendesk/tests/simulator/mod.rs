@@ -11,6 +11,13 @@
 //!   object. A request no mock accepts gets httpmock's 404: that is how an unexpected request shows.
 //! - Answers come from shared state, so writes are visible to later reads.
 //!
+//! Files: `POST /api/v2/uploads?filename=..[&token=..]` takes the raw bytes with their
+//! `Content-Type` and answers an upload token; a comment's `uploads` tokens become its
+//! attachments (a token is used once; an unknown one is `RecordInvalid`); an attachment's
+//! `content_url` is `/attachments/token/{id}/?name=..` on the simulator's host and serves the bytes
+//! to authenticated requests. Ticket reads take `include=slas` (and the other documented ticket
+//! sideloads' names), comment listings `include=users`.
+//!
 //! Where the simulator is stricter than "whatever works", on purpose:
 //! - `GET /api/v2/search/export` rejects `type:` in the query: the vendor description says
 //!   "Searches with type in the query string will result in an error" (`filter[type]` names it).
@@ -39,7 +46,7 @@ use support_conformance::sim::{
     self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
 };
 use support_conformance::{IdScheme, Profile, SlaClocks, World};
-use support_core::{Operation, SupportPort, TicketStatus};
+use support_core::{Operation, SupportPort, TicketCategory, TicketStatus};
 use support_zendesk::ZendeskPort;
 
 #[allow(unused_imports)]
@@ -91,13 +98,21 @@ pub fn zendesk_world() -> World {
             reports_availability: false,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
-            // Not served by the simulator yet.
-            categories: Vec::new(),
+            categories: vec![
+                TicketCategory::Question,
+                TicketCategory::Incident,
+                TicketCategory::Problem,
+                TicketCategory::Task,
+            ],
+            // Zendesk records no resolution text, and no solved or closed time on the ticket.
             records_resolution: false,
             records_resolution_times: false,
+            // The simulator serves a first-reply `slas` sideload for tickets the world gives SLA
+            // clocks, but the world's clocks say whether they are breached, which Zendesk's
+            // sideload does not: the adapter reads due times and `achieved` only.
             sla_clocks: SlaClocks::NONE,
-            author_kinds: false,
-            attachments: false,
+            author_kinds: true,
+            attachments: true,
             ..Profile::default()
         },
     )
@@ -176,8 +191,21 @@ impl Wire for ZendeskWire {
             ),
             Operation::ListSatisfactionRatings => ("GET", "/api/v2/satisfaction_ratings".into()),
             Operation::CheckConnection => ("GET", "/api/v2/users/me".into()),
-            // Attachments are served from their `content_url`.
-            Operation::DownloadAttachment => ("GET", "/attachments/token".into()),
+            // Attachments are served from their `content_url`, whose token is (in the
+            // simulator) the attachment's id.
+            Operation::DownloadAttachment => (
+                "GET",
+                format!(
+                    "/attachments/token/{}/",
+                    world
+                        .comments
+                        .iter()
+                        .flat_map(|c| &c.attachments)
+                        .map(|a| a.id.as_str())
+                        .next()
+                        .unwrap_or("701")
+                ),
+            ),
         };
         FaultTarget::Exact(method, path)
     }

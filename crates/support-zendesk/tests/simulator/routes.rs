@@ -28,12 +28,14 @@ pub const ROUTES: &[Route] = &[
     Route::new("GET", "/api/v2/users", Params::new(&["role", "page[size]", "page[after]", "page[before]"], &[], &["role[]"]), BodyRule::Any, list_users),
     Route::new("GET", "/api/v2/group_memberships", cursor_params(), BodyRule::Any, list_memberships),
     Route::new("GET", "/api/v2/groups", cursor_params(), BodyRule::Any, list_groups),
-    Route::new("GET", "/api/v2/tickets", Params::allowed(&["external_id", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_tickets),
+    Route::new("GET", "/api/v2/tickets", Params::allowed(&["external_id", "include", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_tickets),
     Route::new("POST", "/api/v2/tickets", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::create_ticket),
-    Route::new("GET", "/api/v2/tickets/{}", Params::NONE, BodyRule::Any, show_ticket),
+    Route::new("GET", "/api/v2/tickets/{}", Params::allowed(&["include"]), BodyRule::Any, show_ticket),
     Route::new("PUT", "/api/v2/tickets/{}", Params::NONE, BodyRule::JsonObjectWith("ticket"), writes::update_ticket),
-    Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
+    Route::new("GET", "/api/v2/tickets/{}/comments", Params::allowed(&["sort_order", "include", "include_inline_images", "page[size]", "page[after]", "page[before]"]), BodyRule::Any, list_comments),
     Route::new("GET", "/api/v2/tickets/{}/tags", Params::NONE, BodyRule::Any, ticket_tags),
+    Route::new("POST", "/api/v2/uploads", Params::new(&["token"], &["filename"], &[]), BodyRule::Any, writes::upload),
+    Route::new("GET", "/attachments/token/{}/", Params::allowed(&["name"]), BodyRule::Any, attachment_content),
     Route::new("GET", "/api/v2/search/export", Params::new(&["filter[type]", "page[size]", "page[after]"], &["query"], &[]), BodyRule::Any, search_export),
     Route::new("GET", "/api/v2/search", Params::new(&["page", "per_page"], &["query"], &[]), BodyRule::Any, search_offset),
     Route::new("GET", "/api/v2/tags", cursor_params(), BodyRule::Any, list_tags),
@@ -98,25 +100,72 @@ fn list_groups(st: &mut SimState, req: &Req) -> Reply {
 
 // ----- tickets -----
 
+/// The sideloads the side-loading guide lists for tickets.
+const TICKET_SIDELOADS: [&str; 12] = [
+    "users",
+    "groups",
+    "organizations",
+    "last_audits",
+    "metric_sets",
+    "dates",
+    "sharing_agreements",
+    "comment_count",
+    "incident_counts",
+    "ticket_forms",
+    "metric_events",
+    "slas",
+];
+
+/// The sideloads of `include` (comma-separated), each one of `known`; an unknown name is refused
+/// rather than ignored, so a typo in the adapter shows.
+fn sideloads<'r>(req: &'r Req, known: &[&str]) -> Result<Vec<&'r str>, Reply> {
+    let names: Vec<&str> = req
+        .param("include")
+        .map(|i| i.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    match names.iter().find(|n| !known.contains(n)) {
+        Some(bad) => Err(bad_request(
+            "InvalidValue",
+            format!("include={bad} is not a sideload of this endpoint"),
+        )),
+        None => Ok(names),
+    }
+}
+
 fn list_tickets(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &TICKET_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     let external = req.param("external_id");
     let items = st
         .tickets
         .values()
         .filter(|t| external.is_none_or(|x| t.external_id.as_deref() == Some(x)))
-        .map(|t| (by_id(t.id), st.ticket_json(t)))
+        .map(|t| (by_id(t.id), st.ticket_json_including(t, &include)))
         .collect();
     cursor_page(st, req, "tickets", items, CursorRules::STANDARD)
 }
 
 fn show_ticket(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &TICKET_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     match st.tickets.get(&req.num(0)) {
-        Some(t) => Reply::ok(json!({"ticket": st.ticket_json(t)})),
+        Some(t) => Reply::ok(json!({"ticket": st.ticket_json_including(t, &include)})),
         None => not_found(),
     }
 }
 
+/// The sideloads the side-loading guide lists for ticket comments.
+const COMMENT_SIDELOADS: [&str; 1] = ["users"];
+
 fn list_comments(st: &mut SimState, req: &Req) -> Reply {
+    let include = match sideloads(req, &COMMENT_SIDELOADS) {
+        Ok(include) => include,
+        Err(reply) => return reply,
+    };
     let ticket_id = req.num(0);
     if !st.tickets.contains_key(&ticket_id) {
         return not_found();
@@ -145,7 +194,37 @@ fn list_comments(st: &mut SimState, req: &Req) -> Reply {
             (key, st.comment_json(c))
         })
         .collect();
-    cursor_page(st, req, "comments", items, CursorRules::STANDARD)
+    let mut reply = cursor_page(st, req, "comments", items, CursorRules::STANDARD);
+    // The `users` sideload: the authors of the page's comments.
+    if include.contains(&"users")
+        && reply.status == 200
+        && let Some(Value::Object(map)) = &mut reply.body
+    {
+        let mut authors: Vec<u64> = map
+            .get("comments")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("author_id").and_then(Value::as_u64))
+            .collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let users: Vec<Value> = authors
+            .iter()
+            .filter_map(|id| st.users.get(id))
+            .map(|u| st.user_json(u))
+            .collect();
+        map.insert("users".into(), Value::Array(users));
+    }
+    reply
+}
+
+/// An attachment's `content_url`: the file's bytes.
+fn attachment_content(st: &mut SimState, req: &Req) -> Reply {
+    match st.attachment_by_token(req.num(0)) {
+        Some(a) => Reply::file(a.content_type.clone(), a.content.clone()),
+        None => not_found(),
+    }
 }
 
 fn ticket_tags(st: &mut SimState, req: &Req) -> Reply {

@@ -1,8 +1,8 @@
 //! The subset of Zendesk's ticket search syntax the simulator understands.
 //!
 //! Terms are separated by spaces and combine with AND: `type:ticket`, `status:X`, `priority:X`,
-//! `assignee:ID|email|me|none`, `tags:T` (or `tag:T`), `updated>T`, `updated<T`, `created>T`,
-//! `created<T` with `T` an ISO 8601 time (`2026-01-05T08:00:00Z`) or a date (`2026-01-05`). Anything
+//! `assignee:ID|email|me|none`, `tags:T` (or `tag:T`), `ticket_type:X` (question, incident,
+//! problem, task), `updated>T`, `updated<T`, `created>T`, `created<T` with `T` an ISO 8601 time (`2026-01-05T08:00:00Z`) or a date (`2026-01-05`). Anything
 //! else, and a field given twice (whose semantics the simulator does not claim to know), is
 //! rejected with `InvalidSearch`.
 
@@ -20,6 +20,8 @@ pub struct TicketSearch {
     /// `Some(None)`: unassigned.
     pub assignee: Option<Option<u64>>,
     pub tag: Option<String>,
+    /// `ticket_type:` (question, incident, problem, task).
+    pub ticket_type: Option<String>,
     pub updated_after: Option<DateTime<Utc>>,
     pub updated_before: Option<DateTime<Utc>>,
     pub created_after: Option<DateTime<Utc>>,
@@ -98,6 +100,15 @@ pub fn parse(query: &str, state: &SimState) -> Result<TicketSearch, String> {
                 };
                 set(&mut search.assignee, who, "assignee")?;
             }
+            ("ticket_type", ":") => {
+                let value = value.to_ascii_lowercase();
+                if !["question", "incident", "problem", "task"].contains(&value.as_str()) {
+                    return Err(format!(
+                        "ticket_type:{value}: the types are question, incident, problem and task"
+                    ));
+                }
+                set(&mut search.ticket_type, value, "ticket_type")?
+            }
             ("tags" | "tag", ":") => set(&mut search.tag, value.to_ascii_lowercase(), "tags")?,
             ("updated", ">") => set(&mut search.updated_after, bound(value, true)?, "updated>")?,
             ("updated", "<") => set(&mut search.updated_before, bound(value, false)?, "updated<")?,
@@ -126,6 +137,10 @@ impl TicketSearch {
                 .tag
                 .as_ref()
                 .is_none_or(|tag| t.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
+            && self
+                .ticket_type
+                .as_ref()
+                .is_none_or(|k| t.kind.as_ref() == Some(k))
             && self.updated_after.is_none_or(|b| t.updated_at >= b)
             && self.updated_before.is_none_or(|b| t.updated_at < b)
             && self.created_after.is_none_or(|b| t.created_at >= b)

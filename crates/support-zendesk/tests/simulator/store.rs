@@ -112,6 +112,8 @@ pub struct TicketRec {
     pub channel: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The first-reply SLA target running on the ticket: when it is breached.
+    pub first_reply_breach_at: Option<DateTime<Utc>>,
 }
 
 /// A ticket comment.
@@ -127,6 +129,16 @@ pub struct CommentRec {
     pub audit_id: u64,
     pub channel: String,
     pub created_at: DateTime<Utc>,
+    pub attachments: Vec<AttachmentRec>,
+}
+
+/// A file attached to a comment, or uploaded and waiting for one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentRec {
+    pub id: u64,
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 /// A user: admin, agent or end-user.
@@ -262,6 +274,10 @@ pub struct SimState {
     /// Cursors handed out (anything else is rejected).
     pub cursors: CursorBook,
     pub idempotency: HashMap<String, IdempotentCreate>,
+    /// Files uploaded under each upload token, until a comment names the token.
+    pub uploads: HashMap<String, Vec<AttachmentRec>>,
+    pub next_upload: u64,
+    pub next_attachment_id: u64,
     pub log: Vec<RecordedRequest>,
 }
 
@@ -330,7 +346,7 @@ impl SimState {
                 let rec = TicketRec {
                     id: num(&t.id),
                     external_id: None,
-                    kind: None,
+                    kind: t.category.as_ref().map(|c| c.as_str().to_owned()),
                     subject: t.subject.clone(),
                     description: t.description.clone(),
                     priority: t.priority.as_ref().map(priority_wire),
@@ -345,6 +361,7 @@ impl SimState {
                     channel: channel_wire(&t.channel),
                     created_at: t.created_at,
                     updated_at: t.updated_at,
+                    first_reply_breach_at: t.sla.as_ref().map(|s| s.first_response_due),
                 };
                 (rec.id, rec)
             })
@@ -376,6 +393,16 @@ impl SimState {
                     audit_id,
                     channel,
                     created_at: c.created_at,
+                    attachments: c
+                        .attachments
+                        .iter()
+                        .map(|a| AttachmentRec {
+                            id: num(&a.id),
+                            file_name: a.file_name.clone(),
+                            content_type: a.content_type.clone(),
+                            content: a.content.clone(),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -464,6 +491,9 @@ impl SimState {
             clock: WriteClock::new(&world),
             cursors: CursorBook::new(),
             idempotency: HashMap::new(),
+            uploads: HashMap::new(),
+            next_upload: 1,
+            next_attachment_id: 9001,
             log: Vec::new(),
             world,
         }
@@ -557,6 +587,36 @@ impl SimState {
         })
     }
 
+    /// The `slas` sideload of a ticket (`include=slas`), placed in the ticket object: the policy
+    /// metrics running on it. The simulator's tickets run a first-reply target only, `active`
+    /// until replied (Zendesk keeps a missed target `active`; its `breach_at` is then past).
+    pub fn slas_json(&self, t: &TicketRec) -> Value {
+        let metrics: Vec<Value> = t
+            .first_reply_breach_at
+            .iter()
+            .map(|at| {
+                json!({
+                    "breach_at": time(at),
+                    "stage": "active",
+                    "metric": "first_reply_time",
+                    "hours": 1,
+                })
+            })
+            .collect();
+        json!({"policy_metrics": metrics})
+    }
+
+    /// A ticket as `TicketObject`, with the sideloads named by `include` that go inside it.
+    pub fn ticket_json_including(&self, t: &TicketRec, include: &[&str]) -> Value {
+        let mut json = self.ticket_json(t);
+        if include.contains(&"slas")
+            && let Value::Object(map) = &mut json
+        {
+            map.insert("slas".into(), self.slas_json(t));
+        }
+        json
+    }
+
     /// A user as `UserObject`.
     pub fn user_json(&self, u: &UserRec) -> Value {
         let agent = u.is_agent();
@@ -601,6 +661,45 @@ impl SimState {
         })
     }
 
+    /// Where an attachment's bytes are served: `/attachments/token/{token}/?name={file_name}`
+    /// (the simulator's tokens are the attachments' ids).
+    pub fn content_url(&self, a: &AttachmentRec) -> String {
+        let name = support_conformance::sim::encode_component(
+            &a.file_name,
+            support_conformance::sim::QueryEncoding::Percent,
+        );
+        self.url(&format!("/attachments/token/{}/?name={name}", a.id))
+    }
+
+    /// An attachment as `AttachmentObject`.
+    pub fn attachment_json(&self, a: &AttachmentRec) -> Value {
+        json!({
+            "id": a.id,
+            "url": self.url(&format!("/api/v2/attachments/{}.json", a.id)),
+            "file_name": a.file_name,
+            "content_url": self.content_url(a),
+            "mapped_content_url": self.content_url(a),
+            "content_type": a.content_type,
+            "size": a.content.len(),
+            "width": null,
+            "height": null,
+            "inline": false,
+            "deleted": false,
+            "malware_access_override": false,
+            "malware_scan_result": "malware_not_found",
+            "thumbnails": [],
+        })
+    }
+
+    /// The attachment whose content URL carries this token, on a comment or still pending.
+    pub fn attachment_by_token(&self, token: u64) -> Option<&AttachmentRec> {
+        self.comments
+            .iter()
+            .flat_map(|c| &c.attachments)
+            .chain(self.uploads.values().flatten())
+            .find(|a| a.id == token)
+    }
+
     /// A comment as `TicketCommentObject`.
     pub fn comment_json(&self, c: &CommentRec) -> Value {
         json!({
@@ -611,7 +710,7 @@ impl SimState {
             "html_body": c.html_body,
             "plain_body": c.body,
             "public": c.public,
-            "attachments": [],
+            "attachments": c.attachments.iter().map(|a| self.attachment_json(a)).collect::<Vec<_>>(),
             "audit_id": c.audit_id,
             "via": Self::via(&c.channel),
             "created_at": time(&c.created_at),

@@ -126,6 +126,8 @@ struct NewComment {
     html: String,
     public: bool,
     author_id: Option<u64>,
+    /// Upload tokens whose files the comment carries.
+    uploads: Vec<String>,
 }
 
 fn comment(value: &Value, errors: &mut Errors) -> Option<NewComment> {
@@ -158,6 +160,23 @@ fn comment(value: &Value, errors: &mut Errors) -> Option<NewComment> {
         }
     };
     let author_id = id_field(c, "author_id", errors).flatten();
+    let uploads = match c.get("uploads") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(tokens)) if tokens.iter().all(Value::is_string) => tokens
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Some(_) => {
+            invalid(
+                errors,
+                "comment",
+                "Comment: uploads must be a list of upload tokens",
+                "InvalidValue",
+            );
+            Vec::new()
+        }
+    };
     let (text, html) = match (body, html) {
         (_, Some(html)) => (strip_tags(&html), html),
         (Some(body), None) => {
@@ -171,7 +190,34 @@ fn comment(value: &Value, errors: &mut Errors) -> Option<NewComment> {
         html: comment_html(&html),
         public,
         author_id,
+        uploads,
     })
+}
+
+/// The files of the upload tokens a comment names, taken from the pending uploads (a token is
+/// used once); an unknown token is a validation error.
+fn take_uploads(
+    st: &mut SimState,
+    tokens: &[String],
+    errors: &mut Errors,
+) -> Vec<super::store::AttachmentRec> {
+    if let Some(unknown) = tokens.iter().find(|t| !st.uploads.contains_key(*t)) {
+        invalid(
+            errors,
+            "comment",
+            format!("Comment: upload token {unknown} is invalid or expired"),
+            "InvalidValue",
+        );
+        return Vec::new();
+    }
+    if !errors.is_empty() {
+        return Vec::new();
+    }
+    tokens
+        .iter()
+        .filter_map(|t| st.uploads.remove(t))
+        .flatten()
+        .collect()
 }
 
 fn check_assignment(st: &SimState, assignee: Option<u64>, group: Option<u64>, errors: &mut Errors) {
@@ -227,7 +273,7 @@ fn merge_fields(current: &mut Vec<Value>, changes: Vec<Value>) {
     }
 }
 
-fn comment_event(c: &CommentRec) -> Value {
+fn comment_event(st: &SimState, c: &CommentRec) -> Value {
     json!({
         "id": c.id,
         "type": "Comment",
@@ -236,7 +282,7 @@ fn comment_event(c: &CommentRec) -> Value {
         "html_body": c.html_body,
         "plain_body": c.body,
         "public": c.public,
-        "attachments": [],
+        "attachments": c.attachments.iter().map(|a| st.attachment_json(a)).collect::<Vec<_>>(),
         "audit_id": c.audit_id,
         "created_at": time(&c.created_at),
     })
@@ -417,6 +463,11 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
             "InvalidValue",
         );
     }
+    let tokens = opening
+        .as_ref()
+        .map(|c| c.uploads.clone())
+        .unwrap_or_default();
+    let files = take_uploads(st, &tokens, &mut errors);
     let Some(opening) = opening.filter(|_| errors.is_empty()) else {
         return record_invalid(&errors);
     };
@@ -462,6 +513,7 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
         channel: "api".into(),
         created_at: at,
         updated_at: at,
+        first_reply_breach_at: None,
     };
     let audit_id = st.next_audit_id;
     let first = CommentRec {
@@ -474,9 +526,10 @@ fn create(st: &mut SimState, body: &Value) -> Reply {
         audit_id,
         channel: "api".into(),
         created_at: at,
+        attachments: files,
     };
     st.next_opening_comment_id += 1;
-    let mut events = vec![comment_event(&first)];
+    let mut events = vec![comment_event(st, &first)];
     let created: [(&str, Value); 8] = [
         ("subject", json!(ticket.subject)),
         ("status", json!(ticket.status)),
@@ -642,6 +695,11 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
             "InvalidValue",
         );
     }
+    let tokens = added
+        .as_ref()
+        .map(|c| c.uploads.clone())
+        .unwrap_or_default();
+    let files = take_uploads(st, &tokens, &mut errors);
     if !errors.is_empty() {
         return record_invalid(&errors);
     }
@@ -696,9 +754,10 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
             audit_id,
             channel: "api".into(),
             created_at: at,
+            attachments: files,
         };
         st.next_comment_id += 1;
-        events.push(comment_event(&comment));
+        events.push(comment_event(st, &comment));
         st.comments.push(comment);
     }
     for (field, before, after) in changes {
@@ -737,4 +796,48 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
     st.tickets.insert(id, next.clone());
     let audit = audit(st, id, &time(&at), events);
     Reply::ok(json!({"ticket": st.ticket_json(&next), "audit": audit}))
+}
+
+/// `POST /api/v2/uploads?filename=..[&token=..]`: the body is the file's bytes, described by
+/// `Content-Type`; answers `201` with the upload token (the given one, to add a file to it).
+pub fn upload(st: &mut SimState, req: &Req) -> Reply {
+    let Some(file_name) = req.param("filename").filter(|n| !n.trim().is_empty()) else {
+        return bad_request("InvalidValue", "filename is required");
+    };
+    let content_type = match req.header("content-type") {
+        Some(t) if t.contains('/') && !t.starts_with("application/json") => t.to_owned(),
+        _ => {
+            return bad_request(
+                "InvalidValue",
+                "Content-Type must name the file's MIME type",
+            );
+        }
+    };
+    let token = match req.param("token") {
+        Some(token) if st.uploads.contains_key(token) => token.to_owned(),
+        Some(_) => return not_found(),
+        None => {
+            let token = format!("upload-token-{}", st.next_upload);
+            st.next_upload += 1;
+            token
+        }
+    };
+    let file = super::store::AttachmentRec {
+        id: st.next_attachment_id,
+        file_name: file_name.to_owned(),
+        content_type,
+        content: req.body.clone(),
+    };
+    st.next_attachment_id += 1;
+    let attachment = st.attachment_json(&file);
+    let files = st.uploads.entry(token.clone()).or_default();
+    files.push(file);
+    let files = files.clone();
+    let attachments: Vec<Value> = files.iter().map(|a| st.attachment_json(a)).collect();
+    Reply::created(json!({"upload": {
+        "token": token,
+        "expires_at": time(&(st.clock.creation_time() + chrono::Duration::hours(1))),
+        "attachment": attachment,
+        "attachments": attachments,
+    }}))
 }

@@ -17,7 +17,7 @@ use support_core::{
 use crate::bodies::{self, CommentBody};
 use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, Terms, values};
+use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, STATS, Terms, values};
 use crate::lookups::Lookups;
 use crate::{PROVIDER, map};
 
@@ -61,6 +61,7 @@ fn capabilities() -> Capabilities {
             Filter::TicketPriority,
             Filter::TicketAssignee,
             Filter::TicketTag,
+            Filter::TicketCategory,
             Filter::TicketUpdatedSince,
             Filter::ArticleCategory,
             Filter::RatingDateRange,
@@ -210,7 +211,11 @@ impl SupportPort for FreshdeskPort {
             .run_json(
                 operation,
                 None,
-                self.client.get_ticket().ticket_id(ticket_id).send(),
+                self.client
+                    .get_ticket()
+                    .ticket_id(ticket_id)
+                    .include(STATS)
+                    .send(),
             )
             .await?;
         let ticket = self.one_ticket(operation, raw).await?;

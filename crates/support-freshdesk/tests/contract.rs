@@ -159,3 +159,197 @@ async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
         );
     }
 }
+
+fn at(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    Some(text.parse().unwrap())
+}
+
+/// A ticket read whole: `type` is its category, `stats` (asked for with `include=stats`) when it
+/// was resolved and closed, and the SLA fields its clocks.
+#[tokio::test]
+async fn a_ticket_reads_its_type_stats_and_sla_clocks() {
+    use support_core::{SlaClock, TicketCategory};
+    let server = MockServer::start_async().await;
+    let mut raw = ticket(7);
+    raw["status"] = json!(5);
+    raw["type"] = json!("Refund");
+    raw["fr_due_by"] = json!("2026-01-05T09:00:00Z");
+    raw["fr_escalated"] = json!(true);
+    raw["nr_due_by"] = json!(null);
+    raw["nr_escalated"] = json!(false);
+    raw["due_by"] = json!("2026-01-07T08:00:00Z");
+    raw["is_escalated"] = json!(true);
+    raw["stats"] = json!({"resolved_at": "2026-01-06T10:00:00Z", "closed_at": "2026-01-06T11:00:00Z",
+                          "first_responded_at": null});
+    let get = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets/7")
+                .query_param("include", "stats");
+            then.status(200).json_body(raw);
+        })
+        .await;
+    let port = port(&server);
+    let ticket = port
+        .get_ticket(&TicketLookup::External("7".into()))
+        .await
+        .unwrap();
+    get.assert_async().await;
+    let category = ticket.category.unwrap();
+    assert_eq!(
+        (category.canonical, category.native.as_str()),
+        (TicketCategory::Billing, "Refund")
+    );
+    assert_eq!(ticket.resolved_at, at("2026-01-06T10:00:00Z"));
+    assert_eq!(ticket.closed_at, at("2026-01-06T11:00:00Z"));
+    assert_eq!(ticket.resolution, None);
+    let sla = ticket.sla.unwrap();
+    assert_eq!(
+        sla.first_response,
+        Some(SlaClock::due(at("2026-01-05T09:00:00Z")).with_breached(Some(true)))
+    );
+    assert_eq!(sla.next_response, None);
+    assert_eq!(
+        sla.resolution,
+        Some(SlaClock::due(at("2026-01-07T08:00:00Z")))
+    );
+    assert_eq!(sla.escalated, Some(true));
+    assert_eq!(sla.policy, None);
+}
+
+/// Types map to categories; a ticket without type, stats or SLA fields has none of them.
+#[tokio::test]
+async fn types_map_to_categories_and_absent_fields_stay_none() {
+    use support_core::{TicketCategory, TicketQuery};
+    let server = MockServer::start_async().await;
+    let types = [
+        (json!("Question"), Some(TicketCategory::Question)),
+        (json!("Incident"), Some(TicketCategory::Incident)),
+        (json!("Problem"), Some(TicketCategory::Problem)),
+        (
+            json!("Feature Request"),
+            Some(TicketCategory::FeatureRequest),
+        ),
+        (json!("Refund"), Some(TicketCategory::Billing)),
+        (
+            json!("Warranty"),
+            Some(TicketCategory::Other("Warranty".into())),
+        ),
+        (json!(null), None),
+    ];
+    let page: Vec<_> = types
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, _))| {
+            let mut raw = ticket(i as i64 + 1);
+            raw["type"] = kind.clone();
+            raw
+        })
+        .collect();
+    let list = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("include", "stats");
+            then.status(200).json_body(json!(page));
+        })
+        .await;
+    let tickets = port(&server)
+        .list_tickets(TicketQuery::default())
+        .await
+        .unwrap();
+    list.assert_async().await;
+    let got: Vec<_> = tickets
+        .items
+        .iter()
+        .map(|t| t.category.as_ref().map(|c| c.canonical.clone()))
+        .collect();
+    let want: Vec<_> = types.iter().map(|(_, c)| c.clone()).collect();
+    assert_eq!(got, want);
+    for ticket in &tickets.items {
+        assert_eq!((ticket.resolved_at, ticket.closed_at), (None, None));
+        assert_eq!(ticket.sla, None);
+    }
+}
+
+/// A category filter is a `type` term of the search query.
+#[tokio::test]
+async fn category_filters_search_by_type() {
+    use support_core::{TicketCategory, TicketQuery};
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/search/tickets")
+                .query_param_includes("query", "(type:'Question' OR type:'Refund')");
+            then.status(200)
+                .json_body(json!({"results": [ticket(3)], "total": 1}));
+        })
+        .await;
+    let query = TicketQuery::default()
+        .with_category(TicketCategory::Question)
+        .with_category(TicketCategory::Billing);
+    let found = port(&server).list_tickets(query).await.unwrap();
+    search.assert_async().await;
+    // Ticket 3 has no type: the search's answer is checked again here.
+    assert!(found.items.is_empty());
+    let nothing = port(&server)
+        .list_tickets(TicketQuery::default().with_category(TicketCategory::Task))
+        .await
+        .unwrap();
+    assert!(nothing.items.is_empty() && nothing.next.is_none());
+}
+
+/// Conversations say who wrote them (`incoming`: the customer) and keep their attachments.
+#[tokio::test]
+async fn conversations_read_their_author_kind_and_attachments() {
+    use support_core::{AuthorKind, CommentQuery};
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/tickets/7/conversations");
+            then.status(200).json_body(json!([
+                {"id": 1, "body": "<p>hi</p>", "body_text": "hi", "incoming": true, "private": false,
+                 "user_id": 50, "source": 0, "created_at": "2026-01-05T08:00:00Z",
+                 "attachments": [{"id": 9, "name": "a.pdf", "content_type": "application/pdf",
+                                  "size": 12, "attachment_url": "https://s3.example.com/a.pdf?sig=1",
+                                  "created_at": "2026-01-05T08:00:00Z"}]},
+                {"id": 2, "body": "<p>yo</p>", "body_text": "yo", "incoming": false, "private": true,
+                 "user_id": 60, "source": 2, "created_at": "2026-01-05T09:00:00Z", "attachments": []},
+                {"id": 3, "body": "<p>?</p>", "body_text": "?", "private": false,
+                 "user_id": 60, "source": 0, "created_at": "2026-01-05T10:00:00Z"}
+            ]));
+        })
+        .await;
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let comments = port(&server)
+        .list_comments(&ticket, CommentQuery::default())
+        .await
+        .unwrap()
+        .items;
+    let kinds: Vec<_> = comments
+        .iter()
+        .map(|c| {
+            c.data
+                .author_kind
+                .as_ref()
+                .map(|k| (k.canonical.clone(), k.native.clone()))
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Some((AuthorKind::Customer, "incoming".to_owned())),
+            Some((AuthorKind::Agent, "outgoing".to_owned())),
+            None
+        ]
+    );
+    let file = &comments[0].data.attachments[0];
+    assert_eq!(file.title.as_deref(), Some("a.pdf"));
+    assert_eq!(file.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(file.size, Some(12));
+    assert_eq!(
+        file.url.as_deref(),
+        Some("https://s3.example.com/a.pdf?sig=1")
+    );
+}

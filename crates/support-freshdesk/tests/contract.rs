@@ -353,3 +353,176 @@ async fn conversations_read_their_author_kind_and_attachments() {
         Some("https://s3.example.com/a.pdf?sig=1")
     );
 }
+
+fn conversation(id: i64, private: bool) -> serde_json::Value {
+    json!({"id": id, "body": "<div>see attached</div>", "body_text": "see attached",
+           "incoming": false, "private": private, "user_id": 5, "source": if private { 2 } else { 0 },
+           "created_at": "2026-01-05T08:00:00Z",
+           "attachments": [{"id": 77, "name": "log.txt", "content_type": "text/plain", "size": 9,
+                            "attachment_url": "https://files.example.com/log.txt?sig=1"}]})
+}
+
+/// A reply with files is `multipart/form-data`: the JSON body's fields as form fields, each file
+/// an `attachments[]` part with its name and type.
+#[tokio::test]
+async fn a_reply_with_files_is_a_multipart_form() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let reply = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets/7/reply")
+                .header_matches("content-type", "^multipart/form-data; boundary=.+$")
+                .header_exists("authorization")
+                .body_includes("Content-Disposition: form-data; name=\"body\"\r\n\r\n<div>see attached</div>\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"cc_emails[]\"\r\n\r\nboss@example.com\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"log.txt\"\r\nContent-Type: text/plain\r\n\r\nline one\n\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"shot.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n");
+            then.status(201).json_body(conversation(9, false));
+        })
+        .await;
+    let comment = NewComment::public("see attached")
+        .with_cc("boss@example.com")
+        .with_attachment(Upload::bytes("log.txt", "text/plain", "line one\n"))
+        .with_attachment(Upload::bytes("shot.png", "image/png", "PNG"));
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let added = port(&server).add_comment(&ticket, comment).await.unwrap();
+    reply.assert_async().await;
+    assert_eq!(added.data.attachments[0].title.as_deref(), Some("log.txt"));
+}
+
+/// A private note with a streamed file, and a new ticket with a file, are forms too.
+#[tokio::test]
+async fn notes_and_new_tickets_take_files_streamed_or_not() {
+    use support_core::{NewComment, NewTicket, Requester, Upload};
+    let server = MockServer::start_async().await;
+    let note = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets/7/notes")
+                .header_matches("content-type", "^multipart/form-data")
+                .body_includes("name=\"private\"\r\n\r\ntrue\r\n")
+                .body_includes("filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nabcdef\r\n");
+            then.status(201).json_body(conversation(10, true));
+        })
+        .await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets")
+                .header_matches("content-type", "^multipart/form-data")
+                .body_includes("name=\"subject\"\r\n\r\nPrinter\r\n")
+                .body_includes("name=\"email\"\r\n\r\ndana@example.com\r\n")
+                .body_includes("name=\"status\"\r\n\r\n2\r\n")
+                .body_includes("name=\"tags[]\"\r\n\r\nhw\r\n")
+                .body_includes(
+                    "filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n",
+                );
+            then.status(201).json_body(ticket(12));
+        })
+        .await;
+    let port = port(&server);
+    let chunks = futures::stream::iter(vec![
+        Ok(bytes::Bytes::from_static(b"abc")),
+        Ok(bytes::Bytes::from_static(b"def")),
+    ]);
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    port.add_comment(
+        &ticket,
+        NewComment::internal("see attached").with_attachment(Upload::stream(
+            "big.bin",
+            "application/octet-stream",
+            6,
+            chunks,
+        )),
+    )
+    .await
+    .unwrap();
+    note.assert_async().await;
+    let mut new = NewTicket::new("Printer", "It jams").with_attachment(Upload::bytes(
+        "a.pdf",
+        "application/pdf",
+        "%PDF",
+    ));
+    new.requester = Some(Requester::Email {
+        email: "dana@example.com".into(),
+        name: None,
+    });
+    new.tags = vec!["hw".into()];
+    let created = port.create_ticket(new).await.unwrap();
+    create.assert_async().await;
+    assert_eq!(created.id.external_id(), "12");
+}
+
+/// Files over Freshdesk's 20 MB per write are refused before anything is sent.
+#[tokio::test]
+async fn files_over_the_limit_send_nothing() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(201).json_body(conversation(9, false));
+        })
+        .await;
+    let half = support_freshdesk::UPLOAD_LIMIT / 2 + 1;
+    let comment = NewComment::public("two halves")
+        .with_attachment(Upload::stream(
+            "a",
+            "text/plain",
+            half,
+            futures::stream::empty(),
+        ))
+        .with_attachment(Upload::stream(
+            "b",
+            "text/plain",
+            half,
+            futures::stream::empty(),
+        ));
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let error = port(&server)
+        .add_comment(&ticket, comment)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput, "{error}");
+    assert!(error.to_string().contains("20971520"), "{error}");
+    any.assert_calls_async(0).await;
+}
+
+/// An attachment is streamed from its `attachment_url`, a signed storage URL on another host,
+/// which gets no credentials.
+#[tokio::test]
+async fn attachments_download_from_their_signed_url_without_the_api_key() {
+    use support_core::{Document, DocumentKind, Operation, Support};
+    let account = MockServer::start_async().await;
+    let storage = MockServer::start_async().await;
+    let file = storage
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/files/log.txt")
+                .query_param("sig", "1")
+                .header_missing("authorization");
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("line one\n");
+        })
+        .await;
+    let port = port(&account);
+    assert_eq!(
+        port.capabilities().support(Operation::DownloadAttachment),
+        &Support::Native
+    );
+    let mut doc = Document::new(
+        CanonicalId::new("freshdesk", ObjectKind::Document, "77"),
+        DocumentKind::Attachment,
+        json!(null),
+    );
+    doc.url = Some(storage.url("/files/log.txt?sig=1"));
+    let download = port.download_attachment(&doc).await.unwrap();
+    assert_eq!(download.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(download.bytes().await.unwrap(), "line one\n");
+    file.assert_async().await;
+    doc.url = None;
+    let error = port.download_attachment(&doc).await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+}

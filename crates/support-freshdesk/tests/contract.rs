@@ -526,3 +526,41 @@ async fn attachments_download_from_their_signed_url_without_the_api_key() {
     let error = port.download_attachment(&doc).await.unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::InvalidInput);
 }
+
+/// A reply with files in memory is sent again after a 429 (Freshdesk did not process it); one with
+/// a streamed file cannot be, and is sent once.
+#[tokio::test(start_paused = true)]
+async fn throttled_file_writes_are_repeated_only_with_files_in_memory() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v2/tickets/7/reply");
+            then.status(429)
+                .header("retry-after", "1")
+                .json_body(json!({"code": "rate_limited", "message": "slow down"}));
+        })
+        .await;
+    let port = port(&server);
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let streamed = NewComment::public("x").with_attachment(Upload::stream(
+        "s.txt",
+        "text/plain",
+        3,
+        futures::stream::iter(vec![Ok(bytes::Bytes::from_static(b"abc"))]),
+    ));
+    let error = port.add_comment(&ticket, streamed).await.unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::RateLimited { .. }),
+        "{error}"
+    );
+    throttled.assert_calls_async(1).await;
+    let in_memory =
+        NewComment::public("x").with_attachment(Upload::bytes("m.txt", "text/plain", "abc"));
+    let error = port.add_comment(&ticket, in_memory).await.unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::RateLimited { .. }),
+        "{error}"
+    );
+    assert!(throttled.calls_async().await > 2, "repeated after the 429");
+}

@@ -16,11 +16,12 @@ mod error;
 mod listing;
 mod lookups;
 mod map;
+mod multipart;
 mod port;
 pub mod webhook;
 
 pub use builder::{ENV_API_KEY, ENV_BASE_URL, ENV_DOMAIN, FreshdeskBuilder};
-pub use port::FreshdeskPort;
+pub use port::{FreshdeskPort, UPLOAD_LIMIT};
 pub use webhook::FreshdeskWebhooks;
 
 /// The provider name in canonical ids: `freshdesk:ticket:42`.

@@ -37,6 +37,9 @@ const SEARCH: PageShape = PageShape::items_at("results")
     .requires("/total")
     .item("ticket");
 
+/// The `include` that adds a ticket's `stats` (when it was resolved and closed) to ticket reads.
+pub(crate) const STATS: &str = "stats";
+
 /// Freshdesk's largest page.
 pub(crate) const MAX_PAGE: u32 = 100;
 /// Safety stop for search ranges split within one call.
@@ -293,6 +296,19 @@ impl FreshdeskPort {
             }
             terms.push(format!("({})", codes.join(" OR ")));
         }
+        if !query.categories.is_empty() {
+            let types: Vec<String> = query
+                .categories
+                .iter()
+                .filter_map(map::category_to_native)
+                .filter(|name| !name.is_empty() && !name.contains(['\'', '"', '\\']))
+                .map(|name| format!("type:'{name}'"))
+                .collect();
+            if types.is_empty() {
+                return Ok(Terms::Nothing);
+            }
+            terms.push(format!("({})", types.join(" OR ")));
+        }
         if let Some(agent) = &query.assignee {
             terms.push(format!(
                 "agent_id:{}",
@@ -325,6 +341,7 @@ impl FreshdeskPort {
             .updated_since(since)
             .order_by(types::ListTicketsOrderBy::UpdatedAt)
             .order_type(types::ListTicketsOrderType::Asc)
+            .include(STATS)
             .page(i64::from(page))
             .per_page(i64::from(per_page));
         let page = self

@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
+use support_core::AuthorKind;
 use support_core::kit::json::{self, LooseTime, int, text, time};
 use support_core::{
     Availability, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
     DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
     Party, PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef,
-    Score, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketStatus, Visibility,
+    Score, SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketCategory,
+    TicketSla, TicketStatus, Visibility,
 };
 
 use crate::PROVIDER;
@@ -187,6 +189,75 @@ pub(crate) struct TicketView {
     created_at: LooseTime,
     #[serde(default)]
     updated_at: LooseTime,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    fr_due_by: LooseTime,
+    fr_escalated: Option<bool>,
+    #[serde(default)]
+    nr_due_by: LooseTime,
+    nr_escalated: Option<bool>,
+    #[serde(default)]
+    due_by: LooseTime,
+    is_escalated: Option<bool>,
+    /// Only with `include=stats`.
+    stats: Option<Value>,
+}
+
+/// Freshdesk's default ticket types map to canonical categories (native: the type's name); an
+/// account's own types are `Other` with their name; no type is no category.
+pub(crate) fn category_from_native(kind: &str) -> Mapped<TicketCategory> {
+    let canonical = match kind.trim() {
+        "Question" => TicketCategory::Question,
+        "Incident" => TicketCategory::Incident,
+        "Problem" => TicketCategory::Problem,
+        "Feature Request" => TicketCategory::FeatureRequest,
+        "Refund" => TicketCategory::Billing,
+        other => TicketCategory::Other(other.to_owned()),
+    };
+    Mapped::new(canonical, kind)
+}
+
+/// The ticket type that selects a category in a search (`type:'Question'`): the default type it
+/// maps from, or the name of an account's own type.
+pub(crate) fn category_to_native(category: &TicketCategory) -> Option<String> {
+    Some(match category {
+        TicketCategory::Question => "Question".into(),
+        TicketCategory::Incident => "Incident".into(),
+        TicketCategory::Problem => "Problem".into(),
+        TicketCategory::FeatureRequest => "Feature Request".into(),
+        TicketCategory::Billing => "Refund".into(),
+        TicketCategory::Other(name) => name.clone(),
+        _ => return None,
+    })
+}
+
+/// The SLA clocks of a ticket: first response (`fr_due_by`, breached when `fr_escalated`), next
+/// response (`nr_due_by` / `nr_escalated`, on accounts with next-response SLAs) and resolution
+/// (`due_by`; Freshdesk has no flag saying resolution is late). `is_escalated` is Freshdesk's
+/// "escalated for any reason". `None` when no clock runs and nothing is escalated.
+fn sla(
+    fr_due_by: LooseTime,
+    fr_escalated: Option<bool>,
+    nr_due_by: LooseTime,
+    nr_escalated: Option<bool>,
+    due_by: LooseTime,
+    is_escalated: Option<bool>,
+) -> Option<TicketSla> {
+    let clock = |due: Option<chrono::DateTime<chrono::Utc>>, breached: Option<bool>| {
+        (due.is_some() || breached == Some(true))
+            .then(|| SlaClock::due(due).with_breached(breached))
+    };
+    let mut sla = TicketSla::default();
+    sla.first_response = clock(fr_due_by.0, fr_escalated);
+    sla.next_response = clock(nr_due_by.0, nr_escalated);
+    sla.resolution = due_by.0.map(|due| SlaClock::due(Some(due)));
+    sla.escalated = is_escalated;
+    let runs = sla.first_response.is_some()
+        || sla.next_response.is_some()
+        || sla.resolution.is_some()
+        || sla.escalated == Some(true);
+    runs.then_some(sla)
 }
 
 /// A ticket's `custom_fields` object (`{"cf_region": "EU", ...}`), read straight into custom
@@ -261,6 +332,14 @@ pub(crate) fn ticket_from_view(
         custom_fields,
         created_at,
         updated_at,
+        kind,
+        fr_due_by,
+        fr_escalated,
+        nr_due_by,
+        nr_escalated,
+        due_by,
+        is_escalated,
+        stats,
     } = view;
     let Some(ticket_id) = ticket_id else {
         return Err(no_id(operation, "ticket", &raw.to_string()));
@@ -284,6 +363,21 @@ pub(crate) fn ticket_from_view(
         .unwrap_or_default();
     ticket.created_at = created_at.0;
     ticket.updated_at = updated_at.0;
+    ticket.category = kind
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| category_from_native(&k));
+    if let Some(stats) = &stats {
+        ticket.resolved_at = time(stats, "resolved_at");
+        ticket.closed_at = time(stats, "closed_at");
+    }
+    ticket.sla = sla(
+        fr_due_by,
+        fr_escalated,
+        nr_due_by,
+        nr_escalated,
+        due_by,
+        is_escalated,
+    );
     Ok(ticket)
 }
 
@@ -355,7 +449,7 @@ pub(crate) fn conversation(
         .unwrap_or_default();
     let data = Comment {
         author: ref_id(&raw, "user_id", ObjectKind::Party),
-        author_kind: None,
+        author_kind: author_kind(&raw),
         body: Body { text: plain, html },
         visibility: if raw.get("private").and_then(Value::as_bool).unwrap_or(false) {
             Visibility::Internal
@@ -369,6 +463,21 @@ pub(crate) fn conversation(
         ExternalObjectRef::new(id(ObjectKind::Comment, conversation_id), data, raw)
             .with_parent(ticket.clone()),
     )
+}
+
+/// Who wrote a conversation: `incoming` ones came from outside the helpdesk (the customer), the
+/// others from an agent. Freshdesk does not say which conversations automations wrote. The native
+/// value is the field read: `incoming` or `outgoing`.
+fn author_kind(raw: &Value) -> Option<Mapped<AuthorKind>> {
+    raw.get("incoming")
+        .and_then(Value::as_bool)
+        .map(|incoming| {
+            if incoming {
+                Mapped::new(AuthorKind::Customer, "incoming")
+            } else {
+                Mapped::new(AuthorKind::Agent, "outgoing")
+            }
+        })
 }
 
 fn attachment(raw: &Value) -> Option<Document> {

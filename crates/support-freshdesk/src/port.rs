@@ -8,17 +8,18 @@ use serde_json::Value;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
-    NewTicket, ObjectKind, Operation, Page, Party, Result, SatisfactionQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
+    NewTag, NewTicket, ObjectKind, Operation, Page, Party, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
-    TicketQuery, TicketUpdate, async_trait,
+    TicketQuery, TicketUpdate, Upload, UploadLimits, async_trait,
 };
 
 use crate::bodies::{self, CommentBody};
 use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, Terms, values};
+use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, STATS, Terms, values};
 use crate::lookups::Lookups;
+use crate::multipart::Form;
 use crate::{PROVIDER, map};
 
 /// A Freshdesk helpdesk behind the [`SupportPort`] interface.
@@ -41,9 +42,15 @@ impl fmt::Debug for FreshdeskPort {
     }
 }
 
+/// The most bytes of files one reply, note or new ticket can carry: 20 MB.
+pub const UPLOAD_LIMIT: u64 = 20 * 1024 * 1024;
+
 fn capabilities() -> Capabilities {
     Capabilities::new()
         .native(&Operation::ALL)
+        .native(&[Operation::DownloadAttachment])
+        // "The total size of these attachments cannot exceed 20MB" (replies, notes, new tickets).
+        .uploads(UploadLimits::none().per_write(UPLOAD_LIMIT))
         .emulated(
             Operation::ListKnowledgeArticles,
             "walks solution categories and folders; search terms are matched here",
@@ -61,6 +68,7 @@ fn capabilities() -> Capabilities {
             Filter::TicketPriority,
             Filter::TicketAssignee,
             Filter::TicketTag,
+            Filter::TicketCategory,
             Filter::TicketUpdatedSince,
             Filter::ArticleCategory,
             Filter::RatingDateRange,
@@ -95,6 +103,41 @@ impl FreshdeskPort {
     /// The API base URL (`https://{domain}.freshdesk.com/api/v2`).
     pub fn base_url(&self) -> &str {
         self.endpoint.base_url()
+    }
+
+    /// A write with files: `POST {path}` as `multipart/form-data`, the fields of `body` (the JSON
+    /// body the write has without files) and the files as `attachments[]`; the JSON answer.
+    async fn send_form(
+        &self,
+        operation: Operation,
+        path: &str,
+        body: &impl serde::Serialize,
+        files: &[Upload],
+    ) -> Result<Value> {
+        let fields = serde_json::to_value(body).map_err(|error| {
+            Error::invalid_input(PROVIDER, format!("the request cannot be written: {error}"))
+                .with_operation(operation)
+        })?;
+        let mut form = Form::new();
+        form.json_fields(&fields);
+        for file in files {
+            form.file(operation, file)?;
+        }
+        let content_type = form.content_type();
+        let (body, length) = form.finish();
+        let request = self
+            .endpoint
+            .http()
+            .post(format!("{}{path}", self.endpoint.base_url()))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .header(reqwest::header::CONTENT_LENGTH, length)
+            .body(body)
+            .build()
+            .map_err(|error| self.endpoint.runtime().transport_error(operation, error))?;
+        self.endpoint
+            .runtime()
+            .send_json(self.endpoint.http(), operation, request)
+            .await
     }
 
     /// `PUT /tickets/{id}` with the given changes.
@@ -210,7 +253,11 @@ impl SupportPort for FreshdeskPort {
             .run_json(
                 operation,
                 None,
-                self.client.get_ticket().ticket_id(ticket_id).send(),
+                self.client
+                    .get_ticket()
+                    .ticket_id(ticket_id)
+                    .include(STATS)
+                    .send(),
             )
             .await?;
         let ticket = self.one_ticket(operation, raw).await?;
@@ -232,15 +279,20 @@ impl SupportPort for FreshdeskPort {
             Some(status) => Some(self.status_code(operation, status).await?),
             None => None,
         };
+        let mut new = new;
+        let files = std::mem::take(&mut new.attachments);
         let body = bodies::create_ticket(operation, new, status)?;
         // Freshdesk honours no idempotency key: the runtime never repeats this request once it may
         // have reached Freshdesk.
-        let call = self.client.create_ticket().body(body);
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
+        let raw = if files.is_empty() {
+            let call = self.client.create_ticket().body(body);
+            self.endpoint
+                .runtime()
+                .run_json(operation, None, call.send())
+                .await?
+        } else {
+            self.send_form(operation, "/tickets", &body, &files).await?
+        };
         self.one_ticket(operation, raw)
             .await
             .map_err(|error| applied_but_unreadable(PROVIDER, operation, error))
@@ -303,7 +355,17 @@ impl SupportPort for FreshdeskPort {
         self.capabilities()
             .check_uploads(PROVIDER, operation, &comment.attachments)?;
         let ticket_id = ticket.numeric_id(PROVIDER, ObjectKind::Ticket, operation)?;
+        let mut comment = comment;
+        let files = std::mem::take(&mut comment.attachments);
         let raw = match bodies::comment(operation, comment)? {
+            CommentBody::Reply(body) if !files.is_empty() => {
+                let path = format!("/tickets/{ticket_id}/reply");
+                self.send_form(operation, &path, &body, &files).await?
+            }
+            CommentBody::Note(body) if !files.is_empty() => {
+                let path = format!("/tickets/{ticket_id}/notes");
+                self.send_form(operation, &path, &body, &files).await?
+            }
             CommentBody::Reply(body) => {
                 let call = self
                     .client
@@ -498,5 +560,22 @@ impl SupportPort for FreshdeskPort {
                 .collect(),
             next,
         ))
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let operation = Operation::DownloadAttachment;
+        let url = attachment.url.as_deref().ok_or_else(|| {
+            Error::invalid_input(
+                PROVIDER,
+                format!(
+                    "attachment {} has no `attachment_url`; pass an attachment as listComments read it",
+                    attachment.id
+                ),
+            )
+            .with_operation(operation)
+        })?;
+        // `attachment_url` is a signed storage URL: `download` sends the API key to the helpdesk's
+        // own origin only, never to the storage host.
+        self.endpoint.download(operation, url).await
     }
 }

@@ -159,3 +159,408 @@ async fn a_ticket_the_typed_page_refuses_is_named_by_its_id() {
         );
     }
 }
+
+fn at(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    Some(text.parse().unwrap())
+}
+
+/// A ticket read whole: `type` is its category, `stats` (asked for with `include=stats`) when it
+/// was resolved and closed, and the SLA fields its clocks.
+#[tokio::test]
+async fn a_ticket_reads_its_type_stats_and_sla_clocks() {
+    use support_core::{SlaClock, TicketCategory};
+    let server = MockServer::start_async().await;
+    let mut raw = ticket(7);
+    raw["status"] = json!(5);
+    raw["type"] = json!("Refund");
+    raw["fr_due_by"] = json!("2026-01-05T09:00:00Z");
+    raw["fr_escalated"] = json!(true);
+    raw["nr_due_by"] = json!(null);
+    raw["nr_escalated"] = json!(false);
+    raw["due_by"] = json!("2026-01-07T08:00:00Z");
+    raw["is_escalated"] = json!(true);
+    raw["stats"] = json!({"resolved_at": "2026-01-06T10:00:00Z", "closed_at": "2026-01-06T11:00:00Z",
+                          "first_responded_at": null});
+    let get = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets/7")
+                .query_param("include", "stats");
+            then.status(200).json_body(raw);
+        })
+        .await;
+    let port = port(&server);
+    let ticket = port
+        .get_ticket(&TicketLookup::External("7".into()))
+        .await
+        .unwrap();
+    get.assert_async().await;
+    let category = ticket.category.unwrap();
+    assert_eq!(
+        (category.canonical, category.native.as_str()),
+        (TicketCategory::Billing, "Refund")
+    );
+    assert_eq!(ticket.resolved_at, at("2026-01-06T10:00:00Z"));
+    assert_eq!(ticket.closed_at, at("2026-01-06T11:00:00Z"));
+    assert_eq!(ticket.resolution, None);
+    let sla = ticket.sla.unwrap();
+    assert_eq!(
+        sla.first_response,
+        Some(SlaClock::due(at("2026-01-05T09:00:00Z")).with_breached(Some(true)))
+    );
+    assert_eq!(sla.next_response, None);
+    assert_eq!(
+        sla.resolution,
+        Some(SlaClock::due(at("2026-01-07T08:00:00Z")))
+    );
+    assert_eq!(sla.escalated, Some(true));
+    assert_eq!(sla.policy, None);
+}
+
+/// Types map to categories; a ticket without type, stats or SLA fields has none of them.
+#[tokio::test]
+async fn types_map_to_categories_and_absent_fields_stay_none() {
+    use support_core::{TicketCategory, TicketQuery};
+    let server = MockServer::start_async().await;
+    let types = [
+        (json!("Question"), Some(TicketCategory::Question)),
+        (json!("Incident"), Some(TicketCategory::Incident)),
+        (json!("Problem"), Some(TicketCategory::Problem)),
+        (
+            json!("Feature Request"),
+            Some(TicketCategory::FeatureRequest),
+        ),
+        (json!("Refund"), Some(TicketCategory::Billing)),
+        (
+            json!("Warranty"),
+            Some(TicketCategory::Other("Warranty".into())),
+        ),
+        (json!(null), None),
+    ];
+    let page: Vec<_> = types
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, _))| {
+            let mut raw = ticket(i as i64 + 1);
+            raw["type"] = kind.clone();
+            raw
+        })
+        .collect();
+    let list = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("include", "stats");
+            then.status(200).json_body(json!(page));
+        })
+        .await;
+    let tickets = port(&server)
+        .list_tickets(TicketQuery::default())
+        .await
+        .unwrap();
+    list.assert_async().await;
+    let got: Vec<_> = tickets
+        .items
+        .iter()
+        .map(|t| t.category.as_ref().map(|c| c.canonical.clone()))
+        .collect();
+    let want: Vec<_> = types.iter().map(|(_, c)| c.clone()).collect();
+    assert_eq!(got, want);
+    for ticket in &tickets.items {
+        assert_eq!((ticket.resolved_at, ticket.closed_at), (None, None));
+        assert_eq!(ticket.sla, None);
+    }
+}
+
+/// A category filter is a `type` term of the search query.
+#[tokio::test]
+async fn category_filters_search_by_type() {
+    use support_core::{TicketCategory, TicketQuery};
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/search/tickets")
+                .query_param_includes("query", "(type:'Question' OR type:'Refund')");
+            then.status(200)
+                .json_body(json!({"results": [ticket(3)], "total": 1}));
+        })
+        .await;
+    let query = TicketQuery::default()
+        .with_category(TicketCategory::Question)
+        .with_category(TicketCategory::Billing);
+    let found = port(&server).list_tickets(query).await.unwrap();
+    search.assert_async().await;
+    // Ticket 3 has no type: the search's answer is checked again here.
+    assert!(found.items.is_empty());
+    let nothing = port(&server)
+        .list_tickets(TicketQuery::default().with_category(TicketCategory::Task))
+        .await
+        .unwrap();
+    assert!(nothing.items.is_empty() && nothing.next.is_none());
+}
+
+/// Conversations say who wrote them (`incoming`: the customer) and keep their attachments.
+#[tokio::test]
+async fn conversations_read_their_author_kind_and_attachments() {
+    use support_core::{AuthorKind, CommentQuery};
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/tickets/7/conversations");
+            then.status(200).json_body(json!([
+                {"id": 1, "body": "<p>hi</p>", "body_text": "hi", "incoming": true, "private": false,
+                 "user_id": 50, "source": 0, "created_at": "2026-01-05T08:00:00Z",
+                 "attachments": [{"id": 9, "name": "a.pdf", "content_type": "application/pdf",
+                                  "size": 12, "attachment_url": "https://s3.example.com/a.pdf?sig=1",
+                                  "created_at": "2026-01-05T08:00:00Z"}]},
+                {"id": 2, "body": "<p>yo</p>", "body_text": "yo", "incoming": false, "private": true,
+                 "user_id": 60, "source": 2, "created_at": "2026-01-05T09:00:00Z", "attachments": []},
+                {"id": 3, "body": "<p>?</p>", "body_text": "?", "private": false,
+                 "user_id": 60, "source": 0, "created_at": "2026-01-05T10:00:00Z"}
+            ]));
+        })
+        .await;
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let comments = port(&server)
+        .list_comments(&ticket, CommentQuery::default())
+        .await
+        .unwrap()
+        .items;
+    let kinds: Vec<_> = comments
+        .iter()
+        .map(|c| {
+            c.data
+                .author_kind
+                .as_ref()
+                .map(|k| (k.canonical.clone(), k.native.clone()))
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Some((AuthorKind::Customer, "incoming".to_owned())),
+            Some((AuthorKind::Agent, "outgoing".to_owned())),
+            None
+        ]
+    );
+    let file = &comments[0].data.attachments[0];
+    assert_eq!(file.title.as_deref(), Some("a.pdf"));
+    assert_eq!(file.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(file.size, Some(12));
+    assert_eq!(
+        file.url.as_deref(),
+        Some("https://s3.example.com/a.pdf?sig=1")
+    );
+}
+
+fn conversation(id: i64, private: bool) -> serde_json::Value {
+    json!({"id": id, "body": "<div>see attached</div>", "body_text": "see attached",
+           "incoming": false, "private": private, "user_id": 5, "source": if private { 2 } else { 0 },
+           "created_at": "2026-01-05T08:00:00Z",
+           "attachments": [{"id": 77, "name": "log.txt", "content_type": "text/plain", "size": 9,
+                            "attachment_url": "https://files.example.com/log.txt?sig=1"}]})
+}
+
+/// A reply with files is `multipart/form-data`: the JSON body's fields as form fields, each file
+/// an `attachments[]` part with its name and type.
+#[tokio::test]
+async fn a_reply_with_files_is_a_multipart_form() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let reply = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets/7/reply")
+                .header_matches("content-type", "^multipart/form-data; boundary=.+$")
+                .header_exists("authorization")
+                .body_includes("Content-Disposition: form-data; name=\"body\"\r\n\r\n<div>see attached</div>\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"cc_emails[]\"\r\n\r\nboss@example.com\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"log.txt\"\r\nContent-Type: text/plain\r\n\r\nline one\n\r\n")
+                .body_includes("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"shot.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n");
+            then.status(201).json_body(conversation(9, false));
+        })
+        .await;
+    let comment = NewComment::public("see attached")
+        .with_cc("boss@example.com")
+        .with_attachment(Upload::bytes("log.txt", "text/plain", "line one\n"))
+        .with_attachment(Upload::bytes("shot.png", "image/png", "PNG"));
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let added = port(&server).add_comment(&ticket, comment).await.unwrap();
+    reply.assert_async().await;
+    assert_eq!(added.data.attachments[0].title.as_deref(), Some("log.txt"));
+}
+
+/// A private note with a streamed file, and a new ticket with a file, are forms too.
+#[tokio::test]
+async fn notes_and_new_tickets_take_files_streamed_or_not() {
+    use support_core::{NewComment, NewTicket, Requester, Upload};
+    let server = MockServer::start_async().await;
+    let note = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets/7/notes")
+                .header_matches("content-type", "^multipart/form-data")
+                .body_includes("name=\"private\"\r\n\r\ntrue\r\n")
+                .body_includes("filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nabcdef\r\n");
+            then.status(201).json_body(conversation(10, true));
+        })
+        .await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/tickets")
+                .header_matches("content-type", "^multipart/form-data")
+                .body_includes("name=\"subject\"\r\n\r\nPrinter\r\n")
+                .body_includes("name=\"email\"\r\n\r\ndana@example.com\r\n")
+                .body_includes("name=\"status\"\r\n\r\n2\r\n")
+                .body_includes("name=\"tags[]\"\r\n\r\nhw\r\n")
+                .body_includes(
+                    "filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n",
+                );
+            then.status(201).json_body(ticket(12));
+        })
+        .await;
+    let port = port(&server);
+    let chunks = futures::stream::iter(vec![
+        Ok(bytes::Bytes::from_static(b"abc")),
+        Ok(bytes::Bytes::from_static(b"def")),
+    ]);
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    port.add_comment(
+        &ticket,
+        NewComment::internal("see attached").with_attachment(Upload::stream(
+            "big.bin",
+            "application/octet-stream",
+            6,
+            chunks,
+        )),
+    )
+    .await
+    .unwrap();
+    note.assert_async().await;
+    let mut new = NewTicket::new("Printer", "It jams").with_attachment(Upload::bytes(
+        "a.pdf",
+        "application/pdf",
+        "%PDF",
+    ));
+    new.requester = Some(Requester::Email {
+        email: "dana@example.com".into(),
+        name: None,
+    });
+    new.tags = vec!["hw".into()];
+    let created = port.create_ticket(new).await.unwrap();
+    create.assert_async().await;
+    assert_eq!(created.id.external_id(), "12");
+}
+
+/// Files over Freshdesk's 20 MB per write are refused before anything is sent.
+#[tokio::test]
+async fn files_over_the_limit_send_nothing() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(201).json_body(conversation(9, false));
+        })
+        .await;
+    let half = support_freshdesk::UPLOAD_LIMIT / 2 + 1;
+    let comment = NewComment::public("two halves")
+        .with_attachment(Upload::stream(
+            "a",
+            "text/plain",
+            half,
+            futures::stream::empty(),
+        ))
+        .with_attachment(Upload::stream(
+            "b",
+            "text/plain",
+            half,
+            futures::stream::empty(),
+        ));
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let error = port(&server)
+        .add_comment(&ticket, comment)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput, "{error}");
+    assert!(error.to_string().contains("20971520"), "{error}");
+    any.assert_calls_async(0).await;
+}
+
+/// An attachment is streamed from its `attachment_url`, a signed storage URL on another host,
+/// which gets no credentials.
+#[tokio::test]
+async fn attachments_download_from_their_signed_url_without_the_api_key() {
+    use support_core::{Document, DocumentKind, Operation, Support};
+    let account = MockServer::start_async().await;
+    let storage = MockServer::start_async().await;
+    let file = storage
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/files/log.txt")
+                .query_param("sig", "1")
+                .header_missing("authorization");
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("line one\n");
+        })
+        .await;
+    let port = port(&account);
+    assert_eq!(
+        port.capabilities().support(Operation::DownloadAttachment),
+        &Support::Native
+    );
+    let mut doc = Document::new(
+        CanonicalId::new("freshdesk", ObjectKind::Document, "77"),
+        DocumentKind::Attachment,
+        json!(null),
+    );
+    doc.url = Some(storage.url("/files/log.txt?sig=1"));
+    let download = port.download_attachment(&doc).await.unwrap();
+    assert_eq!(download.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(download.bytes().await.unwrap(), "line one\n");
+    file.assert_async().await;
+    doc.url = None;
+    let error = port.download_attachment(&doc).await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+}
+
+/// A reply with files in memory is sent again after a 429 (Freshdesk did not process it); one with
+/// a streamed file cannot be, and is sent once.
+#[tokio::test(start_paused = true)]
+async fn throttled_file_writes_are_repeated_only_with_files_in_memory() {
+    use support_core::{NewComment, Upload};
+    let server = MockServer::start_async().await;
+    let throttled = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v2/tickets/7/reply");
+            then.status(429)
+                .header("retry-after", "1")
+                .json_body(json!({"code": "rate_limited", "message": "slow down"}));
+        })
+        .await;
+    let port = port(&server);
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
+    let streamed = NewComment::public("x").with_attachment(Upload::stream(
+        "s.txt",
+        "text/plain",
+        3,
+        futures::stream::iter(vec![Ok(bytes::Bytes::from_static(b"abc"))]),
+    ));
+    let error = port.add_comment(&ticket, streamed).await.unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::RateLimited { .. }),
+        "{error}"
+    );
+    throttled.assert_calls_async(1).await;
+    let in_memory =
+        NewComment::public("x").with_attachment(Upload::bytes("m.txt", "text/plain", "abc"));
+    let error = port.add_comment(&ticket, in_memory).await.unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::RateLimited { .. }),
+        "{error}"
+    );
+    assert!(throttled.calls_async().await > 2, "repeated after the 429");
+}

@@ -673,7 +673,7 @@ async fn tickets_carry_freshdesk_values() {
     assert_eq!(t["responder_id"], 301);
     assert_eq!(t["group_id"], 201);
     assert_eq!(t["company_id"], 501);
-    assert_eq!(t["type"], Value::Null);
+    assert_eq!(t["type"], "Question");
     assert_eq!(t["tags"], json!(fx.tags));
     assert_eq!(t["created_at"], fmt(&fx.created_at));
     assert_eq!(t["updated_at"], fmt(&fx.updated_at));
@@ -681,10 +681,28 @@ async fn tickets_carry_freshdesk_values() {
     for key in ["cc_emails", "fwd_emails", "reply_cc_emails", "attachments"] {
         assert!(t[key].is_array(), "{key}");
     }
-    for key in ["fr_escalated", "spam", "is_escalated"] {
-        assert_eq!(t[key], false, "{key}");
-    }
-    assert!(t["due_by"].is_string() && t["fr_due_by"].is_string());
+    assert_eq!(t["spam"], false);
+    // The world's SLA clocks: first response breached, so escalated.
+    let sla = fx.sla.as_ref().expect("ticket 101 has SLA clocks");
+    assert_eq!(t["fr_due_by"], fmt(&sla.first_response_due));
+    assert_eq!(t["fr_escalated"], sla.first_response_breached);
+    assert_eq!(t["due_by"], fmt(&sla.resolution_due));
+    assert_eq!(t["is_escalated"], sla.escalated);
+    assert_eq!(
+        (t["fr_escalated"].clone(), t["is_escalated"].clone()),
+        (json!(true), json!(true))
+    );
+    // A ticket without clocks in the world shows none.
+    let done = world
+        .tickets
+        .iter()
+        .find(|t| t.sla.is_none())
+        .expect("a ticket without SLA");
+    let t = sim.get(&format!("/tickets/{}", done.id), &[]).await.json;
+    assert_eq!(
+        (t["due_by"].clone(), t["fr_due_by"].clone()),
+        (Value::Null, Value::Null)
+    );
     // Every world ticket has a priority (Freshdesk always sets one) and its channel as a source.
     for fx in &world.tickets {
         let t = sim.get(&format!("/tickets/{}", fx.id), &[]).await.json;
@@ -1282,3 +1300,260 @@ impl SuiteTarget for FreshdeskOnSimulator {
 }
 
 support_conformance::adapter_suite!(FreshdeskOnSimulator);
+
+// ----- the whole ticket, authors and files -----
+
+/// A multipart body: `fields`, then `files` as `attachments[]` (name, type, bytes).
+fn form(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "sim-boundary-42";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments[]\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_form(sim: &Sim, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", sim.base))
+        .header("authorization", authorization(API_KEY))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The bytes behind an `attachment_url`, fetched as a signed URL is: without credentials.
+async fn fetch(url: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn stats_come_with_include_stats_from_the_world() {
+    let sim = Sim::start().await;
+    let world = freshdesk_world();
+    let closed = world
+        .tickets
+        .iter()
+        .find(|t| t.status == TicketStatus::Closed)
+        .expect("a closed ticket");
+    let path = format!("/tickets/{}", closed.id);
+    assert!(sim.get(&path, &[]).await.json.get("stats").is_none());
+    let t = sim.get(&path, &[("include", "stats")]).await.json;
+    assert_eq!(
+        t["stats"]["resolved_at"],
+        json!(closed.resolved_at.map(|t| fmt(&t)))
+    );
+    assert_eq!(t["stats"]["closed_at"], fmt(&closed.closed_at.unwrap()));
+    let list = sim
+        .get(
+            "/tickets",
+            &[("include", "stats"), ("updated_since", "2000-01-01")],
+        )
+        .await;
+    assert!(
+        list.json
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["stats"].is_object())
+    );
+}
+
+#[tokio::test]
+async fn conversations_say_who_wrote_them_and_link_their_files() {
+    let sim = Sim::start().await;
+    let world = freshdesk_world();
+    let list = sim.get("/tickets/101/conversations", &[]).await.json;
+    let first = &list[0];
+    assert_eq!(first["id"], 601);
+    assert_eq!(first["incoming"], true);
+    assert_eq!(list[1]["incoming"], false);
+    let fx = &world.comments[0].attachments[0];
+    let file = &first["attachments"][0];
+    assert_eq!(file["name"], fx.file_name);
+    assert_eq!(file["content_type"], fx.content_type);
+    assert_eq!(file["size"], fx.content.len());
+    let url = file["attachment_url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&sim.base.replace("/api/v2", "/attachments/")),
+        "{url}"
+    );
+    assert_eq!(fetch(url).await, (200, fx.content.clone()));
+    // Unsigned, or with the API key at the storage host: refused.
+    let unsigned = url.split('?').next().unwrap();
+    assert_eq!(fetch(unsigned).await.0, 403);
+    let wrong = format!("{unsigned}?token=nope");
+    assert_eq!(fetch(&wrong).await.0, 403);
+    let with_key = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_key.status().as_u16(), 302);
+    let storage = with_key.headers()["location"].to_str().unwrap().to_owned();
+    let leaked = reqwest::Client::new()
+        .get(&storage)
+        .header("authorization", authorization(API_KEY))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        leaked.status().as_u16(),
+        400,
+        "the storage refuses credentials"
+    );
+}
+
+#[tokio::test]
+async fn multipart_writes_store_their_files() {
+    let sim = Sim::start().await;
+    let (content_type, body) = form(
+        &[
+            ("body", "<div>see attached</div>"),
+            ("cc_emails[]", "boss@example.com"),
+        ],
+        &[
+            ("log.txt", "text/plain", b"line one\n"),
+            ("a.bin", "application/octet-stream", &[0, 159, 255]),
+        ],
+    );
+    let (status, reply) = post_form(&sim, "/tickets/101/reply", &content_type, body).await;
+    assert_eq!(status, 201, "{reply}");
+    assert_eq!(reply["cc_emails"], json!(["boss@example.com"]));
+    assert_eq!(reply["attachments"].as_array().unwrap().len(), 2);
+    let url = reply["attachments"][1]["attachment_url"].as_str().unwrap();
+    assert_eq!(fetch(url).await, (200, vec![0, 159, 255]));
+    let (content_type, body) = form(
+        &[("body", "internal"), ("private", "true")],
+        &[("n.txt", "text/plain", b"n")],
+    );
+    let (status, note) = post_form(&sim, "/tickets/101/notes", &content_type, body).await;
+    assert_eq!(
+        (status, note["private"].clone()),
+        (201, json!(true)),
+        "{note}"
+    );
+    let (content_type, body) = form(
+        &[
+            ("subject", "Printer"),
+            ("description", "It jams"),
+            ("email", "new@example.com"),
+            ("status", "2"),
+            ("priority", "1"),
+            ("tags[]", "hw"),
+        ],
+        &[("a.pdf", "application/pdf", b"%PDF")],
+    );
+    let (status, ticket) = post_form(&sim, "/tickets", &content_type, body).await;
+    assert_eq!(status, 201, "{ticket}");
+    assert_eq!(
+        (ticket["status"].clone(), ticket["tags"].clone()),
+        (json!(2), json!(["hw"]))
+    );
+    assert_eq!(ticket["attachments"][0]["name"], "a.pdf");
+    // Strict: files under another name, unknown fields, numbers that are not.
+    let (content_type, body) = form(&[("body", "x")], &[]);
+    let body = String::from_utf8(body)
+        .unwrap()
+        .replace("name=\"body\"", "name=\"body\"; filename=\"b\"");
+    let (status, _) = post_form(&sim, "/tickets/101/reply", &content_type, body.into_bytes()).await;
+    assert_eq!(status, 400);
+    let (content_type, body) = form(&[("body", "x"), ("colour", "red")], &[]);
+    assert_eq!(
+        post_form(&sim, "/tickets/101/reply", &content_type, body)
+            .await
+            .0,
+        400
+    );
+    let (content_type, body) = form(&[("subject", "s"), ("status", "two")], &[]);
+    assert_eq!(
+        post_form(&sim, "/tickets", &content_type, body).await.0,
+        400
+    );
+    let (content_type, mut body) = form(&[("body", "x")], &[]);
+    body.truncate(body.len() - 4);
+    assert_eq!(
+        post_form(&sim, "/tickets/101/reply", &content_type, body)
+            .await
+            .0,
+        400
+    );
+}
+
+/// Through the port: a reply with a file comes back on `list_comments` and downloads byte for byte.
+#[tokio::test]
+async fn an_upload_comes_back_and_downloads_byte_for_byte() {
+    use support_core::{CanonicalId, CommentQuery, NewComment, ObjectKind, Upload};
+    let sim = FreshdeskSimulator::start(freshdesk_world(), port_factory(None)).await;
+    let port = support_conformance::Harness::port(&sim);
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "102");
+    let added = port
+        .add_comment(
+            &ticket,
+            NewComment::public("the dump").with_attachment(Upload::bytes(
+                "dump.bin",
+                "application/octet-stream",
+                bytes.clone(),
+            )),
+        )
+        .await
+        .unwrap();
+    let listed = port
+        .list_comments(&ticket, CommentQuery::default())
+        .await
+        .unwrap()
+        .items;
+    let comment = listed
+        .iter()
+        .find(|c| c.id == added.id)
+        .expect("the new comment is listed");
+    let file = &comment.data.attachments[0];
+    assert_eq!(
+        (file.title.as_deref(), file.size),
+        (Some("dump.bin"), Some(70_000))
+    );
+    let download = port.download_attachment(file).await.unwrap();
+    assert_eq!(download.bytes().await.unwrap(), bytes);
+    // The world's invoice too.
+    let world = freshdesk_world();
+    let first = port
+        .list_comments(
+            &CanonicalId::new("freshdesk", ObjectKind::Ticket, "101"),
+            CommentQuery::default(),
+        )
+        .await
+        .unwrap()
+        .items;
+    let invoice = &first[0].data.attachments[0];
+    let download = port.download_attachment(invoice).await.unwrap();
+    assert_eq!(
+        download.bytes().await.unwrap(),
+        world.comments[0].attachments[0].content
+    );
+}

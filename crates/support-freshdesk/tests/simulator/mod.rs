@@ -26,15 +26,26 @@
 //!   `include=description` (lists); `GET /tickets/{id}` has them.
 //! - `status` and `priority` are mandatory on creation (`missing_field`), as are a non-blank
 //!   `subject` and `description` and a requester (`requester_id` or `email`).
+//! - Tickets carry the world's category as their default `type`, its SLA clocks as `fr_due_by` /
+//!   `fr_escalated`, `due_by` and `is_escalated` (`null` due times for a ticket without clocks),
+//!   and its resolution and close times in `stats`, only with `include=stats`.
+//! - Conversations say `incoming` (written by the requester); comment 601 carries the world's
+//!   attachment. An `attachment_url` is a link on this server, `/attachments/{id}?token=…`, which
+//!   needs no credentials and answers 302 to the file on a separate storage host (`storage.rs`),
+//!   which refuses requests carrying an `Authorization` header, as a signed URL does.
+//! - Replies, notes and ticket creation also take `multipart/form-data` (`form.rs`): fields as the
+//!   JSON body has them, files as `attachments[]`, at most 20 MB; the files become attachments.
 //!
 //! Used by `tests/conformance.rs` and `tests/simulator_selftest.rs` via `mod simulator;`.
 
 #![allow(dead_code)]
 
+mod form;
 mod http;
 mod paging;
 mod routes;
 mod search;
+mod storage;
 mod store;
 mod writes;
 
@@ -43,7 +54,7 @@ use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
 use support_conformance::{IdScheme, Profile, SlaClocks, World};
-use support_core::{Channel, Operation, SupportPort, TicketStatus};
+use support_core::{Channel, Operation, SupportPort, TicketCategory, TicketStatus};
 use support_freshdesk::FreshdeskPort;
 
 #[allow(unused_imports)]
@@ -95,13 +106,27 @@ pub fn freshdesk_world() -> World {
             reports_availability: false,
             honours_idempotency_keys: false,
             ids: IdScheme::Numeric,
-            // Not served by the simulator yet.
-            categories: Vec::new(),
+            // Freshdesk's default types (Refund, the fifth, is Billing).
+            categories: vec![
+                TicketCategory::Question,
+                TicketCategory::Incident,
+                TicketCategory::Problem,
+                TicketCategory::FeatureRequest,
+            ],
+            // Freshdesk records no resolution text.
             records_resolution: false,
-            records_resolution_times: false,
-            sla_clocks: SlaClocks::NONE,
-            author_kinds: false,
-            attachments: false,
+            // `stats` (`include=stats`).
+            records_resolution_times: true,
+            // `fr_due_by`/`fr_escalated` and `is_escalated`. The resolution clock is not the
+            // world's: Freshdesk gives its due time (`due_by`) but no flag saying it is late.
+            sla_clocks: SlaClocks {
+                first_response: true,
+                resolution: false,
+                escalation: true,
+            },
+            // `incoming`.
+            author_kinds: true,
+            attachments: true,
         },
     )
 }
@@ -129,7 +154,8 @@ impl Wire for FreshdeskWire {
     }
 
     fn authorized(req: &Req) -> bool {
-        authorizes(req.header("authorization"), API_KEY)
+        // An attachment's link is signed, like the storage URL it leads to: no API key needed.
+        req.path.starts_with("/attachments/") || authorizes(req.header("authorization"), API_KEY)
     }
 
     fn unauthenticated() -> Reply {
@@ -197,8 +223,20 @@ impl Wire for FreshdeskWire {
                 Exact("GET", "/api/v2/surveys/satisfaction_ratings".into())
             }
             Operation::CheckConnection => Exact("GET", "/api/v2/agents/me".into()),
-            // Attachments are served from their `attachment_url`.
-            Operation::DownloadAttachment => Exact("GET", "/attachments".into()),
+            // The link Freshdesk lists as `attachment_url` (it leads to the signed storage URL).
+            Operation::DownloadAttachment => Exact(
+                "GET",
+                format!(
+                    "/attachments/{}",
+                    world
+                        .comments
+                        .iter()
+                        .flat_map(|c| &c.attachments)
+                        .map(|a| a.id.as_str())
+                        .next()
+                        .unwrap_or("701")
+                ),
+            ),
         }
     }
 }

@@ -7,13 +7,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use support_conformance::sim::{self, BodyRule, Params};
 
+use super::form;
 use super::http::{
     FieldError, Reply, Req, ReqExt, invalid_content_type, invalid_json, invalid_value, not_found,
     validation_failed,
 };
 use super::paging::{offset_page, page_number};
 use super::search;
-use super::store::{ME, SimState, TicketRec, time};
+use super::store::{ME, SimState, TicketRec, attachment_token, time};
 use super::writes;
 
 /// One endpoint.
@@ -30,6 +31,22 @@ const fn write(
     handler: sim::Handler<SimState>,
 ) -> Route {
     Route::new(method, pattern, Params::ANY, BodyRule::Any, handler).checked(write_body)
+}
+
+/// A write that also takes `multipart/form-data` with files (`form.rs`).
+const fn write_with_files(
+    method: &'static str,
+    pattern: &'static str,
+    handler: sim::Handler<SimState>,
+) -> Route {
+    Route::new(method, pattern, Params::ANY, BodyRule::Any, handler).checked(write_or_form_body)
+}
+
+fn write_or_form_body(req: &Req) -> Result<(), Reply> {
+    if form::declares_form(req) {
+        return req.check_params(&[]);
+    }
+    write_body(req)
 }
 
 /// Freshdesk's answers to a write without `Content-Type: application/json` (415), without a JSON
@@ -58,12 +75,12 @@ pub const ROUTES: &[Route] = &[
     get("/api/v2/groups/{}", show_group),
     get("/api/v2/ticket_fields", ticket_fields),
     get("/api/v2/tickets", list_tickets),
-    write("POST", "/api/v2/tickets", writes::create_ticket),
+    write_with_files("POST", "/api/v2/tickets", create_ticket),
     get("/api/v2/tickets/{}", show_ticket),
     write("PUT", "/api/v2/tickets/{}", writes::update_ticket),
     get("/api/v2/tickets/{}/conversations", list_conversations),
-    write("POST", "/api/v2/tickets/{}/reply", writes::reply),
-    write("POST", "/api/v2/tickets/{}/notes", writes::note),
+    write_with_files("POST", "/api/v2/tickets/{}/reply", reply),
+    write_with_files("POST", "/api/v2/tickets/{}/notes", note),
     get("/api/v2/search/tickets", search_tickets),
     get("/api/v2/solutions/categories", list_categories),
     get("/api/v2/solutions/categories/{}", show_category),
@@ -74,7 +91,83 @@ pub const ROUTES: &[Route] = &[
     get("/api/v2/sla_policies", list_slas),
     get("/api/v2/sla_policies/{}", show_sla),
     get("/api/v2/surveys/satisfaction_ratings", list_ratings),
+    // Not under the API: an attachment's link, answered with its signed storage URL.
+    get("/attachments/{}", attachment),
 ];
+
+// ----- files -----
+
+fn attach_to_ticket(st: &mut SimState, id: u64, files: Vec<u64>) {
+    if let Some(t) = st.tickets.get_mut(&id) {
+        t.attachment_ids.extend(files);
+    }
+}
+
+fn ticket_by_id(st: &SimState, id: u64) -> Option<Value> {
+    st.tickets.get(&id).map(|t| st.ticket_json(t, true))
+}
+
+fn attach_to_conversation(st: &mut SimState, id: u64, files: Vec<u64>) {
+    if let Some(c) = st.conversations.iter_mut().find(|c| c.id == id) {
+        c.attachment_ids.extend(files);
+    }
+}
+
+fn conversation_by_id(st: &SimState, id: u64) -> Option<Value> {
+    st.conversations
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| st.conversation_json(c))
+}
+
+fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
+    form::with_files(
+        st,
+        req,
+        writes::create_ticket,
+        attach_to_ticket,
+        ticket_by_id,
+    )
+}
+
+fn reply(st: &mut SimState, req: &Req) -> Reply {
+    form::with_files(
+        st,
+        req,
+        writes::reply,
+        attach_to_conversation,
+        conversation_by_id,
+    )
+}
+
+fn note(st: &mut SimState, req: &Req) -> Reply {
+    form::with_files(
+        st,
+        req,
+        writes::note,
+        attach_to_conversation,
+        conversation_by_id,
+    )
+}
+
+/// `GET /attachments/{id}?token=…`: no credentials needed (the token is the signature); 302 to
+/// the file in storage, 403 without the right token, 404 for no such file.
+fn attachment(st: &mut SimState, req: &Req) -> Reply {
+    if let Err(reply) = req.check_params(&["token"]) {
+        return reply;
+    }
+    let id = req.num(0);
+    if req.param("token") != Some(attachment_token(id).as_str()) {
+        return Reply::new(
+            403,
+            json!({"code": "access_denied", "message": "The link is not signed"}),
+        );
+    }
+    match st.attachments.get(&id) {
+        Some(a) => Reply::new(302, json!({})).with_header("location", a.storage_url.clone()),
+        None => not_found(),
+    }
+}
 
 /// Parses a time parameter: ISO 8601 (`2026-01-05T08:00:00Z`) or a date (its midnight, UTC).
 pub fn parse_time(field: &str, text: &str) -> Result<DateTime<Utc>, Reply> {
@@ -259,7 +352,6 @@ fn ticket_with(st: &SimState, t: &TicketRec, description: bool, include: &[Strin
                 map.insert("company".into(), company.unwrap_or_else(|| json!({})));
             }
             "stats" => {
-                let done = matches!(t.status, 4 | 5).then(|| time(&t.updated_at));
                 map.insert(
                     "stats".into(),
                     json!({
@@ -268,8 +360,8 @@ fn ticket_with(st: &SimState, t: &TicketRec, description: bool, include: &[Strin
                         "first_responded_at": null,
                         "status_updated_at": time(&t.updated_at),
                         "reopened_at": null,
-                        "resolved_at": done,
-                        "closed_at": if t.status == 5 { done.clone() } else { None },
+                        "resolved_at": t.resolved_at.as_ref().map(time),
+                        "closed_at": t.closed_at.as_ref().map(time),
                         "pending_since": if t.status == 3 { Some(time(&t.updated_at)) } else { None },
                     }),
                 );

@@ -14,7 +14,11 @@ use support_conformance::sim::{Account, WriteClock};
 pub use support_conformance::sim::{RecordedRequest, lock};
 pub use support_conformance::sim::{escape_html, iso_seconds as time, setup_time};
 use support_conformance::world::strip_tags;
-use support_core::{Availability, Channel, Priority, SlaMetric, TicketStatus, Visibility};
+use support_core::{
+    Availability, Channel, Priority, SlaMetric, TicketCategory, TicketStatus, Visibility,
+};
+
+use super::storage;
 
 /// The simulator state shared by every mock of one server.
 pub type Shared = support_conformance::sim::Shared<SimState>;
@@ -92,6 +96,23 @@ pub fn role_id(role: &str) -> u64 {
     }
 }
 
+/// The token of an attachment link: without it the link is refused, as an unsigned URL is.
+pub fn attachment_token(id: u64) -> String {
+    format!("t{:x}", id.wrapping_mul(2_654_435_761))
+}
+
+/// The name of Freshdesk's default ticket type for a category.
+pub fn type_name(category: &TicketCategory) -> String {
+    match category {
+        TicketCategory::Question => "Question".into(),
+        TicketCategory::Incident => "Incident".into(),
+        TicketCategory::Problem => "Problem".into(),
+        TicketCategory::FeatureRequest => "Feature Request".into(),
+        TicketCategory::Billing => "Refund".into(),
+        other => other.as_str().to_owned(),
+    }
+}
+
 /// Freshdesk's HTML for a plain-text description.
 pub fn description_html(text: &str) -> String {
     format!("<div>{}</div>", escape_html(text).replace('\n', "<br>"))
@@ -146,6 +167,28 @@ pub struct TicketRec {
     pub updated_at: DateTime<Utc>,
     pub due_by: DateTime<Utc>,
     pub fr_due_by: DateTime<Utc>,
+    /// Whether the SLA fields are shown (`due_by`, `fr_due_by` are `null` otherwise): world tickets
+    /// with SLA clocks, and tickets created here.
+    pub sla: bool,
+    pub fr_escalated: bool,
+    pub is_escalated: bool,
+    /// `stats`.
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Files attached on creation.
+    pub attachment_ids: Vec<u64>,
+}
+
+/// A file attached to a conversation or a ticket; its bytes are in the file storage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentRec {
+    pub id: u64,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// The signed storage URL the bytes are served from.
+    pub storage_url: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A conversation: a reply, a note, or a customer's message.
@@ -167,6 +210,7 @@ pub struct ConversationRec {
     pub from_email: Option<String>,
     pub support_email: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub attachment_ids: Vec<u64>,
 }
 
 /// A contact (a customer).
@@ -302,6 +346,10 @@ pub struct SimState {
     /// Replies and notes: 650, 651, ... (`World::CREATED_COMMENT_IDS`).
     pub next_conversation_id: u64,
     pub next_contact_id: u64,
+    pub attachments: BTreeMap<u64, AttachmentRec>,
+    pub next_attachment_id: u64,
+    /// Where this account's files live in the file storage.
+    pub storage_prefix: String,
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
     /// When writes happen.
     pub clock: WriteClock,
@@ -446,7 +494,7 @@ impl SimState {
                     status: status_code(&t.status, &mut statuses),
                     priority,
                     source: source_code(&t.channel),
-                    kind: None,
+                    kind: t.category.as_ref().map(type_name),
                     requester_id: requester,
                     responder_id: t.assignee.as_deref().map(num),
                     group_id: t.group.as_deref().map(num),
@@ -456,16 +504,47 @@ impl SimState {
                     cc_emails: Vec::new(),
                     created_at: t.created_at,
                     updated_at: t.updated_at,
-                    due_by,
-                    fr_due_by,
+                    due_by: t.sla.as_ref().map_or(due_by, |s| s.resolution_due),
+                    fr_due_by: t.sla.as_ref().map_or(fr_due_by, |s| s.first_response_due),
+                    sla: t.sla.is_some(),
+                    fr_escalated: t.sla.as_ref().is_some_and(|s| s.first_response_breached),
+                    is_escalated: t.sla.as_ref().is_some_and(|s| s.escalated),
+                    resolved_at: t.resolved_at,
+                    closed_at: t.closed_at,
+                    attachment_ids: Vec::new(),
                 };
                 (rec.id, rec)
             })
             .collect();
+        let storage_prefix = storage::new_prefix();
+        let mut attachments = BTreeMap::new();
         let conversations = world
             .comments
             .iter()
             .map(|c| {
+                let attachment_ids = c
+                    .attachments
+                    .iter()
+                    .map(|file| {
+                        let id = num(&file.id);
+                        let rec = AttachmentRec {
+                            id,
+                            name: file.file_name.clone(),
+                            content_type: file.content_type.clone(),
+                            size: file.content.len() as u64,
+                            storage_url: storage::put(
+                                &storage_prefix,
+                                id,
+                                &file.file_name,
+                                &file.content_type,
+                                file.content.clone(),
+                            ),
+                            created_at: c.created_at,
+                        };
+                        attachments.insert(id, rec);
+                        id
+                    })
+                    .collect();
                 let ticket_id = num(&c.ticket);
                 let user_id = num(&c.author);
                 let ticket = tickets.get(&ticket_id);
@@ -493,6 +572,7 @@ impl SimState {
                     from_email: if incoming { requester_email } else { None },
                     support_email: (!private).then(|| SUPPORT_EMAIL.to_owned()),
                     created_at: c.created_at,
+                    attachment_ids,
                 }
             })
             .collect();
@@ -562,6 +642,9 @@ impl SimState {
             next_ticket_id: num(world.created_ticket_id()),
             next_conversation_id: num(world.created_comment_ids().0),
             next_contact_id: 450,
+            next_attachment_id: attachments.keys().max().map_or(800, |id| id.max(&799) + 1),
+            attachments,
+            storage_prefix,
             clock: WriteClock::new(&world),
             log: Vec::new(),
             world,
@@ -632,14 +715,16 @@ impl SimState {
             "cc_emails": t.cc_emails,
             "fwd_emails": [],
             "reply_cc_emails": t.cc_emails,
-            "fr_escalated": false,
+            "fr_escalated": t.fr_escalated,
             "spam": false,
-            "is_escalated": false,
-            "due_by": time(&t.due_by),
-            "fr_due_by": time(&t.fr_due_by),
+            "is_escalated": t.is_escalated,
+            "due_by": t.sla.then(|| time(&t.due_by)),
+            "fr_due_by": t.sla.then(|| time(&t.fr_due_by)),
+            "nr_due_by": null,
+            "nr_escalated": false,
             "tags": t.tags,
             "custom_fields": Value::Object(t.custom_fields.clone()),
-            "attachments": [],
+            "attachments": self.attachments_json(&t.attachment_ids),
             "created_at": time(&t.created_at),
             "updated_at": time(&t.updated_at),
         });
@@ -648,6 +733,51 @@ impl SimState {
             map.insert("description_text".into(), json!(t.description_text));
         }
         json
+    }
+
+    /// The `attachments` of a conversation or ticket: each with its `attachment_url`, a link on
+    /// this server that hands out the signed storage URL.
+    pub fn attachments_json(&self, ids: &[u64]) -> Value {
+        ids.iter()
+            .filter_map(|id| self.attachments.get(id))
+            .map(|a| {
+                json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "attachment_url": self.url(&format!("/attachments/{}?token={}", a.id, attachment_token(a.id))),
+                    "created_at": time(&a.created_at),
+                    "updated_at": time(&a.created_at),
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a file uploaded with a write and returns its id.
+    pub fn store_attachment(
+        &mut self,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        at: DateTime<Utc>,
+    ) -> u64 {
+        let id = self.next_attachment_id;
+        self.next_attachment_id += 1;
+        let size = bytes.len() as u64;
+        let storage_url = storage::put(&self.storage_prefix, id, name, content_type, bytes);
+        self.attachments.insert(
+            id,
+            AttachmentRec {
+                id,
+                name: name.to_owned(),
+                content_type: content_type.to_owned(),
+                size,
+                storage_url,
+                created_at: at,
+            },
+        );
+        id
     }
 
     /// A conversation as the `Conversation` schema.
@@ -667,7 +797,7 @@ impl SimState {
             "from_email": c.from_email,
             "cc_emails": c.cc_emails,
             "bcc_emails": c.bcc_emails,
-            "attachments": [],
+            "attachments": self.attachments_json(&c.attachment_ids),
             "created_at": at,
             "updated_at": at,
         })

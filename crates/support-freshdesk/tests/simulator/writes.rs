@@ -497,6 +497,12 @@ pub fn create_ticket(st: &mut SimState, req: &Req) -> Reply {
         updated_at: created,
         due_by: c.due_by.unwrap_or(due_by),
         fr_due_by: c.fr_due_by.unwrap_or(fr_due_by),
+        sla: true,
+        fr_escalated: false,
+        is_escalated: false,
+        resolved_at: None,
+        closed_at: None,
+        attachment_ids: Vec::new(),
     };
     let json = st.ticket_json(&ticket, true);
     st.tickets.insert(id, ticket);
@@ -531,6 +537,16 @@ pub fn update_ticket(st: &mut SimState, req: &Req) -> Reply {
         t.description_text = html_text(&t.description);
     }
     if let Some(status) = c.status {
+        if status != t.status {
+            match status {
+                4 => t.resolved_at = Some(at),
+                5 => {
+                    t.resolved_at.get_or_insert(at);
+                    t.closed_at = Some(at);
+                }
+                _ => {}
+            }
+        }
         t.status = status;
     }
     if let Some(priority) = c.priority {
@@ -645,6 +661,7 @@ pub fn reply(st: &mut SimState, req: &Req) -> Reply {
         from_email: Some(from.unwrap_or_else(|| SUPPORT_EMAIL.to_owned())),
         support_email: Some(SUPPORT_EMAIL.to_owned()),
         created_at: st.clock.creation_time(),
+        attachment_ids: Vec::new(),
     };
     add_conversation(st, conversation)
 }
@@ -698,6 +715,7 @@ pub fn note(st: &mut SimState, req: &Req) -> Reply {
         from_email: None,
         support_email: None,
         created_at: st.clock.creation_time(),
+        attachment_ids: Vec::new(),
     };
     add_conversation(st, conversation)
 }

@@ -110,7 +110,7 @@ pub fn listing_plan(site: Site, total: u64, per_page: u64) -> Vec<PageRequest> {
             let mut after = 0;
             loop {
                 let ids = zendesk_page_ids(after, per_page, total);
-                let mut target = format!("/api/v2/tickets?page%5Bsize%5D={per_page}");
+                let mut target = format!("/api/v2/tickets?include=slas&page%5Bsize%5D={per_page}");
                 if after > 0 {
                     let _ = write!(target, "&page%5Bafter%5D={}", zendesk_cursor(after));
                 }
@@ -137,7 +137,7 @@ pub fn listing_plan(site: Site, total: u64, per_page: u64) -> Vec<PageRequest> {
                 let ids = freshdesk_page_ids(first, page, per_page, total);
                 let full = ids.end - ids.start == per_page;
                 let target = format!(
-                    "/api/v2/tickets?updated_since={}&order_by=updated_at&order_type=asc&page={page}&per_page={per_page}",
+                    "/api/v2/tickets?include=stats&updated_since={}&order_by=updated_at&order_type=asc&page={page}&per_page={per_page}",
                     since.replace(':', "%3A")
                 );
                 let last = ids.end.saturating_sub(1);
@@ -257,8 +257,16 @@ fn zendesk_ticket(out: &mut String, id: u64) {
             "\"custom_fields\":{fields},\"fields\":{fields},\"satisfaction_rating\":null,",
             "\"sharing_agreement_ids\":[],\"custom_status_id\":{custom_status},\"followup_ids\":[],",
             "\"ticket_form_id\":360000100,\"brand_id\":360000001,\"allow_channelback\":false,",
-            "\"allow_attachments\":true,\"from_messaging_channel\":false}}"
+            "\"allow_attachments\":true,\"from_messaging_channel\":false,",
+            "\"slas\":{{\"policy_metrics\":[{{\"breach_at\":\"{breach}\",\"stage\":\"{stage}\",",
+            "\"metric\":\"first_reply_time\",\"hours\":1,\"minutes\":0,\"days\":0}}]}}}}"
         ),
+        breach = timestamp(created + 3_600),
+        stage = if matches!(category, "solved" | "closed") {
+            "achieved"
+        } else {
+            "active"
+        },
         id = id,
         created = timestamp(created),
         updated = timestamp(updated),
@@ -313,8 +321,23 @@ fn freshdesk_ticket(out: &mut String, id: u64) {
             "\"cf_vip\":{vip},\"cf_order_reference\":{reference}}},",
             "\"created_at\":\"{created}\",\"updated_at\":\"{updated}\",",
             "\"associated_tickets_count\":null,\"tags\":[\"{region}\",\"web_widget\"],",
-            "\"nr_due_by\":null,\"nr_escalated\":false}}"
+            "\"nr_due_by\":null,\"nr_escalated\":false,",
+            "\"stats\":{{\"agent_responded_at\":\"{responded}\",\"requester_responded_at\":null,",
+            "\"first_responded_at\":\"{responded}\",\"status_updated_at\":\"{updated}\",",
+            "\"reopened_at\":null,\"resolved_at\":{resolved},\"closed_at\":{closed},",
+            "\"pending_since\":null}}}}"
         ),
+        responded = timestamp(created + 1_800),
+        resolved = if matches!(status, 4 | 5) {
+            format!("\"{}\"", timestamp(updated))
+        } else {
+            "null".to_owned()
+        },
+        closed = if status == 5 {
+            format!("\"{}\"", timestamp(updated))
+        } else {
+            "null".to_owned()
+        },
         group = group,
         priority = priority,
         requester = requester,

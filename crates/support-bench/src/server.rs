@@ -275,9 +275,15 @@ fn ticket_page(shared: &Shared, params: &HashMap<String, String>) -> Result<Stri
         Site::Zendesk => {
             if let Some(unknown) = params
                 .keys()
-                .find(|k| !matches!(k.as_str(), "page[size]" | "page[after]"))
+                .find(|k| !matches!(k.as_str(), "page[size]" | "page[after]" | "include"))
             {
                 return Err(format!("unexpected parameter {unknown}"));
+            }
+            if params.get("include").map(String::as_str) != Some("slas") {
+                return Err(
+                    "the bench serves ticket pages with their SLA sideload (include=slas)"
+                        .to_owned(),
+                );
             }
             let size = number("page[size]", 100)?;
             if !(1..=100).contains(&size) {
@@ -297,10 +303,15 @@ fn ticket_page(shared: &Shared, params: &HashMap<String, String>) -> Result<Stri
             if let Some(unknown) = params.keys().find(|k| {
                 !matches!(
                     k.as_str(),
-                    "updated_since" | "order_by" | "order_type" | "page" | "per_page"
+                    "updated_since" | "order_by" | "order_type" | "page" | "per_page" | "include"
                 )
             }) {
                 return Err(format!("unexpected parameter {unknown}"));
+            }
+            if params.get("include").map(String::as_str) != Some("stats") {
+                return Err(
+                    "the bench serves ticket pages with their stats (include=stats)".to_owned(),
+                );
             }
             // Without `updated_since` Freshdesk lists only the last 30 days: not a full listing.
             let since = params

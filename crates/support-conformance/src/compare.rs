@@ -119,14 +119,14 @@ pub fn ticket_details(expected: &Ticket, actual: &Ticket, profile: &Profile) -> 
             .and_then(|sla| which(sla).as_ref())
             .map(|clock| (clock.due_at, clock.breached))
     };
-    if clocks.first_response {
+    if clocks.first_response.is_reported() {
         diff.eq(
             "sla.first_response (due, breached)",
             &clock(&expected.sla, |s| &s.first_response),
             &clock(&actual.sla, |s| &s.first_response),
         );
     }
-    if clocks.resolution {
+    if clocks.resolution.is_reported() {
         diff.eq(
             "sla.resolution (due, breached)",
             &clock(&expected.sla, |s| &s.resolution),

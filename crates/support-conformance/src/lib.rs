@@ -20,4 +20,4 @@ pub use report::{
 };
 pub use scenarios::run;
 pub use unsupported_port::UnsupportedPort;
-pub use world::{Entity, IdScheme, Profile, SlaClocks, World};
+pub use world::{ClockReport, Entity, IdScheme, Profile, SlaClocks, World};

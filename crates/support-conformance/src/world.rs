@@ -344,34 +344,53 @@ pub struct TicketFx {
     pub sla: Option<TicketSlaFx>,
 }
 
+/// How much of one SLA clock a provider reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClockReport {
+    /// Nothing.
+    #[default]
+    Absent,
+    /// When it falls due, but no flag saying it is late.
+    Due,
+    /// When it falls due and whether it is late.
+    DueAndBreach,
+}
+
+impl ClockReport {
+    /// Whether the clock is reported at all.
+    pub fn is_reported(self) -> bool {
+        self != ClockReport::Absent
+    }
+}
+
 /// Which SLA clocks a provider reports on tickets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SlaClocks {
-    /// First response: due and breached.
-    pub first_response: bool,
-    /// Resolution: due and breached.
-    pub resolution: bool,
+    /// First response.
+    pub first_response: ClockReport,
+    /// Resolution.
+    pub resolution: ClockReport,
     /// Whether the ticket is escalated.
     pub escalation: bool,
 }
 
 impl SlaClocks {
-    /// Every clock.
+    /// Every clock, with its breach.
     pub const ALL: SlaClocks = SlaClocks {
-        first_response: true,
-        resolution: true,
+        first_response: ClockReport::DueAndBreach,
+        resolution: ClockReport::DueAndBreach,
         escalation: true,
     };
     /// None.
     pub const NONE: SlaClocks = SlaClocks {
-        first_response: false,
-        resolution: false,
+        first_response: ClockReport::Absent,
+        resolution: ClockReport::Absent,
         escalation: false,
     };
 
     /// Whether any clock is reported.
     pub fn any(self) -> bool {
-        self.first_response || self.resolution || self.escalation
+        self.first_response.is_reported() || self.resolution.is_reported() || self.escalation
     }
 }
 
@@ -1113,13 +1132,23 @@ impl World {
         let clocks = self.profile.sla_clocks;
         ticket.sla = fx.sla.as_ref().map(|sla| {
             let mut canonical = TicketSla::default();
-            canonical.first_response = clocks.first_response.then(|| {
-                SlaClock::due(Some(sla.first_response_due))
-                    .with_breached(Some(sla.first_response_breached))
-            });
-            canonical.resolution = clocks.resolution.then(|| {
-                SlaClock::due(Some(sla.resolution_due)).with_breached(Some(sla.resolution_breached))
-            });
+            let clock = |report: ClockReport, due, breached| match report {
+                ClockReport::Absent => None,
+                ClockReport::Due => Some(SlaClock::due(Some(due))),
+                ClockReport::DueAndBreach => {
+                    Some(SlaClock::due(Some(due)).with_breached(Some(breached)))
+                }
+            };
+            canonical.first_response = clock(
+                clocks.first_response,
+                sla.first_response_due,
+                sla.first_response_breached,
+            );
+            canonical.resolution = clock(
+                clocks.resolution,
+                sla.resolution_due,
+                sla.resolution_breached,
+            );
             canonical.escalated = clocks.escalation.then_some(sla.escalated);
             canonical
         });

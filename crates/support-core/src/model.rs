@@ -476,6 +476,10 @@ pub struct Ticket {
     pub closed_at: Option<DateTime<Utc>>,
     /// Its SLA clocks, where the provider exposes them.
     pub sla: Option<TicketSla>,
+    /// Files attached to the ticket itself rather than to one of its comments, where the provider
+    /// keeps them there (Freshdesk keeps a new ticket's files beside its description); providers
+    /// whose description is a comment list them on that comment instead.
+    pub attachments: Vec<Document>,
     /// The provider's JSON, as received.
     pub raw: RawJson,
 }
@@ -506,6 +510,7 @@ impl Ticket {
             resolved_at: None,
             closed_at: None,
             sla: None,
+            attachments: Vec::new(),
             raw: raw.into(),
         }
     }

@@ -202,6 +202,9 @@ pub(crate) struct TicketView {
     is_escalated: Option<bool>,
     /// Only with `include=stats`.
     stats: Option<Value>,
+    /// A ticket's own files (a new ticket's), on a single ticket only: listings leave them out.
+    #[serde(default)]
+    attachments: Vec<Value>,
 }
 
 /// Freshdesk's default ticket types map to canonical categories (native: the type's name); an
@@ -340,6 +343,7 @@ pub(crate) fn ticket_from_view(
         due_by,
         is_escalated,
         stats,
+        attachments,
     } = view;
     let Some(ticket_id) = ticket_id else {
         return Err(no_id(operation, "ticket", &raw.to_string()));
@@ -358,6 +362,7 @@ pub(crate) fn ticket_from_view(
     ticket.group = group_id.map(|n| id(ObjectKind::Group, n));
     ticket.organization = company_id.map(|n| id(ObjectKind::Party, n));
     ticket.tags = tags.unwrap_or_default();
+    ticket.attachments = attachments.iter().filter_map(attachment).collect();
     ticket.custom_fields = custom_fields
         .map(|CustomFieldsView(fields)| fields)
         .unwrap_or_default();

@@ -541,7 +541,13 @@ async fn throttled_file_writes_are_repeated_only_with_files_in_memory() {
                 .json_body(json!({"code": "rate_limited", "message": "slow down"}));
         })
         .await;
-    let port = port(&server);
+    // The paused clock would run a request timeout out while the loopback server answers.
+    let port = FreshdeskPort::builder()
+        .base_url(server.url("/api/v2"))
+        .api_key("key")
+        .request_timeout(None)
+        .build()
+        .unwrap();
     let ticket = CanonicalId::new("freshdesk", ObjectKind::Ticket, "7");
     let streamed = NewComment::public("x").with_attachment(Upload::stream(
         "s.txt",

@@ -7,7 +7,7 @@ mod simulator;
 use std::sync::Arc;
 
 use simulator::{EMAIL, TOKEN, port_factory, start_server, zendesk_world};
-use support_conformance::{SlaClocks, World};
+use support_conformance::{ClockReport, SlaClocks, World};
 use support_core::{
     AuthorKind, CanonicalId, CommentQuery, NewComment, NewTicket, ObjectKind, SupportPort,
     TicketLookup, Upload,
@@ -147,8 +147,8 @@ async fn tickets_read_their_type_and_first_reply_clock() {
     let mut world = zendesk_world();
     let mut profile = world.profile.clone();
     profile.sla_clocks = SlaClocks {
-        first_response: true,
-        resolution: false,
+        first_response: ClockReport::Due,
+        resolution: ClockReport::Absent,
         escalation: false,
     };
     world = World::standard("zendesk", profile);

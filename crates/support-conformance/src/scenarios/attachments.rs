@@ -3,7 +3,7 @@
 use futures::TryStreamExt;
 use support_core::{
     CanonicalId, CommentQuery, CommentRef, Document, ErrorKind, NewComment, ObjectKind, Operation,
-    SupportPort, SupportPortExt, Upload,
+    SupportPort, SupportPortExt, TicketLookup, Upload,
 };
 
 use super::{Check, expect_kind, fail, ids};
@@ -30,7 +30,11 @@ async fn comments_of(
 
 /// The one attachment of a comment, which must be the note.
 fn the_note<'a>(what: &str, comment: &'a CommentRef) -> Result<&'a Document, String> {
-    let files = &comment.data.attachments;
+    the_file(what, &comment.data.attachments)
+}
+
+/// The one file of a list, which must be the note.
+fn the_file<'a>(what: &str, files: &'a [Document]) -> Result<&'a Document, String> {
     ensure!(
         files.len() == 1,
         "{what}: expected the one file attached, got {} attachment(s)",
@@ -160,18 +164,38 @@ pub async fn create_ticket_with_attachment(port: &dyn SupportPort, world: &World
         .create_ticket(world.new_ticket().with_attachment(note()))
         .await
         .or_else(|e| fail("createTicket with a file", e))?;
+    // The file is the ticket's own (as Freshdesk keeps it) or its opening comment's (as Zendesk
+    // does): in exactly one of the two places.
+    let fetched = port
+        .get_ticket(&TicketLookup::Id(ticket.id.clone()))
+        .await
+        .or_else(|e| fail("getTicket of the created ticket", e))?;
     let listed = comments_of(port, &ticket.id).await?;
     let carrying: Vec<&CommentRef> = listed
         .iter()
         .filter(|c| !c.data.attachments.is_empty())
         .collect();
-    ensure!(
-        carrying.len() == 1,
-        "expected one comment of the created ticket {} with the file, got {}",
-        ticket.id,
-        carrying.len()
-    );
-    let file = the_note("the created ticket's file", carrying[0])?;
+    let file = match (fetched.attachments.as_slice(), carrying.as_slice()) {
+        ([], [comment]) => the_note("the created ticket's file", comment)?,
+        ([_, ..], []) => {
+            ensure!(
+                ticket.attachments == fetched.attachments,
+                "the created ticket lists {:?} as created and {:?} as fetched",
+                ticket.attachments,
+                fetched.attachments
+            );
+            the_file("the created ticket's file", &fetched.attachments)?
+        }
+        (own, comments) => {
+            return Err(format!(
+                "expected the file once, on the created ticket {} or on one of its comments; the \
+                 ticket lists {} file(s) and {} comment(s) carry files",
+                ticket.id,
+                own.len(),
+                comments.len()
+            ));
+        }
+    };
     if downloads(port) {
         downloads_as(port, file, NOTE).await?;
     }

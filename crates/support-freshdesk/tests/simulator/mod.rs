@@ -53,7 +53,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
-use support_conformance::{IdScheme, Profile, SlaClocks, World};
+use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, SupportPort, TicketCategory, TicketStatus};
 use support_freshdesk::FreshdeskPort;
 
@@ -117,11 +117,11 @@ pub fn freshdesk_world() -> World {
             records_resolution: false,
             // `stats` (`include=stats`).
             records_resolution_times: true,
-            // `fr_due_by`/`fr_escalated` and `is_escalated`. The resolution clock is not the
-            // world's: Freshdesk gives its due time (`due_by`) but no flag saying it is late.
+            // `fr_due_by`/`fr_escalated`, `due_by` (Freshdesk has no flag saying a resolution is
+            // late) and `is_escalated`.
             sla_clocks: SlaClocks {
-                first_response: true,
-                resolution: false,
+                first_response: ClockReport::DueAndBreach,
+                resolution: ClockReport::Due,
                 escalation: true,
             },
             // `incoming`.

@@ -45,7 +45,7 @@ use std::time::Duration;
 use support_conformance::sim::{
     self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
 };
-use support_conformance::{IdScheme, Profile, SlaClocks, World};
+use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Operation, SupportPort, TicketCategory, TicketStatus};
 use support_zendesk::ZendeskPort;
 
@@ -110,7 +110,13 @@ pub fn zendesk_world() -> World {
             // The simulator serves a first-reply `slas` sideload for tickets the world gives SLA
             // clocks, but the world's clocks say whether they are breached, which Zendesk's
             // sideload does not: the adapter reads due times and `achieved` only.
-            sla_clocks: SlaClocks::NONE,
+            // `slas.policy_metrics` (`include=slas`): the first reply's `breach_at`, and no flag
+            // saying it is late.
+            sla_clocks: SlaClocks {
+                first_response: ClockReport::Due,
+                resolution: ClockReport::Absent,
+                escalation: false,
+            },
             author_kinds: true,
             attachments: true,
             ..Profile::default()

@@ -201,10 +201,19 @@ pub(crate) struct TicketView {
     due_by: LooseTime,
     is_escalated: Option<bool>,
     /// Only with `include=stats`.
-    stats: Option<Value>,
+    stats: Option<StatsView>,
     /// A ticket's own files (a new ticket's), on a single ticket only: listings leave them out.
     #[serde(default)]
     attachments: Vec<Value>,
+}
+
+/// The times of a ticket's `stats` that mapping reads; the others stay in `raw`.
+#[derive(Debug, Deserialize)]
+struct StatsView {
+    #[serde(default)]
+    resolved_at: LooseTime,
+    #[serde(default)]
+    closed_at: LooseTime,
 }
 
 /// Freshdesk's default ticket types map to canonical categories (native: the type's name); an
@@ -371,9 +380,9 @@ pub(crate) fn ticket_from_view(
     ticket.category = kind
         .filter(|k| !k.trim().is_empty())
         .map(|k| category_from_native(&k));
-    if let Some(stats) = &stats {
-        ticket.resolved_at = time(stats, "resolved_at");
-        ticket.closed_at = time(stats, "closed_at");
+    if let Some(stats) = stats {
+        ticket.resolved_at = stats.resolved_at.0;
+        ticket.closed_at = stats.closed_at.0;
     }
     ticket.sla = sla(
         fr_due_by,

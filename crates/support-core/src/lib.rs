@@ -38,5 +38,5 @@ pub use query::{
     TicketUpdate,
 };
 pub use raw::RawJson;
-pub use stream::{Listing, SupportPortExt, paginate};
+pub use stream::{LazyPage, Listing, SupportPortExt, paginate, paginate_lazily};
 pub use upload::{Download, Upload, UploadLimits};

@@ -16,6 +16,7 @@ use crate::query::{
     AgentQuery, ArticleQuery, Assignment, CloseOptions, CommentQuery, NewComment, NewTag,
     NewTicket, SatisfactionQuery, TagQuery, TicketLookup, TicketQuery, TicketUpdate,
 };
+use crate::stream::{Listing, paginate};
 use crate::upload::Download;
 
 /// What `check_connection` learned about the account.
@@ -121,6 +122,20 @@ pub trait SupportPort: Send + Sync + Debug {
         &self,
         query: SatisfactionQuery,
     ) -> Result<Page<SatisfactionRatingRef>>;
+
+    /// Every ticket matching the query, as [`SupportPortExt::tickets`](crate::SupportPortExt::tickets)
+    /// returns them: call that. The default follows [`list_tickets`](Self::list_tickets) page by
+    /// page; an adapter overrides it to ask for the next page before it decodes and maps the
+    /// current one ([`paginate_lazily`](crate::stream::paginate_lazily)).
+    fn ticket_listing(&self, query: TicketQuery) -> Listing<'_, Ticket> {
+        let first = query.page.clone();
+        paginate(self.provider(), first, move |page| {
+            self.list_tickets(TicketQuery {
+                page,
+                ..query.clone()
+            })
+        })
+    }
 
     /// Streams the bytes of an attachment (a [`Document`] of a comment's `attachments`), with this
     /// adapter's credentials and retry policy. Adapters whose provider serves attachments declare

@@ -7,6 +7,10 @@
 //! a page only once the consumer has asked for an item beyond the previous one, as a plain lazy
 //! stream would.
 //!
+//! A page can also be handed over lazily ([`paginate_lazily`], [`LazyPage`]): its cursor read first,
+//! its items produced when the consumer reaches them, so that decoding and mapping them overlaps the
+//! next page's request instead of delaying it.
+//!
 //! The fetches borrow the port, so they are not spawned: the listing drives the request in flight
 //! itself, each time it is polled. A consumer that spends longer than the adapter's request timeout
 //! (30 s by default) on one page without polling the listing lets that request time out; it is then
@@ -45,7 +49,55 @@ use crate::query::{
     AgentQuery, ArticleQuery, CommentQuery, SatisfactionQuery, TagQuery, TicketQuery,
 };
 
-type Fetch<'a, T> = Box<dyn FnMut(PageRequest) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a>;
+type Fetch<'a, T> = Box<dyn FnMut(PageRequest) -> BoxFuture<'a, Result<Batch<'a, T>>> + Send + 'a>;
+
+/// One page of a listing whose items are produced only when the consumer reaches them, returned by
+/// the fetches of [`paginate_lazily`]: the cursor to the next page is known as soon as the page
+/// arrives, so the next page can be asked for before this one's items are decoded and mapped.
+pub struct LazyPage<'a, T> {
+    items: BoxFuture<'a, Result<Vec<T>>>,
+    next: Option<Cursor>,
+}
+
+impl<'a, T> LazyPage<'a, T> {
+    /// A page whose items `items` produces when first polled, and the cursor to the next page
+    /// (`None` on the last). An error from `items` is yielded in the items' place and ends the
+    /// listing.
+    pub fn new(
+        items: impl Future<Output = Result<Vec<T>>> + Send + 'a,
+        next: Option<Cursor>,
+    ) -> Self {
+        Self {
+            items: items.boxed(),
+            next,
+        }
+    }
+}
+
+impl<T> fmt::Debug for LazyPage<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LazyPage")
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A received page: its items, ready or still to be produced, and the cursor to the next.
+struct Batch<'a, T> {
+    items: Items<'a, T>,
+    next: Option<Cursor>,
+}
+
+enum Items<'a, T> {
+    Ready(std::vec::IntoIter<T>),
+    Later(BoxFuture<'a, Result<Vec<T>>>),
+}
+
+impl<T> Items<'_, T> {
+    fn is_used_up(&self) -> bool {
+        matches!(self, Items::Ready(items) if items.len() == 0)
+    }
+}
 
 /// Follows cursors from `first` onwards, yielding items one by one; see [`Listing`].
 ///
@@ -78,23 +130,72 @@ where
     F: FnMut(PageRequest) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
-    let mut seen = HashSet::new();
-    if let Some(cursor) = &first.cursor {
-        seen.insert(fingerprint(cursor));
-    }
-    let woken = Arc::new(FetchWoken::default());
-    Listing {
+    Listing::new(
         provider,
-        fetch: Box::new(move |request| fetch(request).boxed()),
-        fetch_waker: Waker::from(woken.clone()),
-        woken,
-        limit: first.limit,
-        next: Some(first),
-        in_flight: None,
-        pages: VecDeque::new(),
-        failure: None,
-        seen,
-        ahead: Listing::<T>::DEFAULT_AHEAD,
+        first,
+        Box::new(move |request| {
+            fetch(request)
+                .map(|page| {
+                    page.map(|page| Batch {
+                        items: Items::Ready(page.items.into_iter()),
+                        next: page.next,
+                    })
+                })
+                .boxed()
+        }),
+    )
+}
+
+/// Like [`paginate`], for pages whose items are produced when the consumer reaches them
+/// ([`LazyPage`]): the request for the next page goes out before the current page's items are
+/// decoded and mapped, so that work overlaps the provider's latency instead of adding to it.
+pub fn paginate_lazily<'a, T, F, Fut>(
+    provider: &'static str,
+    first: PageRequest,
+    mut fetch: F,
+) -> Listing<'a, T>
+where
+    T: Send + 'a,
+    F: FnMut(PageRequest) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<LazyPage<'a, T>>> + Send + 'a,
+{
+    Listing::new(
+        provider,
+        first,
+        Box::new(move |request| {
+            fetch(request)
+                .map(|page| {
+                    page.map(|page| Batch {
+                        items: Items::Later(page.items),
+                        next: page.next,
+                    })
+                })
+                .boxed()
+        }),
+    )
+}
+
+impl<'a, T> Listing<'a, T> {
+    fn new(provider: &'static str, first: PageRequest, fetch: Fetch<'a, T>) -> Self {
+        let mut seen = HashSet::new();
+        if let Some(cursor) = &first.cursor {
+            seen.insert(fingerprint(cursor));
+        }
+        let woken = Arc::new(FetchWoken::default());
+        Listing {
+            provider,
+            fetch,
+            fetch_waker: Waker::from(woken.clone()),
+            woken,
+            limit: first.limit,
+            next: Some(first),
+            in_flight: None,
+            pages: VecDeque::new(),
+            failure: None,
+            seen,
+            ahead: Listing::<T>::DEFAULT_AHEAD,
+            just_sent: false,
+        }
     }
 }
 
@@ -117,18 +218,22 @@ pub struct Listing<'a, T> {
     limit: Option<u32>,
     /// The request for the page after the last one received, until it is sent.
     next: Option<PageRequest>,
-    in_flight: Option<BoxFuture<'a, Result<Page<T>>>>,
+    in_flight: Option<BoxFuture<'a, Result<Batch<'a, T>>>>,
     /// Whether the request in flight asked to be polled again, and the consumer to wake when it does.
     woken: Arc<FetchWoken>,
     /// The waker the request in flight is polled with: [`FetchWoken`].
     fetch_waker: Waker,
     /// Received pages, oldest first; the front one is being consumed, and is dropped once the consumer
     /// asks for an item beyond it.
-    pages: VecDeque<std::vec::IntoIter<T>>,
+    pages: VecDeque<Items<'a, T>>,
     /// Yielded once every page before it has been consumed; then the listing ends.
     failure: Option<Error>,
     seen: HashSet<u64>,
     ahead: usize,
+    /// Whether a request was sent since the listing last returned `Pending`: on a current-thread
+    /// runtime it reaches the wire only once the task yields, so a lazy page yields once before
+    /// producing its items.
+    just_sent: bool,
 }
 
 impl<'a, T> Listing<'a, T> {
@@ -159,6 +264,7 @@ impl<'a, T> Listing<'a, T> {
                     return;
                 };
                 self.in_flight = Some((self.fetch)(request));
+                self.just_sent = true;
                 // Polled as soon as it is created, so the request goes out now rather than on the
                 // next ask.
                 self.woken.flag.store(true, Ordering::Release);
@@ -178,7 +284,7 @@ impl<'a, T> Listing<'a, T> {
         }
     }
 
-    fn receive(&mut self, outcome: Result<Page<T>>) {
+    fn receive(&mut self, outcome: Result<Batch<'a, T>>) {
         let page = match outcome {
             Ok(page) => page,
             Err(error) => {
@@ -186,8 +292,8 @@ impl<'a, T> Listing<'a, T> {
                 return;
             }
         };
-        if !page.items.is_empty() {
-            self.pages.push_back(page.items.into_iter());
+        if !page.items.is_used_up() {
+            self.pages.push_back(page.items);
         }
         let Some(cursor) = page.next else {
             return;
@@ -210,13 +316,44 @@ impl<T> Stream for Listing<'_, T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        // Asking again means the consumer is done with every item handed out so far.
-        while this.pages.front().is_some_and(|page| page.len() == 0) {
-            this.pages.pop_front();
-        }
-        this.drive(cx);
-        if let Some(item) = this.pages.front_mut().and_then(Iterator::next) {
-            return Poll::Ready(Some(Ok(item)));
+        loop {
+            // Asking again means the consumer is done with every item handed out so far.
+            while this.pages.front().is_some_and(Items::is_used_up) {
+                this.pages.pop_front();
+            }
+            this.drive(cx);
+            match this.pages.front_mut() {
+                Some(Items::Ready(items)) => {
+                    if let Some(item) = items.next() {
+                        return Poll::Ready(Some(Ok(item)));
+                    }
+                }
+                Some(Items::Later(items)) => {
+                    if this.just_sent {
+                        // Let the connection write the request just sent before this page's
+                        // items take the thread.
+                        this.just_sent = false;
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                    match items.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(Ok(items)) => {
+                            if let Some(front) = this.pages.front_mut() {
+                                *front = Items::Ready(items.into_iter());
+                            }
+                        }
+                        Poll::Ready(Err(error)) => {
+                            this.pages.clear();
+                            this.next = None;
+                            this.in_flight = None;
+                            this.failure = None;
+                            return Poll::Ready(Some(Err(error)));
+                        }
+                    }
+                }
+                None => break,
+            }
         }
         if let Some(error) = this.failure.take() {
             this.next = None;
@@ -224,6 +361,7 @@ impl<T> Stream for Listing<'_, T> {
         }
         if this.in_flight.is_some() {
             // Its waker wakes the consumer registered by `drive`.
+            this.just_sent = false;
             return Poll::Pending;
         }
         Poll::Ready(None)
@@ -235,11 +373,11 @@ impl<T> FusedStream for Listing<'_, T> {
         self.next.is_none()
             && self.in_flight.is_none()
             && self.failure.is_none()
-            && self.pages.iter().all(|page| page.len() == 0)
+            && self.pages.iter().all(Items::is_used_up)
     }
 }
 
-// Nothing is pinned in place: the fetches are boxed futures and the pages are plain values.
+// Nothing is pinned in place: the fetches and lazy pages are boxed futures, the other pages plain values.
 impl<T> Unpin for Listing<'_, T> {}
 
 impl<T> fmt::Debug for Listing<'_, T> {
@@ -293,15 +431,9 @@ fn fingerprint(cursor: &Cursor) -> u64 {
 /// }
 /// ```
 pub trait SupportPortExt: SupportPort {
-    /// Every ticket matching the query.
+    /// Every ticket matching the query (the port's [`ticket_listing`](SupportPort::ticket_listing)).
     fn tickets(&self, query: TicketQuery) -> Listing<'_, Ticket> {
-        let first = query.page.clone();
-        paginate(self.provider(), first, move |page| {
-            self.list_tickets(TicketQuery {
-                page,
-                ..query.clone()
-            })
-        })
+        self.ticket_listing(query)
     }
 
     /// Every agent matching the query.
@@ -558,6 +690,74 @@ mod tests {
             drop(listing);
             assert_eq!(book.fetches(), 1 + ahead, "ahead {ahead}");
         }
+    }
+
+    /// A lazy listing of `pages` pages of three numbers each; the items of page `n` record, when they
+    /// are produced, how many fetches had started by then. Page 2's items fail when `fail_page_2`.
+    fn lazy_book(
+        pages: u32,
+        fail_page_2: bool,
+        started: Arc<AtomicUsize>,
+        produced_after: Arc<std::sync::Mutex<Vec<usize>>>,
+    ) -> Listing<'static, u32> {
+        paginate_lazily("test", PageRequest::default(), move |request| {
+            let started = started.clone();
+            let produced_after = produced_after.clone();
+            async move {
+                let page: u32 = request
+                    .cursor
+                    .map_or(0, |c| c.as_str().parse().unwrap_or(0));
+                started.fetch_add(1, Ordering::SeqCst);
+                sleep(Duration::from_millis(10)).await;
+                let next = (page + 1 < pages).then(|| Cursor::new((page + 1).to_string()));
+                let items = async move {
+                    produced_after
+                        .lock()
+                        .unwrap()
+                        .push(started.load(Ordering::SeqCst));
+                    if fail_page_2 && page == 2 {
+                        return Err(Error::new(ErrorKind::Decode, "test").with_message("page 2"));
+                    }
+                    Ok((0..3).map(|i| page * 10 + i).collect())
+                };
+                Ok(LazyPage::new(items, next))
+            }
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lazy_page_is_produced_after_the_next_page_was_asked_for() {
+        let started = Arc::new(AtomicUsize::new(0));
+        let produced_after = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let items: Vec<u32> = lazy_book(4, false, started.clone(), produced_after.clone())
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(items, [0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32]);
+        // Page n's items were produced once page n + 1 had been asked for (the last page has none).
+        assert_eq!(*produced_after.lock().unwrap(), [2, 3, 4, 4]);
+        assert_eq!(started.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lazy_page_that_fails_ends_the_listing_after_the_items_before_it() {
+        let started = Arc::new(AtomicUsize::new(0));
+        let produced_after = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut listing = lazy_book(6, true, started.clone(), produced_after.clone());
+        let mut items = Vec::new();
+        let error = loop {
+            match listing.next().await {
+                Some(Ok(item)) => items.push(item),
+                Some(Err(error)) => break error,
+                None => panic!("the listing ended without the error"),
+            }
+        };
+        assert_eq!(items, [0, 1, 2, 10, 11, 12]);
+        assert!(error.to_string().contains("page 2"), "{error}");
+        assert!(listing.next().await.is_none());
+        assert!(listing.is_terminated());
+        // Page 3 had been asked for when page 2 failed; nothing after.
+        assert_eq!(started.load(Ordering::SeqCst), 4);
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,6 +6,7 @@
 //! listing (see [`Cursor::for_listing`]), so one is never followed by another listing.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::SecondsFormat;
 use progenitor_client::ResponseValue;
@@ -13,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use support_core::kit::page::{ListingPage, PageItem, PageShape};
 use support_core::page::ListingState;
-use support_core::{Cursor, Error, ObjectKind, Operation, Result, TicketQuery};
+use support_core::{
+    Cursor, Error, LazyPage, Listing, ObjectKind, Operation, Result, Ticket, TicketQuery,
+    paginate_lazily,
+};
 
 use crate::port::ZendeskPort;
 use crate::{PROVIDER, map};
@@ -96,6 +100,49 @@ impl Paged {
 }
 
 impl ZendeskPort {
+    /// Every ticket of the account, page after page, each page's tickets decoded and mapped only
+    /// when the consumer reaches them: the cursor is read from the end of each page (Zendesk puts
+    /// `meta` after `tickets`), so the next page is asked for first. Filters are applied to the
+    /// mapped tickets, as [`list_tickets`](support_core::SupportPort::list_tickets) applies them.
+    pub(crate) fn lazy_tickets(
+        &self,
+        query: TicketQuery,
+        sideloads: &'static str,
+    ) -> Listing<'_, Ticket> {
+        let operation = Operation::ListTickets;
+        let first = query.page.clone();
+        let query = Arc::new(query);
+        paginate_lazily(PROVIDER, first, move |request| {
+            let query = query.clone();
+            async move {
+                let after = Paged::Tickets.resume(operation, request.cursor.as_ref())?;
+                let limit = i64::from(request.limit_or(MAX_PAGE, MAX_PAGE));
+                let mut call = self
+                    .client
+                    .list_tickets()
+                    .include(sideloads.to_owned())
+                    .page_size(limit);
+                if let Some(after) = after {
+                    call = call.page_after(after);
+                }
+                let runtime = self.endpoint.runtime();
+                let page = runtime
+                    .run_page_peeked(operation, Paged::Tickets.shape(), call.send())
+                    .await?;
+                let next = Paged::Tickets.next(page.envelope());
+                let tickets = async move {
+                    let items = runtime
+                        .read_peeked::<map::TicketView>(operation, &page)?
+                        .into_items();
+                    let natives = map::ticket_views(operation, items)?;
+                    let tickets = self.tickets(operation, natives).await?;
+                    Ok(tickets.into_iter().filter(|t| query.matches(t)).collect())
+                };
+                Ok(LazyPage::new(tickets, next))
+            }
+        })
+    }
+
     /// One page of a cursor-paged listing, as raw items and the cursor to the next page: `call`
     /// sends the generated request from the `page[after]` the caller's cursor holds.
     pub(crate) async fn cursor_page<I, R, E, F>(

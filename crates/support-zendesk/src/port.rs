@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::Value;
+use support_core::Listing;
 use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable};
 use support_core::{
@@ -15,7 +16,7 @@ use support_core::{
     CommentRef, ConnectionInfo, Document, Download, Error, ErrorKind, Filter, NewComment, NewTag,
     NewTicket, ObjectKind, Operation, Page, Party, RawJson, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
-    TicketQuery, TicketUpdate, async_trait,
+    TicketQuery, TicketUpdate, async_trait, paginate,
 };
 
 use crate::builder::ZendeskBuilder;
@@ -291,6 +292,22 @@ impl SupportPort for ZendeskPort {
             Some(self.endpoint.base_url().to_owned()),
             Some(user),
         ))
+    }
+
+    fn ticket_listing(&self, query: TicketQuery) -> Listing<'_, Ticket> {
+        match search_terms(&query) {
+            Ok(terms) if terms.is_empty() => self.lazy_tickets(query, SIDELOADS),
+            // Searches (and filters that cannot be searched, which `list_tickets` refuses) page
+            // by page.
+            _ => {
+                let first = query.page.clone();
+                paginate(PROVIDER, first, move |page| {
+                    let mut query = query.clone();
+                    query.page = page;
+                    self.list_tickets(query)
+                })
+            }
+        }
     }
 
     async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {

@@ -177,3 +177,78 @@ async fn one_agent_listing_reads_the_memberships_once() {
     );
     memberships.assert_calls_async(1).await;
 }
+
+/// Listing every ticket asks for the next page before it maps the current one: the custom
+/// statuses the first page's tickets need are read after the second page was asked for, and each
+/// page's `meta` is read from its end. A page whose tickets are not JSON is an error after the
+/// tickets before it.
+#[tokio::test]
+async fn a_ticket_listing_asks_for_the_next_page_before_mapping_this_one() {
+    use futures::StreamExt;
+    use std::sync::{Arc, Mutex};
+    use support_core::{ErrorKind, SupportPortExt, TicketQuery};
+
+    let server = MockServer::start_async().await;
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let noting = |name: &'static str| {
+        let order = order.clone();
+        move |_: &HttpMockRequest| {
+            order.lock().unwrap().push(name);
+            true
+        }
+    };
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("include", "slas")
+                .query_param_missing("page[after]")
+                .is_true(noting("page 1"));
+            then.status(200).json_body(json!({
+                "tickets": [{"id": 1, "status": "open", "custom_status_id": 77, "subject": "one"}],
+                "meta": {"has_more": true, "after_cursor": "c2"},
+                "links": {"next": "https://acme.zendesk.com/api/v2/tickets.json?page%5Bafter%5D=c2"}
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/tickets")
+                .query_param("page[after]", "c2")
+                .is_true(noting("page 2"));
+            then.status(200).body(
+                r#"{"tickets": [{"id": 2, "status": "open"}, {"id": 3, "status": ], "meta": {"has_more": false}}"#,
+            );
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/custom_statuses")
+                .is_true(noting("custom statuses"));
+            then.status(200).json_body(json!({"custom_statuses": [
+                {"id": 77, "status_category": "open", "agent_label": "Investigating"}
+            ]}));
+        })
+        .await;
+    let port = ZendeskPort::builder()
+        .base_url(server.base_url())
+        .api_token("agent@example.com", "token")
+        .build()
+        .unwrap();
+    let mut tickets = port.tickets(TicketQuery::new());
+    let first = tickets.next().await.unwrap().unwrap();
+    assert_eq!(first.status.native, "Investigating");
+    assert_eq!(
+        *order.lock().unwrap(),
+        ["page 1", "page 2", "custom statuses"]
+    );
+    let broken = tickets.next().await.unwrap().unwrap_err();
+    assert_eq!(broken.kind(), &ErrorKind::Decode);
+    assert!(
+        broken.to_string().contains("not a complete listing page"),
+        "{broken}"
+    );
+    assert!(tickets.next().await.is_none());
+}

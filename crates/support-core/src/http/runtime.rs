@@ -16,7 +16,7 @@ use super::credentials::{Credentials, Redactor};
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
-use crate::kit::page::{ListingPage, PageShape};
+use crate::kit::page::{ListingPage, PageShape, PeekedPage};
 use crate::upload::Download;
 
 /// The most of an error body that is read to classify it.
@@ -81,6 +81,12 @@ impl fmt::Debug for ReadPage {
 fn page_reader<T: serde::de::DeserializeOwned + Send + 'static>(shape: PageShape) -> Keep {
     Keep::Page(Arc::new(move |body: &Bytes| {
         shape.read::<T>(body).map(|page| ReadPage(Box::new(page)))
+    }))
+}
+
+fn page_peeker(shape: PageShape) -> Keep {
+    Keep::Page(Arc::new(move |body: &Bytes| {
+        shape.peek(body).map(|page| ReadPage(Box::new(page)))
     }))
 }
 
@@ -358,7 +364,48 @@ impl HttpRuntime {
         T: serde::de::DeserializeOwned + Send + 'static,
         F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
     {
-        let scope = CallScope::new(operation, None).keeping(page_reader::<T>(shape));
+        self.run_reading(operation, page_reader::<T>(shape), call)
+            .await
+    }
+
+    /// Like [`run_page`](Self::run_page), but the page's items are not decoded yet: only what the
+    /// page says about the next one is read ([`PageShape::peek`]), so that the next page can be
+    /// asked for before this one's items are decoded ([`PeekedPage::read`]).
+    pub async fn run_page_peeked<R, E, F>(
+        &self,
+        operation: Operation,
+        shape: PageShape,
+        call: F,
+    ) -> Result<PeekedPage>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
+    {
+        self.run_reading(operation, page_peeker(shape), call).await
+    }
+
+    /// The items of a page read with [`run_page_peeked`](Self::run_page_peeked), decoded into `T`;
+    /// a page that is not one after all is an [`ErrorKind::Decode`] error, as for
+    /// [`run_page`](Self::run_page) (it is not asked for again: a listing reads it when the
+    /// consumer reaches it).
+    pub fn read_peeked<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: Operation,
+        page: &PeekedPage,
+    ) -> Result<ListingPage<T>> {
+        page.read::<T>()
+            .map_err(|problem| self.not_a_page(operation, Some(&problem), None, page.body()))
+    }
+
+    async fn run_reading<P: 'static, R, E, F>(
+        &self,
+        operation: Operation,
+        reader: Keep,
+        call: F,
+    ) -> Result<P>
+    where
+        F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
+    {
+        let scope = CallScope::new(operation, None).keeping(reader);
         let notes = scope.notes.clone();
         let outcome = CALL.scope(scope, call).await;
         let kept = CallScope::take_notes(&notes);
@@ -372,8 +419,8 @@ impl HttpRuntime {
     }
 
     /// The page `execute` read, or the error saying why the answer was not one.
-    fn page_of<T: 'static>(&self, operation: Operation, kept: Notes) -> Result<ListingPage<T>> {
-        match kept.page.map(|page| page.0.downcast::<ListingPage<T>>()) {
+    fn page_of<P: 'static>(&self, operation: Operation, kept: Notes) -> Result<P> {
+        match kept.page.map(|page| page.0.downcast::<P>()) {
             Some(Ok(page)) => Ok(*page),
             _ => Err(self.not_a_page(
                 operation,

@@ -22,6 +22,7 @@ mod lookup;
 mod options;
 mod outcome;
 pub mod page;
+mod tail;
 
 pub use endpoint::Endpoint;
 pub use lookup::LookupCache;

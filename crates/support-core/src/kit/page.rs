@@ -154,6 +154,15 @@ impl PageShape {
         } else {
             Value::Object(envelope)
         };
+        self.check_envelope(&envelope)?;
+        Ok(ListingPage {
+            items,
+            envelope,
+            noun: self.item,
+        })
+    }
+
+    fn check_envelope(&self, envelope: &Value) -> Result<(), String> {
         if let Some(field) = self.required
             && envelope.pointer(field).is_none_or(Value::is_null)
         {
@@ -170,11 +179,80 @@ impl PageShape {
                 "the page says there is more (`{flag}`) but has no `{next}` to get it"
             ));
         }
-        Ok(ListingPage {
-            items,
+        Ok(())
+    }
+
+    /// Reads only what a page says about the next one, so that it can be asked for before this
+    /// page's items are decoded: for a page whose "more" flag ([`more_when`](Self::more_when)) sits
+    /// after its items (`{"tickets": [...], "meta": {...}}`), the members after the items are read
+    /// backwards from the end of the body without walking the items; for any other page, the
+    /// whole page is checked as [`read`](Self::read) checks it, its items skipped. The items are
+    /// decoded later by [`PeekedPage::read`], which also checks that the whole page says what the
+    /// peek read.
+    pub fn peek(&self, body: &Bytes) -> Result<PeekedPage, String> {
+        let tail = self.more.and_then(|More { flag, .. }| {
+            let members = super::tail::members_after_last_array(body)?;
+            let holder = flag.split('/').nth(1)?;
+            members.contains_key(holder).then_some(members)
+        });
+        let (envelope, from_tail) = match tail {
+            Some(members) => {
+                let envelope = Value::Object(members);
+                self.check_envelope(&envelope)?;
+                (envelope, true)
+            }
+            None => (self.read::<IgnoredAny>(body)?.envelope, false),
+        };
+        Ok(PeekedPage {
+            body: body.clone(),
             envelope,
-            noun: self.item,
+            from_tail,
+            shape: *self,
         })
+    }
+}
+
+/// A page of which only the envelope has been read ([`PageShape::peek`]): enough to ask for the
+/// next page; the items are decoded when [`read`](Self::read) is called.
+#[derive(Clone, Debug)]
+pub struct PeekedPage {
+    body: Bytes,
+    envelope: Value,
+    /// Whether the envelope holds only the members after the items, read backwards.
+    from_tail: bool,
+    shape: PageShape,
+}
+
+impl PeekedPage {
+    /// The page's body, as received.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// What the page says about the next one: the members after its items when it was peeked
+    /// from the tail, else its whole envelope.
+    pub fn envelope(&self) -> &Value {
+        &self.envelope
+    }
+
+    /// Reads the whole page, decoding each item into `T` (see [`PageShape::read`]). A page whose
+    /// whole read does not say what the peek read (which would mean the next page was asked for
+    /// from a wrong cursor) is an error.
+    pub fn read<T: DeserializeOwned>(&self) -> Result<ListingPage<T>, String> {
+        let page = self.shape.read::<T>(&self.body)?;
+        let agrees = match (&self.envelope, page.envelope()) {
+            (Value::Object(peeked), Value::Object(whole)) if self.from_tail => peeked
+                .iter()
+                .all(|(key, value)| whole.get(key) == Some(value)),
+            (peeked, whole) => peeked == whole,
+        };
+        if !agrees {
+            return Err(
+                "the page's members after its items read differently from the start and from the end"
+                    .to_owned(),
+            );
+        }
+        Ok(page)
     }
 }
 
@@ -579,6 +657,46 @@ mod tests {
                 priority: Some("low".into())
             })
         );
+    }
+
+    #[test]
+    fn a_peek_reads_the_cursor_after_the_items_and_the_items_later() {
+        let shape =
+            PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
+        let body = Bytes::from_static(
+            br#"{"tickets": [{"id": 7, "priority": "high"}, {"id": 8}], "meta": {"has_more": true, "after_cursor": "c2"}}"#,
+        );
+        let peeked = shape.peek(&body).expect("a peek");
+        assert_eq!(
+            peeked.envelope(),
+            &json!({"meta": {"has_more": true, "after_cursor": "c2"}})
+        );
+        let page = peeked.read::<Ticket>().expect("a page");
+        assert_eq!(page.len(), 2);
+        assert_eq!(page.items()[0].decoded.as_ref().ok().map(|t| t.id), Some(7));
+        // The cursor before the items: the whole page is read to find it.
+        let first = Bytes::from_static(
+            br#"{"count": 1, "meta": {"has_more": false}, "tickets": [{"id": 1}]}"#,
+        );
+        let peeked = shape.peek(&first).expect("a peek");
+        assert_eq!(
+            peeked.envelope(),
+            &json!({"count": 1, "meta": {"has_more": false}})
+        );
+        assert_eq!(peeked.read::<Ticket>().expect("a page").len(), 1);
+        // What a page must say is checked on the peek.
+        let no_cursor = Bytes::from_static(br#"{"tickets": [], "meta": {"has_more": true}}"#);
+        assert!(
+            shape
+                .peek(&no_cursor)
+                .unwrap_err()
+                .contains("has no `/meta/after_cursor`")
+        );
+        // A page broken before its last members is found by the read.
+        let broken =
+            Bytes::from_static(br#"{"tickets": [{"id": 1}, }], "meta": {"has_more": false}}"#);
+        let peeked = shape.peek(&broken).expect("the tail reads");
+        assert!(peeked.read::<Ticket>().is_err());
     }
 
     proptest::proptest! {

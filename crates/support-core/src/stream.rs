@@ -734,6 +734,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(items, [0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32]);
+        let page = LazyPage::new(async { Ok(vec![1]) }, Some(Cursor::new("c")));
+        assert_eq!(
+            format!("{page:?}"),
+            r#"LazyPage { next: Some(Cursor("c")), .. }"#
+        );
         // Page n's items were produced once page n + 1 had been asked for (the last page has none).
         assert_eq!(*produced_after.lock().unwrap(), [2, 3, 4, 4]);
         assert_eq!(started.load(Ordering::SeqCst), 4);

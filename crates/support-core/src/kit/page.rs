@@ -664,9 +664,10 @@ mod tests {
         let shape =
             PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
         let body = Bytes::from_static(
-            br#"{"tickets": [{"id": 7, "priority": "high"}, {"id": 8}], "meta": {"has_more": true, "after_cursor": "c2"}}"#,
+            br#"{"count": 2, "tickets": [{"id": 7, "priority": "high"}, {"id": 8}], "meta": {"has_more": true, "after_cursor": "c2"}}"#,
         );
         let peeked = shape.peek(&body).expect("a peek");
+        assert_eq!(peeked.body(), &body[..]);
         assert_eq!(
             peeked.envelope(),
             &json!({"meta": {"has_more": true, "after_cursor": "c2"}})

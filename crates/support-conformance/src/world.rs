@@ -1155,6 +1155,14 @@ impl World {
         ticket
     }
 
+    /// The world's first attached file and the comment carrying it, when the world has one
+    /// ([`Profile::attachments`]).
+    pub fn first_attachment(&self) -> Option<(&CommentFx, &AttachmentFx)> {
+        self.comments
+            .iter()
+            .find_map(|comment| Some((comment, comment.attachments.first()?)))
+    }
+
     /// A comment as canonical.
     pub fn canonical_comment(&self, fx: &CommentFx) -> ExternalObjectRef<Comment> {
         ExternalObjectRef::new(

@@ -5,10 +5,14 @@ mod harness;
 
 use std::process::ExitCode;
 
+use futures::TryStreamExt;
 use harness::MemoryHarness;
 use support_conformance::harness::Harness;
 use support_conformance::{IdScheme, Suite};
-use support_core::{CommentQuery, ErrorKind, ObjectKind, TicketLookup, TicketQuery};
+use support_core::{
+    AgentQuery, ArticleQuery, CommentQuery, ErrorKind, ObjectKind, SatisfactionQuery,
+    SupportPortExt, TagQuery, TicketLookup, TicketQuery,
+};
 use support_memory::PROVIDER;
 
 fn main() -> ExitCode {
@@ -19,6 +23,10 @@ fn main() -> ExitCode {
         .test(
             "memory::the_seeded_world_reads_back",
             the_seeded_world_reads_back,
+        )
+        .test(
+            "memory::every_stream_walks_its_pages",
+            every_stream_walks_its_pages,
         )
         .run()
 }
@@ -68,4 +76,113 @@ async fn the_seeded_world_reads_back(harness: &dyn Harness) {
     let info = port.check_connection().await.unwrap();
     assert_eq!(info.provider, PROVIDER);
     assert_eq!(info.account.as_deref(), Some(PROVIDER));
+}
+
+/// Each stream of `SupportPortExt`, one item a page, lists what one large page lists: every page
+/// is asked for with its own cursor.
+async fn every_stream_walks_its_pages(harness: &dyn Harness) {
+    let port = harness.port();
+    let port = port.as_ref();
+    let world = harness
+        .world()
+        .expect("the memory harness serves the world");
+    let ticket = world.id(ObjectKind::Ticket, &world.tickets[0].id);
+    let ids = |items: Vec<support_core::CanonicalId>| -> Vec<String> {
+        items.into_iter().map(|id| id.to_string()).collect()
+    };
+
+    let streamed: Vec<_> = port
+        .tickets(TicketQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_tickets(TicketQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        ids(streamed.into_iter().map(|t| t.id).collect()),
+        ids(paged.into_iter().map(|t| t.id).collect())
+    );
+
+    let streamed: Vec<_> = port
+        .agents(AgentQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_agents(AgentQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(paged.len() > 1);
+    assert_eq!(
+        ids(streamed.into_iter().map(|a| a.id).collect()),
+        ids(paged.into_iter().map(|a| a.id).collect())
+    );
+
+    let streamed: Vec<_> = port
+        .comments(&ticket, CommentQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_comments(&ticket, CommentQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(paged.len() > 1);
+    assert_eq!(
+        ids(streamed.into_iter().map(|c| c.id).collect()),
+        ids(paged.into_iter().map(|c| c.id).collect())
+    );
+
+    let streamed: Vec<_> = port
+        .tags(TagQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_tags(TagQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(paged.len() > 1);
+    assert_eq!(
+        ids(streamed.into_iter().map(|t| t.id).collect()),
+        ids(paged.into_iter().map(|t| t.id).collect())
+    );
+
+    let streamed: Vec<_> = port
+        .knowledge_articles(ArticleQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_knowledge_articles(ArticleQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(paged.len() > 1);
+    assert_eq!(
+        ids(streamed.into_iter().map(|a| a.id).collect()),
+        ids(paged.into_iter().map(|a| a.id).collect())
+    );
+
+    let streamed: Vec<_> = port
+        .satisfaction_ratings(SatisfactionQuery::new().with_limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let paged = port
+        .list_satisfaction_ratings(SatisfactionQuery::new().with_limit(100))
+        .await
+        .unwrap()
+        .items;
+    assert!(paged.len() > 1);
+    assert_eq!(
+        ids(streamed.into_iter().map(|r| r.id).collect()),
+        ids(paged.into_iter().map(|r| r.id).collect())
+    );
 }

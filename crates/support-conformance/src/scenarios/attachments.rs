@@ -205,12 +205,9 @@ pub async fn create_ticket_with_attachment(port: &dyn SupportPort, world: &World
 /// The world's file (on the first comment that has one), found through `listComments` of its
 /// ticket, downloads byte for byte.
 pub async fn download_attachment_world_file(port: &dyn SupportPort, world: &World) -> Check {
-    let fx = world
-        .comments
-        .iter()
-        .find(|c| !c.attachments.is_empty())
+    let (fx, file_fx) = world
+        .first_attachment()
         .ok_or("the world has no attachment")?;
-    let file_fx = &fx.attachments[0];
     let listed = comments_of(port, &world.id(ObjectKind::Ticket, &fx.ticket)).await?;
     let comment_id = world.id(ObjectKind::Comment, &fx.id);
     let comment = listed

@@ -204,12 +204,8 @@ impl Wire for ZendeskWire {
                 format!(
                     "/attachments/token/{}/",
                     world
-                        .comments
-                        .iter()
-                        .flat_map(|c| &c.attachments)
-                        .map(|a| a.id.as_str())
-                        .next()
-                        .unwrap_or("701")
+                        .first_attachment()
+                        .map_or("701", |(_, file)| file.id.as_str())
                 ),
             ),
         };

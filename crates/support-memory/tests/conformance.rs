@@ -87,102 +87,42 @@ async fn every_stream_walks_its_pages(harness: &dyn Harness) {
         .world()
         .expect("the memory harness serves the world");
     let ticket = world.id(ObjectKind::Ticket, &world.tickets[0].id);
-    let ids = |items: Vec<support_core::CanonicalId>| -> Vec<String> {
-        items.into_iter().map(|id| id.to_string()).collect()
+
+    let streamed = port.tickets(TicketQuery::new().with_limit(1));
+    let paged = port.list_tickets(TicketQuery::new().with_limit(100));
+    same_ids("tickets", streamed, paged, |t| &t.id).await;
+    let streamed = port.agents(AgentQuery::new().with_limit(1));
+    let paged = port.list_agents(AgentQuery::new().with_limit(100));
+    same_ids("agents", streamed, paged, |a| &a.id).await;
+    let streamed = port.comments(&ticket, CommentQuery::new().with_limit(1));
+    let paged = port.list_comments(&ticket, CommentQuery::new().with_limit(100));
+    same_ids("comments", streamed, paged, |c| &c.id).await;
+    let streamed = port.tags(TagQuery::new().with_limit(1));
+    let paged = port.list_tags(TagQuery::new().with_limit(100));
+    same_ids("tags", streamed, paged, |t| &t.id).await;
+    let streamed = port.knowledge_articles(ArticleQuery::new().with_limit(1));
+    let paged = port.list_knowledge_articles(ArticleQuery::new().with_limit(100));
+    same_ids("articles", streamed, paged, |a| &a.id).await;
+    let streamed = port.satisfaction_ratings(SatisfactionQuery::new().with_limit(1));
+    let paged = port.list_satisfaction_ratings(SatisfactionQuery::new().with_limit(100));
+    same_ids("ratings", streamed, paged, |r| &r.id).await;
+}
+
+/// Asserts that a stream yields, in order, the items of one page holding them all (more than one).
+async fn same_ids<T>(
+    what: &str,
+    streamed: support_core::Listing<'_, T>,
+    paged: impl std::future::Future<Output = support_core::Result<support_core::Page<T>>>,
+    id: fn(&T) -> &support_core::CanonicalId,
+) {
+    let streamed: Vec<T> = streamed.try_collect().await.unwrap();
+    let paged = paged.await.unwrap().items;
+    assert!(paged.len() > 1, "{what}: the world has one or none");
+    let ids = |items: &[T]| {
+        items
+            .iter()
+            .map(|item| id(item).clone())
+            .collect::<Vec<_>>()
     };
-
-    let streamed: Vec<_> = port
-        .tickets(TicketQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_tickets(TicketQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert_eq!(
-        ids(streamed.into_iter().map(|t| t.id).collect()),
-        ids(paged.into_iter().map(|t| t.id).collect())
-    );
-
-    let streamed: Vec<_> = port
-        .agents(AgentQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_agents(AgentQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert!(paged.len() > 1);
-    assert_eq!(
-        ids(streamed.into_iter().map(|a| a.id).collect()),
-        ids(paged.into_iter().map(|a| a.id).collect())
-    );
-
-    let streamed: Vec<_> = port
-        .comments(&ticket, CommentQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_comments(&ticket, CommentQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert!(paged.len() > 1);
-    assert_eq!(
-        ids(streamed.into_iter().map(|c| c.id).collect()),
-        ids(paged.into_iter().map(|c| c.id).collect())
-    );
-
-    let streamed: Vec<_> = port
-        .tags(TagQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_tags(TagQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert!(paged.len() > 1);
-    assert_eq!(
-        ids(streamed.into_iter().map(|t| t.id).collect()),
-        ids(paged.into_iter().map(|t| t.id).collect())
-    );
-
-    let streamed: Vec<_> = port
-        .knowledge_articles(ArticleQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_knowledge_articles(ArticleQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert!(paged.len() > 1);
-    assert_eq!(
-        ids(streamed.into_iter().map(|a| a.id).collect()),
-        ids(paged.into_iter().map(|a| a.id).collect())
-    );
-
-    let streamed: Vec<_> = port
-        .satisfaction_ratings(SatisfactionQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let paged = port
-        .list_satisfaction_ratings(SatisfactionQuery::new().with_limit(100))
-        .await
-        .unwrap()
-        .items;
-    assert!(paged.len() > 1);
-    assert_eq!(
-        ids(streamed.into_iter().map(|r| r.id).collect()),
-        ids(paged.into_iter().map(|r| r.id).collect())
-    );
+    assert_eq!(ids(&streamed), ids(&paged), "{what}");
 }

@@ -1,41 +1,99 @@
-//! Configuring a [`IntercomPort`]: the account and its credentials. Retries, timeouts, the user
-//! agent and a base-URL override are the kit's [`ClientOptions`].
+//! Configuring an [`IntercomPort`]: the workspace's region, its access token, and which of
+//! Intercom's two support objects the port serves. Retries, timeouts, the user agent and a base-URL
+//! override are the kit's [`ClientOptions`].
 
 use support_core::Error;
 use support_core::http::Credentials;
 use support_core::kit::ClientOptions;
 
 use crate::port::IntercomPort;
-use crate::{PROVIDER, error};
+use crate::{CONVERSATIONS_PROVIDER, PROVIDER, error};
 
-/// The account's API base URL.
+/// The API base URL, overriding the region's (a proxy, a simulator).
 pub const ENV_BASE_URL: &str = "SUPPORT_INTERCOM_BASE_URL";
-/// An API token, sent as a bearer token.
+/// An access token (an app's or an OAuth token), sent as a bearer token.
 pub const ENV_TOKEN: &str = "SUPPORT_INTERCOM_TOKEN";
+/// The workspace's region: `us` (the default), `eu` or `au`.
+pub const ENV_REGION: &str = "SUPPORT_INTERCOM_REGION";
+/// Which object the port serves: `tickets` (the default) or `conversations`.
+pub const ENV_MODE: &str = "SUPPORT_INTERCOM_MODE";
 
-/// Builds a [`IntercomPort`].
+/// Where an Intercom workspace is hosted; each region has its own API host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Region {
+    /// `https://api.intercom.io`
+    #[default]
+    Us,
+    /// `https://api.eu.intercom.io`
+    Eu,
+    /// `https://api.au.intercom.io`
+    Au,
+}
+
+impl Region {
+    /// The region's API base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://api.intercom.io",
+            Region::Eu => "https://api.eu.intercom.io",
+            Region::Au => "https://api.au.intercom.io",
+        }
+    }
+}
+
+/// Which of Intercom's support objects the port serves as its tickets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Intercom tickets (the Tickets API); ids read `intercom:ticket:{id}`.
+    #[default]
+    Tickets,
+    /// Conversations (the inbox); ids read `intercom-conversations:ticket:{id}`.
+    Conversations,
+}
+
+impl Mode {
+    /// The provider name of this mode's canonical ids, cursors and errors.
+    pub fn provider(self) -> &'static str {
+        match self {
+            Mode::Tickets => PROVIDER,
+            Mode::Conversations => CONVERSATIONS_PROVIDER,
+        }
+    }
+}
+
+/// Builds an [`IntercomPort`].
 ///
 /// ```
-/// use support_intercom::IntercomPort;
+/// use support_intercom::{IntercomPort, Mode, Region};
 ///
-/// let port = IntercomPort::builder()
-///     .base_url("https://intercom.example/")
-///     .bearer_token("secret-token")
+/// let tickets = IntercomPort::builder()
+///     .region(Region::Eu)
+///     .access_token("secret-token")
 ///     .build()?;
-/// assert_eq!(port.base_url(), "https://intercom.example");
-/// assert!(!format!("{port:?}").contains("secret-token"));
+/// assert_eq!(tickets.base_url(), "https://api.eu.intercom.io");
+/// assert!(!format!("{tickets:?}").contains("secret-token"));
+///
+/// let inbox = IntercomPort::builder()
+///     .access_token("secret-token")
+///     .conversations()
+///     .build()?;
+/// assert_eq!(inbox.mode(), Mode::Conversations);
 /// # Ok::<(), support_core::Error>(())
 /// ```
 // Debug shows the options, whose credentials print redacted.
 #[derive(Clone, Debug)]
 pub struct IntercomBuilder {
     options: ClientOptions,
+    region: Region,
+    mode: Mode,
 }
 
 impl Default for IntercomBuilder {
     fn default() -> Self {
         Self {
             options: ClientOptions::new(PROVIDER),
+            region: Region::default(),
+            mode: Mode::default(),
         }
     }
 }
@@ -43,42 +101,81 @@ impl Default for IntercomBuilder {
 impl IntercomBuilder {
     support_core::client_option_setters!(options);
 
-    /// Authenticates with an API token sent as `Authorization: Bearer {token}`.
-    // Replace with the scheme Intercom documents: `Credentials::basic` for HTTP Basic,
-    // `Credentials::header` for a key in a header of its own.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+    /// Authenticates with an access token (an app's, or one obtained through OAuth), sent as
+    /// `Authorization: Bearer {token}`.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
         self.options.set_credentials(Credentials::bearer(token));
         self
     }
 
-    /// Reads the account and credentials from [`ENV_BASE_URL`] and [`ENV_TOKEN`].
-    pub fn from_env(self) -> Result<Self, Error> {
+    /// The workspace's region ([`Region::Us`] unless set); [`base_url`](Self::base_url) overrides it.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Which object the port serves as its tickets ([`Mode::Tickets`] unless set).
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Serves conversations, the inbox, instead of Intercom tickets.
+    pub fn conversations(self) -> Self {
+        self.mode(Mode::Conversations)
+    }
+
+    /// Reads the token from [`ENV_TOKEN`], and the region, mode and base URL from [`ENV_REGION`],
+    /// [`ENV_MODE`] and [`ENV_BASE_URL`] when they are set.
+    pub fn from_env(mut self) -> Result<Self, Error> {
         let var = ClientOptions::env_var;
-        let Some(base_url) = var(ENV_BASE_URL) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!("set {ENV_BASE_URL} to the Intercom account's API base URL"),
-            ));
-        };
         let Some(token) = var(ENV_TOKEN) else {
             return Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_TOKEN} to a Intercom API token"),
+                format!("set {ENV_TOKEN} to an Intercom access token"),
             ));
         };
-        Ok(self.base_url(base_url).bearer_token(token))
+        if let Some(region) = var(ENV_REGION) {
+            self.region = match region.trim().to_ascii_lowercase().as_str() {
+                "us" => Region::Us,
+                "eu" => Region::Eu,
+                "au" => Region::Au,
+                other => {
+                    return Err(Error::configuration(
+                        PROVIDER,
+                        format!("{ENV_REGION} is `{other}`; set it to us, eu or au"),
+                    ));
+                }
+            };
+        }
+        if let Some(mode) = var(ENV_MODE) {
+            self.mode = match mode.trim().to_ascii_lowercase().as_str() {
+                "tickets" => Mode::Tickets,
+                "conversations" => Mode::Conversations,
+                other => {
+                    return Err(Error::configuration(
+                        PROVIDER,
+                        format!("{ENV_MODE} is `{other}`; set it to tickets or conversations"),
+                    ));
+                }
+            };
+        }
+        if let Some(base_url) = var(ENV_BASE_URL) {
+            self = self.base_url(base_url);
+        }
+        Ok(self.access_token(token))
     }
 
-    /// Builds the port. Fails when the account or the credentials are missing or malformed.
-    pub fn build(self) -> Result<IntercomPort, Error> {
-        let connection = self.options.connect(
-            "Intercom account: call base_url()",
-            "credentials: call bearer_token()",
-        )?;
-        // Add what Intercom documents to the runtime: `.idempotency_header(..)` when it honours a
-        // key on creates (creates carrying one become safe to retry), `.reset_header(..)` or
-        // `.remaining_header(..)` for its rate-limit headers, `.request_id_header(..)`.
+    /// Builds the port. Fails when the token is missing or the base URL is malformed.
+    pub fn build(mut self) -> Result<IntercomPort, Error> {
+        if self.options.base_url().is_none() {
+            self.options.set_base_url(self.region.base_url());
+        }
+        self.options.set_provider(self.mode.provider());
+        let connection = self
+            .options
+            .connect("Intercom API base URL", "credentials: call access_token()")?;
         let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
-        Ok(IntercomPort::new(endpoint))
+        Ok(IntercomPort::new(endpoint, self.mode))
     }
 }

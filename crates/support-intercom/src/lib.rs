@@ -19,11 +19,14 @@ mod map;
 mod port;
 mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, IntercomBuilder};
+pub use builder::{ENV_BASE_URL, ENV_MODE, ENV_REGION, ENV_TOKEN, IntercomBuilder, Mode, Region};
 pub use port::IntercomPort;
 
-/// The provider name in canonical ids: `intercom:ticket:42`.
+/// The provider name in canonical ids of Intercom tickets: `intercom:ticket:42`.
 pub const PROVIDER: &str = "intercom";
+/// The provider name in canonical ids of a port serving conversations
+/// ([`Mode::Conversations`]): `intercom-conversations:ticket:42`.
+pub const CONVERSATIONS_PROVIDER: &str = "intercom-conversations";
 
 /// The generated client's inner state: the shared HTTP runtime (credentials, retries, tracing).
 pub(crate) use support_core::http::HttpRuntime;

@@ -12,9 +12,9 @@ use support_core::{
     Ticket, TicketLookup, TicketQuery, TicketUpdate, async_trait,
 };
 
-use crate::builder::IntercomBuilder;
+use crate::builder::{IntercomBuilder, Mode};
 use crate::generated::Client;
-use crate::{PROVIDER, map};
+use crate::map;
 
 /// The reason every operation gives until it is implemented; the conformance suite refuses it
 /// once `.allow_stubs()` is gone from `tests/conformance.rs`.
@@ -28,6 +28,7 @@ const NOT_YET: &str = "not implemented yet: see CONTRIBUTING.md";
 pub struct IntercomPort {
     client: Client,
     endpoint: Endpoint,
+    mode: Mode,
     capabilities: Capabilities,
 }
 
@@ -35,6 +36,7 @@ impl fmt::Debug for IntercomPort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntercomPort")
             .field("endpoint", &self.endpoint)
+            .field("mode", &self.mode)
             .finish_non_exhaustive()
     }
 }
@@ -63,12 +65,18 @@ impl IntercomPort {
         IntercomBuilder::default().from_env()?.build()
     }
 
-    pub(crate) fn new(endpoint: Endpoint) -> Self {
+    pub(crate) fn new(endpoint: Endpoint, mode: Mode) -> Self {
         Self {
             client: endpoint.client(Client::new_with_client),
             endpoint,
+            mode,
             capabilities: capabilities(),
         }
+    }
+
+    /// Which object this port serves as its tickets.
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// The generated client, for Intercom operations beyond the port.
@@ -83,14 +91,16 @@ impl IntercomPort {
 
     /// The `Unsupported` error of an operation, with the reason `capabilities()` gives.
     fn unsupported<T>(&self, operation: Operation) -> Result<T> {
-        Err(self.capabilities.unsupported_error(PROVIDER, operation))
+        Err(self
+            .capabilities
+            .unsupported_error(self.mode.provider(), operation))
     }
 }
 
 #[async_trait]
 impl SupportPort for IntercomPort {
     fn provider(&self) -> &'static str {
-        PROVIDER
+        self.mode.provider()
     }
 
     fn capabilities(&self) -> &Capabilities {

@@ -79,6 +79,12 @@ impl ClientOptions {
         self.provider
     }
 
+    /// Sets the provider name errors and the runtime's spans carry: for an adapter whose ports
+    /// name their objects differently by configuration (Intercom's conversations mode).
+    pub fn set_provider(&mut self, provider: &'static str) {
+        self.provider = provider;
+    }
+
     /// Sets the base URL; surrounding whitespace and trailing `/` are dropped. Checked by
     /// [`ClientOptions::connect`].
     pub fn set_base_url(&mut self, base_url: impl Into<String>) {

@@ -46,7 +46,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
         sim::built(
             IntercomPort::builder()
                 .base_url(base_url)
-                .bearer_token(token)
+                .access_token(token)
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),

@@ -16,7 +16,7 @@ use super::credentials::{Credentials, Redactor};
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
-use crate::kit::page::{ListingPage, PageShape, PeekedPage};
+use crate::kit::page::{ListingPage, PageShape, PeekedPage, next_link};
 use crate::upload::Download;
 
 /// The most of an error body that is read to classify it.
@@ -66,8 +66,10 @@ impl fmt::Debug for Keep {
 }
 
 /// Reads a body as a listing page of one shape and item type ([`PageShape::read`]), inside the
-/// retry loop: `Err` says why the body is not a page.
-type PageReader = Arc<dyn Fn(&Bytes) -> std::result::Result<ReadPage, String> + Send + Sync>;
+/// retry loop, with the answer's headers (where some providers say there is a next page): `Err`
+/// says why the body is not a page.
+type PageReader =
+    Arc<dyn Fn(&HeaderMap, &Bytes) -> std::result::Result<ReadPage, String> + Send + Sync>;
 
 /// A page read by a [`PageReader`]: a `ListingPage<T>` of the item type the caller asked for.
 struct ReadPage(Box<dyn std::any::Any + Send>);
@@ -79,14 +81,16 @@ impl fmt::Debug for ReadPage {
 }
 
 fn page_reader<T: serde::de::DeserializeOwned + Send + 'static>(shape: PageShape) -> Keep {
-    Keep::Page(Arc::new(move |body: &Bytes| {
+    Keep::Page(Arc::new(move |_: &HeaderMap, body: &Bytes| {
         shape.read::<T>(body).map(|page| ReadPage(Box::new(page)))
     }))
 }
 
 fn page_peeker(shape: PageShape) -> Keep {
-    Keep::Page(Arc::new(move |body: &Bytes| {
-        shape.peek(body).map(|page| ReadPage(Box::new(page)))
+    Keep::Page(Arc::new(move |headers: &HeaderMap, body: &Bytes| {
+        shape
+            .peek(body)
+            .map(|page| ReadPage(Box::new(page.with_next_link(next_link(headers)))))
     }))
 }
 
@@ -714,7 +718,7 @@ impl HttpRuntime {
                             Keep::Nothing => Ok(response),
                             keep => {
                                 let (page, problem) = match keep {
-                                    Keep::Page(read) => match read(&body) {
+                                    Keep::Page(read) => match read(response.headers(), &body) {
                                         Ok(page) => (Some(page), None),
                                         Err(problem) => {
                                             tracing::debug!(parent: &span, "not a complete page: {problem}");

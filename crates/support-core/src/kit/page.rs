@@ -185,11 +185,27 @@ impl PageShape {
     /// Reads only what a page says about the next one, so that it can be asked for before this
     /// page's items are decoded: for a page whose "more" flag ([`more_when`](Self::more_when)) sits
     /// after its items (`{"tickets": [...], "meta": {...}}`), the members after the items are read
-    /// backwards from the end of the body without walking the items; for any other page, the
-    /// whole page is checked as [`read`](Self::read) checks it, its items skipped. The items are
-    /// decoded later by [`PeekedPage::read`], which also checks that the whole page says what the
-    /// peek read.
+    /// backwards from the end of the body without walking the items; a bare array says nothing
+    /// about the next page, so only its brackets are checked (what a listing of bare arrays needs
+    /// to know it reads from the answer's `Link` header, [`PeekedPage::next_link`], and from the
+    /// last items, [`PeekedPage::items_from_end`]); for any other page, the whole page is checked
+    /// as [`read`](Self::read) checks it, its items skipped. The items are decoded later by
+    /// [`PeekedPage::read`], which also checks that the whole page says what the peek read.
     pub fn peek(&self, body: &Bytes) -> Result<PeekedPage, String> {
+        if self.items.is_empty() {
+            if !super::tail::is_bracketed(body, b'[', b']') {
+                // Says what is wrong, as a full read would.
+                self.read::<IgnoredAny>(body)?;
+                return Err("the page is not a JSON array".to_owned());
+            }
+            return Ok(PeekedPage {
+                body: body.clone(),
+                envelope: Value::Null,
+                from_tail: false,
+                shape: *self,
+                next_link: None,
+            });
+        }
         let tail = self.more.and_then(|More { flag, .. }| {
             let members = super::tail::members_after_last_array(body)?;
             let holder = flag.split('/').nth(1)?;
@@ -208,6 +224,7 @@ impl PageShape {
             envelope,
             from_tail,
             shape: *self,
+            next_link: None,
         })
     }
 }
@@ -221,6 +238,8 @@ pub struct PeekedPage {
     /// Whether the envelope holds only the members after the items, read backwards.
     from_tail: bool,
     shape: PageShape,
+    /// The URL of the answer's `Link` header with `rel="next"`.
+    next_link: Option<String>,
 }
 
 impl PeekedPage {
@@ -233,6 +252,32 @@ impl PeekedPage {
     /// from the tail, else its whole envelope.
     pub fn envelope(&self) -> &Value {
         &self.envelope
+    }
+
+    pub(crate) fn with_next_link(self, next_link: Option<String>) -> Self {
+        Self { next_link, ..self }
+    }
+
+    /// The URL the answer's `Link` header gives the next page (`Link: <https://…?page=3>;
+    /// rel="next"`), the way providers that page bare arrays say there is more.
+    pub fn next_link(&self) -> Option<&str> {
+        self.next_link.as_deref()
+    }
+
+    /// The items of a bare-array page as JSON text, last first, read backwards without walking
+    /// the items before them: what a listing needs from the end of a page (the newest item of a
+    /// page ordered by update time) before deciding on the next. Ends (`None`) after the first
+    /// item; an `Err` says the page could not be read backwards (it is not a bare array, or not
+    /// JSON), and ends it: [`read`](Self::read) then says what is wrong.
+    pub fn items_from_end(&self) -> ItemsFromEnd<'_> {
+        ItemsFromEnd {
+            body: &self.body,
+            at: if self.shape.items.is_empty() {
+                super::tail::closing(&self.body, b']')
+            } else {
+                None
+            },
+        }
     }
 
     /// Reads the whole page, decoding each item into `T` (see [`PageShape::read`]). A page whose
@@ -254,6 +299,72 @@ impl PeekedPage {
         }
         Ok(page)
     }
+}
+
+/// The items of a bare-array page, last first ([`PeekedPage::items_from_end`]).
+#[derive(Debug)]
+pub struct ItemsFromEnd<'p> {
+    body: &'p [u8],
+    /// Where the `,` or `]` after the item to read next is; `None` once done or given up.
+    at: Option<usize>,
+}
+
+impl<'p> Iterator for ItemsFromEnd<'p> {
+    type Item = Result<&'p [u8], String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let at = self.at.take()?;
+        match super::tail::item_before(self.body, at) {
+            Some(super::tail::Before::Item { start, end, next }) => {
+                self.at = next;
+                Some(Ok(&self.body[start..end]))
+            }
+            Some(super::tail::Before::Opening) => None,
+            None => Some(Err(
+                "the page could not be read backwards from its last item".to_owned(),
+            )),
+        }
+    }
+}
+
+/// The URL of the `rel="next"` link of the `Link` headers (RFC 8288), as providers that page bare
+/// arrays announce a next page.
+pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(next_in_link_header)
+}
+
+/// The `rel="next"` target of one `Link` header value: `<url>; rel="next", <url>; rel="prev"`.
+/// Targets are read between `<` and `>`, so that a comma inside one does not split it.
+fn next_in_link_header(value: &str) -> Option<String> {
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>')?;
+        let target = &after[..close];
+        let params_and_more = &after[close + 1..];
+        let params = params_and_more
+            .find('<')
+            .map_or(params_and_more, |next| &params_and_more[..next]);
+        let is_next = params.split([';', ',']).any(|param| {
+            param.trim().split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("next"))
+            })
+        });
+        if is_next && !target.trim().is_empty() {
+            return Some(target.trim().to_owned());
+        }
+        rest = params_and_more;
+    }
+    None
 }
 
 const NOT_JSON_OBJECT: &str =
@@ -700,6 +811,103 @@ mod tests {
         assert!(peeked.read::<Ticket>().is_err());
     }
 
+    #[test]
+    fn a_bare_array_is_peeked_by_its_brackets_and_read_from_its_end() {
+        let shape = PageShape::bare_array().item("ticket");
+        let body = Bytes::from_static(
+            br#" [{"id": 7, "s": "]\"}{"}, 3 ,{"id": 9, "t": [{"a": "\\"}]} ] "#,
+        );
+        let peeked = shape.peek(&body).expect("a peek");
+        assert_eq!(peeked.envelope(), &Value::Null);
+        assert_eq!(peeked.next_link(), None);
+        let from_end: Vec<&[u8]> = peeked
+            .items_from_end()
+            .collect::<Result<_, _>>()
+            .expect("readable backwards");
+        let page = peeked.read::<IgnoredAny>().expect("a page");
+        let forward: Vec<String> = page.items().iter().map(|i| i.raw.to_string()).collect();
+        let backward: Vec<String> = from_end
+            .iter()
+            .rev()
+            .map(|text| {
+                RawJson::from_text(std::str::from_utf8(text).unwrap())
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(backward, forward);
+        assert_eq!(from_end[0], br#"{"id": 9, "t": [{"a": "\\"}]}"#);
+
+        for empty in [&b"[]"[..], b" [ \n] "] {
+            let peeked = shape.peek(&Bytes::copy_from_slice(empty)).expect("a peek");
+            assert!(peeked.items_from_end().next().is_none(), "{empty:?}");
+        }
+        // What is not an array is refused by the peek, with what a read would say.
+        for (body, problem) in [
+            (&br#"{"tickets": []}"#[..], "not a JSON array"),
+            (b"[1, 2", "not JSON"),
+            (b"", "not JSON"),
+        ] {
+            let refused = shape.peek(&Bytes::copy_from_slice(body)).unwrap_err();
+            assert!(refused.contains(problem), "{refused}");
+        }
+        // Items broken before the end are found by the read, and by the backward walk when it
+        // reaches them.
+        let broken = Bytes::from_static(br#"[{"id": 1}, , {"id": 2}]"#);
+        let peeked = shape.peek(&broken).expect("the brackets are there");
+        let mut from_end = peeked.items_from_end();
+        assert_eq!(from_end.next(), Some(Ok(&br#"{"id": 2}"#[..])));
+        assert!(matches!(from_end.next(), Some(Err(_))));
+        assert_eq!(from_end.next(), None);
+        assert!(peeked.read::<IgnoredAny>().is_err());
+    }
+
+    #[test]
+    fn the_next_link_is_the_target_whose_rel_is_next() {
+        for (header, next) in [
+            (
+                r#"<https://a.example/api/v2/tickets?page=2>; rel="next""#,
+                Some("https://a.example/api/v2/tickets?page=2"),
+            ),
+            (
+                r#"<https://a.example/x?page=1>; rel="prev", <https://a.example/x?q=a,b&page=3>; rel="next""#,
+                Some("https://a.example/x?q=a,b&page=3"),
+            ),
+            (
+                r#"<https://a.example/x?page=3>;rel=next"#,
+                Some("https://a.example/x?page=3"),
+            ),
+            (
+                r#"<https://a.example/x?page=3>; title="a, b"; REL="last next""#,
+                Some("https://a.example/x?page=3"),
+            ),
+            (r#"<https://a.example/x?page=1>; rel="prev""#, None),
+            (r#"<https://a.example/x?page=9>; rel="nextpage""#, None),
+            (r#"<>; rel="next""#, None),
+            ("https://a.example/x; rel=next", None),
+            ("", None),
+        ] {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::LINK, header.parse().unwrap());
+            assert_eq!(next_link(&headers).as_deref(), next, "{header}");
+        }
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.append(
+            reqwest::header::LINK,
+            r#"<https://a.example/1>; rel="prev""#.parse().unwrap(),
+        );
+        headers.append(
+            reqwest::header::LINK,
+            r#"<https://a.example/3>; rel="next""#.parse().unwrap(),
+        );
+        assert_eq!(
+            next_link(&headers).as_deref(),
+            Some("https://a.example/3"),
+            "several headers"
+        );
+        assert_eq!(next_link(&reqwest::header::HeaderMap::new()), None);
+    }
+
     proptest::proptest! {
         /// Any bytes at all, and any cut or corruption of a real page, read as a page or as a
         /// problem: never a panic, and every item read is JSON.
@@ -726,6 +934,39 @@ mod tests {
                         }
                     }
                     let _ = shape.read::<IgnoredAny>(&body);
+                }
+            }
+        }
+
+        /// Any cut or corruption of a bare array: read backwards, it never panics, and whatever it
+        /// reads agrees with a forward read of a well-formed page.
+        #[test]
+        fn a_bare_array_reads_the_same_from_its_end(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..100),
+            cut in 0usize..120,
+            at in 0usize..120,
+            byte in proptest::sample::select(b"[]{},:\"\\ a1".to_vec()),
+        ) {
+            let page = br#"[{"id": 7, "s": "]\",{"}, {"id": 8, "tags": ["a", {"b": [1.5e3]}]}, 3, "x\\"]"#;
+            let mut corrupt = page.to_vec();
+            if let Some(slot) = corrupt.get_mut(at) {
+                *slot = byte;
+            }
+            let cut = cut.min(page.len());
+            for body in [bytes, page[..cut].to_vec(), page[cut..].to_vec(), corrupt] {
+                let body = Bytes::from(body);
+                let Ok(peeked) = PageShape::bare_array().peek(&body) else { continue };
+                let backward: Result<Vec<&[u8]>, String> = peeked.items_from_end().collect();
+                let forward = PageShape::bare_array().read::<IgnoredAny>(&body);
+                if let (Ok(backward), Ok(forward)) = (backward, forward) {
+                    let forward: Vec<Value> =
+                        forward.items().iter().map(|i| i.raw.value().clone()).collect();
+                    let backward: Vec<Value> = backward
+                        .iter()
+                        .rev()
+                        .map(|text| serde_json::from_slice(text).unwrap())
+                        .collect();
+                    proptest::prop_assert_eq!(forward, backward);
                 }
             }
         }

@@ -56,6 +56,62 @@ pub(crate) fn members_after_last_array(body: &[u8]) -> Option<Map<String, Value>
     Some(map)
 }
 
+/// Whether `body`, once surrounding whitespace is set aside, starts with `open` and ends with
+/// `close`.
+pub(crate) fn is_bracketed(body: &[u8], open: u8, close: u8) -> bool {
+    let first = body.iter().position(|b| !is_space(*b));
+    let last = skip_space_back(body, body.len());
+    matches!(first, Some(first) if body[first] == open && last > first + 1 && body[last - 1] == close)
+}
+
+/// Where the `close` bracket ending `body` (before trailing whitespace) is.
+pub(crate) fn closing(body: &[u8], close: u8) -> Option<usize> {
+    let last = skip_space_back(body, body.len());
+    (last > 0 && body[last - 1] == close).then(|| last - 1)
+}
+
+/// What precedes a `,` or the closing `]` of a top-level array, read backwards.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Before {
+    /// An item at `start..end`; `next` is where the `,` before it is, `None` when it is the first.
+    Item {
+        start: usize,
+        end: usize,
+        next: Option<usize>,
+    },
+    /// The array's `[`: no item (an empty array).
+    Opening,
+}
+
+/// The item that ends before the `,` or `]` at `at`, in the top-level array `body` holds; `None`
+/// when what is read is not JSON.
+pub(crate) fn item_before(body: &[u8], at: usize) -> Option<Before> {
+    let opening = body.iter().position(|b| !is_space(*b))?;
+    if body.get(opening) != Some(&b'[') || at <= opening || !matches!(body.get(at)?, b',' | b']') {
+        return None;
+    }
+    let end = skip_space_back(body, at);
+    if end == opening + 1 {
+        // `[]` is empty; `[,` is not JSON.
+        return (body[at] == b']').then_some(Before::Opening);
+    }
+    let start = value_start(body, end)?;
+    if start <= opening {
+        return None;
+    }
+    let before = skip_space_back(body, start);
+    let next = match before.checked_sub(1) {
+        Some(comma) if body[comma] == b',' && comma > opening => Some(comma),
+        Some(open) if open == opening => None,
+        _ => return None,
+    };
+    Some(Before::Item { start, end, next })
+}
+
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 fn skip_space_back(body: &[u8], mut at: usize) -> usize {
     while at > 0 && matches!(body[at - 1], b' ' | b'\n' | b'\r' | b'\t') {
         at -= 1;

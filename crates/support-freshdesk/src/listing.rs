@@ -20,10 +20,14 @@ use std::future::Future;
 
 use progenitor_client::ResponseValue;
 use serde_json::Value;
-use support_core::kit::page::{ListingPage, PageShape};
+use std::sync::Arc;
+
+use support_core::kit::json::LooseTime;
+use support_core::kit::page::{ListingPage, PageShape, PeekedPage};
 use support_core::page::ListingState;
 use support_core::{
-    Cursor, Error, ErrorKind, ObjectKind, Operation, Page, RawJson, Result, Ticket, TicketQuery,
+    Cursor, Error, ErrorKind, LazyPage, Listing, ObjectKind, Operation, Page, RawJson, Result,
+    Ticket, TicketQuery, paginate_lazily,
 };
 
 use crate::generated::types;
@@ -149,6 +153,144 @@ impl Plan {
 
 impl ListingState for Plan {
     const LISTING: &'static str = "tickets";
+}
+
+/// What a page of `GET /tickets` says about the listing it belongs to.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ListPageSeen {
+    /// Whether another page follows.
+    pub(crate) more: bool,
+    /// The newest update on the page, and the tickets updated then, in page order.
+    pub(crate) newest: Option<(DateTime<Utc>, Vec<i64>)>,
+    /// Whether the page holds a ticket updated after the plan's `until`.
+    pub(crate) past_until: bool,
+}
+
+/// The newest of `(updated_at, id)` pairs, and every id updated then.
+pub(crate) fn newest_update(
+    updates: impl IntoIterator<Item = (DateTime<Utc>, i64)>,
+) -> Option<(DateTime<Utc>, Vec<i64>)> {
+    updates.into_iter().fold(
+        None,
+        |newest: Option<(DateTime<Utc>, Vec<i64>)>, (at, id)| match newest {
+            Some((last, mut ids)) if last == at => {
+                ids.push(id);
+                Some((last, ids))
+            }
+            Some((last, ids)) if last > at => Some((last, ids)),
+            _ => Some((at, vec![id])),
+        },
+    )
+}
+
+/// The newest update of a page ordered by `updated_at`, and the tickets updated then, read from
+/// its last tickets backwards; `None` when the page is empty or they cannot be read that way.
+fn newest_from_end(page: &PeekedPage) -> Option<(DateTime<Utc>, Vec<i64>)> {
+    /// What the window needs of a ticket, read as mapping reads it.
+    #[derive(Deserialize)]
+    struct Update {
+        id: i64,
+        #[serde(default)]
+        updated_at: LooseTime,
+    }
+    let mut newest: Option<(DateTime<Utc>, Vec<i64>)> = None;
+    for text in page.items_from_end() {
+        let update: Update = serde_json::from_slice(text.ok()?).ok()?;
+        let at = update.updated_at.0?;
+        match &mut newest {
+            None => newest = Some((at, vec![update.id])),
+            Some((last, ids)) if *last == at => ids.push(update.id),
+            Some(_) => break,
+        }
+    }
+    let (at, mut ids) = newest?;
+    // Read backwards: put them in page order.
+    ids.reverse();
+    Some((at, ids))
+}
+
+impl Plan {
+    /// Whether a `List` plan's window returned `ticket` already: updated at the instant it starts
+    /// from, and named in its `skip`.
+    fn returned_before(&self, ticket: &Ticket) -> bool {
+        let Plan::List { since, skip, .. } = self else {
+            return false;
+        };
+        ticket.updated_at == Some(*since)
+            && ticket
+                .id
+                .external_id()
+                .parse()
+                .is_ok_and(|id: i64| skip.contains(&id))
+    }
+
+    /// Whether `ticket` was updated after a `List` plan's `until` (a one-day scan's end).
+    fn is_past_until(&self, ticket: &Ticket) -> bool {
+        matches!(self, Plan::List { until: Some(until), .. }
+            if ticket.updated_at.is_some_and(|at| at > *until))
+    }
+
+    /// The cursor after a page of `GET /tickets` read under a `List` plan: the next page while
+    /// there is one, a new window from the newest update seen after [`LIST_WINDOW_PAGES`] pages
+    /// (skipping the tickets of that instant already returned), and once the scan is done the
+    /// searches it was standing in for, if any.
+    pub(crate) fn after_list_page(&self, seen: &ListPageSeen) -> Option<Cursor> {
+        let Plan::List {
+            since,
+            page,
+            skip,
+            tail,
+            until,
+            then_search,
+        } = self
+        else {
+            return None;
+        };
+        let tail = match (tail.clone(), seen.newest.clone()) {
+            (Some((last, mut ids)), Some((at, seen_ids))) if last == at => {
+                ids.extend(seen_ids);
+                Some((last, ids))
+            }
+            (Some((last, ids)), Some((at, _))) if last > at => Some((last, ids)),
+            (_, Some(newest)) => Some(newest),
+            (tail, None) => tail,
+        };
+        if !seen.more || seen.past_until {
+            return (!then_search.is_empty()).then(|| {
+                Cursor::of(
+                    PROVIDER,
+                    &Plan::Search {
+                        ranges: then_search.clone(),
+                        page: 1,
+                    },
+                )
+            });
+        }
+        let next = if *page >= LIST_WINDOW_PAGES {
+            let (restart, mut seen_then) = tail.unwrap_or((*since, Vec::new()));
+            if restart == *since {
+                seen_then.extend(skip.iter().copied());
+            }
+            Plan::List {
+                since: restart,
+                page: 1,
+                skip: seen_then,
+                tail: None,
+                until: *until,
+                then_search: then_search.clone(),
+            }
+        } else {
+            Plan::List {
+                since: *since,
+                page: page + 1,
+                skip: skip.clone(),
+                tail,
+                until: *until,
+                then_search: then_search.clone(),
+            }
+        };
+        Some(Cursor::of(PROVIDER, &next))
+    }
 }
 
 /// The page-numbered listings, each with its own name in cursors.
@@ -328,28 +470,68 @@ impl FreshdeskPort {
         })
     }
 
-    async fn list_page(
+    /// `GET /tickets` from `since`, oldest update first, with the `stats` mapping reads.
+    fn list_call(
         &self,
-        since: chrono::DateTime<Utc>,
+        since: DateTime<Utc>,
         page: u32,
         per_page: u32,
-    ) -> Result<Vec<(map::TicketView, RawJson)>> {
-        let operation = Operation::ListTickets;
-        let call = self
-            .client
+    ) -> crate::generated::builder::ListTickets<'_> {
+        self.client
             .list_tickets()
             .updated_since(since)
             .order_by(types::ListTicketsOrderBy::UpdatedAt)
             .order_type(types::ListTicketsOrderType::Asc)
             .include(STATS)
             .page(i64::from(page))
-            .per_page(i64::from(per_page));
+            .per_page(i64::from(per_page))
+    }
+
+    async fn list_page(
+        &self,
+        since: DateTime<Utc>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Vec<(map::TicketView, RawJson)>> {
+        let operation = Operation::ListTickets;
         let page = self
             .endpoint
             .runtime()
-            .run_page(operation, BARE.item("ticket"), call.send())
+            .run_page(
+                operation,
+                BARE.item("ticket"),
+                self.list_call(since, page, per_page).send(),
+            )
             .await?;
         page.into_natives(PROVIDER, operation)
+    }
+
+    /// The tickets of a page of `GET /tickets` read under a `List` plan, without those an earlier
+    /// window returned or those past its `until`, and the cursor to what follows: the next page
+    /// while pages come back full, a new window after [`LIST_WINDOW_PAGES`], the searches still
+    /// to run once the scan is done.
+    async fn settle_list_page(
+        &self,
+        plan: &Plan,
+        raws: Vec<(map::TicketView, RawJson)>,
+        per_page: u32,
+    ) -> Result<(Vec<Ticket>, Option<Cursor>)> {
+        let full = raws.len() >= per_page as usize;
+        let mut tickets = self.tickets(Operation::ListTickets, raws).await?;
+        tickets.retain(|t| !plan.returned_before(t));
+        let newest = newest_update(
+            tickets
+                .iter()
+                .filter_map(|t| Some((t.updated_at?, t.id.external_id().parse::<i64>().ok()?))),
+        );
+        let past_until = tickets.iter().any(|t| plan.is_past_until(t));
+        tickets.retain(|t| !plan.is_past_until(t));
+        let next = plan.after_list_page(&ListPageSeen {
+            more: full,
+            newest,
+            past_until,
+        });
+        Ok((tickets, next))
     }
 
     async fn search_page(
@@ -380,6 +562,112 @@ impl FreshdeskPort {
         Ok((page.into_natives(PROVIDER, operation)?, total))
     }
 
+    /// The search terms of a ticket listing (`None`: no filter the search applies, so it lists),
+    /// and where it stands: resumed from the query's cursor, or starting. `None` when nothing can
+    /// match.
+    pub(crate) async fn ticket_plan(
+        &self,
+        query: &TicketQuery,
+    ) -> Result<Option<(Option<String>, Plan)>> {
+        let operation = Operation::ListTickets;
+        let terms = match self.search_terms(query).await? {
+            Terms::Nothing => return Ok(None),
+            Terms::None => None,
+            Terms::Some(terms) => Some(terms),
+        };
+        let resumed = Cursor::state::<Plan>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let plan = match resumed {
+            Some(plan) => {
+                if matches!(plan, Plan::Search { .. }) && terms.is_none() {
+                    return Err(Error::invalid_input(
+                        PROVIDER,
+                        "this cursor belongs to a filtered listing",
+                    )
+                    .with_operation(operation));
+                }
+                plan
+            }
+            None => Plan::start(terms.is_some(), query.updated_since, Utc::now()),
+        };
+        Ok(Some((terms, plan)))
+    }
+
+    /// Every matching ticket, page after page. A plain listing (`GET /tickets`, no search) asks
+    /// for the next page as soon as a page's headers say there is one (`Link: <…>; rel="next"`)
+    /// and its last tickets say where the window stands, read from the end of the body, and
+    /// decodes and maps the page's tickets when the consumer reaches them. A page without a
+    /// `Link` (the last), and every search, is read whole first, as
+    /// [`list_tickets`](support_core::SupportPort::list_tickets) reads it.
+    pub(crate) fn lazy_tickets(&self, query: TicketQuery) -> Listing<'_, Ticket> {
+        let first = query.page.clone();
+        let query = Arc::new(query);
+        paginate_lazily(PROVIDER, first, move |request| {
+            let mut query = (*query).clone();
+            query.page = request;
+            let query = Arc::new(query);
+            async move {
+                let Some((terms, plan)) = self.ticket_plan(&query).await? else {
+                    return Ok(LazyPage::new(async { Ok(Vec::new()) }, None));
+                };
+                let lazy = terms.is_none()
+                    && matches!(&plan, Plan::List { until: None, then_search, .. } if then_search.is_empty());
+                if lazy {
+                    return self.lazy_list_page(query, plan).await;
+                }
+                let page = self.list_by_plan(&query, terms.as_deref(), plan).await?;
+                Ok(LazyPage::new(async move { Ok(page.items) }, page.next))
+            }
+        })
+    }
+
+    /// One page of a plain listing, its tickets mapped when the consumer reaches them whenever
+    /// the next page can be asked for first.
+    async fn lazy_list_page(
+        &self,
+        query: Arc<TicketQuery>,
+        plan: Plan,
+    ) -> Result<LazyPage<'_, Ticket>> {
+        let operation = Operation::ListTickets;
+        let Plan::List { since, page, .. } = &plan else {
+            return Err(Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation));
+        };
+        let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
+        let runtime = self.endpoint.runtime();
+        let peeked = runtime
+            .run_page_peeked(
+                operation,
+                BARE.item("ticket"),
+                self.list_call(*since, *page, per_page).send(),
+            )
+            .await?;
+        let ahead = peeked
+            .next_link()
+            .and_then(|_| newest_from_end(&peeked))
+            .map(|newest| ListPageSeen {
+                more: true,
+                newest: Some(newest),
+                past_until: false,
+            });
+        let Some(seen) = ahead else {
+            let raws = runtime
+                .read_peeked::<map::TicketView>(operation, &peeked)?
+                .into_natives(PROVIDER, operation)?;
+            let (tickets, next) = self.settle_list_page(&plan, raws, per_page).await?;
+            let tickets = tickets.into_iter().filter(|t| query.matches(t)).collect();
+            return Ok(LazyPage::new(async move { Ok(tickets) }, next));
+        };
+        let next = plan.after_list_page(&seen);
+        let tickets = async move {
+            let raws = runtime
+                .read_peeked::<map::TicketView>(operation, &peeked)?
+                .into_natives(PROVIDER, operation)?;
+            let mut tickets = self.tickets(operation, raws).await?;
+            tickets.retain(|t| !plan.returned_before(t) && query.matches(t));
+            Ok(tickets)
+        };
+        Ok(LazyPage::new(tickets, next))
+    }
+
     pub(crate) async fn list_by_plan(
         &self,
         query: &TicketQuery,
@@ -390,79 +678,9 @@ impl FreshdeskPort {
         let per_page = query.page.limit_or(MAX_PAGE, MAX_PAGE);
         for _ in 0..MAX_SPLITS {
             match &mut plan {
-                Plan::List {
-                    since,
-                    page,
-                    skip,
-                    tail,
-                    until,
-                    then_search,
-                } => {
+                Plan::List { since, page, .. } => {
                     let raws = self.list_page(*since, *page, per_page).await?;
-                    let mut done = raws.len() < per_page as usize;
-                    let mut tickets = self.tickets(operation, raws).await?;
-                    let at_since = *since;
-                    tickets.retain(|t| {
-                        t.updated_at != Some(at_since)
-                            || !t
-                                .id
-                                .external_id()
-                                .parse()
-                                .is_ok_and(|id: i64| skip.contains(&id))
-                    });
-                    // Pages come in `updated_at` order: remember the newest instant and who has it.
-                    for ticket in &tickets {
-                        let (Some(at), Ok(id)) =
-                            (ticket.updated_at, ticket.id.external_id().parse::<i64>())
-                        else {
-                            continue;
-                        };
-                        match tail {
-                            Some((last, ids)) if *last == at => ids.push(id),
-                            Some((last, _)) if *last > at => {}
-                            _ => *tail = Some((at, vec![id])),
-                        }
-                    }
-                    if let Some(until) = *until {
-                        if tickets
-                            .iter()
-                            .any(|t| t.updated_at.is_some_and(|at| at > until))
-                        {
-                            done = true;
-                        }
-                        tickets.retain(|t| t.updated_at.is_none_or(|at| at <= until));
-                    }
-                    let next = if done {
-                        (!then_search.is_empty()).then(|| {
-                            Cursor::of(
-                                PROVIDER,
-                                &Plan::Search {
-                                    ranges: then_search.clone(),
-                                    page: 1,
-                                },
-                            )
-                        })
-                    } else if *page >= LIST_WINDOW_PAGES {
-                        // Restart from the newest instant seen, skipping who was already returned.
-                        let (restart, mut seen) = tail.clone().unwrap_or((*since, Vec::new()));
-                        if restart == *since {
-                            seen.extend(skip.iter().copied());
-                        }
-                        Some(Cursor::of(
-                            PROVIDER,
-                            &Plan::List {
-                                since: restart,
-                                page: 1,
-                                skip: seen,
-                                tail: None,
-                                until: *until,
-                                then_search: then_search.clone(),
-                            },
-                        ))
-                    } else {
-                        *page += 1;
-                        Some(Cursor::of(PROVIDER, &plan))
-                    };
+                    let (tickets, next) = self.settle_list_page(&plan, raws, per_page).await?;
                     return Ok(Page::new(
                         tickets.into_iter().filter(|t| query.matches(t)).collect(),
                         next,

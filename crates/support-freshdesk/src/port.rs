@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::Utc;
 use serde_json::Value;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
-    NewTag, NewTicket, ObjectKind, Operation, Page, Party, Result, SatisfactionQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, Listing,
+    NewComment, NewTag, NewTicket, ObjectKind, Operation, Page, Party, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
     TicketQuery, TicketUpdate, Upload, UploadLimits, async_trait,
 };
@@ -17,7 +16,7 @@ use support_core::{
 use crate::bodies::{self, CommentBody};
 use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
-use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, Plan, STATS, Terms, values};
+use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, STATS, values};
 use crate::lookups::Lookups;
 use crate::multipart::Form;
 use crate::{PROVIDER, map};
@@ -207,26 +206,13 @@ impl SupportPort for FreshdeskPort {
         Ok(ConnectionInfo::new(PROVIDER, Some(host), Some(user)))
     }
 
+    fn ticket_listing(&self, query: TicketQuery) -> Listing<'_, Ticket> {
+        self.lazy_tickets(query)
+    }
+
     async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
-        let operation = Operation::ListTickets;
-        let terms = match self.search_terms(&query).await? {
-            Terms::Nothing => return Ok(Page::last(Vec::new())),
-            Terms::None => None,
-            Terms::Some(terms) => Some(terms),
-        };
-        let resumed = Cursor::state::<Plan>(query.page.cursor.as_ref(), PROVIDER, operation)?;
-        let plan = match resumed {
-            Some(plan) => {
-                if matches!(plan, Plan::Search { .. }) && terms.is_none() {
-                    return Err(Error::invalid_input(
-                        PROVIDER,
-                        "this cursor belongs to a filtered listing",
-                    )
-                    .with_operation(operation));
-                }
-                plan
-            }
-            None => Plan::start(terms.is_some(), query.updated_since, Utc::now()),
+        let Some((terms, plan)) = self.ticket_plan(&query).await? else {
+            return Ok(Page::last(Vec::new()));
         };
         self.list_by_plan(&query, terms.as_deref(), plan).await
     }

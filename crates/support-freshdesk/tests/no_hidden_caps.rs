@@ -136,13 +136,15 @@ async fn an_unfiltered_listing_reaches_tickets_older_than_thirty_days() {
     assert_eq!(ids(&tickets).1, expected);
 }
 
+/// Streamed (each next page asked for from the page's `Link` and last tickets) and page by page
+/// (each page read whole), with ties that straddle pages and windows.
 #[tokio::test]
 async fn long_listings_restart_their_window_without_losing_or_repeating() {
     let mut world = freshdesk_world();
     let template = world.tickets[0].clone();
     let start = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap();
-    // 150 tickets, several sharing each update instant, so a restart lands inside a tie.
-    for i in 0..150 {
+    // 210 tickets, three sharing each update instant, so restarts land inside ties.
+    for i in 0..210 {
         let at = start + Duration::minutes((i / 3) as i64);
         world
             .tickets
@@ -152,13 +154,37 @@ async fn long_listings_restart_their_window_without_losing_or_repeating() {
     let simulator = FreshdeskSimulator::start(world, port_factory(None)).await;
     let port = support_conformance::Harness::port(&simulator);
 
-    // One ticket per page: more pages than one window holds.
-    let tickets: Vec<Ticket> = port
-        .tickets(TicketQuery::new().with_limit(1))
-        .try_collect()
-        .await
-        .unwrap();
-    let (count, unique) = ids(&tickets);
-    assert_eq!(unique.len(), count, "a ticket came back twice");
-    assert_eq!(unique, expected);
+    // More pages than one window holds; ties within a page and across pages.
+    let mut streamed = Vec::new();
+    for limit in [1, 2] {
+        let tickets: Vec<Ticket> = port
+            .tickets(TicketQuery::new().with_limit(limit))
+            .try_collect()
+            .await
+            .unwrap();
+        let (count, unique) = ids(&tickets);
+        assert_eq!(
+            unique.len(),
+            count,
+            "a ticket came back twice ({limit} a page)"
+        );
+        assert_eq!(unique, expected, "{limit} a page");
+        streamed = tickets;
+    }
+
+    let mut paged = Vec::new();
+    let mut query = TicketQuery::new().with_limit(2);
+    loop {
+        let page = port.list_tickets(query.clone()).await.unwrap();
+        paged.extend(page.items);
+        match page.next {
+            Some(next) => query = query.with_cursor(next),
+            None => break,
+        }
+    }
+    assert_eq!(
+        paged.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        streamed.iter().map(|t| &t.id).collect::<Vec<_>>(),
+        "page by page as streamed"
+    );
 }

@@ -197,14 +197,17 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
         }
         buffer.drain(..head_end + body_length);
 
-        let (status, body) = answer(&shared, &method, &target).await;
+        let (status, body, link) = answer(&shared, &method, &target).await;
         let reason = match status {
             200 => "OK",
             400 => "Bad Request",
             _ => "Not Found",
         };
+        let link = link
+            .map(|next| format!("link: <{next}>; rel=\"next\"\r\n"))
+            .unwrap_or_default();
         let mut response = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\n\r\n",
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json; charset=utf-8\r\n{link}content-length: {}\r\n\r\n",
             body.len()
         )
         .into_bytes();
@@ -219,14 +222,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The status and body for one request.
-async fn answer(shared: &Shared, method: &str, target: &str) -> (u16, String) {
+/// The status, body and next-page link for one request.
+async fn answer(shared: &Shared, method: &str, target: &str) -> (u16, String, Option<String>) {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let params = parse_query(query);
     let site = shared.site;
     let result = match (method, site, path) {
         ("GET", _, "/api/v2/tickets") => match ticket_page(shared, &params) {
-            Ok(body) => {
+            Ok((body, next)) => {
                 if shared.latency.load(Ordering::SeqCst) {
                     let index = shared.pages.load(Ordering::SeqCst);
                     let started = Instant::now();
@@ -235,17 +238,23 @@ async fn answer(shared: &Shared, method: &str, target: &str) -> (u16, String) {
                     shared.injected_us.fetch_add(waited, Ordering::SeqCst);
                 }
                 shared.pages.fetch_add(1, Ordering::SeqCst);
-                Ok(body)
+                Ok((body, next.map(|query| format!("{path}?{query}"))))
             }
             Err(why) => Err((400, why)),
         },
-        ("GET", Site::Zendesk, "/api/v2/custom_statuses") => Ok(catalog::zendesk_custom_statuses()),
-        ("GET", Site::Zendesk, "/api/v2/ticket_fields") => Ok(catalog::zendesk_ticket_fields()),
-        ("GET", Site::Freshdesk, "/api/v2/ticket_fields") => Ok(catalog::freshdesk_ticket_fields()),
+        ("GET", Site::Zendesk, "/api/v2/custom_statuses") => {
+            Ok((catalog::zendesk_custom_statuses(), None))
+        }
+        ("GET", Site::Zendesk, "/api/v2/ticket_fields") => {
+            Ok((catalog::zendesk_ticket_fields(), None))
+        }
+        ("GET", Site::Freshdesk, "/api/v2/ticket_fields") => {
+            Ok((catalog::freshdesk_ticket_fields(), None))
+        }
         _ => Err((404, "no such route on the bench server".to_owned())),
     };
     match result {
-        Ok(body) => (200, body),
+        Ok((body, link)) => (200, body, link),
         Err((status, why)) => {
             shared.refused.fetch_add(1, Ordering::SeqCst);
             eprintln!(
@@ -255,13 +264,18 @@ async fn answer(shared: &Shared, method: &str, target: &str) -> (u16, String) {
             (
                 status,
                 format!("{{\"error\":\"{}\"}}", why.replace('"', "'")),
+                None,
             )
         }
     }
 }
 
-/// The ticket page a listing request asks for, or why it is refused.
-fn ticket_page(shared: &Shared, params: &HashMap<String, String>) -> Result<String, String> {
+/// The ticket page a listing request asks for, with the query of the next page where Freshdesk
+/// names it in a `Link` header; or why the request is refused.
+fn ticket_page(
+    shared: &Shared,
+    params: &HashMap<String, String>,
+) -> Result<(String, Option<String>), String> {
     let total = shared.tickets;
     let number = |name: &str, default: u64| -> Result<u64, String> {
         match params.get(name) {
@@ -294,9 +308,9 @@ fn ticket_page(shared: &Shared, params: &HashMap<String, String>) -> Result<Stri
                 Some(cursor) => catalog::zendesk_cursor_id(cursor)
                     .ok_or_else(|| format!("page[after] {cursor:?} is not a cursor"))?,
             };
-            Ok(catalog::zendesk_page(
-                catalog::zendesk_page_ids(after, size, total),
-                total,
+            Ok((
+                catalog::zendesk_page(catalog::zendesk_page_ids(after, size, total), total),
+                None,
             ))
         }
         Site::Freshdesk => {
@@ -331,14 +345,34 @@ fn ticket_page(shared: &Shared, params: &HashMap<String, String>) -> Result<Stri
                 return Err(format!("page {page} of {per_page} is out of range"));
             }
             let page = u32::try_from(page).map_err(|_| format!("page {page} is too deep"))?;
-            Ok(catalog::freshdesk_page(catalog::freshdesk_page_ids(
-                catalog::first_id_since(since),
-                page,
-                per_page,
-                total,
-            )))
+            let ids =
+                catalog::freshdesk_page_ids(catalog::first_id_since(since), page, per_page, total);
+            // Freshdesk names the next page in a `Link` header while tickets remain after this one.
+            let next = (ids.end <= total).then(|| {
+                let mut query: Vec<String> = params
+                    .iter()
+                    .filter(|(name, _)| name.as_str() != "page")
+                    .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+                    .collect();
+                query.sort();
+                query.push(format!("page={}", page + 1));
+                query.join("&")
+            });
+            Ok((catalog::freshdesk_page(ids), next))
         }
     }
+}
+
+/// `text` with the characters a query value cannot hold as they are percent-encoded.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Query parameters, percent-decoded.

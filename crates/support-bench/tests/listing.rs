@@ -87,3 +87,35 @@ async fn unknown_paths_are_refused_and_counted() {
     assert_eq!(response.status().as_u16(), 404);
     assert_eq!(server.refused(), 1);
 }
+
+#[tokio::test]
+async fn freshdesk_pages_name_the_next_page_while_tickets_remain() {
+    let server = BenchServer::start(Site::Freshdesk, 10).unwrap();
+    let client = clients::bare_client().unwrap();
+    let page = |number: u32| {
+        client
+            .get(format!("{}/tickets", server.base_url()))
+            .query(&[
+                ("updated_since", "1970-01-01T00:00:00Z"),
+                ("order_by", "updated_at"),
+                ("order_type", "asc"),
+                ("include", "stats"),
+                ("per_page", "5"),
+                ("page", &number.to_string()),
+            ])
+            .send()
+    };
+    let first = page(1).await.unwrap();
+    let link = first.headers()["link"].to_str().unwrap().to_owned();
+    assert!(link.ends_with("page=2>; rel=\"next\""), "{link}");
+    assert!(
+        link.contains("updated_since=1970-01-01T00%3A00%3A00Z"),
+        "{link}"
+    );
+    let last = page(2).await.unwrap();
+    assert!(
+        last.headers().get("link").is_none(),
+        "the last page names none"
+    );
+    assert_eq!(server.refused(), 0);
+}

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use support_core::kit::LookupCache;
 use support_core::kit::json;
+use support_core::kit::{self, LookupCache};
 use support_core::{Error, ErrorKind, Operation, RawJson, Result, Ticket, TicketStatus};
 
 use crate::PROVIDER;
@@ -96,10 +96,9 @@ impl FreshdeskPort {
             .iter()
             .any(|(native, _)| native.status.is_some_and(|s| !map::is_builtin_status(s)));
         let labels = self.status_labels(operation, custom).await;
-        natives
-            .into_iter()
-            .map(|(native, raw)| map::ticket_from_view(operation, native, raw, &labels))
-            .collect()
+        kit::map_each(natives, |(native, raw)| {
+            map::ticket_from_view(operation, native, raw, &labels)
+        })
     }
 
     /// One ticket, with the status labels its mapping needs.

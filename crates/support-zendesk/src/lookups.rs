@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::IgnoredAny;
-use support_core::kit::LookupCache;
 use support_core::kit::page::PageShape;
+use support_core::kit::{self, LookupCache};
 use support_core::{Document, Operation, RawJson, Result, Ticket};
 
 use crate::generated::types;
@@ -147,10 +147,9 @@ impl ZendeskPort {
             statuses: self.custom_statuses(operation, custom_status).await,
             fields: self.ticket_fields(operation, custom_fields).await,
         };
-        natives
-            .into_iter()
-            .map(|(native, raw)| map::ticket_from_view(operation, native, raw, &lookups))
-            .collect()
+        kit::map_each(natives, |(native, raw)| {
+            map::ticket_from_view(operation, native, raw, &lookups)
+        })
     }
 
     /// Agents' groups, from every group membership of the account.

@@ -46,9 +46,39 @@ pub fn time(raw: &Value, field: &str) -> Option<DateTime<Utc>> {
 
 /// An RFC 3339 timestamp, in UTC; `None` for no text or text that is not one.
 pub fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    let text = text?;
+    utc_seconds(text).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    })
+}
+
+/// The form nearly every provider writes, `2024-03-01T09:30:00Z`, read without the general RFC 3339
+/// parser (a listing reads several per item); `None` for anything else, which that parser reads.
+fn utc_seconds(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| n * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?
+        .and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
+        .map(|t| t.and_utc())
 }
 
 /// A timestamp field as [`time`] reads one, for typed views decoded straight from text: an RFC 3339
@@ -231,5 +261,48 @@ mod tests {
             decode_raw::<Ticket>("p", op, "ticket", &fine).unwrap().id,
             9
         );
+    }
+
+    #[test]
+    fn times_read_as_rfc_3339_reads_them() {
+        for (text, read) in [
+            ("2024-03-01T09:30:05Z", Some("2024-03-01T09:30:05+00:00")),
+            (
+                "2024-03-01T09:30:05.250Z",
+                Some("2024-03-01T09:30:05.250+00:00"),
+            ),
+            (
+                "2024-03-01T11:30:05+02:00",
+                Some("2024-03-01T09:30:05+00:00"),
+            ),
+            ("2024-03-01t09:30:05z", Some("2024-03-01T09:30:05+00:00")),
+            ("2016-12-31T23:59:60Z", Some("2016-12-31T23:59:60+00:00")),
+            ("2024-02-30T09:30:05Z", None),
+            ("2024-03-01T24:00:00Z", None),
+            ("2024-03-01 09:30:05Z", Some("2024-03-01T09:30:05+00:00")),
+            ("+024-03-01T09:30:05Z", None),
+            ("2024-03-01T09:30:0xZ", None),
+            ("", None),
+        ] {
+            let parsed = parse_time(Some(text));
+            assert_eq!(parsed.map(|t| t.to_rfc3339()).as_deref(), read, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The quick reading of the common form agrees with the general parser on every text of
+        /// that shape.
+        #[test]
+        fn the_common_form_reads_as_the_general_parser_reads_it(
+            digits in proptest::collection::vec(proptest::sample::select(b"0123456789+- ".to_vec()), 14),
+        ) {
+            let d = |i: usize| char::from(digits[i]);
+            let text = format!(
+                "{}{}{}{}-{}{}-{}{}T{}{}:{}{}:{}{}Z",
+                d(0), d(1), d(2), d(3), d(4), d(5), d(6), d(7), d(8), d(9), d(10), d(11), d(12), d(13)
+            );
+            let general = DateTime::parse_from_rfc3339(&text).ok().map(|t| t.with_timezone(&Utc));
+            proptest::prop_assert_eq!(parse_time(Some(&text)), general);
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! - [`answered_as_asked`]: the error for a read answered about another object than the one asked.
 //! - [`applied_but_unreadable`]: the error for a write that was applied but whose result cannot be
 //!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
+//! - [`map_each`]: a fallible map over a vector, into a vector allocated once.
 //! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), read by the runtime
 //!   inside its retry loop into a [`ListingPage`](page::ListingPage) of items kept as sent.
 
@@ -28,3 +29,17 @@ pub use endpoint::Endpoint;
 pub use lookup::LookupCache;
 pub use options::{ClientOptions, Connection};
 pub use outcome::{answered_as_asked, applied_but_unreadable};
+
+/// Maps every item of `items` with `map`, stopping at the first error, into a vector allocated
+/// once for all of them: collecting fallible results into a `Vec` cannot know their number, so it
+/// grows the vector, moving every mapped object each time, and mapped objects are large.
+pub fn map_each<A, B, E>(
+    items: Vec<A>,
+    mut map: impl FnMut(A) -> Result<B, E>,
+) -> Result<Vec<B>, E> {
+    let mut mapped = Vec::with_capacity(items.len());
+    for item in items {
+        mapped.push(map(item)?);
+    }
+    Ok(mapped)
+}

@@ -367,6 +367,11 @@ fn next_in_link_header(value: &str) -> Option<String> {
     None
 }
 
+/// The size below which an item is unusual, for guessing how many items a page holds.
+const ITEM_BYTES_AT_LEAST: usize = 256;
+/// The most items room is made for before any is read: the largest page providers serve.
+const MAX_ITEMS_RESERVED: usize = 128;
+
 const NOT_JSON_OBJECT: &str =
     "the answer is not JSON: an object member is not followed by `,` or `}`";
 
@@ -438,7 +443,12 @@ impl Walk<'_> {
     /// The items of the array that starts here.
     fn items<T: DeserializeOwned>(&mut self) -> Result<Vec<PageItem<T>>, String> {
         self.expect(b'[')?;
-        let mut items = Vec::new();
+        // Room for a page of typical items up front: growing the vector moves every decoded item
+        // again, and decoded items can be large.
+        let mut items = Vec::with_capacity(
+            (self.body.len().saturating_sub(self.at) / ITEM_BYTES_AT_LEAST)
+                .clamp(1, MAX_ITEMS_RESERVED),
+        );
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
@@ -535,10 +545,9 @@ impl<T> ListingPage<T> {
         operation: crate::Operation,
     ) -> Result<Vec<(T, RawJson)>, crate::Error> {
         let noun = self.noun;
-        self.items
-            .into_iter()
-            .map(|item| item.into_native(provider, operation, noun))
-            .collect()
+        crate::kit::map_each(self.items, |item| {
+            item.into_native(provider, operation, noun)
+        })
     }
 
     /// The items' JSON, each as the provider sent it.

@@ -23,8 +23,20 @@ pub struct Profile {
     pub statuses: Vec<TicketStatus>,
     /// Channels the provider records; tickets cycle through them.
     pub channels: Vec<Channel>,
+    /// Whether tickets say where they came from at all (Intercom's tickets do not): when not,
+    /// canonical tickets carry no channel.
+    pub records_channel: bool,
     /// Whether a ticket may have no priority (some providers always set one).
     pub priority_optional: bool,
+    /// Canonical priorities the provider can tell apart on reads; tickets cycle through them in
+    /// this order. Empty: the provider has no priority at all (tickets carry none, and writes ask
+    /// for none).
+    pub priorities: Vec<Priority>,
+    /// Whether writes can set a priority (creation and update ask for one only then).
+    pub priority_writable: bool,
+    /// Whether tickets say which tags they carry (Intercom's tickets do not: tags are attached and
+    /// detached, never read back). When not, the world's tickets carry none and writes set none.
+    pub ticket_tags: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
     /// Whether the provider honours idempotency keys on ticket creation.
@@ -57,7 +69,16 @@ impl Default for Profile {
                 Channel::Phone,
                 Channel::Api,
             ],
+            records_channel: true,
             priority_optional: true,
+            priorities: vec![
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ],
+            priority_writable: true,
+            ticket_tags: true,
             reports_availability: true,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
@@ -629,6 +650,7 @@ impl World {
             Priority::High,
             Priority::Urgent,
         ];
+        let held = &profile.priorities;
         let channels = if profile.channels.is_empty() {
             vec![Channel::Email]
         } else {
@@ -647,13 +669,17 @@ impl World {
                 subject: format!("Conformance ticket {}", 101 + i),
                 description: format!("Description of ticket {}", 101 + i),
                 status: statuses[i % statuses.len()].clone(),
-                priority: (i % 5 != 4 || !profile.priority_optional)
-                    .then(|| priorities[i % 4].clone()),
+                priority: (!held.is_empty() && (i % 5 != 4 || !profile.priority_optional))
+                    .then(|| held[i % held.len()].clone()),
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
                 group: (i % 3 != 2).then(|| groups[i % 2].id.clone()),
-                tags: tag_sets[i % 3].iter().map(|t| t.to_string()).collect(),
+                tags: if profile.ticket_tags {
+                    tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
+                } else {
+                    Vec::new()
+                },
                 created_at: at(i as i64),
                 updated_at: at(24 + i as i64),
                 category: None,
@@ -690,7 +716,11 @@ impl World {
             subject: "Ticket in a status nobody knows".into(),
             description: "Its native status has no canonical equivalent".into(),
             status: TicketStatus::Other(UNKNOWN_STATUS.into()),
-            priority: Some(Priority::Normal),
+            priority: held
+                .iter()
+                .find(|p| **p == Priority::Normal)
+                .or(held.first())
+                .cloned(),
             channel: Channel::Email,
             requester: id(Entity::Customer, 402),
             assignee: None,
@@ -917,15 +947,32 @@ impl World {
 
     // ----- inputs and expected outcomes of the write scenarios -----
 
-    /// The ticket `createTicket` creates.
+    /// The priority writes ask for when the provider holds `wanted`, else its highest one; `None`
+    /// when writes cannot set a priority ([`Profile::priority_writable`], [`Profile::priorities`]).
+    fn writable_priority(&self, wanted: Priority) -> Option<Priority> {
+        let held = &self.profile.priorities;
+        if !self.profile.priority_writable || held.is_empty() {
+            return None;
+        }
+        held.iter().find(|p| **p == wanted).or(held.last()).cloned()
+    }
+
+    /// The ticket `createTicket` creates (with a priority only where writes can set one).
     pub fn new_ticket(&self) -> NewTicket {
-        NewTicket::new("Printer on fire", "The office printer is on fire.")
-            .with_priority(Priority::Urgent)
-            .with_tag("hardware")
+        let ticket = NewTicket::new("Printer on fire", "The office printer is on fire.")
             .with_requester(Requester::Email {
                 email: "dana@customer.example".into(),
                 name: Some("Dana Customer".into()),
-            })
+            });
+        let ticket = if self.profile.ticket_tags {
+            ticket.with_tag("hardware")
+        } else {
+            ticket
+        };
+        match self.writable_priority(Priority::Urgent) {
+            Some(priority) => ticket.with_priority(priority),
+            None => ticket,
+        }
     }
 
     /// The id the provider gives the created ticket, under [`IdScheme::Numeric`];
@@ -939,12 +986,16 @@ impl World {
             subject: "Printer on fire".into(),
             description: "The office printer is on fire.".into(),
             status: TicketStatus::New,
-            priority: Some(Priority::Urgent),
+            priority: self.writable_priority(Priority::Urgent),
             channel: Channel::Api,
             requester: self.profile.ids.render(Entity::Customer, 401),
             assignee: None,
             group: None,
-            tags: vec!["hardware".into()],
+            tags: if self.profile.ticket_tags {
+                vec!["hardware".into()]
+            } else {
+                Vec::new()
+            },
             created_at: at(100),
             updated_at: at(100),
             category: None,
@@ -960,15 +1011,20 @@ impl World {
         NewTicket::new("", "")
     }
 
-    /// The ticket `updateTicket` changes, and the change.
+    /// The ticket `updateTicket` changes, and the change (a priority only where writes can set
+    /// one).
     pub fn update(&self) -> (&str, TicketUpdate) {
-        (
-            &self.targets.update,
-            TicketUpdate::new()
-                .with_subject("Renamed by conformance")
-                .with_priority(Priority::High)
-                .with_tags(["vip", "updated-by-conformance"]),
-        )
+        let update = TicketUpdate::new().with_subject("Renamed by conformance");
+        let update = if self.profile.ticket_tags {
+            update.with_tags(["vip", "updated-by-conformance"])
+        } else {
+            update
+        };
+        let update = match self.writable_priority(Priority::High) {
+            Some(priority) => update.with_priority(priority),
+            None => update,
+        };
+        (&self.targets.update, update)
     }
 
     /// The ticket `closeTicket` closes, under [`IdScheme::Numeric`]; [`World::close_target`] is the
@@ -1115,7 +1171,10 @@ impl World {
             .priority
             .clone()
             .map(|p| Mapped::new(p.clone(), p.as_str()));
-        ticket.channel = Some(Mapped::new(fx.channel.clone(), fx.channel.as_str()));
+        ticket.channel = self
+            .profile
+            .records_channel
+            .then(|| Mapped::new(fx.channel.clone(), fx.channel.as_str()));
         ticket.requester = Some(self.id(ObjectKind::Party, &fx.requester));
         ticket.assignee = fx.assignee.as_ref().map(|a| self.id(ObjectKind::Party, a));
         ticket.group = fx.group.as_ref().map(|g| self.id(ObjectKind::Group, g));

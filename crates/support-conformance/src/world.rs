@@ -56,6 +56,9 @@ pub struct Profile {
     pub author_kinds: bool,
     /// Whether comments carry attachments (and files can be attached to new ones).
     pub attachments: bool,
+    /// Whether satisfaction ratings have ids of their own; when not (Intercom's rating is a member
+    /// of its conversation), a rating is named by its ticket's id.
+    pub rating_ids: bool,
 }
 
 impl Default for Profile {
@@ -88,6 +91,7 @@ impl Default for Profile {
             sla_clocks: SlaClocks::ALL,
             author_kinds: true,
             attachments: true,
+            rating_ids: true,
         }
     }
 }
@@ -890,7 +894,11 @@ impl World {
         }];
         let ratings = (0..5)
             .map(|i| RatingFx {
-                id: id(Entity::Rating, 1001 + i as u64),
+                id: if profile.rating_ids {
+                    id(Entity::Rating, 1001 + i as u64)
+                } else {
+                    tickets[i].id.clone()
+                },
                 ticket: tickets[i].id.clone(),
                 requester: tickets[i].requester.clone(),
                 assignee: tickets[i].assignee.clone(),

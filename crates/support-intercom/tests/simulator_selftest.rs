@@ -14,7 +14,9 @@ use simulator::{
 use support_conformance::sim::{Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Fault, Harness, Simulator};
-use support_core::{ErrorKind, Operation};
+use support_core::{
+    AuthorKind, Channel, ErrorKind, Operation, Priority, TicketCategory, TicketStatus, Visibility,
+};
 
 /// The Intercom adapter on this simulator, for the shared suites.
 struct IntercomOnSimulator;
@@ -771,4 +773,138 @@ async fn the_connection_check_reaches_the_simulator() {
         error.as_ref().map(|e| e.kind()),
         Some(&ErrorKind::Unauthenticated)
     );
+}
+
+// ----- the profiles: what the simulator serves reads back as the world under the contract's
+// mapping -----
+
+#[tokio::test]
+async fn tickets_read_back_as_the_tickets_world() {
+    let (_simulator, api) = Api::start().await;
+    let world = intercom_world();
+    for fx in &world.tickets {
+        let t = api.get(&format!("/tickets/{}", fx.id), &[]).await.json;
+        let status = match t["ticket_state"]["category"].as_str().unwrap_or("") {
+            "submitted" => TicketStatus::New,
+            "in_progress" => TicketStatus::InProgress,
+            "waiting_on_customer" => TicketStatus::Pending,
+            "resolved" => TicketStatus::Resolved,
+            other => TicketStatus::Other(other.to_owned()),
+        };
+        assert_eq!(status, fx.status, "ticket {}", fx.id);
+        let category = match t["category"].as_str() {
+            Some("Customer") => Some(TicketCategory::General),
+            Some("Back-office") => Some(TicketCategory::Task),
+            Some("Tracker") => Some(TicketCategory::Problem),
+            _ => None,
+        };
+        assert_eq!(category, fx.category, "ticket {}", fx.id);
+        assert_eq!(fx.priority, None, "tickets have no priority");
+        assert_eq!(t["contacts"]["contacts"][0]["id"], fx.requester.as_str());
+        let assignee = |v: &Value| v.as_u64().filter(|n| *n != 0).map(|n| n.to_string());
+        assert_eq!(assignee(&t["admin_assignee_id"]), fx.assignee);
+        assert_eq!(assignee(&t["team_assignee_id"]), fx.group);
+        assert_eq!(t["created_at"], fx.created_at.timestamp());
+        assert_eq!(t["updated_at"], fx.updated_at.timestamp());
+    }
+}
+
+#[tokio::test]
+async fn conversations_read_back_as_the_conversations_world() {
+    let (_simulator, api) = Api::on(conversations_world()).await;
+    let world = conversations_world();
+    for fx in &world.tickets {
+        let c = api
+            .get(&format!("/conversations/{}", fx.id), &[])
+            .await
+            .json;
+        let status = match c["state"].as_str().unwrap_or("") {
+            "open" => TicketStatus::Open,
+            "snoozed" => TicketStatus::OnHold,
+            "closed" => TicketStatus::Closed,
+            other => TicketStatus::Other(other.to_owned()),
+        };
+        assert_eq!(status, fx.status, "conversation {}", fx.id);
+        let priority = match c["priority"].as_str().unwrap_or("") {
+            "low" => Some(Priority::Low),
+            "medium" => Some(Priority::Normal),
+            "high" => Some(Priority::High),
+            "urgent" => Some(Priority::Urgent),
+            _ => None,
+        };
+        assert_eq!(priority, fx.priority, "conversation {}", fx.id);
+        let channel = match c["source"]["type"].as_str().unwrap_or("") {
+            "email" => Channel::Email,
+            "phone_call" => Channel::Phone,
+            _ => Channel::Chat,
+        };
+        assert_eq!(channel, fx.channel, "conversation {}", fx.id);
+        let escalated = c["sla_applied"]["sla_status"]
+            .as_str()
+            .map(|s| s == "missed");
+        assert_eq!(
+            escalated,
+            fx.sla.as_ref().map(|sla| sla.escalated),
+            "conversation {}",
+            fx.id
+        );
+        let tags: Vec<&str> = c["tags"]["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert_eq!(tags, fx.tags, "conversation {}", fx.id);
+    }
+    // Comments: the source, then the parts that carry a body; notes internal, `user` a customer.
+    let ticket = &world.comments[0].ticket;
+    let c = api.get(&format!("/conversations/{ticket}"), &[]).await.json;
+    let mut comments = vec![c["source"].clone()];
+    comments.extend(
+        c["conversation_parts"]["conversation_parts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| !p["body"].is_null())
+            .cloned(),
+    );
+    let read: Vec<(String, Visibility, AuthorKind)> = comments
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap_or("").to_owned(),
+                if p["part_type"] == "note" {
+                    Visibility::Internal
+                } else {
+                    Visibility::Public
+                },
+                if p["author"]["type"] == "admin" {
+                    AuthorKind::Agent
+                } else {
+                    AuthorKind::Customer
+                },
+            )
+        })
+        .collect();
+    let expected: Vec<(String, Visibility, AuthorKind)> = world
+        .comments
+        .iter()
+        .filter(|c| &c.ticket == ticket)
+        .map(|c| (c.id.clone(), c.visibility, c.author_kind.clone()))
+        .collect();
+    assert_eq!(read, expected);
+    // Ratings: named by their conversation, 5 good and 1 bad.
+    for rating in &world.ratings {
+        let c = api
+            .get(&format!("/conversations/{}", rating.ticket), &[])
+            .await
+            .json;
+        assert_eq!(rating.id, rating.ticket);
+        assert_eq!(
+            c["conversation_rating"]["rating"],
+            if rating.good { 5 } else { 1 }
+        );
+        assert_eq!(c["conversation_rating"]["remark"], json!(rating.comment));
+        assert_eq!(c["linked_objects"]["data"][0]["id"], rating.ticket.as_str());
+    }
 }

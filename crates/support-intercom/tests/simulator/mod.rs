@@ -98,9 +98,11 @@ pub fn conversations_port_factory(request_timeout: Option<Duration>) -> PortFact
 /// attachments are off: a part's `attachments` carry no id of their own, so the canonical
 /// document id the world gives its file cannot come from Intercom (the simulator still serves
 /// the world's file on its storage origin when a profile switches them on); ratings have no id of
-/// their own either (`conversation_rating` is a member of its conversation).
+/// their own either (`conversation_rating` is a member of its conversation): a rating is named by
+/// its conversation's id, which is also the linked ticket's.
 fn intercom_profile() -> Profile {
     Profile {
+        rating_ids: false,
         reports_availability: false,
         honours_idempotency_keys: false,
         ids: IdScheme::Numeric,

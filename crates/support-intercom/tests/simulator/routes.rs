@@ -346,6 +346,7 @@ fn me(state: &mut SimState, _req: &Req) -> Reply {
     };
     let mut value = state.admin_json(admin);
     value["email_verified"] = json!(true);
+    value["avatar"] = json!({"type": "avatar", "image_url": null});
     value["app"] = json!({
         "type": "app",
         "id_code": APP_ID_CODE,

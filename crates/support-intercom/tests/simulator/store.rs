@@ -187,6 +187,8 @@ pub struct AdminRec {
     pub away: bool,
     /// Team ids.
     pub teams: Vec<String>,
+    /// The role's name (`Admin`, `Agent`).
+    pub role: String,
 }
 
 /// A contact.
@@ -344,6 +346,11 @@ impl SimState {
                 email: a.email.clone(),
                 away: a.availability != Availability::Available,
                 teams: a.groups.clone(),
+                role: if a.role == "admin" {
+                    "Admin".into()
+                } else {
+                    "Agent".into()
+                },
             })
             .collect();
         let teams = world
@@ -794,6 +801,11 @@ impl SimState {
             "has_inbox_seat": true,
             "team_ids": a.teams.iter().filter_map(|t| t.parse::<u64>().ok()).collect::<Vec<_>>(),
             "avatar": null,
+            "role": {
+                "type": "role",
+                "id": if a.role == "Admin" { "1" } else { "2" },
+                "name": a.role,
+            },
         })
     }
 
@@ -831,7 +843,8 @@ impl SimState {
             "parent_id": a.category.parse::<u64>().unwrap_or_default(),
             "parent_ids": [a.category.parse::<u64>().unwrap_or_default()],
             "parent_type": "collection",
-            "default_locale": "en",
+            // The world's locale as it is (Intercom's own are `en`, `pt-BR`, ...).
+            "default_locale": a.locale,
         })
     }
 

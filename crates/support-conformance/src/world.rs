@@ -56,6 +56,10 @@ pub struct Profile {
     pub author_kinds: bool,
     /// Whether comments carry attachments (and files can be attached to new ones).
     pub attachments: bool,
+    /// Whether a ticket's first comment is the message that opened it, written when the ticket was
+    /// created (Intercom's conversation `source` has no time of its own: it is the
+    /// conversation's).
+    pub first_comment_opens: bool,
     /// Whether satisfaction ratings have ids of their own; when not (Intercom's rating is a member
     /// of its conversation), a rating is named by its ticket's id.
     pub rating_ids: bool,
@@ -91,6 +95,7 @@ impl Default for Profile {
             sla_clocks: SlaClocks::ALL,
             author_kinds: true,
             attachments: true,
+            first_comment_opens: false,
             rating_ids: true,
         }
     }
@@ -786,6 +791,17 @@ impl World {
                 .any(|customer| customer.id == comment.author)
             {
                 comment.author_kind = AuthorKind::Customer;
+            }
+        }
+        if profile.first_comment_opens {
+            for ticket in &tickets {
+                if let Some(first) = comments
+                    .iter_mut()
+                    .filter(|c| c.ticket == ticket.id)
+                    .min_by_key(|c| c.created_at)
+                {
+                    first.created_at = ticket.created_at;
+                }
             }
         }
         if profile.attachments {

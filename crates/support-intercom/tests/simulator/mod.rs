@@ -167,6 +167,8 @@ pub fn conversations_world() -> World {
             priority_writable: false,
             ticket_tags: true,
             categories: Vec::new(),
+            // The first comment is the conversation's `source`, whose time is the conversation's.
+            first_comment_opens: true,
             sla_clocks: SlaClocks {
                 first_response: ClockReport::Absent,
                 resolution: ClockReport::Absent,

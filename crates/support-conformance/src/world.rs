@@ -56,6 +56,9 @@ pub struct Profile {
     pub author_kinds: bool,
     /// Whether comments carry attachments (and files can be attached to new ones).
     pub attachments: bool,
+    /// Whether attached files are named by their comment and position (`{comment id}-{n}`, from 1)
+    /// rather than by ids of their own (Intercom's part attachments have none).
+    pub comment_scoped_attachment_ids: bool,
     /// Whether a ticket's first comment is the message that opened it, written when the ticket was
     /// created (Intercom's conversation `source` has no time of its own: it is the
     /// conversation's).
@@ -95,6 +98,7 @@ impl Default for Profile {
             sla_clocks: SlaClocks::ALL,
             author_kinds: true,
             attachments: true,
+            comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             rating_ids: true,
         }
@@ -805,8 +809,13 @@ impl World {
             }
         }
         if profile.attachments {
+            let file_id = if profile.comment_scoped_attachment_ids {
+                format!("{}-1", comments[0].id)
+            } else {
+                id(Entity::Attachment, 701)
+            };
             comments[0].attachments.push(AttachmentFx {
-                id: id(Entity::Attachment, 701),
+                id: file_id,
                 file_name: "invoice-2024-03.pdf".into(),
                 content_type: "application/pdf".into(),
                 content: b"%PDF-1.4\n% conformance invoice\n%%EOF\n".to_vec(),

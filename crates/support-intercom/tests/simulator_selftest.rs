@@ -908,3 +908,65 @@ async fn conversations_read_back_as_the_conversations_world() {
         assert_eq!(c["linked_objects"]["data"][0]["id"], rating.ticket.as_str());
     }
 }
+
+#[tokio::test]
+async fn attachments_are_signed_urls_on_another_origin() {
+    let (simulator, api) = Api::start().await;
+    let world = intercom_world();
+    let (comment, file) = world.first_attachment().expect("the world attaches a file");
+    assert_eq!(file.id, format!("{}-1", comment.id), "named by its part");
+    let ticket = api
+        .get(&format!("/tickets/{}", comment.ticket), &[])
+        .await
+        .json;
+    let part = ticket["ticket_parts"]["ticket_parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["id"] == comment.id.as_str())
+        .cloned()
+        .unwrap_or_default();
+    let upload = &part["attachments"][0];
+    assert_eq!(upload["type"], "upload");
+    assert_eq!(upload["name"], file.file_name.as_str());
+    assert_eq!(upload["filesize"], file.content.len());
+    let url = upload["url"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        !url.starts_with(&simulator.base_url()),
+        "{url} is on the API's origin"
+    );
+    let http = reqwest::Client::new();
+    let plain = http.get(&url).send().await.expect("the storage answers");
+    assert_eq!(plain.status().as_u16(), 200);
+    assert_eq!(
+        plain.bytes().await.unwrap_or_default().as_ref(),
+        file.content.as_slice()
+    );
+    let with_token = http
+        .get(&url)
+        .header("authorization", authorization(TOKEN))
+        .send()
+        .await
+        .expect("the storage answers");
+    assert_eq!(
+        with_token.status().as_u16(),
+        400,
+        "a signed URL takes no credentials"
+    );
+    let unsigned = http
+        .get(url.split('?').next().unwrap_or_default())
+        .send()
+        .await
+        .expect("the storage answers");
+    assert_eq!(unsigned.status().as_u16(), 403);
+    // The conversation's source carries the same file.
+    let (_simulator, api) = Api::on(conversations_world()).await;
+    let c = api
+        .get(&format!("/conversations/{}", comment.ticket), &[])
+        .await
+        .json;
+    assert_eq!(
+        c["source"]["attachments"][0]["name"],
+        file.file_name.as_str()
+    );
+}

@@ -95,10 +95,9 @@ pub fn conversations_port_factory(request_timeout: Option<Duration>) -> PortFact
 /// What both modes share: Intercom's ids are strings of digits; no idempotency keys; admins have
 /// `away_mode_enabled`, a boolean, not an availability the suite could check; comments say who
 /// wrote them (`author.type`: `user`/`lead` a customer, `admin` an agent, `bot` the system);
-/// attachments are off: a part's `attachments` carry no id of their own, so the canonical
-/// document id the world gives its file cannot come from Intercom (the simulator still serves
-/// the world's file on its storage origin when a profile switches them on); ratings have no id of
-/// their own either (`conversation_rating` is a member of its conversation): a rating is named by
+/// parts carry attachments (`type: upload`, a signed `url` on the storage origin), which have no
+/// id of their own: a file is named by its part and position (`{part id}-{n}`); ratings have no
+/// id of their own either (`conversation_rating` is a member of its conversation): a rating is named by
 /// its conversation's id, which is also the linked ticket's.
 fn intercom_profile() -> Profile {
     Profile {
@@ -109,7 +108,8 @@ fn intercom_profile() -> Profile {
         records_resolution: false,
         records_resolution_times: false,
         author_kinds: true,
-        attachments: false,
+        attachments: true,
+        comment_scoped_attachment_ids: true,
         ..Profile::default()
     }
 }

@@ -117,7 +117,7 @@ pub fn new_prefix() -> String {
 }
 
 /// Stores a file and returns its signed URL.
-pub fn put(prefix: &str, id: u64, file_name: &str, content_type: &str, bytes: Vec<u8>) -> String {
+pub fn put(prefix: &str, id: &str, file_name: &str, content_type: &str, bytes: Vec<u8>) -> String {
     let storage = storage();
     let name: String = file_name
         .chars()

@@ -329,7 +329,7 @@ impl SimState {
                     size: file.content.len() as u64,
                     url: storage::put(
                         &storage_prefix,
-                        file.id.parse().unwrap_or_default(),
+                        &file.id,
                         &file.file_name,
                         &file.content_type,
                         file.content.clone(),

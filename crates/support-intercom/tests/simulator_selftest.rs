@@ -602,6 +602,13 @@ async fn conversations_carry_state_priority_source_sla_and_rating() {
         )
         .await;
     assert_eq!(snoozed.json["state"], "snoozed");
+    let plain = api
+        .get(
+            &format!("/conversations/{}", world.tickets[0].id),
+            &[("display_as", "plaintext")],
+        )
+        .await;
+    assert_eq!(plain.json["source"]["body"], "My invoice is wrong");
     // Lists leave the parts out.
     let list = api.get("/conversations", &[("per_page", "4")]).await;
     assert!(
@@ -969,4 +976,41 @@ async fn attachments_are_signed_urls_on_another_origin() {
         c["source"]["attachments"][0]["name"],
         file.file_name.as_str()
     );
+}
+
+#[tokio::test]
+async fn replies_take_files_as_base64_and_serve_them() {
+    let (_simulator, api) = Api::start().await;
+    let world = intercom_world();
+    let path = format!("/tickets/{}/reply", world.new_comments().0);
+    // "%PDF-1.4 hi" in base64, computed outside the code (`printf '%%PDF-1.4 hi' | base64`).
+    let file =
+        json!({"content_type": "application/pdf", "data": "JVBERi0xLjQgaGk=", "name": "a.pdf"});
+    let part = api
+        .post(
+            &path,
+            &json!({"message_type": "comment", "type": "admin", "admin_id": "301",
+                    "body": "See attached", "attachment_files": [file]}),
+        )
+        .await;
+    assert_eq!(part.status, 200, "{}", part.json);
+    let upload = &part.json["attachments"][0];
+    assert_eq!(upload["name"], "a.pdf");
+    assert_eq!(upload["filesize"], 11);
+    let url = upload["url"].as_str().unwrap_or_default();
+    let bytes = reqwest::get(url)
+        .await
+        .expect("the storage answers")
+        .bytes()
+        .await
+        .unwrap_or_default();
+    assert_eq!(bytes.as_ref(), b"%PDF-1.4 hi");
+    let bad = api
+        .post(
+            &path,
+            &json!({"message_type": "comment", "type": "admin", "admin_id": "301", "body": "x",
+                    "attachment_files": [{"content_type": "text/plain", "data": "not base64!", "name": "x"}]}),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
 }

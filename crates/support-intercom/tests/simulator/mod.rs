@@ -26,6 +26,13 @@
 //!   tables. Pages are cursors (`pages.next.starting_after`), at most 150 a page.
 //! - Part attachments are signed URLs on a second origin (`storage.rs`) that refuses credentials.
 //!
+//! Stricter than Intercom on purpose: a missing `Intercom-Version`; `assignee_id` on
+//! `PUT /tickets/{id}` without the acting `admin_id`; unknown `ticket_attributes`. Looser, where
+//! the documentation does not say: a ticket search on `state` takes a state's id or its category;
+//! ids in bodies are taken as strings or integers (the description has both). Replies' files
+//! (`attachment_files`, base64) are stored on the storage origin, named `{part id}-{n}`;
+//! `attachment_urls` are kept as they are.
+//!
 //! Where the world has what Intercom documents no value for, the simulator serves a value outside
 //! the documented enums: the world's unknown status is a ticket state of category `escalated` and a
 //! conversation `state` `escalated`; tickets without a category have a ticket type and a

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 use support_conformance::sim::pager::{KeysetFrom, keyset_page, positive_param};
 use support_conformance::sim::{BodyRule, Params, Route};
+use support_conformance::world::strip_tags;
 
 use super::http::{
     Reply, Req, check_version, data_invalid, error, not_found, object_body, only_members,
@@ -205,6 +206,69 @@ struct NewPart {
     body: Option<String>,
     author: Author,
     attachment_urls: Vec<String>,
+    /// `attachment_files`: name, content type, bytes.
+    files: Vec<(String, String, Vec<u8>)>,
+}
+
+/// Standard base64 (with or without padding); `None` for anything else.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = text.trim_end_matches('=').bytes().collect();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c)? << (18 - 6 * i);
+        }
+        let n = chunk.len() - 1;
+        out.extend_from_slice(&acc.to_be_bytes()[1..=n]);
+    }
+    Some(out)
+}
+
+/// `attachment_files`: at most 10 `{content_type, data (base64), name}`.
+fn attachment_files(body: &Map<String, Value>) -> Result<Vec<(String, String, Vec<u8>)>, Reply> {
+    let Some(files) = body.get("attachment_files") else {
+        return Ok(Vec::new());
+    };
+    let files = files
+        .as_array()
+        .filter(|f| f.len() <= 10)
+        .ok_or_else(|| parameter_invalid("attachment_files takes at most 10 files"))?;
+    files
+        .iter()
+        .map(|file| {
+            let file = file
+                .as_object()
+                .ok_or_else(|| parameter_invalid("a file is {content_type, data, name}"))?;
+            only_members(file, &["content_type", "data", "name"])?;
+            let text = |name: &str| {
+                file.get(name)
+                    .and_then(Value::as_str)
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| parameter_invalid(format!("a file's {name} is required")))
+            };
+            let data = base64_decode(text("data")?)
+                .ok_or_else(|| parameter_invalid("a file's data must be base64"))?;
+            Ok((
+                text("name")?.to_owned(),
+                text("content_type")?.to_owned(),
+                data,
+            ))
+        })
+        .collect()
 }
 
 fn parse_reply(
@@ -301,32 +365,62 @@ fn parse_reply(
             return Err(parameter_invalid("attachment_urls takes at most 10 URLs"));
         }
     };
+    let files = if kind == "admin" {
+        attachment_files(body)?
+    } else {
+        Vec::new()
+    };
     Ok(NewPart {
         part_type: message_type.to_owned(),
         body: text,
         author,
         attachment_urls,
+        files,
     })
 }
 
 impl NewPart {
-    fn into_part(self, id: String, created_at: i64) -> Part {
+    /// The part, its uploaded files stored under `prefix` (named `{part id}-{n}`).
+    fn into_part(self, id: String, created_at: i64, prefix: &str) -> Part {
+        let mut attachments: Vec<super::store::Attachment> = self
+            .files
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, (name, content_type, bytes))| super::store::Attachment {
+                    url: super::storage::put(
+                        prefix,
+                        &format!("{id}-{}", i + 1),
+                        &name,
+                        &content_type,
+                        bytes.clone(),
+                    ),
+                    size: bytes.len() as u64,
+                    name,
+                    content_type,
+                },
+            )
+            .collect();
+        attachments.extend(self.attachment_urls.into_iter().map(|url| {
+            super::store::Attachment {
+                name: url
+                    .split('?')
+                    .next()
+                    .and_then(|u| u.rsplit('/').next())
+                    .unwrap_or("file")
+                    .to_owned(),
+                content_type: "application/octet-stream".into(),
+                size: 0,
+                url,
+            }
+        }));
         Part {
             id,
             part_type: self.part_type,
             body: self.body,
             author: self.author,
             created_at,
-            attachments: self
-                .attachment_urls
-                .into_iter()
-                .map(|url| super::store::Attachment {
-                    name: url.rsplit('/').next().unwrap_or("file").to_owned(),
-                    content_type: "application/octet-stream".into(),
-                    size: 0,
-                    url,
-                })
-                .collect(),
+            attachments,
         }
     }
 }
@@ -808,7 +902,7 @@ fn reply_ticket(state: &mut SimState, req: &Req) -> Reply {
     };
     let id = state.next_part_id();
     let now = super::store::unix(&state.clock.tick());
-    let part = new.into_part(id, now);
+    let part = new.into_part(id, now, &state.storage_prefix);
     let reply = Reply::ok(state.ticket_part_json(&part));
     let ticket = &mut state.tickets[index];
     ticket.parts.push(part);
@@ -989,9 +1083,32 @@ fn search_conversations(state: &mut SimState, req: &Req) -> Reply {
 
 fn get_conversation(state: &mut SimState, req: &Req) -> Reply {
     match state.conversations.iter().find(|c| c.id == req.id(0)) {
-        Some(c) => Reply::ok(state.conversation_json(c, true)),
+        Some(c) => full_conversation(state, c, req),
         None => not_found("Conversation"),
     }
+}
+
+/// A conversation with its parts, as `display_as` asks: `plaintext` strips the bodies' HTML.
+fn full_conversation(state: &SimState, c: &ConvRec, req: &Req) -> Reply {
+    let mut value = state.conversation_json(c, true);
+    match req.param("display_as") {
+        None => {}
+        Some("plaintext") => {
+            let plain = |body: &mut Value| {
+                if let Some(text) = body.as_str() {
+                    *body = json!(strip_tags(text));
+                }
+            };
+            plain(&mut value["source"]["body"]);
+            if let Some(parts) = value["conversation_parts"]["conversation_parts"].as_array_mut() {
+                for part in parts {
+                    plain(&mut part["body"]);
+                }
+            }
+        }
+        Some(other) => return parameter_invalid(format!("display_as {other} is not valid")),
+    }
+    Reply::ok(value)
 }
 
 /// `POST /conversations`: a contact's message starts a conversation; the answer is the message.
@@ -1099,7 +1216,7 @@ fn update_conversation(state: &mut SimState, req: &Req) -> Reply {
     }
     c.updated_at = now;
     let c = state.conversations[index].clone();
-    Reply::ok(state.conversation_json(&c, true))
+    full_conversation(state, &c, req)
 }
 
 /// `POST /conversations/{id}/parts`: close, snooze, open or assign.
@@ -1215,8 +1332,9 @@ fn reply_conversation(state: &mut SimState, req: &Req) -> Reply {
     };
     let id = state.next_part_id();
     let now = super::store::unix(&state.clock.tick());
+    let part = new.into_part(id, now, &state.storage_prefix);
     let c = &mut state.conversations[index];
-    c.parts.push(new.into_part(id, now));
+    c.parts.push(part);
     c.updated_at = now;
     let c = state.conversations[index].clone();
     Reply::ok(state.conversation_json(&c, true))

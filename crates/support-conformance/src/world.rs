@@ -63,6 +63,8 @@ pub struct Profile {
     /// created (Intercom's conversation `source` has no time of its own: it is the
     /// conversation's).
     pub first_comment_opens: bool,
+    /// Whether tags have ids of their own (Intercom's); when not, a tag is named by its name.
+    pub tag_ids: bool,
     /// Whether satisfaction ratings have ids of their own; when not (Intercom's rating is a member
     /// of its conversation), a rating is named by its ticket's id.
     pub rating_ids: bool,
@@ -100,6 +102,7 @@ impl Default for Profile {
             attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
+            tag_ids: false,
             rating_ids: true,
         }
     }
@@ -146,11 +149,13 @@ pub enum Entity {
     Rating,
     /// A file attached to a comment.
     Attachment,
+    /// A tag ([`Profile::tag_ids`]).
+    Tag,
 }
 
 impl Entity {
     /// Every entity.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Group,
         Entity::Agent,
         Entity::Customer,
@@ -162,6 +167,7 @@ impl Entity {
         Entity::SlaPolicy,
         Entity::Rating,
         Entity::Attachment,
+        Entity::Tag,
     ];
 
     /// The Salesforce key prefix of the object this entity is there.
@@ -178,6 +184,7 @@ impl Entity {
             Entity::SlaPolicy => "552",
             Entity::Rating => "a0R",
             Entity::Attachment => "00P",
+            Entity::Tag => "0TO",
         }
     }
 
@@ -195,6 +202,7 @@ impl Entity {
             Entity::SlaPolicy => 9,
             Entity::Rating => 10,
             Entity::Attachment => 11,
+            Entity::Tag => 12,
         }
     }
 }
@@ -1312,10 +1320,21 @@ impl World {
         doc
     }
 
+    /// The provider's id of the workspace tag `name`: its own id where tags have one
+    /// ([`Profile::tag_ids`], the world's tags numbered from 5001 in order), else the name.
+    pub fn tag_id(&self, name: &str) -> String {
+        match self.tags.iter().position(|(tag, _)| tag == name) {
+            Some(index) if self.profile.tag_ids => {
+                self.profile.ids.render(Entity::Tag, 5001 + index as u64)
+            }
+            _ => name.to_owned(),
+        }
+    }
+
     /// A tag as canonical.
     pub fn canonical_tag(&self, name: &str, count: Option<u64>) -> ExternalObjectRef<Tag> {
         ExternalObjectRef::new(
-            self.id(ObjectKind::Tag, name),
+            self.id(ObjectKind::Tag, &self.tag_id(name)),
             Tag {
                 name: name.into(),
                 count,
@@ -1527,6 +1546,29 @@ mod tests {
                 assert!(scheme.matches(&missing), "{scheme:?}: {missing:?}");
                 assert!(!distinct.contains(missing.as_str()), "{scheme:?}");
             }
+        }
+    }
+
+    #[test]
+    fn tags_are_named_by_name_unless_they_have_ids() {
+        let by_name = world(IdScheme::Numeric);
+        assert_eq!(by_name.tag_id("vip"), "vip");
+        for scheme in IdScheme::ALL {
+            let w = World::standard(
+                "test",
+                Profile {
+                    ids: scheme,
+                    tag_ids: true,
+                    ..Profile::default()
+                },
+            );
+            let ids: HashSet<String> = w.tags.iter().map(|(name, _)| w.tag_id(name)).collect();
+            assert_eq!(ids.len(), w.tags.len(), "{scheme:?}");
+            for id in &ids {
+                assert!(scheme.matches(id), "{scheme:?}: {id}");
+                assert!(w.tickets.iter().all(|t| &t.id != id), "{scheme:?}: {id}");
+            }
+            assert_eq!(w.tag_id("not-a-world-tag"), "not-a-world-tag");
         }
     }
 

@@ -108,6 +108,8 @@ pub fn conversations_port_factory(request_timeout: Option<Duration>) -> PortFact
 /// its conversation's id, which is also the linked ticket's.
 fn intercom_profile() -> Profile {
     Profile {
+        // `tag.id`.
+        tag_ids: true,
         rating_ids: false,
         reports_availability: false,
         honours_idempotency_keys: false,

@@ -373,7 +373,14 @@ impl SimState {
             .tags
             .iter()
             .enumerate()
-            .map(|(i, (name, _))| ((5001 + i).to_string(), name.clone()))
+            .map(|(i, (name, _))| {
+                let id = if world.profile.tag_ids {
+                    world.tag_id(name)
+                } else {
+                    (5001 + i).to_string()
+                };
+                (id, name.clone())
+            })
             .collect();
         let tag_ids = |names: &[String]| -> Vec<String> {
             names

@@ -141,6 +141,12 @@ fn run_tests(providers: &[String], live: bool) -> anyhow::Result<Vec<Value>> {
             Some(report) => reports.push(report),
             None => missing.push(provider.clone()),
         }
+        // Further rows of the same test target (`intercom-conversations` beside `intercom`).
+        for row in further_rows(&report_dir, provider, providers) {
+            if let Some(report) = read_report(&report_dir.join(format!("{row}.json"))) {
+                reports.push(report);
+            }
+        }
     }
     if !missing.is_empty() || (!output.status.success() && reports.is_empty()) {
         eprintln!("{}", String::from_utf8_lossy(&output.stdout));
@@ -151,6 +157,24 @@ fn run_tests(providers: &[String], live: bool) -> anyhow::Result<Vec<Value>> {
         );
     }
     Ok(reports)
+}
+
+/// The rows `{provider}-{mode}` whose reports the provider's conformance test wrote beside its
+/// own, sorted; names of other selected providers are theirs, not rows of this one.
+fn further_rows(report_dir: &Path, provider: &str, providers: &[String]) -> Vec<String> {
+    let mut rows: Vec<String> = fs::read_dir(report_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let row = name.strip_suffix(".json")?;
+            let mode = row.strip_prefix(provider)?.strip_prefix('-')?;
+            (!mode.is_empty() && !providers.iter().any(|p| p == row)).then(|| row.to_owned())
+        })
+        .collect();
+    rows.sort();
+    rows
 }
 
 fn read_report(path: &Path) -> Option<Value> {
@@ -271,5 +295,25 @@ mod tests {
             ]
         );
         assert!(columns(&[]).is_empty());
+    }
+
+    #[test]
+    fn further_rows_are_the_providers_own_modes_only() {
+        let dir = std::env::temp_dir().join(format!("xtask-rows-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("a temporary directory");
+        for name in [
+            "acme",
+            "acme-chat",
+            "acme-beta",
+            "acmex",
+            "other-chat",
+            "acme-",
+        ] {
+            fs::write(dir.join(format!("{name}.json")), "{}").expect("a report");
+        }
+        let providers = ["acme".to_owned(), "acme-beta".to_owned()];
+        let rows = further_rows(&dir, "acme", &providers);
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(rows, ["acme-chat"]);
     }
 }

@@ -150,6 +150,15 @@ impl Fault {
     }
 }
 
+/// Whether the wait an error hands on is the wait a throttling fault asked for: exactly, or (for a
+/// provider that names the end of its window as a Unix time in whole seconds, as Intercom's
+/// `X-RateLimit-Reset` does) less than a second shorter, never longer.
+pub fn hands_on_wait(asked: Duration, handed: Option<Duration>) -> bool {
+    handed.is_some_and(|handed| {
+        handed <= asked && asked.saturating_sub(handed) < Duration::from_secs(1)
+    })
+}
+
 /// A port with an injected fault, and the count of requests the operation made.
 #[derive(Clone)]
 pub struct Faulted {
@@ -186,5 +195,20 @@ impl RequestCounter {
     /// The count.
     pub fn get(&self) -> usize {
         self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_is_handed_on_to_within_a_second_never_longer() {
+        let hour = Duration::from_secs(3600);
+        assert!(hands_on_wait(hour, Some(hour)));
+        assert!(hands_on_wait(hour, Some(Duration::from_millis(3_599_350))));
+        assert!(!hands_on_wait(hour, Some(Duration::from_secs(3599))));
+        assert!(!hands_on_wait(hour, Some(hour + Duration::from_millis(1))));
+        assert!(!hands_on_wait(hour, None));
     }
 }

@@ -154,23 +154,45 @@ impl Suite {
     /// Registers the tests, runs those the command line selects (as `cargo test` passes them),
     /// writes the report when every test ran, and returns the exit code libtest would.
     pub fn run(self) -> ExitCode {
+        Self::run_all(vec![self])
+    }
+
+    /// Several rows from one test target (one adapter with two modes, each its own provider
+    /// name): each suite's tests are named `{provider}::{operation}::{scenario}` when there is more
+    /// than one, they run together, and each suite writes its own `{provider}.json` when every test
+    /// ran.
+    pub fn run_all(suites: Vec<Suite>) -> ExitCode {
         let args = Arguments::from_env();
-        let (trials, results, mode) = self.trials();
-        let conclusion = runner::run(&args, trials);
+        let prefixed = suites.len() > 1;
+        let mut all_trials = Vec::new();
+        let mut rows = Vec::new();
+        for suite in &suites {
+            let (trials, results, mode) = suite.trials();
+            all_trials.extend(trials.into_iter().map(|mut trial| {
+                if prefixed {
+                    trial.name = format!("{}::{}", suite.provider, trial.name);
+                }
+                trial
+            }));
+            rows.push((suite.provider.clone(), results, mode));
+        }
+        let conclusion = runner::run(&args, all_trials);
         if args.lists() {
             return ExitCode::SUCCESS;
         }
-        let report = Report {
-            provider: self.provider.clone(),
-            mode,
-            scenarios: results.finish(),
-        };
-        if args.selects() || conclusion.filtered_out > 0 {
-            if std::env::var_os(crate::report::REPORT_DIR_VAR).is_some() {
-                eprintln!("conformance report not written: only part of the suite ran");
+        let partial = args.selects() || conclusion.filtered_out > 0;
+        if partial && std::env::var_os(crate::report::REPORT_DIR_VAR).is_some() {
+            eprintln!("conformance report not written: only part of the suite ran");
+        }
+        for (provider, results, mode) in rows {
+            let report = Report {
+                provider,
+                mode,
+                scenarios: results.finish(),
+            };
+            if !partial {
+                report.write_if_requested();
             }
-        } else {
-            report.write_if_requested();
         }
         if conclusion.failed == 0 {
             ExitCode::SUCCESS

@@ -23,8 +23,20 @@ pub struct Profile {
     pub statuses: Vec<TicketStatus>,
     /// Channels the provider records; tickets cycle through them.
     pub channels: Vec<Channel>,
+    /// Whether tickets say where they came from at all (Intercom's tickets do not): when not,
+    /// canonical tickets carry no channel.
+    pub records_channel: bool,
     /// Whether a ticket may have no priority (some providers always set one).
     pub priority_optional: bool,
+    /// Canonical priorities the provider can tell apart on reads; tickets cycle through them in
+    /// this order. Empty: the provider has no priority at all (tickets carry none, and writes ask
+    /// for none).
+    pub priorities: Vec<Priority>,
+    /// Whether writes can set a priority (creation and update ask for one only then).
+    pub priority_writable: bool,
+    /// Whether tickets say which tags they carry (Intercom's tickets do not: tags are attached and
+    /// detached, never read back). When not, the world's tickets carry none and writes set none.
+    pub ticket_tags: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
     /// Whether the provider honours idempotency keys on ticket creation.
@@ -44,6 +56,18 @@ pub struct Profile {
     pub author_kinds: bool,
     /// Whether comments carry attachments (and files can be attached to new ones).
     pub attachments: bool,
+    /// Whether attached files are named by their comment and position (`{comment id}-{n}`, from 1)
+    /// rather than by ids of their own (Intercom's part attachments have none).
+    pub comment_scoped_attachment_ids: bool,
+    /// Whether a ticket's first comment is the message that opened it, written when the ticket was
+    /// created (Intercom's conversation `source` has no time of its own: it is the
+    /// conversation's).
+    pub first_comment_opens: bool,
+    /// Whether tags have ids of their own (Intercom's); when not, a tag is named by its name.
+    pub tag_ids: bool,
+    /// Whether satisfaction ratings have ids of their own; when not (Intercom's rating is a member
+    /// of its conversation), a rating is named by its ticket's id.
+    pub rating_ids: bool,
 }
 
 impl Default for Profile {
@@ -57,7 +81,16 @@ impl Default for Profile {
                 Channel::Phone,
                 Channel::Api,
             ],
+            records_channel: true,
             priority_optional: true,
+            priorities: vec![
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ],
+            priority_writable: true,
+            ticket_tags: true,
             reports_availability: true,
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
@@ -67,6 +100,10 @@ impl Default for Profile {
             sla_clocks: SlaClocks::ALL,
             author_kinds: true,
             attachments: true,
+            comment_scoped_attachment_ids: false,
+            first_comment_opens: false,
+            tag_ids: false,
+            rating_ids: true,
         }
     }
 }
@@ -112,11 +149,13 @@ pub enum Entity {
     Rating,
     /// A file attached to a comment.
     Attachment,
+    /// A tag ([`Profile::tag_ids`]).
+    Tag,
 }
 
 impl Entity {
     /// Every entity.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Group,
         Entity::Agent,
         Entity::Customer,
@@ -128,6 +167,7 @@ impl Entity {
         Entity::SlaPolicy,
         Entity::Rating,
         Entity::Attachment,
+        Entity::Tag,
     ];
 
     /// The Salesforce key prefix of the object this entity is there.
@@ -144,6 +184,7 @@ impl Entity {
             Entity::SlaPolicy => "552",
             Entity::Rating => "a0R",
             Entity::Attachment => "00P",
+            Entity::Tag => "0TO",
         }
     }
 
@@ -161,6 +202,7 @@ impl Entity {
             Entity::SlaPolicy => 9,
             Entity::Rating => 10,
             Entity::Attachment => 11,
+            Entity::Tag => 12,
         }
     }
 }
@@ -629,6 +671,7 @@ impl World {
             Priority::High,
             Priority::Urgent,
         ];
+        let held = &profile.priorities;
         let channels = if profile.channels.is_empty() {
             vec![Channel::Email]
         } else {
@@ -647,13 +690,17 @@ impl World {
                 subject: format!("Conformance ticket {}", 101 + i),
                 description: format!("Description of ticket {}", 101 + i),
                 status: statuses[i % statuses.len()].clone(),
-                priority: (i % 5 != 4 || !profile.priority_optional)
-                    .then(|| priorities[i % 4].clone()),
+                priority: (!held.is_empty() && (i % 5 != 4 || !profile.priority_optional))
+                    .then(|| held[i % held.len()].clone()),
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
                 group: (i % 3 != 2).then(|| groups[i % 2].id.clone()),
-                tags: tag_sets[i % 3].iter().map(|t| t.to_string()).collect(),
+                tags: if profile.ticket_tags {
+                    tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
+                } else {
+                    Vec::new()
+                },
                 created_at: at(i as i64),
                 updated_at: at(24 + i as i64),
                 category: None,
@@ -690,7 +737,11 @@ impl World {
             subject: "Ticket in a status nobody knows".into(),
             description: "Its native status has no canonical equivalent".into(),
             status: TicketStatus::Other(UNKNOWN_STATUS.into()),
-            priority: Some(Priority::Normal),
+            priority: held
+                .iter()
+                .find(|p| **p == Priority::Normal)
+                .or(held.first())
+                .cloned(),
             channel: Channel::Email,
             requester: id(Entity::Customer, 402),
             assignee: None,
@@ -754,9 +805,25 @@ impl World {
                 comment.author_kind = AuthorKind::Customer;
             }
         }
+        if profile.first_comment_opens {
+            for ticket in &tickets {
+                if let Some(first) = comments
+                    .iter_mut()
+                    .filter(|c| c.ticket == ticket.id)
+                    .min_by_key(|c| c.created_at)
+                {
+                    first.created_at = ticket.created_at;
+                }
+            }
+        }
         if profile.attachments {
+            let file_id = if profile.comment_scoped_attachment_ids {
+                format!("{}-1", comments[0].id)
+            } else {
+                id(Entity::Attachment, 701)
+            };
             comments[0].attachments.push(AttachmentFx {
-                id: id(Entity::Attachment, 701),
+                id: file_id,
                 file_name: "invoice-2024-03.pdf".into(),
                 content_type: "application/pdf".into(),
                 content: b"%PDF-1.4\n% conformance invoice\n%%EOF\n".to_vec(),
@@ -860,7 +927,11 @@ impl World {
         }];
         let ratings = (0..5)
             .map(|i| RatingFx {
-                id: id(Entity::Rating, 1001 + i as u64),
+                id: if profile.rating_ids {
+                    id(Entity::Rating, 1001 + i as u64)
+                } else {
+                    tickets[i].id.clone()
+                },
                 ticket: tickets[i].id.clone(),
                 requester: tickets[i].requester.clone(),
                 assignee: tickets[i].assignee.clone(),
@@ -917,15 +988,32 @@ impl World {
 
     // ----- inputs and expected outcomes of the write scenarios -----
 
-    /// The ticket `createTicket` creates.
+    /// The priority writes ask for when the provider holds `wanted`, else its highest one; `None`
+    /// when writes cannot set a priority ([`Profile::priority_writable`], [`Profile::priorities`]).
+    fn writable_priority(&self, wanted: Priority) -> Option<Priority> {
+        let held = &self.profile.priorities;
+        if !self.profile.priority_writable || held.is_empty() {
+            return None;
+        }
+        held.iter().find(|p| **p == wanted).or(held.last()).cloned()
+    }
+
+    /// The ticket `createTicket` creates (with a priority only where writes can set one).
     pub fn new_ticket(&self) -> NewTicket {
-        NewTicket::new("Printer on fire", "The office printer is on fire.")
-            .with_priority(Priority::Urgent)
-            .with_tag("hardware")
+        let ticket = NewTicket::new("Printer on fire", "The office printer is on fire.")
             .with_requester(Requester::Email {
                 email: "dana@customer.example".into(),
                 name: Some("Dana Customer".into()),
-            })
+            });
+        let ticket = if self.profile.ticket_tags {
+            ticket.with_tag("hardware")
+        } else {
+            ticket
+        };
+        match self.writable_priority(Priority::Urgent) {
+            Some(priority) => ticket.with_priority(priority),
+            None => ticket,
+        }
     }
 
     /// The id the provider gives the created ticket, under [`IdScheme::Numeric`];
@@ -939,12 +1027,16 @@ impl World {
             subject: "Printer on fire".into(),
             description: "The office printer is on fire.".into(),
             status: TicketStatus::New,
-            priority: Some(Priority::Urgent),
+            priority: self.writable_priority(Priority::Urgent),
             channel: Channel::Api,
             requester: self.profile.ids.render(Entity::Customer, 401),
             assignee: None,
             group: None,
-            tags: vec!["hardware".into()],
+            tags: if self.profile.ticket_tags {
+                vec!["hardware".into()]
+            } else {
+                Vec::new()
+            },
             created_at: at(100),
             updated_at: at(100),
             category: None,
@@ -960,15 +1052,20 @@ impl World {
         NewTicket::new("", "")
     }
 
-    /// The ticket `updateTicket` changes, and the change.
+    /// The ticket `updateTicket` changes, and the change (a priority only where writes can set
+    /// one).
     pub fn update(&self) -> (&str, TicketUpdate) {
-        (
-            &self.targets.update,
-            TicketUpdate::new()
-                .with_subject("Renamed by conformance")
-                .with_priority(Priority::High)
-                .with_tags(["vip", "updated-by-conformance"]),
-        )
+        let update = TicketUpdate::new().with_subject("Renamed by conformance");
+        let update = if self.profile.ticket_tags {
+            update.with_tags(["vip", "updated-by-conformance"])
+        } else {
+            update
+        };
+        let update = match self.writable_priority(Priority::High) {
+            Some(priority) => update.with_priority(priority),
+            None => update,
+        };
+        (&self.targets.update, update)
     }
 
     /// The ticket `closeTicket` closes, under [`IdScheme::Numeric`]; [`World::close_target`] is the
@@ -1115,7 +1212,10 @@ impl World {
             .priority
             .clone()
             .map(|p| Mapped::new(p.clone(), p.as_str()));
-        ticket.channel = Some(Mapped::new(fx.channel.clone(), fx.channel.as_str()));
+        ticket.channel = self
+            .profile
+            .records_channel
+            .then(|| Mapped::new(fx.channel.clone(), fx.channel.as_str()));
         ticket.requester = Some(self.id(ObjectKind::Party, &fx.requester));
         ticket.assignee = fx.assignee.as_ref().map(|a| self.id(ObjectKind::Party, a));
         ticket.group = fx.group.as_ref().map(|g| self.id(ObjectKind::Group, g));
@@ -1220,10 +1320,21 @@ impl World {
         doc
     }
 
+    /// The provider's id of the workspace tag `name`: its own id where tags have one
+    /// ([`Profile::tag_ids`], the world's tags numbered from 5001 in order), else the name.
+    pub fn tag_id(&self, name: &str) -> String {
+        match self.tags.iter().position(|(tag, _)| tag == name) {
+            Some(index) if self.profile.tag_ids => {
+                self.profile.ids.render(Entity::Tag, 5001 + index as u64)
+            }
+            _ => name.to_owned(),
+        }
+    }
+
     /// A tag as canonical.
     pub fn canonical_tag(&self, name: &str, count: Option<u64>) -> ExternalObjectRef<Tag> {
         ExternalObjectRef::new(
-            self.id(ObjectKind::Tag, name),
+            self.id(ObjectKind::Tag, &self.tag_id(name)),
             Tag {
                 name: name.into(),
                 count,
@@ -1435,6 +1546,29 @@ mod tests {
                 assert!(scheme.matches(&missing), "{scheme:?}: {missing:?}");
                 assert!(!distinct.contains(missing.as_str()), "{scheme:?}");
             }
+        }
+    }
+
+    #[test]
+    fn tags_are_named_by_name_unless_they_have_ids() {
+        let by_name = world(IdScheme::Numeric);
+        assert_eq!(by_name.tag_id("vip"), "vip");
+        for scheme in IdScheme::ALL {
+            let w = World::standard(
+                "test",
+                Profile {
+                    ids: scheme,
+                    tag_ids: true,
+                    ..Profile::default()
+                },
+            );
+            let ids: HashSet<String> = w.tags.iter().map(|(name, _)| w.tag_id(name)).collect();
+            assert_eq!(ids.len(), w.tags.len(), "{scheme:?}");
+            for id in &ids {
+                assert!(scheme.matches(id), "{scheme:?}: {id}");
+                assert!(w.tickets.iter().all(|t| &t.id != id), "{scheme:?}: {id}");
+            }
+            assert_eq!(w.tag_id("not-a-world-tag"), "not-a-world-tag");
         }
     }
 

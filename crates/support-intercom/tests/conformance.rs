@@ -1,23 +1,51 @@
-//! The conformance suite, one test per scenario (`cargo test -p support-intercom --test conformance
-//! <scenario>` runs the ones matching), against the Intercom simulator, or against a real account
-//! with `SUPPORT_CONFORMANCE_LIVE=1` and the `SUPPORT_INTERCOM_*` variables.
+//! The conformance suite, one test per scenario, for both of the adapter's modes: the row
+//! `intercom` (tickets) and the row `intercom-conversations` (`cargo test -p support-intercom --test
+//! conformance intercom-conversations::` runs the second), against the Intercom simulator, or
+//! against a real workspace with `SUPPORT_CONFORMANCE_LIVE=1` and the `SUPPORT_INTERCOM_*`
+//! variables (the conversations row with the mode forced to conversations).
 
 mod simulator;
 
 use std::process::ExitCode;
 
-use simulator::{IntercomSimulator, intercom_world, port_factory};
+use simulator::{
+    IntercomSimulator, conversations_port_factory, conversations_world, intercom_world,
+    port_factory,
+};
 use support_conformance::Suite;
-use support_intercom::IntercomPort;
+use support_intercom::{IntercomPort, Mode};
+
+/// Whether the conversations row runs. Off on the scaffold, whose connection check names
+/// `intercom` in both modes (the row's `checkConnection::succeeds` fails there); switch it on with
+/// the adapter.
+const CONVERSATIONS_ROW: bool = false;
 
 fn main() -> ExitCode {
-    Suite::new(support_intercom::PROVIDER)
-        // No request timeout: the suite runs on a paused clock, which fires every timer while the
-        // runtime waits on a socket.
+    // No request timeout: the suite runs on a paused clock, which fires every timer while the
+    // runtime waits on a socket.
+    let tickets = Suite::new(support_intercom::PROVIDER)
         .offline(|| IntercomSimulator::start(intercom_world(), port_factory(None)))
-        .live(IntercomPort::from_env)
+        .live(|| {
+            IntercomPort::builder()
+                .from_env()
+                .and_then(|b| b.mode(Mode::Tickets).build())
+        })
         // Every operation is declared "not implemented yet": drop this once each one is
         // implemented or declared unsupported with Intercom's reason.
-        .allow_stubs()
-        .run()
+        .allow_stubs();
+    let conversations = Suite::new(support_intercom::CONVERSATIONS_PROVIDER)
+        .offline(|| {
+            IntercomSimulator::start(conversations_world(), conversations_port_factory(None))
+        })
+        .live(|| {
+            IntercomPort::builder()
+                .from_env()
+                .and_then(|b| b.conversations().build())
+        })
+        .allow_stubs();
+    if CONVERSATIONS_ROW {
+        Suite::run_all(vec![tickets, conversations])
+    } else {
+        Suite::run_all(vec![tickets])
+    }
 }

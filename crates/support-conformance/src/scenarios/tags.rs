@@ -26,7 +26,7 @@ pub async fn list_tags(port: &dyn SupportPort, world: &World) -> Check {
                 tag.data.count
             );
             ensure!(
-                tag.id == world.id(ObjectKind::Tag, name),
+                tag.id == world.id(ObjectKind::Tag, &world.tag_id(name)),
                 "tag id {}",
                 tag.id
             );

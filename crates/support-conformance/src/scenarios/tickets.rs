@@ -148,37 +148,61 @@ pub async fn list_tickets_filters(port: &dyn SupportPort, world: &World) -> Chec
         .map(|t| world.canonical_ticket(t))
         .collect();
     let since = world.tickets[6].updated_at;
-    let queries = [
+    let profile = &world.profile;
+    // Open where the provider has it, else its first status; priorities it holds, none where it
+    // has no priority at all.
+    let status = if profile.statuses.contains(&TicketStatus::Open) || profile.statuses.is_empty() {
+        TicketStatus::Open
+    } else {
+        profile.statuses[0].clone()
+    };
+    let held = |wanted: Priority, fallback: Option<&Priority>| {
+        if profile.priorities.contains(&wanted) {
+            Some(wanted)
+        } else {
+            fallback.cloned()
+        }
+    };
+    let mut queries = vec![
         (
-            "status open",
-            TicketQuery::new().with_status(TicketStatus::Open),
+            format!("status {}", status.as_str()),
+            TicketQuery::new().with_status(status),
         ),
         (
-            "status pending or on hold",
+            "status pending or on hold".to_owned(),
             TicketQuery::new()
                 .with_status(TicketStatus::Pending)
                 .with_status(TicketStatus::OnHold),
         ),
         (
-            "priority high",
-            TicketQuery::new().with_priority(Priority::High),
-        ),
-        (
-            "assignee",
+            "assignee".to_owned(),
             TicketQuery::new().with_assignee(world.id(ObjectKind::Party, &world.agents[0].id)),
         ),
-        ("tag vip", TicketQuery::new().with_tag("vip")),
         (
-            "updated since",
+            "updated since".to_owned(),
             TicketQuery::new().with_updated_since(since),
         ),
-        (
-            "tag billing and priority low",
-            TicketQuery::new()
-                .with_tag("billing")
-                .with_priority(Priority::Low),
-        ),
     ];
+    if profile.ticket_tags {
+        queries.push(("tag vip".to_owned(), TicketQuery::new().with_tag("vip")));
+    }
+    if let Some(high) = held(Priority::High, profile.priorities.last()) {
+        queries.insert(
+            2,
+            (
+                format!("priority {}", high.as_str()),
+                TicketQuery::new().with_priority(high),
+            ),
+        );
+    }
+    if let Some(low) = held(Priority::Low, profile.priorities.first())
+        && profile.ticket_tags
+    {
+        queries.push((
+            format!("tag billing and priority {}", low.as_str()),
+            TicketQuery::new().with_tag("billing").with_priority(low),
+        ));
+    }
     for (name, query) in queries {
         let expected: Vec<String> = canonical
             .iter()
@@ -332,9 +356,11 @@ pub async fn create_ticket(port: &dyn SupportPort, world: &World) -> Check {
         ),
         || format!("a new ticket is {:?}", ticket.status.canonical),
     );
-    diff.check("tags", ticket.tags.iter().any(|t| t == "hardware"), || {
-        format!("tags {:?}", ticket.tags)
-    });
+    diff.check(
+        "tags",
+        expected.tags.iter().all(|t| ticket.tags.contains(t)),
+        || format!("tags {:?}, expected {:?}", ticket.tags, expected.tags),
+    );
     diff.check("raw", ticket.raw.value().is_object(), || {
         "raw not kept".into()
     });

@@ -55,6 +55,20 @@ pub async fn install_fault(
     counter: RequestCounter,
     is_target: impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static,
 ) {
+    install_fault_with(server, fault, counter, is_target, |_| None).await;
+}
+
+/// [`install_fault`], with the provider's own answer to a throttling fault (a 429 with a wait):
+/// `throttled(wait)` is called when each such answer is sent (a provider that names the end of
+/// the wait as a time, such as Intercom's `X-RateLimit-Reset`, counts from then); `None` keeps the
+/// kit's `Retry-After` answer.
+pub async fn install_fault_with(
+    server: &MockServer,
+    fault: &Fault,
+    counter: RequestCounter,
+    is_target: impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static,
+    throttled: fn(std::time::Duration) -> Option<Reply>,
+) {
     let times = fault.times;
     let status = fault.status;
     let retry_after = fault.retry_after;
@@ -67,6 +81,19 @@ pub async fn install_fault(
     server
         .mock_async(move |when, then| {
             when.is_true(move |request| is_target(request) && counter.hit() < times);
+            if let Some(wait) = retry_after.filter(|_| status == 429)
+                && throttled(wait).is_some()
+            {
+                let then = then.respond_with(move |_: &HttpMockRequest| {
+                    throttled(wait)
+                        .unwrap_or_else(|| Reply::empty(429))
+                        .into_response(&[])
+                });
+                if let Some(delay) = delay {
+                    then.delay(delay);
+                }
+                return;
+            }
             if echo {
                 let then = then.respond_with(move |request| echo_credentials(status, request));
                 if let Some(delay) = delay {

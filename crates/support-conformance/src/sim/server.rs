@@ -13,7 +13,7 @@ use serde_json::Value;
 use support_core::{Operation, SupportPort};
 
 use super::http::{Reply, Req};
-use super::install_fault;
+use super::install_fault_with;
 use super::route::{Route, match_path};
 use crate::harness::{Fault, Faulted, Harness, RequestCounter, Simulator};
 use crate::world::{IdScheme, World};
@@ -50,6 +50,12 @@ pub trait Wire: Send + Sync + 'static {
     /// ports are built with.
     const API_ROOT: &'static str = "";
 
+    /// Headers every route's answer carries that change with time (a rate-limit window's reset
+    /// time, say), after [`Wire::HEADERS`]; the 401 for wrong credentials does not carry them.
+    fn answer_headers() -> Vec<(String, String)> {
+        Vec::new()
+    }
+
     /// Every endpoint, in matching order.
     fn routes() -> &'static [Route<Self::State>];
 
@@ -78,6 +84,14 @@ pub trait Wire: Send + Sync + 'static {
     /// complete (items `null`, "more" without a cursor): see [`Simulator::broken_pages`].
     fn broken_pages(_operation: Operation) -> Vec<String> {
         Vec::new()
+    }
+
+    /// The provider's answer to a throttling fault that asks for a wait of `wait`, when it does not
+    /// say it with `Retry-After` (Intercom's 429 names the end of its rate-limit window in
+    /// `X-RateLimit-Reset`). Called when the answer is sent. `None` (the default): the kit's 429
+    /// with `Retry-After`.
+    fn throttled(_wait: std::time::Duration) -> Option<Reply> {
+        None
     }
 }
 
@@ -156,7 +170,8 @@ pub fn serve<W: Wire>(server: &MockServer, state: Shared<W::State>, ids: IdSchem
                 let captured = route.matches(request, &path, ids).unwrap_or_default();
                 let req = Req::from_mock(request, path, captured);
                 let mut st = lock(&state);
-                let reply = route.answer(&mut st, &req);
+                let mut reply = route.answer(&mut st, &req);
+                reply.headers.extend(W::answer_headers());
                 st.log().push(RecordedRequest {
                     method: req.method.clone(),
                     path: req.path.clone(),
@@ -217,7 +232,9 @@ fn answer_as_another<W: Wire>(
                 .find_map(|route| {
                     let captured = route.matches(request, &path, ids)?;
                     let req = Req::from_mock(request, path.clone(), captured);
-                    Some(route.answer(&mut lock(&state), &req))
+                    let mut reply = route.answer(&mut lock(&state), &req);
+                    reply.headers.extend(W::answer_headers());
+                    Some(reply)
                 })
                 .unwrap_or_else(|| {
                     Reply::new(
@@ -314,7 +331,7 @@ impl<S: Account> FaultedServer<S> {
                 root,
             };
         }
-        block_on(install_fault(
+        block_on(install_fault_with(
             &server,
             &fault,
             requests.clone(),
@@ -325,6 +342,7 @@ impl<S: Account> FaultedServer<S> {
                     ids,
                 )
             },
+            W::throttled,
         ));
         let state = Arc::new(Mutex::new(S::seed(world, &server.base_url())));
         serve::<W>(&server, state.clone(), ids);

@@ -127,6 +127,8 @@ pub fn freshdesk_world() -> World {
             // `incoming`.
             author_kinds: true,
             attachments: true,
+            // Low, medium, high and urgent, all writable.
+            ..Profile::default()
         },
     )
 }

@@ -12,10 +12,13 @@ use support_core::kit::page::{ListingPage, PageShape};
 use support_core::{Error, ErrorKind, ListingState, Operation};
 
 /// Items of a ticket search.
-pub(crate) const TICKETS: PageShape = PageShape::items_at("tickets").item("ticket");
+pub(crate) const TICKETS: PageShape = PageShape::items_at("tickets")
+    .item("ticket")
+    .more_when_present("/pages/next", "/pages/next/starting_after");
 /// Items of a conversation list or search.
-pub(crate) const CONVERSATIONS: PageShape =
-    PageShape::items_at("conversations").item("conversation");
+pub(crate) const CONVERSATIONS: PageShape = PageShape::items_at("conversations")
+    .item("conversation")
+    .more_when_present("/pages/next", "/pages/next/starting_after");
 /// Items of the article list, which must say how many pages there are.
 pub(crate) const ARTICLES: PageShape = PageShape::items_at("data")
     .item("article")

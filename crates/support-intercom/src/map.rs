@@ -423,15 +423,17 @@ pub(crate) fn agent(
     Ok(party)
 }
 
-/// A tag.
+/// A tag. Tags are named by their name across the port (tickets list tag names, listings filter
+/// by them), so the tag's canonical id is its name; Intercom's own id stays in `raw`.
 pub(crate) fn tag(
     provider: &'static str,
     operation: Operation,
     raw: Value,
 ) -> Result<TagRef, Error> {
-    let id = id_of(provider, operation, "tag", ObjectKind::Tag, &raw)?;
     let name = json::text(&raw, "name")
+        .filter(|n| !n.is_empty())
         .ok_or_else(|| json::misshapen(provider, operation, "tag", &raw, &"it has no `name`"))?;
+    let id = CanonicalId::from_static(provider, ObjectKind::Tag, name.clone());
     Ok(TagRef::new(id, Tag { name, count: None }, raw))
 }
 
@@ -660,6 +662,26 @@ mod tests {
         assert_eq!(comments[2].data.author, None);
         assert_eq!(comments[2].data.attachments[0].size, Some(10));
         assert_eq!(comments[2].parent.as_ref(), Some(&ticket.id));
+    }
+
+    #[test]
+    fn tags_are_named_by_their_name() {
+        let tag = tag(
+            "intercom",
+            Operation::ListTags,
+            json!({"type": "tag", "id": "5001", "name": "vip"}),
+        )
+        .unwrap();
+        assert_eq!(tag.id.to_string(), "intercom:tag:vip");
+        assert_eq!(tag.raw.value()["id"], "5001");
+        assert!(
+            super::tag(
+                "intercom",
+                Operation::ListTags,
+                json!({"id": "1", "name": ""})
+            )
+            .is_err()
+        );
     }
 
     #[test]

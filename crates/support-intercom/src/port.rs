@@ -10,8 +10,8 @@ use serde_json::Value;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
-    NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
+    NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
     TicketQuery, TicketStatus, TicketUpdate, async_trait,
 };
@@ -55,6 +55,7 @@ impl fmt::Debug for IntercomPort {
 fn capabilities(mode: Mode) -> Capabilities {
     let caps = Capabilities::new()
         .native(&Operation::ALL)
+        .native(&[Operation::DownloadAttachment])
         .emulated(
             Operation::ListComments,
             "the parts embedded in the ticket or conversation (Intercom embeds at most 500), \
@@ -1299,6 +1300,22 @@ impl SupportPort for IntercomPort {
         Err(self
             .capabilities
             .unsupported_error(self.provider_name(), Operation::GetSla))
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let operation = Operation::DownloadAttachment;
+        let url = attachment.url.as_deref().ok_or_else(|| {
+            self.invalid(
+                operation,
+                format!(
+                    "attachment {} has no `url`; pass an attachment as listComments read it",
+                    attachment.id
+                ),
+            )
+        })?;
+        // Intercom's attachment URLs are signed URLs on its file storage: `download` sends the
+        // token to the API's own origin only, never to the storage host.
+        self.endpoint.download(operation, url).await
     }
 
     async fn list_satisfaction_ratings(

@@ -728,3 +728,40 @@ async fn articles_are_read_page_by_numbered_page() {
     assert_eq!(second.items[0].id.to_string(), "intercom:document:3");
     assert!(second.next.is_none());
 }
+
+#[tokio::test]
+async fn attachments_are_fetched_from_their_signed_url_without_the_token() {
+    let api = MockServer::start_async().await;
+    let storage = MockServer::start_async().await;
+    let file = storage
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/i/o/123/a.png")
+                .header_missing("authorization");
+            then.status(200)
+                .header("content-type", "image/png")
+                .body("png");
+        })
+        .await;
+    let ticket = CanonicalId::new("intercom", ObjectKind::Ticket, "494");
+    let mut raw = ticket_json("494", "submitted", "P");
+    raw["ticket_parts"]["ticket_parts"][0]["attachments"] = json!([{
+        "type": "upload", "name": "a.png", "content_type": "image/png", "filesize": 3,
+        "url": storage.url("/i/o/123/a.png?expires=1719500000&signature=abc")
+    }]);
+    api.mock_async(|when, then| {
+        when.method(GET).path("/tickets/494");
+        then.status(200).json_body(raw);
+    })
+    .await;
+    let port = port(&api);
+    let comments = port
+        .list_comments(&ticket, CommentQuery::new())
+        .await
+        .unwrap();
+    let attachment = &comments.items[0].data.attachments[0];
+    assert_eq!(attachment.title.as_deref(), Some("a.png"));
+    let download = port.download_attachment(attachment).await.unwrap();
+    assert_eq!(download.bytes().await.unwrap(), "png");
+    file.assert_async().await;
+}

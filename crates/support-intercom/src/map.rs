@@ -664,6 +664,81 @@ mod tests {
         assert_eq!(comments[2].parent.as_ref(), Some(&ticket.id));
     }
 
+    /// JSON built from the field names the mappings read, with values of every type.
+    fn provider_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        const KEYS: &[&str] = &[
+            "id",
+            "type",
+            "ticket_id",
+            "category",
+            "ticket_attributes",
+            TITLE,
+            DESCRIPTION,
+            "ticket_state",
+            "internal_label",
+            "contacts",
+            "admin_assignee_id",
+            "open",
+            "state",
+            "priority",
+            "source",
+            "body",
+            "author",
+            "part_type",
+            "attachments",
+            "filesize",
+            "conversation_parts",
+            "ticket_parts",
+            "tags",
+            "name",
+            "sla_applied",
+            "sla_status",
+            "created_at",
+            "conversation_rating",
+            "rating",
+            "team_ids",
+            "parent_ids",
+            "linked_objects",
+            "data",
+            "app",
+            "id_code",
+            "away_mode_enabled",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            "[a-z0-9_ ]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..8).prop_map(
+                    |pairs| {
+                        Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                    }
+                ),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_provider_json_panics_a_mapping(raw in provider_json()) {
+            let parent = CanonicalId::new("intercom", ObjectKind::Ticket, "1");
+            let _ = ticket("intercom", OP, raw.clone());
+            let _ = conversation("intercom-conversations", OP, raw.clone());
+            let _ = comments("intercom", &parent, &raw);
+            let _ = agent("intercom", OP, raw.clone());
+            let _ = tag("intercom", OP, raw.clone());
+            let _ = article("intercom", OP, raw.clone());
+            let _ = rating("intercom", false, raw.clone());
+            let _ = connection_info("intercom", "host", raw);
+        }
+    }
+
     #[test]
     fn tags_are_named_by_their_name() {
         let tag = tag(

@@ -765,3 +765,22 @@ async fn attachments_are_fetched_from_their_signed_url_without_the_token() {
     assert_eq!(download.bytes().await.unwrap(), "png");
     file.assert_async().await;
 }
+
+#[tokio::test]
+async fn a_page_larger_than_intercom_serves_is_asked_at_its_largest() {
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/tickets/search")
+                .json_body_includes(r#"{"pagination": {"per_page": 150}}"#);
+            then.status(200).json_body(search_page(vec![], None));
+        })
+        .await;
+    let page = port(&server)
+        .list_tickets(TicketQuery::new().with_limit(1000))
+        .await
+        .unwrap();
+    search.assert_async().await;
+    assert!(page.items.is_empty() && page.next.is_none());
+}

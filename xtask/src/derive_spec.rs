@@ -287,6 +287,8 @@ fn schema_fixups(schema: &mut Value) {
     fixups::open_enums(schema);
     fixups::nullable_properties(schema);
     fixups::drop_integer_bounds(schema);
+    fixups::plain_uuid_strings(schema);
+    fixups::drop_empty_unions(schema);
 }
 
 /// Inline (non-`$ref`) request/response schemas get the component fix-ups too.
@@ -409,6 +411,22 @@ fn trim_operation(
         }
         parameters.push(parameter);
     }
+    // Parameters documented for this operation but declared only on another vendor operation
+    // (`Provider::borrowed_params`).
+    for (_, donor, name) in provider.borrowed_params.iter().filter(|(op, ..)| *op == id) {
+        if parameters.iter().any(|p| get_str(p, "name") == Some(*name)) {
+            bail!("borrowed parameter {name}: the vendor operation already has it");
+        }
+        let parameter = donor_parameter(doc, donor, name)?;
+        parameters.push(parameter);
+    }
+    for parameter in &mut parameters {
+        if get_str(parameter, "name").is_some_and(|n| provider.required_params.contains(&n))
+            && let Some(map) = parameter.as_mapping_mut()
+        {
+            map.insert(key("required"), Value::Bool(true));
+        }
+    }
     let (mut parameters, cursor_paged) = fixups::expand_deep_object_params(parameters);
     let mut list_params: Vec<&str> = provider
         .list_params
@@ -432,6 +450,7 @@ fn trim_operation(
         fixups::null_arms_to_nullable(schema);
         fixups::plain_string_enums(schema);
         fixups::drop_integer_bounds(schema);
+        fixups::plain_uuid_strings(schema);
     }
     if let Some(missing) = list_params.first() {
         bail!("list_params: no parameter {missing}");
@@ -503,6 +522,36 @@ fn is_openapi_31(doc: &Value) -> bool {
 
 fn json_content(schema: Value) -> Value {
     yaml::mapping([(JSON, yaml::mapping([("schema", schema)]))])
+}
+
+/// The parameter `name` of the vendor operation `donor` (refs inlined), for
+/// `Provider::borrowed_params`.
+fn donor_parameter(doc: &Value, donor: &str, name: &str) -> Result<Value> {
+    let paths = get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow!("no paths"))?;
+    for item in paths.values() {
+        for method in METHODS {
+            let Some(operation) = get(item, method) else {
+                continue;
+            };
+            if get_str(operation, "operationId") != Some(donor) {
+                continue;
+            }
+            for parameter in get(operation, "parameters")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+            {
+                let parameter = resolve(doc, parameter)?;
+                if get_str(&parameter, "name") == Some(name) {
+                    return Ok(parameter);
+                }
+            }
+            bail!("borrowed parameter {name}: {donor} does not declare it");
+        }
+    }
+    bail!("borrowed parameter {name}: no vendor operation {donor}")
 }
 
 /// Follows a local `$ref` (parameters, request bodies, responses) to its definition.
@@ -582,6 +631,8 @@ mod tests {
         free_form: &[],
         list_params: &[],
         added_params: &[],
+        borrowed_params: &[],
+        required_params: &[],
     };
 
     fn doc(path: &str, id: &str, property: &str) -> Value {

@@ -340,6 +340,44 @@ pub fn nullable_properties(schema: &mut Value) {
     });
 }
 
+/// typify types a `format: uuid` string as `uuid::Uuid`, which needs a crate no adapter depends
+/// on and refuses ids that are not UUIDs (Intercom documents a contact's 24-character hex id as
+/// `format: uuid` with `maxLength: 24`): such strings stay plain strings, without the length
+/// bounds that came with the format (the API checks its ids itself).
+pub fn plain_uuid_strings(schema: &mut Value) {
+    walk_schemas(schema, &mut |node| {
+        if let Some(map) = node.as_mapping_mut()
+            && get_str_map(map, "format") == Some("uuid")
+        {
+            for key in ["format", "minLength", "maxLength"] {
+                map.shift_remove(key);
+            }
+        }
+    });
+}
+
+/// A union whose arms only listed which properties are required (`anyOf: [{required: [email]},
+/// {required: [external_id]}]`) is empty once `required` is relaxed, and typify would then type
+/// the object as its empty arms, losing its properties: the empty union is dropped.
+pub fn drop_empty_unions(schema: &mut Value) {
+    walk_schemas(schema, &mut |node| {
+        let Some(map) = node.as_mapping_mut() else {
+            return;
+        };
+        for list in ["anyOf", "oneOf"] {
+            let empty = match map.get(list) {
+                Some(Value::Sequence(arms)) => arms
+                    .iter()
+                    .all(|arm| arm.as_mapping().is_some_and(Mapping::is_empty)),
+                _ => false,
+            };
+            if empty && map.contains_key("properties") {
+                map.shift_remove(list);
+            }
+        }
+    });
+}
+
 /// typify turns an integer `minimum: 1` into `NonZeroU64`, which makes builder calls such as
 /// `page_size(100)` awkward; the API validates bounds itself, so parameters drop the bounds.
 pub fn drop_integer_bounds(schema: &mut Value) {

@@ -38,6 +38,16 @@ pub struct Provider {
     /// invented: the parameter must be a vendor component, and derivation fails once the vendor
     /// operation declares it itself.
     pub added_params: &'static [(&'static str, &'static str)],
+    /// Parameters the provider's API reference documents for an operation whose vendor
+    /// description omits them, as (operationId, donor operationId, parameter name): copied from
+    /// the donor, a vendor operation of the same document that declares a parameter of that name
+    /// and meaning. Never invented: derivation fails when the donor lacks the parameter, or once
+    /// the operation declares it itself.
+    pub borrowed_params: &'static [(&'static str, &'static str, &'static str)],
+    /// Parameters (by wire name) made required wherever an operation takes them: a header the
+    /// adapter must send on every call (a pinned API version) is then a builder error when
+    /// forgotten, not a silent default.
+    pub required_params: &'static [&'static str],
 }
 
 /// One vendor OpenAPI document and the operations taken from it.
@@ -53,7 +63,7 @@ pub struct Source {
 }
 
 /// Every provider with a generated client.
-pub const PROVIDERS: &[Provider] = &[ZENDESK, FRESHDESK];
+pub const PROVIDERS: &[Provider] = &[ZENDESK, FRESHDESK, INTERCOM];
 
 /// Zendesk Support + Help Center.
 pub const ZENDESK: Provider = Provider {
@@ -135,6 +145,8 @@ pub const ZENDESK: Provider = Provider {
     ],
     list_params: &[],
     added_params: &[],
+    borrowed_params: &[],
+    required_params: &[],
 };
 
 /// Freshdesk REST API v2. The vendor document is a community OpenAPI 3.1 draft generated from the
@@ -231,6 +243,75 @@ pub const FRESHDESK: Provider = Provider {
         ("listSolutionArticles", "page"),
         ("listSolutionArticles", "perPage"),
     ],
+    borrowed_params: &[],
+    required_params: &[],
+};
+
+/// Intercom REST API 2.16 (the official description, `intercom/Intercom-OpenAPI`). The operations
+/// of the port in both of its modes (tickets and conversations), and the account definitions
+/// their mapping needs. The four reporting-export operations have no `operationId` and are not
+/// kept. Every operation takes the `Intercom-Version` header, made required so that the adapter
+/// pins the version on every call.
+pub const INTERCOM: Provider = Provider {
+    name: "intercom",
+    title: "support-intercom subset",
+    version: "2.16",
+    sources: &[Source {
+        file: "intercom-api-2.16.openapi.yaml",
+        collision_prefix: "Intercom",
+        operations: &[
+            // Whom the token belongs to, and the workspace.
+            "identifyAdmin",
+            "listAdmins",
+            "listTeams",
+            "listTags",
+            "createTag",
+            // Tickets.
+            "listTicketTypes",
+            "listTicketStates",
+            "createTicket",
+            "searchTickets",
+            "getTicket",
+            "updateTicket",
+            "replyTicket",
+            "attachTagToTicket",
+            "detachTagFromTicket",
+            // Conversations.
+            "listConversations",
+            "createConversation",
+            "searchConversations",
+            "retrieveConversation",
+            "updateConversation",
+            "manageConversation",
+            "replyConversation",
+            "attachTagToConversation",
+            "detachTagFromConversation",
+            "SearchContacts",
+            "CreateContact",
+            // Help center.
+            "listArticles",
+            "retrieveArticle",
+            "listAllCollections",
+        ],
+    }],
+    cursor_envelope_schema: None,
+    keep_unknown_fields: &[],
+    // Attribute maps hold strings, numbers, booleans, lists and dates by the attribute's type;
+    // the vendor's union of them generates a type that holds none of them.
+    free_form: &[
+        ("custom_attributes", &[]),
+        ("ticket_request_custom_attributes", &[]),
+    ],
+    list_params: &[],
+    added_params: &[],
+    // `GET /articles` pages with `page` / `per_page` (API reference: "page: The page of results to
+    // fetch", "per_page: How many results to display per page. Defaults to 25. Max 250"), which
+    // the 2.16 description omits; `listCalls` declares both with the same meaning.
+    borrowed_params: &[
+        ("listArticles", "listCalls", "page"),
+        ("listArticles", "listCalls", "per_page"),
+    ],
+    required_params: &["Intercom-Version"],
 };
 
 /// Looks a provider up by name.

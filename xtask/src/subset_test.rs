@@ -1,7 +1,8 @@
 //! The committed generation spec must stay a structural subset of the vendor descriptions:
 //! every operation exists there (same path, method and operationId), every parameter exists on
 //! that vendor operation (a `deepObject` parameter `page` counts as `page[<property>]`; a
-//! provider's `added_params` count when they name a vendor `components.parameters` entry), and
+//! provider's `added_params` count when they name a vendor `components.parameters` entry, its
+//! `borrowed_params` when the donor vendor operation declares them), and
 //! every property name of a component schema exists on the vendor schema of that name (looking
 //! through its `$ref`s and allOf/oneOf/anyOf arms; a name carrying a source's collision prefix
 //! maps back to that source's schema). Skips when `../shared` is absent.
@@ -36,7 +37,23 @@ fn skips_when_the_vendor_files_are_absent() {
         free_form: &[],
         list_params: &[],
         added_params: &[],
+        borrowed_params: &[],
+        required_params: &[],
     });
+}
+
+/// Whether the vendor operation `donor` declares a parameter `name` (inline, not by `$ref`).
+fn vendor_declares(doc: &Value, donor: &str, name: &str) -> bool {
+    get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_mapping)
+        .flat_map(|item| item.values())
+        .filter(|op| get_str(op, "operationId") == Some(donor))
+        .filter_map(|op| get(op, "parameters").and_then(Value::as_sequence))
+        .flatten()
+        .any(|p| get_str(p, "name") == Some(name))
 }
 
 fn load(path: &std::path::Path) -> Value {
@@ -88,6 +105,11 @@ fn check_subset(provider: &Provider) {
                     .and_then(|c| get(c, "parameters"))
                     .and_then(|p| get(p, component));
                 allowed.extend(added.and_then(|p| get_str(p, "name")).map(str::to_owned));
+            }
+            for (_, donor, name) in provider.borrowed_params.iter().filter(|(op, ..)| *op == id) {
+                if vendor_declares(doc, donor, name) {
+                    allowed.insert((*name).to_owned());
+                }
             }
             for parameter in get(operation, "parameters")
                 .and_then(Value::as_sequence)

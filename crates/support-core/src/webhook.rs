@@ -250,6 +250,23 @@ impl WebhookSecrets {
         })
     }
 
+    /// Whether any secret's HMAC-SHA1 over the concatenated parts equals `signature`, compared in
+    /// constant time: for schemes that still sign with SHA-1 (Intercom's `X-Hub-Signature`, Help
+    /// Scout's and Front's signatures).
+    pub fn hmac_sha1_matches(&self, parts: &[&[u8]], signature: &[u8]) -> bool {
+        self.0.iter().any(|secret| {
+            let Ok(mut mac) =
+                hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.expose_secret().as_bytes())
+            else {
+                return false;
+            };
+            for part in parts {
+                mac.update(part);
+            }
+            mac.verify_slice(signature).is_ok()
+        })
+    }
+
     /// Whether `presented` equals any secret, compared in constant time.
     pub fn matches(&self, presented: &[u8]) -> bool {
         // Every secret is compared, so the time taken does not tell which one matched.
@@ -382,6 +399,26 @@ mod tests {
         );
         assert!(!secrets.hmac_sha256_matches(&[b"what do ya want for nothing!"], &mac));
         assert!(!secrets.hmac_sha256_matches(&[b"what do ya want for nothing?"], &mac[..31]));
+    }
+
+    #[test]
+    fn hmac_sha1_matches_a_vector_computed_elsewhere() {
+        // `printf '%s' 'The quick brown fox jumps over the lazy dog' | openssl dgst -sha1 -hmac key`
+        let mac = hex("de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9");
+        let secrets = WebhookSecrets::new("rotated").unwrap().with("key").unwrap();
+        assert!(
+            secrets.hmac_sha1_matches(&[b"The quick brown fox ", b"jumps over the lazy dog"], &mac)
+        );
+        assert!(
+            !secrets.hmac_sha1_matches(&[b"The quick brown fox jumps over the lazy cat"], &mac)
+        );
+        assert!(
+            !secrets.hmac_sha256_matches(&[b"The quick brown fox jumps over the lazy dog"], &mac)
+        );
+        assert!(!secrets.hmac_sha1_matches(
+            &[b"The quick brown fox jumps over the lazy dog"],
+            &mac[..19]
+        ));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! Intercom's two support objects the port serves. Retries, timeouts, the user agent and a base-URL
 //! override are the kit's [`ClientOptions`].
 
+use reqwest::header::HeaderName;
 use support_core::Error;
-use support_core::http::Credentials;
+use support_core::http::{Credentials, ResetHeader};
 use support_core::kit::ClientOptions;
 
 use crate::port::IntercomPort;
@@ -175,7 +176,17 @@ impl IntercomBuilder {
         let connection = self
             .options
             .connect("Intercom API base URL", "credentials: call access_token()")?;
-        let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
+        // Intercom honours no idempotency key. Throttling is a 429 whose `X-RateLimit-Reset` is the
+        // Unix time the current 10-second window ends (no Retry-After): the runtime waits until
+        // then, within the retry budget.
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .reset_header(ResetHeader::UnixSeconds(HeaderName::from_static(
+                    "x-ratelimit-reset",
+                )))
+                .remaining_header(HeaderName::from_static("x-ratelimit-remaining"))
+                .classifier(error::classify)
+        });
         Ok(IntercomPort::new(endpoint, self.mode))
     }
 }

@@ -17,10 +17,15 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
 pub use builder::{ENV_BASE_URL, ENV_MODE, ENV_REGION, ENV_TOKEN, IntercomBuilder, Mode, Region};
 pub use port::IntercomPort;
+pub use webhook::IntercomWebhooks;
+
+/// The API version every request pins in its `Intercom-Version` header: the version of the
+/// description `specs/intercom.yaml` is derived from.
+pub const API_VERSION: &str = "2.16";
 
 /// The provider name in canonical ids of Intercom tickets: `intercom:ticket:42`.
 pub const PROVIDER: &str = "intercom";

@@ -1,6 +1,131 @@
-//! Where Intercom listings stand: one typed state per listing, and the pager that reads each page.
+//! Listing state, one typed state a listing, and how Intercom's pages are read.
 //!
-//! Nothing yet. For each listing the adapter implements, put here a state type that implements
-//! `support_core::page::ListingState` (it names its listing, so `Cursor::for_listing` makes cursors
-//! that `Cursor::state` refuses for another provider or listing), and read pages through one pager
-//! per paging style (offset, page number or cursor) that checks each page is complete.
+//! Intercom pages two ways. Lists and searches (`GET /conversations`, `POST /tickets/search`,
+//! `POST /conversations/search`) follow a cursor: each page's `pages.next.starting_after` asks for
+//! the next, and a page without `pages.next` is the last. Help center articles are numbered pages
+//! (`page`, `per_page`) that end at `pages.total_pages`. Comments are not paged by Intercom (they
+//! are embedded in their ticket or conversation); the port pages them by position.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use support_core::kit::page::{ListingPage, PageShape};
+use support_core::{Error, ErrorKind, ListingState, Operation};
+
+/// Items of a ticket search.
+pub(crate) const TICKETS: PageShape = PageShape::items_at("tickets")
+    .item("ticket")
+    .more_when_present("/pages/next", "/pages/next/starting_after");
+/// Items of a conversation list or search.
+pub(crate) const CONVERSATIONS: PageShape = PageShape::items_at("conversations")
+    .item("conversation")
+    .more_when_present("/pages/next", "/pages/next/starting_after");
+/// Items of the article list, which must say how many pages there are.
+pub(crate) const ARTICLES: PageShape = PageShape::items_at("data")
+    .item("article")
+    .requires("/pages/total_pages");
+/// Items of `GET /admins`.
+pub(crate) const ADMINS: PageShape = PageShape::items_at("admins").item("admin");
+/// Items of `GET /tags` (and the other `{"type": "list", "data": [...]}` lists).
+pub(crate) const DATA: PageShape = PageShape::items_at("data");
+
+/// The most results Intercom returns a page of a search or of `GET /conversations`.
+pub(crate) const MAX_SEARCH_PAGE: u32 = 150;
+/// The page size when the caller names none.
+pub(crate) const DEFAULT_PAGE: u32 = 50;
+/// The most articles a page of `GET /articles` holds.
+pub(crate) const MAX_ARTICLE_PAGE: u32 = 250;
+
+/// Where a cursor-paged listing of tickets or conversations stands.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CursorState {
+    /// Intercom's `starting_after` for the next page.
+    pub(crate) after: String,
+    /// Whether it is a search (a filtered listing) rather than `GET /conversations`.
+    pub(crate) search: bool,
+}
+
+impl ListingState for CursorState {
+    const LISTING: &'static str = "tickets";
+}
+
+/// Where the listing of satisfaction ratings stands.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RatingState {
+    pub(crate) after: String,
+}
+
+impl ListingState for RatingState {
+    const LISTING: &'static str = "satisfaction ratings";
+}
+
+/// The next article page to read.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ArticlePage {
+    pub(crate) page: u32,
+}
+
+impl ListingState for ArticlePage {
+    const LISTING: &'static str = "articles";
+}
+
+/// How many comments of a ticket's embedded parts were returned already.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CommentOffset {
+    pub(crate) ticket: String,
+    pub(crate) offset: usize,
+}
+
+impl ListingState for CommentOffset {
+    const LISTING: &'static str = "comments";
+}
+
+/// The cursor of the page after this one, `None` on the last page. A page that says there is
+/// more without a cursor, or hands back the cursor it was asked with, is an error: never an early
+/// end, never a loop.
+pub(crate) fn next_cursor(
+    provider: &'static str,
+    operation: Operation,
+    page: &ListingPage,
+    asked: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let next = page.envelope().pointer("/pages/next");
+    let refuse = |message: &str| {
+        Error::new(ErrorKind::Decode, provider)
+            .with_operation(operation)
+            .with_message(message.to_owned())
+    };
+    match next {
+        None | Some(Value::Null) => Ok(None),
+        Some(next) => {
+            let Some(after) = next
+                .get("starting_after")
+                .and_then(Value::as_str)
+                .filter(|a| !a.is_empty())
+            else {
+                return Err(refuse(
+                    "the page says there is a next one (`pages.next`) but gives no `starting_after`",
+                ));
+            };
+            if Some(after) == asked {
+                return Err(refuse(
+                    "Intercom answered the cursor it was asked with: the listing would not move on",
+                ));
+            }
+            Ok(Some(after.to_owned()))
+        }
+    }
+}
+
+/// Whether an article page is followed by another: `pages.page` below `pages.total_pages`.
+pub(crate) fn more_articles(page: &ListingPage, asked: u32) -> bool {
+    let pages = page.envelope().get("pages");
+    let total = pages
+        .and_then(|p| p.get("total_pages"))
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let current = pages
+        .and_then(|p| p.get("page"))
+        .and_then(Value::as_u64)
+        .unwrap_or(u64::from(asked));
+    current < total && !page.is_empty()
+}

@@ -70,12 +70,15 @@ pub fn requested_wait(headers: &HeaderMap, reset_headers: &[ResetHeader]) -> Opt
     retry_after(headers).or_else(|| {
         reset_headers.iter().find_map(|reset| match reset {
             ResetHeader::DeltaSeconds(name) => header_u64(headers, name).map(Duration::from_secs),
+            // The header counts whole seconds, and so does the wait: from the start of the
+            // current second to the start of the one named (never less than asked).
             ResetHeader::UnixSeconds(name) => {
-                let at = SystemTime::UNIX_EPOCH + Duration::from_secs(header_u64(headers, name)?);
-                Some(
-                    at.duration_since(SystemTime::now())
-                        .unwrap_or(Duration::ZERO),
-                )
+                let at = header_u64(headers, name)?;
+                let now = SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .ok()?
+                    .as_secs();
+                Some(Duration::from_secs(at.saturating_sub(now)))
             }
         })
     })
@@ -173,7 +176,16 @@ mod tests {
             .as_secs()
             .to_string();
         let wait = requested_wait(&headers(&[("x-ratelimit-reset", &soon)]), &resets).unwrap();
-        assert!(wait <= Duration::from_secs(30) && wait >= Duration::from_secs(28));
+        assert!(wait <= Duration::from_secs(30) && wait >= Duration::from_secs(29));
+        assert_eq!(
+            wait.subsec_nanos(),
+            0,
+            "whole seconds, as the header counts"
+        );
+        assert_eq!(
+            requested_wait(&headers(&[("x-ratelimit-reset", "1000")]), &resets),
+            Some(Duration::ZERO)
+        );
         assert_eq!(
             requested_wait(
                 &headers(&[("retry-after", "2"), ("ratelimit-reset", "41")]),

@@ -34,6 +34,9 @@ pub struct PageShape {
 struct More {
     flag: &'static str,
     next: &'static str,
+    /// Whether any value but `null` at `flag` says there is more (an object naming the next
+    /// page), rather than `true`.
+    present: bool,
 }
 
 impl PageShape {
@@ -61,7 +64,25 @@ impl PageShape {
     /// then must carry a non-empty string at the JSON pointer `next` (`/meta/after_cursor`).
     pub const fn more_when(self, flag: &'static str, next: &'static str) -> Self {
         Self {
-            more: Some(More { flag, next }),
+            more: Some(More {
+                flag,
+                next,
+                present: false,
+            }),
+            ..self
+        }
+    }
+
+    /// Pages that say there is more by carrying a value other than `null` at the JSON pointer
+    /// `marker` (`/pages/next`: an object naming the next page, absent on the last), and then must
+    /// carry a non-empty string at the JSON pointer `next` (`/pages/next/starting_after`).
+    pub const fn more_when_present(self, marker: &'static str, next: &'static str) -> Self {
+        Self {
+            more: Some(More {
+                flag: marker,
+                next,
+                present: true,
+            }),
             ..self
         }
     }
@@ -168,8 +189,15 @@ impl PageShape {
         {
             return Err(format!("the page has no `{field}`"));
         }
-        if let Some(More { flag, next }) = self.more
-            && envelope.pointer(flag).and_then(Value::as_bool) == Some(true)
+        if let Some(More {
+            flag,
+            next,
+            present,
+        }) = self.more
+            && match envelope.pointer(flag) {
+                Some(marker) if present => !marker.is_null(),
+                marker => marker.and_then(Value::as_bool) == Some(true),
+            }
             && envelope
                 .pointer(next)
                 .and_then(Value::as_str)
@@ -581,6 +609,39 @@ mod tests {
 
     fn read(shape: PageShape, page: &str) -> Result<ListingPage, String> {
         shape.read(&Bytes::copy_from_slice(page.as_bytes()))
+    }
+
+    #[test]
+    fn a_next_object_says_there_is_more() {
+        const SEARCH: PageShape = PageShape::items_at("tickets")
+            .more_when_present("/pages/next", "/pages/next/starting_after");
+        let more = read(
+            SEARCH,
+            r#"{"tickets": [], "pages": {"next": {"per_page": 2, "starting_after": "WzE="}}}"#,
+        )
+        .expect("a page");
+        assert_eq!(
+            more.envelope().pointer("/pages/next/starting_after"),
+            Some(&json!("WzE="))
+        );
+        for last in [
+            r#"{"tickets": [], "pages": {"page": 1}}"#,
+            r#"{"tickets": [], "pages": {"next": null}}"#,
+            r#"{"tickets": []}"#,
+        ] {
+            assert!(read(SEARCH, last).is_ok(), "{last}");
+        }
+        for bad in [
+            r#"{"tickets": [], "pages": {"next": {"per_page": 2}}}"#,
+            r#"{"tickets": [], "pages": {"next": {"starting_after": ""}}}"#,
+            r#"{"tickets": [], "pages": {"next": "x"}}"#,
+        ] {
+            let problem = read(SEARCH, bad).unwrap_err();
+            assert!(
+                problem.contains("`/pages/next/starting_after`"),
+                "{bad}: {problem}"
+            );
+        }
     }
 
     #[test]

@@ -423,8 +423,7 @@ pub(crate) fn agent(
     Ok(party)
 }
 
-/// A tag. Tags are named by their name across the port (tickets list tag names, listings filter
-/// by them), so the tag's canonical id is its name; Intercom's own id stays in `raw`.
+/// A tag, named by Intercom's id for it (what attaching it takes); tickets carry tag names.
 pub(crate) fn tag(
     provider: &'static str,
     operation: Operation,
@@ -433,7 +432,7 @@ pub(crate) fn tag(
     let name = json::text(&raw, "name")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| json::misshapen(provider, operation, "tag", &raw, &"it has no `name`"))?;
-    let id = CanonicalId::from_static(provider, ObjectKind::Tag, name.clone());
+    let id = id_of(provider, operation, "tag", ObjectKind::Tag, &raw)?;
     Ok(TagRef::new(id, Tag { name, count: None }, raw))
 }
 
@@ -740,15 +739,15 @@ mod tests {
     }
 
     #[test]
-    fn tags_are_named_by_their_name() {
+    fn tags_are_named_by_their_id() {
         let tag = tag(
             "intercom",
             Operation::ListTags,
             json!({"type": "tag", "id": "5001", "name": "vip"}),
         )
         .unwrap();
-        assert_eq!(tag.id.to_string(), "intercom:tag:vip");
-        assert_eq!(tag.raw.value()["id"], "5001");
+        assert_eq!(tag.id.to_string(), "intercom:tag:5001");
+        assert_eq!(tag.data.name, "vip");
         assert!(
             super::tag(
                 "intercom",

@@ -15,11 +15,6 @@ use simulator::{
 use support_conformance::Suite;
 use support_intercom::{IntercomPort, Mode};
 
-/// Whether the conversations row runs. Off on the scaffold, whose connection check names
-/// `intercom` in both modes (the row's `checkConnection::succeeds` fails there); switch it on with
-/// the adapter.
-const CONVERSATIONS_ROW: bool = false;
-
 fn main() -> ExitCode {
     // No request timeout: the suite runs on a paused clock, which fires every timer while the
     // runtime waits on a socket.
@@ -29,10 +24,7 @@ fn main() -> ExitCode {
             IntercomPort::builder()
                 .from_env()
                 .and_then(|b| b.mode(Mode::Tickets).build())
-        })
-        // Every operation is declared "not implemented yet": drop this once each one is
-        // implemented or declared unsupported with Intercom's reason.
-        .allow_stubs();
+        });
     let conversations = Suite::new(support_intercom::CONVERSATIONS_PROVIDER)
         .offline(|| {
             IntercomSimulator::start(conversations_world(), conversations_port_factory(None))
@@ -41,11 +33,6 @@ fn main() -> ExitCode {
             IntercomPort::builder()
                 .from_env()
                 .and_then(|b| b.conversations().build())
-        })
-        .allow_stubs();
-    if CONVERSATIONS_ROW {
-        Suite::run_all(vec![tickets, conversations])
-    } else {
-        Suite::run_all(vec![tickets])
-    }
+        });
+    Suite::run_all(vec![tickets, conversations])
 }

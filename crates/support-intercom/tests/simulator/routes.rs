@@ -41,7 +41,6 @@ const NONE: Params = Params::NONE;
 pub static ROUTES: &[Route<SimState>] = &[
     // The scaffold's placeholder endpoint, until the adapter's connection check moves to
     // `GET /me`: not Intercom's, and answered without the version check. Drop it then.
-    Route::new("GET", PING, NONE, BodyRule::Any, ping),
     route("GET", "/me", NONE, me),
     route("GET", "/admins", NONE, admins),
     route("GET", "/teams", NONE, teams),
@@ -426,13 +425,6 @@ impl NewPart {
 }
 
 // ----- workspace -----
-
-/// The scaffold's placeholder path (not an Intercom endpoint).
-pub const PING: &str = "/api/ping";
-
-fn ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
-}
 
 fn me(state: &mut SimState, _req: &Req) -> Reply {
     let Some(admin) = state.admin(ME) else {

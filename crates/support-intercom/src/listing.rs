@@ -6,10 +6,18 @@
 //! (`page`, `per_page`) that end at `pages.total_pages`. Comments are not paged by Intercom (they
 //! are embedded in their ticket or conversation); the port pages them by position.
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use support_core::kit::json;
 use support_core::kit::page::{ListingPage, PageShape};
-use support_core::{Error, ErrorKind, ListingState, Operation};
+use support_core::{
+    Error, ErrorKind, ListingState, ObjectKind, Operation, Result, TicketQuery, TicketStatus,
+};
+
+use crate::generated::types;
+use crate::port::{IntercomPort, seconds, version};
+use crate::{bodies, map};
 
 /// Items of a ticket search.
 pub(crate) const TICKETS: PageShape = PageShape::items_at("tickets")
@@ -128,4 +136,170 @@ pub(crate) fn more_articles(page: &ListingPage, asked: u32) -> bool {
         .and_then(Value::as_u64)
         .unwrap_or(u64::from(asked));
     current < total && !page.is_empty()
+}
+
+/// The searches and pages of ticket and conversation listings.
+impl IntercomPort {
+    /// The search query of a ticket listing, or `None` when no ticket can match it.
+    pub(crate) fn ticket_search_query(
+        &self,
+        operation: Operation,
+        query: &TicketQuery,
+    ) -> Result<Option<types::SearchRequestQuery>> {
+        // A search needs a query and has no match-all: every ticket was created after 0.
+        let mut filters = vec![match query.updated_since {
+            Some(since) => bodies::filter(
+                "updated_at",
+                ">",
+                bodies::text((seconds(since) - 1).max(0).to_string()),
+            ),
+            None => bodies::filter("created_at", ">", bodies::text("0")),
+        }];
+        if let Some(agent) = &query.assignee {
+            let agent = agent.native_id(self.provider_name(), ObjectKind::Party, operation)?;
+            filters.push(bodies::filter(
+                "admin_assignee_id",
+                "=",
+                bodies::text(agent),
+            ));
+        }
+        if !query.categories.is_empty() {
+            let terms: Vec<String> = query
+                .categories
+                .iter()
+                .filter_map(map::category_search_term)
+                .map(str::to_owned)
+                .collect();
+            if terms.is_empty() {
+                return Ok(None);
+            }
+            filters.push(bodies::one_of("category", terms));
+        }
+        Ok(Some(bodies::all_of(filters)))
+    }
+
+    /// The search query of a filtered conversation listing, `Some(None)` when no conversation can
+    /// match it, `None` when it is not filtered natively.
+    pub(crate) async fn conversation_search_query(
+        &self,
+        operation: Operation,
+        query: &TicketQuery,
+    ) -> Result<Option<Option<types::SearchRequestQuery>>> {
+        let mut filters = Vec::new();
+        if !query.statuses.is_empty() {
+            let states: Vec<String> = query
+                .statuses
+                .iter()
+                .filter_map(|s| match s {
+                    TicketStatus::Open => Some("open"),
+                    TicketStatus::OnHold => Some("snoozed"),
+                    TicketStatus::Closed => Some("closed"),
+                    _ => None,
+                })
+                .map(str::to_owned)
+                .collect();
+            if states.is_empty() {
+                return Ok(Some(None));
+            }
+            filters.push(bodies::one_of("state", states));
+        }
+        if let Some(agent) = &query.assignee {
+            let agent = agent.native_id(self.provider_name(), ObjectKind::Party, operation)?;
+            filters.push(match agent.parse::<i64>() {
+                Ok(number) => bodies::filter("admin_assignee_id", "=", number),
+                Err(_) => bodies::filter("admin_assignee_id", "=", bodies::text(agent)),
+            });
+        }
+        if let Some(tag) = &query.tag {
+            let tags = self.all_tags(operation).await?;
+            let Some(id) = tags
+                .iter()
+                .find(|t| json::text(t, "name").is_some_and(|n| n.eq_ignore_ascii_case(tag)))
+                .and_then(|t| json::id_text(t, "id"))
+            else {
+                return Ok(Some(None));
+            };
+            filters.push(bodies::filter("tag_ids", "=", bodies::text(id)));
+        }
+        if let Some(since) = query.updated_since {
+            filters.push(bodies::filter(
+                "updated_at",
+                ">",
+                bodies::text((seconds(since) - 1).max(0).to_string()),
+            ));
+        }
+        if filters.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Some(bodies::all_of(filters))))
+    }
+
+    /// One page of a ticket or conversation search.
+    pub(crate) async fn search_page(
+        &self,
+        operation: Operation,
+        query: types::SearchRequestQuery,
+        per_page: u32,
+        after: Option<String>,
+    ) -> Result<(Vec<Value>, Option<String>)> {
+        let body = bodies::search(query, per_page, after.clone());
+        let runtime = self.endpoint.runtime();
+        let page = if self.conversations() || operation == Operation::ListSatisfactionRatings {
+            let call = self
+                .client
+                .search_conversations()
+                .intercom_version(version())
+                .body(body);
+            runtime
+                .run_page::<IgnoredAny, _, _, _>(operation, CONVERSATIONS, call.send())
+                .await?
+        } else {
+            let call = self
+                .client
+                .search_tickets()
+                .intercom_version(version())
+                .body(body);
+            runtime
+                .run_page::<IgnoredAny, _, _, _>(operation, TICKETS, call.send())
+                .await?
+        };
+        let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
+        Ok((
+            page.into_raws()
+                .into_iter()
+                .map(|r| r.into_value())
+                .collect(),
+            next,
+        ))
+    }
+
+    /// One page of `GET /conversations`.
+    pub(crate) async fn conversation_page(
+        &self,
+        operation: Operation,
+        per_page: u32,
+        after: Option<String>,
+    ) -> Result<(Vec<Value>, Option<String>)> {
+        let mut call = self
+            .client
+            .list_conversations()
+            .intercom_version(version())
+            .per_page(i64::from(per_page));
+        if let Some(after) = &after {
+            call = call.starting_after(after.clone());
+        }
+        let page = self
+            .endpoint
+            .runtime()
+            .run_page::<IgnoredAny, _, _, _>(operation, CONVERSATIONS, call.send())
+            .await?;
+        let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
+        Ok((
+            page.into_raws()
+                .into_iter()
+                .map(|r| r.into_value())
+                .collect(),
+            next,
+        ))
+    }
 }

@@ -19,8 +19,8 @@ use support_core::{
 use crate::builder::{IntercomBuilder, Mode};
 use crate::generated::{Client, types};
 use crate::listing::{
-    ADMINS, ARTICLES, ArticlePage, CONVERSATIONS, CommentOffset, CursorState, DATA, DEFAULT_PAGE,
-    MAX_ARTICLE_PAGE, MAX_SEARCH_PAGE, RatingState, TICKETS, more_articles, next_cursor,
+    ADMINS, ARTICLES, ArticlePage, CommentOffset, CursorState, DATA, DEFAULT_PAGE,
+    MAX_ARTICLE_PAGE, MAX_SEARCH_PAGE, RatingState, more_articles,
 };
 use crate::lookups::Lookups;
 use crate::{API_VERSION, bodies, map};
@@ -95,12 +95,12 @@ fn capabilities(mode: Mode) -> Capabilities {
     }
 }
 
-fn version() -> String {
+pub(crate) fn version() -> String {
     API_VERSION.to_owned()
 }
 
 /// The Unix seconds of a time.
-fn seconds(time: chrono::DateTime<chrono::Utc>) -> i64 {
+pub(crate) fn seconds(time: chrono::DateTime<chrono::Utc>) -> i64 {
     time.timestamp()
 }
 
@@ -146,7 +146,7 @@ impl IntercomPort {
         self.mode.provider()
     }
 
-    fn conversations(&self) -> bool {
+    pub(crate) fn conversations(&self) -> bool {
         self.mode == Mode::Conversations
     }
 
@@ -254,7 +254,7 @@ impl IntercomPort {
     // ----- tags -----
 
     /// Every tag of the workspace (`GET /tags`), as JSON.
-    async fn all_tags(&self, operation: Operation) -> Result<Vec<Value>> {
+    pub(crate) async fn all_tags(&self, operation: Operation) -> Result<Vec<Value>> {
         let call = self.client.list_tags().intercom_version(version());
         let page = self
             .endpoint
@@ -493,171 +493,6 @@ impl IntercomPort {
             .filter(|r| r == "lead")
             .unwrap_or_else(|| "user".to_owned());
         Ok((id, role))
-    }
-
-    // ----- listings -----
-
-    /// The search query of a ticket listing, or `None` when no ticket can match it.
-    fn ticket_search_query(
-        &self,
-        operation: Operation,
-        query: &TicketQuery,
-    ) -> Result<Option<types::SearchRequestQuery>> {
-        // A search needs a query and has no match-all: every ticket was created after 0.
-        let mut filters = vec![match query.updated_since {
-            Some(since) => bodies::filter(
-                "updated_at",
-                ">",
-                bodies::text((seconds(since) - 1).max(0).to_string()),
-            ),
-            None => bodies::filter("created_at", ">", bodies::text("0")),
-        }];
-        if let Some(agent) = &query.assignee {
-            let agent = agent.native_id(self.provider_name(), ObjectKind::Party, operation)?;
-            filters.push(bodies::filter(
-                "admin_assignee_id",
-                "=",
-                bodies::text(agent),
-            ));
-        }
-        if !query.categories.is_empty() {
-            let terms: Vec<String> = query
-                .categories
-                .iter()
-                .filter_map(map::category_search_term)
-                .map(str::to_owned)
-                .collect();
-            if terms.is_empty() {
-                return Ok(None);
-            }
-            filters.push(bodies::one_of("category", terms));
-        }
-        Ok(Some(bodies::all_of(filters)))
-    }
-
-    /// The search query of a filtered conversation listing, `Some(None)` when no conversation can
-    /// match it, `None` when it is not filtered natively.
-    async fn conversation_search_query(
-        &self,
-        operation: Operation,
-        query: &TicketQuery,
-    ) -> Result<Option<Option<types::SearchRequestQuery>>> {
-        let mut filters = Vec::new();
-        if !query.statuses.is_empty() {
-            let states: Vec<String> = query
-                .statuses
-                .iter()
-                .filter_map(|s| match s {
-                    TicketStatus::Open => Some("open"),
-                    TicketStatus::OnHold => Some("snoozed"),
-                    TicketStatus::Closed => Some("closed"),
-                    _ => None,
-                })
-                .map(str::to_owned)
-                .collect();
-            if states.is_empty() {
-                return Ok(Some(None));
-            }
-            filters.push(bodies::one_of("state", states));
-        }
-        if let Some(agent) = &query.assignee {
-            let agent = agent.native_id(self.provider_name(), ObjectKind::Party, operation)?;
-            filters.push(match agent.parse::<i64>() {
-                Ok(number) => bodies::filter("admin_assignee_id", "=", number),
-                Err(_) => bodies::filter("admin_assignee_id", "=", bodies::text(agent)),
-            });
-        }
-        if let Some(tag) = &query.tag {
-            let tags = self.all_tags(operation).await?;
-            let Some(id) = tags
-                .iter()
-                .find(|t| json::text(t, "name").is_some_and(|n| n.eq_ignore_ascii_case(tag)))
-                .and_then(|t| json::id_text(t, "id"))
-            else {
-                return Ok(Some(None));
-            };
-            filters.push(bodies::filter("tag_ids", "=", bodies::text(id)));
-        }
-        if let Some(since) = query.updated_since {
-            filters.push(bodies::filter(
-                "updated_at",
-                ">",
-                bodies::text((seconds(since) - 1).max(0).to_string()),
-            ));
-        }
-        if filters.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Some(bodies::all_of(filters))))
-    }
-
-    /// One page of a ticket or conversation search.
-    async fn search_page(
-        &self,
-        operation: Operation,
-        query: types::SearchRequestQuery,
-        per_page: u32,
-        after: Option<String>,
-    ) -> Result<(Vec<Value>, Option<String>)> {
-        let body = bodies::search(query, per_page, after.clone());
-        let runtime = self.endpoint.runtime();
-        let page = if self.conversations() || operation == Operation::ListSatisfactionRatings {
-            let call = self
-                .client
-                .search_conversations()
-                .intercom_version(version())
-                .body(body);
-            runtime
-                .run_page::<IgnoredAny, _, _, _>(operation, CONVERSATIONS, call.send())
-                .await?
-        } else {
-            let call = self
-                .client
-                .search_tickets()
-                .intercom_version(version())
-                .body(body);
-            runtime
-                .run_page::<IgnoredAny, _, _, _>(operation, TICKETS, call.send())
-                .await?
-        };
-        let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
-        Ok((
-            page.into_raws()
-                .into_iter()
-                .map(|r| r.into_value())
-                .collect(),
-            next,
-        ))
-    }
-
-    /// One page of `GET /conversations`.
-    async fn conversation_page(
-        &self,
-        operation: Operation,
-        per_page: u32,
-        after: Option<String>,
-    ) -> Result<(Vec<Value>, Option<String>)> {
-        let mut call = self
-            .client
-            .list_conversations()
-            .intercom_version(version())
-            .per_page(i64::from(per_page));
-        if let Some(after) = &after {
-            call = call.starting_after(after.clone());
-        }
-        let page = self
-            .endpoint
-            .runtime()
-            .run_page::<IgnoredAny, _, _, _>(operation, CONVERSATIONS, call.send())
-            .await?;
-        let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
-        Ok((
-            page.into_raws()
-                .into_iter()
-                .map(|r| r.into_value())
-                .collect(),
-            next,
-        ))
     }
 }
 

@@ -853,4 +853,168 @@ mod tests {
         let cursor = support_core::Cursor::encode(&plan);
         assert_eq!(cursor.decode::<Plan>("freshdesk").unwrap(), plan);
     }
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 5, 8, minute, 0).unwrap()
+    }
+
+    fn list(page: u32, skip: Vec<i64>, tail: Option<(DateTime<Utc>, Vec<i64>)>) -> Plan {
+        Plan::List {
+            since: at(0),
+            page,
+            skip,
+            tail,
+            until: None,
+            then_search: Vec::new(),
+        }
+    }
+
+    fn next_plan(plan: &Plan, seen: ListPageSeen) -> Option<Plan> {
+        let cursor = plan.after_list_page(&seen)?;
+        Cursor::state::<Plan>(Some(&cursor), PROVIDER, Operation::ListTickets).unwrap()
+    }
+
+    #[test]
+    fn the_newest_update_is_the_latest_instant_and_every_ticket_updated_then() {
+        assert_eq!(
+            newest_update([(at(1), 1), (at(2), 2), (at(2), 3), (at(1), 4)]),
+            Some((at(2), vec![2, 3]))
+        );
+        assert_eq!(
+            newest_update([(at(3), 5), (at(2), 6)]),
+            Some((at(3), vec![5]))
+        );
+        assert_eq!(newest_update([]), None);
+    }
+
+    #[test]
+    fn the_newest_update_is_read_from_the_last_tickets_of_a_page() {
+        let page = |body: &'static str| {
+            BARE.peek(&bytes::Bytes::from_static(body.as_bytes()))
+                .unwrap()
+        };
+        let body = r#"[{"id": 1, "updated_at": "2026-01-05T08:01:00Z"},
+            {"id": 2, "updated_at": "2026-01-05T08:02:00Z"},
+            {"id": 3, "updated_at": "2026-01-05T08:02:00Z"}]"#;
+        assert_eq!(newest_from_end(&page(body)), Some((at(2), vec![2, 3])));
+        let one_instant = r#"[{"id": 4, "updated_at": "2026-01-05T08:02:00Z"},
+            {"id": 5, "updated_at": "2026-01-05T08:02:00Z"}]"#;
+        assert_eq!(
+            newest_from_end(&page(one_instant)),
+            Some((at(2), vec![4, 5]))
+        );
+        for unreadable in [
+            "[]",
+            r#"[{"id": 1, "updated_at": "2026-01-05T08:01:00Z"}, {"id": 2}]"#,
+            r#"[{"id": 1, "updated_at": "2026-01-05T08:01:00Z"}, {"id": "x", "updated_at": "2026-01-05T08:01:00Z"}]"#,
+            r#"[{"id": 1, "updated_at": "2026-01-05T08:01:00Z"}, , {"id": 2, "updated_at": "2026-01-05T08:01:00Z"}]"#,
+        ] {
+            assert_eq!(newest_from_end(&page(unreadable)), None, "{unreadable}");
+        }
+    }
+
+    #[test]
+    fn a_window_moves_page_by_page_and_restarts_from_its_newest_update() {
+        let more = |newest| ListPageSeen {
+            more: true,
+            newest,
+            past_until: false,
+        };
+        // The newest instant grows its tickets across pages, and moves on with a later one.
+        let plan = list(3, vec![9], Some((at(1), vec![1])));
+        assert_eq!(
+            next_plan(&plan, more(Some((at(1), vec![2])))),
+            Some(list(4, vec![9], Some((at(1), vec![1, 2]))))
+        );
+        assert_eq!(
+            next_plan(&plan, more(Some((at(2), vec![3])))),
+            Some(list(4, vec![9], Some((at(2), vec![3]))))
+        );
+        assert_eq!(
+            next_plan(&plan, more(None)),
+            Some(list(4, vec![9], Some((at(1), vec![1]))))
+        );
+        // After a window's last page: from the newest instant, skipping who was returned then.
+        let last = list(LIST_WINDOW_PAGES, vec![9], Some((at(1), vec![1])));
+        let Some(Plan::List {
+            since,
+            page,
+            skip,
+            tail,
+            ..
+        }) = next_plan(&last, more(Some((at(2), vec![3, 4]))))
+        else {
+            panic!("a new window");
+        };
+        assert_eq!((since, page, skip, tail), (at(2), 1, vec![3, 4], None));
+        // A window that never left its first instant keeps skipping what it skipped.
+        let stuck = list(LIST_WINDOW_PAGES, vec![9], None);
+        let Some(Plan::List { since, skip, .. }) = next_plan(&stuck, more(Some((at(0), vec![5]))))
+        else {
+            panic!("a new window");
+        };
+        assert_eq!((since, skip), (at(0), vec![5, 9]));
+        // The end, unless searches remain.
+        let end = ListPageSeen::default();
+        assert_eq!(next_plan(&plan, end), None);
+        let range = DayRange {
+            first: day("2026-01-01"),
+            last: day("2026-01-02"),
+        };
+        let scan = Plan::List {
+            since: at(0),
+            page: 1,
+            skip: Vec::new(),
+            tail: None,
+            until: Some(at(30)),
+            then_search: vec![range],
+        };
+        let searches = Plan::Search {
+            ranges: vec![range],
+            page: 1,
+        };
+        assert_eq!(
+            next_plan(&scan, ListPageSeen::default()),
+            Some(searches.clone())
+        );
+        assert_eq!(
+            next_plan(
+                &scan,
+                ListPageSeen {
+                    more: true,
+                    newest: None,
+                    past_until: true
+                }
+            ),
+            Some(searches)
+        );
+    }
+
+    #[test]
+    fn tickets_returned_before_and_past_the_end_of_a_scan_are_told_apart() {
+        let ticket = |id: &str, minute: u32| {
+            let mut ticket = Ticket::new(
+                map::id(ObjectKind::Ticket, id.parse().unwrap()),
+                support_core::Mapped::new(support_core::TicketStatus::Open, "2"),
+                serde_json::json!({}),
+            );
+            ticket.updated_at = Some(at(minute));
+            ticket
+        };
+        let plan = list(1, vec![7], None);
+        assert!(plan.returned_before(&ticket("7", 0)));
+        assert!(!plan.returned_before(&ticket("7", 1)), "updated since");
+        assert!(!plan.returned_before(&ticket("8", 0)));
+        assert!(!plan.is_past_until(&ticket("8", 59)), "no end");
+        let scan = Plan::List {
+            since: at(0),
+            page: 1,
+            skip: Vec::new(),
+            tail: None,
+            until: Some(at(30)),
+            then_search: Vec::new(),
+        };
+        assert!(scan.is_past_until(&ticket("8", 31)));
+        assert!(!scan.is_past_until(&ticket("8", 30)));
+    }
 }

@@ -934,6 +934,12 @@ mod tests {
             next_plan(&plan, more(None)),
             Some(list(4, vec![9], Some((at(1), vec![1]))))
         );
+        // A page out of order does not move the newest instant back.
+        let later = list(3, vec![9], Some((at(5), vec![1])));
+        assert_eq!(
+            next_plan(&later, more(Some((at(2), vec![3])))),
+            Some(list(4, vec![9], Some((at(5), vec![1]))))
+        );
         // After a window's last page: from the newest instant, skipping who was returned then.
         let last = list(LIST_WINDOW_PAGES, vec![9], Some((at(1), vec![1])));
         let Some(Plan::List {

@@ -414,6 +414,7 @@ impl TokenSource {
         self.config_mut()
             .fields
             .push((name.into(), SecretString::from(value.into())));
+        self.learn_secrets();
         self
     }
 

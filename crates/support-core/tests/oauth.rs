@@ -605,3 +605,61 @@ async fn token_requests_are_spans_like_other_calls_and_logs_show_no_secret() {
         assert!(!lines.contains(secret), "{secret}:\n{lines}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn generated_calls_and_native_calls_learn_why_there_is_no_token() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(TOKEN_PATH);
+            then.status(400).json_body(json!({
+                "error": "invalid_grant", "error_description": "refresh token expired"
+            }));
+        })
+        .await;
+    let seen = api(&server, |_| true).await;
+    let endpoint = endpoint(
+        &server,
+        TokenSource::refresh_token("client-1d", SECRET, "r3fresh-0"),
+    );
+    let runtime = endpoint.runtime();
+    let client = endpoint.http();
+    const INFO: progenitor_client::OperationInfo = progenitor_client::OperationInfo {
+        operation_id: "list_things",
+    };
+    // As a generated client's hooks send it.
+    let mut request = endpoint
+        .get(Operation::ListTickets, "/api/thing", &[])
+        .unwrap();
+    let call = async {
+        runtime.prepare(&mut request);
+        let response = runtime
+            .execute(client, request, &INFO)
+            .await
+            .map_err(progenitor_client::Error::<()>::CommunicationError)?;
+        progenitor_client::ResponseValue::<serde_json::Value>::from_response::<()>(response).await
+    };
+    let err = runtime
+        .run_json(Operation::ListTickets, None, call)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Unauthenticated);
+    assert_eq!(err.operation(), Some(Operation::ListTickets));
+    assert_eq!(err.code(), Some("invalid_grant"));
+    assert!(shown(&err).contains("refresh token expired"), "{err}");
+    assert!(shown(&err).contains("refresh token is current"), "{err}");
+    // Outside a port operation, the caller gets a 401 that says why.
+    let mut request = endpoint
+        .get(Operation::ListTickets, "/api/thing", &[])
+        .unwrap();
+    runtime.prepare(&mut request);
+    let answer = runtime.execute(client, request, &INFO).await.unwrap();
+    assert_eq!(answer.status(), 401);
+    let text = answer.text().await.unwrap();
+    assert!(text.contains("invalid_grant"), "{text}");
+    assert!(
+        !text.contains(SECRET) && !text.contains("r3fresh-0"),
+        "{text}"
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 0);
+}

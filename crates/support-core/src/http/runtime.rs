@@ -959,7 +959,8 @@ impl HttpRuntime {
         let url = reqwest::Url::parse(url).map_err(|_| {
             with_operation(Error::configuration(
                 provider,
-                "the OAuth token endpoint is not an absolute URL: build the adapter with it, or                  give the TokenSource an absolute token_url()",
+                "the OAuth token endpoint is not an absolute URL: build the adapter with it, or \
+                 give the TokenSource an absolute token_url()",
             ))
         })?;
         let (form, basic) = source

@@ -378,6 +378,35 @@ impl TokenSource {
         Self::new(Grant::JwtBearer(Arc::new(sign)))
     }
 
+    /// The source the environment describes under `prefix` (`SUPPORT_SERVICENOW_`), for an
+    /// adapter's `from_env`; `None` without `{prefix}CLIENT_ID`. With it: `{prefix}REFRESH_TOKEN`
+    /// selects the refresh token grant, else `{prefix}USERNAME` and `{prefix}PASSWORD` the password
+    /// grant, else the client credentials grant; `{prefix}CLIENT_SECRET` is the secret,
+    /// `{prefix}OAUTH_SCOPE` the scope and `{prefix}TOKEN_URL` overrides the adapter's token
+    /// endpoint. Blank variables count as unset.
+    pub fn from_env(prefix: &str) -> Option<Self> {
+        Self::from_vars(prefix, crate::kit::ClientOptions::env_var)
+    }
+
+    /// [`TokenSource::from_env`] over any lookup of variables by name.
+    pub fn from_vars(prefix: &str, var: impl Fn(&str) -> Option<String>) -> Option<Self> {
+        let var = |suffix: &str| var(&format!("{prefix}{suffix}")).filter(|v| !v.trim().is_empty());
+        let client_id = var("CLIENT_ID")?;
+        let secret = var("CLIENT_SECRET").unwrap_or_default();
+        let mut source = match (var("REFRESH_TOKEN"), var("USERNAME"), var("PASSWORD")) {
+            (Some(refresh), _, _) => Self::refresh_token(client_id, secret, refresh),
+            (None, Some(user), Some(password)) => Self::password(client_id, secret, user, password),
+            _ => Self::client_credentials(client_id, secret),
+        };
+        if let Some(scope) = var("OAUTH_SCOPE") {
+            source = source.scope(scope);
+        }
+        if let Some(url) = var("TOKEN_URL") {
+            source = source.token_url(url);
+        }
+        Some(source)
+    }
+
     fn config_mut(&mut self) -> &mut Config {
         Arc::make_mut(&mut self.config)
     }
@@ -903,6 +932,60 @@ mod tests {
             .resolved("t", "https://x.example")
             .unwrap_err();
         assert!(!err.to_string().contains("u:p"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_selects_the_grant() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(TokenSource::from_vars("P_", vars(&[("P_USERNAME", "u")])).is_none());
+        let grant = |pairs| {
+            TokenSource::from_vars("P_", vars(pairs))
+                .map(|s| form(&s))
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            grant(&[
+                ("P_CLIENT_ID", "id"),
+                ("P_CLIENT_SECRET", "s"),
+                ("P_OAUTH_SCOPE", "x")
+            ]),
+            "grant_type=client_credentials&client_id=id&client_secret=s&scope=x"
+        );
+        assert_eq!(
+            grant(&[
+                ("P_CLIENT_ID", "id"),
+                ("P_USERNAME", "u"),
+                ("P_PASSWORD", "p")
+            ]),
+            "grant_type=password&username=u&password=p&client_id=id"
+        );
+        assert_eq!(
+            grant(&[
+                ("P_CLIENT_ID", "id"),
+                ("P_REFRESH_TOKEN", "r"),
+                ("P_USERNAME", "u"),
+                ("P_PASSWORD", "p"),
+                ("P_CLIENT_SECRET", " ")
+            ]),
+            "grant_type=refresh_token&refresh_token=r&client_id=id"
+        );
+        let source = TokenSource::from_vars(
+            "P_",
+            vars(&[
+                ("P_CLIENT_ID", "id"),
+                ("P_TOKEN_URL", "https://login.example/t"),
+            ]),
+        )
+        .unwrap()
+        .or_token_url("/oauth_token.do");
+        assert_eq!(source.token_endpoint(), Some("https://login.example/t"));
     }
 
     #[test]

@@ -1,115 +1,10 @@
 //! OAuth 2.0 tokens that renew themselves, observed at the wire: what the token endpoint and the API
 //! see, and what a caller gets.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+mod oauth_fixture;
 
-use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
-use serde_json::json;
-use support_core::http::{ClientAuth, Credentials, RetryPolicy, TokenSource};
-use support_core::kit::{ClientOptions, Endpoint};
-use support_core::{ErrorKind, Operation};
-
-const TOKEN_PATH: &str = "/oauth_token.do";
-const SECRET: &str = "cl1ent-s3cret-9";
-const PASSWORD: &str = "pa55word-7";
-
-fn quick() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    }
-}
-
-/// An endpoint on `server` whose requests authenticate with `source`, its token endpoint at
-/// [`TOKEN_PATH`] below the base URL as an adapter's builder sets it.
-fn endpoint(server: &MockServer, source: TokenSource) -> Endpoint {
-    let mut options = ClientOptions::new("acme");
-    options.set_base_url(server.base_url());
-    options.set_credentials(Credentials::oauth(source.or_token_url(TOKEN_PATH)));
-    options.set_retry_policy(quick());
-    options.set_request_timeout(None);
-    options
-        .connect("account", "credentials")
-        .unwrap()
-        .finish(|runtime| runtime)
-}
-
-fn password_grant() -> TokenSource {
-    TokenSource::password("client-1d", SECRET, "integration.user", PASSWORD)
-}
-
-/// A token endpoint that hands out `tok-1`, `tok-2`, ... with `fields` added to each answer;
-/// returns how many it handed out.
-async fn issuing(server: &MockServer, fields: serde_json::Value) -> Arc<AtomicUsize> {
-    let issued = Arc::new(AtomicUsize::new(0));
-    let counter = issued.clone();
-    server
-        .mock_async(move |when, then| {
-            when.method(POST)
-                .path(TOKEN_PATH)
-                .header("content-type", "application/x-www-form-urlencoded");
-            then.respond_with(move |_: &HttpMockRequest| -> HttpMockResponse {
-                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                let mut answer =
-                    json!({"access_token": format!("tok-{n}"), "token_type": "Bearer"});
-                if let (Some(answer), Some(fields)) = (answer.as_object_mut(), fields.as_object()) {
-                    answer.extend(fields.clone());
-                }
-                http::Response::builder()
-                    .status(200)
-                    .header("content-type", "application/json")
-                    .body(answer.to_string())
-                    .unwrap()
-                    .into()
-            });
-        })
-        .await;
-    issued
-}
-
-/// An API at `/api/thing` answering 200 with the number of the token it saw (not the token: the
-/// runtime would redact it), to the tokens `good` accepts, and
-/// 401 to the others; returns how many requests it saw.
-async fn api(server: &MockServer, good: fn(&str) -> bool) -> Arc<AtomicUsize> {
-    let seen = Arc::new(AtomicUsize::new(0));
-    let counter = seen.clone();
-    server
-        .mock_async(move |when, then| {
-            when.path("/api/thing");
-            then.respond_with(move |request: &HttpMockRequest| -> HttpMockResponse {
-                counter.fetch_add(1, Ordering::SeqCst);
-                let token = request
-                    .headers()
-                    .get("authorization")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("Bearer "))
-                    .unwrap_or_default()
-                    .to_owned();
-                let (status, body) = if good(&token) {
-                    (200, json!({"token_seen": token.trim_start_matches("tok-")}))
-                } else {
-                    (401, json!({"error": {"message": "User Not Authenticated"}}))
-                };
-                http::Response::builder()
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .body(body.to_string())
-                    .unwrap()
-                    .into()
-            });
-        })
-        .await;
-    seen
-}
-
-async fn get(endpoint: &Endpoint) -> support_core::Result<serde_json::Value> {
-    endpoint
-        .get_json(Operation::GetTicket, "/api/thing", &[])
-        .await
-}
+use oauth_fixture::*;
 
 #[tokio::test(start_paused = true)]
 async fn a_token_is_fetched_once_with_the_grant_and_reused() {
@@ -348,17 +243,6 @@ async fn client_credentials_can_go_in_a_basic_header_and_answer_fields_are_reada
     assert_eq!(token.calls_async().await, 1);
 }
 
-/// Everything a caller could show of an error.
-fn shown(err: &support_core::Error) -> String {
-    let mut shown = format!("{err} {err:?}");
-    let mut cause = std::error::Error::source(err);
-    while let Some(source) = cause {
-        shown.push_str(&format!(" {source} {source:?}"));
-        cause = source.source();
-    }
-    shown
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_refused_grant_says_what_to_check_with_the_providers_words_and_no_secret() {
     let server = MockServer::start_async().await;
@@ -536,76 +420,6 @@ async fn a_request_not_prepared_for_the_account_gets_no_token() {
     assert_eq!(issued.load(Ordering::SeqCst), 0);
 }
 
-/// Writes down every span and event, fields included, as text.
-struct Recorder {
-    lines: Arc<std::sync::Mutex<Vec<String>>>,
-    next: AtomicUsize,
-}
-
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut fields = Fields(format!("span {}", span.metadata().name()));
-        span.record(&mut fields);
-        self.lines.lock().unwrap().push(fields.0);
-        tracing::span::Id::from_u64(self.next.fetch_add(1, Ordering::SeqCst) as u64 + 1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut fields = Fields("record".into());
-        values.record(&mut fields);
-        self.lines.lock().unwrap().push(fields.0);
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut fields = Fields("event".into());
-        event.record(&mut fields);
-        self.lines.lock().unwrap().push(fields.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[tokio::test(start_paused = true)]
-async fn token_requests_are_spans_like_other_calls_and_logs_show_no_secret() {
-    let server = MockServer::start_async().await;
-    issuing(
-        &server,
-        json!({"expires_in": 3600, "refresh_token": "r3fresh-9"}),
-    )
-    .await;
-    api(&server, |t| t == "tok-2").await;
-    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let _guard = tracing::subscriber::set_default(Recorder {
-        lines: lines.clone(),
-        next: AtomicUsize::new(0),
-    });
-    let endpoint = endpoint(&server, password_grant());
-    get(&endpoint).await.unwrap();
-    let lines = lines.lock().unwrap().join("\n");
-    let token_spans = lines
-        .lines()
-        .filter(|l| l.starts_with("span support.http") && l.contains("endpoint=\"oauth_token\""))
-        .count();
-    assert_eq!(token_spans, 2, "the first token and its renewal:\n{lines}");
-    assert!(
-        lines.contains("operation=\"getTicket\"") && lines.contains("method=POST"),
-        "{lines}"
-    );
-    for secret in ["tok-1", "tok-2", "r3fresh-9", SECRET, PASSWORD] {
-        assert!(!lines.contains(secret), "{secret}:\n{lines}");
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn generated_calls_and_native_calls_learn_why_there_is_no_token() {
     let server = MockServer::start_async().await;
@@ -662,4 +476,56 @@ async fn generated_calls_and_native_calls_learn_why_there_is_no_token() {
         "{text}"
     );
     assert_eq!(seen.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_password_grant_renews_with_its_refresh_token_and_falls_back_to_the_password() {
+    let server = MockServer::start_async().await;
+    let by_password = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(TOKEN_PATH)
+                .form_urlencoded_tuple("grant_type", "password")
+                .form_urlencoded_tuple("password", PASSWORD);
+            then.status(200).json_body(json!({
+                "access_token": "tok-1", "refresh_token": "r3fresh-1", "expires_in": 1799
+            }));
+        })
+        .await;
+    let by_refresh = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(TOKEN_PATH)
+                .form_urlencoded_tuple("grant_type", "refresh_token")
+                .form_urlencoded_tuple("refresh_token", "r3fresh-1")
+                .form_urlencoded_tuple("client_secret", SECRET)
+                .form_urlencoded_tuple_missing("password");
+            then.status(200)
+                .json_body(json!({"access_token": "tok-2", "expires_in": 1799}));
+        })
+        .await;
+    let seen = api(&server, |t| t.starts_with("tok-")).await;
+    let endpoint = endpoint(&server, password_grant());
+    assert_eq!(get(&endpoint).await.unwrap()["token_seen"], "1");
+    tokio::time::advance(Duration::from_secs(1800)).await;
+    assert_eq!(get(&endpoint).await.unwrap()["token_seen"], "2");
+    assert_eq!(by_password.calls_async().await, 1);
+    assert_eq!(by_refresh.calls_async().await, 1);
+    // The refresh token is revoked: the next renewal falls back to the password.
+    by_refresh.delete_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(TOKEN_PATH)
+                .form_urlencoded_tuple("grant_type", "refresh_token");
+            then.status(401).json_body(json!({
+                "error": "invalid_grant", "error_description": "refresh token revoked"
+            }));
+        })
+        .await;
+    tokio::time::advance(Duration::from_secs(1800)).await;
+    assert_eq!(get(&endpoint).await.unwrap()["token_seen"], "1");
+    assert_eq!(refused.calls_async().await, 1);
+    assert_eq!(by_password.calls_async().await, 2);
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
 }

@@ -212,6 +212,8 @@ struct Config {
     fields: Vec<(String, SecretString)>,
     margin: Duration,
     scheme: String,
+    /// Whether a password grant renews with the refresh token its answer brought.
+    renew_with_refresh: bool,
 }
 
 #[derive(Default)]
@@ -330,6 +332,7 @@ impl TokenSource {
                 fields: Vec::new(),
                 margin: DEFAULT_MARGIN,
                 scheme: "Bearer".to_owned(),
+                renew_with_refresh: true,
             }),
             state: Arc::default(),
         };
@@ -451,6 +454,14 @@ impl TokenSource {
     /// lifetime).
     pub fn expiry_margin(mut self, margin: Duration) -> Self {
         self.config_mut().margin = margin;
+        self
+    }
+
+    /// Whether a password grant whose answer brought a refresh token renews with it (default:
+    /// yes, so the password travels once; ServiceNow documents this). A refused refresh token
+    /// falls back to the password grant within the same fetch.
+    pub fn renew_with_refresh_token(mut self, renew: bool) -> Self {
+        self.config_mut().renew_with_refresh = renew;
         self
     }
 
@@ -734,25 +745,42 @@ impl TokenSource {
         }
     }
 
-    /// The token request: its form body and, for [`ClientAuth::Basic`], its `Authorization`
-    /// header.
+    /// The grant the next fetch asks for: a password grant's refresh token when it has one and
+    /// may use it (then `true`: the password grant is the fallback), else the configured grant.
+    pub(crate) fn next_grant(&self) -> (Grant, bool) {
+        let config = &self.config;
+        if let (Grant::Password { .. }, true) = (&config.grant, config.renew_with_refresh)
+            && let Some(refresh) = lock(&self.state.cache).refresh_token.clone()
+        {
+            return (Grant::RefreshToken(refresh), true);
+        }
+        (config.grant.clone(), false)
+    }
+
+    /// Forgets the refresh token an answer brought (the endpoint refused it).
+    pub(crate) fn forget_refresh_token(&self) {
+        lock(&self.state.cache).refresh_token = None;
+    }
+
+    /// The token request for `grant`: its form body and, for [`ClientAuth::Basic`], its
+    /// `Authorization` header.
     pub(crate) fn request_parts(
         &self,
         provider: &'static str,
+        grant: &Grant,
     ) -> Result<(String, Option<HeaderValue>)> {
         let config = &self.config;
-        let mut form: Vec<(&str, String)> = vec![("grant_type", config.grant.grant_type().into())];
-        let refresh = self.current_refresh_token();
-        match &config.grant {
+        let mut form: Vec<(&str, String)> = vec![("grant_type", grant.grant_type().into())];
+        match grant {
             Grant::ClientCredentials => {}
             Grant::Password { username, password } => {
                 form.push(("username", username.expose_secret().to_owned()));
                 form.push(("password", password.expose_secret().to_owned()));
             }
-            Grant::RefreshToken(_) => {
-                if let Some(token) = &refresh {
-                    form.push(("refresh_token", token.expose_secret().to_owned()));
-                }
+            Grant::RefreshToken(given) => {
+                let held = lock(&self.state.cache).refresh_token.clone();
+                let token = held.as_ref().unwrap_or(given);
+                form.push(("refresh_token", token.expose_secret().to_owned()));
             }
             Grant::JwtBearer(sign) => {
                 let assertion = sign().map_err(|why| {
@@ -818,6 +846,7 @@ impl TokenSource {
         headers: &reqwest::header::HeaderMap,
         body: &[u8],
         fallback: ErrorKind,
+        grant: &Grant,
     ) -> Error {
         let parsed: Option<Value> = serde_json::from_slice(body).ok();
         let text = |name: &str| {
@@ -840,7 +869,7 @@ impl TokenSource {
         } else {
             fallback
         };
-        let grant = self.config.grant.grant_type();
+        let (what_to_check, grant) = (grant.what_to_check(), grant.grant_type());
         let said = match (&code, &description) {
             (Some(code), Some(description)) => format!(": {code}: {description}"),
             (Some(code), None) => format!(": {code}"),
@@ -848,10 +877,7 @@ impl TokenSource {
             (None, None) => String::new(),
         };
         let message = if refused {
-            format!(
-                "the OAuth token endpoint refused the {grant} grant{said}; {}",
-                self.config.grant.what_to_check()
-            )
+            format!("the OAuth token endpoint refused the {grant} grant{said}; {what_to_check}")
         } else {
             format!("the OAuth token endpoint failed to answer the {grant} grant{said}")
         };
@@ -871,7 +897,7 @@ mod tests {
     use super::*;
 
     fn form(source: &TokenSource) -> String {
-        source.request_parts("t").unwrap().0
+        source.request_parts("t", &source.next_grant().0).unwrap().0
     }
 
     #[test]
@@ -894,7 +920,7 @@ mod tests {
         );
         let (body, header) = TokenSource::client_credentials("id", "s3cret")
             .client_auth(ClientAuth::Basic)
-            .request_parts("t")
+            .request_parts("t", &Grant::ClientCredentials)
             .unwrap();
         assert_eq!(body, "grant_type=client_credentials");
         let header = header.unwrap();
@@ -903,9 +929,8 @@ mod tests {
             header.to_str().unwrap(),
             format!("Basic {}", STANDARD.encode("id:s3cret"))
         );
-        let err = TokenSource::jwt_bearer(|| Err("no key".into()))
-            .request_parts("t")
-            .unwrap_err();
+        let source = TokenSource::jwt_bearer(|| Err("no key".into()));
+        let err = source.request_parts("t", source.grant()).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::Configuration);
     }
 

@@ -943,12 +943,34 @@ impl HttpRuntime {
             .await
     }
 
-    /// Asks the token endpoint for a token, through the retry policy; the answer's JSON.
+    /// Asks the token endpoint for a token, through the retry policy; the answer's JSON. A
+    /// password grant renewing with its refresh token falls back to the password when the
+    /// refresh token is refused.
     async fn fetch_token(
         &self,
         client: &reqwest::Client,
         source: &TokenSource,
         operation: Option<Operation>,
+    ) -> Result<serde_json::Value> {
+        let (grant, fallback) = source.next_grant();
+        match self.request_token(client, source, operation, &grant).await {
+            Err(error) if fallback && error.kind() == &ErrorKind::Unauthenticated => {
+                tracing::debug!("the refresh token was refused; asking with the password grant");
+                source.forget_refresh_token();
+                self.request_token(client, source, operation, source.grant())
+                    .await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// One token request for `grant`, through the retry policy; the answer's JSON.
+    async fn request_token(
+        &self,
+        client: &reqwest::Client,
+        source: &TokenSource,
+        operation: Option<Operation>,
+        grant: &super::oauth::Grant,
     ) -> Result<serde_json::Value> {
         let provider = self.inner.provider;
         let with_operation = |error: Error| match operation {
@@ -964,7 +986,7 @@ impl HttpRuntime {
             ))
         })?;
         let (form, basic) = source
-            .request_parts(provider)
+            .request_parts(provider, grant)
             .map_err(|error| self.redact(with_operation(error)))?;
         let mut request = reqwest::Request::new(Method::POST, url);
         let headers = request.headers_mut();
@@ -1006,7 +1028,7 @@ impl HttpRuntime {
         let body = read_bounded(response).await;
         if !status.is_success() {
             let fallback = default_kind(status, &headers, &self.inner.reset_headers);
-            let error = source.refusal(provider, status, &headers, &body, fallback);
+            let error = source.refusal(provider, status, &headers, &body, fallback, grant);
             return Err(self.redact(with_operation(error)));
         }
         serde_json::from_slice(&body).map_err(|_| {
@@ -1016,7 +1038,7 @@ impl HttpRuntime {
                     .with_status(status.as_u16())
                     .with_message(format!(
                         "the OAuth token endpoint's answer to the {} grant is not JSON",
-                        source.grant().grant_type()
+                        grant.grant_type()
                     )),
             ))
         })

@@ -1,54 +1,4 @@
-//! OAuth 2.0 access tokens that renew themselves: a [`TokenSource`] the runtime asks for a token
-//! before each request.
-//!
-//! A token source holds a grant (RFC 6749: client credentials, resource owner password, refresh
-//! token, or a JWT bearer assertion, RFC 7523) and the token endpoint that honours it. The runtime
-//! ([`HttpRuntime`](super::HttpRuntime)) asks it for a token before each request sent with
-//! [`Credentials::oauth`](super::Credentials::oauth):
-//!
-//! - a token is fetched once and reused until `expires_in` minus a margin
-//!   ([`TokenSource::expiry_margin`], 60 s by default); an answer without `expires_in` keeps the
-//!   token until the API refuses it;
-//! - concurrent requests that find no valid token share one fetch (and, when it fails, its failure);
-//! - when the API answers 401 to a request that carried a token from the source, that token is
-//!   dropped, a new one is fetched, and the request is sent once more (a refused request was not
-//!   processed, so this is safe for writes too); a second 401 is the caller's
-//!   [`ErrorKind::Unauthenticated`](crate::ErrorKind::Unauthenticated);
-//! - a refresh token that the answer rotates replaces the old one
-//!   ([`TokenSource::current_refresh_token`] reads it, to persist it);
-//! - the answer's other fields (Salesforce's `instance_url`) are kept ([`TokenSource::answer`]);
-//! - token requests go through the runtime's retry policy (5xx, connection failures, 429 waits) and
-//!   are `support.http` spans with `endpoint = "oauth_token"`;
-//! - a refusal is an [`ErrorKind::Unauthenticated`](crate::ErrorKind::Unauthenticated) error that
-//!   names the grant, what to check, and the endpoint's `error` / `error_description`;
-//! - secrets live in `secrecy` types; `Debug`, errors and logs never show them, and every token
-//!   fetched is added to the runtime's [`Redactor`], so an API that echoes it leaks nothing.
-//!
-//! An adapter gives its token endpoint as a default, which the caller may override:
-//!
-//! ```
-//! use support_core::http::{ClientAuth, Credentials, TokenSource};
-//! use support_core::kit::ClientOptions;
-//!
-//! // What the caller writes (ServiceNow: the OAuth application's client id and secret, and a user).
-//! let source = TokenSource::password("client-id", "client-s3cret", "integration.user", "pa55word")
-//!     .scope("useraccount");
-//!
-//! // What the adapter's builder does with it: its token endpoint, below the base URL unless the
-//! // caller gave another one.
-//! let mut options = ClientOptions::new("servicenow");
-//! options.set_base_url("https://acme.service-now.com");
-//! options.set_credentials(Credentials::oauth(source.or_token_url("/oauth_token.do")));
-//! let connection = options.connect("instance", "credentials")?;
-//! # let _ = connection;
-//!
-//! // Salesforce: client credentials in an HTTP Basic header, at the My Domain's token endpoint.
-//! let salesforce = TokenSource::client_credentials("consumer-key", "consumer-s3cret")
-//!     .client_auth(ClientAuth::Basic)
-//!     .or_token_url("/services/oauth2/token");
-//! assert!(!format!("{salesforce:?}").contains("s3cret"));
-//! # Ok::<(), support_core::Error>(())
-//! ```
+//! OAuth 2.0 access tokens that renew themselves: see [`TokenSource`].
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -193,8 +143,61 @@ impl TokenAnswer {
     }
 }
 
-/// Obtains and renews OAuth 2.0 access tokens; see the [module documentation](self). Clones share
-/// one cache. `Debug` never shows a secret.
+/// Obtains and renews OAuth 2.0 access tokens.
+///
+/// A token source holds a grant (RFC 6749: client credentials, resource owner password, refresh
+/// token, or a JWT bearer assertion, RFC 7523) and the token endpoint that honours it. The runtime
+/// ([`HttpRuntime`](super::HttpRuntime)) asks it for a token before each request sent with
+/// [`Credentials::oauth`](super::Credentials::oauth):
+///
+/// - a token is fetched once and reused until `expires_in` minus a margin
+///   ([`TokenSource::expiry_margin`], 60 s by default); an answer without `expires_in` keeps the
+///   token until the API refuses it;
+/// - concurrent requests that find no valid token share one fetch (and, when it fails, its failure);
+/// - when the API answers 401 to a request that carried a token from the source, that token is
+///   dropped, a new one is fetched, and the request is sent once more (a refused request was not
+///   processed, so this is safe for writes too); a second 401 is the caller's
+///   [`ErrorKind::Unauthenticated`](crate::ErrorKind::Unauthenticated);
+/// - a refresh token that the answer rotates replaces the old one
+///   ([`TokenSource::current_refresh_token`] reads it, to persist it); a password grant whose
+///   answer brought a refresh token renews with it, and falls back to the password when it is
+///   refused ([`TokenSource::renew_with_refresh_token`]);
+/// - the answer's other fields (Salesforce's `instance_url`) are kept ([`TokenSource::answer`]);
+/// - token requests go through the runtime's retry policy (5xx, connection failures, 429 waits) and
+///   are `support.http` spans with `endpoint = "oauth_token"`;
+/// - a refusal is an [`ErrorKind::Unauthenticated`](crate::ErrorKind::Unauthenticated) error that
+///   names the grant, what to check, and the endpoint's `error` / `error_description`;
+/// - secrets live in `secrecy` types; `Debug`, errors and logs never show them, and every token
+///   fetched is added to the runtime's [`Redactor`], so an API that echoes it leaks nothing.
+///
+/// [`TokenSource::from_env`] reads a client and grant from an adapter's `SUPPORT_<P>_` variables.
+/// An adapter gives its token endpoint as a default, which the caller may override:
+///
+/// ```
+/// use support_core::http::{ClientAuth, Credentials, TokenSource};
+/// use support_core::kit::ClientOptions;
+///
+/// // What the caller writes (ServiceNow: the OAuth application's client id and secret, and a user).
+/// let source = TokenSource::password("client-id", "client-s3cret", "integration.user", "pa55word")
+///     .scope("useraccount");
+///
+/// // What the adapter's builder does with it: its token endpoint, below the base URL unless the
+/// // caller gave another one.
+/// let mut options = ClientOptions::new("servicenow");
+/// options.set_base_url("https://acme.service-now.com");
+/// options.set_credentials(Credentials::oauth(source.or_token_url("/oauth_token.do")));
+/// let connection = options.connect("instance", "credentials")?;
+/// # let _ = connection;
+///
+/// // Salesforce: client credentials in an HTTP Basic header, at the My Domain's token endpoint.
+/// let salesforce = TokenSource::client_credentials("consumer-key", "consumer-s3cret")
+///     .client_auth(ClientAuth::Basic)
+///     .or_token_url("/services/oauth2/token");
+/// assert!(!format!("{salesforce:?}").contains("s3cret"));
+/// # Ok::<(), support_core::Error>(())
+/// ```
+///
+/// Clones share one cache. `Debug` never shows a secret.
 #[derive(Clone)]
 pub struct TokenSource {
     config: Arc<Config>,

@@ -689,12 +689,15 @@ impl TokenSource {
             }
             return Err(error);
         };
-        let lifetime = match fields.get("expires_in") {
-            Some(Value::Number(n)) => n.as_u64(),
-            Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        // Seconds, as a number or (some providers) a string; anything else is no lifetime.
+        let seconds = match fields.get("expires_in") {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
             _ => None,
-        }
-        .map(Duration::from_secs);
+        };
+        let lifetime = seconds
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| Duration::from_secs_f64(s.min(10.0 * 365.0 * 86_400.0)));
         let refresh = fields
             .get("refresh_token")
             .and_then(Value::as_str)
@@ -704,17 +707,19 @@ impl TokenSource {
             fields.remove(name);
         }
         let now = Instant::now();
-        let expires_at =
-            lifetime.map(|life| now + life.saturating_sub(self.config.margin.min(life / 2)));
+        // A lifetime past what the clock can count never expires.
+        let expires_at = lifetime.and_then(|life| {
+            now.checked_add(life.saturating_sub(self.config.margin.min(life / 2)))
+        });
         let value = SecretString::from(access);
-        {
+        let token = {
             let mut cache = lock(&self.state.cache);
-            let serial = cache.fetches + 1;
-            cache.token = Some(Token {
+            let token = Token {
                 value: value.clone(),
                 expires_at,
-                serial,
-            });
+                serial: cache.fetches + 1,
+            };
+            cache.token = Some(token.clone());
             cache.answer = Some(TokenAnswer { fields });
             cache.recent.push_front(value);
             if let Some(refresh) = refresh {
@@ -722,18 +727,15 @@ impl TokenSource {
                 cache.refresh_token = Some(refresh);
             }
             cache.recent.truncate(REMEMBERED_TOKENS * 2);
-        }
+            token
+        };
         self.learn_secrets();
         tracing::debug!(
             grant = self.config.grant.grant_type(),
             expires_in = lifetime.map(|l| l.as_secs()),
             "fetched an OAuth access token"
         );
-        let cache = lock(&self.state.cache);
-        cache
-            .token
-            .clone()
-            .ok_or_else(|| Error::new(ErrorKind::Unauthenticated, provider))
+        Ok(token)
     }
 
     /// Drops `token` after the API refused it, unless a newer one replaced it already.
@@ -898,6 +900,7 @@ impl TokenSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn form(source: &TokenSource) -> String {
         source.request_parts("t", &source.next_grant().0).unwrap().0
@@ -1014,6 +1017,30 @@ mod tests {
         .unwrap()
         .or_token_url("/oauth_token.do");
         assert_eq!(source.token_endpoint(), Some("https://login.example/t"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn odd_lifetimes_neither_panic_nor_keep_a_token_too_long() {
+        for (expires_in, kept_for_a_minute) in [
+            (json!(u64::MAX), true),
+            (json!(1e300), true),
+            (json!("3600"), true),
+            (json!(-5), true),
+            (json!("soon"), true),
+            (json!(0), false),
+            (json!(30.5), false),
+        ] {
+            let source = TokenSource::client_credentials("id", "s");
+            let answer = json!({"access_token": "t0ken-x", "expires_in": expires_in});
+            let fetch = || async { Ok(answer.clone()) };
+            source.token("t", None, fetch).await.unwrap();
+            tokio::time::advance(Duration::from_secs(61)).await;
+            assert_eq!(
+                source.cached().0.is_some(),
+                kept_for_a_minute,
+                "{expires_in}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::oauth::TokenSource;
+
 /// How requests authenticate. `Debug` never shows a secret.
 #[derive(Clone)]
 #[non_exhaustive]
@@ -35,6 +37,9 @@ pub enum Credentials {
         /// The secret.
         secret: SecretString,
     },
+    /// OAuth 2.0 access tokens from a [`TokenSource`], fetched and renewed as needed and sent as
+    /// `Authorization: Bearer {token}` by [`HttpRuntime::execute`](super::HttpRuntime::execute).
+    OAuth(TokenSource),
 }
 
 impl Credentials {
@@ -60,11 +65,22 @@ impl Credentials {
         }
     }
 
+    /// OAuth 2.0 tokens from `source` (see [`TokenSource`]).
+    pub fn oauth(source: TokenSource) -> Self {
+        Credentials::OAuth(source)
+    }
+
+    /// Whether these credentials can be sent: a secret that no header can carry cannot.
+    pub fn is_sendable(&self) -> bool {
+        matches!(self, Credentials::None | Credentials::OAuth(_)) || self.header_pair().is_some()
+    }
+
     /// The header to send, marked sensitive so that `reqwest` and `http` never print it. `None` when
-    /// there is nothing to send or the secret holds bytes no header can carry.
+    /// there is nothing to send or the secret holds bytes no header can carry, and for OAuth, whose
+    /// header the runtime adds to each attempt with the current token.
     pub fn header_pair(&self) -> Option<(HeaderName, HeaderValue)> {
         let (name, value) = match self {
-            Credentials::None => return None,
+            Credentials::None | Credentials::OAuth(_) => return None,
             Credentials::Basic { username, password } => {
                 let raw = format!("{}:{}", username.expose_secret(), password.expose_secret());
                 (AUTHORIZATION, format!("Basic {}", STANDARD.encode(raw)))
@@ -97,6 +113,7 @@ impl Credentials {
             }
             Credentials::Bearer(token) => redactor.add(token.expose_secret()),
             Credentials::Header { secret, .. } => redactor.add(secret.expose_secret()),
+            Credentials::OAuth(source) => return (*source.redactor()).clone(),
         }
         redactor
     }
@@ -108,6 +125,7 @@ impl Credentials {
             Credentials::Basic { .. } => "basic",
             Credentials::Bearer(_) => "bearer",
             Credentials::Header { .. } => "header",
+            Credentials::OAuth(_) => "oauth",
         }
     }
 }
@@ -127,6 +145,9 @@ impl fmt::Debug for Credentials {
                 .field("name", name)
                 .field("secret", &"[REDACTED]")
                 .finish(),
+            Credentials::OAuth(source) => {
+                f.debug_tuple("Credentials::OAuth").field(source).finish()
+            }
         }
     }
 }
@@ -269,7 +290,7 @@ impl Redactor {
 }
 
 /// Every byte but the URL-unreserved ones as `%XX`, as a query string or form carries it.
-fn percent_encoded(text: &str) -> String {
+pub(crate) fn percent_encoded(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

@@ -13,6 +13,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument as _;
 
 use super::credentials::{Credentials, Redactor};
+use super::oauth::{Token, TokenAnswer, TokenSource};
 use super::retry::{ResetHeader, RetryPolicy, is_throttled, is_transient, requested_wait};
 use crate::capabilities::Operation;
 use crate::error::{Error, ErrorKind, Result};
@@ -21,6 +22,15 @@ use crate::upload::Download;
 
 /// The most of an error body that is read to classify it.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Put on a request by [`HttpRuntime::prepare`] under OAuth credentials, and replaced by
+/// [`HttpRuntime::execute`] with the current token: only prepared requests get one.
+const OAUTH_MARKER: HeaderName = HeaderName::from_static("x-support-port-oauth");
+
+/// The token request's name in spans.
+const TOKEN_INFO: OperationInfo = OperationInfo {
+    operation_id: "oauth_token",
+};
 
 tokio::task_local! {
     static CALL: CallScope;
@@ -133,11 +143,29 @@ struct Notes {
     /// The status of a success whose body could not be read, for a call that was not repeated: a
     /// write the provider applied but whose answer was lost.
     unread_success: Option<u16>,
+    /// Why no OAuth token could be had for the request, which was then not sent.
+    no_token: Option<Error>,
 }
 
 /// The status of the stand-in answer the generated client gets when the runtime keeps the body
 /// itself: one that no operation documents, so the generated client decodes nothing.
 const KEPT_BODY_STATUS: u16 = 599;
+
+/// How [`HttpRuntime::attempts`] sends one request.
+struct Plan<'a> {
+    /// The port call's scope, which receives what the attempts learn; none for a native call or
+    /// a token request.
+    scope: Option<CallScope>,
+    /// The port operation, for spans.
+    operation: Option<Operation>,
+    /// Whether the request may be sent again after a failure that may have reached the provider.
+    repeatable: bool,
+    /// The token source whose token each attempt carries, if any.
+    oauth: Option<&'a TokenSource>,
+    /// Whether the credentials are redacted from a success's body: not from a token answer,
+    /// which may hold the refresh token that was sent.
+    redact: bool,
+}
 
 /// A failed response, as handed to an adapter's classifier.
 #[derive(Debug)]
@@ -217,8 +245,9 @@ struct Settings {
     remaining_header: Option<HeaderName>,
     strip_headers: Vec<HeaderName>,
     classifier: Classifier,
-    /// Every spelling of the credentials, removed from each error made from a provider's answer.
-    redactor: Redactor,
+    /// Every spelling of the credentials, removed from each error made from a provider's answer
+    /// (for OAuth, the token source's, which learns each token).
+    redactor: Arc<Redactor>,
 }
 
 impl fmt::Debug for HttpRuntime {
@@ -264,7 +293,7 @@ impl HttpRuntime {
                 // do not expect it.
                 strip_headers: vec![HeaderName::from_static("api-version")],
                 classifier: no_classification,
-                redactor: Redactor::default(),
+                redactor: Arc::default(),
             },
         }
     }
@@ -296,8 +325,11 @@ impl HttpRuntime {
         match CALL.scope(scope, call).await {
             Ok(value) => Ok(value.into_inner()),
             Err(error) => {
-                let unread = CallScope::take_notes(&notes).unread_success;
-                Err(self.failed(operation, unread, error).await)
+                let notes = CallScope::take_notes(&notes);
+                if let Some(no_token) = notes.no_token {
+                    return Err(no_token);
+                }
+                Err(self.failed(operation, notes.unread_success, error).await)
             }
         }
     }
@@ -319,6 +351,9 @@ impl HttpRuntime {
         let notes = scope.notes.clone();
         let outcome = CALL.scope(scope, call).await;
         let kept = CallScope::take_notes(&notes);
+        if let Some(no_token) = kept.no_token {
+            return Err(no_token);
+        }
         match (kept.body, outcome) {
             (Some(body), _) => self.json_of(operation, kept.status, &body),
             (None, Ok(_)) => Ok(serde_json::Value::Null),
@@ -412,7 +447,10 @@ impl HttpRuntime {
         let scope = CallScope::new(operation, None).keeping(reader);
         let notes = scope.notes.clone();
         let outcome = CALL.scope(scope, call).await;
-        let kept = CallScope::take_notes(&notes);
+        let mut kept = CallScope::take_notes(&notes);
+        if let Some(no_token) = kept.no_token.take() {
+            return Err(no_token);
+        }
         if kept.page.is_none() && kept.body.is_none() {
             return match outcome {
                 Ok(_) => Err(self.not_a_page(operation, None, None, &[])),
@@ -547,6 +585,9 @@ impl HttpRuntime {
                 self.execute(client, request, &info).await
             })
             .await;
+        if let Some(no_token) = CallScope::lock(&notes).no_token.take() {
+            return Err(no_token);
+        }
         let response = outcome.map_err(|error| {
             let unread = CallScope::lock(&notes).unread_success;
             self.lost_answer(operation, unread, self.transport_error(operation, error))
@@ -573,6 +614,7 @@ impl HttpRuntime {
         authenticate: bool,
     ) -> Result<Download> {
         let scope = CallScope::new(operation, None).keeping(Keep::Stream);
+        let notes = scope.notes.clone();
         let info = OperationInfo {
             operation_id: "download",
         };
@@ -584,6 +626,9 @@ impl HttpRuntime {
                 self.execute(client, request, &info).await
             })
             .await;
+        if let Some(no_token) = CallScope::lock(&notes).no_token.take() {
+            return Err(no_token);
+        }
         let response = outcome.map_err(|error| self.transport_error(operation, error))?;
         let status = response.status();
         if !status.is_success() {
@@ -625,6 +670,9 @@ impl HttpRuntime {
         if let Some((name, value)) = self.inner.credentials.header_pair() {
             headers.insert(name, value);
         }
+        if matches!(self.inner.credentials, Credentials::OAuth(_)) {
+            headers.insert(OAUTH_MARKER, HeaderValue::from_static("1"));
+        }
         if let Some(header) = &self.inner.idempotency_header
             && let Ok(Some(key)) = CALL.try_with(|scope| scope.idempotency_key.clone())
             && let Ok(value) = HeaderValue::from_str(&key)
@@ -645,6 +693,12 @@ impl HttpRuntime {
     /// exponential backoff with jitter, or the provider's `Retry-After` / reset headers up to
     /// [`RetryPolicy::max_retry_after`]; a longer requested wait, or one past the total budget, ends the
     /// retries and the caller gets the throttling response as [`ErrorKind::RateLimited`].
+    ///
+    /// Under [`Credentials::OAuth`], each attempt of a request [`prepare`](Self::prepare)d for it
+    /// carries the token source's current token, fetched first when there is none valid. A 401
+    /// to a request that carried one drops that token and repeats the request once with a new one.
+    /// When no token can be had the request is not sent: the port's call fails with the token
+    /// endpoint's error, and a native caller gets a 401 answer that says why.
     pub async fn execute(
         &self,
         client: &reqwest::Client,
@@ -653,6 +707,11 @@ impl HttpRuntime {
     ) -> reqwest::Result<reqwest::Response> {
         let scope = CALL.try_with(Clone::clone).ok();
         let operation = scope.as_ref().map(|s| s.operation);
+        let prepared = request.headers_mut().remove(OAUTH_MARKER).is_some();
+        let oauth = match &self.inner.credentials {
+            Credentials::OAuth(source) if prepared => Some(source),
+            _ => None,
+        };
         let repeatable = match &scope {
             Some(scope) => {
                 scope.operation.is_idempotent()
@@ -664,11 +723,53 @@ impl HttpRuntime {
                 Method::GET | Method::HEAD | Method::OPTIONS
             ),
         };
+        let plan = Plan {
+            scope,
+            operation,
+            repeatable,
+            oauth,
+            redact: true,
+        };
+        self.attempts(client, request, info, plan).await
+    }
+
+    /// [`execute`](Self::execute)'s loop, for `plan`.
+    async fn attempts(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+        plan: Plan<'_>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let Plan {
+            scope,
+            operation,
+            repeatable,
+            oauth,
+            redact,
+        } = plan;
         *request.timeout_mut() = self.inner.request_timeout;
         let policy = &self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 1u32;
+        let mut max_attempts = policy.max_attempts;
+        // Whether a refused token was renewed already: once per call.
+        let mut renewed = false;
         loop {
+            let mut token: Option<Token> = None;
+            if let Some(source) = oauth {
+                match self.token(client, source, operation).await {
+                    Ok(fresh) => {
+                        if let Some(value) = source.header_value(&fresh) {
+                            request
+                                .headers_mut()
+                                .insert(reqwest::header::AUTHORIZATION, value);
+                        }
+                        token = Some(fresh);
+                    }
+                    Err(error) => return Ok(self.no_token(scope.as_ref(), error)),
+                }
+            }
             let span = tracing::debug_span!(
                 "support.http",
                 provider = self.inner.provider,
@@ -701,6 +802,21 @@ impl HttpRuntime {
                 notes.status = None;
             }
             let outcome = client.execute(this_try).instrument(span.clone()).await;
+            // A token the API refused: drop it and repeat once with a new one. The request was
+            // refused, not processed, so even a write may be repeated.
+            if let (Ok(response), Some(source), Some(refused)) = (&outcome, oauth, &token)
+                && response.status() == StatusCode::UNAUTHORIZED
+                && !renewed
+                && !only_try
+            {
+                span.record("status", 401u16);
+                tracing::debug!(parent: &span, "the access token was refused; renewing it once");
+                source.refused(refused);
+                renewed = true;
+                max_attempts = max_attempts.saturating_add(1);
+                attempt += 1;
+                continue;
+            }
             // A success is read whole here, inside the retry loop: a body cut short, reset or stalled
             // after the headers is a transport failure like any other, and a listing's page is checked.
             let mut body_lost = None;
@@ -713,7 +829,7 @@ impl HttpRuntime {
                 }
                 (Ok(response), Some(scope)) if response.status().is_success() => {
                     let status = response.status();
-                    match read_whole(response, &self.inner.redactor).await {
+                    match read_whole(response, &self.redactor()).await {
                         Ok((response, body)) => match &scope.keep {
                             Keep::Nothing => Ok(response),
                             keep => {
@@ -745,7 +861,12 @@ impl HttpRuntime {
                 }
                 (Ok(response), None) if response.status().is_success() => {
                     let status = response.status();
-                    match read_whole(response, &self.inner.redactor).await {
+                    let redactor = if redact {
+                        self.redactor()
+                    } else {
+                        Arc::default()
+                    };
+                    match read_whole(response, &redactor).await {
                         Ok((response, _)) => Ok(response),
                         Err(error) => {
                             span.record("status", status.as_u16());
@@ -787,7 +908,7 @@ impl HttpRuntime {
                 Err(_) => None,
             };
             match wait {
-                Some(wait) if attempt < policy.max_attempts && waited + wait <= policy.budget => {
+                Some(wait) if attempt < max_attempts && waited + wait <= policy.budget => {
                     span.record("wait_ms", wait.as_millis() as u64);
                     tracing::debug!(parent: &span, "retrying after {wait:?}");
                     tokio::time::sleep(wait).await;
@@ -804,6 +925,167 @@ impl HttpRuntime {
                 }
             }
         }
+    }
+
+    /// A token from `source`: the cached one while valid, else one fetched from the token
+    /// endpoint (one fetch for all the callers that need it at once).
+    async fn token(
+        &self,
+        client: &reqwest::Client,
+        source: &TokenSource,
+        operation: Option<Operation>,
+    ) -> Result<Token> {
+        let provider = self.inner.provider;
+        source
+            .token(provider, operation, || {
+                Box::pin(self.fetch_token(client, source, operation))
+            })
+            .await
+    }
+
+    /// Asks the token endpoint for a token, through the retry policy; the answer's JSON. A
+    /// password grant renewing with its refresh token falls back to the password when the
+    /// refresh token is refused.
+    async fn fetch_token(
+        &self,
+        client: &reqwest::Client,
+        source: &TokenSource,
+        operation: Option<Operation>,
+    ) -> Result<serde_json::Value> {
+        let (grant, fallback) = source.next_grant();
+        match self.request_token(client, source, operation, &grant).await {
+            Err(error) if fallback && error.kind() == &ErrorKind::Unauthenticated => {
+                tracing::debug!("the refresh token was refused; asking with the password grant");
+                source.forget_refresh_token();
+                self.request_token(client, source, operation, source.grant())
+                    .await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// One token request for `grant`, through the retry policy; the answer's JSON.
+    async fn request_token(
+        &self,
+        client: &reqwest::Client,
+        source: &TokenSource,
+        operation: Option<Operation>,
+        grant: &super::oauth::Grant,
+    ) -> Result<serde_json::Value> {
+        let provider = self.inner.provider;
+        let with_operation = |error: Error| match operation {
+            Some(operation) => error.with_operation(operation),
+            None => error,
+        };
+        let url = source.token_endpoint().unwrap_or_default();
+        let url = reqwest::Url::parse(url).map_err(|_| {
+            with_operation(Error::configuration(
+                provider,
+                "the OAuth token endpoint is not an absolute URL: build the adapter with it, or \
+                 give the TokenSource an absolute token_url()",
+            ))
+        })?;
+        let (form, basic) = source
+            .request_parts(provider, grant)
+            .map_err(|error| self.redact(with_operation(error)))?;
+        let mut request = reqwest::Request::new(Method::POST, url);
+        let headers = request.headers_mut();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(basic) = basic {
+            headers.insert(reqwest::header::AUTHORIZATION, basic);
+        }
+        *request.body_mut() = Some(reqwest::Body::from(form));
+        // Asking for a token changes nothing a repeat could harm: transient failures are retried.
+        let plan = Plan {
+            scope: None,
+            operation,
+            repeatable: true,
+            oauth: None,
+            redact: false,
+        };
+        let response = Box::pin(self.attempts(client, request, &TOKEN_INFO, plan))
+            .await
+            .map_err(|error| {
+                let error =
+                    self.transport_error(operation.unwrap_or(Operation::CheckConnection), error);
+                let error = Error::new(error.kind().clone(), provider)
+                    .with_message(format!(
+                        "the OAuth token endpoint could not be reached: {}",
+                        error.message().unwrap_or("no answer")
+                    ))
+                    .with_source(error);
+                with_operation(error)
+            })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_bounded(response).await;
+        if !status.is_success() {
+            let fallback = default_kind(status, &headers, &self.inner.reset_headers);
+            let error = source.refusal(provider, status, &headers, &body, fallback, grant);
+            return Err(self.redact(with_operation(error)));
+        }
+        serde_json::from_slice(&body).map_err(|_| {
+            // The body may hold the token: no excerpt.
+            self.redact(with_operation(
+                Error::new(ErrorKind::Unauthenticated, provider)
+                    .with_status(status.as_u16())
+                    .with_message(format!(
+                        "the OAuth token endpoint's answer to the {} grant is not JSON",
+                        grant.grant_type()
+                    )),
+            ))
+        })
+    }
+
+    /// What a request for which no token could be had gets instead of an answer: the port's call
+    /// keeps the error in its notes; a native caller sees a 401 that says why.
+    fn no_token(&self, scope: Option<&CallScope>, error: Error) -> reqwest::Response {
+        let error = self.redact(error);
+        let body = serde_json::json!({
+            "error": "no_access_token",
+            "error_description": error.to_string(),
+        });
+        tracing::debug!("no OAuth access token: {error}");
+        if let Some(scope) = scope {
+            CallScope::lock(&scope.notes).no_token = Some(error);
+        }
+        let mut answer = http::Response::new(Bytes::from(body.to_string()));
+        *answer.status_mut() = StatusCode::UNAUTHORIZED;
+        answer.headers_mut().insert(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        reqwest::Response::from(answer)
+    }
+
+    /// The token source, under [`Credentials::OAuth`].
+    pub fn token_source(&self) -> Option<&TokenSource> {
+        match &self.inner.credentials {
+            Credentials::OAuth(source) => Some(source),
+            _ => None,
+        }
+    }
+
+    /// Under [`Credentials::OAuth`], makes sure a token is held (fetching one if needed) and
+    /// returns the non-secret fields of the token answer, such as Salesforce's `instance_url`;
+    /// `None` under other credentials. `operation` names the call in errors and spans.
+    pub async fn token_answer(
+        &self,
+        client: &reqwest::Client,
+        operation: Operation,
+    ) -> Result<Option<TokenAnswer>> {
+        let Some(source) = self.token_source() else {
+            return Ok(None);
+        };
+        self.token(client, source, Some(operation)).await?;
+        Ok(source.answer())
     }
 
     fn wait_after_status(
@@ -837,7 +1119,15 @@ impl HttpRuntime {
     /// [`transport_error`](Self::transport_error) and [`send_json`](Self::send_json) apply it already;
     /// an adapter applies it to errors it makes itself from a provider's text.
     pub fn redact(&self, error: Error) -> Error {
-        error.redacted(&self.inner.redactor)
+        error.redacted(&self.redactor())
+    }
+
+    /// Every spelling of the credentials and, for OAuth, of the recent tokens.
+    fn redactor(&self) -> Arc<Redactor> {
+        match &self.inner.credentials {
+            Credentials::OAuth(source) => source.redactor(),
+            _ => self.inner.redactor.clone(),
+        }
     }
 
     /// Turns a generated client's error into the port's [`Error`], without any secret.
@@ -1088,7 +1378,7 @@ impl HttpRuntimeBuilder {
 
     /// Finishes the runtime.
     pub fn build(mut self) -> HttpRuntime {
-        self.settings.redactor = self.settings.credentials.redactor();
+        self.settings.redactor = Arc::new(self.settings.credentials.redactor());
         HttpRuntime {
             inner: Arc::new(self.settings),
         }

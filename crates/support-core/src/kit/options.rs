@@ -181,12 +181,17 @@ impl ClientOptions {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::configuration(provider, format!("no {missing_credentials}")))?;
-        if credentials.header_pair().is_none() && !matches!(credentials, Credentials::None) {
+        if !credentials.is_sendable() {
             return Err(Error::configuration(
                 provider,
                 "the credentials hold characters an HTTP header cannot carry",
             ));
         }
+        // An OAuth token endpoint given as a path is below the base URL.
+        let credentials = match credentials {
+            Credentials::OAuth(source) => Credentials::OAuth(source.resolved(provider, &base_url)?),
+            other => other,
+        };
         let http = self.client.build(provider)?;
         let runtime = HttpRuntime::builder(provider)
             .credentials(credentials)

@@ -1012,3 +1012,85 @@ async fn the_connection_check_reaches_the_simulator() {
     assert!(info.is_ok(), "check_connection after one 503: {info:?}");
     assert_eq!(faulted.requests.get(), 2, "the read is retried once");
 }
+
+/// Walks the case table raw, `limit` rows a page, and returns the sys_ids in the order seen:
+/// by offset (`keyset` false), or by keyset (`ORDERBYsys_id` with `sys_id>{last}`, the offset
+/// moving on only past pages that ACLs emptied); both end when no `rel="next"` Link follows.
+async fn walk(client: &SimClient, keyset: bool) -> Vec<String> {
+    let path = format!("{TABLE}/{CASES}");
+    let mut seen = Vec::new();
+    let mut last: Option<String> = None;
+    let mut offset = 0usize;
+    for _ in 0..100 {
+        let query = match (&last, keyset) {
+            (Some(last), true) => format!("sys_id>{last}^ORDERBYsys_id"),
+            _ => "ORDERBYsys_id".to_owned(),
+        };
+        let offset_text = offset.to_string();
+        let answer = get(
+            client,
+            &path,
+            &[
+                ("sysparm_query", &query),
+                ("sysparm_limit", "4"),
+                ("sysparm_offset", &offset_text),
+                ("sysparm_fields", "sys_id"),
+            ],
+        )
+        .await;
+        let ids = column(&answer, "sys_id");
+        let more = answer
+            .header("link")
+            .is_some_and(|l| l.contains("rel=\"next\""));
+        if keyset && !ids.is_empty() {
+            last = ids.last().cloned();
+            offset = 0;
+        } else {
+            offset += 4;
+        }
+        seen.extend(ids);
+        if !more {
+            return seen;
+        }
+    }
+    panic!("the walk does not end");
+}
+
+fn changes_between_pages(simulator: &ServiceNowSimulator, acls: bool) {
+    let state = simulator.state();
+    let mut state = support_conformance::sim::lock(&state);
+    if acls {
+        state.hide_cases((102..=108).map(|n| hex(Entity::Ticket, n)));
+    }
+    state.after_case_page(1, |st| {
+        st.touch_case(
+            &hex(Entity::Ticket, 101),
+            &[("state", "10")],
+            "2026-03-01 00:00:00",
+        );
+        st.add_case(100, "1", "2026-03-01 00:00:01");
+    });
+}
+
+#[tokio::test]
+async fn a_keyset_walk_survives_changes_and_acls_where_an_offset_walk_does_not() {
+    let expected: Vec<String> = [101, 109, 110, 111, 112, 113]
+        .into_iter()
+        .map(|n| hex(Entity::Ticket, n))
+        .collect();
+    let (simulator, client) = start().await;
+    changes_between_pages(&simulator, true);
+    assert_eq!(walk(&client, true).await, expected);
+    // Without ACLs, the case created before the walk's position shifts every later offset: the
+    // offset walk sees the fourth case twice; the keyset walk sees each once (the new case sorts
+    // before its position, so it is not among them).
+    let every: Vec<String> = (101..=113).map(|n| hex(Entity::Ticket, n)).collect();
+    let (simulator, client) = start().await;
+    changes_between_pages(&simulator, false);
+    assert_eq!(walk(&client, true).await, every);
+    let (simulator, client) = start().await;
+    changes_between_pages(&simulator, false);
+    let by_offset = walk(&client, false).await;
+    let fourth = hex(Entity::Ticket, 104);
+    assert_eq!(by_offset.iter().filter(|id| **id == fourth).count(), 2);
+}

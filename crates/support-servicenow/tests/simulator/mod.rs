@@ -114,10 +114,14 @@ pub fn expire_access_tokens(base_url: &str) {
 /// as the world's unknown status); priorities 1 Urgent, 2 High, 3 Normal, 4 Low, always set (a
 /// case has a priority, 4 by default); `contact_type` email, web, chat, phone; `category`
 /// question, technical, billing; tags are `label`s with sys_ids of their own; SLA clocks from
-/// `task_sla` rows (due and breach of first response and resolution; no escalation flag); files
-/// are `sys_attachment` rows with ids of their own; ratings are assessment instances. Comments do
-/// not say whether their author is a customer (the adapter would have to look the user up), no
-/// availability, no idempotency keys; the resolution text and times are served but not compared.
+/// `task_sla` rows (due and breach of first response and resolution; no escalation flag); an SLA
+/// definition (`contract_sla`) is one duration for one target, for no particular priority; the
+/// world's admin holds the `admin`, `sn_customerservice_manager` and (inherited)
+/// `sn_customerservice_agent` roles, its agents `sn_customerservice_agent`; articles are
+/// published or draft (`workflow_state`); files are `sys_attachment` rows with ids of their own;
+/// ratings are assessment instances. Comments do not say whether their author is a customer (the adapter
+/// would have to look the user up), no availability, no idempotency keys; the resolution text and
+/// times are served but not compared.
 pub fn servicenow_world() -> World {
     World::standard(
         support_servicenow::PROVIDER,
@@ -161,6 +165,7 @@ pub fn servicenow_world() -> World {
             first_comment_opens: false,
             tag_ids: true,
             rating_ids: true,
+            sla_targets_by_priority: false,
         },
     )
 }

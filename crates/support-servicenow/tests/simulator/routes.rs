@@ -43,8 +43,14 @@ const WRITE: Params = Params::allowed(&[
 ]);
 
 /// Parameters of the case activities endpoint.
-const ACTIVITIES: Params =
-    Params::allowed(&["sysparm_activity_type", "sysparm_limit", "sysparm_offset"]);
+const ACTIVITIES: Params = Params::allowed(&[
+    "sysparm_activity_type",
+    "sysparm_limit",
+    "sysparm_offset",
+    "activity_type",
+    "limit",
+    "offset",
+]);
 
 /// The Table API's default `sysparm_limit`.
 pub const DEFAULT_LIMIT: usize = 10_000;
@@ -772,7 +778,10 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
         let Some(case) = visible(state, CASES, &id).cloned() else {
             return Err(no_record());
         };
-        let types: Vec<String> = match req.param("sysparm_activity_type") {
+        let types: Vec<String> = match req
+            .param("sysparm_activity_type")
+            .or_else(|| req.param("activity_type"))
+        {
             None => ACTIVITY_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             Some(list) => list.split(',').map(|t| t.trim().to_owned()).collect(),
         };
@@ -782,8 +791,15 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
                 format!("sysparm_activity_type {bad:?} is not one of comments, work_notes, attachment"),
             ));
         }
-        let limit = number_param(req, "sysparm_limit", DEFAULT_LIMIT, 1)?;
-        let offset = number_param(req, "sysparm_offset", 0, 0)?;
+        // The Case API takes every parameter by its short name too (`limit`).
+        let limit = match req.param("limit") {
+            Some(_) => number_param(req, "limit", DEFAULT_LIMIT, 1)?,
+            None => number_param(req, "sysparm_limit", DEFAULT_LIMIT, 1)?,
+        };
+        let offset = match req.param("offset") {
+            Some(_) => number_param(req, "offset", 0, 0)?,
+            None => number_param(req, "sysparm_offset", 0, 0)?,
+        };
         let user = |sys_id: &str| state.find("sys_user", sys_id).cloned().unwrap_or_default();
         let mut entries: Vec<(String, usize, Value)> = Vec::new();
         for (k, entry) in state.journal.iter().enumerate() {
@@ -804,7 +820,8 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
                     "sys_created_on": entry.created_on,
                     "sys_created_on_adjusted": entry.created_on,
                     "user_sys_id": entry.user,
-                    "login_name": who.get("user_name").cloned().unwrap_or_default(),
+                    // The Case API documents `login_name` as the full user name, as `name`.
+                    "login_name": name,
                     "name": name,
                     "initials": name.split_whitespace().filter_map(|w| w.chars().next()).collect::<String>(),
                     "contains_code": "false",
@@ -825,6 +842,7 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
                     .cloned()
                     .unwrap_or_default();
                 let name = who.get("name").cloned().unwrap_or_default();
+                let size: u64 = get("size_bytes").parse().unwrap_or_default();
                 entries.push((
                     get("sys_created_on"),
                     usize::MAX / 2 + k,
@@ -836,7 +854,7 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
                         "sys_created_on": get("sys_created_on"),
                         "sys_created_on_adjusted": get("sys_created_on"),
                         "user_sys_id": who.get("sys_id").cloned().unwrap_or_default(),
-                        "login_name": login,
+                        "login_name": name,
                         "name": name,
                         "initials": name.split_whitespace().filter_map(|w| w.chars().next()).collect::<String>(),
                         "contains_code": "false",
@@ -844,9 +862,10 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
                             "sys_id": get("sys_id"),
                             "file_name": get("file_name"),
                             "content_type": get("content_type"),
-                            "size_bytes": get("size_bytes"),
+                            "size_bytes": size,
+                            "size": format!("{size} B"),
+                            "state": "available",
                             "path": format!("{}.iix", get("sys_id")),
-                            "download_link": get("download_link"),
                         },
                     }),
                 ));
@@ -861,7 +880,10 @@ fn activities(state: &mut SimState, req: &Req) -> Reply {
             "result": {
                 "display_value": number,
                 "number": number,
+                "short_description": case.get("short_description").cloned().unwrap_or_default(),
+                "sys_created_on": case.get("sys_created_on").cloned().unwrap_or_default(),
                 "sys_id": id,
+                "label": "Case",
                 "table": CASES,
                 "entries": page,
                 "journal_fields": [

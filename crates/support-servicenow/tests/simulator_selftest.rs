@@ -9,7 +9,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use simulator::{
     CASES, CLIENT_ID, CLIENT_SECRET, PASSWORD, RATE_RULE, ServiceNowSimulator, TOKEN, USER,
-    WRONG_TOKEN, authorization, case_number, expire_access_tokens, port_factory, servicenow_world,
+    WRONG_TOKEN, authorization, case_number, expire_access_tokens, port_factory,
+    revoke_refresh_token, servicenow_world,
 };
 use support_conformance::sim::{
     Answer, QueryEncoding, SimClient, basic_authorization, encode_component,
@@ -234,9 +235,21 @@ async fn oauth_grants_issue_tokens_that_expire_and_renew() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    assert_eq!(answer.json["refresh_token"], refresh.as_str());
     assert_ne!(renewed, access);
     let by_token = SimClient::new(simulator.base_url(), authorization(&renewed));
     assert_eq!(get(&by_token, &path, &[]).await.status, 200);
+    revoke_refresh_token(&refresh);
+    let revoked = token(
+        &client,
+        &[
+            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)][..],
+            &client_pair,
+        ]
+        .concat(),
+    )
+    .await;
+    assert_eq!(revoked.status, 401, "a revoked refresh token");
 
     // Refused: a JSON body, a wrong client secret, wrong user credentials, an unknown grant.
     let json_body = client
@@ -657,6 +670,11 @@ async fn writes_create_update_and_journal_cases() {
     )
     .await;
     assert_eq!(created.status, 201, "{}", created.json);
+    assert!(
+        created
+            .header("location")
+            .is_some_and(|l| l.ends_with(&format!("{path}/{}", world.created_ticket_id())))
+    );
     let case = &created.json["result"];
     assert_eq!(case["sys_id"]["value"], world.created_ticket_id());
     assert_eq!(case["number"]["value"], "CS0000150");
@@ -692,15 +710,36 @@ async fn writes_create_update_and_journal_cases() {
     assert_eq!(entries[1]["element"], "work_notes");
     assert_eq!(entries[1]["value"], "Internal note from conformance");
     assert_eq!(activities.header("x-total-count"), Some("2"));
+    // By the case's number too, filtered by type.
+    let number = get(&client, &one, &[]).await.json["result"]["number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let notes = get(
         &client,
-        &format!("/api/sn_customerservice/case/{target}/activities"),
+        &format!("/api/sn_customerservice/case/{number}/activities"),
         &[("sysparm_activity_type", "work_notes")],
     )
     .await;
     assert_eq!(
         notes.json["result"]["entries"].as_array().map(Vec::len),
         Some(1)
+    );
+    assert_eq!(notes.json["result"]["sys_id"], target.as_str());
+    // The journal fields on the record: no value, the entries as the display value.
+    let record = get(
+        &client,
+        &one,
+        &[ALL, ("sysparm_fields", "comments,work_notes")],
+    )
+    .await;
+    assert_eq!(record.json["result"]["work_notes"]["value"], "");
+    let text = record.json["result"]["work_notes"]["display_value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        text.contains("(Work notes)\nInternal note from conformance"),
+        "{text}"
     );
 
     // Refused: unknown fields, choices outside the list, missing references, no subject, closing

@@ -26,7 +26,7 @@
 //!   runs a hook (update or create cases: `touch_case`, `add_case`) between two case pages.
 //! - Writes: `POST`/`PATCH /api/now/table/sn_customerservice_case[/{sys_id}]`; `comments` and
 //!   `work_notes` become journal entries served, oldest first, by
-//!   `GET /api/sn_customerservice/case/{sys_id}/activities`; tags are `label` and `label_entry`
+//!   `GET /api/sn_customerservice/case/{sys_id or number}/activities`; tags are `label` and `label_entry`
 //!   rows (`POST`, and `DELETE` of an entry). The world's attached file is a `sys_attachment` row of
 //!   the case, written with its comment (same second, same user), listed as an `attachment`
 //!   activity and served by `GET /api/now/attachment/{sys_id}/file`.
@@ -39,8 +39,9 @@
 //! recorded in `SimState::ignored_terms` so tests can assert none was; `strict_queries` turns the
 //! property on. Assumed from the documentation's "mandatory" fields: a case needs a short
 //! description, and resolving (6) or closing (3) needs `close_notes`, else 400 "Data Policy
-//! Exception". Display values of dates are the UTC values (an integration user in UTC). The
-//! activities endpoint takes the case's sys_id only (not its number).
+//! Exception". Display values of dates are the UTC values (an integration user in UTC). A journal
+//! field of a case reads as an empty value and, as its display value, its entries newest first.
+//! Creates answer 201 with the record's URL in `Location`.
 //!
 //! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
 //! via `mod simulator;`.
@@ -94,6 +95,12 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
                 .build(),
         )
     })
+}
+
+/// Revokes a refresh token `/oauth_token.do` issued: redeeming it is then refused, as after an
+/// admin revoked it or its lifespan ended.
+pub fn revoke_refresh_token(token: &str) {
+    http::revoke(token);
 }
 
 /// Expires every access token `/oauth_token.do` issued on the server at `base_url` (refresh
@@ -182,6 +189,25 @@ const TABLE: &str = "/api/now/table";
 impl Wire for ServiceNowWire {
     type State = SimState;
     type Factory = PortFactory;
+
+    /// The Case API names a case by its sys_id or its number: a number in the activities path
+    /// is read as the sys_id the simulator gives that number (cases numbered `CS{n:07}` have the
+    /// world's ticket id for `n`; an unknown number names no case).
+    fn normalize_path(path: &str) -> String {
+        let Some(rest) = path.strip_prefix("/api/sn_customerservice/case/") else {
+            return path.to_owned();
+        };
+        let Some((id, tail)) = rest.split_once('/') else {
+            return path.to_owned();
+        };
+        match id.strip_prefix("CS").and_then(|n| n.parse::<u64>().ok()) {
+            Some(n) if id.len() == 9 => format!(
+                "/api/sn_customerservice/case/{}/{tail}",
+                IdScheme::Hex32.render(support_conformance::world::Entity::Ticket, n)
+            ),
+            _ => path.to_owned(),
+        }
+    }
 
     fn routes() -> &'static [Route<SimState>] {
         routes::ROUTES

@@ -601,11 +601,18 @@ fn case_create(state: &mut SimState, req: &Req) -> Reply {
             row.insert("sys_mod_count".into(), "0".into());
         }
         let row = state.find(CASES, &sys_id).cloned().unwrap_or_default();
-        Ok(Reply::created(
-            json!({"result": render(state, CASES, &row, &shape)}),
-        ))
+        Ok(created(state, CASES, &row, &shape))
     })()
     .unwrap_or_else(|e| e)
+}
+
+/// `201 Created` with the record, and its URL in `Location`.
+fn created(state: &SimState, table: &str, row: &Row, shape: &Shape) -> Reply {
+    let sys_id = row.get("sys_id").cloned().unwrap_or_default();
+    Reply::created(json!({"result": render(state, table, row, shape)})).with_header(
+        "location",
+        format!("{}/api/now/table/{table}/{sys_id}", state.base_url),
+    )
 }
 
 fn case_update(state: &mut SimState, req: &Req) -> Reply {
@@ -687,9 +694,7 @@ fn label_create(state: &mut SimState, req: &Req) -> Reply {
         row.insert("sys_updated_on".into(), now);
         state.insert("label", row);
         let row = state.find("label", &sys_id).cloned().unwrap_or_default();
-        Ok(Reply::created(
-            json!({"result": render(state, "label", &row, &shape)}),
-        ))
+        Ok(created(state, "label", &row, &shape))
     })()
     .unwrap_or_else(|e| e)
 }
@@ -750,9 +755,7 @@ fn label_entry_create(state: &mut SimState, req: &Req) -> Reply {
             .find("label_entry", &sys_id)
             .cloned()
             .unwrap_or_default();
-        Ok(Reply::created(
-            json!({"result": render(state, "label_entry", &row, &shape)}),
-        ))
+        Ok(created(state, "label_entry", &row, &shape))
     })()
     .unwrap_or_else(|e| e)
 }

@@ -561,6 +561,9 @@ impl SimState {
                 None => String::new(),
             };
         }
+        if table == CASES && (field == "comments" || field == "work_notes") {
+            return self.journal_text(row.get("sys_id").map_or("", String::as_str), field);
+        }
         let value = row.get(field).cloned().unwrap_or_default();
         if value.is_empty() {
             return value;
@@ -572,6 +575,28 @@ impl SimState {
                 .unwrap_or_default();
         }
         self.choice_label(table, field, &value).unwrap_or(value)
+    }
+
+    /// A journal field's display value: its entries newest first, each headed by its time, its
+    /// writer and the field's label (its value is empty: journal fields are written, not read).
+    pub fn journal_text(&self, case: &str, element: &str) -> String {
+        let label = if element == "comments" {
+            "Additional comments"
+        } else {
+            "Work notes"
+        };
+        self.journal
+            .iter()
+            .rev()
+            .filter(|e| e.case == case && e.element == element)
+            .map(|e| {
+                let who = self
+                    .find("sys_user", &e.user)
+                    .and_then(|u| u.get("name").cloned())
+                    .unwrap_or_default();
+                format!("{} - {who} ({label})\n{}\n\n", e.created_on, e.value)
+            })
+            .collect()
     }
 
     /// The label of a choice, from `sys_choice`.

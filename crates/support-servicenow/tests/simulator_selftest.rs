@@ -764,6 +764,18 @@ async fn writes_create_update_and_journal_cases() {
     )
     .await;
     assert_eq!(answer.status, 400);
+    // A write without `Content-Type: application/json`.
+    let untyped = client
+        .send(
+            client
+                .http
+                .patch(format!("{}{one}", client.base))
+                .header("authorization", client.authorization())
+                .header("accept", "application/json")
+                .body(r#"{"short_description":"x"}"#),
+        )
+        .await;
+    assert_eq!(untyped.status, 400);
     let closed = write(
         &client,
         Method::PATCH,

@@ -11,7 +11,9 @@
 //!   `POST /oauth_token.do` issued on this server and not expired ([`expire_access_tokens`]);
 //!   anything else is ServiceNow's 401 envelope. `/oauth_token.do` authenticates itself (client
 //!   id and secret in the form body).
-//! - Every JSON route wants `Accept` admitting `application/json`, else 400; errors are
+//! - Every JSON route wants `Accept` admitting `application/json`, and writes with a body
+//!   `Content-Type: application/json`, else 400 (REST API "Data format headers"; a `DELETE`,
+//!   which has no body, is not asked for a `Content-Type`); errors are
 //!   `{"error": {"message", "detail"}, "status": "failure"}`; a throttling fault is the 429 of a
 //!   rate-limit rule, with `Retry-After` and `X-RateLimit-Limit/Reset/Rule`.
 //! - The Table API (`routes.rs`) serves every table of the contract from rows of strings
@@ -37,9 +39,9 @@
 //! `sysparm_display_value` or booleans outside their values are 400. As ServiceNow (with
 //! `glide.invalid_query.returns_no_rows` off): query terms on unknown fields are dropped, and
 //! recorded in `SimState::ignored_terms` so tests can assert none was; `strict_queries` turns the
-//! property on. Assumed from the documentation's "mandatory" fields: a case needs a short
-//! description, and resolving (6) or closing (3) needs `close_notes`, else 400 "Data Policy
-//! Exception". Display values of dates are the UTC values (an integration user in UTC). A journal
+//! property on. Query values compare case-sensitively, as documented. Assumed from the
+//! documentation's "mandatory" fields: a case needs a short description, and resolving (6) or
+//! closing (3) needs `close_notes`, else 400 "Data Policy Exception". Display values of dates are the UTC values (an integration user in UTC). A journal
 //! field of a case reads as an empty value and, as its display value, its entries newest first.
 //! Creates answer 201 with the record's URL in `Location`.
 //!

@@ -30,13 +30,13 @@ pub enum Op {
     In,
     /// `NOT IN`
     NotIn,
-    /// `LIKE`: contains, ignoring case.
+    /// `LIKE`: contains.
     Like,
     /// `NOT LIKE`
     NotLike,
-    /// `STARTSWITH`, ignoring case.
+    /// `STARTSWITH`
     StartsWith,
-    /// `ENDSWITH`, ignoring case.
+    /// `ENDSWITH`
     EndsWith,
     /// `ISEMPTY`
     IsEmpty,
@@ -206,10 +206,10 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 }
 
 impl Cond {
-    /// Whether a row whose field has `actual` meets the condition.
+    /// Whether a row whose field has `actual` meets the condition. Values are compared as
+    /// written: the Table API documents column names, operators and values as case-sensitive.
     pub fn holds(&self, actual: &str) -> bool {
-        let lower = actual.to_lowercase();
-        let wanted = self.value.to_lowercase();
+        let wanted = self.value.as_str();
         match self.op {
             Op::Eq => actual == self.value,
             Op::Ne => actual != self.value,
@@ -219,10 +219,10 @@ impl Cond {
             Op::Le => compare(actual, &self.value) != Ordering::Greater,
             Op::In => self.value.split(',').any(|v| v.trim() == actual),
             Op::NotIn => !self.value.split(',').any(|v| v.trim() == actual),
-            Op::Like => lower.contains(&wanted),
-            Op::NotLike => !lower.contains(&wanted),
-            Op::StartsWith => lower.starts_with(&wanted),
-            Op::EndsWith => lower.ends_with(&wanted),
+            Op::Like => actual.contains(wanted),
+            Op::NotLike => !actual.contains(wanted),
+            Op::StartsWith => actual.starts_with(wanted),
+            Op::EndsWith => actual.ends_with(wanted),
             Op::IsEmpty => actual.is_empty(),
             Op::IsNotEmpty => !actual.is_empty(),
         }

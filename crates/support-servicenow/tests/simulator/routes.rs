@@ -392,12 +392,12 @@ fn table_get(state: &mut SimState, req: &Req) -> Reply {
     }
 }
 
-/// The JSON object body of a write: 400 when it is not declared JSON or is not an object.
+/// The JSON object body of a write: 400 when it is not declared JSON (writes require
+/// `Content-Type`) or is not an object.
 fn object_body(req: &Req) -> Result<Map<String, Value>, Reply> {
     if !req.declares_json() {
-        return Err(error(
-            415,
-            "Unsupported Media Type",
+        return Err(bad_request(
+            "Invalid request",
             "Content-Type must be application/json",
         ));
     }

@@ -68,6 +68,11 @@ pub struct Profile {
     /// Whether satisfaction ratings have ids of their own; when not (Intercom's rating is a member
     /// of its conversation), a rating is named by its ticket's id.
     pub rating_ids: bool,
+    /// Whether an SLA policy holds targets per priority (first and next response for each); when
+    /// not (a ServiceNow SLA definition is one duration, its conditions say which tickets), the
+    /// world's policy is one first-response target of an hour, in calendar hours, for no
+    /// particular priority.
+    pub sla_targets_by_priority: bool,
 }
 
 impl Default for Profile {
@@ -104,6 +109,7 @@ impl Default for Profile {
             first_comment_opens: false,
             tag_ids: false,
             rating_ids: true,
+            sla_targets_by_priority: true,
         }
     }
 }
@@ -903,27 +909,36 @@ impl World {
             id: id(Entity::SlaPolicy, 901),
             name: "Standard support".into(),
             description: "Targets for every ticket".into(),
-            targets: priorities
-                .iter()
-                .enumerate()
-                .flat_map(|(i, priority)| {
-                    let scale = 4 - i as u64;
-                    [
-                        SlaTargetFx {
-                            metric: SlaMetric::FirstResponse,
-                            priority: priority.clone(),
-                            minutes: 15 * scale,
-                            business_hours: i % 2 == 1,
-                        },
-                        SlaTargetFx {
-                            metric: SlaMetric::NextResponse,
-                            priority: priority.clone(),
-                            minutes: 60 * scale,
-                            business_hours: i % 2 == 1,
-                        },
-                    ]
-                })
-                .collect(),
+            targets: if !profile.sla_targets_by_priority {
+                vec![SlaTargetFx {
+                    metric: SlaMetric::FirstResponse,
+                    priority: Priority::Normal,
+                    minutes: 60,
+                    business_hours: false,
+                }]
+            } else {
+                priorities
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, priority)| {
+                        let scale = 4 - i as u64;
+                        [
+                            SlaTargetFx {
+                                metric: SlaMetric::FirstResponse,
+                                priority: priority.clone(),
+                                minutes: 15 * scale,
+                                business_hours: i % 2 == 1,
+                            },
+                            SlaTargetFx {
+                                metric: SlaMetric::NextResponse,
+                                priority: priority.clone(),
+                                minutes: 60 * scale,
+                                business_hours: i % 2 == 1,
+                            },
+                        ]
+                    })
+                    .collect()
+            },
         }];
         let ratings = (0..5)
             .map(|i| RatingFx {
@@ -1355,7 +1370,10 @@ impl World {
                     .iter()
                     .map(|t| SlaTarget {
                         metric: Mapped::new(t.metric.clone(), t.metric.as_str()),
-                        priority: Some(Mapped::new(t.priority.clone(), t.priority.as_str())),
+                        priority: self
+                            .profile
+                            .sla_targets_by_priority
+                            .then(|| Mapped::new(t.priority.clone(), t.priority.as_str())),
                         target: Duration::from_secs(t.minutes * 60),
                         business_hours: t.business_hours,
                     })
@@ -1570,6 +1588,23 @@ mod tests {
             }
             assert_eq!(w.tag_id("not-a-world-tag"), "not-a-world-tag");
         }
+    }
+
+    #[test]
+    fn sla_policies_can_be_one_target_without_a_priority() {
+        let standard = world(IdScheme::Numeric);
+        assert_eq!(standard.sla_policies[0].targets.len(), 8);
+        let w = World::standard(
+            "test",
+            Profile {
+                sla_targets_by_priority: false,
+                ..Profile::default()
+            },
+        );
+        let policy = w.canonical_sla(&w.sla_policies[0]);
+        assert_eq!(policy.data.targets.len(), 1);
+        assert_eq!(policy.data.targets[0].priority, None);
+        assert_eq!(policy.data.targets[0].target, Duration::from_secs(3600));
     }
 
     #[test]

@@ -17,12 +17,13 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
 pub use builder::{
     ENV_BASE_URL, ENV_INSTANCE, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ServiceNowBuilder,
 };
 pub use port::ServiceNowPort;
+pub use webhook::ServiceNowWebhooks;
 
 /// The former name of [`ServiceNowPort`].
 pub type ServicenowPort = ServiceNowPort;

@@ -68,7 +68,7 @@ async fn case_extras(server: &MockServer) {
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/api/now/table/task_sla")
-                .query_param_includes("sysparm_query", &format!("taskIN{CASE}"));
+                .query_param_includes("sysparm_query", format!("taskIN{CASE}"));
             then.status(200).json_body(json!({"result": [
                 {"sys_id": f("cc000000000000000000000000000001", ""), "task": f(CASE, "CS0001234"), "sla": f(RESPONSE_SLA, "Case response"), "stage": f("completed", "Completed"), "has_breached": f("false", "false"), "planned_end_time": f("2024-03-01 10:30:00", "")},
                 {"sys_id": f("cc000000000000000000000000000002", ""), "task": f(CASE, "CS0001234"), "sla": f(RESOLUTION_SLA, "Case resolution"), "stage": f("in_progress", "In progress"), "has_breached": f("true", "true"), "planned_end_time": f("2024-03-03 09:30:00", "")}

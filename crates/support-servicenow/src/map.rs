@@ -269,17 +269,45 @@ pub(crate) fn agent(
     Ok(party)
 }
 
+/// The agent role of a user holding `roles` (role names): `admin` for an administrator,
+/// `manager` for a CSM manager (`sn_customerservice_manager`), `agent` for a CSM agent (B2B or
+/// B2C); `None` when none of them is a CSM agent role.
+pub(crate) fn agent_role(roles: &[String]) -> Option<String> {
+    let holds = |name: &str| roles.iter().any(|r| r == name);
+    let agent = [
+        "sn_customerservice_agent",
+        "sn_customerservice.consumer_agent",
+        "sn_customerservice_manager",
+    ]
+    .iter()
+    .any(|r| holds(r));
+    if !agent {
+        return None;
+    }
+    Some(
+        if holds("admin") {
+            "admin"
+        } else if holds("sn_customerservice_manager") {
+            "manager"
+        } else {
+            "agent"
+        }
+        .to_owned(),
+    )
+}
+
 /// What `check_connection` learned: the instance, and the user the credentials belong to.
 pub(crate) fn connection_info(host: &str, user: Option<Party>) -> ConnectionInfo {
     ConnectionInfo::new(PROVIDER, Some(host.to_owned()), user)
 }
 
-/// A tag (`label`), named by its name.
+/// A tag (`label`), named by its `sys_id`.
 pub(crate) fn tag(operation: Operation, raw: Value) -> Result<TagRef> {
+    let id = sys_id(&raw, "tag", operation)?;
     let name = value(&raw, "name")
         .ok_or_else(|| json::misshapen(PROVIDER, operation, "tag", &raw, &"it has no `name`"))?;
     Ok(TagRef::new(
-        CanonicalId::new(PROVIDER, ObjectKind::Tag, name.clone()),
+        CanonicalId::new(PROVIDER, ObjectKind::Tag, id),
         Tag { name, count: None },
         raw,
     ))

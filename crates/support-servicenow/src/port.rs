@@ -445,7 +445,7 @@ impl ServiceNowPort {
 
     // ----- comments -----
 
-    /// Every journal entry (comments and work notes) of a case, oldest first.
+    /// Every journal entry (comments and work notes) and attachment of a case, oldest first.
     async fn activities(&self, operation: Operation, id: &str) -> Result<Vec<Value>> {
         let mut all = Vec::new();
         for page in 0..MAX_ACTIVITY_PAGES {
@@ -456,7 +456,7 @@ impl ServiceNowPort {
                 .client
                 .get_case_activities()
                 .id(id)
-                .sysparm_activity_type("comments,work_notes")
+                .sysparm_activity_type("comments,work_notes,attachment")
                 .sysparm_limit(i64::from(ACTIVITY_PAGE))
                 .sysparm_offset(offset);
             let answer = self
@@ -486,18 +486,40 @@ impl ServiceNowPort {
         Ok(all)
     }
 
+    /// The comments among activity entries, oldest first. ServiceNow attaches files to the case,
+    /// not to a journal entry: an `attachment` entry written by the same user in the same second
+    /// as a comment is that comment's file (an entry naming its file inline is read too).
     fn comments(&self, ticket: &CanonicalId, entries: &[Value]) -> Vec<CommentRef> {
-        entries
-            .iter()
-            .filter_map(|entry| {
-                let attachments = entry
-                    .get("attachment")
-                    .and_then(|a| map::attachment(self.base_url(), a))
-                    .into_iter()
-                    .collect();
-                map::comment(ticket, entry, attachments)
-            })
-            .collect()
+        let mut comments: Vec<CommentRef> = Vec::new();
+        for entry in entries {
+            let file = entry
+                .get("attachment")
+                .and_then(|a| map::attachment(self.base_url(), a));
+            if json::text(entry, "element").as_deref() == Some("attachment") {
+                let (Some(file), Some(user), Some(at)) = (
+                    file,
+                    json::text(entry, "user_sys_id"),
+                    json::text(entry, "sys_created_on"),
+                ) else {
+                    continue;
+                };
+                let owner = comments.iter_mut().rev().find(|c| {
+                    json::text(c.raw.value(), "user_sys_id").as_deref() == Some(user.as_str())
+                        && json::text(c.raw.value(), "sys_created_on").as_deref()
+                            == Some(at.as_str())
+                });
+                if let Some(owner) = owner
+                    && !owner.data.attachments.iter().any(|d| d.id == file.id)
+                {
+                    owner.data.attachments.push(file);
+                }
+                continue;
+            }
+            if let Some(comment) = map::comment(ticket, entry, file.into_iter().collect()) {
+                comments.push(comment);
+            }
+        }
+        comments
     }
 
     /// The user behind the credentials, when they are a user name.
@@ -850,21 +872,31 @@ impl SupportPort for ServiceNowPort {
             .all_rows(
                 operation,
                 "sys_user_has_role",
-                &format!("role.nameIN{AGENT_ROLES}"),
+                &format!("role.nameIN{AGENT_ROLES},admin"),
             )
             .await?;
-        let mut roles: HashMap<String, String> = HashMap::new();
-        let mut users: Vec<String> = Vec::new();
+        // Every role each user holds (one row per user and role, inherited rows included).
+        let mut held: HashMap<String, Vec<String>> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
         for holding in &holdings {
-            let Some(user) = map::value(holding, "user") else {
+            let (Some(user), Some(role)) =
+                (map::value(holding, "user"), map::label(holding, "role"))
+            else {
                 continue;
             };
-            if !roles.contains_key(&user) {
-                users.push(user.clone());
+            if !held.contains_key(&user) {
+                order.push(user.clone());
             }
-            let role = map::label(holding, "role").unwrap_or_default();
-            roles.entry(user).or_insert(role);
+            held.entry(user).or_default().push(role);
         }
+        let roles: HashMap<String, String> = held
+            .into_iter()
+            .filter_map(|(user, roles)| Some((user, map::agent_role(&roles)?)))
+            .collect();
+        let users: Vec<String> = order
+            .into_iter()
+            .filter(|u| roles.contains_key(u))
+            .collect();
         if users.is_empty() {
             return Ok(Page::last(Vec::new()));
         }
@@ -885,7 +917,7 @@ impl SupportPort for ServiceNowPort {
         let mut agents = Vec::with_capacity(records.len());
         for record in records {
             let id = map::value(&record, "sys_id").unwrap_or_default();
-            let role = roles.get(&id).cloned().filter(|r| !r.is_empty());
+            let role = roles.get(&id).cloned();
             let agent = map::agent(
                 operation,
                 record,
@@ -1053,7 +1085,7 @@ impl SupportPort for ServiceNowPort {
             Cursor::state::<ArticleState>(query.page.cursor.as_ref(), PROVIDER, operation)?
                 .map(|s| s.0)
                 .unwrap_or_default();
-        let mut filter = vec!["workflow_state=published".to_owned()];
+        let mut filter = Vec::new();
         if let Some(category) = &query.category {
             filter.push(format!(
                 "kb_category={}",

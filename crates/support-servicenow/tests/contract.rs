@@ -366,19 +366,22 @@ async fn assignment_patches_assigned_to_and_assignment_group() {
 fn activities() -> Value {
     json!({"result": {"number": "CS0001234", "sys_id": CASE, "table": "sn_customerservice_case", "entries": [
         {"element": "comments", "field_label": "Additional comments", "value": "Is it still smoking?", "sys_id": "dd000000000000000000000000000001", "sys_created_on": "2024-03-01 09:40:00", "user_sys_id": AGENT, "login_name": "beth.anglin", "name": "Beth Anglin", "initials": "BA", "contains_code": "false"},
-        {"element": "work_notes", "field_label": "Work notes", "value": "Ordered a new one.", "sys_id": "dd000000000000000000000000000002", "sys_created_on": "2024-03-01 09:50:00", "user_sys_id": AGENT, "login_name": "beth.anglin", "name": "Beth Anglin", "initials": "BA", "contains_code": "false",
-         "attachment": {"sys_id": "ff000000000000000000000000000001", "file_name": "invoice.pdf", "content_type": "application/pdf", "size_bytes": "2048"}}
+        {"element": "work_notes", "field_label": "Work notes", "value": "Ordered a new one.", "sys_id": "dd000000000000000000000000000002", "sys_created_on": "2024-03-01 09:50:00", "user_sys_id": AGENT, "login_name": "beth.anglin", "name": "Beth Anglin", "initials": "BA", "contains_code": "false"},
+        {"element": "attachment", "field_label": "Attachment", "value": "invoice.pdf", "sys_id": "ff000000000000000000000000000001", "sys_created_on": "2024-03-01 09:50:00", "user_sys_id": AGENT, "login_name": "beth.anglin", "name": "Beth Anglin", "initials": "BA", "contains_code": "false",
+         "attachment": {"sys_id": "ff000000000000000000000000000001", "file_name": "invoice.pdf", "content_type": "application/pdf", "size_bytes": "2048"}},
+        {"element": "attachment", "field_label": "Attachment", "value": "photo.png", "sys_id": "ff000000000000000000000000000002", "sys_created_on": "2024-03-01 11:00:00", "user_sys_id": CONTACT, "login_name": "abel.tuter", "name": "Abel Tuter", "initials": "AT", "contains_code": "false",
+         "attachment": {"sys_id": "ff000000000000000000000000000002", "file_name": "photo.png", "content_type": "image/png", "size_bytes": "10"}}
     ], "journal_fields": [{"name": "comments", "label": "Additional comments", "can_read": true, "can_write": true}]}})
 }
 
 #[tokio::test]
-async fn comments_are_the_case_activities_journal_entries() {
+async fn comments_are_the_case_activities_journal_entries_with_their_files() {
     let server = MockServer::start_async().await;
     let read = server
         .mock_async(|when, then| {
             when.method(GET)
                 .path(format!("/api/sn_customerservice/case/{CASE}/activities"))
-                .query_param("sysparm_activity_type", "comments,work_notes");
+                .query_param("sysparm_activity_type", "comments,work_notes,attachment");
             then.status(200).json_body(activities());
         })
         .await;
@@ -401,6 +404,10 @@ async fn comments_are_the_case_activities_journal_entries() {
             (Visibility::Internal, "Ordered a new one.")
         ]
     );
+    // The file written with the work note (same user, same second) is the note's; the other one,
+    // added later by the customer, belongs to no comment.
+    assert!(page.items[0].data.attachments.is_empty());
+    assert_eq!(page.items[1].data.attachments.len(), 1);
     let file = &page.items[1].data.attachments[0];
     assert_eq!(file.title.as_deref(), Some("invoice.pdf"));
     assert_eq!(

@@ -492,3 +492,59 @@ pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRe
         raw,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn columns_are_read_as_values_with_labels_beside_them() {
+        let raw = json!({
+            "state": {"display_value": "Awaiting Info", "value": "18"},
+            "plain": "10",
+            "empty": {"display_value": "", "value": ""},
+            "opened": {"display_value": "01/03/2024 10:30:00", "value": "2024-03-01 09:30:00"},
+        });
+        assert_eq!(value(&raw, "state").as_deref(), Some("18"));
+        assert_eq!(label(&raw, "state").as_deref(), Some("Awaiting Info"));
+        assert_eq!(value(&raw, "plain").as_deref(), Some("10"));
+        assert_eq!(value(&raw, "empty"), None);
+        assert_eq!(
+            time(&raw, "opened").map(|t| t.to_rfc3339()).as_deref(),
+            Some("2024-03-01T09:30:00+00:00")
+        );
+    }
+
+    #[test]
+    fn channels_categories_and_durations() {
+        assert_eq!(channel_of("virtual_agent"), Channel::Chat);
+        assert_eq!(channel_of("walk-in"), Channel::Other("walk-in".into()));
+        assert_eq!(category_of("1", "Question"), TicketCategory::Question);
+        assert_eq!(
+            category_of("7", "Hardware"),
+            TicketCategory::Other("Hardware".into())
+        );
+        assert_eq!(
+            duration("1970-01-02 04:00:00"),
+            Some(std::time::Duration::from_secs(28 * 3600))
+        );
+        assert_eq!(status_of("7"), Some(TicketStatus::Closed));
+        assert_eq!(priority_of("5"), Some(Priority::Low));
+    }
+
+    #[test]
+    fn agent_roles_follow_the_strongest_role_held() {
+        let roles = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            agent_role(&roles(&["admin", "sn_customerservice_agent"])).as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            agent_role(&roles(&["sn_customerservice.consumer_agent"])).as_deref(),
+            Some("agent")
+        );
+        assert_eq!(agent_role(&roles(&["admin", "itil"])), None);
+    }
+}

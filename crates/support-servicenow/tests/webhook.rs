@@ -1,6 +1,7 @@
 //! Deliveries of the recommended business rule, authenticated by a shared secret header. The
 //! fingerprint below was computed outside this code: `printf '%s' "$body" | sha256sum`.
 
+use proptest::prelude::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use support_core::webhook::{Delivery, EventKind, WebhookError, WebhookReceiver, WebhookSecrets};
 use support_core::{Priority, TicketStatus, Visibility};
@@ -111,4 +112,34 @@ fn wrong_or_missing_secrets_and_bad_bodies_are_refused() {
             .receive(&Delivery::now(&right, b"not json"))
             .is_err()
     );
+}
+
+proptest! {
+    #[test]
+    fn no_body_or_header_panics(body in proptest::collection::vec(any::<u8>(), 0..400), header in ".{0,60}") {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(&header) {
+            headers.insert("x-support-webhook-secret", value);
+        }
+        let _ = receiver().receive(&Delivery::now(&headers, &body));
+    }
+
+    #[test]
+    fn no_authenticated_json_panics(
+        event in "[a-z_]{0,20}",
+        state in ".{0,8}",
+        id in ".{0,40}",
+        comment in proptest::option::of(".{0,20}"),
+    ) {
+        let mut body = serde_json::json!({
+            "event": event,
+            "case": {"sys_id": id, "state": state, "state_label": state, "priority": state},
+        });
+        if let Some(text) = comment {
+            body["comment"] = serde_json::json!({"sys_id": text, "element": text, "value": text});
+        }
+        let headers = headers("current-secret");
+        let bytes = body.to_string().into_bytes();
+        let _ = receiver().receive(&Delivery::now(&headers, &bytes));
+    }
 }

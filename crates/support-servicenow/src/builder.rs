@@ -1,84 +1,154 @@
-//! Configuring a [`ServicenowPort`]: the account and its credentials. Retries, timeouts, the user
+//! Configuring a [`ServiceNowPort`]: the instance and its credentials. Retries, timeouts, the user
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
+use reqwest::header::HeaderName;
 use support_core::Error;
-use support_core::http::Credentials;
+use support_core::http::{Credentials, ResetHeader};
 use support_core::kit::ClientOptions;
 
-use crate::port::ServicenowPort;
+use crate::port::ServiceNowPort;
 use crate::{PROVIDER, error};
 
-/// The account's API base URL.
+/// The instance name: `acme` for `https://acme.service-now.com`.
+pub const ENV_INSTANCE: &str = "SUPPORT_SERVICENOW_INSTANCE";
+/// The instance's base URL, overriding the instance name (a custom domain, a proxy, a simulator).
 pub const ENV_BASE_URL: &str = "SUPPORT_SERVICENOW_BASE_URL";
-/// An API token, sent as a bearer token.
+/// The integration user's user name (HTTP Basic, with [`ENV_PASSWORD`]).
+pub const ENV_USERNAME: &str = "SUPPORT_SERVICENOW_USERNAME";
+/// The integration user's password.
+pub const ENV_PASSWORD: &str = "SUPPORT_SERVICENOW_PASSWORD";
+/// An OAuth access token, sent as a bearer token (instead of a user name and password).
 pub const ENV_TOKEN: &str = "SUPPORT_SERVICENOW_TOKEN";
 
-/// Builds a [`ServicenowPort`].
+/// Builds a [`ServiceNowPort`].
 ///
 /// ```
-/// use support_servicenow::ServicenowPort;
+/// use support_servicenow::ServiceNowPort;
 ///
-/// let port = ServicenowPort::builder()
-///     .base_url("https://servicenow.example/")
-///     .bearer_token("secret-token")
+/// let port = ServiceNowPort::builder()
+///     .instance("acme")
+///     .basic_auth("integration.user", "secret-password")
 ///     .build()?;
-/// assert_eq!(port.base_url(), "https://servicenow.example");
-/// assert!(!format!("{port:?}").contains("secret-token"));
+/// assert_eq!(port.base_url(), "https://acme.service-now.com");
+/// assert!(!format!("{port:?}").contains("secret-password"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
 // Debug shows the options, whose credentials print redacted.
 #[derive(Clone, Debug)]
-pub struct ServicenowBuilder {
+pub struct ServiceNowBuilder {
     options: ClientOptions,
+    instance: Option<String>,
+    user_name: Option<String>,
 }
 
-impl Default for ServicenowBuilder {
+impl Default for ServiceNowBuilder {
     fn default() -> Self {
         Self {
             options: ClientOptions::new(PROVIDER),
+            instance: None,
+            user_name: None,
         }
     }
 }
 
-impl ServicenowBuilder {
+impl ServiceNowBuilder {
     support_core::client_option_setters!(options);
 
-    /// Authenticates with an API token sent as `Authorization: Bearer {token}`.
-    // Replace with the scheme Servicenow documents: `Credentials::basic` for HTTP Basic,
-    // `Credentials::header` for a key in a header of its own.
+    /// The instance name: `acme` serves `https://acme.service-now.com`.
+    /// [`base_url`](Self::base_url) overrides it.
+    pub fn instance(mut self, instance: impl Into<String>) -> Self {
+        self.instance = Some(instance.into());
+        self
+    }
+
+    /// Authenticates as a ServiceNow user with HTTP Basic (`Authorization: Basic …`).
+    pub fn basic_auth(mut self, user_name: impl Into<String>, password: impl Into<String>) -> Self {
+        let user_name = user_name.into();
+        self.user_name = Some(user_name.clone());
+        self.options
+            .set_credentials(Credentials::basic(user_name, password));
+        self
+    }
+
+    /// Authenticates with an OAuth access token obtained elsewhere (`Authorization: Bearer …`).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.user_name = None;
         self.options.set_credentials(Credentials::bearer(token));
         self
     }
 
-    /// Reads the account and credentials from [`ENV_BASE_URL`] and [`ENV_TOKEN`].
-    pub fn from_env(self) -> Result<Self, Error> {
+    // OAuth grants (`POST /oauth_token.do`: client credentials, password, refresh token) are set
+    // here as `oauth_*` setters once the core token provider is available.
+
+    /// Reads the instance from [`ENV_INSTANCE`] or [`ENV_BASE_URL`], and the credentials from
+    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_TOKEN`].
+    pub fn from_env(mut self) -> Result<Self, Error> {
         let var = ClientOptions::env_var;
-        let Some(base_url) = var(ENV_BASE_URL) else {
-            return Err(Error::configuration(
+        match (var(ENV_BASE_URL), var(ENV_INSTANCE)) {
+            (Some(base_url), _) => self = self.base_url(base_url),
+            (None, Some(instance)) => self = self.instance(instance),
+            (None, None) => {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!(
+                        "set {ENV_INSTANCE} to the instance name (`acme` for \
+                         https://acme.service-now.com) or {ENV_BASE_URL} to its URL"
+                    ),
+                ));
+            }
+        }
+        match (var(ENV_USERNAME), var(ENV_PASSWORD), var(ENV_TOKEN)) {
+            (Some(user), Some(password), _) => Ok(self.basic_auth(user, password)),
+            (Some(_), None, None) => Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_BASE_URL} to the Servicenow account's API base URL"),
-            ));
-        };
-        let Some(token) = var(ENV_TOKEN) else {
-            return Err(Error::configuration(
+                format!("{ENV_USERNAME} is set: set {ENV_PASSWORD} to the user's password"),
+            )),
+            (_, _, Some(token)) => Ok(self.bearer_token(token)),
+            _ => Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_TOKEN} to a Servicenow API token"),
-            ));
-        };
-        Ok(self.base_url(base_url).bearer_token(token))
+                format!(
+                    "set {ENV_USERNAME} and {ENV_PASSWORD} to the integration user's credentials, \
+                     or {ENV_TOKEN} to an OAuth access token"
+                ),
+            )),
+        }
     }
 
-    /// Builds the port. Fails when the account or the credentials are missing or malformed.
-    pub fn build(self) -> Result<ServicenowPort, Error> {
+    /// Builds the port. Fails when the instance or the credentials are missing or malformed.
+    pub fn build(mut self) -> Result<ServiceNowPort, Error> {
+        if self.options.base_url().is_none()
+            && let Some(instance) = &self.instance
+        {
+            let name = instance.trim().to_ascii_lowercase();
+            let valid = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !name.starts_with('-');
+            if !valid {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!(
+                        "`{instance}` is not a ServiceNow instance name: give the name alone \
+                         (`acme` for https://acme.service-now.com), or the URL with base_url()"
+                    ),
+                ));
+            }
+            self.options
+                .set_base_url(format!("https://{name}.service-now.com"));
+        }
         let connection = self.options.connect(
-            "Servicenow account: call base_url()",
-            "credentials: call bearer_token()",
+            "ServiceNow instance: call instance() or base_url()",
+            "credentials: call basic_auth() or bearer_token()",
         )?;
-        // Add what Servicenow documents to the runtime: `.idempotency_header(..)` when it honours a
-        // key on creates (creates carrying one become safe to retry), `.reset_header(..)` or
-        // `.remaining_header(..)` for its rate-limit headers, `.request_id_header(..)`.
-        let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
-        Ok(ServicenowPort::new(endpoint))
+        // ServiceNow honours no idempotency key: no write is retried once it may have been
+        // received. Throttling (rate-limit rules) is a 429 with `Retry-After` (seconds), which the
+        // runtime reads first, and `X-RateLimit-Reset` (a Unix time in seconds).
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .reset_header(ResetHeader::UnixSeconds(HeaderName::from_static(
+                    "x-ratelimit-reset",
+                )))
+                .classifier(error::classify)
+        });
+        Ok(ServiceNowPort::new(endpoint, self.user_name))
     }
 }

@@ -1,24 +1,49 @@
-//! How Servicenow reports failures: the one classifier of failed responses, wired into the runtime by
-//! the builder.
+//! How ServiceNow reports failures: the one classifier of failed responses, wired into the runtime
+//! by the builder.
 //!
-//! Scaffold: it reads `code` and `message` from a JSON body. Replace them with the error body
-//! Servicenow documents, and say here what it looks like.
+//! Every REST API of the instance answers a failure with
+//! `{"error": {"message": "No Record found", "detail": "Record doesn't exist or ACL restricts the
+//! record retrieval"}, "status": "failure"}`; the HTTP status says what kind of failure it is (400,
+//! 401, 403, 404, 429, 500). There is no error code and no request id in the body. ServiceNow
+//! answers a record it hides behind an ACL exactly as one that does not exist (404).
+//!
+//! Throttling (an instance's rate-limit rules) is a 429 with `Retry-After: <seconds>` and
+//! `X-RateLimit-Limit`, `X-RateLimit-Reset` (Unix seconds) and `X-RateLimit-Rule`; the runtime
+//! waits as `Retry-After` says (within the caller's retry budget) or reports `RateLimited`.
 
 use serde_json::Value;
+use support_core::ErrorKind;
 use support_core::http::{Classification, FailedResponse};
 
-/// Reads the provider's error code, message and request id from a failed response. Leave `kind`
-/// unset where the status says it; set it where Servicenow uses a status differently (a throttling
-/// 403, say).
+/// Reads ServiceNow's `{"error": {"message", "detail"}}` body.
 pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
-    let mut found = Classification::default();
+    let found = Classification::default();
     let Ok(body) = serde_json::from_slice::<Value>(response.body) else {
         return found;
     };
-    let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
-    found.code = text("code");
-    found.message = text("message");
-    found
+    let Some(error) = body.get("error") else {
+        return found;
+    };
+    let text = |key: &str| {
+        error
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let message = text("message");
+    let detail = text("detail").filter(|d| Some(d) != message.as_ref());
+    let mut found = found;
+    // A rate-limit body under another status (a proxy's 503, say) is still throttling.
+    if response.status.as_u16() != 429
+        && message
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("Rate limit exceeded"))
+    {
+        found.kind = Some(ErrorKind::RateLimited { retry_after: None });
+    }
+    found.with_message_parts([message, detail])
 }
 
 #[cfg(test)]
@@ -30,11 +55,37 @@ mod tests {
     }
 
     #[test]
-    fn code_and_message_are_read_from_json_bodies() {
-        let found = classify_body(404, r#"{"code":"not_found","message":"No such ticket"}"#);
-        assert_eq!(found.code.as_deref(), Some("not_found"));
-        assert_eq!(found.message.as_deref(), Some("No such ticket"));
+    fn message_and_detail_are_read_from_the_error_envelope() {
+        let found = classify_body(
+            404,
+            r#"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#,
+        );
+        let message = found.message.as_deref().unwrap_or_default();
+        assert!(message.contains("No Record found"), "{message}");
+        assert!(message.contains("ACL restricts"), "{message}");
         assert_eq!(found.kind, None);
-        assert_eq!(classify_body(502, "Bad gateway"), Classification::default());
+        assert_eq!(found.code, None);
+    }
+
+    #[test]
+    fn throttling_bodies_and_bodies_that_are_not_envelopes() {
+        let throttled = classify_body(
+            503,
+            r#"{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 100 requests per hour for Table API exceeded"},"status":"failure"}"#,
+        );
+        assert_eq!(
+            throttled.kind,
+            Some(ErrorKind::RateLimited { retry_after: None })
+        );
+        assert_eq!(
+            classify_body(502, "<html>Bad gateway</html>"),
+            Classification::default()
+        );
+        assert_eq!(classify_body(500, "{}").message, None);
+        let null_detail = classify_body(
+            400,
+            r#"{"error":{"message":"Invalid table","detail":null},"status":"failure"}"#,
+        );
+        assert_eq!(null_detail.message.as_deref(), Some("Invalid table"));
     }
 }

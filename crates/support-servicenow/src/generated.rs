@@ -17,54 +17,743 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`Ping`
+    ///`ActivityEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct Ping {
+    pub struct ActivityEntry {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ok: ::std::option::Option<bool>,
+        pub attachment: ::std::option::Option<Record>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contains_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub element: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub initials: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub login_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sys_created_on: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sys_created_on_adjusted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sys_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_sys_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
     }
-    impl Ping {
-        pub fn builder() -> builder::Ping {
+    impl ActivityEntry {
+        pub fn builder() -> builder::ActivityEntry {
+            Default::default()
+        }
+    }
+    ///`CaseActivities`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CaseActivities {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<CaseActivityList>,
+    }
+    impl CaseActivities {
+        pub fn builder() -> builder::CaseActivities {
+            Default::default()
+        }
+    }
+    ///`CaseActivityList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CaseActivityList {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub entries: ::std::vec::Vec<ActivityEntry>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub journal_fields: ::std::vec::Vec<JournalField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sys_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub table: ::std::option::Option<::std::string::String>,
+    }
+    impl CaseActivityList {
+        pub fn builder() -> builder::CaseActivityList {
+            Default::default()
+        }
+    }
+    ///`JournalField`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct JournalField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_read: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_write: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl JournalField {
+        pub fn builder() -> builder::JournalField {
+            Default::default()
+        }
+    }
+    ///`Record`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Record(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    impl ::std::ops::Deref for Record {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Record>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: Record) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for Record {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`RecordList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RecordList {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub result: ::std::vec::Vec<Record>,
+    }
+    impl RecordList {
+        pub fn builder() -> builder::RecordList {
+            Default::default()
+        }
+    }
+    ///`RecordOne`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RecordOne {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<Record>,
+    }
+    impl RecordOne {
+        pub fn builder() -> builder::RecordOne {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct Ping {
-            ok: ::std::result::Result<
-                ::std::option::Option<bool>,
+        pub struct ActivityEntry {
+            attachment: ::std::result::Result<
+                ::std::option::Option<super::Record>,
+                ::std::string::String,
+            >,
+            contains_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            element: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            field_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            initials: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            login_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sys_created_on: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sys_created_on_adjusted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sys_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_sys_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for Ping {
+        impl ::std::default::Default for ActivityEntry {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    attachment: Ok(Default::default()),
+                    contains_code: Ok(Default::default()),
+                    element: Ok(Default::default()),
+                    field_label: Ok(Default::default()),
+                    initials: Ok(Default::default()),
+                    login_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    sys_created_on: Ok(Default::default()),
+                    sys_created_on_adjusted: Ok(Default::default()),
+                    sys_id: Ok(Default::default()),
+                    user_sys_id: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
             }
         }
-        impl Ping {
-            pub fn ok<T>(mut self, value: T) -> Self
+        impl ActivityEntry {
+            pub fn attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Record>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachment: {e}")
+                    });
+                self
+            }
+            pub fn contains_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contains_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contains_code: {e}")
+                    });
+                self
+            }
+            pub fn element<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.element = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for element: {e}")
+                    });
+                self
+            }
+            pub fn field_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field_label: {e}")
+                    });
+                self
+            }
+            pub fn initials<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.initials = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for initials: {e}")
+                    });
+                self
+            }
+            pub fn login_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn sys_created_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sys_created_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sys_created_on: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sys_created_on_adjusted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sys_created_on_adjusted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sys_created_on_adjusted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sys_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sys_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sys_id: {e}")
+                    });
+                self
+            }
+            pub fn user_sys_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_sys_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_sys_id: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityEntry> for super::ActivityEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachment: value.attachment?,
+                    contains_code: value.contains_code?,
+                    element: value.element?,
+                    field_label: value.field_label?,
+                    initials: value.initials?,
+                    login_name: value.login_name?,
+                    name: value.name?,
+                    sys_created_on: value.sys_created_on?,
+                    sys_created_on_adjusted: value.sys_created_on_adjusted?,
+                    sys_id: value.sys_id?,
+                    user_sys_id: value.user_sys_id?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityEntry> for ActivityEntry {
+            fn from(value: super::ActivityEntry) -> Self {
+                Self {
+                    attachment: Ok(value.attachment),
+                    contains_code: Ok(value.contains_code),
+                    element: Ok(value.element),
+                    field_label: Ok(value.field_label),
+                    initials: Ok(value.initials),
+                    login_name: Ok(value.login_name),
+                    name: Ok(value.name),
+                    sys_created_on: Ok(value.sys_created_on),
+                    sys_created_on_adjusted: Ok(value.sys_created_on_adjusted),
+                    sys_id: Ok(value.sys_id),
+                    user_sys_id: Ok(value.user_sys_id),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CaseActivities {
+            result: ::std::result::Result<
+                ::std::option::Option<super::CaseActivityList>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CaseActivities {
+            fn default() -> Self {
+                Self {
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl CaseActivities {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CaseActivityList>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CaseActivities> for super::CaseActivities {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CaseActivities,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { result: value.result? })
+            }
+        }
+        impl ::std::convert::From<super::CaseActivities> for CaseActivities {
+            fn from(value: super::CaseActivities) -> Self {
+                Self { result: Ok(value.result) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CaseActivityList {
+            entries: ::std::result::Result<
+                ::std::vec::Vec<super::ActivityEntry>,
+                ::std::string::String,
+            >,
+            journal_fields: ::std::result::Result<
+                ::std::vec::Vec<super::JournalField>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sys_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            table: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CaseActivityList {
+            fn default() -> Self {
+                Self {
+                    entries: Ok(Default::default()),
+                    journal_fields: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                    sys_id: Ok(Default::default()),
+                    table: Ok(Default::default()),
+                }
+            }
+        }
+        impl CaseActivityList {
+            pub fn entries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ActivityEntry>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entries: {e}")
+                    });
+                self
+            }
+            pub fn journal_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::JournalField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.journal_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for journal_fields: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            pub fn sys_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sys_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sys_id: {e}")
+                    });
+                self
+            }
+            pub fn table<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.table = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for table: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CaseActivityList> for super::CaseActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CaseActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    entries: value.entries?,
+                    journal_fields: value.journal_fields?,
+                    number: value.number?,
+                    sys_id: value.sys_id?,
+                    table: value.table?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CaseActivityList> for CaseActivityList {
+            fn from(value: super::CaseActivityList) -> Self {
+                Self {
+                    entries: Ok(value.entries),
+                    journal_fields: Ok(value.journal_fields),
+                    number: Ok(value.number),
+                    sys_id: Ok(value.sys_id),
+                    table: Ok(value.table),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JournalField {
+            can_read: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            can_write: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JournalField {
+            fn default() -> Self {
+                Self {
+                    can_read: Ok(Default::default()),
+                    can_write: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl JournalField {
+            pub fn can_read<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ok = value
+                self.can_read = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for can_read: {e}")
+                    });
+                self
+            }
+            pub fn can_write<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_write = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for can_write: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<Ping> for super::Ping {
+        impl ::std::convert::TryFrom<JournalField> for super::JournalField {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Ping,
+                value: JournalField,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    can_read: value.can_read?,
+                    can_write: value.can_write?,
+                    label: value.label?,
+                    name: value.name?,
+                })
             }
         }
-        impl ::std::convert::From<super::Ping> for Ping {
-            fn from(value: super::Ping) -> Self {
-                Self { ok: Ok(value.ok) }
+        impl ::std::convert::From<super::JournalField> for JournalField {
+            fn from(value: super::JournalField) -> Self {
+                Self {
+                    can_read: Ok(value.can_read),
+                    can_write: Ok(value.can_write),
+                    label: Ok(value.label),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RecordList {
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::Record>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RecordList {
+            fn default() -> Self {
+                Self {
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl RecordList {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Record>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecordList> for super::RecordList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecordList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { result: value.result? })
+            }
+        }
+        impl ::std::convert::From<super::RecordList> for RecordList {
+            fn from(value: super::RecordList) -> Self {
+                Self { result: Ok(value.result) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RecordOne {
+            result: ::std::result::Result<
+                ::std::option::Option<super::Record>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RecordOne {
+            fn default() -> Self {
+                Self {
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl RecordOne {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Record>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecordOne> for super::RecordOne {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecordOne,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { result: value.result? })
+            }
+        }
+        impl ::std::convert::From<super::RecordOne> for RecordOne {
+            fn from(value: super::RecordOne) -> Self {
+                Self { result: Ok(value.result) }
             }
         }
     }
@@ -166,15 +855,95 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Sends a `GET` request to `/api/ping`
+    /**Sends a `GET` request to `/api/now/table/{tableName}`
 
 ```ignore
-let response = client.ping()
+let response = client.list_records()
+    .table_name(table_name)
+    .sysparm_display_value(sysparm_display_value)
+    .sysparm_exclude_reference_link(sysparm_exclude_reference_link)
+    .sysparm_fields(sysparm_fields)
+    .sysparm_limit(sysparm_limit)
+    .sysparm_no_count(sysparm_no_count)
+    .sysparm_offset(sysparm_offset)
+    .sysparm_query(sysparm_query)
     .send()
     .await;
 ```*/
-    pub fn ping(&self) -> builder::Ping<'_> {
-        builder::Ping::new(self)
+    pub fn list_records(&self) -> builder::ListRecords<'_> {
+        builder::ListRecords::new(self)
+    }
+    /**Sends a `POST` request to `/api/now/table/{tableName}`
+
+```ignore
+let response = client.create_record()
+    .table_name(table_name)
+    .sysparm_display_value(sysparm_display_value)
+    .sysparm_exclude_reference_link(sysparm_exclude_reference_link)
+    .sysparm_fields(sysparm_fields)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_record(&self) -> builder::CreateRecord<'_> {
+        builder::CreateRecord::new(self)
+    }
+    /**Sends a `GET` request to `/api/now/table/{tableName}/{sys_id}`
+
+```ignore
+let response = client.get_record()
+    .table_name(table_name)
+    .sys_id(sys_id)
+    .sysparm_display_value(sysparm_display_value)
+    .sysparm_exclude_reference_link(sysparm_exclude_reference_link)
+    .sysparm_fields(sysparm_fields)
+    .send()
+    .await;
+```*/
+    pub fn get_record(&self) -> builder::GetRecord<'_> {
+        builder::GetRecord::new(self)
+    }
+    /**Sends a `DELETE` request to `/api/now/table/{tableName}/{sys_id}`
+
+```ignore
+let response = client.delete_record()
+    .table_name(table_name)
+    .sys_id(sys_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_record(&self) -> builder::DeleteRecord<'_> {
+        builder::DeleteRecord::new(self)
+    }
+    /**Sends a `PATCH` request to `/api/now/table/{tableName}/{sys_id}`
+
+```ignore
+let response = client.update_record()
+    .table_name(table_name)
+    .sys_id(sys_id)
+    .sysparm_display_value(sysparm_display_value)
+    .sysparm_exclude_reference_link(sysparm_exclude_reference_link)
+    .sysparm_fields(sysparm_fields)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_record(&self) -> builder::UpdateRecord<'_> {
+        builder::UpdateRecord::new(self)
+    }
+    /**Sends a `GET` request to `/api/sn_customerservice/case/{id}/activities`
+
+```ignore
+let response = client.get_case_activities()
+    .id(id)
+    .sysparm_activity_type(sysparm_activity_type)
+    .sysparm_limit(sysparm_limit)
+    .sysparm_offset(sysparm_offset)
+    .send()
+    .await;
+```*/
+    pub fn get_case_activities(&self) -> builder::GetCaseActivities<'_> {
+        builder::GetCaseActivities::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -186,21 +955,160 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::ping`]
+    /**Builder for [`Client::list_records`]
 
-[`Client::ping`]: super::Client::ping*/
+[`Client::list_records`]: super::Client::list_records*/
     #[derive(Debug, Clone)]
-    pub struct Ping<'a> {
+    pub struct ListRecords<'a> {
         client: &'a super::Client,
+        table_name: Result<::std::string::String, String>,
+        sysparm_display_value: Result<Option<::std::string::String>, String>,
+        sysparm_exclude_reference_link: Result<Option<bool>, String>,
+        sysparm_fields: Result<Option<::std::string::String>, String>,
+        sysparm_limit: Result<Option<i64>, String>,
+        sysparm_no_count: Result<Option<bool>, String>,
+        sysparm_offset: Result<Option<i64>, String>,
+        sysparm_query: Result<Option<::std::string::String>, String>,
     }
-    impl<'a> Ping<'a> {
+    impl<'a> ListRecords<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                table_name: Err("table_name was not initialized".to_string()),
+                sysparm_display_value: Ok(None),
+                sysparm_exclude_reference_link: Ok(None),
+                sysparm_fields: Ok(None),
+                sysparm_limit: Ok(None),
+                sysparm_no_count: Ok(None),
+                sysparm_offset: Ok(None),
+                sysparm_query: Ok(None),
+            }
         }
-        ///Sends a `GET` request to `/api/ping`
-        pub async fn send(self) -> Result<ResponseValue<types::Ping>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/api/ping", client.baseurl,);
+        pub fn table_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.table_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for table_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_display_value<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_display_value = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_display_value failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_exclude_reference_link<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.sysparm_exclude_reference_link = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for sysparm_exclude_reference_link failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.sysparm_limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for sysparm_limit failed".to_string());
+            self
+        }
+        pub fn sysparm_no_count<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.sysparm_no_count = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for sysparm_no_count failed".to_string()
+                });
+            self
+        }
+        pub fn sysparm_offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.sysparm_offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for sysparm_offset failed".to_string()
+                });
+            self
+        }
+        pub fn sysparm_query<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_query = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_query failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/now/table/{tableName}`
+        pub async fn send(self) -> Result<ResponseValue<types::RecordList>, Error<()>> {
+            let Self {
+                client,
+                table_name,
+                sysparm_display_value,
+                sysparm_exclude_reference_link,
+                sysparm_fields,
+                sysparm_limit,
+                sysparm_no_count,
+                sysparm_offset,
+                sysparm_query,
+            } = self;
+            let table_name = table_name.map_err(Error::InvalidRequest)?;
+            let sysparm_display_value = sysparm_display_value
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_exclude_reference_link = sysparm_exclude_reference_link
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_fields = sysparm_fields.map_err(Error::InvalidRequest)?;
+            let sysparm_limit = sysparm_limit.map_err(Error::InvalidRequest)?;
+            let sysparm_no_count = sysparm_no_count.map_err(Error::InvalidRequest)?;
+            let sysparm_offset = sysparm_offset.map_err(Error::InvalidRequest)?;
+            let sysparm_query = sysparm_query.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/now/table/{}", client.baseurl, encode_path(& table_name
+                .to_string()),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -217,10 +1125,733 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_display_value",
+                        &sysparm_display_value,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_exclude_reference_link",
+                        &sysparm_exclude_reference_link,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_fields",
+                        &sysparm_fields,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("sysparm_limit", &sysparm_limit),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_no_count",
+                        &sysparm_no_count,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_offset",
+                        &sysparm_offset,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("sysparm_query", &sysparm_query),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "ping",
+                operation_id: "list_records",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_record`]
+
+[`Client::create_record`]: super::Client::create_record*/
+    #[derive(Debug, Clone)]
+    pub struct CreateRecord<'a> {
+        client: &'a super::Client,
+        table_name: Result<::std::string::String, String>,
+        sysparm_display_value: Result<Option<::std::string::String>, String>,
+        sysparm_exclude_reference_link: Result<Option<bool>, String>,
+        sysparm_fields: Result<Option<::std::string::String>, String>,
+        body: Result<types::Record, String>,
+    }
+    impl<'a> CreateRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                table_name: Err("table_name was not initialized".to_string()),
+                sysparm_display_value: Ok(None),
+                sysparm_exclude_reference_link: Ok(None),
+                sysparm_fields: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn table_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.table_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for table_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_display_value<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_display_value = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_display_value failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_exclude_reference_link<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.sysparm_exclude_reference_link = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for sysparm_exclude_reference_link failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Record>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `Record` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/api/now/table/{tableName}`
+        pub async fn send(self) -> Result<ResponseValue<types::RecordOne>, Error<()>> {
+            let Self {
+                client,
+                table_name,
+                sysparm_display_value,
+                sysparm_exclude_reference_link,
+                sysparm_fields,
+                body,
+            } = self;
+            let table_name = table_name.map_err(Error::InvalidRequest)?;
+            let sysparm_display_value = sysparm_display_value
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_exclude_reference_link = sysparm_exclude_reference_link
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_fields = sysparm_fields.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/now/table/{}", client.baseurl, encode_path(& table_name
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_display_value",
+                        &sysparm_display_value,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_exclude_reference_link",
+                        &sysparm_exclude_reference_link,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_fields",
+                        &sysparm_fields,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_record`]
+
+[`Client::get_record`]: super::Client::get_record*/
+    #[derive(Debug, Clone)]
+    pub struct GetRecord<'a> {
+        client: &'a super::Client,
+        table_name: Result<::std::string::String, String>,
+        sys_id: Result<::std::string::String, String>,
+        sysparm_display_value: Result<Option<::std::string::String>, String>,
+        sysparm_exclude_reference_link: Result<Option<bool>, String>,
+        sysparm_fields: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                table_name: Err("table_name was not initialized".to_string()),
+                sys_id: Err("sys_id was not initialized".to_string()),
+                sysparm_display_value: Ok(None),
+                sysparm_exclude_reference_link: Ok(None),
+                sysparm_fields: Ok(None),
+            }
+        }
+        pub fn table_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.table_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for table_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sys_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sys_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sys_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_display_value<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_display_value = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_display_value failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_exclude_reference_link<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.sysparm_exclude_reference_link = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for sysparm_exclude_reference_link failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_fields failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/now/table/{tableName}/{sys_id}`
+        pub async fn send(self) -> Result<ResponseValue<types::RecordOne>, Error<()>> {
+            let Self {
+                client,
+                table_name,
+                sys_id,
+                sysparm_display_value,
+                sysparm_exclude_reference_link,
+                sysparm_fields,
+            } = self;
+            let table_name = table_name.map_err(Error::InvalidRequest)?;
+            let sys_id = sys_id.map_err(Error::InvalidRequest)?;
+            let sysparm_display_value = sysparm_display_value
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_exclude_reference_link = sysparm_exclude_reference_link
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_fields = sysparm_fields.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/now/table/{}/{}", client.baseurl, encode_path(& table_name
+                .to_string()), encode_path(& sys_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_display_value",
+                        &sysparm_display_value,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_exclude_reference_link",
+                        &sysparm_exclude_reference_link,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_fields",
+                        &sysparm_fields,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_record`]
+
+[`Client::delete_record`]: super::Client::delete_record*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteRecord<'a> {
+        client: &'a super::Client,
+        table_name: Result<::std::string::String, String>,
+        sys_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                table_name: Err("table_name was not initialized".to_string()),
+                sys_id: Err("sys_id was not initialized".to_string()),
+            }
+        }
+        pub fn table_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.table_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for table_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sys_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sys_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sys_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/api/now/table/{tableName}/{sys_id}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, table_name, sys_id } = self;
+            let table_name = table_name.map_err(Error::InvalidRequest)?;
+            let sys_id = sys_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/now/table/{}/{}", client.baseurl, encode_path(& table_name
+                .to_string()), encode_path(& sys_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "delete_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_record`]
+
+[`Client::update_record`]: super::Client::update_record*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateRecord<'a> {
+        client: &'a super::Client,
+        table_name: Result<::std::string::String, String>,
+        sys_id: Result<::std::string::String, String>,
+        sysparm_display_value: Result<Option<::std::string::String>, String>,
+        sysparm_exclude_reference_link: Result<Option<bool>, String>,
+        sysparm_fields: Result<Option<::std::string::String>, String>,
+        body: Result<types::Record, String>,
+    }
+    impl<'a> UpdateRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                table_name: Err("table_name was not initialized".to_string()),
+                sys_id: Err("sys_id was not initialized".to_string()),
+                sysparm_display_value: Ok(None),
+                sysparm_exclude_reference_link: Ok(None),
+                sysparm_fields: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn table_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.table_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for table_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sys_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sys_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sys_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_display_value<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_display_value = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_display_value failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_exclude_reference_link<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.sysparm_exclude_reference_link = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for sysparm_exclude_reference_link failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Record>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `Record` for body failed".to_string());
+            self
+        }
+        ///Sends a `PATCH` request to `/api/now/table/{tableName}/{sys_id}`
+        pub async fn send(self) -> Result<ResponseValue<types::RecordOne>, Error<()>> {
+            let Self {
+                client,
+                table_name,
+                sys_id,
+                sysparm_display_value,
+                sysparm_exclude_reference_link,
+                sysparm_fields,
+                body,
+            } = self;
+            let table_name = table_name.map_err(Error::InvalidRequest)?;
+            let sys_id = sys_id.map_err(Error::InvalidRequest)?;
+            let sysparm_display_value = sysparm_display_value
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_exclude_reference_link = sysparm_exclude_reference_link
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_fields = sysparm_fields.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/now/table/{}/{}", client.baseurl, encode_path(& table_name
+                .to_string()), encode_path(& sys_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_display_value",
+                        &sysparm_display_value,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_exclude_reference_link",
+                        &sysparm_exclude_reference_link,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_fields",
+                        &sysparm_fields,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_case_activities`]
+
+[`Client::get_case_activities`]: super::Client::get_case_activities*/
+    #[derive(Debug, Clone)]
+    pub struct GetCaseActivities<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        sysparm_activity_type: Result<Option<::std::string::String>, String>,
+        sysparm_limit: Result<Option<i64>, String>,
+        sysparm_offset: Result<Option<i64>, String>,
+    }
+    impl<'a> GetCaseActivities<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                sysparm_activity_type: Ok(None),
+                sysparm_limit: Ok(None),
+                sysparm_offset: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_activity_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sysparm_activity_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sysparm_activity_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sysparm_limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.sysparm_limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for sysparm_limit failed".to_string());
+            self
+        }
+        pub fn sysparm_offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.sysparm_offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for sysparm_offset failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/sn_customerservice/case/{id}/activities`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CaseActivities>, Error<()>> {
+            let Self {
+                client,
+                id,
+                sysparm_activity_type,
+                sysparm_limit,
+                sysparm_offset,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let sysparm_activity_type = sysparm_activity_type
+                .map_err(Error::InvalidRequest)?;
+            let sysparm_limit = sysparm_limit.map_err(Error::InvalidRequest)?;
+            let sysparm_offset = sysparm_offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/sn_customerservice/case/{}/activities", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_activity_type",
+                        &sysparm_activity_type,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("sysparm_limit", &sysparm_limit),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "sysparm_offset",
+                        &sysparm_offset,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_case_activities",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -17,12 +17,18 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, ServicenowBuilder};
-pub use port::ServicenowPort;
+pub use builder::{
+    ENV_BASE_URL, ENV_INSTANCE, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ServiceNowBuilder,
+};
+pub use port::ServiceNowPort;
+pub use webhook::ServiceNowWebhooks;
 
-/// The provider name in canonical ids: `servicenow:ticket:42`.
+/// The former name of [`ServiceNowPort`].
+pub type ServicenowPort = ServiceNowPort;
+
+/// The provider name in canonical ids: `servicenow:ticket:{sys_id}`.
 pub const PROVIDER: &str = "servicenow";
 
 /// The generated client's inner state: the shared HTTP runtime (credentials, retries, tracing).

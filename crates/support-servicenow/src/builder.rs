@@ -3,7 +3,7 @@
 
 use reqwest::header::HeaderName;
 use support_core::Error;
-use support_core::http::{Credentials, ResetHeader};
+use support_core::http::{Credentials, ResetHeader, TokenSource};
 use support_core::kit::ClientOptions;
 
 use crate::port::ServiceNowPort;
@@ -19,6 +19,13 @@ pub const ENV_USERNAME: &str = "SUPPORT_SERVICENOW_USERNAME";
 pub const ENV_PASSWORD: &str = "SUPPORT_SERVICENOW_PASSWORD";
 /// An OAuth access token, sent as a bearer token (instead of a user name and password).
 pub const ENV_TOKEN: &str = "SUPPORT_SERVICENOW_TOKEN";
+/// The prefix of the OAuth variables: `SUPPORT_SERVICENOW_CLIENT_ID` and `_CLIENT_SECRET` (an OAuth
+/// application registry entry), with `_REFRESH_TOKEN`, or with `_USERNAME` and `_PASSWORD` (the
+/// password grant), or alone (client credentials); `_OAUTH_SCOPE` and `_TOKEN_URL` are optional.
+pub const ENV_OAUTH_PREFIX: &str = "SUPPORT_SERVICENOW_";
+
+/// The instance's OAuth 2.0 token endpoint, relative to its base URL.
+const TOKEN_PATH: &str = "/oauth_token.do";
 
 /// Builds a [`ServiceNowPort`].
 ///
@@ -77,11 +84,32 @@ impl ServiceNowBuilder {
         self
     }
 
-    // OAuth grants (`POST /oauth_token.do`: client credentials, password, refresh token) are set
-    // here as `oauth_*` setters once the core token provider is available.
+    /// Authenticates with OAuth 2.0 access tokens that `source` fetches from the instance's
+    /// `/oauth_token.do` (unless it names another token URL) and renews as they expire or are
+    /// refused: the password, refresh token or client credentials grant of an OAuth application
+    /// registry entry.
+    ///
+    /// ```
+    /// use support_core::http::TokenSource;
+    /// use support_servicenow::ServiceNowPort;
+    ///
+    /// let port = ServiceNowPort::builder()
+    ///     .instance("acme")
+    ///     .oauth(TokenSource::password("client-id", "client-secret", "integration.user", "pw"))
+    ///     .build()?;
+    /// assert!(!format!("{port:?}").contains("client-secret"));
+    /// # Ok::<(), support_core::Error>(())
+    /// ```
+    pub fn oauth(mut self, source: TokenSource) -> Self {
+        self.user_name = None;
+        self.options
+            .set_credentials(Credentials::oauth(source.or_token_url(TOKEN_PATH)));
+        self
+    }
 
-    /// Reads the instance from [`ENV_INSTANCE`] or [`ENV_BASE_URL`], and the credentials from
-    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_TOKEN`].
+    /// Reads the instance from [`ENV_INSTANCE`] or [`ENV_BASE_URL`], and the credentials: an OAuth
+    /// client from `SUPPORT_SERVICENOW_CLIENT_ID` and the variables of [`ENV_OAUTH_PREFIX`] when it
+    /// is set; else [`ENV_USERNAME`] and [`ENV_PASSWORD`] (HTTP Basic), or [`ENV_TOKEN`].
     pub fn from_env(mut self) -> Result<Self, Error> {
         let var = ClientOptions::env_var;
         match (var(ENV_BASE_URL), var(ENV_INSTANCE)) {
@@ -96,6 +124,9 @@ impl ServiceNowBuilder {
                     ),
                 ));
             }
+        }
+        if let Some(source) = TokenSource::from_env(ENV_OAUTH_PREFIX) {
+            return Ok(self.oauth(source));
         }
         match (var(ENV_USERNAME), var(ENV_PASSWORD), var(ENV_TOKEN)) {
             (Some(user), Some(password), _) => Ok(self.basic_auth(user, password)),
@@ -137,7 +168,7 @@ impl ServiceNowBuilder {
         }
         let connection = self.options.connect(
             "ServiceNow instance: call instance() or base_url()",
-            "credentials: call basic_auth() or bearer_token()",
+            "credentials: call basic_auth(), bearer_token() or oauth()",
         )?;
         // ServiceNow honours no idempotency key: no write is retried once it may have been
         // received. Throttling (rate-limit rules) is a 429 with `Retry-After` (seconds), which the

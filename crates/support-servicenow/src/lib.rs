@@ -20,13 +20,11 @@ mod port;
 pub mod webhook;
 
 pub use builder::{
-    ENV_BASE_URL, ENV_INSTANCE, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ServiceNowBuilder,
+    ENV_BASE_URL, ENV_INSTANCE, ENV_OAUTH_PREFIX, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME,
+    ServiceNowBuilder,
 };
 pub use port::ServiceNowPort;
 pub use webhook::ServiceNowWebhooks;
-
-/// The former name of [`ServiceNowPort`].
-pub type ServicenowPort = ServiceNowPort;
 
 /// The provider name in canonical ids: `servicenow:ticket:{sys_id}`.
 pub const PROVIDER: &str = "servicenow";

@@ -16,8 +16,5 @@ fn main() -> ExitCode {
         // runtime waits on a socket.
         .offline(|| ServiceNowSimulator::start(servicenow_world(), port_factory(None)))
         .live(AdapterPort::from_env)
-        // Every operation is declared "not implemented yet" on the scaffold: drop this once each
-        // one is implemented or declared unsupported with ServiceNow's reason.
-        .allow_stubs()
         .run()
 }

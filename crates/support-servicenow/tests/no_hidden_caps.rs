@@ -45,7 +45,6 @@ fn case_pages(simulator: &ServiceNowSimulator) -> usize {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter's listTickets (the scaffold declares it not implemented)"]
 async fn cases_updated_and_created_during_a_listing_come_back_exactly_once() {
     let world = servicenow_world();
     let at_start: Vec<String> = world.tickets.iter().map(|t| t.id.clone()).collect();
@@ -94,7 +93,6 @@ async fn cases_updated_and_created_during_a_listing_come_back_exactly_once() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter's listTickets (the scaffold declares it not implemented)"]
 async fn pages_shortened_by_acls_do_not_end_the_listing_early() {
     let world = servicenow_world();
     // ACLs hide every case from 102 to 108: in sys_id order the first page of four has one

@@ -63,7 +63,7 @@ use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketCategory, TicketStatus};
 
 /// The adapter's port type.
-pub use support_servicenow::ServicenowPort as AdapterPort;
+pub use support_servicenow::ServiceNowPort as AdapterPort;
 
 #[allow(unused_imports)]
 pub use http::{
@@ -297,10 +297,7 @@ impl Wire for ServiceNowWire {
             Operation::ListSatisfactionRatings => {
                 Exact("GET", format!("{TABLE}/asmt_assessment_instance"))
             }
-            // The scaffold's placeholder, until the adapter's check reads the Table API.
-            Operation::CheckConnection => {
-                Patterns("GET", vec![routes::PING, "/api/now/table/sys_user"])
-            }
+            Operation::CheckConnection => Exact("GET", format!("{TABLE}/sys_user")),
             Operation::DownloadAttachment => match world.first_attachment() {
                 Some((_, file)) => Exact("GET", format!("/api/now/attachment/{}/file", file.id)),
                 None => Patterns("GET", Vec::new()),

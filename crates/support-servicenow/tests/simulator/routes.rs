@@ -103,18 +103,8 @@ pub static ROUTES: &[Route<SimState>] = routes!(
             .checked(http::json_accept),
         Route::new("GET", "/api/now/attachment/{}/file", Params::NONE, BodyRule::Any, attachment_file),
         Route::new("POST", "/oauth_token.do", Params::NONE, BodyRule::Any, oauth_token),
-        // The scaffold adapter's connection check; not a ServiceNow endpoint: drop it once the
-        // adapter checks the connection through the Table API.
-        Route::new("GET", PING, Params::NONE, BodyRule::Any, ping),
     ]
 );
-
-/// The scaffold's placeholder endpoint (see `ROUTES`).
-pub const PING: &str = "/api/ping";
-
-fn ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
-}
 
 /// The table a Table API path names.
 fn table_of(req: &Req) -> String {

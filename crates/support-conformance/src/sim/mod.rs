@@ -8,7 +8,8 @@
 //! request log). [`Simulated`] then serves it authentication first, records every answered
 //! request, shares the state between mocks (poison-tolerant [`lock`]), and hands out faulted copies
 //! of the world kept alive as long as the simulator, as the conformance suite's [`Harness`] and
-//! [`Simulator`]. The [`pager`] module holds the arithmetic of offset, page-number and cursor
+//! [`Simulator`]. The [`storage`] module serves files from signed URLs on another origin. The
+//! [`pager`] module holds the arithmetic of offset, page-number and cursor
 //! paging; providers keep their envelopes and error bodies.
 //!
 //! Path ids are strings spelled as the world's [`IdScheme`](crate::world::IdScheme) spells them,
@@ -26,6 +27,7 @@ pub mod ports;
 pub mod records;
 pub mod route;
 pub mod server;
+pub mod storage;
 
 pub use client::{Answer, SimClient};
 pub use http::{

@@ -45,7 +45,6 @@ mod http;
 mod paging;
 mod routes;
 mod search;
-mod storage;
 mod store;
 mod writes;
 

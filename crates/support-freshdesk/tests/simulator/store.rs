@@ -18,7 +18,7 @@ use support_core::{
     Availability, Channel, Priority, SlaMetric, TicketCategory, TicketStatus, Visibility,
 };
 
-use super::storage;
+use support_conformance::sim::storage;
 
 /// The simulator state shared by every mock of one server.
 pub type Shared = support_conformance::sim::Shared<SimState>;
@@ -516,7 +516,7 @@ impl SimState {
                 (rec.id, rec)
             })
             .collect();
-        let storage_prefix = storage::new_prefix();
+        let storage_prefix = storage::new_prefix("fd");
         let mut attachments = BTreeMap::new();
         let conversations = world
             .comments
@@ -534,7 +534,7 @@ impl SimState {
                             size: file.content.len() as u64,
                             storage_url: storage::put(
                                 &storage_prefix,
-                                id,
+                                &id.to_string(),
                                 &file.file_name,
                                 &file.content_type,
                                 file.content.clone(),
@@ -765,7 +765,13 @@ impl SimState {
         let id = self.next_attachment_id;
         self.next_attachment_id += 1;
         let size = bytes.len() as u64;
-        let storage_url = storage::put(&self.storage_prefix, id, name, content_type, bytes);
+        let storage_url = storage::put(
+            &self.storage_prefix,
+            &id.to_string(),
+            name,
+            content_type,
+            bytes,
+        );
         self.attachments.insert(
             id,
             AttachmentRec {

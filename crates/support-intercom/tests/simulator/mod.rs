@@ -45,7 +45,6 @@
 mod http;
 mod routes;
 mod search;
-mod storage;
 mod store;
 
 use std::sync::Arc;

@@ -387,7 +387,7 @@ impl NewPart {
             .enumerate()
             .map(
                 |(i, (name, content_type, bytes))| super::store::Attachment {
-                    url: super::storage::put(
+                    url: support_conformance::sim::storage::put(
                         prefix,
                         &format!("{id}-{}", i + 1),
                         &name,

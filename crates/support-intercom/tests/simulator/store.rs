@@ -11,7 +11,7 @@ use support_conformance::sim::pager::CursorBook;
 use support_conformance::sim::{Account, RecordedRequest, WriteClock, setup_time};
 use support_core::{Availability, Channel, Priority, TicketCategory, TicketStatus, Visibility};
 
-use super::storage;
+use support_conformance::sim::storage;
 
 /// The admin the simulator's token belongs to (`GET /me`).
 pub const ME: &str = "301";
@@ -301,7 +301,7 @@ pub fn type_of(category: Option<&TicketCategory>) -> &'static str {
 impl SimState {
     /// The world as Intercom's records.
     pub fn from_world(world: World) -> Self {
-        let storage_prefix = storage::new_prefix();
+        let storage_prefix = storage::new_prefix("ic");
         let customers: Vec<&str> = world.customers.iter().map(|c| c.id.as_str()).collect();
         let author = |id: &str| Author {
             kind: if customers.contains(&id) {

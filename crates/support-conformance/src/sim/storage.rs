@@ -1,10 +1,11 @@
-//! Intercom's file storage: attachment `url`s of parts are signed URLs on another origin (its
-//! CDN), not the API host. One plain HTTP/1.1 server on loopback per test process serves every
-//! simulator's files; each simulator's files live under their own prefix.
+//! Signed file storage on another origin, as helpdesks serve attachments (Freshdesk's S3 URLs,
+//! Intercom's CDN): one plain HTTP/1.1 server on loopback per test process serves every
+//! simulator's files; each simulator's files live under their own prefix ([`new_prefix`]).
 //!
 //! Strict as signed storage is: a request carrying an `Authorization` header gets 400 (a signed
-//! URL allows one authentication mechanism, and the API's token must not leak there), a
-//! missing or wrong signature 403, an unknown file 404.
+//! URL allows one authentication mechanism, and the helpdesk's credentials must not leak there),
+//! a missing or wrong signature 403, an unknown file 404. So an adapter that sends its
+//! credentials to a file's URL, or follows it unsigned, fails its download scenario.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -110,13 +111,14 @@ fn serve(stream: TcpStream, files: &Mutex<HashMap<String, File>>) {
     let _ = stream.flush();
 }
 
-/// A fresh prefix for one simulator's files.
-pub fn new_prefix() -> String {
+/// A fresh prefix for one simulator's files, starting with `tag` (the provider's short name).
+pub fn new_prefix(tag: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
-    format!("/ic-sim-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+    format!("/{tag}-sim-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Stores a file and returns its signed URL.
+/// Stores a file under `prefix` and `id` (the file's id at the provider), and returns its signed
+/// URL.
 pub fn put(prefix: &str, id: &str, file_name: &str, content_type: &str, bytes: Vec<u8>) -> String {
     let storage = storage();
     let name: String = file_name

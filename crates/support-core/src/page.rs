@@ -201,6 +201,37 @@ impl<T> Page<T> {
         Self { items, next: None }
     }
 
+    /// One page of items a provider returns all at once (comments embedded in their ticket, paged
+    /// by the adapter): those from position `offset`, at most `limit`, and `next(position)`, the
+    /// cursor to the position after them, when more follow.
+    ///
+    /// ```
+    /// use support_core::{Cursor, Page};
+    ///
+    /// let page = Page::window(vec!["a", "b", "c"], 1, 1, |at| Cursor::new(at.to_string()));
+    /// assert_eq!(page.items, ["b"]);
+    /// assert_eq!(page.next, Some(Cursor::new("2")));
+    /// assert_eq!(Page::window(vec!["a", "b", "c"], 2, 5, |_| unreachable!()).items, ["c"]);
+    /// ```
+    pub fn window(
+        all: Vec<T>,
+        offset: usize,
+        limit: usize,
+        next: impl FnOnce(usize) -> Cursor,
+    ) -> Self {
+        let total = all.len();
+        let end = offset.saturating_add(limit).min(total);
+        let items = all
+            .into_iter()
+            .skip(offset)
+            .take(end.saturating_sub(offset))
+            .collect();
+        Self {
+            items,
+            next: (end < total).then(|| next(end)),
+        }
+    }
+
     /// Maps every item.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
@@ -213,6 +244,30 @@ impl<T> Page<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_takes_its_items_and_says_where_the_next_starts() {
+        let cursor = |at: usize| Cursor::new(at.to_string());
+        let all = || vec![1, 2, 3, 4, 5];
+        let page = Page::window(all(), 0, 2, cursor);
+        assert_eq!((page.items, page.next), (vec![1, 2], Some(cursor(2))));
+        let page = Page::window(all(), 2, 3, cursor);
+        assert_eq!(
+            (page.items, page.next),
+            (vec![3, 4, 5], None),
+            "the last page"
+        );
+        let page = Page::window(all(), 4, usize::MAX, cursor);
+        assert_eq!((page.items, page.next), (vec![5], None));
+        let page = Page::window(all(), 9, 2, cursor);
+        assert_eq!(
+            (page.items, page.next),
+            (Vec::<i32>::new(), None),
+            "past the end"
+        );
+        let page = Page::window(all(), 1, 0, cursor);
+        assert_eq!((page.items, page.next), (Vec::new(), Some(cursor(1))));
+    }
 
     #[test]
     fn encoded_cursors_round_trip_and_foreign_ones_are_invalid_input() {

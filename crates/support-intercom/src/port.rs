@@ -1019,8 +1019,7 @@ impl SupportPort for IntercomPort {
             .into_iter()
             .filter(|c| query.matches(&c.data))
             .collect();
-        let end = offset.saturating_add(limit).min(all.len());
-        let next = (end < all.len()).then(|| {
+        Ok(Page::window(all, offset, limit, |end| {
             Cursor::of(
                 provider,
                 &CommentOffset {
@@ -1028,13 +1027,7 @@ impl SupportPort for IntercomPort {
                     offset: end,
                 },
             )
-        });
-        let page = all
-            .into_iter()
-            .skip(offset)
-            .take(end.saturating_sub(offset))
-            .collect();
-        Ok(Page::new(page, next))
+        }))
     }
 
     async fn list_tags(&self, _query: TagQuery) -> Result<Page<TagRef>> {

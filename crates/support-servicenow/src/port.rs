@@ -1026,8 +1026,7 @@ impl SupportPort for ServiceNowPort {
             .into_iter()
             .filter(|c| query.matches(&c.data))
             .collect();
-        let end = offset.saturating_add(limit).min(all.len());
-        let next = (end < all.len()).then(|| {
+        Ok(Page::window(all, offset, limit, |end| {
             Cursor::of(
                 PROVIDER,
                 &CommentOffset {
@@ -1035,13 +1034,7 @@ impl SupportPort for ServiceNowPort {
                     offset: end,
                 },
             )
-        });
-        let page = all
-            .into_iter()
-            .skip(offset)
-            .take(end.saturating_sub(offset))
-            .collect();
-        Ok(Page::new(page, next))
+        }))
     }
 
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {

@@ -51,6 +51,27 @@ pub enum EventKind {
     Other(String),
 }
 
+impl EventKind {
+    /// The kind an event's snake_case name names (`ticket_created`, `comment_added`: the names
+    /// this enum serialises with), `Other(name)` for any other: how receivers read deliveries whose
+    /// body the integrator writes to the port's vocabulary (Freshdesk automations, ServiceNow
+    /// outbound messages).
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "ticket_created" => EventKind::TicketCreated,
+            "ticket_updated" => EventKind::TicketUpdated,
+            "status_changed" => EventKind::StatusChanged,
+            "ticket_resolved" => EventKind::TicketResolved,
+            "ticket_closed" => EventKind::TicketClosed,
+            "ticket_assigned" => EventKind::TicketAssigned,
+            "comment_added" => EventKind::CommentAdded,
+            "contact_created" => EventKind::ContactCreated,
+            "contact_updated" => EventKind::ContactUpdated,
+            other => EventKind::Other(other.to_owned()),
+        }
+    }
+}
+
 /// A verified webhook delivery, normalised.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -372,6 +393,32 @@ impl Deduplicator {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn event_kinds_are_read_by_the_names_they_serialise_with() {
+        for kind in [
+            EventKind::TicketCreated,
+            EventKind::TicketUpdated,
+            EventKind::StatusChanged,
+            EventKind::TicketResolved,
+            EventKind::TicketClosed,
+            EventKind::TicketAssigned,
+            EventKind::CommentAdded,
+            EventKind::ContactCreated,
+            EventKind::ContactUpdated,
+        ] {
+            let name = serde_json::to_value(&kind).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert_eq!(EventKind::from_name(&name), kind);
+        }
+        assert_eq!(
+            EventKind::from_name("case_escalated"),
+            EventKind::Other("case_escalated".into())
+        );
+    }
+
     use super::*;
 
     // RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".

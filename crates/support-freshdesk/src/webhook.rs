@@ -184,21 +184,6 @@ fn field<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
     }
 }
 
-fn kind(event: &str) -> EventKind {
-    match event {
-        "ticket_created" => EventKind::TicketCreated,
-        "ticket_updated" => EventKind::TicketUpdated,
-        "status_changed" => EventKind::StatusChanged,
-        "ticket_resolved" => EventKind::TicketResolved,
-        "ticket_closed" => EventKind::TicketClosed,
-        "ticket_assigned" => EventKind::TicketAssigned,
-        "comment_added" => EventKind::CommentAdded,
-        "contact_created" => EventKind::ContactCreated,
-        "contact_updated" => EventKind::ContactUpdated,
-        other => EventKind::Other(other.to_owned()),
-    }
-}
-
 /// A status as a rule renders it: a built-in label, a custom label, or a code.
 fn status(label: &str) -> Mapped<TicketStatus> {
     let canonical = match label.to_ascii_lowercase().as_str() {
@@ -239,7 +224,12 @@ impl WebhookReceiver for FreshdeskWebhooks {
         let delivery_id = field(&body, "delivery_id")
             .map(str::to_owned)
             .unwrap_or_else(|| body_fingerprint(delivery.body));
-        let mut parsed = WebhookEvent::new(PROVIDER, delivery_id, kind(event), Value::Null);
+        let mut parsed = WebhookEvent::new(
+            PROVIDER,
+            delivery_id,
+            EventKind::from_name(event),
+            Value::Null,
+        );
         let ticket = body.get("ticket").cloned().unwrap_or(Value::Null);
         if let Some(id) = field(&ticket, "id").and_then(|id| id.parse::<i64>().ok()) {
             parsed.ticket = Some(map::id(ObjectKind::Ticket, id));

@@ -113,19 +113,6 @@ fn field<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
     }
 }
 
-fn kind(event: &str) -> EventKind {
-    match event {
-        "ticket_created" => EventKind::TicketCreated,
-        "ticket_updated" => EventKind::TicketUpdated,
-        "status_changed" => EventKind::StatusChanged,
-        "ticket_resolved" => EventKind::TicketResolved,
-        "ticket_closed" => EventKind::TicketClosed,
-        "ticket_assigned" => EventKind::TicketAssigned,
-        "comment_added" => EventKind::CommentAdded,
-        other => EventKind::Other(other.to_owned()),
-    }
-}
-
 /// A state value with its label (the label is the native value, as on reads).
 fn status(value: Option<&str>, label: Option<&str>) -> Option<Mapped<TicketStatus>> {
     let native = label.or(value)?;
@@ -161,7 +148,12 @@ impl WebhookReceiver for ServiceNowWebhooks {
         let delivery_id = field(&body, "delivery_id")
             .map(str::to_owned)
             .unwrap_or_else(|| body_fingerprint(delivery.body));
-        let mut parsed = WebhookEvent::new(PROVIDER, delivery_id, kind(event), Value::Null);
+        let mut parsed = WebhookEvent::new(
+            PROVIDER,
+            delivery_id,
+            EventKind::from_name(event),
+            Value::Null,
+        );
         parsed.occurred_at = field(&body, "occurred_at").and_then(map::parse_time);
         let case = body.get("case").cloned().unwrap_or(Value::Null);
         parsed.ticket = reference(&case, "sys_id", ObjectKind::Ticket);

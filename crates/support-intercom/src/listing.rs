@@ -264,13 +264,7 @@ impl IntercomPort {
                 .await?
         };
         let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
-        Ok((
-            page.into_raws()
-                .into_iter()
-                .map(|r| r.into_value())
-                .collect(),
-            next,
-        ))
+        Ok((page.into_values(), next))
     }
 
     /// One page of `GET /conversations`.
@@ -294,12 +288,6 @@ impl IntercomPort {
             .run_page::<IgnoredAny, _, _, _>(operation, CONVERSATIONS, call.send())
             .await?;
         let next = next_cursor(self.provider_name(), operation, &page, after.as_deref())?;
-        Ok((
-            page.into_raws()
-                .into_iter()
-                .map(|r| r.into_value())
-                .collect(),
-            next,
-        ))
+        Ok((page.into_values(), next))
     }
 }

@@ -126,11 +126,7 @@ impl IntercomPort {
                         call.send(),
                     )
                     .await?;
-                Ok(page
-                    .into_raws()
-                    .into_iter()
-                    .map(|r| r.into_value())
-                    .collect())
+                Ok(page.into_values())
             })
             .await
     }
@@ -153,11 +149,7 @@ impl IntercomPort {
                         call.send(),
                     )
                     .await?;
-                Ok(page
-                    .into_raws()
-                    .into_iter()
-                    .map(|r| r.into_value())
-                    .collect())
+                Ok(page.into_values())
             })
             .await
     }

@@ -261,11 +261,7 @@ impl IntercomPort {
             .runtime()
             .run_page::<IgnoredAny, _, _, _>(operation, DATA.item("tag"), call.send())
             .await?;
-        Ok(page
-            .into_raws()
-            .into_iter()
-            .map(|r| r.into_value())
-            .collect())
+        Ok(page.into_values())
     }
 
     /// The id of the tag `name`, created when the workspace has none (`POST /tags` creates or
@@ -465,9 +461,8 @@ impl IntercomPort {
             .run_page::<IgnoredAny, _, _, _>(operation, DATA.item("contact"), call.send())
             .await?;
         let contact = found
-            .into_raws()
+            .into_values()
             .into_iter()
-            .map(|r| r.into_value())
             .find(|c| json::text(c, "email").is_some_and(|e| e.eq_ignore_ascii_case(email)));
         let contact = match contact {
             Some(contact) => contact,
@@ -891,9 +886,9 @@ impl SupportPort for IntercomPort {
             .run_page::<IgnoredAny, _, _, _>(operation, ADMINS, call.send())
             .await?;
         let agents = page
-            .into_raws()
+            .into_values()
             .into_iter()
-            .map(|raw| map::agent(self.provider_name(), operation, raw.into_value()))
+            .map(|raw| map::agent(self.provider_name(), operation, raw))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::last(
             agents.into_iter().filter(|a| query.matches(a)).collect(),
@@ -1114,9 +1109,9 @@ impl SupportPort for IntercomPort {
             )
         });
         let articles = page
-            .into_raws()
+            .into_values()
             .into_iter()
-            .map(|raw| map::article(provider, operation, raw.into_value()))
+            .map(|raw| map::article(provider, operation, raw))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
             articles.into_iter().filter(|a| query.matches(a)).collect(),

@@ -583,6 +583,14 @@ impl<T> ListingPage<T> {
         self.items.into_iter().map(|item| item.raw).collect()
     }
 
+    /// The items' JSON as values, for mapping that reads them field by field.
+    pub fn into_values(self) -> Vec<Value> {
+        self.items
+            .into_iter()
+            .map(|item| item.raw.into_value())
+            .collect()
+    }
+
     /// The page without its items (`{"meta": {...}, "count": 3}`); `null` for a bare array.
     pub fn envelope(&self) -> &Value {
         &self.envelope

@@ -39,6 +39,10 @@ pub struct Profile {
     pub ticket_tags: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
+    /// The provider's native names of the world's two agent roles, the administrator's and the
+    /// other agents'; `None` when agents report no role at all (then agents come without one and
+    /// are not listed by role).
+    pub agent_roles: Option<[&'static str; 2]>,
     /// Whether the provider honours idempotency keys on ticket creation.
     pub honours_idempotency_keys: bool,
     /// How the provider spells ids.
@@ -97,6 +101,7 @@ impl Default for Profile {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: true,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
             categories: TicketCategory::KNOWN.to_vec(),
@@ -631,12 +636,14 @@ impl World {
                 name: "Billing".into(),
             },
         ];
+        // Without roles the world still names one, so its agents stay apart; nothing reads it.
+        let [admin_role, agent_role] = profile.agent_roles.unwrap_or(["admin", "agent"]);
         let agents = vec![
             AgentFx {
                 id: id(Entity::Agent, 301),
                 name: "Ada Admin".into(),
                 email: "ada@example.com".into(),
-                role: "admin".into(),
+                role: admin_role.into(),
                 groups: vec![id(Entity::Group, 201), id(Entity::Group, 202)],
                 availability: Availability::Available,
             },
@@ -644,7 +651,7 @@ impl World {
                 id: id(Entity::Agent, 302),
                 name: "Ben Agent".into(),
                 email: "ben@example.com".into(),
-                role: "agent".into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 201)],
                 availability: Availability::Away,
             },
@@ -652,7 +659,7 @@ impl World {
                 id: id(Entity::Agent, 303),
                 name: "Cleo Agent".into(),
                 email: "cleo@example.com".into(),
-                role: "agent".into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 202)],
                 availability: Availability::Offline,
             },
@@ -1183,7 +1190,7 @@ impl World {
         );
         party.name = Some(agent.name.clone());
         party.email = Some(agent.email.clone());
-        party.agent_role = Some(agent.role.clone());
+        party.agent_role = self.profile.agent_roles.map(|_| agent.role.clone());
         party.groups = agent
             .groups
             .iter()

@@ -78,6 +78,7 @@ pub fn salesforce_world() -> World {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: false,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: false,
             ids: IdScheme::Numeric,
             categories: Vec::new(),

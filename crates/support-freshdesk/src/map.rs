@@ -10,13 +10,13 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 use support_core::AuthorKind;
-use support_core::kit::json::{self, LooseTime, int, text, time};
+use support_core::kit::json::{self, FieldValueView, LooseTime, int, text, time};
 use support_core::{
     Availability, Body, CanonicalId, Channel, Comment, CommentRef, CustomField, Document,
-    DocumentKind, Error, ErrorKind, ExternalObjectRef, FieldValue, Mapped, ObjectKind, Operation,
-    Party, PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef,
-    Score, SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketCategory,
-    TicketSla, TicketStatus, Visibility,
+    DocumentKind, Error, ErrorKind, ExternalObjectRef, Mapped, ObjectKind, Operation, Party,
+    PartyRole, Priority, PublishState, RawJson, SatisfactionRating, SatisfactionRatingRef, Score,
+    SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Ticket, TicketCategory, TicketSla,
+    TicketStatus, Visibility,
 };
 
 use crate::PROVIDER;
@@ -290,11 +290,13 @@ impl<'de> Deserialize<'de> for CustomFieldsView {
                 mut map: A,
             ) -> Result<CustomFieldsView, A::Error> {
                 let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                while let Some((name, FieldValueView(value))) =
+                    map.next_entry::<String, FieldValueView>()?
+                {
                     fields.push(CustomField {
                         name,
                         field_id: None,
-                        value: FieldValue::from_json_owned(value),
+                        value,
                     });
                 }
                 Ok(CustomFieldsView(fields))

@@ -5,10 +5,11 @@
 //! another type reads as `None`: mapping decides whether that is an error.
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{Error, ErrorKind, Operation, RawJson};
+use crate::{Error, ErrorKind, FieldValue, Operation, RawJson};
 
 /// An integer field; numeric strings (`"42"`) count, since several providers quote their ids.
 pub fn int(raw: &Value, field: &str) -> Option<i64> {
@@ -145,6 +146,72 @@ impl<'de> serde::Deserialize<'de> for LooseTime {
     }
 }
 
+/// A custom field's value decoded straight from text into the [`FieldValue`] that
+/// [`FieldValue::from_json`] gives the same JSON, without building the value first: scalars and
+/// lists of strings get their own variant, any other structure stays JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldValueView(pub FieldValue);
+
+impl<'de> serde::Deserialize<'de> for FieldValueView {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Typed;
+        impl<'de> serde::de::Visitor<'de> for Typed {
+            type Value = FieldValueView;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a custom field value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Integer(n)))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(match i64::try_from(n) {
+                    Ok(n) => FieldValue::Integer(n),
+                    Err(_) => FieldValue::Number(n as f64),
+                }))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Number(n)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Text(text.to_owned())))
+            }
+            fn visit_string<E>(self, text: String) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Text(text)))
+            }
+            fn visit_unit<E>(self) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Null))
+            }
+            fn visit_none<E>(self) -> Result<FieldValueView, E> {
+                Ok(FieldValueView(FieldValue::Null))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<FieldValueView, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<FieldValueView, A::Error> {
+                let items = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(FieldValueView(FieldValue::from_json_owned(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FieldValueView, A::Error> {
+                let object = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(FieldValueView(FieldValue::Json(object)))
+            }
+        }
+        deserializer.deserialize_any(Typed)
+    }
+}
+
 /// The typed view of a JSON object; a mismatch is a decode error naming the object and its `id`
 /// (when it has one) and keeping an excerpt of it.
 ///
@@ -199,6 +266,27 @@ pub fn misshapen(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn field_values_read_from_text_are_typed_as_from_json_types_them() {
+        for text in [
+            "null",
+            "true",
+            "-7",
+            "18446744073709551615",
+            "2.5",
+            "\"EU\"",
+            "\"caf\\u00e9\"",
+            "[]",
+            "[\"a\", \"b\"]",
+            "[\"a\", 1]",
+            "{\"k\": [1, {\"n\": null}]}",
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let view: FieldValueView = serde_json::from_str(text).unwrap();
+            assert_eq!(view.0, FieldValue::from_json(&value), "{text}");
+        }
+    }
 
     #[test]
     fn fields_read_leniently_and_absent_ones_are_none() {

@@ -23,11 +23,11 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use support_core::kit::json::LooseTime;
-use support_core::kit::page::{ListingPage, PageShape, PeekedPage};
+use support_core::kit::page::{ListingPage, PageItem, PageShape, PeekedPage};
 use support_core::page::ListingState;
 use support_core::{
-    Cursor, Error, ErrorKind, LazyPage, Listing, ObjectKind, Operation, Page, RawJson, Result,
-    Ticket, TicketQuery, paginate_lazily,
+    Cursor, Error, ErrorKind, LazyPage, Listing, ObjectKind, Operation, Page, Result, Ticket,
+    TicketQuery, paginate_lazily,
 };
 
 use crate::generated::types;
@@ -367,7 +367,7 @@ impl FreshdeskPort {
 }
 
 /// Where an article listing stands: the folders to walk, the folder reached, the page within it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ArticleWalk {
     pub(crate) folders: Vec<i64>,
     pub(crate) position: usize,
@@ -492,7 +492,7 @@ impl FreshdeskPort {
         since: DateTime<Utc>,
         page: u32,
         per_page: u32,
-    ) -> Result<Vec<(map::TicketView, RawJson)>> {
+    ) -> Result<Vec<PageItem<map::TicketView>>> {
         let operation = Operation::ListTickets;
         let page = self
             .endpoint
@@ -503,7 +503,7 @@ impl FreshdeskPort {
                 self.list_call(since, page, per_page).send(),
             )
             .await?;
-        page.into_natives(PROVIDER, operation)
+        Ok(page.into_items())
     }
 
     /// The tickets of a page of `GET /tickets` read under a `List` plan, without those an earlier
@@ -513,7 +513,7 @@ impl FreshdeskPort {
     async fn settle_list_page(
         &self,
         plan: &Plan,
-        raws: Vec<(map::TicketView, RawJson)>,
+        raws: Vec<PageItem<map::TicketView>>,
         per_page: u32,
     ) -> Result<(Vec<Ticket>, Option<Cursor>)> {
         let full = raws.len() >= per_page as usize;
@@ -539,7 +539,7 @@ impl FreshdeskPort {
         terms: &str,
         range: DayRange,
         page: u32,
-    ) -> Result<(Vec<(map::TicketView, RawJson)>, u64)> {
+    ) -> Result<(Vec<PageItem<map::TicketView>>, u64)> {
         let operation = Operation::ListTickets;
         // Freshdesk wants the whole query in double quotes.
         let query = format!("\"{terms} AND {}\"", range.terms());
@@ -559,7 +559,7 @@ impl FreshdeskPort {
                 .with_message("the search page's `total` is not a count")
                 .with_body_excerpt(page.envelope().to_string().as_bytes()));
         };
-        Ok((page.into_natives(PROVIDER, operation)?, total))
+        Ok((page.into_items(), total))
     }
 
     /// The search terms of a ticket listing (`None`: no filter the search applies, so it lists),
@@ -651,7 +651,7 @@ impl FreshdeskPort {
         let Some(seen) = ahead else {
             let raws = runtime
                 .read_peeked::<map::TicketView>(operation, &peeked)?
-                .into_natives(PROVIDER, operation)?;
+                .into_items();
             let (tickets, next) = self.settle_list_page(&plan, raws, per_page).await?;
             let tickets = tickets.into_iter().filter(|t| query.matches(t)).collect();
             return Ok(LazyPage::new(async move { Ok(tickets) }, next));
@@ -660,7 +660,7 @@ impl FreshdeskPort {
         let tickets = async move {
             let raws = runtime
                 .read_peeked::<map::TicketView>(operation, &peeked)?
-                .into_natives(PROVIDER, operation)?;
+                .into_items();
             let mut tickets = self.tickets(operation, raws).await?;
             tickets.retain(|t| !plan.returned_before(t) && query.matches(t));
             Ok(tickets)

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support_core::kit::json;
+use support_core::kit::page::PageItem;
 use support_core::kit::{self, LookupCache};
 use support_core::{Error, ErrorKind, Operation, RawJson, Result, Ticket, TicketStatus};
 
@@ -86,26 +87,34 @@ impl FreshdeskPort {
             .await
     }
 
-    /// Tickets, with the status labels their mapping needs.
+    /// Tickets, with the status labels their mapping needs, each mapped straight from its page
+    /// item: a ticket's view is large, and every pass over the page moves each one.
     pub(crate) async fn tickets(
         &self,
         operation: Operation,
-        natives: Vec<(map::TicketView, RawJson)>,
+        items: Vec<PageItem<map::TicketView>>,
     ) -> Result<Vec<Ticket>> {
-        let custom = natives
-            .iter()
-            .any(|(native, _)| native.status.is_some_and(|s| !map::is_builtin_status(s)));
+        let custom = items.iter().any(|item| {
+            item.decoded
+                .as_ref()
+                .is_ok_and(|view| view.status.is_some_and(|s| !map::is_builtin_status(s)))
+        });
         let labels = self.status_labels(operation, custom).await;
-        kit::map_each(natives, |(native, raw)| {
-            map::ticket_from_view(operation, native, raw, &labels)
+        kit::map_each(items, |item| {
+            let (view, raw) = item.into_native(PROVIDER, operation, "ticket")?;
+            map::ticket_from_view(operation, view, raw, &labels)
         })
     }
 
     /// One ticket, with the status labels its mapping needs.
     pub(crate) async fn one_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
         let raw = RawJson::from(raw);
-        let native = map::ticket_view(operation, &raw)?;
-        let mut tickets = self.tickets(operation, vec![(native, raw)]).await?;
+        let view = map::ticket_view(operation, &raw)?;
+        let item = PageItem {
+            raw,
+            decoded: Ok(view),
+        };
+        let mut tickets = self.tickets(operation, vec![item]).await?;
         tickets
             .pop()
             .ok_or_else(|| Error::new(ErrorKind::Decode, PROVIDER).with_operation(operation))

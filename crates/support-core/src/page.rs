@@ -1,5 +1,8 @@
 //! One page of a list operation and the cursor to the next.
 
+use std::any::Any;
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -11,32 +14,80 @@ use crate::error::{Error, ErrorKind};
 /// Callers treat it as a token: store it (it serialises to a string), hand it back in the next query's
 /// [`PageRequest`], and resume in another process or on another machine. Adapters encode whatever the
 /// provider needs (a cursor token, an offset, a next-page URL) with [`Cursor::encode`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Cursor(String);
+///
+/// Equality, hashing, `Debug` and serialisation see the token only.
+#[derive(Clone)]
+pub struct Cursor {
+    token: String,
+    /// The typed state a cursor written by [`Cursor::of`] was written from, so that a listing that
+    /// reads its own cursor back in the same process does not decode the token again; a cursor
+    /// read from its token has none.
+    written_from: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+/// The state a cursor was written from, and for which provider.
+struct WrittenFrom<S> {
+    provider: Box<str>,
+    state: S,
+}
+
+impl PartialEq for Cursor {
+    fn eq(&self, other: &Self) -> bool {
+        self.token == other.token
+    }
+}
+
+impl Eq for Cursor {}
+
+impl std::hash::Hash for Cursor {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.token.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Cursor").field(&self.token).finish()
+    }
+}
+
+impl Serialize for Cursor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.token.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Cursor::new)
+    }
+}
 
 impl Cursor {
     /// Wraps a token verbatim.
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+        Self {
+            token: token.into(),
+            written_from: None,
+        }
     }
 
     /// The token.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.token
     }
 
     /// Encodes structured state as a URL-safe token.
     pub fn encode<T: Serialize>(state: &T) -> Self {
         // Serialising plain data structures to JSON cannot fail; an empty token would be rejected on decode.
         let json = serde_json::to_vec(state).unwrap_or_default();
-        Self(URL_SAFE_NO_PAD.encode(json))
+        Self::new(URL_SAFE_NO_PAD.encode(json))
     }
 
     /// Decodes state written by [`Cursor::encode`]; a foreign or damaged token is an invalid-input error.
     pub fn decode<T: DeserializeOwned>(&self, provider: &'static str) -> Result<T, Error> {
         URL_SAFE_NO_PAD
-            .decode(self.0.as_bytes())
+            .decode(self.token.as_bytes())
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or_else(|| {
@@ -55,7 +106,7 @@ impl Cursor {
 /// use support_core::page::ListingState;
 /// use support_core::{Cursor, ErrorKind, Operation};
 ///
-/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 /// struct AgentPage {
 ///     page: u32,
 /// }
@@ -71,7 +122,7 @@ impl Cursor {
 /// assert_eq!(err.kind(), &ErrorKind::InvalidInput);
 /// # Ok::<(), support_core::Error>(())
 /// ```
-pub trait ListingState: Serialize + DeserializeOwned {
+pub trait ListingState: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The listing's name, unique within one provider (`"tickets"`, `"agents"`).
     const LISTING: &'static str;
 }
@@ -144,7 +195,12 @@ impl Cursor {
 
     /// A cursor holding typed listing state: [`Cursor::for_listing`] named by the state's type.
     pub fn of<S: ListingState>(provider: &str, state: &S) -> Self {
-        Self::for_listing(provider, S::LISTING, state)
+        let mut cursor = Self::for_listing(provider, S::LISTING, state);
+        cursor.written_from = Some(Arc::new(WrittenFrom {
+            provider: provider.into(),
+            state: state.clone(),
+        }));
+        cursor
     }
 
     /// The typed state a cursor written by [`Cursor::of`] holds, or `None` without a cursor; see
@@ -154,13 +210,20 @@ impl Cursor {
         provider: &'static str,
         operation: crate::Operation,
     ) -> Result<Option<S>, Error> {
+        let written_from = cursor
+            .and_then(|c| c.written_from.as_deref())
+            .and_then(|held| held.downcast_ref::<WrittenFrom<S>>())
+            .filter(|held| *held.provider == *provider);
+        if let Some(held) = written_from {
+            return Ok(Some(held.state.clone()));
+        }
         Self::listing_state(cursor, provider, operation, S::LISTING)
     }
 }
 
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.token)
     }
 }
 
@@ -316,7 +379,7 @@ mod tests {
         assert_eq!(err.kind(), &ErrorKind::InvalidInput);
     }
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     struct After {
         after: String,
     }
@@ -324,7 +387,7 @@ mod tests {
         const LISTING: &'static str = "comments";
     }
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     struct Offset {
         page: u32,
     }
@@ -354,6 +417,31 @@ mod tests {
         let err = Cursor::state::<Offset>(Some(&damaged), "p", op).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidInput);
         assert_eq!(Cursor::state::<Offset>(None, "p", op).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cursor_read_back_in_process_says_what_its_token_says() {
+        let op = crate::Operation::ListComments;
+        let state = After {
+            after: "xyz".into(),
+        };
+        let written = Cursor::of("p", &state);
+        let from_token: Cursor =
+            serde_json::from_value(serde_json::json!(written.as_str())).unwrap();
+        assert_eq!(written, from_token);
+        assert_eq!(format!("{written:?}"), format!("{from_token:?}"));
+        assert_eq!(
+            serde_json::to_value(&written).unwrap(),
+            serde_json::json!(written.as_str())
+        );
+        let read = |cursor: &Cursor| Cursor::state::<After>(Some(cursor), "p", op);
+        assert_eq!(read(&written).unwrap(), Some(state.clone()));
+        assert_eq!(read(&from_token).unwrap(), Some(state));
+        // Another provider's cursor is refused however it is held.
+        for cursor in [&written, &from_token] {
+            let err = Cursor::state::<After>(Some(cursor), "q", op).unwrap_err();
+            assert_eq!(err.kind(), &ErrorKind::InvalidInput);
+        }
     }
 
     #[test]

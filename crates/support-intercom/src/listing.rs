@@ -44,7 +44,7 @@ pub(crate) const DEFAULT_PAGE: u32 = 50;
 pub(crate) const MAX_ARTICLE_PAGE: u32 = 250;
 
 /// Where a cursor-paged listing of tickets or conversations stands.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CursorState {
     /// Intercom's `starting_after` for the next page.
     pub(crate) after: String,
@@ -57,7 +57,7 @@ impl ListingState for CursorState {
 }
 
 /// Where the listing of satisfaction ratings stands.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct RatingState {
     pub(crate) after: String,
 }
@@ -67,7 +67,7 @@ impl ListingState for RatingState {
 }
 
 /// The next article page to read.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ArticlePage {
     pub(crate) page: u32,
 }
@@ -77,7 +77,7 @@ impl ListingState for ArticlePage {
 }
 
 /// How many comments of a ticket's embedded parts were returned already.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CommentOffset {
     pub(crate) ticket: String,
     pub(crate) offset: usize,

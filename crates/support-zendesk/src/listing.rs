@@ -168,7 +168,7 @@ impl ZendeskPort {
 }
 
 /// Where an agent listing stands: the role being listed and the `after_cursor` within it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct AgentsState {
     pub(crate) role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,7 +226,7 @@ impl AgentsState {
 }
 
 /// Where a Help Center search stands: it is page-numbered, from 1.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ArticleSearchState {
     pub(crate) page: u32,
 }

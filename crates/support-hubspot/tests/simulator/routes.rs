@@ -61,8 +61,14 @@ const ONE: Params = Params::new(
     &[],
 );
 
+/// The scaffold's placeholder endpoint (`specs/hubspot.yaml` of the scaffold), not HubSpot's:
+/// kept only while the adapter is the scaffold, whose connection check calls it. Remove it (and
+/// its route) when the adapter lands.
+pub const PING: &str = "/api/ping";
+
 /// Every endpoint the simulator serves.
 pub static ROUTES: &[Route<SimState>] = &[
+    Route::new("GET", PING, Params::NONE, BodyRule::Any, ping),
     Route::new(
         "POST",
         SEARCH,
@@ -968,4 +974,8 @@ fn tags_list(state: &mut SimState, _req: &Req) -> Reply {
         }))
         .collect();
     Reply::ok(json!({"results": results}))
+}
+
+fn ping(_state: &mut SimState, _req: &Req) -> Reply {
+    Reply::ok(json!({"ok": true}))
 }

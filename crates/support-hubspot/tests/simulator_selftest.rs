@@ -8,8 +8,8 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use simulator::{
-    HubspotSimulator, SEARCH, SEARCH_CAP, TICKETS, TOKEN, WRONG_TOKEN, authorization,
-    hubspot_world, port_factory,
+    CLIENT_ID, CLIENT_SECRET, HubspotSimulator, REFRESH_TOKEN, SEARCH, SEARCH_CAP, TICKETS, TOKEN,
+    TOKEN_PATH, WRONG_TOKEN, authorization, expire_access_tokens, hubspot_world, port_factory,
 };
 use support_conformance::sim::{self, Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
@@ -47,6 +47,18 @@ fn ids(answer: &Answer) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// An `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc = |t: &str| sim::encode_component(t, sim::QueryEncoding::Percent);
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn assert_error(answer: &Answer, status: u16, category: &str) {
@@ -534,6 +546,129 @@ async fn knowledge_articles_are_published_pages_of_site_search() {
         .await;
     assert_eq!(one.status, 200, "{}", one.json);
     assert!(one.json["fields"]["title"]["value"].is_string());
+}
+
+#[tokio::test]
+async fn oauth_refresh_issues_access_tokens_that_expire() {
+    let (simulator, _) = start().await;
+    let http = reqwest::Client::new();
+    let token = |refresh: &'static str| {
+        http.post(format!("{}{TOKEN_PATH}", simulator.base_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", CLIENT_ID),
+                ("client_secret", CLIENT_SECRET),
+                ("refresh_token", refresh),
+            ]))
+    };
+    let raw = SimClient::new(simulator.base_url(), "");
+    let answer = raw.send(token(REFRESH_TOKEN)).await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    assert_eq!(answer.json["token_type"], "bearer");
+    assert_eq!(answer.json["expires_in"], 1800);
+    let access = answer.json["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let client = SimClient::new(simulator.base_url(), authorization(&access));
+    assert_eq!(client.get(TICKETS, &[]).await.status, 200);
+    expire_access_tokens(&simulator.base_url());
+    assert_eq!(client.get(TICKETS, &[]).await.status, 401);
+
+    let refused = raw.send(token("revoked")).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json["status"], "BAD_REFRESH_TOKEN");
+    let wrong_client = raw
+        .send(
+            http.post(format!("{}{TOKEN_PATH}", simulator.base_url()))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form(&[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", CLIENT_ID),
+                    ("client_secret", "x"),
+                    ("refresh_token", REFRESH_TOKEN),
+                ])),
+        )
+        .await;
+    assert_eq!(wrong_client.status, 400);
+    // A token of another server is refused here.
+    let other = HubspotSimulator::start(hubspot_world(), port_factory(None)).await;
+    let fresh = raw.send(token(REFRESH_TOKEN)).await;
+    let elsewhere = SimClient::new(
+        other.base_url(),
+        authorization(fresh.json["access_token"].as_str().unwrap_or_default()),
+    );
+    assert_eq!(elsewhere.get(TICKETS, &[]).await.status, 401);
+}
+
+#[tokio::test]
+async fn search_has_its_own_secondly_limit_and_tickets_name_their_contact() {
+    let (simulator, client) = start().await;
+    let world = simulator.world().cloned().unwrap_or_else(hubspot_world);
+    sim::lock(&simulator.state()).search_throttled = 1;
+    let throttled = client.post(SEARCH, &json!({})).await;
+    assert_eq!(throttled.status, 429);
+    assert_eq!(
+        throttled.json["message"],
+        "You have reached your secondly limit."
+    );
+    assert_eq!(client.post(SEARCH, &json!({})).await.status, 200);
+    assert_eq!(
+        client.get(TICKETS, &[]).await.status,
+        200,
+        "other routes are not limited"
+    );
+
+    let first = &world.tickets[0];
+    let read = client
+        .get(
+            &format!("{TICKETS}/{}", first.id),
+            &[("associations", "contacts")],
+        )
+        .await;
+    assert_eq!(
+        read.json["associations"]["contacts"]["results"][0]["id"],
+        first.requester.as_str()
+    );
+    let bare = client.get(&format!("{TICKETS}/{}", first.id), &[]).await;
+    assert!(bare.json.get("associations").is_none());
+}
+
+#[tokio::test]
+async fn object_tags_of_tickets_are_listed_and_created() {
+    let (simulator, client) = start().await;
+    let world = simulator.world().cloned().unwrap_or_else(hubspot_world);
+    let path = "/crm/object-tags/2026-09-beta/0-5";
+    let listed = client.get(path, &[]).await;
+    assert_eq!(listed.status, 200);
+    let names: Vec<&str> = listed.json["results"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|t| t["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        names,
+        world
+            .tags
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        listed.json["results"][0]["id"],
+        world.tag_id(&world.tags[0].0).as_str()
+    );
+    let tag = json!({"name": "escalation-team", "color": "RED", "displayOrder": 9,
+        "filterBranch": {"filterBranchType": "AND", "filters": [], "filterBranches": []}, "filterPipelineIds": []});
+    let created = client.post(path, &tag).await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    assert!(created.json["id"].is_string());
+    assert_eq!(client.post(path, &tag).await.status, 409);
+    assert_error(
+        &client.post(path, &json!({"name": "x"})).await,
+        400,
+        "VALIDATION_ERROR",
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -137,3 +137,60 @@ pub fn search_secondly_limit() -> Reply {
         }),
     )
 }
+
+/// The OAuth app's client id the simulator knows.
+pub const CLIENT_ID: &str = "sim-client";
+/// Its client secret.
+pub const CLIENT_SECRET: &str = "sim-client-secret";
+/// A refresh token issued to the app before the test (an installed app's).
+pub const REFRESH_TOKEN: &str = "sim-refresh-token";
+/// Seconds an issued access token lives (HubSpot: 30 minutes).
+pub const TOKEN_LIFESPAN: u64 = 1800;
+
+/// Access tokens `/oauth/v1/token` issued: the token, the server (`Host`) that issued it, and
+/// whether it expired. Tokens are unique, so simulators side by side never see each other's.
+static ISSUED: std::sync::Mutex<Vec<(String, String, bool)>> = std::sync::Mutex::new(Vec::new());
+
+fn issued<T>(f: impl FnOnce(&mut Vec<(String, String, bool)>) -> T) -> T {
+    let mut guard = ISSUED.lock().unwrap_or_else(|p| p.into_inner());
+    f(&mut guard)
+}
+
+/// Issues an access token on the server at `host`.
+pub fn issue(host: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let token = format!("CNHb-sim-{:08x}", NEXT.fetch_add(1, Ordering::Relaxed));
+    issued(|all| all.push((token.clone(), host.to_owned(), false)));
+    token
+}
+
+/// Whether `token` is a live access token issued on the server at `host`.
+pub fn live(host: &str, token: &str) -> bool {
+    issued(|all| {
+        all.iter()
+            .any(|(t, h, expired)| t == token && h == host && !expired)
+    })
+}
+
+/// Expires every access token issued on the server at `host`.
+pub fn expire(host: &str) {
+    issued(|all| {
+        for (_, h, expired) in all.iter_mut() {
+            if h == host {
+                *expired = true;
+            }
+        }
+    });
+}
+
+/// The 400 of a refresh the token endpoint refuses.
+pub fn bad_refresh_token() -> Reply {
+    Reply::new(
+        400,
+        json!({
+            "status": "BAD_REFRESH_TOKEN",
+            "message": "missing or invalid refresh token",
+            "correlationId": correlation_id(),
+        }),
+    )
+}

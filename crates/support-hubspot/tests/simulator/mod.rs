@@ -24,6 +24,12 @@
 //!   228 to an existing ticket; listed through `GET /crm/v4/objects/tickets/{id}/associations/notes`
 //!   and `POST /crm/v3/objects/notes/batch/read`.
 //!
+//! - OAuth: `POST /oauth/v1/token` (form body, `grant_type=refresh_token` with [`CLIENT_ID`],
+//!   [`CLIENT_SECRET`] and [`REFRESH_TOKEN`]) issues access tokens accepted on this server until
+//!   [`expire_access_tokens`]; a wrong refresh token is HubSpot's 400 `BAD_REFRESH_TOKEN`.
+//! - Test hooks on `SimState`: `daily_limit_spent`, `search_throttled` (the next searches get
+//!   the search endpoints' own per-second 429), `add_ticket`, `searches`.
+//!
 //! Stricter than HubSpot on purpose: unknown query parameters do not match a route (httpmock's
 //! 404); unknown body members are 400; unknown properties on reads are dropped, as HubSpot does,
 //! but on writes are `PROPERTY_DOESNT_EXIST`.
@@ -48,9 +54,23 @@ use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
 pub use support_hubspot::HubspotPort as AdapterPort;
 
 #[allow(unused_imports)]
-pub use http::{Reply, Req, authorization};
+pub use http::{
+    CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Reply, Req, TOKEN_LIFESPAN, authorization,
+};
 #[allow(unused_imports)]
-pub use routes::{LIST_MAX, SEARCH, SEARCH_MAX, TICKETS};
+pub use routes::{LIST_MAX, SEARCH, SEARCH_MAX, TICKETS, TOKEN_PATH};
+
+/// Expires every access token `/oauth/v1/token` issued on the server at `base_url`: the next
+/// request with one is a 401, as once `expires_in` has passed.
+pub fn expire_access_tokens(base_url: &str) {
+    let host = base_url
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    http::expire(host);
+}
 #[allow(unused_imports)]
 pub use store::{SEARCH_CAP, SimState, hs_time};
 
@@ -144,9 +164,13 @@ impl Wire for HubspotWire {
     }
 
     fn authorized(req: &Req) -> bool {
+        if req.path == routes::TOKEN_PATH {
+            return true;
+        }
+        let host = req.header("host").unwrap_or_default();
         req.header("authorization")
             .and_then(|v| support_core::http::authorization_param(v, "Bearer"))
-            .is_some_and(|token| token == TOKEN)
+            .is_some_and(|token| token == TOKEN || http::live(host, token))
     }
 
     fn unauthenticated() -> Reply {

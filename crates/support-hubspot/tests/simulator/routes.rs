@@ -173,7 +173,12 @@ pub static ROUTES: &[Route<SimState>] = &[
         indexed_data,
     ),
     Route::new("GET", TAGS, Params::NONE, BodyRule::Any, tags_list),
+    Route::new("POST", TAGS, Params::NONE, BodyRule::JsonObject, tag_create),
+    Route::new("POST", TOKEN_PATH, Params::NONE, BodyRule::Any, oauth_token),
 ];
+
+/// HubSpot's OAuth token endpoint (v1).
+pub const TOKEN_PATH: &str = "/oauth/v1/token";
 
 fn daily(state: &SimState) -> Option<Reply> {
     state.daily_limit_spent.then(http::daily_limit)
@@ -244,10 +249,21 @@ fn ticket_get(state: &mut SimState, req: &Req) -> Reply {
         return r;
     }
     let props = asked(req, TICKET_PROPERTIES);
-    match state.ticket(req.id(0)) {
-        Some(t) => Reply::ok(t.render(&props)),
-        None => not_found(),
+    let Some(t) = state.ticket(req.id(0)) else {
+        return not_found();
+    };
+    let mut body = t.render(&props);
+    let wants_contacts = req
+        .params_named("associations")
+        .iter()
+        .flat_map(|a| a.split(','))
+        .any(|a| a.trim() == "contacts" || a.trim() == "contact");
+    if wants_contacts && let Some(contact) = state.requesters.get(&t.id) {
+        body["associations"] = json!({"contacts": {"results": [
+            {"id": contact, "type": "ticket_to_contact"},
+        ]}});
     }
+    Reply::ok(body)
 }
 
 /// Checks a `properties` object of a ticket write: known, writable, string values, a stage of
@@ -492,6 +508,10 @@ fn ticket_search(state: &mut SimState, req: &Req) -> Reply {
         return r;
     }
     state.searches += 1;
+    if state.search_throttled > 0 {
+        state.search_throttled -= 1;
+        return http::search_secondly_limit();
+    }
     let body = req.json().unwrap_or_default();
     let Some(obj) = body.as_object() else {
         return invalid("body must be an object");
@@ -978,4 +998,119 @@ fn tags_list(state: &mut SimState, _req: &Req) -> Reply {
 
 fn ping(_state: &mut SimState, _req: &Req) -> Reply {
     Reply::ok(json!({"ok": true}))
+}
+
+fn tag_create(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let body = req.json().unwrap_or_default();
+    let allowed = [
+        "name",
+        "color",
+        "displayOrder",
+        "filterBranch",
+        "filterPipelineIds",
+        "description",
+    ];
+    if let Some(extra) = body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| !allowed.contains(&k.as_str())))
+    {
+        return invalid(format!("Unrecognized field \"{extra}\""));
+    }
+    for required in [
+        "name",
+        "color",
+        "displayOrder",
+        "filterBranch",
+        "filterPipelineIds",
+    ] {
+        if body.get(required).is_none_or(Value::is_null) {
+            return invalid(format!("{required} is required"));
+        }
+    }
+    let name = body["name"].as_str().unwrap_or_default().to_owned();
+    if name.is_empty()
+        || state.world.tags.iter().any(|(t, _)| *t == name)
+        || state.new_tags.contains(&name)
+    {
+        return http::error(
+            409,
+            "CONFLICT",
+            format!("A tag named {name:?} already exists"),
+        );
+    }
+    state.new_tags.push(name);
+    let id = state.next_id;
+    state.next_id += 1;
+    let at = hs_time(&state.clock.tick());
+    let mut tag = body.clone();
+    tag["id"] = json!(id.to_string());
+    tag["objectTypeId"] = json!("0-5");
+    tag["createdAt"] = json!(at);
+    tag["updatedAt"] = json!(at);
+    Reply::created(tag)
+}
+
+/// `POST /oauth/v1/token`: a form body with `grant_type=refresh_token`, the app's `client_id` and
+/// `client_secret`, and a refresh token it holds.
+fn oauth_token(_state: &mut SimState, req: &Req) -> Reply {
+    let form_type = req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    let form: Vec<(String, String)> = url_form(&req.body);
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let known_client = field("client_id") == Some(http::CLIENT_ID)
+        && field("client_secret") == Some(http::CLIENT_SECRET);
+    if !form_type || field("grant_type") != Some("refresh_token") || !known_client {
+        return invalid("grant_type, client_id and client_secret must be valid");
+    }
+    if field("refresh_token") != Some(http::REFRESH_TOKEN) {
+        return http::bad_refresh_token();
+    }
+    let host = req.header("host").unwrap_or_default();
+    Reply::ok(json!({
+        "token_type": "bearer",
+        "refresh_token": http::REFRESH_TOKEN,
+        "access_token": http::issue(host),
+        "expires_in": http::TOKEN_LIFESPAN,
+    }))
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` body.
+fn url_form(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    let decode = |s: &str| {
+        let s = s.replace('+', " ");
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%'
+                && i + 2 < bytes.len()
+                && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }

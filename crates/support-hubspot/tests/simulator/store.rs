@@ -155,6 +155,12 @@ pub struct SimState {
     pub daily_limit_spent: bool,
     /// Search requests answered (the search endpoints have their own limit).
     pub searches: usize,
+    /// The next this many searches get the search endpoints' own per-second 429.
+    pub search_throttled: usize,
+    /// Each ticket's requester: the contact associated to it.
+    pub requesters: BTreeMap<String, String>,
+    /// Tags created through the object-tags API.
+    pub new_tags: Vec<String>,
 }
 
 impl SimState {
@@ -293,6 +299,11 @@ impl sim::Account for SimState {
                 },
             );
         }
+        let requesters = world
+            .tickets
+            .iter()
+            .map(|t| (t.id.clone(), t.requester.clone()))
+            .collect();
         let clock = WriteClock::new(&world);
         Self {
             log: Vec::new(),
@@ -305,6 +316,9 @@ impl sim::Account for SimState {
             clock,
             daily_limit_spent: false,
             searches: 0,
+            search_throttled: 0,
+            requesters,
+            new_tags: Vec::new(),
         }
     }
 

@@ -14,7 +14,7 @@ use simulator::{
 use support_conformance::sim::{self, Answer, SimClient};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Fault, Harness, Simulator};
-use support_core::{ErrorKind, Operation};
+use support_core::{ErrorKind, Operation, Visibility};
 
 /// The HubSpot adapter on this simulator, for the shared suites.
 struct HubspotOnSimulator;
@@ -471,8 +471,9 @@ async fn notes_are_created_with_a_ticket_association_and_listed_through_it() {
     let count = world
         .comments
         .iter()
-        .filter(|c| &c.ticket == ticket)
+        .filter(|c| &c.ticket == ticket && c.visibility == Visibility::Internal)
         .count();
+    assert!(count > 0);
     assert_eq!(before.json["results"].as_array().map(Vec::len), Some(count));
 
     let note = json!({
@@ -507,6 +508,73 @@ async fn notes_are_created_with_a_ticket_association_and_listed_through_it() {
         );
     }
     let _ = simulator;
+}
+
+#[tokio::test]
+async fn public_comments_are_messages_of_the_tickets_inbox_thread() {
+    let (simulator, client) = start().await;
+    let world = simulator.world().cloned().unwrap_or_else(hubspot_world);
+    let ticket = &world.comments[0].ticket;
+    let found = client
+        .get(
+            "/conversations/v3/conversations/threads",
+            &[
+                ("associatedTicketId", ticket.as_str()),
+                ("association", "TICKET"),
+            ],
+        )
+        .await;
+    assert_eq!(found.status, 200, "{}", found.json);
+    let thread = &found.json["results"][0];
+    assert_eq!(
+        thread["threadAssociations"]["associatedTicketId"],
+        ticket.as_str()
+    );
+    let id = thread["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/conversations/v3/conversations/threads/{id}/messages");
+    let listed = client.get(&path, &[]).await;
+    let texts: Vec<&str> = listed.json["results"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|m| m["text"].as_str()).collect())
+        .unwrap_or_default();
+    let public: Vec<&str> = world
+        .comments
+        .iter()
+        .filter(|c| &c.ticket == ticket && c.visibility == Visibility::Public)
+        .map(|c| c.body.as_str())
+        .collect();
+    assert_eq!(texts, public);
+    assert_eq!(listed.json["results"][0]["direction"], "INCOMING");
+    assert!(
+        listed.json["results"][0]["senders"][0]["actorId"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("V-"))
+    );
+
+    let owners = client.get("/crm/v3/owners", &[]).await;
+    let user = owners.json["results"][0]["userId"].to_string();
+    let reply = json!({
+        "type": "MESSAGE", "text": "On it", "senderActorId": format!("A-{user}"),
+        "channelId": thread["originalChannelId"], "channelAccountId": thread["originalChannelAccountId"],
+        "recipients": [{"deliveryIdentifiers": [{"type": "HS_EMAIL_ADDRESS", "value": "customer@example.com"}]}],
+        "attachments": [],
+    });
+    let sent = client.post(&path, &reply).await;
+    assert_eq!(sent.status, 201, "{}", sent.json);
+    assert_eq!(sent.json["id"], world.created_comment_ids().0);
+    assert_eq!(sent.json["direction"], "OUTGOING");
+    let mut no_sender = reply.clone();
+    no_sender["senderActorId"] = json!("V-1");
+    let mut no_recipient = reply.clone();
+    no_recipient["recipients"] = json!([]);
+    for body in [no_sender, no_recipient, json!({"type": "MESSAGE"})] {
+        assert_error(&client.post(&path, &body).await, 400, "VALIDATION_ERROR");
+    }
+    let after = client.get(&path, &[]).await;
+    assert_eq!(
+        after.json["results"].as_array().map(Vec::len),
+        Some(public.len() + 1)
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,14 @@
 //!   `after + limit` past 10,000 ([`SEARCH_CAP`]) is HubSpot's 400; `total` counts every hit. The
 //!   Support pipeline `0` has stages 1 New, 2 Waiting on contact, 3 Waiting on us (OPEN),
 //!   4 Closed (CLOSED), and 5 labelled with the world's unknown status (no `ticketState`).
-//! - Notes: `POST /crm/v3/objects/notes` with `hs_timestamp` (required) and an association of type
+//! - Public comments are messages of the ticket's inbox thread (one thread per ticket, found with
+//!   `GET /conversations/v3/conversations/threads?associatedTicketId=`; `association=TICKET`
+//!   adds `threadAssociations`), read with `GET .../threads/{id}/messages` and written with
+//!   `POST .../threads/{id}/messages` (`type: MESSAGE` needs `text`, an agent `senderActorId`
+//!   `A-{userId}`, the thread's `channelId` and `channelAccountId`, and `recipients` with a
+//!   delivery identifier; `type: COMMENT` needs `text`). Customers are actors `V-{contactId}`.
+//!   Owners' `userId`s are 9,000,000 + their position.
+//! - Internal comments are notes: `POST /crm/v3/objects/notes` with `hs_timestamp` (required) and an association of type
 //!   228 to an existing ticket; listed through `GET /crm/v4/objects/tickets/{id}/associations/notes`
 //!   and `POST /crm/v3/objects/notes/batch/read`.
 //!
@@ -214,7 +221,15 @@ impl Wire for HubspotWire {
             Operation::UpdateTicket => Exact("PATCH", ticket(world.update().0)),
             Operation::CloseTicket => Exact("PATCH", ticket(world.close_target())),
             Operation::AssignTicket => Exact("PATCH", ticket(world.assignment().0)),
-            Operation::AddComment => Exact("POST", routes::NOTES.into()),
+            // The scenarios add a public reply: a message of the ticket's inbox thread.
+            Operation::AddComment => Exact(
+                "POST",
+                format!(
+                    "{}/{}/messages",
+                    routes::THREADS,
+                    store::thread_id(world.new_comments().0).unwrap_or_default()
+                ),
+            ),
             Operation::ListComments => Exact(
                 "GET",
                 format!(

@@ -175,7 +175,41 @@ pub static ROUTES: &[Route<SimState>] = &[
     Route::new("GET", TAGS, Params::NONE, BodyRule::Any, tags_list),
     Route::new("POST", TAGS, Params::NONE, BodyRule::JsonObject, tag_create),
     Route::new("POST", TOKEN_PATH, Params::NONE, BodyRule::Any, oauth_token),
+    Route::new(
+        "GET",
+        THREADS,
+        Params::allowed(&[
+            "associatedTicketId",
+            "associatedContactId",
+            "association",
+            "threadStatus",
+            "inboxId",
+            "limit",
+            "after",
+            "sort",
+            "archived",
+        ]),
+        BodyRule::Any,
+        threads,
+    ),
+    Route::new(
+        "GET",
+        "/conversations/v3/conversations/threads/{}/messages",
+        Params::allowed(&["limit", "after", "sort", "archived", "property"]),
+        BodyRule::Any,
+        messages,
+    ),
+    Route::new(
+        "POST",
+        "/conversations/v3/conversations/threads/{}/messages",
+        Params::NONE,
+        BodyRule::JsonObject,
+        message_create,
+    ),
 ];
+
+/// Inbox threads.
+pub const THREADS: &str = "/conversations/v3/conversations/threads";
 
 /// HubSpot's OAuth token endpoint (v1).
 pub const TOKEN_PATH: &str = "/oauth/v1/token";
@@ -790,8 +824,8 @@ fn note_create(state: &mut SimState, req: &Req) -> Reply {
         }
     }
     let created = state.clock.tick();
-    let id = state.next_id;
-    state.next_id += 1;
+    let id = state.next_comment_id;
+    state.next_comment_id += 1;
     let note = CrmObject {
         id: id.to_string(),
         properties: out,
@@ -1113,4 +1147,177 @@ fn url_form(body: &[u8]) -> Vec<(String, String)> {
             (decode(k), decode(v))
         })
         .collect()
+}
+
+fn thread(state: &SimState, ticket: &str) -> Option<Value> {
+    let id = state.thread_of(ticket)?;
+    let t = state.ticket(ticket)?;
+    let contact = state.requesters.get(ticket).cloned();
+    Some(json!({
+        "id": id,
+        "status": "OPEN",
+        "createdAt": hs_time(&t.created),
+        "originalChannelId": super::store::CHANNEL_ID,
+        "originalChannelAccountId": super::store::CHANNEL_ACCOUNT_ID,
+        "associatedContactId": contact,
+        "inboxId": "147",
+        "spam": false,
+        "archived": false,
+        "threadAssociations": {"associatedTicketId": ticket},
+    }))
+}
+
+fn threads(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let (limit, start) = match (limit(req, 100, 500), after(req.param("after"))) {
+        (Ok(l), Ok(a)) => (l, a),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    if req.param("association").is_some_and(|a| a != "TICKET") {
+        return invalid("association must be TICKET");
+    }
+    let all: Vec<Value> = match req.param("associatedTicketId") {
+        Some(ticket) => thread(state, ticket).into_iter().collect(),
+        None => state
+            .tickets
+            .keys()
+            .filter_map(|n| thread(state, &n.to_string()))
+            .collect(),
+    };
+    let all: Vec<Value> = if req.param("association").is_some() {
+        all
+    } else {
+        all.into_iter()
+            .map(|mut t| {
+                if let Some(o) = t.as_object_mut() {
+                    o.remove("threadAssociations");
+                }
+                t
+            })
+            .collect()
+    };
+    Reply::ok(page(THREADS, all, start, limit))
+}
+
+fn messages(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let (limit, start) = match (limit(req, 100, 500), after(req.param("after"))) {
+        (Ok(l), Ok(a)) => (l, a),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    if state.ticket_of_thread(req.id(0)).is_none() {
+        return not_found();
+    }
+    let all = state.messages.get(req.id(0)).cloned().unwrap_or_default();
+    Reply::ok(page(req.path.as_str(), all, start, limit))
+}
+
+/// `POST .../threads/{id}/messages`: a `MESSAGE` to the customer (text, sender actor, channel,
+/// channel account, recipients) or a `COMMENT` (internal; text only).
+fn message_create(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let thread = req.id(0).to_owned();
+    if state.ticket_of_thread(&thread).is_none() {
+        return not_found();
+    }
+    let body = req.json().unwrap_or_default();
+    let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
+    let text = body
+        .get("text")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if text.is_empty() {
+        return invalid("text is required");
+    }
+    let html = body
+        .get("richText")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| text.clone());
+    let allowed: &[&str] = match kind {
+        "MESSAGE" => &[
+            "type",
+            "text",
+            "richText",
+            "senderActorId",
+            "channelId",
+            "channelAccountId",
+            "recipients",
+            "attachments",
+            "subject",
+        ],
+        "COMMENT" => &["type", "text", "richText", "attachments"],
+        _ => return invalid("type must be MESSAGE or COMMENT"),
+    };
+    if let Some(extra) = body
+        .as_object()
+        .and_then(|o| o.keys().find(|k| !allowed.contains(&k.as_str())))
+    {
+        return invalid(format!("Unrecognized field \"{extra}\""));
+    }
+    let mut actor = String::new();
+    if kind == "MESSAGE" {
+        actor = body
+            .get("senderActorId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let agents: Vec<String> = state
+            .world
+            .agents
+            .iter()
+            .map(|a| state.actor_of(&a.id))
+            .collect();
+        if !agents.contains(&actor) {
+            return invalid("senderActorId must be an agent actor (A-{userId})");
+        }
+        if body.get("channelId").and_then(Value::as_str) != Some(super::store::CHANNEL_ID)
+            || body.get("channelAccountId").and_then(Value::as_str)
+                != Some(super::store::CHANNEL_ACCOUNT_ID)
+        {
+            return invalid("channelId and channelAccountId must be the thread's channel");
+        }
+        let recipients = body
+            .get("recipients")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let addressed = recipients.iter().any(|r| {
+            r.get("deliveryIdentifiers")
+                .and_then(Value::as_array)
+                .is_some_and(|d| {
+                    d.iter().any(|i| {
+                        i.get("type").is_some_and(Value::is_string)
+                            && i.get("value").is_some_and(Value::is_string)
+                    })
+                })
+        });
+        if !addressed {
+            return invalid("recipients must name at least one delivery identifier");
+        }
+    }
+    let at = state.clock.tick();
+    let id = state.next_comment_id;
+    state.next_comment_id += 1;
+    let mut message = super::store::message(&id.to_string(), &actor, "OUTGOING", &text, &html, &at);
+    if kind == "COMMENT" {
+        message["type"] = json!("COMMENT");
+        if let Some(o) = message.as_object_mut() {
+            o.remove("direction");
+            o.remove("recipients");
+        }
+    }
+    state
+        .messages
+        .entry(thread)
+        .or_default()
+        .push(message.clone());
+    Reply::created(message)
 }

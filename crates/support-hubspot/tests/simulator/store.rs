@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
 use support_conformance::sim::{self, RecordedRequest, WriteClock};
-use support_core::{Channel, Priority, TicketStatus};
+use support_core::{Channel, Priority, TicketStatus, Visibility};
 
 /// The id of the account's only ticket pipeline (HubSpot's default Support pipeline).
 pub const PIPELINE: &str = "0";
@@ -161,6 +161,10 @@ pub struct SimState {
     pub requesters: BTreeMap<String, String>,
     /// Tags created through the object-tags API.
     pub new_tags: Vec<String>,
+    /// Messages of each ticket's inbox thread (keyed by thread id), oldest first.
+    pub messages: BTreeMap<String, Vec<Value>>,
+    /// The next id a note or a message gets (one sequence, as the world numbers comments).
+    pub next_comment_id: u128,
 }
 
 impl SimState {
@@ -199,6 +203,28 @@ impl SimState {
         id.parse::<u128>()
             .ok()
             .and_then(|n| self.tickets.get_mut(&n))
+    }
+
+    /// The inbox thread of ticket `id` (every ticket came in through the help desk inbox).
+    pub fn thread_of(&self, ticket: &str) -> Option<String> {
+        self.ticket(ticket)?;
+        thread_id(ticket)
+    }
+
+    /// The ticket whose thread `thread` is.
+    pub fn ticket_of_thread(&self, thread: &str) -> Option<String> {
+        self.tickets
+            .values()
+            .find(|t| thread_id(&t.id).as_deref() == Some(thread))
+            .map(|t| t.id.clone())
+    }
+
+    /// The actor id of an owner (`A-{userId}`) or of a contact (`V-{contactId}`).
+    pub fn actor_of(&self, person: &str) -> String {
+        match self.world.agents.iter().position(|a| a.id == person) {
+            Some(n) => format!("A-{}", 9_000_000 + n),
+            None => format!("V-{person}"),
+        }
     }
 
     /// Whether an owner of this id exists.
@@ -257,7 +283,34 @@ impl sim::Account for SimState {
         }
         let mut notes = BTreeMap::new();
         let mut ticket_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for c in &world.comments {
+        let mut messages: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let agents: Vec<String> = world.agents.iter().map(|a| a.id.clone()).collect();
+        for c in world
+            .comments
+            .iter()
+            .filter(|c| c.visibility == Visibility::Public)
+        {
+            let Some(thread) = thread_id(&c.ticket) else {
+                continue;
+            };
+            let (actor, direction) = match agents.iter().position(|a| *a == c.author) {
+                Some(n) => (format!("A-{}", 9_000_000 + n), "OUTGOING"),
+                None => (format!("V-{}", c.author), "INCOMING"),
+            };
+            messages.entry(thread).or_default().push(message(
+                &c.id,
+                &actor,
+                direction,
+                &c.body,
+                &c.html,
+                &c.created_at,
+            ));
+        }
+        for c in world
+            .comments
+            .iter()
+            .filter(|c| c.visibility == Visibility::Internal)
+        {
             let id: u128 = c.id.parse().unwrap_or_default();
             max_id = max_id.max(id);
             notes.insert(
@@ -304,6 +357,15 @@ impl sim::Account for SimState {
             .iter()
             .map(|t| (t.id.clone(), t.requester.clone()))
             .collect();
+        let next_comment_id = world
+            .created_comment_ids()
+            .0
+            .parse::<u128>()
+            .unwrap_or(max_id + 2_000);
+        let next_id = world
+            .created_ticket_id()
+            .parse::<u128>()
+            .unwrap_or(max_id + 1_000);
         let clock = WriteClock::new(&world);
         Self {
             log: Vec::new(),
@@ -312,17 +374,59 @@ impl sim::Account for SimState {
             notes,
             ticket_notes,
             feedback,
-            next_id: max_id + 1_000,
+            next_id,
             clock,
             daily_limit_spent: false,
             searches: 0,
             search_throttled: 0,
             requesters,
             new_tags: Vec::new(),
+            messages,
+            next_comment_id,
         }
     }
 
     fn log(&mut self) -> &mut Vec<RecordedRequest> {
         &mut self.log
     }
+}
+
+/// The inbox thread id of a ticket: its own number moved past every world id.
+pub fn thread_id(ticket: &str) -> Option<String> {
+    let n: u128 = ticket.parse().ok()?;
+    Some((n + 7_000).to_string())
+}
+
+/// The channel of the account's help desk email inbox (`originalChannelId`).
+pub const CHANNEL_ID: &str = "1002";
+/// The channel account of that inbox (`originalChannelAccountId`).
+pub const CHANNEL_ACCOUNT_ID: &str = "71530";
+
+/// One inbox message as `GET .../threads/{id}/messages` returns it.
+pub fn message(
+    id: &str,
+    actor: &str,
+    direction: &str,
+    text: &str,
+    html: &str,
+    at: &DateTime<Utc>,
+) -> Value {
+    json!({
+        "id": id,
+        "type": "MESSAGE",
+        "createdAt": hs_time(at),
+        "createdBy": actor,
+        "client": {"clientType": "HUBSPOT"},
+        "senders": [{"actorId": actor, "deliveryIdentifier": null}],
+        "recipients": [],
+        "archived": false,
+        "text": text,
+        "richText": html,
+        "attachments": [],
+        "truncationStatus": "NOT_TRUNCATED",
+        "status": {"statusType": "SENT"},
+        "direction": direction,
+        "channelId": CHANNEL_ID,
+        "channelAccountId": CHANNEL_ACCOUNT_ID,
+    })
 }

@@ -437,6 +437,24 @@ async fn pipelines_owners_and_feedback_are_served() {
             .collect::<Vec<_>>()
     );
     assert!(feedback.json["results"][0]["properties"]["hs_value"].is_string());
+    assert!(feedback.json["results"][0].get("associations").is_none());
+    let linked = client
+        .get(
+            "/crm/v3/objects/feedback_submissions",
+            &[("associations", "tickets,contacts")],
+        )
+        .await;
+    let first = &linked.json["results"][0]["associations"];
+    assert_eq!(
+        first["tickets"]["results"][0]["id"],
+        world.ratings[0].ticket.as_str()
+    );
+    assert_eq!(
+        first["contacts"]["results"][0]["id"],
+        world.ratings[0].requester.as_str()
+    );
+    let archived = client.get(TICKETS, &[("archived", "true")]).await;
+    assert_eq!(ids(&archived), Vec::<String>::new());
 }
 
 #[tokio::test]

@@ -265,6 +265,12 @@ fn page(base: &str, objects: Vec<Value>, start: usize, limit: usize) -> Value {
     body
 }
 
+/// `archived=true` lists archived objects only (the account has none).
+fn archived(req: &Req) -> bool {
+    req.param("archived")
+        .is_some_and(|a| a.eq_ignore_ascii_case("true"))
+}
+
 fn ticket_list(state: &mut SimState, req: &Req) -> Reply {
     if let Some(r) = daily(state) {
         return r;
@@ -274,7 +280,11 @@ fn ticket_list(state: &mut SimState, req: &Req) -> Reply {
         (Err(e), _) | (_, Err(e)) => return e,
     };
     let props = asked(req, TICKET_PROPERTIES);
-    let all: Vec<Value> = state.tickets.values().map(|t| t.render(&props)).collect();
+    let all: Vec<Value> = if archived(req) {
+        Vec::new()
+    } else {
+        state.tickets.values().map(|t| t.render(&props)).collect()
+    };
     Reply::ok(page(TICKETS, all, start, limit))
 }
 
@@ -917,10 +927,38 @@ fn feedback_list(state: &mut SimState, req: &Req) -> Reply {
         "hs_content",
         "hs_survey_channel",
         "hs_submission_timestamp",
-        "hs_ticket_id",
     ];
     let props = asked(req, &known);
-    let all: Vec<Value> = state.feedback.values().map(|f| f.render(&props)).collect();
+    let wanted: Vec<String> = req
+        .params_named("associations")
+        .iter()
+        .flat_map(|a| a.split(','))
+        .map(|a| a.trim().to_owned())
+        .collect();
+    let all: Vec<Value> = if archived(req) {
+        Vec::new()
+    } else {
+        state
+            .feedback
+            .values()
+            .map(|f| {
+                let mut out = f.render(&props);
+                if let Some((ticket, contact)) = state.feedback_links.get(&f.id) {
+                    let mut links = Map::new();
+                    if wanted.iter().any(|w| w == "tickets" || w == "ticket") {
+                        links.insert("tickets".into(), json!({"results": [{"id": ticket, "type": "feedback_submission_to_ticket"}]}));
+                    }
+                    if wanted.iter().any(|w| w == "contacts" || w == "contact") {
+                        links.insert("contacts".into(), json!({"results": [{"id": contact, "type": "feedback_submission_to_contact"}]}));
+                    }
+                    if !links.is_empty() {
+                        out["associations"] = Value::Object(links);
+                    }
+                }
+                out
+            })
+            .collect()
+    };
     Reply::ok(page(FEEDBACK, all, start, limit))
 }
 

@@ -159,6 +159,8 @@ pub struct SimState {
     pub search_throttled: usize,
     /// Each ticket's requester: the contact associated to it.
     pub requesters: BTreeMap<String, String>,
+    /// Each feedback submission's associated ticket and contact.
+    pub feedback_links: BTreeMap<String, (String, String)>,
     /// Tags created through the object-tags API.
     pub new_tags: Vec<String>,
     /// Messages of each ticket's inbox thread (keyed by thread id), oldest first.
@@ -345,7 +347,6 @@ impl sim::Account for SimState {
                         ("hs_content", r.comment.clone()),
                         ("hs_survey_channel", Some("EMAIL".into())),
                         ("hs_submission_timestamp", Some(hs_time(&r.created_at))),
-                        ("hs_ticket_id", Some(r.ticket.clone())),
                     ]),
                     created: r.created_at,
                     updated: r.created_at,
@@ -356,6 +357,11 @@ impl sim::Account for SimState {
             .tickets
             .iter()
             .map(|t| (t.id.clone(), t.requester.clone()))
+            .collect();
+        let feedback_links = world
+            .ratings
+            .iter()
+            .map(|r| (r.id.clone(), (r.ticket.clone(), r.requester.clone())))
             .collect();
         let next_comment_id = world
             .created_comment_ids()
@@ -383,6 +389,7 @@ impl sim::Account for SimState {
             new_tags: Vec::new(),
             messages,
             next_comment_id,
+            feedback_links,
         }
     }
 

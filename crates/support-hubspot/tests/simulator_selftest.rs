@@ -330,6 +330,16 @@ async fn search_filters_sorts_and_refuses_pages_past_ten_thousand() {
         400,
         "VALIDATION_ERROR",
     );
+    let filter = json!({"propertyName": "hs_ticket_priority", "operator": "HAS_PROPERTY"});
+    let groups = |n: usize, each: usize| json!({"filterGroups": vec![json!({"filters": vec![filter.clone(); each]}); n]});
+    assert_eq!(client.post(SEARCH, &groups(5, 5)).await.status, 200);
+    for refused in [groups(6, 1), groups(1, 11), groups(3, 9)] {
+        assert_error(
+            &client.post(SEARCH, &refused).await,
+            400,
+            "VALIDATION_ERROR",
+        );
+    }
     let two_sorts = json!({"sorts": ["createdate", "hs_lastmodifieddate"]});
     assert_error(
         &client.post(SEARCH, &two_sorts).await,

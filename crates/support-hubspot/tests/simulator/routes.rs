@@ -34,6 +34,12 @@ pub const TAGS: &str = "/crm/object-tags/2026-09-beta/0-5";
 pub const LIST_MAX: usize = 100;
 /// The largest `limit` of a search page.
 pub const SEARCH_MAX: usize = 200;
+/// Filter groups a search takes (HubSpot changelog, August 2024).
+pub const MAX_GROUPS: usize = 5;
+/// Filters one group takes.
+pub const MAX_GROUP_FILTERS: usize = 10;
+/// Filters one search takes in all.
+pub const MAX_FILTERS: usize = 25;
 /// The association type id of note -> ticket.
 pub const NOTE_TO_TICKET: u64 = 228;
 
@@ -600,6 +606,29 @@ fn ticket_search(state: &mut SimState, req: &Req) -> Reply {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|g| {
+            g.get("filters")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        })
+        .collect();
+    if groups.len() > MAX_GROUPS
+        || sizes.iter().any(|n| *n > MAX_GROUP_FILTERS)
+        || sizes.iter().sum::<usize>() > MAX_FILTERS
+    {
+        return invalid(format!(
+            "Too many filters: at most {MAX_GROUPS} filterGroups, {MAX_GROUP_FILTERS} filters in a group and {MAX_FILTERS} in all"
+        ));
+    }
+    if obj
+        .get("query")
+        .and_then(Value::as_str)
+        .is_some_and(|q| q.chars().count() > 3_000)
+    {
+        return invalid("query is longer than 3000 characters");
+    }
     let mut hits = Vec::new();
     for t in state.tickets.values() {
         let mut any = groups.is_empty();

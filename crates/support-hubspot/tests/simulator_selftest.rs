@@ -124,6 +124,19 @@ async fn throttling_is_a_429_with_policy_name_and_rate_limit_headers() {
         "HubSpot sends no Retry-After"
     );
     assert_eq!(client.get(TICKETS, &[]).await.status, 200);
+
+    // A wait past the ten-second window is the daily limit.
+    let _long = simulator
+        .port_with_fault(
+            Operation::ListTickets,
+            Fault::throttled(Duration::from_secs(3_600), 1),
+        )
+        .await;
+    let base = simulator.faulted_base_urls().pop().unwrap_or_default();
+    let client = SimClient::new(base, authorization(TOKEN));
+    let answer = client.get(TICKETS, &[]).await;
+    assert_eq!(answer.status, 429);
+    assert_eq!(answer.json["policyName"], "DAILY");
 }
 
 #[tokio::test]

@@ -83,8 +83,14 @@ pub const DAILY_MAX: u64 = 1_000_000;
 /// HubSpot's 429 for the ten-second rolling limit (`policyName: TEN_SECONDLY_ROLLING`), with the
 /// `X-HubSpot-RateLimit-*` headers. HubSpot sends no `Retry-After`: the interval header is the
 /// wait, so a throttling fault's wait is given as the interval.
+///
+/// A wait longer than the ten-second window can only be the daily limit: it is answered with the
+/// daily 429 ([`daily_limit`]).
 pub fn throttled(wait: Duration) -> Reply {
     let interval = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    if interval > BURST_INTERVAL_MS {
+        return daily_limit();
+    }
     Reply::new(
         429,
         json!({

@@ -9,9 +9,10 @@
 //! - Credentials (`http.rs`): `Authorization: Bearer` with [`TOKEN`] (a private app's token or an
 //!   OAuth access token); anything else is HubSpot's 401 (`category: INVALID_AUTHENTICATION`).
 //!   Errors are `{status: "error", message, correlationId, category, subCategory?, context?}`.
-//! - Throttling: a throttling fault is the 429 of the ten-second rolling limit (`policyName:
-//!   TEN_SECONDLY_ROLLING`, the wait in `X-HubSpot-RateLimit-Interval-Milliseconds`, no
-//!   `Retry-After`); `SimState::daily_limit_spent` answers every request with the daily-limit 429
+//! - Throttling: a throttling fault of at most ten seconds is the 429 of the ten-second rolling
+//!   limit (`policyName: TEN_SECONDLY_ROLLING`, the wait in
+//!   `X-HubSpot-RateLimit-Interval-Milliseconds`, no `Retry-After`); a longer one, and every
+//!   request once `SimState::daily_limit_spent` is set, is the daily-limit 429
 //!   (`policyName: DAILY`).
 //! - Tickets (`routes.rs`, `store.rs`): CRM objects with string properties; reads return only the
 //!   properties asked for with `properties=` (plus `hs_object_id`, `createdate`,

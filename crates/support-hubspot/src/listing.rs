@@ -63,3 +63,13 @@ pub(crate) struct SearchState {
 impl ListingState for SearchState {
     const LISTING: &'static str = "ticket-search";
 }
+
+/// Where the feedback-submission listing goes on: HubSpot's `after`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct FeedbackAfter {
+    pub(crate) after: String,
+}
+
+impl ListingState for FeedbackAfter {
+    const LISTING: &'static str = "feedback-submissions";
+}

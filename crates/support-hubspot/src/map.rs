@@ -8,8 +8,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    Body, CanonicalId, ConnectionInfo, Error, Mapped, ObjectKind, Operation, Party, PartyRole,
-    Priority, SlaClock, Ticket, TicketCategory, TicketSla, TicketStatus,
+    Body, CanonicalId, ConnectionInfo, Error, ExternalObjectRef, Mapped, ObjectKind, Operation,
+    Party, PartyRole, Priority, SatisfactionRating, SatisfactionRatingRef, Score, SlaClock, Ticket,
+    TicketCategory, TicketSla, TicketStatus,
 };
 
 use crate::PROVIDER;
@@ -189,6 +190,53 @@ pub(crate) fn owner(operation: Operation, raw: Value) -> Result<Party, Error> {
         .unwrap_or_default();
     party.raw = raw.into();
     Ok(party)
+}
+
+/// The feedback-submission properties read (`properties=`).
+pub(crate) const FEEDBACK_PROPERTIES: [&str; 6] = [
+    "hs_value",
+    "hs_survey_type",
+    "hs_content",
+    "hs_submission_timestamp",
+    "hs_createdate",
+    "hs_response_group",
+];
+
+/// A feedback submission as a satisfaction rating: the score is `hs_value`, normalised by the
+/// survey type's scale where it is known (NPS 0-10, CES 1-7); other surveys keep only the native
+/// value.
+pub(crate) fn feedback(operation: Operation, raw: Value) -> Result<SatisfactionRatingRef, Error> {
+    let Some(id) = json::id_text(&raw, "id") else {
+        return Err(json::misshapen(
+            PROVIDER,
+            operation,
+            "feedback submission",
+            &raw,
+            &"it has no id",
+        ));
+    };
+    let native = property(&raw, "hs_value").unwrap_or_default();
+    let value = native.parse::<f64>().ok();
+    let normalized = match (property(&raw, "hs_survey_type").as_deref(), value) {
+        (Some("NPS"), Some(v)) if (0.0..=10.0).contains(&v) => Some(v / 10.0),
+        (Some("CES"), Some(v)) if (1.0..=7.0).contains(&v) => Some((v - 1.0) / 6.0),
+        _ => None,
+    };
+    let rating = SatisfactionRating {
+        ticket: None,
+        score: Score { native, normalized },
+        comment: property(&raw, "hs_content"),
+        requester: None,
+        assignee: None,
+        created_at: time_property(&raw, "hs_submission_timestamp")
+            .or_else(|| time_property(&raw, "hs_createdate"))
+            .or_else(|| json::time(&raw, "createdAt")),
+    };
+    Ok(ExternalObjectRef::new(
+        CanonicalId::new(PROVIDER, ObjectKind::SatisfactionRating, id),
+        rating,
+        raw,
+    ))
 }
 
 /// What `check_connection` learned: the API host answered with tickets readable by the token.

@@ -2,7 +2,6 @@
 //! lives in `listing.rs`, the pipeline lookup in `lookups.rs`, request bodies in `bodies.rs`, and
 //! the mapping to canonical objects in `map.rs`.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use chrono::Utc;
@@ -20,8 +19,8 @@ use support_core::{
 use crate::builder::HubSpotBuilder;
 use crate::generated::{Client, types};
 use crate::listing::{
-    DEFAULT_PAGE, MAX_PAGE, MAX_SEARCH_PAGE, NotesAfter, OwnersAfter, SEARCH_CAP, SearchState,
-    TicketsAfter,
+    DEFAULT_PAGE, FeedbackAfter, MAX_PAGE, MAX_SEARCH_PAGE, NotesAfter, OwnersAfter, SEARCH_CAP,
+    SearchState, TicketsAfter,
 };
 use crate::lookups::{Lookups, Pipelines};
 use crate::{PROVIDER, bodies, map};
@@ -76,9 +75,10 @@ fn capabilities() -> Capabilities {
             Operation::GetSla,
             "HubSpot has no SLA policy resource; a ticket's SLA due dates are read into its `sla`",
         )
-        .unsupported(
+        .emulated(
             Operation::ListSatisfactionRatings,
-            "not implemented yet: feedback submissions (`/crm/v3/objects/feedback_submissions`)",
+            "feedback submissions (`GET /crm/v3/objects/feedback_submissions`, score `hs_value`), \
+             read-only; dates and sentiment are matched here, and a rating names no ticket",
         )
         .native_filters(&[
             Filter::TicketStatus,
@@ -225,9 +225,12 @@ impl HubSpotPort {
                     })
                 })
                 .map(|s| s.id.clone())
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
+                .fold(Vec::new(), |mut ids, id| {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                    ids
+                });
             if stages.is_empty() {
                 empty = true;
             }
@@ -772,9 +775,44 @@ impl SupportPort for HubSpotPort {
 
     async fn list_satisfaction_ratings(
         &self,
-        _query: SatisfactionQuery,
+        query: SatisfactionQuery,
     ) -> Result<Page<SatisfactionRatingRef>> {
-        self.unsupported(Operation::ListSatisfactionRatings)
+        let operation = Operation::ListSatisfactionRatings;
+        if query.ticket.is_some() {
+            return Err(Self::invalid(
+                operation,
+                "ratings by ticket are not listed by this adapter (feedback submissions are \
+                 reached through associations); list without a ticket",
+            ));
+        }
+        let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let after =
+            Cursor::state::<FeedbackAfter>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let mut call = self
+            .client
+            .list_feedback_submissions()
+            .limit(i32::try_from(limit).unwrap_or(100))
+            .properties(map::FEEDBACK_PROPERTIES.join(","));
+        if let Some(after) = after {
+            call = call.after(after.after);
+        }
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_json(operation, None, call.send())
+            .await?;
+        let (results, next) = page_parts(operation, &raw)?;
+        let mut items = Vec::with_capacity(results.len());
+        for raw in results {
+            let rating = map::feedback(operation, raw)?;
+            if query.matches(&rating.data) {
+                items.push(rating);
+            }
+        }
+        Ok(Page::new(
+            items,
+            next.map(|after| Cursor::of(PROVIDER, &FeedbackAfter { after })),
+        ))
     }
 }
 

@@ -261,7 +261,7 @@ async fn a_filtered_listing_crosses_the_10000_result_cap_with_a_new_range() {
             when.method(POST)
                 .path("/crm/v3/objects/tickets/search")
                 .json_body_includes(r#"{"filterGroups": [{"filters": [
-                    {"propertyName": "hs_pipeline_stage", "operator": "IN", "values": ["3"]},
+                    {"propertyName": "hs_pipeline_stage", "operator": "IN", "values": ["3", "b1"]},
                     {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": "5000"}]}]}"#)
                 .json_body_includes(r#"{"sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]}"#)
                 .body_excludes("\"after\"");
@@ -301,4 +301,36 @@ async fn a_filtered_listing_crosses_the_10000_result_cap_with_a_new_range() {
         "the tickets of the boundary instant are listed once"
     );
     assert!(page.next.is_none());
+}
+
+#[tokio::test]
+async fn satisfaction_ratings_are_feedback_submissions_scored_by_hs_value() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v3/objects/feedback_submissions")
+                .query_param_includes("properties", "hs_value")
+                .query_param_includes("properties", "hs_survey_type");
+            then.status(200).json_body(json!({"results": [
+                {"id": "31", "properties": {"hs_value": "9", "hs_survey_type": "NPS",
+                    "hs_content": "Great", "hs_createdate": "2026-01-01T00:00:00Z"}},
+                {"id": "32", "properties": {"hs_value": "2", "hs_survey_type": "CSAT"}}
+            ], "paging": {"next": {"after": "32"}}}));
+        })
+        .await;
+    let port = port(&server);
+    let page = port
+        .list_satisfaction_ratings(support_core::SatisfactionQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(list.calls_async().await, 1);
+    assert_eq!(page.items.len(), 2);
+    let nps = &page.items[0];
+    assert_eq!(nps.id.to_string(), "hubspot:satisfaction_rating:31");
+    assert_eq!(nps.data.score.native, "9");
+    assert_eq!(nps.data.score.normalized, Some(0.9));
+    assert_eq!(nps.data.comment.as_deref(), Some("Great"));
+    assert_eq!(page.items[1].data.score.normalized, None);
+    assert!(page.next.is_some());
 }

@@ -73,3 +73,13 @@ pub(crate) struct FeedbackAfter {
 impl ListingState for FeedbackAfter {
     const LISTING: &'static str = "feedback-submissions";
 }
+
+/// Where a knowledge-article search goes on: the site search's `offset`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ArticleOffset {
+    pub(crate) offset: u32,
+}
+
+impl ListingState for ArticleOffset {
+    const LISTING: &'static str = "knowledge-articles";
+}

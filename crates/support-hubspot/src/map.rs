@@ -13,6 +13,8 @@ use support_core::{
     TicketCategory, TicketSla, TicketStatus,
 };
 
+use support_core::{Document, DocumentKind};
+
 use crate::PROVIDER;
 use crate::lookups::Pipelines;
 
@@ -237,6 +239,71 @@ pub(crate) fn feedback(operation: Operation, raw: Value) -> Result<SatisfactionR
         rating,
         raw,
     ))
+}
+
+/// A site-search result of type `KNOWLEDGE_ARTICLE` as a knowledge article (the indexed title,
+/// description as body, URL, language and publication date).
+pub(crate) fn article_result(operation: Operation, raw: Value) -> Result<Document, Error> {
+    let Some(id) = json::id_text(&raw, "id") else {
+        return Err(json::misshapen(
+            PROVIDER,
+            operation,
+            "article",
+            &raw,
+            &"it has no id",
+        ));
+    };
+    let mut document = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, id),
+        DocumentKind::KnowledgeArticle,
+        Value::Null,
+    );
+    document.title = json::text(&raw, "title").map(|t| support_core::kit::html::html_to_text(&t));
+    document.body = json::text(&raw, "description").map(Body::from_html);
+    document.url = json::text(&raw, "url");
+    document.locale = json::text(&raw, "language");
+    document.updated_at =
+        json::int(&raw, "publishedDate").and_then(|ms| Utc.timestamp_millis_opt(ms).single());
+    document.raw = raw.into();
+    Ok(document)
+}
+
+/// An indexed-data answer (`{id, type, fields: {name: {name, value, values, metadataField}}}`) as
+/// a knowledge article: title from the `title` field, body from `html` (else `description`), URL
+/// from `url`.
+pub(crate) fn article_indexed(operation: Operation, raw: Value) -> Result<Document, Error> {
+    let Some(id) = json::id_text(&raw, "id") else {
+        return Err(json::misshapen(
+            PROVIDER,
+            operation,
+            "article",
+            &raw,
+            &"it has no id",
+        ));
+    };
+    let field = |name: &str| {
+        raw.get("fields")
+            .and_then(|f| f.get(name))
+            .and_then(|f| f.get("value"))
+            .and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+    };
+    let mut document = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, id),
+        DocumentKind::KnowledgeArticle,
+        Value::Null,
+    );
+    document.title = field("title");
+    document.body = field("html")
+        .or_else(|| field("description"))
+        .map(Body::from_html);
+    document.url = field("url");
+    document.locale = field("language");
+    document.raw = raw.into();
+    Ok(document)
 }
 
 /// What `check_connection` learned: the API host answered with tickets readable by the token.

@@ -19,8 +19,8 @@ use support_core::{
 use crate::builder::HubSpotBuilder;
 use crate::generated::{Client, types};
 use crate::listing::{
-    DEFAULT_PAGE, FeedbackAfter, MAX_PAGE, MAX_SEARCH_PAGE, NotesAfter, OwnersAfter, SEARCH_CAP,
-    SearchState, TicketsAfter,
+    ArticleOffset, DEFAULT_PAGE, FeedbackAfter, MAX_PAGE, MAX_SEARCH_PAGE, NotesAfter, OwnersAfter,
+    SEARCH_CAP, SearchState, TicketsAfter,
 };
 use crate::lookups::{Lookups, Pipelines};
 use crate::{PROVIDER, bodies, map};
@@ -63,13 +63,17 @@ fn capabilities() -> Capabilities {
             "HubSpot has no ticket tags outside the 2026-09 beta object-tags API, whose tags are \
              saved filters rather than labels on a ticket; not implemented",
         )
-        .unsupported(
+        .emulated(
             Operation::GetKnowledgeArticle,
-            "not implemented yet: HubSpot exposes knowledge articles only through CMS site search",
+            "HubSpot has no knowledge-article API: the article's indexed data \
+             (`GET /cms/v3/site-search/indexed-data/{id}?type=KNOWLEDGE_ARTICLE`), published \
+             articles only",
         )
-        .unsupported(
+        .emulated(
             Operation::ListKnowledgeArticles,
-            "not implemented yet: HubSpot exposes knowledge articles only through CMS site search",
+            "CMS site search over published knowledge articles \
+             (`GET /cms/site-search/v3/search?type=KNOWLEDGE_ARTICLE`); categories are not \
+             indexed, so a category filter matches nothing",
         )
         .unsupported(
             Operation::GetSla,
@@ -85,6 +89,7 @@ fn capabilities() -> Capabilities {
             Filter::TicketPriority,
             Filter::TicketAssignee,
             Filter::TicketUpdatedSince,
+            Filter::ArticleSearch,
         ])
 }
 
@@ -761,12 +766,81 @@ impl SupportPort for HubSpotPort {
         self.unsupported(Operation::CreateTag)
     }
 
-    async fn get_knowledge_article(&self, _article: &CanonicalId) -> Result<Document> {
-        self.unsupported(Operation::GetKnowledgeArticle)
+    async fn get_knowledge_article(&self, article: &CanonicalId) -> Result<Document> {
+        let operation = Operation::GetKnowledgeArticle;
+        let id = article.numeric_id(PROVIDER, ObjectKind::Document, operation)?;
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client
+                    .get_indexed_data()
+                    .content_id(id.to_string())
+                    .type_("KNOWLEDGE_ARTICLE")
+                    .send(),
+            )
+            .await?;
+        map::article_indexed(operation, raw)
     }
 
-    async fn list_knowledge_articles(&self, _query: ArticleQuery) -> Result<Page<Document>> {
-        self.unsupported(Operation::ListKnowledgeArticles)
+    async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
+        let operation = Operation::ListKnowledgeArticles;
+        let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE);
+        let offset =
+            Cursor::state::<ArticleOffset>(query.page.cursor.as_ref(), PROVIDER, operation)?
+                .map_or(0, |state| state.offset);
+        let mut call = self
+            .client
+            .site_search()
+            .type_("KNOWLEDGE_ARTICLE")
+            .limit(i32::try_from(limit).unwrap_or(100))
+            .offset(i32::try_from(offset).unwrap_or(i32::MAX));
+        if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            call = call.q(search.trim());
+        }
+        if let Some(locale) = query.locale.as_deref() {
+            call = call.language(locale);
+        }
+        let raw = self
+            .endpoint
+            .runtime()
+            .run_json(operation, None, call.send())
+            .await?;
+        let results = raw
+            .get("results")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| {
+                kjson::misshapen(PROVIDER, operation, "search answer", &raw, &"no results")
+            })?;
+        let total = kjson::int(&raw, "total").and_then(|t| u32::try_from(t).ok());
+        let read = u32::try_from(results.len()).unwrap_or(u32::MAX);
+        // HubSpot applied the search terms and the language; the rest is matched here.
+        let mut local = query.clone();
+        local.search = None;
+        local.locale = None;
+        let mut items = Vec::with_capacity(results.len());
+        for raw in results {
+            let document = map::article_result(operation, raw)?;
+            if local.matches(&document) {
+                items.push(document);
+            }
+        }
+        let next_offset = offset.saturating_add(read);
+        let more = read > 0 && total.is_some_and(|total| next_offset < total);
+        Ok(Page::new(
+            items,
+            more.then(|| {
+                Cursor::of(
+                    PROVIDER,
+                    &ArticleOffset {
+                        offset: next_offset,
+                    },
+                )
+            }),
+        ))
     }
 
     async fn get_sla(&self, _policy: &CanonicalId) -> Result<SlaPolicyRef> {

@@ -334,3 +334,51 @@ async fn satisfaction_ratings_are_feedback_submissions_scored_by_hs_value() {
     assert_eq!(page.items[1].data.score.normalized, None);
     assert!(page.next.is_some());
 }
+
+#[tokio::test]
+async fn knowledge_articles_come_from_site_search_and_indexed_data() {
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/cms/site-search/v3/search")
+                .query_param("type", "KNOWLEDGE_ARTICLE")
+                .query_param("q", "reset password")
+                .query_param("offset", "0")
+                .query_param("limit", "1");
+            then.status(200).json_body(json!({"total": 2, "offset": 0, "limit": 1, "results": [
+                {"id": 4411, "type": "KNOWLEDGE_ARTICLE", "title": "How to <span>reset</span> a password",
+                 "url": "https://kb.example.com/reset", "language": "en", "description": "Steps",
+                 "publishedDate": 1_767_225_600_000_i64}]}));
+        })
+        .await;
+    let indexed = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/cms/v3/site-search/indexed-data/4411")
+                .query_param("type", "KNOWLEDGE_ARTICLE");
+            then.status(200).json_body(json!({"id": "4411", "type": "KNOWLEDGE_ARTICLE", "fields": {
+                "title": {"name": "title", "value": "How to reset a password", "values": [], "metadataField": false},
+                "html": {"name": "html", "value": "<p>Steps</p>", "values": [], "metadataField": false}}}));
+        })
+        .await;
+    let port = port(&server);
+    let page = port
+        .list_knowledge_articles(
+            support_core::ArticleQuery::new()
+                .with_search("reset password")
+                .with_limit(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(search.calls_async().await, 1);
+    assert_eq!(page.items[0].id.to_string(), "hubspot:document:4411");
+    assert_eq!(
+        page.items[0].title.as_deref(),
+        Some("How to reset a password")
+    );
+    assert!(page.next.is_some(), "one of two read");
+    let article = port.get_knowledge_article(&page.items[0].id).await.unwrap();
+    assert_eq!(indexed.calls_async().await, 1);
+    assert_eq!(article.body.unwrap().text, "Steps");
+}

@@ -750,7 +750,7 @@ impl SupportPort for HubSpotPort {
         });
         let mut items = Vec::with_capacity(results.len());
         for raw in results {
-            let note = note(operation, raw)?;
+            let note = note(operation, raw)?.with_parent(ticket.clone());
             if query.matches(&note.data) {
                 items.push(note);
             }
@@ -925,8 +925,10 @@ impl HubSpotPort {
             .runtime()
             .run_json(operation, None, self.client.create_note().body(body).send())
             .await?;
-        note(operation, raw)
-            .map_err(|error| support_core::kit::applied_but_unreadable(PROVIDER, operation, error))
+        let note = note(operation, raw).map_err(|error| {
+            support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
+        })?;
+        Ok(note.with_parent(CanonicalId::new(PROVIDER, ObjectKind::Ticket, id)))
     }
 }
 

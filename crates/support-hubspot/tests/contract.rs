@@ -202,6 +202,7 @@ async fn a_comment_is_a_note_created_with_its_ticket_association() {
         .unwrap();
     assert_eq!(create.calls_async().await, 1);
     assert_eq!(note.id.to_string(), "hubspot:comment:700");
+    assert_eq!(note.parent, Some(id.clone()));
     assert_eq!(note.data.body.text, "a < b");
     let public = port
         .add_comment(&id, NewComment::public("hello"))

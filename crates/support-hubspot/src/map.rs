@@ -13,7 +13,7 @@ use support_core::{
     TicketCategory, TicketSla, TicketStatus,
 };
 
-use support_core::{Document, DocumentKind};
+use support_core::{Channel, Document, DocumentKind};
 
 use crate::PROVIDER;
 use crate::lookups::Pipelines;
@@ -28,8 +28,9 @@ pub(crate) const SLA_PROPERTIES: [&str; 3] = [
 
 /// The ticket properties every read asks for (`properties=`): HubSpot returns only those asked
 /// for, plus `hs_object_id`, `createdate` and `hs_lastmodifieddate`.
-pub(crate) const TICKET_PROPERTIES: [&str; 15] = [
+pub(crate) const TICKET_PROPERTIES: [&str; 16] = [
     "subject",
+    "source_type",
     "content",
     "hs_pipeline",
     "hs_pipeline_stage",
@@ -128,6 +129,16 @@ pub(crate) fn ticket(
         .map(|owner| CanonicalId::new(PROVIDER, ObjectKind::Party, owner));
     ticket.group = property(&raw, "hubspot_team_id")
         .map(|team| CanonicalId::new(PROVIDER, ObjectKind::Group, team));
+    ticket.channel = property(&raw, "source_type").map(|source| {
+        let channel = match source.to_ascii_uppercase().as_str() {
+            "EMAIL" => Channel::Email,
+            "CHAT" => Channel::Chat,
+            "PHONE" => Channel::Phone,
+            "FORM" => Channel::Web,
+            _ => Channel::Other(source.clone()),
+        };
+        Mapped::new(channel, source)
+    });
     ticket.category = property(&raw, "hs_ticket_category")
         .map(|c| Mapped::new(TicketCategory::Other(c.clone()), c));
     ticket.created_at = time_property(&raw, "createdate").or_else(|| json::time(&raw, "createdAt"));
@@ -205,7 +216,7 @@ pub(crate) const FEEDBACK_PROPERTIES: [&str; 6] = [
 ];
 
 /// A feedback submission as a satisfaction rating: the score is `hs_value`, normalised by the
-/// survey type's scale where it is known (NPS 0-10, CES 1-7); other surveys keep only the native
+/// survey type's scale where it is known (NPS 0-10, CES 1-7, CSAT 1-5); other surveys keep only the native
 /// value.
 pub(crate) fn feedback(operation: Operation, raw: Value) -> Result<SatisfactionRatingRef, Error> {
     let Some(id) = json::id_text(&raw, "id") else {
@@ -222,6 +233,7 @@ pub(crate) fn feedback(operation: Operation, raw: Value) -> Result<SatisfactionR
     let normalized = match (property(&raw, "hs_survey_type").as_deref(), value) {
         (Some("NPS"), Some(v)) if (0.0..=10.0).contains(&v) => Some(v / 10.0),
         (Some("CES"), Some(v)) if (1.0..=7.0).contains(&v) => Some((v - 1.0) / 6.0),
+        (Some("CSAT"), Some(v)) if (1.0..=5.0).contains(&v) => Some((v - 1.0) / 4.0),
         _ => None,
     };
     let rating = SatisfactionRating {

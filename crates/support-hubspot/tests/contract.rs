@@ -332,7 +332,7 @@ async fn satisfaction_ratings_are_feedback_submissions_scored_by_hs_value() {
     assert_eq!(nps.data.score.native, "9");
     assert_eq!(nps.data.score.normalized, Some(0.9));
     assert_eq!(nps.data.comment.as_deref(), Some("Great"));
-    assert_eq!(page.items[1].data.score.normalized, None);
+    assert_eq!(page.items[1].data.score.normalized, Some(0.25));
     assert!(page.next.is_some());
 }
 

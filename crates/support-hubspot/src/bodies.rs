@@ -9,6 +9,9 @@ use crate::PROVIDER;
 /// The association type of a note to a ticket (HubSpot-defined).
 pub(crate) const NOTE_TO_TICKET: i64 = 228;
 
+/// The association type of a ticket to a contact (HubSpot-defined): the ticket's requester.
+pub(crate) const TICKET_TO_CONTACT: i64 = 16;
+
 /// `value` as the generated type `T`; a mismatch is a bug here, reported as such.
 pub(crate) fn typed<T: DeserializeOwned>(operation: Operation, value: Value) -> Result<T, Error> {
     serde_json::from_value(value).map_err(|error| {

@@ -3083,6 +3083,7 @@ impl Client {
 let response = client.list_tickets()
     .after(after)
     .archived(archived)
+    .associations(associations)
     .limit(limit)
     .properties(properties)
     .send()
@@ -3119,6 +3120,7 @@ let response = client.search_tickets()
 let response = client.get_ticket()
     .ticket_id(ticket_id)
     .archived(archived)
+    .associations(associations)
     .properties(properties)
     .send()
     .await;
@@ -3262,6 +3264,7 @@ pub mod builder {
         client: &'a super::Client,
         after: Result<Option<::std::string::String>, String>,
         archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         properties: Result<Option<::std::string::String>, String>,
     }
@@ -3271,6 +3274,7 @@ pub mod builder {
                 client: client,
                 after: Ok(None),
                 archived: Ok(None),
+                associations: Ok(None),
                 limit: Ok(None),
                 properties: Ok(None),
             }
@@ -3298,6 +3302,19 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for archived failed".to_string());
             self
         }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -3323,9 +3340,10 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/crm/v3/objects/tickets`
         pub async fn send(self) -> Result<ResponseValue<types::ObjectPage>, Error<()>> {
-            let Self { client, after, archived, limit, properties } = self;
+            let Self { client, after, archived, associations, limit, properties } = self;
             let after = after.map_err(Error::InvalidRequest)?;
             let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let properties = properties.map_err(Error::InvalidRequest)?;
             let url = format!("{}/crm/v3/objects/tickets", client.baseurl,);
@@ -3347,6 +3365,9 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("properties", &properties))
                 .headers(header_map)
@@ -3534,6 +3555,7 @@ pub mod builder {
         client: &'a super::Client,
         ticket_id: Result<::std::string::String, String>,
         archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
         properties: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetTicket<'a> {
@@ -3542,6 +3564,7 @@ pub mod builder {
                 client: client,
                 ticket_id: Err("ticket_id was not initialized".to_string()),
                 archived: Ok(None),
+                associations: Ok(None),
                 properties: Ok(None),
             }
         }
@@ -3567,6 +3590,19 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for archived failed".to_string());
             self
         }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn properties<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3584,9 +3620,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
-            let Self { client, ticket_id, archived, properties } = self;
+            let Self { client, ticket_id, archived, associations, properties } = self;
             let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
             let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
             let properties = properties.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/crm/v3/objects/tickets/{}", client.baseurl, encode_path(& ticket_id
@@ -3609,6 +3646,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
                 .query(&progenitor_client::QueryParam::new("properties", &properties))
                 .headers(header_map)
                 .build()?;

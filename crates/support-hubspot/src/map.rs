@@ -125,6 +125,15 @@ pub(crate) fn ticket(
     ticket.subject = property(&raw, "subject");
     ticket.description = property(&raw, "content").map(Body::text);
     ticket.priority = property(&raw, "hs_ticket_priority").map(|p| Mapped::new(priority(&p), p));
+    // `associations=contacts`: the first associated contact is the requester.
+    ticket.requester = raw
+        .get("associations")
+        .and_then(|a| a.get("contacts"))
+        .and_then(|c| c.get("results"))
+        .and_then(Value::as_array)
+        .and_then(|r| r.first())
+        .and_then(|c| json::id_text(c, "id"))
+        .map(|contact| CanonicalId::new(PROVIDER, ObjectKind::Party, contact));
     ticket.assignee = property(&raw, "hubspot_owner_id")
         .map(|owner| CanonicalId::new(PROVIDER, ObjectKind::Party, owner));
     ticket.group = property(&raw, "hubspot_team_id")

@@ -11,9 +11,9 @@ use support_core::{
     AgentQuery, ArticleQuery, Assignment, AuthorKind, Body, CanonicalId, Capabilities,
     CloseOptions, Comment, CommentQuery, CommentRef, ConnectionInfo, Cursor, Document, Error,
     ErrorKind, ExternalObjectRef, Filter, Mapped, NewComment, NewTag, NewTicket, ObjectKind,
-    Operation, Page, Party, Result, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef,
-    SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketStatus, TicketUpdate,
-    Visibility, async_trait,
+    Operation, Page, Party, Requester, Result, SatisfactionQuery, SatisfactionRatingRef,
+    SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketStatus,
+    TicketUpdate, Visibility, async_trait,
 };
 
 use crate::builder::HubSpotBuilder;
@@ -155,6 +155,7 @@ impl HubSpotPort {
                     .get_ticket()
                     .ticket_id(id)
                     .properties(map::ticket_properties())
+                    .associations("contacts")
                     .send(),
             )
             .await
@@ -375,7 +376,8 @@ impl HubSpotPort {
             .client
             .list_tickets()
             .limit(i32::try_from(limit).unwrap_or(100))
-            .properties(map::ticket_properties());
+            .properties(map::ticket_properties())
+            .associations("contacts");
         if let Some(after) = after {
             call = call.after(after.after);
         }
@@ -506,12 +508,23 @@ impl SupportPort for HubSpotPort {
                 "custom properties are not written by this adapter; send the ticket without custom fields",
             ));
         }
-        if ticket.requester.is_some() {
-            return Err(Self::invalid(
-                operation,
-                "a requester is a contact association, which this adapter does not write; send the ticket without a requester",
-            ));
-        }
+        // The requester is the contact associated with the ticket (HubSpot-defined type 16,
+        // ticket to contact), written in the create request itself.
+        let requester = match &ticket.requester {
+            None => None,
+            Some(Requester::Id(party)) => Some(
+                party
+                    .numeric_id(PROVIDER, ObjectKind::Party, operation)?
+                    .to_string(),
+            ),
+            Some(_) => {
+                return Err(Self::invalid(
+                    operation,
+                    "name the requester by its contact id: this adapter does not look contacts \
+                     up by e-mail address",
+                ));
+            }
+        };
         let pipelines = self.pipelines(operation).await?;
         let status = ticket.status.clone().unwrap_or(TicketStatus::New);
         let (pipeline, stage) = match ticket.status {
@@ -547,8 +560,15 @@ impl SupportPort for HubSpotPort {
             };
             properties.insert("hs_ticket_priority".into(), value.into());
         }
-        let body: types::ObjectInputForCreate =
-            bodies::typed(operation, json!({ "properties": properties }))?;
+        let mut request = json!({ "properties": properties });
+        if let Some(contact) = requester {
+            request["associations"] = json!([{
+                "to": {"id": contact},
+                "types": [{"associationCategory": "HUBSPOT_DEFINED",
+                    "associationTypeId": bodies::TICKET_TO_CONTACT}],
+            }]);
+        }
+        let body: types::ObjectInputForCreate = bodies::typed(operation, request)?;
         let created = self
             .endpoint
             .runtime()

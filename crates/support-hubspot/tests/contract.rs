@@ -65,9 +65,12 @@ async fn a_ticket_is_read_with_its_properties_and_the_stages_are_read_once() {
                 .header("authorization", format!("Bearer {TOKEN}"))
                 .query_param_includes("properties", "hs_pipeline_stage")
                 .query_param_includes("properties", "hs_ticket_priority")
-                .query_param_includes("properties", "hs_time_to_close_sla_at");
-            then.status(200)
-                .json_body(ticket("512", "0", "2", 1_767_300_000_000));
+                .query_param_includes("properties", "hs_time_to_close_sla_at")
+                .query_param("associations", "contacts");
+            let mut body = ticket("512", "0", "2", 1_767_300_000_000);
+            body["associations"] =
+                json!({"contacts": {"results": [{"id": "801", "type": "ticket_to_contact"}]}});
+            then.status(200).json_body(body);
         })
         .await;
     let port = port(&server);
@@ -90,6 +93,7 @@ async fn a_ticket_is_read_with_its_properties_and_the_stages_are_read_once() {
     assert_eq!(first.status.native, "Waiting on contact");
     assert_eq!(first.priority.unwrap().canonical, Priority::High);
     assert_eq!(first.assignee.unwrap().to_string(), "hubspot:party:90");
+    assert_eq!(first.requester.unwrap().to_string(), "hubspot:party:801");
     assert_eq!(second.subject.as_deref(), Some("Ticket 512"));
     let error = port
         .get_ticket(&TicketLookup::External("ABC-1".into()))

@@ -3209,6 +3209,7 @@ let response = client.list_pipelines()
 let response = client.list_feedback_submissions()
     .after(after)
     .archived(archived)
+    .associations(associations)
     .limit(limit)
     .properties(properties)
     .send()
@@ -4255,6 +4256,7 @@ pub mod builder {
         client: &'a super::Client,
         after: Result<Option<::std::string::String>, String>,
         archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i32>, String>,
         properties: Result<Option<::std::string::String>, String>,
     }
@@ -4264,6 +4266,7 @@ pub mod builder {
                 client: client,
                 after: Ok(None),
                 archived: Ok(None),
+                associations: Ok(None),
                 limit: Ok(None),
                 properties: Ok(None),
             }
@@ -4291,6 +4294,19 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for archived failed".to_string());
             self
         }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -4316,9 +4332,10 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/crm/v3/objects/feedback_submissions`
         pub async fn send(self) -> Result<ResponseValue<types::ObjectPage>, Error<()>> {
-            let Self { client, after, archived, limit, properties } = self;
+            let Self { client, after, archived, associations, limit, properties } = self;
             let after = after.map_err(Error::InvalidRequest)?;
             let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let properties = properties.map_err(Error::InvalidRequest)?;
             let url = format!("{}/crm/v3/objects/feedback_submissions", client.baseurl,);
@@ -4340,6 +4357,9 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("properties", &properties))
                 .headers(header_map)

@@ -245,11 +245,20 @@ pub(crate) fn feedback(operation: Operation, raw: Value) -> Result<SatisfactionR
         (Some("CSAT"), Some(v)) if (1.0..=5.0).contains(&v) => Some((v - 1.0) / 4.0),
         _ => None,
     };
+    let associated = |kind: &str, as_kind: ObjectKind| {
+        raw.get("associations")
+            .and_then(|a| a.get(kind))
+            .and_then(|c| c.get("results"))
+            .and_then(Value::as_array)
+            .and_then(|r| r.first())
+            .and_then(|c| json::id_text(c, "id"))
+            .map(|id| CanonicalId::new(PROVIDER, as_kind, id))
+    };
     let rating = SatisfactionRating {
-        ticket: None,
+        ticket: associated("tickets", ObjectKind::Ticket),
         score: Score { native, normalized },
         comment: property(&raw, "hs_content"),
-        requester: None,
+        requester: associated("contacts", ObjectKind::Party),
         assignee: None,
         created_at: time_property(&raw, "hs_submission_timestamp")
             .or_else(|| time_property(&raw, "hs_createdate"))

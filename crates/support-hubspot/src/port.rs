@@ -82,7 +82,8 @@ fn capabilities() -> Capabilities {
         .emulated(
             Operation::ListSatisfactionRatings,
             "feedback submissions (`GET /crm/v3/objects/feedback_submissions`, score `hs_value`), \
-             read-only; dates and sentiment are matched here, and a rating names no ticket",
+             read-only, with their ticket and contact associations; ticket, dates and sentiment are \
+             matched here",
         )
         .native_filters(&[
             Filter::TicketStatus,
@@ -872,13 +873,6 @@ impl SupportPort for HubSpotPort {
         query: SatisfactionQuery,
     ) -> Result<Page<SatisfactionRatingRef>> {
         let operation = Operation::ListSatisfactionRatings;
-        if query.ticket.is_some() {
-            return Err(Self::invalid(
-                operation,
-                "ratings by ticket are not listed by this adapter (feedback submissions are \
-                 reached through associations); list without a ticket",
-            ));
-        }
         let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let after =
             Cursor::state::<FeedbackAfter>(query.page.cursor.as_ref(), PROVIDER, operation)?;
@@ -886,7 +880,8 @@ impl SupportPort for HubSpotPort {
             .client
             .list_feedback_submissions()
             .limit(i32::try_from(limit).unwrap_or(100))
-            .properties(map::FEEDBACK_PROPERTIES.join(","));
+            .properties(map::FEEDBACK_PROPERTIES.join(","))
+            .associations("tickets,contacts");
         if let Some(after) = after {
             call = call.after(after.after);
         }

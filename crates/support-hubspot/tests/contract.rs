@@ -316,10 +316,12 @@ async fn satisfaction_ratings_are_feedback_submissions_scored_by_hs_value() {
             when.method(GET)
                 .path("/crm/v3/objects/feedback_submissions")
                 .query_param_includes("properties", "hs_value")
-                .query_param_includes("properties", "hs_survey_type");
+                .query_param_includes("properties", "hs_survey_type")
+                .query_param("associations", "tickets,contacts");
             then.status(200).json_body(json!({"results": [
                 {"id": "31", "properties": {"hs_value": "9", "hs_survey_type": "NPS",
-                    "hs_content": "Great", "hs_createdate": "2026-01-01T00:00:00Z"}},
+                    "hs_content": "Great", "hs_createdate": "2026-01-01T00:00:00Z"},
+                 "associations": {"tickets": {"results": [{"id": "512", "type": "feedback_submission_to_ticket"}]}}},
                 {"id": "32", "properties": {"hs_value": "2", "hs_survey_type": "CSAT"}}
             ], "paging": {"next": {"after": "32"}}}));
         })
@@ -336,6 +338,10 @@ async fn satisfaction_ratings_are_feedback_submissions_scored_by_hs_value() {
     assert_eq!(nps.data.score.native, "9");
     assert_eq!(nps.data.score.normalized, Some(0.9));
     assert_eq!(nps.data.comment.as_deref(), Some("Great"));
+    assert_eq!(
+        nps.data.ticket.as_ref().unwrap().to_string(),
+        "hubspot:ticket:512"
+    );
     assert_eq!(page.items[1].data.score.normalized, Some(0.25));
     assert!(page.next.is_some());
 }

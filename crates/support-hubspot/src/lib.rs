@@ -17,10 +17,13 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, HubspotBuilder};
-pub use port::HubspotPort;
+pub use builder::{
+    DEFAULT_BASE_URL, ENV_BASE_URL, ENV_OAUTH_PREFIX, ENV_TOKEN, HubSpotBuilder, TOKEN_URL,
+};
+pub use port::HubSpotPort;
+pub use webhook::HubSpotWebhooks;
 
 /// The provider name in canonical ids: `hubspot:ticket:42`.
 pub const PROVIDER: &str = "hubspot";
@@ -29,3 +32,10 @@ pub const PROVIDER: &str = "hubspot";
 pub(crate) use support_core::http::HttpRuntime;
 
 support_core::impl_client_hooks!(generated::Client);
+
+/// The former spelling of [`HubSpotPort`].
+#[doc(hidden)]
+pub type HubspotPort = HubSpotPort;
+/// The former spelling of [`HubSpotBuilder`].
+#[doc(hidden)]
+pub type HubspotBuilder = HubSpotBuilder;

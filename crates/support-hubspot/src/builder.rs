@@ -53,12 +53,6 @@ impl HubSpotBuilder {
         self
     }
 
-    /// The same as [`access_token`](Self::access_token).
-    #[doc(hidden)]
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.access_token(token)
-    }
-
     /// Authenticates with OAuth: tokens come from `source`, whose token URL is HubSpot's
     /// ([`TOKEN_URL`]) unless it names another, and are renewed with the refresh token as they
     /// expire.

@@ -32,10 +32,3 @@ pub const PROVIDER: &str = "hubspot";
 pub(crate) use support_core::http::HttpRuntime;
 
 support_core::impl_client_hooks!(generated::Client);
-
-/// The former spelling of [`HubSpotPort`].
-#[doc(hidden)]
-pub type HubspotPort = HubSpotPort;
-/// The former spelling of [`HubSpotBuilder`].
-#[doc(hidden)]
-pub type HubspotBuilder = HubSpotBuilder;

@@ -6,7 +6,7 @@ mod simulator;
 
 use std::process::ExitCode;
 
-use simulator::{AdapterPort, HubspotSimulator, hubspot_world, port_factory};
+use simulator::{HubspotSimulator, hubspot_world, port_factory};
 use support_conformance::Suite;
 
 fn main() -> ExitCode {
@@ -14,9 +14,6 @@ fn main() -> ExitCode {
         // No request timeout: the suite runs on a paused clock, which fires every timer while the
         // runtime waits on a socket.
         .offline(|| HubspotSimulator::start(hubspot_world(), port_factory(None)))
-        .live(AdapterPort::from_env)
-        // Every operation is declared "not implemented yet": drop this once each one is
-        // implemented or declared unsupported with HubSpot's reason.
-        .allow_stubs()
+        .live(support_hubspot::HubSpotPort::from_env)
         .run()
 }

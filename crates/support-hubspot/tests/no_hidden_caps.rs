@@ -39,7 +39,6 @@ fn add_many(simulator: &HubspotSimulator) -> Vec<String> {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter: the scaffold does not list tickets yet"]
 async fn a_filtered_listing_past_ten_thousand_results_is_complete() {
     let world = hubspot_world();
     let already: Vec<String> = world
@@ -101,7 +100,6 @@ async fn a_filtered_listing_past_ten_thousand_results_is_complete() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter: the scaffold does not read tickets yet"]
 async fn pipeline_stages_are_read_once_for_many_tickets() {
     let world = hubspot_world();
     let ids: Vec<String> = world.tickets.iter().map(|t| t.id.clone()).collect();

@@ -781,7 +781,6 @@ async fn object_tags_of_tickets_are_listed_and_created() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter: the scaffold's check_connection reaches no HubSpot endpoint"]
 async fn the_connection_check_reaches_the_simulator() {
     let simulator = HubspotSimulator::start(hubspot_world(), port_factory(None)).await;
     let info = simulator.port().check_connection().await;

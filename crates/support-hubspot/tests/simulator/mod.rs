@@ -57,9 +57,8 @@ use std::time::Duration;
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
+use support_hubspot::HubSpotPort;
 
-/// The adapter's port type (the one line to change if the adapter renames it).
-pub use support_hubspot::HubspotPort as AdapterPort;
 
 #[allow(unused_imports)]
 pub use http::{
@@ -95,9 +94,9 @@ pub const WRONG_TOKEN: &str = "wrong-token";
 pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
     Arc::new(move |base_url: &str, token: &str| {
         sim::built(
-            AdapterPort::builder()
+            HubSpotPort::builder()
                 .base_url(base_url)
-                .bearer_token(token)
+                .access_token(token)
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),

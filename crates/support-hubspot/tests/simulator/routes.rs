@@ -67,14 +67,8 @@ const ONE: Params = Params::new(
     &[],
 );
 
-/// The scaffold's placeholder endpoint (`specs/hubspot.yaml` of the scaffold), not HubSpot's:
-/// kept only while the adapter is the scaffold, whose connection check calls it. Remove it (and
-/// its route) when the adapter lands.
-pub const PING: &str = "/api/ping";
-
 /// Every endpoint the simulator serves.
 pub static ROUTES: &[Route<SimState>] = &[
-    Route::new("GET", PING, Params::NONE, BodyRule::Any, ping),
     Route::new(
         "POST",
         SEARCH,
@@ -1095,10 +1089,6 @@ fn tags_list(state: &mut SimState, _req: &Req) -> Reply {
         }))
         .collect();
     Reply::ok(json!({"results": results}))
-}
-
-fn ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
 }
 
 fn tag_create(state: &mut SimState, req: &Req) -> Reply {

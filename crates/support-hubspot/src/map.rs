@@ -292,6 +292,7 @@ pub(crate) fn article_result(operation: Operation, raw: Value) -> Result<Documen
     document.body = json::text(&raw, "description").map(Body::from_html);
     document.url = json::text(&raw, "url");
     document.locale = json::text(&raw, "language");
+    document.publish_state = Some(published());
     document.updated_at =
         json::int(&raw, "publishedDate").and_then(|ms| Utc.timestamp_millis_opt(ms).single());
     document.raw = raw.into();
@@ -332,8 +333,14 @@ pub(crate) fn article_indexed(operation: Operation, raw: Value) -> Result<Docume
         .map(Body::from_html);
     document.url = field("url");
     document.locale = field("language");
+    document.publish_state = Some(published());
     document.raw = raw.into();
     Ok(document)
+}
+
+/// Site search indexes published content only: every article it returns is published.
+fn published() -> support_core::Mapped<support_core::PublishState> {
+    support_core::Mapped::new(support_core::PublishState::Published, "published")
 }
 
 /// What `check_connection` learned: the API host answered with tickets readable by the token.

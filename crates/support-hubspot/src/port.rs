@@ -56,12 +56,12 @@ fn capabilities() -> Capabilities {
         .unsupported(
             Operation::ListTags,
             "HubSpot has no ticket tags outside the 2026-09 beta object-tags API, whose tags are \
-             saved filters rather than labels on a ticket; not implemented",
+             saved filters rather than labels on a ticket, so a ticket carries no tags to list",
         )
         .unsupported(
             Operation::CreateTag,
             "HubSpot has no ticket tags outside the 2026-09 beta object-tags API, whose tags are \
-             saved filters rather than labels on a ticket; not implemented",
+             saved filters rather than labels on a ticket, so no tag can be put on a ticket",
         )
         .emulated(
             Operation::GetKnowledgeArticle,

@@ -2,8 +2,7 @@
 //! tickets (HubSpot's search caps a query at 10,000 results) returns every match exactly once,
 //! and the pipeline stages are read once, not per ticket.
 //!
-//! Against the adapter's port on the simulator. On the scaffold, where listing and reading
-//! tickets are not implemented yet, these tests are ignored.
+//! Against the adapter's port on the simulator.
 
 mod simulator;
 

@@ -31,13 +31,13 @@ pub async fn list_agents(port: &dyn SupportPort, world: &World) -> Check {
 /// Agents by group, role and (where reported) availability.
 pub async fn list_agents_filters(port: &dyn SupportPort, world: &World) -> Check {
     let expected = world_agents(world);
-    let mut queries = vec![
-        (
-            "group",
-            AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
-        ),
-        ("role", AgentQuery::new().with_role("admin")),
-    ];
+    let mut queries = vec![(
+        "group",
+        AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
+    )];
+    if world.profile.agent_roles {
+        queries.push(("role", AgentQuery::new().with_role("admin")));
+    }
     if world.profile.reports_availability {
         queries.push((
             "availability",

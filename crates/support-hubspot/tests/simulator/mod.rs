@@ -151,6 +151,9 @@ pub fn hubspot_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
+            agent_roles: false,
+            article_drafts: false,
+            article_details: false,
         },
     )
 }

@@ -283,7 +283,15 @@ fn ticket_list(state: &mut SimState, req: &Req) -> Reply {
     let all: Vec<Value> = if archived(req) {
         Vec::new()
     } else {
-        state.tickets.values().map(|t| t.render(&props)).collect()
+        state
+            .tickets
+            .values()
+            .map(|t| {
+                let mut body = t.render(&props);
+                with_contacts(state, req, &t.id, &mut body);
+                body
+            })
+            .collect()
     };
     Reply::ok(page(TICKETS, all, start, limit))
 }
@@ -297,17 +305,23 @@ fn ticket_get(state: &mut SimState, req: &Req) -> Reply {
         return not_found();
     };
     let mut body = t.render(&props);
+    with_contacts(state, req, &t.id, &mut body);
+    Reply::ok(body)
+}
+
+/// Adds the ticket's contact association to `body` when the request's `associations` names
+/// contacts, as HubSpot's ticket reads and listings do.
+fn with_contacts(state: &SimState, req: &Req, id: &str, body: &mut Value) {
     let wants_contacts = req
         .params_named("associations")
         .iter()
         .flat_map(|a| a.split(','))
         .any(|a| a.trim() == "contacts" || a.trim() == "contact");
-    if wants_contacts && let Some(contact) = state.requesters.get(&t.id) {
+    if wants_contacts && let Some(contact) = state.requesters.get(id) {
         body["associations"] = json!({"contacts": {"results": [
             {"id": contact, "type": "ticket_to_contact"},
         ]}});
     }
-    Reply::ok(body)
 }
 
 /// Checks a `properties` object of a ticket write: known, writable, string values, a stage of

@@ -91,6 +91,9 @@ pub fn salesforce_world() -> World {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            agent_roles: true,
+            article_drafts: true,
+            article_details: true,
         },
     )
 }

@@ -12,11 +12,12 @@
 //! backs off and asks again. `DAILY` is the account's daily allowance, reset at midnight in the
 //! account's time zone: it is reported as `RateLimited` with the time until the next midnight UTC
 //! as the earliest reset (the account's time zone is not in the answer), and its code is
-//! `DAILY`.
+//! `DAILY`, counted from the answer's `Date`; the classifier marks it final, so it is not retried.
 
 use std::time::Duration;
 
-use chrono::{Duration as Days, Utc};
+use chrono::{DateTime, Duration as Days, Utc};
+use reqwest::header::DATE;
 use serde_json::Value;
 use support_core::ErrorKind;
 use support_core::http::{Classification, FailedResponse};
@@ -41,9 +42,16 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
     let policy = text("policyName");
     found.code = policy.clone().or_else(|| text("category"));
     if policy.as_deref() == Some(DAILY) {
+        let now = response
+            .headers
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| DateTime::parse_from_rfc2822(v.trim()).ok())
+            .map_or_else(Utc::now, |d| d.with_timezone(&Utc));
         found.kind = Some(ErrorKind::RateLimited {
-            retry_after: Some(until_next_midnight_utc()),
+            retry_after: Some(until_next_midnight_utc(now)),
         });
+        found.final_answer = true;
     } else if policy.is_some() && response.status.as_u16() != 429 {
         found.kind = Some(ErrorKind::RateLimited { retry_after: None });
     }
@@ -65,8 +73,9 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
     found.with_message_parts([message, details])
 }
 
-fn until_next_midnight_utc() -> Duration {
-    let now = Utc::now();
+/// The wait from `now` (the answer's `Date`, HubSpot's clock, else ours) to the next midnight
+/// UTC: the account's time zone is not in the answer.
+fn until_next_midnight_utc(now: DateTime<Utc>) -> Duration {
     let midnight = (now.date_naive() + Days::days(1))
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc());

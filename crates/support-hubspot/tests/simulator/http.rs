@@ -89,7 +89,7 @@ pub const DAILY_MAX: u64 = 1_000_000;
 pub fn throttled(wait: Duration) -> Reply {
     let interval = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
     if interval > BURST_INTERVAL_MS {
-        return daily_limit();
+        return daily_limit().with_header("date", date_before_midnight(wait));
     }
     Reply::new(
         429,
@@ -110,6 +110,18 @@ pub fn throttled(wait: Duration) -> Reply {
     )
     .with_header("x-hubspot-ratelimit-daily", DAILY_MAX.to_string())
     .with_header("x-hubspot-ratelimit-daily-remaining", "181000")
+}
+
+/// A `Date` header `wait` before a midnight UTC (within a day), so the daily limit resets after
+/// `wait`.
+fn date_before_midnight(wait: Duration) -> String {
+    let midnight = chrono::DateTime::<chrono::Utc>::from_timestamp(1_796_169_600, 0)
+        .unwrap_or_default();
+    let wait = chrono::Duration::from_std(wait.min(Duration::from_secs(86_399)))
+        .unwrap_or_default();
+    (midnight - wait)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
 }
 
 /// HubSpot's 429 once the daily limit is spent (`policyName: DAILY`): no wait would help before

@@ -845,7 +845,9 @@ mod pages {
 }
 
 /// Marks a 429 whose body says `lasting` as final: no retry can help.
-fn lasting_limit(response: &support_core::http::FailedResponse<'_>) -> support_core::http::Classification {
+fn lasting_limit(
+    response: &support_core::http::FailedResponse<'_>,
+) -> support_core::http::Classification {
     support_core::http::Classification {
         final_answer: response.body == b"lasting",
         ..support_core::http::Classification::default()

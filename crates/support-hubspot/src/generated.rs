@@ -3140,6 +3140,28 @@ let response = client.update_ticket()
     pub fn update_ticket(&self) -> builder::UpdateTicket<'_> {
         builder::UpdateTicket::new(self)
     }
+    /**Sends a `POST` request to `/crm/v3/objects/contacts`
+
+```ignore
+let response = client.create_contact()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_contact(&self) -> builder::CreateContact<'_> {
+        builder::CreateContact::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/contacts/search`
+
+```ignore
+let response = client.search_contacts()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn search_contacts(&self) -> builder::SearchContacts<'_> {
+        builder::SearchContacts::new(self)
+    }
     /**Sends a `POST` request to `/crm/v3/objects/notes`
 
 ```ignore
@@ -3751,6 +3773,168 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_contact`]
+
+[`Client::create_contact`]: super::Client::create_contact*/
+    #[derive(Debug, Clone)]
+    pub struct CreateContact<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ObjectInputForCreate, String>,
+    }
+    impl<'a> CreateContact<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ObjectInputForCreate>,
+            <V as std::convert::TryInto<
+                types::ObjectInputForCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ObjectInputForCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ObjectInputForCreate,
+            ) -> types::builder::ObjectInputForCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/contacts`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ObjectInputForCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/contacts", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::search_contacts`]
+
+[`Client::search_contacts`]: super::Client::search_contacts*/
+    #[derive(Debug, Clone)]
+    pub struct SearchContacts<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SearchRequest, String>,
+    }
+    impl<'a> SearchContacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchRequest>,
+            <V as std::convert::TryInto<types::SearchRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SearchRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchRequest,
+            ) -> types::builder::SearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/contacts/search`
+        pub async fn send(self) -> Result<ResponseValue<types::SearchPage>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SearchRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/contacts/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "search_contacts",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

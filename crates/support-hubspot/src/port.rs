@@ -276,6 +276,72 @@ impl HubSpotPort {
         (filters, empty)
     }
 
+    /// The id of the contact with e-mail address `email`: found by a contact search
+    /// (`POST /crm/v3/objects/contacts/search`, `email` EQ), else created
+    /// (`POST /crm/v3/objects/contacts` with `email` and the name as `firstname`/`lastname`).
+    async fn contact_for(
+        &self,
+        operation: Operation,
+        email: &str,
+        name: Option<&str>,
+    ) -> Result<String> {
+        let email = email.trim();
+        if email.is_empty() {
+            return Err(Self::invalid(
+                operation,
+                "the requester's e-mail address is empty",
+            ));
+        }
+        let search = json!({
+            "filterGroups": [{"filters": [
+                {"propertyName": "email", "operator": "EQ", "value": email},
+            ]}],
+            "properties": ["email"],
+            "limit": 1,
+        });
+        let body: types::SearchRequest = bodies::typed(operation, search)?;
+        let found = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client.search_contacts().body(body).send(),
+            )
+            .await?;
+        let first = found
+            .get("results")
+            .and_then(Value::as_array)
+            .and_then(|r| r.first())
+            .and_then(|c| kjson::id_text(c, "id"));
+        if let Some(id) = first {
+            return Ok(id);
+        }
+        let mut properties = Map::new();
+        properties.insert("email".into(), email.into());
+        if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+            let (first, last) = name.split_once(' ').unwrap_or((name, ""));
+            properties.insert("firstname".into(), first.trim().into());
+            if !last.trim().is_empty() {
+                properties.insert("lastname".into(), last.trim().into());
+            }
+        }
+        let body: types::ObjectInputForCreate =
+            bodies::typed(operation, json!({ "properties": properties }))?;
+        let created = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client.create_contact().body(body).send(),
+            )
+            .await?;
+        kjson::id_text(&created, "id").ok_or_else(|| {
+            kjson::misshapen(PROVIDER, operation, "contact", &created, &"it has no id")
+        })
+    }
+
     async fn search_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
         let operation = Operation::ListTickets;
         let limit = u64::from(query.page.limit_or(DEFAULT_PAGE, MAX_SEARCH_PAGE));
@@ -518,12 +584,8 @@ impl SupportPort for HubSpotPort {
                     .numeric_id(PROVIDER, ObjectKind::Party, operation)?
                     .to_string(),
             ),
-            Some(_) => {
-                return Err(Self::invalid(
-                    operation,
-                    "name the requester by its contact id: this adapter does not look contacts \
-                     up by e-mail address",
-                ));
+            Some(Requester::Email { email, name }) => {
+                Some(self.contact_for(operation, email, name.as_deref()).await?)
             }
         };
         let pipelines = self.pipelines(operation).await?;

@@ -115,10 +115,10 @@ pub fn throttled(wait: Duration) -> Reply {
 /// A `Date` header `wait` before a midnight UTC (within a day), so the daily limit resets after
 /// `wait`.
 fn date_before_midnight(wait: Duration) -> String {
-    let midnight = chrono::DateTime::<chrono::Utc>::from_timestamp(1_796_169_600, 0)
-        .unwrap_or_default();
-    let wait = chrono::Duration::from_std(wait.min(Duration::from_secs(86_399)))
-        .unwrap_or_default();
+    let midnight =
+        chrono::DateTime::<chrono::Utc>::from_timestamp(1_796_169_600, 0).unwrap_or_default();
+    let wait =
+        chrono::Duration::from_std(wait.min(Duration::from_secs(86_399))).unwrap_or_default();
     (midnight - wait)
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string()

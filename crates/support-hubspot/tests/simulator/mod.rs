@@ -59,7 +59,6 @@ use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
 use support_hubspot::HubSpotPort;
 
-
 #[allow(unused_imports)]
 pub use http::{
     CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Reply, Req, TOKEN_LIFESPAN, authorization,

@@ -16,6 +16,10 @@ use super::store::{
 pub const TICKETS: &str = "/crm/v3/objects/tickets";
 /// Ticket search.
 pub const SEARCH: &str = "/crm/v3/objects/tickets/search";
+/// Contacts: created by e-mail address when a ticket's requester is new.
+pub const CONTACTS: &str = "/crm/v3/objects/contacts";
+/// The contact search (a requester looked up by e-mail address).
+pub const CONTACT_SEARCH: &str = "/crm/v3/objects/contacts/search";
 /// Owners.
 pub const OWNERS: &str = "/crm/v3/owners";
 /// Ticket pipelines.
@@ -42,6 +46,8 @@ pub const MAX_GROUP_FILTERS: usize = 10;
 pub const MAX_FILTERS: usize = 25;
 /// The association type id of note -> ticket.
 pub const NOTE_TO_TICKET: u64 = 228;
+/// The association type id of ticket -> contact.
+pub const TICKET_TO_CONTACT: u64 = 16;
 
 const LIST: Params = Params::new(
     &[
@@ -77,6 +83,20 @@ pub static ROUTES: &[Route<SimState>] = &[
         ticket_search,
     ),
     Route::new("GET", TICKETS, LIST, BodyRule::Any, ticket_list),
+    Route::new(
+        "POST",
+        CONTACT_SEARCH,
+        Params::NONE,
+        BodyRule::JsonObject,
+        contact_search,
+    ),
+    Route::new(
+        "POST",
+        CONTACTS,
+        Params::NONE,
+        BodyRule::JsonObjectWith("properties"),
+        contact_create,
+    ),
     Route::new(
         "GET",
         "/crm/v3/objects/tickets/{}",
@@ -416,13 +436,110 @@ fn ticket_create(state: &mut SimState, req: &Req) -> Reply {
         .entry("hs_pipeline".into())
         .or_insert_with(|| PIPELINE.into());
     props.retain(|_, v| !v.is_empty());
+    // The requester: a contact associated in the same request (type 16, ticket to contact).
+    let mut requester = None;
+    for association in body
+        .get("associations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let to = association
+            .get("to")
+            .and_then(|t| t.get("id"))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_u64().map(|n| n.to_string()))
+            });
+        let contact_type = association
+            .get("types")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|t| t.get("associationTypeId").and_then(Value::as_u64) == Some(TICKET_TO_CONTACT));
+        match to {
+            Some(to) if contact_type => requester = Some(to),
+            _ => {
+                return invalid(
+                    "associations must name an object and a type (16: ticket to contact)",
+                );
+            }
+        }
+    }
     let at = state.clock.tick();
     let id = state.add_ticket(props, at);
+    if let Some(contact) = requester {
+        state.requesters.insert(id.clone(), contact);
+    }
     let all: Vec<String> = TICKET_PROPERTIES.iter().map(|s| (*s).to_owned()).collect();
     let Some(t) = state.ticket(&id) else {
         return not_found();
     };
     Reply::created(t.render(&all))
+}
+
+/// `POST /crm/v3/objects/contacts/search`: only the `email` EQ filter the adapter sends.
+fn contact_search(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let body = req.json().unwrap_or_default();
+    let filters: Vec<&Value> = body
+        .get("filterGroups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.get("filters").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let email = match filters.as_slice() {
+        [f] if f.get("propertyName").and_then(Value::as_str) == Some("email")
+            && f.get("operator").and_then(Value::as_str) == Some("EQ") =>
+        {
+            f.get("value").and_then(Value::as_str).unwrap_or_default()
+        }
+        _ => return invalid("the simulator's contact search takes one filter: email EQ"),
+    };
+    let results: Vec<Value> = state
+        .contact_by_email(email)
+        .map(|id| json!({"id": id, "properties": {"email": email, "hs_object_id": id}, "archived": false}))
+        .into_iter()
+        .collect();
+    Reply::ok(json!({"total": results.len(), "results": results}))
+}
+
+/// `POST /crm/v3/objects/contacts`: a contact with a unique `email`; a taken address is HubSpot's
+/// 409.
+fn contact_create(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let body = req.json().unwrap_or_default();
+    let Some(properties) = body.get("properties").and_then(Value::as_object) else {
+        return invalid("properties must be an object");
+    };
+    let mut props = BTreeMap::new();
+    for (name, value) in properties {
+        let Some(value) = value.as_str() else {
+            return invalid(format!("property {name} must be a string"));
+        };
+        props.insert(name.clone(), value.to_owned());
+    }
+    let email = props.get("email").cloned().unwrap_or_default();
+    if state.contact_by_email(&email).is_some() {
+        return http::error_with(
+            409,
+            "CONFLICT",
+            "CONFLICT",
+            "Contact already exists",
+            json!({}),
+        );
+    }
+    let id = (7_000_000_001u64 + state.new_contacts.len() as u64).to_string();
+    state.new_contacts.push((id.clone(), email, props.clone()));
+    props.insert("hs_object_id".into(), id.clone());
+    Reply::created(json!({"id": id, "properties": props, "archived": false}))
 }
 
 fn ticket_update(state: &mut SimState, req: &Req) -> Reply {

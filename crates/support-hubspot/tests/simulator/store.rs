@@ -161,6 +161,8 @@ pub struct SimState {
     pub requesters: BTreeMap<String, String>,
     /// Each feedback submission's associated ticket and contact.
     pub feedback_links: BTreeMap<String, (String, String)>,
+    /// Contacts created through `POST /crm/v3/objects/contacts`: id, e-mail address, properties.
+    pub new_contacts: Vec<(String, String, BTreeMap<String, String>)>,
     /// Tags created through the object-tags API.
     pub new_tags: Vec<String>,
     /// Messages of each ticket's inbox thread (keyed by thread id), oldest first.
@@ -227,6 +229,21 @@ impl SimState {
             Some(n) => format!("A-{}", 9_000_000 + n),
             None => format!("V-{person}"),
         }
+    }
+
+    /// The id of the contact with e-mail address `email` (case-insensitive), world or created.
+    pub fn contact_by_email(&self, email: &str) -> Option<String> {
+        self.world
+            .customers
+            .iter()
+            .find(|c| c.email.eq_ignore_ascii_case(email))
+            .map(|c| c.id.clone())
+            .or_else(|| {
+                self.new_contacts
+                    .iter()
+                    .find(|c| c.1.eq_ignore_ascii_case(email))
+                    .map(|c| c.0.clone())
+            })
     }
 
     /// Whether an owner of this id exists.
@@ -387,6 +404,7 @@ impl sim::Account for SimState {
             search_throttled: 0,
             requesters,
             new_tags: Vec::new(),
+            new_contacts: Vec::new(),
             messages,
             next_comment_id,
             feedback_links,

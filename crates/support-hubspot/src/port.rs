@@ -448,13 +448,18 @@ impl HubSpotPort {
         if let Some(after) = after {
             call = call.after(after.after);
         }
-        let raw = self
+        // Read as a page inside the retry loop: an answer without `results` is asked again.
+        let page = self
             .endpoint
             .runtime()
-            .run_json(operation, None, call.send())
+            .run_page::<serde::de::IgnoredAny, _, _, _>(operation, TICKET_PAGE, call.send())
             .await?;
+        let next = page
+            .envelope()
+            .pointer("/paging/next")
+            .and_then(|n| kjson::id_text(n, "after"));
+        let results = page.into_values();
         let pipelines = self.pipelines(operation).await?;
-        let (results, next) = page_parts(operation, &raw)?;
         let items = results
             .into_iter()
             .map(|raw| map::ticket(operation, raw, &pipelines))
@@ -467,6 +472,12 @@ impl HubSpotPort {
 }
 
 /// A CRM page's `results` and `paging.next.after`.
+/// A page of `GET /crm/v3/objects/tickets`: `results`, and `paging.next.after` while there is more.
+const TICKET_PAGE: support_core::kit::page::PageShape =
+    support_core::kit::page::PageShape::items_at("results")
+        .item("ticket")
+        .more_when_present("/paging/next", "/paging/next/after");
+
 fn page_parts(operation: Operation, raw: &Value) -> Result<(Vec<Value>, Option<String>)> {
     let results = raw
         .get("results")
@@ -558,7 +569,9 @@ impl SupportPort for HubSpotPort {
             }
         };
         let raw = self.read_raw(operation, &id).await?;
-        self.map_ticket(operation, raw).await
+        let mapped = self.map_ticket(operation, raw).await?;
+        support_core::kit::answered_as_asked(PROVIDER, "HubSpot", operation, &id, &mapped.id)?;
+        Ok(mapped)
     }
 
     async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {

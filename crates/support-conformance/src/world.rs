@@ -39,6 +39,10 @@ pub struct Profile {
     pub ticket_tags: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
+    /// The provider's native names of the world's two agent roles, the administrator's and the
+    /// other agents'; `None` when agents report no role at all (then agents come without one and
+    /// are not listed by role).
+    pub agent_roles: Option<[&'static str; 2]>,
     /// Whether the provider honours idempotency keys on ticket creation.
     pub honours_idempotency_keys: bool,
     /// How the provider spells ids.
@@ -73,9 +77,6 @@ pub struct Profile {
     /// world's policy is one first-response target of an hour, in calendar hours, for no
     /// particular priority.
     pub sla_targets_by_priority: bool,
-    /// Whether agents report a role (admin, agent, ...); when not (HubSpot's owners have none),
-    /// agents come without one and are not listed by role.
-    pub agent_roles: bool,
     /// Whether draft knowledge articles can be read and listed; when not (HubSpot's site search
     /// indexes published articles only), the world's drafts are out of reach.
     pub article_drafts: bool,
@@ -107,6 +108,7 @@ impl Default for Profile {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: true,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
             categories: TicketCategory::KNOWN.to_vec(),
@@ -120,7 +122,6 @@ impl Default for Profile {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
-            agent_roles: true,
             article_drafts: true,
             article_details: true,
         }
@@ -644,12 +645,14 @@ impl World {
                 name: "Billing".into(),
             },
         ];
+        // Without roles the world still names one, so its agents stay apart; nothing reads it.
+        let [admin_role, agent_role] = profile.agent_roles.unwrap_or(["admin", "agent"]);
         let agents = vec![
             AgentFx {
                 id: id(Entity::Agent, 301),
                 name: "Ada Admin".into(),
                 email: "ada@example.com".into(),
-                role: "admin".into(),
+                role: admin_role.into(),
                 groups: vec![id(Entity::Group, 201), id(Entity::Group, 202)],
                 availability: Availability::Available,
             },
@@ -657,7 +660,7 @@ impl World {
                 id: id(Entity::Agent, 302),
                 name: "Ben Agent".into(),
                 email: "ben@example.com".into(),
-                role: "agent".into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 201)],
                 availability: Availability::Away,
             },
@@ -665,7 +668,7 @@ impl World {
                 id: id(Entity::Agent, 303),
                 name: "Cleo Agent".into(),
                 email: "cleo@example.com".into(),
-                role: "agent".into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 202)],
                 availability: Availability::Offline,
             },
@@ -1196,7 +1199,7 @@ impl World {
         );
         party.name = Some(agent.name.clone());
         party.email = Some(agent.email.clone());
-        party.agent_role = self.profile.agent_roles.then(|| agent.role.clone());
+        party.agent_role = self.profile.agent_roles.map(|_| agent.role.clone());
         party.groups = agent
             .groups
             .iter()

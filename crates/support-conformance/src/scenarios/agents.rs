@@ -35,8 +35,8 @@ pub async fn list_agents_filters(port: &dyn SupportPort, world: &World) -> Check
         "group",
         AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
     )];
-    if world.profile.agent_roles {
-        queries.push(("role", AgentQuery::new().with_role("admin")));
+    if let Some([admin_role, _]) = world.profile.agent_roles {
+        queries.push(("role", AgentQuery::new().with_role(admin_role)));
     }
     if world.profile.reports_availability {
         queries.push((

@@ -133,6 +133,8 @@ pub fn hubspot_world() -> World {
             priority_writable: true,
             ticket_tags: false,
             reports_availability: false,
+            // HubSpot's owners have no role.
+            agent_roles: None,
             honours_idempotency_keys: false,
             ids: IdScheme::NumericString,
             categories: Vec::new(),
@@ -150,7 +152,6 @@ pub fn hubspot_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
-            agent_roles: false,
             article_drafts: false,
             article_details: false,
         },

@@ -175,7 +175,6 @@ pub fn servicenow_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
-            agent_roles: true,
             article_drafts: true,
             article_details: true,
         },

@@ -131,6 +131,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///`DeliveryIdentifier`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeliveryIdentifier {
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl DeliveryIdentifier {
+        pub fn builder() -> builder::DeliveryIdentifier {
+            Default::default()
+        }
+    }
     ///`Filter`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Filter {
@@ -173,6 +185,106 @@ pub mod types {
     }
     impl IndexedData {
         pub fn builder() -> builder::IndexedData {
+            Default::default()
+        }
+    }
+    ///`Message`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Message {
+        #[serde(
+            rename = "channelAccountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_account_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "channelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "richText",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rich_text: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub senders: ::std::vec::Vec<Sender>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "truncationStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub truncation_status: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl Message {
+        pub fn builder() -> builder::Message {
+            Default::default()
+        }
+    }
+    ///`MessageEgg`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageEgg {
+        pub attachments: ::std::vec::Vec<MessageEggAttachmentsItem>,
+        #[serde(rename = "channelAccountId")]
+        pub channel_account_id: ::std::string::String,
+        #[serde(rename = "channelId")]
+        pub channel_id: ::std::string::String,
+        pub recipients: ::std::vec::Vec<RecipientEgg>,
+        #[serde(
+            rename = "richText",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rich_text: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "senderActorId")]
+        pub sender_actor_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl MessageEgg {
+        pub fn builder() -> builder::MessageEgg {
+            Default::default()
+        }
+    }
+    ///`MessageEggAttachmentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageEggAttachmentsItem {
+        #[serde(rename = "fileId")]
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl MessageEggAttachmentsItem {
+        pub fn builder() -> builder::MessageEggAttachmentsItem {
+            Default::default()
+        }
+    }
+    ///`MessagePage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessagePage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<Message>,
+    }
+    impl MessagePage {
+        pub fn builder() -> builder::MessagePage {
             Default::default()
         }
     }
@@ -386,6 +498,29 @@ pub mod types {
             Self(value)
         }
     }
+    ///`RecipientEgg`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RecipientEgg {
+        #[serde(
+            rename = "actorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "deliveryIdentifiers")]
+        pub delivery_identifiers: ::std::vec::Vec<DeliveryIdentifier>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "recipientField",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recipient_field: ::std::option::Option<::std::string::String>,
+    }
+    impl RecipientEgg {
+        pub fn builder() -> builder::RecipientEgg {
+            Default::default()
+        }
+    }
     ///`SearchPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SearchPage {
@@ -474,6 +609,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///`Sender`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Sender {
+        #[serde(
+            rename = "actorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "deliveryIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delivery_identifier: ::std::option::Option<DeliveryIdentifier>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl Sender {
+        pub fn builder() -> builder::Sender {
+            Default::default()
+        }
+    }
     ///`SimpleObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SimpleObject {
@@ -532,6 +688,77 @@ pub mod types {
     }
     impl Stage {
         pub fn builder() -> builder::Stage {
+            Default::default()
+        }
+    }
+    ///`Thread`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Thread {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "assignedTo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assigned_to: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "associatedContactId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "inboxId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inbox_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "originalChannelAccountId")]
+        pub original_channel_account_id: ::std::string::String,
+        #[serde(rename = "originalChannelId")]
+        pub original_channel_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub spam: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "threadAssociations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub thread_associations: ::std::option::Option<ThreadAssociations>,
+    }
+    impl Thread {
+        pub fn builder() -> builder::Thread {
+            Default::default()
+        }
+    }
+    ///`ThreadAssociations`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ThreadAssociations {
+        #[serde(
+            rename = "associatedTicketId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_ticket_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ThreadAssociations {
+        pub fn builder() -> builder::ThreadAssociations {
+            Default::default()
+        }
+    }
+    ///`ThreadPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThreadPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<Thread>,
+    }
+    impl ThreadPage {
+        pub fn builder() -> builder::ThreadPage {
             Default::default()
         }
     }
@@ -1090,6 +1317,64 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DeliveryIdentifier {
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeliveryIdentifier {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl DeliveryIdentifier {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeliveryIdentifier> for super::DeliveryIdentifier {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeliveryIdentifier,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeliveryIdentifier> for DeliveryIdentifier {
+            fn from(value: super::DeliveryIdentifier) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Filter {
             high_value: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1327,6 +1612,562 @@ pub mod types {
                     fields: Ok(value.fields),
                     id: Ok(value.id),
                     type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Message {
+            channel_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            rich_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            senders: ::std::result::Result<
+                ::std::vec::Vec<super::Sender>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            truncation_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Message {
+            fn default() -> Self {
+                Self {
+                    channel_account_id: Ok(Default::default()),
+                    channel_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    rich_text: Ok(Default::default()),
+                    senders: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    truncation_status: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Message {
+            pub fn channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn rich_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rich_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rich_text: {e}")
+                    });
+                self
+            }
+            pub fn senders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Sender>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.senders = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for senders: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn truncation_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.truncation_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for truncation_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Message> for super::Message {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Message,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    channel_account_id: value.channel_account_id?,
+                    channel_id: value.channel_id?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    direction: value.direction?,
+                    id: value.id?,
+                    rich_text: value.rich_text?,
+                    senders: value.senders?,
+                    text: value.text?,
+                    truncation_status: value.truncation_status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Message> for Message {
+            fn from(value: super::Message) -> Self {
+                Self {
+                    channel_account_id: Ok(value.channel_account_id),
+                    channel_id: Ok(value.channel_id),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    direction: Ok(value.direction),
+                    id: Ok(value.id),
+                    rich_text: Ok(value.rich_text),
+                    senders: Ok(value.senders),
+                    text: Ok(value.text),
+                    truncation_status: Ok(value.truncation_status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageEgg {
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::MessageEggAttachmentsItem>,
+                ::std::string::String,
+            >,
+            channel_account_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            recipients: ::std::result::Result<
+                ::std::vec::Vec<super::RecipientEgg>,
+                ::std::string::String,
+            >,
+            rich_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_actor_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageEgg {
+            fn default() -> Self {
+                Self {
+                    attachments: Err("no value supplied for attachments".to_string()),
+                    channel_account_id: Err(
+                        "no value supplied for channel_account_id".to_string(),
+                    ),
+                    channel_id: Err("no value supplied for channel_id".to_string()),
+                    recipients: Err("no value supplied for recipients".to_string()),
+                    rich_text: Ok(Default::default()),
+                    sender_actor_id: Err(
+                        "no value supplied for sender_actor_id".to_string(),
+                    ),
+                    subject: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessageEgg {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::MessageEggAttachmentsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn recipients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RecipientEgg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recipients: {e}")
+                    });
+                self
+            }
+            pub fn rich_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rich_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rich_text: {e}")
+                    });
+                self
+            }
+            pub fn sender_actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_actor_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageEgg> for super::MessageEgg {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageEgg,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    channel_account_id: value.channel_account_id?,
+                    channel_id: value.channel_id?,
+                    recipients: value.recipients?,
+                    rich_text: value.rich_text?,
+                    sender_actor_id: value.sender_actor_id?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageEgg> for MessageEgg {
+            fn from(value: super::MessageEgg) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    channel_account_id: Ok(value.channel_account_id),
+                    channel_id: Ok(value.channel_id),
+                    recipients: Ok(value.recipients),
+                    rich_text: Ok(value.rich_text),
+                    sender_actor_id: Ok(value.sender_actor_id),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageEggAttachmentsItem {
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageEggAttachmentsItem {
+            fn default() -> Self {
+                Self {
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessageEggAttachmentsItem {
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageEggAttachmentsItem>
+        for super::MessageEggAttachmentsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageEggAttachmentsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageEggAttachmentsItem>
+        for MessageEggAttachmentsItem {
+            fn from(value: super::MessageEggAttachmentsItem) -> Self {
+                Self {
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessagePage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Message>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessagePage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl MessagePage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessagePage> for super::MessagePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessagePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessagePage> for MessagePage {
+            fn from(value: super::MessagePage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
                 }
             }
         }
@@ -2136,6 +2977,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RecipientEgg {
+            actor_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            delivery_identifiers: ::std::result::Result<
+                ::std::vec::Vec<super::DeliveryIdentifier>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recipient_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RecipientEgg {
+            fn default() -> Self {
+                Self {
+                    actor_id: Ok(Default::default()),
+                    delivery_identifiers: Err(
+                        "no value supplied for delivery_identifiers".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    recipient_field: Ok(Default::default()),
+                }
+            }
+        }
+        impl RecipientEgg {
+            pub fn actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actor_id: {e}")
+                    });
+                self
+            }
+            pub fn delivery_identifiers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DeliveryIdentifier>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_identifiers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for delivery_identifiers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn recipient_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipient_field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for recipient_field: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecipientEgg> for super::RecipientEgg {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecipientEgg,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actor_id: value.actor_id?,
+                    delivery_identifiers: value.delivery_identifiers?,
+                    name: value.name?,
+                    recipient_field: value.recipient_field?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RecipientEgg> for RecipientEgg {
+            fn from(value: super::RecipientEgg) -> Self {
+                Self {
+                    actor_id: Ok(value.actor_id),
+                    delivery_identifiers: Ok(value.delivery_identifiers),
+                    name: Ok(value.name),
+                    recipient_field: Ok(value.recipient_field),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SearchPage {
             paging: ::std::result::Result<
                 ::std::option::Option<super::Paging>,
@@ -2681,6 +3630,93 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Sender {
+            actor_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            delivery_identifier: ::std::result::Result<
+                ::std::option::Option<super::DeliveryIdentifier>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Sender {
+            fn default() -> Self {
+                Self {
+                    actor_id: Ok(Default::default()),
+                    delivery_identifier: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl Sender {
+            pub fn actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actor_id: {e}")
+                    });
+                self
+            }
+            pub fn delivery_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeliveryIdentifier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for delivery_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Sender> for super::Sender {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Sender,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actor_id: value.actor_id?,
+                    delivery_identifier: value.delivery_identifier?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Sender> for Sender {
+            fn from(value: super::Sender) -> Self {
+                Self {
+                    actor_id: Ok(value.actor_id),
+                    delivery_identifier: Ok(value.delivery_identifier),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SimpleObject {
             archived: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -2978,6 +4014,361 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct Thread {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            associated_contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            inbox_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            original_channel_account_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            original_channel_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            spam: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            thread_associations: ::std::result::Result<
+                ::std::option::Option<super::ThreadAssociations>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Thread {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    assigned_to: Ok(Default::default()),
+                    associated_contact_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    inbox_id: Ok(Default::default()),
+                    original_channel_account_id: Err(
+                        "no value supplied for original_channel_account_id".to_string(),
+                    ),
+                    original_channel_id: Err(
+                        "no value supplied for original_channel_id".to_string(),
+                    ),
+                    spam: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    thread_associations: Ok(Default::default()),
+                }
+            }
+        }
+        impl Thread {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assigned_to: {e}")
+                    });
+                self
+            }
+            pub fn associated_contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_contact_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inbox_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inbox_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inbox_id: {e}")
+                    });
+                self
+            }
+            pub fn original_channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for original_channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn original_channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for original_channel_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn spam<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spam = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for spam: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn thread_associations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ThreadAssociations>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thread_associations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for thread_associations: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Thread> for super::Thread {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Thread,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    assigned_to: value.assigned_to?,
+                    associated_contact_id: value.associated_contact_id?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    inbox_id: value.inbox_id?,
+                    original_channel_account_id: value.original_channel_account_id?,
+                    original_channel_id: value.original_channel_id?,
+                    spam: value.spam?,
+                    status: value.status?,
+                    thread_associations: value.thread_associations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Thread> for Thread {
+            fn from(value: super::Thread) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    assigned_to: Ok(value.assigned_to),
+                    associated_contact_id: Ok(value.associated_contact_id),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    inbox_id: Ok(value.inbox_id),
+                    original_channel_account_id: Ok(value.original_channel_account_id),
+                    original_channel_id: Ok(value.original_channel_id),
+                    spam: Ok(value.spam),
+                    status: Ok(value.status),
+                    thread_associations: Ok(value.thread_associations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThreadAssociations {
+            associated_ticket_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThreadAssociations {
+            fn default() -> Self {
+                Self {
+                    associated_ticket_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ThreadAssociations {
+            pub fn associated_ticket_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_ticket_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_ticket_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThreadAssociations> for super::ThreadAssociations {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThreadAssociations,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    associated_ticket_id: value.associated_ticket_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThreadAssociations> for ThreadAssociations {
+            fn from(value: super::ThreadAssociations) -> Self {
+                Self {
+                    associated_ticket_id: Ok(value.associated_ticket_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThreadPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Thread>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThreadPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ThreadPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Thread>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThreadPage> for super::ThreadPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThreadPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThreadPage> for ThreadPage {
+            fn from(value: super::ThreadPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -3151,6 +4542,19 @@ let response = client.create_contact()
     pub fn create_contact(&self) -> builder::CreateContact<'_> {
         builder::CreateContact::new(self)
     }
+    /**Sends a `GET` request to `/crm/v3/objects/contacts/{contactId}`
+
+```ignore
+let response = client.get_contact()
+    .contact_id(contact_id)
+    .archived(archived)
+    .properties(properties)
+    .send()
+    .await;
+```*/
+    pub fn get_contact(&self) -> builder::GetContact<'_> {
+        builder::GetContact::new(self)
+    }
     /**Sends a `POST` request to `/crm/v3/objects/contacts/search`
 
 ```ignore
@@ -3268,6 +4672,45 @@ let response = client.get_indexed_data()
 ```*/
     pub fn get_indexed_data(&self) -> builder::GetIndexedData<'_> {
         builder::GetIndexedData::new(self)
+    }
+    /**Sends a `GET` request to `/conversations/v3/conversations/threads`
+
+```ignore
+let response = client.list_threads()
+    .after(after)
+    .associated_ticket_id(associated_ticket_id)
+    .association(association)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_threads(&self) -> builder::ListThreads<'_> {
+        builder::ListThreads::new(self)
+    }
+    /**Sends a `GET` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+
+```ignore
+let response = client.list_thread_messages()
+    .thread_id(thread_id)
+    .after(after)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_thread_messages(&self) -> builder::ListThreadMessages<'_> {
+        builder::ListThreadMessages::new(self)
+    }
+    /**Sends a `POST` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+
+```ignore
+let response = client.send_thread_message()
+    .thread_id(thread_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn send_thread_message(&self) -> builder::SendThreadMessage<'_> {
+        builder::SendThreadMessage::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3864,6 +5307,105 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_contact`]
+
+[`Client::get_contact`]: super::Client::get_contact*/
+    #[derive(Debug, Clone)]
+    pub struct GetContact<'a> {
+        client: &'a super::Client,
+        contact_id: Result<::std::string::String, String>,
+        archived: Result<Option<bool>, String>,
+        properties: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetContact<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                contact_id: Err("contact_id was not initialized".to_string()),
+                archived: Ok(None),
+                properties: Ok(None),
+            }
+        }
+        pub fn contact_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.contact_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for contact_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for properties failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/objects/contacts/{contactId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, contact_id, archived, properties } = self;
+            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let properties = properties.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/objects/contacts/{}", client.baseurl, encode_path(& contact_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(&progenitor_client::QueryParam::new("properties", &properties))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -4811,6 +6353,317 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_threads`]
+
+[`Client::list_threads`]: super::Client::list_threads*/
+    #[derive(Debug, Clone)]
+    pub struct ListThreads<'a> {
+        client: &'a super::Client,
+        after: Result<Option<::std::string::String>, String>,
+        associated_ticket_id: Result<Option<i64>, String>,
+        association: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListThreads<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                associated_ticket_id: Ok(None),
+                association: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn associated_ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.associated_ticket_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for associated_ticket_id failed".to_string()
+                });
+            self
+        }
+        pub fn association<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.association = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for association failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/conversations/v3/conversations/threads`
+        pub async fn send(self) -> Result<ResponseValue<types::ThreadPage>, Error<()>> {
+            let Self { client, after, associated_ticket_id, association, limit } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let associated_ticket_id = associated_ticket_id
+                .map_err(Error::InvalidRequest)?;
+            let association = association.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "associatedTicketId",
+                        &associated_ticket_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("association", &association))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_threads",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_thread_messages`]
+
+[`Client::list_thread_messages`]: super::Client::list_thread_messages*/
+    #[derive(Debug, Clone)]
+    pub struct ListThreadMessages<'a> {
+        client: &'a super::Client,
+        thread_id: Result<::std::string::String, String>,
+        after: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListThreadMessages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                thread_id: Err("thread_id was not initialized".to_string()),
+                after: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn thread_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.thread_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for thread_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+        pub async fn send(self) -> Result<ResponseValue<types::MessagePage>, Error<()>> {
+            let Self { client, thread_id, after, limit } = self;
+            let thread_id = thread_id.map_err(Error::InvalidRequest)?;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads/{}/messages", client.baseurl,
+                encode_path(& thread_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_thread_messages",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::send_thread_message`]
+
+[`Client::send_thread_message`]: super::Client::send_thread_message*/
+    #[derive(Debug, Clone)]
+    pub struct SendThreadMessage<'a> {
+        client: &'a super::Client,
+        thread_id: Result<::std::string::String, String>,
+        body: Result<types::builder::MessageEgg, String>,
+    }
+    impl<'a> SendThreadMessage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                thread_id: Err("thread_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn thread_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.thread_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for thread_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MessageEgg>,
+            <V as std::convert::TryInto<types::MessageEgg>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MessageEgg` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MessageEgg,
+            ) -> types::builder::MessageEgg,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+        pub async fn send(self) -> Result<ResponseValue<types::Message>, Error<()>> {
+            let Self { client, thread_id, body } = self;
+            let thread_id = thread_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::MessageEgg::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads/{}/messages", client.baseurl,
+                encode_path(& thread_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "send_thread_message",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -12,6 +12,7 @@ pub mod generated;
 
 mod bodies;
 mod builder;
+mod comments;
 mod error;
 mod listing;
 mod lookups;

@@ -39,16 +39,6 @@ impl ListingState for OwnersAfter {
     const LISTING: &'static str = "owners";
 }
 
-/// Where a ticket's comment listing goes on: the associations' `after`.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct NotesAfter {
-    pub(crate) after: String,
-}
-
-impl ListingState for NotesAfter {
-    const LISTING: &'static str = "notes";
-}
-
 /// Where a filtered ticket listing goes on.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SearchState {

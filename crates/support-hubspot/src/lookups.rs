@@ -1,6 +1,7 @@
 //! What the account defines that mapping and writes refer to, read through a [`LookupCache`]: the
 //! ticket pipelines and their stages (`GET /crm/v3/pipelines/tickets`), which give a ticket its
-//! status and which closing and status writes move it between.
+//! status and which closing and status writes move it between; and the owners' user ids
+//! (`GET /crm/v3/owners`), which name agents in the conversations inbox (actor `A-{userId}`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,17 +15,47 @@ use crate::port::HubSpotPort;
 /// How long the pipelines are reused.
 const PIPELINES_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
 
+/// How long the owners' user ids are reused (an unknown one reloads them sooner).
+const OWNERS_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
+
+/// The most pages of owners read for the lookup (100 each).
+const OWNER_PAGES: usize = 1_000;
+
 /// The caches of one port.
 #[derive(Debug)]
 pub(crate) struct Lookups {
     pipelines: LookupCache<Pipelines>,
+    owners: LookupCache<OwnerUsers>,
 }
 
 impl Lookups {
     pub(crate) fn new() -> Self {
         Self {
             pipelines: LookupCache::new("ticket pipelines", PIPELINES_FRESH_FOR),
+            owners: LookupCache::new("owner user ids", OWNERS_FRESH_FOR),
         }
+    }
+}
+
+/// Each owner's id and user id (`userId`): an agent's actor id in the inbox is `A-{userId}`.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct OwnerUsers(pub(crate) Vec<(String, String)>);
+
+impl OwnerUsers {
+    /// The user id of owner `owner`.
+    pub(crate) fn user_of(&self, owner: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(o, _)| o == owner)
+            .map(|(_, u)| u.as_str())
+    }
+
+    /// The owner whose user id is `user`.
+    pub(crate) fn owner_of(&self, user: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(_, u)| u == user)
+            .map(|(o, _)| o.as_str())
     }
 }
 
@@ -180,6 +211,64 @@ impl HubSpotPort {
                     .await?;
                 Ok(Pipelines::from_json(&raw))
             })
+            .await
+    }
+}
+
+impl HubSpotPort {
+    /// Every owner's user id, read once per time to live, and again when one of `owners` or of
+    /// `users` is not among them (an owner added since).
+    pub(crate) async fn owner_users(
+        &self,
+        operation: Operation,
+        owners: &[&str],
+        users: &[&str],
+    ) -> Result<Arc<OwnerUsers>> {
+        self.lookups
+            .owners
+            .get_or_load_covering(
+                |known| {
+                    owners.iter().all(|o| known.user_of(o).is_some())
+                        && users.iter().all(|u| known.owner_of(u).is_some())
+                },
+                || async {
+                    let mut all = Vec::new();
+                    let mut after: Option<String> = None;
+                    for _ in 0..OWNER_PAGES {
+                        let mut call = self.client.list_owners().limit(100).archived(false);
+                        if let Some(after) = &after {
+                            call = call.after(after.clone());
+                        }
+                        let raw = self
+                            .endpoint
+                            .runtime()
+                            .run_json(operation, None, call.send())
+                            .await?;
+                        let Some(results) = raw.get("results").and_then(Value::as_array) else {
+                            return Err(json::misshapen(
+                                crate::PROVIDER,
+                                operation,
+                                "owner page",
+                                &raw,
+                                &"no results",
+                            ));
+                        };
+                        all.extend(results.iter().filter_map(|o| {
+                            Some((json::id_text(o, "id")?, json::id_text(o, "userId")?))
+                        }));
+                        let next = raw
+                            .pointer("/paging/next")
+                            .and_then(|n| json::id_text(n, "after"));
+                        match next {
+                            Some(next) if after.as_deref() != Some(next.as_str()) => {
+                                after = Some(next);
+                            }
+                            _ => break,
+                        }
+                    }
+                    Ok(OwnerUsers(all))
+                },
+            )
             .await
     }
 }

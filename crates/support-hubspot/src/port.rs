@@ -4,23 +4,21 @@
 
 use std::fmt;
 
-use chrono::Utc;
 use serde_json::{Map, Value, json};
 use support_core::kit::{Endpoint, json as kjson};
 use support_core::{
-    AgentQuery, ArticleQuery, Assignment, AuthorKind, Body, CanonicalId, Capabilities,
-    CloseOptions, Comment, CommentQuery, CommentRef, ConnectionInfo, Cursor, Document, Error,
-    ErrorKind, ExternalObjectRef, Filter, Mapped, NewComment, NewTag, NewTicket, ObjectKind,
-    Operation, Page, Party, Requester, Result, SatisfactionQuery, SatisfactionRatingRef,
-    SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup, TicketQuery, TicketStatus,
-    TicketUpdate, Visibility, async_trait,
+    AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
+    NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
+    SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
+    TicketQuery, TicketStatus, TicketUpdate, async_trait,
 };
 
 use crate::builder::HubSpotBuilder;
 use crate::generated::{Client, types};
 use crate::listing::{
-    ArticleOffset, DEFAULT_PAGE, FeedbackAfter, MAX_PAGE, MAX_SEARCH_PAGE, NotesAfter, OwnersAfter,
-    SEARCH_CAP, SearchState, TicketsAfter,
+    ArticleOffset, DEFAULT_PAGE, FeedbackAfter, MAX_PAGE, MAX_SEARCH_PAGE, OwnersAfter, SEARCH_CAP,
+    SearchState, TicketsAfter,
 };
 use crate::lookups::{Lookups, Pipelines};
 use crate::{PROVIDER, bodies, map};
@@ -50,8 +48,15 @@ fn capabilities() -> Capabilities {
     Capabilities::new()
         .native(&Operation::ALL)
         .emulated(
+            Operation::AddComment,
+            "internal comments are notes associated with the ticket; public ones are messages \
+             sent to the ticket's conversations inbox thread (on its channel, to its contact's \
+             e-mail address); a ticket without a thread takes no public reply",
+        )
+        .emulated(
             Operation::ListComments,
-            "the notes associated with the ticket (v4 associations, then a batch read of the notes)",
+            "the ticket's notes (internal) and its inbox thread's messages (public), merged by \
+             time; each page reads both whole",
         )
         .unsupported(
             Operation::ListTags,
@@ -720,7 +725,7 @@ impl SupportPort for HubSpotPort {
             &TicketStatus::Closed,
         )?;
         if let Some(comment) = options.comment {
-            self.add_note(operation, &id, comment).await?;
+            self.add_ticket_comment(operation, &id, comment).await?;
         }
         if map::property(&current, "hs_pipeline_stage").as_deref() == Some(stage.as_str()) {
             return map::ticket(operation, current, &pipelines);
@@ -785,7 +790,7 @@ impl SupportPort for HubSpotPort {
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
         let id = Self::ticket_id(ticket, operation)?;
-        self.add_note(operation, &id, comment).await
+        self.add_ticket_comment(operation, &id, comment).await
     }
 
     async fn list_comments(
@@ -795,63 +800,8 @@ impl SupportPort for HubSpotPort {
     ) -> Result<Page<CommentRef>> {
         let operation = Operation::ListComments;
         let id = Self::ticket_id(ticket, operation)?;
-        let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE);
-        let after = Cursor::state::<NotesAfter>(query.page.cursor.as_ref(), PROVIDER, operation)?;
-        let mut call = self
-            .client
-            .list_associations()
-            .object_type("tickets")
-            .object_id(id)
-            .to_object_type("notes")
-            .limit(i32::try_from(limit).unwrap_or(100));
-        if let Some(after) = after {
-            call = call.after(after.after);
-        }
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        let (results, next) = page_parts(operation, &raw)?;
-        let ids: Vec<String> = results
-            .iter()
-            .filter_map(|r| kjson::id_text(r, "toObjectId"))
-            .collect();
-        let next = next.map(|after| Cursor::of(PROVIDER, &NotesAfter { after }));
-        if ids.is_empty() {
-            return Ok(Page::new(Vec::new(), next));
-        }
-        let body: types::BatchReadInput = bodies::typed(
-            operation,
-            json!({
-                "inputs": ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
-                "properties": ["hs_note_body", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids"],
-            }),
-        )?;
-        let notes = self
-            .endpoint
-            .runtime()
-            .run_json(
-                operation,
-                None,
-                self.client.batch_read_notes().body(body).send(),
-            )
-            .await?;
-        let (mut results, _) = page_parts(operation, &notes)?;
-        results.sort_by_key(|n| {
-            (
-                map::time_property(n, "hs_timestamp"),
-                kjson::id_text(n, "id").and_then(|id| id.parse::<u64>().ok()),
-            )
-        });
-        let mut items = Vec::with_capacity(results.len());
-        for raw in results {
-            let note = note(operation, raw)?.with_parent(ticket.clone());
-            if query.matches(&note.data) {
-                items.push(note);
-            }
-        }
-        Ok(Page::new(items, next))
+        self.list_ticket_comments(operation, ticket, &id, query)
+            .await
     }
 
     async fn list_tags(&self, _query: TagQuery) -> Result<Page<TagRef>> {
@@ -978,76 +928,4 @@ impl SupportPort for HubSpotPort {
             next.map(|after| Cursor::of(PROVIDER, &FeedbackAfter { after })),
         ))
     }
-}
-
-impl HubSpotPort {
-    /// Creates a note associated with ticket `id` in one request (`POST /crm/v3/objects/notes`).
-    async fn add_note(
-        &self,
-        operation: Operation,
-        id: &str,
-        comment: NewComment,
-    ) -> Result<CommentRef> {
-        if comment.visibility == Visibility::Public {
-            return Err(Self::invalid(
-                operation,
-                "HubSpot notes are internal; a public reply goes through the conversations \
-                 inbox thread, which this adapter does not write: send the comment as internal",
-            ));
-        }
-        if !comment.attachments.is_empty() {
-            return Err(Self::invalid(
-                operation,
-                "attachments on notes are not written by this adapter",
-            ));
-        }
-        let html = comment
-            .body
-            .html
-            .clone()
-            .unwrap_or_else(|| support_core::kit::html::text_to_html(&comment.body.text));
-        let body: types::ObjectInputForCreate = bodies::typed(
-            operation,
-            bodies::note(id, &html, Utc::now().timestamp_millis()),
-        )?;
-        let raw = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, self.client.create_note().body(body).send())
-            .await?;
-        let note = note(operation, raw).map_err(|error| {
-            support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
-        })?;
-        Ok(note.with_parent(CanonicalId::new(PROVIDER, ObjectKind::Ticket, id)))
-    }
-}
-
-/// A note as an internal comment.
-fn note(operation: Operation, raw: Value) -> Result<CommentRef> {
-    let Some(id) = kjson::id_text(&raw, "id") else {
-        return Err(kjson::misshapen(
-            PROVIDER,
-            operation,
-            "note",
-            &raw,
-            &"it has no id",
-        ));
-    };
-    let html = map::property(&raw, "hs_note_body").unwrap_or_default();
-    let comment = Comment {
-        author: map::property(&raw, "hubspot_owner_id")
-            .map(|owner| CanonicalId::new(PROVIDER, ObjectKind::Party, owner)),
-        author_kind: map::property(&raw, "hubspot_owner_id")
-            .map(|_| Mapped::new(AuthorKind::Agent, "owner")),
-        body: Body::from_html(html),
-        visibility: Visibility::Internal,
-        created_at: map::time_property(&raw, "hs_timestamp")
-            .or_else(|| kjson::time(&raw, "createdAt")),
-        attachments: Vec::new(),
-    };
-    Ok(ExternalObjectRef::new(
-        CanonicalId::new(PROVIDER, ObjectKind::Comment, id),
-        comment,
-        raw,
-    ))
 }

@@ -99,6 +99,13 @@ pub static ROUTES: &[Route<SimState>] = &[
     ),
     Route::new(
         "GET",
+        "/crm/v3/objects/contacts/{}",
+        ONE,
+        BodyRule::Any,
+        contact_get,
+    ),
+    Route::new(
+        "GET",
         "/crm/v3/objects/tickets/{}",
         ONE,
         BodyRule::Any,
@@ -507,6 +514,57 @@ fn contact_search(state: &mut SimState, req: &Req) -> Reply {
         .into_iter()
         .collect();
     Reply::ok(json!({"total": results.len(), "results": results}))
+}
+
+/// `GET /crm/v3/objects/contacts/{id}`: a world customer or a created contact, with the
+/// properties asked for (`email`, `firstname`, `lastname`) plus `hs_object_id`, `createdate` and
+/// `lastmodifieddate`; an unknown id is HubSpot's 404.
+fn contact_get(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let id = req.id(0);
+    let known: Option<BTreeMap<String, String>> = state
+        .world
+        .customers
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| {
+            let (first, last) = c.name.split_once(' ').unwrap_or((c.name.as_str(), ""));
+            [
+                ("email", c.email.clone()),
+                ("firstname", first.to_owned()),
+                ("lastname", last.to_owned()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
+        })
+        .or_else(|| {
+            state
+                .new_contacts
+                .iter()
+                .find(|c| c.0 == id)
+                .map(|c| c.2.clone())
+        });
+    let Some(props) = known else {
+        return not_found();
+    };
+    let asked = asked(req, &["email", "firstname", "lastname"]);
+    let mut properties = Map::new();
+    properties.insert("hs_object_id".into(), json!(id));
+    properties.insert("createdate".into(), json!("2025-01-01T00:00:00.000Z"));
+    properties.insert("lastmodifieddate".into(), json!("2025-01-01T00:00:00.000Z"));
+    for name in asked {
+        properties.insert(name.clone(), json!(props.get(&name)));
+    }
+    Reply::ok(json!({
+        "id": id,
+        "properties": properties,
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "updatedAt": "2025-01-01T00:00:00.000Z",
+        "archived": false,
+    }))
 }
 
 /// `POST /crm/v3/objects/contacts`: a contact with a unique `email`; a taken address is HubSpot's

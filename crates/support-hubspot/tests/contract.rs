@@ -5,8 +5,9 @@ use httpmock::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use support_core::{
-    Assignment, CanonicalId, CloseOptions, Cursor, ErrorKind, ListingState, NewComment, ObjectKind,
-    Priority, SupportPort, TicketLookup, TicketQuery, TicketStatus, TicketUpdate,
+    Assignment, AuthorKind, CanonicalId, CloseOptions, CommentQuery, Cursor, ErrorKind,
+    ListingState, NewComment, ObjectKind, Priority, SupportPort, TicketLookup, TicketQuery,
+    TicketStatus, TicketUpdate, Visibility,
 };
 use support_hubspot::HubSpotPort;
 
@@ -184,7 +185,7 @@ async fn status_priority_and_assignment_are_properties() {
 }
 
 #[tokio::test]
-async fn a_comment_is_a_note_created_with_its_ticket_association() {
+async fn an_internal_comment_is_a_note_created_with_its_ticket_association() {
     let server = MockServer::start_async().await;
     let create = server
         .mock_async(|when, then| {
@@ -208,16 +209,244 @@ async fn a_comment_is_a_note_created_with_its_ticket_association() {
     assert_eq!(note.id.to_string(), "hubspot:comment:700");
     assert_eq!(note.parent, Some(id.clone()));
     assert_eq!(note.data.body.text, "a < b");
-    let public = port
+}
+
+/// The thread of ticket 5 on the e-mail channel, with contact 801.
+fn thread_of_ticket_5() -> Value {
+    json!({"results": [{"id": "8801", "status": "OPEN", "createdAt": "2026-01-01T00:00:00Z",
+        "originalChannelId": "1002", "originalChannelAccountId": "71530",
+        "associatedContactId": "801", "inboxId": "147", "spam": false, "archived": false,
+        "threadAssociations": {"associatedTicketId": "5"}}]})
+}
+
+fn owners() -> Value {
+    json!({"results": [
+        {"id": "90", "email": "ana@example.com", "userId": 5001, "teams": [], "archived": false},
+        {"id": "91", "email": "bo@example.com", "userId": 5002, "teams": [], "archived": false}
+    ]})
+}
+
+#[tokio::test]
+async fn a_public_comment_is_a_message_of_the_tickets_thread_from_its_owner_to_its_contact() {
+    let server = MockServer::start_async().await;
+    let threads = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/conversations/v3/conversations/threads")
+                .query_param("associatedTicketId", "5")
+                .query_param("association", "TICKET");
+            then.status(200).json_body(thread_of_ticket_5());
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v3/objects/tickets/5")
+                .query_param("properties", "hubspot_owner_id");
+            then.status(200).json_body(json!({"id": "5", "properties": {
+                "hs_object_id": "5", "hubspot_owner_id": "91"}}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/crm/v3/owners");
+            then.status(200).json_body(owners());
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v3/objects/contacts/801")
+                .query_param_includes("properties", "email");
+            then.status(200)
+                .json_body(json!({"id": "801", "properties": {
+                "email": "cleo@example.org", "firstname": "Cleo", "lastname": "Ng"}}));
+        })
+        .await;
+    let send = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/conversations/v3/conversations/threads/8801/messages")
+                .json_body(json!({
+                    "type": "MESSAGE",
+                    "text": "a < b",
+                    "richText": "<div>a &lt; b</div>",
+                    "senderActorId": "A-5002",
+                    "channelId": "1002",
+                    "channelAccountId": "71530",
+                    "recipients": [{"actorId": "V-801", "name": "Cleo Ng",
+                        "deliveryIdentifiers": [{"type": "HS_EMAIL_ADDRESS", "value": "cleo@example.org"}]}],
+                    "attachments": []
+                }));
+            then.status(201).json_body(json!({"id": "m-1", "type": "MESSAGE",
+                "createdAt": "2026-01-03T00:00:00Z", "text": "a < b", "richText": "<div>a &lt; b</div>",
+                "senders": [{"actorId": "A-5002"}], "direction": "OUTGOING"}));
+        })
+        .await;
+    let port = port(&server);
+    let id = CanonicalId::new("hubspot", ObjectKind::Ticket, "5");
+    let reply = port
+        .add_comment(&id, NewComment::public("a < b"))
+        .await
+        .unwrap();
+    assert_eq!(threads.calls_async().await, 1);
+    assert_eq!(send.calls_async().await, 1);
+    assert_eq!(reply.id.to_string(), "hubspot:comment:m-1");
+    assert_eq!(reply.parent, Some(id));
+    assert_eq!(reply.data.visibility, Visibility::Public);
+    assert_eq!(reply.data.body.text, "a < b");
+    assert_eq!(
+        reply.data.author,
+        Some(CanonicalId::new("hubspot", ObjectKind::Party, "91"))
+    );
+}
+
+#[tokio::test]
+async fn a_public_comment_on_a_ticket_without_a_thread_is_refused_and_nothing_is_written() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/conversations/v3/conversations/threads");
+            then.status(200).json_body(json!({"results": []}));
+        })
+        .await;
+    let note = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/crm/v3/objects/notes");
+            then.status(201)
+                .json_body(json!({"id": "1", "properties": {}}));
+        })
+        .await;
+    let port = port(&server);
+    let id = CanonicalId::new("hubspot", ObjectKind::Ticket, "5");
+    let error = port
         .add_comment(&id, NewComment::public("hello"))
         .await
         .unwrap_err();
-    assert_eq!(public.kind(), &ErrorKind::InvalidInput);
-    assert_eq!(
-        create.calls_async().await,
-        1,
-        "a public reply is refused before any call"
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+    assert!(
+        error.to_string().contains("no conversations inbox thread"),
+        "{error}"
     );
+    assert_eq!(
+        note.calls_async().await,
+        0,
+        "no note stands in for the reply"
+    );
+}
+
+#[tokio::test]
+async fn comments_merge_notes_and_thread_messages_by_time_without_internal_thread_comments() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v4/objects/tickets/5/associations/notes");
+            then.status(200).json_body(json!({"results": [
+                {"toObjectId": 702, "associationTypes": []},
+                {"toObjectId": 701, "associationTypes": []}
+            ]}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/crm/v3/objects/notes/batch/read");
+            then.status(200)
+                .json_body(json!({"status": "COMPLETE", "results": [
+                    {"id": "702", "properties": {"hs_note_body": "<p>second note</p>",
+                        "hs_timestamp": "2026-01-04T00:00:00Z", "hubspot_owner_id": "90"}},
+                    {"id": "701", "properties": {"hs_note_body": "<p>first note</p>",
+                        "hs_timestamp": "2026-01-02T00:00:00Z", "hubspot_owner_id": "90"}}
+                ]}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/conversations/v3/conversations/threads");
+            then.status(200).json_body(thread_of_ticket_5());
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/conversations/v3/conversations/threads/8801/messages");
+            then.status(200).json_body(json!({"results": [
+                {"id": "m1", "type": "MESSAGE", "createdAt": "2026-01-01T00:00:00Z",
+                    "text": "help", "senders": [{"actorId": "V-801",
+                    "deliveryIdentifier": {"type": "HS_EMAIL_ADDRESS", "value": "cleo@example.org"}}],
+                    "direction": "INCOMING"},
+                {"id": "m2", "type": "COMMENT", "createdAt": "2026-01-02T12:00:00Z",
+                    "text": "thread-internal", "senders": [{"actorId": "A-5001"}]},
+                {"id": "m3", "type": "THREAD_STATUS_CHANGE", "createdAt": "2026-01-02T13:00:00Z"},
+                {"id": "m4", "type": "MESSAGE", "createdAt": "2026-01-03T00:00:00Z",
+                    "text": "on it", "richText": "<p>on it</p>", "senders": [{"actorId": "A-5001"}],
+                    "direction": "OUTGOING"}
+            ]}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/crm/v3/owners");
+            then.status(200).json_body(owners());
+        })
+        .await;
+    let port = port(&server);
+    let id = CanonicalId::new("hubspot", ObjectKind::Ticket, "5");
+    let first = port
+        .list_comments(&id, CommentQuery::new().with_limit(3))
+        .await
+        .unwrap();
+    let ids: Vec<String> = first.items.iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(
+        ids,
+        [
+            "hubspot:comment:m1",
+            "hubspot:comment:701",
+            "hubspot:comment:m4"
+        ]
+    );
+    let kinds: Vec<(Visibility, Option<String>, Option<AuthorKind>)> = first
+        .items
+        .iter()
+        .map(|c| {
+            (
+                c.data.visibility,
+                c.data.author.as_ref().map(|a| a.to_string()),
+                c.data.author_kind.as_ref().map(|k| k.canonical.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                Visibility::Public,
+                Some("hubspot:party:801".into()),
+                Some(AuthorKind::Customer)
+            ),
+            (
+                Visibility::Internal,
+                Some("hubspot:party:90".into()),
+                Some(AuthorKind::Agent)
+            ),
+            (
+                Visibility::Public,
+                Some("hubspot:party:90".into()),
+                Some(AuthorKind::Agent)
+            ),
+        ]
+    );
+    assert_eq!(first.items[2].raw.value()["richText"], "<p>on it</p>");
+    let cursor = first.next.expect("a fourth comment follows");
+    let second = port
+        .list_comments(&id, CommentQuery::new().with_limit(3).with_cursor(cursor))
+        .await
+        .unwrap();
+    let ids: Vec<String> = second.items.iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(ids, ["hubspot:comment:702"]);
+    assert!(second.next.is_none());
 }
 
 /// The adapter's cursor state for the ticket search, as it writes it.

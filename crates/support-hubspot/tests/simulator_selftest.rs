@@ -608,7 +608,16 @@ async fn public_comments_are_messages_of_the_tickets_inbox_thread() {
     no_sender["senderActorId"] = json!("V-1");
     let mut no_recipient = reply.clone();
     no_recipient["recipients"] = json!([]);
-    for body in [no_sender, no_recipient, json!({"type": "MESSAGE"})] {
+    let mut no_attachments = reply.clone();
+    if let Some(o) = no_attachments.as_object_mut() {
+        o.remove("attachments");
+    }
+    for body in [
+        no_sender,
+        no_recipient,
+        no_attachments,
+        json!({"type": "MESSAGE"}),
+    ] {
         assert_error(&client.post(&path, &body).await, 400, "VALIDATION_ERROR");
     }
     let after = client.get(&path, &[]).await;
@@ -616,6 +625,26 @@ async fn public_comments_are_messages_of_the_tickets_inbox_thread() {
         after.json["results"].as_array().map(Vec::len),
         Some(public.len() + 1)
     );
+}
+
+#[tokio::test]
+async fn a_contact_is_read_with_the_properties_asked_for() {
+    let (simulator, client) = start().await;
+    let world = simulator.world().cloned().unwrap_or_else(hubspot_world);
+    let customer = &world.customers[0];
+    let read = client
+        .get(
+            &format!("/crm/v3/objects/contacts/{}", customer.id),
+            &[("properties", "email,firstname")],
+        )
+        .await;
+    assert_eq!(read.status, 200, "{}", read.json);
+    assert_eq!(read.json["id"], customer.id.as_str());
+    assert_eq!(read.json["properties"]["email"], customer.email.as_str());
+    assert!(read.json["properties"]["firstname"].is_string());
+    assert!(read.json["properties"].get("lastname").is_none());
+    let missing = client.get("/crm/v3/objects/contacts/999999999", &[]).await;
+    assert_eq!(missing.status, 404, "{}", missing.json);
 }
 
 #[tokio::test]

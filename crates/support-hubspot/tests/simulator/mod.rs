@@ -26,8 +26,9 @@
 //!   adds `threadAssociations`), read with `GET .../threads/{id}/messages` and written with
 //!   `POST .../threads/{id}/messages` (`type: MESSAGE` needs `text`, an agent `senderActorId`
 //!   `A-{userId}`, the thread's `channelId` and `channelAccountId`, and `recipients` with a
-//!   delivery identifier; `type: COMMENT` needs `text`). Customers are actors `V-{contactId}`.
-//!   Owners' `userId`s are 9,000,000 + their position.
+//!   delivery identifier; `type: COMMENT` needs `text`; both need `attachments`, possibly
+//!   empty). Customers are actors `V-{contactId}`, read with `GET /crm/v3/objects/contacts/{id}`
+//!   (`email`, `firstname`, `lastname`). Owners' `userId`s are 9,000,000 + their position.
 //! - Internal comments are notes: `POST /crm/v3/objects/notes` with `hs_timestamp` (required) and an association of type
 //!   228 to an existing ticket; listed through `GET /crm/v4/objects/tickets/{id}/associations/notes`
 //!   and `POST /crm/v3/objects/notes/batch/read`.

@@ -1508,6 +1508,9 @@ fn message_create(state: &mut SimState, req: &Req) -> Reply {
     {
         return invalid(format!("Unrecognized field \"{extra}\""));
     }
+    if !body.get("attachments").is_some_and(Value::is_array) {
+        return invalid("attachments is required (an array, possibly empty)");
+    }
     let mut actor = String::new();
     if kind == "MESSAGE" {
         actor = body

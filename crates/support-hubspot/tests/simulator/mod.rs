@@ -109,8 +109,10 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// pipeline's stages (the unknown status is a stage without `ticketState`); priorities LOW,
 /// MEDIUM, HIGH, URGENT, optional; channels from `source_type` (EMAIL, FORM, CHAT, PHONE); no tags
 /// on tickets (object tags are filter-based, never attached to a record); SLA due dates of first
-/// response and close, without a breach flag; comments are notes, without author kinds or files;
-/// ratings are feedback submissions with ids of their own. No categories, availability,
+/// response and close, without a breach flag; internal comments are notes (by their owner, an
+/// agent), public ones messages of the ticket's inbox thread (by an agent `A-` or a contact `V-`
+/// actor), so comments say who wrote them; no files; ratings are feedback submissions with ids of
+/// their own. No categories, availability,
 /// idempotency keys or resolution text.
 pub fn hubspot_world() -> World {
     World::standard(
@@ -146,7 +148,7 @@ pub fn hubspot_world() -> World {
                 resolution: ClockReport::Due,
                 escalation: false,
             },
-            author_kinds: false,
+            author_kinds: true,
             attachments: false,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,

@@ -1,6 +1,7 @@
 //! [`HubSpotPort`]: the `SupportPort` operations over HubSpot's CRM API. Kept thin: listing state
-//! lives in `listing.rs`, the pipeline lookup in `lookups.rs`, request bodies in `bodies.rs`, and
-//! the mapping to canonical objects in `map.rs`.
+//! lives in `listing.rs`, the pipeline and owner lookups in `lookups.rs`, request bodies in
+//! `bodies.rs`, the mapping to canonical objects in `map.rs`, and a ticket's comments (notes and
+//! inbox thread messages: writing, listing, mapping) in `comments.rs`.
 
 use std::fmt;
 

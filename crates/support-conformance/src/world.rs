@@ -77,6 +77,13 @@ pub struct Profile {
     /// world's policy is one first-response target of an hour, in calendar hours, for no
     /// particular priority.
     pub sla_targets_by_priority: bool,
+    /// Whether draft knowledge articles can be read and listed; when not (HubSpot's site search
+    /// indexes published articles only), the world's drafts are out of reach.
+    pub article_drafts: bool,
+    /// Whether knowledge articles report their categories, author and creation time; when not
+    /// (HubSpot's site search indexes none of them), articles come without them and are not
+    /// listed by category.
+    pub article_details: bool,
 }
 
 impl Default for Profile {
@@ -115,6 +122,8 @@ impl Default for Profile {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            article_drafts: true,
+            article_details: true,
         }
     }
 }
@@ -1335,9 +1344,11 @@ impl World {
             PublishState::Draft
         };
         doc.publish_state = Some(Mapped::new(state.clone(), state.as_str()));
-        doc.categories = vec![self.id(ObjectKind::Category, &fx.category)];
-        doc.author = Some(self.id(ObjectKind::Party, &fx.author));
-        doc.created_at = Some(fx.created_at);
+        if self.profile.article_details {
+            doc.categories = vec![self.id(ObjectKind::Category, &fx.category)];
+            doc.author = Some(self.id(ObjectKind::Party, &fx.author));
+            doc.created_at = Some(fx.created_at);
+        }
         doc.updated_at = Some(fx.created_at);
         doc
     }

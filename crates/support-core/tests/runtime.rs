@@ -843,3 +843,57 @@ mod pages {
         }
     }
 }
+
+/// Marks a 429 whose body says `lasting` as final: no retry can help.
+fn lasting_limit(
+    response: &support_core::http::FailedResponse<'_>,
+) -> support_core::http::Classification {
+    support_core::http::Classification {
+        final_answer: response.body == b"lasting",
+        ..support_core::http::Classification::default()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_its_classifier_calls_final_is_not_retried_and_its_body_is_kept() {
+    let server = MockServer::start_async().await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method("GET")
+                .path("/thing")
+                .is_true(move |_| counter.fetch_add(1, Ordering::SeqCst) < usize::MAX);
+            then.status(429).body("lasting");
+        })
+        .await;
+    let runtime = runtime().classifier(lasting_limit).build();
+    let response = send(
+        &runtime,
+        Some(Operation::GetTicket),
+        None,
+        request(reqwest::Method::GET, server.url("/thing")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 429);
+    assert_eq!(seen.load(Ordering::SeqCst), 1, "a final 429 is not retried");
+    assert_eq!(response.text().await.unwrap(), "lasting");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_its_classifier_leaves_alone_is_still_retried() {
+    let server = MockServer::start_async().await;
+    let seen = flaky(&server, "GET", 429, None, 1).await;
+    let runtime = runtime().classifier(lasting_limit).build();
+    let response = send(
+        &runtime,
+        Some(Operation::GetTicket),
+        None,
+        request(reqwest::Method::GET, server.url("/thing")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}

@@ -17,54 +17,4356 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`Ping`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct Ping {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ok: ::std::option::Option<bool>,
+    ///`AssociationForCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AssociationForCreate {
+        pub to: AssociationForCreateTo,
+        pub types: ::std::vec::Vec<AssociationSpec>,
     }
-    impl Ping {
-        pub fn builder() -> builder::Ping {
+    impl AssociationForCreate {
+        pub fn builder() -> builder::AssociationForCreate {
+            Default::default()
+        }
+    }
+    ///`AssociationForCreateTo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AssociationForCreateTo {
+        pub id: ::std::string::String,
+    }
+    impl AssociationForCreateTo {
+        pub fn builder() -> builder::AssociationForCreateTo {
+            Default::default()
+        }
+    }
+    ///`AssociationPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AssociationPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<AssociationPageResultsItem>,
+    }
+    impl AssociationPage {
+        pub fn builder() -> builder::AssociationPage {
+            Default::default()
+        }
+    }
+    ///`AssociationPageResultsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AssociationPageResultsItem {
+        #[serde(
+            rename = "associationTypes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub association_types: ::std::vec::Vec<AssociationType>,
+        #[serde(rename = "toObjectId")]
+        pub to_object_id: i64,
+    }
+    impl AssociationPageResultsItem {
+        pub fn builder() -> builder::AssociationPageResultsItem {
+            Default::default()
+        }
+    }
+    ///`AssociationSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AssociationSpec {
+        #[serde(rename = "associationCategory")]
+        pub association_category: ::std::string::String,
+        #[serde(rename = "associationTypeId")]
+        pub association_type_id: i32,
+    }
+    impl AssociationSpec {
+        pub fn builder() -> builder::AssociationSpec {
+            Default::default()
+        }
+    }
+    ///`AssociationType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AssociationType {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "typeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_id: ::std::option::Option<i32>,
+    }
+    impl AssociationType {
+        pub fn builder() -> builder::AssociationType {
+            Default::default()
+        }
+    }
+    ///`BatchReadInput`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BatchReadInput {
+        pub inputs: ::std::vec::Vec<BatchReadInputInputsItem>,
+        pub properties: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BatchReadInput {
+        pub fn builder() -> builder::BatchReadInput {
+            Default::default()
+        }
+    }
+    ///`BatchReadInputInputsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BatchReadInputInputsItem {
+        pub id: ::std::string::String,
+    }
+    impl BatchReadInputInputsItem {
+        pub fn builder() -> builder::BatchReadInputInputsItem {
+            Default::default()
+        }
+    }
+    ///`BatchResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BatchResult {
+        pub results: ::std::vec::Vec<SimpleObject>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    impl BatchResult {
+        pub fn builder() -> builder::BatchResult {
+            Default::default()
+        }
+    }
+    ///`DeliveryIdentifier`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeliveryIdentifier {
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl DeliveryIdentifier {
+        pub fn builder() -> builder::DeliveryIdentifier {
+            Default::default()
+        }
+    }
+    ///`Filter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Filter {
+        #[serde(
+            rename = "highValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub high_value: ::std::option::Option<::std::string::String>,
+        pub operator: ::std::string::String,
+        #[serde(rename = "propertyName")]
+        pub property_name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub values: ::std::vec::Vec<::std::string::String>,
+    }
+    impl Filter {
+        pub fn builder() -> builder::Filter {
+            Default::default()
+        }
+    }
+    ///`FilterGroup`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FilterGroup {
+        pub filters: ::std::vec::Vec<Filter>,
+    }
+    impl FilterGroup {
+        pub fn builder() -> builder::FilterGroup {
+            Default::default()
+        }
+    }
+    ///`IndexedData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct IndexedData {
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl IndexedData {
+        pub fn builder() -> builder::IndexedData {
+            Default::default()
+        }
+    }
+    ///`Message`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Message {
+        #[serde(
+            rename = "channelAccountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_account_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "channelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "richText",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rich_text: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub senders: ::std::vec::Vec<Sender>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "truncationStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub truncation_status: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl Message {
+        pub fn builder() -> builder::Message {
+            Default::default()
+        }
+    }
+    ///`MessageEgg`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageEgg {
+        pub attachments: ::std::vec::Vec<MessageEggAttachmentsItem>,
+        #[serde(rename = "channelAccountId")]
+        pub channel_account_id: ::std::string::String,
+        #[serde(rename = "channelId")]
+        pub channel_id: ::std::string::String,
+        pub recipients: ::std::vec::Vec<RecipientEgg>,
+        #[serde(
+            rename = "richText",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rich_text: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "senderActorId")]
+        pub sender_actor_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        pub text: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl MessageEgg {
+        pub fn builder() -> builder::MessageEgg {
+            Default::default()
+        }
+    }
+    ///`MessageEggAttachmentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageEggAttachmentsItem {
+        #[serde(rename = "fileId")]
+        pub file_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl MessageEggAttachmentsItem {
+        pub fn builder() -> builder::MessageEggAttachmentsItem {
+            Default::default()
+        }
+    }
+    ///`MessagePage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessagePage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<Message>,
+    }
+    impl MessagePage {
+        pub fn builder() -> builder::MessagePage {
+            Default::default()
+        }
+    }
+    ///`ObjectInput`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObjectInput {
+        pub properties: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    impl ObjectInput {
+        pub fn builder() -> builder::ObjectInput {
+            Default::default()
+        }
+    }
+    ///`ObjectInputForCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObjectInputForCreate {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub associations: ::std::vec::Vec<AssociationForCreate>,
+        pub properties: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    impl ObjectInputForCreate {
+        pub fn builder() -> builder::ObjectInputForCreate {
+            Default::default()
+        }
+    }
+    ///`ObjectPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObjectPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<SimpleObject>,
+    }
+    impl ObjectPage {
+        pub fn builder() -> builder::ObjectPage {
+            Default::default()
+        }
+    }
+    ///`Owner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Owner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub teams: ::std::vec::Vec<OwnerTeam>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<i64>,
+    }
+    impl Owner {
+        pub fn builder() -> builder::Owner {
+            Default::default()
+        }
+    }
+    ///`OwnerPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct OwnerPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<Owner>,
+    }
+    impl OwnerPage {
+        pub fn builder() -> builder::OwnerPage {
+            Default::default()
+        }
+    }
+    ///`OwnerTeam`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct OwnerTeam {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub primary: ::std::option::Option<bool>,
+    }
+    impl OwnerTeam {
+        pub fn builder() -> builder::OwnerTeam {
+            Default::default()
+        }
+    }
+    ///`Paging`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Paging {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<PagingNext>,
+    }
+    impl Paging {
+        pub fn builder() -> builder::Paging {
+            Default::default()
+        }
+    }
+    ///`PagingNext`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PagingNext {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link: ::std::option::Option<::std::string::String>,
+    }
+    impl PagingNext {
+        pub fn builder() -> builder::PagingNext {
+            Default::default()
+        }
+    }
+    ///`Pipeline`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Pipeline {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "displayOrder",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_order: ::std::option::Option<i32>,
+        pub id: ::std::string::String,
+        pub label: ::std::string::String,
+        pub stages: ::std::vec::Vec<Stage>,
+    }
+    impl Pipeline {
+        pub fn builder() -> builder::Pipeline {
+            Default::default()
+        }
+    }
+    ///`PipelineList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PipelineList {
+        pub results: ::std::vec::Vec<Pipeline>,
+    }
+    impl PipelineList {
+        pub fn builder() -> builder::PipelineList {
+            Default::default()
+        }
+    }
+    ///`Properties`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Properties(
+        pub ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    );
+    impl ::std::ops::Deref for Properties {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Properties>
+    for ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::option::Option<::std::string::String>,
+    > {
+        fn from(value: Properties) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    > for Properties {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`RecipientEgg`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RecipientEgg {
+        #[serde(
+            rename = "actorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "deliveryIdentifiers")]
+        pub delivery_identifiers: ::std::vec::Vec<DeliveryIdentifier>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "recipientField",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recipient_field: ::std::option::Option<::std::string::String>,
+    }
+    impl RecipientEgg {
+        pub fn builder() -> builder::RecipientEgg {
+            Default::default()
+        }
+    }
+    ///`SearchPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<SimpleObject>,
+        pub total: i64,
+    }
+    impl SearchPage {
+        pub fn builder() -> builder::SearchPage {
+            Default::default()
+        }
+    }
+    ///`SearchRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SearchRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "filterGroups",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub filter_groups: ::std::vec::Vec<FilterGroup>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i32>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sorts: ::std::vec::Vec<Sort>,
+    }
+    impl SearchRequest {
+        pub fn builder() -> builder::SearchRequest {
+            Default::default()
+        }
+    }
+    ///`SearchResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SearchResult {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "publishedDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub published_date: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub score: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl SearchResult {
+        pub fn builder() -> builder::SearchResult {
+            Default::default()
+        }
+    }
+    ///`SearchResults`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SearchResults {
+        pub limit: i32,
+        pub offset: i32,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        pub results: ::std::vec::Vec<SearchResult>,
+        #[serde(
+            rename = "searchTerm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub search_term: ::std::option::Option<::std::string::String>,
+        pub total: i32,
+    }
+    impl SearchResults {
+        pub fn builder() -> builder::SearchResults {
+            Default::default()
+        }
+    }
+    ///`Sender`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Sender {
+        #[serde(
+            rename = "actorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "deliveryIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delivery_identifier: ::std::option::Option<DeliveryIdentifier>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl Sender {
+        pub fn builder() -> builder::Sender {
+            Default::default()
+        }
+    }
+    ///`SimpleObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SimpleObject {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub properties: Properties,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl SimpleObject {
+        pub fn builder() -> builder::SimpleObject {
+            Default::default()
+        }
+    }
+    ///`Sort`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Sort {
+        pub direction: ::std::string::String,
+        #[serde(rename = "propertyName")]
+        pub property_name: ::std::string::String,
+    }
+    impl Sort {
+        pub fn builder() -> builder::Sort {
+            Default::default()
+        }
+    }
+    ///`Stage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Stage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "displayOrder",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_order: ::std::option::Option<i32>,
+        pub id: ::std::string::String,
+        pub label: ::std::string::String,
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub metadata: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    impl Stage {
+        pub fn builder() -> builder::Stage {
+            Default::default()
+        }
+    }
+    ///`Thread`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Thread {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "assignedTo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assigned_to: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "associatedContactId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "inboxId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inbox_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "originalChannelAccountId")]
+        pub original_channel_account_id: ::std::string::String,
+        #[serde(rename = "originalChannelId")]
+        pub original_channel_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub spam: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "threadAssociations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub thread_associations: ::std::option::Option<ThreadAssociations>,
+    }
+    impl Thread {
+        pub fn builder() -> builder::Thread {
+            Default::default()
+        }
+    }
+    ///`ThreadAssociations`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ThreadAssociations {
+        #[serde(
+            rename = "associatedTicketId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_ticket_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ThreadAssociations {
+        pub fn builder() -> builder::ThreadAssociations {
+            Default::default()
+        }
+    }
+    ///`ThreadPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ThreadPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+        pub results: ::std::vec::Vec<Thread>,
+    }
+    impl ThreadPage {
+        pub fn builder() -> builder::ThreadPage {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct Ping {
-            ok: ::std::result::Result<
-                ::std::option::Option<bool>,
+        pub struct AssociationForCreate {
+            to: ::std::result::Result<
+                super::AssociationForCreateTo,
+                ::std::string::String,
+            >,
+            types: ::std::result::Result<
+                ::std::vec::Vec<super::AssociationSpec>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for Ping {
+        impl ::std::default::Default for AssociationForCreate {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    to: Err("no value supplied for to".to_string()),
+                    types: Err("no value supplied for types".to_string()),
+                }
             }
         }
-        impl Ping {
-            pub fn ok<T>(mut self, value: T) -> Self
+        impl AssociationForCreate {
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AssociationForCreateTo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AssociationSpec>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for types: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationForCreate>
+        for super::AssociationForCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationForCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    to: value.to?,
+                    types: value.types?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssociationForCreate> for AssociationForCreate {
+            fn from(value: super::AssociationForCreate) -> Self {
+                Self {
+                    to: Ok(value.to),
+                    types: Ok(value.types),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociationForCreateTo {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AssociationForCreateTo {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl AssociationForCreateTo {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationForCreateTo>
+        for super::AssociationForCreateTo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationForCreateTo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::AssociationForCreateTo>
+        for AssociationForCreateTo {
+            fn from(value: super::AssociationForCreateTo) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociationPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::AssociationPageResultsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AssociationPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl AssociationPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AssociationPageResultsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationPage> for super::AssociationPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssociationPage> for AssociationPage {
+            fn from(value: super::AssociationPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociationPageResultsItem {
+            association_types: ::std::result::Result<
+                ::std::vec::Vec<super::AssociationType>,
+                ::std::string::String,
+            >,
+            to_object_id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for AssociationPageResultsItem {
+            fn default() -> Self {
+                Self {
+                    association_types: Ok(Default::default()),
+                    to_object_id: Err("no value supplied for to_object_id".to_string()),
+                }
+            }
+        }
+        impl AssociationPageResultsItem {
+            pub fn association_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AssociationType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.association_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for association_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn to_object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to_object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_object_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationPageResultsItem>
+        for super::AssociationPageResultsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationPageResultsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    association_types: value.association_types?,
+                    to_object_id: value.to_object_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssociationPageResultsItem>
+        for AssociationPageResultsItem {
+            fn from(value: super::AssociationPageResultsItem) -> Self {
+                Self {
+                    association_types: Ok(value.association_types),
+                    to_object_id: Ok(value.to_object_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociationSpec {
+            association_category: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            association_type_id: ::std::result::Result<i32, ::std::string::String>,
+        }
+        impl ::std::default::Default for AssociationSpec {
+            fn default() -> Self {
+                Self {
+                    association_category: Err(
+                        "no value supplied for association_category".to_string(),
+                    ),
+                    association_type_id: Err(
+                        "no value supplied for association_type_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl AssociationSpec {
+            pub fn association_category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.association_category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for association_category: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn association_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.association_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for association_type_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationSpec> for super::AssociationSpec {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationSpec,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    association_category: value.association_category?,
+                    association_type_id: value.association_type_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssociationSpec> for AssociationSpec {
+            fn from(value: super::AssociationSpec) -> Self {
+                Self {
+                    association_category: Ok(value.association_category),
+                    association_type_id: Ok(value.association_type_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociationType {
+            category: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_id: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AssociationType {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    type_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AssociationType {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociationType> for super::AssociationType {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociationType,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    label: value.label?,
+                    type_id: value.type_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssociationType> for AssociationType {
+            fn from(value: super::AssociationType) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    label: Ok(value.label),
+                    type_id: Ok(value.type_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchReadInput {
+            inputs: ::std::result::Result<
+                ::std::vec::Vec<super::BatchReadInputInputsItem>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchReadInput {
+            fn default() -> Self {
+                Self {
+                    inputs: Err("no value supplied for inputs".to_string()),
+                    properties: Err("no value supplied for properties".to_string()),
+                }
+            }
+        }
+        impl BatchReadInput {
+            pub fn inputs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::BatchReadInputInputsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inputs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inputs: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchReadInput> for super::BatchReadInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchReadInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    inputs: value.inputs?,
+                    properties: value.properties?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchReadInput> for BatchReadInput {
+            fn from(value: super::BatchReadInput) -> Self {
+                Self {
+                    inputs: Ok(value.inputs),
+                    properties: Ok(value.properties),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchReadInputInputsItem {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for BatchReadInputInputsItem {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl BatchReadInputInputsItem {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchReadInputInputsItem>
+        for super::BatchReadInputInputsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchReadInputInputsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::BatchReadInputInputsItem>
+        for BatchReadInputInputsItem {
+            fn from(value: super::BatchReadInputInputsItem) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchResult {
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::SimpleObject>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchResult {
+            fn default() -> Self {
+                Self {
+                    results: Err("no value supplied for results".to_string()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl BatchResult {
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SimpleObject>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchResult> for super::BatchResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    results: value.results?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchResult> for BatchResult {
+            fn from(value: super::BatchResult) -> Self {
+                Self {
+                    results: Ok(value.results),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeliveryIdentifier {
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeliveryIdentifier {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl DeliveryIdentifier {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeliveryIdentifier> for super::DeliveryIdentifier {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeliveryIdentifier,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeliveryIdentifier> for DeliveryIdentifier {
+            fn from(value: super::DeliveryIdentifier) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Filter {
+            high_value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            operator: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            property_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            values: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Filter {
+            fn default() -> Self {
+                Self {
+                    high_value: Ok(Default::default()),
+                    operator: Err("no value supplied for operator".to_string()),
+                    property_name: Err(
+                        "no value supplied for property_name".to_string(),
+                    ),
+                    value: Ok(Default::default()),
+                    values: Ok(Default::default()),
+                }
+            }
+        }
+        impl Filter {
+            pub fn high_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for high_value: {e}")
+                    });
+                self
+            }
+            pub fn operator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for operator: {e}")
+                    });
+                self
+            }
+            pub fn property_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.property_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for property_name: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for values: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Filter> for super::Filter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Filter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    high_value: value.high_value?,
+                    operator: value.operator?,
+                    property_name: value.property_name?,
+                    value: value.value?,
+                    values: value.values?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Filter> for Filter {
+            fn from(value: super::Filter) -> Self {
+                Self {
+                    high_value: Ok(value.high_value),
+                    operator: Ok(value.operator),
+                    property_name: Ok(value.property_name),
+                    value: Ok(value.value),
+                    values: Ok(value.values),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FilterGroup {
+            filters: ::std::result::Result<
+                ::std::vec::Vec<super::Filter>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FilterGroup {
+            fn default() -> Self {
+                Self {
+                    filters: Err("no value supplied for filters".to_string()),
+                }
+            }
+        }
+        impl FilterGroup {
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Filter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filters: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FilterGroup> for super::FilterGroup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FilterGroup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { filters: value.filters? })
+            }
+        }
+        impl ::std::convert::From<super::FilterGroup> for FilterGroup {
+            fn from(value: super::FilterGroup) -> Self {
+                Self { filters: Ok(value.filters) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IndexedData {
+            fields: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for IndexedData {
+            fn default() -> Self {
+                Self {
+                    fields: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl IndexedData {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IndexedData> for super::IndexedData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IndexedData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                    id: value.id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IndexedData> for IndexedData {
+            fn from(value: super::IndexedData) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                    id: Ok(value.id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Message {
+            channel_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            rich_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            senders: ::std::result::Result<
+                ::std::vec::Vec<super::Sender>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            truncation_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Message {
+            fn default() -> Self {
+                Self {
+                    channel_account_id: Ok(Default::default()),
+                    channel_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    rich_text: Ok(Default::default()),
+                    senders: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    truncation_status: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Message {
+            pub fn channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn rich_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rich_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rich_text: {e}")
+                    });
+                self
+            }
+            pub fn senders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Sender>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.senders = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for senders: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn truncation_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.truncation_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for truncation_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Message> for super::Message {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Message,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    channel_account_id: value.channel_account_id?,
+                    channel_id: value.channel_id?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    direction: value.direction?,
+                    id: value.id?,
+                    rich_text: value.rich_text?,
+                    senders: value.senders?,
+                    text: value.text?,
+                    truncation_status: value.truncation_status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Message> for Message {
+            fn from(value: super::Message) -> Self {
+                Self {
+                    channel_account_id: Ok(value.channel_account_id),
+                    channel_id: Ok(value.channel_id),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    direction: Ok(value.direction),
+                    id: Ok(value.id),
+                    rich_text: Ok(value.rich_text),
+                    senders: Ok(value.senders),
+                    text: Ok(value.text),
+                    truncation_status: Ok(value.truncation_status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageEgg {
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::MessageEggAttachmentsItem>,
+                ::std::string::String,
+            >,
+            channel_account_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            recipients: ::std::result::Result<
+                ::std::vec::Vec<super::RecipientEgg>,
+                ::std::string::String,
+            >,
+            rich_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sender_actor_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageEgg {
+            fn default() -> Self {
+                Self {
+                    attachments: Err("no value supplied for attachments".to_string()),
+                    channel_account_id: Err(
+                        "no value supplied for channel_account_id".to_string(),
+                    ),
+                    channel_id: Err("no value supplied for channel_id".to_string()),
+                    recipients: Err("no value supplied for recipients".to_string()),
+                    rich_text: Ok(Default::default()),
+                    sender_actor_id: Err(
+                        "no value supplied for sender_actor_id".to_string(),
+                    ),
+                    subject: Ok(Default::default()),
+                    text: Err("no value supplied for text".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessageEgg {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::MessageEggAttachmentsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn recipients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RecipientEgg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recipients: {e}")
+                    });
+                self
+            }
+            pub fn rich_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rich_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rich_text: {e}")
+                    });
+                self
+            }
+            pub fn sender_actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender_actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sender_actor_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageEgg> for super::MessageEgg {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageEgg,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    channel_account_id: value.channel_account_id?,
+                    channel_id: value.channel_id?,
+                    recipients: value.recipients?,
+                    rich_text: value.rich_text?,
+                    sender_actor_id: value.sender_actor_id?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageEgg> for MessageEgg {
+            fn from(value: super::MessageEgg) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    channel_account_id: Ok(value.channel_account_id),
+                    channel_id: Ok(value.channel_id),
+                    recipients: Ok(value.recipients),
+                    rich_text: Ok(value.rich_text),
+                    sender_actor_id: Ok(value.sender_actor_id),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessageEggAttachmentsItem {
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MessageEggAttachmentsItem {
+            fn default() -> Self {
+                Self {
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl MessageEggAttachmentsItem {
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessageEggAttachmentsItem>
+        for super::MessageEggAttachmentsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessageEggAttachmentsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file_id: value.file_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessageEggAttachmentsItem>
+        for MessageEggAttachmentsItem {
+            fn from(value: super::MessageEggAttachmentsItem) -> Self {
+                Self {
+                    file_id: Ok(value.file_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MessagePage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Message>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MessagePage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl MessagePage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MessagePage> for super::MessagePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MessagePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MessagePage> for MessagePage {
+            fn from(value: super::MessagePage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ObjectInput {
+            properties: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ObjectInput {
+            fn default() -> Self {
+                Self {
+                    properties: Err("no value supplied for properties".to_string()),
+                }
+            }
+        }
+        impl ObjectInput {
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ObjectInput> for super::ObjectInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ObjectInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    properties: value.properties?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ObjectInput> for ObjectInput {
+            fn from(value: super::ObjectInput) -> Self {
+                Self {
+                    properties: Ok(value.properties),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ObjectInputForCreate {
+            associations: ::std::result::Result<
+                ::std::vec::Vec<super::AssociationForCreate>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ObjectInputForCreate {
+            fn default() -> Self {
+                Self {
+                    associations: Ok(Default::default()),
+                    properties: Err("no value supplied for properties".to_string()),
+                }
+            }
+        }
+        impl ObjectInputForCreate {
+            pub fn associations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AssociationForCreate>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for associations: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ObjectInputForCreate>
+        for super::ObjectInputForCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ObjectInputForCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    associations: value.associations?,
+                    properties: value.properties?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ObjectInputForCreate> for ObjectInputForCreate {
+            fn from(value: super::ObjectInputForCreate) -> Self {
+                Self {
+                    associations: Ok(value.associations),
+                    properties: Ok(value.properties),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ObjectPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::SimpleObject>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ObjectPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ObjectPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SimpleObject>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ObjectPage> for super::ObjectPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ObjectPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ObjectPage> for ObjectPage {
+            fn from(value: super::ObjectPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Owner {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            teams: ::std::result::Result<
+                ::std::vec::Vec<super::OwnerTeam>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Owner {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_name: Ok(Default::default()),
+                    teams: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Owner {
+            pub fn archived<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ok = value
+                self.archived = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn teams<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OwnerTeam>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.teams = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for teams: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<Ping> for super::Ping {
+        impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Ping,
+                value: Owner,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    archived: value.archived?,
+                    created_at: value.created_at?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    last_name: value.last_name?,
+                    teams: value.teams?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                    user_id: value.user_id?,
+                })
             }
         }
-        impl ::std::convert::From<super::Ping> for Ping {
-            fn from(value: super::Ping) -> Self {
-                Self { ok: Ok(value.ok) }
+        impl ::std::convert::From<super::Owner> for Owner {
+            fn from(value: super::Owner) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    created_at: Ok(value.created_at),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    last_name: Ok(value.last_name),
+                    teams: Ok(value.teams),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Owner>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl OwnerPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Owner>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerPage> for super::OwnerPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerPage> for OwnerPage {
+            fn from(value: super::OwnerPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerTeam {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            primary: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerTeam {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    primary: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerTeam {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn primary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for primary: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerTeam> for super::OwnerTeam {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerTeam,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    primary: value.primary?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerTeam> for OwnerTeam {
+            fn from(value: super::OwnerTeam) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    primary: Ok(value.primary),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Paging {
+            next: ::std::result::Result<
+                ::std::option::Option<super::PagingNext>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Paging {
+            fn default() -> Self {
+                Self {
+                    next: Ok(Default::default()),
+                }
+            }
+        }
+        impl Paging {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PagingNext>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Paging> for super::Paging {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Paging,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { next: value.next? })
+            }
+        }
+        impl ::std::convert::From<super::Paging> for Paging {
+            fn from(value: super::Paging) -> Self {
+                Self { next: Ok(value.next) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PagingNext {
+            after: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            link: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PagingNext {
+            fn default() -> Self {
+                Self {
+                    after: Ok(Default::default()),
+                    link: Ok(Default::default()),
+                }
+            }
+        }
+        impl PagingNext {
+            pub fn after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for after: {e}")
+                    });
+                self
+            }
+            pub fn link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PagingNext> for super::PagingNext {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PagingNext,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after: value.after?,
+                    link: value.link?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PagingNext> for PagingNext {
+            fn from(value: super::PagingNext) -> Self {
+                Self {
+                    after: Ok(value.after),
+                    link: Ok(value.link),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Pipeline {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            display_order: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            stages: ::std::result::Result<
+                ::std::vec::Vec<super::Stage>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Pipeline {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    display_order: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    stages: Err("no value supplied for stages".to_string()),
+                }
+            }
+        }
+        impl Pipeline {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn display_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_order: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn stages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Stage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for stages: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Pipeline> for super::Pipeline {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Pipeline,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    display_order: value.display_order?,
+                    id: value.id?,
+                    label: value.label?,
+                    stages: value.stages?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Pipeline> for Pipeline {
+            fn from(value: super::Pipeline) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    display_order: Ok(value.display_order),
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    stages: Ok(value.stages),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PipelineList {
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Pipeline>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PipelineList {
+            fn default() -> Self {
+                Self {
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl PipelineList {
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pipeline>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PipelineList> for super::PipelineList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PipelineList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { results: value.results? })
+            }
+        }
+        impl ::std::convert::From<super::PipelineList> for PipelineList {
+            fn from(value: super::PipelineList) -> Self {
+                Self { results: Ok(value.results) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RecipientEgg {
+            actor_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            delivery_identifiers: ::std::result::Result<
+                ::std::vec::Vec<super::DeliveryIdentifier>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recipient_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RecipientEgg {
+            fn default() -> Self {
+                Self {
+                    actor_id: Ok(Default::default()),
+                    delivery_identifiers: Err(
+                        "no value supplied for delivery_identifiers".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    recipient_field: Ok(Default::default()),
+                }
+            }
+        }
+        impl RecipientEgg {
+            pub fn actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actor_id: {e}")
+                    });
+                self
+            }
+            pub fn delivery_identifiers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DeliveryIdentifier>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_identifiers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for delivery_identifiers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn recipient_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipient_field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for recipient_field: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RecipientEgg> for super::RecipientEgg {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecipientEgg,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actor_id: value.actor_id?,
+                    delivery_identifiers: value.delivery_identifiers?,
+                    name: value.name?,
+                    recipient_field: value.recipient_field?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RecipientEgg> for RecipientEgg {
+            fn from(value: super::RecipientEgg) -> Self {
+                Self {
+                    actor_id: Ok(value.actor_id),
+                    delivery_identifiers: Ok(value.delivery_identifiers),
+                    name: Ok(value.name),
+                    recipient_field: Ok(value.recipient_field),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::SimpleObject>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SearchPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl SearchPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SimpleObject>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchPage> for super::SearchPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchPage> for SearchPage {
+            fn from(value: super::SearchPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchRequest {
+            after: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filter_groups: ::std::result::Result<
+                ::std::vec::Vec<super::FilterGroup>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            query: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sorts: ::std::result::Result<
+                ::std::vec::Vec<super::Sort>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SearchRequest {
+            fn default() -> Self {
+                Self {
+                    after: Ok(Default::default()),
+                    filter_groups: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    sorts: Ok(Default::default()),
+                }
+            }
+        }
+        impl SearchRequest {
+            pub fn after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for after: {e}")
+                    });
+                self
+            }
+            pub fn filter_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FilterGroup>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filter_groups = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filter_groups: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for query: {e}")
+                    });
+                self
+            }
+            pub fn sorts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Sort>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sorts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sorts: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchRequest> for super::SearchRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after: value.after?,
+                    filter_groups: value.filter_groups?,
+                    limit: value.limit?,
+                    properties: value.properties?,
+                    query: value.query?,
+                    sorts: value.sorts?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchRequest> for SearchRequest {
+            fn from(value: super::SearchRequest) -> Self {
+                Self {
+                    after: Ok(value.after),
+                    filter_groups: Ok(value.filter_groups),
+                    limit: Ok(value.limit),
+                    properties: Ok(value.properties),
+                    query: Ok(value.query),
+                    sorts: Ok(value.sorts),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchResult {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            published_date: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            score: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SearchResult {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    domain: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    published_date: Ok(Default::default()),
+                    score: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl SearchResult {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn published_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.published_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for published_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn score<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.score = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for score: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchResult> for super::SearchResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    domain: value.domain?,
+                    id: value.id?,
+                    language: value.language?,
+                    published_date: value.published_date?,
+                    score: value.score?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchResult> for SearchResult {
+            fn from(value: super::SearchResult) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    domain: Ok(value.domain),
+                    id: Ok(value.id),
+                    language: Ok(value.language),
+                    published_date: Ok(value.published_date),
+                    score: Ok(value.score),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SearchResults {
+            limit: ::std::result::Result<i32, ::std::string::String>,
+            offset: ::std::result::Result<i32, ::std::string::String>,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::SearchResult>,
+                ::std::string::String,
+            >,
+            search_term: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<i32, ::std::string::String>,
+        }
+        impl ::std::default::Default for SearchResults {
+            fn default() -> Self {
+                Self {
+                    limit: Err("no value supplied for limit".to_string()),
+                    offset: Err("no value supplied for offset".to_string()),
+                    page: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    search_term: Ok(Default::default()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl SearchResults {
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SearchResult>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn search_term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.search_term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for search_term: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SearchResults> for super::SearchResults {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchResults,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    page: value.page?,
+                    results: value.results?,
+                    search_term: value.search_term?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SearchResults> for SearchResults {
+            fn from(value: super::SearchResults) -> Self {
+                Self {
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    page: Ok(value.page),
+                    results: Ok(value.results),
+                    search_term: Ok(value.search_term),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Sender {
+            actor_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            delivery_identifier: ::std::result::Result<
+                ::std::option::Option<super::DeliveryIdentifier>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Sender {
+            fn default() -> Self {
+                Self {
+                    actor_id: Ok(Default::default()),
+                    delivery_identifier: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl Sender {
+            pub fn actor_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actor_id: {e}")
+                    });
+                self
+            }
+            pub fn delivery_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeliveryIdentifier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for delivery_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Sender> for super::Sender {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Sender,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actor_id: value.actor_id?,
+                    delivery_identifier: value.delivery_identifier?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Sender> for Sender {
+            fn from(value: super::Sender) -> Self {
+                Self {
+                    actor_id: Ok(value.actor_id),
+                    delivery_identifier: Ok(value.delivery_identifier),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SimpleObject {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            properties: ::std::result::Result<super::Properties, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SimpleObject {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    properties: Err("no value supplied for properties".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl SimpleObject {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Properties>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SimpleObject> for super::SimpleObject {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SimpleObject,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    properties: value.properties?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SimpleObject> for SimpleObject {
+            fn from(value: super::SimpleObject) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    properties: Ok(value.properties),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Sort {
+            direction: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            property_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Sort {
+            fn default() -> Self {
+                Self {
+                    direction: Err("no value supplied for direction".to_string()),
+                    property_name: Err("no value supplied for property_name".to_string()),
+                }
+            }
+        }
+        impl Sort {
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn property_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.property_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for property_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Sort> for super::Sort {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Sort,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    direction: value.direction?,
+                    property_name: value.property_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Sort> for Sort {
+            fn from(value: super::Sort) -> Self {
+                Self {
+                    direction: Ok(value.direction),
+                    property_name: Ok(value.property_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Stage {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            display_order: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            metadata: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Stage {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    display_order: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    metadata: Ok(Default::default()),
+                }
+            }
+        }
+        impl Stage {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn display_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_order: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Stage> for super::Stage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Stage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    display_order: value.display_order?,
+                    id: value.id?,
+                    label: value.label?,
+                    metadata: value.metadata?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Stage> for Stage {
+            fn from(value: super::Stage) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    display_order: Ok(value.display_order),
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    metadata: Ok(value.metadata),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Thread {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            associated_contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            inbox_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            original_channel_account_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            original_channel_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            spam: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            thread_associations: ::std::result::Result<
+                ::std::option::Option<super::ThreadAssociations>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Thread {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    assigned_to: Ok(Default::default()),
+                    associated_contact_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    inbox_id: Ok(Default::default()),
+                    original_channel_account_id: Err(
+                        "no value supplied for original_channel_account_id".to_string(),
+                    ),
+                    original_channel_id: Err(
+                        "no value supplied for original_channel_id".to_string(),
+                    ),
+                    spam: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    thread_associations: Ok(Default::default()),
+                }
+            }
+        }
+        impl Thread {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assigned_to: {e}")
+                    });
+                self
+            }
+            pub fn associated_contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_contact_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inbox_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inbox_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inbox_id: {e}")
+                    });
+                self
+            }
+            pub fn original_channel_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_channel_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for original_channel_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn original_channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for original_channel_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn spam<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spam = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for spam: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn thread_associations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ThreadAssociations>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thread_associations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for thread_associations: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Thread> for super::Thread {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Thread,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    assigned_to: value.assigned_to?,
+                    associated_contact_id: value.associated_contact_id?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    inbox_id: value.inbox_id?,
+                    original_channel_account_id: value.original_channel_account_id?,
+                    original_channel_id: value.original_channel_id?,
+                    spam: value.spam?,
+                    status: value.status?,
+                    thread_associations: value.thread_associations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Thread> for Thread {
+            fn from(value: super::Thread) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    assigned_to: Ok(value.assigned_to),
+                    associated_contact_id: Ok(value.associated_contact_id),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    inbox_id: Ok(value.inbox_id),
+                    original_channel_account_id: Ok(value.original_channel_account_id),
+                    original_channel_id: Ok(value.original_channel_id),
+                    spam: Ok(value.spam),
+                    status: Ok(value.status),
+                    thread_associations: Ok(value.thread_associations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThreadAssociations {
+            associated_ticket_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThreadAssociations {
+            fn default() -> Self {
+                Self {
+                    associated_ticket_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ThreadAssociations {
+            pub fn associated_ticket_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_ticket_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_ticket_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThreadAssociations> for super::ThreadAssociations {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThreadAssociations,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    associated_ticket_id: value.associated_ticket_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThreadAssociations> for ThreadAssociations {
+            fn from(value: super::ThreadAssociations) -> Self {
+                Self {
+                    associated_ticket_id: Ok(value.associated_ticket_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ThreadPage {
+            paging: ::std::result::Result<
+                ::std::option::Option<super::Paging>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Thread>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ThreadPage {
+            fn default() -> Self {
+                Self {
+                    paging: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ThreadPage {
+            pub fn paging<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Paging>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paging = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paging: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Thread>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ThreadPage> for super::ThreadPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ThreadPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    paging: value.paging?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ThreadPage> for ThreadPage {
+            fn from(value: super::ThreadPage) -> Self {
+                Self {
+                    paging: Ok(value.paging),
+                    results: Ok(value.results),
+                }
             }
         }
     }
@@ -104,7 +4406,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for support-hubspot subset
 
-Version: 1*/
+Version: 3*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -146,7 +4448,7 @@ impl Client {
 }
 impl ClientInfo<crate::HttpRuntime> for Client {
     fn api_version() -> &'static str {
-        "1"
+        "3"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -166,15 +4468,249 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Sends a `GET` request to `/api/ping`
+    /**Sends a `GET` request to `/crm/v3/objects/tickets`
 
 ```ignore
-let response = client.ping()
+let response = client.list_tickets()
+    .after(after)
+    .archived(archived)
+    .associations(associations)
+    .limit(limit)
+    .properties(properties)
     .send()
     .await;
 ```*/
-    pub fn ping(&self) -> builder::Ping<'_> {
-        builder::Ping::new(self)
+    pub fn list_tickets(&self) -> builder::ListTickets<'_> {
+        builder::ListTickets::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/tickets`
+
+```ignore
+let response = client.create_ticket()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
+        builder::CreateTicket::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/tickets/search`
+
+```ignore
+let response = client.search_tickets()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn search_tickets(&self) -> builder::SearchTickets<'_> {
+        builder::SearchTickets::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/objects/tickets/{ticketId}`
+
+```ignore
+let response = client.get_ticket()
+    .ticket_id(ticket_id)
+    .archived(archived)
+    .associations(associations)
+    .properties(properties)
+    .send()
+    .await;
+```*/
+    pub fn get_ticket(&self) -> builder::GetTicket<'_> {
+        builder::GetTicket::new(self)
+    }
+    /**Sends a `PATCH` request to `/crm/v3/objects/tickets/{ticketId}`
+
+```ignore
+let response = client.update_ticket()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_ticket(&self) -> builder::UpdateTicket<'_> {
+        builder::UpdateTicket::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/contacts`
+
+```ignore
+let response = client.create_contact()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_contact(&self) -> builder::CreateContact<'_> {
+        builder::CreateContact::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/objects/contacts/{contactId}`
+
+```ignore
+let response = client.get_contact()
+    .contact_id(contact_id)
+    .archived(archived)
+    .properties(properties)
+    .send()
+    .await;
+```*/
+    pub fn get_contact(&self) -> builder::GetContact<'_> {
+        builder::GetContact::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/contacts/search`
+
+```ignore
+let response = client.search_contacts()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn search_contacts(&self) -> builder::SearchContacts<'_> {
+        builder::SearchContacts::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/notes`
+
+```ignore
+let response = client.create_note()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_note(&self) -> builder::CreateNote<'_> {
+        builder::CreateNote::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/notes/batch/read`
+
+```ignore
+let response = client.batch_read_notes()
+    .archived(archived)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn batch_read_notes(&self) -> builder::BatchReadNotes<'_> {
+        builder::BatchReadNotes::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}`
+
+```ignore
+let response = client.list_associations()
+    .object_type(object_type)
+    .object_id(object_id)
+    .to_object_type(to_object_type)
+    .after(after)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_associations(&self) -> builder::ListAssociations<'_> {
+        builder::ListAssociations::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/owners`
+
+```ignore
+let response = client.list_owners()
+    .after(after)
+    .archived(archived)
+    .email(email)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_owners(&self) -> builder::ListOwners<'_> {
+        builder::ListOwners::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/pipelines/{objectType}`
+
+```ignore
+let response = client.list_pipelines()
+    .object_type(object_type)
+    .send()
+    .await;
+```*/
+    pub fn list_pipelines(&self) -> builder::ListPipelines<'_> {
+        builder::ListPipelines::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/objects/feedback_submissions`
+
+```ignore
+let response = client.list_feedback_submissions()
+    .after(after)
+    .archived(archived)
+    .associations(associations)
+    .limit(limit)
+    .properties(properties)
+    .send()
+    .await;
+```*/
+    pub fn list_feedback_submissions(&self) -> builder::ListFeedbackSubmissions<'_> {
+        builder::ListFeedbackSubmissions::new(self)
+    }
+    /**Sends a `GET` request to `/cms/site-search/v3/search`
+
+```ignore
+let response = client.site_search()
+    .domain(domain)
+    .language(language)
+    .limit(limit)
+    .offset(offset)
+    .path_prefix(path_prefix)
+    .q(q)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn site_search(&self) -> builder::SiteSearch<'_> {
+        builder::SiteSearch::new(self)
+    }
+    /**Sends a `GET` request to `/cms/v3/site-search/indexed-data/{contentId}`
+
+```ignore
+let response = client.get_indexed_data()
+    .content_id(content_id)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn get_indexed_data(&self) -> builder::GetIndexedData<'_> {
+        builder::GetIndexedData::new(self)
+    }
+    /**Sends a `GET` request to `/conversations/v3/conversations/threads`
+
+```ignore
+let response = client.list_threads()
+    .after(after)
+    .associated_ticket_id(associated_ticket_id)
+    .association(association)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_threads(&self) -> builder::ListThreads<'_> {
+        builder::ListThreads::new(self)
+    }
+    /**Sends a `GET` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+
+```ignore
+let response = client.list_thread_messages()
+    .thread_id(thread_id)
+    .after(after)
+    .limit(limit)
+    .send()
+    .await;
+```*/
+    pub fn list_thread_messages(&self) -> builder::ListThreadMessages<'_> {
+        builder::ListThreadMessages::new(self)
+    }
+    /**Sends a `POST` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+
+```ignore
+let response = client.send_thread_message()
+    .thread_id(thread_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn send_thread_message(&self) -> builder::SendThreadMessage<'_> {
+        builder::SendThreadMessage::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -186,21 +4722,1227 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::ping`]
+    /**Builder for [`Client::list_tickets`]
 
-[`Client::ping`]: super::Client::ping*/
+[`Client::list_tickets`]: super::Client::list_tickets*/
     #[derive(Debug, Clone)]
-    pub struct Ping<'a> {
+    pub struct ListTickets<'a> {
         client: &'a super::Client,
+        after: Result<Option<::std::string::String>, String>,
+        archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+        properties: Result<Option<::std::string::String>, String>,
     }
-    impl<'a> Ping<'a> {
+    impl<'a> ListTickets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                after: Ok(None),
+                archived: Ok(None),
+                associations: Ok(None),
+                limit: Ok(None),
+                properties: Ok(None),
+            }
         }
-        ///Sends a `GET` request to `/api/ping`
-        pub async fn send(self) -> Result<ResponseValue<types::Ping>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/api/ping", client.baseurl,);
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for properties failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/objects/tickets`
+        pub async fn send(self) -> Result<ResponseValue<types::ObjectPage>, Error<()>> {
+            let Self { client, after, archived, associations, limit, properties } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let properties = properties.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/tickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("properties", &properties))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_tickets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_ticket`]
+
+[`Client::create_ticket`]: super::Client::create_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct CreateTicket<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ObjectInputForCreate, String>,
+    }
+    impl<'a> CreateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ObjectInputForCreate>,
+            <V as std::convert::TryInto<
+                types::ObjectInputForCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ObjectInputForCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ObjectInputForCreate,
+            ) -> types::builder::ObjectInputForCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/tickets`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ObjectInputForCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/tickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::search_tickets`]
+
+[`Client::search_tickets`]: super::Client::search_tickets*/
+    #[derive(Debug, Clone)]
+    pub struct SearchTickets<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SearchRequest, String>,
+    }
+    impl<'a> SearchTickets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchRequest>,
+            <V as std::convert::TryInto<types::SearchRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SearchRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchRequest,
+            ) -> types::builder::SearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/tickets/search`
+        pub async fn send(self) -> Result<ResponseValue<types::SearchPage>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SearchRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/tickets/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "search_tickets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ticket`]
+
+[`Client::get_ticket`]: super::Client::get_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
+        properties: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                archived: Ok(None),
+                associations: Ok(None),
+                properties: Ok(None),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for properties failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/objects/tickets/{ticketId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, ticket_id, archived, associations, properties } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
+            let properties = properties.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/objects/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
+                .query(&progenitor_client::QueryParam::new("properties", &properties))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_ticket`]
+
+[`Client::update_ticket`]: super::Client::update_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ObjectInput, String>,
+    }
+    impl<'a> UpdateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ObjectInput>,
+            <V as std::convert::TryInto<types::ObjectInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ObjectInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ObjectInput,
+            ) -> types::builder::ObjectInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/crm/v3/objects/tickets/{ticketId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, ticket_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ObjectInput::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/objects/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_contact`]
+
+[`Client::create_contact`]: super::Client::create_contact*/
+    #[derive(Debug, Clone)]
+    pub struct CreateContact<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ObjectInputForCreate, String>,
+    }
+    impl<'a> CreateContact<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ObjectInputForCreate>,
+            <V as std::convert::TryInto<
+                types::ObjectInputForCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ObjectInputForCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ObjectInputForCreate,
+            ) -> types::builder::ObjectInputForCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/contacts`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ObjectInputForCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/contacts", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_contact`]
+
+[`Client::get_contact`]: super::Client::get_contact*/
+    #[derive(Debug, Clone)]
+    pub struct GetContact<'a> {
+        client: &'a super::Client,
+        contact_id: Result<::std::string::String, String>,
+        archived: Result<Option<bool>, String>,
+        properties: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetContact<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                contact_id: Err("contact_id was not initialized".to_string()),
+                archived: Ok(None),
+                properties: Ok(None),
+            }
+        }
+        pub fn contact_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.contact_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for contact_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for properties failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/objects/contacts/{contactId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, contact_id, archived, properties } = self;
+            let contact_id = contact_id.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let properties = properties.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/objects/contacts/{}", client.baseurl, encode_path(& contact_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(&progenitor_client::QueryParam::new("properties", &properties))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::search_contacts`]
+
+[`Client::search_contacts`]: super::Client::search_contacts*/
+    #[derive(Debug, Clone)]
+    pub struct SearchContacts<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SearchRequest, String>,
+    }
+    impl<'a> SearchContacts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchRequest>,
+            <V as std::convert::TryInto<types::SearchRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SearchRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchRequest,
+            ) -> types::builder::SearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/contacts/search`
+        pub async fn send(self) -> Result<ResponseValue<types::SearchPage>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SearchRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/contacts/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "search_contacts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_note`]
+
+[`Client::create_note`]: super::Client::create_note*/
+    #[derive(Debug, Clone)]
+    pub struct CreateNote<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ObjectInputForCreate, String>,
+    }
+    impl<'a> CreateNote<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ObjectInputForCreate>,
+            <V as std::convert::TryInto<
+                types::ObjectInputForCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ObjectInputForCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ObjectInputForCreate,
+            ) -> types::builder::ObjectInputForCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/notes`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SimpleObject>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ObjectInputForCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/notes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_note",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::batch_read_notes`]
+
+[`Client::batch_read_notes`]: super::Client::batch_read_notes*/
+    #[derive(Debug, Clone)]
+    pub struct BatchReadNotes<'a> {
+        client: &'a super::Client,
+        archived: Result<Option<bool>, String>,
+        body: Result<types::builder::BatchReadInput, String>,
+    }
+    impl<'a> BatchReadNotes<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                archived: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchReadInput>,
+            <V as std::convert::TryInto<
+                types::BatchReadInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `BatchReadInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchReadInput,
+            ) -> types::builder::BatchReadInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/notes/batch/read`
+        pub async fn send(self) -> Result<ResponseValue<types::BatchResult>, Error<()>> {
+            let Self { client, archived, body } = self;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchReadInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/notes/batch/read", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "batch_read_notes",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_associations`]
+
+[`Client::list_associations`]: super::Client::list_associations*/
+    #[derive(Debug, Clone)]
+    pub struct ListAssociations<'a> {
+        client: &'a super::Client,
+        object_type: Result<::std::string::String, String>,
+        object_id: Result<::std::string::String, String>,
+        to_object_type: Result<::std::string::String, String>,
+        after: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListAssociations<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                object_type: Err("object_type was not initialized".to_string()),
+                object_id: Err("object_id was not initialized".to_string()),
+                to_object_type: Err("to_object_type was not initialized".to_string()),
+                after: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn object_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.object_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for object_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn object_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.object_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for object_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn to_object_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to_object_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for to_object_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AssociationPage>, Error<()>> {
+            let Self { client, object_type, object_id, to_object_type, after, limit } = self;
+            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let object_id = object_id.map_err(Error::InvalidRequest)?;
+            let to_object_type = to_object_type.map_err(Error::InvalidRequest)?;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v4/objects/{}/{}/associations/{}", client.baseurl, encode_path(&
+                object_type.to_string()), encode_path(& object_id.to_string()),
+                encode_path(& to_object_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_associations",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_owners`]
+
+[`Client::list_owners`]: super::Client::list_owners*/
+    #[derive(Debug, Clone)]
+    pub struct ListOwners<'a> {
+        client: &'a super::Client,
+        after: Result<Option<::std::string::String>, String>,
+        archived: Result<Option<bool>, String>,
+        email: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListOwners<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                archived: Ok(None),
+                email: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/owners`
+        pub async fn send(self) -> Result<ResponseValue<types::OwnerPage>, Error<()>> {
+            let Self { client, after, archived, email, limit } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let email = email.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/owners", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(&progenitor_client::QueryParam::new("email", &email))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_owners",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_pipelines`]
+
+[`Client::list_pipelines`]: super::Client::list_pipelines*/
+    #[derive(Debug, Clone)]
+    pub struct ListPipelines<'a> {
+        client: &'a super::Client,
+        object_type: Result<::std::string::String, String>,
+    }
+    impl<'a> ListPipelines<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                object_type: Err("object_type was not initialized".to_string()),
+            }
+        }
+        pub fn object_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.object_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for object_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/pipelines/{objectType}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PipelineList>, Error<()>> {
+            let Self { client, object_type } = self;
+            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/pipelines/{}", client.baseurl, encode_path(& object_type
+                .to_string()),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -220,7 +5962,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "ping",
+                operation_id: "list_pipelines",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -228,6 +5970,700 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_feedback_submissions`]
+
+[`Client::list_feedback_submissions`]: super::Client::list_feedback_submissions*/
+    #[derive(Debug, Clone)]
+    pub struct ListFeedbackSubmissions<'a> {
+        client: &'a super::Client,
+        after: Result<Option<::std::string::String>, String>,
+        archived: Result<Option<bool>, String>,
+        associations: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+        properties: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListFeedbackSubmissions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                archived: Ok(None),
+                associations: Ok(None),
+                limit: Ok(None),
+                properties: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn associations<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.associations = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for associations failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for properties failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/objects/feedback_submissions`
+        pub async fn send(self) -> Result<ResponseValue<types::ObjectPage>, Error<()>> {
+            let Self { client, after, archived, associations, limit, properties } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let associations = associations.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let properties = properties.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/feedback_submissions", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .query(
+                    &progenitor_client::QueryParam::new("associations", &associations),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("properties", &properties))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_feedback_submissions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::site_search`]
+
+[`Client::site_search`]: super::Client::site_search*/
+    #[derive(Debug, Clone)]
+    pub struct SiteSearch<'a> {
+        client: &'a super::Client,
+        domain: Result<Option<::std::string::String>, String>,
+        language: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+        path_prefix: Result<Option<::std::string::String>, String>,
+        q: Result<Option<::std::string::String>, String>,
+        type_: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> SiteSearch<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Ok(None),
+                language: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                path_prefix: Ok(None),
+                q: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for domain failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for language failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn path_prefix<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.path_prefix = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for path_prefix failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q failed".to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for type_ failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/cms/site-search/v3/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SearchResults>, Error<()>> {
+            let Self {
+                client,
+                domain,
+                language,
+                limit,
+                offset,
+                path_prefix,
+                q,
+                type_,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let path_prefix = path_prefix.map_err(Error::InvalidRequest)?;
+            let q = q.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/cms/site-search/v3/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("domain", &domain))
+                .query(&progenitor_client::QueryParam::new("language", &language))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("pathPrefix", &path_prefix))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "site_search",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_indexed_data`]
+
+[`Client::get_indexed_data`]: super::Client::get_indexed_data*/
+    #[derive(Debug, Clone)]
+    pub struct GetIndexedData<'a> {
+        client: &'a super::Client,
+        content_id: Result<::std::string::String, String>,
+        type_: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetIndexedData<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                content_id: Err("content_id was not initialized".to_string()),
+                type_: Ok(None),
+            }
+        }
+        pub fn content_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.content_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for content_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for type_ failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/cms/v3/site-search/indexed-data/{contentId}`
+        pub async fn send(self) -> Result<ResponseValue<types::IndexedData>, Error<()>> {
+            let Self { client, content_id, type_ } = self;
+            let content_id = content_id.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/cms/v3/site-search/indexed-data/{}", client.baseurl, encode_path(&
+                content_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_indexed_data",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_threads`]
+
+[`Client::list_threads`]: super::Client::list_threads*/
+    #[derive(Debug, Clone)]
+    pub struct ListThreads<'a> {
+        client: &'a super::Client,
+        after: Result<Option<::std::string::String>, String>,
+        associated_ticket_id: Result<Option<i64>, String>,
+        association: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListThreads<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                associated_ticket_id: Ok(None),
+                association: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn associated_ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.associated_ticket_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for associated_ticket_id failed".to_string()
+                });
+            self
+        }
+        pub fn association<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.association = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for association failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/conversations/v3/conversations/threads`
+        pub async fn send(self) -> Result<ResponseValue<types::ThreadPage>, Error<()>> {
+            let Self { client, after, associated_ticket_id, association, limit } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let associated_ticket_id = associated_ticket_id
+                .map_err(Error::InvalidRequest)?;
+            let association = association.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "associatedTicketId",
+                        &associated_ticket_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("association", &association))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_threads",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_thread_messages`]
+
+[`Client::list_thread_messages`]: super::Client::list_thread_messages*/
+    #[derive(Debug, Clone)]
+    pub struct ListThreadMessages<'a> {
+        client: &'a super::Client,
+        thread_id: Result<::std::string::String, String>,
+        after: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+    }
+    impl<'a> ListThreadMessages<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                thread_id: Err("thread_id was not initialized".to_string()),
+                after: Ok(None),
+                limit: Ok(None),
+            }
+        }
+        pub fn thread_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.thread_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for thread_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+        pub async fn send(self) -> Result<ResponseValue<types::MessagePage>, Error<()>> {
+            let Self { client, thread_id, after, limit } = self;
+            let thread_id = thread_id.map_err(Error::InvalidRequest)?;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads/{}/messages", client.baseurl,
+                encode_path(& thread_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_thread_messages",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::send_thread_message`]
+
+[`Client::send_thread_message`]: super::Client::send_thread_message*/
+    #[derive(Debug, Clone)]
+    pub struct SendThreadMessage<'a> {
+        client: &'a super::Client,
+        thread_id: Result<::std::string::String, String>,
+        body: Result<types::builder::MessageEgg, String>,
+    }
+    impl<'a> SendThreadMessage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                thread_id: Err("thread_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn thread_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.thread_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for thread_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MessageEgg>,
+            <V as std::convert::TryInto<types::MessageEgg>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MessageEgg` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MessageEgg,
+            ) -> types::builder::MessageEgg,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/conversations/v3/conversations/threads/{threadId}/messages`
+        pub async fn send(self) -> Result<ResponseValue<types::Message>, Error<()>> {
+            let Self { client, thread_id, body } = self;
+            let thread_id = thread_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::MessageEgg::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/conversations/v3/conversations/threads/{}/messages", client.baseurl,
+                encode_path(& thread_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "send_thread_message",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

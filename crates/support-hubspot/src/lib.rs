@@ -12,15 +12,19 @@ pub mod generated;
 
 mod bodies;
 mod builder;
+mod comments;
 mod error;
 mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, HubspotBuilder};
-pub use port::HubspotPort;
+pub use builder::{
+    DEFAULT_BASE_URL, ENV_BASE_URL, ENV_OAUTH_PREFIX, ENV_TOKEN, HubSpotBuilder, TOKEN_URL,
+};
+pub use port::HubSpotPort;
+pub use webhook::HubSpotWebhooks;
 
 /// The provider name in canonical ids: `hubspot:ticket:42`.
 pub const PROVIDER: &str = "hubspot";

@@ -190,6 +190,10 @@ pub struct Classification {
     pub message: Option<String>,
     /// The provider's request id.
     pub request_id: Option<String>,
+    /// Whether asking again cannot help: a throttling answer whose body says the limit lasts
+    /// (HubSpot's daily limit) ends the call at once instead of being retried. The classifier
+    /// sees every 429 before the runtime decides on a retry.
+    pub final_answer: bool,
 }
 
 impl Classification {
@@ -821,6 +825,7 @@ impl HttpRuntime {
             // after the headers is a transport failure like any other, and a listing's page is checked.
             let mut body_lost = None;
             let mut not_a_page = false;
+            let mut final_answer = false;
             let outcome = match (outcome, scope.as_ref()) {
                 (Ok(response), Some(scope))
                     if response.status().is_success() && matches!(scope.keep, Keep::Stream) =>
@@ -859,6 +864,27 @@ impl HttpRuntime {
                         }
                     }
                 }
+                // A throttling answer is read whole so the classifier can say whether a retry
+                // could help (a daily limit, say, lasts for hours).
+                (Ok(response), _) if is_throttled(response.status()) && !only_try => {
+                    let status = response.status();
+                    match read_whole(response, &self.redactor()).await {
+                        Ok((response, body)) => {
+                            let found = (self.inner.classifier)(&FailedResponse {
+                                status,
+                                headers: response.headers(),
+                                body: &body,
+                            });
+                            final_answer = found.final_answer;
+                            Ok(response)
+                        }
+                        Err(error) => {
+                            span.record("status", status.as_u16());
+                            body_lost = Some(status.as_u16());
+                            Err(error)
+                        }
+                    }
+                }
                 (Ok(response), None) if response.status().is_success() => {
                     let status = response.status();
                     let redactor = if redact {
@@ -880,7 +906,7 @@ impl HttpRuntime {
             let wait = match &outcome {
                 // The provider answered but its answer was lost, or was no page: a read asks again;
                 // a write must not be repeated.
-                _ if only_try => None,
+                _ if only_try || final_answer => None,
                 _ if body_lost.is_some() || not_a_page => {
                     repeatable.then(|| policy.backoff(attempt))
                 }

@@ -176,6 +176,8 @@ pub fn servicenow_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
+            article_drafts: true,
+            article_details: true,
         },
     )
 }

@@ -5,14 +5,15 @@ mod simulator;
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use simulator::{
-    SalesforceSimulator, TOKEN, WRONG_TOKEN, authorization, port_factory, salesforce_world,
+    DATA, SalesforceSimulator, TOKEN, WRONG_TOKEN, authorization, id18, port_factory,
+    salesforce_world,
 };
 use support_conformance::sim::SimClient;
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Fault, Harness, Simulator};
-use support_core::{ErrorKind, Operation};
+use support_core::{Operation, TicketStatus};
 
 /// The Salesforce adapter on this simulator, for the shared suites.
 struct SalesforceOnSimulator;
@@ -32,17 +33,44 @@ impl SuiteTarget for SalesforceOnSimulator {
 
 support_conformance::adapter_suite!(SalesforceOnSimulator);
 
-#[tokio::test]
-async fn credentials_are_checked_before_any_route() {
+async fn started() -> (SalesforceSimulator, SimClient) {
     let simulator = SalesforceSimulator::start(salesforce_world(), port_factory(None)).await;
     let client = SimClient::new(simulator.base_url(), authorization(TOKEN));
-    let answer = client.get("/api/ping", &[]).await;
+    (simulator, client)
+}
+
+async fn soql(client: &SimClient, q: &str) -> simulator_answer::Answer {
+    client.get(&format!("{DATA}/query"), &[("q", q)]).await
+}
+
+mod simulator_answer {
+    pub use support_conformance::sim::Answer;
+}
+
+fn records(answer: &simulator_answer::Answer) -> Vec<Value> {
+    answer.json["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn strings(records: &[Value], field: &str) -> Vec<String> {
+    records
+        .iter()
+        .map(|r| r[field].as_str().unwrap_or("<null>").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn credentials_are_checked_before_any_route() {
+    let (simulator, client) = started().await;
+    let answer = soql(&client, "SELECT Id FROM CaseStatus").await;
     assert_eq!(answer.status, 200, "{}", answer.json);
     client
         .assert_unauthenticated(
-            "/api/ping",
-            &[None, Some(authorization(WRONG_TOKEN))],
-            &json!({"code": "unauthorized", "message": "invalid credentials"}),
+            &format!("{DATA}/query?q=SELECT+Id+FROM+Case"),
+            &[None, Some(authorization(WRONG_TOKEN)), Some(TOKEN.into())],
+            &json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]),
         )
         .await;
     assert_eq!(
@@ -52,21 +80,327 @@ async fn credentials_are_checked_before_any_route() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn the_connection_check_reaches_the_simulator() {
+#[tokio::test]
+async fn every_answer_reports_the_api_usage() {
+    let (_simulator, client) = started().await;
+    let first = soql(&client, "SELECT Id FROM User").await;
+    let second = soql(&client, "SELECT Id FROM User").await;
+    let used = |a: &simulator_answer::Answer| -> u64 {
+        let info = a.header("sforce-limit-info").unwrap_or_default().to_owned();
+        let usage = info.strip_prefix("api-usage=").unwrap_or_default();
+        let (used, limit) = usage.split_once('/').unwrap_or_default();
+        assert_eq!(limit, "15000", "{info}");
+        used.parse().unwrap_or_default()
+    };
+    assert!(used(&second) > used(&first));
+}
+
+#[tokio::test]
+async fn a_throttling_fault_is_the_daily_limit_403() {
     let simulator = SalesforceSimulator::start(salesforce_world(), port_factory(None)).await;
-    let info = simulator.port().check_connection().await;
-    assert!(info.is_ok(), "check_connection failed: {info:?}");
-    let bad = simulator.port_with_bad_credentials().await;
-    let error = bad.check_connection().await.err();
-    assert_eq!(
-        error.as_ref().map(|e| e.kind()),
-        Some(&ErrorKind::Unauthenticated)
-    );
     let faulted = simulator
-        .port_with_fault(Operation::CheckConnection, Fault::unavailable_once())
+        .port_with_fault(
+            Operation::ListTickets,
+            Fault::throttled(Duration::from_secs(2), 1),
+        )
         .await;
-    let info = faulted.port.check_connection().await;
-    assert!(info.is_ok(), "check_connection after one 503: {info:?}");
-    assert_eq!(faulted.requests.get(), 2, "the read is retried once");
+    let base = simulator.faulted_base_urls().pop().unwrap_or_default();
+    let client = SimClient::new(base, authorization(TOKEN));
+    let answer = soql(&client, "SELECT Id FROM Case").await;
+    assert_eq!(answer.status, 403, "{}", answer.json);
+    assert_eq!(answer.json[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
+    assert!(answer.header("retry-after").is_none());
+    assert_eq!(
+        answer.header("sforce-limit-info"),
+        Some("api-usage=15000/15000")
+    );
+    drop(faulted);
+}
+
+#[tokio::test]
+async fn queries_follow_soql() {
+    let (_simulator, client) = started().await;
+    let world = salesforce_world();
+    let all = soql(
+        &client,
+        "SELECT Id, Subject, Status FROM Case ORDER BY CreatedDate",
+    )
+    .await;
+    assert_eq!(all.status, 200, "{}", all.json);
+    assert_eq!(all.json["done"], true);
+    assert_eq!(all.json["totalSize"], world.tickets.len());
+    let first = &records(&all)[0];
+    assert_eq!(first["attributes"]["type"], "Case");
+    assert_eq!(
+        first["attributes"]["url"],
+        format!("{DATA}/sobjects/Case/{}", world.tickets[0].id)
+    );
+    assert_eq!(first.as_object().map(|o| o.len()), Some(4), "{first}");
+
+    // Keywords in any case, OR / AND / NOT / IN, 15-character ids, LIMIT.
+    let short = &world.tickets[1].id[..15];
+    let q = format!(
+        "select Id from Case where (Id = '{short}' or Id IN ('{}')) and not Status = 'Closed' limit 5",
+        world.tickets[2].id
+    );
+    let picked = soql(&client, &q).await;
+    assert_eq!(picked.status, 200, "{}", picked.json);
+    let open: Vec<&String> = [&world.tickets[1], &world.tickets[2]]
+        .into_iter()
+        .filter(|t| t.status != TicketStatus::Closed)
+        .map(|t| &t.id)
+        .collect();
+    assert_eq!(
+        strings(&records(&picked), "Id").iter().collect::<Vec<_>>(),
+        open
+    );
+
+    // A relationship field nests; a queue-owned case names the queue.
+    let owned = soql(
+        &client,
+        "SELECT Id, Owner.Name FROM Case WHERE OwnerId != null LIMIT 1",
+    )
+    .await;
+    let owner = &records(&owned)[0]["Owner"];
+    assert!(owner["Name"].is_string(), "{}", owned.json);
+    assert!(owner["attributes"]["type"].is_string());
+}
+
+#[tokio::test]
+async fn an_escaped_quote_stays_inside_the_literal() {
+    let (_simulator, client) = started().await;
+    let injected = soql(
+        &client,
+        r"SELECT Id FROM Case WHERE Subject = 'x\' OR Subject != \''",
+    )
+    .await;
+    assert_eq!(injected.status, 200, "{}", injected.json);
+    assert_eq!(injected.json["totalSize"], 0, "{}", injected.json);
+    let raw = soql(
+        &client,
+        "SELECT Id FROM Case WHERE Subject = 'x' OR Subject != ''",
+    )
+    .await;
+    assert!(
+        raw.json["totalSize"].as_u64().unwrap_or(0) > 0,
+        "the unescaped form matches every case"
+    );
+    for malformed in [
+        "SELECT Id FROM Case WHERE Subject = 'x' OR Subject != '",
+        "SELECT Id FROM Case WHERE Subject = 'a\\q'",
+        "SELECT FROM Case",
+        "SELECT Id Case",
+        "SELECT Id FROM Case LIMIT x",
+        "SELECT Id FROM Case; DELETE",
+    ] {
+        let answer = soql(&client, malformed).await;
+        assert_eq!(answer.status, 400, "{malformed}: {}", answer.json);
+        assert_eq!(
+            answer.json[0]["errorCode"], "MALFORMED_QUERY",
+            "{malformed}"
+        );
+    }
+    let field = soql(&client, "SELECT Id, Nope__c FROM Case").await;
+    assert_eq!(field.status, 400);
+    assert_eq!(field.json[0]["errorCode"], "INVALID_FIELD");
+    let object = soql(&client, "SELECT Id FROM Ticket").await;
+    assert_eq!(object.json[0]["errorCode"], "INVALID_TYPE");
+    let extra = client
+        .get(
+            &format!("{DATA}/query"),
+            &[("q", "SELECT Id FROM Case"), ("limit", "5")],
+        )
+        .await;
+    assert_eq!(extra.status, 400);
+}
+
+#[tokio::test]
+async fn batches_follow_next_records_url_once() {
+    let (simulator, client) = started().await;
+    simulator.state().lock().map(|mut s| s.batch_size = 3).ok();
+    let world = salesforce_world();
+    let mut seen = Vec::new();
+    let mut answer = soql(&client, "SELECT Id FROM Case ORDER BY Id").await;
+    let mut used = Vec::new();
+    loop {
+        assert_eq!(answer.status, 200, "{}", answer.json);
+        assert_eq!(answer.json["totalSize"], world.tickets.len());
+        let page = records(&answer);
+        assert!(page.len() <= 3);
+        seen.extend(strings(&page, "Id"));
+        if answer.json["done"] == true {
+            assert!(answer.json.get("nextRecordsUrl").is_none());
+            break;
+        }
+        let next = answer.json["nextRecordsUrl"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(next.starts_with(&format!("{DATA}/query/")), "{next}");
+        used.push(next.clone());
+        answer = client.get(&next, &[]).await;
+    }
+    let mut expected: Vec<String> = world.tickets.iter().map(|t| t.id.clone()).collect();
+    expected.sort_by_key(|id| id.to_lowercase());
+    assert_eq!(seen, expected);
+    let again = client.get(&used[0], &[]).await;
+    assert_eq!(again.json[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+}
+
+#[tokio::test]
+async fn rows_are_read_by_15_or_18_character_ids() {
+    let (_simulator, client) = started().await;
+    let world = salesforce_world();
+    let id = &world.tickets[0].id;
+    for path_id in [id.clone(), id[..15].to_owned()] {
+        let answer = client
+            .get(
+                &format!("{DATA}/sobjects/Case/{path_id}"),
+                &[("fields", "Id,Subject")],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.json);
+        assert_eq!(answer.json["Id"], id.as_str());
+        assert_eq!(answer.json["Subject"], world.tickets[0].subject.as_str());
+    }
+    let lower = client
+        .get(&format!("{DATA}/sobjects/Case/{}", id.to_lowercase()), &[])
+        .await;
+    assert_eq!(lower.status, 200, "18-character ids are case-insensitive");
+    let missing = client
+        .get(
+            &format!("{DATA}/sobjects/Case/{}", id18("500000000000zzz")),
+            &[],
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json[0]["errorCode"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn writes_check_bodies_and_the_assignment_rule() {
+    let (simulator, client) = started().await;
+    let world = salesforce_world();
+    let agent = &world.agents[0].id;
+    let case = |id: &str| format!("{DATA}/sobjects/Case/{id}");
+    let off = [("Sforce-Auto-Assign", "FALSE")];
+    let created = client
+        .write_with(
+            reqwest::Method::POST,
+            &format!("{DATA}/sobjects/Case"),
+            &json!({"Subject": "Printer", "Priority": "High", "OwnerId": agent}),
+            &off,
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    assert_eq!(created.json["success"], true);
+    let id = created.json["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(id.len(), 18);
+    let read = client.get(&case(&id), &[]).await;
+    assert_eq!(read.json["OwnerId"], agent.as_str());
+    assert_eq!(read.json["Status"], "New");
+
+    // Without the header, the org's assignment rule takes the case.
+    let reassigned = client
+        .write(
+            reqwest::Method::PATCH,
+            &case(&id),
+            &json!({"OwnerId": agent}),
+        )
+        .await;
+    assert_eq!(reassigned.status, 204);
+    let read = client.get(&case(&id), &[]).await;
+    assert_ne!(
+        read.json["OwnerId"],
+        agent.as_str(),
+        "the assignment rule ran"
+    );
+
+    let closed = client
+        .write_with(
+            reqwest::Method::PATCH,
+            &case(&id),
+            &json!({"Status": "Closed"}),
+            &off,
+        )
+        .await;
+    assert_eq!(closed.status, 204);
+    let read = client.get(&case(&id), &[]).await;
+    assert_eq!(read.json["IsClosed"], true);
+
+    for (body, code) in [
+        (
+            json!({"Priority": "Urgent"}),
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+        ),
+        (json!({"Nope": 1}), "INVALID_FIELD"),
+        (
+            json!({"CaseNumber": "1"}),
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+        ),
+        (
+            json!({"OwnerId": id18("005000000000zzz")}),
+            "FIELD_INTEGRITY_EXCEPTION",
+        ),
+    ] {
+        let answer = client
+            .write_with(reqwest::Method::PATCH, &case(&id), &body, &off)
+            .await;
+        assert_eq!(answer.status, 400, "{body}");
+        assert_eq!(answer.json[0]["errorCode"], code, "{body}");
+    }
+    let comment = client
+        .post(
+            &format!("{DATA}/sobjects/CaseComment"),
+            &json!({"ParentId": &id[..15], "CommentBody": "hi", "IsPublished": true}),
+        )
+        .await;
+    assert_eq!(comment.status, 201, "{}", comment.json);
+    let listed = soql(
+        &client,
+        &format!("SELECT Id, CommentBody, IsPublished FROM CaseComment WHERE ParentId = '{id}'"),
+    )
+    .await;
+    assert_eq!(strings(&records(&listed), "CommentBody"), vec!["hi"]);
+    let log = simulator.state();
+    let headers = log
+        .lock()
+        .map(|s| s.auto_assign.clone())
+        .unwrap_or_default();
+    let sent: Vec<Option<&str>> = headers.iter().map(|(_, _, h)| h.as_deref()).collect();
+    assert_eq!(sent, [Some("FALSE"), None, Some("FALSE")], "{headers:?}");
+}
+
+#[tokio::test]
+async fn the_org_holds_the_world() {
+    let (_simulator, client) = started().await;
+    let world = salesforce_world();
+    let statuses = soql(
+        &client,
+        "SELECT ApiName, IsClosed FROM CaseStatus ORDER BY SortOrder",
+    )
+    .await;
+    assert_eq!(
+        strings(&records(&statuses), "ApiName")[..2],
+        ["New", "Working"]
+    );
+    let agents = soql(
+        &client,
+        "SELECT Id FROM User WHERE IsActive = true AND UserType = 'Standard'",
+    )
+    .await;
+    assert_eq!(agents.json["totalSize"], world.agents.len());
+    let queues = soql(&client, "SELECT Id, Name FROM Group WHERE Type = 'Queue'").await;
+    assert_eq!(queues.json["totalSize"], world.groups.len());
+    let online = soql(
+        &client,
+        "SELECT Id, Title FROM Knowledge__kav WHERE PublishStatus = 'Online'",
+    )
+    .await;
+    assert_eq!(
+        online.json["totalSize"],
+        world.articles.iter().filter(|a| a.published).count()
+    );
+    let like = soql(&client, "SELECT Id FROM Topic WHERE Name LIKE '%'").await;
+    assert!(like.json["totalSize"].as_u64().unwrap_or(0) >= world.tags.len() as u64);
 }

@@ -404,3 +404,83 @@ async fn the_org_holds_the_world() {
     let like = soql(&client, "SELECT Id FROM Topic WHERE Name LIKE '%'").await;
     assert!(like.json["totalSize"].as_u64().unwrap_or(0) >= world.tags.len() as u64);
 }
+
+#[tokio::test]
+async fn the_token_endpoint_issues_tokens_that_expire() {
+    let (simulator, client) = started().await;
+    let base = simulator.base_url();
+    let form = |body: &str| {
+        client
+            .http
+            .post(format!("{base}/services/oauth2/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+    };
+    let refused = client
+        .send(form(&format!(
+            "grant_type=refresh_token&client_id={}&refresh_token=nope",
+            simulator::CLIENT_ID
+        )))
+        .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json["error"], "invalid_grant");
+    let answer = client
+        .send(form(&format!(
+            "grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}",
+            simulator::CLIENT_ID,
+            simulator::CLIENT_SECRET,
+            simulator::REFRESH_TOKEN
+        )))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    assert_eq!(answer.json["instance_url"], base.as_str());
+    assert!(answer.json.get("expires_in").is_none());
+    let token = answer.json["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let with_token = SimClient::new(base.clone(), authorization(&token));
+    assert_eq!(soql(&with_token, "SELECT Id FROM User").await.status, 200);
+    simulator::expire_access_tokens(&base);
+    let expired = soql(&with_token, "SELECT Id FROM User").await;
+    assert_eq!(expired.status, 401);
+    assert_eq!(expired.json[0]["errorCode"], "INVALID_SESSION_ID");
+    let granted = client
+        .send(form(&format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            simulator::CLIENT_ID,
+            simulator::CLIENT_SECRET
+        )))
+        .await;
+    assert_eq!(granted.status, 200, "{}", granted.json);
+    assert_eq!(simulator::issued_tokens(&base), 2);
+}
+
+#[tokio::test]
+async fn a_semi_join_on_topic_assignments_filters_cases_by_topic() {
+    let (_simulator, client) = started().await;
+    let world = salesforce_world();
+    let Some(tagged) = world.tickets.iter().find(|t| !t.tags.is_empty()) else {
+        return;
+    };
+    let tag = &tagged.tags[0];
+    let q = format!(
+        "SELECT Id FROM Case WHERE Id IN (SELECT EntityId FROM TopicAssignment WHERE Topic.Name = '{tag}') ORDER BY Id"
+    );
+    let answer = soql(&client, &q).await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    let mut want: Vec<String> = world
+        .tickets
+        .iter()
+        .filter(|t| t.tags.contains(tag))
+        .map(|t| t.id.clone())
+        .collect();
+    want.sort_by_key(|id| id.to_lowercase());
+    assert_eq!(strings(&records(&answer), "Id"), want);
+    let bad = soql(
+        &client,
+        "SELECT Id FROM Case WHERE Id IN (SELECT Nope FROM TopicAssignment)",
+    )
+    .await;
+    assert_eq!(bad.json[0]["errorCode"], "INVALID_FIELD");
+}

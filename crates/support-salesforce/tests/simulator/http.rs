@@ -5,6 +5,10 @@
 //! Guide, "Status Codes and Error Responses"); an expired or wrong session is 401
 //! `INVALID_SESSION_ID`; the org's daily API request limit is 403 `REQUEST_LIMIT_EXCEEDED`.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+
 use serde_json::{Value, json};
 
 pub use support_conformance::sim::{Reply, Req};
@@ -101,4 +105,64 @@ pub fn json_object(req: &Req) -> Result<serde_json::Map<String, Value>, Reply> {
             &[],
         )),
     }
+}
+
+/// The connected app's consumer key the simulator knows.
+pub const CLIENT_ID: &str = "sim-consumer-key";
+/// Its consumer secret.
+pub const CLIENT_SECRET: &str = "sim-consumer-secret";
+/// A refresh token the connected app issued before the test.
+pub const REFRESH_TOKEN: &str = "sim-refresh-token";
+
+/// Access tokens `/services/oauth2/token` issued, by token: (the issuing server's `Host`, expired).
+static ISSUED: Mutex<Option<HashMap<String, (String, bool)>>> = Mutex::new(None);
+
+fn issued<T>(f: impl FnOnce(&mut HashMap<String, (String, bool)>) -> T) -> T {
+    let mut guard = ISSUED.lock().unwrap_or_else(|p| p.into_inner());
+    f(guard.get_or_insert_with(HashMap::new))
+}
+
+/// Issues an access token for the server at `host`.
+pub fn issue(host: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let token = format!(
+        "00Dsim!{:08x}.{host}",
+        NEXT.fetch_add(1, AtomicOrdering::Relaxed)
+    );
+    issued(|t| t.insert(token.clone(), (host.to_owned(), false)));
+    token
+}
+
+/// Whether `token` is a live access token issued by the server at `host`.
+pub fn live(host: &str, token: &str) -> bool {
+    issued(|t| {
+        t.get(token)
+            .is_some_and(|(h, expired)| h == host && !expired)
+    })
+}
+
+/// Expires every access token the server at `host` issued: the next request with one is 401
+/// `INVALID_SESSION_ID`, as once the session timeout has passed.
+pub fn expire(host: &str) {
+    issued(|t| {
+        for (h, expired) in t.values_mut() {
+            if h == host {
+                *expired = true;
+            }
+        }
+    });
+}
+
+/// How many access tokens the server at `host` issued.
+pub fn issued_count(host: &str) -> usize {
+    issued(|t| t.values().filter(|(h, _)| h == host).count())
+}
+
+/// An OAuth error of the token endpoint (Salesforce answers 400 with `error` and
+/// `error_description`).
+pub fn oauth_error(code: &str, description: &str) -> Reply {
+    Reply::new(
+        400,
+        json!({"error": code, "error_description": description}),
+    )
 }

@@ -55,7 +55,10 @@ use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
 use support_salesforce::SalesforcePort;
 
 #[allow(unused_imports)]
-pub use http::{API_VERSION, DAILY_LIMIT, DATA, Reply, Req, authorization};
+pub use http::{
+    API_VERSION, CLIENT_ID, CLIENT_SECRET, DAILY_LIMIT, DATA, REFRESH_TOKEN, Reply, Req,
+    authorization,
+};
 #[allow(unused_imports)]
 pub use store::{MAX_BATCH, SimState, id18, sf_time};
 
@@ -124,6 +127,28 @@ pub fn salesforce_world() -> World {
             sla_targets_by_priority: false,
         },
     )
+}
+
+/// The `Host` of a base URL.
+fn host_of(base_url: &str) -> String {
+    base_url
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Expires every access token `/services/oauth2/token` issued on the server at `base_url`: the
+/// next request with one is 401 `INVALID_SESSION_ID`.
+pub fn expire_access_tokens(base_url: &str) {
+    http::expire(&host_of(base_url));
+}
+
+/// How many access tokens the server at `base_url` issued.
+pub fn issued_tokens(base_url: &str) -> usize {
+    http::issued_count(&host_of(base_url))
 }
 
 /// Salesforce's wire format for the kit.
@@ -197,7 +222,16 @@ impl Wire for SalesforceWire {
     }
 
     fn authorized(req: &Req) -> bool {
-        req.header("authorization") == Some(authorization(TOKEN).as_str())
+        if req.path == routes::TOKEN_PATH {
+            return true;
+        }
+        let Some(token) = req
+            .header("authorization")
+            .and_then(|v| support_core::http::authorization_param(v, "Bearer"))
+        else {
+            return false;
+        };
+        token == TOKEN || http::live(req.header("host").unwrap_or_default(), token)
     }
 
     fn unauthenticated() -> Reply {

@@ -32,6 +32,8 @@ pub enum Cond {
     Cmp(String, String, Lit),
     /// `field [NOT] IN (literals)`.
     In(String, bool, Vec<Lit>),
+    /// `field [NOT] IN (SELECT f FROM Object ...)`: a semi-join (anti-join).
+    Sub(String, bool, Box<Soql>),
     /// Both.
     And(Box<Cond>, Box<Cond>),
     /// Either.
@@ -236,6 +238,28 @@ impl Parser {
             if self.next() != Some(Tok::Open) {
                 return Err("expecting '(' after IN".into());
             }
+            if matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case("SELECT")) {
+                let start = self.pos;
+                let mut depth = 0usize;
+                loop {
+                    match self.next() {
+                        Some(Tok::Open) => depth += 1,
+                        Some(Tok::Close) if depth == 0 => break,
+                        Some(Tok::Close) => depth -= 1,
+                        Some(_) => {}
+                        None => return Err("unterminated semi-join".into()),
+                    }
+                }
+                let inner = Parser {
+                    toks: self.toks[start..self.pos - 1].to_vec(),
+                    pos: 0,
+                };
+                let sub = inner.query()?;
+                if sub.fields.len() != 1 {
+                    return Err("a semi-join selects one field".into());
+                }
+                return Ok(Cond::Sub(field, negated, Box::new(sub)));
+            }
             let mut values = vec![self.literal()?];
             loop {
                 match self.next() {
@@ -285,79 +309,86 @@ const RESERVED: &[&str] = &[
 
 /// Parses a query, or says why it is malformed.
 pub fn parse(q: &str) -> Result<Soql, String> {
-    let mut p = Parser {
+    Parser {
         toks: tokens(q)?,
         pos: 0,
-    };
-    p.expect("SELECT")?;
-    let mut fields = vec![p.field()?];
-    while p.peek() == Some(&Tok::Comma) {
-        p.pos += 1;
-        fields.push(p.field()?);
     }
-    if fields
-        .iter()
-        .any(|f| RESERVED.iter().any(|r| r.eq_ignore_ascii_case(f)))
-    {
-        return Err("unexpected token in field list".into());
-    }
-    p.expect("FROM")?;
-    let object = p.field()?;
-    let filter = if p.keyword("WHERE") {
-        Some(p.or()?)
-    } else {
-        None
-    };
-    let mut order = Vec::new();
-    if p.keyword("ORDER") {
-        p.expect("BY")?;
-        loop {
-            let f = p.field()?;
-            let desc = if p.keyword("DESC") {
-                true
-            } else {
-                p.keyword("ASC");
-                false
-            };
-            // Nulls come first ascending, last descending, unless said.
-            let mut nulls_last = desc;
-            if p.keyword("NULLS") {
-                nulls_last = if p.keyword("LAST") {
+    .query()
+}
+
+impl Parser {
+    fn query(mut self) -> Result<Soql, String> {
+        let p = &mut self;
+        p.expect("SELECT")?;
+        let mut fields = vec![p.field()?];
+        while p.peek() == Some(&Tok::Comma) {
+            p.pos += 1;
+            fields.push(p.field()?);
+        }
+        if fields
+            .iter()
+            .any(|f| RESERVED.iter().any(|r| r.eq_ignore_ascii_case(f)))
+        {
+            return Err("unexpected token in field list".into());
+        }
+        p.expect("FROM")?;
+        let object = p.field()?;
+        let filter = if p.keyword("WHERE") {
+            Some(p.or()?)
+        } else {
+            None
+        };
+        let mut order = Vec::new();
+        if p.keyword("ORDER") {
+            p.expect("BY")?;
+            loop {
+                let f = p.field()?;
+                let desc = if p.keyword("DESC") {
                     true
                 } else {
-                    p.expect("FIRST")?;
+                    p.keyword("ASC");
                     false
                 };
-            }
-            order.push((f, desc, nulls_last));
-            if p.peek() == Some(&Tok::Comma) {
-                p.pos += 1;
-            } else {
-                break;
+                // Nulls come first ascending, last descending, unless said.
+                let mut nulls_last = desc;
+                if p.keyword("NULLS") {
+                    nulls_last = if p.keyword("LAST") {
+                        true
+                    } else {
+                        p.expect("FIRST")?;
+                        false
+                    };
+                }
+                order.push((f, desc, nulls_last));
+                if p.peek() == Some(&Tok::Comma) {
+                    p.pos += 1;
+                } else {
+                    break;
+                }
             }
         }
+        let limit = if p.keyword("LIMIT") {
+            Some(p.number()?)
+        } else {
+            None
+        };
+        let offset = if p.keyword("OFFSET") {
+            Some(p.number()?)
+        } else {
+            None
+        };
+        if let Some(t) = p.peek() {
+            return Err(format!("unexpected token: {t:?}"));
+        }
+        Ok(Soql {
+            fields,
+            object,
+            filter,
+            order,
+            limit,
+            offset,
+        })
     }
-    let limit = if p.keyword("LIMIT") {
-        Some(p.number()?)
-    } else {
-        None
-    };
-    let offset = if p.keyword("OFFSET") {
-        Some(p.number()?)
-    } else {
-        None
-    };
-    if let Some(t) = p.peek() {
-        return Err(format!("unexpected token: {t:?}"));
-    }
-    Ok(Soql {
-        fields,
-        object,
-        filter,
-        order,
-        limit,
-        offset,
-    })
 }
 
 /// Whether two ids name the same record (15 characters are compared case-sensitively with the
@@ -445,12 +476,21 @@ pub fn like(text: &str, pattern: &str) -> bool {
     go(&text, &parts)
 }
 
-/// Evaluates a condition; `get` reads a (possibly relationship) field of the row.
-pub fn eval(cond: &Cond, get: &dyn Fn(&str) -> Value) -> bool {
+/// Evaluates a condition; `get` reads a (possibly relationship) field of the row, `sub` answers
+/// a semi-join's values.
+pub fn eval(cond: &Cond, get: &dyn Fn(&str) -> Value, sub: &dyn Fn(&Soql) -> Vec<Value>) -> bool {
     match cond {
-        Cond::And(a, b) => eval(a, get) && eval(b, get),
-        Cond::Or(a, b) => eval(a, get) || eval(b, get),
-        Cond::Not(a) => !eval(a, get),
+        Cond::And(a, b) => eval(a, get, sub) && eval(b, get, sub),
+        Cond::Or(a, b) => eval(a, get, sub) || eval(b, get, sub),
+        Cond::Not(a) => !eval(a, get, sub),
+        Cond::Sub(field, negated, query) => {
+            let v = get(field);
+            let found = sub(query).iter().any(|w| match w.as_str() {
+                Some(text) => compare(&v, &Lit::Text(text.to_owned())) == Some(Ordering::Equal),
+                None => false,
+            });
+            found != *negated
+        }
         Cond::In(field, negated, values) => {
             let v = get(field);
             let found = values
@@ -493,7 +533,7 @@ pub fn cond_fields(cond: &Cond, out: &mut Vec<String>) {
             cond_fields(b, out);
         }
         Cond::Not(a) => cond_fields(a, out),
-        Cond::In(f, _, _) | Cond::Cmp(f, _, _) => out.push(f.clone()),
+        Cond::In(f, _, _) | Cond::Cmp(f, _, _) | Cond::Sub(f, _, _) => out.push(f.clone()),
     }
 }
 
@@ -522,5 +562,18 @@ pub fn order_values(a: &Value, b: &Value, nulls_last: bool) -> Ordering {
             .unwrap_or(Ordering::Equal),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         _ => Ordering::Equal,
+    }
+}
+
+/// Every semi-join of a condition.
+pub fn sub_queries<'a>(cond: &'a Cond, out: &mut Vec<&'a Soql>) {
+    match cond {
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            sub_queries(a, out);
+            sub_queries(b, out);
+        }
+        Cond::Not(a) => sub_queries(a, out),
+        Cond::Sub(_, _, q) => out.push(q),
+        Cond::In(..) | Cond::Cmp(..) => {}
     }
 }

@@ -19,6 +19,8 @@ pub const QUERY: &str = "/services/data/v64.0/query";
 /// The scaffold adapter's placeholder connection check (not a Salesforce endpoint): served until
 /// the adapter's own check lands, then to be removed.
 pub const PING: &str = "/api/ping";
+/// The OAuth 2.0 token endpoint (on the login host or My Domain; here the instance itself).
+pub const TOKEN_PATH: &str = "/services/oauth2/token";
 /// `GET /limits`.
 pub const LIMITS: &str = "/services/data/v64.0/limits";
 /// The sObject rows root.
@@ -34,6 +36,7 @@ pub static ROUTES: &[Route<SimState>] = &[
         BodyRule::Any,
         query_more,
     ),
+    Route::new("POST", TOKEN_PATH, Params::NONE, BodyRule::Any, oauth_token),
     Route::new("GET", PING, Params::NONE, BodyRule::Any, ping),
     Route::new("GET", LIMITS, Params::NONE, BodyRule::Any, limits),
     Route::new(
@@ -306,22 +309,70 @@ fn run_query(state: &mut SimState, req: &Req) -> Reply {
         Ok(soql) => soql,
         Err(detail) => return malformed_query(&detail),
     };
+    let object = match check_names(&soql) {
+        Ok(object) => object,
+        Err(reply) => return reply,
+    };
+    let reply = answer_query(state, object, &soql);
+    expire_mid_listing(state, req, &reply);
+    reply
+}
+
+/// The `expire_tokens_mid_listing` hook.
+fn expire_mid_listing(state: &mut SimState, req: &Req, reply: &Reply) {
+    let more = reply
+        .body
+        .as_ref()
+        .is_some_and(|b| b.get("nextRecordsUrl").is_some());
+    if more && state.expire_tokens_mid_listing {
+        state.expire_tokens_mid_listing = false;
+        http::expire(req.header("host").unwrap_or_default());
+    }
+}
+
+/// The values a semi-join's query selects (unknown objects or fields select nothing; they are
+/// checked before).
+fn semi_join(state: &SimState, sub: &Soql) -> Vec<Value> {
+    let Some((object, _)) = fields_of(&sub.object) else {
+        return Vec::new();
+    };
+    state
+        .rows(object)
+        .iter()
+        .filter(|row| {
+            sub.filter.as_ref().is_none_or(|cond| {
+                query::eval(cond, &|field| value_of(state, row, field), &|inner| {
+                    semi_join(state, inner)
+                })
+            })
+        })
+        .map(|row| value_of(state, row, &sub.fields[0]))
+        .collect()
+}
+
+/// The first unknown object or field of a query (semi-joins included), as the 400 it is.
+fn check_names(soql: &Soql) -> Result<&'static str, Reply> {
     let Some((object, _)) = fields_of(&soql.object) else {
-        return bad_request(
+        return Err(bad_request(
             "INVALID_TYPE",
             &format!("sObject type '{}' is not supported.", soql.object),
             &[],
-        );
+        ));
     };
     let mut named = soql.fields.clone();
     if let Some(cond) = &soql.filter {
         query::cond_fields(cond, &mut named);
+        let mut subs = Vec::new();
+        query::sub_queries(cond, &mut subs);
+        for sub in subs {
+            check_names(sub)?;
+        }
     }
     named.extend(soql.order.iter().map(|(f, _, _)| f.clone()));
     if let Some(bad) = named.iter().find(|f| !known_field(object, f)) {
-        return invalid_field(object, bad);
+        return Err(invalid_field(object, bad));
     }
-    answer_query(state, object, &soql)
+    Ok(object)
 }
 
 fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql) -> Reply {
@@ -329,9 +380,11 @@ fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql) -> Repl
         .rows(object)
         .iter()
         .filter(|row| {
-            soql.filter
-                .as_ref()
-                .is_none_or(|cond| query::eval(cond, &|field| value_of(state, row, field)))
+            soql.filter.as_ref().is_none_or(|cond| {
+                query::eval(cond, &|field| value_of(state, row, field), &|sub| {
+                    semi_join(state, sub)
+                })
+            })
         })
         .collect();
     if !soql.order.is_empty() {
@@ -381,7 +434,11 @@ fn batch(state: &mut SimState, records: Vec<Value>, offset: usize) -> Reply {
 fn query_more(state: &mut SimState, req: &Req) -> Reply {
     let locator = req.id(0).to_owned();
     match state.cursors.remove(&locator) {
-        Some((records, offset)) => batch(state, records, offset),
+        Some((records, offset)) => {
+            let reply = batch(state, records, offset);
+            expire_mid_listing(state, req, &reply);
+            reply
+        }
         None => bad_request("INVALID_QUERY_LOCATOR", "invalid query locator", &[]),
     }
 }
@@ -728,4 +785,90 @@ fn delete(state: &mut SimState, req: &Req) -> Reply {
         return not_found();
     }
     Reply::empty(204)
+}
+
+/// `POST /services/oauth2/token`: the refresh-token and client-credentials grants, from a
+/// form-urlencoded body. The answer has no `expires_in` (Salesforce sends none); its
+/// `instance_url` is this server.
+fn oauth_token(_state: &mut SimState, req: &Req) -> Reply {
+    let form_type = req.header("content-type").is_some_and(|t| {
+        t.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    });
+    if !form_type {
+        return http::oauth_error("invalid_request", "unsupported content type");
+    }
+    let fields = form(&req.body);
+    let get = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    let basic = support_conformance::sim::basic_credentials(req.header("authorization"));
+    let (id, secret) = match &basic {
+        Some((id, secret)) => (Some(id.as_str()), Some(secret.as_str())),
+        None => (get("client_id"), get("client_secret")),
+    };
+    if id != Some(http::CLIENT_ID) {
+        return http::oauth_error("invalid_client_id", "client identifier invalid");
+    }
+    match get("grant_type") {
+        Some("refresh_token") => {
+            if secret.is_some_and(|s| s != http::CLIENT_SECRET) {
+                return http::oauth_error("invalid_client", "invalid client credentials");
+            }
+            if get("refresh_token") != Some(http::REFRESH_TOKEN) {
+                return http::oauth_error("invalid_grant", "expired access/refresh token");
+            }
+        }
+        Some("client_credentials") => {
+            if secret != Some(http::CLIENT_SECRET) {
+                return http::oauth_error("invalid_client", "invalid client credentials");
+            }
+        }
+        Some(_) => return http::oauth_error("unsupported_grant_type", "grant type not supported"),
+        None => return http::oauth_error("invalid_request", "grant_type is required"),
+    }
+    let host = req.header("host").unwrap_or_default().to_owned();
+    let token = http::issue(&host);
+    Reply::ok(json!({
+        "access_token": token,
+        "signature": "c2lnbmF0dXJl",
+        "scope": "api refresh_token",
+        "instance_url": format!("http://{host}"),
+        "id": format!("http://{host}/id/00Dsim0000000001AAA/005sim0000000001AAA"),
+        "token_type": "Bearer",
+        "issued_at": "1767600000000",
+    }))
+}
+/// Decodes an `application/x-www-form-urlencoded` body.
+fn form(body: &[u8]) -> Vec<(String, String)> {
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = |b: u8| (b as char).to_digit(16);
+                    match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }

@@ -355,6 +355,9 @@ pub struct SimState {
     pub queries: Vec<String>,
     /// The API user (the world's first agent): the author of comments the API creates.
     pub api_user: String,
+    /// Expire the access tokens this server issued right after the next query batch that has
+    /// more to follow (once): the token runs out in the middle of a listing.
+    pub expire_tokens_mid_listing: bool,
     /// Every write's headers: (method, path, `Sforce-Auto-Assign`).
     pub auto_assign: Vec<(String, String, Option<String>)>,
 }
@@ -450,6 +453,7 @@ impl sim::Account for SimState {
             clock: WriteClock::new(&world),
             queries: Vec::new(),
             auto_assign: Vec::new(),
+            expire_tokens_mid_listing: false,
             api_user: world
                 .agents
                 .first()

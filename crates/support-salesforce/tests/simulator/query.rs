@@ -349,8 +349,9 @@ impl Parser {
                     p.keyword("ASC");
                     false
                 };
-                // Nulls come first ascending, last descending, unless said.
-                let mut nulls_last = desc;
+                // Nulls come first unless said (SOQL reference, ORDER BY: "By default, null
+                // values are sorted first"), in either direction.
+                let mut nulls_last = false;
                 if p.keyword("NULLS") {
                     nulls_last = if p.keyword("LAST") {
                         true

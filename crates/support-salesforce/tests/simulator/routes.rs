@@ -11,7 +11,8 @@ use super::http::{
 };
 use super::query::{self, Soql};
 use super::store::{
-    CREATABLE, ORIGINS, PRIORITIES, Row, SCHEMA, STATUSES, SimState, UPDATABLE, fields_of, sf_time,
+    CREATABLE, MAX_BATCH, ORIGINS, PRIORITIES, Row, SCHEMA, STATUSES, SimState, UPDATABLE,
+    fields_of, sf_time,
 };
 
 /// `GET /query?q=`.
@@ -313,7 +314,23 @@ fn run_query(state: &mut SimState, req: &Req) -> Reply {
         Ok(object) => object,
         Err(reply) => return reply,
     };
-    let reply = answer_query(state, object, &soql);
+    // `Sforce-Query-Options: batchSize=n` asks for batches of n (200 to 2,000; a request, not a
+    // promise); `SimState::batch_size` caps it for tests.
+    let asked = req.header("sforce-query-options").and_then(|v| {
+        v.split(',')
+            .find_map(|o| o.trim().strip_prefix("batchSize="))
+            .map(str::to_owned)
+    });
+    let size = match asked {
+        None => MAX_BATCH,
+        Some(n) => match n.trim().parse::<usize>() {
+            Ok(n) => n.clamp(200, MAX_BATCH),
+            Err(_) => {
+                return bad_request("INVALID_QUERY_OPTIONS", "batchSize must be a number", &[]);
+            }
+        },
+    };
+    let reply = answer_query(state, object, &soql, size.min(state.batch_size));
     expire_mid_listing(state, req, &reply);
     reply
 }
@@ -375,7 +392,7 @@ fn check_names(soql: &Soql) -> Result<&'static str, Reply> {
     Ok(object)
 }
 
-fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql) -> Reply {
+fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql, size: usize) -> Reply {
     let mut rows: Vec<&Row> = state
         .rows(object)
         .iter()
@@ -392,12 +409,13 @@ fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql) -> Repl
             soql.order
                 .iter()
                 .map(|(f, desc, nulls_last)| {
-                    let o = query::order_values(
-                        &value_of(state, a, f),
-                        &value_of(state, b, f),
-                        *nulls_last != *desc,
-                    );
-                    if *desc { o.reverse() } else { o }
+                    let (x, y) = (value_of(state, a, f), value_of(state, b, f));
+                    let o = query::order_values(&x, &y, *nulls_last);
+                    if *desc && !x.is_null() && !y.is_null() {
+                        o.reverse()
+                    } else {
+                        o
+                    }
                 })
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(Ordering::Equal)
@@ -412,13 +430,13 @@ fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql) -> Repl
         .iter()
         .map(|row| record(state, object, row, &soql.fields))
         .collect();
-    batch(state, records, 0)
+    batch(state, records, 0, size)
 }
 
 /// One batch of a query's records from `offset`; the rest stay behind a locator.
-fn batch(state: &mut SimState, records: Vec<Value>, offset: usize) -> Reply {
+fn batch(state: &mut SimState, records: Vec<Value>, offset: usize, size: usize) -> Reply {
     let total = records.len();
-    let size = state.batch_size.max(1);
+    let size = size.max(1);
     let end = (offset + size).min(total);
     let page: Vec<Value> = records.get(offset..end).unwrap_or_default().to_vec();
     let mut body = json!({"totalSize": total, "done": end >= total, "records": page});
@@ -426,7 +444,7 @@ fn batch(state: &mut SimState, records: Vec<Value>, offset: usize) -> Reply {
         state.next += 1;
         let locator = super::store::new_id("QueryLocator", state.next);
         body["nextRecordsUrl"] = json!(format!("{DATA}/query/{locator}-{end}"));
-        state.cursors.insert(locator, (records, end));
+        state.cursors.insert(locator, (records, end, size));
     }
     Reply::ok(body)
 }
@@ -434,8 +452,8 @@ fn batch(state: &mut SimState, records: Vec<Value>, offset: usize) -> Reply {
 fn query_more(state: &mut SimState, req: &Req) -> Reply {
     let locator = req.id(0).to_owned();
     match state.cursors.remove(&locator) {
-        Some((records, offset)) => {
-            let reply = batch(state, records, offset);
+        Some((records, offset, size)) => {
+            let reply = batch(state, records, offset, size);
             expire_mid_listing(state, req, &reply);
             reply
         }

@@ -341,8 +341,8 @@ pub struct SimState {
     log: Vec<RecordedRequest>,
     /// Rows per object (API name).
     pub objects: BTreeMap<&'static str, Vec<Row>>,
-    /// Open query cursors: locator -> (records, batch size).
-    pub cursors: HashMap<String, (Vec<Value>, usize)>,
+    /// Open query cursors: locator -> (records, next offset, batch size).
+    pub cursors: HashMap<String, (Vec<Value>, usize, usize)>,
     /// The largest batch a query answers (2,000; smaller for tests).
     pub batch_size: usize,
     /// API requests used today (reported in `Sforce-Limit-Info`).

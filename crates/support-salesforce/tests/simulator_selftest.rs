@@ -484,3 +484,59 @@ async fn a_semi_join_on_topic_assignments_filters_cases_by_topic() {
     .await;
     assert_eq!(bad.json[0]["errorCode"], "INVALID_FIELD");
 }
+
+#[tokio::test]
+async fn nulls_sort_first_and_batch_size_is_a_bounded_request() {
+    let (simulator, client) = started().await;
+    let world = salesforce_world();
+    for q in [
+        "SELECT Id, OwnerId FROM Case ORDER BY OwnerId",
+        "SELECT Id, OwnerId FROM Case ORDER BY OwnerId DESC",
+    ] {
+        let answer = soql(&client, q).await;
+        let owners: Vec<bool> = records(&answer)
+            .iter()
+            .map(|r| r["OwnerId"].is_null())
+            .collect();
+        let first_set = owners.iter().position(|null| !null).unwrap_or(owners.len());
+        assert!(
+            owners[first_set..].iter().all(|null| !null),
+            "{q}: nulls first: {owners:?}"
+        );
+    }
+    let asked = client
+        .send(
+            client
+                .http
+                .get(format!("{}{DATA}/query", simulator.base_url()))
+                .query(&[("q", "SELECT Id FROM Case")])
+                .header("authorization", authorization(TOKEN))
+                .header("sforce-query-options", "batchSize=1"),
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.json);
+    assert_eq!(
+        records(&asked).len(),
+        world.tickets.len().min(200),
+        "below the minimum of 200, batches are of 200"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_connection_check_reaches_the_simulator() {
+    let simulator = SalesforceSimulator::start(salesforce_world(), port_factory(None)).await;
+    let info = simulator.port().check_connection().await;
+    assert!(info.is_ok(), "check_connection failed: {info:?}");
+    let bad = simulator.port_with_bad_credentials().await;
+    let error = bad.check_connection().await.err();
+    assert_eq!(
+        error.as_ref().map(|e| e.kind()),
+        Some(&support_core::ErrorKind::Unauthenticated)
+    );
+    let faulted = simulator
+        .port_with_fault(Operation::CheckConnection, Fault::unavailable_once())
+        .await;
+    let info = faulted.port.check_connection().await;
+    assert!(info.is_ok(), "check_connection after one 503: {info:?}");
+    assert_eq!(faulted.requests.get(), 2, "the read is retried once");
+}

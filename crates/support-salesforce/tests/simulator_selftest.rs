@@ -540,3 +540,42 @@ async fn the_connection_check_reaches_the_simulator() {
     assert!(info.is_ok(), "check_connection after one 503: {info:?}");
     assert_eq!(faulted.requests.get(), 2, "the read is retried once");
 }
+
+#[tokio::test]
+async fn case_milestones_hold_the_sla_clocks() {
+    // The world with clocks on: what the profile switches on once the adapter maps them.
+    let mut profile = salesforce_world().profile;
+    profile.sla_clocks = support_conformance::SlaClocks {
+        first_response: support_conformance::ClockReport::DueAndBreach,
+        resolution: support_conformance::ClockReport::DueAndBreach,
+        escalation: false,
+    };
+    let world = support_conformance::World::standard(support_salesforce::PROVIDER, profile);
+    let simulator = SalesforceSimulator::start(world.clone(), port_factory(None)).await;
+    let client = SimClient::new(simulator.base_url(), authorization(TOKEN));
+    let ticket = world
+        .tickets
+        .iter()
+        .find(|t| t.sla.is_some())
+        .unwrap_or_else(|| panic!("the world has SLA clocks"));
+    let Some(sla) = &ticket.sla else { return };
+    let answer = soql(
+        &client,
+        &format!(
+            "SELECT MilestoneType.Name, TargetDate, IsViolated FROM CaseMilestone WHERE CaseId = '{}' ORDER BY MilestoneType.Name",
+            ticket.id
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    let rows = records(&answer);
+    assert_eq!(rows.len(), 2, "{}", answer.json);
+    assert_eq!(rows[0]["MilestoneType"]["Name"], "First Response");
+    assert_eq!(
+        rows[0]["TargetDate"],
+        simulator::sf_time(&sla.first_response_due)
+    );
+    assert_eq!(rows[0]["IsViolated"], sla.first_response_breached);
+    assert_eq!(rows[1]["MilestoneType"]["Name"], "Resolution");
+    assert_eq!(rows[1]["IsViolated"], sla.resolution_breached);
+}

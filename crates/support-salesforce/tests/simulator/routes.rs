@@ -168,6 +168,13 @@ pub static ROUTES: &[Route<SimState>] = &[
     ),
     Route::new(
         "GET",
+        "/services/data/v64.0/sobjects/MilestoneType/{}",
+        Params::allowed(&["fields"]),
+        BodyRule::Any,
+        get_row,
+    ),
+    Route::new(
+        "GET",
         "/services/data/v64.0/sobjects/CaseMilestone/{}",
         Params::allowed(&["fields"]),
         BodyRule::Any,

@@ -26,6 +26,10 @@ pub const STATUSES: &[(&str, bool)] = &[
     ("Closed", true),
     ("escalated", false),
 ];
+/// The milestone type of a case's first-response clock.
+pub const MILESTONE_FIRST_RESPONSE: &str = "First Response";
+/// The milestone type of a case's resolution clock.
+pub const MILESTONE_RESOLUTION: &str = "Resolution";
 /// The `Case.Priority` picklist.
 pub const PRIORITIES: &[&str] = &["High", "Medium", "Low"];
 /// The `Case.Origin` picklist.
@@ -256,6 +260,7 @@ pub fn prefix(object: &str) -> &'static str {
         "Entitlement" => "550",
         "SlaProcess" => "552",
         "MilestoneType" => "557",
+        "CaseMilestone" => "5lg",
         _ => "0Zz",
     }
 }
@@ -623,6 +628,7 @@ impl sim::Account for SimState {
                 })),
             );
         }
+        let mut entitlement = None;
         for sla in &world.sla_policies {
             state.insert(
                 "SlaProcess",
@@ -631,6 +637,47 @@ impl sim::Account for SimState {
                     "IsActive": true, "IsVersionDefault": true, "SobjectType": "Case",
                 })),
             );
+            let id = state.insert(
+                "Entitlement",
+                row(json!({
+                    "Name": sla.name, "SlaProcessId": sla.id, "AccountId": account,
+                    "StartDate": "2026-01-01", "EndDate": null, "Status": "Active",
+                })),
+            );
+            entitlement.get_or_insert(id);
+        }
+        // Each case's SLA clocks are CaseMilestones of the milestone types "First Response"
+        // and "Resolution", under the first entitlement.
+        let first_response = state.insert(
+            "MilestoneType",
+            row(json!({"Name": MILESTONE_FIRST_RESPONSE})),
+        );
+        let resolution = state.insert("MilestoneType", row(json!({"Name": MILESTONE_RESOLUTION})));
+        for ticket in &world.tickets {
+            let Some(sla) = &ticket.sla else { continue };
+            if let Some(case) = state.find_mut("Case", &ticket.id) {
+                case.insert("EntitlementId".into(), json!(entitlement));
+                case.insert("SlaStartDate".into(), json!(sf_time(&ticket.created_at)));
+            }
+            for (kind, due, breached) in [
+                (
+                    &first_response,
+                    sla.first_response_due,
+                    sla.first_response_breached,
+                ),
+                (&resolution, sla.resolution_due, sla.resolution_breached),
+            ] {
+                let minutes = (due - ticket.created_at).num_minutes().max(0);
+                state.insert(
+                    "CaseMilestone",
+                    row(json!({
+                        "CaseId": ticket.id, "MilestoneTypeId": kind,
+                        "StartDate": sf_time(&ticket.created_at), "TargetDate": sf_time(&due),
+                        "CompletionDate": null, "IsCompleted": false, "IsViolated": breached,
+                        "TargetResponseInMins": minutes,
+                    })),
+                );
+            }
         }
         state
     }

@@ -6,7 +6,14 @@
 //!
 //! Built on the kit (`support_conformance::sim`): this module holds Salesforce's wire format only.
 //!
-//! - Every request must carry `Authorization: Bearer {TOKEN}`; anything else is 401
+//! - `POST /services/oauth2/token` (form body; refresh-token grant with [`REFRESH_TOKEN`],
+//!   client-credentials grant; client id and secret in the form or HTTP Basic) issues access
+//!   tokens valid on this server only, answers `instance_url` = this server and no
+//!   `expires_in`; errors are 400 `{error, error_description}`. [`expire_access_tokens`] expires
+//!   them; `SimState::expire_tokens_mid_listing` does so right after the next query batch with
+//!   more to follow; [`issued_tokens`] counts issues (renewals).
+//! - Every other request must carry `Authorization: Bearer` with [`TOKEN`] or an issued, live
+//!   token; anything else is 401
 //!   `[{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]`
 //!   (`http.rs`). Errors are arrays of `{errorCode, message, fields}`; every answered request
 //!   carries `Sforce-Limit-Info: api-usage=n/15000`; a throttling fault is 403
@@ -17,8 +24,18 @@
 //!   Answers are `{totalSize, done, records, nextRecordsUrl?}` with at most
 //!   `SimState::batch_size` records (2,000; set it smaller in tests); `nextRecordsUrl` is
 //!   `/services/data/v64.0/query/<locator>-<offset>` and can be read once.
-//!   Relationship fields (`Owner.Name`) follow the `...Id` field and nest as objects.
+//!   Relationship fields (`Owner.Name`) follow the `...Id` field and nest as objects; semi-joins
+//!   (`Id IN (SELECT EntityId FROM TopicAssignment WHERE Topic.Name = '...')`) are evaluated;
+//!   `Sforce-Query-Options: batchSize=n` is honoured within 200..=2,000. Nulls sort first in
+//!   either direction unless `NULLS LAST`. `SimState::queries` records every query as sent.
+//! - SLA: `SlaProcess` rows are the world's policies, each with an `Entitlement`; cases with
+//!   clocks carry `EntitlementId` and two `CaseMilestone`s, of the `MilestoneType`s
+//!   "First Response" and "Resolution" (`TargetDate`, `IsViolated`).
+//! - Files: none yet (Salesforce serves `Attachment/{id}/Body` and `ContentVersion/VersionData`
+//!   from the instance itself, not another origin, so `sim::storage` does not apply).
 //! - `GET /sobjects/{Object}/{id}` (`fields=` allowed) for every object of the contract;
+//!   `GET /limits` (`DailyApiRequests`); the scaffold adapter's placeholder `GET /api/ping`
+//!   until the adapter's own connection check lands;
 //!   `POST /sobjects/{Case|CaseComment|Topic|TopicAssignment}` answers 201 `{id, success, errors}`;
 //!   `PATCH /sobjects/{Case|CaseComment|Topic}/{id}` answers 204; `DELETE` of a TopicAssignment 204.
 //!   Ids in paths and bodies may be 15 characters; the simulator stores and answers 18.
@@ -27,7 +44,7 @@
 //!   assignment rule does; `SimState::auto_assign` records the header of every case write.
 //!
 //! Stricter than Salesforce on purpose: unknown query parameters do not match a route (httpmock's
-//! 404); `Status`, `Priority` and `Origin` are restricted picklists (400
+//! 404), and on `query` they are 400 `MALFORMED_QUERY`; `Status`, `Priority` and `Origin` are restricted picklists (400
 //! `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`); references to missing records or an inactive user
 //! are 400 `FIELD_INTEGRITY_EXCEPTION`; read-only fields in a body are 400
 //! `INVALID_FIELD_FOR_INSERT_UPDATE`. Assumed where the documentation is silent: the org's

@@ -579,3 +579,27 @@ async fn case_milestones_hold_the_sla_clocks() {
     assert_eq!(rows[1]["MilestoneType"]["Name"], "Resolution");
     assert_eq!(rows[1]["IsViolated"], sla.resolution_breached);
 }
+
+#[test]
+fn outbound_messages_and_their_acknowledgement() {
+    use simulator::outbound::{self, Notification};
+    let xml = outbound::envelope(
+        outbound::ORGANIZATION_ID,
+        &[Notification {
+            id: "04lsim0000000001AAA".into(),
+            fields: vec![
+                ("Id".into(), "500sim0000000001AAA".into()),
+                ("Subject".into(), "Fish & <chips>".into()),
+            ],
+        }],
+    );
+    assert!(xml.contains("<OrganizationId>00Dsim0000000001AAA</OrganizationId>"));
+    assert!(
+        xml.contains("<sf:Subject>Fish &amp; &lt;chips&gt;</sf:Subject>"),
+        "{xml}"
+    );
+    assert!(outbound::is_ack(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>"#
+    ));
+    assert!(!outbound::is_ack("<Ack>true</Ack>"));
+}

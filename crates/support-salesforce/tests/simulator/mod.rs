@@ -56,6 +56,7 @@
 #![allow(dead_code)]
 
 mod http;
+pub mod outbound;
 mod query;
 mod routes;
 mod store;

@@ -603,3 +603,68 @@ fn outbound_messages_and_their_acknowledgement() {
     ));
     assert!(!outbound::is_ack("<Ack>true</Ack>"));
 }
+
+/// Escapes a value for a SOQL string literal as the SOQL reference documents (`\\`, `\'`, `\"`,
+/// `\n`, `\r`, `\t`, `\b`, `\f`).
+fn soql_literal(value: &str) -> String {
+    let mut out = String::from("'");
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '\'' => out.push_str(r"\'"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str(r"\n"),
+            '\r' => out.push_str(r"\r"),
+            '\t' => out.push_str(r"\t"),
+            '\u{8}' => out.push_str(r"\b"),
+            '\u{c}' => out.push_str(r"\f"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[tokio::test]
+async fn escaped_literals_match_exactly_their_value() {
+    let (_simulator, client) = started().await;
+    let nasty = [
+        "x' OR Name != '",
+        r"back\slash' OR Id != '",
+        "quote\" and\nnewline\tand tab",
+        "50% _off_",
+    ];
+    for subject in nasty {
+        let created = client
+            .write_with(
+                reqwest::Method::POST,
+                &format!("{DATA}/sobjects/Case"),
+                &json!({"Subject": subject}),
+                &[("Sforce-Auto-Assign", "FALSE")],
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.json);
+    }
+    for subject in nasty {
+        let q = format!(
+            "SELECT Subject FROM Case WHERE Subject = {}",
+            soql_literal(subject)
+        );
+        let answer = soql(&client, &q).await;
+        assert_eq!(answer.status, 200, "{q}: {}", answer.json);
+        assert_eq!(strings(&records(&answer), "Subject"), vec![subject], "{q}");
+    }
+    // In LIKE, an escaped % or _ is literal.
+    let like = soql(
+        &client,
+        r"SELECT Subject FROM Case WHERE Subject LIKE '50\% \_off%'",
+    )
+    .await;
+    assert_eq!(strings(&records(&like), "Subject"), vec!["50% _off_"]);
+    let none = soql(
+        &client,
+        r"SELECT Subject FROM Case WHERE Subject LIKE '50\%\_%'",
+    )
+    .await;
+    assert_eq!(none.json["totalSize"], 0);
+}

@@ -200,6 +200,19 @@ async fn an_escaped_quote_stays_inside_the_literal() {
             "{malformed}"
         );
     }
+    let far = soql(
+        &client,
+        "SELECT Id FROM Case ORDER BY Id LIMIT 10 OFFSET 2001",
+    )
+    .await;
+    assert_eq!(far.status, 400);
+    assert_eq!(far.json[0]["errorCode"], "NUMBER_OUTSIDE_VALID_RANGE");
+    let near = soql(
+        &client,
+        "SELECT Id FROM Case ORDER BY Id LIMIT 10 OFFSET 2000",
+    )
+    .await;
+    assert_eq!(near.status, 200);
     let field = soql(&client, "SELECT Id, Nope__c FROM Case").await;
     assert_eq!(field.status, 400);
     assert_eq!(field.json[0]["errorCode"], "INVALID_FIELD");

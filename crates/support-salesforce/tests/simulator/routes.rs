@@ -317,6 +317,21 @@ fn run_query(state: &mut SimState, req: &Req) -> Reply {
         Ok(soql) => soql,
         Err(detail) => return malformed_query(&detail),
     };
+    // SOQL reference, OFFSET: at most 2,000 rows; not in a semi-join.
+    if soql.offset.is_some_and(|n| n > 2000) {
+        return bad_request(
+            "NUMBER_OUTSIDE_VALID_RANGE",
+            "Maximum SOQL offset allowed is 2000",
+            &[],
+        );
+    }
+    if let Some(cond) = &soql.filter {
+        let mut subs = Vec::new();
+        query::sub_queries(cond, &mut subs);
+        if subs.iter().any(|sub| sub.offset.is_some()) {
+            return malformed_query("OFFSET is not allowed in a semi-join");
+        }
+    }
     let object = match check_names(&soql) {
         Ok(object) => object,
         Err(reply) => return reply,
@@ -437,6 +452,12 @@ fn answer_query(state: &mut SimState, object: &'static str, soql: &Soql, size: u
         .iter()
         .map(|row| record(state, object, row, &soql.fields))
         .collect();
+    if soql.offset.is_some() {
+        // With OFFSET only the first batch is returned; there is no cursor to the rest.
+        let mut records = records;
+        records.truncate(size.max(1));
+        return batch(state, records, 0, size);
+    }
     batch(state, records, 0, size)
 }
 

@@ -2,25 +2,61 @@
 //! lives in `listing.rs`, account lookups in `lookups.rs`, request bodies in `bodies.rs`, and the
 //! mapping to canonical objects in `map.rs`.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
-use support_core::kit::Endpoint;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use support_core::kit::{Endpoint, LookupCache};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Document, NewComment, NewTag, NewTicket, Operation, Page, Party,
-    Result, SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef,
-    Ticket, TicketLookup, TicketQuery, TicketUpdate, async_trait,
+    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, ListingState,
+    NewComment, NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result,
+    SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket,
+    TicketLookup, TicketQuery, TicketStatus, TicketUpdate, async_trait,
 };
 
 use crate::builder::SalesforceBuilder;
-use crate::generated::Client;
+use crate::generated::{Client, types};
+use crate::soql::{API_VERSION, id18, literal};
 use crate::{PROVIDER, map};
 
-/// The reason every operation gives until it is implemented; the conformance suite refuses it
-/// once `.allow_stubs()` is gone from `tests/conformance.rs`.
-const NOT_YET: &str = "not implemented yet: see CONTRIBUTING.md";
+/// The reason of operations this release does not implement yet.
+const NOT_YET: &str = "not implemented in this release of the Salesforce adapter";
 
-/// A Salesforce account behind the [`SupportPort`] interface.
+/// The value of `Sforce-Auto-Assign` on every write: the org's case assignment rules must not
+/// overwrite the owner a write sets (they run on create and update unless told not to).
+const AUTO_ASSIGN: &str = "FALSE";
+
+/// How long the org's case statuses are kept before they are read again.
+const STATUS_TTL: Duration = Duration::from_secs(600);
+
+/// Where a SOQL listing stands: the locator of its next batch (`nextRecordsUrl`).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct QueryState {
+    pub(crate) next: String,
+}
+
+impl ListingState for QueryState {
+    const LISTING: &'static str = "tickets";
+}
+
+/// One batch of a SOQL query: its records and the locator of the next batch, if any.
+pub(crate) struct Batch {
+    pub(crate) records: Vec<Value>,
+    pub(crate) next: Option<String>,
+}
+
+/// One `CaseStatus` row: the picklist value, whether it counts as closed, and its order.
+#[derive(Clone, Debug)]
+pub(crate) struct StatusRow {
+    pub(crate) value: String,
+    pub(crate) closed: bool,
+    pub(crate) sort: i64,
+}
+
+/// A Salesforce org behind the [`SupportPort`] interface.
 ///
 /// Built with [`SalesforcePort::builder`] or [`SalesforcePort::from_env`]. [`SalesforcePort::client`]
 /// gives the generated client for native operations beyond the port, with the same credentials,
@@ -29,6 +65,7 @@ pub struct SalesforcePort {
     client: Client,
     endpoint: Endpoint,
     capabilities: Capabilities,
+    statuses: LookupCache<Vec<StatusRow>>,
 }
 
 impl fmt::Debug for SalesforcePort {
@@ -39,17 +76,29 @@ impl fmt::Debug for SalesforcePort {
     }
 }
 
-/// What the adapter supports. Declare each operation as it is implemented:
-/// `.native(&[Operation::GetTicket])`, `.emulated(operation, "how")`, or
-/// `.unsupported(operation, "why Salesforce has no API for it")`; and `.native_filters(&[..])` for
-/// the filters Salesforce applies itself (the others are applied client-side with the query's
-/// `matches`).
+/// What the adapter supports.
 fn capabilities() -> Capabilities {
+    let native = [
+        Operation::ListTickets,
+        Operation::GetTicket,
+        Operation::CreateTicket,
+        Operation::UpdateTicket,
+        Operation::CloseTicket,
+        Operation::AssignTicket,
+    ];
     Operation::ALL
         .into_iter()
+        .filter(|operation| !native.contains(operation))
         .fold(Capabilities::new(), |caps, operation| {
             caps.unsupported(operation, NOT_YET)
         })
+        .native(&native)
+        .unsupported(
+            Operation::ListSatisfactionRatings,
+            "Salesforce has no native satisfaction rating object (Surveys and Feedback Management \
+             are separate licensed products with no documented link to a case)",
+        )
+        .native_filters(&[Filter::TicketAssignee, Filter::TicketUpdatedSince])
 }
 
 impl SalesforcePort {
@@ -68,6 +117,7 @@ impl SalesforcePort {
             client: endpoint.client(Client::new_with_client),
             endpoint,
             capabilities: capabilities(),
+            statuses: LookupCache::new("case statuses", STATUS_TTL),
         }
     }
 
@@ -85,6 +135,244 @@ impl SalesforcePort {
     fn unsupported<T>(&self, operation: Operation) -> Result<T> {
         Err(self.capabilities.unsupported_error(PROVIDER, operation))
     }
+
+    fn invalid(&self, operation: Operation, message: impl Into<String>) -> Error {
+        Error::invalid_input(PROVIDER, message).with_operation(operation)
+    }
+
+    fn decode_error(&self, operation: Operation, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Decode, PROVIDER)
+            .with_operation(operation)
+            .with_message(message.into())
+    }
+
+    /// The 18-character record id of a canonical id of `kind`; anything that is not a 15- or
+    /// 18-character Salesforce id is invalid input, never sent.
+    fn record_id(
+        &self,
+        id: &CanonicalId,
+        kind: ObjectKind,
+        operation: Operation,
+    ) -> Result<String> {
+        let native = id.native_id(PROVIDER, kind, operation)?;
+        id18(native).ok_or_else(|| {
+            self.invalid(
+                operation,
+                format!("`{native}` is not a Salesforce id (15 or 18 letters and digits)"),
+            )
+        })
+    }
+
+    /// Reads one query answer: `done`, `records`, and `nextRecordsUrl` when not done. Anything
+    /// else is an error, never an early end.
+    fn batch(&self, operation: Operation, answer: Value, asked: Option<&str>) -> Result<Batch> {
+        let Some(done) = answer.get("done").and_then(Value::as_bool) else {
+            return Err(self.decode_error(operation, "the query answer has no boolean `done`"));
+        };
+        let Some(records) = answer.get("records").and_then(Value::as_array) else {
+            return Err(self.decode_error(operation, "the query answer has no `records` array"));
+        };
+        let records = records.clone();
+        if done {
+            return Ok(Batch {
+                records,
+                next: None,
+            });
+        }
+        let Some(url) = answer.get("nextRecordsUrl").and_then(Value::as_str) else {
+            return Err(self.decode_error(
+                operation,
+                "the query answer is not `done` but has no `nextRecordsUrl`",
+            ));
+        };
+        let prefix = format!("/services/data/{API_VERSION}/query/");
+        let locator = url
+            .strip_prefix(&prefix)
+            .filter(|l| !l.is_empty() && !l.contains(['/', '?', '#']))
+            .ok_or_else(|| {
+                self.decode_error(
+                    operation,
+                    format!("`nextRecordsUrl` is not a query locator under {prefix}: {url}"),
+                )
+            })?;
+        if Some(locator) == asked {
+            return Err(self.decode_error(
+                operation,
+                "Salesforce answered the locator it was asked with: the listing would not move on",
+            ));
+        }
+        Ok(Batch {
+            records,
+            next: Some(locator.to_owned()),
+        })
+    }
+
+    /// The first batch of a SOQL query.
+    pub(crate) async fn query(&self, operation: Operation, soql: &str) -> Result<Batch> {
+        let answer = self
+            .endpoint
+            .runtime()
+            .run_json(operation, None, self.client.query().q(soql).send())
+            .await?;
+        self.batch(operation, answer, None)
+    }
+
+    /// The batch at a locator `nextRecordsUrl` named.
+    pub(crate) async fn query_more(&self, operation: Operation, locator: &str) -> Result<Batch> {
+        let answer = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client.query_more().query_locator(locator).send(),
+            )
+            .await?;
+        self.batch(operation, answer, Some(locator))
+    }
+
+    /// Every record of a SOQL query, following `nextRecordsUrl` until `done`.
+    pub(crate) async fn query_all(&self, operation: Operation, soql: &str) -> Result<Vec<Value>> {
+        let mut batch = self.query(operation, soql).await?;
+        let mut records = std::mem::take(&mut batch.records);
+        while let Some(locator) = batch.next.take() {
+            batch = self.query_more(operation, &locator).await?;
+            records.append(&mut batch.records);
+        }
+        Ok(records)
+    }
+
+    /// The org's case statuses (`CaseStatus`), read once and kept for ten minutes.
+    async fn statuses(&self, operation: Operation) -> Result<std::sync::Arc<Vec<StatusRow>>> {
+        self.statuses
+            .get_or_load(|| async {
+                let rows = self
+                    .query_all(
+                        operation,
+                        "SELECT Id, ApiName, MasterLabel, IsClosed, IsDefault, SortOrder \
+                         FROM CaseStatus ORDER BY SortOrder",
+                    )
+                    .await?;
+                Ok(rows
+                    .iter()
+                    .filter_map(|row| {
+                        let value = row
+                            .get("ApiName")
+                            .or_else(|| row.get("MasterLabel"))
+                            .and_then(Value::as_str)?
+                            .to_owned();
+                        Some(StatusRow {
+                            value,
+                            closed: row.get("IsClosed").and_then(Value::as_bool) == Some(true),
+                            sort: row.get("SortOrder").and_then(Value::as_i64).unwrap_or(0),
+                        })
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    async fn closed_map(&self, operation: Operation) -> Result<HashMap<String, bool>> {
+        Ok(self
+            .statuses(operation)
+            .await?
+            .iter()
+            .map(|row| (row.value.clone(), row.closed))
+            .collect())
+    }
+
+    /// Reads one case by its 18-character id.
+    async fn read_case(&self, operation: Operation, id: &str) -> Result<Ticket> {
+        let closed = self.closed_map(operation).await?;
+        let soql = format!(
+            "SELECT {} FROM Case WHERE Id = {}",
+            map::CASE_FIELDS,
+            literal(id)
+        );
+        let batch = self.query(operation, &soql).await?;
+        let Some(raw) = batch.records.into_iter().next() else {
+            return Err(Error::new(ErrorKind::NotFound, PROVIDER)
+                .with_operation(operation)
+                .with_message(format!("no case has the id {id}")));
+        };
+        map::ticket(operation, raw, &closed)
+    }
+
+    /// `PATCH /sobjects/Case/{id}` with `fields`, without running the assignment rules, then the
+    /// case as it is now.
+    async fn patch_case(
+        &self,
+        operation: Operation,
+        id: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Ticket> {
+        if !fields.is_empty() {
+            self.endpoint
+                .runtime()
+                .run_json(
+                    operation,
+                    None,
+                    self.client
+                        .update_record()
+                        .s_object("Case")
+                        .id(id)
+                        .sforce_auto_assign(AUTO_ASSIGN)
+                        .body(types::Record(fields))
+                        .send(),
+                )
+                .await?;
+        }
+        self.read_case(operation, id).await
+    }
+
+    /// The picklist value a canonical status is written as: the first `CaseStatus` (by
+    /// `SortOrder`) whose value maps to it.
+    async fn status_value(&self, operation: Operation, status: &TicketStatus) -> Result<String> {
+        if let TicketStatus::Other(raw) = status {
+            return Ok(raw.clone());
+        }
+        let rows = self.statuses(operation).await?;
+        let closed: HashMap<String, bool> =
+            rows.iter().map(|r| (r.value.clone(), r.closed)).collect();
+        let mut rows: Vec<&StatusRow> = rows.iter().collect();
+        rows.sort_by_key(|r| r.sort);
+        rows.iter()
+            .find(|row| {
+                let mapped = map::status(&row.value, &closed).canonical;
+                &mapped == status
+                    || (status.is_done() && row.closed && matches!(mapped, TicketStatus::Other(_)))
+            })
+            .map(|row| row.value.clone())
+            .ok_or_else(|| {
+                self.invalid(
+                    operation,
+                    format!("the org has no case status that maps to `{status}`"),
+                )
+            })
+    }
+
+    /// The SOQL of a ticket listing: the filters Salesforce applies (assignee, updated since),
+    /// every value escaped or checked to be an id.
+    fn ticket_soql(&self, operation: Operation, query: &TicketQuery) -> Result<String> {
+        let mut conditions = Vec::new();
+        if let Some(assignee) = &query.assignee {
+            let id = self.record_id(assignee, ObjectKind::Party, operation)?;
+            conditions.push(format!("OwnerId = {}", literal(&id)));
+        }
+        if let Some(since) = query.updated_since {
+            conditions.push(format!(
+                "LastModifiedDate >= {}",
+                since.format("%Y-%m-%dT%H:%M:%SZ")
+            ));
+        }
+        let mut soql = format!("SELECT {} FROM Case", map::CASE_FIELDS);
+        if !conditions.is_empty() {
+            soql.push_str(" WHERE ");
+            soql.push_str(&conditions.join(" AND "));
+        }
+        soql.push_str(" ORDER BY CreatedDate ASC, Id ASC");
+        Ok(soql)
+    }
 }
 
 #[async_trait]
@@ -98,46 +386,236 @@ impl SupportPort for SalesforcePort {
     }
 
     async fn check_connection(&self) -> Result<ConnectionInfo> {
-        // The placeholder operation of specs/salesforce.yaml: call an endpoint that needs valid
-        // credentials and, ideally, says whom they belong to.
-        let raw = self
+        let operation = Operation::CheckConnection;
+        let host = self.endpoint.host();
+        self.query(operation, "SELECT Id FROM CaseStatus LIMIT 1")
+            .await
+            .map_err(|error| match error.kind() {
+                ErrorKind::Unauthenticated | ErrorKind::PermissionDenied => {
+                    error.with_message(format!(
+                        "{host} rejected the credentials: check {} or the OAuth client \
+                         variables (the org answered, so its URL is right)",
+                        crate::ENV_TOKEN
+                    ))
+                }
+                ErrorKind::NotFound | ErrorKind::Decode => error.with_message(format!(
+                    "{host} is not a Salesforce org's REST API ({API_VERSION}): check {}",
+                    crate::ENV_INSTANCE_URL
+                )),
+                ErrorKind::Transport | ErrorKind::Timeout => {
+                    let detail = error.message().unwrap_or_default().to_owned();
+                    error.with_message(format!(
+                        "could not reach {host}: check {} ({detail})",
+                        crate::ENV_INSTANCE_URL
+                    ))
+                }
+                _ => error,
+            })?;
+        Ok(map::connection_info(&host))
+    }
+
+    async fn list_tickets(&self, query: TicketQuery) -> Result<Page<Ticket>> {
+        let operation = Operation::ListTickets;
+        let resumed = Cursor::state::<QueryState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let closed = self.closed_map(operation).await?;
+        let batch = match resumed {
+            Some(state) => self.query_more(operation, &state.next).await?,
+            None => {
+                let soql = self.ticket_soql(operation, &query)?;
+                self.query(operation, &soql).await?
+            }
+        };
+        let tickets = batch
+            .records
+            .into_iter()
+            .map(|raw| map::ticket(operation, raw, &closed))
+            .collect::<Result<Vec<_>>>()?;
+        let next = batch
+            .next
+            .map(|next| Cursor::of(PROVIDER, &QueryState { next }));
+        Ok(Page::new(
+            tickets.into_iter().filter(|t| query.matches(t)).collect(),
+            next,
+        ))
+    }
+
+    async fn get_ticket(&self, ticket: &TicketLookup) -> Result<Ticket> {
+        let operation = Operation::GetTicket;
+        match ticket {
+            TicketLookup::Id(id) => {
+                let id = self.record_id(id, ObjectKind::Ticket, operation)?;
+                self.read_case(operation, &id).await
+            }
+            TicketLookup::External(reference) => {
+                // A case number (`00001026`).
+                let number = reference.trim().trim_start_matches('#');
+                let closed = self.closed_map(operation).await?;
+                let soql = format!(
+                    "SELECT {} FROM Case WHERE CaseNumber = {}",
+                    map::CASE_FIELDS,
+                    literal(number)
+                );
+                let batch = self.query(operation, &soql).await?;
+                let Some(raw) = batch.records.into_iter().next() else {
+                    return Err(Error::new(ErrorKind::NotFound, PROVIDER)
+                        .with_operation(operation)
+                        .with_message(format!("no case has the number {number}")));
+                };
+                map::ticket(operation, raw, &closed)
+            }
+        }
+    }
+
+    async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {
+        let operation = Operation::CreateTicket;
+        if !ticket.tags.is_empty() {
+            return Err(self.invalid(
+                operation,
+                "tags (Topics) on a new case are not supported by this release",
+            ));
+        }
+        if !ticket.custom_fields.is_empty() || ticket.external_ref.is_some() {
+            return Err(self.invalid(
+                operation,
+                "custom fields and external references on a new case are not supported by this \
+                 release",
+            ));
+        }
+        let mut fields = Map::new();
+        fields.insert("Subject".into(), json!(ticket.subject));
+        fields.insert("Description".into(), json!(ticket.description.text));
+        match &ticket.requester {
+            None => {}
+            Some(Requester::Id(contact)) => {
+                let id = self.record_id(contact, ObjectKind::Party, operation)?;
+                fields.insert("ContactId".into(), json!(id));
+            }
+            Some(Requester::Email { email, name }) => {
+                // Web-to-case fields: the case keeps who asked without a contact.
+                fields.insert("SuppliedEmail".into(), json!(email));
+                if let Some(name) = name {
+                    fields.insert("SuppliedName".into(), json!(name));
+                }
+            }
+        }
+        if let Some(status) = &ticket.status {
+            fields.insert(
+                "Status".into(),
+                json!(self.status_value(operation, status).await?),
+            );
+        }
+        if let Some(priority) = &ticket.priority {
+            fields.insert("Priority".into(), json!(map::priority_value(priority)));
+        }
+        match (&ticket.assignee, &ticket.group) {
+            (Some(agent), _) => {
+                let id = self.record_id(agent, ObjectKind::Party, operation)?;
+                fields.insert("OwnerId".into(), json!(id));
+            }
+            (None, Some(group)) => {
+                let id = self.record_id(group, ObjectKind::Group, operation)?;
+                fields.insert("OwnerId".into(), json!(id));
+            }
+            (None, None) => {}
+        }
+        let saved = self
             .endpoint
             .runtime()
-            .run_json(Operation::CheckConnection, None, self.client.ping().send())
+            .run_json(
+                operation,
+                None,
+                self.client
+                    .create_record()
+                    .s_object("Case")
+                    .sforce_auto_assign(AUTO_ASSIGN)
+                    .body(types::Record(fields))
+                    .send(),
+            )
             .await?;
-        Ok(map::connection_info(&self.endpoint.host(), &raw))
+        let Some(id) = saved.get("id").and_then(Value::as_str).and_then(id18) else {
+            return Err(support_core::kit::applied_but_unreadable(
+                PROVIDER,
+                operation,
+                self.decode_error(operation, "the create answer has no record `id`"),
+            ));
+        };
+        self.read_case(operation, &id).await
     }
 
-    async fn list_tickets(&self, _query: TicketQuery) -> Result<Page<Ticket>> {
-        self.unsupported(Operation::ListTickets)
+    async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
+        let operation = Operation::UpdateTicket;
+        let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
+        if update.tags.is_some() || !update.custom_fields.is_empty() {
+            return Err(self.invalid(
+                operation,
+                "tags (Topics) and custom fields are not updated by this release",
+            ));
+        }
+        let mut fields = Map::new();
+        if let Some(subject) = update.subject {
+            fields.insert("Subject".into(), json!(subject));
+        }
+        if let Some(status) = &update.status {
+            fields.insert(
+                "Status".into(),
+                json!(self.status_value(operation, status).await?),
+            );
+        }
+        if let Some(priority) = &update.priority {
+            fields.insert("Priority".into(), json!(map::priority_value(priority)));
+        }
+        self.patch_case(operation, &id, fields).await
     }
 
-    async fn get_ticket(&self, _ticket: &TicketLookup) -> Result<Ticket> {
-        self.unsupported(Operation::GetTicket)
-    }
-
-    async fn create_ticket(&self, _ticket: NewTicket) -> Result<Ticket> {
-        self.unsupported(Operation::CreateTicket)
-    }
-
-    async fn update_ticket(&self, _ticket: &CanonicalId, _update: TicketUpdate) -> Result<Ticket> {
-        self.unsupported(Operation::UpdateTicket)
-    }
-
-    async fn close_ticket(&self, _ticket: &CanonicalId, _options: CloseOptions) -> Result<Ticket> {
-        self.unsupported(Operation::CloseTicket)
+    async fn close_ticket(&self, ticket: &CanonicalId, options: CloseOptions) -> Result<Ticket> {
+        let operation = Operation::CloseTicket;
+        let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
+        if options.comment.is_some() {
+            return Err(self.invalid(
+                operation,
+                "a closing comment is not supported by this release: add it with add_comment",
+            ));
+        }
+        let rows = self.statuses(operation).await?;
+        let mut closed: Vec<&StatusRow> = rows.iter().filter(|r| r.closed).collect();
+        closed.sort_by_key(|r| r.sort);
+        let Some(status) = closed.first() else {
+            return Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                .with_operation(operation)
+                .with_message("the org has no closed case status (CaseStatus.IsClosed)"));
+        };
+        let mut fields = Map::new();
+        fields.insert("Status".into(), json!(status.value));
+        self.patch_case(operation, &id, fields).await
     }
 
     async fn list_agents(&self, _query: AgentQuery) -> Result<Page<Party>> {
         self.unsupported(Operation::ListAgents)
     }
 
-    async fn assign_ticket(
-        &self,
-        _ticket: &CanonicalId,
-        _assignment: Assignment,
-    ) -> Result<Ticket> {
-        self.unsupported(Operation::AssignTicket)
+    async fn assign_ticket(&self, ticket: &CanonicalId, assignment: Assignment) -> Result<Ticket> {
+        let operation = Operation::AssignTicket;
+        let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
+        // A case has one owner: a user or a queue.
+        let owner = match (&assignment.agent, &assignment.group) {
+            (Some(_), Some(_)) => {
+                return Err(self.invalid(
+                    operation,
+                    "a case has one owner: assign it to an agent or to a queue, not both",
+                ));
+            }
+            (Some(agent), None) => self.record_id(agent, ObjectKind::Party, operation)?,
+            (None, Some(group)) => self.record_id(group, ObjectKind::Group, operation)?,
+            (None, None) => {
+                return Err(self.invalid(
+                    operation,
+                    "a case always has an owner: name an agent or a queue",
+                ));
+            }
+        };
+        let mut fields = Map::new();
+        fields.insert("OwnerId".into(), json!(owner));
+        self.patch_case(operation, &id, fields).await
     }
 
     async fn add_comment(&self, _ticket: &CanonicalId, _comment: NewComment) -> Result<CommentRef> {

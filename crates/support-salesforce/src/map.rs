@@ -7,11 +7,13 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    Body, CanonicalId, Channel, ConnectionInfo, Mapped, ObjectKind, Operation, Priority, Result,
-    Ticket, TicketStatus,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Mapped,
+    ObjectKind, Operation, Party, PartyRole, Priority, Result, Tag, TagRef, Ticket, TicketStatus,
+    Visibility,
 };
 
 use crate::{PROVIDER, soql};
@@ -19,6 +21,16 @@ use crate::{PROVIDER, soql};
 /// The fields read of a case, in every listing and read.
 pub(crate) const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Description, Status, Priority, \
      Origin, OwnerId, ContactId, AccountId, IsClosed, ClosedDate, CreatedDate, LastModifiedDate";
+
+/// A date-time field as Salesforce writes it (`2013-05-20T20:49:32.000+0000`: an offset without a
+/// colon), or in RFC 3339.
+pub(crate) fn time(raw: &Value, field: &str) -> Option<DateTime<Utc>> {
+    let text = raw.get(field)?.as_str()?;
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| json::parse_time(Some(text)))
+}
 
 /// What `check_connection` learned: the org's host.
 pub(crate) fn connection_info(host: &str) -> ConnectionInfo {
@@ -126,13 +138,131 @@ pub(crate) fn ticket(
         record_id(&raw, "ContactId").map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id));
     ticket.organization =
         record_id(&raw, "AccountId").map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id));
-    ticket.created_at = json::time(&raw, "CreatedDate");
-    ticket.updated_at = json::time(&raw, "LastModifiedDate");
-    ticket.closed_at = json::time(&raw, "ClosedDate");
+    ticket.created_at = time(&raw, "CreatedDate");
+    ticket.updated_at = time(&raw, "LastModifiedDate");
+    ticket.closed_at = time(&raw, "ClosedDate");
     ticket.url = raw
         .pointer("/attributes/url")
         .and_then(Value::as_str)
         .map(str::to_owned);
     ticket.raw = raw.into();
     Ok(ticket)
+}
+
+/// The fields read of a case comment.
+pub(crate) const CASE_COMMENT_FIELDS: &str =
+    "Id, ParentId, CommentBody, IsPublished, CreatedById, CreatedDate";
+/// The fields read of an email of a case.
+pub(crate) const EMAIL_FIELDS: &str = "Id, ParentId, Incoming, FromAddress, FromName, Subject, TextBody, HtmlBody, MessageDate, \
+     CreatedById, CreatedDate";
+/// The fields read of a user.
+pub(crate) const USER_FIELDS: &str = "Id, Name, Email, IsActive, UserType, CreatedDate";
+
+/// A `CaseComment` (`IsPublished`: public, else internal), written by a user.
+pub(crate) fn case_comment(ticket: &CanonicalId, raw: Value) -> Option<CommentRef> {
+    let id = record_id(&raw, "Id")?;
+    let visibility = if json::boolean(&raw, "IsPublished") == Some(true) {
+        Visibility::Public
+    } else {
+        Visibility::Internal
+    };
+    let comment = Comment {
+        author: record_id(&raw, "CreatedById")
+            .map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id)),
+        author_kind: Some(Mapped::new(AuthorKind::Agent, "CaseComment")),
+        body: Body::text(json::text(&raw, "CommentBody").unwrap_or_default()),
+        visibility,
+        created_at: time(&raw, "CreatedDate"),
+        attachments: Vec::new(),
+    };
+    Some(
+        CommentRef::new(
+            CanonicalId::new(PROVIDER, ObjectKind::Comment, id),
+            comment,
+            raw,
+        )
+        .with_parent(ticket.clone()),
+    )
+}
+
+/// An `EmailMessage` of a case: incoming mail is the customer's, outgoing an agent's; both are
+/// public.
+pub(crate) fn email(ticket: &CanonicalId, raw: Value) -> Option<CommentRef> {
+    let id = record_id(&raw, "Id")?;
+    let incoming = json::boolean(&raw, "Incoming") == Some(true);
+    let body = match (json::text(&raw, "TextBody"), json::text(&raw, "HtmlBody")) {
+        (Some(text), Some(html)) => Body::text(text).with_html(html),
+        (Some(text), None) => Body::text(text),
+        (None, Some(html)) => Body::from_html(html),
+        (None, None) => Body::text(""),
+    };
+    let (kind, native) = if incoming {
+        (AuthorKind::Customer, "EmailMessage.Incoming: true")
+    } else {
+        (AuthorKind::Agent, "EmailMessage.Incoming: false")
+    };
+    let author = if incoming {
+        None
+    } else {
+        record_id(&raw, "CreatedById").map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id))
+    };
+    let comment = Comment {
+        author,
+        author_kind: Some(Mapped::new(kind, native)),
+        body,
+        visibility: Visibility::Public,
+        created_at: time(&raw, "MessageDate").or_else(|| time(&raw, "CreatedDate")),
+        attachments: Vec::new(),
+    };
+    Some(
+        CommentRef::new(
+            CanonicalId::new(PROVIDER, ObjectKind::Comment, id),
+            comment,
+            raw,
+        )
+        .with_parent(ticket.clone()),
+    )
+}
+
+/// An active standard `User`, an agent; `groups` are the queues they belong to.
+pub(crate) fn agent(raw: Value, groups: Vec<CanonicalId>) -> Option<Party> {
+    let id = record_id(&raw, "Id")?;
+    let mut party = Party::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Party, id),
+        PartyRole::Employee,
+        Value::Null,
+    );
+    party.name = json::text(&raw, "Name");
+    party.email = json::text(&raw, "Email");
+    party.active = json::boolean(&raw, "IsActive");
+    party.created_at = time(&raw, "CreatedDate");
+    party.groups = groups;
+    party.raw = raw.into();
+    Some(party)
+}
+
+/// A `Topic`, the tags of cases.
+pub(crate) fn topic(raw: Value) -> Option<TagRef> {
+    let id = record_id(&raw, "Id")?;
+    let name = json::text(&raw, "Name")?;
+    Some(TagRef::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Tag, id),
+        Tag { name, count: None },
+        raw,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn salesforce_date_times_are_read() {
+        let raw = serde_json::json!({"a": "2013-05-20T20:49:32.000+0000", "b": "2013-05-20T22:49:32.000+0200"});
+        assert_eq!(time(&raw, "a"), time(&raw, "b"));
+        assert_eq!(
+            time(&raw, "a").map(|t| t.to_rfc3339()),
+            Some("2013-05-20T20:49:32+00:00".to_owned())
+        );
+    }
 }

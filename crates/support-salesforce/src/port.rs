@@ -14,7 +14,7 @@ use support_core::{
     CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, ListingState,
     NewComment, NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result,
     SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket,
-    TicketLookup, TicketQuery, TicketStatus, TicketUpdate, async_trait,
+    TicketLookup, TicketQuery, TicketStatus, TicketUpdate, Visibility, async_trait,
 };
 
 use crate::builder::SalesforceBuilder;
@@ -41,6 +41,40 @@ pub(crate) struct QueryState {
 impl ListingState for QueryState {
     const LISTING: &'static str = "tickets";
 }
+
+/// Where the agent listing stands.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AgentState {
+    pub(crate) next: String,
+}
+
+impl ListingState for AgentState {
+    const LISTING: &'static str = "agents";
+}
+
+/// Where the topic listing stands.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct TagState {
+    pub(crate) next: String,
+}
+
+impl ListingState for TagState {
+    const LISTING: &'static str = "tags";
+}
+
+/// How far a case's thread (comments and emails, merged by time) was returned.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CommentOffset {
+    pub(crate) ticket: String,
+    pub(crate) offset: usize,
+}
+
+impl ListingState for CommentOffset {
+    const LISTING: &'static str = "comments";
+}
+
+/// The most a `CaseComment.CommentBody` holds (bytes).
+const MAX_COMMENT_BYTES: usize = 4000;
 
 /// One batch of a SOQL query: its records and the locator of the next batch, if any.
 pub(crate) struct Batch {
@@ -85,6 +119,11 @@ fn capabilities() -> Capabilities {
         Operation::UpdateTicket,
         Operation::CloseTicket,
         Operation::AssignTicket,
+        Operation::AddComment,
+        Operation::ListComments,
+        Operation::ListAgents,
+        Operation::ListTags,
+        Operation::CreateTag,
     ];
     Operation::ALL
         .into_iter()
@@ -589,8 +628,65 @@ impl SupportPort for SalesforcePort {
         self.patch_case(operation, &id, fields).await
     }
 
-    async fn list_agents(&self, _query: AgentQuery) -> Result<Page<Party>> {
-        self.unsupported(Operation::ListAgents)
+    async fn list_agents(&self, query: AgentQuery) -> Result<Page<Party>> {
+        let operation = Operation::ListAgents;
+        let resumed = Cursor::state::<AgentState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let batch = match resumed {
+            Some(state) => self.query_more(operation, &state.next).await?,
+            None => {
+                let soql = format!(
+                    "SELECT {} FROM User WHERE IsActive = true AND UserType = 'Standard' \
+                     ORDER BY Name ASC, Id ASC",
+                    map::USER_FIELDS
+                );
+                self.query(operation, &soql).await?
+            }
+        };
+        // Queue membership: the queues, then their members.
+        let queues: Vec<String> = self
+            .query_all(operation, "SELECT Id, Name FROM Group WHERE Type = 'Queue'")
+            .await?
+            .iter()
+            .filter_map(|q| map::record_id(q, "Id"))
+            .collect();
+        let mut members: HashMap<String, Vec<CanonicalId>> = HashMap::new();
+        if !queues.is_empty() {
+            let list = queues
+                .iter()
+                .map(|q| literal(q))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let soql = format!(
+                "SELECT Id, GroupId, UserOrGroupId FROM GroupMember WHERE GroupId IN ({list})"
+            );
+            for row in self.query_all(operation, &soql).await? {
+                if let (Some(group), Some(user)) = (
+                    map::record_id(&row, "GroupId"),
+                    map::record_id(&row, "UserOrGroupId"),
+                ) {
+                    members.entry(user).or_default().push(CanonicalId::new(
+                        PROVIDER,
+                        ObjectKind::Group,
+                        group,
+                    ));
+                }
+            }
+        }
+        let agents = batch
+            .records
+            .into_iter()
+            .filter_map(|raw| {
+                let groups = map::record_id(&raw, "Id")
+                    .and_then(|id| members.get(&id).cloned())
+                    .unwrap_or_default();
+                map::agent(raw, groups)
+            })
+            .filter(|agent| query.matches(agent))
+            .collect();
+        let next = batch
+            .next
+            .map(|next| Cursor::of(PROVIDER, &AgentState { next }));
+        Ok(Page::new(agents, next))
     }
 
     async fn assign_ticket(&self, ticket: &CanonicalId, assignment: Assignment) -> Result<Ticket> {
@@ -618,24 +714,184 @@ impl SupportPort for SalesforcePort {
         self.patch_case(operation, &id, fields).await
     }
 
-    async fn add_comment(&self, _ticket: &CanonicalId, _comment: NewComment) -> Result<CommentRef> {
-        self.unsupported(Operation::AddComment)
+    async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
+        let operation = Operation::AddComment;
+        let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
+        if !comment.attachments.is_empty() {
+            return Err(self.invalid(
+                operation,
+                "a case comment carries no files: attachments are not supported by this release",
+            ));
+        }
+        if comment.author.is_some() || !comment.cc.is_empty() {
+            return Err(self.invalid(
+                operation,
+                "a case comment is written by the authenticated user, with no author or cc of \
+                 its own",
+            ));
+        }
+        if comment.body.text.len() > MAX_COMMENT_BYTES {
+            return Err(self.invalid(
+                operation,
+                format!(
+                    "a case comment holds at most {MAX_COMMENT_BYTES} bytes; this one has {}",
+                    comment.body.text.len()
+                ),
+            ));
+        }
+        let mut fields = Map::new();
+        fields.insert("ParentId".into(), json!(id));
+        fields.insert("CommentBody".into(), json!(comment.body.text));
+        fields.insert(
+            "IsPublished".into(),
+            json!(comment.visibility == Visibility::Public),
+        );
+        let saved = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client
+                    .create_record()
+                    .s_object("CaseComment")
+                    .sforce_auto_assign(AUTO_ASSIGN)
+                    .body(types::Record(fields))
+                    .send(),
+            )
+            .await?;
+        let unreadable = |this: &Self, what: &str| {
+            support_core::kit::applied_but_unreadable(
+                PROVIDER,
+                operation,
+                this.decode_error(operation, what.to_owned()),
+            )
+        };
+        let Some(comment_id) = saved.get("id").and_then(Value::as_str).and_then(id18) else {
+            return Err(unreadable(self, "the create answer has no record `id`"));
+        };
+        let soql = format!(
+            "SELECT {} FROM CaseComment WHERE Id = {}",
+            map::CASE_COMMENT_FIELDS,
+            literal(&comment_id)
+        );
+        let ticket_id = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id);
+        self.query(operation, &soql)
+            .await?
+            .records
+            .into_iter()
+            .next()
+            .and_then(|raw| map::case_comment(&ticket_id, raw))
+            .ok_or_else(|| unreadable(self, "the new case comment could not be read back"))
     }
 
     async fn list_comments(
         &self,
-        _ticket: &CanonicalId,
-        _query: CommentQuery,
+        ticket: &CanonicalId,
+        query: CommentQuery,
     ) -> Result<Page<CommentRef>> {
-        self.unsupported(Operation::ListComments)
+        let operation = Operation::ListComments;
+        let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
+        let offset = match Cursor::state::<CommentOffset>(
+            query.page.cursor.as_ref(),
+            PROVIDER,
+            operation,
+        )? {
+            Some(state) if state.ticket == id => state.offset,
+            Some(_) => {
+                return Err(self.invalid(operation, "this cursor belongs to another case"));
+            }
+            None => 0,
+        };
+        let ticket_id = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
+        let comments = format!(
+            "SELECT {} FROM CaseComment WHERE ParentId = {} ORDER BY CreatedDate ASC, Id ASC",
+            map::CASE_COMMENT_FIELDS,
+            literal(&id)
+        );
+        let emails = format!(
+            "SELECT {} FROM EmailMessage WHERE ParentId = {} ORDER BY MessageDate ASC, Id ASC",
+            map::EMAIL_FIELDS,
+            literal(&id)
+        );
+        let mut all: Vec<CommentRef> = self
+            .query_all(operation, &comments)
+            .await?
+            .into_iter()
+            .filter_map(|raw| map::case_comment(&ticket_id, raw))
+            .collect();
+        all.extend(
+            self.query_all(operation, &emails)
+                .await?
+                .into_iter()
+                .filter_map(|raw| map::email(&ticket_id, raw)),
+        );
+        // One thread, oldest first (a stable sort keeps each object's own order on ties).
+        all.sort_by_key(|c| c.data.created_at);
+        let all: Vec<CommentRef> = all.into_iter().filter(|c| query.matches(&c.data)).collect();
+        let limit = query.page.limit_or(100, 2000) as usize;
+        Ok(Page::window(all, offset, limit, |end| {
+            Cursor::of(
+                PROVIDER,
+                &CommentOffset {
+                    ticket: id.clone(),
+                    offset: end,
+                },
+            )
+        }))
     }
 
-    async fn list_tags(&self, _query: TagQuery) -> Result<Page<TagRef>> {
-        self.unsupported(Operation::ListTags)
+    async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {
+        let operation = Operation::ListTags;
+        let resumed = Cursor::state::<TagState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let batch = match resumed {
+            Some(state) => self.query_more(operation, &state.next).await?,
+            None => {
+                self.query(
+                    operation,
+                    "SELECT Id, Name FROM Topic ORDER BY Name ASC, Id ASC",
+                )
+                .await?
+            }
+        };
+        let tags = batch.records.into_iter().filter_map(map::topic).collect();
+        let next = batch
+            .next
+            .map(|next| Cursor::of(PROVIDER, &TagState { next }));
+        Ok(Page::new(tags, next))
     }
 
-    async fn create_tag(&self, _tag: NewTag) -> Result<TagRef> {
-        self.unsupported(Operation::CreateTag)
+    async fn create_tag(&self, tag: NewTag) -> Result<TagRef> {
+        let operation = Operation::CreateTag;
+        let name = tag.name.trim();
+        if name.is_empty() {
+            return Err(self.invalid(operation, "a topic needs a name"));
+        }
+        let mut fields = Map::new();
+        fields.insert("Name".into(), json!(name));
+        let saved = self
+            .endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client
+                    .create_record()
+                    .s_object("Topic")
+                    .sforce_auto_assign(AUTO_ASSIGN)
+                    .body(types::Record(fields))
+                    .send(),
+            )
+            .await?;
+        let id = saved.get("id").and_then(Value::as_str).and_then(id18);
+        let raw = json!({"attributes": {"type": "Topic"}, "Id": id, "Name": name});
+        map::topic(raw).ok_or_else(|| {
+            support_core::kit::applied_but_unreadable(
+                PROVIDER,
+                operation,
+                self.decode_error(operation, "the create answer has no record `id`"),
+            )
+        })
     }
 
     async fn get_knowledge_article(&self, _article: &CanonicalId) -> Result<Document> {

@@ -375,3 +375,76 @@ async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() 
     second_token.assert_calls_async(1).await;
     status_and_first.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn the_thread_merges_case_comments_and_emails_by_time() {
+    let server = MockServer::start_async().await;
+    let case = case_id(9);
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT Id, ParentId, CommentBody, IsPublished, CreatedById, CreatedDate FROM \
+                     CaseComment WHERE ParentId = '{case}' ORDER BY CreatedDate ASC, Id ASC"
+                ),
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "CaseComment"}, "Id": "00a000000000001AAA", "ParentId": case,
+                "CommentBody": "Checked the logs.", "IsPublished": false,
+                "CreatedById": "005000000000001AAA", "CreatedDate": "2024-03-01T11:00:00.000+0000"
+            }]}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT Id, ParentId, Incoming, FromAddress, FromName, Subject, TextBody, \
+                     HtmlBody, MessageDate, CreatedById, CreatedDate FROM EmailMessage WHERE \
+                     ParentId = '{case}' ORDER BY MessageDate ASC, Id ASC"
+                ),
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "EmailMessage"}, "Id": "02s000000000001AAA", "ParentId": case,
+                "Incoming": true, "FromAddress": "ann@example.com", "FromName": "Ann",
+                "Subject": "Help", "TextBody": "It is broken.", "HtmlBody": null,
+                "MessageDate": "2024-03-01T10:00:00.000+0000", "CreatedById": "005000000000009AAA",
+                "CreatedDate": "2024-03-01T10:00:01.000+0000"
+            }]}));
+        })
+        .await;
+    let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case.clone());
+    let page = port(&server)
+        .list_comments(&ticket, support_core::CommentQuery::new())
+        .await
+        .unwrap();
+    let thread: Vec<(String, support_core::Visibility, support_core::AuthorKind)> = page
+        .items
+        .iter()
+        .map(|c| {
+            (
+                c.data.body.text.clone(),
+                c.data.visibility,
+                c.data.author_kind.clone().unwrap().canonical,
+            )
+        })
+        .collect();
+    assert_eq!(
+        thread,
+        [
+            (
+                "It is broken.".to_owned(),
+                support_core::Visibility::Public,
+                support_core::AuthorKind::Customer
+            ),
+            (
+                "Checked the logs.".to_owned(),
+                support_core::Visibility::Internal,
+                support_core::AuthorKind::Agent
+            ),
+        ]
+    );
+    assert!(page.next.is_none());
+}

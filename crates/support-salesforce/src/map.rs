@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Mapped,
-    ObjectKind, Operation, Party, PartyRole, Priority, Result, Tag, TagRef, Ticket, TicketStatus,
-    Visibility,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Document,
+    DocumentKind, Mapped, ObjectKind, Operation, Party, PartyRole, Priority, PublishState, Result,
+    SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketStatus, Visibility,
 };
 
 use crate::{PROVIDER, soql};
@@ -248,6 +248,56 @@ pub(crate) fn topic(raw: Value) -> Option<TagRef> {
     Some(TagRef::new(
         CanonicalId::new(PROVIDER, ObjectKind::Tag, id),
         Tag { name, count: None },
+        raw,
+    ))
+}
+
+/// The fields read of a knowledge article version.
+pub(crate) const ARTICLE_FIELDS: &str = "Id, KnowledgeArticleId, Title, Summary, UrlName, Language, \
+     PublishStatus, CreatedDate, LastModifiedDate";
+
+/// A published `Knowledge__kav` row, a knowledge article (its body fields are org-defined; the
+/// standard `Summary` is the body read here).
+pub(crate) fn article(raw: Value) -> Option<Document> {
+    let id = record_id(&raw, "Id")?;
+    let mut doc = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, id),
+        DocumentKind::KnowledgeArticle,
+        Value::Null,
+    );
+    doc.title = json::text(&raw, "Title");
+    doc.body = json::text(&raw, "Summary").map(Body::text);
+    doc.locale = json::text(&raw, "Language");
+    doc.publish_state = json::text(&raw, "PublishStatus").map(|s| {
+        let canonical = match s.as_str() {
+            "Online" => PublishState::Published,
+            "Draft" => PublishState::Draft,
+            "Archived" => PublishState::Archived,
+            other => PublishState::Other(other.to_owned()),
+        };
+        Mapped::new(canonical, s)
+    });
+    doc.created_at = time(&raw, "CreatedDate");
+    doc.url = raw
+        .pointer("/attributes/url")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    doc.raw = raw.into();
+    Some(doc)
+}
+
+/// An `SlaProcess` (entitlement process). Its milestone targets live in the Metadata API's
+/// `EntitlementProcess`, not in this object: the policy lists none.
+pub(crate) fn sla_process(raw: Value) -> Option<SlaPolicyRef> {
+    let id = record_id(&raw, "Id")?;
+    let policy = SlaPolicy {
+        name: json::text(&raw, "Name").unwrap_or_else(|| id.clone()),
+        description: json::text(&raw, "Description"),
+        targets: Vec::new(),
+    };
+    Some(SlaPolicyRef::new(
+        CanonicalId::new(PROVIDER, ObjectKind::SlaPolicy, id),
+        policy,
         raw,
     ))
 }

@@ -19,7 +19,7 @@ use support_core::{
 
 use crate::builder::SalesforceBuilder;
 use crate::generated::{Client, types};
-use crate::soql::{API_VERSION, id18, literal};
+use crate::soql::{API_VERSION, id18, like_contains, literal};
 use crate::{PROVIDER, map};
 
 /// The reason of operations this release does not implement yet.
@@ -73,6 +73,16 @@ impl ListingState for CommentOffset {
     const LISTING: &'static str = "comments";
 }
 
+/// Where the article listing stands.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ArticleState {
+    pub(crate) next: String,
+}
+
+impl ListingState for ArticleState {
+    const LISTING: &'static str = "articles";
+}
+
 /// The most a `CaseComment.CommentBody` holds (bytes).
 const MAX_COMMENT_BYTES: usize = 4000;
 
@@ -124,6 +134,9 @@ fn capabilities() -> Capabilities {
         Operation::ListAgents,
         Operation::ListTags,
         Operation::CreateTag,
+        Operation::GetKnowledgeArticle,
+        Operation::ListKnowledgeArticles,
+        Operation::GetSla,
     ];
     Operation::ALL
         .into_iter()
@@ -894,16 +907,83 @@ impl SupportPort for SalesforcePort {
         })
     }
 
-    async fn get_knowledge_article(&self, _article: &CanonicalId) -> Result<Document> {
-        self.unsupported(Operation::GetKnowledgeArticle)
+    async fn get_knowledge_article(&self, article: &CanonicalId) -> Result<Document> {
+        let operation = Operation::GetKnowledgeArticle;
+        let id = self.record_id(article, ObjectKind::Document, operation)?;
+        let soql = format!(
+            "SELECT {} FROM Knowledge__kav WHERE Id = {}",
+            map::ARTICLE_FIELDS,
+            literal(&id)
+        );
+        self.query(operation, &soql)
+            .await?
+            .records
+            .into_iter()
+            .next()
+            .and_then(map::article)
+            .ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, PROVIDER)
+                    .with_operation(operation)
+                    .with_message(format!("no knowledge article version has the id {id}"))
+            })
     }
 
-    async fn list_knowledge_articles(&self, _query: ArticleQuery) -> Result<Page<Document>> {
-        self.unsupported(Operation::ListKnowledgeArticles)
+    async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
+        let operation = Operation::ListKnowledgeArticles;
+        if query.category.is_some() {
+            return Err(self.invalid(
+                operation,
+                "filtering articles by data category is not supported by this release",
+            ));
+        }
+        let resumed =
+            Cursor::state::<ArticleState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let batch = match resumed {
+            Some(state) => self.query_more(operation, &state.next).await?,
+            None => {
+                let mut soql = format!(
+                    "SELECT {} FROM Knowledge__kav WHERE PublishStatus = 'Online'",
+                    map::ARTICLE_FIELDS
+                );
+                if let Some(locale) = &query.locale {
+                    // Salesforce writes languages with an underscore (`en_US`).
+                    soql.push_str(&format!(
+                        " AND Language = {}",
+                        literal(&locale.replace('-', "_"))
+                    ));
+                }
+                if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+                    soql.push_str(&format!(" AND Title LIKE {}", like_contains(search.trim())));
+                }
+                soql.push_str(" ORDER BY LastModifiedDate DESC, Id ASC");
+                self.query(operation, &soql).await?
+            }
+        };
+        let articles = batch.records.into_iter().filter_map(map::article).collect();
+        let next = batch
+            .next
+            .map(|next| Cursor::of(PROVIDER, &ArticleState { next }));
+        Ok(Page::new(articles, next))
     }
 
-    async fn get_sla(&self, _policy: &CanonicalId) -> Result<SlaPolicyRef> {
-        self.unsupported(Operation::GetSla)
+    async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef> {
+        let operation = Operation::GetSla;
+        let id = self.record_id(policy, ObjectKind::SlaPolicy, operation)?;
+        let soql = format!(
+            "SELECT Id, Name, Description, IsActive, SobjectType FROM SlaProcess WHERE Id = {}",
+            literal(&id)
+        );
+        self.query(operation, &soql)
+            .await?
+            .records
+            .into_iter()
+            .next()
+            .and_then(map::sla_process)
+            .ok_or_else(|| {
+                Error::new(ErrorKind::NotFound, PROVIDER)
+                    .with_operation(operation)
+                    .with_message(format!("no entitlement process has the id {id}"))
+            })
     }
 
     async fn list_satisfaction_ratings(

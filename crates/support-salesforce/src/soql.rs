@@ -29,6 +29,18 @@ pub(crate) fn literal(value: &str) -> String {
     out
 }
 
+/// `value` as a quoted literal for `LIKE '%…%'`: a literal whose `%` and `_` match themselves.
+pub(crate) fn like_contains(value: &str) -> String {
+    let quoted = literal(value);
+    let inner = quoted
+        .strip_prefix('\'')
+        .and_then(|q| q.strip_suffix('\''))
+        .unwrap_or_default()
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("'%{inner}%'")
+}
+
 const SUFFIX_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
 /// The 18-character form of a Salesforce id given with 15 (case-sensitive) or 18 (case-insensitive)
@@ -85,6 +97,7 @@ mod tests {
         assert_eq!(literal("x' OR Name != '"), r"'x\' OR Name != \''");
         assert_eq!(literal("a\\b\"c\nd"), r#"'a\\b\"c\nd'"#);
         assert_eq!(literal("plain"), "'plain'");
+        assert_eq!(like_contains("50%_off'"), r"'%50\%\_off\'%'");
     }
 
     #[test]

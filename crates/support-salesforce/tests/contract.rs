@@ -448,3 +448,33 @@ async fn the_thread_merges_case_comments_and_emails_by_time() {
     );
     assert!(page.next.is_none());
 }
+
+#[tokio::test]
+async fn an_article_search_is_one_escaped_like_literal() {
+    let server = MockServer::start_async().await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                r"SELECT Id, KnowledgeArticleId, Title, Summary, UrlName, Language, PublishStatus, CreatedDate, LastModifiedDate FROM Knowledge__kav WHERE PublishStatus = 'Online' AND Language = 'en_US' AND Title LIKE '%50\%\_off\' OR Title != \'%' ORDER BY LastModifiedDate DESC, Id ASC",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "Knowledge__kav", "url": "/services/data/v64.0/sobjects/Knowledge__kav/ka0000000000001AAA"},
+                "Id": "ka0000000000001AAA", "KnowledgeArticleId": "kA0000000000001AAA",
+                "Title": "50%_off' OR Title != '", "Summary": "Discounts.", "UrlName": "discounts",
+                "Language": "en_US", "PublishStatus": "Online",
+                "CreatedDate": "2024-01-01T00:00:00.000+0000", "LastModifiedDate": "2024-01-02T00:00:00.000+0000"
+            }]}));
+        })
+        .await;
+    let mut query = support_core::ArticleQuery::default();
+    query.search = Some("50%_off' OR Title != '".into());
+    query.locale = Some("en-US".into());
+    let page = port(&server).list_knowledge_articles(query).await.unwrap();
+    search.assert_calls_async(1).await;
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(
+        page.items[0].publish_state.as_ref().map(|p| &p.canonical),
+        Some(&support_core::PublishState::Published)
+    );
+}

@@ -83,6 +83,9 @@ impl ListingState for ArticleState {
     const LISTING: &'static str = "articles";
 }
 
+/// How many case ids one `TopicAssignment` query names.
+const TOPIC_CHUNK: usize = 200;
+
 /// The most a `CaseComment.CommentBody` holds (bytes).
 const MAX_COMMENT_BYTES: usize = 4000;
 
@@ -347,7 +350,11 @@ impl SalesforcePort {
                 .with_operation(operation)
                 .with_message(format!("no case has the id {id}")));
         };
-        map::ticket(operation, raw, &closed)
+        let ticket = map::ticket(operation, raw, &closed)?;
+        let mut tickets = self.with_topics(operation, vec![ticket]).await?;
+        tickets
+            .pop()
+            .ok_or_else(|| self.decode_error(operation, "the case was lost"))
     }
 
     /// `PATCH /sobjects/Case/{id}` with `fields`, without running the assignment rules, then the
@@ -401,6 +408,115 @@ impl SalesforcePort {
                     format!("the org has no case status that maps to `{status}`"),
                 )
             })
+    }
+
+    /// The topics of each case of `ids` (`TopicAssignment` with `Topic.Name`), by case id.
+    async fn topics_of(
+        &self,
+        operation: Operation,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<String>>> {
+        let mut topics: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(TOPIC_CHUNK) {
+            let condition = match chunk {
+                [one] => format!("EntityId = {}", literal(one)),
+                many => format!(
+                    "EntityId IN ({})",
+                    many.iter()
+                        .map(|id| literal(id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let soql = format!(
+                "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE {condition}"
+            );
+            for row in self.query_all(operation, &soql).await? {
+                let name = row
+                    .pointer("/Topic/Name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                if let (Some(case), Some(name)) = (map::record_id(&row, "EntityId"), name) {
+                    topics.entry(case).or_default().push(name);
+                }
+            }
+        }
+        Ok(topics)
+    }
+
+    /// Fills each ticket's tags with its topics.
+    async fn with_topics(
+        &self,
+        operation: Operation,
+        mut tickets: Vec<Ticket>,
+    ) -> Result<Vec<Ticket>> {
+        if tickets.is_empty() {
+            return Ok(tickets);
+        }
+        let ids: Vec<String> = tickets
+            .iter()
+            .map(|t| t.id.external_id().to_owned())
+            .collect();
+        let mut topics = self.topics_of(operation, &ids).await?;
+        for ticket in &mut tickets {
+            let mut tags = topics.remove(ticket.id.external_id()).unwrap_or_default();
+            tags.sort();
+            ticket.tags = tags;
+        }
+        Ok(tickets)
+    }
+
+    /// Assigns the topic `name` to a case, creating the topic when the org has none by that name.
+    async fn assign_topic(&self, operation: Operation, case: &str, name: &str) -> Result<()> {
+        let soql = format!("SELECT Id, Name FROM Topic WHERE Name = {}", literal(name));
+        let existing = self
+            .query(operation, &soql)
+            .await?
+            .records
+            .first()
+            .and_then(|row| map::record_id(row, "Id"));
+        let topic = match existing {
+            Some(id) => id,
+            None => {
+                let mut fields = Map::new();
+                fields.insert("Name".into(), json!(name));
+                let saved = self.create(operation, "Topic", fields).await?;
+                saved
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(id18)
+                    .ok_or_else(|| {
+                        self.decode_error(operation, "the topic create answer has no record `id`")
+                    })?
+            }
+        };
+        let mut fields = Map::new();
+        fields.insert("TopicId".into(), json!(topic));
+        fields.insert("EntityId".into(), json!(case));
+        self.create(operation, "TopicAssignment", fields).await?;
+        Ok(())
+    }
+
+    /// `POST /sobjects/{object}` without running assignment rules; the save result.
+    async fn create(
+        &self,
+        operation: Operation,
+        object: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Value> {
+        self.endpoint
+            .runtime()
+            .run_json(
+                operation,
+                None,
+                self.client
+                    .create_record()
+                    .s_object(object)
+                    .sforce_auto_assign(AUTO_ASSIGN)
+                    .body(types::Record(fields))
+                    .send(),
+            )
+            .await
     }
 
     /// The SOQL of a ticket listing: the filters Salesforce applies (assignee, updated since),
@@ -482,6 +598,7 @@ impl SupportPort for SalesforcePort {
             .into_iter()
             .map(|raw| map::ticket(operation, raw, &closed))
             .collect::<Result<Vec<_>>>()?;
+        let tickets = self.with_topics(operation, tickets).await?;
         let next = batch
             .next
             .map(|next| Cursor::of(PROVIDER, &QueryState { next }));
@@ -513,19 +630,17 @@ impl SupportPort for SalesforcePort {
                         .with_operation(operation)
                         .with_message(format!("no case has the number {number}")));
                 };
-                map::ticket(operation, raw, &closed)
+                let ticket = map::ticket(operation, raw, &closed)?;
+                let mut tickets = self.with_topics(operation, vec![ticket]).await?;
+                tickets
+                    .pop()
+                    .ok_or_else(|| self.decode_error(operation, "the case was lost"))
             }
         }
     }
 
     async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
-        if !ticket.tags.is_empty() {
-            return Err(self.invalid(
-                operation,
-                "tags (Topics) on a new case are not supported by this release",
-            ));
-        }
         if !ticket.custom_fields.is_empty() || ticket.external_ref.is_some() {
             return Err(self.invalid(
                 operation,
@@ -570,20 +685,7 @@ impl SupportPort for SalesforcePort {
             }
             (None, None) => {}
         }
-        let saved = self
-            .endpoint
-            .runtime()
-            .run_json(
-                operation,
-                None,
-                self.client
-                    .create_record()
-                    .s_object("Case")
-                    .sforce_auto_assign(AUTO_ASSIGN)
-                    .body(types::Record(fields))
-                    .send(),
-            )
-            .await?;
+        let saved = self.create(operation, "Case", fields).await?;
         let Some(id) = saved.get("id").and_then(Value::as_str).and_then(id18) else {
             return Err(support_core::kit::applied_but_unreadable(
                 PROVIDER,
@@ -591,6 +693,20 @@ impl SupportPort for SalesforcePort {
                 self.decode_error(operation, "the create answer has no record `id`"),
             ));
         };
+        // The case exists from here on: a failure tagging it says so, so that it is not created
+        // twice.
+        for tag in ticket
+            .tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            self.assign_topic(operation, &id, tag)
+                .await
+                .map_err(|error| {
+                    support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
+                })?;
+        }
         self.read_case(operation, &id).await
     }
 

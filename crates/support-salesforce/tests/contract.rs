@@ -71,6 +71,20 @@ async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// No case carries a topic.
+async fn no_topics(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param_prefix(
+                "q",
+                "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE EntityId",
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+        })
+        .await
+}
+
 fn batch(range: std::ops::Range<usize>, total: usize, next: Option<&str>) -> Value {
     let records: Vec<Value> = range.map(|n| case(n, "New")).collect();
     match next {
@@ -89,6 +103,7 @@ fn list_soql() -> String {
 async fn listing_follows_next_records_url_past_the_2000_record_batch() {
     let server = MockServer::start_async().await;
     statuses(&server).await;
+    let topics = no_topics(&server).await;
     let first = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -145,6 +160,8 @@ async fn listing_follows_next_records_url_past_the_2000_record_batch() {
     assert_eq!(pages, 3);
     assert_eq!(seen.len(), 4500, "every case, once");
     first.assert_calls_async(1).await;
+    // The topics of each batch's cases, 200 ids a query.
+    topics.assert_calls_async(23).await;
 }
 
 #[tokio::test]
@@ -199,6 +216,7 @@ async fn a_filter_value_cannot_change_the_query() {
 async fn statuses_map_by_label_and_by_is_closed() {
     let server = MockServer::start_async().await;
     statuses(&server).await;
+    no_topics(&server).await;
     server
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param("q", list_soql());
@@ -262,6 +280,22 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
             then.status(204);
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE \
+                     EntityId = '{}'",
+                    case_id(7)
+                ),
+            );
+            then.status(200).json_body(json!({"totalSize": 2, "done": true, "records": [
+                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000001AAA", "EntityId": case_id(7), "TopicId": "0TO000000000001AAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "printers"}},
+                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000002AAA", "EntityId": case_id(7), "TopicId": "0TO000000000002AAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "billing"}}
+            ]}));
+        })
+        .await;
     let mut after = case(7, "Working");
     after["OwnerId"] = json!("00G000000000002EAA");
     server
@@ -289,11 +323,13 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
         Some("00G000000000002EAA")
     );
     assert_eq!(assigned.assignee, None);
+    assert_eq!(assigned.tags, ["billing", "printers"]);
 }
 
 #[tokio::test]
 async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() {
     let server = MockServer::start_async().await;
+    no_topics(&server).await;
     let first_token = server
         .mock_async(|when, then| {
             when.method(POST)
@@ -477,4 +513,82 @@ async fn an_article_search_is_one_escaped_like_literal() {
         page.items[0].publish_state.as_ref().map(|p| &p.canonical),
         Some(&support_core::PublishState::Published)
     );
+}
+
+#[tokio::test]
+async fn a_new_case_gets_its_topics_found_by_escaped_name_or_created() {
+    let server = MockServer::start_async().await;
+    statuses(&server).await;
+    no_topics(&server).await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/Case")
+                .header("Sforce-Auto-Assign", "FALSE")
+                .json_body(
+                    json!({"Subject": "Case 8", "Description": "It smokes.", "Priority": "High"}),
+                );
+            then.status(201)
+                .json_body(json!({"id": case_id(8), "success": true, "errors": []}));
+        })
+        .await;
+    let existing = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(QUERY)
+                .query_param("q", "SELECT Id, Name FROM Topic WHERE Name = 'billing'");
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [
+                    {"attributes": {"type": "Topic"}, "Id": "0TO000000000001AAA", "Name": "billing"}
+                ]}));
+        })
+        .await;
+    let missing = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                r"SELECT Id, Name FROM Topic WHERE Name = 'x\' OR Name != \''",
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+        })
+        .await;
+    let new_topic = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/Topic")
+                .json_body(json!({"Name": "x' OR Name != '"}));
+            then.status(201)
+                .json_body(json!({"id": "0TO000000000002AAA", "success": true, "errors": []}));
+        })
+        .await;
+    let assignments = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/TopicAssignment")
+                .json_body_includes(format!(r#"{{"EntityId": "{}"}}"#, case_id(8)));
+            then.status(201)
+                .json_body(json!({"id": "0FT000000000009AAA", "success": true, "errors": []}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!("SELECT {CASE_FIELDS} FROM Case WHERE Id = '{}'", case_id(8)),
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [case(8, "New")]}));
+        })
+        .await;
+    let mut new = support_core::NewTicket::new("Case 8", "It smokes.");
+    new.priority = Some(support_core::Priority::High);
+    new.tags = vec!["billing".into(), "x' OR Name != '".into()];
+    let ticket = port(&server).create_ticket(new).await.unwrap();
+    assert_eq!(ticket.id.external_id(), case_id(8));
+    create.assert_calls_async(1).await;
+    existing.assert_calls_async(1).await;
+    missing.assert_calls_async(1).await;
+    new_topic.assert_calls_async(1).await;
+    assignments.assert_calls_async(2).await;
 }

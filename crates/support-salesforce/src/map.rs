@@ -13,7 +13,7 @@ use support_core::kit::json;
 use support_core::{
     AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Document,
     DocumentKind, Mapped, ObjectKind, Operation, Party, PartyRole, Priority, PublishState, Result,
-    SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketStatus, Visibility,
+    SlaClock, SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketSla, TicketStatus, Visibility,
 };
 
 use crate::{PROVIDER, soql};
@@ -300,6 +300,32 @@ pub(crate) fn sla_process(raw: Value) -> Option<SlaPolicyRef> {
         policy,
         raw,
     ))
+}
+
+/// A case's SLA clocks from its `CaseMilestone` rows: a milestone type whose name speaks of a
+/// response is the first-response clock, one that speaks of resolution (or closing) the resolution
+/// clock (milestone types are org-defined).
+pub(crate) fn ticket_sla(milestones: &[Value]) -> Option<TicketSla> {
+    let mut sla = TicketSla::default();
+    for row in milestones {
+        let name = row
+            .pointer("/MilestoneType/Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let clock = SlaClock::due(time(row, "TargetDate"))
+            .with_breached(json::boolean(row, "IsViolated"))
+            .with_achieved(
+                json::boolean(row, "IsCompleted")
+                    .map(|done| done && json::boolean(row, "IsViolated") != Some(true)),
+            );
+        if name.contains("response") {
+            sla.first_response.get_or_insert(clock);
+        } else if name.contains("resol") || name.contains("close") {
+            sla.resolution.get_or_insert(clock);
+        }
+    }
+    (sla.first_response.is_some() || sla.resolution.is_some()).then_some(sla)
 }
 
 #[cfg(test)]

@@ -444,7 +444,33 @@ impl SalesforcePort {
         Ok(topics)
     }
 
-    /// Fills each ticket's tags with its topics.
+    /// The `CaseMilestone` rows of each case of `ids`, by case id.
+    async fn milestones_of(
+        &self,
+        operation: Operation,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<Value>>> {
+        let mut milestones: HashMap<String, Vec<Value>> = HashMap::new();
+        for chunk in ids.chunks(TOPIC_CHUNK) {
+            let list = chunk
+                .iter()
+                .map(|id| literal(id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let soql = format!(
+                "SELECT Id, CaseId, MilestoneType.Name, TargetDate, CompletionDate, IsCompleted, \
+                 IsViolated FROM CaseMilestone WHERE CaseId IN ({list}) ORDER BY TargetDate ASC"
+            );
+            for row in self.query_all(operation, &soql).await? {
+                if let Some(case) = map::record_id(&row, "CaseId") {
+                    milestones.entry(case).or_default().push(row);
+                }
+            }
+        }
+        Ok(milestones)
+    }
+
+    /// Fills each ticket's tags with its topics and its SLA clocks with its milestones.
     async fn with_topics(
         &self,
         operation: Operation,
@@ -458,10 +484,14 @@ impl SalesforcePort {
             .map(|t| t.id.external_id().to_owned())
             .collect();
         let mut topics = self.topics_of(operation, &ids).await?;
+        let mut milestones = self.milestones_of(operation, &ids).await?;
         for ticket in &mut tickets {
             let mut tags = topics.remove(ticket.id.external_id()).unwrap_or_default();
             tags.sort();
             ticket.tags = tags;
+            if let Some(rows) = milestones.remove(ticket.id.external_id()) {
+                ticket.sla = map::ticket_sla(&rows);
+            }
         }
         Ok(tickets)
     }

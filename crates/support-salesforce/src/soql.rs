@@ -124,3 +124,22 @@ mod tests {
         assert_eq!(id18("500"), None);
     }
 }
+
+#[cfg(test)]
+mod spec {
+    #[test]
+    fn the_api_version_is_the_one_of_the_spec_paths() {
+        let spec = include_str!("../../../specs/salesforce.yaml");
+        let paths: Vec<&str> = spec
+            .lines()
+            .filter(|l| l.starts_with("  /services/data/"))
+            .collect();
+        assert!(!paths.is_empty());
+        for path in paths {
+            assert!(
+                path.starts_with(&format!("  /services/data/{}/", super::API_VERSION)),
+                "{path}"
+            );
+        }
+    }
+}

@@ -71,13 +71,28 @@ async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
-/// No case carries a topic.
+/// No case carries a topic (nor a milestone).
 async fn no_topics(server: &MockServer) -> httpmock::Mock<'_> {
+    no_milestones(server).await;
     server
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param_prefix(
                 "q",
                 "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE EntityId",
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+        })
+        .await
+}
+
+async fn no_milestones(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param_prefix(
+                "q",
+                "SELECT Id, CaseId, MilestoneType.Name, TargetDate, CompletionDate, IsCompleted, \
+                 IsViolated FROM CaseMilestone WHERE CaseId IN (",
             );
             then.status(200)
                 .json_body(json!({"totalSize": 0, "done": true, "records": []}));
@@ -296,6 +311,27 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
             ]}));
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT Id, CaseId, MilestoneType.Name, TargetDate, CompletionDate, \
+                     IsCompleted, IsViolated FROM CaseMilestone WHERE CaseId IN ('{}') ORDER BY \
+                     TargetDate ASC",
+                    case_id(7)
+                ),
+            );
+            then.status(200).json_body(json!({"totalSize": 2, "done": true, "records": [
+                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000001AAA", "CaseId": case_id(7),
+                 "MilestoneType": {"attributes": {"type": "MilestoneType"}, "Name": "First Response"},
+                 "TargetDate": "2024-03-01T10:30:00.000+0000", "CompletionDate": null, "IsCompleted": false, "IsViolated": true},
+                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000002AAA", "CaseId": case_id(7),
+                 "MilestoneType": {"attributes": {"type": "MilestoneType"}, "Name": "Resolution Time"},
+                 "TargetDate": "2024-03-03T09:30:00.000+0000", "CompletionDate": null, "IsCompleted": false, "IsViolated": false}
+            ]}));
+        })
+        .await;
     let mut after = case(7, "Working");
     after["OwnerId"] = json!("00G000000000002EAA");
     server
@@ -324,6 +360,18 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
     );
     assert_eq!(assigned.assignee, None);
     assert_eq!(assigned.tags, ["billing", "printers"]);
+    let sla = assigned.sla.expect("milestones are SLA clocks");
+    assert_eq!(
+        sla.first_response.as_ref().and_then(|c| c.breached),
+        Some(true)
+    );
+    assert_eq!(
+        sla.resolution
+            .as_ref()
+            .and_then(|c| c.due_at)
+            .map(|t| t.to_rfc3339()),
+        Some("2024-03-03T09:30:00+00:00".to_owned())
+    );
 }
 
 #[tokio::test]

@@ -19,6 +19,9 @@ pub const ENV_TOKEN: &str = "SUPPORT_SALESFORCE_TOKEN";
 /// (client-credentials grant); `_OAUTH_SCOPE` and `_TOKEN_URL` are optional.
 pub const ENV_OAUTH_PREFIX: &str = "SUPPORT_SALESFORCE_";
 
+/// The login host, whose token endpoint serves orgs whose URL the caller does not give.
+const LOGIN_URL: &str = "https://login.salesforce.com";
+
 /// The OAuth 2.0 token endpoint, relative to the org's My Domain URL.
 const TOKEN_PATH: &str = "/services/oauth2/token";
 
@@ -40,6 +43,7 @@ const TOKEN_PATH: &str = "/services/oauth2/token";
 pub struct SalesforceBuilder {
     options: ClientOptions,
     my_domain: Option<String>,
+    oauth: bool,
 }
 
 impl Default for SalesforceBuilder {
@@ -47,6 +51,7 @@ impl Default for SalesforceBuilder {
         Self {
             options: ClientOptions::new(PROVIDER),
             my_domain: None,
+            oauth: false,
         }
     }
 }
@@ -70,6 +75,7 @@ impl SalesforceBuilder {
     /// Authenticates with an access token the caller obtains and renews
     /// (`Authorization: Bearer …`).
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.oauth = false;
         self.options.set_credentials(Credentials::bearer(token));
         self
     }
@@ -84,7 +90,12 @@ impl SalesforceBuilder {
     /// and renewed when the API refuses them (Salesforce's token answers carry no `expires_in`; an
     /// expired session answers 401 `INVALID_SESSION_ID`): the refresh-token or client-credentials
     /// grant of a connected or external client app.
+    ///
+    /// Without [`instance_url`](Self::instance_url) or [`my_domain`](Self::my_domain), the token
+    /// comes from the login host (`https://login.salesforce.com`) and the API is the token answer's
+    /// `instance_url`.
     pub fn oauth(mut self, source: TokenSource) -> Self {
+        self.oauth = true;
         self.options
             .set_credentials(Credentials::oauth(source.or_token_url(TOKEN_PATH)));
         self
@@ -94,8 +105,10 @@ impl SalesforceBuilder {
     /// variables under [`ENV_OAUTH_PREFIX`] or, without them, [`ENV_TOKEN`].
     pub fn from_env(mut self) -> Result<Self, Error> {
         let var = ClientOptions::env_var;
+        let oauth = TokenSource::from_env(ENV_OAUTH_PREFIX);
         match (var(ENV_INSTANCE_URL), var(ENV_BASE_URL)) {
             (Some(url), _) | (None, Some(url)) => self = self.instance_url(url),
+            (None, None) if oauth.is_some() => {}
             (None, None) => {
                 return Err(Error::configuration(
                     PROVIDER,
@@ -106,7 +119,7 @@ impl SalesforceBuilder {
                 ));
             }
         }
-        if let Some(source) = TokenSource::from_env(ENV_OAUTH_PREFIX) {
+        if let Some(source) = oauth {
             return Ok(self.oauth(source));
         }
         let Some(token) = var(ENV_TOKEN) else {
@@ -143,6 +156,10 @@ impl SalesforceBuilder {
             self.options
                 .set_base_url(format!("https://{name}.my.salesforce.com"));
         }
+        let discover = self.options.base_url().is_none() && self.oauth;
+        if discover {
+            self.options.set_base_url(LOGIN_URL);
+        }
         let connection = self.options.connect(
             "Salesforce org: call instance_url() or my_domain()",
             "credentials: call access_token() or oauth()",
@@ -151,6 +168,6 @@ impl SalesforceBuilder {
         // received. Throttling is 403 `REQUEST_LIMIT_EXCEEDED` (the classifier makes it
         // RateLimited), with no Retry-After: the daily allocation does not come back in seconds.
         let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
-        Ok(SalesforcePort::new(endpoint))
+        Ok(SalesforcePort::new(endpoint, discover))
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -110,6 +111,9 @@ pub(crate) struct StatusRow {
 /// retries and tracing.
 pub struct SalesforcePort {
     client: Client,
+    /// The client over the instance URL of the first token answer, when the org's URL was not
+    /// given (OAuth through the login host).
+    discovered: Option<OnceLock<Client>>,
     endpoint: Endpoint,
     capabilities: Capabilities,
     statuses: LookupCache<Vec<StatusRow>>,
@@ -167,9 +171,10 @@ impl SalesforcePort {
         SalesforceBuilder::default().from_env()?.build()
     }
 
-    pub(crate) fn new(endpoint: Endpoint) -> Self {
+    pub(crate) fn new(endpoint: Endpoint, discover: bool) -> Self {
         Self {
             client: endpoint.client(Client::new_with_client),
+            discovered: discover.then(OnceLock::new),
             endpoint,
             capabilities: capabilities(),
             statuses: LookupCache::new("case statuses", STATUS_TTL),
@@ -181,9 +186,52 @@ impl SalesforcePort {
         &self.client
     }
 
-    /// The API base URL.
+    /// The API base URL: the org's, or the login host's until the first token answer names the
+    /// org's instance URL.
     pub fn base_url(&self) -> &str {
-        self.endpoint.base_url()
+        match self.discovered.as_ref().and_then(OnceLock::get) {
+            Some(client) => progenitor_client::ClientInfo::baseurl(client),
+            None => self.endpoint.base_url(),
+        }
+    }
+
+    /// The client of the org's API: over the URL given to the builder, or over the `instance_url`
+    /// of the first token answer when only the login host was known.
+    async fn api(&self, operation: Operation) -> Result<&Client> {
+        let Some(discovered) = &self.discovered else {
+            return Ok(&self.client);
+        };
+        if let Some(client) = discovered.get() {
+            return Ok(client);
+        }
+        let answer = self
+            .endpoint
+            .runtime()
+            .token_answer(self.endpoint.http(), operation)
+            .await?;
+        let url = answer
+            .as_ref()
+            .and_then(|a| a.instance_url())
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| {
+                reqwest::Url::parse(u)
+                    .is_ok_and(|p| matches!(p.scheme(), "https" | "http") && p.host_str().is_some())
+            })
+            .ok_or_else(|| {
+                Error::new(ErrorKind::Unauthenticated, PROVIDER)
+                    .with_operation(operation)
+                    .with_message(
+                        "the token answer names no `instance_url`: give the org's URL with \
+                         instance_url() or my_domain()",
+                    )
+            })?;
+        Ok(discovered.get_or_init(|| {
+            Client::new_with_client(
+                &url,
+                self.endpoint.http().clone(),
+                self.endpoint.runtime().clone(),
+            )
+        }))
     }
 
     /// The `Unsupported` error of an operation, with the reason `capabilities()` gives.
@@ -267,7 +315,11 @@ impl SalesforcePort {
         let answer = self
             .endpoint
             .runtime()
-            .run_json(operation, None, self.client.query().q(soql).send())
+            .run_json(
+                operation,
+                None,
+                self.api(operation).await?.query().q(soql).send(),
+            )
             .await?;
         self.batch(operation, answer, None)
     }
@@ -280,7 +332,11 @@ impl SalesforcePort {
             .run_json(
                 operation,
                 None,
-                self.client.query_more().query_locator(locator).send(),
+                self.api(operation)
+                    .await?
+                    .query_more()
+                    .query_locator(locator)
+                    .send(),
             )
             .await?;
         self.batch(operation, answer, Some(locator))
@@ -371,7 +427,8 @@ impl SalesforcePort {
                 .run_json(
                     operation,
                     None,
-                    self.client
+                    self.api(operation)
+                        .await?
                         .update_record()
                         .s_object("Case")
                         .id(id)
@@ -539,7 +596,8 @@ impl SalesforcePort {
             .run_json(
                 operation,
                 None,
-                self.client
+                self.api(operation)
+                    .await?
                     .create_record()
                     .s_object(object)
                     .sforce_auto_assign(AUTO_ASSIGN)
@@ -911,7 +969,8 @@ impl SupportPort for SalesforcePort {
             .run_json(
                 operation,
                 None,
-                self.client
+                self.api(operation)
+                    .await?
                     .create_record()
                     .s_object("CaseComment")
                     .sforce_auto_assign(AUTO_ASSIGN)
@@ -1034,7 +1093,8 @@ impl SupportPort for SalesforcePort {
             .run_json(
                 operation,
                 None,
-                self.client
+                self.api(operation)
+                    .await?
                     .create_record()
                     .s_object("Topic")
                     .sforce_auto_assign(AUTO_ASSIGN)

@@ -98,3 +98,43 @@ fn my_domain_gives_the_url_and_the_token_endpoint() {
         .unwrap_err();
     assert!(error.to_string().contains("my_domain"), "{error}");
 }
+
+#[tokio::test]
+async fn without_the_org_url_the_token_answer_names_it() {
+    let login = MockServer::start_async().await;
+    let org = MockServer::start_async().await;
+    let token = login
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/oauth2/token")
+                .body_includes("grant_type=client_credentials");
+            then.status(200).json_body(json!({
+                "access_token": "org-token", "instance_url": org.base_url(),
+                "id": "https://login.salesforce.com/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS",
+                "token_type": "Bearer", "issued_at": "1700000000000"
+            }));
+        })
+        .await;
+    let query = org
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/services/data/v64.0/query")
+                .header("authorization", "Bearer org-token");
+            then.status(200)
+                .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+        })
+        .await;
+    let port = SalesforcePort::builder()
+        .oauth(
+            TokenSource::client_credentials("id", "secret")
+                .token_url(format!("{}/services/oauth2/token", login.base_url())),
+        )
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    assert_eq!(port.base_url(), "https://login.salesforce.com");
+    port.check_connection().await.unwrap();
+    assert_eq!(port.base_url(), org.base_url());
+    token.assert_calls_async(1).await;
+    query.assert_calls_async(1).await;
+}

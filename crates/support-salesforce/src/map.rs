@@ -254,7 +254,7 @@ pub(crate) fn topic(raw: Value) -> Option<TagRef> {
 
 /// The fields read of a knowledge article version.
 pub(crate) const ARTICLE_FIELDS: &str = "Id, KnowledgeArticleId, Title, Summary, UrlName, Language, \
-     PublishStatus, CreatedDate, LastModifiedDate";
+     PublishStatus, CreatedDate, LastPublishedDate";
 
 /// A published `Knowledge__kav` row, a knowledge article (its body fields are org-defined; the
 /// standard `Summary` is the body read here).

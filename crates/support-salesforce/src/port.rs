@@ -1161,7 +1161,7 @@ impl SupportPort for SalesforcePort {
                 if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
                     soql.push_str(&format!(" AND Title LIKE {}", like_contains(search.trim())));
                 }
-                soql.push_str(" ORDER BY LastModifiedDate DESC, Id ASC");
+                soql.push_str(" ORDER BY LastPublishedDate DESC, Id ASC");
                 self.query(operation, &soql).await?
             }
         };

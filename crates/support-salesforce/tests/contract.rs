@@ -540,14 +540,14 @@ async fn an_article_search_is_one_escaped_like_literal() {
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param(
                 "q",
-                r"SELECT Id, KnowledgeArticleId, Title, Summary, UrlName, Language, PublishStatus, CreatedDate, LastModifiedDate FROM Knowledge__kav WHERE PublishStatus = 'Online' AND Language = 'en_US' AND Title LIKE '%50\%\_off\' OR Title != \'%' ORDER BY LastModifiedDate DESC, Id ASC",
+                r"SELECT Id, KnowledgeArticleId, Title, Summary, UrlName, Language, PublishStatus, CreatedDate, LastPublishedDate FROM Knowledge__kav WHERE PublishStatus = 'Online' AND Language = 'en_US' AND Title LIKE '%50\%\_off\' OR Title != \'%' ORDER BY LastPublishedDate DESC, Id ASC",
             );
             then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
                 "attributes": {"type": "Knowledge__kav", "url": "/services/data/v64.0/sobjects/Knowledge__kav/ka0000000000001AAA"},
                 "Id": "ka0000000000001AAA", "KnowledgeArticleId": "kA0000000000001AAA",
                 "Title": "50%_off' OR Title != '", "Summary": "Discounts.", "UrlName": "discounts",
                 "Language": "en_US", "PublishStatus": "Online",
-                "CreatedDate": "2024-01-01T00:00:00.000+0000", "LastModifiedDate": "2024-01-02T00:00:00.000+0000"
+                "CreatedDate": "2024-01-01T00:00:00.000+0000", "LastPublishedDate": "2024-01-02T00:00:00.000+0000"
             }]}));
         })
         .await;

@@ -1,6 +1,7 @@
 //! Configuring a [`SalesforcePort`]: the org's instance URL (or My Domain) and its credentials.
 //! Retries, timeouts, the user agent and a base-URL override are the kit's [`ClientOptions`].
 
+use reqwest::header::HeaderName;
 use support_core::Error;
 use support_core::http::{Credentials, TokenSource};
 use support_core::kit::ClientOptions;
@@ -167,7 +168,16 @@ impl SalesforceBuilder {
         // Salesforce honours no idempotency key: no write is retried once it may have been
         // received. Throttling is 403 `REQUEST_LIMIT_EXCEEDED` (the classifier makes it
         // RateLimited), with no Retry-After: the daily allocation does not come back in seconds.
-        let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
+        // `Sforce-Limit-Info` (`api-usage=used/limit`) on every answer: each request's span records
+        // the requests left as `ratelimit_remaining`.
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .remaining_header_with(
+                    HeaderName::from_static("sforce-limit-info"),
+                    error::remaining_from_limit_info,
+                )
+                .classifier(error::classify)
+        });
         Ok(SalesforcePort::new(endpoint, discover))
     }
 }

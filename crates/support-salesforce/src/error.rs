@@ -17,6 +17,22 @@ use support_core::http::{Classification, FailedResponse};
 /// The error code of an exhausted API allocation (daily or concurrent).
 pub(crate) const REQUEST_LIMIT_EXCEEDED: &str = "REQUEST_LIMIT_EXCEEDED";
 
+/// The API requests left in the org's 24-hour allocation, from `Sforce-Limit-Info`
+/// (`api-usage=18/15000`, possibly with other `;`-separated parts such as `api-bursts=1/750` or a
+/// `per-app-api-usage=…`): limit minus used.
+pub(crate) fn remaining_from_limit_info(value: &str) -> Option<u64> {
+    value.split(';').find_map(|part| {
+        let (key, usage) = part.trim().split_once('=')?;
+        if key.trim() != "api-usage" {
+            return None;
+        }
+        let (used, limit) = usage.trim().split_once('/')?;
+        let used: u64 = used.trim().parse().ok()?;
+        let limit: u64 = limit.trim().parse().ok()?;
+        Some(limit.saturating_sub(used))
+    })
+}
+
 /// Reads Salesforce's error array (or, defensively, a single error object).
 pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
     let mut found = Classification::default();
@@ -77,6 +93,23 @@ mod tests {
         );
         assert_eq!(found.kind, None);
         assert_eq!(classify_body(502, "Bad gateway"), Classification::default());
+    }
+
+    #[test]
+    fn the_limit_info_header_gives_the_requests_left() {
+        assert_eq!(
+            remaining_from_limit_info("api-usage=10018/100000"),
+            Some(89982)
+        );
+        assert_eq!(
+            remaining_from_limit_info("api-bursts=1/750; api-usage=18/15000"),
+            Some(14982)
+        );
+        assert_eq!(
+            remaining_from_limit_info("per-app-api-usage=17/250(appName=sample)"),
+            None
+        );
+        assert_eq!(remaining_from_limit_info("api-usage=lots"), None);
     }
 
     #[test]

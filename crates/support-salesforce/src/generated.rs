@@ -583,6 +583,18 @@ let response = client.get_record()
     pub fn get_record(&self) -> builder::GetRecord<'_> {
         builder::GetRecord::new(self)
     }
+    /**Sends a `DELETE` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+
+```ignore
+let response = client.delete_record()
+    .s_object(s_object)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_record(&self) -> builder::DeleteRecord<'_> {
+        builder::DeleteRecord::new(self)
+    }
     /**Sends a `PATCH` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
 
 ```ignore
@@ -928,6 +940,79 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_record`]
+
+[`Client::delete_record`]: super::Client::delete_record*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteRecord<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, s_object, id } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}/{}", client.baseurl, encode_path(&
+                s_object.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "delete_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

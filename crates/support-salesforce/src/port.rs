@@ -584,6 +584,53 @@ impl SalesforcePort {
         Ok(())
     }
 
+    /// Makes `tags` the case's topics: assigns the missing ones, deletes the assignments of the
+    /// others.
+    async fn set_topics(&self, operation: Operation, case: &str, tags: &[String]) -> Result<()> {
+        let wanted: Vec<&str> = tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let soql = format!(
+            "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE EntityId = {}",
+            literal(case)
+        );
+        let current = self.query_all(operation, &soql).await?;
+        let mut present = Vec::new();
+        for row in &current {
+            let name = row.pointer("/Topic/Name").and_then(Value::as_str);
+            let Some(assignment) = map::record_id(row, "Id") else {
+                continue;
+            };
+            match name {
+                Some(name) if wanted.contains(&name) => present.push(name.to_owned()),
+                _ => {
+                    self.endpoint
+                        .runtime()
+                        .run_json(
+                            operation,
+                            None,
+                            self.api(operation)
+                                .await?
+                                .delete_record()
+                                .s_object("TopicAssignment")
+                                .id(&assignment)
+                                .send(),
+                        )
+                        .await?;
+                }
+            }
+        }
+        for name in wanted {
+            if !present.iter().any(|p| p == name) {
+                self.assign_topic(operation, case, name).await?;
+                present.push(name.to_owned());
+            }
+        }
+        Ok(())
+    }
+
     /// `POST /sobjects/{object}` without running assignment rules; the save result.
     async fn create(
         &self,
@@ -801,11 +848,11 @@ impl SupportPort for SalesforcePort {
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
         let operation = Operation::UpdateTicket;
         let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
-        if update.tags.is_some() || !update.custom_fields.is_empty() {
-            return Err(self.invalid(
-                operation,
-                "tags (Topics) and custom fields are not updated by this release",
-            ));
+        if !update.custom_fields.is_empty() {
+            return Err(self.invalid(operation, "custom fields are not updated by this release"));
+        }
+        if let Some(tags) = &update.tags {
+            self.set_topics(operation, &id, tags).await?;
         }
         let mut fields = Map::new();
         if let Some(subject) = update.subject {

@@ -60,11 +60,11 @@ async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
             when.method(GET).path(QUERY).query_param("q", STATUS_SOQL);
             then.status(200).json_body(json!({
                 "totalSize": 5, "done": true, "records": [
-                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000001AAA", "ApiName": "New", "MasterLabel": "New", "IsClosed": false, "IsDefault": true, "SortOrder": 1},
-                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000002AAA", "ApiName": "Working", "MasterLabel": "Working", "IsClosed": false, "IsDefault": false, "SortOrder": 2},
-                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000003AAA", "ApiName": "Solved by Bot", "MasterLabel": "Solved by Bot", "IsClosed": true, "IsDefault": false, "SortOrder": 3},
-                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000004AAA", "ApiName": "Closed", "MasterLabel": "Closed", "IsClosed": true, "IsDefault": false, "SortOrder": 4},
-                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000005AAA", "ApiName": "Triage", "MasterLabel": "Triage", "IsClosed": false, "IsDefault": false, "SortOrder": 5}
+                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000001EAA", "ApiName": "New", "MasterLabel": "New", "IsClosed": false, "IsDefault": true, "SortOrder": 1},
+                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000002EAA", "ApiName": "Working", "MasterLabel": "Working", "IsClosed": false, "IsDefault": false, "SortOrder": 2},
+                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000003EAA", "ApiName": "Solved by Bot", "MasterLabel": "Solved by Bot", "IsClosed": true, "IsDefault": false, "SortOrder": 3},
+                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000004EAA", "ApiName": "Closed", "MasterLabel": "Closed", "IsClosed": true, "IsDefault": false, "SortOrder": 4},
+                    {"attributes": {"type": "CaseStatus"}, "Id": "01J000000000005EAA", "ApiName": "Triage", "MasterLabel": "Triage", "IsClosed": false, "IsDefault": false, "SortOrder": 5}
                 ]
             }));
         })
@@ -306,8 +306,8 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
                 ),
             );
             then.status(200).json_body(json!({"totalSize": 2, "done": true, "records": [
-                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000001AAA", "EntityId": case_id(7), "TopicId": "0TO000000000001AAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "printers"}},
-                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000002AAA", "EntityId": case_id(7), "TopicId": "0TO000000000002AAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "billing"}}
+                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000001GAA", "EntityId": case_id(7), "TopicId": "0TO000000000001GAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "printers"}},
+                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000002GAA", "EntityId": case_id(7), "TopicId": "0TO000000000002GAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "billing"}}
             ]}));
         })
         .await;
@@ -323,10 +323,10 @@ async fn assigning_sets_the_owner_without_assignment_rules_and_emits_18_characte
                 ),
             );
             then.status(200).json_body(json!({"totalSize": 2, "done": true, "records": [
-                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000001AAA", "CaseId": case_id(7),
+                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000001EAA", "CaseId": case_id(7),
                  "MilestoneType": {"attributes": {"type": "MilestoneType"}, "Name": "First Response"},
                  "TargetDate": "2024-03-01T10:30:00.000+0000", "CompletionDate": null, "IsCompleted": false, "IsViolated": true},
-                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000002AAA", "CaseId": case_id(7),
+                {"attributes": {"type": "CaseMilestone"}, "Id": "5mT000000000002EAA", "CaseId": case_id(7),
                  "MilestoneType": {"attributes": {"type": "MilestoneType"}, "Name": "Resolution Time"},
                  "TargetDate": "2024-03-03T09:30:00.000+0000", "CompletionDate": null, "IsCompleted": false, "IsViolated": false}
             ]}));
@@ -587,7 +587,7 @@ async fn a_new_case_gets_its_topics_found_by_escaped_name_or_created() {
                 .query_param("q", "SELECT Id, Name FROM Topic WHERE Name = 'billing'");
             then.status(200)
                 .json_body(json!({"totalSize": 1, "done": true, "records": [
-                    {"attributes": {"type": "Topic"}, "Id": "0TO000000000001AAA", "Name": "billing"}
+                    {"attributes": {"type": "Topic"}, "Id": "0TO000000000001GAA", "Name": "billing"}
                 ]}));
         })
         .await;
@@ -607,7 +607,7 @@ async fn a_new_case_gets_its_topics_found_by_escaped_name_or_created() {
                 .path("/services/data/v64.0/sobjects/Topic")
                 .json_body(json!({"Name": "x' OR Name != '"}));
             then.status(201)
-                .json_body(json!({"id": "0TO000000000002AAA", "success": true, "errors": []}));
+                .json_body(json!({"id": "0TO000000000002GAA", "success": true, "errors": []}));
         })
         .await;
     let assignments = server
@@ -616,7 +616,7 @@ async fn a_new_case_gets_its_topics_found_by_escaped_name_or_created() {
                 .path("/services/data/v64.0/sobjects/TopicAssignment")
                 .json_body_includes(format!(r#"{{"EntityId": "{}"}}"#, case_id(8)));
             then.status(201)
-                .json_body(json!({"id": "0FT000000000009AAA", "success": true, "errors": []}));
+                .json_body(json!({"id": "0FT000000000009GAA", "success": true, "errors": []}));
         })
         .await;
     server
@@ -639,4 +639,74 @@ async fn a_new_case_gets_its_topics_found_by_escaped_name_or_created() {
     missing.assert_calls_async(1).await;
     new_topic.assert_calls_async(1).await;
     assignments.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn updating_tags_replaces_the_topic_assignments() {
+    // Ids with their case checksums (computed with Python: `0FT…` ends `GAA`).
+    let server = MockServer::start_async().await;
+    statuses(&server).await;
+    no_milestones(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT Id, EntityId, TopicId, Topic.Name FROM TopicAssignment WHERE \
+                     EntityId = '{}'",
+                    case_id(5)
+                ),
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [
+                {"attributes": {"type": "TopicAssignment"}, "Id": "0FT000000000001GAA", "EntityId": case_id(5), "TopicId": "0TO000000000001GAA", "Topic": {"attributes": {"type": "Topic"}, "Name": "printers"}}
+            ]}));
+        })
+        .await;
+    let delete = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path("/services/data/v64.0/sobjects/TopicAssignment/0FT000000000001GAA");
+            then.status(204);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(QUERY)
+                .query_param("q", "SELECT Id, Name FROM Topic WHERE Name = 'billing'");
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [
+                    {"attributes": {"type": "Topic"}, "Id": "0TO000000000002GAA", "Name": "billing"}
+                ]}));
+        })
+        .await;
+    let assign = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/TopicAssignment")
+                .json_body(json!({"TopicId": "0TO000000000002GAA", "EntityId": case_id(5)}));
+            then.status(201)
+                .json_body(json!({"id": "0FT000000000003GAA", "success": true, "errors": []}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!("SELECT {CASE_FIELDS} FROM Case WHERE Id = '{}'", case_id(5)),
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [case(5, "New")]}));
+        })
+        .await;
+    let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case_id(5));
+    port(&server)
+        .update_ticket(
+            &ticket,
+            support_core::TicketUpdate::new().with_tags(["billing"]),
+        )
+        .await
+        .unwrap();
+    delete.assert_calls_async(1).await;
+    assign.assert_calls_async(1).await;
 }

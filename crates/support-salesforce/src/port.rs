@@ -873,12 +873,6 @@ impl SupportPort for SalesforcePort {
     async fn close_ticket(&self, ticket: &CanonicalId, options: CloseOptions) -> Result<Ticket> {
         let operation = Operation::CloseTicket;
         let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
-        if options.comment.is_some() {
-            return Err(self.invalid(
-                operation,
-                "a closing comment is not supported by this release: add it with add_comment",
-            ));
-        }
         let rows = self.statuses(operation).await?;
         let mut closed: Vec<&StatusRow> = rows.iter().filter(|r| r.closed).collect();
         closed.sort_by_key(|r| r.sort);
@@ -887,8 +881,14 @@ impl SupportPort for SalesforcePort {
                 .with_operation(operation)
                 .with_message("the org has no closed case status (CaseStatus.IsClosed)"));
         };
+        let value = status.value.clone();
+        // The closing comment first: a case comment is added to a closed case too, but a failure
+        // then leaves the case open rather than closed without its note.
+        if let Some(comment) = options.comment {
+            self.add_comment(ticket, comment).await?;
+        }
         let mut fields = Map::new();
-        fields.insert("Status".into(), json!(status.value));
+        fields.insert("Status".into(), json!(value));
         self.patch_case(operation, &id, fields).await
     }
 

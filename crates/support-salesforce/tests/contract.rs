@@ -710,3 +710,64 @@ async fn updating_tags_replaces_the_topic_assignments() {
     delete.assert_calls_async(1).await;
     assign.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn closing_sets_the_first_closed_status_after_the_closing_comment() {
+    let server = MockServer::start_async().await;
+    statuses(&server).await;
+    no_topics(&server).await;
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/CaseComment")
+                .json_body(
+                    json!({"ParentId": case_id(6), "CommentBody": "Fixed.", "IsPublished": true}),
+                );
+            then.status(201)
+                .json_body(json!({"id": "00a000000000001AAA", "success": true, "errors": []}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, ParentId, CommentBody, IsPublished, CreatedById, CreatedDate FROM \
+                 CaseComment WHERE Id = '00a000000000001AAA'",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "CaseComment"}, "Id": "00a000000000001AAA", "ParentId": case_id(6),
+                "CommentBody": "Fixed.", "IsPublished": true, "CreatedById": "005000000000001AAA",
+                "CreatedDate": "2024-03-04T10:00:00.000+0000"
+            }]}));
+        })
+        .await;
+    // "Solved by Bot" (SortOrder 3) is the first status whose IsClosed is true.
+    let close = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(format!("/services/data/v64.0/sobjects/Case/{}", case_id(6)))
+                .header("Sforce-Auto-Assign", "FALSE")
+                .json_body(json!({"Status": "Solved by Bot"}));
+            then.status(204);
+        })
+        .await;
+    let mut closed = case(6, "Solved by Bot");
+    closed["IsClosed"] = json!(true);
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!("SELECT {CASE_FIELDS} FROM Case WHERE Id = '{}'", case_id(6)),
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [closed]}));
+        })
+        .await;
+    let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case_id(6));
+    let options =
+        support_core::CloseOptions::new().with_comment(support_core::NewComment::public("Fixed."));
+    let done = port(&server).close_ticket(&ticket, options).await.unwrap();
+    comment.assert_calls_async(1).await;
+    close.assert_calls_async(1).await;
+    assert_eq!(done.status.canonical, TicketStatus::Closed);
+}

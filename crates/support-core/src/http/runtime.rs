@@ -167,6 +167,10 @@ struct Plan<'a> {
     redact: bool,
 }
 
+/// Reads the requests left from a rate-limit header's value; see
+/// [`HttpRuntimeBuilder::remaining_header_with`].
+pub type RemainingParser = fn(&str) -> Option<u64>;
+
 /// A failed response, as handed to an adapter's classifier.
 #[derive(Debug)]
 pub struct FailedResponse<'a> {
@@ -242,7 +246,7 @@ struct Settings {
     idempotency_header: Option<HeaderName>,
     reset_headers: Vec<ResetHeader>,
     request_id_headers: Vec<HeaderName>,
-    remaining_header: Option<HeaderName>,
+    remaining_header: Option<(HeaderName, RemainingParser)>,
     strip_headers: Vec<HeaderName>,
     classifier: Classifier,
     /// Every spelling of the credentials, removed from each error made from a provider's answer
@@ -886,16 +890,14 @@ impl HttpRuntime {
                 }
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if let Some(remaining) = self.inner.remaining_header.as_ref().and_then(|name| {
-                        response
-                            .headers()
-                            .get(name)?
-                            .to_str()
-                            .ok()?
-                            .trim()
-                            .parse::<u64>()
-                            .ok()
-                    }) {
+                    if let Some(remaining) =
+                        self.inner
+                            .remaining_header
+                            .as_ref()
+                            .and_then(|(name, parse)| {
+                                parse(response.headers().get(name)?.to_str().ok()?.trim())
+                            })
+                    {
                         span.record("ratelimit_remaining", remaining);
                     }
                     self.wait_after_status(response, repeatable, attempt)
@@ -1366,7 +1368,15 @@ impl HttpRuntimeBuilder {
     /// Names the header in which the provider reports the requests left in its rate-limit window;
     /// each request's span records it as `ratelimit_remaining`.
     pub fn remaining_header(mut self, name: HeaderName) -> Self {
-        self.settings.remaining_header = Some(name);
+        self.settings.remaining_header = Some((name, |value| value.parse().ok()));
+        self
+    }
+
+    /// Like [`remaining_header`](Self::remaining_header), for a header that is not a bare number:
+    /// `parse` reads the requests left from its value (Salesforce's `Sforce-Limit-Info:
+    /// api-usage=18/15000`).
+    pub fn remaining_header_with(mut self, name: HeaderName, parse: RemainingParser) -> Self {
+        self.settings.remaining_header = Some((name, parse));
         self
     }
 

@@ -34,8 +34,7 @@
 //! - Files: none yet (Salesforce serves `Attachment/{id}/Body` and `ContentVersion/VersionData`
 //!   from the instance itself, not another origin, so `sim::storage` does not apply).
 //! - `GET /sobjects/{Object}/{id}` (`fields=` allowed) for every object of the contract;
-//!   `GET /limits` (`DailyApiRequests`); the scaffold adapter's placeholder `GET /api/ping`
-//!   until the adapter's own connection check lands;
+//!   `GET /limits` (`DailyApiRequests`);
 //!   `POST /sobjects/{Case|CaseComment|Topic|TopicAssignment}` answers 201 `{id, success, errors}`;
 //!   `PATCH /sobjects/{Case|CaseComment|Topic}/{id}` answers 204; `DELETE` of a TopicAssignment 204.
 //!   Ids in paths and bodies may be 15 characters; the simulator stores and answers 18.
@@ -94,8 +93,8 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
     Arc::new(move |base_url: &str, token: &str| {
         sim::built(
             SalesforcePort::builder()
-                .base_url(base_url)
-                .bearer_token(token)
+                .instance_url(base_url)
+                .access_token(token)
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),
@@ -299,7 +298,7 @@ impl Wire for SalesforceWire {
                 vec![routes::QUERY, "/services/data/v64.0/sobjects/SlaProcess/{}"],
             ),
             Operation::CheckConnection => {
-                Patterns("GET", vec![routes::QUERY, routes::LIMITS, routes::PING])
+                Patterns("GET", vec![routes::QUERY, routes::LIMITS])
             }
             _ => query(),
         }

@@ -19,7 +19,6 @@ use super::store::{
 pub const QUERY: &str = "/services/data/v64.0/query";
 /// The scaffold adapter's placeholder connection check (not a Salesforce endpoint): served until
 /// the adapter's own check lands, then to be removed.
-pub const PING: &str = "/api/ping";
 /// The OAuth 2.0 token endpoint (on the login host or My Domain; here the instance itself).
 pub const TOKEN_PATH: &str = "/services/oauth2/token";
 /// `GET /limits`.
@@ -38,7 +37,6 @@ pub static ROUTES: &[Route<SimState>] = &[
         query_more,
     ),
     Route::new("POST", TOKEN_PATH, Params::NONE, BodyRule::Any, oauth_token),
-    Route::new("GET", PING, Params::NONE, BodyRule::Any, ping),
     Route::new("GET", LIMITS, Params::NONE, BodyRule::Any, limits),
     Route::new(
         "POST",
@@ -201,10 +199,6 @@ fn object_of(req: &Req) -> &'static str {
 
 fn attributes(object: &str, id: &str) -> Value {
     json!({"type": object, "url": format!("{SOBJECTS}/{object}/{id}")})
-}
-
-fn ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
 }
 
 fn limits(state: &mut SimState, _req: &Req) -> Reply {

@@ -606,7 +606,7 @@ fn outbound_messages_and_their_acknowledgement() {
             ],
         }],
     );
-    assert!(xml.contains("<OrganizationId>00Dsim0000000001AAA</OrganizationId>"));
+    assert!(xml.contains("<OrganizationId>00Dsim000000001AAA</OrganizationId>"));
     assert!(
         xml.contains("<sf:Subject>Fish &amp; &lt;chips&gt;</sf:Subject>"),
         "{xml}"

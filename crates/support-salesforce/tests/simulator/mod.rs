@@ -297,9 +297,7 @@ impl Wire for SalesforceWire {
                 "GET",
                 vec![routes::QUERY, "/services/data/v64.0/sobjects/SlaProcess/{}"],
             ),
-            Operation::CheckConnection => {
-                Patterns("GET", vec![routes::QUERY, routes::LIMITS])
-            }
+            Operation::CheckConnection => Patterns("GET", vec![routes::QUERY, routes::LIMITS]),
             _ => query(),
         }
     }

@@ -5,7 +5,7 @@
 use support_conformance::sim::escape_html;
 
 /// The organization id the simulator's org has (18 characters).
-pub const ORGANIZATION_ID: &str = "00Dsim0000000001AAA";
+pub const ORGANIZATION_ID: &str = "00Dsim000000001AAA";
 /// The outbound message (workflow action) id.
 pub const ACTION_ID: &str = "04ksim0000000001AAA";
 

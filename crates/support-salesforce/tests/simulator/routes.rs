@@ -873,7 +873,7 @@ fn oauth_token(_state: &mut SimState, req: &Req) -> Reply {
         "signature": "c2lnbmF0dXJl",
         "scope": "api refresh_token",
         "instance_url": format!("http://{host}"),
-        "id": format!("http://{host}/id/00Dsim0000000001AAA/005sim0000000001AAA"),
+        "id": format!("http://{host}/id/00Dsim000000001AAA/005sim000000001AAA"),
         "token_type": "Bearer",
         "issued_at": "1767600000000",
     }))

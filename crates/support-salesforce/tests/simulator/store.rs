@@ -48,6 +48,9 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "Priority",
             "Origin",
             "ContactId",
+            "AccountId",
+            "SuppliedEmail",
+            "SuppliedName",
             "OwnerId",
             "IsClosed",
             "ClosedDate",
@@ -202,6 +205,9 @@ pub const CREATABLE: &[(&str, &[&str])] = &[
             "Priority",
             "Origin",
             "ContactId",
+            "AccountId",
+            "SuppliedEmail",
+            "SuppliedName",
             "OwnerId",
             "EntitlementId",
             "Type",
@@ -224,6 +230,9 @@ pub const UPDATABLE: &[(&str, &[&str])] = &[
             "Priority",
             "Origin",
             "ContactId",
+            "AccountId",
+            "SuppliedEmail",
+            "SuppliedName",
             "OwnerId",
             "EntitlementId",
             "Type",
@@ -549,6 +558,12 @@ impl sim::Account for SimState {
                     "Priority": ticket.priority.as_ref().map(native_priority),
                     "Origin": native_origin(&ticket.channel),
                     "ContactId": ticket.requester,
+                    "AccountId": world
+                        .customers
+                        .iter()
+                        .find(|c| c.id == ticket.requester)
+                        .and_then(|c| c.organization.as_ref())
+                        .map(|_| account.clone()),
                     "OwnerId": owner,
                     "CreatedDate": sf_time(&ticket.created_at),
                     "LastModifiedDate": sf_time(&ticket.updated_at),

@@ -33,10 +33,15 @@ const AUTO_ASSIGN: &str = "FALSE";
 /// How long the org's case statuses are kept before they are read again.
 const STATUS_TTL: Duration = Duration::from_secs(600);
 
-/// Where a SOQL listing stands: the locator of its next batch (`nextRecordsUrl`).
+/// Where a SOQL listing stands: the batch it reads (the locator of a `nextRecordsUrl`, or `None`
+/// for the query's first batch, which is asked for again) and how many of its records earlier
+/// pages took (a page holds at most the caller's limit; a batch up to 2,000 records).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct QueryState {
-    pub(crate) next: String,
+    #[serde(default)]
+    pub(crate) batch: Option<String>,
+    #[serde(default)]
+    pub(crate) skip: usize,
 }
 
 impl ListingState for QueryState {
@@ -721,22 +726,48 @@ impl SupportPort for SalesforcePort {
         let operation = Operation::ListTickets;
         let resumed = Cursor::state::<QueryState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
         let closed = self.closed_map(operation).await?;
-        let batch = match resumed {
-            Some(state) => self.query_more(operation, &state.next).await?,
+        let (locator, skip) = match resumed {
+            Some(state) => (state.batch, state.skip),
+            None => (None, 0),
+        };
+        let batch = match &locator {
+            Some(locator) => self.query_more(operation, locator).await?,
             None => {
                 let soql = self.ticket_soql(operation, &query)?;
                 self.query(operation, &soql).await?
             }
         };
-        let tickets = batch
-            .records
+        let limit = query.page.limit.map_or(usize::MAX, |limit| {
+            usize::try_from(limit.max(1)).unwrap_or(usize::MAX)
+        });
+        let following = batch.next;
+        let page = Page::window(batch.records, skip, limit, |at| {
+            Cursor::of(
+                PROVIDER,
+                &QueryState {
+                    batch: locator.clone(),
+                    skip: at,
+                },
+            )
+        });
+        let next = match page.next {
+            Some(next) => Some(next),
+            None => following.map(|next| {
+                Cursor::of(
+                    PROVIDER,
+                    &QueryState {
+                        batch: Some(next),
+                        skip: 0,
+                    },
+                )
+            }),
+        };
+        let tickets = page
+            .items
             .into_iter()
             .map(|raw| map::ticket(operation, raw, &closed))
             .collect::<Result<Vec<_>>>()?;
         let tickets = self.with_topics(operation, tickets).await?;
-        let next = batch
-            .next
-            .map(|next| Cursor::of(PROVIDER, &QueryState { next }));
         Ok(Page::new(
             tickets.into_iter().filter(|t| query.matches(t)).collect(),
             next,
@@ -782,6 +813,10 @@ impl SupportPort for SalesforcePort {
                 "custom fields and external references on a new case are not supported by this \
                  release",
             ));
+        }
+        // Salesforce takes a case without a subject; the port asks for one, as for every provider.
+        if ticket.subject.trim().is_empty() {
+            return Err(self.invalid(operation, "a ticket needs a subject"));
         }
         let mut fields = Map::new();
         fields.insert("Subject".into(), json!(ticket.subject));

@@ -473,7 +473,8 @@ fn batch(state: &mut SimState, records: Vec<Value>, offset: usize, size: usize) 
 
 fn query_more(state: &mut SimState, req: &Req) -> Reply {
     let locator = req.id(0).to_owned();
-    match state.cursors.remove(&locator) {
+    // A locator may be read again while its cursor lives (the port pages within a batch).
+    match state.cursors.get(&locator).cloned() {
         Some((records, offset, size)) => {
             let reply = batch(state, records, offset, size);
             expire_mid_listing(state, req, &reply);

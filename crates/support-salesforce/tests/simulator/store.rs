@@ -372,6 +372,9 @@ pub struct SimState {
     /// Expire the access tokens this server issued right after the next query batch that has
     /// more to follow (once): the token runs out in the middle of a listing.
     pub expire_tokens_mid_listing: bool,
+    /// The ids the next created rows of an object get, in order (the world's created ticket and
+    /// comments); then generated ones.
+    pub planned_ids: HashMap<&'static str, std::collections::VecDeque<String>>,
     /// Every write's headers: (method, path, `Sforce-Auto-Assign`).
     pub auto_assign: Vec<(String, String, Option<String>)>,
 }
@@ -384,8 +387,12 @@ impl SimState {
 
     /// Inserts a row, giving it an `Id` when it has none.
     pub fn insert(&mut self, object: &'static str, mut row: Row) -> String {
-        let id = match row.get("Id").and_then(Value::as_str) {
-            Some(id) => id.to_owned(),
+        let given = row.get("Id").and_then(Value::as_str).map(str::to_owned);
+        let id = match given.or_else(|| self.planned_ids.get_mut(object)?.pop_front()) {
+            Some(id) => {
+                row.insert("Id".into(), json!(id));
+                id
+            }
             None => {
                 self.next += 1;
                 let id = new_id(object, self.next);
@@ -468,6 +475,17 @@ impl sim::Account for SimState {
             queries: Vec::new(),
             auto_assign: Vec::new(),
             expire_tokens_mid_listing: false,
+            planned_ids: HashMap::from([
+                ("Case", [world.created_ticket_id().to_owned()].into()),
+                (
+                    "CaseComment",
+                    [
+                        world.created_comment_ids().0.to_owned(),
+                        world.created_comment_ids().1.to_owned(),
+                    ]
+                    .into(),
+                ),
+            ]),
             api_user: world
                 .agents
                 .first()
@@ -537,7 +555,7 @@ impl sim::Account for SimState {
         for (name, _) in &world.tags {
             let id = state.insert(
                 "Topic",
-                row(json!({"Name": name, "Description": null, "TalkingAbout": 0, "CreatedDate": setup})),
+                row(json!({"Id": world.tag_id(name), "Name": name, "Description": null, "TalkingAbout": 0, "CreatedDate": setup})),
             );
             topics.insert(name.clone(), id);
         }

@@ -73,6 +73,15 @@ pub struct Profile {
     /// world's policy is one first-response target of an hour, in calendar hours, for no
     /// particular priority.
     pub sla_targets_by_priority: bool,
+    /// Whether a ticket has one owner, an agent or a group, not both (a Salesforce case's
+    /// `OwnerId` is a user or a queue): then the world's tickets with an agent have no group, and
+    /// assignment sets an agent, then a group, each alone.
+    pub one_owner: bool,
+    /// Whether the provider throttles for short periods and names the wait (429 with
+    /// `Retry-After`). When not (Salesforce's only limit is the daily one, 403
+    /// `REQUEST_LIMIT_EXCEEDED`, which names no wait), short throttling is not checked and long
+    /// throttling expects `RateLimited` without a wait.
+    pub names_throttling_wait: bool,
 }
 
 impl Default for Profile {
@@ -110,6 +119,8 @@ impl Default for Profile {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            one_owner: false,
+            names_throttling_wait: true,
         }
     }
 }
@@ -701,7 +712,7 @@ impl World {
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
-                group: (i % 3 != 2).then(|| groups[i % 2].id.clone()),
+                group: (i % 3 != 2 && !profile.one_owner).then(|| groups[i % 2].id.clone()),
                 tags: if profile.ticket_tags {
                     tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
                 } else {

@@ -91,6 +91,8 @@ pub fn hubspot_world() -> World {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            one_owner: false,
+            names_throttling_wait: true,
         },
     )
 }

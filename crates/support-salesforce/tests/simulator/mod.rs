@@ -110,7 +110,8 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// category, no availability, no idempotency keys; comments are CaseComments (agents) and
 /// incoming EmailMessages (customers), whose author kinds are not compared; SLA policies are
 /// entitlement processes without targets per priority (milestone minutes are not SlaProcess
-/// fields); no SLA clocks and no files yet.
+/// fields); no SLA clocks and no files yet; a case has one owner (a user or a queue); the only
+/// throttling is the daily limit, which names no wait.
 pub fn salesforce_world() -> World {
     World::standard(
         support_salesforce::PROVIDER,
@@ -142,6 +143,8 @@ pub fn salesforce_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
+            one_owner: true,
+            names_throttling_wait: false,
         },
     )
 }

@@ -175,6 +175,8 @@ pub fn servicenow_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
+            one_owner: false,
+            names_throttling_wait: true,
         },
     )
 }

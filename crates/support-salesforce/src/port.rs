@@ -782,7 +782,13 @@ impl SupportPort for SalesforcePort {
                 self.read_case(operation, &id).await
             }
             TicketLookup::External(reference) => {
-                // A case number (`00001026`).
+                // A case's record id (15 or 18 characters, key prefix 500) as an outside system
+                // keeps it, or a case number (`00001026`).
+                if let Some(id) = id18(reference)
+                    && id.starts_with("500")
+                {
+                    return self.read_case(operation, &id).await;
+                }
                 let number = reference.trim().trim_start_matches('#');
                 let closed = self.closed_map(operation).await?;
                 let soql = format!(

@@ -272,9 +272,10 @@ impl Wire for SalesforceWire {
 
     /// The endpoint each operation's scenario input hits. Every read of the contract is a SOQL
     /// query, so a read's fault hits the first query the operation sends (whichever object it
-    /// reads); writes hit their sObject row.
+    /// reads), except a case listing's, which hits the query of cases (not the org's case
+    /// statuses or the cases' topics it also reads); writes hit their sObject row.
     fn fault_target(world: &World, operation: Operation) -> FaultTarget {
-        use FaultTarget::{Exact, Patterns};
+        use FaultTarget::{Exact, Patterns, QueryHolding};
         let case = |id: &str| format!("{SOBJECTS}/Case/{id}");
         let query = || Exact("GET", routes::QUERY.to_owned());
         match operation {
@@ -284,6 +285,7 @@ impl Wire for SalesforceWire {
             Operation::AssignTicket => Exact("PATCH", case(world.assignment().0)),
             Operation::AddComment => Exact("POST", format!("{SOBJECTS}/CaseComment")),
             Operation::CreateTag => Exact("POST", format!("{SOBJECTS}/Topic")),
+            Operation::ListTickets => QueryHolding("GET", routes::QUERY, " FROM Case "),
             Operation::DownloadAttachment => Patterns("GET", Vec::new()),
             Operation::GetTicket => Patterns(
                 "GET",

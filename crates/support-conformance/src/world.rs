@@ -82,6 +82,10 @@ pub struct Profile {
     /// `REQUEST_LIMIT_EXCEEDED`, which names no wait), short throttling is not checked and long
     /// throttling expects `RateLimited` without a wait.
     pub names_throttling_wait: bool,
+    /// The provider's native names of the world's two agent roles: the administrator's and the
+    /// other agents' (Salesforce's agents carry their user profile, "System Administrator" and
+    /// "Standard User" among the standard ones).
+    pub agent_roles: [&'static str; 2],
 }
 
 impl Default for Profile {
@@ -121,6 +125,7 @@ impl Default for Profile {
             sla_targets_by_priority: true,
             one_owner: false,
             names_throttling_wait: true,
+            agent_roles: ["admin", "agent"],
         }
     }
 }
@@ -647,7 +652,7 @@ impl World {
                 id: id(Entity::Agent, 301),
                 name: "Ada Admin".into(),
                 email: "ada@example.com".into(),
-                role: "admin".into(),
+                role: profile.agent_roles[0].into(),
                 groups: vec![id(Entity::Group, 201), id(Entity::Group, 202)],
                 availability: Availability::Available,
             },
@@ -655,7 +660,7 @@ impl World {
                 id: id(Entity::Agent, 302),
                 name: "Ben Agent".into(),
                 email: "ben@example.com".into(),
-                role: "agent".into(),
+                role: profile.agent_roles[1].into(),
                 groups: vec![id(Entity::Group, 201)],
                 availability: Availability::Away,
             },
@@ -663,7 +668,7 @@ impl World {
                 id: id(Entity::Agent, 303),
                 name: "Cleo Agent".into(),
                 email: "cleo@example.com".into(),
-                role: "agent".into(),
+                role: profile.agent_roles[1].into(),
                 groups: vec![id(Entity::Group, 202)],
                 availability: Availability::Offline,
             },

@@ -156,7 +156,8 @@ pub(crate) const CASE_COMMENT_FIELDS: &str =
 pub(crate) const EMAIL_FIELDS: &str = "Id, ParentId, Incoming, FromAddress, FromName, Subject, TextBody, HtmlBody, MessageDate, \
      CreatedById, CreatedDate";
 /// The fields read of a user.
-pub(crate) const USER_FIELDS: &str = "Id, Name, Email, IsActive, UserType, CreatedDate";
+pub(crate) const USER_FIELDS: &str =
+    "Id, Name, Email, IsActive, UserType, Profile.Name, CreatedDate";
 
 /// A `CaseComment` (`IsPublished`: public, else internal), written by a user.
 pub(crate) fn case_comment(ticket: &CanonicalId, raw: Value) -> Option<CommentRef> {
@@ -235,6 +236,11 @@ pub(crate) fn agent(raw: Value, groups: Vec<CanonicalId>) -> Option<Party> {
     party.name = json::text(&raw, "Name");
     party.email = json::text(&raw, "Email");
     party.active = json::boolean(&raw, "IsActive");
+    // The user's profile ("System Administrator", "Standard User", or the org's own) is its role.
+    party.agent_role = raw
+        .pointer("/Profile/Name")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     party.created_at = time(&raw, "CreatedDate");
     party.groups = groups;
     party.raw = raw.into();

@@ -36,7 +36,10 @@ pub async fn list_agents_filters(port: &dyn SupportPort, world: &World) -> Check
             "group",
             AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
         ),
-        ("role", AgentQuery::new().with_role("admin")),
+        (
+            "role",
+            AgentQuery::new().with_role(world.profile.agent_roles[0]),
+        ),
     ];
     if world.profile.reports_availability {
         queries.push((

@@ -93,6 +93,7 @@ pub fn hubspot_world() -> World {
             sla_targets_by_priority: true,
             one_owner: false,
             names_throttling_wait: true,
+            agent_roles: ["admin", "agent"],
         },
     )
 }

@@ -111,7 +111,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// incoming EmailMessages (customers), whose author kinds are not compared; SLA policies are
 /// entitlement processes without targets per priority (milestone minutes are not SlaProcess
 /// fields); no SLA clocks and no files yet; a case has one owner (a user or a queue); the only
-/// throttling is the daily limit, which names no wait.
+/// throttling is the daily limit, which names no wait; an agent's role is its user profile.
 pub fn salesforce_world() -> World {
     World::standard(
         support_salesforce::PROVIDER,
@@ -145,6 +145,7 @@ pub fn salesforce_world() -> World {
             sla_targets_by_priority: false,
             one_owner: true,
             names_throttling_wait: false,
+            agent_roles: ["System Administrator", "Standard User"],
         },
     )
 }

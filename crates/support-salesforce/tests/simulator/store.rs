@@ -104,9 +104,11 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "IsActive",
             "UserType",
             "Username",
+            "ProfileId",
             "CreatedDate",
         ],
     ),
+    ("Profile", &["Id", "Name", "UserType"]),
     (
         "Contact",
         &["Id", "Name", "Email", "AccountId", "CreatedDate"],
@@ -258,6 +260,7 @@ pub fn prefix(object: &str) -> &'static str {
         "CaseComment" => "00a",
         "EmailMessage" => "02s",
         "User" => "005",
+        "Profile" => "00e",
         "Contact" => "003",
         "Account" => "001",
         "Group" => "00G",
@@ -517,10 +520,19 @@ impl sim::Account for SimState {
             "Group",
             row(json!({"Name": "All Internal Users", "Type": "Organization", "DeveloperName": "AllInternalUsers", "CreatedDate": setup})),
         );
+        let mut profiles: HashMap<String, String> = HashMap::new();
         for agent in &world.agents {
+            if !profiles.contains_key(&agent.role) {
+                let id = state.insert(
+                    "Profile",
+                    row(json!({"Name": agent.role, "UserType": "Standard"})),
+                );
+                profiles.insert(agent.role.clone(), id);
+            }
             state.insert(
                 "User",
                 row(json!({
+                    "ProfileId": profiles.get(&agent.role),
                     "Id": agent.id, "Name": agent.name, "Email": agent.email, "IsActive": true,
                     "UserType": "Standard", "Username": agent.email, "CreatedDate": setup,
                 })),

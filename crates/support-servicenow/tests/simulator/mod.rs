@@ -177,6 +177,7 @@ pub fn servicenow_world() -> World {
             sla_targets_by_priority: false,
             one_owner: false,
             names_throttling_wait: true,
+            agent_roles: ["admin", "agent"],
         },
     )
 }

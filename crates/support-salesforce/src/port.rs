@@ -1126,12 +1126,47 @@ impl SupportPort for SalesforcePort {
             .into_iter()
             .filter_map(|raw| map::case_comment(&ticket_id, raw))
             .collect();
-        all.extend(
-            self.query_all(operation, &emails)
+        let mut mails: Vec<CommentRef> = self
+            .query_all(operation, &emails)
+            .await?
+            .into_iter()
+            .filter_map(|raw| map::email(&ticket_id, raw))
+            .collect();
+        // Who sent incoming mail: the `EmailMessageRelation` of type FromAddress names the
+        // contact (or user) the sender's address belongs to.
+        let incoming: Vec<String> = mails
+            .iter()
+            .filter(|m| m.data.author.is_none())
+            .map(|m| literal(m.id.external_id()))
+            .collect();
+        if !incoming.is_empty() {
+            let soql = format!(
+                "SELECT EmailMessageId, RelationId FROM EmailMessageRelation WHERE EmailMessageId \
+                 IN ({}) AND RelationType = 'FromAddress'",
+                incoming.join(", ")
+            );
+            let senders: HashMap<String, String> = self
+                .query_all(operation, &soql)
                 .await?
-                .into_iter()
-                .filter_map(|raw| map::email(&ticket_id, raw)),
-        );
+                .iter()
+                .filter_map(|row| {
+                    Some((
+                        map::record_id(row, "EmailMessageId")?,
+                        map::record_id(row, "RelationId")?,
+                    ))
+                })
+                .collect();
+            for mail in mails.iter_mut().filter(|m| m.data.author.is_none()) {
+                if let Some(sender) = senders.get(mail.id.external_id()) {
+                    mail.data.author = Some(CanonicalId::new(
+                        PROVIDER,
+                        ObjectKind::Party,
+                        sender.clone(),
+                    ));
+                }
+            }
+        }
+        all.extend(mails);
         // One thread, oldest first (a stable sort keeps each object's own order on ties).
         all.sort_by_key(|c| c.data.created_at);
         let all: Vec<CommentRef> = all.into_iter().filter(|c| query.matches(&c.data)).collect();

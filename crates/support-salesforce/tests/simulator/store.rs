@@ -110,6 +110,16 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
     ),
     ("Profile", &["Id", "Name", "UserType"]),
     (
+        "EmailMessageRelation",
+        &[
+            "Id",
+            "EmailMessageId",
+            "RelationId",
+            "RelationType",
+            "RelationAddress",
+        ],
+    ),
+    (
         "Contact",
         &["Id", "Name", "Email", "AccountId", "CreatedDate"],
     ),
@@ -261,6 +271,7 @@ pub fn prefix(object: &str) -> &'static str {
         "EmailMessage" => "02s",
         "User" => "005",
         "Profile" => "00e",
+        "EmailMessageRelation" => "0Rm",
         "Contact" => "003",
         "Account" => "001",
         "Group" => "00G",
@@ -640,6 +651,13 @@ impl sim::Account for SimState {
                         "Subject": null, "TextBody": comment.body, "HtmlBody": comment.html,
                         "MessageDate": at, "Status": "0", "HasAttachment": false,
                         "CreatedById": comment.author, "CreatedDate": at,
+                    })),
+                );
+                state.insert(
+                    "EmailMessageRelation",
+                    row(json!({
+                        "EmailMessageId": comment.id, "RelationId": comment.author,
+                        "RelationType": "FromAddress", "RelationAddress": from.0,
                     })),
                 );
             } else {

@@ -86,6 +86,10 @@ pub struct Profile {
     /// other agents' (Salesforce's agents carry their user profile, "System Administrator" and
     /// "Standard User" among the standard ones).
     pub agent_roles: [&'static str; 2],
+    /// Whether an SLA policy says its targets at all. When not (a Salesforce entitlement
+    /// process's milestone minutes are Metadata API settings, not fields of the `SlaProcess` the
+    /// REST API reads), the world's policies have none.
+    pub sla_policy_targets: bool,
 }
 
 impl Default for Profile {
@@ -126,6 +130,7 @@ impl Default for Profile {
             one_owner: false,
             names_throttling_wait: true,
             agent_roles: ["admin", "agent"],
+            sla_policy_targets: true,
         }
     }
 }
@@ -925,7 +930,9 @@ impl World {
             id: id(Entity::SlaPolicy, 901),
             name: "Standard support".into(),
             description: "Targets for every ticket".into(),
-            targets: if !profile.sla_targets_by_priority {
+            targets: if !profile.sla_policy_targets {
+                Vec::new()
+            } else if !profile.sla_targets_by_priority {
                 vec![SlaTargetFx {
                     metric: SlaMetric::FirstResponse,
                     priority: Priority::Normal,

@@ -94,6 +94,7 @@ pub fn hubspot_world() -> World {
             one_owner: false,
             names_throttling_wait: true,
             agent_roles: ["admin", "agent"],
+            sla_policy_targets: true,
         },
     )
 }

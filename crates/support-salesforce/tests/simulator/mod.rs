@@ -146,6 +146,7 @@ pub fn salesforce_world() -> World {
             one_owner: true,
             names_throttling_wait: false,
             agent_roles: ["System Administrator", "Standard User"],
+            sla_policy_targets: false,
         },
     )
 }

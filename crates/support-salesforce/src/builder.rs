@@ -45,6 +45,7 @@ pub struct SalesforceBuilder {
     options: ClientOptions,
     my_domain: Option<String>,
     oauth: bool,
+    knowledge_body_field: Option<String>,
 }
 
 impl Default for SalesforceBuilder {
@@ -53,6 +54,7 @@ impl Default for SalesforceBuilder {
             options: ClientOptions::new(PROVIDER),
             my_domain: None,
             oauth: false,
+            knowledge_body_field: None,
         }
     }
 }
@@ -102,6 +104,14 @@ impl SalesforceBuilder {
         self
     }
 
+    /// The rich-text field of `Knowledge__kav` that holds an article's body (`Body__c`,
+    /// `Answer__c`: an org defines its own; Salesforce has no standard one). Without it, an
+    /// article's body is its standard `Summary` (plain text).
+    pub fn knowledge_body_field(mut self, field: impl Into<String>) -> Self {
+        self.knowledge_body_field = Some(field.into());
+        self
+    }
+
     /// Reads the instance URL from [`ENV_INSTANCE_URL`] and the credentials from the OAuth
     /// variables under [`ENV_OAUTH_PREFIX`] or, without them, [`ENV_TOKEN`].
     pub fn from_env(mut self) -> Result<Self, Error> {
@@ -138,6 +148,20 @@ impl SalesforceBuilder {
 
     /// Builds the port. Fails when the instance or the credentials are missing or malformed.
     pub fn build(mut self) -> Result<SalesforcePort, Error> {
+        if let Some(field) = &self.knowledge_body_field {
+            // The name enters SOQL: an API name (letters, digits, underscores) and nothing else.
+            let valid = field
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!("`{field}` is not a field API name (such as Body__c)"),
+                ));
+            }
+        }
         if self.options.base_url().is_none()
             && let Some(domain) = &self.my_domain
         {
@@ -178,6 +202,7 @@ impl SalesforceBuilder {
                 )
                 .classifier(error::classify)
         });
-        Ok(SalesforcePort::new(endpoint, discover))
+        Ok(SalesforcePort::new(endpoint, discover)
+            .with_knowledge_body_field(self.knowledge_body_field))
     }
 }

@@ -260,11 +260,11 @@ pub(crate) fn topic(raw: Value) -> Option<TagRef> {
 
 /// The fields read of a knowledge article version.
 pub(crate) const ARTICLE_FIELDS: &str = "Id, KnowledgeArticleId, Title, Summary, UrlName, Language, \
-     PublishStatus, CreatedDate, LastPublishedDate";
+     PublishStatus, CreatedById, CreatedDate, LastPublishedDate";
 
-/// A published `Knowledge__kav` row, a knowledge article (its body fields are org-defined; the
-/// standard `Summary` is the body read here).
-pub(crate) fn article(raw: Value) -> Option<Document> {
+/// A published `Knowledge__kav` row, a knowledge article: its body is the org's rich-text
+/// `body_field` when named (body fields are org-defined), else the standard `Summary`.
+pub(crate) fn article(raw: Value, body_field: Option<&str>) -> Option<Document> {
     let id = record_id(&raw, "Id")?;
     let mut doc = Document::new(
         CanonicalId::new(PROVIDER, ObjectKind::Document, id),
@@ -272,8 +272,14 @@ pub(crate) fn article(raw: Value) -> Option<Document> {
         Value::Null,
     );
     doc.title = json::text(&raw, "Title");
-    doc.body = json::text(&raw, "Summary").map(Body::text);
-    doc.locale = json::text(&raw, "Language");
+    doc.body = match body_field {
+        Some(field) => json::text(&raw, field).map(Body::from_html),
+        None => json::text(&raw, "Summary").map(Body::text),
+    };
+    // Salesforce's language codes (`en_US`) as locale tags (`en-us`).
+    doc.locale = json::text(&raw, "Language").map(|l| l.replace('_', "-").to_ascii_lowercase());
+    doc.author =
+        record_id(&raw, "CreatedById").map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id));
     doc.publish_state = json::text(&raw, "PublishStatus").map(|s| {
         let canonical = match s.as_str() {
             "Online" => PublishState::Published,

@@ -122,6 +122,8 @@ pub struct SalesforcePort {
     endpoint: Endpoint,
     capabilities: Capabilities,
     statuses: LookupCache<Vec<StatusRow>>,
+    /// The org's rich-text body field of `Knowledge__kav`, if named.
+    knowledge_body_field: Option<String>,
 }
 
 impl fmt::Debug for SalesforcePort {
@@ -183,6 +185,20 @@ impl SalesforcePort {
             endpoint,
             capabilities: capabilities(),
             statuses: LookupCache::new("case statuses", STATUS_TTL),
+            knowledge_body_field: None,
+        }
+    }
+
+    pub(crate) fn with_knowledge_body_field(mut self, field: Option<String>) -> Self {
+        self.knowledge_body_field = field;
+        self
+    }
+
+    /// The fields read of an article: the fixed ones and the org's body field, if named.
+    fn article_fields(&self) -> String {
+        match &self.knowledge_body_field {
+            Some(field) => format!("{}, {field}", map::ARTICLE_FIELDS),
+            None => map::ARTICLE_FIELDS.to_owned(),
         }
     }
 
@@ -1241,7 +1257,7 @@ impl SupportPort for SalesforcePort {
         let id = self.record_id(article, ObjectKind::Document, operation)?;
         let soql = format!(
             "SELECT {} FROM Knowledge__kav WHERE Id = {}",
-            map::ARTICLE_FIELDS,
+            self.article_fields(),
             literal(&id)
         );
         self.query(operation, &soql)
@@ -1249,7 +1265,7 @@ impl SupportPort for SalesforcePort {
             .records
             .into_iter()
             .next()
-            .and_then(map::article)
+            .and_then(|raw| map::article(raw, self.knowledge_body_field.as_deref()))
             .ok_or_else(|| {
                 Error::new(ErrorKind::NotFound, PROVIDER)
                     .with_operation(operation)
@@ -1272,7 +1288,7 @@ impl SupportPort for SalesforcePort {
             None => {
                 let mut soql = format!(
                     "SELECT {} FROM Knowledge__kav WHERE PublishStatus = 'Online'",
-                    map::ARTICLE_FIELDS
+                    self.article_fields()
                 );
                 if let Some(locale) = &query.locale {
                     // Salesforce writes languages with an underscore (`en_US`).
@@ -1288,7 +1304,12 @@ impl SupportPort for SalesforcePort {
                 self.query(operation, &soql).await?
             }
         };
-        let articles = batch.records.into_iter().filter_map(map::article).collect();
+        let body = self.knowledge_body_field.as_deref();
+        let articles = batch
+            .records
+            .into_iter()
+            .filter_map(|raw| map::article(raw, body))
+            .collect();
         let next = batch
             .next
             .map(|next| Cursor::of(PROVIDER, &ArticleState { next }));

@@ -95,6 +95,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
             SalesforcePort::builder()
                 .instance_url(base_url)
                 .access_token(token)
+                .knowledge_body_field("Body__c")
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),

@@ -499,6 +499,20 @@ async fn the_thread_merges_case_comments_and_emails_by_time() {
             }]}));
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT EmailMessageId, RelationId FROM EmailMessageRelation WHERE EmailMessageId \
+                 IN ('02s000000000001AAA') AND RelationType = 'FromAddress'",
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [{
+                    "attributes": {"type": "EmailMessageRelation"},
+                    "EmailMessageId": "02s000000000001AAA", "RelationId": "003000000000001AAA"
+                }]}));
+        })
+        .await;
     let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case.clone());
     let page = port(&server)
         .list_comments(&ticket, support_core::CommentQuery::new())
@@ -540,7 +554,7 @@ async fn an_article_search_is_one_escaped_like_literal() {
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param(
                 "q",
-                r"SELECT Id, KnowledgeArticleId, Title, Summary, UrlName, Language, PublishStatus, CreatedDate, LastPublishedDate FROM Knowledge__kav WHERE PublishStatus = 'Online' AND Language = 'en_US' AND Title LIKE '%50\%\_off\' OR Title != \'%' ORDER BY LastPublishedDate DESC, Id ASC",
+                r"SELECT Id, KnowledgeArticleId, Title, Summary, UrlName, Language, PublishStatus, CreatedById, CreatedDate, LastPublishedDate FROM Knowledge__kav WHERE PublishStatus = 'Online' AND Language = 'en_US' AND Title LIKE '%50\%\_off\' OR Title != \'%' ORDER BY LastPublishedDate DESC, Id ASC",
             );
             then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
                 "attributes": {"type": "Knowledge__kav", "url": "/services/data/v64.0/sobjects/Knowledge__kav/ka0000000000001AAA"},

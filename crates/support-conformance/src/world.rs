@@ -39,6 +39,10 @@ pub struct Profile {
     pub ticket_tags: bool,
     /// Whether agents carry an availability.
     pub reports_availability: bool,
+    /// The provider's native names of the world's two agent roles, the administrator's and the
+    /// other agents'; `None` when agents report no role at all (then agents come without one and
+    /// are not listed by role).
+    pub agent_roles: Option<[&'static str; 2]>,
     /// Whether the provider honours idempotency keys on ticket creation.
     pub honours_idempotency_keys: bool,
     /// How the provider spells ids.
@@ -82,10 +86,6 @@ pub struct Profile {
     /// `REQUEST_LIMIT_EXCEEDED`, which names no wait), short throttling is not checked and long
     /// throttling expects `RateLimited` without a wait.
     pub names_throttling_wait: bool,
-    /// The provider's native names of the world's two agent roles: the administrator's and the
-    /// other agents' (Salesforce's agents carry their user profile, "System Administrator" and
-    /// "Standard User" among the standard ones).
-    pub agent_roles: [&'static str; 2],
     /// Whether an SLA policy says its targets at all. When not (a Salesforce entitlement
     /// process's milestone minutes are Metadata API settings, not fields of the `SlaProcess` the
     /// REST API reads), the world's policies have none.
@@ -114,6 +114,7 @@ impl Default for Profile {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: true,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: true,
             ids: IdScheme::Numeric,
             categories: TicketCategory::KNOWN.to_vec(),
@@ -129,7 +130,6 @@ impl Default for Profile {
             sla_targets_by_priority: true,
             one_owner: false,
             names_throttling_wait: true,
-            agent_roles: ["admin", "agent"],
             sla_policy_targets: true,
         }
     }
@@ -652,12 +652,14 @@ impl World {
                 name: "Billing".into(),
             },
         ];
+        // Without roles the world still names one, so its agents stay apart; nothing reads it.
+        let [admin_role, agent_role] = profile.agent_roles.unwrap_or(["admin", "agent"]);
         let agents = vec![
             AgentFx {
                 id: id(Entity::Agent, 301),
                 name: "Ada Admin".into(),
                 email: "ada@example.com".into(),
-                role: profile.agent_roles[0].into(),
+                role: admin_role.into(),
                 groups: vec![id(Entity::Group, 201), id(Entity::Group, 202)],
                 availability: Availability::Available,
             },
@@ -665,7 +667,7 @@ impl World {
                 id: id(Entity::Agent, 302),
                 name: "Ben Agent".into(),
                 email: "ben@example.com".into(),
-                role: profile.agent_roles[1].into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 201)],
                 availability: Availability::Away,
             },
@@ -673,7 +675,7 @@ impl World {
                 id: id(Entity::Agent, 303),
                 name: "Cleo Agent".into(),
                 email: "cleo@example.com".into(),
-                role: profile.agent_roles[1].into(),
+                role: agent_role.into(),
                 groups: vec![id(Entity::Group, 202)],
                 availability: Availability::Offline,
             },
@@ -1206,7 +1208,7 @@ impl World {
         );
         party.name = Some(agent.name.clone());
         party.email = Some(agent.email.clone());
-        party.agent_role = Some(agent.role.clone());
+        party.agent_role = self.profile.agent_roles.map(|_| agent.role.clone());
         party.groups = agent
             .groups
             .iter()

@@ -31,16 +31,13 @@ pub async fn list_agents(port: &dyn SupportPort, world: &World) -> Check {
 /// Agents by group, role and (where reported) availability.
 pub async fn list_agents_filters(port: &dyn SupportPort, world: &World) -> Check {
     let expected = world_agents(world);
-    let mut queries = vec![
-        (
-            "group",
-            AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
-        ),
-        (
-            "role",
-            AgentQuery::new().with_role(world.profile.agent_roles[0]),
-        ),
-    ];
+    let mut queries = vec![(
+        "group",
+        AgentQuery::new().with_group(world.id(ObjectKind::Group, &world.groups[1].id)),
+    )];
+    if let Some([admin_role, _]) = world.profile.agent_roles {
+        queries.push(("role", AgentQuery::new().with_role(admin_role)));
+    }
     if world.profile.reports_availability {
         queries.push((
             "availability",

@@ -78,6 +78,7 @@ pub fn hubspot_world() -> World {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: false,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: false,
             ids: IdScheme::Numeric,
             categories: Vec::new(),
@@ -93,7 +94,6 @@ pub fn hubspot_world() -> World {
             sla_targets_by_priority: true,
             one_owner: false,
             names_throttling_wait: true,
-            agent_roles: ["admin", "agent"],
             sla_policy_targets: true,
         },
     )

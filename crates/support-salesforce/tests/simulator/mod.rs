@@ -131,6 +131,9 @@ pub fn salesforce_world() -> World {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: false,
+            // A user's profile is its role: "System Administrator" and "Standard User" are
+            // standard ones.
+            agent_roles: Some(["System Administrator", "Standard User"]),
             honours_idempotency_keys: false,
             ids: IdScheme::Salesforce18,
             categories: Vec::new(),
@@ -146,7 +149,6 @@ pub fn salesforce_world() -> World {
             sla_targets_by_priority: false,
             one_owner: true,
             names_throttling_wait: false,
-            agent_roles: ["System Administrator", "Standard User"],
             sla_policy_targets: false,
         },
     )

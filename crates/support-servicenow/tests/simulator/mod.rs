@@ -177,7 +177,6 @@ pub fn servicenow_world() -> World {
             sla_targets_by_priority: false,
             one_owner: false,
             names_throttling_wait: true,
-            agent_roles: ["admin", "agent"],
             sla_policy_targets: true,
         },
     )

@@ -1236,12 +1236,17 @@ impl HttpRuntime {
         self.redact(error)
     }
 
-    /// Maps a transport failure (no usable response) to the port's [`Error`].
+    /// Maps a transport failure (no usable response) to the port's [`Error`]. A write whose
+    /// connection was made but brought back no answer (closed or reset before or within the answer's
+    /// head) is [`ErrorKind::OutcomeUnknown`]: the provider may have applied it. One whose
+    /// connection could not be made at all is [`ErrorKind::Transport`]: it was never sent.
     pub fn transport_error(&self, operation: Operation, source: reqwest::Error) -> Error {
         // A body cut short or reset after the headers is a transport failure (reqwest may call it a
         // decode or body error); JSON is never decoded by reqwest here.
         let kind = if source.is_timeout() {
             ErrorKind::Timeout
+        } else if !operation.is_idempotent() && !source.is_connect() {
+            ErrorKind::OutcomeUnknown
         } else {
             ErrorKind::Transport
         };
@@ -1250,6 +1255,11 @@ impl HttpRuntime {
         let mut message = source.without_url().to_string();
         if after_headers {
             message = format!("the answer was lost after its headers: {message}");
+        } else if kind == ErrorKind::OutcomeUnknown {
+            message = format!(
+                "the connection brought back no answer, so the write may have been applied: \
+                 {message}"
+            );
         }
         let source = Error::new(kind.clone(), self.inner.provider).with_message(message.clone());
         self.redact(

@@ -271,12 +271,22 @@ fn answer_as_another<W: Wire>(
             hit
         });
         then.respond_with(move |request: &HttpMockRequest| {
-            let path = W::normalize_path(request.uri().path()).replacen(&asked, &answered, 1);
+            let normalized = W::normalize_path(request.uri().path());
+            let in_path = normalized.contains(&asked);
+            let path = normalized.replacen(&asked, &answered, 1);
             let reply = W::routes()
                 .iter()
                 .find_map(|route| {
                     let captured = route.matches(request, &path, ids)?;
-                    let req = Req::from_mock(request, path.clone(), captured);
+                    let mut req = Req::from_mock(request, path.clone(), captured);
+                    // A record read by a query (a SOQL `WHERE Id = '...'`) names it in the query
+                    // string, not the path.
+                    if !in_path
+                        && let Some((_, value)) =
+                            req.params.iter_mut().find(|(_, v)| v.contains(&asked))
+                    {
+                        *value = value.replacen(&asked, &answered, 1);
+                    }
                     let mut reply = route.answer(&mut lock(&state), &req);
                     reply.headers.extend(W::answer_headers());
                     Some(reply)

@@ -7,8 +7,10 @@ use std::fmt;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use support_core::kit::page::{ListingPage, PageShape};
 use support_core::kit::{Endpoint, LookupCache};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -22,6 +24,14 @@ use crate::builder::SalesforceBuilder;
 use crate::generated::{Client, types};
 use crate::soql::{API_VERSION, id18, like_contains, literal};
 use crate::{PROVIDER, map};
+
+/// A SOQL query's batch: `records`, `done` always, and `nextRecordsUrl` while not `done`. The
+/// runtime checks every answer against it, so one that is no batch is retried like a transient
+/// failure, then fails as `Decode` with an excerpt.
+const QUERY_BATCH: PageShape = PageShape::items_at("records")
+    .requires("/done")
+    .more_unless("/done", "/nextRecordsUrl")
+    .item("record");
 
 /// The reason of operations this release does not implement yet.
 const NOT_YET: &str = "not implemented in this release of the Salesforce adapter";
@@ -287,16 +297,19 @@ impl SalesforcePort {
         })
     }
 
-    /// Reads one query answer: `done`, `records`, and `nextRecordsUrl` when not done. Anything
-    /// else is an error, never an early end.
-    fn batch(&self, operation: Operation, answer: Value, asked: Option<&str>) -> Result<Batch> {
+    /// Reads one query answer the runtime checked against [`QUERY_BATCH`]: `done`, `records`, and
+    /// `nextRecordsUrl` when not done. Anything else is an error, never an early end.
+    fn batch(
+        &self,
+        operation: Operation,
+        page: ListingPage<IgnoredAny>,
+        asked: Option<&str>,
+    ) -> Result<Batch> {
+        let answer = page.envelope().clone();
         let Some(done) = answer.get("done").and_then(Value::as_bool) else {
             return Err(self.decode_error(operation, "the query answer has no boolean `done`"));
         };
-        let Some(records) = answer.get("records").and_then(Value::as_array) else {
-            return Err(self.decode_error(operation, "the query answer has no `records` array"));
-        };
-        let records = records.clone();
+        let records = page.into_values();
         if done {
             return Ok(Batch {
                 records,
@@ -336,9 +349,9 @@ impl SalesforcePort {
         let answer = self
             .endpoint
             .runtime()
-            .run_json(
+            .run_page(
                 operation,
-                None,
+                QUERY_BATCH,
                 self.api(operation).await?.query().q(soql).send(),
             )
             .await?;
@@ -350,9 +363,9 @@ impl SalesforcePort {
         let answer = self
             .endpoint
             .runtime()
-            .run_json(
+            .run_page(
                 operation,
-                None,
+                QUERY_BATCH,
                 self.api(operation)
                     .await?
                     .query_more()
@@ -427,6 +440,13 @@ impl SalesforcePort {
                 .with_operation(operation)
                 .with_message(format!("no case has the id {id}")));
         };
+        let answered = raw.get("Id").and_then(Value::as_str).unwrap_or_default();
+        if !answered.eq_ignore_ascii_case(id) {
+            return Err(self.decode_error(
+                operation,
+                format!("asked for the case {id}, the answer is about {answered:?}"),
+            ));
+        }
         let ticket = map::ticket(operation, raw, &closed)?;
         let mut tickets = self.with_topics(operation, vec![ticket]).await?;
         tickets
@@ -675,13 +695,20 @@ impl SalesforcePort {
             .await
     }
 
-    /// The SOQL of a ticket listing: the filters Salesforce applies (assignee, updated since),
-    /// every value escaped or checked to be an id.
+    /// The SOQL of a ticket listing: the filters Salesforce applies (assignee, tag, updated
+    /// since), every value escaped or checked to be an id. A tag is a topic on the case: a
+    /// semi-join on `TopicAssignment` by the topic's name (SOQL's `=` ignores case, as tags do).
     fn ticket_soql(&self, operation: Operation, query: &TicketQuery) -> Result<String> {
         let mut conditions = Vec::new();
         if let Some(assignee) = &query.assignee {
             let id = self.record_id(assignee, ObjectKind::Party, operation)?;
             conditions.push(format!("OwnerId = {}", literal(&id)));
+        }
+        if let Some(tag) = query.tag.as_deref().map(str::trim) {
+            conditions.push(format!(
+                "Id IN (SELECT EntityId FROM TopicAssignment WHERE Topic.Name = {})",
+                literal(tag)
+            ));
         }
         if let Some(since) = query.updated_since {
             conditions.push(format!(

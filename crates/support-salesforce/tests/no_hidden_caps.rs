@@ -133,6 +133,9 @@ macro_rules! oauth_tests {
             let port = support_salesforce::SalesforcePort::builder()
                 .instance_url(base.clone())
                 .oauth(source)
+                // No request timeout: the paused clock fires every timer while the runtime waits
+                // on a socket, so any timeout would expire at once.
+                .request_timeout(None)
                 .retry_policy(support_conformance::sim::quick_retries())
                 .build()
                 .unwrap_or_else(|e| panic!("building the port: {e}"));

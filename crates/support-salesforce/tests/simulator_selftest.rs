@@ -106,7 +106,8 @@ async fn a_throttling_fault_is_the_daily_limit_403() {
         .await;
     let base = simulator.faulted_base_urls().pop().unwrap_or_default();
     let client = SimClient::new(base, authorization(TOKEN));
-    let answer = soql(&client, "SELECT Id FROM Case").await;
+    // The fault hits the listing's query of cases (` FROM Case `), not the org's other queries.
+    let answer = soql(&client, "SELECT Id FROM Case ORDER BY Id").await;
     assert_eq!(answer.status, 403, "{}", answer.json);
     assert_eq!(answer.json[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
     assert!(answer.header("retry-after").is_none());
@@ -235,6 +236,7 @@ async fn batches_follow_next_records_url_once() {
     let mut seen = Vec::new();
     let mut answer = soql(&client, "SELECT Id FROM Case ORDER BY Id").await;
     let mut used = Vec::new();
+    let mut batches = Vec::new();
     loop {
         assert_eq!(answer.status, 200, "{}", answer.json);
         assert_eq!(answer.json["totalSize"], world.tickets.len());
@@ -252,12 +254,20 @@ async fn batches_follow_next_records_url_once() {
         assert!(next.starts_with(&format!("{DATA}/query/")), "{next}");
         used.push(next.clone());
         answer = client.get(&next, &[]).await;
+        batches.push(strings(&records(&answer), "Id"));
     }
     let mut expected: Vec<String> = world.tickets.iter().map(|t| t.id.clone()).collect();
     expected.sort_by_key(|id| id.to_lowercase());
     assert_eq!(seen, expected);
+    // A locator's results stay available after the query (two days, per Salesforce's help
+    // article on INVALID_QUERY_LOCATOR): a batch read again is the same batch, as a retry needs.
     let again = client.get(&used[0], &[]).await;
-    assert_eq!(again.json[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+    assert_eq!(again.status, 200, "{}", again.json);
+    assert_eq!(strings(&records(&again), "Id"), batches[0]);
+    let unknown = client
+        .get(&format!("{DATA}/query/0r8Hs0000000zzzIAA-3"), &[])
+        .await;
+    assert_eq!(unknown.json[0]["errorCode"], "INVALID_QUERY_LOCATOR");
 }
 
 #[tokio::test]

@@ -23,7 +23,9 @@
 //!   `INVALID_TYPE`, an unknown field (selected, filtered or ordered) 400 `INVALID_FIELD`.
 //!   Answers are `{totalSize, done, records, nextRecordsUrl?}` with at most
 //!   `SimState::batch_size` records (2,000; set it smaller in tests); `nextRecordsUrl` is
-//!   `/services/data/v64.0/query/<locator>-<offset>` and can be read once.
+//!   `/services/data/v64.0/query/<locator>-<offset>` and can be read again while its cursor
+//!   lives (Salesforce keeps a locator's results for two days after the query), an unknown one
+//!   is 400 `INVALID_QUERY_LOCATOR`.
 //!   Relationship fields (`Owner.Name`) follow the `...Id` field and nest as objects; semi-joins
 //!   (`Id IN (SELECT EntityId FROM TopicAssignment WHERE Topic.Name = '...')`) are evaluated;
 //!   `Sforce-Query-Options: batchSize=n` is honoured within 200..=2,000. Nulls sort first in
@@ -277,8 +279,8 @@ impl Wire for SalesforceWire {
 
     /// The endpoint each operation's scenario input hits. Every read of the contract is a SOQL
     /// query, so a read's fault hits the first query the operation sends (whichever object it
-    /// reads), except a case listing's, which hits the query of cases (not the org's case
-    /// statuses or the cases' topics it also reads); writes hit their sObject row.
+    /// reads), except a case listing's and a case read's, which hit the query of cases (not the
+    /// org's case statuses or the cases' topics they also read); writes hit their sObject row.
     fn fault_target(world: &World, operation: Operation) -> FaultTarget {
         use FaultTarget::{Exact, Patterns, QueryHolding};
         let case = |id: &str| format!("{SOBJECTS}/Case/{id}");
@@ -292,10 +294,7 @@ impl Wire for SalesforceWire {
             Operation::CreateTag => Exact("POST", format!("{SOBJECTS}/Topic")),
             Operation::ListTickets => QueryHolding("GET", routes::QUERY, " FROM Case "),
             Operation::DownloadAttachment => Patterns("GET", Vec::new()),
-            Operation::GetTicket => Patterns(
-                "GET",
-                vec![routes::QUERY, "/services/data/v64.0/sobjects/Case/{}"],
-            ),
+            Operation::GetTicket => QueryHolding("GET", routes::QUERY, " FROM Case WHERE Id = "),
             Operation::GetKnowledgeArticle => Patterns(
                 "GET",
                 vec![

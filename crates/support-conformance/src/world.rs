@@ -90,6 +90,10 @@ pub struct Profile {
     /// process's milestone minutes are Metadata API settings, not fields of the `SlaProcess` the
     /// REST API reads), the world's policies have none.
     pub sla_policy_targets: bool,
+    /// Whether knowledge-base categories have ids of their own. When not (a Salesforce data
+    /// category is named by its unique name, which allows no spaces), a category is named by its
+    /// name with underscores for spaces (`Getting_started`).
+    pub category_ids: bool,
 }
 
 impl Default for Profile {
@@ -131,6 +135,7 @@ impl Default for Profile {
             one_owner: false,
             names_throttling_wait: true,
             sla_policy_targets: true,
+            category_ids: true,
         }
     }
 }
@@ -863,23 +868,22 @@ impl World {
             ("hardware".into(), 4),
             ("vip".into(), 4),
         ];
-        let categories = vec![
-            CategoryFx {
-                id: id(Entity::Category, 701),
-                name: "Getting started".into(),
+        let category = |number: u64, name: &str| CategoryFx {
+            id: if profile.category_ids {
+                id(Entity::Category, number)
+            } else {
+                name.replace(' ', "_")
             },
-            CategoryFx {
-                id: id(Entity::Category, 702),
-                name: "Billing".into(),
-            },
-        ];
+            name: name.into(),
+        };
+        let categories = vec![category(701, "Getting started"), category(702, "Billing")];
         let article =
             |number: u64, title: &str, body: &str, category: u64, published: bool, hours| {
                 ArticleFx {
                     id: id(Entity::Article, number),
                     title: title.into(),
                     body_html: format!("<p>{body}</p>"),
-                    category: id(Entity::Category, category),
+                    category: categories[(category - 701) as usize].id.clone(),
                     locale: "en-us".into(),
                     published,
                     author: id(Entity::Agent, 301),

@@ -95,6 +95,7 @@ pub fn hubspot_world() -> World {
             one_owner: false,
             names_throttling_wait: true,
             sla_policy_targets: true,
+            category_ids: true,
         },
     )
 }

@@ -178,6 +178,7 @@ pub fn servicenow_world() -> World {
             one_owner: false,
             names_throttling_wait: true,
             sla_policy_targets: true,
+            category_ids: true,
         },
     )
 }

@@ -92,7 +92,12 @@ impl ListingState for CommentOffset {
 /// Where the article listing stands.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ArticleState {
-    pub(crate) next: String,
+    /// The next batch of the current query (a query locator); none: the drafts' query is next.
+    #[serde(default)]
+    pub(crate) next: Option<String>,
+    /// Whether the listing reached the drafts (after the published articles).
+    #[serde(default)]
+    pub(crate) drafts: bool,
 }
 
 impl ListingState for ArticleState {
@@ -174,7 +179,11 @@ fn capabilities() -> Capabilities {
             "Salesforce has no native satisfaction rating object (Surveys and Feedback Management \
              are separate licensed products with no documented link to a case)",
         )
-        .native_filters(&[Filter::TicketAssignee, Filter::TicketUpdatedSince])
+        .native_filters(&[
+            Filter::TicketAssignee,
+            Filter::TicketTag,
+            Filter::TicketUpdatedSince,
+        ])
 }
 
 impl SalesforcePort {
@@ -566,6 +575,87 @@ impl SalesforcePort {
             }
         }
         Ok(milestones)
+    }
+
+    /// The SOQL of one publish status's article versions (`Online`, or `Draft` when `drafts`),
+    /// with the locale and title filters Salesforce applies, every value escaped.
+    fn article_soql(&self, query: &ArticleQuery, drafts: bool) -> String {
+        let status = if drafts { "Draft" } else { "Online" };
+        let mut soql = format!(
+            "SELECT {} FROM Knowledge__kav WHERE PublishStatus = {}",
+            self.article_fields(),
+            literal(status)
+        );
+        if let Some(locale) = &query.locale {
+            // Salesforce writes languages with an underscore (`en_US`).
+            soql.push_str(&format!(
+                " AND Language = {}",
+                literal(&locale.replace('-', "_"))
+            ));
+        }
+        if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            soql.push_str(&format!(" AND Title LIKE {}", like_contains(search.trim())));
+        }
+        // Drafts have no publication date; the creation date orders them.
+        let order = if drafts {
+            "CreatedDate"
+        } else {
+            "LastPublishedDate"
+        };
+        soql.push_str(&format!(" ORDER BY {order} DESC, Id ASC"));
+        soql
+    }
+
+    /// Fills each article's categories with its data categories: the
+    /// `Knowledge__DataCategorySelection` rows of its version (`ParentId`, the selection's
+    /// filterable field), each category named by its unique name.
+    async fn with_categories(
+        &self,
+        operation: Operation,
+        mut articles: Vec<Document>,
+    ) -> Result<Vec<Document>> {
+        let ids: Vec<String> = articles
+            .iter()
+            .map(|a| a.id.external_id().to_owned())
+            .collect();
+        let mut categories: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(TOPIC_CHUNK) {
+            let condition = match chunk {
+                [] => continue,
+                [one] => format!("ParentId = {}", literal(one)),
+                many => format!(
+                    "ParentId IN ({})",
+                    many.iter()
+                        .map(|id| literal(id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let soql = format!(
+                "SELECT Id, ParentId, DataCategoryGroupName, DataCategoryName \
+                 FROM Knowledge__DataCategorySelection WHERE {condition}"
+            );
+            for row in self.query_all(operation, &soql).await? {
+                let name = row
+                    .get("DataCategoryName")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                if let (Some(article), Some(name)) = (map::record_id(&row, "ParentId"), name) {
+                    categories.entry(article).or_default().push(name);
+                }
+            }
+        }
+        for article in &mut articles {
+            let mut names = categories
+                .remove(article.id.external_id())
+                .unwrap_or_default();
+            names.sort();
+            article.categories = names
+                .into_iter()
+                .map(|name| CanonicalId::new(PROVIDER, ObjectKind::Category, name))
+                .collect();
+        }
+        Ok(articles)
     }
 
     /// Fills each ticket's tags with its topics and its SLA clocks with its milestones.
@@ -1287,7 +1377,8 @@ impl SupportPort for SalesforcePort {
             self.article_fields(),
             literal(&id)
         );
-        self.query(operation, &soql)
+        let article = self
+            .query(operation, &soql)
             .await?
             .records
             .into_iter()
@@ -1297,39 +1388,35 @@ impl SupportPort for SalesforcePort {
                 Error::new(ErrorKind::NotFound, PROVIDER)
                     .with_operation(operation)
                     .with_message(format!("no knowledge article version has the id {id}"))
-            })
+            })?;
+        let mut articles = self.with_categories(operation, vec![article]).await?;
+        articles
+            .pop()
+            .ok_or_else(|| self.decode_error(operation, "the article was lost"))
     }
 
     async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
         let operation = Operation::ListKnowledgeArticles;
-        if query.category.is_some() {
-            return Err(self.invalid(
-                operation,
-                "filtering articles by data category is not supported by this release",
-            ));
-        }
         let resumed =
             Cursor::state::<ArticleState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
-        let batch = match resumed {
-            Some(state) => self.query_more(operation, &state.next).await?,
-            None => {
-                let mut soql = format!(
-                    "SELECT {} FROM Knowledge__kav WHERE PublishStatus = 'Online'",
-                    self.article_fields()
-                );
-                if let Some(locale) = &query.locale {
-                    // Salesforce writes languages with an underscore (`en_US`).
-                    soql.push_str(&format!(
-                        " AND Language = {}",
-                        literal(&locale.replace('-', "_"))
-                    ));
-                }
-                if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
-                    soql.push_str(&format!(" AND Title LIKE {}", like_contains(search.trim())));
-                }
-                soql.push_str(" ORDER BY LastPublishedDate DESC, Id ASC");
-                self.query(operation, &soql).await?
-            }
+        // The published versions, then the drafts: a query of article versions names one
+        // publish status (Salesforce documents `PublishStatus='Draft'` queries for users who
+        // may read drafts).
+        let (drafts, batch) = match resumed {
+            Some(ArticleState {
+                next: Some(locator),
+                drafts,
+            }) => (drafts, self.query_more(operation, &locator).await?),
+            Some(ArticleState { next: None, drafts }) => (
+                drafts,
+                self.query(operation, &self.article_soql(&query, drafts))
+                    .await?,
+            ),
+            None => (
+                false,
+                self.query(operation, &self.article_soql(&query, false))
+                    .await?,
+            ),
         };
         let body = self.knowledge_body_field.as_deref();
         let articles = batch
@@ -1337,10 +1424,24 @@ impl SupportPort for SalesforcePort {
             .into_iter()
             .filter_map(|raw| map::article(raw, body))
             .collect();
-        let next = batch
-            .next
-            .map(|next| Cursor::of(PROVIDER, &ArticleState { next }));
-        Ok(Page::new(articles, next))
+        let articles = self.with_categories(operation, articles).await?;
+        let next = match batch.next {
+            Some(locator) => Some(ArticleState {
+                next: Some(locator),
+                drafts,
+            }),
+            None if !drafts => Some(ArticleState {
+                next: None,
+                drafts: true,
+            }),
+            None => None,
+        };
+        // The data category filter is the adapter's: SOQL's `WITH DATA CATEGORY` needs the
+        // category's group, which a category's unique name does not say.
+        Ok(Page::new(
+            articles.into_iter().filter(|a| query.matches(a)).collect(),
+            next.map(|state| Cursor::of(PROVIDER, &state)),
+        ))
     }
 
     async fn get_sla(&self, policy: &CanonicalId) -> Result<SlaPolicyRef> {

@@ -565,16 +565,40 @@ async fn an_article_search_is_one_escaped_like_literal() {
             }]}));
         })
         .await;
+    let categories = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, ParentId, DataCategoryGroupName, DataCategoryName FROM Knowledge__DataCategorySelection WHERE ParentId = 'ka0000000000001AAA'",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "Knowledge__DataCategorySelection"},
+                "Id": "02o000000000001AAA", "ParentId": "ka0000000000001AAA",
+                "DataCategoryGroupName": "Help_Center", "DataCategoryName": "Promotions"
+            }]}));
+        })
+        .await;
     let mut query = support_core::ArticleQuery::default();
     query.search = Some("50%_off' OR Title != '".into());
     query.locale = Some("en-US".into());
     let page = port(&server).list_knowledge_articles(query).await.unwrap();
     search.assert_calls_async(1).await;
+    categories.assert_calls_async(1).await;
     assert_eq!(page.items.len(), 1);
     assert_eq!(
         page.items[0].publish_state.as_ref().map(|p| &p.canonical),
         Some(&support_core::PublishState::Published)
     );
+    assert_eq!(
+        page.items[0].categories,
+        vec![support_core::CanonicalId::new(
+            support_salesforce::PROVIDER,
+            support_core::ObjectKind::Category,
+            "Promotions"
+        )]
+    );
+    // The drafts' query follows the published articles'.
+    assert!(page.next.is_some());
 }
 
 #[tokio::test]

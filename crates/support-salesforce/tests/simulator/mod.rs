@@ -114,7 +114,8 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// incoming EmailMessages (customers), whose author kinds are not compared; SLA policies are
 /// entitlement processes without targets per priority (milestone minutes are not SlaProcess
 /// fields); no SLA clocks and no files yet; a case has one owner (a user or a queue); the only
-/// throttling is the daily limit, which names no wait; an agent's role is its user profile.
+/// throttling is the daily limit, which names no wait; an agent's role is its user profile;
+/// knowledge categories are data categories, named by their unique names.
 pub fn salesforce_world() -> World {
     World::standard(
         support_salesforce::PROVIDER,
@@ -152,6 +153,7 @@ pub fn salesforce_world() -> World {
             one_owner: true,
             names_throttling_wait: false,
             sla_policy_targets: false,
+            category_ids: false,
         },
     )
 }

@@ -167,6 +167,16 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "Knowledge__DataCategorySelection",
+        &[
+            "Id",
+            "ParentId",
+            "DataCategoryGroupName",
+            "DataCategoryName",
+            "CreatedDate",
+        ],
+    ),
+    (
         "Entitlement",
         &[
             "Id",
@@ -262,6 +272,9 @@ pub fn fields_of(object: &str) -> Option<(&'static str, &'static [&'static str])
         .find(|(name, _)| name.eq_ignore_ascii_case(object))
         .copied()
 }
+
+/// The org's data category group: the world's knowledge categories are its categories.
+pub const CATEGORY_GROUP: &str = "Help_Center";
 
 /// The key prefix of an object's ids.
 pub fn prefix(object: &str) -> &'static str {
@@ -688,6 +701,17 @@ impl sim::Account for SimState {
                     "CreatedById": article.author,
                     "CreatedDate": sf_time(&article.created_at),
                     "LastPublishedDate": if article.published { Some(sf_time(&article.created_at)) } else { None },
+                })),
+            );
+            // The article's data category, in the org's one category group.
+            state.insert(
+                "Knowledge__DataCategorySelection",
+                row(json!({
+                    "Id": new_id("Knowledge__DataCategorySelection", n as u64 + 1),
+                    "ParentId": article.id,
+                    "DataCategoryGroupName": CATEGORY_GROUP,
+                    "DataCategoryName": article.category,
+                    "CreatedDate": sf_time(&article.created_at),
                 })),
             );
         }

@@ -154,6 +154,7 @@ pub fn servicenow_world() -> World {
             priority_writable: true,
             ticket_tags: true,
             reports_availability: false,
+            agent_roles: Some(["admin", "agent"]),
             honours_idempotency_keys: false,
             ids: IdScheme::Hex32,
             categories: vec![

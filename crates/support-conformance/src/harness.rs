@@ -61,11 +61,13 @@ pub struct Fault {
     /// or hostile provider might.
     pub echo_credentials: bool,
     /// Instead of `status` and `body`: the simulator's own answer to the same request with the
-    /// first id in its path replaced by the second, as a provider that mixes up records would give.
+    /// first id in its path (or, when the path names none, in its query string: a record read by a
+    /// query) replaced by the second, as a provider that mixes up records would give.
     pub answered_as: Option<(String, String)>,
 }
 
-/// How an answer is lost once its status and headers were sent.
+/// How an answer is lost once its status and headers were sent (an answer without a body, a
+/// `204`, loses the second half of its head instead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AfterHeaders {
     /// Half the body, then the connection closes.

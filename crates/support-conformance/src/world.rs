@@ -84,6 +84,23 @@ pub struct Profile {
     /// (HubSpot's site search indexes none of them), articles come without them and are not
     /// listed by category.
     pub article_details: bool,
+    /// Whether a ticket has one owner, an agent or a group, not both (a Salesforce case's
+    /// `OwnerId` is a user or a queue): then the world's tickets with an agent have no group, and
+    /// assignment sets an agent, then a group, each alone.
+    pub one_owner: bool,
+    /// Whether the provider throttles for short periods and names the wait (429 with
+    /// `Retry-After`). When not (Salesforce's only limit is the daily one, 403
+    /// `REQUEST_LIMIT_EXCEEDED`, which names no wait), short throttling is not checked and long
+    /// throttling expects `RateLimited` without a wait.
+    pub names_throttling_wait: bool,
+    /// Whether an SLA policy says its targets at all. When not (a Salesforce entitlement
+    /// process's milestone minutes are Metadata API settings, not fields of the `SlaProcess` the
+    /// REST API reads), the world's policies have none.
+    pub sla_policy_targets: bool,
+    /// Whether knowledge-base categories have ids of their own. When not (a Salesforce data
+    /// category is named by its unique name, which allows no spaces), a category is named by its
+    /// name with underscores for spaces (`Getting_started`).
+    pub category_ids: bool,
 }
 
 impl Default for Profile {
@@ -124,6 +141,10 @@ impl Default for Profile {
             sla_targets_by_priority: true,
             article_drafts: true,
             article_details: true,
+            one_owner: false,
+            names_throttling_wait: true,
+            sla_policy_targets: true,
+            category_ids: true,
         }
     }
 }
@@ -717,7 +738,7 @@ impl World {
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
-                group: (i % 3 != 2).then(|| groups[i % 2].id.clone()),
+                group: (i % 3 != 2 && !profile.one_owner).then(|| groups[i % 2].id.clone()),
                 tags: if profile.ticket_tags {
                     tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
                 } else {
@@ -856,23 +877,22 @@ impl World {
             ("hardware".into(), 4),
             ("vip".into(), 4),
         ];
-        let categories = vec![
-            CategoryFx {
-                id: id(Entity::Category, 701),
-                name: "Getting started".into(),
+        let category = |number: u64, name: &str| CategoryFx {
+            id: if profile.category_ids {
+                id(Entity::Category, number)
+            } else {
+                name.replace(' ', "_")
             },
-            CategoryFx {
-                id: id(Entity::Category, 702),
-                name: "Billing".into(),
-            },
-        ];
+            name: name.into(),
+        };
+        let categories = vec![category(701, "Getting started"), category(702, "Billing")];
         let article =
             |number: u64, title: &str, body: &str, category: u64, published: bool, hours| {
                 ArticleFx {
                     id: id(Entity::Article, number),
                     title: title.into(),
                     body_html: format!("<p>{body}</p>"),
-                    category: id(Entity::Category, category),
+                    category: categories[(category - 701) as usize].id.clone(),
                     locale: "en-us".into(),
                     published,
                     author: id(Entity::Agent, 301),
@@ -925,7 +945,9 @@ impl World {
             id: id(Entity::SlaPolicy, 901),
             name: "Standard support".into(),
             description: "Targets for every ticket".into(),
-            targets: if !profile.sla_targets_by_priority {
+            targets: if !profile.sla_policy_targets {
+                Vec::new()
+            } else if !profile.sla_targets_by_priority {
                 vec![SlaTargetFx {
                     metric: SlaMetric::FirstResponse,
                     priority: Priority::Normal,

@@ -47,7 +47,7 @@ const NOTE_PROPERTIES: [&str; 4] = [
 ];
 
 /// Where a ticket's comment listing goes on: after the comment listed last.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CommentsAfter {
     /// Its time, epoch milliseconds.
     pub(crate) at_ms: i64,

@@ -20,7 +20,7 @@ pub(crate) const MAX_SEARCH_PAGE: u32 = 200;
 pub(crate) const SEARCH_CAP: u64 = 10_000;
 
 /// Where the unfiltered ticket listing goes on: HubSpot's `after`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct TicketsAfter {
     pub(crate) after: String,
 }
@@ -30,7 +30,7 @@ impl ListingState for TicketsAfter {
 }
 
 /// Where the owner listing goes on: HubSpot's `after`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct OwnersAfter {
     pub(crate) after: String,
 }
@@ -40,7 +40,7 @@ impl ListingState for OwnersAfter {
 }
 
 /// Where a filtered ticket listing goes on.
-#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SearchState {
     /// The offset within the current range's query.
     pub(crate) offset: u64,
@@ -55,7 +55,7 @@ impl ListingState for SearchState {
 }
 
 /// Where the feedback-submission listing goes on: HubSpot's `after`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct FeedbackAfter {
     pub(crate) after: String,
 }
@@ -65,7 +65,7 @@ impl ListingState for FeedbackAfter {
 }
 
 /// Where a knowledge-article search goes on: the site search's `offset`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ArticleOffset {
     pub(crate) offset: u32,
 }

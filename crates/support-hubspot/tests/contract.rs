@@ -450,7 +450,7 @@ async fn comments_merge_notes_and_thread_messages_by_time_without_internal_threa
 }
 
 /// The adapter's cursor state for the ticket search, as it writes it.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct SearchState {
     offset: u64,
     floor_ms: Option<i64>,

@@ -1,17 +1,30 @@
-//! Configuring a [`SalesforcePort`]: the account and its credentials. Retries, timeouts, the user
-//! agent and a base-URL override are the kit's [`ClientOptions`].
+//! Configuring a [`SalesforcePort`]: the org's instance URL (or My Domain) and its credentials.
+//! Retries, timeouts, the user agent and a base-URL override are the kit's [`ClientOptions`].
 
+use reqwest::header::HeaderName;
 use support_core::Error;
-use support_core::http::Credentials;
+use support_core::http::{Credentials, TokenSource};
 use support_core::kit::ClientOptions;
 
 use crate::port::SalesforcePort;
 use crate::{PROVIDER, error};
 
-/// The account's API base URL.
+/// The org's instance URL (`https://acme.my.salesforce.com`; a proxy, a simulator).
+pub const ENV_INSTANCE_URL: &str = "SUPPORT_SALESFORCE_INSTANCE_URL";
+/// The same as [`ENV_INSTANCE_URL`], under the name the scaffold used; the instance URL wins.
 pub const ENV_BASE_URL: &str = "SUPPORT_SALESFORCE_BASE_URL";
-/// An API token, sent as a bearer token.
+/// An access token the caller manages, sent as a bearer token.
 pub const ENV_TOKEN: &str = "SUPPORT_SALESFORCE_TOKEN";
+/// The prefix of the OAuth variables: `SUPPORT_SALESFORCE_CLIENT_ID` and `_CLIENT_SECRET` (the
+/// connected or external client app), with `_REFRESH_TOKEN` (refresh-token grant) or alone
+/// (client-credentials grant); `_OAUTH_SCOPE` and `_TOKEN_URL` are optional.
+pub const ENV_OAUTH_PREFIX: &str = "SUPPORT_SALESFORCE_";
+
+/// The login host, whose token endpoint serves orgs whose URL the caller does not give.
+const LOGIN_URL: &str = "https://login.salesforce.com";
+
+/// The OAuth 2.0 token endpoint, relative to the org's My Domain URL.
+const TOKEN_PATH: &str = "/services/oauth2/token";
 
 /// Builds a [`SalesforcePort`].
 ///
@@ -19,10 +32,10 @@ pub const ENV_TOKEN: &str = "SUPPORT_SALESFORCE_TOKEN";
 /// use support_salesforce::SalesforcePort;
 ///
 /// let port = SalesforcePort::builder()
-///     .base_url("https://salesforce.example/")
-///     .bearer_token("secret-token")
+///     .my_domain("acme")
+///     .access_token("secret-token")
 ///     .build()?;
-/// assert_eq!(port.base_url(), "https://salesforce.example");
+/// assert_eq!(port.base_url(), "https://acme.my.salesforce.com");
 /// assert!(!format!("{port:?}").contains("secret-token"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
@@ -30,12 +43,18 @@ pub const ENV_TOKEN: &str = "SUPPORT_SALESFORCE_TOKEN";
 #[derive(Clone, Debug)]
 pub struct SalesforceBuilder {
     options: ClientOptions,
+    my_domain: Option<String>,
+    oauth: bool,
+    knowledge_body_field: Option<String>,
 }
 
 impl Default for SalesforceBuilder {
     fn default() -> Self {
         Self {
             options: ClientOptions::new(PROVIDER),
+            my_domain: None,
+            oauth: false,
+            knowledge_body_field: None,
         }
     }
 }
@@ -43,42 +62,147 @@ impl Default for SalesforceBuilder {
 impl SalesforceBuilder {
     support_core::client_option_setters!(options);
 
-    /// Authenticates with an API token sent as `Authorization: Bearer {token}`.
-    // Replace with the scheme Salesforce documents: `Credentials::basic` for HTTP Basic,
-    // `Credentials::header` for a key in a header of its own.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+    /// The org's instance URL, as the OAuth token answer's `instance_url` gives it
+    /// (`https://acme.my.salesforce.com`). The same as [`base_url`](Self::base_url).
+    pub fn instance_url(self, url: impl Into<String>) -> Self {
+        self.base_url(url)
+    }
+
+    /// The org's My Domain name: `acme` serves `https://acme.my.salesforce.com`.
+    /// [`instance_url`](Self::instance_url) overrides it.
+    pub fn my_domain(mut self, name: impl Into<String>) -> Self {
+        self.my_domain = Some(name.into());
+        self
+    }
+
+    /// Authenticates with an access token the caller obtains and renews
+    /// (`Authorization: Bearer …`).
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.oauth = false;
         self.options.set_credentials(Credentials::bearer(token));
         self
     }
 
-    /// Reads the account and credentials from [`ENV_BASE_URL`] and [`ENV_TOKEN`].
-    pub fn from_env(self) -> Result<Self, Error> {
+    /// The same as [`access_token`](Self::access_token).
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.access_token(token)
+    }
+
+    /// Authenticates with OAuth 2.0 tokens fetched from the org's `/services/oauth2/token` (unless
+    /// the source names another token URL, such as `https://login.salesforce.com/services/oauth2/token`)
+    /// and renewed when the API refuses them (Salesforce's token answers carry no `expires_in`; an
+    /// expired session answers 401 `INVALID_SESSION_ID`): the refresh-token or client-credentials
+    /// grant of a connected or external client app.
+    ///
+    /// Without [`instance_url`](Self::instance_url) or [`my_domain`](Self::my_domain), the token
+    /// comes from the login host (`https://login.salesforce.com`) and the API is the token answer's
+    /// `instance_url`.
+    pub fn oauth(mut self, source: TokenSource) -> Self {
+        self.oauth = true;
+        self.options
+            .set_credentials(Credentials::oauth(source.or_token_url(TOKEN_PATH)));
+        self
+    }
+
+    /// The rich-text field of `Knowledge__kav` that holds an article's body (`Body__c`,
+    /// `Answer__c`: an org defines its own; Salesforce has no standard one). Without it, an
+    /// article's body is its standard `Summary` (plain text).
+    pub fn knowledge_body_field(mut self, field: impl Into<String>) -> Self {
+        self.knowledge_body_field = Some(field.into());
+        self
+    }
+
+    /// Reads the instance URL from [`ENV_INSTANCE_URL`] and the credentials from the OAuth
+    /// variables under [`ENV_OAUTH_PREFIX`] or, without them, [`ENV_TOKEN`].
+    pub fn from_env(mut self) -> Result<Self, Error> {
         let var = ClientOptions::env_var;
-        let Some(base_url) = var(ENV_BASE_URL) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!("set {ENV_BASE_URL} to the Salesforce account's API base URL"),
-            ));
-        };
+        let oauth = TokenSource::from_env(ENV_OAUTH_PREFIX);
+        match (var(ENV_INSTANCE_URL), var(ENV_BASE_URL)) {
+            (Some(url), _) | (None, Some(url)) => self = self.instance_url(url),
+            (None, None) if oauth.is_some() => {}
+            (None, None) => {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!(
+                        "set {ENV_INSTANCE_URL} to the org's instance URL \
+                         (https://yourdomain.my.salesforce.com)"
+                    ),
+                ));
+            }
+        }
+        if let Some(source) = oauth {
+            return Ok(self.oauth(source));
+        }
         let Some(token) = var(ENV_TOKEN) else {
             return Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_TOKEN} to a Salesforce API token"),
+                format!(
+                    "set {ENV_TOKEN} to an access token, or {ENV_OAUTH_PREFIX}CLIENT_ID and \
+                     {ENV_OAUTH_PREFIX}CLIENT_SECRET (with {ENV_OAUTH_PREFIX}REFRESH_TOKEN for the \
+                     refresh-token grant)"
+                ),
             ));
         };
-        Ok(self.base_url(base_url).bearer_token(token))
+        Ok(self.access_token(token))
     }
 
-    /// Builds the port. Fails when the account or the credentials are missing or malformed.
-    pub fn build(self) -> Result<SalesforcePort, Error> {
+    /// Builds the port. Fails when the instance or the credentials are missing or malformed.
+    pub fn build(mut self) -> Result<SalesforcePort, Error> {
+        if let Some(field) = &self.knowledge_body_field {
+            // The name enters SOQL: an API name (letters, digits, underscores) and nothing else.
+            let valid = field
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!("`{field}` is not a field API name (such as Body__c)"),
+                ));
+            }
+        }
+        if self.options.base_url().is_none()
+            && let Some(domain) = &self.my_domain
+        {
+            let name = domain.trim().to_ascii_lowercase();
+            let valid = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !name.starts_with('-');
+            if !valid {
+                return Err(Error::configuration(
+                    PROVIDER,
+                    format!(
+                        "`{domain}` is not a My Domain name: give the name alone (`acme` for \
+                         https://acme.my.salesforce.com), or the URL with instance_url()"
+                    ),
+                ));
+            }
+            self.options
+                .set_base_url(format!("https://{name}.my.salesforce.com"));
+        }
+        let discover = self.options.base_url().is_none() && self.oauth;
+        if discover {
+            self.options.set_base_url(LOGIN_URL);
+        }
         let connection = self.options.connect(
-            "Salesforce account: call base_url()",
-            "credentials: call bearer_token()",
+            "Salesforce org: call instance_url() or my_domain()",
+            "credentials: call access_token() or oauth()",
         )?;
-        // Add what Salesforce documents to the runtime: `.idempotency_header(..)` when it honours a
-        // key on creates (creates carrying one become safe to retry), `.reset_header(..)` or
-        // `.remaining_header(..)` for its rate-limit headers, `.request_id_header(..)`.
-        let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
-        Ok(SalesforcePort::new(endpoint))
+        // Salesforce honours no idempotency key: no write is retried once it may have been
+        // received. Throttling is 403 `REQUEST_LIMIT_EXCEEDED` (the classifier makes it
+        // RateLimited), with no Retry-After: the daily allocation does not come back in seconds.
+        // `Sforce-Limit-Info` (`api-usage=used/limit`) on every answer: each request's span records
+        // the requests left as `ratelimit_remaining`.
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .remaining_header_with(
+                    HeaderName::from_static("sforce-limit-info"),
+                    error::remaining_from_limit_info,
+                )
+                .classifier(error::classify)
+        });
+        Ok(SalesforcePort::new(endpoint, discover)
+            .with_knowledge_body_field(self.knowledge_body_field))
     }
 }

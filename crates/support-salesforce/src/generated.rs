@@ -17,54 +17,423 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`Ping`
+    ///`ApiError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct Ping {
+    pub struct ApiError {
+        #[serde(
+            rename = "errorCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ok: ::std::option::Option<bool>,
+        pub message: ::std::option::Option<::std::string::String>,
     }
-    impl Ping {
-        pub fn builder() -> builder::Ping {
+    impl ApiError {
+        pub fn builder() -> builder::ApiError {
+            Default::default()
+        }
+    }
+    ///`Attributes`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Attributes {
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl Attributes {
+        pub fn builder() -> builder::Attributes {
+            Default::default()
+        }
+    }
+    ///`QueryResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryResult {
+        pub done: bool,
+        #[serde(
+            rename = "nextRecordsUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_records_url: ::std::option::Option<::std::string::String>,
+        pub records: ::std::vec::Vec<Record>,
+        #[serde(rename = "totalSize")]
+        pub total_size: i64,
+    }
+    impl QueryResult {
+        pub fn builder() -> builder::QueryResult {
+            Default::default()
+        }
+    }
+    ///`Record`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Record(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    impl ::std::ops::Deref for Record {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Record>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: Record) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for Record {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`SaveResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SaveResult {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<ApiError>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl SaveResult {
+        pub fn builder() -> builder::SaveResult {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct Ping {
-            ok: ::std::result::Result<
+        pub struct ApiError {
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fields: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiError {
+            fn default() -> Self {
+                Self {
+                    error_code: Ok(Default::default()),
+                    fields: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiError {
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiError> for super::ApiError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_code: value.error_code?,
+                    fields: value.fields?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiError> for ApiError {
+            fn from(value: super::ApiError) -> Self {
+                Self {
+                    error_code: Ok(value.error_code),
+                    fields: Ok(value.fields),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Attributes {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Attributes {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl Attributes {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Attributes> for super::Attributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Attributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Attributes> for Attributes {
+            fn from(value: super::Attributes) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QueryResult {
+            done: ::std::result::Result<bool, ::std::string::String>,
+            next_records_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            records: ::std::result::Result<
+                ::std::vec::Vec<super::Record>,
+                ::std::string::String,
+            >,
+            total_size: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for QueryResult {
+            fn default() -> Self {
+                Self {
+                    done: Err("no value supplied for done".to_string()),
+                    next_records_url: Ok(Default::default()),
+                    records: Err("no value supplied for records".to_string()),
+                    total_size: Err("no value supplied for total_size".to_string()),
+                }
+            }
+        }
+        impl QueryResult {
+            pub fn done<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.done = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for done: {e}")
+                    });
+                self
+            }
+            pub fn next_records_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_records_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_records_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Record>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for records: {e}")
+                    });
+                self
+            }
+            pub fn total_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QueryResult> for super::QueryResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QueryResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    done: value.done?,
+                    next_records_url: value.next_records_url?,
+                    records: value.records?,
+                    total_size: value.total_size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QueryResult> for QueryResult {
+            fn from(value: super::QueryResult) -> Self {
+                Self {
+                    done: Ok(value.done),
+                    next_records_url: Ok(value.next_records_url),
+                    records: Ok(value.records),
+                    total_size: Ok(value.total_size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SaveResult {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::ApiError>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for Ping {
+        impl ::std::default::Default for SaveResult {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    errors: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
             }
         }
-        impl Ping {
-            pub fn ok<T>(mut self, value: T) -> Self
+        impl SaveResult {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ok = value
+                self.success = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<Ping> for super::Ping {
+        impl ::std::convert::TryFrom<SaveResult> for super::SaveResult {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Ping,
+                value: SaveResult,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    errors: value.errors?,
+                    id: value.id?,
+                    success: value.success?,
+                })
             }
         }
-        impl ::std::convert::From<super::Ping> for Ping {
-            fn from(value: super::Ping) -> Self {
-                Self { ok: Ok(value.ok) }
+        impl ::std::convert::From<super::SaveResult> for SaveResult {
+            fn from(value: super::SaveResult) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    id: Ok(value.id),
+                    success: Ok(value.success),
+                }
             }
         }
     }
@@ -166,15 +535,79 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Sends a `GET` request to `/api/ping`
+    /**Sends a `GET` request to `/services/data/v64.0/query`
 
 ```ignore
-let response = client.ping()
+let response = client.query()
+    .q(q)
     .send()
     .await;
 ```*/
-    pub fn ping(&self) -> builder::Ping<'_> {
-        builder::Ping::new(self)
+    pub fn query(&self) -> builder::Query<'_> {
+        builder::Query::new(self)
+    }
+    /**Sends a `GET` request to `/services/data/v64.0/query/{queryLocator}`
+
+```ignore
+let response = client.query_more()
+    .query_locator(query_locator)
+    .send()
+    .await;
+```*/
+    pub fn query_more(&self) -> builder::QueryMore<'_> {
+        builder::QueryMore::new(self)
+    }
+    /**Sends a `POST` request to `/services/data/v64.0/sobjects/{sObject}`
+
+```ignore
+let response = client.create_record()
+    .s_object(s_object)
+    .sforce_auto_assign(sforce_auto_assign)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_record(&self) -> builder::CreateRecord<'_> {
+        builder::CreateRecord::new(self)
+    }
+    /**Sends a `GET` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+
+```ignore
+let response = client.get_record()
+    .s_object(s_object)
+    .id(id)
+    .fields(fields)
+    .send()
+    .await;
+```*/
+    pub fn get_record(&self) -> builder::GetRecord<'_> {
+        builder::GetRecord::new(self)
+    }
+    /**Sends a `DELETE` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+
+```ignore
+let response = client.delete_record()
+    .s_object(s_object)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_record(&self) -> builder::DeleteRecord<'_> {
+        builder::DeleteRecord::new(self)
+    }
+    /**Sends a `PATCH` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+
+```ignore
+let response = client.update_record()
+    .s_object(s_object)
+    .id(id)
+    .sforce_auto_assign(sforce_auto_assign)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_record(&self) -> builder::UpdateRecord<'_> {
+        builder::UpdateRecord::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -186,21 +619,104 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::ping`]
+    /**Builder for [`Client::query`]
 
-[`Client::ping`]: super::Client::ping*/
+[`Client::query`]: super::Client::query*/
     #[derive(Debug, Clone)]
-    pub struct Ping<'a> {
+    pub struct Query<'a> {
         client: &'a super::Client,
+        q: Result<::std::string::String, String>,
     }
-    impl<'a> Ping<'a> {
+    impl<'a> Query<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                q: Err("q was not initialized".to_string()),
+            }
         }
-        ///Sends a `GET` request to `/api/ping`
-        pub async fn send(self) -> Result<ResponseValue<types::Ping>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/api/ping", client.baseurl,);
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/query`
+        pub async fn send(self) -> Result<ResponseValue<types::QueryResult>, Error<()>> {
+            let Self { client, q } = self;
+            let q = q.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/services/data/v64.0/query", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "query",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::query_more`]
+
+[`Client::query_more`]: super::Client::query_more*/
+    #[derive(Debug, Clone)]
+    pub struct QueryMore<'a> {
+        client: &'a super::Client,
+        query_locator: Result<::std::string::String, String>,
+    }
+    impl<'a> QueryMore<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                query_locator: Err("query_locator was not initialized".to_string()),
+            }
+        }
+        pub fn query_locator<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.query_locator = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for query_locator failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/query/{queryLocator}`
+        pub async fn send(self) -> Result<ResponseValue<types::QueryResult>, Error<()>> {
+            let Self { client, query_locator } = self;
+            let query_locator = query_locator.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/query/{}", client.baseurl, encode_path(&
+                query_locator.to_string()),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -220,7 +736,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "ping",
+                operation_id: "query_more",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -228,6 +744,384 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_record`]
+
+[`Client::create_record`]: super::Client::create_record*/
+    #[derive(Debug, Clone)]
+    pub struct CreateRecord<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+        sforce_auto_assign: Result<Option<::std::string::String>, String>,
+        body: Result<types::Record, String>,
+    }
+    impl<'a> CreateRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+                sforce_auto_assign: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sforce_auto_assign<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sforce_auto_assign = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sforce_auto_assign failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Record>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `Record` for body failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/services/data/v64.0/sobjects/{sObject}`
+        pub async fn send(self) -> Result<ResponseValue<types::SaveResult>, Error<()>> {
+            let Self { client, s_object, sforce_auto_assign, body } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let sforce_auto_assign = sforce_auto_assign.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}", client.baseurl, encode_path(&
+                s_object.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = sforce_auto_assign {
+                header_map.append("Sforce-Auto-Assign", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_record`]
+
+[`Client::get_record`]: super::Client::get_record*/
+    #[derive(Debug, Clone)]
+    pub struct GetRecord<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        fields: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                fields: Ok(None),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+        pub async fn send(self) -> Result<ResponseValue<types::Record>, Error<()>> {
+            let Self { client, s_object, id, fields } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}/{}", client.baseurl, encode_path(&
+                s_object.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("fields", &fields))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_record`]
+
+[`Client::delete_record`]: super::Client::delete_record*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteRecord<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, s_object, id } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}/{}", client.baseurl, encode_path(&
+                s_object.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "delete_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_record`]
+
+[`Client::update_record`]: super::Client::update_record*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateRecord<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        sforce_auto_assign: Result<Option<::std::string::String>, String>,
+        body: Result<types::Record, String>,
+    }
+    impl<'a> UpdateRecord<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                sforce_auto_assign: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sforce_auto_assign<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sforce_auto_assign = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sforce_auto_assign failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Record>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| "conversion to `Record` for body failed".to_string());
+            self
+        }
+        ///Sends a `PATCH` request to `/services/data/v64.0/sobjects/{sObject}/{id}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, s_object, id, sforce_auto_assign, body } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let sforce_auto_assign = sforce_auto_assign.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}/{}", client.baseurl, encode_path(&
+                s_object.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = sforce_auto_assign {
+                header_map.append("Sforce-Auto-Assign", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_record",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -17,12 +17,15 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+mod soql;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, SalesforceBuilder};
+pub use builder::{ENV_BASE_URL, ENV_INSTANCE_URL, ENV_OAUTH_PREFIX, ENV_TOKEN, SalesforceBuilder};
 pub use port::SalesforcePort;
+pub use soql::{API_VERSION, id18};
+pub use webhook::SalesforceOutboundMessages;
 
-/// The provider name in canonical ids: `salesforce:ticket:42`.
+/// The provider name in canonical ids: `salesforce:ticket:500…`.
 pub const PROVIDER: &str = "salesforce";
 
 /// The generated client's inner state: the shared HTTP runtime (credentials, retries, tracing).

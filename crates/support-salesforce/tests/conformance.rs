@@ -16,8 +16,5 @@ fn main() -> ExitCode {
         // runtime waits on a socket.
         .offline(|| SalesforceSimulator::start(salesforce_world(), port_factory(None)))
         .live(SalesforcePort::from_env)
-        // Every operation is declared "not implemented yet": drop this once each one is
-        // implemented or declared unsupported with Salesforce's reason.
-        .allow_stubs()
         .run()
 }

@@ -430,22 +430,35 @@ pub async fn close_ticket(port: &dyn SupportPort, world: &World) -> Check {
 /// A ticket goes to the agent and group asked.
 pub async fn assign_ticket(port: &dyn SupportPort, world: &World) -> Check {
     let (id, agent, group) = world.assignment();
-    let assignment = Assignment::agent(world.id(ObjectKind::Party, agent))
-        .with_group(world.id(ObjectKind::Group, group));
+    let ticket_id = world.id(ObjectKind::Ticket, id);
+    let agent = world.id(ObjectKind::Party, agent);
+    let group = world.id(ObjectKind::Group, group);
+    if world.profile.one_owner {
+        // One owner: an agent, then a group, each alone.
+        let ticket = port
+            .assign_ticket(&ticket_id, Assignment::agent(agent.clone()))
+            .await
+            .or_else(|e| fail("assignTicket to an agent", e))?;
+        let mut diff = compare::Diff::of("ticket assigned to an agent");
+        diff.eq("assignee", &Some(agent), &ticket.assignee);
+        diff.eq("group", &None, &ticket.group);
+        diff.finish()?;
+        let ticket = port
+            .assign_ticket(&ticket_id, Assignment::group(group.clone()))
+            .await
+            .or_else(|e| fail("assignTicket to a group", e))?;
+        let mut diff = compare::Diff::of("ticket assigned to a group");
+        diff.eq("assignee", &None, &ticket.assignee);
+        diff.eq("group", &Some(group), &ticket.group);
+        return diff.finish();
+    }
+    let assignment = Assignment::agent(agent.clone()).with_group(group.clone());
     let ticket = port
-        .assign_ticket(&world.id(ObjectKind::Ticket, id), assignment)
+        .assign_ticket(&ticket_id, assignment)
         .await
         .or_else(|e| fail("assignTicket", e))?;
     let mut diff = compare::Diff::of("assigned ticket");
-    diff.eq(
-        "assignee",
-        &Some(world.id(ObjectKind::Party, agent)),
-        &ticket.assignee,
-    );
-    diff.eq(
-        "group",
-        &Some(world.id(ObjectKind::Group, group)),
-        &ticket.group,
-    );
+    diff.eq("assignee", &Some(agent), &ticket.assignee);
+    diff.eq("group", &Some(group), &ticket.group);
     diff.finish()
 }

@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 use crate::harness::{AfterHeaders, RequestCounter};
 
-/// Whether a request (method, path) is one whose answer is lost.
+/// Whether a request (method, request target: the path and any query string) is one whose answer
+/// is lost.
 pub(crate) type IsTarget = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
 
 /// Starts a relay to `upstream` (`host:port`) whose first `times` requests that `is_target` picks
-/// (by method and path) lose their answer `how`; returns the relay's `http://host:port`.
+/// (by method and request target) lose their answer `how`; returns the relay's `http://host:port`.
+/// An answer without a body (a `204`) is lost within its head: nothing else of it could be.
 pub(crate) fn start_relay(
     upstream: String,
     how: AfterHeaders,
@@ -117,7 +119,7 @@ fn relay(
     let mut parts = head.split_whitespace();
     let method = parts.next().unwrap_or_default().to_owned();
     let target = parts.next().unwrap_or_default();
-    let path = target.split('?').next().unwrap_or_default().to_owned();
+    let target = target.to_owned();
 
     // The simulator's whole answer.
     let mut server = TcpStream::connect(upstream)?;
@@ -132,13 +134,18 @@ fn relay(
     let answer_head = closing(&String::from_utf8_lossy(&answer[..answer_end]));
     let body = &answer[answer_end..];
 
-    let lose = is_target(&method, &path) && counter.hit() < times;
-    client.write_all(answer_head.as_bytes())?;
+    let lose = is_target(&method, &target) && counter.hit() < times;
     if !lose {
+        client.write_all(answer_head.as_bytes())?;
         client.write_all(body)?;
         return client.shutdown(Shutdown::Write);
     }
-    client.write_all(&body[..body.len() / 2])?;
+    if body.is_empty() {
+        client.write_all(&answer_head.as_bytes()[..answer_head.len() / 2])?;
+    } else {
+        client.write_all(answer_head.as_bytes())?;
+        client.write_all(&body[..body.len() / 2])?;
+    }
     client.flush()?;
     match how {
         AfterHeaders::CutShort => client.shutdown(Shutdown::Both),

@@ -102,19 +102,63 @@ pub enum FaultTarget {
     Exact(&'static str, String),
     /// This method and any of these patterns (`{}`: an id).
     Patterns(&'static str, Vec<&'static str>),
+    /// This method and pattern, when the decoded query string holds this text: one of several
+    /// requests to the same endpoint (a SOQL query of one object, `FROM Case `).
+    QueryHolding(&'static str, &'static str, &'static str),
 }
 
 impl FaultTarget {
-    /// Whether a request with this method and normalised path is a target.
-    pub fn hits(&self, method: &str, path: &str, ids: IdScheme) -> bool {
+    /// Whether a request with this method, normalised path and decoded query string (`k=v&..`)
+    /// is a target.
+    pub fn hits(&self, method: &str, path: &str, query: &str, ids: IdScheme) -> bool {
         match self {
             FaultTarget::Exact(m, p) => method.eq_ignore_ascii_case(m) && path == p,
             FaultTarget::Patterns(m, patterns) => {
                 method.eq_ignore_ascii_case(m)
                     && patterns.iter().any(|p| match_path(p, path, ids).is_some())
             }
+            FaultTarget::QueryHolding(m, pattern, text) => {
+                method.eq_ignore_ascii_case(m)
+                    && match_path(pattern, path, ids).is_some()
+                    && query.contains(text)
+            }
         }
     }
+}
+
+/// A mock request's query string, decoded (`k=v&..`).
+fn decoded_query(request: &HttpMockRequest) -> String {
+    request
+        .query_params()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The decoded query string of a raw request target (`/path?a=b%20c`): `+` and `%XX` decoded.
+fn decode_query(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match raw
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            {
+                Some(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                None => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One request an endpoint answered.
@@ -218,6 +262,7 @@ fn answer_as_another<W: Wire>(
             let hit = target.hits(
                 request.method().as_str(),
                 &W::normalize_path(request.uri().path()),
+                &decoded_query(request),
                 ids,
             );
             if hit {
@@ -226,12 +271,22 @@ fn answer_as_another<W: Wire>(
             hit
         });
         then.respond_with(move |request: &HttpMockRequest| {
-            let path = W::normalize_path(request.uri().path()).replacen(&asked, &answered, 1);
+            let normalized = W::normalize_path(request.uri().path());
+            let in_path = normalized.contains(&asked);
+            let path = normalized.replacen(&asked, &answered, 1);
             let reply = W::routes()
                 .iter()
                 .find_map(|route| {
                     let captured = route.matches(request, &path, ids)?;
-                    let req = Req::from_mock(request, path.clone(), captured);
+                    let mut req = Req::from_mock(request, path.clone(), captured);
+                    // A record read by a query (a SOQL `WHERE Id = '...'`) names it in the query
+                    // string, not the path.
+                    if !in_path
+                        && let Some((_, value)) =
+                            req.params.iter_mut().find(|(_, v)| v.contains(&asked))
+                    {
+                        *value = value.replacen(&asked, &answered, 1);
+                    }
                     let mut reply = route.answer(&mut lock(&state), &req);
                     reply.headers.extend(W::answer_headers());
                     Some(reply)
@@ -300,8 +355,10 @@ impl<S: Account> FaultedServer<S> {
         if let Some(how) = fault.after_headers {
             let state = Arc::new(Mutex::new(S::seed(world, &server.base_url())));
             serve::<W>(&server, state.clone(), ids);
-            let hits =
-                move |method: &str, path: &str| target.hits(method, &W::normalize_path(path), ids);
+            let hits = move |method: &str, target_path: &str| {
+                let (path, query) = target_path.split_once('?').unwrap_or((target_path, ""));
+                target.hits(method, &W::normalize_path(path), &decode_query(query), ids)
+            };
             let root = match super::lost::start_relay(
                 server.address().to_string(),
                 how,
@@ -339,6 +396,7 @@ impl<S: Account> FaultedServer<S> {
                 target.hits(
                     request.method().as_str(),
                     &W::normalize_path(request.uri().path()),
+                    &decoded_query(request),
                     ids,
                 )
             },

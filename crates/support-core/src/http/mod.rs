@@ -11,5 +11,6 @@ pub use oauth::{AssertionSigner, ClientAuth, Grant, TokenAnswer, TokenSource};
 pub use retry::{ResetHeader, RetryPolicy, requested_wait};
 pub use runtime::{
     Classification, Classifier, ClientConfig, FailedResponse, HttpRuntime, HttpRuntimeBuilder,
+    RemainingParser,
 };
 pub use secrecy::{ExposeSecret, SecretString};

@@ -167,6 +167,10 @@ struct Plan<'a> {
     redact: bool,
 }
 
+/// Reads the requests left from a rate-limit header's value; see
+/// [`HttpRuntimeBuilder::remaining_header_with`].
+pub type RemainingParser = fn(&str) -> Option<u64>;
+
 /// A failed response, as handed to an adapter's classifier.
 #[derive(Debug)]
 pub struct FailedResponse<'a> {
@@ -246,7 +250,7 @@ struct Settings {
     idempotency_header: Option<HeaderName>,
     reset_headers: Vec<ResetHeader>,
     request_id_headers: Vec<HeaderName>,
-    remaining_header: Option<HeaderName>,
+    remaining_header: Option<(HeaderName, RemainingParser)>,
     strip_headers: Vec<HeaderName>,
     classifier: Classifier,
     /// Every spelling of the credentials, removed from each error made from a provider's answer
@@ -912,16 +916,14 @@ impl HttpRuntime {
                 }
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if let Some(remaining) = self.inner.remaining_header.as_ref().and_then(|name| {
-                        response
-                            .headers()
-                            .get(name)?
-                            .to_str()
-                            .ok()?
-                            .trim()
-                            .parse::<u64>()
-                            .ok()
-                    }) {
+                    if let Some(remaining) =
+                        self.inner
+                            .remaining_header
+                            .as_ref()
+                            .and_then(|(name, parse)| {
+                                parse(response.headers().get(name)?.to_str().ok()?.trim())
+                            })
+                    {
                         span.record("ratelimit_remaining", remaining);
                     }
                     self.wait_after_status(response, repeatable, attempt)
@@ -1260,12 +1262,17 @@ impl HttpRuntime {
         self.redact(error)
     }
 
-    /// Maps a transport failure (no usable response) to the port's [`Error`].
+    /// Maps a transport failure (no usable response) to the port's [`Error`]. A write whose
+    /// connection was made but brought back no answer (closed or reset before or within the answer's
+    /// head) is [`ErrorKind::OutcomeUnknown`]: the provider may have applied it. One whose
+    /// connection could not be made at all is [`ErrorKind::Transport`]: it was never sent.
     pub fn transport_error(&self, operation: Operation, source: reqwest::Error) -> Error {
         // A body cut short or reset after the headers is a transport failure (reqwest may call it a
         // decode or body error); JSON is never decoded by reqwest here.
         let kind = if source.is_timeout() {
             ErrorKind::Timeout
+        } else if !operation.is_idempotent() && !source.is_connect() {
+            ErrorKind::OutcomeUnknown
         } else {
             ErrorKind::Transport
         };
@@ -1274,6 +1281,11 @@ impl HttpRuntime {
         let mut message = source.without_url().to_string();
         if after_headers {
             message = format!("the answer was lost after its headers: {message}");
+        } else if kind == ErrorKind::OutcomeUnknown {
+            message = format!(
+                "the connection brought back no answer, so the write may have been applied: \
+                 {message}"
+            );
         }
         let source = Error::new(kind.clone(), self.inner.provider).with_message(message.clone());
         self.redact(
@@ -1392,7 +1404,15 @@ impl HttpRuntimeBuilder {
     /// Names the header in which the provider reports the requests left in its rate-limit window;
     /// each request's span records it as `ratelimit_remaining`.
     pub fn remaining_header(mut self, name: HeaderName) -> Self {
-        self.settings.remaining_header = Some(name);
+        self.settings.remaining_header = Some((name, |value| value.parse().ok()));
+        self
+    }
+
+    /// Like [`remaining_header`](Self::remaining_header), for a header that is not a bare number:
+    /// `parse` reads the requests left from its value (Salesforce's `Sforce-Limit-Info:
+    /// api-usage=18/15000`).
+    pub fn remaining_header_with(mut self, name: HeaderName, parse: RemainingParser) -> Self {
+        self.settings.remaining_header = Some((name, parse));
         self
     }
 

@@ -37,6 +37,8 @@ struct More {
     /// Whether any value but `null` at `flag` says there is more (an object naming the next
     /// page), rather than `true`.
     present: bool,
+    /// Whether `false` at `flag` says there is more (a "done" flag), rather than `true`.
+    unless: bool,
 }
 
 impl PageShape {
@@ -68,6 +70,23 @@ impl PageShape {
                 flag,
                 next,
                 present: false,
+                unless: false,
+            }),
+            ..self
+        }
+    }
+
+    /// Pages that say there is more with `false` at the JSON pointer `flag` (Salesforce's
+    /// `/done`), and then must carry a non-empty string at the JSON pointer `next`
+    /// (`/nextRecordsUrl`). Pair it with [`requires`](Self::requires) of `flag` when the flag is
+    /// always there.
+    pub const fn more_unless(self, flag: &'static str, next: &'static str) -> Self {
+        Self {
+            more: Some(More {
+                flag,
+                next,
+                present: false,
+                unless: true,
             }),
             ..self
         }
@@ -82,6 +101,7 @@ impl PageShape {
                 flag: marker,
                 next,
                 present: true,
+                unless: false,
             }),
             ..self
         }
@@ -193,9 +213,11 @@ impl PageShape {
             flag,
             next,
             present,
+            unless,
         }) = self.more
             && match envelope.pointer(flag) {
                 Some(marker) if present => !marker.is_null(),
+                marker if unless => marker.and_then(Value::as_bool) == Some(false),
                 marker => marker.and_then(Value::as_bool) == Some(true),
             }
             && envelope
@@ -617,6 +639,33 @@ mod tests {
 
     fn read(shape: PageShape, page: &str) -> Result<ListingPage, String> {
         shape.read(&Bytes::copy_from_slice(page.as_bytes()))
+    }
+
+    #[test]
+    fn a_done_flag_that_is_false_says_there_is_more() {
+        const QUERY: PageShape = PageShape::items_at("records")
+            .requires("/done")
+            .more_unless("/done", "/nextRecordsUrl");
+        let more = read(
+            QUERY,
+            r#"{"totalSize": 3, "done": false, "nextRecordsUrl": "/q/01g-2", "records": [{}, {}]}"#,
+        )
+        .expect("a page");
+        assert_eq!(more.len(), 2);
+        assert!(read(QUERY, r#"{"totalSize": 1, "done": true, "records": [{}]}"#).is_ok());
+        for (bad, why) in [
+            (r#"{"records": []}"#, "the page has no `/done`"),
+            (
+                r#"{"done": false, "records": []}"#,
+                "the page says there is more (`/done`) but has no `/nextRecordsUrl` to get it",
+            ),
+            (
+                r#"{"done": true, "records": null}"#,
+                "the page's `records` is not an array",
+            ),
+        ] {
+            assert_eq!(read(QUERY, bad).unwrap_err(), why, "{bad}");
+        }
     }
 
     #[test]

@@ -157,6 +157,10 @@ pub fn hubspot_world() -> World {
             sla_targets_by_priority: false,
             article_drafts: false,
             article_details: false,
+            one_owner: false,
+            names_throttling_wait: true,
+            sla_policy_targets: true,
+            category_ids: true,
         },
     )
 }

@@ -178,6 +178,10 @@ pub fn servicenow_world() -> World {
             sla_targets_by_priority: false,
             article_drafts: true,
             article_details: true,
+            one_owner: false,
+            names_throttling_wait: true,
+            sla_policy_targets: true,
+            category_ids: true,
         },
     )
 }

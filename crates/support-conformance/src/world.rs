@@ -77,6 +77,13 @@ pub struct Profile {
     /// world's policy is one first-response target of an hour, in calendar hours, for no
     /// particular priority.
     pub sla_targets_by_priority: bool,
+    /// Whether attached files are named by their ticket, comment and own id
+    /// (`{ticket id}-{comment id}-{file id}`): what a provider's download needs when its file URL
+    /// names all three (Zammad's `/ticket_attachment/{ticket}/{article}/{file}`).
+    pub ticket_scoped_attachment_ids: bool,
+    /// Whether the world's single SLA target (when targets are not per priority) counts business
+    /// hours: where every SLA runs on a business-hours calendar (Zammad's).
+    pub sla_business_hours: bool,
 }
 
 impl Default for Profile {
@@ -115,6 +122,8 @@ impl Default for Profile {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
         }
     }
 }
@@ -832,6 +841,13 @@ impl World {
         if profile.attachments {
             let file_id = if profile.comment_scoped_attachment_ids {
                 format!("{}-1", comments[0].id)
+            } else if profile.ticket_scoped_attachment_ids {
+                format!(
+                    "{}-{}-{}",
+                    comments[0].ticket,
+                    comments[0].id,
+                    id(Entity::Attachment, 701)
+                )
             } else {
                 id(Entity::Attachment, 701)
             };
@@ -921,7 +937,7 @@ impl World {
                     metric: SlaMetric::FirstResponse,
                     priority: Priority::Normal,
                     minutes: 60,
-                    business_hours: false,
+                    business_hours: profile.sla_business_hours,
                 }]
             } else {
                 priorities

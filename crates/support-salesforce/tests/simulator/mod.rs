@@ -92,6 +92,8 @@ pub fn salesforce_world() -> World {
             tag_ids: false,
             rating_ids: true,
             sla_targets_by_priority: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
         },
     )
 }

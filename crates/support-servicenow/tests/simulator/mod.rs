@@ -176,6 +176,8 @@ pub fn servicenow_world() -> World {
             tag_ids: true,
             rating_ids: true,
             sla_targets_by_priority: false,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
         },
     )
 }

@@ -5,12 +5,13 @@ mod simulator;
 
 use std::time::Duration;
 
-use serde_json::json;
+use reqwest::Method;
+use serde_json::{Value, json};
 use simulator::{
     API, LOGIN, OAUTH_TOKEN, PASSWORD, TOKEN, WRONG_TOKEN, ZammadSimulator, authorization, bearer,
     port_factory, zammad_world,
 };
-use support_conformance::sim::{Answer, SimClient, basic_authorization};
+use support_conformance::sim::{Answer, SimClient, basic_authorization, lock};
 use support_conformance::suites::SuiteTarget;
 use support_conformance::{Fault, Harness, Simulator};
 use support_core::Operation;
@@ -48,6 +49,18 @@ async fn get_as(client: &SimClient, path: &str, authorization: Option<&str>) -> 
         request = request.header("authorization", value);
     }
     client.send(request).await
+}
+
+fn ids(answer: &Answer) -> Vec<u64> {
+    answer
+        .json
+        .as_array()
+        .map(|list| list.iter().filter_map(|r| r["id"].as_u64()).collect())
+        .unwrap_or_default()
+}
+
+async fn search(client: &SimClient, query: &[(&str, &str)]) -> Answer {
+    client.get(&api("/tickets/search"), query).await
 }
 
 // ----- the wire: credentials, errors, throttling -----
@@ -192,4 +205,446 @@ async fn every_operation_has_a_fault_target_the_simulator_serves() {
             answer.status
         );
     }
+}
+
+// ----- the endpoints over the world -----
+
+#[tokio::test]
+async fn tickets_are_listed_by_id_with_a_cap_of_100() {
+    let (simulator, client) = start().await;
+    let first = client
+        .get(&api("/tickets"), &[("page", "1"), ("per_page", "4")])
+        .await;
+    assert_eq!(ids(&first), vec![101, 102, 103, 104]);
+    let last = client
+        .get(&api("/tickets"), &[("page", "4"), ("per_page", "4")])
+        .await;
+    assert_eq!(ids(&last), vec![113], "a short page is the end");
+    let capped = client.get(&api("/tickets"), &[("per_page", "500")]).await;
+    assert_eq!(ids(&capped).len(), 13, "per_page is capped, not refused");
+    let ticket = &first.json[0];
+    assert_eq!(ticket["number"], json!("31101"));
+    assert_eq!(ticket["state_id"], json!(1));
+    assert!(ticket.get("tags").is_none(), "tickets do not carry tags");
+    let unassigned = &last.json[0];
+    assert_eq!(
+        unassigned["owner_id"],
+        json!(1),
+        "unassigned: the system user"
+    );
+    assert_eq!(unassigned["state_id"], json!(8), "the custom state");
+    assert_eq!(lock(&simulator.state()).ticket_pages, 3);
+}
+
+#[tokio::test]
+async fn states_carry_their_type_and_priorities_their_names() {
+    let (_simulator, client) = start().await;
+    let states = client.get(&api("/ticket_states"), &[]).await;
+    let pairs: Vec<(String, u64)> = states
+        .json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("").to_owned(),
+                s["state_type_id"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(pairs.contains(&("pending close".into(), 4)));
+    assert!(pairs.contains(&("closed".into(), 5)));
+    assert!(pairs.contains(&("escalated".into(), 7)));
+    let priorities = client.get(&api("/ticket_priorities"), &[]).await;
+    let names: Vec<&str> = priorities
+        .json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["1 low", "2 normal", "3 high", "4 urgent"]);
+}
+
+#[tokio::test]
+async fn search_reads_the_contract_query_subset() {
+    let (simulator, client) = start().await;
+    let by_number = search(&client, &[("query", "number:31107")]).await;
+    assert_eq!(ids(&by_number), vec![107]);
+    let keyset = search(
+        &client,
+        &[
+            ("query", "state_id:(1 OR 2) AND id:>104"),
+            ("sort_by", "id"),
+            ("order_by", "asc"),
+            ("per_page", "2"),
+        ],
+    )
+    .await;
+    // States cycle new, open, pending, closed: 105 new, 106 open, 109 new, 110 open.
+    assert_eq!(ids(&keyset), vec![105, 106]);
+    let tagged = search(
+        &client,
+        &[
+            ("query", "tags:vip"),
+            ("sort_by", "id"),
+            ("order_by", "asc"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&tagged), vec![102, 105, 108, 111]);
+    let since = search(
+        &client,
+        &[
+            ("query", "updated_at:>=2026-01-06T17:00:00Z owner_id:301"),
+            ("sort_by", "id"),
+            ("order_by", "asc"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&since), vec![110], "juxtaposed terms are joined by AND");
+    let newest_first = search(&client, &[("query", "priority_id:1")]).await;
+    assert_eq!(
+        ids(&newest_first),
+        vec![109, 105, 101],
+        "default updated_at desc"
+    );
+    let open_range = search(&client, &[("query", "updated_at:[2026-01-06 TO *]")]).await;
+    assert_eq!(open_range.status, 422, "Zammad deletes the `*`");
+    let unknown = search(&client, &[("query", "status:open")]).await;
+    assert_eq!(ids(&unknown), Vec::<u64>::new());
+    assert_eq!(lock(&simulator.state()).ignored_terms, vec!["status"]);
+    let capped = search(&client, &[("query", "id:>0"), ("per_page", "1000")]).await;
+    assert_eq!(ids(&capped).len(), 13);
+    let counted = search(
+        &client,
+        &[
+            ("query", "id:>0"),
+            ("per_page", "2"),
+            ("with_total_count", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(counted.json["total_count"], json!(13));
+}
+
+#[tokio::test]
+async fn agents_are_found_by_permission_with_roles_groups_and_absence() {
+    let (_simulator, client) = start().await;
+    let agents = client
+        .get(
+            &api("/users/search"),
+            &[
+                ("permissions[]", "ticket.agent"),
+                ("sort_by", "id"),
+                ("order_by", "asc"),
+                ("page", "1"),
+                ("per_page", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(ids(&agents), vec![301, 302]);
+    assert_eq!(agents.json[1]["out_of_office"], json!(true));
+    assert_eq!(
+        agents.json[0]["group_ids"],
+        json!({"201": ["full"], "202": ["full"]})
+    );
+    let admins = client
+        .get(&api("/users/search"), &[("role_ids[]", "1")])
+        .await;
+    assert_eq!(ids(&admins), vec![301]);
+    let roles = client.get(&api("/roles"), &[]).await;
+    assert_eq!(roles.json[0]["name"], json!("Admin"));
+    assert_eq!(roles.json[1]["name"], json!("Agent"));
+}
+
+#[tokio::test]
+async fn articles_carry_their_files_and_the_files_download() {
+    let (_simulator, client) = start().await;
+    let articles = client
+        .get(&api("/ticket_articles/by_ticket/101"), &[])
+        .await;
+    assert_eq!(ids(&articles), vec![601, 602, 603, 604]);
+    let first = &articles.json[0];
+    assert_eq!(first["sender"], json!("Customer"));
+    assert_eq!(first["created_by_id"], json!(401));
+    assert_eq!(first["content_type"], json!("text/html"));
+    let note = &articles.json[2];
+    assert_eq!(
+        (note["type"].clone(), note["internal"].clone()),
+        (json!("note"), json!(true))
+    );
+    let file = &first["attachments"][0];
+    assert_eq!(file["id"], json!(701));
+    assert_eq!(file["filename"], json!("invoice-2024-03.pdf"));
+    assert_eq!(file["size"], json!("37"), "sizes are strings");
+    let download = client
+        .send(
+            client
+                .http
+                .get(format!(
+                    "{}{}",
+                    client.base,
+                    api("/ticket_attachment/101/601/701")
+                ))
+                .header("authorization", client.authorization()),
+        )
+        .await;
+    assert_eq!(download.status, 200);
+    assert_eq!(download.header("content-type"), Some("application/pdf"));
+    let wrong = client
+        .get(&api("/ticket_attachment/102/601/701"), &[])
+        .await;
+    assert_eq!(
+        wrong.status, 404,
+        "the file belongs to ticket 101's article"
+    );
+}
+
+#[tokio::test]
+async fn articles_are_created_as_zammad_checks_them() {
+    let (_simulator, client) = start().await;
+    let missing_body = client
+        .post(
+            &api("/ticket_articles"),
+            &json!({"ticket_id": 105, "type": "note"}),
+        )
+        .await;
+    assert_eq!(missing_body.status, 422);
+    assert_eq!(
+        missing_body.json["error"],
+        json!("Need at least an 'article body' field.")
+    );
+    let bad_file = client
+        .post(
+            &api("/ticket_articles"),
+            &json!({"ticket_id": 105, "body": "x", "attachments": [
+                {"filename": "a.txt", "data": "not base64!", "mime-type": "text/plain"}]}),
+        )
+        .await;
+    assert_eq!(bad_file.status, 422);
+    assert_eq!(
+        bad_file.json["error"],
+        json!("Invalid base64 for attachment with index '0'")
+    );
+    let created = client
+        .post(
+            &api("/ticket_articles"),
+            &json!({"ticket_id": 105, "body": "<p>Internal</p>", "content_type": "text/html",
+                "type": "note", "internal": true, "sender": "Agent",
+                "attachments": [{"filename": "a.txt", "data": "aGVsbG8=", "mime-type": "text/plain"}]}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    assert_eq!(created.json["id"], json!(650));
+    assert_eq!(created.json["created_by_id"], json!(301));
+    let file = created.json["attachments"][0]["id"].as_u64().unwrap_or(0);
+    let download = client
+        .send(
+            client
+                .http
+                .get(format!(
+                    "{}{}",
+                    client.base,
+                    api(&format!("/ticket_attachment/105/650/{file}"))
+                ))
+                .header("authorization", client.authorization()),
+        )
+        .await;
+    assert_eq!(download.status, 200);
+    let listed = client
+        .get(&api("/ticket_articles/by_ticket/105"), &[])
+        .await;
+    assert_eq!(ids(&listed), vec![650]);
+}
+
+#[tokio::test]
+async fn tickets_are_created_updated_and_closed() {
+    let (_simulator, client) = start().await;
+    let no_title = client
+        .post(&api("/tickets"), &json!({"title": "", "customer_id": 401}))
+        .await;
+    assert_eq!(no_title.status, 422);
+    let created = client
+        .post(
+            &api("/tickets"),
+            &json!({"title": "Printer on fire", "customer_id": "guess:dana@customer.example",
+                "priority_id": 4, "tags": "hardware, new-one",
+                "article": {"body": "The office printer is on fire.", "type": "note",
+                    "internal": false, "content_type": "text/plain"}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    assert_eq!(created.json["id"], json!(150));
+    assert_eq!(created.json["customer_id"], json!(401));
+    assert_eq!(created.json["state_id"], json!(1));
+    assert_eq!(
+        created.json["created_at"],
+        json!("2026-01-09T12:00:00.000Z")
+    );
+    let tags = client
+        .get(&api("/tags"), &[("object", "Ticket"), ("o_id", "150")])
+        .await;
+    assert_eq!(tags.json, json!({"tags": ["hardware", "new-one"]}));
+    let unknown = client
+        .put(&api("/tickets/102"), &json!({"subject": "x"}))
+        .await;
+    assert_eq!(unknown.status, 422, "Zammad has no `subject`");
+    let tags_on_update = client
+        .put(&api("/tickets/102"), &json!({"tags": "a"}))
+        .await;
+    assert_eq!(tags_on_update.status, 422, "an update does not set tags");
+    let pending = client
+        .put(&api("/tickets/102"), &json!({"state_id": 3}))
+        .await;
+    assert_eq!(pending.status, 422, "pending needs pending_time");
+    let closed = client
+        .put(&api("/tickets/103"), &json!({"state_id": 4}))
+        .await;
+    assert_eq!(closed.status, 200);
+    assert_eq!(closed.json["updated_at"], json!("2026-01-09T13:00:00.000Z"));
+    assert_eq!(closed.json["close_at"], closed.json["updated_at"]);
+    let assigned = client
+        .put(
+            &api("/tickets/104"),
+            &json!({"owner_id": 303, "group_id": 202}),
+        )
+        .await;
+    assert_eq!(
+        (
+            assigned.json["owner_id"].clone(),
+            assigned.json["group_id"].clone()
+        ),
+        (json!(303), json!(202))
+    );
+    let customer_owner = client
+        .put(&api("/tickets/104"), &json!({"owner_id": 401}))
+        .await;
+    assert_eq!(customer_owner.status, 422, "owners are agents");
+}
+
+#[tokio::test]
+async fn tags_are_listed_created_added_and_removed() {
+    let (_simulator, client) = start().await;
+    let list = client.get(&api("/tag_list"), &[]).await;
+    assert_eq!(
+        list.json,
+        json!([
+            {"id": 5001, "name": "billing", "count": 8},
+            {"id": 5002, "name": "hardware", "count": 4},
+            {"id": 5003, "name": "vip", "count": 4},
+        ])
+    );
+    let created = client
+        .post(&api("/tag_list"), &json!({"name": "fresh"}))
+        .await;
+    assert_eq!((created.status, created.json.clone()), (200, json!({})));
+    let added = client
+        .post(
+            &api("/tags/add"),
+            &json!({"item": "fresh", "object": "Ticket", "o_id": 101}),
+        )
+        .await;
+    assert_eq!((added.status, added.json.clone()), (201, json!(true)));
+    let removed = client
+        .write(
+            Method::DELETE,
+            &api("/tags/remove"),
+            &json!({"item": "billing", "object": "Ticket", "o_id": 101}),
+        )
+        .await;
+    assert_eq!((removed.status, removed.json.clone()), (200, json!(true)));
+    let tags = client
+        .get(&api("/tags"), &[("object", "Ticket"), ("o_id", "101")])
+        .await;
+    assert_eq!(tags.json, json!({"tags": ["fresh"]}));
+    let list = client.get(&api("/tag_list"), &[]).await;
+    assert_eq!(
+        list.json[1],
+        json!({"id": 5004, "name": "fresh", "count": 1})
+    );
+}
+
+#[tokio::test]
+async fn knowledge_answers_are_searched_and_read_with_their_contents() {
+    let (_simulator, client) = start().await;
+    let everything = client
+        .post(&api("/knowledge_bases/search"), &json!({"query": ""}))
+        .await;
+    let kinds: Vec<&str> = everything.json["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["type"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), 7, "five answers and two categories: {kinds:?}");
+    let refund = client
+        .post(
+            &api("/knowledge_bases/search"),
+            &json!({"knowledge_base_id": 1, "locale": "en-us", "query": "refund",
+                "index": "KnowledgeBase::Answer::Translation", "url_type": "agent"}),
+        )
+        .await;
+    assert_eq!(
+        refund.json["result"],
+        json!([{"id": 8804, "type": "KnowledgeBase::Answer::Translation"}])
+    );
+    assert_eq!(
+        refund.json["details"][0]["url"],
+        json!("/api/v1/knowledge_bases/1/answers/804?include_contents=8804")
+    );
+    let answer = client
+        .get(
+            &api("/knowledge_bases/1/answers/805"),
+            &[("include_contents", "9805")],
+        )
+        .await;
+    assert_eq!(answer.json["id"], json!(805));
+    let assets = &answer.json["assets"];
+    assert_eq!(
+        assets["KnowledgeBaseAnswer"]["805"]["published_at"],
+        Value::Null,
+        "a draft"
+    );
+    assert_eq!(
+        assets["KnowledgeBaseAnswerTranslation"]["8805"]["content_id"],
+        json!(9805)
+    );
+    assert_eq!(
+        assets["KnowledgeBaseAnswerTranslationContent"]["9805"]["body"],
+        json!("<p>The portal is coming soon.</p>")
+    );
+    let without = client
+        .get(&api("/knowledge_bases/1/answers/805"), &[])
+        .await;
+    assert!(
+        without.json["assets"]
+            .get("KnowledgeBaseAnswerTranslationContent")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn slas_and_escalation_times_are_served() {
+    let (_simulator, client) = start().await;
+    let sla = client.get(&api("/slas/901"), &[]).await;
+    assert_eq!(sla.json["first_response_time"], json!(60));
+    assert_eq!(sla.json["solution_time"], Value::Null);
+    assert_eq!(sla.json["calendar_id"], json!(1));
+    let ticket = client.get(&api("/tickets/101"), &[]).await;
+    assert_eq!(
+        ticket.json["first_response_escalation_at"],
+        json!("2026-01-05T09:00:00.000Z")
+    );
+    assert_eq!(
+        ticket.json["first_response_diff_in_min"],
+        json!(-30),
+        "breached"
+    );
+    let other = client.get(&api("/tickets/104"), &[]).await;
+    assert_eq!(
+        other.json["first_response_escalation_at"],
+        Value::Null,
+        "closed: no SLA"
+    );
 }

@@ -514,6 +514,7 @@ const TICKET_WRITE: &[&str] = &[
     "note",
     "article",
     "number",
+    "tags",
 ];
 
 /// An id given as a number or a numeric string.
@@ -752,6 +753,11 @@ fn update_ticket(state: &mut SimState, req: &Req) -> Reply {
         .json()
         .and_then(|b| b.as_object().cloned())
         .unwrap_or_default();
+    if body.contains_key("tags") {
+        // Zammad's update ignores `tags` (only creation reads them): refused here so that a
+        // change of tags that would be lost shows.
+        return http::unprocessable("unknown attribute 'tags' for Ticket.");
+    }
     let fields = match ticket_fields(state, &body) {
         Ok(f) => f,
         Err(reply) => return reply,

@@ -648,3 +648,68 @@ async fn slas_and_escalation_times_are_served() {
         "closed: no SLA"
     );
 }
+
+// ----- test hooks -----
+
+#[tokio::test]
+async fn hooks_change_tickets_between_two_listing_pages() {
+    let (simulator, client) = start().await;
+    {
+        let state = simulator.state();
+        let mut state = lock(&state);
+        state.after_ticket_page(1, |st| {
+            let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z")
+                .map(|t| t.to_utc())
+                .unwrap_or_default();
+            st.touch_ticket(112, json!({"state_id": 2}), at);
+            st.add_ticket(114, 2, &["vip"], at);
+        });
+    }
+    // An offset walk ordered by update time, as a search without `sort_by` is.
+    let query = |page: &'static str| {
+        [
+            ("query", "state_id:(1 OR 2)"),
+            ("page", page),
+            ("per_page", "3"),
+        ]
+    };
+    let first = search(&client, &query("1")).await;
+    assert_eq!(ids(&first), vec![110, 109, 106]);
+    let second = search(&client, &query("2")).await;
+    // 112 and 114 moved to the front: 109 and 106 come again, 112 and 114 are never seen.
+    assert_eq!(ids(&second), vec![109, 106, 105]);
+    assert!(lock(&simulator.state()).hooks.is_empty());
+    // A keyset walk by id sees every ticket once.
+    let after = search(
+        &client,
+        &[
+            ("query", "state_id:(1 OR 2) AND id:>106"),
+            ("sort_by", "id"),
+            ("order_by", "asc"),
+            ("per_page", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&after), vec![109, 110, 112]);
+    let tail = search(
+        &client,
+        &[
+            ("query", "state_id:(1 OR 2) AND id:>112"),
+            ("sort_by", "id"),
+            ("order_by", "asc"),
+            ("per_page", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(&tail), vec![114]);
+}
+
+#[tokio::test]
+async fn unindexed_tickets_are_listed_but_not_searched() {
+    let (simulator, client) = start().await;
+    lock(&simulator.state()).unindexed.insert(102);
+    let searched = search(&client, &[("query", "id:>100"), ("per_page", "200")]).await;
+    assert!(!ids(&searched).contains(&102));
+    let listed = client.get(&api("/tickets"), &[]).await;
+    assert!(ids(&listed).contains(&102));
+}

@@ -713,3 +713,204 @@ async fn unindexed_tickets_are_listed_but_not_searched() {
     let listed = client.get(&api("/tickets"), &[]).await;
     assert!(ids(&listed).contains(&102));
 }
+
+// ----- the profile: the world as served reads back under the contract's mapping -----
+
+/// The contract's status mapping: by state type; type `removed` keeps the state's name.
+fn status_of(state_type: u64, name: &str) -> support_core::TicketStatus {
+    use support_core::TicketStatus::*;
+    match state_type {
+        1 => New,
+        2 => Open,
+        3 | 4 => Pending,
+        5 | 6 => Closed,
+        _ => Other(name.to_owned()),
+    }
+}
+
+fn time(value: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    value
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.to_utc())
+}
+
+#[tokio::test]
+async fn the_world_reads_back_under_the_contract_mapping() {
+    use support_core::Priority;
+    let world = zammad_world();
+    let (_simulator, client) = start().await;
+    let states = client.get(&api("/ticket_states"), &[]).await.json;
+    let priorities = client.get(&api("/ticket_priorities"), &[]).await.json;
+    let find = |list: &Value, id: &Value| {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| &r["id"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    for fx in &world.tickets {
+        let t = client
+            .get(&api(&format!("/tickets/{}", fx.id)), &[])
+            .await
+            .json;
+        let state = find(&states, &t["state_id"]);
+        let status = status_of(
+            state["state_type_id"].as_u64().unwrap_or(0),
+            state["name"].as_str().unwrap_or(""),
+        );
+        assert_eq!(status, fx.status, "ticket {} status", fx.id);
+        let priority = find(&priorities, &t["priority_id"]);
+        let priority = match priority["name"].as_str().unwrap_or("") {
+            "1 low" => Priority::Low,
+            "2 normal" => Priority::Normal,
+            "3 high" => Priority::High,
+            name if name.contains("urgent") => Priority::Urgent,
+            name => Priority::Other(name.to_owned()),
+        };
+        assert_eq!(Some(priority), fx.priority, "ticket {} priority", fx.id);
+        let owner = t["owner_id"]
+            .as_u64()
+            .filter(|o| *o != 1)
+            .map(|o| o.to_string());
+        assert_eq!(owner, fx.assignee, "ticket {} owner", fx.id);
+        let group = t["group_id"].as_u64().map(|g| g.to_string());
+        assert_eq!(group, fx.group, "ticket {} group", fx.id);
+        assert_eq!(
+            t["customer_id"].to_string(),
+            fx.requester,
+            "ticket {}",
+            fx.id
+        );
+        assert_eq!(t["title"], json!(fx.subject));
+        assert_eq!(time(&t["created_at"]), Some(fx.created_at));
+        assert_eq!(time(&t["updated_at"]), Some(fx.updated_at));
+        let tags = client
+            .get(&api("/tags"), &[("object", "Ticket"), ("o_id", &fx.id)])
+            .await
+            .json;
+        assert_eq!(tags["tags"], json!(fx.tags), "ticket {} tags", fx.id);
+        let clock =
+            |at: &str, diff: &str| time(&t[at]).map(|due| (due, t[diff].as_i64().map(|d| d < 0)));
+        let want = fx.sla.as_ref();
+        assert_eq!(
+            clock("first_response_escalation_at", "first_response_diff_in_min"),
+            want.map(|s| (s.first_response_due, Some(s.first_response_breached))),
+            "ticket {} first response clock",
+            fx.id
+        );
+        assert_eq!(
+            clock("close_escalation_at", "close_diff_in_min"),
+            want.map(|s| (s.resolution_due, Some(s.resolution_breached))),
+            "ticket {} solution clock",
+            fx.id
+        );
+    }
+    for fx in &world.comments {
+        let list = client
+            .get(
+                &api(&format!("/ticket_articles/by_ticket/{}", fx.ticket)),
+                &[],
+            )
+            .await
+            .json;
+        let a = find(&list, &json!(fx.id.parse::<u64>().unwrap_or(0)));
+        assert_eq!(a["created_by_id"].to_string(), fx.author);
+        assert_eq!(a["body"], json!(fx.html));
+        assert_eq!(
+            a["internal"],
+            json!(fx.visibility == support_core::Visibility::Internal)
+        );
+        assert_eq!(time(&a["created_at"]), Some(fx.created_at));
+        let files: Vec<String> = a["attachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| format!("{}-{}-{}", fx.ticket, fx.id, f["id"]))
+            .collect();
+        let want: Vec<String> = fx.attachments.iter().map(|f| f.id.clone()).collect();
+        assert_eq!(files, want, "comment {} files", fx.id);
+    }
+    let agents = client
+        .get(
+            &api("/users/search"),
+            &[("permissions[]", "ticket.agent"), ("per_page", "200")],
+        )
+        .await
+        .json;
+    let roles = client.get(&api("/roles"), &[]).await.json;
+    for fx in &world.agents {
+        let u = find(&agents, &json!(fx.id.parse::<u64>().unwrap_or(0)));
+        let role_names: Vec<String> = u["role_ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| find(&roles, r)["name"].as_str().unwrap_or("").to_owned())
+            .collect();
+        // The administrator holds Admin and Agent; the world names the first.
+        assert_eq!(role_names.first(), Some(&fx.role), "agent {} role", fx.id);
+        let mut groups: Vec<String> = u["group_ids"]
+            .as_object()
+            .map(|g| g.keys().cloned().collect())
+            .unwrap_or_default();
+        groups.sort();
+        assert_eq!(groups, fx.groups, "agent {} groups", fx.id);
+        assert_eq!(
+            format!(
+                "{} {}",
+                u["firstname"].as_str().unwrap_or(""),
+                u["lastname"].as_str().unwrap_or("")
+            ),
+            fx.name
+        );
+    }
+    for fx in &world.articles {
+        let answer = client
+            .get(&api(&format!("/knowledge_bases/1/answers/{}", fx.id)), &[])
+            .await
+            .json;
+        let assets = &answer["assets"];
+        let a = &assets["KnowledgeBaseAnswer"][fx.id.as_str()];
+        assert_eq!(a["category_id"].to_string(), fx.category);
+        assert_eq!(
+            !a["published_at"].is_null(),
+            fx.published,
+            "answer {}",
+            fx.id
+        );
+        let tid = a["translation_ids"][0].to_string();
+        let t = &assets["KnowledgeBaseAnswerTranslation"][tid.as_str()];
+        assert_eq!(t["title"], json!(fx.title));
+        assert_eq!(t["created_by_id"].to_string(), fx.author);
+        assert_eq!(time(&t["created_at"]), Some(fx.created_at));
+        let content = t["content_id"].to_string();
+        let body = client
+            .get(
+                &api(&format!("/knowledge_bases/1/answers/{}", fx.id)),
+                &[("include_contents", &content)],
+            )
+            .await
+            .json;
+        assert_eq!(
+            body["assets"]["KnowledgeBaseAnswerTranslationContent"][content.as_str()]["body"],
+            json!(fx.body_html)
+        );
+    }
+    let policy = &world.sla_policies[0];
+    let sla = client
+        .get(&api(&format!("/slas/{}", policy.id)), &[])
+        .await
+        .json;
+    assert_eq!(sla["name"], json!(policy.name));
+    assert_eq!(
+        policy
+            .targets
+            .iter()
+            .map(|t| (t.minutes, t.business_hours))
+            .collect::<Vec<_>>(),
+        vec![(sla["first_response_time"].as_u64().unwrap_or(0), true)],
+        "one first-response target, in business minutes on calendar {}",
+        sla["calendar_id"]
+    );
+}

@@ -84,6 +84,9 @@ pub struct Profile {
     /// Whether the world's single SLA target (when targets are not per priority) counts business
     /// hours: where every SLA runs on a business-hours calendar (Zammad's).
     pub sla_business_hours: bool,
+    /// Whether every ticket is in a group (Zammad refuses a ticket without one): the world's
+    /// tickets that would have none are in a group, and `createTicket` names the first group.
+    pub tickets_need_group: bool,
 }
 
 impl Default for Profile {
@@ -124,6 +127,7 @@ impl Default for Profile {
             sla_targets_by_priority: true,
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
+            tickets_need_group: false,
         }
     }
 }
@@ -717,7 +721,7 @@ impl World {
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
-                group: (i % 3 != 2).then(|| groups[i % 2].id.clone()),
+                group: (i % 3 != 2 || profile.tickets_need_group).then(|| groups[i % 2].id.clone()),
                 tags: if profile.ticket_tags {
                     tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
                 } else {
@@ -767,7 +771,7 @@ impl World {
             channel: Channel::Email,
             requester: id(Entity::Customer, 402),
             assignee: None,
-            group: None,
+            group: profile.tickets_need_group.then(|| groups[0].id.clone()),
             tags: vec![],
             created_at: at(12),
             updated_at: at(36),
@@ -1048,6 +1052,11 @@ impl World {
         } else {
             ticket
         };
+        let ticket = if self.profile.tickets_need_group {
+            ticket.with_group(self.id(ObjectKind::Group, &self.groups[0].id))
+        } else {
+            ticket
+        };
         match self.writable_priority(Priority::Urgent) {
             Some(priority) => ticket.with_priority(priority),
             None => ticket,
@@ -1069,7 +1078,10 @@ impl World {
             channel: Channel::Api,
             requester: self.profile.ids.render(Entity::Customer, 401),
             assignee: None,
-            group: None,
+            group: self
+                .profile
+                .tickets_need_group
+                .then(|| self.groups[0].id.clone()),
             tags: if self.profile.ticket_tags {
                 vec!["hardware".into()]
             } else {

@@ -94,6 +94,7 @@ pub fn salesforce_world() -> World {
             sla_targets_by_priority: true,
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
+            tickets_need_group: false,
         },
     )
 }

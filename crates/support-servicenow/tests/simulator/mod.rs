@@ -178,6 +178,7 @@ pub fn servicenow_world() -> World {
             sla_targets_by_priority: false,
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
+            tickets_need_group: false,
         },
     )
 }

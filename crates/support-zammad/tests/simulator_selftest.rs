@@ -465,10 +465,16 @@ async fn tickets_are_created_updated_and_closed() {
         .post(&api("/tickets"), &json!({"title": "", "customer_id": 401}))
         .await;
     assert_eq!(no_title.status, 422);
+    let no_group = client
+        .post(&api("/tickets"), &json!({"title": "x", "customer_id": 401}))
+        .await;
+    assert_eq!(no_group.status, 422);
+    assert_eq!(no_group.json["error_human"], json!("Group can't be blank"));
     let created = client
         .post(
             &api("/tickets"),
             &json!({"title": "Printer on fire", "customer_id": "guess:dana@customer.example",
+                "group_id": 201,
                 "priority_id": 4, "tags": "hardware, new-one",
                 "article": {"body": "The office printer is on fire.", "type": "note",
                     "internal": false, "content_type": "text/plain"}}),

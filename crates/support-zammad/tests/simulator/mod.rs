@@ -31,9 +31,9 @@
 //!
 //! Stricter than Zammad on purpose: unknown query parameters (`expand`, `full`: the contract
 //! uses neither) do not match a route (httpmock's 404); unknown ticket or article attributes are
-//! 422 (Zammad drops them); a search query the subset cannot read is 422. Looser: a ticket may be
-//! created without a group (Zammad's core workflow asks for `group_id`), and the world's
-//! ungrouped tickets have `group_id` null; the SLA statistics (`*_in_min`, `*_diff_in_min`) are
+//! 422 (Zammad drops them), and so are `tags` on an update (Zammad ignores them there: a change
+//! of tags would be lost); a search query the subset cannot read is 422. A ticket needs a group
+//! (422 `Group can't be blank`), as in Zammad. Looser: the SLA statistics (`*_in_min`, `*_diff_in_min`) are
 //! served while the escalation times are still pending (Zammad sets them when a clock stops), so
 //! a breach shows on an open ticket; adding or removing tags does not touch `updated_at`.
 //!
@@ -90,7 +90,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 }
 
 /// The standard world as a Zammad instance holds it (the contract's mapping decisions):
-/// integer ids (`IdScheme::Numeric`); states by type: new, open, pending reminder, closed, and
+/// integer ids (`IdScheme::Numeric`); every ticket in a group, creation names one; states by type: new, open, pending reminder, closed, and
 /// the world's unknown status as a custom state of type `removed` (Other, named by the state);
 /// priorities `1 low`, `2 normal`, `3 high`, `4 urgent`, always set; no channel is mapped
 /// (tickets carry `create_article_type_id`, which the contract does not read); tags per ticket,
@@ -143,6 +143,7 @@ pub fn zammad_world() -> World {
             sla_targets_by_priority: false,
             ticket_scoped_attachment_ids: true,
             sla_business_hours: true,
+            tickets_need_group: true,
         },
     )
 }

@@ -688,6 +688,10 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
     if title.is_empty() {
         return http::unprocessable("Missing required value for field 'title'!");
     }
+    if fields.group.is_none() {
+        // `tickets.group_id` is required: Zammad answers the model's validation.
+        return http::unprocessable("Group can't be blank");
+    }
     let Some(customer) = fields.customer else {
         return http::unprocessable("Missing required value for field 'customer_id'!");
     };

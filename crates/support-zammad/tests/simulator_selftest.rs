@@ -368,6 +368,7 @@ async fn articles_carry_their_files_and_the_files_download() {
     let first = &articles.json[0];
     assert_eq!(first["sender"], json!("Customer"));
     assert_eq!(first["created_by_id"], json!(401));
+    assert_eq!(first["created_by"], json!("dana@customer.example"));
     assert_eq!(first["content_type"], json!("text/html"));
     let note = &articles.json[2];
     assert_eq!(
@@ -395,10 +396,19 @@ async fn articles_carry_their_files_and_the_files_download() {
     let wrong = client
         .get(&api("/ticket_attachment/102/601/701"), &[])
         .await;
+    assert_eq!(wrong.status, 403, "the article belongs to ticket 101");
     assert_eq!(
-        wrong.status, 404,
-        "the file belongs to ticket 101's article"
+        wrong.json["error"],
+        json!("No access, article_id/ticket_id is not matching.")
     );
+    let other_article = client
+        .get(&api("/ticket_attachment/101/602/701"), &[])
+        .await;
+    assert_eq!(other_article.status, 403, "the file belongs to article 601");
+    let missing = client
+        .get(&api("/ticket_attachment/101/999/701"), &[])
+        .await;
+    assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]

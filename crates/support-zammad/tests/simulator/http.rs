@@ -128,6 +128,11 @@ pub fn forbidden() -> Reply {
     failure(403, "Not authorized")
 }
 
+/// 403 of `Exceptions::Forbidden` with its message.
+pub fn forbidden_because(message: &str) -> Reply {
+    failure(403, message)
+}
+
 /// The 429 of a throttling rule (Rack::Attack's default answer, `Retry later`, in plain text;
 /// the simulator adds `Retry-After` in whole seconds, rounded up, as a proxy in front of Zammad
 /// would).

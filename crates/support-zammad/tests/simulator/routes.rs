@@ -1046,7 +1046,7 @@ fn store_article(state: &mut SimState, ticket: u64, new: NewArticle, at: String)
         .get(&state.me)
         .map(display_from)
         .unwrap_or_default();
-    let article = article_json(ArticleSeed {
+    let mut article = article_json(ArticleSeed {
         id,
         ticket,
         type_id: new.type_id,
@@ -1061,6 +1061,7 @@ fn store_article(state: &mut SimState, ticket: u64, new: NewArticle, at: String)
         at,
         attachments,
     });
+    state.name_writers(&mut article);
     state.articles.insert(id, article);
     if let Some(t) = state.tickets.get_mut(&ticket) {
         let count = SimState::num(t, "article_count") + 1;
@@ -1093,22 +1094,37 @@ fn create_article(state: &mut SimState, req: &Req) -> Reply {
     Reply::created(state.articles[&id].clone())
 }
 
-/// `ticket_articles_controller.rb#attachment`: the file's bytes, when it belongs to the article
-/// and the article to the ticket.
+/// `ticket_articles_controller.rb#attachment`: the file's bytes (`Content-Type` from its
+/// preferences, `disposition` `inline` by default or `attachment`). An article of another
+/// ticket, or a file of another article, is 403; a missing article or ticket 404.
 fn attachment(state: &mut SimState, req: &Req) -> Reply {
     let (ticket, article, file) = (req.num(0), req.num(1), req.num(2));
-    let belongs = state
+    let disposition = req.param("disposition").unwrap_or("inline");
+    if disposition != "inline" && disposition != "attachment" {
+        return http::forbidden_because(&format!(
+            "Invalid disposition {disposition} requested. Only inline, attachment are valid."
+        ));
+    }
+    if !state.tickets.contains_key(&ticket) {
+        return http::not_found("Ticket", req.id(0));
+    }
+    let Some(owner) = state
         .articles
         .get(&article)
-        .is_some_and(|a| SimState::num(a, "ticket_id") == ticket);
+        .map(|a| SimState::num(a, "ticket_id"))
+    else {
+        return http::not_found("Ticket::Article", req.id(1));
+    };
+    if owner != ticket {
+        return http::forbidden_because("No access, article_id/ticket_id is not matching.");
+    }
     match state.files.get(&file) {
-        Some(f) if belongs && f.article == article => {
-            Reply::file(f.content_type.clone(), f.bytes.clone()).with_header(
+        Some(f) if f.article == article => Reply::file(f.content_type.clone(), f.bytes.clone())
+            .with_header(
                 "content-disposition",
-                format!("attachment; filename=\"{}\"", f.filename),
-            )
-        }
-        _ => http::not_found("Store", req.id(2)),
+                format!("{disposition}; filename=\"{}\"", f.filename),
+            ),
+        _ => http::forbidden_because("Requested file id is not linked with article_id."),
     }
 }
 

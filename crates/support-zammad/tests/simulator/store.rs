@@ -268,6 +268,22 @@ impl SimState {
             .map_or_else(setup_time, WriteClock::creation_time))
     }
 
+    /// Adds the writers' logins next to their ids, as `attributes_with_association_names` does.
+    pub fn name_writers(&self, article: &mut Value) {
+        for (id, name) in [
+            ("created_by_id", "created_by"),
+            ("updated_by_id", "updated_by"),
+        ] {
+            let login = self
+                .users
+                .get(&Self::num(article, id))
+                .and_then(|u| u["login"].as_str())
+                .unwrap_or("-")
+                .to_owned();
+            article[name] = json!(login);
+        }
+    }
+
     /// Whether a user holds a permission through one of its roles.
     pub fn has_permission(&self, user: &Value, permission: &str) -> bool {
         let roles = user.get("role_ids").and_then(Value::as_array);
@@ -673,7 +689,7 @@ impl SimState {
                 .get(&author)
                 .map(display_from)
                 .unwrap_or_default();
-            let article = article_json(ArticleSeed {
+            let mut article = article_json(ArticleSeed {
                 id,
                 ticket,
                 type_id,
@@ -688,6 +704,7 @@ impl SimState {
                 at: ts(&c.created_at),
                 attachments,
             });
+            self.name_writers(&mut article);
             self.articles.insert(id, article);
             if let Some(t) = self.tickets.get_mut(&ticket) {
                 let count = Self::num(t, "article_count") + 1;

@@ -609,6 +609,22 @@ async fn knowledge_answers_are_searched_and_read_with_their_contents() {
         refund.json["details"][0]["url"],
         json!("/api/v1/knowledge_bases/1/answers/804?include_contents=8804")
     );
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let answers = client
+            .post(
+                &api("/knowledge_bases/search"),
+                &json!({"query": "", "index": "KnowledgeBase::Answer::Translation",
+                    "page": page, "per_page": 2}),
+            )
+            .await;
+        seen.extend(ids(&Answer {
+            json: answers.json["result"].clone(),
+            ..answers
+        }));
+    }
+    // Newest first: answers were written an hour apart, 801 first.
+    assert_eq!(seen, vec![8805, 8804, 8803, 8802, 8801]);
     let answer = client
         .get(
             &api("/knowledge_bases/1/answers/805"),

@@ -1225,15 +1225,21 @@ const KB_SEARCH: &[&str] = &[
     "include_locale",
     "url_type",
     "exclude_ids",
+    "page",
+    "per_page",
+    "include_tags",
+    "include_subtitle",
 ];
 
 fn strip_html(html: &str) -> String {
     support_conformance::world::strip_tags(html)
 }
 
-/// `knowledge_base/search_controller.rb#search` (the database fallback: `%query%` over titles
-/// and bodies, newest first; a blank query matches everything). The credentials' user is an
-/// editor: drafts are found too. `{result: [{id, type}], details: [...]}`.
+/// `knowledge_base/search_controller.rb#search` (@2026: `CanPaginate` over the body's `page`,
+/// `per_page` or `limit`, default 100, at most 1000; order `updated_at` descending; the database
+/// fallback's `%query%` over titles and bodies, so a blank query matches everything). The
+/// credentials' user is an editor: drafts are found too. `{result: [{id, type}], details}`;
+/// answer details carry `subtitle` only with `include_subtitle`, `tags` with `include_tags`.
 fn kb_search(state: &mut SimState, req: &Req) -> Reply {
     let body = req.json().unwrap_or_default();
     let obj = body.as_object().cloned().unwrap_or_default();
@@ -1272,6 +1278,24 @@ fn kb_search(state: &mut SimState, req: &Req) -> Reply {
         return Reply::ok(json!({"result": [], "details": []}));
     }
     let agent_urls = obj.get("url_type").and_then(Value::as_str) == Some("agent");
+    let with_subtitle = obj.get("include_subtitle").is_some_and(truthy);
+    let with_tags = obj.get("include_tags").is_some_and(truthy);
+    let number = |key: &str| {
+        obj.get(key).map(|v| match v {
+            Value::Number(n) => n.as_i64().unwrap_or(0),
+            Value::String(s) => ruby_to_i(s),
+            _ => 0,
+        })
+    };
+    let limit = number("per_page")
+        .or_else(|| number("limit"))
+        .unwrap_or(100)
+        .min(1000);
+    let page = number("page").unwrap_or(1);
+    if limit < 0 || page < 1 {
+        return http::unprocessable("Invalid pagination");
+    }
+    let offset = ((page - 1) * limit) as usize;
     let mut hits: Vec<(String, Value, String, u64)> = Vec::new();
     if indexes
         .iter()
@@ -1318,13 +1342,20 @@ fn kb_search(state: &mut SimState, req: &Req) -> Reply {
                 text = text.chars().take(97).collect::<String>() + "...";
             }
             let updated = t["updated_at"].as_str().unwrap_or("").to_owned();
+            let mut detail = json!({
+                "id": tid, "type": "KnowledgeBase::Answer::Translation",
+                "icon": "knowledge-base-answer", "date": updated, "url": url,
+                "title": title, "body": text,
+            });
+            if with_subtitle {
+                detail["subtitle"] = json!(subtitle);
+            }
+            if with_tags {
+                detail["tags"] = a["tags"].clone();
+            }
             hits.push((
                 "KnowledgeBase::Answer::Translation".into(),
-                json!({
-                    "id": tid, "type": "KnowledgeBase::Answer::Translation",
-                    "icon": "knowledge-base-answer", "date": updated, "url": url,
-                    "title": title, "subtitle": subtitle, "body": text,
-                }),
+                detail,
                 updated,
                 tid,
             ));
@@ -1348,7 +1379,7 @@ fn kb_search(state: &mut SimState, req: &Req) -> Reply {
                     "id": tid, "type": "KnowledgeBase::Category::Translation",
                     "fontName": "FontAwesome", "date": updated,
                     "url": format!("/help/en-us/{category}"), "icon": "f115",
-                    "subtitle": null, "title": title,
+                    "title": title,
                 }),
                 updated,
                 tid,
@@ -1361,15 +1392,22 @@ fn kb_search(state: &mut SimState, req: &Req) -> Reply {
         let ids: Vec<u64> = exclude.iter().filter_map(given_id).collect();
         hits.retain(|h| !(h.0 == index && ids.contains(&h.3)));
     }
-    if let Some(limit) = obj.get("limit").and_then(given_id) {
-        hits.truncate(limit as usize);
-    }
+    let hits: Vec<_> = hits.into_iter().skip(offset).take(limit as usize).collect();
     let result: Vec<Value> = hits
         .iter()
         .map(|h| json!({"id": h.3, "type": h.0}))
         .collect();
     let details: Vec<Value> = hits.into_iter().map(|h| h.1).collect();
     Reply::ok(json!({"result": result, "details": details}))
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::String(s) => s == "true" || s == "1",
+        Value::Number(n) => n.as_i64() == Some(1),
+        _ => false,
+    }
 }
 
 fn assets_insert(assets: &mut Map<String, Value>, class: &str, record: &Value) {

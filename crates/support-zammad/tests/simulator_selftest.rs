@@ -296,13 +296,26 @@ async fn search_reads_the_contract_query_subset() {
     let since = search(
         &client,
         &[
-            ("query", "updated_at:>=2026-01-06T17:00:00Z owner_id:301"),
+            ("query", r"updated_at:>=2026-01-06T17\:00\:00Z owner_id:301"),
             ("sort_by", "id"),
             ("order_by", "asc"),
         ],
     )
     .await;
     assert_eq!(ids(&since), vec![110], "juxtaposed terms are joined by AND");
+    for (query, status, found) in [
+        ("updated_at:>=2026-01-06T17:00:00Z", 422, 0),
+        (r#"updated_at:>="2026-01-06T17:00:00Z""#, 200, 4),
+        (
+            "updated_at:[2026-01-06T17:00:00Z TO 2026-01-06T18:00:00Z]",
+            200,
+            2,
+        ),
+    ] {
+        let answer = search(&client, &[("query", query)]).await;
+        assert_eq!(answer.status, status, "{query}: a bare `:` needs escaping");
+        assert_eq!(ids(&answer).len(), found, "{query}");
+    }
     let newest_first = search(&client, &[("query", "priority_id:1")]).await;
     assert_eq!(
         ids(&newest_first),

@@ -5,6 +5,9 @@
 //! terms side by side are joined by AND. Zammad deletes every `*` from the query before it
 //! searches (`can_search.rb`), so wildcards and open ranges (`[a TO *]`) do not survive.
 //!
+//! As in Lucene's syntax, a `:` inside a bare value must be escaped (`\\:`) or the value quoted
+//! (a range's ends need neither).
+//!
 //! A term on a field no record has matches nothing (Elasticsearch finds no value there); the
 //! store records such terms so tests can assert none was sent.
 
@@ -102,6 +105,13 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             let mut word = String::new();
             while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
             {
+                if chars[i] == '\\' && i + 1 < chars.len() {
+                    // An escaped character stays in the word, escape and all.
+                    word.push(chars[i]);
+                    word.push(chars[i + 1]);
+                    i += 2;
+                    continue;
+                }
                 if chars[i] == '"' {
                     // `field:"quoted value"`
                     let end = chars[i + 1..]
@@ -268,7 +278,11 @@ fn value_of(text: &str) -> Result<Value, String> {
             if rest.is_empty() {
                 return Err(format!("{op} without a value"));
             }
-            return Ok(Value::Compare(op, rest.to_owned()));
+            let rest = match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                Some(quoted) => quoted.to_owned(),
+                None => term(rest)?,
+            };
+            return Ok(Value::Compare(op, rest));
         }
     }
     if let Some(open) = text.chars().next().filter(|c| *c == '[' || *c == '{') {
@@ -290,7 +304,22 @@ fn value_of(text: &str) -> Result<Value, String> {
             close == ']',
         ));
     }
-    Ok(Value::Is(text.to_owned()))
+    Ok(Value::Is(term(text)?))
+}
+
+/// A bare term: Lucene's reserved `:` must be escaped (`2026-01-06T17\:00\:00Z`), else
+/// Elasticsearch cannot parse the query; escapes are dropped.
+fn term(text: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            ':' => return Err(format!("unescaped ':' in {text:?}")),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Reads a time as Elasticsearch reads a date: RFC 3339, or a plain date (midnight UTC).

@@ -862,6 +862,12 @@ async fn the_world_reads_back_under_the_contract_mapping() {
             .json;
         let a = find(&list, &json!(fx.id.parse::<u64>().unwrap_or(0)));
         assert_eq!(a["created_by_id"].to_string(), fx.author);
+        assert_eq!(
+            a["sender"].as_str().map(str::to_lowercase).as_deref(),
+            Some(fx.author_kind.as_str()),
+            "comment {}",
+            fx.id
+        );
         assert_eq!(a["body"], json!(fx.html));
         assert_eq!(
             a["internal"],

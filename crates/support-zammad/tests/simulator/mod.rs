@@ -98,8 +98,8 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// available, not offline); agent roles `Admin` (the administrator, who also holds `Agent`) and
 /// `Agent`; no categories, resolution text or times; SLA clocks from the escalation times, due
 /// and breached (`*_diff_in_min` < 0) for first response and solution; an SLA is one set of
-/// business-hours targets on a calendar, not per priority; comments do not say whether their
-/// author is a customer (`sender` does, but the world's kinds are not compared); files are named
+/// business-hours targets on a calendar, not per priority; a comment's author kind is its
+/// `sender` (Customer, Agent, System); files are named
 /// `{ticket}-{article}-{file}`, what the download URL needs; no ratings.
 pub fn zammad_world() -> World {
     World::standard(
@@ -134,7 +134,7 @@ pub fn zammad_world() -> World {
                 resolution: ClockReport::DueAndBreach,
                 escalation: false,
             },
-            author_kinds: false,
+            author_kinds: true,
             attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,

@@ -12,30 +12,35 @@
 //!   `X-Failure`.
 //! - Errors: 404 `Couldn't find {Model} with 'id'={id}`, 422 for bad bodies (messages of the
 //!   controllers: `Need at least an 'article body' field.`, `Invalid base64 for attachment with
-//!   index '0'`, ...). A throttling fault is Rack::Attack's 429 `Retry later` with `Retry-After`.
+//!   index '0'`, `Group can't be blank`, ...), 403 for a file asked under another ticket or
+//!   article. A throttling fault is Rack::Attack's 429 `Retry later` with `Retry-After`.
 //! - Paging (`CanPaginate`): `page` from 1, `per_page` (alias `limit`) silently capped:
 //!   `GET /tickets` 100 (default 100, `id` ascending), searches 200 (default 50), index
-//!   endpoints 1000 (default 500). The end is a short page; there are no links and no totals
-//!   (unless `with_total_count`).
+//!   endpoints and the knowledge search 1000 (default 500; 100). The end is a short page; there
+//!   are no links and no totals (unless `with_total_count`).
 //! - Routes (`routes.rs`): `users/me`, `users/search`, `users/{id}`, `roles`, `groups`,
 //!   `ticket_states`, `ticket_priorities`, `tickets` (list, show, create, update),
 //!   `tickets/search` (the query subset of `query.rs`, `sort_by`/`order_by`, default
-//!   `updated_at` descending), `ticket_articles/by_ticket/{id}`, `ticket_articles/{id}`,
+//!   `updated_at` descending; a bare `:` in a value must be escaped, `*` is deleted),
+//!   `ticket_articles/by_ticket/{id}` (not paginated), `ticket_articles/{id}`,
 //!   `POST ticket_articles`, `ticket_attachment/{ticket}/{article}/{file}`, `tag_list` (list,
-//!   create: `{}`), `tags`, `tags/add`, `tags/remove`, `knowledge_bases/search`,
-//!   `knowledge_bases/init`, `knowledge_bases/{kb}/answers/{id}`, `slas`, `slas/{id}`,
-//!   `calendars`, `calendars/{id}`.
+//!   create: `{}`), `tags`, `tags/add`, `tags/remove`, `knowledge_bases/search` (page, per_page,
+//!   newest first), `knowledge_bases/init`, `knowledge_bases/{kb}/answers/{id}`
+//!   (`include_contents` = content ids), `slas`, `slas/{id}`, `calendars`, `calendars/{id}`;
+//!   and the scaffold's placeholder `GET /api/ping` until the adapter checks `users/me`.
 //! - Test hooks (`store.rs`): `SimState::after_ticket_page` runs a change (`touch_ticket`,
-//!   `add_ticket`) between two ticket listing pages; `SimState::unindexed` hides tickets from
-//!   the search index only; `SimState::ignored_terms` lists search terms on unknown fields.
+//!   `add_ticket`) between two ticket listing pages (`GET /tickets` or `/tickets/search`);
+//!   `SimState::unindexed` hides tickets from the search index only; `SimState::ignored_terms`
+//!   lists search terms on fields Zammad does not index.
 //!
 //! Stricter than Zammad on purpose: unknown query parameters (`expand`, `full`: the contract
 //! uses neither) do not match a route (httpmock's 404); unknown ticket or article attributes are
 //! 422 (Zammad drops them), and so are `tags` on an update (Zammad ignores them there: a change
-//! of tags would be lost); a search query the subset cannot read is 422. A ticket needs a group
-//! (422 `Group can't be blank`), as in Zammad. Looser: the SLA statistics (`*_in_min`, `*_diff_in_min`) are
-//! served while the escalation times are still pending (Zammad sets them when a clock stops), so
-//! a breach shows on an open ticket; adding or removing tags does not touch `updated_at`.
+//! of tags would be lost); a search query the subset cannot read is 422 (Zammad: an
+//! Elasticsearch error); tags of a ticket that does not exist are 404. Looser: the SLA
+//! statistics (`*_in_min`, `*_diff_in_min`) are served while the escalation times are still
+//! pending (Zammad sets them when a clock stops), so a breach shows on an open ticket; adding or
+//! removing tags does not touch `updated_at`; the search index never lags unless a test says so.
 //!
 //! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
 //! via `mod simulator;`.

@@ -184,6 +184,10 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Query, String> {
         match self.peek().cloned() {
+            Some(Token::Word(w)) if w == "!" => {
+                self.at += 1;
+                Ok(Query::Not(Box::new(self.unary()?)))
+            }
             Some(Token::Word(w)) if w == "NOT" => {
                 self.at += 1;
                 Ok(Query::Not(Box::new(self.unary()?)))
@@ -201,6 +205,13 @@ impl Parser {
                 self.at += 1;
                 Ok(Query::Text(text))
             }
+            Some(Token::Word(word))
+                if (word.starts_with('-') || word.starts_with('!')) && word.len() > 1 =>
+            {
+                // `-term` / `!term`: the rest read again as a term, negated.
+                self.tokens[self.at] = Token::Word(word[1..].to_owned());
+                Ok(Query::Not(Box::new(self.unary()?)))
+            }
             Some(Token::Word(word)) => {
                 self.at += 1;
                 match word.split_once(':') {
@@ -211,9 +222,6 @@ impl Parser {
                     }
                     Some((field, value)) if !field.is_empty() => {
                         Ok(Query::Field(field.to_owned(), value_of(value)?))
-                    }
-                    _ if word.starts_with('-') && word.len() > 1 => {
-                        Ok(Query::Not(Box::new(Query::Text(word[1..].to_owned()))))
                     }
                     _ => Ok(Query::Text(word)),
                 }

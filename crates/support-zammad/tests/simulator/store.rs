@@ -377,15 +377,31 @@ impl SimState {
             | "close_escalation_at"
             | "last_contact_at" => time(field),
             "tags" => Some(self.tags_of(id).into_iter().map(FieldValue::Text).collect()),
-            "state.name" | "state" => {
+            // Since Zammad 4.0 associations are indexed as whole objects: `state.name`,
+            // `priority.name`, `owner.email`; a bare `state:` matches nothing.
+            "state.id" => num("state_id"),
+            "state.name" => {
                 let state = Self::num(ticket, "state_id");
                 text(STATES.iter().find(|s| s.0 == state).map(|s| s.1))
             }
-            "priority.name" | "priority" => {
+            "state.state_type_id" => {
+                let state = Self::num(ticket, "state_id");
+                Some(
+                    STATES
+                        .iter()
+                        .find(|s| s.0 == state)
+                        .map(|s| FieldValue::Num(s.2 as i64))
+                        .into_iter()
+                        .collect(),
+                )
+            }
+            "priority.id" => num("priority_id"),
+            "priority.name" => {
                 let p = Self::num(ticket, "priority_id");
                 text(PRIORITIES.iter().find(|s| s.0 == p).map(|s| s.1))
             }
-            "group.name" | "group" => {
+            "group.id" => num("group_id"),
+            "group.name" => {
                 let g = Self::num(ticket, "group_id");
                 text(
                     self.groups
@@ -393,6 +409,20 @@ impl SimState {
                         .and_then(|g| g.get("name"))
                         .and_then(Value::as_str),
                 )
+            }
+            "organization.id" => num("organization_id"),
+            "owner.id" | "owner.email" | "owner.login" | "customer.id" | "customer.email"
+            | "customer.login" => {
+                let (role, attribute) = field.split_once('.').unwrap_or_default();
+                let user = self.users.get(&Self::num(ticket, &format!("{role}_id")));
+                match attribute {
+                    "id" => num(&format!("{role}_id")),
+                    _ => text(user.and_then(|u| u[attribute].as_str())),
+                }
+            }
+            "create_article_type" => {
+                let t = Self::num(ticket, "create_article_type_id");
+                text(ARTICLE_TYPES.iter().find(|a| a.0 == t).map(|a| a.1))
             }
             _ => None,
         }

@@ -1657,4 +1657,35 @@ mod tests {
         assert!(!IdScheme::Hex32.matches("101"));
         assert!(!IdScheme::Numeric.matches("abc"));
     }
+
+    #[test]
+    fn zammad_shaped_knobs_change_only_what_they_name() {
+        let standard = world(IdScheme::Numeric);
+        let w = World::standard(
+            "test",
+            Profile {
+                ticket_scoped_attachment_ids: true,
+                sla_business_hours: true,
+                sla_targets_by_priority: false,
+                tickets_need_group: true,
+                ..Profile::default()
+            },
+        );
+        let (comment, file) = w.first_attachment().expect("the world has a file");
+        assert_eq!(file.id, format!("{}-{}-701", comment.ticket, comment.id));
+        assert!(w.sla_policies[0].targets[0].business_hours);
+        assert!(w.tickets.iter().all(|t| t.group.is_some()));
+        assert!(standard.tickets.iter().any(|t| t.group.is_none()));
+        let first = w.groups[0].id.clone();
+        assert_eq!(w.created_ticket().group, Some(first.clone()));
+        assert_eq!(w.new_ticket().group, Some(w.id(ObjectKind::Group, &first)));
+        assert_eq!(standard.new_ticket().group, None);
+        let unchanged = |w: &World| {
+            w.tickets
+                .iter()
+                .map(|t| (t.id.clone(), t.assignee.clone(), t.status.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(unchanged(&w), unchanged(&standard));
+    }
 }

@@ -101,6 +101,16 @@ pub struct Profile {
     /// category is named by its unique name, which allows no spaces), a category is named by its
     /// name with underscores for spaces (`Getting_started`).
     pub category_ids: bool,
+    /// Whether attached files are named by their ticket, comment and own id
+    /// (`{ticket id}-{comment id}-{file id}`): what a provider's download needs when its file URL
+    /// names all three (Zammad's `/ticket_attachment/{ticket}/{article}/{file}`).
+    pub ticket_scoped_attachment_ids: bool,
+    /// Whether the world's single SLA target (when targets are not per priority) counts business
+    /// hours: where every SLA runs on a business-hours calendar (Zammad's).
+    pub sla_business_hours: bool,
+    /// Whether every ticket is in a group (Zammad refuses a ticket without one): the world's
+    /// tickets that would have none are in a group, and `createTicket` names the first group.
+    pub tickets_need_group: bool,
 }
 
 impl Default for Profile {
@@ -145,6 +155,9 @@ impl Default for Profile {
             names_throttling_wait: true,
             sla_policy_targets: true,
             category_ids: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
+            tickets_need_group: false,
         }
     }
 }
@@ -738,7 +751,8 @@ impl World {
                 channel: channels[i % channels.len()].clone(),
                 requester: customers[i % 2].id.clone(),
                 assignee: (i % 3 != 2).then(|| agents[i % 3].id.clone()),
-                group: (i % 3 != 2 && !profile.one_owner).then(|| groups[i % 2].id.clone()),
+                group: ((i % 3 != 2 || profile.tickets_need_group) && !profile.one_owner)
+                    .then(|| groups[i % 2].id.clone()),
                 tags: if profile.ticket_tags {
                     tag_sets[i % 3].iter().map(|t| t.to_string()).collect()
                 } else {
@@ -788,7 +802,7 @@ impl World {
             channel: Channel::Email,
             requester: id(Entity::Customer, 402),
             assignee: None,
-            group: None,
+            group: profile.tickets_need_group.then(|| groups[0].id.clone()),
             tags: vec![],
             created_at: at(12),
             updated_at: at(36),
@@ -862,6 +876,13 @@ impl World {
         if profile.attachments {
             let file_id = if profile.comment_scoped_attachment_ids {
                 format!("{}-1", comments[0].id)
+            } else if profile.ticket_scoped_attachment_ids {
+                format!(
+                    "{}-{}-{}",
+                    comments[0].ticket,
+                    comments[0].id,
+                    id(Entity::Attachment, 701)
+                )
             } else {
                 id(Entity::Attachment, 701)
             };
@@ -952,7 +973,7 @@ impl World {
                     metric: SlaMetric::FirstResponse,
                     priority: Priority::Normal,
                     minutes: 60,
-                    business_hours: false,
+                    business_hours: profile.sla_business_hours,
                 }]
             } else {
                 priorities
@@ -1063,6 +1084,11 @@ impl World {
         } else {
             ticket
         };
+        let ticket = if self.profile.tickets_need_group {
+            ticket.with_group(self.id(ObjectKind::Group, &self.groups[0].id))
+        } else {
+            ticket
+        };
         match self.writable_priority(Priority::Urgent) {
             Some(priority) => ticket.with_priority(priority),
             None => ticket,
@@ -1084,7 +1110,10 @@ impl World {
             channel: Channel::Api,
             requester: self.profile.ids.render(Entity::Customer, 401),
             assignee: None,
-            group: None,
+            group: self
+                .profile
+                .tickets_need_group
+                .then(|| self.groups[0].id.clone()),
             tags: if self.profile.ticket_tags {
                 vec!["hardware".into()]
             } else {
@@ -1661,5 +1690,36 @@ mod tests {
         assert_ne!(value as f64 as u64, value, "{zoho} survives a double");
         assert!(!IdScheme::Hex32.matches("101"));
         assert!(!IdScheme::Numeric.matches("abc"));
+    }
+
+    #[test]
+    fn zammad_shaped_knobs_change_only_what_they_name() {
+        let standard = world(IdScheme::Numeric);
+        let w = World::standard(
+            "test",
+            Profile {
+                ticket_scoped_attachment_ids: true,
+                sla_business_hours: true,
+                sla_targets_by_priority: false,
+                tickets_need_group: true,
+                ..Profile::default()
+            },
+        );
+        let (comment, file) = w.first_attachment().expect("the world has a file");
+        assert_eq!(file.id, format!("{}-{}-701", comment.ticket, comment.id));
+        assert!(w.sla_policies[0].targets[0].business_hours);
+        assert!(w.tickets.iter().all(|t| t.group.is_some()));
+        assert!(standard.tickets.iter().any(|t| t.group.is_none()));
+        let first = w.groups[0].id.clone();
+        assert_eq!(w.created_ticket().group, Some(first.clone()));
+        assert_eq!(w.new_ticket().group, Some(w.id(ObjectKind::Group, &first)));
+        assert_eq!(standard.new_ticket().group, None);
+        let unchanged = |w: &World| {
+            w.tickets
+                .iter()
+                .map(|t| (t.id.clone(), t.assignee.clone(), t.status.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(unchanged(&w), unchanged(&standard));
     }
 }

@@ -65,6 +65,13 @@ pub trait Wire: Send + Sync + 'static {
     /// The provider's answer to missing or wrong credentials.
     fn unauthenticated() -> Reply;
 
+    /// The provider's answer to this request's missing or wrong credentials, for providers whose
+    /// answer depends on what was sent (Zammad: 403 without credentials, 401 naming what failed
+    /// with them). Defaults to [`Wire::unauthenticated`].
+    fn refused(_req: &Req) -> Reply {
+        Self::unauthenticated()
+    }
+
     /// The path routes are matched against (Zendesk drops an optional `.json`).
     fn normalize_path(path: &str) -> String {
         path.to_owned()
@@ -198,7 +205,9 @@ pub fn lock<S>(state: &Mutex<S>) -> MutexGuard<'_, S> {
 pub fn serve<W: Wire>(server: &MockServer, state: Shared<W::State>, ids: IdScheme) {
     server.mock(move |when, then| {
         when.is_true(move |request: &HttpMockRequest| !W::authorized(&request_of::<W>(request)));
-        then.respond_with(|_: &HttpMockRequest| W::unauthenticated().into_response(W::HEADERS));
+        then.respond_with(|request: &HttpMockRequest| {
+            W::refused(&request_of::<W>(request)).into_response(W::HEADERS)
+        });
     });
     for route in W::routes() {
         let route = *route;

@@ -161,6 +161,9 @@ pub fn hubspot_world() -> World {
             names_throttling_wait: true,
             sla_policy_targets: true,
             category_ids: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
+            tickets_need_group: false,
         },
     )
 }

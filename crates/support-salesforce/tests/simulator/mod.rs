@@ -156,6 +156,9 @@ pub fn salesforce_world() -> World {
             category_ids: false,
             article_drafts: true,
             article_details: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
+            tickets_need_group: false,
         },
     )
 }

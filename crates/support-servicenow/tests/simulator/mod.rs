@@ -182,6 +182,9 @@ pub fn servicenow_world() -> World {
             names_throttling_wait: true,
             sla_policy_targets: true,
             category_ids: true,
+            ticket_scoped_attachment_ids: false,
+            sla_business_hours: false,
+            tickets_need_group: false,
         },
     )
 }

@@ -98,12 +98,14 @@ impl SupportPort for ZammadPort {
     }
 
     async fn check_connection(&self) -> Result<ConnectionInfo> {
-        // The placeholder operation of specs/zammad.yaml: call an endpoint that needs valid
-        // credentials and, ideally, says whom they belong to.
         let raw = self
             .endpoint
             .runtime()
-            .run_json(Operation::CheckConnection, None, self.client.ping().send())
+            .run_json(
+                Operation::CheckConnection,
+                None,
+                self.client.get_current_user().send(),
+            )
             .await?;
         Ok(map::connection_info(&self.endpoint.host(), &raw))
     }

@@ -19,7 +19,9 @@ mod map;
 mod port;
 mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, ZammadBuilder};
+pub use builder::{
+    ENV_BASE_URL, ENV_BEARER_TOKEN, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ZammadBuilder,
+};
 pub use port::ZammadPort;
 
 /// The provider name in canonical ids: `zammad:ticket:42`.

@@ -53,11 +53,8 @@ impl ZammadBuilder {
     /// Authenticates with an access token: `Authorization: Token token={token}`. The instance
     /// must allow token access (Settings → System → API, `api_token_access`).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.options.set_credentials(Credentials::header(
-            AUTHORIZATION,
-            "Token token=",
-            token,
-        ));
+        self.options
+            .set_credentials(Credentials::header(AUTHORIZATION, "Token token=", token));
         self
     }
 
@@ -79,14 +76,16 @@ impl ZammadBuilder {
     /// Reads the instance from [`ENV_BASE_URL`] and the credentials from [`ENV_TOKEN`], or
     /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_BEARER_TOKEN`] (in that order).
     pub fn from_env(self) -> Result<Self, Error> {
-        Self::from_vars(self, ClientOptions::env_var)
+        self.read_vars(ClientOptions::env_var)
     }
 
-    fn from_vars(self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    fn read_vars(self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let Some(base_url) = var(ENV_BASE_URL) else {
             return Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_BASE_URL} to the Zammad instance's URL (https://help.example.com)"),
+                format!(
+                    "set {ENV_BASE_URL} to the Zammad instance's URL (https://help.example.com)"
+                ),
             ));
         };
         let this = self.base_url(base_url);
@@ -155,7 +154,7 @@ mod tests {
 
     #[test]
     fn the_environment_names_the_instance_and_one_credential() {
-        let from = |pairs: &[(&str, &str)]| ZammadBuilder::default().from_vars(vars(pairs));
+        let from = |pairs: &[(&str, &str)]| ZammadBuilder::default().read_vars(vars(pairs));
         let err = from(&[(ENV_TOKEN, "t")]).unwrap_err();
         assert!(err.to_string().contains(ENV_BASE_URL), "{err}");
         let err = from(&[(ENV_BASE_URL, "https://h.example")]).unwrap_err();

@@ -96,7 +96,10 @@ mod tests {
     #[test]
     fn the_failure_header_speaks_when_the_body_does_not() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-failure", "Invalid BasicAuth credentials".parse().unwrap());
+        headers.insert(
+            "x-failure",
+            "Invalid BasicAuth credentials".parse().unwrap(),
+        );
         let found = classify(&FailedResponse {
             status: StatusCode::UNAUTHORIZED,
             headers: &headers,

@@ -696,19 +696,40 @@ impl SupportPort for ZammadPort {
             .into_iter()
             .filter(|r| json::id_text(r, "number").as_deref() == Some(number))
             .collect();
-        let ids: HashSet<i64> = rows.iter().filter_map(|r| json::int(r, "id")).collect();
-        match (rows.into_iter().next(), ids.len()) {
+        // A reference of digits may also be a ticket's own id.
+        let by_id = match number.parse::<i64>() {
+            Ok(id) if id > 0 => {
+                let call = self.client.get_ticket().id(id);
+                match self
+                    .endpoint
+                    .runtime()
+                    .run_json(operation, None, call.send())
+                    .await
+                {
+                    Ok(raw) => Some(raw),
+                    Err(e) if *e.kind() == ErrorKind::NotFound => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => None,
+        };
+        let mut ids: HashSet<i64> = rows.iter().filter_map(|r| json::int(r, "id")).collect();
+        if let Some(id) = by_id.as_ref().and_then(|r| json::int(r, "id")) {
+            ids.insert(id);
+        }
+        match (by_id.or_else(|| rows.into_iter().next()), ids.len()) {
             (None, _) => Err(Error::new(ErrorKind::NotFound, PROVIDER)
                 .with_operation(operation)
                 .with_message(format!(
-                    "no ticket has the number `{number}` (the search index may lag behind a \
-                     ticket created moments ago)"
+                    "no ticket has the id or number `{number}` (the search index may lag behind \
+                     a ticket created moments ago)"
                 ))),
             (Some(row), 1) => self.one(operation, row).await,
             (Some(_), _) => Err(Error::new(ErrorKind::Conflict, PROVIDER)
                 .with_operation(operation)
                 .with_message(format!(
-                    "`{number}` names several tickets; look one up by its id"
+                    "`{number}` is one ticket's id and another's number; look the ticket up by \
+                     its canonical id"
                 ))),
         }
     }

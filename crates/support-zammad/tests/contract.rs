@@ -217,11 +217,38 @@ async fn a_ticket_is_found_by_its_number_through_the_search() {
     assert_eq!(found.id.to_string(), "zammad:ticket:7");
     assert_eq!(found.number.as_deref(), Some("31007"));
     assert_eq!(found.assignee, None, "owner 1 is Zammad's nobody");
-    let missing = port(&server)
-        .get_ticket(&TicketLookup::External("99999".into()))
+    // Its own id finds it too (no ticket has the number `7`).
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/tickets/7");
+            then.status(200).json_body(ticket(7, 8));
+        })
         .await;
-    // httpmock answers 404 for a query no mock matches.
-    assert!(missing.is_err());
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/tickets/search")
+                .query_param("query", "number:7");
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+    let by_id = port(&server)
+        .get_ticket(&TicketLookup::External("7".into()))
+        .await
+        .unwrap();
+    assert_eq!(by_id.id.to_string(), "zammad:ticket:7");
+    // An id of one ticket that is another's number is ambiguous.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/tickets/31007");
+            then.status(200).json_body(ticket(31007, 2));
+        })
+        .await;
+    let error = port(&server)
+        .get_ticket(&TicketLookup::External("31007".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Conflict);
 }
 
 #[tokio::test]

@@ -3577,6 +3577,17 @@ let response = client.get_sla()
     pub fn get_sla(&self) -> builder::GetSla<'_> {
         builder::GetSla::new(self)
     }
+    /**Sends a `GET` request to `/api/v1/calendars/{id}`
+
+```ignore
+let response = client.get_calendar()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_calendar(&self) -> builder::GetCalendar<'_> {
+        builder::GetCalendar::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -5489,6 +5500,68 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_sla",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_calendar`]
+
+[`Client::get_calendar`]: super::Client::get_calendar*/
+    #[derive(Debug, Clone)]
+    pub struct GetCalendar<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetCalendar<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/calendars/{id}`
+        pub async fn send(self) -> Result<ResponseValue<types::Record>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/calendars/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_calendar",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -506,7 +506,11 @@ pub(crate) fn comment(
 
 /// An SLA: minutes of business time on its calendar for first response, response, update and
 /// solution.
-pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRef> {
+pub(crate) fn sla_policy(
+    operation: Operation,
+    raw: Value,
+    business_hours: bool,
+) -> Result<SlaPolicyRef> {
     let id = id_of(&raw, "SLA", operation)?;
     let targets = [
         ("first_response_time", SlaMetric::FirstResponse),
@@ -521,7 +525,7 @@ pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRe
             metric: Mapped::new(metric, field),
             priority: None,
             target: std::time::Duration::from_secs(u64::try_from(minutes).ok()?.saturating_mul(60)),
-            business_hours: true,
+            business_hours,
         })
     })
     .collect();
@@ -535,6 +539,29 @@ pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRe
         policy,
         raw,
     ))
+}
+
+/// Whether a calendar (`business_hours: {mon: {active, timeframes: [["00:00", "23:59"]]}, ...}`)
+/// is open all day on every day of the week.
+pub(crate) fn calendar_is_round_the_clock(calendar: &Value) -> bool {
+    let Some(days) = calendar.get("business_hours").and_then(Value::as_object) else {
+        return false;
+    };
+    let all_day = |day: &Value| {
+        json::boolean(day, "active") == Some(true)
+            && day
+                .get("timeframes")
+                .and_then(Value::as_array)
+                .is_some_and(|frames| {
+                    frames.iter().any(|frame| {
+                        let at = |i: usize| frame.get(i).and_then(Value::as_str);
+                        at(0) == Some("00:00") && matches!(at(1), Some("23:59" | "24:00"))
+                    })
+                })
+    };
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .all(|d| days.get(*d).is_some_and(all_day))
 }
 
 /// A knowledge-base answer in one translation: title and body from the answer's assets.
@@ -716,6 +743,27 @@ mod tests {
             ticket_sla(&json!({"first_response_escalation_at": null})),
             None
         );
+    }
+
+    #[test]
+    fn only_a_calendar_open_all_week_counts_calendar_time() {
+        let day = |active: bool, from: &str, to: &str| json!({"active": active, "timeframes": [[from, to]]});
+        let week = |sunday: Value| {
+            json!({"business_hours": {"mon": day(true, "00:00", "23:59"),
+                "tue": day(true, "00:00", "23:59"), "wed": day(true, "00:00", "23:59"),
+                "thu": day(true, "00:00", "23:59"), "fri": day(true, "00:00", "23:59"),
+                "sat": day(true, "00:00", "24:00"), "sun": sunday}})
+        };
+        assert!(calendar_is_round_the_clock(&week(day(
+            true, "00:00", "23:59"
+        ))));
+        assert!(!calendar_is_round_the_clock(&week(day(
+            false, "00:00", "23:59"
+        ))));
+        assert!(!calendar_is_round_the_clock(&week(day(
+            true, "09:00", "17:00"
+        ))));
+        assert!(!calendar_is_round_the_clock(&json!({})));
     }
 
     #[test]

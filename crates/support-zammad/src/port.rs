@@ -404,6 +404,30 @@ impl ZammadPort {
         Ok(json::text(&user, "email").filter(|e| e.contains('@')))
     }
 
+    /// Whether an SLA's calendar limits its clock to business hours: a calendar open all day on
+    /// every day counts calendar time. A calendar the user may not read (`admin.calendar`) counts
+    /// as business hours, as Zammad's SLAs usually are.
+    async fn calendar_has_business_hours(&self, operation: Operation, id: i64) -> Result<bool> {
+        let call = self.client.get_calendar().id(id);
+        match self
+            .endpoint
+            .runtime()
+            .run_json(operation, None, call.send())
+            .await
+        {
+            Ok(calendar) => Ok(!map::calendar_is_round_the_clock(&calendar)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::NotFound | ErrorKind::PermissionDenied | ErrorKind::Unauthenticated
+                ) =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     // ----- knowledge base -----
 
     /// `POST /knowledge_bases/init`: the knowledge bases, categories and answers the user may see,
@@ -1251,7 +1275,14 @@ impl SupportPort for ZammadPort {
             .runtime()
             .run_json(operation, None, call.send())
             .await?;
-        let found = map::sla_policy(operation, raw)?;
+        let business_hours = match json::int(&raw, "calendar_id") {
+            Some(calendar) => {
+                self.calendar_has_business_hours(operation, calendar)
+                    .await?
+            }
+            None => true,
+        };
+        let found = map::sla_policy(operation, raw, business_hours)?;
         answered_as_asked(PROVIDER, "Zammad", operation, &id.to_string(), &found.id)?;
         Ok(found)
     }

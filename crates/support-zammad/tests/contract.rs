@@ -646,6 +646,15 @@ async fn an_sla_is_read_in_business_minutes() {
                 "solution_time": 1440, "condition": {}}));
         })
         .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/calendars/1");
+            then.status(200).json_body(json!({"id": 1, "name": "Office",
+                "timezone": "Europe/Berlin", "business_hours": {
+                    "mon": {"active": true, "timeframes": [["09:00", "17:00"]]},
+                    "sat": {"active": false, "timeframes": [["10:00", "14:00"]]}}}));
+        })
+        .await;
     let sla = port(&server)
         .get_sla(&id(ObjectKind::SlaPolicy, 2))
         .await
@@ -671,6 +680,31 @@ async fn an_sla_is_read_in_business_minutes() {
             ("resolution".to_owned(), 86400, true)
         ]
     );
+    // A calendar the user may not read counts as business hours; one open all week does not.
+    let around = MockServer::start_async().await;
+    around
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/slas/3");
+            then.status(200)
+                .json_body(json!({"id": 3, "name": "24/7", "calendar_id": 2,
+                "first_response_time": 30}));
+        })
+        .await;
+    let all_day = json!({"active": true, "timeframes": [["00:00", "23:59"]]});
+    around
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/calendars/2");
+            then.status(200)
+                .json_body(json!({"id": 2, "business_hours": {
+                "mon": all_day, "tue": all_day, "wed": all_day, "thu": all_day,
+                "fri": all_day, "sat": all_day, "sun": all_day}}));
+        })
+        .await;
+    let sla = port(&around)
+        .get_sla(&id(ObjectKind::SlaPolicy, 3))
+        .await
+        .unwrap();
+    assert!(!sla.data.targets[0].business_hours);
 }
 
 fn kb_assets(with_body: bool) -> Value {

@@ -430,7 +430,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_id: ::std::option::Option<i64>,
+        pub customer_id: ::std::option::Option<TicketWriteCustomerId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub group_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -449,6 +449,26 @@ pub mod types {
     impl TicketWrite {
         pub fn builder() -> builder::TicketWrite {
             Default::default()
+        }
+    }
+    ///`TicketWriteCustomerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum TicketWriteCustomerId {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for TicketWriteCustomerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for TicketWriteCustomerId {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
     ///`UploadAttachment`
@@ -2551,7 +2571,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<super::TicketWriteCustomerId>,
                 ::std::string::String,
             >,
             group_id: ::std::result::Result<
@@ -2626,7 +2646,9 @@ pub mod types {
             }
             pub fn customer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TicketWriteCustomerId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_id = value

@@ -18,7 +18,7 @@ use support_core::{
 use crate::bodies;
 use crate::builder::ZammadBuilder;
 use crate::generated::Client;
-use crate::generated::types::{TagItem, TagName, TicketWrite};
+use crate::generated::types::{TagItem, TagName, TicketWrite, TicketWriteCustomerId};
 use crate::listing::{AgentPages, AnswerKey, CommentKey, TagKey, TicketPages, TicketSearch};
 use crate::lookups::{Lookups, array};
 use crate::map::Definitions;
@@ -774,11 +774,13 @@ impl SupportPort for ZammadPort {
         body.title = Some(ticket.subject.trim().to_owned());
         match &ticket.requester {
             Some(Requester::Id(customer)) => {
-                body.customer_id =
-                    Some(customer.numeric_id(PROVIDER, ObjectKind::Party, operation)?);
+                let id = customer.numeric_id(PROVIDER, ObjectKind::Party, operation)?;
+                body.customer_id = Some(TicketWriteCustomerId::Integer(id));
             }
             Some(Requester::Email { email, .. }) => {
-                body.customer = Some(format!("guess:{}", email.trim()));
+                // Finds the user by e-mail, or creates a customer with it.
+                let guess = format!("guess:{}", email.trim());
+                body.customer_id = Some(TicketWriteCustomerId::String(guess));
             }
             None => {}
         }

@@ -302,7 +302,7 @@ async fn a_created_ticket_comes_back_from_the_answer() {
         .mock_async(|when, then| {
             when.method(POST)
                 .path("/api/v1/tickets")
-                .json_body_includes(r#"{"group_id": 3, "customer": "guess:new@example.com"}"#);
+                .json_body_includes(r#"{"group_id": 3, "customer_id": "guess:new@example.com"}"#);
             then.status(201).json_body(ticket(40, 1));
         })
         .await;

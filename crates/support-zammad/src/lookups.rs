@@ -12,10 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
+use support_core::http::HttpRuntime;
+use support_core::kit::page::PageShape;
 use support_core::kit::{LookupCache, json};
 use support_core::{Operation, Result};
 
-use crate::PROVIDER;
+use crate::generated::ResponseValue;
+
 use crate::map::{self, Definitions};
 use crate::port::ZammadPort;
 
@@ -46,30 +49,34 @@ impl Lookups {
     }
 }
 
-/// The array a listing answered with, or a `Decode` error.
-pub(crate) fn array(operation: Operation, what: &str, answer: Value) -> Result<Vec<Value>> {
-    match answer {
-        Value::Array(items) => Ok(items),
-        other => Err(json::misshapen(
-            PROVIDER,
-            operation,
-            what,
-            &other,
-            &"the answer is not a list",
-        )),
-    }
+/// The records of a listing Zammad answers as a bare array. An answer that is not one (`{}`,
+/// an error object) is retried like a transient failure on reads, then fails as `Decode`: never
+/// an early end.
+pub(crate) async fn rows<R, E, F>(
+    runtime: &HttpRuntime,
+    operation: Operation,
+    noun: &'static str,
+    call: F,
+) -> Result<Vec<Value>>
+where
+    F: Future<Output = std::result::Result<ResponseValue<R>, progenitor_client::Error<E>>>,
+{
+    let page = runtime
+        .run_page::<Value, R, E, F>(operation, PageShape::bare_array().item(noun), call)
+        .await?;
+    Ok(page.into_values())
 }
 
 impl ZammadPort {
     /// Every record of a generic index listing (`/ticket_states`, `/roles`, ...), page by page.
-    async fn index<F, Fut>(&self, operation: Operation, what: &str, call: F) -> Result<Vec<Value>>
+    async fn index<F, Fut>(&self, call: F) -> Result<Vec<Value>>
     where
         F: Fn(i64) -> Fut,
-        Fut: Future<Output = Result<Value>>,
+        Fut: Future<Output = Result<Vec<Value>>>,
     {
         let mut all = Vec::new();
         for page in 1..=MAX_INDEX_PAGES {
-            let items = array(operation, what, call(page).await?)?;
+            let items = call(page).await?;
             let full = items.len() as i64 >= INDEX_PAGE;
             all.extend(items);
             if !full {
@@ -82,23 +89,23 @@ impl ZammadPort {
     async fn load_definitions(&self, operation: Operation) -> Result<Definitions> {
         let runtime = self.endpoint.runtime();
         let states = self
-            .index(operation, "ticket states", |page| {
+            .index(|page| {
                 let call = self
                     .client
                     .list_ticket_states()
                     .page(page)
                     .per_page(INDEX_PAGE);
-                runtime.run_json(operation, None, call.send())
+                rows(runtime, operation, "ticket state", call.send())
             })
             .await?;
         let priorities = self
-            .index(operation, "ticket priorities", |page| {
+            .index(|page| {
                 let call = self
                     .client
                     .list_ticket_priorities()
                     .page(page)
                     .per_page(INDEX_PAGE);
-                runtime.run_json(operation, None, call.send())
+                rows(runtime, operation, "ticket priority", call.send())
             })
             .await?;
         Ok(Definitions {
@@ -133,9 +140,9 @@ impl ZammadPort {
             .get_or_load(|| async move {
                 let runtime = self.endpoint.runtime();
                 let roles = self
-                    .index(operation, "roles", |page| {
+                    .index(|page| {
                         let call = self.client.list_roles().page(page).per_page(INDEX_PAGE);
-                        runtime.run_json(operation, None, call.send())
+                        rows(runtime, operation, "role", call.send())
                     })
                     .await?;
                 Ok(roles
@@ -153,9 +160,9 @@ impl ZammadPort {
             .get_or_load(|| async move {
                 let runtime = self.endpoint.runtime();
                 let groups = self
-                    .index(operation, "groups", |page| {
+                    .index(|page| {
                         let call = self.client.list_groups().page(page).per_page(INDEX_PAGE);
-                        runtime.run_json(operation, None, call.send())
+                        rows(runtime, operation, "group", call.send())
                     })
                     .await?;
                 let mut found: Vec<(i64, bool)> = groups

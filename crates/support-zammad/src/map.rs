@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    AuthorKind, Availability, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo,
-    Document, DocumentKind, Mapped, ObjectKind, Operation, Party, PartyRole, Priority,
-    PublishState, Result, SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef,
-    Ticket, TicketSla, TicketStatus, Visibility,
+    AuthorKind, Availability, Body, CanonicalId, Comment, CommentRef, ConnectionInfo, Document,
+    DocumentKind, Mapped, ObjectKind, Operation, Party, PartyRole, Priority, PublishState, Result,
+    SlaClock, SlaMetric, SlaPolicy, SlaPolicyRef, SlaTarget, Tag, TagRef, Ticket, TicketSla,
+    TicketStatus, Visibility,
 };
 
 use crate::PROVIDER;
@@ -168,30 +168,6 @@ fn nonblank(raw: &Value, field: &str) -> Option<String> {
     json::text(raw, field).filter(|t| !t.trim().is_empty())
 }
 
-/// The channel a ticket came through: the seeded article type of its first article
-/// (`create_article_type_id`; `db/seeds/ticket_article_types.rb`), named as Zammad names it.
-pub(crate) fn channel_of(type_id: i64) -> Mapped<Channel> {
-    let (canonical, native) = match type_id {
-        1 => (Channel::Email, "email"),
-        2 => (Channel::Other("sms".to_owned()), "sms"),
-        3 => (Channel::Chat, "chat"),
-        4 => (Channel::Other("fax".to_owned()), "fax"),
-        5 => (Channel::Phone, "phone"),
-        6 => (Channel::Social, "twitter status"),
-        7 => (Channel::Social, "twitter direct-message"),
-        8 => (Channel::Social, "facebook feed post"),
-        9 => (Channel::Social, "facebook feed comment"),
-        10 => (Channel::Other("note".to_owned()), "note"),
-        11 => (Channel::Web, "web"),
-        12 => (Channel::Social, "telegram personal-message"),
-        other => {
-            let native = format!("article type {other}");
-            return Mapped::new(Channel::Other(native.clone()), native);
-        }
-    };
-    Mapped::new(canonical, native)
-}
-
 /// A ticket. Its tags are not in the record: the port adds them.
 pub(crate) fn ticket(
     operation: Operation,
@@ -219,7 +195,6 @@ pub(crate) fn ticket(
         Some(record) => Mapped::new(priority_of(record), record.name.clone()),
         None => Mapped::new(Priority::Other(p.to_string()), p.to_string()),
     });
-    ticket.channel = json::int(&raw, "create_article_type_id").map(channel_of);
     ticket.requester = reference(&raw, "customer_id", ObjectKind::Party);
     ticket.assignee = json::int(&raw, "owner_id")
         .filter(|o| *o != NOBODY)
@@ -686,13 +661,6 @@ mod tests {
         assert_eq!(ticket.requester.unwrap().to_string(), "zammad:party:12");
         assert_eq!(ticket.number.as_deref(), Some("31007"));
         assert!(ticket.created_at.is_some());
-        assert_eq!(ticket.channel, None);
-        assert_eq!(channel_of(11).canonical, Channel::Web);
-        assert_eq!(channel_of(6).native, "twitter status");
-        assert_eq!(
-            channel_of(40).canonical,
-            Channel::Other("article type 40".into())
-        );
         assert_eq!(status_of_type(6, "merged"), TicketStatus::Closed);
         assert_eq!(
             status_of_type(7, "removed"),

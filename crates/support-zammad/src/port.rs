@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde_json::Value;
+use support_core::kit::page::PageShape;
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -20,7 +21,7 @@ use crate::builder::ZammadBuilder;
 use crate::generated::Client;
 use crate::generated::types::{TagItem, TagName, TicketWrite, TicketWriteCustomerId};
 use crate::listing::{AgentPages, AnswerKey, CommentKey, TagKey, TicketPages, TicketSearch};
-use crate::lookups::{Lookups, array};
+use crate::lookups::{Lookups, rows};
 use crate::map::Definitions;
 use crate::{PROVIDER, map};
 
@@ -176,26 +177,20 @@ impl ZammadPort {
     /// `GET /tags?object=Ticket&o_id={id}`.
     async fn ticket_tags(&self, operation: Operation, id: i64) -> Result<Vec<String>> {
         let call = self.client.list_object_tags().object("Ticket").o_id(id);
-        let answer = self
+        let page = self
             .endpoint
             .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        match answer.get("tags") {
-            Some(Value::Array(tags)) => Ok(tags
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()),
-            Some(Value::Null) => Ok(Vec::new()),
-            _ => Err(json::misshapen(
-                PROVIDER,
+            .run_page::<Value, _, _, _>(
                 operation,
-                "ticket tags",
-                &answer,
-                &"the answer holds no `tags` list",
-            )),
-        }
+                PageShape::items_at("tags").item("tag"),
+                call.send(),
+            )
+            .await?;
+        Ok(page
+            .into_values()
+            .into_iter()
+            .filter_map(|tag| tag.as_str().map(str::to_owned))
+            .collect())
     }
 
     /// `GET /tickets/{id}`, mapped.
@@ -374,12 +369,7 @@ impl ZammadPort {
     /// Every article of a ticket, oldest first.
     async fn articles(&self, operation: Operation, ticket: i64) -> Result<Vec<Value>> {
         let call = self.client.list_ticket_articles().ticket_id(ticket);
-        let answer = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        let mut rows = array(operation, "ticket articles", answer)?;
+        let mut rows = rows(self.endpoint.runtime(), operation, "article", call.send()).await?;
         rows.sort_by_key(|r| json::int(r, "id").unwrap_or_default());
         Ok(rows)
     }
@@ -599,8 +589,7 @@ impl SupportPort for ZammadPort {
                 .list_tickets()
                 .page(state.page)
                 .per_page(state.per_page);
-            let answer = runtime.run_json(operation, None, call.send()).await?;
-            let rows = array(operation, "ticket list", answer)?;
+            let rows = rows(runtime, operation, "ticket", call.send()).await?;
             let full = rows.len() as i64 >= state.per_page;
             let mut after = state.after;
             let fresh: Vec<Value> = rows
@@ -653,8 +642,7 @@ impl SupportPort for ZammadPort {
             .per_page(i64::from(limit))
             .sort_by("id")
             .order_by("asc");
-        let answer = runtime.run_json(operation, None, call.send()).await?;
-        let rows = array(operation, "ticket search", answer)?;
+        let rows = rows(runtime, operation, "ticket", call.send()).await?;
         let full = rows.len() >= limit as usize;
         let last = rows
             .iter()
@@ -711,12 +699,8 @@ impl SupportPort for ZammadPort {
             .search_tickets()
             .query(format!("number:{number}"))
             .per_page(10);
-        let answer = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        let rows: Vec<Value> = array(operation, "ticket search", answer)?
+        let rows: Vec<Value> = rows(self.endpoint.runtime(), operation, "ticket", call.send())
+            .await?
             .into_iter()
             .filter(|r| json::id_text(r, "number").as_deref() == Some(number))
             .collect();
@@ -919,12 +903,7 @@ impl SupportPort for ZammadPort {
             .per_page(state.per_page)
             .sort_by("id")
             .order_by("asc");
-        let answer = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        let rows = array(operation, "user search", answer)?;
+        let rows = rows(self.endpoint.runtime(), operation, "user", call.send()).await?;
         let full = rows.len() as i64 >= state.per_page;
         let mut after = state.after;
         let mut agents = Vec::new();
@@ -1075,14 +1054,8 @@ impl SupportPort for ZammadPort {
         let after = Cursor::state::<TagKey>(query.page.cursor.as_ref(), PROVIDER, operation)?
             .map(|s| s.after);
         let call = self.client.list_tag_list();
-        let answer = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
-            .await?;
-        let mut tags = support_core::kit::map_each(array(operation, "tag list", answer)?, |row| {
-            map::tag(operation, row)
-        })?;
+        let listed = rows(self.endpoint.runtime(), operation, "tag", call.send()).await?;
+        let mut tags = support_core::kit::map_each(listed, |row| map::tag(operation, row))?;
         tags.sort_by(|a, b| a.data.name.cmp(&b.data.name));
         tags.retain(|t| {
             after
@@ -1122,15 +1095,10 @@ impl SupportPort for ZammadPort {
             .await?;
         // Zammad answers `{}`: the tag is read back from the list.
         let call = self.client.list_tag_list();
-        let answer = self
-            .endpoint
-            .runtime()
-            .run_json(operation, None, call.send())
+        let listed = rows(self.endpoint.runtime(), operation, "tag", call.send())
             .await
             .map_err(|e| applied_but_unreadable(PROVIDER, operation, e))?;
-        let rows = array(operation, "tag list", answer)
-            .map_err(|e| applied_but_unreadable(PROVIDER, operation, e))?;
-        let row = rows
+        let row = listed
             .into_iter()
             .find(|r| json::text(r, "name").is_some_and(|n| n.eq_ignore_ascii_case(&name)))
             .ok_or_else(|| {

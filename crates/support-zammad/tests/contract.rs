@@ -837,3 +837,34 @@ async fn csat_is_declared_unsupported() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_listing_answer_that_is_no_list_is_retried_then_a_decode_error_never_an_end() {
+    let server = MockServer::start_async().await;
+    let broken = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/tickets");
+            then.status(200).json_body(json!({"error": "not a page"}));
+        })
+        .await;
+    let port = ZammadPort::builder()
+        .base_url(server.base_url())
+        .token(TOKEN)
+        .request_timeout(None)
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: std::time::Duration::from_millis(1),
+            max_backoff: std::time::Duration::from_millis(2),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let error = port.list_tickets(TicketQuery::new()).await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Decode, "{error}");
+    assert!(
+        error
+            .body_excerpt()
+            .is_some_and(|e| e.contains("not a page"))
+    );
+    assert_eq!(broken.calls_async().await, 3);
+}

@@ -868,3 +868,34 @@ async fn a_listing_answer_that_is_no_list_is_retried_then_a_decode_error_never_a
     );
     assert_eq!(broken.calls_async().await, 3);
 }
+
+#[tokio::test]
+async fn tags_and_times_are_searched_and_the_exact_time_applied_here() {
+    let server = MockServer::start_async().await;
+    definitions(&server).await;
+    tags(&server).await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/tickets/search").query_param(
+                "query",
+                r#"tags:"vip" AND updated_at:>=2025-01-22 AND id:>0"#,
+            );
+            let mut early = ticket(3, 2);
+            early["updated_at"] = json!("2025-01-22T08:00:00.000Z");
+            then.status(200).json_body(json!([early, ticket(4, 2)]));
+        })
+        .await;
+    let since = "2025-01-22T10:00:00Z".parse().unwrap();
+    let page = port(&server)
+        .list_tickets(TicketQuery::new().with_tag("vip").with_updated_since(since))
+        .await
+        .unwrap();
+    search.assert_async().await;
+    let ids: Vec<String> = page.items.iter().map(|t| t.id.to_string()).collect();
+    assert_eq!(
+        ids,
+        ["zammad:ticket:4"],
+        "updated before the time asked for"
+    );
+    assert!(page.next.is_none());
+}

@@ -604,7 +604,7 @@ impl SupportPort for ZammadPort {
                 Cursor::of(
                     PROVIDER,
                     &TicketPages {
-                        page: state.page + 1,
+                        page: state.page.saturating_add(1),
                         per_page: state.per_page,
                         after,
                     },
@@ -924,7 +924,7 @@ impl SupportPort for ZammadPort {
             Cursor::of(
                 PROVIDER,
                 &AgentPages {
-                    page: state.page + 1,
+                    page: state.page.saturating_add(1),
                     per_page: state.per_page,
                     after,
                 },

@@ -1,6 +1,7 @@
-//! Configuring a [`ZammadPort`]: the account and its credentials. Retries, timeouts, the user
+//! Configuring a [`ZammadPort`]: the instance and its credentials. Retries, timeouts, the user
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
+use reqwest::header::{AUTHORIZATION, HeaderName};
 use support_core::Error;
 use support_core::http::Credentials;
 use support_core::kit::ClientOptions;
@@ -8,10 +9,16 @@ use support_core::kit::ClientOptions;
 use crate::port::ZammadPort;
 use crate::{PROVIDER, error};
 
-/// The account's API base URL.
+/// The instance's URL (`https://help.example.com`; the adapter appends `/api/v1`).
 pub const ENV_BASE_URL: &str = "SUPPORT_ZAMMAD_BASE_URL";
-/// An API token, sent as a bearer token.
+/// An access token (Profile → Token Access), sent as `Authorization: Token token=…`.
 pub const ENV_TOKEN: &str = "SUPPORT_ZAMMAD_TOKEN";
+/// A login for HTTP Basic (with [`ENV_PASSWORD`]).
+pub const ENV_USERNAME: &str = "SUPPORT_ZAMMAD_USERNAME";
+/// The password of [`ENV_USERNAME`].
+pub const ENV_PASSWORD: &str = "SUPPORT_ZAMMAD_PASSWORD";
+/// An OAuth 2.0 access token (Zammad's Doorkeeper applications), sent as a bearer token.
+pub const ENV_BEARER_TOKEN: &str = "SUPPORT_ZAMMAD_BEARER_TOKEN";
 
 /// Builds a [`ZammadPort`].
 ///
@@ -19,10 +26,10 @@ pub const ENV_TOKEN: &str = "SUPPORT_ZAMMAD_TOKEN";
 /// use support_zammad::ZammadPort;
 ///
 /// let port = ZammadPort::builder()
-///     .base_url("https://zammad.example/")
-///     .bearer_token("secret-token")
+///     .base_url("https://help.example.com/")
+///     .token("secret-token")
 ///     .build()?;
-/// assert_eq!(port.base_url(), "https://zammad.example");
+/// assert_eq!(port.base_url(), "https://help.example.com");
 /// assert!(!format!("{port:?}").contains("secret-token"));
 /// # Ok::<(), support_core::Error>(())
 /// ```
@@ -43,42 +50,143 @@ impl Default for ZammadBuilder {
 impl ZammadBuilder {
     support_core::client_option_setters!(options);
 
-    /// Authenticates with an API token sent as `Authorization: Bearer {token}`.
-    // Replace with the scheme Zammad documents: `Credentials::basic` for HTTP Basic,
-    // `Credentials::header` for a key in a header of its own.
+    /// Authenticates with an access token: `Authorization: Token token={token}`. The instance
+    /// must allow token access (Settings → System → API, `api_token_access`).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.options
+            .set_credentials(Credentials::header(AUTHORIZATION, "Token token=", token));
+        self
+    }
+
+    /// Authenticates with a login (or e-mail) and password over HTTP Basic. The instance must
+    /// allow password access (`api_password_access`); accounts with two-factor authentication
+    /// cannot use it.
+    pub fn basic_auth(mut self, login: impl Into<String>, password: impl Into<String>) -> Self {
+        self.options
+            .set_credentials(Credentials::basic(login, password));
+        self
+    }
+
+    /// Authenticates with an OAuth 2.0 access token: `Authorization: Bearer {token}`.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.options.set_credentials(Credentials::bearer(token));
         self
     }
 
-    /// Reads the account and credentials from [`ENV_BASE_URL`] and [`ENV_TOKEN`].
+    /// Reads the instance from [`ENV_BASE_URL`] and the credentials from [`ENV_TOKEN`], or
+    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_BEARER_TOKEN`] (in that order).
     pub fn from_env(self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
+        self.read_vars(ClientOptions::env_var)
+    }
+
+    fn read_vars(self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let Some(base_url) = var(ENV_BASE_URL) else {
             return Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_BASE_URL} to the Zammad account's API base URL"),
+                format!(
+                    "set {ENV_BASE_URL} to the Zammad instance's URL (https://help.example.com)"
+                ),
             ));
         };
-        let Some(token) = var(ENV_TOKEN) else {
-            return Err(Error::configuration(
+        let this = self.base_url(base_url);
+        match (
+            var(ENV_TOKEN),
+            var(ENV_USERNAME),
+            var(ENV_PASSWORD),
+            var(ENV_BEARER_TOKEN),
+        ) {
+            (Some(token), _, _, _) => Ok(this.token(token)),
+            (None, Some(login), Some(password), _) => Ok(this.basic_auth(login, password)),
+            (None, Some(_), None, _) => Err(Error::configuration(
                 PROVIDER,
-                format!("set {ENV_TOKEN} to a Zammad API token"),
-            ));
-        };
-        Ok(self.base_url(base_url).bearer_token(token))
+                format!("{ENV_USERNAME} is set: set {ENV_PASSWORD} to the user's password"),
+            )),
+            (None, None, _, Some(token)) => Ok(this.bearer_token(token)),
+            _ => Err(Error::configuration(
+                PROVIDER,
+                format!(
+                    "set {ENV_TOKEN} to a Zammad access token, or {ENV_USERNAME} and \
+                     {ENV_PASSWORD}, or {ENV_BEARER_TOKEN} to an OAuth access token"
+                ),
+            )),
+        }
     }
 
-    /// Builds the port. Fails when the account or the credentials are missing or malformed.
-    pub fn build(self) -> Result<ZammadPort, Error> {
+    /// Builds the port. Fails when the instance or the credentials are missing or malformed.
+    pub fn build(mut self) -> Result<ZammadPort, Error> {
+        // The instance's URL is wanted; one given with the API path is accepted too.
+        if let Some(url) = self.options.base_url() {
+            let trimmed = url.trim_end_matches('/');
+            if let Some(instance) = trimmed.strip_suffix("/api/v1") {
+                let instance = instance.to_owned();
+                self.options.set_base_url(instance);
+            }
+        }
         let connection = self.options.connect(
-            "Zammad account: call base_url()",
-            "credentials: call bearer_token()",
+            "Zammad instance: call base_url()",
+            "credentials: call token(), basic_auth() or bearer_token()",
         )?;
-        // Add what Zammad documents to the runtime: `.idempotency_header(..)` when it honours a
-        // key on creates (creates carrying one become safe to retry), `.reset_header(..)` or
-        // `.remaining_header(..)` for its rate-limit headers, `.request_id_header(..)`.
-        let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
+        // Zammad honours no idempotency key: no write is retried once it may have been received.
+        // It throttles almost nothing (a 429 from Rack::Attack, or from a proxy with
+        // `Retry-After`, which the runtime reads).
+        let endpoint = connection.finish(|runtime| {
+            runtime
+                .request_id_header(HeaderName::from_static("x-request-id"))
+                .classifier(error::classify)
+        });
         Ok(ZammadPort::new(endpoint))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn the_environment_names_the_instance_and_one_credential() {
+        let from = |pairs: &[(&str, &str)]| ZammadBuilder::default().read_vars(vars(pairs));
+        let err = from(&[(ENV_TOKEN, "t")]).unwrap_err();
+        assert!(err.to_string().contains(ENV_BASE_URL), "{err}");
+        let err = from(&[(ENV_BASE_URL, "https://h.example")]).unwrap_err();
+        assert!(err.to_string().contains(ENV_TOKEN), "{err}");
+        let err = from(&[(ENV_BASE_URL, "https://h.example"), (ENV_USERNAME, "a")]).unwrap_err();
+        assert!(err.to_string().contains(ENV_PASSWORD), "{err}");
+        for pairs in [
+            &[(ENV_BASE_URL, "https://h.example"), (ENV_TOKEN, "t")][..],
+            &[
+                (ENV_BASE_URL, "https://h.example"),
+                (ENV_USERNAME, "a"),
+                (ENV_PASSWORD, "p"),
+            ][..],
+            &[(ENV_BASE_URL, "https://h.example"), (ENV_BEARER_TOKEN, "b")][..],
+        ] {
+            let port = from(pairs).and_then(ZammadBuilder::build).unwrap();
+            assert_eq!(port.base_url(), "https://h.example");
+        }
+    }
+
+    #[test]
+    fn an_api_url_is_taken_as_its_instance() {
+        let port = ZammadBuilder::default()
+            .base_url("https://h.example/api/v1/")
+            .token("t")
+            .build()
+            .unwrap();
+        assert_eq!(port.base_url(), "https://h.example");
+        let err = ZammadBuilder::default()
+            .base_url("https://h.example")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("token()"), "{err}");
     }
 }

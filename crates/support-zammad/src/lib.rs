@@ -17,10 +17,13 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, ZammadBuilder};
+pub use builder::{
+    ENV_BASE_URL, ENV_BEARER_TOKEN, ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ZammadBuilder,
+};
 pub use port::ZammadPort;
+pub use webhook::ZammadWebhooks;
 
 /// The provider name in canonical ids: `zammad:ticket:42`.
 pub const PROVIDER: &str = "zammad";

@@ -16,8 +16,5 @@ fn main() -> ExitCode {
         // runtime waits on a socket.
         .offline(|| ZammadSimulator::start(zammad_world(), port_factory(None)))
         .live(AdapterPort::from_env)
-        // Every operation is declared "not implemented yet" on the scaffold: drop this once each
-        // one is implemented or declared unsupported with Zammad's reason.
-        .allow_stubs()
         .run()
 }

@@ -26,8 +26,7 @@
 //!   `POST ticket_articles`, `ticket_attachment/{ticket}/{article}/{file}`, `tag_list` (list,
 //!   create: `{}`), `tags`, `tags/add`, `tags/remove`, `knowledge_bases/search` (page, per_page,
 //!   newest first), `knowledge_bases/init`, `knowledge_bases/{kb}/answers/{id}`
-//!   (`include_contents` = content ids), `slas`, `slas/{id}`, `calendars`, `calendars/{id}`;
-//!   and the scaffold's placeholder `GET /api/ping` until the adapter checks `users/me`.
+//!   (`include_contents` = content ids), `slas`, `slas/{id}`, `calendars`, `calendars/{id}`.
 //! - Test hooks (`store.rs`): `SimState::after_ticket_page` runs a change (`touch_ticket`,
 //!   `add_ticket`) between two ticket listing pages (`GET /tickets` or `/tickets/search`);
 //!   `SimState::unindexed` hides tickets from the search index only; `SimState::ignored_terms`
@@ -78,15 +77,13 @@ pub type PortFactory = Arc<dyn Fn(&str, &str) -> Arc<dyn SupportPort> + Send + S
 /// timeout (`None` under a paused clock, which fires every timer while the runtime waits on a
 /// socket).
 ///
-/// The token goes as `Authorization: Bearer`, which Zammad (and the simulator) reads as an API
-/// token first: the scaffold's builder has no `.token()` yet. Once it has, `.token(token)`
-/// sends the documented `Token token=` form.
+/// The token goes in the documented `Authorization: Token token=` form.
 pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
     Arc::new(move |base_url: &str, token: &str| {
         sim::built(
             AdapterPort::builder()
                 .base_url(base_url)
-                .bearer_token(token)
+                .token(token)
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),

@@ -218,14 +218,7 @@ pub static ROUTES: &[Route<SimState>] = &[
         BodyRule::Any,
         calendar,
     ),
-    // The scaffold's placeholder connection check (its `specs/zammad.yaml`): not Zammad's. Drop
-    // it once the adapter checks the connection with `GET /api/v1/users/me`.
-    Route::new("GET", "/api/ping", Params::NONE, BodyRule::Any, ping),
 ];
-
-fn ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
-}
 
 // ----- paging -----
 

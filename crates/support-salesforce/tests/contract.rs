@@ -55,6 +55,7 @@ fn case(n: usize, status: &str) -> Value {
 }
 
 async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
+    plain_org(server).await;
     server
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param("q", STATUS_SOQL);
@@ -71,8 +72,37 @@ async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// An org whose `Case` has no custom fields and whose records have no files.
+async fn plain_org(server: &MockServer) {
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/services/data/v64.0/sobjects/Case/describe");
+            then.status(200).json_body(json!({
+                "name": "Case", "custom": false, "fields": [
+                    {"name": "Id", "label": "Case ID", "type": "id", "custom": false},
+                    {"name": "Subject", "label": "Subject", "type": "string", "custom": false}
+                ]
+            }));
+        })
+        .await;
+    for prefix in [
+        "SELECT Id, LinkedEntityId, ContentDocumentId, ContentDocument.LatestPublishedVersionId",
+        "SELECT Id, ParentId, Name, ContentType, BodyLength, CreatedDate FROM Attachment WHERE ParentId IN (",
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(QUERY).query_param_prefix("q", prefix);
+                then.status(200)
+                    .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+            })
+            .await;
+    }
+}
+
 /// No case carries a topic (nor a milestone).
 async fn no_topics(server: &MockServer) -> httpmock::Mock<'_> {
+    plain_org(server).await;
     no_milestones(server).await;
     server
         .mock_async(|when, then| {
@@ -513,11 +543,96 @@ async fn the_thread_merges_case_comments_and_emails_by_time() {
                 }]}));
         })
         .await;
+    // The email's files: a Salesforce File (a ContentDocumentLink to the email, named by its
+    // latest published version) and a legacy Attachment, each read for every email at once.
+    let links = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, LinkedEntityId, ContentDocumentId, \
+                 ContentDocument.LatestPublishedVersionId, \
+                 ContentDocument.LatestPublishedVersion.Title, \
+                 ContentDocument.LatestPublishedVersion.FileExtension, \
+                 ContentDocument.LatestPublishedVersion.ContentSize, \
+                 ContentDocument.LatestPublishedVersion.FileType, \
+                 ContentDocument.LatestPublishedVersion.CreatedDate FROM ContentDocumentLink \
+                 WHERE LinkedEntityId IN ('02s000000000001AAA')",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "ContentDocumentLink"}, "Id": "06A000000000001AAA",
+                "LinkedEntityId": "02s000000000001AAA", "ContentDocumentId": "069000000000001AAA",
+                "ContentDocument": {
+                    "attributes": {"type": "ContentDocument"},
+                    "LatestPublishedVersionId": "068000000000001AAA",
+                    "LatestPublishedVersion": {
+                        "attributes": {"type": "ContentVersion"},
+                        "Title": "screenshot", "FileExtension": "png", "ContentSize": 2048,
+                        "FileType": "PNG", "CreatedDate": "2024-03-01T10:00:02.000+0000"
+                    }
+                }
+            }]}));
+        })
+        .await;
+    let legacy = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, ParentId, Name, ContentType, BodyLength, CreatedDate FROM Attachment \
+                 WHERE ParentId IN ('02s000000000001AAA') ORDER BY CreatedDate ASC, Id ASC",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "Attachment"}, "Id": "00P000000000001EAA",
+                "ParentId": "02s000000000001AAA", "Name": "log.txt", "ContentType": "text/plain",
+                "BodyLength": 12, "CreatedDate": "2024-03-01T10:00:03.000+0000"
+            }]}));
+        })
+        .await;
     let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case.clone());
     let page = port(&server)
         .list_comments(&ticket, support_core::CommentQuery::new())
         .await
         .unwrap();
+    links.assert_calls_async(1).await;
+    legacy.assert_calls_async(1).await;
+    let files: Vec<(String, Option<String>, Option<String>, Option<u64>, Option<String>)> = page
+        .items
+        .iter()
+        .flat_map(|c| c.data.attachments.iter())
+        .map(|d| {
+            (
+                d.id.external_id().to_owned(),
+                d.title.clone(),
+                d.content_type.clone(),
+                d.size,
+                d.url.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "068000000000001AAA".to_owned(),
+                Some("screenshot.png".to_owned()),
+                Some("image/png".to_owned()),
+                Some(2048),
+                Some(server.url(
+                    "/services/data/v64.0/sobjects/ContentVersion/068000000000001AAA/VersionData"
+                )),
+            ),
+            (
+                "00P000000000001EAA".to_owned(),
+                Some("log.txt".to_owned()),
+                Some("text/plain".to_owned()),
+                Some(12),
+                Some(server.url("/services/data/v64.0/sobjects/Attachment/00P000000000001EAA/Body")),
+            ),
+        ]
+    );
+    assert!(
+        page.items[1].data.attachments.is_empty(),
+        "a case comment holds no files"
+    );
     let thread: Vec<(String, support_core::Visibility, support_core::AuthorKind)> = page
         .items
         .iter()

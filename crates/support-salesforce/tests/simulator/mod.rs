@@ -144,7 +144,7 @@ pub fn salesforce_world() -> World {
             records_resolution_times: false,
             sla_clocks: SlaClocks::NONE,
             author_kinds: false,
-            attachments: false,
+            attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             tag_ids: true,
@@ -297,7 +297,13 @@ impl Wire for SalesforceWire {
             Operation::AddComment => Exact("POST", format!("{SOBJECTS}/CaseComment")),
             Operation::CreateTag => Exact("POST", format!("{SOBJECTS}/Topic")),
             Operation::ListTickets => QueryHolding("GET", routes::QUERY, " FROM Case "),
-            Operation::DownloadAttachment => Patterns("GET", Vec::new()),
+            Operation::DownloadAttachment => Patterns(
+                "GET",
+                vec![
+                    "/services/data/v64.0/sobjects/Attachment/{}/Body",
+                    "/services/data/v64.0/sobjects/ContentVersion/{}/VersionData",
+                ],
+            ),
             Operation::GetTicket => QueryHolding("GET", routes::QUERY, " FROM Case WHERE Id = "),
             Operation::GetKnowledgeArticle => Patterns(
                 "GET",

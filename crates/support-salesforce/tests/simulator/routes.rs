@@ -235,16 +235,18 @@ fn describe_case(_state: &mut SimState, _req: &Req) -> Reply {
     let Some((_, fields)) = fields_of("Case") else {
         return not_found();
     };
-    let writable = |table: &[(&str, &'static [&'static str])], f: &str| {
-        allowed(table, "Case").contains(&f)
-    };
+    let writable =
+        |table: &[(&str, &'static [&'static str])], f: &str| allowed(table, "Case").contains(&f);
     let fields: Vec<Value> = fields
         .iter()
         .map(|name| {
             let custom = CUSTOM_FIELDS.iter().find(|(n, _, _)| n == name);
             let (label, kind) = match custom {
                 Some((_, label, kind)) => ((*label).to_owned(), *kind),
-                None => ((*name).to_owned(), if *name == "Id" { "id" } else { "string" }),
+                None => (
+                    (*name).to_owned(),
+                    if *name == "Id" { "id" } else { "string" },
+                ),
             };
             json!({
                 "name": name, "label": label, "type": kind, "custom": custom.is_some(),
@@ -914,7 +916,6 @@ fn create_version(state: &mut SimState, mut row: Row) -> Reply {
     let file_type = match extension.as_str() {
         "txt" => "TEXT",
         "pdf" => "PDF",
-        "" => "UNKNOWN",
         _ => "UNKNOWN",
     };
     let title = row
@@ -949,7 +950,9 @@ fn create_version(state: &mut SimState, mut row: Row) -> Reply {
     if let Some(row) = state.find_mut("ContentVersion", &version) {
         row.insert(
             "VersionData".into(),
-            json!(format!("{DATA}/sobjects/ContentVersion/{version}/VersionData")),
+            json!(format!(
+                "{DATA}/sobjects/ContentVersion/{version}/VersionData"
+            )),
         );
     }
     if let Some(doc) = state.find_mut("ContentDocument", &document) {

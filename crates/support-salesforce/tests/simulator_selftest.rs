@@ -770,7 +770,10 @@ async fn files_are_linked_content_versions_and_legacy_attachments() {
         )
         .await,
     );
-    assert_eq!(strings(&rows, "Name"), [file.file_name.clone()]);
+    assert_eq!(
+        strings(&rows, "Name"),
+        std::slice::from_ref(&file.file_name)
+    );
     assert_eq!(rows[0]["BodyLength"], json!(file.content.len()));
     let (status, bytes) = raw_bytes(
         &simulator,

@@ -102,6 +102,10 @@ pub(crate) struct FieldDef {
     pub(crate) name: String,
     /// The label (`Legacy Id`).
     pub(crate) label: String,
+    /// Whether a create may set it (`createable`; a formula or roll-up field may not).
+    pub(crate) createable: bool,
+    /// Whether an update may set it (`updateable`).
+    pub(crate) updateable: bool,
 }
 
 /// The custom fields of an object's describe (`fields[]` with `custom: true`).
@@ -126,6 +130,8 @@ pub(crate) fn custom_fields(describe: &Value) -> Vec<FieldDef> {
                             .and_then(Value::as_str)
                             .unwrap_or(name)
                             .to_owned(),
+                        createable: f.get("createable").and_then(Value::as_bool) != Some(false),
+                        updateable: f.get("updateable").and_then(Value::as_bool) != Some(false),
                     })
                 })
                 .collect()

@@ -548,14 +548,16 @@ impl SalesforcePort {
     }
 
     /// The fields a write sets for custom field values: each named by its API name (or its
-    /// label) among the custom fields of `Case`; an unknown one is invalid input, before anything
-    /// is sent.
+    /// label) among the custom fields of `Case`; an unknown one, or one the write may not set (a
+    /// formula field, say: `createable` / `updateable` false in the describe), is invalid input,
+    /// before anything is sent.
     async fn custom_values(
         &self,
         operation: Operation,
         inputs: &[CustomFieldInput],
         fields: &mut Map<String, Value>,
     ) -> Result<()> {
+        let creating = operation == Operation::CreateTicket;
         if inputs.is_empty() {
             return Ok(());
         }
@@ -580,6 +582,25 @@ impl SalesforcePort {
                     ),
                 ));
             };
+            let writable = if creating {
+                def.createable
+            } else {
+                def.updateable
+            };
+            if !writable {
+                return Err(self.invalid(
+                    operation,
+                    format!(
+                        "the custom field `{}` of Case cannot be {} (a formula or system field)",
+                        def.name,
+                        if creating {
+                            "set on a new case"
+                        } else {
+                            "updated"
+                        }
+                    ),
+                ));
+            }
             fields.insert(def.name.clone(), input.value.to_json());
         }
         Ok(())

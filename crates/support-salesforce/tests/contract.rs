@@ -964,7 +964,8 @@ fn custom_fields() -> Value {
         {"name": "Product__c", "label": "Product", "type": "string", "custom": true, "createable": true, "updateable": true},
         {"name": "Escalation_Count__c", "label": "Escalation Count", "type": "double", "custom": true, "createable": true, "updateable": true},
         {"name": "Legacy_Id__c", "label": "Legacy Id", "type": "string", "custom": true, "externalId": true, "createable": true, "updateable": true},
-        {"name": "Bad Name__c", "label": "Not an API name", "type": "string", "custom": true}
+        {"name": "Bad Name__c", "label": "Not an API name", "type": "string", "custom": true},
+        {"name": "Age_Days__c", "label": "Age Days", "type": "double", "custom": true, "calculated": true, "createable": false, "updateable": false}
     ])
 }
 
@@ -973,6 +974,7 @@ fn custom_case(n: usize) -> Value {
     case["Product__c"] = json!("Billing Portal");
     case["Escalation_Count__c"] = json!(2.5);
     case["Legacy_Id__c"] = json!("LEG-7");
+    case["Age_Days__c"] = json!(null);
     case
 }
 
@@ -983,7 +985,8 @@ async fn custom_fields_are_read_by_label_and_written_by_api_name() {
     no_files(&server).await;
     status_rows(&server).await;
     topics_none(&server).await;
-    let fields = format!("{CASE_FIELDS}, Product__c, Escalation_Count__c, Legacy_Id__c");
+    let fields =
+        format!("{CASE_FIELDS}, Product__c, Escalation_Count__c, Legacy_Id__c, Age_Days__c");
     let id = case_id(7);
     let by_id = server
         .mock_async(|when, then| {
@@ -1052,6 +1055,11 @@ async fn custom_fields_are_read_by_label_and_written_by_api_name() {
                 Some("Legacy_Id__c".to_owned()),
                 FieldValue::Text("LEG-7".into())
             ),
+            (
+                "Age Days".to_owned(),
+                Some("Age_Days__c".to_owned()),
+                FieldValue::Null
+            ),
         ],
         "a field whose name is no API name is never queried"
     );
@@ -1081,6 +1089,15 @@ async fn custom_fields_are_read_by_label_and_written_by_api_name() {
         .unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::InvalidInput);
     assert!(error.to_string().contains("Colour__c"), "{error}");
+    let error = port
+        .update_ticket(
+            &ticket_id,
+            TicketUpdate::new().with_custom_field("Age Days", FieldValue::Integer(4)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("Age_Days__c"), "{error}");
     patch.assert_calls_async(1).await;
     // The describe is read once for all of these.
     described.assert_calls_async(1).await;
@@ -1222,4 +1239,50 @@ async fn a_comments_files_are_uploaded_to_its_case_as_content_versions() {
         added.data.attachments.is_empty(),
         "a case comment holds no files: the file is the case's"
     );
+}
+
+#[tokio::test]
+async fn a_file_upload_that_fails_is_not_repeated_and_the_comment_is_reported_written() {
+    let server = MockServer::start_async().await;
+    let case = case_id(9);
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/CaseComment");
+            then.status(201)
+                .json_body(json!({"id": "00a000000000002AAA", "success": true, "errors": []}));
+        })
+        .await;
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/ContentVersion");
+            then.status(503)
+                .json_body(json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "busy"}]));
+        })
+        .await;
+    let port = SalesforcePort::builder()
+        .instance_url(server.base_url())
+        .access_token(TOKEN)
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    let error = port
+        .add_comment(
+            &CanonicalId::new(PROVIDER, ObjectKind::Ticket, case),
+            NewComment::internal("See the log").with_attachment(Upload::bytes(
+                "log.txt",
+                "text/plain",
+                &b"hello log\n"[..],
+            )),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::OutcomeUnknown,
+        "the comment exists: {error}"
+    );
+    comment.assert_calls_async(1).await;
+    upload.assert_calls_async(1).await;
 }

@@ -46,6 +46,7 @@ pub struct SalesforceBuilder {
     my_domain: Option<String>,
     oauth: bool,
     knowledge_body_field: Option<String>,
+    external_ref_field: Option<String>,
 }
 
 impl Default for SalesforceBuilder {
@@ -55,6 +56,7 @@ impl Default for SalesforceBuilder {
             my_domain: None,
             oauth: false,
             knowledge_body_field: None,
+            external_ref_field: None,
         }
     }
 }
@@ -112,6 +114,16 @@ impl SalesforceBuilder {
         self
     }
 
+    /// The custom field of `Case` that holds an outside system's reference (`Legacy_Id__c`; Case
+    /// has no standard external-id field). A new ticket's `external_ref` is written to it, a
+    /// ticket's `external_ref` is read from it, and `TicketLookup::External` looks for a case
+    /// with that value first, then (as without the field) for a case number. None by default:
+    /// an external reference on a write is then refused.
+    pub fn external_ref_field(mut self, field: impl Into<String>) -> Self {
+        self.external_ref_field = Some(field.into());
+        self
+    }
+
     /// Reads the instance URL from [`ENV_INSTANCE_URL`] and the credentials from the OAuth
     /// variables under [`ENV_OAUTH_PREFIX`] or, without them, [`ENV_TOKEN`].
     pub fn from_env(mut self) -> Result<Self, Error> {
@@ -148,7 +160,11 @@ impl SalesforceBuilder {
 
     /// Builds the port. Fails when the instance or the credentials are missing or malformed.
     pub fn build(mut self) -> Result<SalesforcePort, Error> {
-        if let Some(field) = &self.knowledge_body_field {
+        for field in self
+            .knowledge_body_field
+            .iter()
+            .chain(self.external_ref_field.iter())
+        {
             // The name enters SOQL: an API name (letters, digits, underscores) and nothing else.
             let valid = field
                 .chars()
@@ -203,6 +219,7 @@ impl SalesforceBuilder {
                 .classifier(error::classify)
         });
         Ok(SalesforcePort::new(endpoint, discover)
-            .with_knowledge_body_field(self.knowledge_body_field))
+            .with_knowledge_body_field(self.knowledge_body_field)
+            .with_external_ref_field(self.external_ref_field))
     }
 }

@@ -48,6 +48,45 @@ pub mod types {
             Default::default()
         }
     }
+    ///`DescribeField`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DescribeField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub createable: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom: ::std::option::Option<bool>,
+        #[serde(
+            rename = "externalId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_id: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updateable: ::std::option::Option<bool>,
+    }
+    impl DescribeField {
+        pub fn builder() -> builder::DescribeField {
+            Default::default()
+        }
+    }
+    ///`DescribeResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DescribeResult {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<DescribeField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl DescribeResult {
+        pub fn builder() -> builder::DescribeResult {
+            Default::default()
+        }
+    }
     ///`QueryResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct QueryResult {
@@ -254,6 +293,229 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DescribeField {
+            createable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            custom: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updateable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DescribeField {
+            fn default() -> Self {
+                Self {
+                    createable: Ok(Default::default()),
+                    custom: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updateable: Ok(Default::default()),
+                }
+            }
+        }
+        impl DescribeField {
+            pub fn createable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.createable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for createable: {e}")
+                    });
+                self
+            }
+            pub fn custom<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom: {e}")
+                    });
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_id: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updateable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updateable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updateable: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DescribeField> for super::DescribeField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DescribeField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    createable: value.createable?,
+                    custom: value.custom?,
+                    external_id: value.external_id?,
+                    label: value.label?,
+                    name: value.name?,
+                    type_: value.type_?,
+                    updateable: value.updateable?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DescribeField> for DescribeField {
+            fn from(value: super::DescribeField) -> Self {
+                Self {
+                    createable: Ok(value.createable),
+                    custom: Ok(value.custom),
+                    external_id: Ok(value.external_id),
+                    label: Ok(value.label),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    updateable: Ok(value.updateable),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DescribeResult {
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::DescribeField>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DescribeResult {
+            fn default() -> Self {
+                Self {
+                    fields: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl DescribeResult {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DescribeField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DescribeResult> for super::DescribeResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DescribeResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DescribeResult> for DescribeResult {
+            fn from(value: super::DescribeResult) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -608,6 +870,39 @@ let response = client.update_record()
 ```*/
     pub fn update_record(&self) -> builder::UpdateRecord<'_> {
         builder::UpdateRecord::new(self)
+    }
+    /**Sends a `GET` request to `/services/data/v64.0/sobjects/{sObject}/describe`
+
+```ignore
+let response = client.describe_s_object()
+    .s_object(s_object)
+    .send()
+    .await;
+```*/
+    pub fn describe_s_object(&self) -> builder::DescribeSObject<'_> {
+        builder::DescribeSObject::new(self)
+    }
+    /**Sends a `GET` request to `/services/data/v64.0/sobjects/ContentVersion/{id}/VersionData`
+
+```ignore
+let response = client.get_content_version_data()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_content_version_data(&self) -> builder::GetContentVersionData<'_> {
+        builder::GetContentVersionData::new(self)
+    }
+    /**Sends a `GET` request to `/services/data/v64.0/sobjects/Attachment/{id}/Body`
+
+```ignore
+let response = client.get_attachment_body()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_attachment_body(&self) -> builder::GetAttachmentBody<'_> {
+        builder::GetAttachmentBody::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1122,6 +1417,190 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::describe_s_object`]
+
+[`Client::describe_s_object`]: super::Client::describe_s_object*/
+    #[derive(Debug, Clone)]
+    pub struct DescribeSObject<'a> {
+        client: &'a super::Client,
+        s_object: Result<::std::string::String, String>,
+    }
+    impl<'a> DescribeSObject<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                s_object: Err("s_object was not initialized".to_string()),
+            }
+        }
+        pub fn s_object<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.s_object = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for s_object failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/sobjects/{sObject}/describe`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DescribeResult>, Error<()>> {
+            let Self { client, s_object } = self;
+            let s_object = s_object.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/{}/describe", client.baseurl,
+                encode_path(& s_object.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "describe_s_object",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_content_version_data`]
+
+[`Client::get_content_version_data`]: super::Client::get_content_version_data*/
+    #[derive(Debug, Clone)]
+    pub struct GetContentVersionData<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetContentVersionData<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/sobjects/ContentVersion/{id}/VersionData`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/ContentVersion/{}/VersionData", client
+                .baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_content_version_data",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_attachment_body`]
+
+[`Client::get_attachment_body`]: super::Client::get_attachment_body*/
+    #[derive(Debug, Clone)]
+    pub struct GetAttachmentBody<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetAttachmentBody<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/services/data/v64.0/sobjects/Attachment/{id}/Body`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/services/data/v64.0/sobjects/Attachment/{}/Body", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_attachment_body",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

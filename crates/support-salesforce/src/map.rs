@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Document,
-    DocumentKind, Mapped, ObjectKind, Operation, Party, PartyRole, Priority, PublishState, Result,
-    SlaClock, SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketSla, TicketStatus, Visibility,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, CustomField,
+    Document, DocumentKind, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole, Priority,
+    PublishState, Result, SlaClock, SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketSla,
+    TicketStatus, Visibility,
 };
 
 use crate::{PROVIDER, soql};
@@ -94,12 +95,65 @@ fn channel(origin: &str) -> Mapped<Channel> {
     Mapped::new(canonical, origin)
 }
 
+/// A custom field of `Case` (`custom: true` in the object's describe, an API name ending `__c`).
+#[derive(Clone, Debug)]
+pub(crate) struct FieldDef {
+    /// The API name (`Legacy_Id__c`).
+    pub(crate) name: String,
+    /// The label (`Legacy Id`).
+    pub(crate) label: String,
+    /// Whether a create may set it (`createable`; a formula or roll-up field may not).
+    pub(crate) createable: bool,
+    /// Whether an update may set it (`updateable`).
+    pub(crate) updateable: bool,
+}
+
+/// The custom fields of an object's describe (`fields[]` with `custom: true`).
+pub(crate) fn custom_fields(describe: &Value) -> Vec<FieldDef> {
+    describe
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|fields| {
+            fields
+                .iter()
+                .filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true))
+                .filter_map(|f| {
+                    let name = f.get("name").and_then(Value::as_str)?;
+                    // The name enters SOQL: an API name and nothing else.
+                    let valid = name.ends_with("__c")
+                        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    valid.then(|| FieldDef {
+                        name: name.to_owned(),
+                        label: f
+                            .get("label")
+                            .and_then(Value::as_str)
+                            .unwrap_or(name)
+                            .to_owned(),
+                        createable: f.get("createable").and_then(Value::as_bool) != Some(false),
+                        updateable: f.get("updateable").and_then(Value::as_bool) != Some(false),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a case read knows of the org: its statuses (`IsClosed` per value), the custom fields of
+/// `Case`, and the field holding external references, if one is set.
+pub(crate) struct CaseContext<'a> {
+    pub(crate) closed: &'a HashMap<String, bool>,
+    pub(crate) custom: &'a [FieldDef],
+    pub(crate) external: Option<&'a str>,
+}
+
 /// A `Case` record.
 pub(crate) fn ticket(
     operation: Operation,
     raw: Value,
-    closed: &HashMap<String, bool>,
+    context: &CaseContext<'_>,
 ) -> Result<Ticket> {
+    let closed = context.closed;
     let Some(id) = record_id(&raw, "Id") else {
         return Err(json::misshapen(
             PROVIDER,
@@ -145,6 +199,16 @@ pub(crate) fn ticket(
         .pointer("/attributes/url")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    ticket.custom_fields = context
+        .custom
+        .iter()
+        .map(|def| CustomField {
+            name: def.label.clone(),
+            field_id: Some(def.name.clone()),
+            value: FieldValue::from_json(raw.get(&def.name).unwrap_or(&Value::Null)),
+        })
+        .collect();
+    ticket.external_ref = context.external.and_then(|field| json::text(&raw, field));
     ticket.raw = raw.into();
     Ok(ticket)
 }
@@ -338,6 +402,103 @@ pub(crate) fn ticket_sla(milestones: &[Value]) -> Option<TicketSla> {
         }
     }
     (sla.first_response.is_some() || sla.resolution.is_some()).then_some(sla)
+}
+
+/// The fields read of a file linked to a case or an email (`ContentDocumentLink`, with its
+/// document's latest published `ContentVersion`).
+pub(crate) const LINK_FIELDS: &str = "Id, LinkedEntityId, ContentDocumentId, \
+     ContentDocument.LatestPublishedVersionId, ContentDocument.LatestPublishedVersion.Title, \
+     ContentDocument.LatestPublishedVersion.FileExtension, \
+     ContentDocument.LatestPublishedVersion.ContentSize, \
+     ContentDocument.LatestPublishedVersion.FileType, \
+     ContentDocument.LatestPublishedVersion.CreatedDate";
+/// The fields read of a legacy `Attachment`.
+pub(crate) const ATTACHMENT_FIELDS: &str =
+    "Id, ParentId, Name, ContentType, BodyLength, CreatedDate";
+
+/// The MIME type of a file extension (Salesforce records files' extensions and its own file
+/// types, not MIME types).
+pub(crate) fn mime_of(extension: &str) -> &'static str {
+    match extension.to_ascii_lowercase().as_str() {
+        "pdf" => "application/pdf",
+        "txt" | "text" => "text/plain",
+        "csv" => "text/csv",
+        "htm" | "html" => "text/html",
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "zip" => "application/zip",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "eml" => "message/rfc822",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A file linked to a record (`ContentDocumentLink`): the record's id and the file, named by its
+/// latest published `ContentVersion` (whose `VersionData` downloads it). `api` is the REST API
+/// root (`https://acme.my.salesforce.com/services/data/v64.0`).
+pub(crate) fn content_file(raw: Value, api: &str) -> Option<(String, Document)> {
+    let entity = record_id(&raw, "LinkedEntityId")?;
+    let version_id = raw
+        .pointer("/ContentDocument/LatestPublishedVersionId")
+        .and_then(Value::as_str)
+        .and_then(soql::id18)?;
+    let version = raw
+        .pointer("/ContentDocument/LatestPublishedVersion")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let extension = json::text(&version, "FileExtension");
+    let title = json::text(&version, "Title").map(|title| match &extension {
+        // A version's title is the file's name, usually without its extension.
+        Some(ext)
+            if !title
+                .to_ascii_lowercase()
+                .ends_with(&format!(".{}", ext.to_ascii_lowercase())) =>
+        {
+            format!("{title}.{ext}")
+        }
+        _ => title,
+    });
+    let mut doc = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, version_id.clone()),
+        DocumentKind::Attachment,
+        Value::Null,
+    );
+    doc.title = title;
+    doc.content_type = extension.as_deref().map(|ext| mime_of(ext).to_owned());
+    doc.size = version.get("ContentSize").and_then(Value::as_u64);
+    doc.url = Some(format!(
+        "{api}/sobjects/ContentVersion/{version_id}/VersionData"
+    ));
+    doc.created_at = time(&version, "CreatedDate");
+    doc.raw = raw.into();
+    Some((entity, doc))
+}
+
+/// A legacy `Attachment` of a record (`ParentId`), downloaded from its `Body`.
+pub(crate) fn legacy_attachment(raw: Value, api: &str) -> Option<(String, Document)> {
+    let parent = record_id(&raw, "ParentId")?;
+    let id = record_id(&raw, "Id")?;
+    let mut doc = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, id.clone()),
+        DocumentKind::Attachment,
+        Value::Null,
+    );
+    doc.title = json::text(&raw, "Name");
+    doc.content_type = json::text(&raw, "ContentType");
+    doc.size = raw.get("BodyLength").and_then(Value::as_u64);
+    doc.url = Some(format!("{api}/sobjects/Attachment/{id}/Body"));
+    doc.created_at = time(&raw, "CreatedDate");
+    doc.raw = raw.into();
+    Some((parent, doc))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use support_core::{
     SatisfactionQuery, SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket,
     TicketLookup, TicketQuery, TicketStatus, TicketUpdate, Visibility, async_trait,
 };
+use support_core::{CustomFieldInput, Download, Upload, UploadLimits};
 
 use crate::builder::SalesforceBuilder;
 use crate::generated::{Client, types};
@@ -42,6 +43,14 @@ const AUTO_ASSIGN: &str = "FALSE";
 
 /// How long the org's case statuses are kept before they are read again.
 const STATUS_TTL: Duration = Duration::from_secs(600);
+
+/// How long the custom fields of `Case` (its describe) are kept before they are read again.
+const DESCRIBE_TTL: Duration = Duration::from_secs(600);
+
+/// The largest file one upload sends: a `ContentVersion` created with a JSON body carries its
+/// `VersionData` in base64, which Salesforce limits to 37.5 MB of the file (50 MB of text) in a
+/// non-multipart request.
+const MAX_FILE_BYTES: u64 = 37_500_000;
 
 /// Where a SOQL listing stands: the batch it reads (the locator of a `nextRecordsUrl`, or `None`
 /// for the query's first batch, which is asked for again) and how many of its records earlier
@@ -137,8 +146,12 @@ pub struct SalesforcePort {
     endpoint: Endpoint,
     capabilities: Capabilities,
     statuses: LookupCache<Vec<StatusRow>>,
+    /// The custom fields of `Case`, from its describe.
+    custom_fields: LookupCache<Vec<map::FieldDef>>,
     /// The org's rich-text body field of `Knowledge__kav`, if named.
     knowledge_body_field: Option<String>,
+    /// The custom field of `Case` that holds external references, if named.
+    external_ref_field: Option<String>,
 }
 
 impl fmt::Debug for SalesforcePort {
@@ -179,6 +192,8 @@ fn capabilities() -> Capabilities {
             "Salesforce has no native satisfaction rating object (Surveys and Feedback Management \
              are separate licensed products with no documented link to a case)",
         )
+        .native(&[Operation::DownloadAttachment])
+        .uploads(UploadLimits::none().per_file(MAX_FILE_BYTES))
         .native_filters(&[
             Filter::TicketAssignee,
             Filter::TicketTag,
@@ -204,8 +219,15 @@ impl SalesforcePort {
             endpoint,
             capabilities: capabilities(),
             statuses: LookupCache::new("case statuses", STATUS_TTL),
+            custom_fields: LookupCache::new("case custom fields", DESCRIBE_TTL),
             knowledge_body_field: None,
+            external_ref_field: None,
         }
+    }
+
+    pub(crate) fn with_external_ref_field(mut self, field: Option<String>) -> Self {
+        self.external_ref_field = field;
+        self
     }
 
     pub(crate) fn with_knowledge_body_field(mut self, field: Option<String>) -> Self {
@@ -438,9 +460,10 @@ impl SalesforcePort {
     /// Reads one case by its 18-character id.
     async fn read_case(&self, operation: Operation, id: &str) -> Result<Ticket> {
         let closed = self.closed_map(operation).await?;
+        let custom = self.custom_defs(operation).await?;
         let soql = format!(
             "SELECT {} FROM Case WHERE Id = {}",
-            map::CASE_FIELDS,
+            self.case_fields(&custom),
             literal(id)
         );
         let batch = self.query(operation, &soql).await?;
@@ -456,11 +479,215 @@ impl SalesforcePort {
                 format!("asked for the case {id}, the answer is about {answered:?}"),
             ));
         }
-        let ticket = map::ticket(operation, raw, &closed)?;
+        let ticket = map::ticket(operation, raw, &self.context(&closed, &custom))?;
         let mut tickets = self.with_topics(operation, vec![ticket]).await?;
         tickets
             .pop()
             .ok_or_else(|| self.decode_error(operation, "the case was lost"))
+    }
+
+    /// What a case read needs to know of the org.
+    fn context<'a>(
+        &'a self,
+        closed: &'a HashMap<String, bool>,
+        custom: &'a [map::FieldDef],
+    ) -> map::CaseContext<'a> {
+        map::CaseContext {
+            closed,
+            custom,
+            external: self.external_ref_field.as_deref(),
+        }
+    }
+
+    /// The custom fields of `Case` (`GET /sobjects/Case/describe`, the fields with `custom:
+    /// true`), read once and kept for ten minutes.
+    async fn custom_defs(
+        &self,
+        operation: Operation,
+    ) -> Result<std::sync::Arc<Vec<map::FieldDef>>> {
+        self.custom_fields
+            .get_or_load(|| async {
+                let describe = self
+                    .endpoint
+                    .runtime()
+                    .run_json(
+                        operation,
+                        None,
+                        self.api(operation)
+                            .await?
+                            .describe_s_object()
+                            .s_object("Case")
+                            .send(),
+                    )
+                    .await?;
+                if describe.get("fields").and_then(Value::as_array).is_none() {
+                    return Err(
+                        self.decode_error(operation, "the describe of Case has no `fields` array")
+                    );
+                }
+                Ok(map::custom_fields(&describe))
+            })
+            .await
+    }
+
+    /// The fields read of a case: the fixed ones, the custom fields of `Case`, and the external
+    /// reference field when it is not among them.
+    fn case_fields(&self, custom: &[map::FieldDef]) -> String {
+        let mut fields = map::CASE_FIELDS.to_owned();
+        for def in custom {
+            fields.push_str(", ");
+            fields.push_str(&def.name);
+        }
+        if let Some(external) = &self.external_ref_field
+            && !custom.iter().any(|d| d.name.eq_ignore_ascii_case(external))
+        {
+            fields.push_str(", ");
+            fields.push_str(external);
+        }
+        fields
+    }
+
+    /// The fields a write sets for custom field values: each named by its API name (or its
+    /// label) among the custom fields of `Case`; an unknown one, or one the write may not set (a
+    /// formula field, say: `createable` / `updateable` false in the describe), is invalid input,
+    /// before anything is sent.
+    async fn custom_values(
+        &self,
+        operation: Operation,
+        inputs: &[CustomFieldInput],
+        fields: &mut Map<String, Value>,
+    ) -> Result<()> {
+        let creating = operation == Operation::CreateTicket;
+        if inputs.is_empty() {
+            return Ok(());
+        }
+        let defs = self.custom_defs(operation).await?;
+        for input in inputs {
+            let name = input.name.trim();
+            let def = defs
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))
+                .or_else(|| defs.iter().find(|d| d.label == name));
+            let Some(def) = def else {
+                let known = defs
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(self.invalid(
+                    operation,
+                    format!(
+                        "`{name}` is not a custom field of Case (its custom fields: {})",
+                        if known.is_empty() { "none" } else { &known }
+                    ),
+                ));
+            };
+            let writable = if creating {
+                def.createable
+            } else {
+                def.updateable
+            };
+            if !writable {
+                return Err(self.invalid(
+                    operation,
+                    format!(
+                        "the custom field `{}` of Case cannot be {} (a formula or system field)",
+                        def.name,
+                        if creating {
+                            "set on a new case"
+                        } else {
+                            "updated"
+                        }
+                    ),
+                ));
+            }
+            fields.insert(def.name.clone(), input.value.to_json());
+        }
+        Ok(())
+    }
+
+    /// The field an external reference is written to: the builder's `external_ref_field`.
+    fn external_field(&self, operation: Operation) -> Result<&str> {
+        self.external_ref_field.as_deref().ok_or_else(|| {
+            self.invalid(
+                operation,
+                "Case has no standard external-id field: name the custom field that holds \
+                 external references with SalesforcePort::builder().external_ref_field(\"Legacy_Id__c\")",
+            )
+        })
+    }
+
+    /// The REST API root of the org (`https://acme.my.salesforce.com/services/data/v64.0`).
+    fn api_root(&self) -> String {
+        format!("{}/services/data/{API_VERSION}", self.base_url())
+    }
+
+    /// The files of each record of `ids` (cases or emails), by record id: the
+    /// `ContentDocumentLink` rows naming them (with their documents' latest published versions)
+    /// and their legacy `Attachment` rows, 200 ids a query.
+    async fn files_of(
+        &self,
+        operation: Operation,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<Document>>> {
+        let mut files: HashMap<String, Vec<Document>> = HashMap::new();
+        let api = self.api_root();
+        for chunk in ids.chunks(TOPIC_CHUNK) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let list = chunk
+                .iter()
+                .map(|id| literal(id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let links = format!(
+                "SELECT {} FROM ContentDocumentLink WHERE LinkedEntityId IN ({list})",
+                map::LINK_FIELDS
+            );
+            for row in self.query_all(operation, &links).await? {
+                if let Some((entity, file)) = map::content_file(row, &api) {
+                    files.entry(entity).or_default().push(file);
+                }
+            }
+            let legacy = format!(
+                "SELECT {} FROM Attachment WHERE ParentId IN ({list}) ORDER BY CreatedDate ASC, Id ASC",
+                map::ATTACHMENT_FIELDS
+            );
+            for row in self.query_all(operation, &legacy).await? {
+                if let Some((parent, file)) = map::legacy_attachment(row, &api) {
+                    files.entry(parent).or_default().push(file);
+                }
+            }
+        }
+        for list in files.values_mut() {
+            list.sort_by(|a, b| {
+                a.created_at
+                    .cmp(&b.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+        }
+        Ok(files)
+    }
+
+    /// Uploads each file to a case: `POST /sobjects/ContentVersion` with `Title`, `PathOnClient`,
+    /// the bytes as base64 `VersionData` and `FirstPublishLocationId` = the case, which links
+    /// the new document to it.
+    async fn upload_files(&self, operation: Operation, case: &str, files: &[Upload]) -> Result<()> {
+        use base64::Engine as _;
+        for file in files {
+            let bytes = file.read_all(PROVIDER, operation).await?;
+            let mut fields = Map::new();
+            fields.insert("Title".into(), json!(file.file_name()));
+            fields.insert("PathOnClient".into(), json!(file.file_name()));
+            fields.insert(
+                "VersionData".into(),
+                json!(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+            );
+            fields.insert("FirstPublishLocationId".into(), json!(case));
+            self.create(operation, "ContentVersion", fields).await?;
+        }
+        Ok(())
     }
 
     /// `PATCH /sobjects/Case/{id}` with `fields`, without running the assignment rules, then the
@@ -658,7 +885,8 @@ impl SalesforcePort {
         Ok(articles)
     }
 
-    /// Fills each ticket's tags with its topics and its SLA clocks with its milestones.
+    /// Fills each ticket's tags with its topics, its SLA clocks with its milestones, and its files
+    /// with the files linked to the case.
     async fn with_topics(
         &self,
         operation: Operation,
@@ -673,7 +901,9 @@ impl SalesforcePort {
             .collect();
         let mut topics = self.topics_of(operation, &ids).await?;
         let mut milestones = self.milestones_of(operation, &ids).await?;
+        let mut files = self.files_of(operation, &ids).await?;
         for ticket in &mut tickets {
+            ticket.attachments = files.remove(ticket.id.external_id()).unwrap_or_default();
             let mut tags = topics.remove(ticket.id.external_id()).unwrap_or_default();
             tags.sort();
             ticket.tags = tags;
@@ -788,7 +1018,12 @@ impl SalesforcePort {
     /// The SOQL of a ticket listing: the filters Salesforce applies (assignee, tag, updated
     /// since), every value escaped or checked to be an id. A tag is a topic on the case: a
     /// semi-join on `TopicAssignment` by the topic's name (SOQL's `=` ignores case, as tags do).
-    fn ticket_soql(&self, operation: Operation, query: &TicketQuery) -> Result<String> {
+    fn ticket_soql(
+        &self,
+        operation: Operation,
+        query: &TicketQuery,
+        fields: &str,
+    ) -> Result<String> {
         let mut conditions = Vec::new();
         if let Some(assignee) = &query.assignee {
             let id = self.record_id(assignee, ObjectKind::Party, operation)?;
@@ -806,7 +1041,7 @@ impl SalesforcePort {
                 since.format("%Y-%m-%dT%H:%M:%SZ")
             ));
         }
-        let mut soql = format!("SELECT {} FROM Case", map::CASE_FIELDS);
+        let mut soql = format!("SELECT {fields} FROM Case");
         if !conditions.is_empty() {
             soql.push_str(" WHERE ");
             soql.push_str(&conditions.join(" AND "));
@@ -859,6 +1094,7 @@ impl SupportPort for SalesforcePort {
         let operation = Operation::ListTickets;
         let resumed = Cursor::state::<QueryState>(query.page.cursor.as_ref(), PROVIDER, operation)?;
         let closed = self.closed_map(operation).await?;
+        let custom = self.custom_defs(operation).await?;
         let (locator, skip) = match resumed {
             Some(state) => (state.batch, state.skip),
             None => (None, 0),
@@ -866,7 +1102,7 @@ impl SupportPort for SalesforcePort {
         let batch = match &locator {
             Some(locator) => self.query_more(operation, locator).await?,
             None => {
-                let soql = self.ticket_soql(operation, &query)?;
+                let soql = self.ticket_soql(operation, &query, &self.case_fields(&custom))?;
                 self.query(operation, &soql).await?
             }
         };
@@ -898,7 +1134,7 @@ impl SupportPort for SalesforcePort {
         let tickets = page
             .items
             .into_iter()
-            .map(|raw| map::ticket(operation, raw, &closed))
+            .map(|raw| map::ticket(operation, raw, &self.context(&closed, &custom)))
             .collect::<Result<Vec<_>>>()?;
         let tickets = self.with_topics(operation, tickets).await?;
         Ok(Page::new(
@@ -922,20 +1158,53 @@ impl SupportPort for SalesforcePort {
                 {
                     return self.read_case(operation, &id).await;
                 }
-                let number = reference.trim().trim_start_matches('#');
                 let closed = self.closed_map(operation).await?;
-                let soql = format!(
-                    "SELECT {} FROM Case WHERE CaseNumber = {}",
-                    map::CASE_FIELDS,
-                    literal(number)
-                );
-                let batch = self.query(operation, &soql).await?;
-                let Some(raw) = batch.records.into_iter().next() else {
-                    return Err(Error::new(ErrorKind::NotFound, PROVIDER)
-                        .with_operation(operation)
-                        .with_message(format!("no case has the number {number}")));
+                let custom = self.custom_defs(operation).await?;
+                let fields = self.case_fields(&custom);
+                // With an external reference field, its value first; then (and without one) the
+                // case number.
+                let mut found = None;
+                if let Some(field) = &self.external_ref_field {
+                    let soql = format!(
+                        "SELECT {fields} FROM Case WHERE {field} = {} ORDER BY CreatedDate ASC, \
+                         Id ASC LIMIT 2",
+                        literal(reference.trim())
+                    );
+                    let mut records = self.query(operation, &soql).await?.records;
+                    if records.len() > 1 {
+                        return Err(Error::new(ErrorKind::Conflict, PROVIDER)
+                            .with_operation(operation)
+                            .with_message(format!(
+                                "more than one case has {field} = {}",
+                                reference.trim()
+                            )));
+                    }
+                    found = records.pop();
+                }
+                let number = reference.trim().trim_start_matches('#');
+                let raw = match found {
+                    Some(raw) => raw,
+                    None => {
+                        let soql = format!(
+                            "SELECT {fields} FROM Case WHERE CaseNumber = {}",
+                            literal(number)
+                        );
+                        let batch = self.query(operation, &soql).await?;
+                        let Some(raw) = batch.records.into_iter().next() else {
+                            return Err(Error::new(ErrorKind::NotFound, PROVIDER)
+                                .with_operation(operation)
+                                .with_message(match &self.external_ref_field {
+                                    Some(field) => format!(
+                                        "no case has {field} = {} or the number {number}",
+                                        reference.trim()
+                                    ),
+                                    None => format!("no case has the number {number}"),
+                                }));
+                        };
+                        raw
+                    }
                 };
-                let ticket = map::ticket(operation, raw, &closed)?;
+                let ticket = map::ticket(operation, raw, &self.context(&closed, &custom))?;
                 let mut tickets = self.with_topics(operation, vec![ticket]).await?;
                 tickets
                     .pop()
@@ -946,18 +1215,19 @@ impl SupportPort for SalesforcePort {
 
     async fn create_ticket(&self, ticket: NewTicket) -> Result<Ticket> {
         let operation = Operation::CreateTicket;
-        if !ticket.custom_fields.is_empty() || ticket.external_ref.is_some() {
-            return Err(self.invalid(
-                operation,
-                "custom fields and external references on a new case are not supported by this \
-                 release",
-            ));
-        }
         // Salesforce takes a case without a subject; the port asks for one, as for every provider.
         if ticket.subject.trim().is_empty() {
             return Err(self.invalid(operation, "a ticket needs a subject"));
         }
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &ticket.attachments)?;
         let mut fields = Map::new();
+        if let Some(reference) = &ticket.external_ref {
+            let field = self.external_field(operation)?;
+            fields.insert(field.to_owned(), json!(reference));
+        }
+        self.custom_values(operation, &ticket.custom_fields, &mut fields)
+            .await?;
         fields.insert("Subject".into(), json!(ticket.subject));
         fields.insert("Description".into(), json!(ticket.description.text));
         match &ticket.requester {
@@ -1016,19 +1286,23 @@ impl SupportPort for SalesforcePort {
                     support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
                 })?;
         }
+        self.upload_files(operation, &id, &ticket.attachments)
+            .await
+            .map_err(|error| {
+                support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
+            })?;
         self.read_case(operation, &id).await
     }
 
     async fn update_ticket(&self, ticket: &CanonicalId, update: TicketUpdate) -> Result<Ticket> {
         let operation = Operation::UpdateTicket;
         let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
-        if !update.custom_fields.is_empty() {
-            return Err(self.invalid(operation, "custom fields are not updated by this release"));
-        }
+        let mut fields = Map::new();
+        self.custom_values(operation, &update.custom_fields, &mut fields)
+            .await?;
         if let Some(tags) = &update.tags {
             self.set_topics(operation, &id, tags).await?;
         }
-        let mut fields = Map::new();
         if let Some(subject) = update.subject {
             fields.insert("Subject".into(), json!(subject));
         }
@@ -1155,12 +1429,8 @@ impl SupportPort for SalesforcePort {
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
         let id = self.record_id(ticket, ObjectKind::Ticket, operation)?;
-        if !comment.attachments.is_empty() {
-            return Err(self.invalid(
-                operation,
-                "a case comment carries no files: attachments are not supported by this release",
-            ));
-        }
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &comment.attachments)?;
         if comment.author.is_some() || !comment.cc.is_empty() {
             return Err(self.invalid(
                 operation,
@@ -1214,6 +1484,12 @@ impl SupportPort for SalesforcePort {
             map::CASE_COMMENT_FIELDS,
             literal(&comment_id)
         );
+        // A case comment holds no files: they are uploaded to the case, after the comment.
+        self.upload_files(operation, &id, &comment.attachments)
+            .await
+            .map_err(|error| {
+                support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
+            })?;
         let ticket_id = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id);
         self.query(operation, &soql)
             .await?
@@ -1298,6 +1574,16 @@ impl SupportPort for SalesforcePort {
                     ));
                 }
             }
+        }
+        // Files linked to the emails (content documents, legacy attachments); a case comment
+        // holds none.
+        let mail_ids: Vec<String> = mails
+            .iter()
+            .map(|m| m.id.external_id().to_owned())
+            .collect();
+        let mut files = self.files_of(operation, &mail_ids).await?;
+        for mail in &mut mails {
+            mail.data.attachments = files.remove(mail.id.external_id()).unwrap_or_default();
         }
         all.extend(mails);
         // One thread, oldest first (a stable sort keeps each object's own order on ties).
@@ -1462,6 +1748,30 @@ impl SupportPort for SalesforcePort {
                     .with_operation(operation)
                     .with_message(format!("no entitlement process has the id {id}"))
             })
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        let operation = Operation::DownloadAttachment;
+        let id = self.record_id(&attachment.id, ObjectKind::Document, operation)?;
+        // The key prefix says which object the file is: a content version (068) or a legacy
+        // attachment (00P).
+        let path = match &id[..3] {
+            "068" => format!("ContentVersion/{id}/VersionData"),
+            "00P" => format!("Attachment/{id}/Body"),
+            _ => {
+                return Err(self.invalid(
+                    operation,
+                    format!(
+                        "`{id}` is neither a ContentVersion (068…) nor an Attachment (00P…): pass \
+                         a file as the adapter listed it"
+                    ),
+                ));
+            }
+        };
+        // The org's URL may come from the first token answer.
+        self.api(operation).await?;
+        let url = format!("{}/sobjects/{path}", self.api_root());
+        self.endpoint.download(operation, &url).await
     }
 
     async fn list_satisfaction_ratings(

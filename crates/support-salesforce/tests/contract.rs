@@ -6,8 +6,9 @@ use httpmock::prelude::*;
 use serde_json::{Value, json};
 use support_core::http::{RetryPolicy, TokenSource};
 use support_core::{
-    Assignment, CanonicalId, Cursor, ErrorKind, ObjectKind, PageRequest, SupportPort, TicketLookup,
-    TicketQuery, TicketStatus,
+    Assignment, CanonicalId, Cursor, Document, DocumentKind, ErrorKind, FieldValue, NewComment,
+    NewTicket, ObjectKind, PageRequest, SupportPort, TicketLookup, TicketQuery, TicketStatus,
+    TicketUpdate, Upload,
 };
 use support_salesforce::{PROVIDER, SalesforcePort};
 
@@ -17,6 +18,15 @@ const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Description, Status, Priorit
      OwnerId, ContactId, AccountId, IsClosed, ClosedDate, CreatedDate, LastModifiedDate";
 const STATUS_SOQL: &str = "SELECT Id, ApiName, MasterLabel, IsClosed, IsDefault, SortOrder FROM \
      CaseStatus ORDER BY SortOrder";
+
+/// A listed file: id, name, content type, size, URL.
+type FileRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<u64>,
+    Option<String>,
+);
 
 fn port(server: &MockServer) -> SalesforcePort {
     SalesforcePort::builder()
@@ -55,6 +65,12 @@ fn case(n: usize, status: &str) -> Value {
 }
 
 async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
+    plain_org(server).await;
+    status_rows(server).await
+}
+
+/// The org's case statuses.
+async fn status_rows(server: &MockServer) -> httpmock::Mock<'_> {
     server
         .mock_async(|when, then| {
             when.method(GET).path(QUERY).query_param("q", STATUS_SOQL);
@@ -71,8 +87,53 @@ async fn statuses(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
-/// No case carries a topic (nor a milestone).
+/// An org whose `Case` has no custom fields and whose records have no files.
+async fn plain_org(server: &MockServer) {
+    describe(server, json!([])).await;
+    no_files(server).await;
+}
+
+/// `GET /sobjects/Case/describe`: two standard fields and these custom ones.
+async fn describe(server: &MockServer, custom: Value) -> httpmock::Mock<'_> {
+    let mut fields = vec![
+        json!({"name": "Id", "label": "Case ID", "type": "id", "custom": false}),
+        json!({"name": "Subject", "label": "Subject", "type": "string", "custom": false}),
+    ];
+    fields.extend(custom.as_array().cloned().unwrap_or_default());
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/services/data/v64.0/sobjects/Case/describe");
+            then.status(200)
+                .json_body(json!({"name": "Case", "custom": false, "fields": fields}));
+        })
+        .await
+}
+
+/// No record has files.
+async fn no_files(server: &MockServer) {
+    for prefix in [
+        "SELECT Id, LinkedEntityId, ContentDocumentId, ContentDocument.LatestPublishedVersionId",
+        "SELECT Id, ParentId, Name, ContentType, BodyLength, CreatedDate FROM Attachment WHERE ParentId IN (",
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(QUERY).query_param_prefix("q", prefix);
+                then.status(200)
+                    .json_body(json!({"totalSize": 0, "done": true, "records": []}));
+            })
+            .await;
+    }
+}
+
+/// No case carries a topic (nor a milestone), and the org is plain.
 async fn no_topics(server: &MockServer) -> httpmock::Mock<'_> {
+    plain_org(server).await;
+    topics_none(server).await
+}
+
+/// No case carries a topic (nor a milestone).
+async fn topics_none(server: &MockServer) -> httpmock::Mock<'_> {
     no_milestones(server).await;
     server
         .mock_async(|when, then| {
@@ -513,11 +574,98 @@ async fn the_thread_merges_case_comments_and_emails_by_time() {
                 }]}));
         })
         .await;
+    // The email's files: a Salesforce File (a ContentDocumentLink to the email, named by its
+    // latest published version) and a legacy Attachment, each read for every email at once.
+    let links = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, LinkedEntityId, ContentDocumentId, \
+                 ContentDocument.LatestPublishedVersionId, \
+                 ContentDocument.LatestPublishedVersion.Title, \
+                 ContentDocument.LatestPublishedVersion.FileExtension, \
+                 ContentDocument.LatestPublishedVersion.ContentSize, \
+                 ContentDocument.LatestPublishedVersion.FileType, \
+                 ContentDocument.LatestPublishedVersion.CreatedDate FROM ContentDocumentLink \
+                 WHERE LinkedEntityId IN ('02s000000000001AAA')",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "ContentDocumentLink"}, "Id": "06A000000000001AAA",
+                "LinkedEntityId": "02s000000000001AAA", "ContentDocumentId": "069000000000001AAA",
+                "ContentDocument": {
+                    "attributes": {"type": "ContentDocument"},
+                    "LatestPublishedVersionId": "068000000000001AAA",
+                    "LatestPublishedVersion": {
+                        "attributes": {"type": "ContentVersion"},
+                        "Title": "screenshot", "FileExtension": "png", "ContentSize": 2048,
+                        "FileType": "PNG", "CreatedDate": "2024-03-01T10:00:02.000+0000"
+                    }
+                }
+            }]}));
+        })
+        .await;
+    let legacy = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, ParentId, Name, ContentType, BodyLength, CreatedDate FROM Attachment \
+                 WHERE ParentId IN ('02s000000000001AAA') ORDER BY CreatedDate ASC, Id ASC",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "Attachment"}, "Id": "00P000000000001EAA",
+                "ParentId": "02s000000000001AAA", "Name": "log.txt", "ContentType": "text/plain",
+                "BodyLength": 12, "CreatedDate": "2024-03-01T10:00:03.000+0000"
+            }]}));
+        })
+        .await;
     let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case.clone());
     let page = port(&server)
         .list_comments(&ticket, support_core::CommentQuery::new())
         .await
         .unwrap();
+    links.assert_calls_async(1).await;
+    legacy.assert_calls_async(1).await;
+    let files: Vec<FileRow> = page
+        .items
+        .iter()
+        .flat_map(|c| c.data.attachments.iter())
+        .map(|d| {
+            (
+                d.id.external_id().to_owned(),
+                d.title.clone(),
+                d.content_type.clone(),
+                d.size,
+                d.url.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (
+                "068000000000001AAA".to_owned(),
+                Some("screenshot.png".to_owned()),
+                Some("image/png".to_owned()),
+                Some(2048),
+                Some(server.url(
+                    "/services/data/v64.0/sobjects/ContentVersion/068000000000001AAA/VersionData"
+                )),
+            ),
+            (
+                "00P000000000001EAA".to_owned(),
+                Some("log.txt".to_owned()),
+                Some("text/plain".to_owned()),
+                Some(12),
+                Some(
+                    server.url("/services/data/v64.0/sobjects/Attachment/00P000000000001EAA/Body")
+                ),
+            ),
+        ]
+    );
+    assert!(
+        page.items[1].data.attachments.is_empty(),
+        "a case comment holds no files"
+    );
     let thread: Vec<(String, support_core::Visibility, support_core::AuthorKind)> = page
         .items
         .iter()
@@ -808,4 +956,333 @@ async fn closing_sets_the_first_closed_status_after_the_closing_comment() {
     comment.assert_calls_async(1).await;
     close.assert_calls_async(1).await;
     assert_eq!(done.status.canonical, TicketStatus::Closed);
+}
+
+/// The org's custom fields of `Case` (a text, a number, and the external reference field).
+fn custom_fields() -> Value {
+    json!([
+        {"name": "Product__c", "label": "Product", "type": "string", "custom": true, "createable": true, "updateable": true},
+        {"name": "Escalation_Count__c", "label": "Escalation Count", "type": "double", "custom": true, "createable": true, "updateable": true},
+        {"name": "Legacy_Id__c", "label": "Legacy Id", "type": "string", "custom": true, "externalId": true, "createable": true, "updateable": true},
+        {"name": "Bad Name__c", "label": "Not an API name", "type": "string", "custom": true},
+        {"name": "Age_Days__c", "label": "Age Days", "type": "double", "custom": true, "calculated": true, "createable": false, "updateable": false}
+    ])
+}
+
+fn custom_case(n: usize) -> Value {
+    let mut case = case(n, "New");
+    case["Product__c"] = json!("Billing Portal");
+    case["Escalation_Count__c"] = json!(2.5);
+    case["Legacy_Id__c"] = json!("LEG-7");
+    case["Age_Days__c"] = json!(null);
+    case
+}
+
+#[tokio::test]
+async fn custom_fields_are_read_by_label_and_written_by_api_name() {
+    let server = MockServer::start_async().await;
+    let described = describe(&server, custom_fields()).await;
+    no_files(&server).await;
+    status_rows(&server).await;
+    topics_none(&server).await;
+    let fields =
+        format!("{CASE_FIELDS}, Product__c, Escalation_Count__c, Legacy_Id__c, Age_Days__c");
+    let id = case_id(7);
+    let by_id = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(QUERY)
+                .query_param("q", format!("SELECT {fields} FROM Case WHERE Id = '{id}'"));
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [custom_case(7)]}));
+        })
+        .await;
+    let by_ref = server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                format!(
+                    "SELECT {fields} FROM Case WHERE Legacy_Id__c = 'LEG-7' ORDER BY CreatedDate \
+                     ASC, Id ASC LIMIT 2"
+                ),
+            );
+            then.status(200)
+                .json_body(json!({"totalSize": 1, "done": true, "records": [custom_case(7)]}));
+        })
+        .await;
+    let patch = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(format!("/services/data/v64.0/sobjects/Case/{id}"))
+                .header("sforce-auto-assign", "FALSE")
+                .json_body(json!({"Product__c": "Hardware", "Escalation_Count__c": 3}));
+            then.status(204);
+        })
+        .await;
+    let port = SalesforcePort::builder()
+        .instance_url(server.base_url())
+        .access_token(TOKEN)
+        .external_ref_field("Legacy_Id__c")
+        .request_timeout(None)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let ticket_id = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
+    let ticket = port
+        .get_ticket(&TicketLookup::Id(ticket_id.clone()))
+        .await
+        .unwrap();
+    let custom: Vec<(String, Option<String>, FieldValue)> = ticket
+        .custom_fields
+        .iter()
+        .map(|f| (f.name.clone(), f.field_id.clone(), f.value.clone()))
+        .collect();
+    assert_eq!(
+        custom,
+        [
+            (
+                "Product".to_owned(),
+                Some("Product__c".to_owned()),
+                FieldValue::Text("Billing Portal".into())
+            ),
+            (
+                "Escalation Count".to_owned(),
+                Some("Escalation_Count__c".to_owned()),
+                FieldValue::Number(2.5)
+            ),
+            (
+                "Legacy Id".to_owned(),
+                Some("Legacy_Id__c".to_owned()),
+                FieldValue::Text("LEG-7".into())
+            ),
+            (
+                "Age Days".to_owned(),
+                Some("Age_Days__c".to_owned()),
+                FieldValue::Null
+            ),
+        ],
+        "a field whose name is no API name is never queried"
+    );
+    assert_eq!(ticket.external_ref.as_deref(), Some("LEG-7"));
+    let found = port
+        .get_ticket(&TicketLookup::External("LEG-7".into()))
+        .await
+        .unwrap();
+    assert_eq!(found.id, ticket_id);
+    by_ref.assert_calls_async(1).await;
+    // Written by label or by API name (in any case); an unknown name is refused before sending.
+    port.update_ticket(
+        &ticket_id,
+        TicketUpdate::new()
+            .with_custom_field("Product", FieldValue::Text("Hardware".into()))
+            .with_custom_field("escalation_count__c", FieldValue::Integer(3)),
+    )
+    .await
+    .unwrap();
+    patch.assert_calls_async(1).await;
+    let error = port
+        .update_ticket(
+            &ticket_id,
+            TicketUpdate::new().with_custom_field("Colour__c", FieldValue::Text("red".into())),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("Colour__c"), "{error}");
+    let error = port
+        .update_ticket(
+            &ticket_id,
+            TicketUpdate::new().with_custom_field("Age Days", FieldValue::Integer(4)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("Age_Days__c"), "{error}");
+    patch.assert_calls_async(1).await;
+    // The describe is read once for all of these.
+    described.assert_calls_async(1).await;
+    by_id.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn an_external_ref_needs_the_field_that_holds_it() {
+    let server = MockServer::start_async().await;
+    let created = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/services/data/v64.0/sobjects/Case");
+            then.status(201)
+                .json_body(json!({"id": case_id(8), "success": true, "errors": []}));
+        })
+        .await;
+    let error = port(&server)
+        .create_ticket(NewTicket::new("Printer", "It jams").with_external_ref("LEG-8"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+    assert!(
+        error.to_string().contains("external_ref_field"),
+        "the error says how to name the field: {error}"
+    );
+    created.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn files_download_from_their_objects_blob_resource() {
+    let server = MockServer::start_async().await;
+    let version = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/services/data/v64.0/sobjects/ContentVersion/068000000000001AAA/VersionData")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(200)
+                .header("content-type", "application/octet-stream")
+                .body("png bytes");
+        })
+        .await;
+    let legacy = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/services/data/v64.0/sobjects/Attachment/00P000000000001EAA/Body");
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("log lines");
+        })
+        .await;
+    let port = port(&server);
+    let file = |id: &str| {
+        Document::new(
+            CanonicalId::new(PROVIDER, ObjectKind::Document, id),
+            DocumentKind::Attachment,
+            Value::Null,
+        )
+    };
+    let bytes = port
+        .download_attachment(&file("068000000000001AAA"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), b"png bytes");
+    let download = port
+        .download_attachment(&file("00P000000000001"))
+        .await
+        .unwrap();
+    assert_eq!(download.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(download.bytes().await.unwrap().as_ref(), b"log lines");
+    version.assert_calls_async(1).await;
+    legacy.assert_calls_async(1).await;
+    let error = port
+        .download_attachment(&file(&case_id(3)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_comments_files_are_uploaded_to_its_case_as_content_versions() {
+    let server = MockServer::start_async().await;
+    let case = case_id(9);
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/CaseComment")
+                .json_body(
+                    json!({"ParentId": case, "CommentBody": "See the log", "IsPublished": true}),
+                );
+            then.status(201)
+                .json_body(json!({"id": "00a000000000002AAA", "success": true, "errors": []}));
+        })
+        .await;
+    // "hello log\n" in base64, computed outside the code.
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/ContentVersion")
+                .json_body(json!({
+                    "Title": "log.txt", "PathOnClient": "log.txt",
+                    "VersionData": "aGVsbG8gbG9nCg==", "FirstPublishLocationId": case,
+                }));
+            then.status(201)
+                .json_body(json!({"id": "068000000000002AAA", "success": true, "errors": []}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(QUERY).query_param(
+                "q",
+                "SELECT Id, ParentId, CommentBody, IsPublished, CreatedById, CreatedDate FROM \
+                 CaseComment WHERE Id = '00a000000000002AAA'",
+            );
+            then.status(200).json_body(json!({"totalSize": 1, "done": true, "records": [{
+                "attributes": {"type": "CaseComment"}, "Id": "00a000000000002AAA", "ParentId": case,
+                "CommentBody": "See the log", "IsPublished": true,
+                "CreatedById": "005000000000001AAA", "CreatedDate": "2024-03-01T11:00:00.000+0000"
+            }]}));
+        })
+        .await;
+    let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, case.clone());
+    let added = port(&server)
+        .add_comment(
+            &ticket,
+            NewComment::public("See the log").with_attachment(Upload::bytes(
+                "log.txt",
+                "text/plain",
+                &b"hello log\n"[..],
+            )),
+        )
+        .await
+        .unwrap();
+    comment.assert_calls_async(1).await;
+    upload.assert_calls_async(1).await;
+    assert!(
+        added.data.attachments.is_empty(),
+        "a case comment holds no files: the file is the case's"
+    );
+}
+
+#[tokio::test]
+async fn a_file_upload_that_fails_is_not_repeated_and_the_comment_is_reported_written() {
+    let server = MockServer::start_async().await;
+    let case = case_id(9);
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/CaseComment");
+            then.status(201)
+                .json_body(json!({"id": "00a000000000002AAA", "success": true, "errors": []}));
+        })
+        .await;
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/services/data/v64.0/sobjects/ContentVersion");
+            then.status(503)
+                .json_body(json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "busy"}]));
+        })
+        .await;
+    let port = SalesforcePort::builder()
+        .instance_url(server.base_url())
+        .access_token(TOKEN)
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    let error = port
+        .add_comment(
+            &CanonicalId::new(PROVIDER, ObjectKind::Ticket, case),
+            NewComment::internal("See the log").with_attachment(Upload::bytes(
+                "log.txt",
+                "text/plain",
+                &b"hello log\n"[..],
+            )),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::OutcomeUnknown,
+        "the comment exists: {error}"
+    );
+    comment.assert_calls_async(1).await;
+    upload.assert_calls_async(1).await;
 }

@@ -691,3 +691,139 @@ async fn escaped_literals_match_exactly_their_value() {
     .await;
     assert_eq!(none.json["totalSize"], 0);
 }
+
+/// The bytes a path serves.
+async fn raw_bytes(simulator: &SalesforceSimulator, path: &str) -> (u16, Vec<u8>) {
+    let answer = reqwest::Client::new()
+        .get(format!("{}{path}", simulator.base_url()))
+        .header("authorization", authorization(TOKEN))
+        .send()
+        .await
+        .expect("the simulator answers");
+    let status = answer.status().as_u16();
+    (status, answer.bytes().await.unwrap_or_default().to_vec())
+}
+
+#[tokio::test]
+async fn the_case_describe_lists_the_orgs_custom_fields() {
+    let (_simulator, client) = started().await;
+    let described = client
+        .get(&format!("{DATA}/sobjects/Case/describe"), &[])
+        .await;
+    assert_eq!(described.status, 200, "{}", described.json);
+    let custom: Vec<(String, String)> = described.json["fields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["custom"] == true)
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap_or_default().to_owned(),
+                f["label"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        custom,
+        [
+            ("Product__c".to_owned(), "Product".to_owned()),
+            ("Legacy_Id__c".to_owned(), "Legacy Id".to_owned()),
+            (
+                "Escalation_Count__c".to_owned(),
+                "Escalation Count".to_owned()
+            ),
+        ]
+    );
+    let world = salesforce_world();
+    let rows = records(
+        &soql(
+            &client,
+            &format!(
+                "SELECT Id, Legacy_Id__c FROM Case WHERE Id = '{}'",
+                world.tickets[0].id
+            ),
+        )
+        .await,
+    );
+    assert_eq!(strings(&rows, "Legacy_Id__c"), ["LEG-0001"]);
+}
+
+#[tokio::test]
+async fn files_are_linked_content_versions_and_legacy_attachments() {
+    let (simulator, client) = started().await;
+    let world = salesforce_world();
+    // Object Reference: a ContentDocumentLink query filters on the linked record or the document.
+    let unfiltered = soql(&client, "SELECT Id FROM ContentDocumentLink").await;
+    assert_eq!(unfiltered.status, 400);
+    assert_eq!(unfiltered.json[0]["errorCode"], "MALFORMED_QUERY");
+    // The world's file: a legacy Attachment of the customer's email, its Body the bytes.
+    let (comment, file) = world.first_attachment().expect("the world has a file");
+    let rows = records(
+        &soql(
+            &client,
+            &format!(
+                "SELECT Id, ParentId, Name, ContentType, BodyLength FROM Attachment WHERE \
+                 ParentId IN ('{}')",
+                comment.id
+            ),
+        )
+        .await,
+    );
+    assert_eq!(
+        strings(&rows, "Name"),
+        std::slice::from_ref(&file.file_name)
+    );
+    assert_eq!(rows[0]["BodyLength"], json!(file.content.len()));
+    let (status, bytes) = raw_bytes(
+        &simulator,
+        &format!("{DATA}/sobjects/Attachment/{}/Body", file.id),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, file.content);
+    // A new ContentVersion (base64 VersionData) is linked to its first publish location.
+    let case = &world.tickets[0].id;
+    let bad = client
+        .post(
+            &format!("{DATA}/sobjects/ContentVersion"),
+            &json!({"Title": "note.txt", "PathOnClient": "note.txt", "VersionData": "not base64!", "FirstPublishLocationId": case}),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.json);
+    let created = client
+        .post(
+            &format!("{DATA}/sobjects/ContentVersion"),
+            &json!({"Title": "note.txt", "PathOnClient": "note.txt", "VersionData": "aGVsbG8gbG9nCg==", "FirstPublishLocationId": case}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.json);
+    let version = created.json["id"].as_str().unwrap_or_default().to_owned();
+    assert!(version.starts_with("068"), "{version}");
+    let links = records(
+        &soql(
+            &client,
+            &format!(
+                "SELECT Id, LinkedEntityId, ContentDocument.LatestPublishedVersionId, \
+                 ContentDocument.LatestPublishedVersion.Title, \
+                 ContentDocument.LatestPublishedVersion.FileExtension, \
+                 ContentDocument.LatestPublishedVersion.ContentSize FROM ContentDocumentLink \
+                 WHERE LinkedEntityId = '{case}'"
+            ),
+        )
+        .await,
+    );
+    assert_eq!(links.len(), 1, "{links:?}");
+    let document = &links[0]["ContentDocument"];
+    assert_eq!(document["LatestPublishedVersionId"], version.as_str());
+    assert_eq!(document["LatestPublishedVersion"]["Title"], "note.txt");
+    assert_eq!(document["LatestPublishedVersion"]["FileExtension"], "txt");
+    assert_eq!(document["LatestPublishedVersion"]["ContentSize"], 10);
+    let (status, bytes) = raw_bytes(
+        &simulator,
+        &format!("{DATA}/sobjects/ContentVersion/{version}/VersionData"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, b"hello log\n");
+}

@@ -83,6 +83,8 @@ fn downloads(port: &dyn SupportPort) -> bool {
 
 /// A comment with a small file comes back with it (file name, content type, size, URL), its
 /// ticket's comments list it, and (where downloads are supported) it downloads byte for byte.
+/// Where the provider's comments hold no files (a Salesforce case comment), the comment comes
+/// back without any and the file is its ticket's own: once, on the ticket `getTicket` reads.
 pub async fn add_comment_with_attachment(port: &dyn SupportPort, world: &World) -> Check {
     let (ticket, _, _) = world.new_comments();
     let ticket_id = world.id(ObjectKind::Ticket, ticket);
@@ -93,15 +95,34 @@ pub async fn add_comment_with_attachment(port: &dyn SupportPort, world: &World) 
         )
         .await
         .or_else(|e| fail("addComment with a file", e))?;
-    the_note("the added comment's file", &added)?;
     let listed = comments_of(port, &ticket_id).await?;
     let found = listed
         .iter()
         .find(|c| c.id == added.id)
         .ok_or_else(|| format!("the added comment {} is not listed", added.id))?;
-    let file = the_note("the listed comment's file", found)?;
+    let file = if added.data.attachments.is_empty() {
+        ensure!(
+            found.data.attachments.is_empty(),
+            "the added comment {} came back without files but is listed with {:?}",
+            added.id,
+            found.data.attachments
+        );
+        let fetched = port
+            .get_ticket(&TicketLookup::Id(ticket_id.clone()))
+            .await
+            .or_else(|e| fail("getTicket of the commented ticket", e))?;
+        let notes: Vec<Document> = fetched
+            .attachments
+            .into_iter()
+            .filter(|d| d.title.as_deref() == Some(NOTE_NAME))
+            .collect();
+        the_file("the file the comment left on its ticket", &notes)?.clone()
+    } else {
+        the_note("the added comment's file", &added)?;
+        the_note("the listed comment's file", found)?.clone()
+    };
     if downloads(port) {
-        downloads_as(port, file, NOTE).await?;
+        downloads_as(port, &file, NOTE).await?;
     }
     Ok(())
 }

@@ -33,11 +33,21 @@
 //! - SLA: `SlaProcess` rows are the world's policies, each with an `Entitlement`; cases with
 //!   clocks carry `EntitlementId` and two `CaseMilestone`s, of the `MilestoneType`s
 //!   "First Response" and "Resolution" (`TargetDate`, `IsViolated`).
-//! - Files: none yet (Salesforce serves `Attachment/{id}/Body` and `ContentVersion/VersionData`
-//!   from the instance itself, not another origin, so `sim::storage` does not apply).
+//! - Custom fields: `Case` has `Product__c`, `Legacy_Id__c` (text) and `Escalation_Count__c`
+//!   (number), valued on the world's cases; `GET /sobjects/Case/describe` lists every field of
+//!   `Case` with `custom`, `label`, `type`, `createable`, `updateable`.
+//! - Files: the world's attachment is a legacy `Attachment` of its comment's `EmailMessage`
+//!   (`ParentId`), its bytes at `GET /sobjects/Attachment/{id}/Body`; `POST
+//!   /sobjects/ContentVersion` (JSON, `PathOnClient` required, `VersionData` base64) creates the
+//!   version, its `ContentDocument` and, with `FirstPublishLocationId`, the `ContentDocumentLink`
+//!   to that record; its bytes at `GET /sobjects/ContentVersion/{id}/VersionData`. A
+//!   `ContentDocumentLink` query without a filter on `LinkedEntityId` or `ContentDocumentId` is
+//!   400 `MALFORMED_QUERY`. Salesforce serves files from the instance itself, not another origin,
+//!   so `sim::storage` does not apply.
 //! - `GET /sobjects/{Object}/{id}` (`fields=` allowed) for every object of the contract;
 //!   `GET /limits` (`DailyApiRequests`);
-//!   `POST /sobjects/{Case|CaseComment|Topic|TopicAssignment}` answers 201 `{id, success, errors}`;
+//!   `POST /sobjects/{Case|CaseComment|Topic|TopicAssignment|ContentVersion}` answers 201
+//!   `{id, success, errors}`;
 //!   `PATCH /sobjects/{Case|CaseComment|Topic}/{id}` answers 204; `DELETE` of a TopicAssignment 204.
 //!   Ids in paths and bodies may be 15 characters; the simulator stores and answers 18.
 //! - Writes of a case without `Sforce-Auto-Assign: FALSE` run the org's assignment rule, which
@@ -113,7 +123,8 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// category, no availability, no idempotency keys; comments are CaseComments (agents) and
 /// incoming EmailMessages (customers), whose author kinds are not compared; SLA policies are
 /// entitlement processes without targets per priority (milestone minutes are not SlaProcess
-/// fields); no SLA clocks and no files yet; a case has one owner (a user or a queue); the only
+/// fields); no SLA clocks; files on comments (the customer's email carries the world's file; a
+/// case comment holds none, so a new comment's files are its case's); a case has one owner (a user or a queue); the only
 /// throttling is the daily limit, which names no wait; an agent's role is its user profile;
 /// knowledge categories are data categories, named by their unique names.
 pub fn salesforce_world() -> World {
@@ -144,7 +155,7 @@ pub fn salesforce_world() -> World {
             records_resolution_times: false,
             sla_clocks: SlaClocks::NONE,
             author_kinds: false,
-            attachments: false,
+            attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             tag_ids: true,
@@ -300,7 +311,13 @@ impl Wire for SalesforceWire {
             Operation::AddComment => Exact("POST", format!("{SOBJECTS}/CaseComment")),
             Operation::CreateTag => Exact("POST", format!("{SOBJECTS}/Topic")),
             Operation::ListTickets => QueryHolding("GET", routes::QUERY, " FROM Case "),
-            Operation::DownloadAttachment => Patterns("GET", Vec::new()),
+            Operation::DownloadAttachment => Patterns(
+                "GET",
+                vec![
+                    "/services/data/v64.0/sobjects/Attachment/{}/Body",
+                    "/services/data/v64.0/sobjects/ContentVersion/{}/VersionData",
+                ],
+            ),
             Operation::GetTicket => QueryHolding("GET", routes::QUERY, " FROM Case WHERE Id = "),
             Operation::GetKnowledgeArticle => Patterns(
                 "GET",

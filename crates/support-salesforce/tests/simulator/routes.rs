@@ -11,8 +11,8 @@ use super::http::{
 };
 use super::query::{self, Soql};
 use super::store::{
-    CREATABLE, MAX_BATCH, ORIGINS, PRIORITIES, Row, SCHEMA, STATUSES, SimState, UPDATABLE,
-    fields_of, sf_time,
+    CREATABLE, CUSTOM_FIELDS, MAX_BATCH, ORIGINS, PRIORITIES, Row, SCHEMA, STATUSES, SimState,
+    UPDATABLE, fields_of, sf_time,
 };
 
 /// `GET /query?q=`.
@@ -38,6 +38,34 @@ pub static ROUTES: &[Route<SimState>] = &[
     ),
     Route::new("POST", TOKEN_PATH, Params::NONE, BodyRule::Any, oauth_token),
     Route::new("GET", LIMITS, Params::NONE, BodyRule::Any, limits),
+    Route::new(
+        "GET",
+        "/services/data/v64.0/sobjects/Case/describe",
+        Params::NONE,
+        BodyRule::Any,
+        describe_case,
+    ),
+    Route::new(
+        "GET",
+        "/services/data/v64.0/sobjects/ContentVersion/{}/VersionData",
+        Params::NONE,
+        BodyRule::Any,
+        version_data,
+    ),
+    Route::new(
+        "GET",
+        "/services/data/v64.0/sobjects/Attachment/{}/Body",
+        Params::NONE,
+        BodyRule::Any,
+        attachment_body,
+    ),
+    Route::new(
+        "POST",
+        "/services/data/v64.0/sobjects/ContentVersion",
+        Params::NONE,
+        BodyRule::Any,
+        create,
+    ),
     Route::new(
         "POST",
         "/services/data/v64.0/sobjects/Case",
@@ -201,6 +229,68 @@ fn attributes(object: &str, id: &str) -> Value {
     json!({"type": object, "url": format!("{SOBJECTS}/{object}/{id}")})
 }
 
+/// `GET /sobjects/Case/describe`: the object's fields (name, label, type, custom, createable,
+/// updateable), the org's custom fields among them.
+fn describe_case(_state: &mut SimState, _req: &Req) -> Reply {
+    let Some((_, fields)) = fields_of("Case") else {
+        return not_found();
+    };
+    let writable =
+        |table: &[(&str, &'static [&'static str])], f: &str| allowed(table, "Case").contains(&f);
+    let fields: Vec<Value> = fields
+        .iter()
+        .map(|name| {
+            let custom = CUSTOM_FIELDS.iter().find(|(n, _, _)| n == name);
+            let (label, kind) = match custom {
+                Some((_, label, kind)) => ((*label).to_owned(), *kind),
+                None => (
+                    (*name).to_owned(),
+                    if *name == "Id" { "id" } else { "string" },
+                ),
+            };
+            json!({
+                "name": name, "label": label, "type": kind, "custom": custom.is_some(),
+                "createable": writable(CREATABLE, name), "updateable": writable(UPDATABLE, name),
+                "externalId": *name == "Legacy_Id__c", "nillable": *name != "Id",
+            })
+        })
+        .collect();
+    Reply::ok(json!({"name": "Case", "label": "Case", "custom": false, "fields": fields}))
+}
+
+/// `GET /sobjects/ContentVersion/{id}/VersionData`: the version's bytes.
+fn version_data(state: &mut SimState, req: &Req) -> Reply {
+    blob(state, "ContentVersion", req.id(0), |row| {
+        let ext = lookup(row, "FileExtension");
+        match ext.as_str() {
+            Some("txt") => "text/plain".to_owned(),
+            Some("pdf") => "application/pdf".to_owned(),
+            _ => "application/octet-stream".to_owned(),
+        }
+    })
+}
+
+/// `GET /sobjects/Attachment/{id}/Body`: the attachment's bytes, with its content type.
+fn attachment_body(state: &mut SimState, req: &Req) -> Reply {
+    blob(state, "Attachment", req.id(0), |row| {
+        lookup(row, "ContentType")
+            .as_str()
+            .unwrap_or("application/octet-stream")
+            .to_owned()
+    })
+}
+
+fn blob(state: &SimState, object: &str, id: &str, content_type: impl Fn(&Row) -> String) -> Reply {
+    let Some(row) = state.find(object, id) else {
+        return not_found();
+    };
+    let key = lookup(row, "Id").as_str().unwrap_or_default().to_owned();
+    match state.blobs.get(&key) {
+        Some(bytes) => Reply::file(content_type(row), bytes.clone()),
+        None => not_found(),
+    }
+}
+
 fn limits(state: &mut SimState, _req: &Req) -> Reply {
     Reply::ok(json!({
         "DailyApiRequests": {"Max": http::DAILY_LIMIT, "Remaining": http::DAILY_LIMIT.saturating_sub(state.api_used)},
@@ -330,6 +420,23 @@ fn run_query(state: &mut SimState, req: &Req) -> Reply {
         Ok(object) => object,
         Err(reply) => return reply,
     };
+    // Object Reference, ContentDocumentLink: a query must filter on ContentDocumentId or
+    // LinkedEntityId (`=` one id, or `IN` several).
+    if object == "ContentDocumentLink" {
+        let mut named = Vec::new();
+        if let Some(cond) = &soql.filter {
+            query::cond_fields(cond, &mut named);
+        }
+        if !named.iter().any(|f| {
+            f.eq_ignore_ascii_case("LinkedEntityId") || f.eq_ignore_ascii_case("ContentDocumentId")
+        }) {
+            return malformed_query(
+                "Implementation restriction: ContentDocumentLink requires a filter by a single Id \
+                 on ContentDocumentId or LinkedEntityId using the equals operator or multiple \
+                 Id's using the IN operator.",
+            );
+        }
+    }
     // `Sforce-Query-Options: batchSize=n` asks for batches of n (200 to 2,000; a request, not a
     // promise); `SimState::batch_size` caps it for tests.
     let asked = req.header("sforce-query-options").and_then(|v| {
@@ -553,6 +660,7 @@ fn check_body(
             "EntityId" => Some(&["Case"]),
             "TopicId" => Some(&["Topic"]),
             "EntitlementId" => Some(&["Entitlement"]),
+            "FirstPublishLocationId" => Some(&["Case", "EmailMessage", "User"]),
             _ => None,
         };
         if let Some(targets) = reference
@@ -584,6 +692,19 @@ fn check_body(
                 "Body: data value too large",
                 &[field],
             ));
+        }
+        let number = CUSTOM_FIELDS
+            .iter()
+            .any(|(name, _, kind)| name == field && *kind == "double");
+        if number {
+            if !value.is_null() && !value.is_number() {
+                return Err(bad_request(
+                    "JSON_PARSER_ERROR",
+                    &format!("Cannot deserialize instance of double from {value}"),
+                    &[field],
+                ));
+            }
+            continue;
         }
         let boolean = matches!(field.as_str(), "IsPublished");
         if boolean && !value.is_boolean() {
@@ -739,6 +860,9 @@ fn create(state: &mut SimState, req: &Req) -> Reply {
                 json!(sf_time(&state.clock.creation_time())),
             );
         }
+        "ContentVersion" => {
+            return create_version(state, row);
+        }
         _ => return not_found(),
     }
     // References are stored as 18-character ids, as Salesforce stores them.
@@ -755,6 +879,96 @@ fn create(state: &mut SimState, req: &Req) -> Reply {
         assignment_rule(state, req, &id);
     }
     Reply::created(json!({"id": id, "success": true, "errors": []}))
+}
+
+/// A new `ContentVersion` (REST API, "Insert or Update Blob Data": `VersionData` base64 in a JSON
+/// body): `PathOnClient` is required and names the file's extension; the version gets a new
+/// `ContentDocument`, linked to the `FirstPublishLocationId` record when one is given.
+fn create_version(state: &mut SimState, mut row: Row) -> Reply {
+    use base64::Engine as _;
+    let Some(path) = row
+        .get("PathOnClient")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .filter(|p| !p.trim().is_empty())
+    else {
+        return bad_request(
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [PathOnClient]",
+            &["PathOnClient"],
+        );
+    };
+    let Some(bytes) = row
+        .get("VersionData")
+        .and_then(Value::as_str)
+        .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+    else {
+        return bad_request(
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [VersionData] (base64)",
+            &["VersionData"],
+        );
+    };
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    let file_type = match extension.as_str() {
+        "txt" => "TEXT",
+        "pdf" => "PDF",
+        _ => "UNKNOWN",
+    };
+    let title = row
+        .get("Title")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| path.clone());
+    let at = sf_time(&state.clock.tick());
+    let location = row
+        .get("FirstPublishLocationId")
+        .and_then(Value::as_str)
+        .and_then(|id| state.find_any(id))
+        .map(|(_, target)| lookup(target, "Id"));
+    let document = state.insert(
+        "ContentDocument",
+        super::store::row_of(json!({
+            "Title": title, "FileExtension": extension, "FileType": file_type,
+            "ContentSize": bytes.len(), "LatestPublishedVersionId": null, "CreatedDate": at,
+        })),
+    );
+    row.insert("ContentDocumentId".into(), json!(document));
+    row.insert("Title".into(), json!(title));
+    row.insert("FileExtension".into(), json!(extension));
+    row.insert("FileType".into(), json!(file_type));
+    row.insert("ContentSize".into(), json!(bytes.len()));
+    row.insert("IsLatest".into(), json!(true));
+    row.insert("CreatedDate".into(), json!(at));
+    if let Some(location) = &location {
+        row.insert("FirstPublishLocationId".into(), location.clone());
+    }
+    let version = state.insert("ContentVersion", row);
+    if let Some(row) = state.find_mut("ContentVersion", &version) {
+        row.insert(
+            "VersionData".into(),
+            json!(format!(
+                "{DATA}/sobjects/ContentVersion/{version}/VersionData"
+            )),
+        );
+    }
+    if let Some(doc) = state.find_mut("ContentDocument", &document) {
+        doc.insert("LatestPublishedVersionId".into(), json!(version));
+    }
+    state.blobs.insert(version.clone(), bytes);
+    if let Some(location) = location {
+        state.insert(
+            "ContentDocumentLink",
+            super::store::row_of(json!({
+                "LinkedEntityId": location, "ContentDocumentId": document,
+                "ShareType": "V", "Visibility": "AllUsers",
+            })),
+        );
+    }
+    Reply::created(json!({"id": version, "success": true, "errors": []}))
 }
 
 fn ids_equal(a: &str, b: &str) -> bool {

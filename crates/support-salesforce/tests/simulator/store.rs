@@ -62,6 +62,60 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "Type",
             "Reason",
             "IsDeleted",
+            // The org's custom fields (`CUSTOM_FIELDS`).
+            "Product__c",
+            "Legacy_Id__c",
+            "Escalation_Count__c",
+        ],
+    ),
+    (
+        "ContentDocumentLink",
+        &[
+            "Id",
+            "LinkedEntityId",
+            "ContentDocumentId",
+            "ShareType",
+            "Visibility",
+        ],
+    ),
+    (
+        "ContentDocument",
+        &[
+            "Id",
+            "Title",
+            "FileExtension",
+            "FileType",
+            "ContentSize",
+            "LatestPublishedVersionId",
+            "CreatedDate",
+        ],
+    ),
+    (
+        "ContentVersion",
+        &[
+            "Id",
+            "ContentDocumentId",
+            "Title",
+            "PathOnClient",
+            "FileExtension",
+            "FileType",
+            "ContentSize",
+            "VersionData",
+            "FirstPublishLocationId",
+            "IsLatest",
+            "CreatedDate",
+        ],
+    ),
+    (
+        "Attachment",
+        &[
+            "Id",
+            "ParentId",
+            "Name",
+            "ContentType",
+            "BodyLength",
+            "Body",
+            "CreatedDate",
         ],
     ),
     (
@@ -216,6 +270,14 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The custom fields of `Case`: API name, label, type (what `GET /sobjects/Case/describe`
+/// lists with `custom: true`).
+pub const CUSTOM_FIELDS: &[(&str, &str, &str)] = &[
+    ("Product__c", "Product", "string"),
+    ("Legacy_Id__c", "Legacy Id", "string"),
+    ("Escalation_Count__c", "Escalation Count", "double"),
+];
+
 /// The fields a create may set, per object (the rest are read-only or unknown: 400).
 pub const CREATABLE: &[(&str, &[&str])] = &[
     (
@@ -234,9 +296,22 @@ pub const CREATABLE: &[(&str, &[&str])] = &[
             "EntitlementId",
             "Type",
             "Reason",
+            "Product__c",
+            "Legacy_Id__c",
+            "Escalation_Count__c",
         ],
     ),
     ("CaseComment", &["ParentId", "CommentBody", "IsPublished"]),
+    (
+        "ContentVersion",
+        &[
+            "Title",
+            "PathOnClient",
+            "VersionData",
+            "FirstPublishLocationId",
+            "Description",
+        ],
+    ),
     ("Topic", &["Name", "Description"]),
     ("TopicAssignment", &["TopicId", "EntityId"]),
 ];
@@ -259,6 +334,9 @@ pub const UPDATABLE: &[(&str, &[&str])] = &[
             "EntitlementId",
             "Type",
             "Reason",
+            "Product__c",
+            "Legacy_Id__c",
+            "Escalation_Count__c",
         ],
     ),
     ("CaseComment", &["CommentBody", "IsPublished"]),
@@ -297,6 +375,10 @@ pub fn prefix(object: &str) -> &'static str {
         "SlaProcess" => "552",
         "MilestoneType" => "557",
         "CaseMilestone" => "5lg",
+        "ContentDocument" => "069",
+        "ContentVersion" => "068",
+        "ContentDocumentLink" => "06A",
+        "Attachment" => "00P",
         _ => "0Zz",
     }
 }
@@ -404,6 +486,8 @@ pub struct SimState {
     pub planned_ids: HashMap<&'static str, std::collections::VecDeque<String>>,
     /// Every write's headers: (method, path, `Sforce-Auto-Assign`).
     pub auto_assign: Vec<(String, String, Option<String>)>,
+    /// The bytes of files: a `ContentVersion`'s `VersionData` or an `Attachment`'s `Body`, by id.
+    pub blobs: HashMap<String, Vec<u8>>,
 }
 
 impl SimState {
@@ -482,6 +566,11 @@ pub fn same_id(row: &Row, id: &str) -> bool {
     }
 }
 
+/// A row of a JSON object's fields.
+pub fn row_of(pairs: Value) -> Row {
+    row(pairs)
+}
+
 fn row(pairs: Value) -> Row {
     match pairs {
         Value::Object(map) => map,
@@ -501,6 +590,7 @@ impl sim::Account for SimState {
             clock: WriteClock::new(&world),
             queries: Vec::new(),
             auto_assign: Vec::new(),
+            blobs: HashMap::new(),
             expire_tokens_mid_listing: false,
             planned_ids: HashMap::from([
                 ("Case", [world.created_ticket_id().to_owned()].into()),
@@ -624,6 +714,11 @@ impl sim::Account for SimState {
                     "EntitlementId": null,
                     "IsEscalated": false,
                     "IsDeleted": false,
+                    // Custom field values: every case has a product and a legacy id; the first
+                    // has been escalated twice, the others have no count.
+                    "Product__c": if n % 2 == 0 { "Billing Portal" } else { "Hardware" },
+                    "Legacy_Id__c": format!("LEG-{:04}", n + 1),
+                    "Escalation_Count__c": if n == 0 { Some(2.0) } else { None },
                 })),
             );
             for tag in &ticket.tags {
@@ -673,6 +768,19 @@ impl sim::Account for SimState {
                         "RelationType": "FromAddress", "RelationAddress": from.0,
                     })),
                 );
+                // The mail's files: legacy `Attachment` rows of the email.
+                for file in &comment.attachments {
+                    let id = state.insert(
+                        "Attachment",
+                        row(json!({
+                            "Id": file.id, "ParentId": comment.id, "Name": file.file_name,
+                            "ContentType": file.content_type, "BodyLength": file.content.len(),
+                            "Body": format!("/services/data/v64.0/sobjects/Attachment/{}/Body", file.id),
+                            "CreatedDate": at,
+                        })),
+                    );
+                    state.blobs.insert(id, file.content.clone());
+                }
             } else {
                 state.insert(
                     "CaseComment",

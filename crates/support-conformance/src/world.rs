@@ -111,6 +111,10 @@ pub struct Profile {
     /// Whether every ticket is in a group (Zammad refuses a ticket without one): the world's
     /// tickets that would have none are in a group, and `createTicket` names the first group.
     pub tickets_need_group: bool,
+    /// Whether a comment's files are its ticket's, not the comment's (a Salesforce case comment
+    /// holds no files: they are uploaded to the case): then a comment added with a file comes back
+    /// and is listed without it, and the ticket holds the file.
+    pub comment_files_on_ticket: bool,
 }
 
 impl Default for Profile {
@@ -158,6 +162,7 @@ impl Default for Profile {
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
             tickets_need_group: false,
+            comment_files_on_ticket: false,
         }
     }
 }

@@ -83,8 +83,10 @@ fn downloads(port: &dyn SupportPort) -> bool {
 
 /// A comment with a small file comes back with it (file name, content type, size, URL), its
 /// ticket's comments list it, and (where downloads are supported) it downloads byte for byte.
-/// Where the provider's comments hold no files (a Salesforce case comment), the comment comes
-/// back without any and the file is its ticket's own: once, on the ticket `getTicket` reads.
+/// Where the provider's comments hold no files ([`Profile::comment_files_on_ticket`]), the comment
+/// comes back without any and the file is its ticket's own: once, on the ticket `getTicket` reads.
+///
+/// [`Profile::comment_files_on_ticket`]: crate::world::Profile::comment_files_on_ticket
 pub async fn add_comment_with_attachment(port: &dyn SupportPort, world: &World) -> Check {
     let (ticket, _, _) = world.new_comments();
     let ticket_id = world.id(ObjectKind::Ticket, ticket);
@@ -100,11 +102,12 @@ pub async fn add_comment_with_attachment(port: &dyn SupportPort, world: &World) 
         .iter()
         .find(|c| c.id == added.id)
         .ok_or_else(|| format!("the added comment {} is not listed", added.id))?;
-    let file = if added.data.attachments.is_empty() {
+    let file = if world.profile.comment_files_on_ticket {
         ensure!(
-            found.data.attachments.is_empty(),
-            "the added comment {} came back without files but is listed with {:?}",
+            added.data.attachments.is_empty() && found.data.attachments.is_empty(),
+            "the added comment {} holds files ({:?} added, {:?} listed), where comments hold none",
             added.id,
+            added.data.attachments,
             found.data.attachments
         );
         let fetched = port

@@ -164,6 +164,7 @@ pub fn hubspot_world() -> World {
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
             tickets_need_group: false,
+            comment_files_on_ticket: false,
         },
     )
 }

@@ -185,6 +185,7 @@ pub fn servicenow_world() -> World {
             ticket_scoped_attachment_ids: false,
             sla_business_hours: false,
             tickets_need_group: false,
+            comment_files_on_ticket: false,
         },
     )
 }

@@ -146,6 +146,7 @@ pub fn zammad_world() -> World {
             ticket_scoped_attachment_ids: true,
             sla_business_hours: true,
             tickets_need_group: true,
+            comment_files_on_ticket: false,
             article_drafts: true,
             article_details: true,
             one_owner: false,

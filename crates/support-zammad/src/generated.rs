@@ -3467,6 +3467,7 @@ let response = client.list_ticket_priorities()
 
 ```ignore
 let response = client.create_ticket_article()
+    .from(from)
     .body(body)
     .send()
     .await;
@@ -4638,14 +4639,29 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateTicketArticle<'a> {
         client: &'a super::Client,
+        from: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ArticleWrite, String>,
     }
     impl<'a> CreateTicketArticle<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                from: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
@@ -4671,14 +4687,15 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/ticket_articles`
         pub async fn send(self) -> Result<ResponseValue<types::Article>, Error<()>> {
-            let Self { client, body } = self;
+            let Self { client, from, body } = self;
+            let from = from.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::ArticleWrite::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/ticket_articles", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -4686,6 +4703,9 @@ pub mod builder {
                         super::Client::api_version(),
                     ),
                 );
+            if let Some(value) = from {
+                header_map.append("From", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -947,12 +947,14 @@ impl SupportPort for ZammadPort {
     async fn add_comment(&self, ticket: &CanonicalId, comment: NewComment) -> Result<CommentRef> {
         let operation = Operation::AddComment;
         let id = Self::ticket_id(ticket, operation)?;
-        if comment.author.is_some() {
-            return Err(invalid(
-                operation,
-                "an article is written by the API user; send it without an author",
-            ));
-        }
+        // Written on the author's behalf (Zammad's `From` header, which needs the API user to
+        // hold `admin.user`): Zammad then sets the sender by the author's roles, and makes a
+        // customer's article a public note whatever its type.
+        let author = comment
+            .author
+            .as_ref()
+            .map(|author| author.numeric_id(PROVIDER, ObjectKind::Party, operation))
+            .transpose()?;
         let text_blank = comment.body.text.trim().is_empty()
             && comment
                 .body
@@ -987,7 +989,13 @@ impl SupportPort for ZammadPort {
                 }
             },
         };
-        let call = self.client.create_ticket_article().body(body);
+        let mut body = body;
+        let mut call = self.client.create_ticket_article();
+        if let Some(author) = author {
+            body.sender = None;
+            call = call.from(author.to_string());
+        }
+        let call = call.body(body);
         let raw = self
             .endpoint
             .runtime()

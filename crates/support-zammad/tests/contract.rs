@@ -549,6 +549,56 @@ async fn a_public_reply_is_mailed_to_the_customer_and_a_note_stays_internal() {
 }
 
 #[tokio::test]
+async fn a_comment_by_another_user_is_written_on_their_behalf() {
+    let server = MockServer::start_async().await;
+    let behalf = server
+        .mock_async(|when, then| {
+            // No `sender`: Zammad sets it by the author's roles.
+            when.method(POST)
+                .path("/api/v1/ticket_articles")
+                .header("from", "12")
+                .json_body(json!({
+                    "ticket_id": 7, "body": "psst", "content_type": "text/plain",
+                    "type": "note", "internal": true
+                }));
+            then.status(201)
+                .json_body(json!({"id": 112, "ticket_id": 7, "body": "psst",
+                "internal": true, "sender": "Agent", "type": "note", "created_by_id": 12}));
+        })
+        .await;
+    let port = port(&server);
+    let comment = NewComment::internal("psst").with_author(id(ObjectKind::Party, 12));
+    let added = port
+        .add_comment(&id(ObjectKind::Ticket, 7), comment)
+        .await
+        .unwrap();
+    behalf.assert_async().await;
+    assert_eq!(
+        added
+            .data
+            .author
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("zammad:party:12")
+    );
+    // An author that is no Zammad user id is refused before anything is sent.
+    let err = port
+        .add_comment(
+            &id(ObjectKind::Ticket, 7),
+            NewComment::internal("psst").with_author(CanonicalId::new(
+                "zendesk",
+                ObjectKind::Party,
+                "12",
+            )),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &support_core::ErrorKind::InvalidInput);
+    behalf.assert_hits_async(1).await;
+}
+
+#[tokio::test]
 async fn tags_are_the_admin_list_and_a_created_tag_is_read_back() {
     let server = MockServer::start_async().await;
     server

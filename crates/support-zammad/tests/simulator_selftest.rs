@@ -449,6 +449,40 @@ async fn articles_carry_their_files_and_the_files_download() {
 }
 
 #[tokio::test]
+async fn an_admin_writes_an_article_on_a_users_behalf_with_from() {
+    let (_simulator, client) = start().await;
+    let on_behalf = |from: &'static str| {
+        client.send(
+            client
+                .http
+                .post(format!("{}{}", client.base, api("/ticket_articles")))
+                .header("authorization", client.authorization())
+                .header("from", from)
+                .json(&json!({"ticket_id": 105, "body": "Thanks", "type": "email",
+                    "internal": true})),
+        )
+    };
+    let by_customer = on_behalf("DANA@customer.example").await;
+    assert_eq!(by_customer.status, 201, "{}", by_customer.json);
+    assert_eq!(by_customer.json["created_by_id"], json!(401));
+    // A customer's article is a public note, sent as the customer.
+    assert_eq!(
+        (
+            by_customer.json["type"].clone(),
+            by_customer.json["internal"].clone(),
+            by_customer.json["sender"].clone()
+        ),
+        (json!("note"), json!(false), json!("Customer"))
+    );
+    let unknown = on_behalf("nobody@example.com").await;
+    assert_eq!(unknown.status, 403);
+    assert_eq!(
+        unknown.json["error"],
+        json!("No such user 'nobody@example.com'")
+    );
+}
+
+#[tokio::test]
 async fn articles_are_created_as_zammad_checks_them() {
     let (_simulator, client) = start().await;
     let missing_body = client

@@ -742,7 +742,7 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
         }
     }
     if let Some(parsed) = parsed_article {
-        store_article(state, id, parsed, now);
+        store_article(state, id, parsed, now, state.me);
     }
     Reply::created(state.tickets[&id].clone())
 }
@@ -807,7 +807,7 @@ fn update_ticket(state: &mut SimState, req: &Req) -> Reply {
     ticket["updated_by_id"] = json!(state.me);
     state.tickets.insert(id, ticket);
     if let Some(parsed) = parsed_article {
-        store_article(state, id, parsed, now);
+        store_article(state, id, parsed, now, state.me);
     }
     Reply::ok(state.tickets[&id].clone())
 }
@@ -1012,7 +1012,13 @@ fn base64_strict(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn store_article(state: &mut SimState, ticket: u64, new: NewArticle, at: String) -> u64 {
+fn store_article(
+    state: &mut SimState,
+    ticket: u64,
+    new: NewArticle,
+    at: String,
+    author: u64,
+) -> u64 {
     let id = state.next_article;
     state.next_article += 1;
     let attachments = new
@@ -1036,7 +1042,7 @@ fn store_article(state: &mut SimState, ticket: u64, new: NewArticle, at: String)
         .collect();
     let from = state
         .users
-        .get(&state.me)
+        .get(&author)
         .map(display_from)
         .unwrap_or_default();
     let mut article = article_json(ArticleSeed {
@@ -1050,7 +1056,7 @@ fn store_article(state: &mut SimState, ticket: u64, new: NewArticle, at: String)
         content_type: new.content_type,
         body: new.body,
         internal: new.internal,
-        author: state.me,
+        author,
         at,
         attachments,
     });
@@ -1078,13 +1084,68 @@ fn create_article(state: &mut SimState, req: &Req) -> Reply {
     if !state.tickets.contains_key(&ticket) {
         return http::not_found("Ticket", &ticket.to_string());
     }
-    let parsed = match parse_article(state, &body, true) {
+    let author = match req.header("from") {
+        None => state.me,
+        Some(from) => match on_behalf_of(state, from) {
+            Ok(user) => user,
+            Err(reply) => return reply,
+        },
+    };
+    let mut parsed = match parse_article(state, &body, true) {
         Ok(p) => p,
         Err(reply) => return reply,
     };
+    if holds_role(state, author, CUSTOMER_ROLE) && !holds_role(state, author, AGENT_ROLE) {
+        // A customer writes public notes (or web articles), as the customer.
+        if parsed.type_id != WEB_TYPE {
+            parsed.type_id = NOTE_TYPE;
+        }
+        parsed.internal = false;
+        if !body.contains_key("sender") && !body.contains_key("sender_id") {
+            parsed.sender_id = CUSTOMER_SENDER;
+        }
+    }
     let at = state.tick();
-    let id = store_article(state, ticket, parsed, at);
+    let id = store_article(state, ticket, parsed, at, author);
     Reply::created(state.articles[&id].clone())
+}
+
+const AGENT_ROLE: u64 = 2;
+const CUSTOMER_ROLE: u64 = 3;
+const ADMIN_ROLE: u64 = 1;
+const NOTE_TYPE: u64 = 10;
+const WEB_TYPE: u64 = 11;
+const CUSTOMER_SENDER: u64 = 2;
+
+fn holds_role(state: &SimState, user: u64, role: u64) -> bool {
+    state
+        .users
+        .get(&user)
+        .and_then(|u| u.get("role_ids"))
+        .and_then(Value::as_array)
+        .is_some_and(|roles| roles.iter().any(|r| r.as_u64() == Some(role)))
+}
+
+/// `application_controller/has_user.rb#current_user_on_behalf`: the `From` header names the user
+/// (id, login or e-mail) the request acts for; only a user who may impersonate (an admin here)
+/// may send it.
+fn on_behalf_of(state: &SimState, from: &str) -> Result<u64, Reply> {
+    if !holds_role(state, state.me, ADMIN_ROLE) {
+        return Err(http::forbidden_because(
+            "Current user has no permission to use 'From'/'X-On-Behalf-Of'!",
+        ));
+    }
+    let wanted = from.trim().to_lowercase();
+    state
+        .users
+        .iter()
+        .find(|(id, user)| {
+            id.to_string() == wanted
+                || user["login"].as_str().map(str::to_lowercase).as_deref() == Some(&wanted)
+                || user["email"].as_str().map(str::to_lowercase).as_deref() == Some(&wanted)
+        })
+        .map(|(id, _)| *id)
+        .ok_or_else(|| http::forbidden_because(&format!("No such user '{from}'")))
 }
 
 /// `ticket_articles_controller.rb#attachment`: the file's bytes (`Content-Type` from its

@@ -595,7 +595,7 @@ async fn a_comment_by_another_user_is_written_on_their_behalf() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), &support_core::ErrorKind::InvalidInput);
-    behalf.assert_hits_async(1).await;
+    behalf.assert_calls_async(1).await;
 }
 
 #[tokio::test]

@@ -21,6 +21,8 @@ struct Options {
     page_size: u64,
     runs: usize,
     latency_runs: usize,
+    /// The sites measured: every one unless `--site` names one.
+    sites: Vec<Site>,
 }
 
 impl Options {
@@ -33,6 +35,7 @@ impl Options {
                 page_size: 100,
                 runs: 3,
                 latency_runs: 3,
+                sites: Site::ALL.to_vec(),
             }
         } else {
             Options {
@@ -40,6 +43,7 @@ impl Options {
                 page_size: 100,
                 runs: 5,
                 latency_runs: 3,
+                sites: Site::ALL.to_vec(),
             }
         };
         let number = |name: &str, text: &str| -> Result<u64, Failure> {
@@ -76,11 +80,22 @@ impl Options {
                 "--page-size" => options.page_size = value("--page-size")?,
                 "--runs" => options.runs = value("--runs")? as usize,
                 "--latency-runs" => options.latency_runs = value("--latency-runs")? as usize,
+                "--site" => {
+                    let name = args.next().ok_or("--site wants a value")?;
+                    let site = Site::ALL
+                        .into_iter()
+                        .find(|s| s.name() == name.as_str())
+                        .ok_or_else(|| {
+                            let names: Vec<&str> = Site::ALL.iter().map(|s| s.name()).collect();
+                            format!("--site is one of {}, not {name:?}", names.join(", "))
+                        })?;
+                    options.sites = vec![site];
+                }
                 // `cargo bench` passes `--bench`.
                 "--quick" | "--bench" => {}
                 other => {
                     return Err(format!(
-                        "unknown argument {other:?}; flags: --tickets N --page-size N --runs N --latency-runs N --quick"
+                        "unknown argument {other:?}; flags: --tickets N --page-size N --runs N --latency-runs N --site NAME --quick"
                     ));
                 }
             }
@@ -394,7 +409,7 @@ fn report(options: &Options, figures: &[(Site, SiteFigures)]) {
 
 async fn run(options: Options) -> Result<(), Failure> {
     let mut figures = Vec::new();
-    for site in Site::ALL {
+    for &site in &options.sites {
         figures.push((site, measure_site(site, &options).await?));
     }
     report(&options, &figures);
@@ -413,7 +428,7 @@ async fn run(options: Options) -> Result<(), Failure> {
         short(sizes[0]),
         short(sizes[1])
     );
-    for site in Site::ALL {
+    for &site in &options.sites {
         let mut row = format!("  {:<66}", site.name());
         for size in sizes {
             let bytes = memory_in_child(site, size, options.page_size)?;

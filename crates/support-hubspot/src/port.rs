@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use support_core::kit::{Endpoint, json as kjson};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
-    NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
+    NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
     TicketQuery, TicketStatus, TicketUpdate, async_trait,
 };
@@ -91,6 +91,8 @@ fn capabilities() -> Capabilities {
              read-only, with their ticket and contact associations; ticket, dates and sentiment are \
              matched here",
         )
+        .native(&[Operation::DownloadAttachment])
+        .uploads(support_core::UploadLimits::none())
         .native_filters(&[
             Filter::TicketStatus,
             Filter::TicketPriority,
@@ -594,6 +596,8 @@ impl SupportPort for HubSpotPort {
                 "custom properties are not written by this adapter; send the ticket without custom fields",
             ));
         }
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &ticket.attachments)?;
         // The requester is the contact associated with the ticket (HubSpot-defined type 16,
         // ticket to contact), written in the create request itself.
         let requester = match &ticket.requester {
@@ -642,6 +646,7 @@ impl SupportPort for HubSpotPort {
             };
             properties.insert("hs_ticket_priority".into(), value.into());
         }
+        let attachments = ticket.attachments;
         let mut request = json!({ "properties": properties });
         if let Some(contact) = requester {
             request["associations"] = json!([{
@@ -667,6 +672,21 @@ impl SupportPort for HubSpotPort {
                 kjson::misshapen(PROVIDER, operation, "ticket", &created, &"it has no id"),
             ));
         };
+        // A ticket has no files of its own: they go on a first note of the ticket.
+        if !attachments.is_empty() {
+            let names: Vec<&str> = attachments.iter().map(|f| f.file_name()).collect();
+            let mut note = NewComment::internal(format!("Attached: {}", names.join(", ")));
+            note.attachments = attachments;
+            self.add_ticket_comment(operation, &id, note)
+                .await
+                .map_err(|error| {
+                    let detail = error.message().unwrap_or_default().to_owned();
+                    error.with_message(format!(
+                        "HubSpot ticket {id} was created, but the note with its files was not: \
+                         {detail}"
+                    ))
+                })?;
+        }
         let raw = self.read_raw(operation, &id).await?;
         self.map_ticket(operation, raw).await
     }
@@ -888,6 +908,11 @@ impl SupportPort for HubSpotPort {
                 )
             }),
         ))
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        self.download_file(Operation::DownloadAttachment, attachment)
+            .await
     }
 
     async fn get_sla(&self, _policy: &CanonicalId) -> Result<SlaPolicyRef> {

@@ -48,6 +48,7 @@
 
 #![allow(dead_code)]
 
+mod files;
 mod http;
 mod routes;
 mod store;
@@ -149,7 +150,7 @@ pub fn hubspot_world() -> World {
                 escalation: false,
             },
             author_kinds: true,
-            attachments: false,
+            attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             tag_ids: true,
@@ -259,8 +260,18 @@ impl Wire for HubspotWire {
             Operation::GetSla => Patterns("GET", Vec::new()),
             Operation::ListSatisfactionRatings => Exact("GET", routes::FEEDBACK.into()),
             Operation::CheckConnection => Exact("GET", routes::TICKETS.into()),
-            // No attachments in this world.
-            Operation::DownloadAttachment => Patterns("GET", Vec::new()),
+            // The signed URL of the world's file.
+            Operation::DownloadAttachment => Exact(
+                "GET",
+                format!(
+                    "{}/{}/signed-url",
+                    files::FILES,
+                    world
+                        .first_attachment()
+                        .map(|(_, f)| f.id.clone())
+                        .unwrap_or_default()
+                ),
+            ),
         }
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use support_conformance::sim::{BodyRule, Params, Route};
 
+use super::files;
 use super::http::{self, Reply, Req, invalid, not_found};
 use super::store::{
     CrmObject, PIPELINE, READ_ONLY, SEARCH_CAP, STAGES, SimState, TICKET_PROPERTIES, hs_time,
@@ -232,6 +233,27 @@ pub static ROUTES: &[Route<SimState>] = &[
         Params::NONE,
         BodyRule::JsonObject,
         message_create,
+    ),
+    Route::new(
+        "GET",
+        "/files/v3/files/{}/signed-url",
+        Params::allowed(&["expirationSeconds", "size", "upscale"]),
+        BodyRule::Any,
+        files::file_signed_url,
+    ),
+    Route::new(
+        "GET",
+        "/files/v3/files/{}",
+        Params::allowed(&["properties"]),
+        BodyRule::Any,
+        files::file_get,
+    ),
+    Route::new(
+        "POST",
+        files::FILES,
+        Params::NONE,
+        BodyRule::Any,
+        files::file_upload,
     ),
 ];
 
@@ -1014,6 +1036,16 @@ fn note_create(state: &mut SimState, req: &Req) -> Reply {
     {
         return invalid(format!("{owner} is not a valid owner id"));
     }
+    if let Some(ids) = out.get("hs_attachment_ids")
+        && let Some(missing) = ids
+            .split(';')
+            .map(str::trim)
+            .find(|id| id.is_empty() || !state.files.contains_key(*id))
+    {
+        return invalid(format!(
+            "hs_attachment_ids: {missing:?} is not a file of the account (ids separated by ;)"
+        ));
+    }
     let mut tickets = Vec::new();
     for a in body
         .get("associations")
@@ -1508,8 +1540,28 @@ fn message_create(state: &mut SimState, req: &Req) -> Reply {
     {
         return invalid(format!("Unrecognized field \"{extra}\""));
     }
-    if !body.get("attachments").is_some_and(Value::is_array) {
+    let Some(attachments) = body.get("attachments").and_then(Value::as_array) else {
         return invalid("attachments is required (an array, possibly empty)");
+    };
+    let mut files = Vec::new();
+    for a in attachments {
+        if a.get("type").and_then(Value::as_str) != Some("FILE") {
+            return invalid("attachments of a message are {type: FILE, fileId}");
+        }
+        if let Some(extra) = a
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !["type", "fileId"].contains(&k.as_str())))
+        {
+            return invalid(format!("Unrecognized field \"{extra}\" of an attachment"));
+        }
+        match a
+            .get("fileId")
+            .and_then(Value::as_str)
+            .and_then(|id| state.files.get(id))
+        {
+            Some(file) => files.push(file.as_message_attachment()),
+            None => return invalid("attachments: fileId must name a file of the account"),
+        }
     }
     let mut actor = String::new();
     if kind == "MESSAGE" {
@@ -1556,6 +1608,7 @@ fn message_create(state: &mut SimState, req: &Req) -> Reply {
     let id = state.next_comment_id;
     state.next_comment_id += 1;
     let mut message = super::store::message(&id.to_string(), &actor, "OUTGOING", &text, &html, &at);
+    message["attachments"] = json!(files);
     if kind == "COMMENT" {
         message["type"] = json!("COMMENT");
         if let Some(o) = message.as_object_mut() {

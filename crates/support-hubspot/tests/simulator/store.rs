@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
-use support_conformance::sim::{self, RecordedRequest, WriteClock};
+use support_conformance::sim::{self, RecordedRequest, WriteClock, storage};
+
+use super::files::SimFile;
 use support_core::{Channel, Priority, TicketStatus, Visibility};
 
 /// The id of the account's only ticket pipeline (HubSpot's default Support pipeline).
@@ -169,6 +171,12 @@ pub struct SimState {
     pub messages: BTreeMap<String, Vec<Value>>,
     /// The next id a note or a message gets (one sequence, as the world numbers comments).
     pub next_comment_id: u128,
+    /// The file manager's files by id.
+    pub files: BTreeMap<String, SimFile>,
+    /// The next id an upload gets.
+    pub next_file_id: u128,
+    /// This account's prefix on the kit's signed file storage.
+    pub storage_prefix: String,
 }
 
 impl SimState {
@@ -300,6 +308,27 @@ impl sim::Account for SimState {
                 },
             );
         }
+        let storage_prefix = storage::new_prefix("hs");
+        let mut files = BTreeMap::new();
+        for c in &world.comments {
+            for a in &c.attachments {
+                files.insert(
+                    a.id.clone(),
+                    SimFile::store(
+                        &storage_prefix,
+                        &a.id,
+                        &a.file_name,
+                        &a.content_type,
+                        a.content.clone(),
+                        "PRIVATE",
+                        c.created_at,
+                    ),
+                );
+            }
+        }
+        let file_ids = |c: &support_conformance::world::CommentFx| -> Vec<String> {
+            c.attachments.iter().map(|a| a.id.clone()).collect()
+        };
         let mut notes = BTreeMap::new();
         let mut ticket_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut messages: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -316,14 +345,15 @@ impl sim::Account for SimState {
                 Some(n) => (format!("A-{}", 9_000_000 + n), "OUTGOING"),
                 None => (format!("V-{}", c.author), "INCOMING"),
             };
-            messages.entry(thread).or_default().push(message(
-                &c.id,
-                &actor,
-                direction,
-                &c.body,
-                &c.html,
-                &c.created_at,
-            ));
+            let mut m = message(&c.id, &actor, direction, &c.body, &c.html, &c.created_at);
+            m["attachments"] = json!(
+                file_ids(c)
+                    .iter()
+                    .filter_map(|id| files.get(id))
+                    .map(SimFile::as_message_attachment)
+                    .collect::<Vec<_>>()
+            );
+            messages.entry(thread).or_default().push(m);
         }
         for c in world
             .comments
@@ -340,6 +370,10 @@ impl sim::Account for SimState {
                         ("hs_note_body", Some(c.html.clone())),
                         ("hs_timestamp", Some(hs_time(&c.created_at))),
                         ("hubspot_owner_id", Some(c.author.clone())),
+                        (
+                            "hs_attachment_ids",
+                            Some(file_ids(c).join(";")).filter(|ids| !ids.is_empty()),
+                        ),
                     ]),
                     created: c.created_at,
                     updated: c.created_at,
@@ -408,6 +442,9 @@ impl sim::Account for SimState {
             messages,
             next_comment_id,
             feedback_links,
+            files,
+            next_file_id: max_id + 50_000,
+            storage_prefix,
         }
     }
 

@@ -44,7 +44,91 @@ pub const TICKET_PROPERTIES: &[&str] = &[
     "hs_time_to_first_response_sla_status",
     "hs_time_to_close_sla_at",
     "hs_time_to_close_sla_status",
+    // The account's own properties (CUSTOM_PROPERTIES).
+    "order_number",
+    "vip_customer",
+    "product_line",
+    "affected_regions",
+    "renewal_date",
+    "days_to_renewal",
 ];
+
+/// A custom property: name, label, `type`, `fieldType`, option values, calculated.
+pub type CustomProperty = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+
+/// The account's own ticket properties (`hubspotDefined` absent): name, label, `type`,
+/// `fieldType`, option values, and whether it is calculated (read-only).
+pub const CUSTOM_PROPERTIES: &[CustomProperty] = &[
+    (
+        "order_number",
+        "Order number",
+        "number",
+        "number",
+        &[],
+        false,
+    ),
+    (
+        "vip_customer",
+        "VIP customer",
+        "bool",
+        "booleancheckbox",
+        &["true", "false"],
+        false,
+    ),
+    (
+        "product_line",
+        "Product line",
+        "enumeration",
+        "select",
+        &["hardware", "software", "services"],
+        false,
+    ),
+    (
+        "affected_regions",
+        "Affected regions",
+        "enumeration",
+        "checkbox",
+        &["emea", "amer", "apac"],
+        false,
+    ),
+    ("renewal_date", "Renewal date", "date", "date", &[], false),
+    (
+        "days_to_renewal",
+        "Days to renewal",
+        "number",
+        "calculation_equation",
+        &[],
+        true,
+    ),
+];
+
+/// The custom property values of the world's ticket at position `n`.
+pub fn custom_values(n: usize) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("order_number", Some((5_000 + n).to_string())),
+        ("vip_customer", Some(n.is_multiple_of(3).to_string())),
+        (
+            "product_line",
+            Some(["hardware", "software", "services"][n % 3].to_owned()),
+        ),
+        (
+            "affected_regions",
+            n.is_multiple_of(2).then(|| "emea;apac".to_owned()),
+        ),
+        (
+            "renewal_date",
+            (n % 4 == 1).then(|| "2027-06-30".to_owned()),
+        ),
+        ("days_to_renewal", (n % 4 == 1).then(|| "211".to_owned())),
+    ]
+}
 
 /// Properties set by HubSpot only.
 pub const READ_ONLY: &[&str] = &[
@@ -56,6 +140,7 @@ pub const READ_ONLY: &[&str] = &[
     "hs_time_to_first_response_sla_status",
     "hs_time_to_close_sla_at",
     "hs_time_to_close_sla_status",
+    "days_to_renewal",
 ];
 
 /// The hard cap of results one search query reaches (`after` + `limit` past it is a 400).
@@ -271,7 +356,7 @@ impl sim::Account for SimState {
     fn seed(world: World, _base_url: &str) -> Self {
         let mut tickets = BTreeMap::new();
         let mut max_id = 0u128;
-        for t in &world.tickets {
+        for (n, t) in world.tickets.iter().enumerate() {
             let closed = matches!(t.status, TicketStatus::Closed).then(|| hs_time(&t.updated_at));
             let (frt, ttc) = match &t.sla {
                 Some(sla) => (
@@ -280,7 +365,7 @@ impl sim::Account for SimState {
                 ),
                 None => (None, None),
             };
-            let properties = props(&[
+            let mut properties = props(&[
                 ("subject", Some(t.subject.clone())),
                 ("content", Some(t.description.clone())),
                 ("hs_pipeline", Some(PIPELINE.to_owned())),
@@ -296,6 +381,7 @@ impl sim::Account for SimState {
                 ("hs_time_to_first_response_sla_at", frt),
                 ("hs_time_to_close_sla_at", ttc),
             ]);
+            properties.extend(props(&custom_values(n)));
             let id: u128 = t.id.parse().unwrap_or_default();
             max_id = max_id.max(id);
             tickets.insert(

@@ -7,6 +7,9 @@
 //!   `POST …/threads/{threadId}/messages`) on the thread's own channel, from the author's (or the
 //!   ticket owner's) agent actor `A-{userId}`, to the thread contact's e-mail address. A ticket
 //!   without a thread takes no public reply: that is an error, never a note in its place.
+//! - Files (`files.rs`) are uploaded before the note or message that names them: a note by
+//!   `hs_attachment_ids`, a message by `attachments: [{type: FILE, fileId}]`; listed comments
+//!   carry their files' details, each file read once per page.
 //! - Listing merges the ticket's notes with its thread's messages (`type: MESSAGE` only; internal
 //!   thread comments and system entries are left out) by time. HubSpot pages the two separately
 //!   and the note associations in no time order, so each page reads both whole and continues

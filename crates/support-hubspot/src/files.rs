@@ -3,8 +3,9 @@
 //! - Notes name their files in `hs_attachment_ids` (file ids separated by `;`); inbox thread
 //!   messages in `attachments` (`{type: FILE, fileId, name, url, fileUsageType}`). A file's name,
 //!   extension, size and URL are read with `GET /files/v3/files/{fileId}`, once per distinct id of
-//!   a listing (the Files API has no batch read by id). The content type is the extension's media
-//!   type: HubSpot's file `type` is a category (`DOCUMENT`, `IMG`, …), not a media type.
+//!   a listing page (the Files API reference shows no batch read by id). The content type is the
+//!   extension's media type: HubSpot's file `type` is a category (`DOCUMENT`, `IMG`, …), not a
+//!   media type.
 //! - New files are uploaded with `POST /files/v3/files` (multipart/form-data: `file`, `options`
 //!   `{"access": "PRIVATE"}` and `folderPath`), then named by id on the note
 //!   (`hs_attachment_ids`) or the thread message (`attachments: [{type: FILE, fileId}]`).
@@ -157,7 +158,7 @@ impl HubSpotPort {
         Ok(found)
     }
 
-    /// Uploads `upload` to the file manager as a private file; its id.
+    /// Uploads `upload` to the file manager as a private file; the file as an attachment.
     pub(crate) async fn upload(&self, operation: Operation, upload: &Upload) -> Result<Document> {
         let mut form = Form::new();
         form.text("options", r#"{"access":"PRIVATE"}"#);

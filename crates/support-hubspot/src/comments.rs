@@ -7,12 +7,15 @@
 //!   `POST …/threads/{threadId}/messages`) on the thread's own channel, from the author's (or the
 //!   ticket owner's) agent actor `A-{userId}`, to the thread contact's e-mail address. A ticket
 //!   without a thread takes no public reply: that is an error, never a note in its place.
+//! - Files (`files.rs`) are uploaded before the note or message that names them: a note by
+//!   `hs_attachment_ids`, a message by `attachments: [{type: FILE, fileId}]`; listed comments
+//!   carry their files' details, each file read once per page.
 //! - Listing merges the ticket's notes with its thread's messages (`type: MESSAGE` only; internal
 //!   thread comments and system entries are left out) by time. HubSpot pages the two separately
 //!   and the note associations in no time order, so each page reads both whole and continues
 //!   after the last comment listed (its time and id), which the cursor keeps.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,14 +23,15 @@ use serde_json::{Value, json};
 use support_core::kit::json as kjson;
 use support_core::page::ListingState;
 use support_core::{
-    AuthorKind, Body, CanonicalId, Comment, CommentQuery, CommentRef, Cursor, Error, ErrorKind,
-    ExternalObjectRef, Mapped, NewComment, ObjectKind, Operation, Page, Result, Visibility,
+    AuthorKind, Body, CanonicalId, Comment, CommentQuery, CommentRef, Cursor, Document, Error,
+    ErrorKind, ExternalObjectRef, Mapped, NewComment, ObjectKind, Operation, Page, Result,
+    SupportPort, Visibility,
 };
 
 use crate::generated::types;
 use crate::listing::{DEFAULT_PAGE, MAX_PAGE};
 use crate::port::HubSpotPort;
-use crate::{PROVIDER, bodies, map};
+use crate::{PROVIDER, bodies, files, map};
 
 /// Note associations read per request (the v4 association listing's largest page).
 const ASSOCIATION_PAGE: i32 = 500;
@@ -80,13 +84,8 @@ impl HubSpotPort {
         id: &str,
         comment: NewComment,
     ) -> Result<CommentRef> {
-        if !comment.attachments.is_empty() {
-            return Err(invalid(
-                operation,
-                "attachments on comments are not written by this adapter; send the comment \
-                 without attachments",
-            ));
-        }
+        self.capabilities()
+            .check_uploads(PROVIDER, operation, &comment.attachments)?;
         match comment.visibility {
             Visibility::Internal => self.add_note(operation, id, comment).await,
             Visibility::Public => self.send_message(operation, id, comment).await,
@@ -110,13 +109,23 @@ impl HubSpotPort {
             let owner = author.numeric_id(PROVIDER, ObjectKind::Party, operation)?;
             request["properties"]["hubspot_owner_id"] = json!(owner.to_string());
         }
+        // Files first: the note names them by id.
+        let files = self.upload_all(operation, &comment.attachments).await?;
+        if !files.is_empty() {
+            let ids: Vec<&str> = files.iter().map(|f| f.id.external_id()).collect();
+            request["properties"]["hs_attachment_ids"] = json!(ids.join(";"));
+        }
         let body: types::ObjectInputForCreate = bodies::typed(operation, request)?;
         let raw = self
             .endpoint
             .runtime()
             .run_json(operation, None, self.client.create_note().body(body).send())
             .await?;
-        let note = note(operation, raw).map_err(|error| {
+        let files = files
+            .into_iter()
+            .map(|f| (f.id.external_id().to_owned(), f))
+            .collect();
+        let note = note(operation, raw, &files).map_err(|error| {
             support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
         })?;
         Ok(note.with_parent(CanonicalId::new(PROVIDER, ObjectKind::Ticket, id)))
@@ -161,6 +170,12 @@ impl HubSpotPort {
         };
         let sender = self.sender_actor(operation, id, &comment, &thread).await?;
         let recipient = self.recipient(operation, id, &thread).await?;
+        // Files first: the message names them by id.
+        let files = self.upload_all(operation, &comment.attachments).await?;
+        let attachments: Vec<Value> = files
+            .iter()
+            .map(|f| json!({"type": "FILE", "fileId": f.id.external_id()}))
+            .collect();
         let text = if comment.body.text.trim().is_empty() {
             comment
                 .body
@@ -186,7 +201,7 @@ impl HubSpotPort {
                 "channelId": channel,
                 "channelAccountId": channel_account,
                 "recipients": [recipient],
-                "attachments": [],
+                "attachments": attachments,
             }),
         )?;
         let raw = self
@@ -203,7 +218,11 @@ impl HubSpotPort {
             )
             .await?;
         let owners = self.owner_users(operation, &[], &[]).await.ok();
-        let message = message(operation, raw, owners.as_deref()).map_err(|error| {
+        let files = files
+            .into_iter()
+            .map(|f| (f.id.external_id().to_owned(), f))
+            .collect();
+        let message = message(operation, raw, owners.as_deref(), &files).map_err(|error| {
             support_core::kit::applied_but_unreadable(PROVIDER, operation, error)
         })?;
         Ok(message.with_parent(CanonicalId::new(PROVIDER, ObjectKind::Ticket, id)))
@@ -382,13 +401,29 @@ impl HubSpotPort {
         let after =
             Cursor::state::<CommentsAfter>(query.page.cursor.as_ref(), PROVIDER, operation)?;
         let mut all = Vec::new();
-        if query.visibility != Some(Visibility::Public) {
-            for raw in self.notes(operation, id).await? {
-                all.push(note(operation, raw)?);
-            }
+        let notes = if query.visibility != Some(Visibility::Public) {
+            self.notes(operation, id).await?
+        } else {
+            Vec::new()
+        };
+        let messages = if query.visibility != Some(Visibility::Internal) {
+            self.messages(operation, id).await?
+        } else {
+            Vec::new()
+        };
+        // Each file of the listing read once.
+        let file_ids: Vec<String> = notes
+            .iter()
+            .flat_map(files::note_file_ids)
+            .chain(messages.iter().flat_map(files::message_file_ids))
+            .collect();
+        let files = self
+            .files(operation, file_ids.iter().map(String::as_str))
+            .await?;
+        for raw in notes {
+            all.push(note(operation, raw, &files)?);
         }
-        if query.visibility != Some(Visibility::Internal) {
-            let messages = self.messages(operation, id).await?;
+        if !messages.is_empty() {
             let users: BTreeSet<String> = messages
                 .iter()
                 .filter_map(|m| {
@@ -402,7 +437,7 @@ impl HubSpotPort {
                 Some(self.owner_users(operation, &[], &users).await?)
             };
             for raw in messages {
-                all.push(message(operation, raw, owners.as_deref())?);
+                all.push(message(operation, raw, owners.as_deref(), &files)?);
             }
         }
         all.sort_by_key(order_key);
@@ -566,8 +601,18 @@ fn page_parts(
     Ok((results, next))
 }
 
-/// A note as an internal comment: written by its owner (`hubspot_owner_id`), an agent.
-pub(crate) fn note(operation: Operation, raw: Value) -> Result<CommentRef> {
+/// The files of `ids` found in `files`, in order.
+fn attachments(ids: Vec<String>, files: &HashMap<String, Document>) -> Vec<Document> {
+    ids.iter().filter_map(|id| files.get(id).cloned()).collect()
+}
+
+/// A note as an internal comment: written by its owner (`hubspot_owner_id`), an agent; its files
+/// are those of `hs_attachment_ids` found in `files`.
+pub(crate) fn note(
+    operation: Operation,
+    raw: Value,
+    files: &HashMap<String, Document>,
+) -> Result<CommentRef> {
     let Some(id) = kjson::id_text(&raw, "id") else {
         return Err(kjson::misshapen(
             PROVIDER,
@@ -588,7 +633,7 @@ pub(crate) fn note(operation: Operation, raw: Value) -> Result<CommentRef> {
         visibility: Visibility::Internal,
         created_at: map::time_property(&raw, "hs_timestamp")
             .or_else(|| kjson::time(&raw, "createdAt")),
-        attachments: Vec::new(),
+        attachments: attachments(files::note_file_ids(&raw), files),
     };
     Ok(ExternalObjectRef::new(
         CanonicalId::new(PROVIDER, ObjectKind::Comment, id),
@@ -612,6 +657,7 @@ pub(crate) fn message(
     operation: Operation,
     raw: Value,
     owners: Option<&crate::lookups::OwnerUsers>,
+    files: &HashMap<String, Document>,
 ) -> Result<CommentRef> {
     let Some(id) = kjson::id_text(&raw, "id") else {
         return Err(kjson::misshapen(
@@ -652,7 +698,7 @@ pub(crate) fn message(
         body,
         visibility: Visibility::Public,
         created_at,
-        attachments: Vec::new(),
+        attachments: attachments(files::message_file_ids(&raw), files),
     };
     Ok(ExternalObjectRef::new(
         CanonicalId::new(PROVIDER, ObjectKind::Comment, id),

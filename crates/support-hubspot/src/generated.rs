@@ -143,6 +143,49 @@ pub mod types {
             Default::default()
         }
     }
+    ///`File`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct File {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "defaultHostingUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_hosting_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub encoding: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extension: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl File {
+        pub fn builder() -> builder::File {
+            Default::default()
+        }
+    }
     ///`Filter`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Filter {
@@ -285,6 +328,29 @@ pub mod types {
     }
     impl MessagePage {
         pub fn builder() -> builder::MessagePage {
+            Default::default()
+        }
+    }
+    ///`ModificationMetadata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ModificationMetadata {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archivable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "readOnlyDefinition",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_only_definition: ::std::option::Option<bool>,
+        #[serde(
+            rename = "readOnlyOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_only_options: ::std::option::Option<bool>,
+        #[serde(rename = "readOnlyValue")]
+        pub read_only_value: bool,
+    }
+    impl ModificationMetadata {
+        pub fn builder() -> builder::ModificationMetadata {
             Default::default()
         }
     }
@@ -498,6 +564,79 @@ pub mod types {
             Self(value)
         }
     }
+    ///`Property`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Property {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub archived: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calculated: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "externalOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_options: ::std::option::Option<bool>,
+        #[serde(rename = "fieldType")]
+        pub field_type: ::std::string::String,
+        #[serde(
+            rename = "groupName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hidden: ::std::option::Option<bool>,
+        #[serde(
+            rename = "hubspotDefined",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hubspot_defined: ::std::option::Option<bool>,
+        pub label: ::std::string::String,
+        #[serde(
+            rename = "modificationMetadata",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modification_metadata: ::std::option::Option<ModificationMetadata>,
+        pub name: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub options: ::std::vec::Vec<PropertyOption>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl Property {
+        pub fn builder() -> builder::Property {
+            Default::default()
+        }
+    }
+    ///`PropertyList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PropertyList {
+        pub results: ::std::vec::Vec<Property>,
+    }
+    impl PropertyList {
+        pub fn builder() -> builder::PropertyList {
+            Default::default()
+        }
+    }
+    ///`PropertyOption`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PropertyOption {
+        #[serde(
+            rename = "displayOrder",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_order: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hidden: ::std::option::Option<bool>,
+        pub label: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl PropertyOption {
+        pub fn builder() -> builder::PropertyOption {
+            Default::default()
+        }
+    }
     ///`RecipientEgg`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RecipientEgg {
@@ -627,6 +766,26 @@ pub mod types {
     }
     impl Sender {
         pub fn builder() -> builder::Sender {
+            Default::default()
+        }
+    }
+    ///`SignedUrl`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SignedUrl {
+        #[serde(rename = "expiresAt")]
+        pub expires_at: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extension: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
+    }
+    impl SignedUrl {
+        pub fn builder() -> builder::SignedUrl {
             Default::default()
         }
     }
@@ -1371,6 +1530,276 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct File {
+            access: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_hosting_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            encoding: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extension: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for File {
+            fn default() -> Self {
+                Self {
+                    access: Ok(Default::default()),
+                    archived: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    default_hosting_url: Ok(Default::default()),
+                    encoding: Ok(Default::default()),
+                    extension: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    path: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl File {
+            pub fn access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access: {e}")
+                    });
+                self
+            }
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn default_hosting_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_hosting_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_hosting_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn encoding<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encoding = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for encoding: {e}")
+                    });
+                self
+            }
+            pub fn extension<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extension = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extension: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for path: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<File> for super::File {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: File,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access: value.access?,
+                    archived: value.archived?,
+                    created_at: value.created_at?,
+                    default_hosting_url: value.default_hosting_url?,
+                    encoding: value.encoding?,
+                    extension: value.extension?,
+                    id: value.id?,
+                    name: value.name?,
+                    path: value.path?,
+                    size: value.size?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::File> for File {
+            fn from(value: super::File) -> Self {
+                Self {
+                    access: Ok(value.access),
+                    archived: Ok(value.archived),
+                    created_at: Ok(value.created_at),
+                    default_hosting_url: Ok(value.default_hosting_url),
+                    encoding: Ok(value.encoding),
+                    extension: Ok(value.extension),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    path: Ok(value.path),
+                    size: Ok(value.size),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -2168,6 +2597,114 @@ pub mod types {
                 Self {
                     paging: Ok(value.paging),
                     results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModificationMetadata {
+            archivable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            read_only_definition: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            read_only_options: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            read_only_value: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for ModificationMetadata {
+            fn default() -> Self {
+                Self {
+                    archivable: Ok(Default::default()),
+                    read_only_definition: Ok(Default::default()),
+                    read_only_options: Ok(Default::default()),
+                    read_only_value: Err(
+                        "no value supplied for read_only_value".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ModificationMetadata {
+            pub fn archivable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archivable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archivable: {e}")
+                    });
+                self
+            }
+            pub fn read_only_definition<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_only_definition = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for read_only_definition: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn read_only_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_only_options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for read_only_options: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn read_only_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read_only_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for read_only_value: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModificationMetadata>
+        for super::ModificationMetadata {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModificationMetadata,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archivable: value.archivable?,
+                    read_only_definition: value.read_only_definition?,
+                    read_only_options: value.read_only_options?,
+                    read_only_value: value.read_only_value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModificationMetadata> for ModificationMetadata {
+            fn from(value: super::ModificationMetadata) -> Self {
+                Self {
+                    archivable: Ok(value.archivable),
+                    read_only_definition: Ok(value.read_only_definition),
+                    read_only_options: Ok(value.read_only_options),
+                    read_only_value: Ok(value.read_only_value),
                 }
             }
         }
@@ -2977,6 +3514,415 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Property {
+            archived: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            calculated: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_options: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            field_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            group_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            hubspot_defined: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            modification_metadata: ::std::result::Result<
+                ::std::option::Option<super::ModificationMetadata>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            options: ::std::result::Result<
+                ::std::vec::Vec<super::PropertyOption>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Property {
+            fn default() -> Self {
+                Self {
+                    archived: Ok(Default::default()),
+                    calculated: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    external_options: Ok(Default::default()),
+                    field_type: Err("no value supplied for field_type".to_string()),
+                    group_name: Ok(Default::default()),
+                    hidden: Ok(Default::default()),
+                    hubspot_defined: Ok(Default::default()),
+                    label: Err("no value supplied for label".to_string()),
+                    modification_metadata: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    options: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Property {
+            pub fn archived<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.archived = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for archived: {e}")
+                    });
+                self
+            }
+            pub fn calculated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calculated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for calculated: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn external_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_options: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn field_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field_type: {e}")
+                    });
+                self
+            }
+            pub fn group_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for group_name: {e}")
+                    });
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn hubspot_defined<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hubspot_defined = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hubspot_defined: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn modification_metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ModificationMetadata>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modification_metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for modification_metadata: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PropertyOption>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for options: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Property> for super::Property {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Property,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    archived: value.archived?,
+                    calculated: value.calculated?,
+                    description: value.description?,
+                    external_options: value.external_options?,
+                    field_type: value.field_type?,
+                    group_name: value.group_name?,
+                    hidden: value.hidden?,
+                    hubspot_defined: value.hubspot_defined?,
+                    label: value.label?,
+                    modification_metadata: value.modification_metadata?,
+                    name: value.name?,
+                    options: value.options?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Property> for Property {
+            fn from(value: super::Property) -> Self {
+                Self {
+                    archived: Ok(value.archived),
+                    calculated: Ok(value.calculated),
+                    description: Ok(value.description),
+                    external_options: Ok(value.external_options),
+                    field_type: Ok(value.field_type),
+                    group_name: Ok(value.group_name),
+                    hidden: Ok(value.hidden),
+                    hubspot_defined: Ok(value.hubspot_defined),
+                    label: Ok(value.label),
+                    modification_metadata: Ok(value.modification_metadata),
+                    name: Ok(value.name),
+                    options: Ok(value.options),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PropertyList {
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PropertyList {
+            fn default() -> Self {
+                Self {
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl PropertyList {
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PropertyList> for super::PropertyList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PropertyList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { results: value.results? })
+            }
+        }
+        impl ::std::convert::From<super::PropertyList> for PropertyList {
+            fn from(value: super::PropertyList) -> Self {
+                Self { results: Ok(value.results) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PropertyOption {
+            display_order: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            hidden: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PropertyOption {
+            fn default() -> Self {
+                Self {
+                    display_order: Ok(Default::default()),
+                    hidden: Ok(Default::default()),
+                    label: Err("no value supplied for label".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl PropertyOption {
+            pub fn display_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_order: {e}")
+                    });
+                self
+            }
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PropertyOption> for super::PropertyOption {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PropertyOption,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    display_order: value.display_order?,
+                    hidden: value.hidden?,
+                    label: value.label?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PropertyOption> for PropertyOption {
+            fn from(value: super::PropertyOption) -> Self {
+                Self {
+                    display_order: Ok(value.display_order),
+                    hidden: Ok(value.hidden),
+                    label: Ok(value.label),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RecipientEgg {
             actor_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3713,6 +4659,143 @@ pub mod types {
                     actor_id: Ok(value.actor_id),
                     delivery_identifier: Ok(value.delivery_identifier),
                     name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SignedUrl {
+            expires_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extension: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SignedUrl {
+            fn default() -> Self {
+                Self {
+                    expires_at: Err("no value supplied for expires_at".to_string()),
+                    extension: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl SignedUrl {
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn extension<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extension = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extension: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SignedUrl> for super::SignedUrl {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SignedUrl,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expires_at: value.expires_at?,
+                    extension: value.extension?,
+                    name: value.name?,
+                    size: value.size?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SignedUrl> for SignedUrl {
+            fn from(value: super::SignedUrl) -> Self {
+                Self {
+                    expires_at: Ok(value.expires_at),
+                    extension: Ok(value.extension),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -4711,6 +5794,53 @@ let response = client.send_thread_message()
 ```*/
     pub fn send_thread_message(&self) -> builder::SendThreadMessage<'_> {
         builder::SendThreadMessage::new(self)
+    }
+    /**Sends a `POST` request to `/crm/v3/objects/tickets/batch/read`
+
+```ignore
+let response = client.batch_read_tickets()
+    .archived(archived)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn batch_read_tickets(&self) -> builder::BatchReadTickets<'_> {
+        builder::BatchReadTickets::new(self)
+    }
+    /**Sends a `GET` request to `/crm/v3/properties/{objectType}`
+
+```ignore
+let response = client.list_properties()
+    .object_type(object_type)
+    .archived(archived)
+    .send()
+    .await;
+```*/
+    pub fn list_properties(&self) -> builder::ListProperties<'_> {
+        builder::ListProperties::new(self)
+    }
+    /**Sends a `GET` request to `/files/v3/files/{fileId}`
+
+```ignore
+let response = client.get_file()
+    .file_id(file_id)
+    .send()
+    .await;
+```*/
+    pub fn get_file(&self) -> builder::GetFile<'_> {
+        builder::GetFile::new(self)
+    }
+    /**Sends a `GET` request to `/files/v3/files/{fileId}/signed-url`
+
+```ignore
+let response = client.get_file_signed_url()
+    .file_id(file_id)
+    .expiration_seconds(expiration_seconds)
+    .send()
+    .await;
+```*/
+    pub fn get_file_signed_url(&self) -> builder::GetFileSignedUrl<'_> {
+        builder::GetFileSignedUrl::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -6664,6 +7794,335 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::batch_read_tickets`]
+
+[`Client::batch_read_tickets`]: super::Client::batch_read_tickets*/
+    #[derive(Debug, Clone)]
+    pub struct BatchReadTickets<'a> {
+        client: &'a super::Client,
+        archived: Result<Option<bool>, String>,
+        body: Result<types::builder::BatchReadInput, String>,
+    }
+    impl<'a> BatchReadTickets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                archived: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchReadInput>,
+            <V as std::convert::TryInto<
+                types::BatchReadInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `BatchReadInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchReadInput,
+            ) -> types::builder::BatchReadInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/crm/v3/objects/tickets/batch/read`
+        pub async fn send(self) -> Result<ResponseValue<types::BatchResult>, Error<()>> {
+            let Self { client, archived, body } = self;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchReadInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/crm/v3/objects/tickets/batch/read", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "batch_read_tickets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_properties`]
+
+[`Client::list_properties`]: super::Client::list_properties*/
+    #[derive(Debug, Clone)]
+    pub struct ListProperties<'a> {
+        client: &'a super::Client,
+        object_type: Result<::std::string::String, String>,
+        archived: Result<Option<bool>, String>,
+    }
+    impl<'a> ListProperties<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                object_type: Err("object_type was not initialized".to_string()),
+                archived: Ok(None),
+            }
+        }
+        pub fn object_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.object_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for object_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn archived<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.archived = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for archived failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/crm/v3/properties/{objectType}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PropertyList>, Error<()>> {
+            let Self { client, object_type, archived } = self;
+            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let archived = archived.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/crm/v3/properties/{}", client.baseurl, encode_path(& object_type
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("archived", &archived))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_properties",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_file`]
+
+[`Client::get_file`]: super::Client::get_file*/
+    #[derive(Debug, Clone)]
+    pub struct GetFile<'a> {
+        client: &'a super::Client,
+        file_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                file_id: Err("file_id was not initialized".to_string()),
+            }
+        }
+        pub fn file_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.file_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for file_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/files/v3/files/{fileId}`
+        pub async fn send(self) -> Result<ResponseValue<types::File>, Error<()>> {
+            let Self { client, file_id } = self;
+            let file_id = file_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/files/v3/files/{}", client.baseurl, encode_path(& file_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_file_signed_url`]
+
+[`Client::get_file_signed_url`]: super::Client::get_file_signed_url*/
+    #[derive(Debug, Clone)]
+    pub struct GetFileSignedUrl<'a> {
+        client: &'a super::Client,
+        file_id: Result<::std::string::String, String>,
+        expiration_seconds: Result<Option<i64>, String>,
+    }
+    impl<'a> GetFileSignedUrl<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                file_id: Err("file_id was not initialized".to_string()),
+                expiration_seconds: Ok(None),
+            }
+        }
+        pub fn file_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.file_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for file_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn expiration_seconds<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.expiration_seconds = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for expiration_seconds failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/files/v3/files/{fileId}/signed-url`
+        pub async fn send(self) -> Result<ResponseValue<types::SignedUrl>, Error<()>> {
+            let Self { client, file_id, expiration_seconds } = self;
+            let file_id = file_id.map_err(Error::InvalidRequest)?;
+            let expiration_seconds = expiration_seconds.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/files/v3/files/{}/signed-url", client.baseurl, encode_path(& file_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "expirationSeconds",
+                        &expiration_seconds,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_file_signed_url",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

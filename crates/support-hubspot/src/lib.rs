@@ -14,6 +14,7 @@ mod bodies;
 mod builder;
 mod comments;
 mod error;
+mod files;
 mod listing;
 mod lookups;
 mod map;

@@ -21,11 +21,15 @@ const OWNERS_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
 /// The most pages of owners read for the lookup (100 each).
 const OWNER_PAGES: usize = 1_000;
 
+/// How long the ticket property definitions are reused.
+const PROPERTIES_FRESH_FOR: Duration = Duration::from_secs(10 * 60);
+
 /// The caches of one port.
 #[derive(Debug)]
 pub(crate) struct Lookups {
     pipelines: LookupCache<Pipelines>,
     owners: LookupCache<OwnerUsers>,
+    properties: LookupCache<TicketProperties>,
 }
 
 impl Lookups {
@@ -33,7 +37,89 @@ impl Lookups {
         Self {
             pipelines: LookupCache::new("ticket pipelines", PIPELINES_FRESH_FOR),
             owners: LookupCache::new("owner user ids", OWNERS_FRESH_FOR),
+            properties: LookupCache::new("ticket properties", PROPERTIES_FRESH_FOR),
         }
+    }
+}
+
+/// One ticket property of the account (`GET /crm/v3/properties/tickets`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PropertyDef {
+    /// The internal name, which reads and writes use.
+    pub(crate) name: String,
+    /// The label people see.
+    pub(crate) label: String,
+    /// `type`: `string`, `number`, `bool`, `date`, `datetime`, `enumeration`, `phone_number`, ….
+    pub(crate) kind: String,
+    /// `fieldType`: `checkbox` is a multiple choice (values separated by `;`).
+    pub(crate) field_type: String,
+    /// The option values of an enumeration.
+    pub(crate) options: Vec<String>,
+    /// Whether HubSpot defines it (`hubspotDefined`).
+    pub(crate) hubspot_defined: bool,
+    /// Whether its value cannot be written: calculated, or `modificationMetadata.readOnlyValue`.
+    pub(crate) read_only: bool,
+}
+
+impl PropertyDef {
+    /// Whether a value holds several choices.
+    pub(crate) fn multiple(&self) -> bool {
+        self.kind == "enumeration" && self.field_type == "checkbox"
+    }
+}
+
+/// The account's ticket properties.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct TicketProperties(pub(crate) Vec<PropertyDef>);
+
+impl TicketProperties {
+    pub(crate) fn from_json(raw: &Value) -> Self {
+        let all = raw
+            .get("results")
+            .and_then(Value::as_array)
+            .map(|all| {
+                all.iter()
+                    .filter(|p| json::boolean(p, "archived") != Some(true))
+                    .filter_map(|p| {
+                        let name = json::text(p, "name")?;
+                        let read_only = json::boolean(p, "calculated") == Some(true)
+                            || p.pointer("/modificationMetadata/readOnlyValue")
+                                .and_then(Value::as_bool)
+                                == Some(true);
+                        Some(PropertyDef {
+                            label: json::text(p, "label").unwrap_or_else(|| name.clone()),
+                            name,
+                            kind: json::text(p, "type").unwrap_or_default(),
+                            field_type: json::text(p, "fieldType").unwrap_or_default(),
+                            options: p
+                                .get("options")
+                                .and_then(Value::as_array)
+                                .map(|o| o.iter().filter_map(|o| json::text(o, "value")).collect())
+                                .unwrap_or_default(),
+                            hubspot_defined: json::boolean(p, "hubspotDefined") == Some(true),
+                            read_only,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        TicketProperties(all)
+    }
+
+    /// The account's own properties (not HubSpot's), which tickets carry as custom fields.
+    pub(crate) fn custom(&self) -> impl Iterator<Item = &PropertyDef> {
+        self.0.iter().filter(|p| !p.hubspot_defined)
+    }
+
+    /// The property named `name` (its internal name; else its label, when one property has it).
+    pub(crate) fn find(&self, name: &str) -> Option<&PropertyDef> {
+        self.0.iter().find(|p| p.name == name).or_else(|| {
+            let mut labelled = self.0.iter().filter(|p| p.label == name);
+            match (labelled.next(), labelled.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            }
+        })
     }
 }
 
@@ -210,6 +296,39 @@ impl HubSpotPort {
                     )
                     .await?;
                 Ok(Pipelines::from_json(&raw))
+            })
+            .await
+    }
+}
+
+impl HubSpotPort {
+    /// The account's ticket properties, read once per time to live.
+    pub(crate) async fn ticket_properties(
+        &self,
+        operation: Operation,
+    ) -> Result<Arc<TicketProperties>> {
+        self.lookups
+            .properties
+            .get_or_load(|| async {
+                let raw = self
+                    .endpoint
+                    .runtime()
+                    .run_json(
+                        operation,
+                        None,
+                        self.client.list_properties().object_type("tickets").send(),
+                    )
+                    .await?;
+                if raw.get("results").and_then(Value::as_array).is_none() {
+                    return Err(json::misshapen(
+                        crate::PROVIDER,
+                        operation,
+                        "property list",
+                        &raw,
+                        &"no results",
+                    ));
+                }
+                Ok(TicketProperties::from_json(&raw))
             })
             .await
     }

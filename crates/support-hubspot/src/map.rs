@@ -8,15 +8,15 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    Body, CanonicalId, ConnectionInfo, Error, ExternalObjectRef, Mapped, ObjectKind, Operation,
-    Party, PartyRole, Priority, SatisfactionRating, SatisfactionRatingRef, Score, SlaClock, Ticket,
-    TicketCategory, TicketSla, TicketStatus,
+    Body, CanonicalId, ConnectionInfo, CustomField, Error, ExternalObjectRef, FieldValue, Mapped,
+    ObjectKind, Operation, Party, PartyRole, Priority, SatisfactionRating, SatisfactionRatingRef,
+    Score, SlaClock, Ticket, TicketCategory, TicketSla, TicketStatus,
 };
 
 use support_core::{Channel, Document, DocumentKind};
 
 use crate::PROVIDER;
-use crate::lookups::Pipelines;
+use crate::lookups::{Pipelines, PropertyDef, TicketProperties};
 
 /// The SLA due-date properties (time to first response, next response, close), read where the
 /// account has them.
@@ -93,11 +93,100 @@ pub(crate) fn priority_value(priority: &Priority) -> Option<&'static str> {
     })
 }
 
-/// A ticket, its status read from its stage in the account's `pipelines`.
+/// A custom property's value typed by the property's `type`: `number` a whole or decimal number,
+/// `bool` a checkbox, a multiple-choice `enumeration` (`fieldType: checkbox`) its `;`-separated
+/// choices; dates, date-times, single choices and text as HubSpot wrote them.
+pub(crate) fn custom_value(def: &PropertyDef, text: &str) -> FieldValue {
+    match def.kind.as_str() {
+        "number" => text
+            .parse::<i64>()
+            .map(FieldValue::Integer)
+            .or_else(|_| text.parse::<f64>().map(FieldValue::Number))
+            .unwrap_or_else(|_| FieldValue::Text(text.to_owned())),
+        "bool" | "booleancheckbox" => match text.to_ascii_lowercase().as_str() {
+            "true" => FieldValue::Bool(true),
+            "false" => FieldValue::Bool(false),
+            _ => FieldValue::Text(text.to_owned()),
+        },
+        "enumeration" if def.multiple() => FieldValue::List(
+            text.split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ => FieldValue::Text(text.to_owned()),
+    }
+}
+
+/// The property value (HubSpot's text) a custom field's `value` is written as, or why it cannot
+/// be: numbers for `number`, true/false for `bool`, the property's options for `enumeration`.
+pub(crate) fn custom_write(def: &PropertyDef, value: &FieldValue) -> Result<String, String> {
+    let text = match value {
+        FieldValue::Null => return Ok(String::new()),
+        FieldValue::Bool(b) => b.to_string(),
+        FieldValue::Integer(n) => n.to_string(),
+        FieldValue::Number(n) => n.to_string(),
+        FieldValue::Text(t) => t.clone(),
+        FieldValue::List(items) if def.multiple() => items.join(";"),
+        FieldValue::List(_) => {
+            return Err(format!(
+                "custom property `{}` takes one value, not a list",
+                def.name
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "custom property `{}` takes text, a number or a choice, not a structure",
+                def.name
+            ));
+        }
+    };
+    match def.kind.as_str() {
+        "number" if text.parse::<f64>().is_err() => Err(format!(
+            "custom property `{}` takes a number, not `{text}`",
+            def.name
+        )),
+        "bool" | "booleancheckbox"
+            if !matches!(text.to_ascii_lowercase().as_str(), "true" | "false") =>
+        {
+            Err(format!(
+                "custom property `{}` takes true or false, not `{text}`",
+                def.name
+            ))
+        }
+        "enumeration" => {
+            let values: Vec<&str> = if def.multiple() {
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .collect()
+            } else {
+                vec![text.as_str()]
+            };
+            let unknown = values
+                .into_iter()
+                .find(|v| !def.options.iter().any(|o| o == v));
+            match unknown {
+                Some(v) => Err(format!(
+                    "`{v}` is not an option of custom property `{}` (options: {})",
+                    def.name,
+                    def.options.join(", ")
+                )),
+                None => Ok(text),
+            }
+        }
+        _ => Ok(text),
+    }
+}
+
+/// A ticket, its status read from its stage in the account's `pipelines`, its custom fields from
+/// the account's own `properties` it carries.
 pub(crate) fn ticket(
     operation: Operation,
     raw: Value,
     pipelines: &Pipelines,
+    properties: &TicketProperties,
 ) -> Result<Ticket, Error> {
     let Some(id) = json::id_text(&raw, "id") else {
         return Err(json::misshapen(
@@ -156,6 +245,21 @@ pub(crate) fn ticket(
     ticket.closed_at = time_property(&raw, "closed_date");
     ticket.resolution = property(&raw, "hs_resolution");
     ticket.sla = sla(&raw);
+    ticket.custom_fields = properties
+        .custom()
+        .filter_map(|def| {
+            let text = raw
+                .get("properties")
+                .and_then(|p| p.get(&def.name))
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())?;
+            Some(CustomField {
+                name: def.label.clone(),
+                field_id: Some(def.name.clone()),
+                value: custom_value(def, text),
+            })
+        })
+        .collect();
     ticket.raw = raw.into();
     Ok(ticket)
 }
@@ -366,7 +470,13 @@ mod tests {
                 "hubspot_team_id": null, "closed_date": "2026-01-03T00:00:00Z",
                 "hs_lastmodifieddate": "1767409200000", "hs_time_to_close_sla_at": "2026-01-05T00:00:00Z",
                 "x_custom": "kept"}});
-        let t = ticket(Operation::GetTicket, raw, &pipelines).unwrap();
+        let t = ticket(
+            Operation::GetTicket,
+            raw,
+            &pipelines,
+            &TicketProperties::default(),
+        )
+        .unwrap();
         assert_eq!(t.id.to_string(), "hubspot:ticket:512");
         assert_eq!(t.status, Mapped::new(TicketStatus::Closed, "Closed"));
         assert_eq!(t.priority, Some(Mapped::new(Priority::Normal, "MEDIUM")));
@@ -386,7 +496,13 @@ mod tests {
     #[test]
     fn an_unknown_stage_is_other_with_its_id() {
         let raw = json!({"id": "1", "properties": {"hs_pipeline_stage": "999"}});
-        let t = ticket(Operation::GetTicket, raw, &Pipelines::default()).unwrap();
+        let t = ticket(
+            Operation::GetTicket,
+            raw,
+            &Pipelines::default(),
+            &TicketProperties::default(),
+        )
+        .unwrap();
         assert_eq!(
             t.status,
             Mapped::new(TicketStatus::Other("999".into()), "999")

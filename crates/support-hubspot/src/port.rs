@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use support_core::kit::{Endpoint, json as kjson};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
-    CommentRef, ConnectionInfo, Cursor, Document, Error, ErrorKind, Filter, NewComment, NewTag,
-    NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
+    CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
+    NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
     TicketQuery, TicketStatus, TicketUpdate, async_trait,
 };
@@ -91,6 +91,8 @@ fn capabilities() -> Capabilities {
              read-only, with their ticket and contact associations; ticket, dates and sentiment are \
              matched here",
         )
+        .native(&[Operation::DownloadAttachment])
+        .uploads(support_core::UploadLimits::none())
         .native_filters(&[
             Filter::TicketStatus,
             Filter::TicketPriority,
@@ -148,12 +150,103 @@ impl HubSpotPort {
 
     async fn map_ticket(&self, operation: Operation, raw: Value) -> Result<Ticket> {
         let pipelines = self.pipelines(operation).await?;
-        map::ticket(operation, raw, &pipelines)
+        let properties = self.ticket_properties(operation).await?;
+        map::ticket(operation, raw, &pipelines, &properties)
     }
 
-    /// `GET /crm/v3/objects/tickets/{id}` with the mapped properties, as JSON.
+    /// The `properties=` value of a ticket read (the mapped properties and as many of the
+    /// account's custom properties as fit in [`PROPERTIES_IN_URL`] characters), and the custom
+    /// properties left over, which a batch read adds.
+    async fn read_properties(&self, operation: Operation) -> Result<(String, Vec<String>)> {
+        let properties = self.ticket_properties(operation).await?;
+        let mut query = map::ticket_properties();
+        let mut rest = Vec::new();
+        for def in properties.custom() {
+            if map::TICKET_PROPERTIES.contains(&def.name.as_str()) {
+                continue;
+            }
+            if rest.is_empty() && query.len() + 1 + def.name.len() <= PROPERTIES_IN_URL {
+                query.push(',');
+                query.push_str(&def.name);
+            } else {
+                rest.push(def.name.clone());
+            }
+        }
+        Ok((query, rest))
+    }
+
+    /// Adds the properties `names` to the tickets `raws` (read by id in batches,
+    /// `POST /crm/v3/objects/tickets/batch/read`, whose property list is in the body).
+    async fn add_properties(
+        &self,
+        operation: Operation,
+        raws: &mut [Value],
+        names: &[String],
+    ) -> Result<()> {
+        if names.is_empty() || raws.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = raws
+            .iter()
+            .filter_map(|r| kjson::id_text(r, "id"))
+            .collect();
+        for chunk in ids.chunks(BATCH_READ) {
+            let body: types::BatchReadInput = bodies::typed(
+                operation,
+                json!({
+                    "inputs": chunk.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
+                    "properties": names,
+                }),
+            )?;
+            let answer = self
+                .endpoint
+                .runtime()
+                .run_json(
+                    operation,
+                    None,
+                    self.client.batch_read_tickets().body(body).send(),
+                )
+                .await?;
+            let Some(results) = answer.get("results").and_then(Value::as_array) else {
+                return Err(kjson::misshapen(
+                    PROVIDER,
+                    operation,
+                    "batch read",
+                    &answer,
+                    &"no results",
+                ));
+            };
+            for read in results {
+                let Some(id) = kjson::id_text(read, "id") else {
+                    continue;
+                };
+                let Some(target) = raws
+                    .iter_mut()
+                    .find(|r| kjson::id_text(r, "id").as_deref() == Some(id.as_str()))
+                else {
+                    continue;
+                };
+                if let (Some(from), Some(to)) = (
+                    read.get("properties").and_then(Value::as_object),
+                    target.get_mut("properties").and_then(Value::as_object_mut),
+                ) {
+                    for name in names {
+                        if let Some(value) = from.get(name) {
+                            to.insert(name.clone(), value.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `GET /crm/v3/objects/tickets/{id}` with the mapped properties and the account's custom
+    /// ones, as JSON.
     async fn read_raw(&self, operation: Operation, id: &str) -> Result<Value> {
-        self.endpoint
+        let (query, rest) = self.read_properties(operation).await?;
+        let raw = self
+            .endpoint
             .runtime()
             .run_json(
                 operation,
@@ -161,11 +254,64 @@ impl HubSpotPort {
                 self.client
                     .get_ticket()
                     .ticket_id(id)
-                    .properties(map::ticket_properties())
+                    .properties(query)
                     .associations("contacts")
                     .send(),
             )
-            .await
+            .await?;
+        let mut raws = [raw];
+        self.add_properties(operation, &mut raws, &rest).await?;
+        let [raw] = raws;
+        Ok(raw)
+    }
+
+    /// The `properties` of a write for the custom fields `fields`, by property name (or label):
+    /// an unknown, HubSpot-defined or read-only property, or a value the property cannot take, is
+    /// refused before anything is sent.
+    async fn custom_properties(
+        &self,
+        operation: Operation,
+        fields: &[support_core::CustomFieldInput],
+        into: &mut Map<String, Value>,
+    ) -> Result<()> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let properties = self.ticket_properties(operation).await?;
+        for field in fields {
+            let Some(def) = properties.find(&field.name) else {
+                return Err(Self::invalid(
+                    operation,
+                    format!(
+                        "`{}` is not a ticket property of this HubSpot account",
+                        field.name
+                    ),
+                ));
+            };
+            if def.hubspot_defined {
+                return Err(Self::invalid(
+                    operation,
+                    format!(
+                        "`{}` is a HubSpot-defined ticket property, not a custom one; set it \
+                         through the ticket's own fields",
+                        def.name
+                    ),
+                ));
+            }
+            if def.read_only {
+                return Err(Self::invalid(
+                    operation,
+                    format!(
+                        "custom property `{}` is read-only (calculated or set by HubSpot)",
+                        def.name
+                    ),
+                ));
+            }
+            let value = map::custom_write(def, &field.value)
+                .map_err(|message| Self::invalid(operation, message))?;
+            into.insert(def.name.clone(), value.into());
+        }
+        Ok(())
     }
 
     /// `PATCH /crm/v3/objects/tickets/{id}` with `properties`, then the ticket as it is now.
@@ -358,10 +504,18 @@ impl HubSpotPort {
         if empty {
             return Ok(Page::last(Vec::new()));
         }
+        // The search body carries the property list: every custom property fits.
+        let ticket_properties = self.ticket_properties(operation).await?;
+        let mut names: Vec<&str> = map::TICKET_PROPERTIES.to_vec();
+        for def in ticket_properties.custom() {
+            if !names.contains(&def.name.as_str()) {
+                names.push(def.name.as_str());
+            }
+        }
         let mut request = json!({
             "filterGroups": [{"filters": filters}],
             "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
-            "properties": map::TICKET_PROPERTIES,
+            "properties": names,
             "limit": limit,
         });
         if state.offset > 0 {
@@ -407,7 +561,7 @@ impl HubSpotPort {
                 at_last.clear();
             }
             at_last.push(id);
-            let ticket = map::ticket(operation, raw, &pipelines)?;
+            let ticket = map::ticket(operation, raw, &pipelines, &ticket_properties)?;
             if query.matches(&ticket) {
                 items.push(ticket);
             }
@@ -445,11 +599,12 @@ impl HubSpotPort {
         let operation = Operation::ListTickets;
         let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE);
         let after = Cursor::state::<TicketsAfter>(query.page.cursor.as_ref(), PROVIDER, operation)?;
+        let (properties, rest) = self.read_properties(operation).await?;
         let mut call = self
             .client
             .list_tickets()
             .limit(i32::try_from(limit).unwrap_or(100))
-            .properties(map::ticket_properties())
+            .properties(properties)
             .associations("contacts");
         if let Some(after) = after {
             call = call.after(after.after);
@@ -464,11 +619,13 @@ impl HubSpotPort {
             .envelope()
             .pointer("/paging/next")
             .and_then(|n| kjson::id_text(n, "after"));
-        let results = page.into_values();
+        let mut results = page.into_values();
+        self.add_properties(operation, &mut results, &rest).await?;
         let pipelines = self.pipelines(operation).await?;
+        let ticket_properties = self.ticket_properties(operation).await?;
         let items = results
             .into_iter()
-            .map(|raw| map::ticket(operation, raw, &pipelines))
+            .map(|raw| map::ticket(operation, raw, &pipelines, &ticket_properties))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page::new(
             items,
@@ -477,7 +634,15 @@ impl HubSpotPort {
     }
 }
 
-/// A CRM page's `results` and `paging.next.after`.
+/// The most characters of a ticket read's `properties=` value: custom properties past it are
+/// read through the batch read, whose property list is in the body. HubSpot documents no URL
+/// length limit for these reads; long URLs are refused (414) by HTTP front ends, commonly past
+/// 4 to 8 KiB for the whole request line, so the list stays well under that.
+pub(crate) const PROPERTIES_IN_URL: usize = 2_000;
+
+/// Tickets read per batch request.
+const BATCH_READ: usize = 100;
+
 /// A page of `GET /crm/v3/objects/tickets`: `results`, and `paging.next.after` while there is more.
 const TICKET_PAGE: support_core::kit::page::PageShape =
     support_core::kit::page::PageShape::items_at("results")
@@ -588,12 +753,11 @@ impl SupportPort for HubSpotPort {
                 "HubSpot tickets carry no tags here; send the ticket without tags",
             ));
         }
-        if !ticket.custom_fields.is_empty() {
-            return Err(Self::invalid(
-                operation,
-                "custom properties are not written by this adapter; send the ticket without custom fields",
-            ));
-        }
+        let mut custom = Map::new();
+        self.custom_properties(operation, &ticket.custom_fields, &mut custom)
+            .await?;
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &ticket.attachments)?;
         // The requester is the contact associated with the ticket (HubSpot-defined type 16,
         // ticket to contact), written in the create request itself.
         let requester = match &ticket.requester {
@@ -642,6 +806,8 @@ impl SupportPort for HubSpotPort {
             };
             properties.insert("hs_ticket_priority".into(), value.into());
         }
+        properties.extend(custom);
+        let attachments = ticket.attachments;
         let mut request = json!({ "properties": properties });
         if let Some(contact) = requester {
             request["associations"] = json!([{
@@ -667,6 +833,21 @@ impl SupportPort for HubSpotPort {
                 kjson::misshapen(PROVIDER, operation, "ticket", &created, &"it has no id"),
             ));
         };
+        // A ticket has no files of its own: they go on a first note of the ticket.
+        if !attachments.is_empty() {
+            let names: Vec<&str> = attachments.iter().map(|f| f.file_name()).collect();
+            let mut note = NewComment::internal(format!("Attached: {}", names.join(", ")));
+            note.attachments = attachments;
+            self.add_ticket_comment(operation, &id, note)
+                .await
+                .map_err(|error| {
+                    let detail = error.message().unwrap_or_default().to_owned();
+                    error.with_message(format!(
+                        "HubSpot ticket {id} was created, but the note with its files was not: \
+                         {detail}"
+                    ))
+                })?;
+        }
         let raw = self.read_raw(operation, &id).await?;
         self.map_ticket(operation, raw).await
     }
@@ -680,13 +861,9 @@ impl SupportPort for HubSpotPort {
                 "HubSpot tickets carry no tags here; send the change without tags",
             ));
         }
-        if !update.custom_fields.is_empty() {
-            return Err(Self::invalid(
-                operation,
-                "custom properties are not written by this adapter; send the change without custom fields",
-            ));
-        }
         let mut properties = Map::new();
+        self.custom_properties(operation, &update.custom_fields, &mut properties)
+            .await?;
         if let Some(subject) = update.subject {
             properties.insert("subject".into(), subject.into());
         }
@@ -729,7 +906,7 @@ impl SupportPort for HubSpotPort {
             self.add_ticket_comment(operation, &id, comment).await?;
         }
         if map::property(&current, "hs_pipeline_stage").as_deref() == Some(stage.as_str()) {
-            return map::ticket(operation, current, &pipelines);
+            return self.map_ticket(operation, current).await;
         }
         let mut properties = Map::new();
         properties.insert("hs_pipeline_stage".into(), stage.into());
@@ -888,6 +1065,11 @@ impl SupportPort for HubSpotPort {
                 )
             }),
         ))
+    }
+
+    async fn download_attachment(&self, attachment: &Document) -> Result<Download> {
+        self.download_file(Operation::DownloadAttachment, attachment)
+            .await
     }
 
     async fn get_sla(&self, _policy: &CanonicalId) -> Result<SlaPolicyRef> {

@@ -81,6 +81,13 @@ async fn another_server_names_the_base_url() {
 #[tokio::test(start_paused = true)]
 async fn a_burst_limit_is_retried_and_a_daily_limit_reports_its_reset() {
     let server = MockServer::start_async().await;
+    // The ticket properties (read once before a ticket read): the account has no custom ones.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/crm/v3/properties/tickets");
+            then.status(200).json_body(json!({"results": []}));
+        })
+        .await;
     let burst = server
         .mock_async(|when, then| {
             when.method(GET).path("/crm/v3/objects/tickets/1");

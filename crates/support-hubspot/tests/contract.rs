@@ -46,11 +46,26 @@ fn ticket(id: &str, pipeline: &str, stage: &str, modified_ms: i64) -> Value {
             "hs_lastmodifieddate": modified_ms.to_string()}})
 }
 
+/// Serves the pipelines, and ticket properties without custom ones.
 async fn serve_pipelines(server: &MockServer) -> httpmock::Mock<'_> {
+    serve_properties(server, json!([])).await;
+    serve_pipelines_only(server).await
+}
+
+async fn serve_pipelines_only(server: &MockServer) -> httpmock::Mock<'_> {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/crm/v3/pipelines/tickets");
             then.status(200).json_body(pipelines());
+        })
+        .await
+}
+
+async fn serve_properties(server: &MockServer, results: Value) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/crm/v3/properties/tickets");
+            then.status(200).json_body(json!({ "results": results }));
         })
         .await
 }
@@ -621,4 +636,238 @@ async fn knowledge_articles_come_from_site_search_and_indexed_data() {
     let article = port.get_knowledge_article(&page.items[0].id).await.unwrap();
     assert_eq!(indexed.calls_async().await, 1);
     assert_eq!(article.body.unwrap().text, "Steps");
+}
+
+/// The account's own properties as `GET /crm/v3/properties/tickets` lists them, next to one of
+/// HubSpot's.
+fn custom_properties() -> Value {
+    json!([
+        {"name": "subject", "label": "Ticket name", "type": "string", "fieldType": "text",
+            "hubspotDefined": true, "calculated": false,
+            "modificationMetadata": {"readOnlyValue": false, "readOnlyDefinition": true}},
+        {"name": "order_number", "label": "Order number", "type": "number", "fieldType": "number",
+            "calculated": false, "modificationMetadata": {"readOnlyValue": false}},
+        {"name": "vip", "label": "VIP", "type": "bool", "fieldType": "booleancheckbox",
+            "hubspotDefined": false, "options": [{"label": "Yes", "value": "true"}, {"label": "No", "value": "false"}],
+            "modificationMetadata": {"readOnlyValue": false}},
+        {"name": "regions", "label": "Regions", "type": "enumeration", "fieldType": "checkbox",
+            "options": [{"label": "EMEA", "value": "emea"}, {"label": "APAC", "value": "apac"}],
+            "modificationMetadata": {"readOnlyValue": false}},
+        {"name": "renewal", "label": "Renewal", "type": "date", "fieldType": "date",
+            "modificationMetadata": {"readOnlyValue": false}},
+        {"name": "days_open", "label": "Days open", "type": "number",
+            "fieldType": "calculation_equation", "calculated": true,
+            "modificationMetadata": {"readOnlyValue": true}}
+    ])
+}
+
+#[tokio::test]
+async fn custom_properties_are_read_typed_and_written_by_name() {
+    let server = MockServer::start_async().await;
+    let definitions = serve_properties(&server, custom_properties()).await;
+    serve_pipelines_only(&server).await;
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v3/objects/tickets/512")
+                .query_param_includes("properties", "order_number")
+                .query_param_includes("properties", "regions")
+                .query_param_includes("properties", "days_open");
+            let mut body = ticket("512", "0", "2", 1_767_300_000_000);
+            body["properties"]["order_number"] = json!("5001");
+            body["properties"]["vip"] = json!("true");
+            body["properties"]["regions"] = json!("emea;apac");
+            body["properties"]["renewal"] = json!("2027-06-30");
+            body["properties"]["days_open"] = json!("4.5");
+            then.status(200).json_body(body);
+        })
+        .await;
+    let patch = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path("/crm/v3/objects/tickets/512")
+                .json_body(json!({"properties": {"order_number": "77", "vip": "false",
+                    "regions": "apac"}}));
+            then.status(200)
+                .json_body(ticket("512", "0", "2", 1_767_300_000_000));
+        })
+        .await;
+    let port = port(&server);
+    let id = CanonicalId::new("hubspot", ObjectKind::Ticket, "512");
+    let t = port
+        .get_ticket(&TicketLookup::Id(id.clone()))
+        .await
+        .unwrap();
+    let field = |name: &str| {
+        t.custom_fields
+            .iter()
+            .find(|f| f.field_id.as_deref() == Some(name))
+            .map(|f| (f.name.clone(), f.value.clone()))
+    };
+    use support_core::FieldValue;
+    assert_eq!(
+        field("order_number"),
+        Some(("Order number".into(), FieldValue::Integer(5001)))
+    );
+    assert_eq!(field("vip"), Some(("VIP".into(), FieldValue::Bool(true))));
+    assert_eq!(
+        field("regions"),
+        Some((
+            "Regions".into(),
+            FieldValue::List(vec!["emea".into(), "apac".into()])
+        ))
+    );
+    assert_eq!(
+        field("renewal"),
+        Some(("Renewal".into(), FieldValue::Text("2027-06-30".into())))
+    );
+    assert_eq!(
+        field("days_open"),
+        Some(("Days open".into(), FieldValue::Number(4.5)))
+    );
+    assert_eq!(
+        field("subject"),
+        None,
+        "HubSpot's own properties are not custom"
+    );
+
+    // Written by property name (or label), typed as the property takes them.
+    let update = TicketUpdate::new()
+        .with_custom_field("order_number", FieldValue::Integer(77))
+        .with_custom_field("VIP", FieldValue::Bool(false))
+        .with_custom_field("regions", FieldValue::List(vec!["apac".into()]));
+    port.update_ticket(&id, update).await.unwrap();
+    assert_eq!(patch.calls_async().await, 1);
+
+    // Refused before anything is sent: unknown, read-only, HubSpot's own, and a wrong value.
+    for (name, value, says) in [
+        (
+            "no_such_field",
+            FieldValue::Text("x".into()),
+            "no_such_field",
+        ),
+        ("days_open", FieldValue::Integer(3), "read-only"),
+        ("subject", FieldValue::Text("x".into()), "HubSpot-defined"),
+        ("regions", FieldValue::Text("amer".into()), "amer"),
+        ("order_number", FieldValue::Text("many".into()), "number"),
+    ] {
+        let update = TicketUpdate::new().with_custom_field(name, value);
+        let error = port.update_ticket(&id, update).await.unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::InvalidInput, "{name}");
+        assert!(error.to_string().contains(says), "{name}: {error}");
+    }
+    assert_eq!(patch.calls_async().await, 1, "nothing more was sent");
+    assert_eq!(definitions.calls_async().await, 1, "read once and cached");
+    assert!(get.calls_async().await >= 1);
+}
+
+#[tokio::test]
+async fn custom_properties_past_the_url_budget_are_read_through_the_batch_read() {
+    let server = MockServer::start_async().await;
+    // 60 custom properties with 40-character names: 2,400 characters, past the budget.
+    let names: Vec<String> = (0..60)
+        .map(|n| format!("custom_property_with_a_long_name_{n:07}"))
+        .collect();
+    let definitions: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"name": n, "label": n, "type": "string", "fieldType": "text"}))
+        .collect();
+    serve_properties(&server, Value::Array(definitions)).await;
+    serve_pipelines_only(&server).await;
+    let last = names.last().unwrap().clone();
+    let first = names[0].clone();
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/crm/v3/objects/tickets/512")
+                .query_param_includes("properties", first.as_str())
+                .query_param_excludes("properties", last.as_str())
+                .is_true(|req| {
+                    req.query_params()
+                        .iter()
+                        .filter(|(k, _)| k == "properties")
+                        .all(|(_, v)| v.len() <= 2_000)
+                });
+            then.status(200)
+                .json_body(ticket("512", "0", "2", 1_767_300_000_000));
+        })
+        .await;
+    let batch = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/crm/v3/objects/tickets/batch/read")
+                .body_includes(format!("\"{last}\""))
+                .body_includes("\"id\":\"512\"");
+            let mut read = json!({"id": "512", "properties": {"hs_object_id": "512"}});
+            read["properties"][&last] = json!("from the batch read");
+            then.status(200)
+                .json_body(json!({"status": "COMPLETE", "results": [read]}));
+        })
+        .await;
+    let port = port(&server);
+    let t = port
+        .get_ticket(&TicketLookup::External("512".into()))
+        .await
+        .unwrap();
+    assert_eq!(get.calls_async().await, 1);
+    assert_eq!(batch.calls_async().await, 1);
+    let field = t
+        .custom_fields
+        .iter()
+        .find(|f| f.field_id.as_deref() == Some(last.as_str()))
+        .expect("the batch-read property");
+    assert_eq!(
+        field.value,
+        support_core::FieldValue::Text("from the batch read".into())
+    );
+}
+
+#[tokio::test]
+async fn an_internal_comment_with_a_file_uploads_it_privately_and_names_it_on_the_note() {
+    let server = MockServer::start_async().await;
+    let upload = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/files/v3/files")
+                .header_exists("content-type")
+                .body_includes("name=\"options\"\r\n\r\n{\"access\":\"PRIVATE\"}")
+                .body_includes("name=\"folderPath\"")
+                .body_includes("filename=\"log.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
+            then.status(201)
+                .json_body(json!({"id": "88001", "name": "log",
+                "extension": "txt", "size": 5, "type": "OTHER", "access": "PRIVATE",
+                "url": "https://files.example/hubfs/1/log.txt"}));
+        })
+        .await;
+    let note = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/crm/v3/objects/notes")
+                .body_includes("\"hs_attachment_ids\":\"88001\"");
+            then.status(201)
+                .json_body(json!({"id": "9001", "properties": {
+                "hs_note_body": "<p>See log</p>", "hs_timestamp": "2026-01-01T00:00:00Z",
+                "hs_attachment_ids": "88001"}}));
+        })
+        .await;
+    let port = port(&server);
+    let id = CanonicalId::new("hubspot", ObjectKind::Ticket, "512");
+    let added = port
+        .add_comment(
+            &id,
+            NewComment::internal("See log").with_attachment(support_core::Upload::bytes(
+                "log.txt",
+                "text/plain",
+                "hello",
+            )),
+        )
+        .await
+        .unwrap();
+    assert_eq!(upload.calls_async().await, 1);
+    assert_eq!(note.calls_async().await, 1);
+    let file = &added.data.attachments[0];
+    assert_eq!(file.id.to_string(), "hubspot:document:88001");
+    assert_eq!(file.title.as_deref(), Some("log.txt"));
+    assert_eq!(file.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(file.size, Some(5));
 }

@@ -827,3 +827,139 @@ async fn the_connection_check_reaches_the_simulator() {
     assert!(info.is_ok(), "check_connection after one 503: {info:?}");
     assert_eq!(faulted.requests.get(), 2, "the read is retried once");
 }
+
+/// A multipart upload body with these text fields and one file part.
+fn upload_form(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "selftest-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn files_are_uploaded_private_and_served_through_signed_urls_only() {
+    let (simulator, client) = start().await;
+    let http = reqwest::Client::new();
+    let upload = |fields: Vec<(&'static str, &'static str)>, with_file: bool| {
+        let (content_type, body) = upload_form(
+            &fields,
+            with_file.then_some(("log.txt", "text/plain", b"hello".as_slice())),
+        );
+        client.send(
+            http.post(format!("{}/files/v3/files", simulator.base_url()))
+                .header("authorization", client.authorization())
+                .header("content-type", content_type)
+                .body(body),
+        )
+    };
+    // `options.access` is required, and exactly one of folderId and folderPath.
+    let answer = upload(vec![("folderPath", "/x")], true).await;
+    assert_error(&answer, 400, "VALIDATION_ERROR");
+    let answer = upload(vec![("options", r#"{"access":"PRIVATE"}"#)], true).await;
+    assert_error(&answer, 400, "VALIDATION_ERROR");
+    let answer = upload(
+        vec![("options", r#"{"access":"PRIVATE"}"#), ("folderPath", "/x")],
+        false,
+    )
+    .await;
+    assert_error(&answer, 400, "VALIDATION_ERROR");
+    let answer = upload(
+        vec![("options", r#"{"access":"PRIVATE"}"#), ("folderPath", "/x")],
+        true,
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{}", answer.json);
+    assert_eq!(answer.json["name"], "log");
+    assert_eq!(answer.json["extension"], "txt");
+    assert_eq!(answer.json["size"], 5);
+    let id = answer.json["id"].as_str().unwrap().to_owned();
+    // The details' URL is unsigned: storage refuses it.
+    let details = client.get(&format!("/files/v3/files/{id}"), &[]).await;
+    assert_eq!(details.status, 200, "{}", details.json);
+    let unsigned = details.json["url"].as_str().unwrap().to_owned();
+    let plain = http.get(&unsigned).send().await.unwrap();
+    assert_eq!(plain.status().as_u16(), 403);
+    // The signed URL serves the bytes, without credentials.
+    let signed = client
+        .get(&format!("/files/v3/files/{id}/signed-url"), &[])
+        .await;
+    assert_eq!(signed.status, 200, "{}", signed.json);
+    let url = signed.json["url"].as_str().unwrap();
+    let bytes = http.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), b"hello");
+    // A note may name it; an unknown file id is refused.
+    let ticket = &hubspot_world().tickets[0].id;
+    let note = |ids: &str| {
+        json!({"properties": {"hs_timestamp": "2026-01-01T00:00:00Z", "hs_note_body": "x",
+            "hs_attachment_ids": ids},
+            "associations": [{"to": {"id": ticket}, "types": [
+                {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 228}]}]})
+    };
+    assert_eq!(
+        client
+            .post("/crm/v3/objects/notes", &note(&id))
+            .await
+            .status,
+        201
+    );
+    let answer = client.post("/crm/v3/objects/notes", &note("424242")).await;
+    assert_error(&answer, 400, "VALIDATION_ERROR");
+    assert_eq!(client.get("/files/v3/files/424242", &[]).await.status, 404);
+}
+
+#[tokio::test]
+async fn custom_ticket_properties_are_defined_read_and_validated() {
+    let (_simulator, client) = start().await;
+    let definitions = client.get("/crm/v3/properties/tickets", &[]).await;
+    assert_eq!(definitions.status, 200, "{}", definitions.json);
+    let all = definitions.json["results"].as_array().unwrap();
+    let find = |name: &str| all.iter().find(|p| p["name"] == name).cloned().unwrap();
+    assert_eq!(find("subject")["hubspotDefined"], true);
+    assert!(find("order_number").get("hubspotDefined").is_none());
+    assert_eq!(find("days_to_renewal")["calculated"], true);
+    assert_eq!(find("product_line")["options"][0]["value"], "hardware");
+    let ticket = &hubspot_world().tickets[0].id;
+    let read = client
+        .get(
+            &format!("{TICKETS}/{ticket}"),
+            &[("properties", "order_number,vip_customer")],
+        )
+        .await;
+    assert_eq!(read.json["properties"]["order_number"], "5000");
+    assert_eq!(read.json["properties"]["vip_customer"], "true");
+    assert!(read.json["properties"].get("product_line").is_none());
+    let path = format!("{TICKETS}/{ticket}");
+    let bodies: Vec<Value> = [
+        json!({"days_to_renewal": "3"}),
+        json!({"product_line": "gadgets"}),
+        json!({"order_number": "many"}),
+        json!({"affected_regions": "emea;amer"}),
+    ]
+    .into_iter()
+    .map(|p| json!({ "properties": p }))
+    .collect();
+    for refused in &bodies[..3] {
+        let answer = client.write(Method::PATCH, &path, refused).await;
+        assert_error(&answer, 400, "VALIDATION_ERROR");
+    }
+    let answer = client.write(Method::PATCH, &path, &bodies[3]).await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+}

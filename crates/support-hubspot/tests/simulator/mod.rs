@@ -33,6 +33,15 @@
 //!   228 to an existing ticket; listed through `GET /crm/v4/objects/tickets/{id}/associations/notes`
 //!   and `POST /crm/v3/objects/notes/batch/read`.
 //!
+//! - Custom ticket properties (`store::CUSTOM_PROPERTIES`): defined by
+//!   `GET /crm/v3/properties/tickets` (no `hubspotDefined`; one calculated, read-only), valued on
+//!   the world's tickets (`store::custom_values`), validated on writes (numbers, true/false, an
+//!   enumeration's options); `POST /crm/v3/objects/tickets/batch/read` reads tickets by id.
+//! - Files (`files.rs`): the world's file is a private file of the file manager, named by its
+//!   public message's `attachments` (or a note's `hs_attachment_ids`); details with
+//!   `GET /files/v3/files/{id}` (an unsigned URL), bytes through
+//!   `GET /files/v3/files/{id}/signed-url` on the kit's signed storage (another origin);
+//!   uploads `POST /files/v3/files` (multipart, `options.access` and one folder required).
 //! - OAuth: `POST /oauth/v1/token` (form body, `grant_type=refresh_token` with [`CLIENT_ID`],
 //!   [`CLIENT_SECRET`] and [`REFRESH_TOKEN`]) issues access tokens accepted on this server until
 //!   [`expire_access_tokens`]; a wrong refresh token is HubSpot's 400 `BAD_REFRESH_TOKEN`.
@@ -48,6 +57,7 @@
 
 #![allow(dead_code)]
 
+mod files;
 mod http;
 mod routes;
 mod store;
@@ -111,9 +121,9 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// on tickets (object tags are filter-based, never attached to a record); SLA due dates of first
 /// response and close, without a breach flag; internal comments are notes (by their owner, an
 /// agent), public ones messages of the ticket's inbox thread (by an agent `A-` or a contact `V-`
-/// actor), so comments say who wrote them; no files; ratings are feedback submissions with ids of
-/// their own. No categories, availability,
-/// idempotency keys or resolution text.
+/// actor), so comments say who wrote them; files in the file manager, named by the comments that
+/// carry them; ratings are feedback submissions with ids of their own. No categories,
+/// availability, idempotency keys or resolution text.
 pub fn hubspot_world() -> World {
     World::standard(
         support_hubspot::PROVIDER,
@@ -149,7 +159,7 @@ pub fn hubspot_world() -> World {
                 escalation: false,
             },
             author_kinds: true,
-            attachments: false,
+            attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             tag_ids: true,
@@ -263,8 +273,18 @@ impl Wire for HubspotWire {
             Operation::GetSla => Patterns("GET", Vec::new()),
             Operation::ListSatisfactionRatings => Exact("GET", routes::FEEDBACK.into()),
             Operation::CheckConnection => Exact("GET", routes::TICKETS.into()),
-            // No attachments in this world.
-            Operation::DownloadAttachment => Patterns("GET", Vec::new()),
+            // The signed URL of the world's file.
+            Operation::DownloadAttachment => Exact(
+                "GET",
+                format!(
+                    "{}/{}/signed-url",
+                    files::FILES,
+                    world
+                        .first_attachment()
+                        .map(|(_, f)| f.id.clone())
+                        .unwrap_or_default()
+                ),
+            ),
         }
     }
 }

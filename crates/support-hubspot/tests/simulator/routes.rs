@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use support_conformance::sim::{BodyRule, Params, Route};
 
+use super::files;
 use super::http::{self, Reply, Req, invalid, not_found};
 use super::store::{
-    CrmObject, PIPELINE, READ_ONLY, SEARCH_CAP, STAGES, SimState, TICKET_PROPERTIES, hs_time,
+    CUSTOM_PROPERTIES, CrmObject, PIPELINE, READ_ONLY, SEARCH_CAP, STAGES, SimState,
+    TICKET_PROPERTIES, hs_time,
 };
 
 /// The tickets collection.
@@ -24,6 +26,8 @@ pub const CONTACT_SEARCH: &str = "/crm/v3/objects/contacts/search";
 pub const OWNERS: &str = "/crm/v3/owners";
 /// Ticket pipelines.
 pub const PIPELINES: &str = "/crm/v3/pipelines/tickets";
+/// Ticket property definitions.
+pub const PROPERTIES: &str = "/crm/v3/properties/tickets";
 /// Notes.
 pub const NOTES: &str = "/crm/v3/objects/notes";
 /// Feedback submissions.
@@ -126,6 +130,20 @@ pub static ROUTES: &[Route<SimState>] = &[
         ticket_update,
     ),
     Route::new("GET", PIPELINES, Params::NONE, BodyRule::Any, pipelines),
+    Route::new(
+        "GET",
+        PROPERTIES,
+        Params::allowed(&["archived", "properties", "dataSensitivity", "locale"]),
+        BodyRule::Any,
+        property_list,
+    ),
+    Route::new(
+        "POST",
+        "/crm/v3/objects/tickets/batch/read",
+        Params::allowed(&["archived"]),
+        BodyRule::JsonObject,
+        tickets_batch_read,
+    ),
     Route::new(
         "GET",
         OWNERS,
@@ -232,6 +250,27 @@ pub static ROUTES: &[Route<SimState>] = &[
         Params::NONE,
         BodyRule::JsonObject,
         message_create,
+    ),
+    Route::new(
+        "GET",
+        "/files/v3/files/{}/signed-url",
+        Params::allowed(&["expirationSeconds", "size", "upscale"]),
+        BodyRule::Any,
+        files::file_signed_url,
+    ),
+    Route::new(
+        "GET",
+        "/files/v3/files/{}",
+        Params::allowed(&["properties"]),
+        BodyRule::Any,
+        files::file_get,
+    ),
+    Route::new(
+        "POST",
+        files::FILES,
+        Params::NONE,
+        BodyRule::Any,
+        files::file_upload,
     ),
 ];
 
@@ -384,6 +423,31 @@ fn ticket_properties(state: &SimState, body: &Value) -> Result<BTreeMap<String, 
             Value::Null => String::new(),
             _ => return Err(invalid(format!("{name} must be a string"))),
         };
+        if let Some(def) = CUSTOM_PROPERTIES.iter().find(|d| d.0 == name)
+            && !text.is_empty()
+        {
+            let values: Vec<&str> = if def.3 == "checkbox" {
+                text.split(';').collect()
+            } else {
+                vec![text.as_str()]
+            };
+            let valid = match def.2 {
+                "number" => text.parse::<f64>().is_ok(),
+                "bool" => text == "true" || text == "false",
+                "enumeration" => values.iter().all(|v| def.4.contains(v)),
+                "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
+                _ => true,
+            };
+            if !valid {
+                return Err(http::error_with(
+                    400,
+                    "VALIDATION_ERROR",
+                    "INVALID_OPTION",
+                    format!("Property values were not valid: {text} is not a valid {name}"),
+                    json!({"propertyName": [name]}),
+                ));
+            }
+        }
         out.insert(name.clone(), text);
     }
     if let Some(stage) = out.get("hs_pipeline_stage")
@@ -1014,6 +1078,16 @@ fn note_create(state: &mut SimState, req: &Req) -> Reply {
     {
         return invalid(format!("{owner} is not a valid owner id"));
     }
+    if let Some(ids) = out.get("hs_attachment_ids")
+        && let Some(missing) = ids
+            .split(';')
+            .map(str::trim)
+            .find(|id| id.is_empty() || !state.files.contains_key(*id))
+    {
+        return invalid(format!(
+            "hs_attachment_ids: {missing:?} is not a file of the account (ids separated by ;)"
+        ));
+    }
     let mut tickets = Vec::new();
     for a in body
         .get("associations")
@@ -1092,6 +1166,80 @@ fn ticket_notes(state: &mut SimState, req: &Req) -> Reply {
         })
         .collect();
     Reply::ok(page(req.path.as_str(), all, start, limit))
+}
+
+/// `GET /crm/v3/properties/tickets`: HubSpot's properties (`hubspotDefined: true`; those set by
+/// HubSpot only read-only) and the account's own (no `hubspotDefined`; calculated ones
+/// read-only).
+fn property_list(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    if archived(req) {
+        return Reply::ok(json!({"results": []}));
+    }
+    let mut results = Vec::new();
+    for name in TICKET_PROPERTIES {
+        if let Some(def) = CUSTOM_PROPERTIES.iter().find(|d| d.0 == *name) {
+            let options: Vec<Value> = def
+                .4
+                .iter()
+                .enumerate()
+                .map(|(n, v)| json!({"label": v, "value": v, "displayOrder": n, "hidden": false}))
+                .collect();
+            results.push(json!({
+                "name": def.0, "label": def.1, "type": def.2, "fieldType": def.3,
+                "groupName": "ticketinformation", "description": "", "options": options,
+                "calculated": def.5, "externalOptions": false, "hidden": false,
+                "archived": false, "formField": !def.5,
+                "modificationMetadata": {"archivable": true, "readOnlyDefinition": false,
+                    "readOnlyValue": def.5},
+            }));
+        } else {
+            let read_only = READ_ONLY.contains(name);
+            results.push(json!({
+                "name": name, "label": name, "type": "string", "fieldType": "text",
+                "groupName": "ticketinformation", "description": "", "options": [],
+                "hubspotDefined": true, "calculated": false, "externalOptions": false,
+                "hidden": false, "archived": false, "formField": false,
+                "modificationMetadata": {"archivable": false, "readOnlyDefinition": true,
+                    "readOnlyValue": read_only},
+            }));
+        }
+    }
+    Reply::ok(json!({ "results": results }))
+}
+
+/// `POST /crm/v3/objects/tickets/batch/read`: at most 100 ids, the properties in the body.
+fn tickets_batch_read(state: &mut SimState, req: &Req) -> Reply {
+    if let Some(r) = daily(state) {
+        return r;
+    }
+    let body = req.json().unwrap_or_default();
+    let Some(inputs) = body.get("inputs").and_then(Value::as_array) else {
+        return invalid("inputs is required");
+    };
+    if inputs.len() > 100 {
+        return invalid("Too many inputs: at most 100");
+    }
+    let props: Vec<String> = body
+        .get("properties")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .filter(|p| TICKET_PROPERTIES.contains(p))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let results: Vec<Value> = inputs
+        .iter()
+        .filter_map(|i| i.get("id").and_then(Value::as_str))
+        .filter_map(|id| state.ticket(id))
+        .map(|t| t.render(&props))
+        .collect();
+    Reply::ok(json!({"status": "COMPLETE", "results": results}))
 }
 
 fn notes_batch_read(state: &mut SimState, req: &Req) -> Reply {
@@ -1508,8 +1656,28 @@ fn message_create(state: &mut SimState, req: &Req) -> Reply {
     {
         return invalid(format!("Unrecognized field \"{extra}\""));
     }
-    if !body.get("attachments").is_some_and(Value::is_array) {
+    let Some(attachments) = body.get("attachments").and_then(Value::as_array) else {
         return invalid("attachments is required (an array, possibly empty)");
+    };
+    let mut files = Vec::new();
+    for a in attachments {
+        if a.get("type").and_then(Value::as_str) != Some("FILE") {
+            return invalid("attachments of a message are {type: FILE, fileId}");
+        }
+        if let Some(extra) = a
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !["type", "fileId"].contains(&k.as_str())))
+        {
+            return invalid(format!("Unrecognized field \"{extra}\" of an attachment"));
+        }
+        match a
+            .get("fileId")
+            .and_then(Value::as_str)
+            .and_then(|id| state.files.get(id))
+        {
+            Some(file) => files.push(file.as_message_attachment()),
+            None => return invalid("attachments: fileId must name a file of the account"),
+        }
     }
     let mut actor = String::new();
     if kind == "MESSAGE" {
@@ -1556,6 +1724,7 @@ fn message_create(state: &mut SimState, req: &Req) -> Reply {
     let id = state.next_comment_id;
     state.next_comment_id += 1;
     let mut message = super::store::message(&id.to_string(), &actor, "OUTGOING", &text, &html, &at);
+    message["attachments"] = json!(files);
     if kind == "COMMENT" {
         message["type"] = json!("COMMENT");
         if let Some(o) = message.as_object_mut() {

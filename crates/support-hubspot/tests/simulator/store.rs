@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use support_conformance::World;
-use support_conformance::sim::{self, RecordedRequest, WriteClock};
+use support_conformance::sim::{self, RecordedRequest, WriteClock, storage};
+
+use super::files::SimFile;
 use support_core::{Channel, Priority, TicketStatus, Visibility};
 
 /// The id of the account's only ticket pipeline (HubSpot's default Support pipeline).
@@ -42,7 +44,91 @@ pub const TICKET_PROPERTIES: &[&str] = &[
     "hs_time_to_first_response_sla_status",
     "hs_time_to_close_sla_at",
     "hs_time_to_close_sla_status",
+    // The account's own properties (CUSTOM_PROPERTIES).
+    "order_number",
+    "vip_customer",
+    "product_line",
+    "affected_regions",
+    "renewal_date",
+    "days_to_renewal",
 ];
+
+/// A custom property: name, label, `type`, `fieldType`, option values, calculated.
+pub type CustomProperty = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+
+/// The account's own ticket properties (`hubspotDefined` absent): name, label, `type`,
+/// `fieldType`, option values, and whether it is calculated (read-only).
+pub const CUSTOM_PROPERTIES: &[CustomProperty] = &[
+    (
+        "order_number",
+        "Order number",
+        "number",
+        "number",
+        &[],
+        false,
+    ),
+    (
+        "vip_customer",
+        "VIP customer",
+        "bool",
+        "booleancheckbox",
+        &["true", "false"],
+        false,
+    ),
+    (
+        "product_line",
+        "Product line",
+        "enumeration",
+        "select",
+        &["hardware", "software", "services"],
+        false,
+    ),
+    (
+        "affected_regions",
+        "Affected regions",
+        "enumeration",
+        "checkbox",
+        &["emea", "amer", "apac"],
+        false,
+    ),
+    ("renewal_date", "Renewal date", "date", "date", &[], false),
+    (
+        "days_to_renewal",
+        "Days to renewal",
+        "number",
+        "calculation_equation",
+        &[],
+        true,
+    ),
+];
+
+/// The custom property values of the world's ticket at position `n`.
+pub fn custom_values(n: usize) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("order_number", Some((5_000 + n).to_string())),
+        ("vip_customer", Some(n.is_multiple_of(3).to_string())),
+        (
+            "product_line",
+            Some(["hardware", "software", "services"][n % 3].to_owned()),
+        ),
+        (
+            "affected_regions",
+            n.is_multiple_of(2).then(|| "emea;apac".to_owned()),
+        ),
+        (
+            "renewal_date",
+            (n % 4 == 1).then(|| "2027-06-30".to_owned()),
+        ),
+        ("days_to_renewal", (n % 4 == 1).then(|| "211".to_owned())),
+    ]
+}
 
 /// Properties set by HubSpot only.
 pub const READ_ONLY: &[&str] = &[
@@ -54,6 +140,7 @@ pub const READ_ONLY: &[&str] = &[
     "hs_time_to_first_response_sla_status",
     "hs_time_to_close_sla_at",
     "hs_time_to_close_sla_status",
+    "days_to_renewal",
 ];
 
 /// The hard cap of results one search query reaches (`after` + `limit` past it is a 400).
@@ -169,6 +256,12 @@ pub struct SimState {
     pub messages: BTreeMap<String, Vec<Value>>,
     /// The next id a note or a message gets (one sequence, as the world numbers comments).
     pub next_comment_id: u128,
+    /// The file manager's files by id.
+    pub files: BTreeMap<String, SimFile>,
+    /// The next id an upload gets.
+    pub next_file_id: u128,
+    /// This account's prefix on the kit's signed file storage.
+    pub storage_prefix: String,
 }
 
 impl SimState {
@@ -263,7 +356,7 @@ impl sim::Account for SimState {
     fn seed(world: World, _base_url: &str) -> Self {
         let mut tickets = BTreeMap::new();
         let mut max_id = 0u128;
-        for t in &world.tickets {
+        for (n, t) in world.tickets.iter().enumerate() {
             let closed = matches!(t.status, TicketStatus::Closed).then(|| hs_time(&t.updated_at));
             let (frt, ttc) = match &t.sla {
                 Some(sla) => (
@@ -272,7 +365,7 @@ impl sim::Account for SimState {
                 ),
                 None => (None, None),
             };
-            let properties = props(&[
+            let mut properties = props(&[
                 ("subject", Some(t.subject.clone())),
                 ("content", Some(t.description.clone())),
                 ("hs_pipeline", Some(PIPELINE.to_owned())),
@@ -288,6 +381,7 @@ impl sim::Account for SimState {
                 ("hs_time_to_first_response_sla_at", frt),
                 ("hs_time_to_close_sla_at", ttc),
             ]);
+            properties.extend(props(&custom_values(n)));
             let id: u128 = t.id.parse().unwrap_or_default();
             max_id = max_id.max(id);
             tickets.insert(
@@ -300,6 +394,27 @@ impl sim::Account for SimState {
                 },
             );
         }
+        let storage_prefix = storage::new_prefix("hs");
+        let mut files = BTreeMap::new();
+        for c in &world.comments {
+            for a in &c.attachments {
+                files.insert(
+                    a.id.clone(),
+                    SimFile::store(
+                        &storage_prefix,
+                        &a.id,
+                        &a.file_name,
+                        &a.content_type,
+                        a.content.clone(),
+                        "PRIVATE",
+                        c.created_at,
+                    ),
+                );
+            }
+        }
+        let file_ids = |c: &support_conformance::world::CommentFx| -> Vec<String> {
+            c.attachments.iter().map(|a| a.id.clone()).collect()
+        };
         let mut notes = BTreeMap::new();
         let mut ticket_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut messages: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -316,14 +431,15 @@ impl sim::Account for SimState {
                 Some(n) => (format!("A-{}", 9_000_000 + n), "OUTGOING"),
                 None => (format!("V-{}", c.author), "INCOMING"),
             };
-            messages.entry(thread).or_default().push(message(
-                &c.id,
-                &actor,
-                direction,
-                &c.body,
-                &c.html,
-                &c.created_at,
-            ));
+            let mut m = message(&c.id, &actor, direction, &c.body, &c.html, &c.created_at);
+            m["attachments"] = json!(
+                file_ids(c)
+                    .iter()
+                    .filter_map(|id| files.get(id))
+                    .map(SimFile::as_message_attachment)
+                    .collect::<Vec<_>>()
+            );
+            messages.entry(thread).or_default().push(m);
         }
         for c in world
             .comments
@@ -340,6 +456,10 @@ impl sim::Account for SimState {
                         ("hs_note_body", Some(c.html.clone())),
                         ("hs_timestamp", Some(hs_time(&c.created_at))),
                         ("hubspot_owner_id", Some(c.author.clone())),
+                        (
+                            "hs_attachment_ids",
+                            Some(file_ids(c).join(";")).filter(|ids| !ids.is_empty()),
+                        ),
                     ]),
                     created: c.created_at,
                     updated: c.created_at,
@@ -408,6 +528,9 @@ impl sim::Account for SimState {
             messages,
             next_comment_id,
             feedback_links,
+            files,
+            next_file_id: max_id + 50_000,
+            storage_prefix,
         }
     }
 

@@ -13,6 +13,7 @@ use std::fs;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_yaml::{Mapping, Value};
 
+use crate::bundle;
 use crate::cli::{Args, CliError};
 use crate::fixups::{self, SCHEMA_PREFIX};
 use crate::paths;
@@ -80,8 +81,14 @@ pub fn derive(provider: &Provider) -> Result<String> {
             let path = dir.join(source.file);
             let text = fs::read_to_string(&path)
                 .with_context(|| format!("reading vendor spec {}", path.display()))?;
-            serde_yaml::from_str::<Value>(&text)
-                .with_context(|| format!("parsing vendor spec {}", path.display()))
+            let mut doc = serde_yaml::from_str::<Value>(&text)
+                .with_context(|| format!("parsing vendor spec {}", path.display()))?;
+            // A description split over several files is bundled into one first.
+            if bundle::has_external_refs(&doc) {
+                bundle::bundle(&mut doc, &path)
+                    .with_context(|| format!("bundling vendor spec {}", path.display()))?;
+            }
+            Ok(doc)
         })
         .collect::<Result<Vec<_>>>()?;
     derive_from_docs(provider, &docs)
@@ -289,6 +296,7 @@ fn schema_fixups(schema: &mut Value) {
     fixups::drop_integer_bounds(schema);
     fixups::plain_uuid_strings(schema);
     fixups::drop_empty_unions(schema);
+    fixups::drop_string_patterns(schema);
 }
 
 /// Inline (non-`$ref`) request/response schemas get the component fix-ups too.
@@ -421,6 +429,28 @@ fn trim_operation(
         parameters.push(parameter);
     }
     for parameter in &mut parameters {
+        if get_str(parameter, "name").is_some_and(|n| provider.header_params.contains(&n))
+            && let Some(map) = parameter.as_mapping_mut()
+        {
+            map.insert(key("in"), key("header"));
+            // `form` style is for queries; a header is `simple`, the default.
+            map.remove("style");
+            map.remove("explode");
+        }
+        // A style the parameter's location does not allow (Zoho Desk's `simple` query
+        // parameters, `form` path parameters) is dropped for the location's default.
+        let allowed: &[&str] = match get_str(parameter, "in") {
+            Some("query") => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+            Some("path") => &["simple", "label", "matrix"],
+            Some("cookie") => &["form"],
+            _ => &["simple"],
+        };
+        if get_str(parameter, "style").is_some_and(|style| !allowed.contains(&style))
+            && let Some(map) = parameter.as_mapping_mut()
+        {
+            map.remove("style");
+            map.remove("explode");
+        }
         if get_str(parameter, "name").is_some_and(|n| provider.required_params.contains(&n))
             && let Some(map) = parameter.as_mapping_mut()
         {
@@ -437,6 +467,7 @@ fn trim_operation(
     for parameter in &mut parameters {
         fixups::strip_parameter(parameter);
         let name = get_str(parameter, "name").unwrap_or_default().to_owned();
+        let is_path = get_str(parameter, "in") == Some("path");
         let Some(schema) = parameter.as_mapping_mut().and_then(|p| p.get_mut("schema")) else {
             bail!("parameter {name:?} has no schema");
         };
@@ -448,6 +479,14 @@ fn trim_operation(
             fixups::list_param_to_string(schema);
         }
         fixups::null_arms_to_nullable(schema);
+        if is_path {
+            // A path segment is never null, whatever the vendor's type says.
+            if let Some(map) = schema.as_mapping_mut() {
+                map.shift_remove("nullable");
+            }
+        }
+        fixups::drop_string_patterns(schema);
+        fixups::string_or_integer_param(schema);
         fixups::plain_string_enums(schema);
         fixups::drop_integer_bounds(schema);
         fixups::plain_uuid_strings(schema);
@@ -456,6 +495,11 @@ fn trim_operation(
         bail!("list_params: no parameter {missing}");
     }
     fixups::drop_colliding_params(&mut parameters);
+    // Progenitor cannot send an optional header parameter (its generated code prints the
+    // `Option`): such headers (Zoho Desk's `impersonatedUserId`) are left to hand-written calls.
+    parameters.retain(|p| {
+        get_str(p, "in") != Some("header") || get(p, "required").and_then(Value::as_bool) == Some(true)
+    });
 
     let mut trimmed = Mapping::new();
     trimmed.insert(key("operationId"), key(id));
@@ -633,6 +677,7 @@ mod tests {
         added_params: &[],
         borrowed_params: &[],
         required_params: &[],
+        header_params: &[],
     };
 
     fn doc(path: &str, id: &str, property: &str) -> Value {

@@ -392,6 +392,40 @@ pub fn drop_integer_bounds(schema: &mut Value) {
     });
 }
 
+/// A parameter typed "string or integer" (Zoho Desk's ids: `type: [string, integer]`) is text on
+/// the wire either way: made a plain string, which every parameter location can print.
+pub fn string_or_integer_param(schema: &mut Value) {
+    let Some(map) = schema.as_mapping_mut() else {
+        return;
+    };
+    let Some(Value::Sequence(arms)) = map.get("anyOf") else {
+        return;
+    };
+    let types: Vec<Option<&str>> = arms
+        .iter()
+        .map(|arm| arm.as_mapping().and_then(|arm| get_str_map(arm, "type")))
+        .collect();
+    let simple = arms
+        .iter()
+        .all(|arm| arm.as_mapping().is_some_and(|arm| arm.len() == 1));
+    if simple && types.len() == 2 && types.contains(&Some("string")) && types.contains(&Some("integer")) {
+        map.shift_remove("anyOf");
+        map.shift_remove("format");
+        map.insert(Value::String("type".into()), Value::String("string".into()));
+    }
+}
+
+/// String `pattern`s are validation only, and progenitor would enforce them with the `regress`
+/// crate on every value decoded (Zoho Desk declares `([0-9]+)` on ids it also sends as numbers):
+/// dropped; the provider validates what it receives.
+pub fn drop_string_patterns(schema: &mut Value) {
+    walk_schemas(schema, &mut |node| {
+        if let Some(map) = node.as_mapping_mut() {
+            map.shift_remove("pattern");
+        }
+    });
+}
+
 fn get_str_map<'a>(map: &'a Mapping, name: &str) -> Option<&'a str> {
     map.get(name)?.as_str()
 }

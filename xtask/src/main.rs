@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module exposing `pub fn run(args: &[String]) ->
 //! Result<(), CliError>`; add it to [`COMMANDS`] to make it reachable.
 
+mod bundle;
 mod cli;
 mod conformance;
 #[cfg(test)]

@@ -39,6 +39,7 @@ fn skips_when_the_vendor_files_are_absent() {
         added_params: &[],
         borrowed_params: &[],
         required_params: &[],
+        header_params: &[],
     });
 }
 
@@ -75,7 +76,16 @@ fn check_subset(provider: &Provider) {
     let vendors: Vec<(&Source, Value)> = provider
         .sources
         .iter()
-        .map(|source| (source, load(&vendor_dir.join(source.file))))
+        .map(|source| {
+            let path = vendor_dir.join(source.file);
+            let mut doc = load(&path);
+            // A description split over several files is compared as derive-spec reads it.
+            if crate::bundle::has_external_refs(&doc) {
+                crate::bundle::bundle(&mut doc, &path)
+                    .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+            }
+            (source, doc)
+        })
         .collect();
     let mut problems = Vec::new();
 

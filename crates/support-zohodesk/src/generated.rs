@@ -17,54 +17,18785 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`Ping`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct Ping {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ok: ::std::option::Option<bool>,
+    ///`AddAgentInputStream`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStream(pub ::std::option::Option<AddAgentInputStreamInner>);
+    impl ::std::ops::Deref for AddAgentInputStream {
+        type Target = ::std::option::Option<AddAgentInputStreamInner>;
+        fn deref(&self) -> &::std::option::Option<AddAgentInputStreamInner> {
+            &self.0
+        }
     }
-    impl Ping {
-        pub fn builder() -> builder::Ping {
+    impl ::std::convert::From<AddAgentInputStream>
+    for ::std::option::Option<AddAgentInputStreamInner> {
+        fn from(value: AddAgentInputStream) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AddAgentInputStreamInner>>
+    for AddAgentInputStream {
+        fn from(value: ::std::option::Option<AddAgentInputStreamInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AddAgentInputStreamInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AddAgentInputStreamInner {
+        #[serde(
+            rename = "aboutInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub about_info: ::std::option::Option<AddAgentInputStreamInnerAboutInfo>,
+        #[serde(
+            rename = "associatedChatDepartmentIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_chat_department_ids: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<
+                    AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem,
+                >,
+            >,
+        >,
+        #[serde(
+            rename = "associatedDepartmentIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_department_ids: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<
+                    AddAgentInputStreamInnerAssociatedDepartmentIdsItem,
+                >,
+            >,
+        >,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<AddAgentInputStreamInnerCountryCode>,
+        #[serde(
+            rename = "emailId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_id: ::std::option::Option<AddAgentInputStreamInnerEmailId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extn: ::std::option::Option<AddAgentInputStreamInnerExtn>,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<AddAgentInputStreamInnerFirstName>,
+        #[serde(
+            rename = "langCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lang_code: ::std::option::Option<AddAgentInputStreamInnerLangCode>,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<AddAgentInputStreamInnerLastName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mobile: ::std::option::Option<AddAgentInputStreamInnerMobile>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<AddAgentInputStreamInnerPhone>,
+        #[serde(
+            rename = "profileId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub profile_id: ::std::option::Option<AddAgentInputStreamInnerProfileId>,
+        #[serde(
+            rename = "roleId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_id: ::std::option::Option<AddAgentInputStreamInnerRoleId>,
+        #[serde(
+            rename = "rolePermissionType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_permission_type: ::std::option::Option<
+            AddAgentInputStreamInnerRolePermissionType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<AddAgentInputStreamInnerStatus>,
+    }
+    impl AddAgentInputStreamInner {
+        pub fn builder() -> builder::AddAgentInputStreamInner {
+            Default::default()
+        }
+    }
+    ///`AddAgentInputStreamInnerAboutInfo`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerAboutInfo(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerAboutInfo {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerAboutInfo>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerAboutInfo) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerAboutInfo {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 65535usize {
+                return Err("longer than 65535 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerAboutInfo {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerAboutInfo {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerAboutInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display
+    for AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64>
+    for AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AddAgentInputStreamInnerAssociatedDepartmentIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AddAgentInputStreamInnerAssociatedDepartmentIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AddAgentInputStreamInnerAssociatedDepartmentIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64>
+    for AddAgentInputStreamInnerAssociatedDepartmentIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AddAgentInputStreamInnerCountryCode`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerCountryCode(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerCountryCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerCountryCode>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerCountryCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerCountryCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerCountryCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerCountryCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerCountryCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerEmailId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerEmailId(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerEmailId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerEmailId>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerEmailId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerEmailId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerEmailId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerEmailId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerEmailId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerExtn`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerExtn(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerExtn {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerExtn> for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerExtn) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerExtn {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerExtn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerExtn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerExtn {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerFirstName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerFirstName(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerFirstName>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerLangCode`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerLangCode(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerLangCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerLangCode>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerLangCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerLangCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerLangCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerLangCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerLangCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerLastName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerLastName(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerLastName>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerMobile`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerMobile(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerMobile {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerMobile> for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerMobile) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerMobile {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerMobile {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerMobile {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerMobile {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerPhone`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerPhone(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerPhone {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerPhone> for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerPhone) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerPhone {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerPhone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerProfileId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AddAgentInputStreamInnerProfileId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AddAgentInputStreamInnerProfileId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AddAgentInputStreamInnerProfileId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AddAgentInputStreamInnerRoleId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AddAgentInputStreamInnerRoleId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AddAgentInputStreamInnerRoleId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AddAgentInputStreamInnerRoleId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AddAgentInputStreamInnerRolePermissionType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerRolePermissionType(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerRolePermissionType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerRolePermissionType>
+    for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerRolePermissionType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerRolePermissionType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerRolePermissionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerRolePermissionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerRolePermissionType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AddAgentInputStreamInnerStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddAgentInputStreamInnerStatus(::std::string::String);
+    impl ::std::ops::Deref for AddAgentInputStreamInnerStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddAgentInputStreamInnerStatus> for ::std::string::String {
+        fn from(value: AddAgentInputStreamInnerStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddAgentInputStreamInnerStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddAgentInputStreamInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddAgentInputStreamInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddAgentInputStreamInnerStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AgentCfInputStream`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AgentCfInputStream(pub ::std::option::Option<AgentCfInputStreamInner>);
+    impl ::std::ops::Deref for AgentCfInputStream {
+        type Target = ::std::option::Option<AgentCfInputStreamInner>;
+        fn deref(&self) -> &::std::option::Option<AgentCfInputStreamInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentCfInputStream>
+    for ::std::option::Option<AgentCfInputStreamInner> {
+        fn from(value: AgentCfInputStream) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AgentCfInputStreamInner>>
+    for AgentCfInputStream {
+        fn from(value: ::std::option::Option<AgentCfInputStreamInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AgentCfInputStreamInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AgentCfInputStreamInner {}
+    impl AgentCfInputStreamInner {
+        pub fn builder() -> builder::AgentCfInputStreamInner {
+            Default::default()
+        }
+    }
+    ///`AgentCfResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AgentCfResponse(pub ::std::option::Option<AgentCfResponseInner>);
+    impl ::std::ops::Deref for AgentCfResponse {
+        type Target = ::std::option::Option<AgentCfResponseInner>;
+        fn deref(&self) -> &::std::option::Option<AgentCfResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentCfResponse>
+    for ::std::option::Option<AgentCfResponseInner> {
+        fn from(value: AgentCfResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AgentCfResponseInner>>
+    for AgentCfResponse {
+        fn from(value: ::std::option::Option<AgentCfResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AgentCfResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AgentCfResponseInner {}
+    impl AgentCfResponseInner {
+        pub fn builder() -> builder::AgentCfResponseInner {
+            Default::default()
+        }
+    }
+    ///`AgentInputStream`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AgentInputStream(pub ::std::option::Option<AgentInputStreamInner>);
+    impl ::std::ops::Deref for AgentInputStream {
+        type Target = ::std::option::Option<AgentInputStreamInner>;
+        fn deref(&self) -> &::std::option::Option<AgentInputStreamInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentInputStream>
+    for ::std::option::Option<AgentInputStreamInner> {
+        fn from(value: AgentInputStream) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AgentInputStreamInner>>
+    for AgentInputStream {
+        fn from(value: ::std::option::Option<AgentInputStreamInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AgentInputStreamInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AgentInputStreamInner {}
+    impl AgentInputStreamInner {
+        pub fn builder() -> builder::AgentInputStreamInner {
+            Default::default()
+        }
+    }
+    ///`AgentResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AgentResponse(pub ::std::option::Option<AgentResponseInner>);
+    impl ::std::ops::Deref for AgentResponse {
+        type Target = ::std::option::Option<AgentResponseInner>;
+        fn deref(&self) -> &::std::option::Option<AgentResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentResponse>
+    for ::std::option::Option<AgentResponseInner> {
+        fn from(value: AgentResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AgentResponseInner>>
+    for AgentResponse {
+        fn from(value: ::std::option::Option<AgentResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AgentResponseArray`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AgentResponseArray(
+        pub ::std::option::Option<::std::vec::Vec<AgentResponseArrayInnerItem>>,
+    );
+    impl ::std::ops::Deref for AgentResponseArray {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<AgentResponseArrayInnerItem>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<AgentResponseArrayInnerItem>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentResponseArray>
+    for ::std::option::Option<::std::vec::Vec<AgentResponseArrayInnerItem>> {
+        fn from(value: AgentResponseArray) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<AgentResponseArrayInnerItem>>,
+    > for AgentResponseArray {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<AgentResponseArrayInnerItem>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AgentResponseArrayInnerItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AgentResponseArrayInnerItem {
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_0: ::std::option::Option<AgentResponse>,
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_1: ::std::option::Option<AgentCfResponse>,
+    }
+    impl AgentResponseArrayInnerItem {
+        pub fn builder() -> builder::AgentResponseArrayInnerItem {
+            Default::default()
+        }
+    }
+    ///`AgentResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AgentResponseInner {}
+    impl AgentResponseInner {
+        pub fn builder() -> builder::AgentResponseInner {
+            Default::default()
+        }
+    }
+    ///`ArticleCommonJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJson(pub ::std::option::Option<ArticleCommonJsonInner>);
+    impl ::std::ops::Deref for ArticleCommonJson {
+        type Target = ::std::option::Option<ArticleCommonJsonInner>;
+        fn deref(&self) -> &::std::option::Option<ArticleCommonJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJson>
+    for ::std::option::Option<ArticleCommonJsonInner> {
+        fn from(value: ArticleCommonJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ArticleCommonJsonInner>>
+    for ArticleCommonJson {
+        fn from(value: ::std::option::Option<ArticleCommonJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ArticleCommonJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ArticleCommonJsonInner {
+        #[serde(
+            rename = "authorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author_id: ::std::option::Option<ArticleCommonJsonInnerAuthorId>,
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<ArticleCommonJsonInnerCreatedTime>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<ArticleCommonJsonInnerId>,
+        #[serde(
+            rename = "latestPublishedVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_published_version: ::std::option::Option<
+            ArticleCommonJsonInnerLatestPublishedVersion,
+        >,
+        #[serde(
+            rename = "latestVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version: ::std::option::Option<ArticleCommonJsonInnerLatestVersion>,
+        #[serde(
+            rename = "latestVersionStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version_status: ::std::option::Option<
+            ArticleCommonJsonInnerLatestVersionStatus,
+        >,
+        #[serde(
+            rename = "modifiedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modified_time: ::std::option::Option<ArticleCommonJsonInnerModifiedTime>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permalink: ::std::option::Option<ArticleCommonJsonInnerPermalink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permission: ::std::option::Option<ArticleCommonJsonInnerPermission>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ArticleCommonJsonInnerStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<ArticleCommonJsonInnerSummary>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<ArticleCommonJsonInnerTitle>,
+        #[serde(
+            rename = "webUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub web_url: ::std::option::Option<ArticleCommonJsonInnerWebUrl>,
+    }
+    impl ArticleCommonJsonInner {
+        pub fn builder() -> builder::ArticleCommonJsonInner {
+            Default::default()
+        }
+    }
+    ///`ArticleCommonJsonInnerAuthorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ArticleCommonJsonInnerAuthorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for ArticleCommonJsonInnerAuthorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for ArticleCommonJsonInnerAuthorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`ArticleCommonJsonInnerCreatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerCreatedTime(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerCreatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerCreatedTime>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerCreatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerCreatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerCreatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ArticleCommonJsonInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for ArticleCommonJsonInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for ArticleCommonJsonInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`ArticleCommonJsonInnerLatestPublishedVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerLatestPublishedVersion(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerLatestPublishedVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerLatestPublishedVersion>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerLatestPublishedVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerLatestPublishedVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for ArticleCommonJsonInnerLatestPublishedVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerLatestVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerLatestVersion(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerLatestVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerLatestVersion>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerLatestVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerLatestVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerLatestVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerLatestVersionStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerLatestVersionStatus(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerLatestVersionStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerLatestVersionStatus>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerLatestVersionStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerLatestVersionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerLatestVersionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerModifiedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerModifiedTime(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerModifiedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerModifiedTime>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerModifiedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerModifiedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerModifiedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerPermalink`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerPermalink(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerPermalink {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerPermalink>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerPermalink) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerPermalink {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerPermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerPermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerPermalink {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerPermission`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerPermission(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerPermission {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerPermission>
+    for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerPermission) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerPermission {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerPermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerPermission {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerStatus(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerStatus> for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerSummary`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerSummary(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerSummary {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerSummary> for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerSummary) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerSummary {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 65553usize {
+                return Err("longer than 65553 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerSummary {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerSummary {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerSummary {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerTitle`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerTitle(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerTitle {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerTitle> for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerTitle) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerTitle {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ArticleCommonJsonInnerTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerTitle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleCommonJsonInnerWebUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArticleCommonJsonInnerWebUrl(::std::string::String);
+    impl ::std::ops::Deref for ArticleCommonJsonInnerWebUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleCommonJsonInnerWebUrl> for ::std::string::String {
+        fn from(value: ArticleCommonJsonInnerWebUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArticleCommonJsonInnerWebUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArticleCommonJsonInnerWebUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArticleCommonJsonInnerWebUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArticleCommonJsonInnerWebUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ArticleNewJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ArticleNewJson(pub ::std::option::Option<ArticleNewJsonInner>);
+    impl ::std::ops::Deref for ArticleNewJson {
+        type Target = ::std::option::Option<ArticleNewJsonInner>;
+        fn deref(&self) -> &::std::option::Option<ArticleNewJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArticleNewJson>
+    for ::std::option::Option<ArticleNewJsonInner> {
+        fn from(value: ArticleNewJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ArticleNewJsonInner>>
+    for ArticleNewJson {
+        fn from(value: ::std::option::Option<ArticleNewJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ArticleNewJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ArticleNewJsonInner {}
+    impl ArticleNewJsonInner {
+        pub fn builder() -> builder::ArticleNewJsonInner {
+            Default::default()
+        }
+    }
+    ///`AssociateTicketTagsBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AssociateTicketTagsBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<AssociateTicketTagsBodyTagsItem>>,
+        >,
+    }
+    impl AssociateTicketTagsBody {
+        pub fn builder() -> builder::AssociateTicketTagsBody {
+            Default::default()
+        }
+    }
+    ///`AssociateTicketTagsBodyTagsItem`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AssociateTicketTagsBodyTagsItem(::std::string::String);
+    impl ::std::ops::Deref for AssociateTicketTagsBodyTagsItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AssociateTicketTagsBodyTagsItem>
+    for ::std::string::String {
+        fn from(value: AssociateTicketTagsBodyTagsItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AssociateTicketTagsBodyTagsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AssociateTicketTagsBodyTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AssociateTicketTagsBodyTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AssociateTicketTagsBodyTagsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AssociateTicketTagsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AssociateTicketTagsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Tagdata>,
+    }
+    impl AssociateTicketTagsResponse {
+        pub fn builder() -> builder::AssociateTicketTagsResponse {
+            Default::default()
+        }
+    }
+    ///`Attachment`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Attachment(pub ::std::option::Option<AttachmentInner>);
+    impl ::std::ops::Deref for Attachment {
+        type Target = ::std::option::Option<AttachmentInner>;
+        fn deref(&self) -> &::std::option::Option<AttachmentInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Attachment> for ::std::option::Option<AttachmentInner> {
+        fn from(value: Attachment) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AttachmentInner>> for Attachment {
+        fn from(value: ::std::option::Option<AttachmentInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`AttachmentInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AttachmentInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<AttachmentInnerHref>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<AttachmentInnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<AttachmentInnerName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previewurl: ::std::option::Option<AttachmentInnerPreviewurl>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<AttachmentInnerSize>,
+    }
+    impl AttachmentInner {
+        pub fn builder() -> builder::AttachmentInner {
+            Default::default()
+        }
+    }
+    ///`AttachmentInnerHref`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentInnerHref(::std::string::String);
+    impl ::std::ops::Deref for AttachmentInnerHref {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentInnerHref> for ::std::string::String {
+        fn from(value: AttachmentInnerHref) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentInnerHref {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AttachmentInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentInnerHref {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AttachmentInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AttachmentInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AttachmentInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentInnerName(::std::string::String);
+    impl ::std::ops::Deref for AttachmentInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentInnerName> for ::std::string::String {
+        fn from(value: AttachmentInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AttachmentInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentInnerPreviewurl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentInnerPreviewurl(::std::string::String);
+    impl ::std::ops::Deref for AttachmentInnerPreviewurl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentInnerPreviewurl> for ::std::string::String {
+        fn from(value: AttachmentInnerPreviewurl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentInnerPreviewurl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentInnerPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AttachmentInnerPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentInnerPreviewurl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentInnerSize`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentInnerSize {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AttachmentInnerSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AttachmentInnerSize {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AttachmentResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AttachmentResponse(
+        pub ::std::option::Option<::std::vec::Vec<AttachmentResponseInnerItem>>,
+    );
+    impl ::std::ops::Deref for AttachmentResponse {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<AttachmentResponseInnerItem>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<AttachmentResponseInnerItem>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentResponse>
+    for ::std::option::Option<::std::vec::Vec<AttachmentResponseInnerItem>> {
+        fn from(value: AttachmentResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<AttachmentResponseInnerItem>>,
+    > for AttachmentResponse {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<AttachmentResponseInnerItem>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AttachmentResponseInnerItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentResponseInnerItem {
+        Variant0(Attachment),
+        Variant1(::std::option::Option<AttachmentResponseInnerItemVariant1>),
+    }
+    impl ::std::convert::From<Attachment> for AttachmentResponseInnerItem {
+        fn from(value: Attachment) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AttachmentResponseInnerItemVariant1>>
+    for AttachmentResponseInnerItem {
+        fn from(
+            value: ::std::option::Option<AttachmentResponseInnerItemVariant1>,
+        ) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AttachmentResponseInnerItemVariant1`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentResponseInnerItemVariant1(::std::string::String);
+    impl ::std::ops::Deref for AttachmentResponseInnerItemVariant1 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentResponseInnerItemVariant1>
+    for ::std::string::String {
+        fn from(value: AttachmentResponseInnerItemVariant1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentResponseInnerItemVariant1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentResponseInnerItemVariant1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttachmentResponseInnerItemVariant1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentResponseInnerItemVariant1 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentattachmentResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AttachmentattachmentResponse(
+        pub ::std::option::Option<AttachmentattachmentResponseInner>,
+    );
+    impl ::std::ops::Deref for AttachmentattachmentResponse {
+        type Target = ::std::option::Option<AttachmentattachmentResponseInner>;
+        fn deref(&self) -> &::std::option::Option<AttachmentattachmentResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentattachmentResponse>
+    for ::std::option::Option<AttachmentattachmentResponseInner> {
+        fn from(value: AttachmentattachmentResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<AttachmentattachmentResponseInner>>
+    for AttachmentattachmentResponse {
+        fn from(
+            value: ::std::option::Option<AttachmentattachmentResponseInner>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AttachmentattachmentResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AttachmentattachmentResponseInner {
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<
+            AttachmentattachmentResponseInnerCreatedTime,
+        >,
+        #[serde(
+            rename = "creatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<
+            AttachmentattachmentResponseInnerCreatorId,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<AttachmentattachmentResponseInnerHref>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<AttachmentattachmentResponseInnerId>,
+        #[serde(
+            rename = "isPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_public: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<AttachmentattachmentResponseInnerName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previewurl: ::std::option::Option<
+            AttachmentattachmentResponseInnerPreviewurl,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<AttachmentattachmentResponseInnerSize>,
+    }
+    impl AttachmentattachmentResponseInner {
+        pub fn builder() -> builder::AttachmentattachmentResponseInner {
+            Default::default()
+        }
+    }
+    ///`AttachmentattachmentResponseInnerCreatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentattachmentResponseInnerCreatedTime(::std::string::String);
+    impl ::std::ops::Deref for AttachmentattachmentResponseInnerCreatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentattachmentResponseInnerCreatedTime>
+    for ::std::string::String {
+        fn from(value: AttachmentattachmentResponseInnerCreatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentattachmentResponseInnerCreatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentattachmentResponseInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttachmentattachmentResponseInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AttachmentattachmentResponseInnerCreatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentattachmentResponseInnerCreatorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentattachmentResponseInnerCreatorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AttachmentattachmentResponseInnerCreatorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AttachmentattachmentResponseInnerCreatorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AttachmentattachmentResponseInnerHref`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentattachmentResponseInnerHref(::std::string::String);
+    impl ::std::ops::Deref for AttachmentattachmentResponseInnerHref {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentattachmentResponseInnerHref>
+    for ::std::string::String {
+        fn from(value: AttachmentattachmentResponseInnerHref) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentattachmentResponseInnerHref {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentattachmentResponseInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttachmentattachmentResponseInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentattachmentResponseInnerHref {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentattachmentResponseInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentattachmentResponseInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AttachmentattachmentResponseInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AttachmentattachmentResponseInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AttachmentattachmentResponseInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentattachmentResponseInnerName(::std::string::String);
+    impl ::std::ops::Deref for AttachmentattachmentResponseInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentattachmentResponseInnerName>
+    for ::std::string::String {
+        fn from(value: AttachmentattachmentResponseInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentattachmentResponseInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentattachmentResponseInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttachmentattachmentResponseInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentattachmentResponseInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentattachmentResponseInnerPreviewurl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AttachmentattachmentResponseInnerPreviewurl(::std::string::String);
+    impl ::std::ops::Deref for AttachmentattachmentResponseInnerPreviewurl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AttachmentattachmentResponseInnerPreviewurl>
+    for ::std::string::String {
+        fn from(value: AttachmentattachmentResponseInnerPreviewurl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AttachmentattachmentResponseInnerPreviewurl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentattachmentResponseInnerPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttachmentattachmentResponseInnerPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentattachmentResponseInnerPreviewurl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AttachmentattachmentResponseInnerSize`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AttachmentattachmentResponseInnerSize {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AttachmentattachmentResponseInnerSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AttachmentattachmentResponseInnerSize {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`Attachmentdata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Attachmentdata(
+        pub ::std::option::Option<::std::vec::Vec<AttachmentattachmentResponse>>,
+    );
+    impl ::std::ops::Deref for Attachmentdata {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<AttachmentattachmentResponse>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<AttachmentattachmentResponse>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Attachmentdata>
+    for ::std::option::Option<::std::vec::Vec<AttachmentattachmentResponse>> {
+        fn from(value: Attachmentdata) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<AttachmentattachmentResponse>>,
+    > for Attachmentdata {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<AttachmentattachmentResponse>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AvailableLocaleTranslationsNew`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsNew(
+        pub ::std::option::Option<::std::vec::Vec<AvailableLocaleTranslationsObjectNew>>,
+    );
+    impl ::std::ops::Deref for AvailableLocaleTranslationsNew {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<AvailableLocaleTranslationsObjectNew>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<AvailableLocaleTranslationsObjectNew>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsNew>
+    for ::std::option::Option<::std::vec::Vec<AvailableLocaleTranslationsObjectNew>> {
+        fn from(value: AvailableLocaleTranslationsNew) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<AvailableLocaleTranslationsObjectNew>>,
+    > for AvailableLocaleTranslationsNew {
+        fn from(
+            value: ::std::option::Option<
+                ::std::vec::Vec<AvailableLocaleTranslationsObjectNew>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNew`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNew(
+        pub ::std::option::Option<AvailableLocaleTranslationsObjectNewInner>,
+    );
+    impl ::std::ops::Deref for AvailableLocaleTranslationsObjectNew {
+        type Target = ::std::option::Option<AvailableLocaleTranslationsObjectNewInner>;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<AvailableLocaleTranslationsObjectNewInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNew>
+    for ::std::option::Option<AvailableLocaleTranslationsObjectNewInner> {
+        fn from(value: AvailableLocaleTranslationsObjectNew) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<AvailableLocaleTranslationsObjectNewInner>,
+    > for AvailableLocaleTranslationsObjectNew {
+        fn from(
+            value: ::std::option::Option<AvailableLocaleTranslationsObjectNewInner>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct AvailableLocaleTranslationsObjectNewInner {
+        #[serde(
+            rename = "authorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author_id: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerAuthorId,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<AvailableLocaleTranslationsObjectNewInnerHref>,
+        #[serde(
+            rename = "isLocked",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_locked: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isTrashed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_trashed: ::std::option::Option<bool>,
+        #[serde(
+            rename = "latestPublishedVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_published_version: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion,
+        >,
+        #[serde(
+            rename = "latestVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerLatestVersion,
+        >,
+        #[serde(
+            rename = "latestVersionStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version_status: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerLocale,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerStatus,
+        >,
+        #[serde(
+            rename = "translationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub translation_id: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerTranslationId,
+        >,
+        #[serde(
+            rename = "translationState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub translation_state: ::std::option::Option<
+            AvailableLocaleTranslationsObjectNewInnerTranslationState,
+        >,
+    }
+    impl AvailableLocaleTranslationsObjectNewInner {
+        pub fn builder() -> builder::AvailableLocaleTranslationsObjectNewInner {
+            Default::default()
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerAuthorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AvailableLocaleTranslationsObjectNewInnerAuthorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AvailableLocaleTranslationsObjectNewInnerAuthorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64>
+    for AvailableLocaleTranslationsObjectNewInnerAuthorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerHref`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerHref(::std::string::String);
+    impl ::std::ops::Deref for AvailableLocaleTranslationsObjectNewInnerHref {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNewInnerHref>
+    for ::std::string::String {
+        fn from(value: AvailableLocaleTranslationsObjectNewInnerHref) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AvailableLocaleTranslationsObjectNewInnerHref {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerHref {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion(
+        ::std::string::String,
+    );
+    impl ::std::ops::Deref
+    for AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<
+        AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion,
+    > for ::std::string::String {
+        fn from(
+            value: AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion,
+        ) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr
+    for AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerLatestVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerLatestVersion(
+        ::std::string::String,
+    );
+    impl ::std::ops::Deref for AvailableLocaleTranslationsObjectNewInnerLatestVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNewInnerLatestVersion>
+    for ::std::string::String {
+        fn from(value: AvailableLocaleTranslationsObjectNewInnerLatestVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AvailableLocaleTranslationsObjectNewInnerLatestVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus(
+        ::std::string::String,
+    );
+    impl ::std::ops::Deref
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<
+        AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus,
+    > for ::std::string::String {
+        fn from(
+            value: AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus,
+        ) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerLocale`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerLocale(::std::string::String);
+    impl ::std::ops::Deref for AvailableLocaleTranslationsObjectNewInnerLocale {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNewInnerLocale>
+    for ::std::string::String {
+        fn from(value: AvailableLocaleTranslationsObjectNewInnerLocale) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AvailableLocaleTranslationsObjectNewInnerLocale {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerLocale {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerStatus(::std::string::String);
+    impl ::std::ops::Deref for AvailableLocaleTranslationsObjectNewInnerStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNewInnerStatus>
+    for ::std::string::String {
+        fn from(value: AvailableLocaleTranslationsObjectNewInnerStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AvailableLocaleTranslationsObjectNewInnerStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerTranslationId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum AvailableLocaleTranslationsObjectNewInnerTranslationId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for AvailableLocaleTranslationsObjectNewInnerTranslationId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64>
+    for AvailableLocaleTranslationsObjectNewInnerTranslationId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`AvailableLocaleTranslationsObjectNewInnerTranslationState`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AvailableLocaleTranslationsObjectNewInnerTranslationState(
+        ::std::string::String,
+    );
+    impl ::std::ops::Deref
+    for AvailableLocaleTranslationsObjectNewInnerTranslationState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableLocaleTranslationsObjectNewInnerTranslationState>
+    for ::std::string::String {
+        fn from(
+            value: AvailableLocaleTranslationsObjectNewInnerTranslationState,
+        ) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr
+    for AvailableLocaleTranslationsObjectNewInnerTranslationState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AvailableLocaleTranslationsObjectNewInnerTranslationState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AvailableLocaleTranslationsObjectNewInnerTranslationState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for AvailableLocaleTranslationsObjectNewInnerTranslationState {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelRelatedInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ChannelRelatedInfo(pub ::std::option::Option<ChannelRelatedInfoInner>);
+    impl ::std::ops::Deref for ChannelRelatedInfo {
+        type Target = ::std::option::Option<ChannelRelatedInfoInner>;
+        fn deref(&self) -> &::std::option::Option<ChannelRelatedInfoInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelRelatedInfo>
+    for ::std::option::Option<ChannelRelatedInfoInner> {
+        fn from(value: ChannelRelatedInfo) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ChannelRelatedInfoInner>>
+    for ChannelRelatedInfo {
+        fn from(value: ::std::option::Option<ChannelRelatedInfoInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ChannelRelatedInfoInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ChannelRelatedInfoInner {
+        #[serde(
+            rename = "forumStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub forum_status: ::std::option::Option<ChannelRelatedInfoInnerForumStatus>,
+        #[serde(
+            rename = "isTopicDeleted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_topic_deleted: ::std::option::Option<bool>,
+        #[serde(
+            rename = "sourceLink",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_link: ::std::option::Option<ChannelRelatedInfoInnerSourceLink>,
+        #[serde(
+            rename = "topicId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub topic_id: ::std::option::Option<ChannelRelatedInfoInnerTopicId>,
+        #[serde(
+            rename = "topicType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub topic_type: ::std::option::Option<ChannelRelatedInfoInnerTopicType>,
+    }
+    impl ChannelRelatedInfoInner {
+        pub fn builder() -> builder::ChannelRelatedInfoInner {
+            Default::default()
+        }
+    }
+    ///`ChannelRelatedInfoInnerForumStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelRelatedInfoInnerForumStatus(::std::string::String);
+    impl ::std::ops::Deref for ChannelRelatedInfoInnerForumStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelRelatedInfoInnerForumStatus>
+    for ::std::string::String {
+        fn from(value: ChannelRelatedInfoInnerForumStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelRelatedInfoInnerForumStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelRelatedInfoInnerForumStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ChannelRelatedInfoInnerForumStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelRelatedInfoInnerForumStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelRelatedInfoInnerSourceLink`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelRelatedInfoInnerSourceLink(::std::string::String);
+    impl ::std::ops::Deref for ChannelRelatedInfoInnerSourceLink {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelRelatedInfoInnerSourceLink>
+    for ::std::string::String {
+        fn from(value: ChannelRelatedInfoInnerSourceLink) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelRelatedInfoInnerSourceLink {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelRelatedInfoInnerSourceLink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ChannelRelatedInfoInnerSourceLink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelRelatedInfoInnerSourceLink {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelRelatedInfoInnerTopicId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ChannelRelatedInfoInnerTopicId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for ChannelRelatedInfoInnerTopicId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for ChannelRelatedInfoInnerTopicId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`ChannelRelatedInfoInnerTopicType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelRelatedInfoInnerTopicType(::std::string::String);
+    impl ::std::ops::Deref for ChannelRelatedInfoInnerTopicType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelRelatedInfoInnerTopicType>
+    for ::std::string::String {
+        fn from(value: ChannelRelatedInfoInnerTopicType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelRelatedInfoInnerTopicType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelRelatedInfoInnerTopicType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ChannelRelatedInfoInnerTopicType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelRelatedInfoInnerTopicType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSource`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ChannelSource(pub ::std::option::Option<ChannelSourceInner>);
+    impl ::std::ops::Deref for ChannelSource {
+        type Target = ::std::option::Option<ChannelSourceInner>;
+        fn deref(&self) -> &::std::option::Option<ChannelSourceInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSource>
+    for ::std::option::Option<ChannelSourceInner> {
+        fn from(value: ChannelSource) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ChannelSourceInner>>
+    for ChannelSource {
+        fn from(value: ::std::option::Option<ChannelSourceInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ChannelSourceInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ChannelSourceInner {
+        #[serde(
+            rename = "appName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_name: ::std::option::Option<ChannelSourceInnerAppName>,
+        #[serde(
+            rename = "appPhotoURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_photo_url: ::std::option::Option<ChannelSourceInnerAppPhotoUrl>,
+        #[serde(
+            rename = "extId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ext_id: ::std::option::Option<ChannelSourceInnerExtId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permalink: ::std::option::Option<ChannelSourceInnerPermalink>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ChannelSourceInnerType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uuid: ::std::option::Option<ChannelSourceInnerUuid>,
+    }
+    impl ChannelSourceInner {
+        pub fn builder() -> builder::ChannelSourceInner {
+            Default::default()
+        }
+    }
+    ///`ChannelSourceInnerAppName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerAppName(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerAppName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerAppName> for ::std::string::String {
+        fn from(value: ChannelSourceInnerAppName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerAppName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerAppName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChannelSourceInnerAppName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerAppName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSourceInnerAppPhotoUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerAppPhotoUrl(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerAppPhotoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerAppPhotoUrl> for ::std::string::String {
+        fn from(value: ChannelSourceInnerAppPhotoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerAppPhotoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 65535usize {
+                return Err("longer than 65535 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerAppPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ChannelSourceInnerAppPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerAppPhotoUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSourceInnerExtId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerExtId(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerExtId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerExtId> for ::std::string::String {
+        fn from(value: ChannelSourceInnerExtId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerExtId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerExtId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChannelSourceInnerExtId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerExtId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSourceInnerPermalink`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerPermalink(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerPermalink {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerPermalink> for ::std::string::String {
+        fn from(value: ChannelSourceInnerPermalink) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerPermalink {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 65535usize {
+                return Err("longer than 65535 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerPermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChannelSourceInnerPermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerPermalink {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSourceInnerType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerType(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerType> for ::std::string::String {
+        fn from(value: ChannelSourceInnerType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChannelSourceInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ChannelSourceInnerUuid`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ChannelSourceInnerUuid(::std::string::String);
+    impl ::std::ops::Deref for ChannelSourceInnerUuid {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ChannelSourceInnerUuid> for ::std::string::String {
+        fn from(value: ChannelSourceInnerUuid) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ChannelSourceInnerUuid {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChannelSourceInnerUuid {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChannelSourceInnerUuid {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelSourceInnerUuid {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CloseTicketsBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CloseTicketsBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ids: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<CloseTicketsBodyIdsItem>>,
+        >,
+    }
+    impl CloseTicketsBody {
+        pub fn builder() -> builder::CloseTicketsBody {
+            Default::default()
+        }
+    }
+    ///`CloseTicketsBodyIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CloseTicketsBodyIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CloseTicketsBodyIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CloseTicketsBodyIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommentData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommentData(pub ::std::option::Option<::std::vec::Vec<CommentResponse>>);
+    impl ::std::ops::Deref for CommentData {
+        type Target = ::std::option::Option<::std::vec::Vec<CommentResponse>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<CommentResponse>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentData>
+    for ::std::option::Option<::std::vec::Vec<CommentResponse>> {
+        fn from(value: CommentData) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<CommentResponse>>>
+    for CommentData {
+        fn from(value: ::std::option::Option<::std::vec::Vec<CommentResponse>>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommentResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommentResponse(pub ::std::option::Option<CommentResponseInner>);
+    impl ::std::ops::Deref for CommentResponse {
+        type Target = ::std::option::Option<CommentResponseInner>;
+        fn deref(&self) -> &::std::option::Option<CommentResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponse>
+    for ::std::option::Option<CommentResponseInner> {
+        fn from(value: CommentResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommentResponseInner>>
+    for CommentResponse {
+        fn from(value: ::std::option::Option<CommentResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommentResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommentResponseInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachments: ::std::option::Option<AttachmentResponse>,
+        #[serde(
+            rename = "commentedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub commented_time: ::std::option::Option<CommentResponseInnerCommentedTime>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub commenter: ::std::option::Option<Commenter>,
+        #[serde(
+            rename = "commenterId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub commenter_id: ::std::option::Option<CommentResponseInnerCommenterId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<CommentResponseInnerContent>,
+        #[serde(
+            rename = "contentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub content_type: ::std::option::Option<CommentResponseInnerContentType>,
+        #[serde(
+            rename = "encodedContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub encoded_content: ::std::option::Option<CommentResponseInnerEncodedContent>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CommentResponseInnerId>,
+        #[serde(
+            rename = "impersonatedUser",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub impersonated_user: ::std::option::Option<ImpersonatedUser>,
+        #[serde(
+            rename = "isPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_public: ::std::option::Option<bool>,
+        #[serde(
+            rename = "modifiedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modified_time: ::std::option::Option<CommentResponseInnerModifiedTime>,
+    }
+    impl CommentResponseInner {
+        pub fn builder() -> builder::CommentResponseInner {
+            Default::default()
+        }
+    }
+    ///`CommentResponseInnerCommentedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommentResponseInnerCommentedTime(::std::string::String);
+    impl ::std::ops::Deref for CommentResponseInnerCommentedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponseInnerCommentedTime>
+    for ::std::string::String {
+        fn from(value: CommentResponseInnerCommentedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommentResponseInnerCommentedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommentResponseInnerCommentedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommentResponseInnerCommentedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentResponseInnerCommentedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommentResponseInnerCommenterId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommentResponseInnerCommenterId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommentResponseInnerCommenterId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommentResponseInnerCommenterId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommentResponseInnerContent`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommentResponseInnerContent(::std::string::String);
+    impl ::std::ops::Deref for CommentResponseInnerContent {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponseInnerContent> for ::std::string::String {
+        fn from(value: CommentResponseInnerContent) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommentResponseInnerContent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32000usize {
+                return Err("longer than 32000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommentResponseInnerContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommentResponseInnerContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentResponseInnerContent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommentResponseInnerContentType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommentResponseInnerContentType(::std::string::String);
+    impl ::std::ops::Deref for CommentResponseInnerContentType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponseInnerContentType>
+    for ::std::string::String {
+        fn from(value: CommentResponseInnerContentType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommentResponseInnerContentType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommentResponseInnerContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommentResponseInnerContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentResponseInnerContentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommentResponseInnerEncodedContent`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommentResponseInnerEncodedContent(::std::string::String);
+    impl ::std::ops::Deref for CommentResponseInnerEncodedContent {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponseInnerEncodedContent>
+    for ::std::string::String {
+        fn from(value: CommentResponseInnerEncodedContent) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommentResponseInnerEncodedContent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommentResponseInnerEncodedContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommentResponseInnerEncodedContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentResponseInnerEncodedContent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommentResponseInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommentResponseInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommentResponseInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommentResponseInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommentResponseInnerModifiedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommentResponseInnerModifiedTime(::std::string::String);
+    impl ::std::ops::Deref for CommentResponseInnerModifiedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommentResponseInnerModifiedTime>
+    for ::std::string::String {
+        fn from(value: CommentResponseInnerModifiedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommentResponseInnerModifiedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommentResponseInnerModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommentResponseInnerModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentResponseInnerModifiedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`Commenter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Commenter(pub ::std::option::Option<CommenterInner>);
+    impl ::std::ops::Deref for Commenter {
+        type Target = ::std::option::Option<CommenterInner>;
+        fn deref(&self) -> &::std::option::Option<CommenterInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Commenter> for ::std::option::Option<CommenterInner> {
+        fn from(value: Commenter) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommenterInner>> for Commenter {
+        fn from(value: ::std::option::Option<CommenterInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommenterInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommenterInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<CommenterInnerEmail>,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<CommenterInnerFirstName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CommenterInnerId>,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<CommenterInnerLastName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<CommenterInnerName>,
+        #[serde(
+            rename = "photoURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub photo_url: ::std::option::Option<CommenterInnerPhotoUrl>,
+        #[serde(
+            rename = "roleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_name: ::std::option::Option<CommenterInnerRoleName>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<CommenterInnerType>,
+    }
+    impl CommenterInner {
+        pub fn builder() -> builder::CommenterInner {
+            Default::default()
+        }
+    }
+    ///`CommenterInnerEmail`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerEmail(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerEmail {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerEmail> for ::std::string::String {
+        fn from(value: CommenterInnerEmail) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerEmail {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerEmail {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerFirstName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerFirstName(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerFirstName> for ::std::string::String {
+        fn from(value: CommenterInnerFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommenterInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommenterInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommenterInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommenterInnerLastName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerLastName(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerLastName> for ::std::string::String {
+        fn from(value: CommenterInnerLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerName(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerName> for ::std::string::String {
+        fn from(value: CommenterInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerPhotoUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerPhotoUrl(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerPhotoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerPhotoUrl> for ::std::string::String {
+        fn from(value: CommenterInnerPhotoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerPhotoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerPhotoUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerRoleName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerRoleName(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerRoleName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerRoleName> for ::std::string::String {
+        fn from(value: CommenterInnerRoleName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerRoleName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerRoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerRoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerRoleName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommenterInnerType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommenterInnerType(::std::string::String);
+    impl ::std::ops::Deref for CommenterInnerType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommenterInnerType> for ::std::string::String {
+        fn from(value: CommenterInnerType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommenterInnerType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommenterInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommenterInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommenterInnerType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponse(
+        pub ::std::option::Option<CommonDepartmentResponseInner>,
+    );
+    impl ::std::ops::Deref for CommonDepartmentResponse {
+        type Target = ::std::option::Option<CommonDepartmentResponseInner>;
+        fn deref(&self) -> &::std::option::Option<CommonDepartmentResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponse>
+    for ::std::option::Option<CommonDepartmentResponseInner> {
+        fn from(value: CommonDepartmentResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommonDepartmentResponseInner>>
+    for CommonDepartmentResponse {
+        fn from(value: ::std::option::Option<CommonDepartmentResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommonDepartmentResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonDepartmentResponseInner {
+        #[serde(
+            rename = "chatStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_status: ::std::option::Option<CommonDepartmentResponseInnerChatStatus>,
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<
+            CommonDepartmentResponseInnerCreatedTime,
+        >,
+        #[serde(
+            rename = "creatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<CommonDepartmentResponseInnerCreatorId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<CommonDepartmentResponseInnerDescription>,
+        #[serde(
+            rename = "hasLogo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub has_logo: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CommonDepartmentResponseInnerId>,
+        #[serde(
+            rename = "isAssignToTeamEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_assign_to_team_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isDefault",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_default: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isVisibleInCustomerPortal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_visible_in_customer_portal: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<CommonDepartmentResponseInnerName>,
+        #[serde(
+            rename = "nameInCustomerPortal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub name_in_customer_portal: ::std::option::Option<
+            CommonDepartmentResponseInnerNameInCustomerPortal,
+        >,
+        #[serde(
+            rename = "sanitizedName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sanitized_name: ::std::option::Option<
+            CommonDepartmentResponseInnerSanitizedName,
+        >,
+    }
+    impl CommonDepartmentResponseInner {
+        pub fn builder() -> builder::CommonDepartmentResponseInner {
+            Default::default()
+        }
+    }
+    ///`CommonDepartmentResponseInnerChatStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerChatStatus(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerChatStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerChatStatus>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerChatStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerChatStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonDepartmentResponseInnerChatStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerChatStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonDepartmentResponseInnerChatStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponseInnerCreatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerCreatedTime(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerCreatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerCreatedTime>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerCreatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerCreatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonDepartmentResponseInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonDepartmentResponseInnerCreatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponseInnerCreatorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonDepartmentResponseInnerCreatorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommonDepartmentResponseInnerCreatorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommonDepartmentResponseInnerCreatorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonDepartmentResponseInnerDescription`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerDescription(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerDescription>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonDepartmentResponseInnerDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonDepartmentResponseInnerDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponseInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonDepartmentResponseInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommonDepartmentResponseInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommonDepartmentResponseInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonDepartmentResponseInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerName(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerName>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonDepartmentResponseInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonDepartmentResponseInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponseInnerNameInCustomerPortal`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerNameInCustomerPortal(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerNameInCustomerPortal {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerNameInCustomerPortal>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerNameInCustomerPortal) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerNameInCustomerPortal {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CommonDepartmentResponseInnerNameInCustomerPortal {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerNameInCustomerPortal {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for CommonDepartmentResponseInnerNameInCustomerPortal {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonDepartmentResponseInnerSanitizedName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonDepartmentResponseInnerSanitizedName(::std::string::String);
+    impl ::std::ops::Deref for CommonDepartmentResponseInnerSanitizedName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonDepartmentResponseInnerSanitizedName>
+    for ::std::string::String {
+        fn from(value: CommonDepartmentResponseInnerSanitizedName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonDepartmentResponseInnerSanitizedName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonDepartmentResponseInnerSanitizedName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CommonDepartmentResponseInnerSanitizedName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonDepartmentResponseInnerSanitizedName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommonJson(pub ::std::option::Option<CommonJsonInner>);
+    impl ::std::ops::Deref for CommonJson {
+        type Target = ::std::option::Option<CommonJsonInner>;
+        fn deref(&self) -> &::std::option::Option<CommonJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonJson> for ::std::option::Option<CommonJsonInner> {
+        fn from(value: CommonJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommonJsonInner>> for CommonJson {
+        fn from(value: ::std::option::Option<CommonJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommonJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonJsonInner {}
+    impl CommonJsonInner {
+        pub fn builder() -> builder::CommonJsonInner {
+            Default::default()
+        }
+    }
+    ///`CommonKeys`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommonKeys(pub ::std::option::Option<CommonKeysInner>);
+    impl ::std::ops::Deref for CommonKeys {
+        type Target = ::std::option::Option<CommonKeysInner>;
+        fn deref(&self) -> &::std::option::Option<CommonKeysInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonKeys> for ::std::option::Option<CommonKeysInner> {
+        fn from(value: CommonKeys) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommonKeysInner>> for CommonKeys {
+        fn from(value: ::std::option::Option<CommonKeysInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommonKeysInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonKeysInner {
+        #[serde(
+            rename = "assigneeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assignee_id: ::std::option::Option<CommonKeysInnerAssigneeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "dueDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub due_date: ::std::option::Option<CommonKeysInnerDueDate>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<CommonKeysInnerEmail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<CommonKeysInnerPhone>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "productId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_id: ::std::option::Option<CommonKeysInnerProductId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<CommonKeysInnerSubject>,
+    }
+    impl CommonKeysInner {
+        pub fn builder() -> builder::CommonKeysInner {
+            Default::default()
+        }
+    }
+    ///`CommonKeysInnerAssigneeId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonKeysInnerAssigneeId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommonKeysInnerAssigneeId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommonKeysInnerAssigneeId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonKeysInnerDueDate`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonKeysInnerDueDate(::std::string::String);
+    impl ::std::ops::Deref for CommonKeysInnerDueDate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonKeysInnerDueDate> for ::std::string::String {
+        fn from(value: CommonKeysInnerDueDate) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonKeysInnerDueDate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonKeysInnerDueDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommonKeysInnerDueDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonKeysInnerDueDate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonKeysInnerEmail`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonKeysInnerEmail(::std::string::String);
+    impl ::std::ops::Deref for CommonKeysInnerEmail {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonKeysInnerEmail> for ::std::string::String {
+        fn from(value: CommonKeysInnerEmail) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonKeysInnerEmail {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 150usize {
+                return Err("longer than 150 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonKeysInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommonKeysInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonKeysInnerEmail {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonKeysInnerPhone`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonKeysInnerPhone(::std::string::String);
+    impl ::std::ops::Deref for CommonKeysInnerPhone {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonKeysInnerPhone> for ::std::string::String {
+        fn from(value: CommonKeysInnerPhone) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonKeysInnerPhone {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 120usize {
+                return Err("longer than 120 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonKeysInnerPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommonKeysInnerPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonKeysInnerPhone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonKeysInnerProductId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonKeysInnerProductId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommonKeysInnerProductId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommonKeysInnerProductId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonKeysInnerSubject`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonKeysInnerSubject(::std::string::String);
+    impl ::std::ops::Deref for CommonKeysInnerSubject {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonKeysInnerSubject> for ::std::string::String {
+        fn from(value: CommonKeysInnerSubject) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonKeysInnerSubject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1000usize {
+                return Err("longer than 1000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonKeysInnerSubject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommonKeysInnerSubject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonKeysInnerSubject {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonMentionJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonMentionJson {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CommonMentionJsonId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub length: ::std::option::Option<CommonMentionJsonLength>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<CommonMentionJsonName>,
+        #[serde(
+            rename = "offSet",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub off_set: ::std::option::Option<CommonMentionJsonOffSet>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CommonMentionJson {
+        pub fn builder() -> builder::CommonMentionJson {
+            Default::default()
+        }
+    }
+    ///`CommonMentionJsonId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonMentionJsonId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CommonMentionJsonId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CommonMentionJsonId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonMentionJsonLength`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonMentionJsonLength {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for CommonMentionJsonLength {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for CommonMentionJsonLength {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonMentionJsonName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CommonMentionJsonName(::std::string::String);
+    impl ::std::ops::Deref for CommonMentionJsonName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonMentionJsonName> for ::std::string::String {
+        fn from(value: CommonMentionJsonName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CommonMentionJsonName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CommonMentionJsonName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CommonMentionJsonName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonMentionJsonName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CommonMentionJsonOffSet`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CommonMentionJsonOffSet {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for CommonMentionJsonOffSet {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for CommonMentionJsonOffSet {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CommonRequestJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommonRequestJson(pub ::std::option::Option<CommonRequestJsonInner>);
+    impl ::std::ops::Deref for CommonRequestJson {
+        type Target = ::std::option::Option<CommonRequestJsonInner>;
+        fn deref(&self) -> &::std::option::Option<CommonRequestJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonRequestJson>
+    for ::std::option::Option<CommonRequestJsonInner> {
+        fn from(value: CommonRequestJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommonRequestJsonInner>>
+    for CommonRequestJson {
+        fn from(value: ::std::option::Option<CommonRequestJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommonRequestJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonRequestJsonInner {}
+    impl CommonRequestJsonInner {
+        pub fn builder() -> builder::CommonRequestJsonInner {
+            Default::default()
+        }
+    }
+    ///`CommonResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CommonResponse(pub ::std::option::Option<CommonResponseInner>);
+    impl ::std::ops::Deref for CommonResponse {
+        type Target = ::std::option::Option<CommonResponseInner>;
+        fn deref(&self) -> &::std::option::Option<CommonResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CommonResponse>
+    for ::std::option::Option<CommonResponseInner> {
+        fn from(value: CommonResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<CommonResponseInner>>
+    for CommonResponse {
+        fn from(value: ::std::option::Option<CommonResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`CommonResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonResponseInner {}
+    impl CommonResponseInner {
+        pub fn builder() -> builder::CommonResponseInner {
+            Default::default()
+        }
+    }
+    ///`CreateTicketBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateTicketBody {}
+    impl CreateTicketBody {
+        pub fn builder() -> builder::CreateTicketBody {
+            Default::default()
+        }
+    }
+    ///`CreateTicketCommentBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateTicketCommentBody {
+        #[serde(
+            rename = "attachmentIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachment_ids: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<CreateTicketCommentBodyAttachmentIdsItem>,
+            >,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<CreateTicketCommentBodyContent>,
+        #[serde(
+            rename = "contentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub content_type: ::std::option::Option<CreateTicketCommentBodyContentType>,
+        #[serde(
+            rename = "isPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_public: ::std::option::Option<bool>,
+    }
+    impl CreateTicketCommentBody {
+        pub fn builder() -> builder::CreateTicketCommentBody {
+            Default::default()
+        }
+    }
+    ///`CreateTicketCommentBodyAttachmentIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CreateTicketCommentBodyAttachmentIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for CreateTicketCommentBodyAttachmentIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CreateTicketCommentBodyAttachmentIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`CreateTicketCommentBodyContent`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateTicketCommentBodyContent(::std::string::String);
+    impl ::std::ops::Deref for CreateTicketCommentBodyContent {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateTicketCommentBodyContent> for ::std::string::String {
+        fn from(value: CreateTicketCommentBodyContent) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateTicketCommentBodyContent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32000usize {
+                return Err("longer than 32000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateTicketCommentBodyContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateTicketCommentBodyContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateTicketCommentBodyContent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateTicketCommentBodyContentType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateTicketCommentBodyContentType(::std::string::String);
+    impl ::std::ops::Deref for CreateTicketCommentBodyContentType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateTicketCommentBodyContentType>
+    for ::std::string::String {
+        fn from(value: CreateTicketCommentBodyContentType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateTicketCommentBodyContentType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateTicketCommentBodyContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateTicketCommentBodyContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateTicketCommentBodyContentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateTicketResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateTicketResponse {}
+    impl CreateTicketResponse {
+        pub fn builder() -> builder::CreateTicketResponse {
+            Default::default()
+        }
+    }
+    ///`Data`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Data(
+        pub ::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>>,
+    );
+    impl ::std::ops::Deref for Data {
+        type Target = ::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>>;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Data>
+    for ::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>> {
+        fn from(value: Data) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>>,
+    > for Data {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<CommonDepartmentResponse>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`Datanew`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Datanew(pub ::std::option::Option<::std::vec::Vec<ArticleNewJson>>);
+    impl ::std::ops::Deref for Datanew {
+        type Target = ::std::option::Option<::std::vec::Vec<ArticleNewJson>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<ArticleNewJson>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Datanew>
+    for ::std::option::Option<::std::vec::Vec<ArticleNewJson>> {
+        fn from(value: Datanew) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<ArticleNewJson>>>
+    for Datanew {
+        fn from(value: ::std::option::Option<::std::vec::Vec<ArticleNewJson>>) -> Self {
+            Self(value)
+        }
+    }
+    ///`Department`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Department(pub ::std::option::Option<DepartmentInner>);
+    impl ::std::ops::Deref for Department {
+        type Target = ::std::option::Option<DepartmentInner>;
+        fn deref(&self) -> &::std::option::Option<DepartmentInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Department> for ::std::option::Option<DepartmentInner> {
+        fn from(value: Department) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<DepartmentInner>> for Department {
+        fn from(value: ::std::option::Option<DepartmentInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`DepartmentInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct DepartmentInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<DepartmentInnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<DepartmentInnerName>,
+    }
+    impl DepartmentInner {
+        pub fn builder() -> builder::DepartmentInner {
+            Default::default()
+        }
+    }
+    ///`DepartmentInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum DepartmentInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for DepartmentInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for DepartmentInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`DepartmentInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DepartmentInnerName(::std::string::String);
+    impl ::std::ops::Deref for DepartmentInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DepartmentInnerName> for ::std::string::String {
+        fn from(value: DepartmentInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DepartmentInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DepartmentInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DepartmentInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DepartmentInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`DissociateTicketTagsBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct DissociateTicketTagsBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<DissociateTicketTagsBodyTagsItem>>,
+        >,
+    }
+    impl DissociateTicketTagsBody {
+        pub fn builder() -> builder::DissociateTicketTagsBody {
+            Default::default()
+        }
+    }
+    ///`DissociateTicketTagsBodyTagsItem`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DissociateTicketTagsBodyTagsItem(::std::string::String);
+    impl ::std::ops::Deref for DissociateTicketTagsBodyTagsItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DissociateTicketTagsBodyTagsItem>
+    for ::std::string::String {
+        fn from(value: DissociateTicketTagsBodyTagsItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DissociateTicketTagsBodyTagsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DissociateTicketTagsBodyTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DissociateTicketTagsBodyTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DissociateTicketTagsBodyTagsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetAgentsDepartmentIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetAgentsDepartmentIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetAgentsDepartmentIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetAgentsDepartmentIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetAgentsIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAgentsIncludeItem {
+        #[serde(rename = "profile")]
+        Profile,
+        #[serde(rename = "role")]
+        Role,
+    }
+    impl ::std::fmt::Display for GetAgentsIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Profile => f.write_str("profile"),
+                Self::Role => f.write_str("role"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAgentsIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "profile" => Ok(Self::Profile),
+                "role" => Ok(Self::Role),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAgentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAgentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetAgentsProfileIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetAgentsProfileIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetAgentsProfileIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetAgentsProfileIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetAgentsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetAgentsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AgentResponseArray>,
+    }
+    impl GetAgentsResponse {
+        pub fn builder() -> builder::GetAgentsResponse {
+            Default::default()
+        }
+    }
+    ///`GetAgentsRoleIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetAgentsRoleIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetAgentsRoleIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetAgentsRoleIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetAgentsRolePermissionType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAgentsRolePermissionType {
+        AgentPublic,
+        AgentPersonal,
+        AgentTeamPersonal,
+        Admin,
+        Custom,
+        Light,
+    }
+    impl ::std::fmt::Display for GetAgentsRolePermissionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AgentPublic => f.write_str("AgentPublic"),
+                Self::AgentPersonal => f.write_str("AgentPersonal"),
+                Self::AgentTeamPersonal => f.write_str("AgentTeamPersonal"),
+                Self::Admin => f.write_str("Admin"),
+                Self::Custom => f.write_str("Custom"),
+                Self::Light => f.write_str("Light"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAgentsRolePermissionType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AgentPublic" => Ok(Self::AgentPublic),
+                "AgentPersonal" => Ok(Self::AgentPersonal),
+                "AgentTeamPersonal" => Ok(Self::AgentTeamPersonal),
+                "Admin" => Ok(Self::Admin),
+                "Custom" => Ok(Self::Custom),
+                "Light" => Ok(Self::Light),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAgentsRolePermissionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAgentsRolePermissionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetAgentsSearchStr`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetAgentsSearchStr(::std::string::String);
+    impl ::std::ops::Deref for GetAgentsSearchStr {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetAgentsSearchStr> for ::std::string::String {
+        fn from(value: GetAgentsSearchStr) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetAgentsSearchStr {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAgentsSearchStr {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAgentsSearchStr {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetAgentsSearchStr {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetAgentsStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetAgentsStatus {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "DISABLED")]
+        Disabled,
+    }
+    impl ::std::fmt::Display for GetAgentsStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Disabled => f.write_str("DISABLED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetAgentsStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "DISABLED" => Ok(Self::Disabled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetAgentsStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetAgentsStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetArticleResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetArticleResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub answer: ::std::option::Option<GetArticleResponseAnswer>,
+        #[serde(
+            rename = "attachmentCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachment_count: ::std::option::Option<GetArticleResponseAttachmentCount>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachments: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub author: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "authorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author_id: ::std::option::Option<GetArticleResponseAuthorId>,
+        #[serde(
+            rename = "availableLocaleTranslations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub available_locale_translations: ::std::option::Option<
+            AvailableLocaleTranslationsNew,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "categoryId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub category_id: ::std::option::Option<GetArticleResponseCategoryId>,
+        #[serde(
+            rename = "commentCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub comment_count: ::std::option::Option<GetArticleResponseCommentCount>,
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<GetArticleResponseCreatedTime>,
+        #[serde(
+            rename = "creatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<GetArticleResponseCreatorId>,
+        #[serde(
+            rename = "currentVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_version: ::std::option::Option<GetArticleResponseCurrentVersion>,
+        #[serde(
+            rename = "departmentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub department_id: ::std::option::Option<GetArticleResponseDepartmentId>,
+        #[serde(
+            rename = "dislikeCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dislike_count: ::std::option::Option<GetArticleResponseDislikeCount>,
+        #[serde(
+            rename = "expiryDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expiry_date: ::std::option::Option<GetArticleResponseExpiryDate>,
+        #[serde(
+            rename = "feedbackCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub feedback_count: ::std::option::Option<GetArticleResponseFeedbackCount>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<GetArticleResponseId>,
+        #[serde(
+            rename = "isFollowing",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_following: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isLocked",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_locked: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_template: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isTrashed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_trashed: ::std::option::Option<bool>,
+        #[serde(
+            rename = "latestPublishedVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_published_version: ::std::option::Option<
+            GetArticleResponseLatestPublishedVersion,
+        >,
+        #[serde(
+            rename = "latestVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version: ::std::option::Option<GetArticleResponseLatestVersion>,
+        #[serde(
+            rename = "latestVersionModifiedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version_modified_by: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "latestVersionModifierId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version_modifier_id: ::std::option::Option<
+            GetArticleResponseLatestVersionModifierId,
+        >,
+        #[serde(
+            rename = "latestVersionStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub latest_version_status: ::std::option::Option<
+            GetArticleResponseLatestVersionStatus,
+        >,
+        #[serde(
+            rename = "likeCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub like_count: ::std::option::Option<GetArticleResponseLikeCount>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<GetArticleResponseLocale>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metrics: ::std::option::Option<Metrics>,
+        #[serde(
+            rename = "modifiedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modified_by: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "modifiedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modified_time: ::std::option::Option<GetArticleResponseModifiedTime>,
+        #[serde(
+            rename = "modifierId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modifier_id: ::std::option::Option<GetArticleResponseModifierId>,
+        #[serde(
+            rename = "myVote",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub my_vote: ::std::option::Option<GetArticleResponseMyVote>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "ownerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_id: ::std::option::Option<GetArticleResponseOwnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permalink: ::std::option::Option<GetArticleResponsePermalink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permission: ::std::option::Option<GetArticleResponsePermission>,
+        #[serde(
+            rename = "portalUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub portal_url: ::std::option::Option<GetArticleResponsePortalUrl>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position: ::std::option::Option<GetArticleResponsePosition>,
+        #[serde(
+            rename = "reviewedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reviewed_by: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "reviewedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reviewed_time: ::std::option::Option<GetArticleResponseReviewedTime>,
+        #[serde(
+            rename = "rootCategoryId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub root_category_id: ::std::option::Option<GetArticleResponseRootCategoryId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub seo: ::std::option::Option<Seo>,
+        #[serde(
+            rename = "sourceLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_locale: ::std::option::Option<GetArticleResponseSourceLocale>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<GetArticleResponseStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<GetArticleResponseSummary>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<GetArticleResponseTagsItem>>,
+        >,
+        #[serde(
+            rename = "templateLastUpdatedTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub template_last_updated_time: ::std::option::Option<
+            GetArticleResponseTemplateLastUpdatedTime,
+        >,
+        #[serde(
+            rename = "templateUsageCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub template_usage_count: ::std::option::Option<
+            GetArticleResponseTemplateUsageCount,
+        >,
+        #[serde(
+            rename = "templateUsedUsersCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub template_used_users_count: ::std::option::Option<
+            GetArticleResponseTemplateUsedUsersCount,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<GetArticleResponseTitle>,
+        #[serde(
+            rename = "translationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub translation_id: ::std::option::Option<GetArticleResponseTranslationId>,
+        #[serde(
+            rename = "translationSource",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub translation_source: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            rename = "translationState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub translation_state: ::std::option::Option<GetArticleResponseTranslationState>,
+        #[serde(
+            rename = "usageCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usage_count: ::std::option::Option<GetArticleResponseUsageCount>,
+        #[serde(
+            rename = "viewCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub view_count: ::std::option::Option<GetArticleResponseViewCount>,
+        #[serde(
+            rename = "webUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub web_url: ::std::option::Option<GetArticleResponseWebUrl>,
+    }
+    impl GetArticleResponse {
+        pub fn builder() -> builder::GetArticleResponse {
+            Default::default()
+        }
+    }
+    ///`GetArticleResponseAnswer`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseAnswer(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseAnswer {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseAnswer> for ::std::string::String {
+        fn from(value: GetArticleResponseAnswer) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseAnswer {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16777215usize {
+                return Err("longer than 16777215 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseAnswer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseAnswer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseAnswer {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseAttachmentCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseAttachmentCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseAttachmentCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseAttachmentCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseAuthorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseAuthorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseAuthorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseAuthorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseCategoryId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseCategoryId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseCategoryId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseCategoryId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseCommentCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseCommentCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseCommentCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseCommentCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseCreatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseCreatedTime(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseCreatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseCreatedTime> for ::std::string::String {
+        fn from(value: GetArticleResponseCreatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseCreatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseCreatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseCreatorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseCreatorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseCreatorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseCreatorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseCurrentVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseCurrentVersion(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseCurrentVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseCurrentVersion>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseCurrentVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseCurrentVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseCurrentVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseCurrentVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseCurrentVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseDepartmentId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseDepartmentId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseDepartmentId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseDepartmentId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseDislikeCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseDislikeCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseDislikeCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseDislikeCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseExpiryDate`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseExpiryDate(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseExpiryDate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseExpiryDate> for ::std::string::String {
+        fn from(value: GetArticleResponseExpiryDate) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseExpiryDate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseExpiryDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseExpiryDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseExpiryDate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseFeedbackCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseFeedbackCount {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for GetArticleResponseFeedbackCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for GetArticleResponseFeedbackCount {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseLatestPublishedVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseLatestPublishedVersion(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseLatestPublishedVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseLatestPublishedVersion>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseLatestPublishedVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseLatestPublishedVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseLatestPublishedVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseLatestPublishedVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseLatestVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseLatestVersion(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseLatestVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseLatestVersion>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseLatestVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseLatestVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseLatestVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseLatestVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseLatestVersionModifierId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseLatestVersionModifierId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseLatestVersionModifierId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseLatestVersionModifierId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseLatestVersionStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseLatestVersionStatus(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseLatestVersionStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseLatestVersionStatus>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseLatestVersionStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseLatestVersionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseLatestVersionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseLatestVersionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseLikeCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseLikeCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseLikeCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseLikeCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseLocale`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseLocale(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseLocale {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseLocale> for ::std::string::String {
+        fn from(value: GetArticleResponseLocale) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseLocale {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseLocale {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseModifiedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseModifiedTime(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseModifiedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseModifiedTime> for ::std::string::String {
+        fn from(value: GetArticleResponseModifiedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseModifiedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseModifiedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseModifiedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseModifierId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseModifierId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseModifierId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseModifierId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseMyVote`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseMyVote(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseMyVote {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseMyVote> for ::std::string::String {
+        fn from(value: GetArticleResponseMyVote) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseMyVote {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseMyVote {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseMyVote {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseMyVote {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseOwnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseOwnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseOwnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseOwnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponsePermalink`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponsePermalink(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponsePermalink {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponsePermalink> for ::std::string::String {
+        fn from(value: GetArticleResponsePermalink) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponsePermalink {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponsePermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponsePermalink {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponsePermalink {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponsePermission`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponsePermission(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponsePermission {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponsePermission> for ::std::string::String {
+        fn from(value: GetArticleResponsePermission) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponsePermission {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponsePermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponsePermission {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponsePermission {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponsePortalUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponsePortalUrl(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponsePortalUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponsePortalUrl> for ::std::string::String {
+        fn from(value: GetArticleResponsePortalUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponsePortalUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponsePortalUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponsePortalUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponsePortalUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponsePosition`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponsePosition {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for GetArticleResponsePosition {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for GetArticleResponsePosition {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseReviewedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseReviewedTime(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseReviewedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseReviewedTime> for ::std::string::String {
+        fn from(value: GetArticleResponseReviewedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseReviewedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseReviewedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseReviewedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseReviewedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseRootCategoryId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseRootCategoryId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseRootCategoryId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseRootCategoryId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseSourceLocale`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseSourceLocale(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseSourceLocale {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseSourceLocale> for ::std::string::String {
+        fn from(value: GetArticleResponseSourceLocale) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseSourceLocale {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseSourceLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseSourceLocale {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseSourceLocale {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseStatus(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseStatus> for ::std::string::String {
+        fn from(value: GetArticleResponseStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseSummary`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseSummary(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseSummary {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseSummary> for ::std::string::String {
+        fn from(value: GetArticleResponseSummary) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseSummary {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 65553usize {
+                return Err("longer than 65553 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseSummary {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseSummary {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseSummary {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseTagsItem`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseTagsItem(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseTagsItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseTagsItem> for ::std::string::String {
+        fn from(value: GetArticleResponseTagsItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseTagsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseTagsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseTagsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseTemplateLastUpdatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseTemplateLastUpdatedTime(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseTemplateLastUpdatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseTemplateLastUpdatedTime>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseTemplateLastUpdatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseTemplateLastUpdatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseTemplateLastUpdatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseTemplateLastUpdatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseTemplateLastUpdatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseTemplateUsageCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseTemplateUsageCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseTemplateUsageCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseTemplateUsageCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseTemplateUsedUsersCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseTemplateUsedUsersCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseTemplateUsedUsersCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseTemplateUsedUsersCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseTitle`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseTitle(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseTitle {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseTitle> for ::std::string::String {
+        fn from(value: GetArticleResponseTitle) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseTitle {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseTitle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseTranslationId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseTranslationId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseTranslationId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseTranslationId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseTranslationState`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseTranslationState(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseTranslationState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseTranslationState>
+    for ::std::string::String {
+        fn from(value: GetArticleResponseTranslationState) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseTranslationState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseTranslationState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticleResponseTranslationState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseTranslationState {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleResponseUsageCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseUsageCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseUsageCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseUsageCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseViewCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetArticleResponseViewCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetArticleResponseViewCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetArticleResponseViewCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetArticleResponseWebUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleResponseWebUrl(::std::string::String);
+    impl ::std::ops::Deref for GetArticleResponseWebUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleResponseWebUrl> for ::std::string::String {
+        fn from(value: GetArticleResponseWebUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleResponseWebUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleResponseWebUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleResponseWebUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleResponseWebUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticleVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticleVersion(::std::string::String);
+    impl ::std::ops::Deref for GetArticleVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticleVersion> for ::std::string::String {
+        fn from(value: GetArticleVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticleVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticleVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticleVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticleVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticlesExpiryTimeRange`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticlesExpiryTimeRange(::std::string::String);
+    impl ::std::ops::Deref for GetArticlesExpiryTimeRange {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticlesExpiryTimeRange> for ::std::string::String {
+        fn from(value: GetArticlesExpiryTimeRange) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticlesExpiryTimeRange {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticlesExpiryTimeRange {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticlesExpiryTimeRange {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticlesExpiryTimeRange {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticlesModifiedTimeRange`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetArticlesModifiedTimeRange(::std::string::String);
+    impl ::std::ops::Deref for GetArticlesModifiedTimeRange {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetArticlesModifiedTimeRange> for ::std::string::String {
+        fn from(value: GetArticlesModifiedTimeRange) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetArticlesModifiedTimeRange {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticlesModifiedTimeRange {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetArticlesModifiedTimeRange {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetArticlesModifiedTimeRange {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetArticlesPermissionItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetArticlesPermissionItem {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "REGISTEREDUSERS")]
+        Registeredusers,
+        #[serde(rename = "AGENTS")]
+        Agents,
+    }
+    impl ::std::fmt::Display for GetArticlesPermissionItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::Registeredusers => f.write_str("REGISTEREDUSERS"),
+                Self::Agents => f.write_str("AGENTS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetArticlesPermissionItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "REGISTEREDUSERS" => Ok(Self::Registeredusers),
+                "AGENTS" => Ok(Self::Agents),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticlesPermissionItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticlesPermissionItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetArticlesResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetArticlesResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<GetArticlesResponseDataItem>>,
+    }
+    impl GetArticlesResponse {
+        pub fn builder() -> builder::GetArticlesResponse {
+            Default::default()
+        }
+    }
+    ///`GetArticlesResponseDataItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetArticlesResponseDataItem {}
+    impl GetArticlesResponseDataItem {
+        pub fn builder() -> builder::GetArticlesResponseDataItem {
+            Default::default()
+        }
+    }
+    ///`GetArticlesStatusItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetArticlesStatusItem {
+        Draft,
+        Published,
+        Review,
+        Expired,
+        Unpublished,
+    }
+    impl ::std::fmt::Display for GetArticlesStatusItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Draft => f.write_str("Draft"),
+                Self::Published => f.write_str("Published"),
+                Self::Review => f.write_str("Review"),
+                Self::Expired => f.write_str("Expired"),
+                Self::Unpublished => f.write_str("Unpublished"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetArticlesStatusItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Draft" => Ok(Self::Draft),
+                "Published" => Ok(Self::Published),
+                "Review" => Ok(Self::Review),
+                "Expired" => Ok(Self::Expired),
+                "Unpublished" => Ok(Self::Unpublished),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetArticlesStatusItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetArticlesStatusItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetDepartmentsChatStatus`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetDepartmentsChatStatus(::std::string::String);
+    impl ::std::ops::Deref for GetDepartmentsChatStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetDepartmentsChatStatus> for ::std::string::String {
+        fn from(value: GetDepartmentsChatStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetDepartmentsChatStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetDepartmentsChatStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetDepartmentsChatStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetDepartmentsChatStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetDepartmentsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetDepartmentsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<Data>,
+    }
+    impl GetDepartmentsResponse {
+        pub fn builder() -> builder::GetDepartmentsResponse {
+            Default::default()
+        }
+    }
+    ///`GetDepartmentsSearchStr`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetDepartmentsSearchStr(::std::string::String);
+    impl ::std::ops::Deref for GetDepartmentsSearchStr {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetDepartmentsSearchStr> for ::std::string::String {
+        fn from(value: GetDepartmentsSearchStr) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetDepartmentsSearchStr {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetDepartmentsSearchStr {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetDepartmentsSearchStr {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetDepartmentsSearchStr {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetMyInfoIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetMyInfoIncludeItem {
+        #[serde(rename = "profile")]
+        Profile,
+        #[serde(rename = "role")]
+        Role,
+        #[serde(rename = "associatedDepartments")]
+        AssociatedDepartments,
+        #[serde(rename = "associatedChatDepartments")]
+        AssociatedChatDepartments,
+    }
+    impl ::std::fmt::Display for GetMyInfoIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Profile => f.write_str("profile"),
+                Self::Role => f.write_str("role"),
+                Self::AssociatedDepartments => f.write_str("associatedDepartments"),
+                Self::AssociatedChatDepartments => {
+                    f.write_str("associatedChatDepartments")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetMyInfoIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "profile" => Ok(Self::Profile),
+                "role" => Ok(Self::Role),
+                "associatedDepartments" => Ok(Self::AssociatedDepartments),
+                "associatedChatDepartments" => Ok(Self::AssociatedChatDepartments),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetMyInfoIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetMyInfoIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetMyInfoResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged, deny_unknown_fields)]
+    pub enum GetMyInfoResponse {
+        Variant0 {},
+        Variant1 {},
+    }
+    ///`GetSlasUnderAccountResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetSlasUnderAccountResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<SlaData>,
+    }
+    impl GetSlasUnderAccountResponse {
+        pub fn builder() -> builder::GetSlasUnderAccountResponse {
+            Default::default()
+        }
+    }
+    ///`GetSlasUnderAccountStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetSlasUnderAccountStatus {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+    }
+    impl ::std::fmt::Display for GetSlasUnderAccountStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetSlasUnderAccountStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetSlasUnderAccountStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetSlasUnderAccountStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketAttachmentsIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketAttachmentsIncludeItem {
+        #[serde(rename = "creator")]
+        Creator,
+    }
+    impl ::std::fmt::Display for GetTicketAttachmentsIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Creator => f.write_str("creator"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "creator" => Ok(Self::Creator),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketAttachmentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketAttachmentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketAttachmentsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketAttachmentsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<
+            ::std::vec::Vec<GetTicketAttachmentsResponseDataItem>,
+        >,
+    }
+    impl GetTicketAttachmentsResponse {
+        pub fn builder() -> builder::GetTicketAttachmentsResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketAttachmentsResponseDataItem {
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<
+            GetTicketAttachmentsResponseDataItemCreatedTime,
+        >,
+        #[serde(
+            rename = "creatorId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creator_id: ::std::option::Option<
+            GetTicketAttachmentsResponseDataItemCreatorId,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<GetTicketAttachmentsResponseDataItemHref>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<GetTicketAttachmentsResponseDataItemId>,
+        #[serde(
+            rename = "isPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_public: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<GetTicketAttachmentsResponseDataItemName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previewurl: ::std::option::Option<
+            GetTicketAttachmentsResponseDataItemPreviewurl,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<GetTicketAttachmentsResponseDataItemSize>,
+    }
+    impl GetTicketAttachmentsResponseDataItem {
+        pub fn builder() -> builder::GetTicketAttachmentsResponseDataItem {
+            Default::default()
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemCreatedTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketAttachmentsResponseDataItemCreatedTime(::std::string::String);
+    impl ::std::ops::Deref for GetTicketAttachmentsResponseDataItemCreatedTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketAttachmentsResponseDataItemCreatedTime>
+    for ::std::string::String {
+        fn from(value: GetTicketAttachmentsResponseDataItemCreatedTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsResponseDataItemCreatedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GetTicketAttachmentsResponseDataItemCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketAttachmentsResponseDataItemCreatedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for GetTicketAttachmentsResponseDataItemCreatedTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemCreatorId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketAttachmentsResponseDataItemCreatorId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetTicketAttachmentsResponseDataItemCreatorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetTicketAttachmentsResponseDataItemCreatorId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemHref`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketAttachmentsResponseDataItemHref(::std::string::String);
+    impl ::std::ops::Deref for GetTicketAttachmentsResponseDataItemHref {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketAttachmentsResponseDataItemHref>
+    for ::std::string::String {
+        fn from(value: GetTicketAttachmentsResponseDataItemHref) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsResponseDataItemHref {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketAttachmentsResponseDataItemHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketAttachmentsResponseDataItemHref {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTicketAttachmentsResponseDataItemHref {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketAttachmentsResponseDataItemId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetTicketAttachmentsResponseDataItemId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetTicketAttachmentsResponseDataItemId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketAttachmentsResponseDataItemName(::std::string::String);
+    impl ::std::ops::Deref for GetTicketAttachmentsResponseDataItemName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketAttachmentsResponseDataItemName>
+    for ::std::string::String {
+        fn from(value: GetTicketAttachmentsResponseDataItemName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsResponseDataItemName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketAttachmentsResponseDataItemName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketAttachmentsResponseDataItemName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTicketAttachmentsResponseDataItemName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemPreviewurl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketAttachmentsResponseDataItemPreviewurl(::std::string::String);
+    impl ::std::ops::Deref for GetTicketAttachmentsResponseDataItemPreviewurl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketAttachmentsResponseDataItemPreviewurl>
+    for ::std::string::String {
+        fn from(value: GetTicketAttachmentsResponseDataItemPreviewurl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsResponseDataItemPreviewurl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 16000000usize {
+                return Err("longer than 16000000 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GetTicketAttachmentsResponseDataItemPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketAttachmentsResponseDataItemPreviewurl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for GetTicketAttachmentsResponseDataItemPreviewurl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketAttachmentsResponseDataItemSize`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketAttachmentsResponseDataItemSize {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetTicketAttachmentsResponseDataItemSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetTicketAttachmentsResponseDataItemSize {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetTicketAttachmentsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketAttachmentsSortBy {
+        #[serde(rename = "createdTime")]
+        CreatedTime,
+    }
+    impl ::std::fmt::Display for GetTicketAttachmentsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreatedTime => f.write_str("createdTime"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketAttachmentsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "createdTime" => Ok(Self::CreatedTime),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketAttachmentsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketAttachmentsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketCommentsIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketCommentsIncludeItem {
+        #[serde(rename = "mentions")]
+        Mentions,
+    }
+    impl ::std::fmt::Display for GetTicketCommentsIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Mentions => f.write_str("mentions"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketCommentsIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "mentions" => Ok(Self::Mentions),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketCommentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketCommentsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketCommentsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketCommentsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<CommentData>,
+    }
+    impl GetTicketCommentsResponse {
+        pub fn builder() -> builder::GetTicketCommentsResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketCommentsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketCommentsSortBy {
+        #[serde(rename = "commentedTime")]
+        CommentedTime,
+    }
+    impl ::std::fmt::Display for GetTicketCommentsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CommentedTime => f.write_str("commentedTime"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketCommentsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "commentedTime" => Ok(Self::CommentedTime),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketCommentsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketCommentsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketIncludeItem {
+        #[serde(rename = "contacts")]
+        Contacts,
+        #[serde(rename = "products")]
+        Products,
+        #[serde(rename = "departments")]
+        Departments,
+        #[serde(rename = "team")]
+        Team,
+        #[serde(rename = "assignee")]
+        Assignee,
+        #[serde(rename = "contract")]
+        Contract,
+        #[serde(rename = "isRead")]
+        IsRead,
+        #[serde(rename = "skills")]
+        Skills,
+    }
+    impl ::std::fmt::Display for GetTicketIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Contacts => f.write_str("contacts"),
+                Self::Products => f.write_str("products"),
+                Self::Departments => f.write_str("departments"),
+                Self::Team => f.write_str("team"),
+                Self::Assignee => f.write_str("assignee"),
+                Self::Contract => f.write_str("contract"),
+                Self::IsRead => f.write_str("isRead"),
+                Self::Skills => f.write_str("skills"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "contacts" => Ok(Self::Contacts),
+                "products" => Ok(Self::Products),
+                "departments" => Ok(Self::Departments),
+                "team" => Ok(Self::Team),
+                "assignee" => Ok(Self::Assignee),
+                "contract" => Ok(Self::Contract),
+                "isRead" => Ok(Self::IsRead),
+                "skills" => Ok(Self::Skills),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketResponse {}
+    impl GetTicketResponse {
+        pub fn builder() -> builder::GetTicketResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketTagData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct GetTicketTagData(
+        pub ::std::option::Option<::std::vec::Vec<GetTicketTagJson>>,
+    );
+    impl ::std::ops::Deref for GetTicketTagData {
+        type Target = ::std::option::Option<::std::vec::Vec<GetTicketTagJson>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<GetTicketTagJson>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketTagData>
+    for ::std::option::Option<::std::vec::Vec<GetTicketTagJson>> {
+        fn from(value: GetTicketTagData) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<GetTicketTagJson>>>
+    for GetTicketTagData {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<GetTicketTagJson>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`GetTicketTagJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct GetTicketTagJson(pub ::std::option::Option<GetTicketTagJsonInner>);
+    impl ::std::ops::Deref for GetTicketTagJson {
+        type Target = ::std::option::Option<GetTicketTagJsonInner>;
+        fn deref(&self) -> &::std::option::Option<GetTicketTagJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketTagJson>
+    for ::std::option::Option<GetTicketTagJsonInner> {
+        fn from(value: GetTicketTagJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<GetTicketTagJsonInner>>
+    for GetTicketTagJson {
+        fn from(value: ::std::option::Option<GetTicketTagJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`GetTicketTagJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketTagJsonInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<GetTicketTagJsonInnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<GetTicketTagJsonInnerName>,
+        #[serde(
+            rename = "tagType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_type: ::std::option::Option<GetTicketTagJsonInnerTagType>,
+        #[serde(
+            rename = "ticketCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ticket_count: ::std::option::Option<GetTicketTagJsonInnerTicketCount>,
+    }
+    impl GetTicketTagJsonInner {
+        pub fn builder() -> builder::GetTicketTagJsonInner {
+            Default::default()
+        }
+    }
+    ///`GetTicketTagJsonInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketTagJsonInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetTicketTagJsonInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetTicketTagJsonInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetTicketTagJsonInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketTagJsonInnerName(::std::string::String);
+    impl ::std::ops::Deref for GetTicketTagJsonInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketTagJsonInnerName> for ::std::string::String {
+        fn from(value: GetTicketTagJsonInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketTagJsonInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketTagJsonInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketTagJsonInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTicketTagJsonInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketTagJsonInnerTagType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketTagJsonInnerTagType(::std::string::String);
+    impl ::std::ops::Deref for GetTicketTagJsonInnerTagType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketTagJsonInnerTagType> for ::std::string::String {
+        fn from(value: GetTicketTagJsonInnerTagType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketTagJsonInnerTagType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketTagJsonInnerTagType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetTicketTagJsonInnerTagType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTicketTagJsonInnerTagType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketTagJsonInnerTicketCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketTagJsonInnerTicketCount {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for GetTicketTagJsonInnerTicketCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for GetTicketTagJsonInnerTicketCount {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`GetTicketTagsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketTagsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<Tagdata>,
+    }
+    impl GetTicketTagsResponse {
+        pub fn builder() -> builder::GetTicketTagsResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketsClosedTime`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketsClosedTime {
+        #[serde(rename = "today")]
+        Today,
+        #[serde(rename = "yesterday")]
+        Yesterday,
+        #[serde(rename = "currentWeek")]
+        CurrentWeek,
+        #[serde(rename = "currentMonth")]
+        CurrentMonth,
+        #[serde(rename = "last3days")]
+        Last3days,
+        #[serde(rename = "last7days")]
+        Last7days,
+        #[serde(rename = "last15days")]
+        Last15days,
+        #[serde(rename = "last30days")]
+        Last30days,
+    }
+    impl ::std::fmt::Display for GetTicketsClosedTime {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Today => f.write_str("today"),
+                Self::Yesterday => f.write_str("yesterday"),
+                Self::CurrentWeek => f.write_str("currentWeek"),
+                Self::CurrentMonth => f.write_str("currentMonth"),
+                Self::Last3days => f.write_str("last3days"),
+                Self::Last7days => f.write_str("last7days"),
+                Self::Last15days => f.write_str("last15days"),
+                Self::Last30days => f.write_str("last30days"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsClosedTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "today" => Ok(Self::Today),
+                "yesterday" => Ok(Self::Yesterday),
+                "currentWeek" => Ok(Self::CurrentWeek),
+                "currentMonth" => Ok(Self::CurrentMonth),
+                "last3days" => Ok(Self::Last3days),
+                "last7days" => Ok(Self::Last7days),
+                "last15days" => Ok(Self::Last15days),
+                "last30days" => Ok(Self::Last30days),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsClosedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsClosedTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketsDueDate`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketsDueDate {
+        #[serde(rename = "overdue")]
+        Overdue,
+        #[serde(rename = "tomorrow")]
+        Tomorrow,
+        #[serde(rename = "currentWeek")]
+        CurrentWeek,
+        #[serde(rename = "currentMonth")]
+        CurrentMonth,
+        #[serde(rename = "today")]
+        Today,
+    }
+    impl ::std::fmt::Display for GetTicketsDueDate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Overdue => f.write_str("overdue"),
+                Self::Tomorrow => f.write_str("tomorrow"),
+                Self::CurrentWeek => f.write_str("currentWeek"),
+                Self::CurrentMonth => f.write_str("currentMonth"),
+                Self::Today => f.write_str("today"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsDueDate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "overdue" => Ok(Self::Overdue),
+                "tomorrow" => Ok(Self::Tomorrow),
+                "currentWeek" => Ok(Self::CurrentWeek),
+                "currentMonth" => Ok(Self::CurrentMonth),
+                "today" => Ok(Self::Today),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsDueDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsDueDate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketsIncludeItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketsIncludeItem {
+        #[serde(rename = "contacts")]
+        Contacts,
+        #[serde(rename = "products")]
+        Products,
+        #[serde(rename = "departments")]
+        Departments,
+        #[serde(rename = "team")]
+        Team,
+        #[serde(rename = "assignee")]
+        Assignee,
+    }
+    impl ::std::fmt::Display for GetTicketsIncludeItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Contacts => f.write_str("contacts"),
+                Self::Products => f.write_str("products"),
+                Self::Departments => f.write_str("departments"),
+                Self::Team => f.write_str("team"),
+                Self::Assignee => f.write_str("assignee"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsIncludeItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "contacts" => Ok(Self::Contacts),
+                "products" => Ok(Self::Products),
+                "departments" => Ok(Self::Departments),
+                "team" => Ok(Self::Team),
+                "assignee" => Ok(Self::Assignee),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsIncludeItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketsReceivedInDays`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetTicketsReceivedInDays(::std::string::String);
+    impl ::std::ops::Deref for GetTicketsReceivedInDays {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetTicketsReceivedInDays> for ::std::string::String {
+        fn from(value: GetTicketsReceivedInDays) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsReceivedInDays {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsReceivedInDays {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsReceivedInDays {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTicketsReceivedInDays {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetTicketsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<GetTicketsResponseDataItem>>,
+    }
+    impl GetTicketsResponse {
+        pub fn builder() -> builder::GetTicketsResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketsResponseDataItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketsResponseDataItem {}
+    impl GetTicketsResponseDataItem {
+        pub fn builder() -> builder::GetTicketsResponseDataItem {
+            Default::default()
+        }
+    }
+    ///`GetTicketsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketsSortBy {
+        #[serde(rename = "dueDate")]
+        DueDate,
+        #[serde(rename = "createdTime")]
+        CreatedTime,
+        #[serde(rename = "recentThread")]
+        RecentThread,
+    }
+    impl ::std::fmt::Display for GetTicketsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::DueDate => f.write_str("dueDate"),
+                Self::CreatedTime => f.write_str("createdTime"),
+                Self::RecentThread => f.write_str("recentThread"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "dueDate" => Ok(Self::DueDate),
+                "createdTime" => Ok(Self::CreatedTime),
+                "recentThread" => Ok(Self::RecentThread),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketsTagsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetTicketsTagsResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<GetTicketTagData>,
+    }
+    impl GetTicketsTagsResponse {
+        pub fn builder() -> builder::GetTicketsTagsResponse {
+            Default::default()
+        }
+    }
+    ///`GetTicketsTagsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GetTicketsTagsSortBy {
+        #[serde(rename = "createdTime")]
+        CreatedTime,
+        #[serde(rename = "count")]
+        Count,
+    }
+    impl ::std::fmt::Display for GetTicketsTagsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreatedTime => f.write_str("createdTime"),
+                Self::Count => f.write_str("count"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTicketsTagsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "createdTime" => Ok(Self::CreatedTime),
+                "count" => Ok(Self::Count),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetTicketsTagsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetTicketsTagsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetTicketsTeamIdsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetTicketsTeamIdsItem {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for GetTicketsTeamIdsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for GetTicketsTeamIdsItem {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`ImpersonatedUser`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUser(pub ::std::option::Option<ImpersonatedUserInner>);
+    impl ::std::ops::Deref for ImpersonatedUser {
+        type Target = ::std::option::Option<ImpersonatedUserInner>;
+        fn deref(&self) -> &::std::option::Option<ImpersonatedUserInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUser>
+    for ::std::option::Option<ImpersonatedUserInner> {
+        fn from(value: ImpersonatedUser) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ImpersonatedUserInner>>
+    for ImpersonatedUser {
+        fn from(value: ::std::option::Option<ImpersonatedUserInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ImpersonatedUserInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ImpersonatedUserInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<ImpersonatedUserInnerEmail>,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<ImpersonatedUserInnerFirstName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<ImpersonatedUserInnerId>,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<ImpersonatedUserInnerLastName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<ImpersonatedUserInnerName>,
+        #[serde(
+            rename = "photoURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub photo_url: ::std::option::Option<ImpersonatedUserInnerPhotoUrl>,
+        #[serde(
+            rename = "roleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_name: ::std::option::Option<ImpersonatedUserInnerRoleName>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<ImpersonatedUserInnerType>,
+    }
+    impl ImpersonatedUserInner {
+        pub fn builder() -> builder::ImpersonatedUserInner {
+            Default::default()
+        }
+    }
+    ///`ImpersonatedUserInnerEmail`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerEmail(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerEmail {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerEmail> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerEmail) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerEmail {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImpersonatedUserInnerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerEmail {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerFirstName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerFirstName(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerFirstName> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ImpersonatedUserInnerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ImpersonatedUserInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for ImpersonatedUserInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for ImpersonatedUserInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`ImpersonatedUserInnerLastName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerLastName(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerLastName> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ImpersonatedUserInnerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerName(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerName> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImpersonatedUserInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerPhotoUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerPhotoUrl(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerPhotoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerPhotoUrl> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerPhotoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerPhotoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ImpersonatedUserInnerPhotoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerPhotoUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerRoleName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerRoleName(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerRoleName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerRoleName> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerRoleName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerRoleName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerRoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ImpersonatedUserInnerRoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerRoleName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ImpersonatedUserInnerType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ImpersonatedUserInnerType(::std::string::String);
+    impl ::std::ops::Deref for ImpersonatedUserInnerType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ImpersonatedUserInnerType> for ::std::string::String {
+        fn from(value: ImpersonatedUserInnerType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ImpersonatedUserInnerType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImpersonatedUserInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImpersonatedUserInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImpersonatedUserInnerType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`LastThread`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct LastThread(pub ::std::option::Option<LastThreadInner>);
+    impl ::std::ops::Deref for LastThread {
+        type Target = ::std::option::Option<LastThreadInner>;
+        fn deref(&self) -> &::std::option::Option<LastThreadInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LastThread> for ::std::option::Option<LastThreadInner> {
+        fn from(value: LastThread) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<LastThreadInner>> for LastThread {
+        fn from(value: ::std::option::Option<LastThreadInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`LastThreadInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct LastThreadInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<LastThreadInnerDirection>,
+        #[serde(
+            rename = "isDraft",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_draft: ::std::option::Option<bool>,
+        #[serde(
+            rename = "isForward",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_forward: ::std::option::Option<bool>,
+    }
+    impl LastThreadInner {
+        pub fn builder() -> builder::LastThreadInner {
+            Default::default()
+        }
+    }
+    ///`LastThreadInnerDirection`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LastThreadInnerDirection(::std::string::String);
+    impl ::std::ops::Deref for LastThreadInnerDirection {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LastThreadInnerDirection> for ::std::string::String {
+        fn from(value: LastThreadInnerDirection) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LastThreadInnerDirection {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LastThreadInnerDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LastThreadInnerDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LastThreadInnerDirection {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListviewCommonJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ListviewCommonJson(pub ::std::option::Option<ListviewCommonJsonInner>);
+    impl ::std::ops::Deref for ListviewCommonJson {
+        type Target = ::std::option::Option<ListviewCommonJsonInner>;
+        fn deref(&self) -> &::std::option::Option<ListviewCommonJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListviewCommonJson>
+    for ::std::option::Option<ListviewCommonJsonInner> {
+        fn from(value: ListviewCommonJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ListviewCommonJsonInner>>
+    for ListviewCommonJson {
+        fn from(value: ::std::option::Option<ListviewCommonJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ListviewCommonJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ListviewCommonJsonInner {}
+    impl ListviewCommonJsonInner {
+        pub fn builder() -> builder::ListviewCommonJsonInner {
+            Default::default()
+        }
+    }
+    ///`ListviewJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ListviewJson(pub ::std::option::Option<ListviewJsonInner>);
+    impl ::std::ops::Deref for ListviewJson {
+        type Target = ::std::option::Option<ListviewJsonInner>;
+        fn deref(&self) -> &::std::option::Option<ListviewJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListviewJson>
+    for ::std::option::Option<ListviewJsonInner> {
+        fn from(value: ListviewJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ListviewJsonInner>>
+    for ListviewJson {
+        fn from(value: ::std::option::Option<ListviewJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`ListviewJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct ListviewJsonInner {}
+    impl ListviewJsonInner {
+        pub fn builder() -> builder::ListviewJsonInner {
+            Default::default()
+        }
+    }
+    ///`Mention`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Mention(pub ::std::option::Option<::std::vec::Vec<MentionInnerItem>>);
+    impl ::std::ops::Deref for Mention {
+        type Target = ::std::option::Option<::std::vec::Vec<MentionInnerItem>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<MentionInnerItem>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Mention>
+    for ::std::option::Option<::std::vec::Vec<MentionInnerItem>> {
+        fn from(value: Mention) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<MentionInnerItem>>>
+    for Mention {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<MentionInnerItem>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`MentionInnerItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MentionInnerItem {
+        Variant0(CommonMentionJson),
+        Variant1(CommonMentionJson),
+        Variant2(CommonMentionJson),
+    }
+    ///`Metrics`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Metrics(pub ::std::option::Option<MetricsInner>);
+    impl ::std::ops::Deref for Metrics {
+        type Target = ::std::option::Option<MetricsInner>;
+        fn deref(&self) -> &::std::option::Option<MetricsInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Metrics> for ::std::option::Option<MetricsInner> {
+        fn from(value: Metrics) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<MetricsInner>> for Metrics {
+        fn from(value: ::std::option::Option<MetricsInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`MetricsInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MetricsInner {
+        #[serde(
+            rename = "dislikeCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dislike_count: ::std::option::Option<MetricsInnerDislikeCount>,
+        #[serde(
+            rename = "feedbackCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub feedback_count: ::std::option::Option<MetricsInnerFeedbackCount>,
+        #[serde(
+            rename = "lastActivityTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_activity_time: ::std::option::Option<MetricsInnerLastActivityTime>,
+        #[serde(
+            rename = "lastUsageTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_usage_time: ::std::option::Option<MetricsInnerLastUsageTime>,
+        #[serde(
+            rename = "likeCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub like_count: ::std::option::Option<MetricsInnerLikeCount>,
+        #[serde(
+            rename = "templateUsageCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub template_usage_count: ::std::option::Option<MetricsInnerTemplateUsageCount>,
+        #[serde(
+            rename = "unlikeCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unlike_count: ::std::option::Option<MetricsInnerUnlikeCount>,
+        #[serde(
+            rename = "usageCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usage_count: ::std::option::Option<MetricsInnerUsageCount>,
+        #[serde(
+            rename = "viewCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub view_count: ::std::option::Option<MetricsInnerViewCount>,
+    }
+    impl MetricsInner {
+        pub fn builder() -> builder::MetricsInner {
+            Default::default()
+        }
+    }
+    ///`MetricsInnerDislikeCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerDislikeCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MetricsInnerDislikeCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MetricsInnerDislikeCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerFeedbackCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerFeedbackCount {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for MetricsInnerFeedbackCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for MetricsInnerFeedbackCount {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerLastActivityTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct MetricsInnerLastActivityTime(::std::string::String);
+    impl ::std::ops::Deref for MetricsInnerLastActivityTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<MetricsInnerLastActivityTime> for ::std::string::String {
+        fn from(value: MetricsInnerLastActivityTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for MetricsInnerLastActivityTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetricsInnerLastActivityTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MetricsInnerLastActivityTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MetricsInnerLastActivityTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`MetricsInnerLastUsageTime`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct MetricsInnerLastUsageTime(::std::string::String);
+    impl ::std::ops::Deref for MetricsInnerLastUsageTime {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<MetricsInnerLastUsageTime> for ::std::string::String {
+        fn from(value: MetricsInnerLastUsageTime) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for MetricsInnerLastUsageTime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetricsInnerLastUsageTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MetricsInnerLastUsageTime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MetricsInnerLastUsageTime {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`MetricsInnerLikeCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerLikeCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MetricsInnerLikeCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MetricsInnerLikeCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerTemplateUsageCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerTemplateUsageCount {
+        Variant0(::std::string::String),
+        Variant1(i32),
+    }
+    impl ::std::fmt::Display for MetricsInnerTemplateUsageCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i32> for MetricsInnerTemplateUsageCount {
+        fn from(value: i32) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerUnlikeCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerUnlikeCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MetricsInnerUnlikeCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MetricsInnerUnlikeCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerUsageCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerUsageCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MetricsInnerUsageCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MetricsInnerUsageCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MetricsInnerViewCount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MetricsInnerViewCount {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MetricsInnerViewCount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MetricsInnerViewCount {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`Seo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Seo(pub ::std::option::Option<SeoInner>);
+    impl ::std::ops::Deref for Seo {
+        type Target = ::std::option::Option<SeoInner>;
+        fn deref(&self) -> &::std::option::Option<SeoInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Seo> for ::std::option::Option<SeoInner> {
+        fn from(value: Seo) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<SeoInner>> for Seo {
+        fn from(value: ::std::option::Option<SeoInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`SeoInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct SeoInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<SeoInnerDescription>,
+        #[serde(
+            rename = "isEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub keywords: ::std::option::Option<SeoInnerKeywords>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<SeoInnerTitle>,
+    }
+    impl SeoInner {
+        pub fn builder() -> builder::SeoInner {
+            Default::default()
+        }
+    }
+    ///`SeoInnerDescription`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SeoInnerDescription(::std::string::String);
+    impl ::std::ops::Deref for SeoInnerDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SeoInnerDescription> for ::std::string::String {
+        fn from(value: SeoInnerDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SeoInnerDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SeoInnerDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SeoInnerDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SeoInnerDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`SeoInnerKeywords`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SeoInnerKeywords(::std::string::String);
+    impl ::std::ops::Deref for SeoInnerKeywords {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SeoInnerKeywords> for ::std::string::String {
+        fn from(value: SeoInnerKeywords) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SeoInnerKeywords {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SeoInnerKeywords {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SeoInnerKeywords {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SeoInnerKeywords {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`SeoInnerTitle`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SeoInnerTitle(::std::string::String);
+    impl ::std::ops::Deref for SeoInnerTitle {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SeoInnerTitle> for ::std::string::String {
+        fn from(value: SeoInnerTitle) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SeoInnerTitle {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SeoInnerTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SeoInnerTitle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SeoInnerTitle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`SharedDepartmentsWithName`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct SharedDepartmentsWithName(
+        pub ::std::option::Option<SharedDepartmentsWithNameInner>,
+    );
+    impl ::std::ops::Deref for SharedDepartmentsWithName {
+        type Target = ::std::option::Option<SharedDepartmentsWithNameInner>;
+        fn deref(&self) -> &::std::option::Option<SharedDepartmentsWithNameInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SharedDepartmentsWithName>
+    for ::std::option::Option<SharedDepartmentsWithNameInner> {
+        fn from(value: SharedDepartmentsWithName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<SharedDepartmentsWithNameInner>>
+    for SharedDepartmentsWithName {
+        fn from(value: ::std::option::Option<SharedDepartmentsWithNameInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`SharedDepartmentsWithNameArr`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct SharedDepartmentsWithNameArr(
+        pub ::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>>,
+    );
+    impl ::std::ops::Deref for SharedDepartmentsWithNameArr {
+        type Target = ::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>>;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SharedDepartmentsWithNameArr>
+    for ::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>> {
+        fn from(value: SharedDepartmentsWithNameArr) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>>,
+    > for SharedDepartmentsWithNameArr {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<SharedDepartmentsWithName>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`SharedDepartmentsWithNameInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct SharedDepartmentsWithNameInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<SharedDepartmentsWithNameInnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<SharedDepartmentsWithNameInnerName>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<SharedDepartmentsWithNameInnerType>,
+    }
+    impl SharedDepartmentsWithNameInner {
+        pub fn builder() -> builder::SharedDepartmentsWithNameInner {
+            Default::default()
+        }
+    }
+    ///`SharedDepartmentsWithNameInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum SharedDepartmentsWithNameInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for SharedDepartmentsWithNameInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for SharedDepartmentsWithNameInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`SharedDepartmentsWithNameInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SharedDepartmentsWithNameInnerName(::std::string::String);
+    impl ::std::ops::Deref for SharedDepartmentsWithNameInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SharedDepartmentsWithNameInnerName>
+    for ::std::string::String {
+        fn from(value: SharedDepartmentsWithNameInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SharedDepartmentsWithNameInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SharedDepartmentsWithNameInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SharedDepartmentsWithNameInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedDepartmentsWithNameInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`SharedDepartmentsWithNameInnerType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SharedDepartmentsWithNameInnerType(::std::string::String);
+    impl ::std::ops::Deref for SharedDepartmentsWithNameInnerType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SharedDepartmentsWithNameInnerType>
+    for ::std::string::String {
+        fn from(value: SharedDepartmentsWithNameInnerType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SharedDepartmentsWithNameInnerType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SharedDepartmentsWithNameInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SharedDepartmentsWithNameInnerType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedDepartmentsWithNameInnerType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`SlaData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct SlaData(pub ::std::option::Option<::std::vec::Vec<SlaListViewArray>>);
+    impl ::std::ops::Deref for SlaData {
+        type Target = ::std::option::Option<::std::vec::Vec<SlaListViewArray>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<SlaListViewArray>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SlaData>
+    for ::std::option::Option<::std::vec::Vec<SlaListViewArray>> {
+        fn from(value: SlaData) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<SlaListViewArray>>>
+    for SlaData {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<SlaListViewArray>>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`SlaListViewArray`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct SlaListViewArray(pub ::std::option::Option<SlaListViewArrayInner>);
+    impl ::std::ops::Deref for SlaListViewArray {
+        type Target = ::std::option::Option<SlaListViewArrayInner>;
+        fn deref(&self) -> &::std::option::Option<SlaListViewArrayInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SlaListViewArray>
+    for ::std::option::Option<SlaListViewArrayInner> {
+        fn from(value: SlaListViewArray) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<SlaListViewArrayInner>>
+    for SlaListViewArray {
+        fn from(value: ::std::option::Option<SlaListViewArrayInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`SlaListViewArrayInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct SlaListViewArrayInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub department: ::std::option::Option<Department>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<SlaListViewArrayInnerId>,
+        #[serde(
+            rename = "isActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_active: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<SlaListViewArrayInnerName>,
+    }
+    impl SlaListViewArrayInner {
+        pub fn builder() -> builder::SlaListViewArrayInner {
+            Default::default()
+        }
+    }
+    ///`SlaListViewArrayInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum SlaListViewArrayInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for SlaListViewArrayInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for SlaListViewArrayInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`SlaListViewArrayInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SlaListViewArrayInnerName(::std::string::String);
+    impl ::std::ops::Deref for SlaListViewArrayInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SlaListViewArrayInnerName> for ::std::string::String {
+        fn from(value: SlaListViewArrayInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SlaListViewArrayInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SlaListViewArrayInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SlaListViewArrayInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SlaListViewArrayInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`TagJson`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct TagJson(pub ::std::option::Option<TagJsonInner>);
+    impl ::std::ops::Deref for TagJson {
+        type Target = ::std::option::Option<TagJsonInner>;
+        fn deref(&self) -> &::std::option::Option<TagJsonInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TagJson> for ::std::option::Option<TagJsonInner> {
+        fn from(value: TagJson) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<TagJsonInner>> for TagJson {
+        fn from(value: ::std::option::Option<TagJsonInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`TagJsonInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct TagJsonInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<TagJsonInnerId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<TagJsonInnerName>,
+        #[serde(
+            rename = "tagType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_type: ::std::option::Option<TagJsonInnerTagType>,
+    }
+    impl TagJsonInner {
+        pub fn builder() -> builder::TagJsonInner {
+            Default::default()
+        }
+    }
+    ///`TagJsonInnerId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum TagJsonInnerId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for TagJsonInnerId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for TagJsonInnerId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`TagJsonInnerName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TagJsonInnerName(::std::string::String);
+    impl ::std::ops::Deref for TagJsonInnerName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TagJsonInnerName> for ::std::string::String {
+        fn from(value: TagJsonInnerName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TagJsonInnerName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TagJsonInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TagJsonInnerName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TagJsonInnerName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`TagJsonInnerTagType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TagJsonInnerTagType(::std::string::String);
+    impl ::std::ops::Deref for TagJsonInnerTagType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TagJsonInnerTagType> for ::std::string::String {
+        fn from(value: TagJsonInnerTagType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TagJsonInnerTagType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TagJsonInnerTagType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TagJsonInnerTagType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TagJsonInnerTagType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`Tagdata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Tagdata(pub ::std::option::Option<::std::vec::Vec<TagJson>>);
+    impl ::std::ops::Deref for Tagdata {
+        type Target = ::std::option::Option<::std::vec::Vec<TagJson>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<TagJson>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Tagdata>
+    for ::std::option::Option<::std::vec::Vec<TagJson>> {
+        fn from(value: Tagdata) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<TagJson>>>
+    for Tagdata {
+        fn from(value: ::std::option::Option<::std::vec::Vec<TagJson>>) -> Self {
+            Self(value)
+        }
+    }
+    ///`TicketResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct TicketResponse(pub ::std::option::Option<TicketResponseInner>);
+    impl ::std::ops::Deref for TicketResponse {
+        type Target = ::std::option::Option<TicketResponseInner>;
+        fn deref(&self) -> &::std::option::Option<TicketResponseInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TicketResponse>
+    for ::std::option::Option<TicketResponseInner> {
+        fn from(value: TicketResponse) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<TicketResponseInner>>
+    for TicketResponse {
+        fn from(value: ::std::option::Option<TicketResponseInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///`TicketResponseInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct TicketResponseInner {}
+    impl TicketResponseInner {
+        pub fn builder() -> builder::TicketResponseInner {
+            Default::default()
+        }
+    }
+    ///`Ticketdata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Ticketdata(pub ::std::option::Option<::std::vec::Vec<ListviewJson>>);
+    impl ::std::ops::Deref for Ticketdata {
+        type Target = ::std::option::Option<::std::vec::Vec<ListviewJson>>;
+        fn deref(&self) -> &::std::option::Option<::std::vec::Vec<ListviewJson>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Ticketdata>
+    for ::std::option::Option<::std::vec::Vec<ListviewJson>> {
+        fn from(value: Ticketdata) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::vec::Vec<ListviewJson>>>
+    for Ticketdata {
+        fn from(value: ::std::option::Option<::std::vec::Vec<ListviewJson>>) -> Self {
+            Self(value)
+        }
+    }
+    ///`UpdateTicketBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateTicketBody {}
+    impl UpdateTicketBody {
+        pub fn builder() -> builder::UpdateTicketBody {
+            Default::default()
+        }
+    }
+    ///`UpdateTicketResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateTicketResponse {}
+    impl UpdateTicketResponse {
+        pub fn builder() -> builder::UpdateTicketResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct Ping {
-            ok: ::std::result::Result<
-                ::std::option::Option<bool>,
+        pub struct AddAgentInputStreamInner {
+            about_info: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerAboutInfo>,
+                ::std::string::String,
+            >,
+            associated_chat_department_ids: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<
+                            super::AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem,
+                        >,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            associated_department_ids: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<
+                            super::AddAgentInputStreamInnerAssociatedDepartmentIdsItem,
+                        >,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            country_code: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerCountryCode>,
+                ::std::string::String,
+            >,
+            email_id: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerEmailId>,
+                ::std::string::String,
+            >,
+            extn: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerExtn>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerFirstName>,
+                ::std::string::String,
+            >,
+            lang_code: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerLangCode>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerLastName>,
+                ::std::string::String,
+            >,
+            mobile: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerMobile>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerPhone>,
+                ::std::string::String,
+            >,
+            profile_id: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerProfileId>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerRoleId>,
+                ::std::string::String,
+            >,
+            role_permission_type: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerRolePermissionType>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::AddAgentInputStreamInnerStatus>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for Ping {
+        impl ::std::default::Default for AddAgentInputStreamInner {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    about_info: Ok(Default::default()),
+                    associated_chat_department_ids: Ok(Default::default()),
+                    associated_department_ids: Ok(Default::default()),
+                    country_code: Ok(Default::default()),
+                    email_id: Ok(Default::default()),
+                    extn: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    lang_code: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    mobile: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    profile_id: Ok(Default::default()),
+                    role_id: Ok(Default::default()),
+                    role_permission_type: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
             }
         }
-        impl Ping {
-            pub fn ok<T>(mut self, value: T) -> Self
+        impl AddAgentInputStreamInner {
+            pub fn about_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerAboutInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.about_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for about_info: {e}")
+                    });
+                self
+            }
+            pub fn associated_chat_department_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                super::AddAgentInputStreamInnerAssociatedChatDepartmentIdsItem,
+                            >,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_chat_department_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_chat_department_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn associated_department_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                super::AddAgentInputStreamInnerAssociatedDepartmentIdsItem,
+                            >,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_department_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_department_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn country_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerCountryCode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country_code: {e}")
+                    });
+                self
+            }
+            pub fn email_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerEmailId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_id: {e}")
+                    });
+                self
+            }
+            pub fn extn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerExtn>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extn: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerFirstName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn lang_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerLangCode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lang_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lang_code: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerLastName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn mobile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerMobile>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mobile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerPhone>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn profile_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerProfileId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profile_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profile_id: {e}")
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerRoleId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn role_permission_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AddAgentInputStreamInnerRolePermissionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_permission_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for role_permission_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AddAgentInputStreamInnerStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AddAgentInputStreamInner>
+        for super::AddAgentInputStreamInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AddAgentInputStreamInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    about_info: value.about_info?,
+                    associated_chat_department_ids: value
+                        .associated_chat_department_ids?,
+                    associated_department_ids: value.associated_department_ids?,
+                    country_code: value.country_code?,
+                    email_id: value.email_id?,
+                    extn: value.extn?,
+                    first_name: value.first_name?,
+                    lang_code: value.lang_code?,
+                    last_name: value.last_name?,
+                    mobile: value.mobile?,
+                    phone: value.phone?,
+                    profile_id: value.profile_id?,
+                    role_id: value.role_id?,
+                    role_permission_type: value.role_permission_type?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AddAgentInputStreamInner>
+        for AddAgentInputStreamInner {
+            fn from(value: super::AddAgentInputStreamInner) -> Self {
+                Self {
+                    about_info: Ok(value.about_info),
+                    associated_chat_department_ids: Ok(
+                        value.associated_chat_department_ids,
+                    ),
+                    associated_department_ids: Ok(value.associated_department_ids),
+                    country_code: Ok(value.country_code),
+                    email_id: Ok(value.email_id),
+                    extn: Ok(value.extn),
+                    first_name: Ok(value.first_name),
+                    lang_code: Ok(value.lang_code),
+                    last_name: Ok(value.last_name),
+                    mobile: Ok(value.mobile),
+                    phone: Ok(value.phone),
+                    profile_id: Ok(value.profile_id),
+                    role_id: Ok(value.role_id),
+                    role_permission_type: Ok(value.role_permission_type),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AgentCfInputStreamInner {}
+        impl ::std::default::Default for AgentCfInputStreamInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl AgentCfInputStreamInner {}
+        impl ::std::convert::TryFrom<AgentCfInputStreamInner>
+        for super::AgentCfInputStreamInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: AgentCfInputStreamInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::AgentCfInputStreamInner>
+        for AgentCfInputStreamInner {
+            fn from(_value: super::AgentCfInputStreamInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AgentCfResponseInner {}
+        impl ::std::default::Default for AgentCfResponseInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl AgentCfResponseInner {}
+        impl ::std::convert::TryFrom<AgentCfResponseInner>
+        for super::AgentCfResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: AgentCfResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::AgentCfResponseInner> for AgentCfResponseInner {
+            fn from(_value: super::AgentCfResponseInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AgentInputStreamInner {}
+        impl ::std::default::Default for AgentInputStreamInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl AgentInputStreamInner {}
+        impl ::std::convert::TryFrom<AgentInputStreamInner>
+        for super::AgentInputStreamInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: AgentInputStreamInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::AgentInputStreamInner>
+        for AgentInputStreamInner {
+            fn from(_value: super::AgentInputStreamInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AgentResponseArrayInnerItem {
+            subtype_0: ::std::result::Result<
+                ::std::option::Option<super::AgentResponse>,
+                ::std::string::String,
+            >,
+            subtype_1: ::std::result::Result<
+                ::std::option::Option<super::AgentCfResponse>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AgentResponseArrayInnerItem {
+            fn default() -> Self {
+                Self {
+                    subtype_0: Ok(Default::default()),
+                    subtype_1: Ok(Default::default()),
+                }
+            }
+        }
+        impl AgentResponseArrayInnerItem {
+            pub fn subtype_0<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AgentResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subtype_0 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subtype_0: {e}")
+                    });
+                self
+            }
+            pub fn subtype_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AgentCfResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subtype_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subtype_1: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AgentResponseArrayInnerItem>
+        for super::AgentResponseArrayInnerItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AgentResponseArrayInnerItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    subtype_0: value.subtype_0?,
+                    subtype_1: value.subtype_1?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AgentResponseArrayInnerItem>
+        for AgentResponseArrayInnerItem {
+            fn from(value: super::AgentResponseArrayInnerItem) -> Self {
+                Self {
+                    subtype_0: Ok(value.subtype_0),
+                    subtype_1: Ok(value.subtype_1),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AgentResponseInner {}
+        impl ::std::default::Default for AgentResponseInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl AgentResponseInner {}
+        impl ::std::convert::TryFrom<AgentResponseInner> for super::AgentResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: AgentResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::AgentResponseInner> for AgentResponseInner {
+            fn from(_value: super::AgentResponseInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ArticleCommonJsonInner {
+            author_id: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerAuthorId>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerCreatedTime>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerId>,
+                ::std::string::String,
+            >,
+            latest_published_version: ::std::result::Result<
+                ::std::option::Option<
+                    super::ArticleCommonJsonInnerLatestPublishedVersion,
+                >,
+                ::std::string::String,
+            >,
+            latest_version: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerLatestVersion>,
+                ::std::string::String,
+            >,
+            latest_version_status: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerLatestVersionStatus>,
+                ::std::string::String,
+            >,
+            modified_time: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerModifiedTime>,
+                ::std::string::String,
+            >,
+            permalink: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerPermalink>,
+                ::std::string::String,
+            >,
+            permission: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerPermission>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerStatus>,
+                ::std::string::String,
+            >,
+            summary: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerSummary>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerTitle>,
+                ::std::string::String,
+            >,
+            web_url: ::std::result::Result<
+                ::std::option::Option<super::ArticleCommonJsonInnerWebUrl>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ArticleCommonJsonInner {
+            fn default() -> Self {
+                Self {
+                    author_id: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    latest_published_version: Ok(Default::default()),
+                    latest_version: Ok(Default::default()),
+                    latest_version_status: Ok(Default::default()),
+                    modified_time: Ok(Default::default()),
+                    permalink: Ok(Default::default()),
+                    permission: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    summary: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    web_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ArticleCommonJsonInner {
+            pub fn author_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerAuthorId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author_id: {e}")
+                    });
+                self
+            }
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerCreatedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn latest_published_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::ArticleCommonJsonInnerLatestPublishedVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_published_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_published_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerLatestVersion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::ArticleCommonJsonInnerLatestVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn modified_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerModifiedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modified_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_time: {e}")
+                    });
+                self
+            }
+            pub fn permalink<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerPermalink>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permalink = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
+                self
+            }
+            pub fn permission<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerPermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permission = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permission: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for summary: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerTitle>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn web_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArticleCommonJsonInnerWebUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for web_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ArticleCommonJsonInner>
+        for super::ArticleCommonJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ArticleCommonJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    author_id: value.author_id?,
+                    created_time: value.created_time?,
+                    id: value.id?,
+                    latest_published_version: value.latest_published_version?,
+                    latest_version: value.latest_version?,
+                    latest_version_status: value.latest_version_status?,
+                    modified_time: value.modified_time?,
+                    permalink: value.permalink?,
+                    permission: value.permission?,
+                    status: value.status?,
+                    summary: value.summary?,
+                    title: value.title?,
+                    web_url: value.web_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ArticleCommonJsonInner>
+        for ArticleCommonJsonInner {
+            fn from(value: super::ArticleCommonJsonInner) -> Self {
+                Self {
+                    author_id: Ok(value.author_id),
+                    created_time: Ok(value.created_time),
+                    id: Ok(value.id),
+                    latest_published_version: Ok(value.latest_published_version),
+                    latest_version: Ok(value.latest_version),
+                    latest_version_status: Ok(value.latest_version_status),
+                    modified_time: Ok(value.modified_time),
+                    permalink: Ok(value.permalink),
+                    permission: Ok(value.permission),
+                    status: Ok(value.status),
+                    summary: Ok(value.summary),
+                    title: Ok(value.title),
+                    web_url: Ok(value.web_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ArticleNewJsonInner {}
+        impl ::std::default::Default for ArticleNewJsonInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl ArticleNewJsonInner {}
+        impl ::std::convert::TryFrom<ArticleNewJsonInner>
+        for super::ArticleNewJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: ArticleNewJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::ArticleNewJsonInner> for ArticleNewJsonInner {
+            fn from(_value: super::ArticleNewJsonInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociateTicketTagsBody {
+            tags: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<super::AssociateTicketTagsBodyTagsItem>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AssociateTicketTagsBody {
+            fn default() -> Self {
+                Self {
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl AssociateTicketTagsBody {
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<super::AssociateTicketTagsBodyTagsItem>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociateTicketTagsBody>
+        for super::AssociateTicketTagsBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociateTicketTagsBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::AssociateTicketTagsBody>
+        for AssociateTicketTagsBody {
+            fn from(value: super::AssociateTicketTagsBody) -> Self {
+                Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssociateTicketTagsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Tagdata>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AssociateTicketTagsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl AssociateTicketTagsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Tagdata>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssociateTicketTagsResponse>
+        for super::AssociateTicketTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssociateTicketTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::AssociateTicketTagsResponse>
+        for AssociateTicketTagsResponse {
+            fn from(value: super::AssociateTicketTagsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentInner {
+            href: ::std::result::Result<
+                ::std::option::Option<super::AttachmentInnerHref>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::AttachmentInnerId>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::AttachmentInnerName>,
+                ::std::string::String,
+            >,
+            previewurl: ::std::result::Result<
+                ::std::option::Option<super::AttachmentInnerPreviewurl>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<super::AttachmentInnerSize>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttachmentInner {
+            fn default() -> Self {
+                Self {
+                    href: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    previewurl: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachmentInner {
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentInnerHref>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for href: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn previewurl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentInnerPreviewurl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previewurl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previewurl: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentInnerSize>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AttachmentInner> for super::AttachmentInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachmentInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    href: value.href?,
+                    id: value.id?,
+                    name: value.name?,
+                    previewurl: value.previewurl?,
+                    size: value.size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AttachmentInner> for AttachmentInner {
+            fn from(value: super::AttachmentInner) -> Self {
+                Self {
+                    href: Ok(value.href),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    previewurl: Ok(value.previewurl),
+                    size: Ok(value.size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AttachmentattachmentResponseInner {
+            created_time: ::std::result::Result<
+                ::std::option::Option<
+                    super::AttachmentattachmentResponseInnerCreatedTime,
+                >,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<super::AttachmentattachmentResponseInnerCreatorId>,
+                ::std::string::String,
+            >,
+            href: ::std::result::Result<
+                ::std::option::Option<super::AttachmentattachmentResponseInnerHref>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::AttachmentattachmentResponseInnerId>,
+                ::std::string::String,
+            >,
+            is_public: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::AttachmentattachmentResponseInnerName>,
+                ::std::string::String,
+            >,
+            previewurl: ::std::result::Result<
+                ::std::option::Option<
+                    super::AttachmentattachmentResponseInnerPreviewurl,
+                >,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<super::AttachmentattachmentResponseInnerSize>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AttachmentattachmentResponseInner {
+            fn default() -> Self {
+                Self {
+                    created_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    href: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_public: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    previewurl: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                }
+            }
+        }
+        impl AttachmentattachmentResponseInner {
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AttachmentattachmentResponseInnerCreatedTime,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AttachmentattachmentResponseInnerCreatorId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentattachmentResponseInnerHref>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for href: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentattachmentResponseInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_public<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ok = value
+                self.is_public = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_public: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentattachmentResponseInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn previewurl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AttachmentattachmentResponseInnerPreviewurl,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previewurl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previewurl: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentattachmentResponseInnerSize>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<Ping> for super::Ping {
+        impl ::std::convert::TryFrom<AttachmentattachmentResponseInner>
+        for super::AttachmentattachmentResponseInner {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Ping,
+                value: AttachmentattachmentResponseInner,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    created_time: value.created_time?,
+                    creator_id: value.creator_id?,
+                    href: value.href?,
+                    id: value.id?,
+                    is_public: value.is_public?,
+                    name: value.name?,
+                    previewurl: value.previewurl?,
+                    size: value.size?,
+                })
             }
         }
-        impl ::std::convert::From<super::Ping> for Ping {
-            fn from(value: super::Ping) -> Self {
-                Self { ok: Ok(value.ok) }
+        impl ::std::convert::From<super::AttachmentattachmentResponseInner>
+        for AttachmentattachmentResponseInner {
+            fn from(value: super::AttachmentattachmentResponseInner) -> Self {
+                Self {
+                    created_time: Ok(value.created_time),
+                    creator_id: Ok(value.creator_id),
+                    href: Ok(value.href),
+                    id: Ok(value.id),
+                    is_public: Ok(value.is_public),
+                    name: Ok(value.name),
+                    previewurl: Ok(value.previewurl),
+                    size: Ok(value.size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AvailableLocaleTranslationsObjectNewInner {
+            author_id: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerAuthorId,
+                >,
+                ::std::string::String,
+            >,
+            href: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerHref,
+                >,
+                ::std::string::String,
+            >,
+            is_locked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_trashed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            latest_published_version: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion,
+                >,
+                ::std::string::String,
+            >,
+            latest_version: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerLatestVersion,
+                >,
+                ::std::string::String,
+            >,
+            latest_version_status: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            locale: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerLocale,
+                >,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerStatus,
+                >,
+                ::std::string::String,
+            >,
+            translation_id: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerTranslationId,
+                >,
+                ::std::string::String,
+            >,
+            translation_state: ::std::result::Result<
+                ::std::option::Option<
+                    super::AvailableLocaleTranslationsObjectNewInnerTranslationState,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvailableLocaleTranslationsObjectNewInner {
+            fn default() -> Self {
+                Self {
+                    author_id: Ok(Default::default()),
+                    href: Ok(Default::default()),
+                    is_locked: Ok(Default::default()),
+                    is_trashed: Ok(Default::default()),
+                    latest_published_version: Ok(Default::default()),
+                    latest_version: Ok(Default::default()),
+                    latest_version_status: Ok(Default::default()),
+                    locale: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    translation_id: Ok(Default::default()),
+                    translation_state: Ok(Default::default()),
+                }
+            }
+        }
+        impl AvailableLocaleTranslationsObjectNewInner {
+            pub fn author_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerAuthorId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author_id: {e}")
+                    });
+                self
+            }
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerHref,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for href: {e}")
+                    });
+                self
+            }
+            pub fn is_locked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_locked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_locked: {e}")
+                    });
+                self
+            }
+            pub fn is_trashed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_trashed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_trashed: {e}")
+                    });
+                self
+            }
+            pub fn latest_published_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerLatestPublishedVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_published_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_published_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerLatestVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerLatestVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerLocale,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locale: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn translation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerTranslationId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for translation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn translation_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::AvailableLocaleTranslationsObjectNewInnerTranslationState,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for translation_state: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvailableLocaleTranslationsObjectNewInner>
+        for super::AvailableLocaleTranslationsObjectNewInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvailableLocaleTranslationsObjectNewInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    author_id: value.author_id?,
+                    href: value.href?,
+                    is_locked: value.is_locked?,
+                    is_trashed: value.is_trashed?,
+                    latest_published_version: value.latest_published_version?,
+                    latest_version: value.latest_version?,
+                    latest_version_status: value.latest_version_status?,
+                    locale: value.locale?,
+                    status: value.status?,
+                    translation_id: value.translation_id?,
+                    translation_state: value.translation_state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvailableLocaleTranslationsObjectNewInner>
+        for AvailableLocaleTranslationsObjectNewInner {
+            fn from(value: super::AvailableLocaleTranslationsObjectNewInner) -> Self {
+                Self {
+                    author_id: Ok(value.author_id),
+                    href: Ok(value.href),
+                    is_locked: Ok(value.is_locked),
+                    is_trashed: Ok(value.is_trashed),
+                    latest_published_version: Ok(value.latest_published_version),
+                    latest_version: Ok(value.latest_version),
+                    latest_version_status: Ok(value.latest_version_status),
+                    locale: Ok(value.locale),
+                    status: Ok(value.status),
+                    translation_id: Ok(value.translation_id),
+                    translation_state: Ok(value.translation_state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChannelRelatedInfoInner {
+            forum_status: ::std::result::Result<
+                ::std::option::Option<super::ChannelRelatedInfoInnerForumStatus>,
+                ::std::string::String,
+            >,
+            is_topic_deleted: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            source_link: ::std::result::Result<
+                ::std::option::Option<super::ChannelRelatedInfoInnerSourceLink>,
+                ::std::string::String,
+            >,
+            topic_id: ::std::result::Result<
+                ::std::option::Option<super::ChannelRelatedInfoInnerTopicId>,
+                ::std::string::String,
+            >,
+            topic_type: ::std::result::Result<
+                ::std::option::Option<super::ChannelRelatedInfoInnerTopicType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChannelRelatedInfoInner {
+            fn default() -> Self {
+                Self {
+                    forum_status: Ok(Default::default()),
+                    is_topic_deleted: Ok(Default::default()),
+                    source_link: Ok(Default::default()),
+                    topic_id: Ok(Default::default()),
+                    topic_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl ChannelRelatedInfoInner {
+            pub fn forum_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelRelatedInfoInnerForumStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forum_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for forum_status: {e}")
+                    });
+                self
+            }
+            pub fn is_topic_deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_topic_deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_topic_deleted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelRelatedInfoInnerSourceLink>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_link: {e}")
+                    });
+                self
+            }
+            pub fn topic_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelRelatedInfoInnerTopicId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.topic_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for topic_id: {e}")
+                    });
+                self
+            }
+            pub fn topic_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelRelatedInfoInnerTopicType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.topic_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for topic_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChannelRelatedInfoInner>
+        for super::ChannelRelatedInfoInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChannelRelatedInfoInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    forum_status: value.forum_status?,
+                    is_topic_deleted: value.is_topic_deleted?,
+                    source_link: value.source_link?,
+                    topic_id: value.topic_id?,
+                    topic_type: value.topic_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChannelRelatedInfoInner>
+        for ChannelRelatedInfoInner {
+            fn from(value: super::ChannelRelatedInfoInner) -> Self {
+                Self {
+                    forum_status: Ok(value.forum_status),
+                    is_topic_deleted: Ok(value.is_topic_deleted),
+                    source_link: Ok(value.source_link),
+                    topic_id: Ok(value.topic_id),
+                    topic_type: Ok(value.topic_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChannelSourceInner {
+            app_name: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerAppName>,
+                ::std::string::String,
+            >,
+            app_photo_url: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerAppPhotoUrl>,
+                ::std::string::String,
+            >,
+            ext_id: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerExtId>,
+                ::std::string::String,
+            >,
+            permalink: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerPermalink>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerType>,
+                ::std::string::String,
+            >,
+            uuid: ::std::result::Result<
+                ::std::option::Option<super::ChannelSourceInnerUuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChannelSourceInner {
+            fn default() -> Self {
+                Self {
+                    app_name: Ok(Default::default()),
+                    app_photo_url: Ok(Default::default()),
+                    ext_id: Ok(Default::default()),
+                    permalink: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    uuid: Ok(Default::default()),
+                }
+            }
+        }
+        impl ChannelSourceInner {
+            pub fn app_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerAppName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_name: {e}")
+                    });
+                self
+            }
+            pub fn app_photo_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerAppPhotoUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_photo_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_photo_url: {e}")
+                    });
+                self
+            }
+            pub fn ext_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerExtId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ext_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ext_id: {e}")
+                    });
+                self
+            }
+            pub fn permalink<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerPermalink>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permalink = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn uuid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ChannelSourceInnerUuid>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uuid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uuid: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChannelSourceInner> for super::ChannelSourceInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChannelSourceInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_name: value.app_name?,
+                    app_photo_url: value.app_photo_url?,
+                    ext_id: value.ext_id?,
+                    permalink: value.permalink?,
+                    type_: value.type_?,
+                    uuid: value.uuid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChannelSourceInner> for ChannelSourceInner {
+            fn from(value: super::ChannelSourceInner) -> Self {
+                Self {
+                    app_name: Ok(value.app_name),
+                    app_photo_url: Ok(value.app_photo_url),
+                    ext_id: Ok(value.ext_id),
+                    permalink: Ok(value.permalink),
+                    type_: Ok(value.type_),
+                    uuid: Ok(value.uuid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CloseTicketsBody {
+            ids: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<super::CloseTicketsBodyIdsItem>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CloseTicketsBody {
+            fn default() -> Self {
+                Self {
+                    ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl CloseTicketsBody {
+            pub fn ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<super::CloseTicketsBodyIdsItem>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CloseTicketsBody> for super::CloseTicketsBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CloseTicketsBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { ids: value.ids? })
+            }
+        }
+        impl ::std::convert::From<super::CloseTicketsBody> for CloseTicketsBody {
+            fn from(value: super::CloseTicketsBody) -> Self {
+                Self { ids: Ok(value.ids) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommentResponseInner {
+            attachments: ::std::result::Result<
+                ::std::option::Option<super::AttachmentResponse>,
+                ::std::string::String,
+            >,
+            commented_time: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerCommentedTime>,
+                ::std::string::String,
+            >,
+            commenter: ::std::result::Result<
+                ::std::option::Option<super::Commenter>,
+                ::std::string::String,
+            >,
+            commenter_id: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerCommenterId>,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerContent>,
+                ::std::string::String,
+            >,
+            content_type: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerContentType>,
+                ::std::string::String,
+            >,
+            encoded_content: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerEncodedContent>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerId>,
+                ::std::string::String,
+            >,
+            impersonated_user: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUser>,
+                ::std::string::String,
+            >,
+            is_public: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            modified_time: ::std::result::Result<
+                ::std::option::Option<super::CommentResponseInnerModifiedTime>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommentResponseInner {
+            fn default() -> Self {
+                Self {
+                    attachments: Ok(Default::default()),
+                    commented_time: Ok(Default::default()),
+                    commenter: Ok(Default::default()),
+                    commenter_id: Ok(Default::default()),
+                    content: Ok(Default::default()),
+                    content_type: Ok(Default::default()),
+                    encoded_content: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    impersonated_user: Ok(Default::default()),
+                    is_public: Ok(Default::default()),
+                    modified_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommentResponseInner {
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AttachmentResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn commented_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerCommentedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commented_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for commented_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn commenter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Commenter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commenter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for commenter: {e}")
+                    });
+                self
+            }
+            pub fn commenter_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerCommenterId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commenter_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for commenter_id: {e}")
+                    });
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerContent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerContentType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn encoded_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerEncodedContent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encoded_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encoded_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn impersonated_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUser>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impersonated_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for impersonated_user: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_public = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_public: {e}")
+                    });
+                self
+            }
+            pub fn modified_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommentResponseInnerModifiedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modified_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommentResponseInner>
+        for super::CommentResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommentResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachments: value.attachments?,
+                    commented_time: value.commented_time?,
+                    commenter: value.commenter?,
+                    commenter_id: value.commenter_id?,
+                    content: value.content?,
+                    content_type: value.content_type?,
+                    encoded_content: value.encoded_content?,
+                    id: value.id?,
+                    impersonated_user: value.impersonated_user?,
+                    is_public: value.is_public?,
+                    modified_time: value.modified_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommentResponseInner> for CommentResponseInner {
+            fn from(value: super::CommentResponseInner) -> Self {
+                Self {
+                    attachments: Ok(value.attachments),
+                    commented_time: Ok(value.commented_time),
+                    commenter: Ok(value.commenter),
+                    commenter_id: Ok(value.commenter_id),
+                    content: Ok(value.content),
+                    content_type: Ok(value.content_type),
+                    encoded_content: Ok(value.encoded_content),
+                    id: Ok(value.id),
+                    impersonated_user: Ok(value.impersonated_user),
+                    is_public: Ok(value.is_public),
+                    modified_time: Ok(value.modified_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommenterInner {
+            email: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerEmail>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerFirstName>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerId>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerLastName>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerName>,
+                ::std::string::String,
+            >,
+            photo_url: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerPhotoUrl>,
+                ::std::string::String,
+            >,
+            role_name: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerRoleName>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::CommenterInnerType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommenterInner {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    photo_url: Ok(Default::default()),
+                    role_name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommenterInner {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerEmail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerFirstName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerLastName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn photo_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerPhotoUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.photo_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for photo_url: {e}")
+                    });
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerRoleName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommenterInnerType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommenterInner> for super::CommenterInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommenterInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    last_name: value.last_name?,
+                    name: value.name?,
+                    photo_url: value.photo_url?,
+                    role_name: value.role_name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommenterInner> for CommenterInner {
+            fn from(value: super::CommenterInner) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    last_name: Ok(value.last_name),
+                    name: Ok(value.name),
+                    photo_url: Ok(value.photo_url),
+                    role_name: Ok(value.role_name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonDepartmentResponseInner {
+            chat_status: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerChatStatus>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerCreatedTime>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerCreatorId>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerDescription>,
+                ::std::string::String,
+            >,
+            has_logo: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerId>,
+                ::std::string::String,
+            >,
+            is_assign_to_team_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_visible_in_customer_portal: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerName>,
+                ::std::string::String,
+            >,
+            name_in_customer_portal: ::std::result::Result<
+                ::std::option::Option<
+                    super::CommonDepartmentResponseInnerNameInCustomerPortal,
+                >,
+                ::std::string::String,
+            >,
+            sanitized_name: ::std::result::Result<
+                ::std::option::Option<super::CommonDepartmentResponseInnerSanitizedName>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommonDepartmentResponseInner {
+            fn default() -> Self {
+                Self {
+                    chat_status: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    has_logo: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_assign_to_team_enabled: Ok(Default::default()),
+                    is_default: Ok(Default::default()),
+                    is_enabled: Ok(Default::default()),
+                    is_visible_in_customer_portal: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    name_in_customer_portal: Ok(Default::default()),
+                    sanitized_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommonDepartmentResponseInner {
+            pub fn chat_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonDepartmentResponseInnerChatStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.chat_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for chat_status: {e}")
+                    });
+                self
+            }
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CommonDepartmentResponseInnerCreatedTime,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonDepartmentResponseInnerCreatorId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CommonDepartmentResponseInnerDescription,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn has_logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_logo: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonDepartmentResponseInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_assign_to_team_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_assign_to_team_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_assign_to_team_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_default<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_default = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_default: {e}")
+                    });
+                self
+            }
+            pub fn is_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_enabled: {e}")
+                    });
+                self
+            }
+            pub fn is_visible_in_customer_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_visible_in_customer_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_visible_in_customer_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonDepartmentResponseInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn name_in_customer_portal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CommonDepartmentResponseInnerNameInCustomerPortal,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name_in_customer_portal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for name_in_customer_portal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sanitized_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CommonDepartmentResponseInnerSanitizedName,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sanitized_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sanitized_name: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommonDepartmentResponseInner>
+        for super::CommonDepartmentResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonDepartmentResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    chat_status: value.chat_status?,
+                    created_time: value.created_time?,
+                    creator_id: value.creator_id?,
+                    description: value.description?,
+                    has_logo: value.has_logo?,
+                    id: value.id?,
+                    is_assign_to_team_enabled: value.is_assign_to_team_enabled?,
+                    is_default: value.is_default?,
+                    is_enabled: value.is_enabled?,
+                    is_visible_in_customer_portal: value.is_visible_in_customer_portal?,
+                    name: value.name?,
+                    name_in_customer_portal: value.name_in_customer_portal?,
+                    sanitized_name: value.sanitized_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommonDepartmentResponseInner>
+        for CommonDepartmentResponseInner {
+            fn from(value: super::CommonDepartmentResponseInner) -> Self {
+                Self {
+                    chat_status: Ok(value.chat_status),
+                    created_time: Ok(value.created_time),
+                    creator_id: Ok(value.creator_id),
+                    description: Ok(value.description),
+                    has_logo: Ok(value.has_logo),
+                    id: Ok(value.id),
+                    is_assign_to_team_enabled: Ok(value.is_assign_to_team_enabled),
+                    is_default: Ok(value.is_default),
+                    is_enabled: Ok(value.is_enabled),
+                    is_visible_in_customer_portal: Ok(
+                        value.is_visible_in_customer_portal,
+                    ),
+                    name: Ok(value.name),
+                    name_in_customer_portal: Ok(value.name_in_customer_portal),
+                    sanitized_name: Ok(value.sanitized_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonJsonInner {}
+        impl ::std::default::Default for CommonJsonInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl CommonJsonInner {}
+        impl ::std::convert::TryFrom<CommonJsonInner> for super::CommonJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: CommonJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::CommonJsonInner> for CommonJsonInner {
+            fn from(_value: super::CommonJsonInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonKeysInner {
+            assignee_id: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerAssigneeId>,
+                ::std::string::String,
+            >,
+            channel: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            due_date: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerDueDate>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerEmail>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerPhone>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerProductId>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<super::CommonKeysInnerSubject>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommonKeysInner {
+            fn default() -> Self {
+                Self {
+                    assignee_id: Ok(Default::default()),
+                    channel: Ok(Default::default()),
+                    due_date: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    priority: Ok(Default::default()),
+                    product_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommonKeysInner {
+            pub fn assignee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerAssigneeId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assignee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assignee_id: {e}")
+                    });
+                self
+            }
+            pub fn channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel: {e}")
+                    });
+                self
+            }
+            pub fn due_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerDueDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.due_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for due_date: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerEmail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerPhone>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn priority<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.priority = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerProductId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonKeysInnerSubject>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommonKeysInner> for super::CommonKeysInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonKeysInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    assignee_id: value.assignee_id?,
+                    channel: value.channel?,
+                    due_date: value.due_date?,
+                    email: value.email?,
+                    language: value.language?,
+                    phone: value.phone?,
+                    priority: value.priority?,
+                    product_id: value.product_id?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommonKeysInner> for CommonKeysInner {
+            fn from(value: super::CommonKeysInner) -> Self {
+                Self {
+                    assignee_id: Ok(value.assignee_id),
+                    channel: Ok(value.channel),
+                    due_date: Ok(value.due_date),
+                    email: Ok(value.email),
+                    language: Ok(value.language),
+                    phone: Ok(value.phone),
+                    priority: Ok(value.priority),
+                    product_id: Ok(value.product_id),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonMentionJson {
+            id: ::std::result::Result<
+                ::std::option::Option<super::CommonMentionJsonId>,
+                ::std::string::String,
+            >,
+            length: ::std::result::Result<
+                ::std::option::Option<super::CommonMentionJsonLength>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::CommonMentionJsonName>,
+                ::std::string::String,
+            >,
+            off_set: ::std::result::Result<
+                ::std::option::Option<super::CommonMentionJsonOffSet>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommonMentionJson {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    length: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    off_set: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommonMentionJson {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonMentionJsonId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonMentionJsonLength>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for length: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonMentionJsonName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn off_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CommonMentionJsonOffSet>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.off_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for off_set: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommonMentionJson> for super::CommonMentionJson {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonMentionJson,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    length: value.length?,
+                    name: value.name?,
+                    off_set: value.off_set?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommonMentionJson> for CommonMentionJson {
+            fn from(value: super::CommonMentionJson) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    length: Ok(value.length),
+                    name: Ok(value.name),
+                    off_set: Ok(value.off_set),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonRequestJsonInner {}
+        impl ::std::default::Default for CommonRequestJsonInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl CommonRequestJsonInner {}
+        impl ::std::convert::TryFrom<CommonRequestJsonInner>
+        for super::CommonRequestJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: CommonRequestJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::CommonRequestJsonInner>
+        for CommonRequestJsonInner {
+            fn from(_value: super::CommonRequestJsonInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonResponseInner {}
+        impl ::std::default::Default for CommonResponseInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl CommonResponseInner {}
+        impl ::std::convert::TryFrom<CommonResponseInner>
+        for super::CommonResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: CommonResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::CommonResponseInner> for CommonResponseInner {
+            fn from(_value: super::CommonResponseInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateTicketBody {}
+        impl ::std::default::Default for CreateTicketBody {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl CreateTicketBody {}
+        impl ::std::convert::TryFrom<CreateTicketBody> for super::CreateTicketBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: CreateTicketBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::CreateTicketBody> for CreateTicketBody {
+            fn from(_value: super::CreateTicketBody) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateTicketCommentBody {
+            attachment_ids: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<
+                            super::CreateTicketCommentBodyAttachmentIdsItem,
+                        >,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            content: ::std::result::Result<
+                ::std::option::Option<super::CreateTicketCommentBodyContent>,
+                ::std::string::String,
+            >,
+            content_type: ::std::result::Result<
+                ::std::option::Option<super::CreateTicketCommentBodyContentType>,
+                ::std::string::String,
+            >,
+            is_public: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateTicketCommentBody {
+            fn default() -> Self {
+                Self {
+                    attachment_ids: Ok(Default::default()),
+                    content: Ok(Default::default()),
+                    content_type: Ok(Default::default()),
+                    is_public: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateTicketCommentBody {
+            pub fn attachment_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                super::CreateTicketCommentBodyAttachmentIdsItem,
+                            >,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attachment_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateTicketCommentBodyContent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateTicketCommentBodyContentType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn is_public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_public = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_public: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateTicketCommentBody>
+        for super::CreateTicketCommentBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateTicketCommentBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attachment_ids: value.attachment_ids?,
+                    content: value.content?,
+                    content_type: value.content_type?,
+                    is_public: value.is_public?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateTicketCommentBody>
+        for CreateTicketCommentBody {
+            fn from(value: super::CreateTicketCommentBody) -> Self {
+                Self {
+                    attachment_ids: Ok(value.attachment_ids),
+                    content: Ok(value.content),
+                    content_type: Ok(value.content_type),
+                    is_public: Ok(value.is_public),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateTicketResponse {}
+        impl ::std::default::Default for CreateTicketResponse {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl CreateTicketResponse {}
+        impl ::std::convert::TryFrom<CreateTicketResponse>
+        for super::CreateTicketResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: CreateTicketResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::CreateTicketResponse> for CreateTicketResponse {
+            fn from(_value: super::CreateTicketResponse) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DepartmentInner {
+            id: ::std::result::Result<
+                ::std::option::Option<super::DepartmentInnerId>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::DepartmentInnerName>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DepartmentInner {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl DepartmentInner {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DepartmentInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DepartmentInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DepartmentInner> for super::DepartmentInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DepartmentInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DepartmentInner> for DepartmentInner {
+            fn from(value: super::DepartmentInner) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DissociateTicketTagsBody {
+            tags: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<super::DissociateTicketTagsBodyTagsItem>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DissociateTicketTagsBody {
+            fn default() -> Self {
+                Self {
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl DissociateTicketTagsBody {
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                super::DissociateTicketTagsBodyTagsItem,
+                            >,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DissociateTicketTagsBody>
+        for super::DissociateTicketTagsBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DissociateTicketTagsBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::DissociateTicketTagsBody>
+        for DissociateTicketTagsBody {
+            fn from(value: super::DissociateTicketTagsBody) -> Self {
+                Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetAgentsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::AgentResponseArray>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetAgentsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetAgentsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AgentResponseArray>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetAgentsResponse> for super::GetAgentsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetAgentsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetAgentsResponse> for GetAgentsResponse {
+            fn from(value: super::GetAgentsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetArticleResponse {
+            answer: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseAnswer>,
+                ::std::string::String,
+            >,
+            attachment_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseAttachmentCount>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            author: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            author_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseAuthorId>,
+                ::std::string::String,
+            >,
+            available_locale_translations: ::std::result::Result<
+                ::std::option::Option<super::AvailableLocaleTranslationsNew>,
+                ::std::string::String,
+            >,
+            category: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            category_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseCategoryId>,
+                ::std::string::String,
+            >,
+            comment_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseCommentCount>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseCreatedTime>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseCreatorId>,
+                ::std::string::String,
+            >,
+            current_version: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseCurrentVersion>,
+                ::std::string::String,
+            >,
+            department_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseDepartmentId>,
+                ::std::string::String,
+            >,
+            dislike_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseDislikeCount>,
+                ::std::string::String,
+            >,
+            expiry_date: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseExpiryDate>,
+                ::std::string::String,
+            >,
+            feedback_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseFeedbackCount>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseId>,
+                ::std::string::String,
+            >,
+            is_following: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_locked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_template: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_trashed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            latest_published_version: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLatestPublishedVersion>,
+                ::std::string::String,
+            >,
+            latest_version: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLatestVersion>,
+                ::std::string::String,
+            >,
+            latest_version_modified_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            latest_version_modifier_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLatestVersionModifierId>,
+                ::std::string::String,
+            >,
+            latest_version_status: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLatestVersionStatus>,
+                ::std::string::String,
+            >,
+            like_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLikeCount>,
+                ::std::string::String,
+            >,
+            locale: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseLocale>,
+                ::std::string::String,
+            >,
+            metrics: ::std::result::Result<
+                ::std::option::Option<super::Metrics>,
+                ::std::string::String,
+            >,
+            modified_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            modified_time: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseModifiedTime>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseModifierId>,
+                ::std::string::String,
+            >,
+            my_vote: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseMyVote>,
+                ::std::string::String,
+            >,
+            owner: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseOwnerId>,
+                ::std::string::String,
+            >,
+            permalink: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponsePermalink>,
+                ::std::string::String,
+            >,
+            permission: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponsePermission>,
+                ::std::string::String,
+            >,
+            portal_url: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponsePortalUrl>,
+                ::std::string::String,
+            >,
+            position: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponsePosition>,
+                ::std::string::String,
+            >,
+            reviewed_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            reviewed_time: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseReviewedTime>,
+                ::std::string::String,
+            >,
+            root_category_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseRootCategoryId>,
+                ::std::string::String,
+            >,
+            seo: ::std::result::Result<
+                ::std::option::Option<super::Seo>,
+                ::std::string::String,
+            >,
+            source_locale: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseSourceLocale>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseStatus>,
+                ::std::string::String,
+            >,
+            summary: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseSummary>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::std::option::Option<super::GetArticleResponseTagsItem>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            template_last_updated_time: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTemplateLastUpdatedTime>,
+                ::std::string::String,
+            >,
+            template_usage_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTemplateUsageCount>,
+                ::std::string::String,
+            >,
+            template_used_users_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTemplateUsedUsersCount>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTitle>,
+                ::std::string::String,
+            >,
+            translation_id: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTranslationId>,
+                ::std::string::String,
+            >,
+            translation_source: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            translation_state: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseTranslationState>,
+                ::std::string::String,
+            >,
+            usage_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseUsageCount>,
+                ::std::string::String,
+            >,
+            view_count: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseViewCount>,
+                ::std::string::String,
+            >,
+            web_url: ::std::result::Result<
+                ::std::option::Option<super::GetArticleResponseWebUrl>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetArticleResponse {
+            fn default() -> Self {
+                Self {
+                    answer: Ok(Default::default()),
+                    attachment_count: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
+                    author: Ok(Default::default()),
+                    author_id: Ok(Default::default()),
+                    available_locale_translations: Ok(Default::default()),
+                    category: Ok(Default::default()),
+                    category_id: Ok(Default::default()),
+                    comment_count: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    current_version: Ok(Default::default()),
+                    department_id: Ok(Default::default()),
+                    dislike_count: Ok(Default::default()),
+                    expiry_date: Ok(Default::default()),
+                    feedback_count: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_following: Ok(Default::default()),
+                    is_locked: Ok(Default::default()),
+                    is_template: Ok(Default::default()),
+                    is_trashed: Ok(Default::default()),
+                    latest_published_version: Ok(Default::default()),
+                    latest_version: Ok(Default::default()),
+                    latest_version_modified_by: Ok(Default::default()),
+                    latest_version_modifier_id: Ok(Default::default()),
+                    latest_version_status: Ok(Default::default()),
+                    like_count: Ok(Default::default()),
+                    locale: Ok(Default::default()),
+                    metrics: Ok(Default::default()),
+                    modified_by: Ok(Default::default()),
+                    modified_time: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    my_vote: Ok(Default::default()),
+                    owner: Ok(Default::default()),
+                    owner_id: Ok(Default::default()),
+                    permalink: Ok(Default::default()),
+                    permission: Ok(Default::default()),
+                    portal_url: Ok(Default::default()),
+                    position: Ok(Default::default()),
+                    reviewed_by: Ok(Default::default()),
+                    reviewed_time: Ok(Default::default()),
+                    root_category_id: Ok(Default::default()),
+                    seo: Ok(Default::default()),
+                    source_locale: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    summary: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    template_last_updated_time: Ok(Default::default()),
+                    template_usage_count: Ok(Default::default()),
+                    template_used_users_count: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    translation_id: Ok(Default::default()),
+                    translation_source: Ok(Default::default()),
+                    translation_state: Ok(Default::default()),
+                    usage_count: Ok(Default::default()),
+                    view_count: Ok(Default::default()),
+                    web_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetArticleResponse {
+            pub fn answer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseAnswer>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.answer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for answer: {e}")
+                    });
+                self
+            }
+            pub fn attachment_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseAttachmentCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attachment_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn author<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author: {e}")
+                    });
+                self
+            }
+            pub fn author_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseAuthorId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author_id: {e}")
+                    });
+                self
+            }
+            pub fn available_locale_translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AvailableLocaleTranslationsNew>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_locale_translations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_locale_translations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn category_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseCategoryId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category_id: {e}")
+                    });
+                self
+            }
+            pub fn comment_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseCommentCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment_count: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseCreatedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseCreatorId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn current_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseCurrentVersion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn department_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseDepartmentId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.department_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for department_id: {e}")
+                    });
+                self
+            }
+            pub fn dislike_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseDislikeCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dislike_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dislike_count: {e}")
+                    });
+                self
+            }
+            pub fn expiry_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseExpiryDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiry_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiry_date: {e}")
+                    });
+                self
+            }
+            pub fn feedback_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseFeedbackCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feedback_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for feedback_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_following<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_following = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_following: {e}")
+                    });
+                self
+            }
+            pub fn is_locked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_locked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_locked: {e}")
+                    });
+                self
+            }
+            pub fn is_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_template = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_template: {e}")
+                    });
+                self
+            }
+            pub fn is_trashed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_trashed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_trashed: {e}")
+                    });
+                self
+            }
+            pub fn latest_published_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetArticleResponseLatestPublishedVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_published_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_published_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseLatestVersion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version_modified_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version_modified_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version_modified_by: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version_modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetArticleResponseLatestVersionModifierId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version_modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version_modifier_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn latest_version_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseLatestVersionStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_version_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_version_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn like_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseLikeCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.like_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for like_count: {e}")
+                    });
+                self
+            }
+            pub fn locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseLocale>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locale: {e}")
+                    });
+                self
+            }
+            pub fn metrics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Metrics>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metrics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metrics: {e}")
+                    });
+                self
+            }
+            pub fn modified_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modified_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_by: {e}")
+                    });
+                self
+            }
+            pub fn modified_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseModifiedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modified_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_time: {e}")
+                    });
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseModifierId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn my_vote<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseMyVote>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.my_vote = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for my_vote: {e}")
+                    });
+                self
+            }
+            pub fn owner<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseOwnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn permalink<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponsePermalink>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permalink = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
+                self
+            }
+            pub fn permission<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponsePermission>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permission = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permission: {e}")
+                    });
+                self
+            }
+            pub fn portal_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponsePortalUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.portal_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for portal_url: {e}")
+                    });
+                self
+            }
+            pub fn position<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponsePosition>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.position = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
+                self
+            }
+            pub fn reviewed_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reviewed_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reviewed_by: {e}")
+                    });
+                self
+            }
+            pub fn reviewed_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseReviewedTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reviewed_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reviewed_time: {e}")
+                    });
+                self
+            }
+            pub fn root_category_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseRootCategoryId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.root_category_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for root_category_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn seo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Seo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seo: {e}")
+                    });
+                self
+            }
+            pub fn source_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseSourceLocale>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_locale: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for summary: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::std::option::Option<super::GetArticleResponseTagsItem>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn template_last_updated_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetArticleResponseTemplateLastUpdatedTime,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_last_updated_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for template_last_updated_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn template_usage_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseTemplateUsageCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_usage_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for template_usage_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn template_used_users_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetArticleResponseTemplateUsedUsersCount,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_used_users_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for template_used_users_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseTitle>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn translation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseTranslationId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for translation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn translation_source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for translation_source: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn translation_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseTranslationState>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for translation_state: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn usage_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseUsageCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_count: {e}")
+                    });
+                self
+            }
+            pub fn view_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseViewCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.view_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for view_count: {e}")
+                    });
+                self
+            }
+            pub fn web_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetArticleResponseWebUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for web_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetArticleResponse> for super::GetArticleResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetArticleResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    answer: value.answer?,
+                    attachment_count: value.attachment_count?,
+                    attachments: value.attachments?,
+                    author: value.author?,
+                    author_id: value.author_id?,
+                    available_locale_translations: value.available_locale_translations?,
+                    category: value.category?,
+                    category_id: value.category_id?,
+                    comment_count: value.comment_count?,
+                    created_by: value.created_by?,
+                    created_time: value.created_time?,
+                    creator_id: value.creator_id?,
+                    current_version: value.current_version?,
+                    department_id: value.department_id?,
+                    dislike_count: value.dislike_count?,
+                    expiry_date: value.expiry_date?,
+                    feedback_count: value.feedback_count?,
+                    id: value.id?,
+                    is_following: value.is_following?,
+                    is_locked: value.is_locked?,
+                    is_template: value.is_template?,
+                    is_trashed: value.is_trashed?,
+                    latest_published_version: value.latest_published_version?,
+                    latest_version: value.latest_version?,
+                    latest_version_modified_by: value.latest_version_modified_by?,
+                    latest_version_modifier_id: value.latest_version_modifier_id?,
+                    latest_version_status: value.latest_version_status?,
+                    like_count: value.like_count?,
+                    locale: value.locale?,
+                    metrics: value.metrics?,
+                    modified_by: value.modified_by?,
+                    modified_time: value.modified_time?,
+                    modifier_id: value.modifier_id?,
+                    my_vote: value.my_vote?,
+                    owner: value.owner?,
+                    owner_id: value.owner_id?,
+                    permalink: value.permalink?,
+                    permission: value.permission?,
+                    portal_url: value.portal_url?,
+                    position: value.position?,
+                    reviewed_by: value.reviewed_by?,
+                    reviewed_time: value.reviewed_time?,
+                    root_category_id: value.root_category_id?,
+                    seo: value.seo?,
+                    source_locale: value.source_locale?,
+                    status: value.status?,
+                    summary: value.summary?,
+                    tags: value.tags?,
+                    template_last_updated_time: value.template_last_updated_time?,
+                    template_usage_count: value.template_usage_count?,
+                    template_used_users_count: value.template_used_users_count?,
+                    title: value.title?,
+                    translation_id: value.translation_id?,
+                    translation_source: value.translation_source?,
+                    translation_state: value.translation_state?,
+                    usage_count: value.usage_count?,
+                    view_count: value.view_count?,
+                    web_url: value.web_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetArticleResponse> for GetArticleResponse {
+            fn from(value: super::GetArticleResponse) -> Self {
+                Self {
+                    answer: Ok(value.answer),
+                    attachment_count: Ok(value.attachment_count),
+                    attachments: Ok(value.attachments),
+                    author: Ok(value.author),
+                    author_id: Ok(value.author_id),
+                    available_locale_translations: Ok(
+                        value.available_locale_translations,
+                    ),
+                    category: Ok(value.category),
+                    category_id: Ok(value.category_id),
+                    comment_count: Ok(value.comment_count),
+                    created_by: Ok(value.created_by),
+                    created_time: Ok(value.created_time),
+                    creator_id: Ok(value.creator_id),
+                    current_version: Ok(value.current_version),
+                    department_id: Ok(value.department_id),
+                    dislike_count: Ok(value.dislike_count),
+                    expiry_date: Ok(value.expiry_date),
+                    feedback_count: Ok(value.feedback_count),
+                    id: Ok(value.id),
+                    is_following: Ok(value.is_following),
+                    is_locked: Ok(value.is_locked),
+                    is_template: Ok(value.is_template),
+                    is_trashed: Ok(value.is_trashed),
+                    latest_published_version: Ok(value.latest_published_version),
+                    latest_version: Ok(value.latest_version),
+                    latest_version_modified_by: Ok(value.latest_version_modified_by),
+                    latest_version_modifier_id: Ok(value.latest_version_modifier_id),
+                    latest_version_status: Ok(value.latest_version_status),
+                    like_count: Ok(value.like_count),
+                    locale: Ok(value.locale),
+                    metrics: Ok(value.metrics),
+                    modified_by: Ok(value.modified_by),
+                    modified_time: Ok(value.modified_time),
+                    modifier_id: Ok(value.modifier_id),
+                    my_vote: Ok(value.my_vote),
+                    owner: Ok(value.owner),
+                    owner_id: Ok(value.owner_id),
+                    permalink: Ok(value.permalink),
+                    permission: Ok(value.permission),
+                    portal_url: Ok(value.portal_url),
+                    position: Ok(value.position),
+                    reviewed_by: Ok(value.reviewed_by),
+                    reviewed_time: Ok(value.reviewed_time),
+                    root_category_id: Ok(value.root_category_id),
+                    seo: Ok(value.seo),
+                    source_locale: Ok(value.source_locale),
+                    status: Ok(value.status),
+                    summary: Ok(value.summary),
+                    tags: Ok(value.tags),
+                    template_last_updated_time: Ok(value.template_last_updated_time),
+                    template_usage_count: Ok(value.template_usage_count),
+                    template_used_users_count: Ok(value.template_used_users_count),
+                    title: Ok(value.title),
+                    translation_id: Ok(value.translation_id),
+                    translation_source: Ok(value.translation_source),
+                    translation_state: Ok(value.translation_state),
+                    usage_count: Ok(value.usage_count),
+                    view_count: Ok(value.view_count),
+                    web_url: Ok(value.web_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetArticlesResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::GetArticlesResponseDataItem>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetArticlesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetArticlesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::GetArticlesResponseDataItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetArticlesResponse>
+        for super::GetArticlesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetArticlesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetArticlesResponse> for GetArticlesResponse {
+            fn from(value: super::GetArticlesResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetArticlesResponseDataItem {}
+        impl ::std::default::Default for GetArticlesResponseDataItem {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl GetArticlesResponseDataItem {}
+        impl ::std::convert::TryFrom<GetArticlesResponseDataItem>
+        for super::GetArticlesResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: GetArticlesResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::GetArticlesResponseDataItem>
+        for GetArticlesResponseDataItem {
+            fn from(_value: super::GetArticlesResponseDataItem) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetDepartmentsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::Data>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetDepartmentsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetDepartmentsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Data>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetDepartmentsResponse>
+        for super::GetDepartmentsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetDepartmentsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetDepartmentsResponse>
+        for GetDepartmentsResponse {
+            fn from(value: super::GetDepartmentsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetSlasUnderAccountResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::SlaData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetSlasUnderAccountResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetSlasUnderAccountResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SlaData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetSlasUnderAccountResponse>
+        for super::GetSlasUnderAccountResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetSlasUnderAccountResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetSlasUnderAccountResponse>
+        for GetSlasUnderAccountResponse {
+            fn from(value: super::GetSlasUnderAccountResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketAttachmentsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::GetTicketAttachmentsResponseDataItem>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketAttachmentsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketAttachmentsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::GetTicketAttachmentsResponseDataItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketAttachmentsResponse>
+        for super::GetTicketAttachmentsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketAttachmentsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketAttachmentsResponse>
+        for GetTicketAttachmentsResponse {
+            fn from(value: super::GetTicketAttachmentsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketAttachmentsResponseDataItem {
+            created_time: ::std::result::Result<
+                ::std::option::Option<
+                    super::GetTicketAttachmentsResponseDataItemCreatedTime,
+                >,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<
+                    super::GetTicketAttachmentsResponseDataItemCreatorId,
+                >,
+                ::std::string::String,
+            >,
+            href: ::std::result::Result<
+                ::std::option::Option<super::GetTicketAttachmentsResponseDataItemHref>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::GetTicketAttachmentsResponseDataItemId>,
+                ::std::string::String,
+            >,
+            is_public: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::GetTicketAttachmentsResponseDataItemName>,
+                ::std::string::String,
+            >,
+            previewurl: ::std::result::Result<
+                ::std::option::Option<
+                    super::GetTicketAttachmentsResponseDataItemPreviewurl,
+                >,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<super::GetTicketAttachmentsResponseDataItemSize>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketAttachmentsResponseDataItem {
+            fn default() -> Self {
+                Self {
+                    created_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    href: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_public: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    previewurl: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketAttachmentsResponseDataItem {
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemCreatedTime,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemCreatorId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemHref,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for href: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketAttachmentsResponseDataItemId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_public = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_public: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemName,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn previewurl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemPreviewurl,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previewurl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previewurl: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::GetTicketAttachmentsResponseDataItemSize,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketAttachmentsResponseDataItem>
+        for super::GetTicketAttachmentsResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketAttachmentsResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_time: value.created_time?,
+                    creator_id: value.creator_id?,
+                    href: value.href?,
+                    id: value.id?,
+                    is_public: value.is_public?,
+                    name: value.name?,
+                    previewurl: value.previewurl?,
+                    size: value.size?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketAttachmentsResponseDataItem>
+        for GetTicketAttachmentsResponseDataItem {
+            fn from(value: super::GetTicketAttachmentsResponseDataItem) -> Self {
+                Self {
+                    created_time: Ok(value.created_time),
+                    creator_id: Ok(value.creator_id),
+                    href: Ok(value.href),
+                    id: Ok(value.id),
+                    is_public: Ok(value.is_public),
+                    name: Ok(value.name),
+                    previewurl: Ok(value.previewurl),
+                    size: Ok(value.size),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketCommentsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::CommentData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketCommentsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketCommentsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CommentData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketCommentsResponse>
+        for super::GetTicketCommentsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketCommentsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketCommentsResponse>
+        for GetTicketCommentsResponse {
+            fn from(value: super::GetTicketCommentsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketResponse {}
+        impl ::std::default::Default for GetTicketResponse {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl GetTicketResponse {}
+        impl ::std::convert::TryFrom<GetTicketResponse> for super::GetTicketResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: GetTicketResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::GetTicketResponse> for GetTicketResponse {
+            fn from(_value: super::GetTicketResponse) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketTagJsonInner {
+            id: ::std::result::Result<
+                ::std::option::Option<super::GetTicketTagJsonInnerId>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::GetTicketTagJsonInnerName>,
+                ::std::string::String,
+            >,
+            tag_type: ::std::result::Result<
+                ::std::option::Option<super::GetTicketTagJsonInnerTagType>,
+                ::std::string::String,
+            >,
+            ticket_count: ::std::result::Result<
+                ::std::option::Option<super::GetTicketTagJsonInnerTicketCount>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketTagJsonInner {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    tag_type: Ok(Default::default()),
+                    ticket_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketTagJsonInner {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketTagJsonInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketTagJsonInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tag_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketTagJsonInnerTagType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag_type: {e}")
+                    });
+                self
+            }
+            pub fn ticket_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketTagJsonInnerTicketCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketTagJsonInner>
+        for super::GetTicketTagJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketTagJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    tag_type: value.tag_type?,
+                    ticket_count: value.ticket_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketTagJsonInner>
+        for GetTicketTagJsonInner {
+            fn from(value: super::GetTicketTagJsonInner) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    tag_type: Ok(value.tag_type),
+                    ticket_count: Ok(value.ticket_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketTagsResponse {
+            tags: ::std::result::Result<
+                ::std::option::Option<super::Tagdata>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketTagsResponse {
+            fn default() -> Self {
+                Self {
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketTagsResponse {
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Tagdata>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketTagsResponse>
+        for super::GetTicketTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketTagsResponse>
+        for GetTicketTagsResponse {
+            fn from(value: super::GetTicketTagsResponse) -> Self {
+                Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::GetTicketsResponseDataItem>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::GetTicketsResponseDataItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketsResponse> for super::GetTicketsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketsResponse> for GetTicketsResponse {
+            fn from(value: super::GetTicketsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketsResponseDataItem {}
+        impl ::std::default::Default for GetTicketsResponseDataItem {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl GetTicketsResponseDataItem {}
+        impl ::std::convert::TryFrom<GetTicketsResponseDataItem>
+        for super::GetTicketsResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: GetTicketsResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::GetTicketsResponseDataItem>
+        for GetTicketsResponseDataItem {
+            fn from(_value: super::GetTicketsResponseDataItem) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetTicketsTagsResponse {
+            data: ::std::result::Result<
+                ::std::option::Option<super::GetTicketTagData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetTicketsTagsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetTicketsTagsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GetTicketTagData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetTicketsTagsResponse>
+        for super::GetTicketsTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetTicketsTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetTicketsTagsResponse>
+        for GetTicketsTagsResponse {
+            fn from(value: super::GetTicketsTagsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImpersonatedUserInner {
+            email: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerEmail>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerFirstName>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerId>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerLastName>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerName>,
+                ::std::string::String,
+            >,
+            photo_url: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerPhotoUrl>,
+                ::std::string::String,
+            >,
+            role_name: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerRoleName>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::ImpersonatedUserInnerType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImpersonatedUserInner {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    photo_url: Ok(Default::default()),
+                    role_name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImpersonatedUserInner {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerEmail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerFirstName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerLastName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn photo_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerPhotoUrl>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.photo_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for photo_url: {e}")
+                    });
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerRoleName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ImpersonatedUserInnerType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImpersonatedUserInner>
+        for super::ImpersonatedUserInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImpersonatedUserInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    last_name: value.last_name?,
+                    name: value.name?,
+                    photo_url: value.photo_url?,
+                    role_name: value.role_name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImpersonatedUserInner>
+        for ImpersonatedUserInner {
+            fn from(value: super::ImpersonatedUserInner) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    last_name: Ok(value.last_name),
+                    name: Ok(value.name),
+                    photo_url: Ok(value.photo_url),
+                    role_name: Ok(value.role_name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LastThreadInner {
+            channel: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<super::LastThreadInnerDirection>,
+                ::std::string::String,
+            >,
+            is_draft: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_forward: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LastThreadInner {
+            fn default() -> Self {
+                Self {
+                    channel: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    is_draft: Ok(Default::default()),
+                    is_forward: Ok(Default::default()),
+                }
+            }
+        }
+        impl LastThreadInner {
+            pub fn channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel: {e}")
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LastThreadInnerDirection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn is_draft<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_draft = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_draft: {e}")
+                    });
+                self
+            }
+            pub fn is_forward<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_forward = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_forward: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LastThreadInner> for super::LastThreadInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LastThreadInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    channel: value.channel?,
+                    direction: value.direction?,
+                    is_draft: value.is_draft?,
+                    is_forward: value.is_forward?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LastThreadInner> for LastThreadInner {
+            fn from(value: super::LastThreadInner) -> Self {
+                Self {
+                    channel: Ok(value.channel),
+                    direction: Ok(value.direction),
+                    is_draft: Ok(value.is_draft),
+                    is_forward: Ok(value.is_forward),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListviewCommonJsonInner {}
+        impl ::std::default::Default for ListviewCommonJsonInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl ListviewCommonJsonInner {}
+        impl ::std::convert::TryFrom<ListviewCommonJsonInner>
+        for super::ListviewCommonJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: ListviewCommonJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::ListviewCommonJsonInner>
+        for ListviewCommonJsonInner {
+            fn from(_value: super::ListviewCommonJsonInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListviewJsonInner {}
+        impl ::std::default::Default for ListviewJsonInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl ListviewJsonInner {}
+        impl ::std::convert::TryFrom<ListviewJsonInner> for super::ListviewJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: ListviewJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::ListviewJsonInner> for ListviewJsonInner {
+            fn from(_value: super::ListviewJsonInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MetricsInner {
+            dislike_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerDislikeCount>,
+                ::std::string::String,
+            >,
+            feedback_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerFeedbackCount>,
+                ::std::string::String,
+            >,
+            last_activity_time: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerLastActivityTime>,
+                ::std::string::String,
+            >,
+            last_usage_time: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerLastUsageTime>,
+                ::std::string::String,
+            >,
+            like_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerLikeCount>,
+                ::std::string::String,
+            >,
+            template_usage_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerTemplateUsageCount>,
+                ::std::string::String,
+            >,
+            unlike_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerUnlikeCount>,
+                ::std::string::String,
+            >,
+            usage_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerUsageCount>,
+                ::std::string::String,
+            >,
+            view_count: ::std::result::Result<
+                ::std::option::Option<super::MetricsInnerViewCount>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MetricsInner {
+            fn default() -> Self {
+                Self {
+                    dislike_count: Ok(Default::default()),
+                    feedback_count: Ok(Default::default()),
+                    last_activity_time: Ok(Default::default()),
+                    last_usage_time: Ok(Default::default()),
+                    like_count: Ok(Default::default()),
+                    template_usage_count: Ok(Default::default()),
+                    unlike_count: Ok(Default::default()),
+                    usage_count: Ok(Default::default()),
+                    view_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl MetricsInner {
+            pub fn dislike_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerDislikeCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dislike_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dislike_count: {e}")
+                    });
+                self
+            }
+            pub fn feedback_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerFeedbackCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feedback_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for feedback_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_activity_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerLastActivityTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_activity_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_activity_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_usage_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerLastUsageTime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_usage_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_usage_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn like_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerLikeCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.like_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for like_count: {e}")
+                    });
+                self
+            }
+            pub fn template_usage_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerTemplateUsageCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_usage_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for template_usage_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn unlike_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerUnlikeCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unlike_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unlike_count: {e}")
+                    });
+                self
+            }
+            pub fn usage_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerUsageCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_count: {e}")
+                    });
+                self
+            }
+            pub fn view_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MetricsInnerViewCount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.view_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for view_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MetricsInner> for super::MetricsInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MetricsInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dislike_count: value.dislike_count?,
+                    feedback_count: value.feedback_count?,
+                    last_activity_time: value.last_activity_time?,
+                    last_usage_time: value.last_usage_time?,
+                    like_count: value.like_count?,
+                    template_usage_count: value.template_usage_count?,
+                    unlike_count: value.unlike_count?,
+                    usage_count: value.usage_count?,
+                    view_count: value.view_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MetricsInner> for MetricsInner {
+            fn from(value: super::MetricsInner) -> Self {
+                Self {
+                    dislike_count: Ok(value.dislike_count),
+                    feedback_count: Ok(value.feedback_count),
+                    last_activity_time: Ok(value.last_activity_time),
+                    last_usage_time: Ok(value.last_usage_time),
+                    like_count: Ok(value.like_count),
+                    template_usage_count: Ok(value.template_usage_count),
+                    unlike_count: Ok(value.unlike_count),
+                    usage_count: Ok(value.usage_count),
+                    view_count: Ok(value.view_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SeoInner {
+            description: ::std::result::Result<
+                ::std::option::Option<super::SeoInnerDescription>,
+                ::std::string::String,
+            >,
+            is_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            keywords: ::std::result::Result<
+                ::std::option::Option<super::SeoInnerKeywords>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<super::SeoInnerTitle>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SeoInner {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    is_enabled: Ok(Default::default()),
+                    keywords: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+        impl SeoInner {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SeoInnerDescription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn is_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_enabled: {e}")
+                    });
+                self
+            }
+            pub fn keywords<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SeoInnerKeywords>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keywords = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keywords: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SeoInnerTitle>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SeoInner> for super::SeoInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SeoInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    is_enabled: value.is_enabled?,
+                    keywords: value.keywords?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SeoInner> for SeoInner {
+            fn from(value: super::SeoInner) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    is_enabled: Ok(value.is_enabled),
+                    keywords: Ok(value.keywords),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedDepartmentsWithNameInner {
+            id: ::std::result::Result<
+                ::std::option::Option<super::SharedDepartmentsWithNameInnerId>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::SharedDepartmentsWithNameInnerName>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::SharedDepartmentsWithNameInnerType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SharedDepartmentsWithNameInner {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedDepartmentsWithNameInner {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SharedDepartmentsWithNameInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SharedDepartmentsWithNameInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SharedDepartmentsWithNameInnerType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedDepartmentsWithNameInner>
+        for super::SharedDepartmentsWithNameInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedDepartmentsWithNameInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedDepartmentsWithNameInner>
+        for SharedDepartmentsWithNameInner {
+            fn from(value: super::SharedDepartmentsWithNameInner) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SlaListViewArrayInner {
+            department: ::std::result::Result<
+                ::std::option::Option<super::Department>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::SlaListViewArrayInnerId>,
+                ::std::string::String,
+            >,
+            is_active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::SlaListViewArrayInnerName>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SlaListViewArrayInner {
+            fn default() -> Self {
+                Self {
+                    department: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_active: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl SlaListViewArrayInner {
+            pub fn department<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Department>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.department = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for department: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SlaListViewArrayInnerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_active: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SlaListViewArrayInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SlaListViewArrayInner>
+        for super::SlaListViewArrayInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SlaListViewArrayInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    department: value.department?,
+                    id: value.id?,
+                    is_active: value.is_active?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SlaListViewArrayInner>
+        for SlaListViewArrayInner {
+            fn from(value: super::SlaListViewArrayInner) -> Self {
+                Self {
+                    department: Ok(value.department),
+                    id: Ok(value.id),
+                    is_active: Ok(value.is_active),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TagJsonInner {
+            id: ::std::result::Result<
+                ::std::option::Option<super::TagJsonInnerId>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::TagJsonInnerName>,
+                ::std::string::String,
+            >,
+            tag_type: ::std::result::Result<
+                ::std::option::Option<super::TagJsonInnerTagType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TagJsonInner {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    tag_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl TagJsonInner {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TagJsonInnerId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TagJsonInnerName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tag_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TagJsonInnerTagType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TagJsonInner> for super::TagJsonInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TagJsonInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    tag_type: value.tag_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TagJsonInner> for TagJsonInner {
+            fn from(value: super::TagJsonInner) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    tag_type: Ok(value.tag_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketResponseInner {}
+        impl ::std::default::Default for TicketResponseInner {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl TicketResponseInner {}
+        impl ::std::convert::TryFrom<TicketResponseInner>
+        for super::TicketResponseInner {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: TicketResponseInner,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::TicketResponseInner> for TicketResponseInner {
+            fn from(_value: super::TicketResponseInner) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateTicketBody {}
+        impl ::std::default::Default for UpdateTicketBody {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl UpdateTicketBody {}
+        impl ::std::convert::TryFrom<UpdateTicketBody> for super::UpdateTicketBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: UpdateTicketBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::UpdateTicketBody> for UpdateTicketBody {
+            fn from(_value: super::UpdateTicketBody) -> Self {
+                Self {}
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateTicketResponse {}
+        impl ::std::default::Default for UpdateTicketResponse {
+            fn default() -> Self {
+                Self {}
+            }
+        }
+        impl UpdateTicketResponse {}
+        impl ::std::convert::TryFrom<UpdateTicketResponse>
+        for super::UpdateTicketResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                _value: UpdateTicketResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {})
+            }
+        }
+        impl ::std::convert::From<super::UpdateTicketResponse> for UpdateTicketResponse {
+            fn from(_value: super::UpdateTicketResponse) -> Self {
+                Self {}
             }
         }
     }
@@ -166,15 +18897,276 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Sends a `GET` request to `/api/ping`
+    /**Sends a `GET` request to `/api/v1/accounts/{accountId}/sla`
 
 ```ignore
-let response = client.ping()
+let response = client.get_slas_under_account()
+    .account_id(account_id)
+    .department_id(department_id)
+    .from(from)
+    .limit(limit)
+    .status(status)
+    .org_id(org_id)
     .send()
     .await;
 ```*/
-    pub fn ping(&self) -> builder::Ping<'_> {
-        builder::Ping::new(self)
+    pub fn get_slas_under_account(&self) -> builder::GetSlasUnderAccount<'_> {
+        builder::GetSlasUnderAccount::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/agents`
+
+```ignore
+let response = client.get_agents()
+    .department_ids(department_ids)
+    .from(from)
+    .include(include)
+    .is_confirmed(is_confirmed)
+    .limit(limit)
+    .profile_ids(profile_ids)
+    .role_ids(role_ids)
+    .role_permission_type(role_permission_type)
+    .search_str(search_str)
+    .status(status)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_agents(&self) -> builder::GetAgents<'_> {
+        builder::GetAgents::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/articles`
+
+```ignore
+let response = client.get_articles()
+    .author_id(author_id)
+    .category_id(category_id)
+    .expiry_time_range(expiry_time_range)
+    .from(from)
+    .limit(limit)
+    .modified_time_range(modified_time_range)
+    .permission(permission)
+    .sort_by(sort_by)
+    .status(status)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_articles(&self) -> builder::GetArticles<'_> {
+        builder::GetArticles::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/articles/{id}`
+
+```ignore
+let response = client.get_article()
+    .id(id)
+    .version(version)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_article(&self) -> builder::GetArticle<'_> {
+        builder::GetArticle::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/closeTickets`
+
+```ignore
+let response = client.close_tickets()
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn close_tickets(&self) -> builder::CloseTickets<'_> {
+        builder::CloseTickets::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/departments`
+
+```ignore
+let response = client.get_departments()
+    .chat_status(chat_status)
+    .from(from)
+    .is_enabled(is_enabled)
+    .limit(limit)
+    .search_str(search_str)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_departments(&self) -> builder::GetDepartments<'_> {
+        builder::GetDepartments::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/myinfo`
+
+```ignore
+let response = client.get_my_info()
+    .include(include)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_my_info(&self) -> builder::GetMyInfo<'_> {
+        builder::GetMyInfo::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/ticketTags`
+
+```ignore
+let response = client.get_tickets_tags()
+    .department_id(department_id)
+    .from(from)
+    .limit(limit)
+    .sort_by(sort_by)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_tickets_tags(&self) -> builder::GetTicketsTags<'_> {
+        builder::GetTicketsTags::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/tickets`
+
+```ignore
+let response = client.get_tickets()
+    .assignee(assignee)
+    .channel(channel)
+    .closed_time(closed_time)
+    .department_id(department_id)
+    .due_date(due_date)
+    .from(from)
+    .include(include)
+    .limit(limit)
+    .received_in_days(received_in_days)
+    .sort_by(sort_by)
+    .status(status)
+    .team_ids(team_ids)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_tickets(&self) -> builder::GetTickets<'_> {
+        builder::GetTickets::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/tickets`
+
+```ignore
+let response = client.create_ticket()
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
+        builder::CreateTicket::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/tickets/{ticketId}`
+
+```ignore
+let response = client.get_ticket()
+    .ticket_id(ticket_id)
+    .include(include)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_ticket(&self) -> builder::GetTicket<'_> {
+        builder::GetTicket::new(self)
+    }
+    /**Sends a `PATCH` request to `/api/v1/tickets/{ticketId}`
+
+```ignore
+let response = client.update_ticket()
+    .ticket_id(ticket_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_ticket(&self) -> builder::UpdateTicket<'_> {
+        builder::UpdateTicket::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/tickets/{ticketId}/associateTag`
+
+```ignore
+let response = client.associate_ticket_tags()
+    .ticket_id(ticket_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn associate_ticket_tags(&self) -> builder::AssociateTicketTags<'_> {
+        builder::AssociateTicketTags::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/tickets/{ticketId}/attachments`
+
+```ignore
+let response = client.get_ticket_attachments()
+    .ticket_id(ticket_id)
+    .from(from)
+    .include(include)
+    .is_public(is_public)
+    .limit(limit)
+    .sort_by(sort_by)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_ticket_attachments(&self) -> builder::GetTicketAttachments<'_> {
+        builder::GetTicketAttachments::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/tickets/{ticketId}/comments`
+
+```ignore
+let response = client.get_ticket_comments()
+    .ticket_id(ticket_id)
+    .from(from)
+    .include(include)
+    .limit(limit)
+    .sort_by(sort_by)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_ticket_comments(&self) -> builder::GetTicketComments<'_> {
+        builder::GetTicketComments::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/tickets/{ticketId}/comments`
+
+```ignore
+let response = client.create_ticket_comment()
+    .ticket_id(ticket_id)
+    .parent_conversation_id(parent_conversation_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_ticket_comment(&self) -> builder::CreateTicketComment<'_> {
+        builder::CreateTicketComment::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/tickets/{ticketId}/dissociateTag`
+
+```ignore
+let response = client.dissociate_ticket_tags()
+    .ticket_id(ticket_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn dissociate_ticket_tags(&self) -> builder::DissociateTicketTags<'_> {
+        builder::DissociateTicketTags::new(self)
+    }
+    /**Sends a `GET` request to `/api/v1/tickets/{ticketId}/tags`
+
+```ignore
+let response = client.get_ticket_tags()
+    .ticket_id(ticket_id)
+    .org_id(org_id)
+    .send()
+    .await;
+```*/
+    pub fn get_ticket_tags(&self) -> builder::GetTicketTags<'_> {
+        builder::GetTicketTags::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -186,22 +19178,134 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::ping`]
+    /**Builder for [`Client::get_slas_under_account`]
 
-[`Client::ping`]: super::Client::ping*/
+[`Client::get_slas_under_account`]: super::Client::get_slas_under_account*/
     #[derive(Debug, Clone)]
-    pub struct Ping<'a> {
+    pub struct GetSlasUnderAccount<'a> {
         client: &'a super::Client,
+        account_id: Result<::std::string::String, String>,
+        department_id: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        status: Result<Option<types::GetSlasUnderAccountStatus>, String>,
+        org_id: Result<::std::string::String, String>,
     }
-    impl<'a> Ping<'a> {
+    impl<'a> GetSlasUnderAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                department_id: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                status: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
         }
-        ///Sends a `GET` request to `/api/ping`
-        pub async fn send(self) -> Result<ResponseValue<types::Ping>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/api/ping", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn department_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.department_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for department_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetSlasUnderAccountStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetSlasUnderAccountStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/accounts/{accountId}/sla`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::GetSlasUnderAccountResponse>>,
+            Error<()>,
+        > {
+            let Self {
+                client,
+                account_id,
+                department_id,
+                from,
+                limit,
+                status,
+                org_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let department_id = department_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/accounts/{}/sla", client.baseurl, encode_path(& account_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -209,6 +19313,2476 @@ pub mod builder {
                         super::Client::api_version(),
                     ),
                 );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("departmentId", &department_id),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_slas_under_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_agents`]
+
+[`Client::get_agents`]: super::Client::get_agents*/
+    #[derive(Debug, Clone)]
+    pub struct GetAgents<'a> {
+        client: &'a super::Client,
+        department_ids: Result<
+            Option<
+                ::std::vec::Vec<::std::option::Option<types::GetAgentsDepartmentIdsItem>>,
+            >,
+            String,
+        >,
+        from: Result<Option<::std::string::String>, String>,
+        include: Result<Option<::std::vec::Vec<types::GetAgentsIncludeItem>>, String>,
+        is_confirmed: Result<Option<bool>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        profile_ids: Result<
+            Option<
+                ::std::vec::Vec<::std::option::Option<types::GetAgentsProfileIdsItem>>,
+            >,
+            String,
+        >,
+        role_ids: Result<
+            Option<::std::vec::Vec<::std::option::Option<types::GetAgentsRoleIdsItem>>>,
+            String,
+        >,
+        role_permission_type: Result<Option<types::GetAgentsRolePermissionType>, String>,
+        search_str: Result<Option<types::GetAgentsSearchStr>, String>,
+        status: Result<Option<types::GetAgentsStatus>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetAgents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                department_ids: Ok(None),
+                from: Ok(None),
+                include: Ok(None),
+                is_confirmed: Ok(None),
+                limit: Ok(None),
+                profile_ids: Ok(None),
+                role_ids: Ok(None),
+                role_permission_type: Ok(None),
+                search_str: Ok(None),
+                status: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn department_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetAgentsDepartmentIdsItem>>,
+            >,
+        {
+            self.department_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetAgentsDepartmentIdsItem > >` for department_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::GetAgentsIncludeItem>>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < GetAgentsIncludeItem >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn is_confirmed<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_confirmed = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for is_confirmed failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn profile_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetAgentsProfileIdsItem>>,
+            >,
+        {
+            self.profile_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetAgentsProfileIdsItem > >` for profile_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn role_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetAgentsRoleIdsItem>>,
+            >,
+        {
+            self.role_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetAgentsRoleIdsItem > >` for role_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn role_permission_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAgentsRolePermissionType>,
+        {
+            self.role_permission_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAgentsRolePermissionType` for role_permission_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search_str<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAgentsSearchStr>,
+        {
+            self.search_str = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAgentsSearchStr` for search_str failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetAgentsStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetAgentsStatus` for status failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/agents`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::GetAgentsResponse>>,
+            Error<()>,
+        > {
+            let Self {
+                client,
+                department_ids,
+                from,
+                include,
+                is_confirmed,
+                limit,
+                profile_ids,
+                role_ids,
+                role_permission_type,
+                search_str,
+                status,
+                org_id,
+            } = self;
+            let department_ids = department_ids.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let is_confirmed = is_confirmed.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let profile_ids = profile_ids.map_err(Error::InvalidRequest)?;
+            let role_ids = role_ids.map_err(Error::InvalidRequest)?;
+            let role_permission_type = role_permission_type
+                .map_err(Error::InvalidRequest)?;
+            let search_str = search_str.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/agents", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("departmentIds", &department_ids),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("isConfirmed", &is_confirmed))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("profileIds", &profile_ids))
+                .query(&progenitor_client::QueryParam::new("roleIds", &role_ids))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "rolePermissionType",
+                        &role_permission_type,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("searchStr", &search_str))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_agents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_articles`]
+
+[`Client::get_articles`]: super::Client::get_articles*/
+    #[derive(Debug, Clone)]
+    pub struct GetArticles<'a> {
+        client: &'a super::Client,
+        author_id: Result<Option<::std::string::String>, String>,
+        category_id: Result<Option<::std::string::String>, String>,
+        expiry_time_range: Result<Option<types::GetArticlesExpiryTimeRange>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        modified_time_range: Result<Option<types::GetArticlesModifiedTimeRange>, String>,
+        permission: Result<
+            Option<::std::vec::Vec<types::GetArticlesPermissionItem>>,
+            String,
+        >,
+        sort_by: Result<Option<::std::string::String>, String>,
+        status: Result<Option<::std::vec::Vec<types::GetArticlesStatusItem>>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetArticles<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                author_id: Ok(None),
+                category_id: Ok(None),
+                expiry_time_range: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                modified_time_range: Ok(None),
+                permission: Ok(None),
+                sort_by: Ok(None),
+                status: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn author_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.author_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for author_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn category_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.category_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for category_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn expiry_time_range<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetArticlesExpiryTimeRange>,
+        {
+            self.expiry_time_range = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetArticlesExpiryTimeRange` for expiry_time_range failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn modified_time_range<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetArticlesModifiedTimeRange>,
+        {
+            self.modified_time_range = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetArticlesModifiedTimeRange` for modified_time_range failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn permission<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::GetArticlesPermissionItem>>,
+        {
+            self.permission = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < GetArticlesPermissionItem >` for permission failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::GetArticlesStatusItem>>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < GetArticlesStatusItem >` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/articles`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetArticlesResponse>, Error<()>> {
+            let Self {
+                client,
+                author_id,
+                category_id,
+                expiry_time_range,
+                from,
+                limit,
+                modified_time_range,
+                permission,
+                sort_by,
+                status,
+                org_id,
+            } = self;
+            let author_id = author_id.map_err(Error::InvalidRequest)?;
+            let category_id = category_id.map_err(Error::InvalidRequest)?;
+            let expiry_time_range = expiry_time_range.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let modified_time_range = modified_time_range
+                .map_err(Error::InvalidRequest)?;
+            let permission = permission.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/articles", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("authorId", &author_id))
+                .query(&progenitor_client::QueryParam::new("categoryId", &category_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "expiryTimeRange",
+                        &expiry_time_range,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "modifiedTimeRange",
+                        &modified_time_range,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("permission", &permission))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_articles",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_article`]
+
+[`Client::get_article`]: super::Client::get_article*/
+    #[derive(Debug, Clone)]
+    pub struct GetArticle<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        version: Result<Option<types::GetArticleVersion>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetArticle<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                version: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetArticleVersion>,
+        {
+            self.version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetArticleVersion` for version failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/articles/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetArticleResponse>, Error<()>> {
+            let Self { client, id, version, org_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let version = version.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/articles/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("version", &version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_article",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::close_tickets`]
+
+[`Client::close_tickets`]: super::Client::close_tickets*/
+    #[derive(Debug, Clone)]
+    pub struct CloseTickets<'a> {
+        client: &'a super::Client,
+        org_id: Result<::std::string::String, String>,
+        body: Result<::std::option::Option<types::CloseTicketsBody>, String>,
+    }
+    impl<'a> CloseTickets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::option::Option<types::CloseTicketsBody>>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: option :: Option < CloseTicketsBody >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/closeTickets`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, org_id, body } = self;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/closeTickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "close_tickets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_departments`]
+
+[`Client::get_departments`]: super::Client::get_departments*/
+    #[derive(Debug, Clone)]
+    pub struct GetDepartments<'a> {
+        client: &'a super::Client,
+        chat_status: Result<Option<types::GetDepartmentsChatStatus>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        is_enabled: Result<Option<bool>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        search_str: Result<Option<types::GetDepartmentsSearchStr>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetDepartments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                chat_status: Ok(None),
+                from: Ok(None),
+                is_enabled: Ok(None),
+                limit: Ok(None),
+                search_str: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn chat_status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetDepartmentsChatStatus>,
+        {
+            self.chat_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetDepartmentsChatStatus` for chat_status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn is_enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for is_enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search_str<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetDepartmentsSearchStr>,
+        {
+            self.search_str = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetDepartmentsSearchStr` for search_str failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/departments`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::GetDepartmentsResponse>>,
+            Error<()>,
+        > {
+            let Self {
+                client,
+                chat_status,
+                from,
+                is_enabled,
+                limit,
+                search_str,
+                org_id,
+            } = self;
+            let chat_status = chat_status.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let is_enabled = is_enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let search_str = search_str.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/departments", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("chatStatus", &chat_status))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("isEnabled", &is_enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("searchStr", &search_str))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_departments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_my_info`]
+
+[`Client::get_my_info`]: super::Client::get_my_info*/
+    #[derive(Debug, Clone)]
+    pub struct GetMyInfo<'a> {
+        client: &'a super::Client,
+        include: Result<Option<::std::vec::Vec<types::GetMyInfoIncludeItem>>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetMyInfo<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                include: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::GetMyInfoIncludeItem>>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < GetMyInfoIncludeItem >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/myinfo`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetMyInfoResponse>, Error<()>> {
+            let Self { client, include, org_id } = self;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/myinfo", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_my_info",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_tickets_tags`]
+
+[`Client::get_tickets_tags`]: super::Client::get_tickets_tags*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicketsTags<'a> {
+        client: &'a super::Client,
+        department_id: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        sort_by: Result<Option<types::GetTicketsTagsSortBy>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTicketsTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                department_id: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                sort_by: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn department_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.department_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for department_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketsTagsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketsTagsSortBy` for sort_by failed".to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/ticketTags`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::GetTicketsTagsResponse>>,
+            Error<()>,
+        > {
+            let Self { client, department_id, from, limit, sort_by, org_id } = self;
+            let department_id = department_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/ticketTags", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("departmentId", &department_id),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_tickets_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_tickets`]
+
+[`Client::get_tickets`]: super::Client::get_tickets*/
+    #[derive(Debug, Clone)]
+    pub struct GetTickets<'a> {
+        client: &'a super::Client,
+        assignee: Result<Option<::std::string::String>, String>,
+        channel: Result<Option<::std::string::String>, String>,
+        closed_time: Result<Option<types::GetTicketsClosedTime>, String>,
+        department_id: Result<Option<::std::string::String>, String>,
+        due_date: Result<Option<types::GetTicketsDueDate>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        include: Result<
+            Option<::std::vec::Vec<::std::option::Option<types::GetTicketsIncludeItem>>>,
+            String,
+        >,
+        limit: Result<Option<::std::string::String>, String>,
+        received_in_days: Result<Option<types::GetTicketsReceivedInDays>, String>,
+        sort_by: Result<Option<types::GetTicketsSortBy>, String>,
+        status: Result<Option<::std::string::String>, String>,
+        team_ids: Result<
+            Option<::std::vec::Vec<::std::option::Option<types::GetTicketsTeamIdsItem>>>,
+            String,
+        >,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTickets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                assignee: Ok(None),
+                channel: Ok(None),
+                closed_time: Ok(None),
+                department_id: Ok(None),
+                due_date: Ok(None),
+                from: Ok(None),
+                include: Ok(None),
+                limit: Ok(None),
+                received_in_days: Ok(None),
+                sort_by: Ok(None),
+                status: Ok(None),
+                team_ids: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn assignee<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.assignee = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for assignee failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn channel<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.channel = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for channel failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn closed_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketsClosedTime>,
+        {
+            self.closed_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketsClosedTime` for closed_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn department_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.department_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for department_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn due_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketsDueDate>,
+        {
+            self.due_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketsDueDate` for due_date failed".to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetTicketsIncludeItem>>,
+            >,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetTicketsIncludeItem > >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn received_in_days<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketsReceivedInDays>,
+        {
+            self.received_in_days = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketsReceivedInDays` for received_in_days failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketsSortBy` for sort_by failed".to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn team_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetTicketsTeamIdsItem>>,
+            >,
+        {
+            self.team_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetTicketsTeamIdsItem > >` for team_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/tickets`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetTicketsResponse>, Error<()>> {
+            let Self {
+                client,
+                assignee,
+                channel,
+                closed_time,
+                department_id,
+                due_date,
+                from,
+                include,
+                limit,
+                received_in_days,
+                sort_by,
+                status,
+                team_ids,
+                org_id,
+            } = self;
+            let assignee = assignee.map_err(Error::InvalidRequest)?;
+            let channel = channel.map_err(Error::InvalidRequest)?;
+            let closed_time = closed_time.map_err(Error::InvalidRequest)?;
+            let department_id = department_id.map_err(Error::InvalidRequest)?;
+            let due_date = due_date.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let received_in_days = received_in_days.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let team_ids = team_ids.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/tickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("assignee", &assignee))
+                .query(&progenitor_client::QueryParam::new("channel", &channel))
+                .query(&progenitor_client::QueryParam::new("closedTime", &closed_time))
+                .query(
+                    &progenitor_client::QueryParam::new("departmentId", &department_id),
+                )
+                .query(&progenitor_client::QueryParam::new("dueDate", &due_date))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "receivedInDays",
+                        &received_in_days,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("teamIds", &team_ids))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_tickets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_ticket`]
+
+[`Client::create_ticket`]: super::Client::create_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct CreateTicket<'a> {
+        client: &'a super::Client,
+        org_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateTicketBody, String>,
+    }
+    impl<'a> CreateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateTicketBody>,
+            <V as std::convert::TryInto<
+                types::CreateTicketBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateTicketBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateTicketBody,
+            ) -> types::builder::CreateTicketBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/tickets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::CreateTicketResponse>>,
+            Error<()>,
+        > {
+            let Self { client, org_id, body } = self;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateTicketBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/tickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ticket`]
+
+[`Client::get_ticket`]: super::Client::get_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        include: Result<
+            Option<::std::vec::Vec<::std::option::Option<types::GetTicketIncludeItem>>>,
+            String,
+        >,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                include: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<::std::option::Option<types::GetTicketIncludeItem>>,
+            >,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetTicketIncludeItem > >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/tickets/{ticketId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetTicketResponse>, Error<()>> {
+            let Self { client, ticket_id, include, org_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_ticket`]
+
+[`Client::update_ticket`]: super::Client::update_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        org_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateTicketBody, String>,
+    }
+    impl<'a> UpdateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateTicketBody>,
+            <V as std::convert::TryInto<
+                types::UpdateTicketBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateTicketBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateTicketBody,
+            ) -> types::builder::UpdateTicketBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/api/v1/tickets/{ticketId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::UpdateTicketResponse>>,
+            Error<()>,
+        > {
+            let Self { client, ticket_id, org_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateTicketBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::associate_ticket_tags`]
+
+[`Client::associate_ticket_tags`]: super::Client::associate_ticket_tags*/
+    #[derive(Debug, Clone)]
+    pub struct AssociateTicketTags<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        org_id: Result<::std::string::String, String>,
+        body: Result<::std::option::Option<types::AssociateTicketTagsBody>, String>,
+    }
+    impl<'a> AssociateTicketTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::option::Option<types::AssociateTicketTagsBody>,
+            >,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: option :: Option < AssociateTicketTagsBody >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/tickets/{ticketId}/associateTag`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::AssociateTicketTagsResponse>>,
+            Error<()>,
+        > {
+            let Self { client, ticket_id, org_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/associateTag", client.baseurl, encode_path(&
+                ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "associate_ticket_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ticket_attachments`]
+
+[`Client::get_ticket_attachments`]: super::Client::get_ticket_attachments*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicketAttachments<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        from: Result<Option<::std::string::String>, String>,
+        include: Result<
+            Option<
+                ::std::vec::Vec<
+                    ::std::option::Option<types::GetTicketAttachmentsIncludeItem>,
+                >,
+            >,
+            String,
+        >,
+        is_public: Result<Option<bool>, String>,
+        limit: Result<Option<::std::string::String>, String>,
+        sort_by: Result<Option<types::GetTicketAttachmentsSortBy>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTicketAttachments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                from: Ok(None),
+                include: Ok(None),
+                is_public: Ok(None),
+                limit: Ok(None),
+                sort_by: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<
+                    ::std::option::Option<types::GetTicketAttachmentsIncludeItem>,
+                >,
+            >,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetTicketAttachmentsIncludeItem > >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn is_public<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_public = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for is_public failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketAttachmentsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketAttachmentsSortBy` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/tickets/{ticketId}/attachments`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetTicketAttachmentsResponse>, Error<()>> {
+            let Self {
+                client,
+                ticket_id,
+                from,
+                include,
+                is_public,
+                limit,
+                sort_by,
+                org_id,
+            } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let is_public = is_public.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/attachments", client.baseurl, encode_path(&
+                ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("isPublic", &is_public))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ticket_attachments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ticket_comments`]
+
+[`Client::get_ticket_comments`]: super::Client::get_ticket_comments*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicketComments<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        from: Result<Option<::std::string::String>, String>,
+        include: Result<
+            Option<
+                ::std::vec::Vec<
+                    ::std::option::Option<types::GetTicketCommentsIncludeItem>,
+                >,
+            >,
+            String,
+        >,
+        limit: Result<Option<::std::string::String>, String>,
+        sort_by: Result<Option<types::GetTicketCommentsSortBy>, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTicketComments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                from: Ok(None),
+                include: Ok(None),
+                limit: Ok(None),
+                sort_by: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<
+                    ::std::option::Option<types::GetTicketCommentsIncludeItem>,
+                >,
+            >,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: option :: Option < GetTicketCommentsIncludeItem > >` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTicketCommentsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTicketCommentsSortBy` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/tickets/{ticketId}/comments`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetTicketCommentsResponse>, Error<()>> {
+            let Self { client, ticket_id, from, include, limit, sort_by, org_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/comments", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ticket_comments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_ticket_comment`]
+
+[`Client::create_ticket_comment`]: super::Client::create_ticket_comment*/
+    #[derive(Debug, Clone)]
+    pub struct CreateTicketComment<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        parent_conversation_id: Result<Option<::std::string::String>, String>,
+        org_id: Result<::std::string::String, String>,
+        body: Result<::std::option::Option<types::CreateTicketCommentBody>, String>,
+    }
+    impl<'a> CreateTicketComment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                parent_conversation_id: Ok(None),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn parent_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.parent_conversation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for parent_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::option::Option<types::CreateTicketCommentBody>,
+            >,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: option :: Option < CreateTicketCommentBody >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/tickets/{ticketId}/comments`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CommentResponse>, Error<()>> {
+            let Self { client, ticket_id, parent_conversation_id, org_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let parent_conversation_id = parent_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/comments", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "parentConversationId",
+                        &parent_conversation_id,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_ticket_comment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::dissociate_ticket_tags`]
+
+[`Client::dissociate_ticket_tags`]: super::Client::dissociate_ticket_tags*/
+    #[derive(Debug, Clone)]
+    pub struct DissociateTicketTags<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        org_id: Result<::std::string::String, String>,
+        body: Result<::std::option::Option<types::DissociateTicketTagsBody>, String>,
+    }
+    impl<'a> DissociateTicketTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::option::Option<types::DissociateTicketTagsBody>,
+            >,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: option :: Option < DissociateTicketTagsBody >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/tickets/{ticketId}/dissociateTag`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, ticket_id, org_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/dissociateTag", client.baseurl, encode_path(&
+                ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "dissociate_ticket_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ticket_tags`]
+
+[`Client::get_ticket_tags`]: super::Client::get_ticket_tags*/
+    #[derive(Debug, Clone)]
+    pub struct GetTicketTags<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        org_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTicketTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v1/tickets/{ticketId}/tags`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::GetTicketTagsResponse>>,
+            Error<()>,
+        > {
+            let Self { client, ticket_id, org_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/tags", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -220,7 +21794,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "ping",
+                operation_id: "get_ticket_tags",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

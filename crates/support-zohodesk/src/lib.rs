@@ -7,7 +7,7 @@
 
 /// The client generated from `specs/zohodesk.yaml` by `cargo xtask generate zohodesk`.
 #[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(missing_docs, unused_comparisons, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 pub mod generated;
 
 mod bodies;
@@ -17,12 +17,16 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
-mod webhook;
+pub mod webhook;
 
-pub use builder::{ENV_BASE_URL, ENV_TOKEN, ZohodeskBuilder};
-pub use port::ZohodeskPort;
+pub use builder::{
+    DataCenter, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_DATA_CENTER, ENV_DEPARTMENT_ID,
+    ENV_OAUTH_PREFIX, ENV_ORG_ID, ENV_SLA_ACCOUNT_ID, ZohoDeskBuilder,
+};
+pub use port::ZohoDeskPort;
+pub use webhook::ZohoDeskWebhooks;
 
-/// The provider name in canonical ids: `zohodesk:ticket:42`.
+/// The provider name in canonical ids: `zohodesk:ticket:1892000000042034`.
 pub const PROVIDER: &str = "zohodesk";
 
 /// The generated client's inner state: the shared HTTP runtime (credentials, retries, tracing).

@@ -78,8 +78,9 @@ impl fmt::Debug for Keep {
 /// Reads a body as a listing page of one shape and item type ([`PageShape::read`]), inside the
 /// retry loop, with the answer's headers (where some providers say there is a next page): `Err`
 /// says why the body is not a page.
-type PageReader =
-    Arc<dyn Fn(&HeaderMap, &Bytes) -> std::result::Result<ReadPage, String> + Send + Sync>;
+type PageReader = Arc<
+    dyn Fn(StatusCode, &HeaderMap, &Bytes) -> std::result::Result<ReadPage, String> + Send + Sync,
+>;
 
 /// A page read by a [`PageReader`]: a `ListingPage<T>` of the item type the caller asked for.
 struct ReadPage(Box<dyn std::any::Any + Send>);
@@ -91,13 +92,18 @@ impl fmt::Debug for ReadPage {
 }
 
 fn page_reader<T: serde::de::DeserializeOwned + Send + 'static>(shape: PageShape) -> Keep {
-    Keep::Page(Arc::new(move |_: &HeaderMap, body: &Bytes| {
-        shape.read::<T>(body).map(|page| ReadPage(Box::new(page)))
-    }))
+    Keep::Page(Arc::new(
+        move |status: StatusCode, _: &HeaderMap, body: &Bytes| {
+            if shape.is_no_content(status.as_u16(), body) {
+                return Ok(ReadPage(Box::new(shape.empty_page::<T>())));
+            }
+            shape.read::<T>(body).map(|page| ReadPage(Box::new(page)))
+        },
+    ))
 }
 
 fn page_peeker(shape: PageShape) -> Keep {
-    Keep::Page(Arc::new(move |headers: &HeaderMap, body: &Bytes| {
+    Keep::Page(Arc::new(move |_: StatusCode, headers: &HeaderMap, body: &Bytes| {
         shape
             .peek(body)
             .map(|page| ReadPage(Box::new(page.with_next_link(next_link(headers)))))
@@ -843,7 +849,7 @@ impl HttpRuntime {
                             Keep::Nothing => Ok(response),
                             keep => {
                                 let (page, problem) = match keep {
-                                    Keep::Page(read) => match read(response.headers(), &body) {
+                                    Keep::Page(read) => match read(status, response.headers(), &body) {
                                         Ok(page) => (Some(page), None),
                                         Err(problem) => {
                                             tracing::debug!(parent: &span, "not a complete page: {problem}");

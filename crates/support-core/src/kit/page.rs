@@ -27,6 +27,8 @@ pub struct PageShape {
     more: Option<More>,
     required: Option<&'static str>,
     item: &'static str,
+    /// Whether `204 No Content` (no body at all) is an empty last page.
+    no_content_is_empty: bool,
 }
 
 /// A page that says there is more, and where the way to it must be.
@@ -49,6 +51,7 @@ impl PageShape {
             more: None,
             required: None,
             item: "item",
+            no_content_is_empty: false,
         }
     }
 
@@ -59,6 +62,7 @@ impl PageShape {
             more: None,
             required: None,
             item: "item",
+            no_content_is_empty: false,
         }
     }
 
@@ -113,6 +117,35 @@ impl PageShape {
         Self {
             required: Some(field),
             ..self
+        }
+    }
+
+    /// Pages whose listing answers an empty result with `204 No Content` and no body (Zoho Desk):
+    /// such an answer reads as a page without items, and any other empty answer is still not a
+    /// page.
+    pub const fn empty_when_no_content(self) -> Self {
+        Self {
+            no_content_is_empty: true,
+            ..self
+        }
+    }
+
+    /// Whether an answer with `status` and `body` is the empty page
+    /// [`empty_when_no_content`](Self::empty_when_no_content) allows.
+    pub fn is_no_content(&self, status: u16, body: &[u8]) -> bool {
+        self.no_content_is_empty && status == 204 && body.trim_ascii().is_empty()
+    }
+
+    /// An empty page of this shape, with an empty envelope.
+    pub fn empty_page<T>(&self) -> ListingPage<T> {
+        ListingPage {
+            items: Vec::new(),
+            envelope: if self.items.is_empty() {
+                Value::Null
+            } else {
+                Value::Object(serde_json::Map::new())
+            },
+            noun: self.item,
         }
     }
 

@@ -529,3 +529,27 @@ async fn a_password_grant_renews_with_its_refresh_token_and_falls_back_to_the_pa
     assert_eq!(by_password.calls_async().await, 2);
     assert_eq!(seen.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_answered_with_200_is_a_refusal() {
+    // Zoho Accounts answers a refused grant with 200 and `{"error": "invalid_code"}`.
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path(TOKEN_PATH);
+            then.status(200).json_body(json!({"error": "invalid_code"}));
+        })
+        .await;
+    let seen = api(&server, |_| true).await;
+    let endpoint = endpoint(
+        &server,
+        TokenSource::refresh_token("client-1d", SECRET, "r3fresh-0"),
+    );
+    let err = get(&endpoint).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Unauthenticated);
+    assert_eq!(err.code(), Some("invalid_code"));
+    assert!(shown(&err).contains("refused the refresh_token grant"), "{err}");
+    assert!(!shown(&err).contains("r3fresh-0"), "{err}");
+    assert_eq!(token.calls_async().await, 1);
+    assert_eq!(seen.load(Ordering::SeqCst), 0);
+}

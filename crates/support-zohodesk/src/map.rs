@@ -352,14 +352,14 @@ mod tests {
     #[test]
     fn unknown_values_are_kept_as_other() {
         let raw = json!({"id": 7, "status": "Escalated-ish", "priority": "P0", "channel": "Pigeon"});
-        let ticket = ticket(Operation::GetTicket, raw).unwrap();
+        let mapped = ticket(Operation::GetTicket, raw).unwrap();
         assert_eq!(
-            ticket.status.canonical,
+            mapped.status.canonical,
             TicketStatus::Other("Escalated-ish".into())
         );
-        assert_eq!(ticket.priority.unwrap().canonical, Priority::Other("P0".into()));
+        assert_eq!(mapped.priority.unwrap().canonical, Priority::Other("P0".into()));
         assert_eq!(
-            ticket.channel.unwrap().canonical,
+            mapped.channel.unwrap().canonical,
             Channel::Other("Pigeon".into())
         );
         assert!(ticket(Operation::GetTicket, json!({"subject": "no id"})).is_err());

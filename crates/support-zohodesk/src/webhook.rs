@@ -17,12 +17,13 @@
 //! `Ticket_Update`, `Ticket_Delete`, ...), thread and comment events carry the thread or comment
 //! with its `ticketId` (`Ticket_Thread_Add`, `Ticket_Comment_Add`, `Ticket_Comment_Update`),
 //! contact events the contact. Other types are [`EventKind::Other`] with the type's name. Zoho
-//! gives deliveries no id: an event's id is the SHA-256 of its JSON, so a retried delivery (the
-//! same bytes) has the same ids. Answer 200 within 5 seconds; `410 Gone` unsubscribes.
+//! gives deliveries no id: an event's id is the SHA-256 (lowercase hex) of its JSON text as
+//! delivered, so a retried delivery (the same bytes) has the same ids. Answer 200 within 5 seconds; `410 Gone` unsubscribes.
 
 use std::fmt;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 use support_core::kit::json;
 use support_core::webhook::{
     Delivery, EventKind, WebhookError, WebhookEvent, WebhookReceiver, WebhookSecrets,
@@ -140,28 +141,32 @@ impl ZohoDeskWebhooks {
         if presented.is_empty() || !self.secrets.matches(presented.as_bytes()) {
             return Err(WebhookError::BadSignature);
         }
-        let parsed: Value = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::MalformedBody(e.to_string()))?;
-        let items = match parsed {
-            Value::Array(items) => items,
-            object @ Value::Object(_) => vec![object],
-            _ => {
-                return Err(WebhookError::MalformedBody(
-                    "not an array of events".into(),
-                ));
-            }
+        // Each event's own bytes, as Zoho sent them: its id is their SHA-256.
+        let trimmed = body.trim_ascii_start();
+        let items: Vec<Box<RawValue>> = if trimmed.starts_with(b"{") {
+            vec![
+                serde_json::from_slice(body)
+                    .map_err(|e| WebhookError::MalformedBody(e.to_string()))?,
+            ]
+        } else {
+            serde_json::from_slice(body).map_err(|e| {
+                WebhookError::MalformedBody(format!("not an array of events: {e}"))
+            })?
         };
         if items.is_empty() {
             return Err(WebhookError::MalformedBody("the delivery holds no event".into()));
         }
         let mut events = Vec::with_capacity(items.len());
-        for item in items {
+        for raw in items {
+            let id = body_fingerprint(raw.get().as_bytes());
+            let item: Value = serde_json::from_str(raw.get())
+                .map_err(|e| WebhookError::MalformedBody(e.to_string()))?;
             if let (Some(expected), Some(org)) = (&self.org_id, map::id_of(&item, "orgId"))
                 && &org != expected
             {
                 return Err(WebhookError::BadSignature);
             }
-            events.push(event(item)?);
+            events.push(event(id, item)?);
         }
         Ok(events)
     }
@@ -191,13 +196,12 @@ fn event_time(raw: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
     }
 }
 
-fn event(item: Value) -> Result<WebhookEvent, WebhookError> {
+fn event(delivery_id: String, item: Value) -> Result<WebhookEvent, WebhookError> {
     let Some(event_type) = json::text(&item, "eventType").filter(|t| !t.trim().is_empty()) else {
         return Err(WebhookError::MalformedBody("an event has no `eventType`".into()));
     };
     let payload = item.get("payload").cloned().unwrap_or(Value::Null);
     let mut kind = kind_of(&event_type);
-    let delivery_id = body_fingerprint(item.to_string().as_bytes());
     let mut event = WebhookEvent::new(PROVIDER, delivery_id, kind.clone(), Value::Null);
     event.occurred_at = event_time(&item);
     if event_type.starts_with("Ticket_Thread") || event_type.starts_with("Ticket_Comment") {

@@ -868,7 +868,9 @@ impl TokenSource {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         });
-        let refused = matches!(status.as_u16(), 400 | 401 | 403);
+        // A success naming an `error` is a refusal too (Zoho Accounts answers 200 so).
+        let refused =
+            matches!(status.as_u16(), 400 | 401 | 403) || (status.is_success() && code.is_some());
         let kind = if refused {
             ErrorKind::Unauthenticated
         } else {

@@ -1065,7 +1065,7 @@ impl HttpRuntime {
             let error = source.refusal(provider, status, &headers, &body, fallback, grant);
             return Err(self.redact(with_operation(error)));
         }
-        serde_json::from_slice(&body).map_err(|_| {
+        let answer: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
             // The body may hold the token: no excerpt.
             self.redact(with_operation(
                 Error::new(ErrorKind::Unauthenticated, provider)
@@ -1075,7 +1075,26 @@ impl HttpRuntime {
                         grant.grant_type()
                     )),
             ))
-        })
+        })?;
+        // Some endpoints (Zoho Accounts) refuse a grant with 200 and `{"error": "invalid_code"}`:
+        // a refusal like a 400, not an answer without a token.
+        if answer.get("access_token").is_none()
+            && answer
+                .get("error")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|e| !e.trim().is_empty())
+        {
+            let error = source.refusal(
+                provider,
+                status,
+                &headers,
+                &body,
+                ErrorKind::Unauthenticated,
+                grant,
+            );
+            return Err(self.redact(with_operation(error)));
+        }
+        Ok(answer)
     }
 
     /// What a request for which no token could be had gets instead of an answer: the port's call

@@ -665,6 +665,20 @@ impl<T> ListingPage<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_content_is_an_empty_page_only_where_the_listing_says_so() {
+        let shape = PageShape::items_at("data").empty_when_no_content();
+        assert!(shape.is_no_content(204, b""));
+        assert!(!shape.is_no_content(200, b""));
+        assert!(!shape.is_no_content(204, b"{\"data\":[1]}"));
+        assert!(!PageShape::items_at("data").is_no_content(204, b""));
+        let page = shape.empty_page::<Value>();
+        assert!(page.is_empty());
+        assert!(page.envelope().is_object());
+        // An empty 200 is still not a page.
+        assert!(shape.read::<Value>(&Bytes::new()).is_err());
+    }
     use serde_json::json;
 
     const TICKETS: PageShape =

@@ -548,7 +548,10 @@ async fn a_refusal_answered_with_200_is_a_refusal() {
     let err = get(&endpoint).await.unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unauthenticated);
     assert_eq!(err.code(), Some("invalid_code"));
-    assert!(shown(&err).contains("refused the refresh_token grant"), "{err}");
+    assert!(
+        shown(&err).contains("refused the refresh_token grant"),
+        "{err}"
+    );
     assert!(!shown(&err).contains("r3fresh-0"), "{err}");
     assert_eq!(token.calls_async().await, 1);
     assert_eq!(seen.load(Ordering::SeqCst), 0);

@@ -354,12 +354,42 @@ mod tests {
     #[test]
     fn data_centers_name_both_hosts() {
         for (name, dc, api, token) in [
-            ("com", DataCenter::Com, "https://desk.zoho.com", "https://accounts.zoho.com/oauth/v2/token"),
-            ("EU", DataCenter::Eu, "https://desk.zoho.eu", "https://accounts.zoho.eu/oauth/v2/token"),
-            ("com.au", DataCenter::ComAu, "https://desk.zoho.com.au", "https://accounts.zoho.com.au/oauth/v2/token"),
-            ("ca", DataCenter::Ca, "https://desk.zohocloud.ca", "https://accounts.zohocloud.ca/oauth/v2/token"),
-            ("cn", DataCenter::ComCn, "https://desk.zoho.com.cn", "https://accounts.zoho.com.cn/oauth/v2/token"),
-            ("sa", DataCenter::Sa, "https://desk.zoho.sa", "https://accounts.zoho.sa/oauth/v2/token"),
+            (
+                "com",
+                DataCenter::Com,
+                "https://desk.zoho.com",
+                "https://accounts.zoho.com/oauth/v2/token",
+            ),
+            (
+                "EU",
+                DataCenter::Eu,
+                "https://desk.zoho.eu",
+                "https://accounts.zoho.eu/oauth/v2/token",
+            ),
+            (
+                "com.au",
+                DataCenter::ComAu,
+                "https://desk.zoho.com.au",
+                "https://accounts.zoho.com.au/oauth/v2/token",
+            ),
+            (
+                "ca",
+                DataCenter::Ca,
+                "https://desk.zohocloud.ca",
+                "https://accounts.zohocloud.ca/oauth/v2/token",
+            ),
+            (
+                "cn",
+                DataCenter::ComCn,
+                "https://desk.zoho.com.cn",
+                "https://accounts.zoho.com.cn/oauth/v2/token",
+            ),
+            (
+                "sa",
+                DataCenter::Sa,
+                "https://desk.zoho.sa",
+                "https://accounts.zoho.sa/oauth/v2/token",
+            ),
         ] {
             let parsed: DataCenter = name.parse().unwrap();
             assert_eq!(parsed, dc);
@@ -400,9 +430,13 @@ mod tests {
         assert!(err.to_string().contains("REFRESH_TOKEN"), "{err}");
         let err = from(&[(ENV_ORG_ID, "1"), (ENV_DATA_CENTER, "mars")]).unwrap_err();
         assert!(err.to_string().contains("mars"), "{err}");
-        let port = from(&[(ENV_ORG_ID, "1"), (ENV_DATA_CENTER, "in"), (ENV_ACCESS_TOKEN, "t")])
-            .and_then(ZohoDeskBuilder::build)
-            .unwrap();
+        let port = from(&[
+            (ENV_ORG_ID, "1"),
+            (ENV_DATA_CENTER, "in"),
+            (ENV_ACCESS_TOKEN, "t"),
+        ])
+        .and_then(ZohoDeskBuilder::build)
+        .unwrap();
         assert_eq!(port.base_url(), "https://desk.zoho.in");
         let port = from(&[
             (ENV_ORG_ID, "1"),

@@ -56,7 +56,10 @@ pub(crate) fn classify(response: &FailedResponse<'_>) -> Classification {
                 .filter_map(|e| {
                     let field = e.get("fieldName").and_then(Value::as_str)?;
                     let field = field.trim_start_matches('/');
-                    let kind = e.get("errorType").and_then(Value::as_str).unwrap_or("invalid");
+                    let kind = e
+                        .get("errorType")
+                        .and_then(Value::as_str)
+                        .unwrap_or("invalid");
                     let said = e
                         .get("errorMessage")
                         .and_then(Value::as_str)
@@ -107,7 +110,10 @@ mod tests {
             429,
             r#"{"errorCode":"THRESHOLD_EXCEEDED","message":"API credits exhausted"}"#,
         );
-        assert_eq!(found.kind, Some(ErrorKind::RateLimited { retry_after: None }));
+        assert_eq!(
+            found.kind,
+            Some(ErrorKind::RateLimited { retry_after: None })
+        );
         assert!(found.final_answer);
         let found = classify_body(
             429,

@@ -40,7 +40,9 @@ impl Lookups {
 
 /// The shape of Zoho's listings: `{"data": [...]}`, or `204 No Content` when empty.
 pub(crate) fn data_page(noun: &'static str) -> PageShape {
-    PageShape::items_at("data").item(noun).empty_when_no_content()
+    PageShape::items_at("data")
+        .item(noun)
+        .empty_when_no_content()
 }
 
 impl ZohoDeskPort {

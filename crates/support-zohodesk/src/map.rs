@@ -130,8 +130,8 @@ pub(crate) fn ticket(operation: Operation, raw: Value) -> Result<Ticket> {
     ticket.assignee = reference(&raw, "assigneeId", ObjectKind::Party);
     ticket.group = reference(&raw, "departmentId", ObjectKind::Group);
     ticket.organization = reference(&raw, "accountId", ObjectKind::Party);
-    ticket.category = nonblank(&raw, "category")
-        .map(|c| Mapped::new(TicketCategory::Other(c.clone()), c));
+    ticket.category =
+        nonblank(&raw, "category").map(|c| Mapped::new(TicketCategory::Other(c.clone()), c));
     ticket.created_at = json::time(&raw, "createdTime");
     ticket.updated_at = json::time(&raw, "modifiedTime");
     if ticket.status.canonical == TicketStatus::Closed {
@@ -204,7 +204,11 @@ pub(crate) fn attachment(raw: &Value) -> Option<Document> {
 
 /// A ticket comment. `isPublic` comments show on the help center to the customer; the others are
 /// internal notes.
-pub(crate) fn comment(operation: Operation, ticket: &CanonicalId, raw: Value) -> Result<CommentRef> {
+pub(crate) fn comment(
+    operation: Operation,
+    ticket: &CanonicalId,
+    raw: Value,
+) -> Result<CommentRef> {
     let id = required_id(&raw, "comment", operation)?;
     let text = json::text(&raw, "content").unwrap_or_default();
     let html = json::text(&raw, "contentType").is_none_or(|c| c.eq_ignore_ascii_case("html"));
@@ -231,8 +235,10 @@ pub(crate) fn comment(operation: Operation, ticket: &CanonicalId, raw: Value) ->
         .map(|all| all.iter().filter_map(attachment).collect())
         .unwrap_or_default();
     let comment = Comment {
-        author: reference(&raw, "commenterId", ObjectKind::Party)
-            .or_else(|| raw.get("commenter").and_then(|c| reference(c, "id", ObjectKind::Party))),
+        author: reference(&raw, "commenterId", ObjectKind::Party).or_else(|| {
+            raw.get("commenter")
+                .and_then(|c| reference(c, "id", ObjectKind::Party))
+        }),
         author_kind,
         body,
         visibility: if json::boolean(&raw, "isPublic") == Some(true) {
@@ -290,8 +296,10 @@ pub(crate) fn article(operation: Operation, raw: Value) -> Result<Document> {
         .map(|c| CanonicalId::new(PROVIDER, ObjectKind::Category, c))
         .into_iter()
         .collect();
-    document.author = reference(&raw, "authorId", ObjectKind::Party)
-        .or_else(|| raw.get("author").and_then(|a| reference(a, "id", ObjectKind::Party)));
+    document.author = reference(&raw, "authorId", ObjectKind::Party).or_else(|| {
+        raw.get("author")
+            .and_then(|a| reference(a, "id", ObjectKind::Party))
+    });
     document.created_at = json::time(&raw, "createdTime");
     document.updated_at = json::time(&raw, "modifiedTime");
     document.url = nonblank(&raw, "webUrl");
@@ -351,13 +359,17 @@ mod tests {
 
     #[test]
     fn unknown_values_are_kept_as_other() {
-        let raw = json!({"id": 7, "status": "Escalated-ish", "priority": "P0", "channel": "Pigeon"});
+        let raw =
+            json!({"id": 7, "status": "Escalated-ish", "priority": "P0", "channel": "Pigeon"});
         let mapped = ticket(Operation::GetTicket, raw).unwrap();
         assert_eq!(
             mapped.status.canonical,
             TicketStatus::Other("Escalated-ish".into())
         );
-        assert_eq!(mapped.priority.unwrap().canonical, Priority::Other("P0".into()));
+        assert_eq!(
+            mapped.priority.unwrap().canonical,
+            Priority::Other("P0".into())
+        );
         assert_eq!(
             mapped.channel.unwrap().canonical,
             Channel::Other("Pigeon".into())
@@ -367,8 +379,14 @@ mod tests {
 
     #[test]
     fn writes_use_the_default_labels() {
-        assert_eq!(status_label(&TicketStatus::OnHold).as_deref(), Some("On Hold"));
-        assert_eq!(status_label(&TicketStatus::Resolved).as_deref(), Some("Closed"));
+        assert_eq!(
+            status_label(&TicketStatus::OnHold).as_deref(),
+            Some("On Hold")
+        );
+        assert_eq!(
+            status_label(&TicketStatus::Resolved).as_deref(),
+            Some("Closed")
+        );
         assert_eq!(
             status_label(&TicketStatus::Other("Waiting".into())).as_deref(),
             Some("Waiting")

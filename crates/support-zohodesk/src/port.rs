@@ -99,7 +99,11 @@ fn capabilities(sla_account: bool) -> Capabilities {
              (only `GET /api/v1/customerHappinessLinkHolder`); the `/customerHappiness` endpoint \
              third parties describe is not verifiable against Zoho's documentation",
         )
-        .native_filters(&[Filter::TicketAssignee, Filter::TicketUpdatedSince, Filter::ArticleCategory]);
+        .native_filters(&[
+            Filter::TicketAssignee,
+            Filter::TicketUpdatedSince,
+            Filter::ArticleCategory,
+        ]);
     if sla_account {
         caps.emulated(
             Operation::GetSla,
@@ -435,7 +439,12 @@ impl ZohoDeskPort {
             None::<&()>,
         )?;
         runtime
-            .send_page::<Value>(self.endpoint.http(), operation, data_page("ticket"), request)
+            .send_page::<Value>(
+                self.endpoint.http(),
+                operation,
+                data_page("ticket"),
+                request,
+            )
             .await
     }
 
@@ -636,7 +645,10 @@ impl SupportPort for ZohoDeskPort {
             },
         };
         if !(1..=TICKET_PAGE).contains(&state.limit) || state.from > FROM_CAP {
-            return Err(invalid(operation, "this cursor is not one the adapter made"));
+            return Err(invalid(
+                operation,
+                "this cursor is not one the adapter made",
+            ));
         }
         let page = self.ticket_page(operation, &state).await?;
         let rows = page.into_values();
@@ -720,13 +732,21 @@ impl SupportPort for ZohoDeskPort {
             operation,
             reqwest::Method::GET,
             "/api/v1/tickets/search",
-            &[("ticketNumber", reference.to_owned()), ("limit", "10".to_owned())],
+            &[
+                ("ticketNumber", reference.to_owned()),
+                ("limit", "10".to_owned()),
+            ],
             None::<&()>,
         )?;
         let rows: Vec<Value> = self
             .endpoint
             .runtime()
-            .send_page::<Value>(self.endpoint.http(), operation, data_page("ticket"), request)
+            .send_page::<Value>(
+                self.endpoint.http(),
+                operation,
+                data_page("ticket"),
+                request,
+            )
             .await?
             .into_values()
             .into_iter()
@@ -900,13 +920,13 @@ impl SupportPort for ZohoDeskPort {
             self.comment_on(operation, ticket, &id, comment).await?;
         }
         let item = types::CloseTicketsBodyIdsItem::Variant0(id.clone());
-        let call = self
-            .client
-            .close_tickets()
-            .org_id(self.org())
-            .body(Some(types::CloseTicketsBody {
-                ids: Some(vec![Some(item)]),
-            }));
+        let call =
+            self.client
+                .close_tickets()
+                .org_id(self.org())
+                .body(Some(types::CloseTicketsBody {
+                    ids: Some(vec![Some(item)]),
+                }));
         let answer = self
             .endpoint
             .runtime()
@@ -947,7 +967,10 @@ impl SupportPort for ZohoDeskPort {
                 limit: query.page.limit_or(DEFAULT_PAGE, MAX_AGENT_PAGE),
             });
         if !(1..=MAX_AGENT_PAGE).contains(&state.limit) {
-            return Err(invalid(operation, "this cursor is not one the adapter made"));
+            return Err(invalid(
+                operation,
+                "this cursor is not one the adapter made",
+            ));
         }
         let call = self
             .client
@@ -989,7 +1012,10 @@ impl SupportPort for ZohoDeskPort {
             patch.department_id = Some(zoho_id(group, ObjectKind::Group, operation)?);
         }
         if patch.is_empty() {
-            return Err(invalid(operation, "an assignment names an agent or a group"));
+            return Err(invalid(
+                operation,
+                "an assignment names an agent or a group",
+            ));
         }
         self.patch(operation, &id, &patch).await?;
         self.after_write(operation, &id).await
@@ -1027,7 +1053,10 @@ impl SupportPort for ZohoDeskPort {
             },
         };
         if !(1..=MAX_PAGE).contains(&state.limit) {
-            return Err(invalid(operation, "this cursor is not one the adapter made"));
+            return Err(invalid(
+                operation,
+                "this cursor is not one the adapter made",
+            ));
         }
         let call = self
             .client
@@ -1147,14 +1176,16 @@ impl SupportPort for ZohoDeskPort {
 
     async fn list_knowledge_articles(&self, query: ArticleQuery) -> Result<Page<Document>> {
         let operation = Operation::ListKnowledgeArticles;
-        let state =
-            Cursor::state::<ArticlePages>(query.page.cursor.as_ref(), PROVIDER, operation)?
-                .unwrap_or(ArticlePages {
-                    from: 0,
-                    limit: query.page.limit_or(DEFAULT_PAGE, MAX_PAGE),
-                });
+        let state = Cursor::state::<ArticlePages>(query.page.cursor.as_ref(), PROVIDER, operation)?
+            .unwrap_or(ArticlePages {
+                from: 0,
+                limit: query.page.limit_or(DEFAULT_PAGE, MAX_PAGE),
+            });
         if !(1..=MAX_PAGE).contains(&state.limit) {
-            return Err(invalid(operation, "this cursor is not one the adapter made"));
+            return Err(invalid(
+                operation,
+                "this cursor is not one the adapter made",
+            ));
         }
         let mut call = self
             .client
@@ -1225,8 +1256,8 @@ impl SupportPort for ZohoDeskPort {
             .ok_or_else(|| invalid(operation, format!("`{url}` is not an http(s) URL")))?;
         // Zoho's `href` is on the API host and needs the credentials and the organization; a
         // file served from elsewhere is fetched without either.
-        let own = reqwest::Url::parse(self.base_url())
-            .is_ok_and(|base| base.origin() == target.origin());
+        let own =
+            reqwest::Url::parse(self.base_url()).is_ok_and(|base| base.origin() == target.origin());
         let mut request = self
             .endpoint
             .http()

@@ -126,7 +126,11 @@ impl ZohoDeskWebhooks {
     }
 
     /// Verifies a delivery by the secret its request `url` carries, and parses each event.
-    pub fn receive_all_at(&self, url: &str, body: &[u8]) -> Result<Vec<WebhookEvent>, WebhookError> {
+    pub fn receive_all_at(
+        &self,
+        url: &str,
+        body: &[u8],
+    ) -> Result<Vec<WebhookEvent>, WebhookError> {
         let presented = self.secret_in_url(url).unwrap_or_default();
         self.receive_all(body, &presented)
     }
@@ -149,12 +153,13 @@ impl ZohoDeskWebhooks {
                     .map_err(|e| WebhookError::MalformedBody(e.to_string()))?,
             ]
         } else {
-            serde_json::from_slice(body).map_err(|e| {
-                WebhookError::MalformedBody(format!("not an array of events: {e}"))
-            })?
+            serde_json::from_slice(body)
+                .map_err(|e| WebhookError::MalformedBody(format!("not an array of events: {e}")))?
         };
         if items.is_empty() {
-            return Err(WebhookError::MalformedBody("the delivery holds no event".into()));
+            return Err(WebhookError::MalformedBody(
+                "the delivery holds no event".into(),
+            ));
         }
         let mut events = Vec::with_capacity(items.len());
         for raw in items {
@@ -198,7 +203,9 @@ fn event_time(raw: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
 
 fn event(delivery_id: String, item: Value) -> Result<WebhookEvent, WebhookError> {
     let Some(event_type) = json::text(&item, "eventType").filter(|t| !t.trim().is_empty()) else {
-        return Err(WebhookError::MalformedBody("an event has no `eventType`".into()));
+        return Err(WebhookError::MalformedBody(
+            "an event has no `eventType`".into(),
+        ));
     };
     let payload = item.get("payload").cloned().unwrap_or(Value::Null);
     let mut kind = kind_of(&event_type);
@@ -208,7 +215,8 @@ fn event(delivery_id: String, item: Value) -> Result<WebhookEvent, WebhookError>
         if let Some(ticket) = map::id_of(&payload, "ticketId") {
             let ticket = CanonicalId::new(PROVIDER, ObjectKind::Ticket, ticket);
             if event_type.starts_with("Ticket_Comment") {
-                event.comment = map::comment(Operation::ListComments, &ticket, payload.clone()).ok();
+                event.comment =
+                    map::comment(Operation::ListComments, &ticket, payload.clone()).ok();
             }
             event.party = payload
                 .get("author")
@@ -249,8 +257,8 @@ fn event(delivery_id: String, item: Value) -> Result<WebhookEvent, WebhookError>
             event.ticket_data = Some(ticket);
         }
     } else if event_type.starts_with("Contact_") {
-        event.party = map::id_of(&payload, "id")
-            .map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id));
+        event.party =
+            map::id_of(&payload, "id").map(|id| CanonicalId::new(PROVIDER, ObjectKind::Party, id));
     }
     event.kind = kind;
     event.raw = item;
@@ -316,15 +324,23 @@ mod tests {
     fn the_secret_is_read_from_the_url_and_any_configured_one_passes() {
         let r = receiver();
         assert_eq!(
-            r.secret_in_url("https://h.example/z?a=1&secret=old%20secret#x").as_deref(),
+            r.secret_in_url("https://h.example/z?a=1&secret=old%20secret#x")
+                .as_deref(),
             Some("old secret")
         );
         assert_eq!(r.secret_in_url("https://h.example/z"), None);
         let body = br#"[{"eventType":"Ticket_Add","orgId":"20067890","payload":{"id":"1"}}]"#;
-        assert!(r.receive_all_at("https://h.example/z?secret=new-secret", body).is_ok());
-        assert!(r.receive_all_at("https://h.example/z?secret=old+secret", body).is_ok());
+        assert!(
+            r.receive_all_at("https://h.example/z?secret=new-secret", body)
+                .is_ok()
+        );
+        assert!(
+            r.receive_all_at("https://h.example/z?secret=old+secret", body)
+                .is_ok()
+        );
         assert_eq!(
-            r.receive_all_at("https://h.example/z?secret=new-secre", body).unwrap_err(),
+            r.receive_all_at("https://h.example/z?secret=new-secre", body)
+                .unwrap_err(),
             WebhookError::BadSignature
         );
         assert_eq!(

@@ -12,8 +12,8 @@ use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{Value, json};
 use support_core::http::{RetryPolicy, TokenSource};
 use support_core::{
-    CanonicalId, CloseOptions, ErrorKind, NewComment, NewTicket, ObjectKind,
-    Priority, SupportPort, TicketQuery, TicketStatus, TicketUpdate,
+    CanonicalId, CloseOptions, ErrorKind, NewComment, NewTicket, ObjectKind, Priority, SupportPort,
+    TicketQuery, TicketStatus, TicketUpdate,
 };
 use support_zohodesk::{PROVIDER, ZohoDeskPort};
 
@@ -129,7 +129,10 @@ async fn every_request_names_the_organization_and_204_ends_the_listing() {
         .unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.items[0].tags, vec!["printer".to_owned()]);
-    assert_eq!(page.items[0].priority.as_ref().unwrap().canonical, Priority::Normal);
+    assert_eq!(
+        page.items[0].priority.as_ref().unwrap().canonical,
+        Priority::Normal
+    );
     let next = page.next.expect("a full page says there may be more");
     let page = port
         .list_tickets(TicketQuery::new().with_limit(2).with_cursor(next))
@@ -164,7 +167,11 @@ async fn an_empty_200_is_not_the_end() {
 async fn the_listing_continues_past_the_from_cap_by_creation_time() {
     const TOTAL: usize = 5_120;
     let created = |n: usize| {
-        let second = if (4_997..=5_003).contains(&n) { 4_997 } else { n };
+        let second = if (4_997..=5_003).contains(&n) {
+            4_997
+        } else {
+            n
+        };
         let at = chrono::DateTime::from_timestamp(1_700_000_000 + second as i64, 0).unwrap();
         at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     };
@@ -173,14 +180,19 @@ async fn the_listing_continues_past_the_from_cap_by_creation_time() {
     let over = crossed.clone();
     server
         .mock_async(move |when, then| {
-            when.method(GET).path("/api/v1/tickets").header("orgid", ORG);
+            when.method(GET)
+                .path("/api/v1/tickets")
+                .header("orgid", ORG);
             then.respond_with(move |request: &HttpMockRequest| -> HttpMockResponse {
                 let from: usize = param(request, "from").unwrap().parse().unwrap();
                 let limit: usize = param(request, "limit").unwrap().parse().unwrap();
                 if from + limit > 5_000 {
                     over.fetch_add(1, Ordering::SeqCst);
-                    return answer(422, Some(json!({"errorCode": "UNPROCESSABLE_ENTITY",
-                        "message": "The value passed for the 'from' query parameter is invalid."})));
+                    return answer(
+                        422,
+                        Some(json!({"errorCode": "UNPROCESSABLE_ENTITY",
+                        "message": "The value passed for the 'from' query parameter is invalid."})),
+                    );
                 }
                 let rows: Vec<Value> = (from..(from + limit).min(TOTAL))
                     .map(|n| ticket(n, &created(n)))
@@ -234,7 +246,11 @@ async fn the_listing_continues_past_the_from_cap_by_creation_time() {
                 .await
                 .unwrap(),
         };
-        ids.extend(page.items.into_iter().map(|t| t.id.external_id().to_owned()));
+        ids.extend(
+            page.items
+                .into_iter()
+                .map(|t| t.id.external_id().to_owned()),
+        );
         match page.next {
             Some(next) => cursor = Some(next),
             None => break,
@@ -254,7 +270,8 @@ async fn spent_daily_credits_are_rate_limited_at_once_and_concurrency_is_waited_
     let spent = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/v1/agents");
-            then.status(429).json_body(json!({"errorCode": "THRESHOLD_EXCEEDED",
+            then.status(429)
+                .json_body(json!({"errorCode": "THRESHOLD_EXCEEDED",
                 "message": "API credits exhausted for the day."}));
         })
         .await;
@@ -286,13 +303,21 @@ async fn spent_daily_credits_are_rate_limited_at_once_and_concurrency_is_waited_
                         .header("retry-after", "2")
                         .header("x-rate-limit-remaining-v3", "118")
                         .header("content-type", "application/json")
-                        .body(json!({"errorCode": "TOO_MANY_REQUESTS",
-                            "message": "You have made too many requests."}).to_string())
+                        .body(
+                            json!({"errorCode": "TOO_MANY_REQUESTS",
+                            "message": "You have made too many requests."})
+                            .to_string(),
+                        )
                         .unwrap()
                         .into()
                 } else {
-                    answer(200, Some(json!({"data": [{"id": "3", "name": "Ada", "emailId": "ada@example.com",
-                        "status": "ACTIVE", "associatedDepartmentIds": ["1892000000006907"]}]})))
+                    answer(
+                        200,
+                        Some(
+                            json!({"data": [{"id": "3", "name": "Ada", "emailId": "ada@example.com",
+                        "status": "ACTIVE", "associatedDepartmentIds": ["1892000000006907"]}]}),
+                        ),
+                    )
                 }
             });
         })
@@ -328,9 +353,12 @@ async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() 
                 .form_urlencoded_tuple("client_secret", "client-secret");
             then.respond_with(move |_: &HttpMockRequest| -> HttpMockResponse {
                 let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                answer(200, Some(json!({"access_token": format!("1000.tok-{n}"),
+                answer(
+                    200,
+                    Some(json!({"access_token": format!("1000.tok-{n}"),
                     "expires_in": 3600, "api_domain": "https://www.zohoapis.com",
-                    "token_type": "Bearer"})))
+                    "token_type": "Bearer"})),
+                )
             });
         })
         .await;
@@ -351,7 +379,8 @@ async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() 
                 .path("/api/v1/tickets")
                 .query_param("from", "2")
                 .header("authorization", "Zoho-oauthtoken 1000.tok-1");
-            then.status(401).json_body(json!({"errorCode": "INVALID_OAUTH",
+            then.status(401)
+                .json_body(json!({"errorCode": "INVALID_OAUTH",
                 "message": "The OAuth Token you provided is invalid."}));
         })
         .await;
@@ -384,7 +413,11 @@ async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() 
         .unwrap();
     assert_eq!(first.items.len(), 2);
     let second = port
-        .list_tickets(TicketQuery::new().with_limit(2).with_cursor(first.next.unwrap()))
+        .list_tickets(
+            TicketQuery::new()
+                .with_limit(2)
+                .with_cursor(first.next.unwrap()),
+        )
         .await
         .unwrap();
     assert_eq!(second.items.len(), 1);
@@ -405,7 +438,8 @@ async fn check_connection_tells_credentials_from_the_organization() {
                 .path("/api/v1/myinfo")
                 .header("authorization", AUTH)
                 .header("orgid", ORG);
-            then.status(200).json_body(json!({"id": "3", "firstName": "Ada",
+            then.status(200)
+                .json_body(json!({"id": "3", "firstName": "Ada",
                 "lastName": "Lovelace", "emailId": "ada@example.com", "status": "ACTIVE"}));
         })
         .await;
@@ -415,7 +449,8 @@ async fn check_connection_tells_credentials_from_the_organization() {
                 .path("/api/v1/myinfo")
                 .header("authorization", AUTH)
                 .header("orgid", "999");
-            then.status(400).json_body(json!({"errorCode": "INVALID_DATA",
+            then.status(400)
+                .json_body(json!({"errorCode": "INVALID_DATA",
                 "message": "The data is invalid due to validation restrictions",
                 "errors": [{"fieldName": "orgId", "errorType": "invalid", "errorMessage": ""}]}));
         })
@@ -425,7 +460,8 @@ async fn check_connection_tells_credentials_from_the_organization() {
             when.method(GET)
                 .path("/api/v1/myinfo")
                 .header("authorization", "Zoho-oauthtoken wrong");
-            then.status(401).json_body(json!({"errorCode": "INVALID_OAUTH",
+            then.status(401)
+                .json_body(json!({"errorCode": "INVALID_OAUTH",
                 "message": "The OAuth Token you provided is invalid."}));
         })
         .await;
@@ -449,7 +485,10 @@ async fn check_connection_tells_credentials_from_the_organization() {
     assert!(err.to_string().contains("SUPPORT_ZOHODESK_ORG_ID"), "{err}");
     let err = build(ORG, "wrong").check_connection().await.unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unauthenticated);
-    assert!(err.to_string().contains("rejected the credentials"), "{err}");
+    assert!(
+        err.to_string().contains("rejected the credentials"),
+        "{err}"
+    );
     assert!(!format!("{err:?}").contains(TOKEN));
 }
 
@@ -492,7 +531,9 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
     let id = ticket_id(7);
     server
         .mock_async(|when, then| {
-            when.method(GET).path("/api/v1/departments").header("orgid", ORG);
+            when.method(GET)
+                .path("/api/v1/departments")
+                .header("orgid", ORG);
             then.status(200).json_body(json!({"data": [
                 {"id": "100", "name": "Old", "isEnabled": false},
                 {"id": "200", "name": "Support", "isEnabled": true}
@@ -507,7 +548,8 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
                 .json_body(json!({"subject": "Printer on fire", "departmentId": "200",
                     "contact": {"email": "kim@example.com", "lastName": "Kim"},
                     "description": "It smokes.", "priority": "High"}));
-            then.status(500).json_body(json!({"errorCode": "INTERNAL_SERVER_ERROR",
+            then.status(500)
+                .json_body(json!({"errorCode": "INTERNAL_SERVER_ERROR",
                 "message": "Oops"}));
         })
         .await;
@@ -529,7 +571,8 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
                 .path(format!("/api/v1/tickets/{id}"))
                 .header("orgid", ORG)
                 .json_body(json!({"status": "On Hold", "priority": "Medium"}));
-            then.status(200).json_body(ticket(7, "2024-01-01T00:00:00.000Z"));
+            then.status(200)
+                .json_body(ticket(7, "2024-01-01T00:00:00.000Z"));
         })
         .await;
     let close = server
@@ -538,8 +581,9 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
                 .path("/api/v1/closeTickets")
                 .header("orgid", ORG)
                 .json_body(json!({"ids": [ticket_id(7)]}));
-            then.status(200)
-                .json_body(json!({"results": [{"id": ticket_id(7), "success": true, "errors": null}]}));
+            then.status(200).json_body(
+                json!({"results": [{"id": ticket_id(7), "success": true, "errors": null}]}),
+            );
         })
         .await;
     let comment = server
@@ -547,8 +591,11 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
             when.method(POST)
                 .path(format!("/api/v1/tickets/{id}/comments"))
                 .header("orgid", ORG)
-                .json_body(json!({"content": "Fixed.", "contentType": "plainText", "isPublic": true}));
-            then.status(200).json_body(json!({"id": "55", "content": "Fixed.",
+                .json_body(
+                    json!({"content": "Fixed.", "contentType": "plainText", "isPublic": true}),
+                );
+            then.status(200)
+                .json_body(json!({"id": "55", "content": "Fixed.",
                 "contentType": "plainText", "isPublic": true,
                 "commentedTime": "2024-01-02T00:00:00.000Z", "commenterId": "3"}));
         })
@@ -556,7 +603,8 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
     server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/api/v1/tickets/{id}"));
-            then.status(200).json_body(ticket(7, "2024-01-01T00:00:00.000Z"));
+            then.status(200)
+                .json_body(ticket(7, "2024-01-01T00:00:00.000Z"));
         })
         .await;
     no_tags(&server).await;

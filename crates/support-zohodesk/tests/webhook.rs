@@ -40,7 +40,10 @@ fn a_delivery_parses_into_one_event_per_item() {
         closed.ticket.as_ref().unwrap().to_string(),
         "zohodesk:ticket:1892000000042034"
     );
-    assert_eq!(closed.status.as_ref().unwrap().canonical, TicketStatus::Closed);
+    assert_eq!(
+        closed.status.as_ref().unwrap().canonical,
+        TicketStatus::Closed
+    );
     assert_eq!(
         closed.previous_status.as_ref().unwrap().canonical,
         TicketStatus::Open
@@ -86,11 +89,7 @@ fn only_a_configured_secret_of_the_organization_passes() {
             "{url}"
         );
     }
-    let other_org = BODY
-        .iter()
-        .copied()
-        .collect::<Vec<u8>>()
-        .replace_org();
+    let other_org = BODY.to_vec().replace_org();
     assert_eq!(
         r.receive_all(&other_org, "current-Secret_1").unwrap_err(),
         WebhookError::BadSignature

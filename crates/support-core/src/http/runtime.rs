@@ -103,11 +103,13 @@ fn page_reader<T: serde::de::DeserializeOwned + Send + 'static>(shape: PageShape
 }
 
 fn page_peeker(shape: PageShape) -> Keep {
-    Keep::Page(Arc::new(move |_: StatusCode, headers: &HeaderMap, body: &Bytes| {
-        shape
-            .peek(body)
-            .map(|page| ReadPage(Box::new(page.with_next_link(next_link(headers)))))
-    }))
+    Keep::Page(Arc::new(
+        move |_: StatusCode, headers: &HeaderMap, body: &Bytes| {
+            shape
+                .peek(body)
+                .map(|page| ReadPage(Box::new(page.with_next_link(next_link(headers)))))
+        },
+    ))
 }
 
 impl CallScope {
@@ -849,14 +851,16 @@ impl HttpRuntime {
                             Keep::Nothing => Ok(response),
                             keep => {
                                 let (page, problem) = match keep {
-                                    Keep::Page(read) => match read(status, response.headers(), &body) {
-                                        Ok(page) => (Some(page), None),
-                                        Err(problem) => {
-                                            tracing::debug!(parent: &span, "not a complete page: {problem}");
-                                            not_a_page = true;
-                                            (None, Some(problem))
+                                    Keep::Page(read) => {
+                                        match read(status, response.headers(), &body) {
+                                            Ok(page) => (Some(page), None),
+                                            Err(problem) => {
+                                                tracing::debug!(parent: &span, "not a complete page: {problem}");
+                                                not_a_page = true;
+                                                (None, Some(problem))
+                                            }
                                         }
-                                    },
+                                    }
                                     _ => (None, None),
                                 };
                                 let mut notes = CallScope::lock(&scope.notes);

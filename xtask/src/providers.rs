@@ -349,6 +349,8 @@ pub const ZOHODESK: Provider = Provider {
                 "getTicket",
                 "updateTicket",
                 "closeTickets",
+                // A ticket changes department only by moving (the update takes no departmentId).
+                "moveTicket",
             ],
         },
         Source {

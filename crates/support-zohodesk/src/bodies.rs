@@ -41,7 +41,8 @@ pub(crate) struct ContactBody {
     pub(crate) last_name: String,
 }
 
-/// `PATCH /api/v1/tickets/{id}`: only what changes.
+/// `PATCH /api/v1/tickets/{id}`: only what changes (no department: a ticket moves with
+/// `POST /api/v1/tickets/{id}/move`).
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TicketPatch {
@@ -54,8 +55,6 @@ pub(crate) struct TicketPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) assignee_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) department_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) cf: Option<Map<String, Value>>,
 }
 
@@ -66,7 +65,6 @@ impl TicketPatch {
             && self.status.is_none()
             && self.priority.is_none()
             && self.assignee_id.is_none()
-            && self.department_id.is_none()
             && self.cf.is_none()
     }
 }

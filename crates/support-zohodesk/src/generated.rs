@@ -11517,6 +11517,66 @@ pub mod types {
             Self::Variant1(value)
         }
     }
+    ///`MoveTicketBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MoveTicketBody {
+        #[serde(
+            rename = "departmentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub department_id: ::std::option::Option<MoveTicketBodyDepartmentId>,
+        #[serde(
+            rename = "forumId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub forum_id: ::std::option::Option<MoveTicketBodyForumId>,
+    }
+    impl MoveTicketBody {
+        pub fn builder() -> builder::MoveTicketBody {
+            Default::default()
+        }
+    }
+    ///`MoveTicketBodyDepartmentId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MoveTicketBodyDepartmentId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MoveTicketBodyDepartmentId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MoveTicketBodyDepartmentId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
+    ///`MoveTicketBodyForumId`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum MoveTicketBodyForumId {
+        Variant0(::std::string::String),
+        Variant1(i64),
+    }
+    impl ::std::fmt::Display for MoveTicketBodyForumId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Variant0(x) => x.fmt(f),
+                Self::Variant1(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for MoveTicketBodyForumId {
+        fn from(value: i64) -> Self {
+            Self::Variant1(value)
+        }
+    }
     ///`Seo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -18348,6 +18408,74 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct MoveTicketBody {
+            department_id: ::std::result::Result<
+                ::std::option::Option<super::MoveTicketBodyDepartmentId>,
+                ::std::string::String,
+            >,
+            forum_id: ::std::result::Result<
+                ::std::option::Option<super::MoveTicketBodyForumId>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MoveTicketBody {
+            fn default() -> Self {
+                Self {
+                    department_id: Ok(Default::default()),
+                    forum_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl MoveTicketBody {
+            pub fn department_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MoveTicketBodyDepartmentId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.department_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for department_id: {e}")
+                    });
+                self
+            }
+            pub fn forum_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MoveTicketBodyForumId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forum_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for forum_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MoveTicketBody> for super::MoveTicketBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MoveTicketBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    department_id: value.department_id?,
+                    forum_id: value.forum_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MoveTicketBody> for MoveTicketBody {
+            fn from(value: super::MoveTicketBody) -> Self {
+                Self {
+                    department_id: Ok(value.department_id),
+                    forum_id: Ok(value.forum_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SeoInner {
             description: ::std::result::Result<
                 ::std::option::Option<super::SeoInnerDescription>,
@@ -19155,6 +19283,19 @@ let response = client.dissociate_ticket_tags()
 ```*/
     pub fn dissociate_ticket_tags(&self) -> builder::DissociateTicketTags<'_> {
         builder::DissociateTicketTags::new(self)
+    }
+    /**Sends a `POST` request to `/api/v1/tickets/{ticketId}/move`
+
+```ignore
+let response = client.move_ticket()
+    .ticket_id(ticket_id)
+    .org_id(org_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn move_ticket(&self) -> builder::MoveTicket<'_> {
+        builder::MoveTicket::new(self)
     }
     /**Sends a `GET` request to `/api/v1/tickets/{ticketId}/tags`
 
@@ -21708,6 +21849,100 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "dissociate_ticket_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::move_ticket`]
+
+[`Client::move_ticket`]: super::Client::move_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct MoveTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<::std::string::String, String>,
+        org_id: Result<::std::string::String, String>,
+        body: Result<::std::option::Option<types::MoveTicketBody>, String>,
+    }
+    impl<'a> MoveTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                org_id: Err("org_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ticket_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for org_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::option::Option<types::MoveTicketBody>>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: option :: Option < MoveTicketBody >` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v1/tickets/{ticketId}/move`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, ticket_id, org_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tickets/{}/move", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            header_map.append("orgId", org_id.to_string().try_into()?);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "move_ticket",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

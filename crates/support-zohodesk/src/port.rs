@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{Duration as TimeDelta, SecondsFormat, Utc};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
-use support_core::kit::page::ListingPage;
+use support_core::kit::page::{ListingPage, PageShape};
 use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
@@ -33,14 +33,16 @@ pub(crate) const FROM_CAP: u32 = 5_000;
 const DEFAULT_PAGE: u32 = 50;
 /// The most comments or articles a page holds (Zoho's maximum there).
 const MAX_PAGE: u32 = 100;
+/// The most articles a page holds (Zoho's maximum there).
+const MAX_ARTICLE_PAGE: u32 = 50;
 /// The most agents a page holds (Zoho's maximum there).
 const MAX_AGENT_PAGE: u32 = 200;
 /// The tag page size per department read (Zoho's maximum there).
 const TAG_PAGE: u32 = 100;
 /// The most tag pages read per department.
 const MAX_TAG_PAGES: u32 = 50;
-/// How many per-ticket tag reads run at once.
-const TAG_READS_AT_ONCE: usize = 8;
+/// How many per-record reads (a ticket, its tags, an article) run at once.
+const READS_AT_ONCE: usize = 8;
 
 /// The header naming the organization.
 fn org_header() -> HeaderName {
@@ -248,7 +250,13 @@ impl ZohoDeskPort {
         let page = self
             .endpoint
             .runtime()
-            .run_page::<Value, _, _, _>(operation, data_page("tag"), call.send())
+            .run_page::<Value, _, _, _>(
+                operation,
+                PageShape::items_at("tags")
+                    .item("tag")
+                    .empty_when_no_content(),
+                call.send(),
+            )
             .await?;
         Ok(page
             .into_values()
@@ -267,7 +275,7 @@ impl ZohoDeskPort {
             .collect();
         let tags: Vec<Vec<String>> = stream::iter(ids)
             .map(|id| async move { self.ticket_tags(operation, &id).await })
-            .buffered(TAG_READS_AT_ONCE)
+            .buffered(READS_AT_ONCE)
             .try_collect()
             .await?;
         Ok(tickets
@@ -278,6 +286,36 @@ impl ZohoDeskPort {
                 ticket
             })
             .collect())
+    }
+
+    /// The whole records of listed tickets: a listing gives list views (no `description`,
+    /// `modifiedTime`, custom fields), so each is read with `GET /api/v1/tickets/{id}`. A ticket
+    /// deleted since it was listed is left out.
+    async fn full_records(&self, operation: Operation, rows: Vec<Value>) -> Result<Vec<Value>> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        let ids: Vec<String> = rows.iter().filter_map(|r| map::id_of(r, "id")).collect();
+        let records: Vec<Option<Value>> = stream::iter(ids)
+            .map(|id| async move {
+                let call = self.client.get_ticket().org_id(self.org()).ticket_id(id);
+                match self
+                    .endpoint
+                    .runtime()
+                    .run_json(operation, None, call.send())
+                    .await
+                {
+                    Ok(raw) if raw.is_object() => Ok(Some(raw)),
+                    Ok(_) => Err(map::unexpected(
+                        operation,
+                        "a ticket's answer is not a ticket",
+                    )),
+                    Err(e) if *e.kind() == ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .buffered(READS_AT_ONCE)
+            .try_collect()
+            .await?;
+        Ok(records.into_iter().flatten().collect())
     }
 
     /// `GET /api/v1/tickets/{id}`, mapped with its tags.
@@ -701,6 +739,7 @@ impl SupportPort for ZohoDeskPort {
                 "the ticket listing did not move on: Zoho answered the same page again",
             ));
         }
+        let fresh = self.full_records(operation, fresh).await?;
         let tickets = self.tickets(operation, fresh).await?;
         Ok(Page::new(
             tickets.into_iter().filter(|t| query.matches(t)).collect(),
@@ -1008,16 +1047,43 @@ impl SupportPort for ZohoDeskPort {
         if let Some(agent) = &assignment.agent {
             patch.assignee_id = Some(zoho_id(agent, ObjectKind::Party, operation)?);
         }
-        if let Some(group) = &assignment.group {
-            patch.department_id = Some(zoho_id(group, ObjectKind::Group, operation)?);
-        }
-        if patch.is_empty() {
+        let department = assignment
+            .group
+            .as_ref()
+            .map(|group| zoho_id(group, ObjectKind::Group, operation))
+            .transpose()?;
+        if patch.is_empty() && department.is_none() {
             return Err(invalid(
                 operation,
                 "an assignment names an agent or a group",
             ));
         }
-        self.patch(operation, &id, &patch).await?;
+        // A ticket changes department by moving (`PATCH` takes no `departmentId`); the agent is
+        // set after, in the new department.
+        if let Some(department) = department {
+            let body = types::MoveTicketBody {
+                department_id: Some(types::MoveTicketBodyDepartmentId::Variant0(department)),
+                forum_id: None,
+            };
+            let call = self
+                .client
+                .move_ticket()
+                .org_id(self.org())
+                .ticket_id(id.clone())
+                .body(Some(body));
+            self.endpoint
+                .runtime()
+                .run_json(operation, None, call.send())
+                .await?;
+        }
+        if !patch.is_empty() {
+            self.patch(operation, &id, &patch)
+                .await
+                .map_err(|e| match assignment.group {
+                    Some(_) => applied_but_unreadable(PROVIDER, operation, e),
+                    None => e,
+                })?;
+        }
         self.after_write(operation, &id).await
     }
 
@@ -1178,10 +1244,11 @@ impl SupportPort for ZohoDeskPort {
         let operation = Operation::ListKnowledgeArticles;
         let state = Cursor::state::<ArticlePages>(query.page.cursor.as_ref(), PROVIDER, operation)?
             .unwrap_or(ArticlePages {
-                from: 0,
-                limit: query.page.limit_or(DEFAULT_PAGE, MAX_PAGE),
+                // Articles count `from` from 1, and serve at most 50 a page.
+                from: 1,
+                limit: query.page.limit_or(MAX_ARTICLE_PAGE, MAX_ARTICLE_PAGE),
             });
-        if !(1..=MAX_PAGE).contains(&state.limit) {
+        if !(1..=MAX_ARTICLE_PAGE).contains(&state.limit) || state.from < 1 {
             return Err(invalid(
                 operation,
                 "this cursor is not one the adapter made",
@@ -1203,6 +1270,29 @@ impl SupportPort for ZohoDeskPort {
             .await?
             .into_values();
         let full = rows.len() as u32 >= state.limit;
+        // The list gives each article's summary, not its body (`answer`): each is read.
+        let rows = {
+            use futures::stream::{self, StreamExt, TryStreamExt};
+            let ids: Vec<String> = rows.iter().filter_map(|r| map::id_of(r, "id")).collect();
+            let read: Vec<Option<Value>> = stream::iter(ids)
+                .map(|id| async move {
+                    let call = self.client.get_article().org_id(self.org()).id(id);
+                    match self
+                        .endpoint
+                        .runtime()
+                        .run_json(operation, None, call.send())
+                        .await
+                    {
+                        Ok(raw) => Ok(Some(raw)),
+                        Err(e) if *e.kind() == ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                })
+                .buffered(READS_AT_ONCE)
+                .try_collect()
+                .await?;
+            read.into_iter().flatten().collect::<Vec<Value>>()
+        };
         let articles = support_core::kit::map_each(rows, |row| map::article(operation, row))?;
         let next = full.then(|| {
             Cursor::of(

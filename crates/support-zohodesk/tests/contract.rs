@@ -59,12 +59,37 @@ fn answer(status: u16, body: Option<Value>) -> HttpMockResponse {
     }
 }
 
+/// Ticket `n`'s creation time in the small listings: one a second from 2024-01-01.
+fn early(n: usize) -> String {
+    format!("2024-01-01T00:00:{:02}.000Z", n.saturating_sub(1))
+}
+
 fn param(request: &HttpMockRequest, name: &str) -> Option<String> {
     request
         .query_params()
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
+}
+
+/// Every ticket's whole record (`GET /tickets/{id}`), as `ticket(n, created)` with its
+/// `modifiedTime`.
+async fn records(server: &MockServer, created: fn(usize) -> String) -> httpmock::Mock<'_> {
+    server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path_matches(r"^/api/v1/tickets/\d+$")
+                .header("orgid", ORG);
+            then.respond_with(move |request: &HttpMockRequest| -> HttpMockResponse {
+                let path = request.uri().path().to_owned();
+                let id = path.rsplit('/').next().unwrap_or_default();
+                let n: usize = id[id.len() - 5..].parse().unwrap();
+                let mut record = ticket(n, &created(n));
+                record["description"] = json!(format!("<div>Ticket {n} body</div>"));
+                answer(200, Some(record))
+            });
+        })
+        .await
 }
 
 /// Every ticket's tags: none (204).
@@ -112,7 +137,7 @@ async fn every_request_names_the_organization_and_204_ends_the_listing() {
                 .header("orgid", ORG)
                 .header("authorization", AUTH);
             then.status(200)
-                .json_body(json!({"data": [{"id": "5", "name": "printer"}]}));
+                .json_body(json!({"tags": [{"id": "5", "name": "printer"}]}));
         })
         .await;
     server
@@ -122,6 +147,7 @@ async fn every_request_names_the_organization_and_204_ends_the_listing() {
             then.status(204);
         })
         .await;
+    let full = records(&server, early).await;
     let port = port(&server);
     let page = port
         .list_tickets(TicketQuery::new().with_limit(2))
@@ -142,6 +168,7 @@ async fn every_request_names_the_organization_and_204_ends_the_listing() {
     assert!(page.next.is_none(), "204 is the end of the listing");
     first.assert_calls_async(1).await;
     end.assert_calls_async(1).await;
+    full.assert_calls_async(2).await;
     tags.assert_calls_async(1).await;
 }
 
@@ -234,6 +261,7 @@ async fn the_listing_continues_past_the_from_cap_by_creation_time() {
             });
         })
         .await;
+    records(&server, created).await;
     no_tags(&server).await;
     let port = port(&server);
     let mut ids = Vec::new();
@@ -395,6 +423,7 @@ async fn a_token_that_expires_mid_listing_is_renewed_once_and_nothing_is_lost() 
                 .json_body(json!({"data": [ticket(3, "2024-01-01T00:00:02.000Z")]}));
         })
         .await;
+    records(&server, early).await;
     no_tags(&server).await;
     let port = ZohoDeskPort::builder()
         .base_url(server.base_url())

@@ -138,6 +138,14 @@ fn zoho_id(id: &CanonicalId, kind: ObjectKind, operation: Operation) -> Result<S
     Ok(native.to_owned())
 }
 
+/// Whether `/tickets` refused a page for its `from` (Zoho's 422 naming the parameter).
+fn is_from_cap(error: &Error) -> bool {
+    *error.kind() == ErrorKind::InvalidInput
+        && error
+            .message()
+            .is_some_and(|m| m.contains("'from'") || m.contains("`from`"))
+}
+
 /// An ISO time as Zoho writes it, with milliseconds.
 fn iso(time: chrono::DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -688,7 +696,19 @@ impl SupportPort for ZohoDeskPort {
                 "this cursor is not one the adapter made",
             ));
         }
-        let page = self.ticket_page(operation, &state).await?;
+        let page = match self.ticket_page(operation, &state).await {
+            // The cap met sooner than 5,000 (it is not documented): continue by creation time.
+            Err(error) if !state.search && state.from > 0 && is_from_cap(&error) => {
+                tracing::debug!(
+                    "`/tickets` refused `from` = {}: switching to the search",
+                    state.from
+                );
+                state.search = true;
+                state.from = 0;
+                self.ticket_page(operation, &state).await?
+            }
+            outcome => outcome?,
+        };
         let rows = page.into_values();
         let full = rows.len() as u32 >= state.limit;
         let mut fresh = Vec::with_capacity(rows.len());
@@ -1079,8 +1099,15 @@ impl SupportPort for ZohoDeskPort {
         if !patch.is_empty() {
             self.patch(operation, &id, &patch)
                 .await
-                .map_err(|e| match assignment.group {
-                    Some(_) => applied_but_unreadable(PROVIDER, operation, e),
+                .map_err(|e| match &assignment.group {
+                    // The move was applied; the agent was not set. Say so, keeping the failure.
+                    Some(group) => {
+                        let detail = e.message().unwrap_or_default().to_owned();
+                        e.with_message(format!(
+                            "the ticket was moved to department {} but its agent was not set                              ({detail}); assign the agent again",
+                            group.external_id()
+                        ))
+                    }
                     None => e,
                 })?;
         }

@@ -657,3 +657,69 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unsupported);
 }
+
+/// A cap lower than 5,000 (it is not documented) is met as Zoho's 422 naming `from`: the walk
+/// goes on with the search from the last creation time, once, and loses nothing.
+#[tokio::test]
+async fn a_lower_cap_met_as_a_422_switches_to_the_search() {
+    const TOTAL: usize = 7;
+    let server = MockServer::start_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/tickets")
+                .query_param("from", "4");
+            then.status(422)
+                .json_body(json!({"errorCode": "UNPROCESSABLE_ENTITY",
+                "message": "The value passed for the 'from' query parameter is invalid."}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/tickets")
+                .query_param("from", "0");
+            then.status(200).json_body(
+                json!({"data": (1..=4).map(|n| ticket(n, &early(n))).collect::<Vec<_>>()}),
+            );
+        })
+        .await;
+    let search = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/tickets/search")
+                .query_param("from", "0")
+                .query_param_includes("createdTimeRange", "2024-01-01T00:00:03.000Z,");
+            // The search window starts at the last ticket returned, which comes back again.
+            then.status(200).json_body(
+                json!({"data": (4..=TOTAL).map(|n| ticket(n, &early(n))).collect::<Vec<_>>(),
+                "count": "4"}),
+            );
+        })
+        .await;
+    records(&server, early).await;
+    no_tags(&server).await;
+    let port = port(&server);
+    let first = port
+        .list_tickets(TicketQuery::new().with_limit(4))
+        .await
+        .unwrap();
+    let second = port
+        .list_tickets(
+            TicketQuery::new()
+                .with_limit(4)
+                .with_cursor(first.next.unwrap()),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = first
+        .items
+        .iter()
+        .chain(second.items.iter())
+        .map(|t| t.id.external_id().to_owned())
+        .collect();
+    assert_eq!(ids, (1..=TOTAL).map(ticket_id).collect::<Vec<_>>());
+    assert!(second.next.is_some(), "a full search page may have more");
+    refused.assert_calls_async(1).await;
+    search.assert_calls_async(1).await;
+}

@@ -307,12 +307,15 @@ pub(crate) fn article(operation: Operation, raw: Value) -> Result<Document> {
     Ok(document)
 }
 
-/// An SLA bound to a customer account (`{id, name, department, isActive}`): Zoho's API gives
+/// An SLA bound to a customer account (`{id, name | slaName, department, isActive}`): Zoho's API gives
 /// its targets nowhere, so it has none here.
 pub(crate) fn sla_policy(operation: Operation, raw: Value) -> Result<SlaPolicyRef> {
     let id = required_id(&raw, "SLA", operation)?;
     let policy = SlaPolicy {
-        name: nonblank(&raw, "name").unwrap_or_else(|| id.clone()),
+        // The description's schema says `name`, its example `slaName`: either is read.
+        name: nonblank(&raw, "name")
+            .or_else(|| nonblank(&raw, "slaName"))
+            .unwrap_or_else(|| id.clone()),
         description: nonblank(&raw, "description"),
         targets: Vec::new(),
     };
@@ -412,5 +415,16 @@ mod tests {
         let file = &comment.data.attachments[0];
         assert_eq!(file.size, Some(12));
         assert_eq!(file.title.as_deref(), Some("a.txt"));
+    }
+
+    #[test]
+    fn account_slas_are_named_either_way() {
+        let named = |raw: Value| sla_policy(Operation::GetSla, raw).unwrap().data.name;
+        assert_eq!(named(json!({"id": "1", "name": "Gold"})), "Gold");
+        assert_eq!(
+            named(json!({"id": "1", "slaName": "Priority-based SLAs"})),
+            "Priority-based SLAs"
+        );
+        assert_eq!(named(json!({"id": "1"})), "1");
     }
 }

@@ -15,9 +15,10 @@
 use serde_json::Value;
 use support_core::kit::json;
 use support_core::{
-    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, Document,
-    DocumentKind, Error, Mapped, ObjectKind, Operation, Party, PartyRole, Priority, PublishState,
-    Result, SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket, TicketCategory, TicketStatus, Visibility,
+    AuthorKind, Body, CanonicalId, Channel, Comment, CommentRef, ConnectionInfo, CustomField,
+    Document, DocumentKind, Error, FieldValue, Mapped, ObjectKind, Operation, Party, PartyRole,
+    Priority, PublishState, Result, SlaClock, SlaPolicy, SlaPolicyRef, Tag, TagRef, Ticket,
+    TicketCategory, TicketSla, TicketStatus, Visibility,
 };
 
 use crate::PROVIDER;
@@ -138,8 +139,41 @@ pub(crate) fn ticket(operation: Operation, raw: Value) -> Result<Ticket> {
         ticket.closed_at = json::time(&raw, "closedTime");
     }
     ticket.url = nonblank(&raw, "webUrl");
+    ticket.custom_fields = raw
+        .get("cf")
+        .and_then(Value::as_object)
+        .map(|cf| {
+            cf.iter()
+                .filter(|(_, value)| !value.is_null())
+                .map(|(name, value)| CustomField {
+                    name: name.clone(),
+                    field_id: None,
+                    value: FieldValue::from_json(value),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ticket.sla = ticket_sla(&raw);
     ticket.raw = raw.into();
     Ok(ticket)
+}
+
+/// A ticket's SLA clocks, when it has a due time: `responseDueDate` (first response) and
+/// `dueDate` (resolution), breached when `isOverDue`, escalated as `isEscalated` says. The
+/// policy (`slaId`) is named when the record carries it.
+pub(crate) fn ticket_sla(raw: &Value) -> Option<TicketSla> {
+    let response = json::time(raw, "responseDueDate");
+    let resolution = json::time(raw, "dueDate");
+    if response.is_none() && resolution.is_none() {
+        return None;
+    }
+    let overdue = json::boolean(raw, "isOverDue");
+    let mut sla = TicketSla::default();
+    sla.policy = reference(raw, "slaId", ObjectKind::SlaPolicy);
+    sla.first_response = response.map(|at| SlaClock::due(Some(at)));
+    sla.resolution = resolution.map(|at| SlaClock::due(Some(at)).with_breached(overdue));
+    sla.escalated = json::boolean(raw, "isEscalated");
+    Some(sla)
 }
 
 /// An agent (`GET /api/v1/agents`, `/myinfo`): its departments are its groups.
@@ -426,5 +460,23 @@ mod tests {
             "Priority-based SLAs"
         );
         assert_eq!(named(json!({"id": "1"})), "1");
+    }
+
+    #[test]
+    fn due_dates_are_sla_clocks_and_cf_are_custom_fields() {
+        let raw = json!({"id": "9", "status": "Open", "statusType": "Open",
+            "responseDueDate": "2024-06-03T10:00:00.000Z", "dueDate": "2024-06-04T10:00:00.000Z",
+            "isOverDue": true, "isEscalated": true, "slaId": "45794000000419372",
+            "cf": {"cf_model": "F3", "cf_region": null, "cf_units": 4}});
+        let mapped = ticket(Operation::GetTicket, raw).unwrap();
+        let sla = mapped.sla.unwrap();
+        assert_eq!(sla.policy.unwrap().external_id(), "45794000000419372");
+        assert!(sla.first_response.unwrap().due_at.is_some());
+        assert_eq!(sla.resolution.unwrap().breached, Some(true));
+        assert_eq!(sla.escalated, Some(true));
+        assert_eq!(mapped.custom_fields.len(), 2);
+        assert_eq!(mapped.custom_fields[0].name, "cf_model");
+        assert_eq!(mapped.custom_fields[0].value, FieldValue::Text("F3".into()));
+        assert!(ticket_sla(&json!({"dueDate": null})).is_none());
     }
 }

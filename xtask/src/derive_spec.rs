@@ -498,7 +498,8 @@ fn trim_operation(
     // Progenitor cannot send an optional header parameter (its generated code prints the
     // `Option`): such headers (Zoho Desk's `impersonatedUserId`) are left to hand-written calls.
     parameters.retain(|p| {
-        get_str(p, "in") != Some("header") || get(p, "required").and_then(Value::as_bool) == Some(true)
+        get_str(p, "in") != Some("header")
+            || get(p, "required").and_then(Value::as_bool) == Some(true)
     });
 
     let mut trimmed = Mapping::new();

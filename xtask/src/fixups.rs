@@ -408,7 +408,11 @@ pub fn string_or_integer_param(schema: &mut Value) {
     let simple = arms
         .iter()
         .all(|arm| arm.as_mapping().is_some_and(|arm| arm.len() == 1));
-    if simple && types.len() == 2 && types.contains(&Some("string")) && types.contains(&Some("integer")) {
+    if simple
+        && types.len() == 2
+        && types.contains(&Some("string"))
+        && types.contains(&Some("integer"))
+    {
         map.shift_remove("anyOf");
         map.shift_remove("format");
         map.insert(Value::String("type".into()), Value::String("string".into()));

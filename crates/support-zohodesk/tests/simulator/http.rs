@@ -26,6 +26,9 @@ pub const CLIENT_ID: &str = "1000.SIMCLIENT";
 pub const CLIENT_SECRET: &str = "sim-client-secret";
 /// A refresh token issued before the test.
 pub const REFRESH_TOKEN: &str = "1000.sim-refresh-token";
+/// The scopes the self client was granted (what the integration needs: tickets, comments and
+/// tags; agents, departments and organizations; the layout's statuses; articles; account SLAs).
+pub const SCOPES: &str = "Desk.tickets.ALL,Desk.basic.READ,Desk.settings.READ,Desk.articles.READ,Desk.contacts.READ,Desk.search.READ";
 
 /// The `Authorization` header of an access token.
 pub fn authorization(token: &str) -> String {
@@ -59,15 +62,13 @@ pub fn bad_param(name: &str) -> Reply {
     )
 }
 
-/// 422 for a query parameter the endpoint does not take.
+/// 422 for a query parameter the endpoint does not take (assumed: the same answer as a bad
+/// value; Zoho documents no other).
 pub fn unknown_param(name: &str) -> Reply {
-    Reply::new(
+    error(
         422,
-        json!({
-            "errorCode": "INVALID_DATA",
-            "message": "The data is invalid due to validation restrictions",
-            "errors": [{"fieldName": name, "errorType": "invalid", "errorMessage": "Extra query parameter"}],
-        }),
+        "UNPROCESSABLE_ENTITY",
+        &format!("The query parameter '{name}' is not allowed."),
     )
 }
 
@@ -114,14 +115,18 @@ pub fn too_many_requests(seconds: u64) -> Reply {
     .with_header("x-rate-limit-remaining-v3", "0")
 }
 
-/// 429 `THRESHOLD_EXCEEDED`: the organization's API credits for the day are used up.
+/// The body of 429 `THRESHOLD_EXCEEDED`: the organization's API credits for the day are used
+/// up.
+pub fn threshold_body() -> Value {
+    json!({
+        "errorCode": "THRESHOLD_EXCEEDED",
+        "message": "API credits exhausted for the day. Please try again after the reset.",
+    })
+}
+
+/// 429 `THRESHOLD_EXCEEDED`, no `Retry-After`.
 pub fn threshold_exceeded() -> Reply {
-    error(
-        429,
-        "THRESHOLD_EXCEEDED",
-        "API credits exhausted for the day. Please try again after the reset.",
-    )
-    .with_header("x-rate-limit-remaining-v3", "0")
+    Reply::new(429, threshold_body()).with_header("x-rate-limit-remaining-v3", "0")
 }
 
 /// An OAuth error of the token endpoint (Zoho Accounts answers 200 with `{"error": code}`).

@@ -1,11 +1,14 @@
-//! Zoho Desk's endpoints, in matching order: method, path (`{}` for an id), the query parameters
-//! and body each accepts (checked by the handler, which answers Zoho's 422), and its handler.
+//! Zoho Desk's endpoints, in matching order: method, path (`{}` for an id), and a handler that
+//! checks the query parameters and body it accepts (answering Zoho's 422) before answering.
+//!
+//! Parameters and bodies are those of Zoho's description (`v1.0/*.json`); where the description
+//! and the HTML documentation disagree, the documentation wins and the handler says so.
 
 use serde_json::{Map, Value, json};
-use support_conformance::sim::{BodyRule, Params, Route};
+use support_conformance::sim::{BodyRule, ParamProblem, Params, Route};
 
 use super::http::{self, Reply, Req};
-use super::store::{self, PRIORITIES, STATUSES, SimState};
+use super::store::{self, CHANNELS, PRIORITIES, STATUSES, SimState};
 
 /// The API root.
 pub const API: &str = "/api/v1";
@@ -20,6 +23,13 @@ const fn get(pattern: &'static str, handler: fn(&mut SimState, &Req) -> Reply) -
 
 const fn post(pattern: &'static str, handler: fn(&mut SimState, &Req) -> Reply) -> Route<SimState> {
     Route::new("POST", pattern, Params::ANY, BodyRule::Any, handler)
+}
+
+const fn patch(
+    pattern: &'static str,
+    handler: fn(&mut SimState, &Req) -> Reply,
+) -> Route<SimState> {
+    Route::new("PATCH", pattern, Params::ANY, BodyRule::Any, handler)
 }
 
 /// Every endpoint the simulator serves.
@@ -39,13 +49,8 @@ pub static ROUTES: &[Route<SimState>] = &[
     post("/api/v1/tickets", create_ticket),
     post("/api/v1/closeTickets", close_tickets),
     get("/api/v1/tickets/{}", show_ticket),
-    Route::new(
-        "PATCH",
-        "/api/v1/tickets/{}",
-        Params::ANY,
-        BodyRule::Any,
-        update_ticket,
-    ),
+    patch("/api/v1/tickets/{}", update_ticket),
+    post("/api/v1/tickets/{}/move", move_ticket),
     get("/api/v1/tickets/{}/comments", list_comments),
     post("/api/v1/tickets/{}/comments", add_comment),
     get("/api/v1/tickets/{}/threads", list_threads),
@@ -64,30 +69,34 @@ pub static ROUTES: &[Route<SimState>] = &[
     get("/api/v1/accounts/{}/sla", account_slas),
 ];
 
-/// Zoho's 422 for the first query parameter not in `allowed` (or repeated).
+/// Zoho's 422 for the first query parameter not in `allowed` (or repeated). `orgId` is allowed
+/// everywhere: the description models it as a query parameter (the documentation: a header).
 fn check_params(req: &Req, allowed: &[&str]) -> Result<(), Reply> {
     let mut all = allowed.to_vec();
     all.push("orgId");
     match req.param_problems(&all).into_iter().next() {
         None => Ok(()),
-        Some(support_conformance::sim::ParamProblem::Unknown(name)) => {
-            Err(http::unknown_param(&name))
-        }
-        Some(support_conformance::sim::ParamProblem::Repeated(name)) => Err(http::bad_param(&name)),
+        Some(ParamProblem::Unknown(name)) => Err(http::unknown_param(&name)),
+        Some(ParamProblem::Repeated(name)) => Err(http::bad_param(&name)),
     }
 }
 
-/// `from` (0-based index, default 0) and `limit` (1..=`max`, default `default`), with the
-/// organization's `from` cap; Zoho's 422 naming the parameter otherwise.
-fn window(
+/// `from` (an index from `first`, default `first`) and `limit` (1..=`max`, default `default`),
+/// as a 0-based offset and a count, with the organization's `from` cap (`from` + `limit` past
+/// `SimState::from_cap` is refused); Zoho's 422 naming the parameter otherwise.
+fn window_from(
     state: &SimState,
     req: &Req,
+    first: usize,
     default: usize,
     max: usize,
 ) -> Result<(usize, usize), Reply> {
     let from = match req.param("from") {
-        None => 0,
-        Some(v) => v.parse::<usize>().map_err(|_| http::bad_param("from"))?,
+        None => first,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n >= first => n,
+            _ => return Err(http::bad_param("from")),
+        },
     };
     let limit = match req.param("limit") {
         None => default,
@@ -96,15 +105,26 @@ fn window(
             _ => return Err(http::bad_param("limit")),
         },
     };
-    if from + limit > state.from_cap {
+    let offset = from - first;
+    if offset + limit > state.from_cap {
         return Err(http::bad_param("from"));
     }
-    Ok((from, limit))
+    Ok((offset, limit))
+}
+
+/// [`window_from`] with a 0-based `from`.
+fn window(
+    state: &SimState,
+    req: &Req,
+    default: usize,
+    max: usize,
+) -> Result<(usize, usize), Reply> {
+    window_from(state, req, 0, default, max)
 }
 
 /// A page of `items`: `{"data": [...]}`, or 204 with no body when it is empty.
-fn page(items: Vec<Value>, from: usize, limit: usize) -> Reply {
-    let data: Vec<Value> = items.into_iter().skip(from).take(limit).collect();
+fn page(items: Vec<Value>, offset: usize, limit: usize) -> Reply {
+    let data: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
     if data.is_empty() {
         Reply::empty(204)
     } else {
@@ -120,6 +140,63 @@ fn comma_list(value: &str) -> Vec<&str> {
         .collect()
 }
 
+/// `Err(bad_param(name))` unless every comma-separated value of `name` is in `allowed`.
+fn check_values(req: &Req, name: &str, allowed: &[&str]) -> Result<(), Reply> {
+    match req.param(name) {
+        Some(v)
+            if comma_list(v).is_empty() || comma_list(v).iter().any(|w| !allowed.contains(w)) =>
+        {
+            Err(http::bad_param(name))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `sortBy` among `allowed`, with `-` for descending when `signed`; `default` without one.
+fn sort_key<'a>(
+    req: &'a Req,
+    allowed: &[&str],
+    signed: bool,
+    default: (bool, &'a str),
+) -> Result<(bool, &'a str), Reply> {
+    let Some(value) = req.param("sortBy") else {
+        return Ok(default);
+    };
+    let (desc, key) = match value.strip_prefix('-') {
+        Some(key) if signed => (true, key),
+        _ => (false, value),
+    };
+    if allowed.contains(&key) {
+        Ok((desc, key))
+    } else {
+        Err(http::bad_param("sortBy"))
+    }
+}
+
+/// Sorts records by a time (or other string) field, then id.
+fn sort_by_field(items: &mut [Value], field: &str, desc: bool) {
+    items.sort_by(|a, b| {
+        let ka = (
+            a[field].as_str().unwrap_or_default(),
+            a["id"].as_str().unwrap_or_default(),
+        );
+        let kb = (
+            b[field].as_str().unwrap_or_default(),
+            b["id"].as_str().unwrap_or_default(),
+        );
+        if desc { kb.cmp(&ka) } else { ka.cmp(&kb) }
+    });
+}
+
+/// The body as a JSON object whose members are all in `allowed`; Zoho's 422 otherwise.
+fn body_with(req: &Req, allowed: &[&str]) -> Result<Map<String, Value>, Reply> {
+    let body = http::json_object(req)?;
+    match body.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(http::invalid_data(k, "invalid")),
+        None => Ok(body),
+    }
+}
+
 /// The scaffold's placeholder connection check; removed with [`super::SCAFFOLD_PING`] at merge.
 fn scaffold_ping(_state: &mut SimState, _req: &Req) -> Reply {
     Reply::ok(json!({"ok": true}))
@@ -128,8 +205,10 @@ fn scaffold_ping(_state: &mut SimState, _req: &Req) -> Reply {
 // ---- OAuth and organization ----
 
 /// `POST /oauth/v2/token`: the refresh-token grant (parameters in the form body or the query
-/// string, as Zoho Accounts takes both). Answers `access_token`, `expires_in` (seconds),
-/// `api_domain`, `token_type`; errors are 200 `{"error": code}` as Zoho Accounts answers them.
+/// string, as Zoho Accounts takes both; the client in the body or HTTP Basic). Answers
+/// `access_token`, `expires_in` (seconds), `api_domain`, `token_type`; errors are 200
+/// `{"error": code}` as Zoho Accounts answers them (`invalid_client`, `invalid_code` for a bad
+/// refresh token, `unsupported_grant_type`).
 fn oauth_token(_state: &mut SimState, req: &Req) -> Reply {
     let mut fields = http::form(&req.body);
     fields.extend(req.params.iter().cloned());
@@ -153,22 +232,37 @@ fn oauth_token(_state: &mut SimState, req: &Req) -> Reply {
         "api_domain": format!("http://{host}"),
         "token_type": "Bearer",
         "expires_in": 3600,
-        "scope": "Desk.tickets.ALL Desk.basic.READ Desk.settings.READ Desk.articles.READ",
+        "scope": http::SCOPES,
     }))
 }
 
+/// `GET /api/v1/organizations`: the organizations the token reaches (no `orgId` needed).
 fn organizations(_state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
     }
     Reply::ok(json!({"data": [{
         "id": http::ORG_ID, "companyName": "Simulated Org", "portalName": "simulated",
-        "isDefault": true, "edition": "ENTERPRISE", "portalURL": "https://desk.zoho.com/support/simulated",
+        "isDefault": "true", "edition": "ENTERPRISE", "isAdminInOrg": true,
+        "portalURL": "https://desk.zoho.com/support/simulated/ShowHomePage.do",
     }]}))
 }
 
+/// `GET /api/v1/myinfo`: the token's agent (the administrator).
 fn myinfo(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["include"]) {
+        return r;
+    }
+    if let Err(r) = check_values(
+        req,
+        "include",
+        &[
+            "profile",
+            "role",
+            "associatedDepartments",
+            "associatedChatDepartments",
+        ],
+    ) {
         return r;
     }
     match state.agents.first() {
@@ -179,7 +273,9 @@ fn myinfo(state: &mut SimState, req: &Req) -> Reply {
 
 // ---- tickets ----
 
-const TICKET_FIELDS: &[&str] = &[
+/// The members a ticket creation takes (the description's `createTicket` body, and `teamId`,
+/// `entitySkills`, `secondaryContacts`, `accountId` of the documentation).
+const CREATE_FIELDS: &[&str] = &[
     "subject",
     "departmentId",
     "contactId",
@@ -194,12 +290,41 @@ const TICKET_FIELDS: &[&str] = &[
     "phone",
     "category",
     "subCategory",
+    "classification",
     "dueDate",
     "cf",
+    "customFields",
     "language",
+    "productId",
+    "entitySkills",
+    "secondaryContacts",
+    "accountId",
+];
+
+/// The members an update takes (the description's `updateTicket` body, and `teamId`,
+/// `accountId`). Not `departmentId`: a ticket changes department by `POST .../move`.
+const UPDATE_FIELDS: &[&str] = &[
+    "subject",
+    "contactId",
+    "description",
+    "priority",
+    "status",
+    "channel",
+    "assigneeId",
+    "teamId",
+    "email",
+    "phone",
+    "category",
+    "subCategory",
     "classification",
+    "dueDate",
+    "cf",
+    "customFields",
+    "language",
     "productId",
     "resolution",
+    "sharedDepartments",
+    "uploads",
     "accountId",
 ];
 
@@ -217,7 +342,10 @@ fn with_includes(state: &SimState, ticket: &Value, include: Option<&str>) -> Val
                 t["assignee"] = t["assigneeId"]
                     .as_str()
                     .and_then(|id| state.agent(id))
-                    .map(|a| json!({"id": a["id"], "firstName": a["firstName"], "lastName": a["lastName"], "emailId": a["emailId"]}))
+                    .map(|a| {
+                        json!({"id": a["id"], "firstName": a["firstName"], "lastName": a["lastName"],
+                               "email": a["emailId"], "photoURL": null})
+                    })
                     .unwrap_or(Value::Null);
             }
             "departments" => {
@@ -227,56 +355,16 @@ fn with_includes(state: &SimState, ticket: &Value, include: Option<&str>) -> Val
                     .map(|d| json!({"id": d["id"], "name": d["name"]}))
                     .unwrap_or(Value::Null);
             }
+            "team" => t["team"] = Value::Null,
+            "isRead" => t["isRead"] = json!(false),
             _ => {}
         }
     }
     t
 }
 
-fn check_include(include: Option<&str>, allowed: &[&str]) -> Result<(), Reply> {
-    match include {
-        Some(v) if comma_list(v).iter().any(|w| !allowed.contains(w)) => {
-            Err(http::bad_param("include"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Sorts tickets by `sortBy` (`createdTime`, `dueDate`, `recentThread`, `modifiedTime` where
-/// taken; a leading `-` for descending); Zoho's default order is newest first by creation.
-fn sort_tickets(
-    tickets: &mut [Value],
-    sort_by: Option<&str>,
-    allowed: &[&str],
-) -> Result<(), Reply> {
-    let (desc, key) = match sort_by {
-        None => (true, "createdTime"),
-        Some(s) => match s.strip_prefix('-') {
-            Some(k) => (true, k),
-            None => (false, s),
-        },
-    };
-    if !allowed.contains(&key) {
-        return Err(http::bad_param("sortBy"));
-    }
-    let field = match key {
-        "recentThread" | "modifiedTime" => "modifiedTime",
-        other => other,
-    };
-    tickets.sort_by(|a, b| {
-        let ka = (
-            a[field].as_str().unwrap_or_default(),
-            a["id"].as_str().unwrap_or_default(),
-        );
-        let kb = (
-            b[field].as_str().unwrap_or_default(),
-            b["id"].as_str().unwrap_or_default(),
-        );
-        if desc { kb.cmp(&ka) } else { ka.cmp(&kb) }
-    });
-    Ok(())
-}
-
+/// Whether the ticket passes the filters both listings take (`departmentId`, `status` as
+/// labels or status types, `priority`, `channel`).
 fn matches_common(t: &Value, req: &Req) -> bool {
     let department = req
         .param("departmentId")
@@ -293,8 +381,28 @@ fn matches_common(t: &Value, req: &Req) -> bool {
             .as_str()
             .is_some_and(|l| comma_list(p).contains(&l))
     });
-    let channel = req.param("channel").is_none_or(|c| t["channel"] == c);
+    let channel = req.param("channel").is_none_or(|c| {
+        t["channel"]
+            .as_str()
+            .is_some_and(|l| comma_list(c).contains(&l))
+    });
     department && status && priority && channel
+}
+
+/// The filter values both listings check: known departments, status labels and types,
+/// priorities, channels.
+fn check_filters(state: &SimState, req: &Req) -> Result<(), Reply> {
+    if let Some(d) = req.param("departmentId")
+        && d != "allDepartment"
+        && state.department(d).is_none()
+    {
+        return Err(http::bad_param("departmentId"));
+    }
+    let mut labels: Vec<&str> = STATUSES.iter().map(|(l, _)| *l).collect();
+    labels.extend(state.tickets.iter().filter_map(|t| t["status"].as_str()));
+    check_values(req, "status", &labels)?;
+    check_values(req, "priority", PRIORITIES)?;
+    check_values(req, "channel", CHANNELS)
 }
 
 fn expire_mid_listing(state: &mut SimState, req: &Req, more: bool) {
@@ -304,7 +412,9 @@ fn expire_mid_listing(state: &mut SimState, req: &Req, more: bool) {
     }
 }
 
-/// `GET /api/v1/tickets`.
+/// `GET /api/v1/tickets`: `from` (0-based), `limit` (1..=100, default 25), `sortBy`
+/// (`createdTime`, `dueDate`, `recentThread`; `-` descending; without one, newest first),
+/// filters. An empty page is 204.
 fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
     const ALLOWED: &[&str] = &[
         "include",
@@ -327,13 +437,14 @@ fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, ALLOWED) {
         return r;
     }
-    let (from, limit) = match window(state, req, 25, 100) {
+    let (offset, limit) = match window(state, req, 25, 100) {
         Ok(w) => w,
         Err(r) => return r,
     };
     let include = req.param("include");
-    if let Err(r) = check_include(
-        include,
+    let checks = check_values(
+        req,
+        "include",
         &[
             "contacts",
             "products",
@@ -342,16 +453,20 @@ fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
             "assignee",
             "isRead",
         ],
-    ) {
+    )
+    .and_then(|()| check_filters(state, req));
+    if let Err(r) = checks {
         return r;
     }
-    if let Some(s) = req.param("status")
-        && comma_list(s)
-            .iter()
-            .any(|l| store::status_type(l).is_none() && !["Open", "On Hold", "Closed"].contains(l))
-    {
-        return http::bad_param("status");
-    }
+    let (desc, key) = match sort_key(
+        req,
+        &["createdTime", "dueDate", "recentThread"],
+        true,
+        (true, "createdTime"),
+    ) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
     let mut tickets: Vec<Value> = state
         .tickets
         .iter()
@@ -364,20 +479,19 @@ fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
         })
         .cloned()
         .collect();
-    if let Err(r) = sort_tickets(
-        &mut tickets,
-        req.param("sortBy"),
-        &["createdTime", "dueDate", "recentThread"],
-    ) {
-        return r;
-    }
+    let field = if key == "recentThread" {
+        "modifiedTime"
+    } else {
+        key
+    };
+    sort_by_field(&mut tickets, field, desc);
     let total = tickets.len();
     let tickets: Vec<Value> = tickets
         .iter()
         .map(|t| with_includes(state, t, include))
         .collect();
-    let reply = page(tickets, from, limit);
-    expire_mid_listing(state, req, from + limit < total);
+    let reply = page(tickets, offset, limit);
+    expire_mid_listing(state, req, offset + limit < total);
     reply
 }
 
@@ -387,12 +501,15 @@ fn time_range(value: &str) -> Option<(String, String)> {
     let ok = |t: &str| {
         t.len() >= 20 && t.ends_with('Z') && t.as_bytes()[4] == b'-' && t.as_bytes()[10] == b'T'
     };
-    (ok(a) && ok(b) && a <= b).then(|| (a.to_owned(), b.to_owned()))
+    let (a, b) = (store::iso_millis(a.trim()), store::iso_millis(b.trim()));
+    (ok(&a) && ok(&b) && a <= b).then_some((a, b))
 }
 
-/// `GET /api/v1/tickets/search`: the filters, `ticketNumber`, `createdTimeRange`,
-/// `modifiedTimeRange` (inclusive), `sortBy` (`createdTime`, `modifiedTime`, `-` descending).
-/// Answers `{data, count}`, 204 when nothing matches.
+/// `GET /api/v1/tickets/search`: exact filters (`id`, `ticketNumber`, `departmentId`,
+/// `assigneeId`, `contactId`, `status`, `priority`, `channel`), `subject` (wildcard with `*`),
+/// `createdTimeRange` / `modifiedTimeRange` (inclusive), `sortBy` (`createdTime`, `modifiedTime`,
+/// ...; `-` descending; default relevance, here creation order). Answers `{data, count}`, 204
+/// when nothing matches.
 fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
     const ALLOWED: &[&str] = &[
         "from",
@@ -400,6 +517,7 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
         "id",
         "ticketNumber",
         "subject",
+        "description",
         "departmentId",
         "assigneeId",
         "contactId",
@@ -419,10 +537,13 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, ALLOWED) {
         return r;
     }
-    let (from, limit) = match window(state, req, 10, 100) {
+    let (offset, limit) = match window(state, req, 10, 100) {
         Ok(w) => w,
         Err(r) => return r,
     };
+    if let Err(r) = check_filters(state, req) {
+        return r;
+    }
     let mut ranges = Vec::new();
     for (param, field) in [
         ("createdTimeRange", "createdTime"),
@@ -435,24 +556,48 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
             }
         }
     }
+    let (desc, key) = match sort_key(
+        req,
+        &[
+            "createdTime",
+            "modifiedTime",
+            "customerResponseTime",
+            "dueDate",
+        ],
+        true,
+        (false, "createdTime"),
+    ) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let wildcard = |value: &str, text: &str| {
+        let text = text.to_lowercase();
+        let value = value.to_lowercase();
+        match value.strip_suffix('*') {
+            Some(prefix) => text.contains(prefix),
+            None => text == value,
+        }
+    };
     let mut tickets: Vec<Value> = state
         .tickets
         .iter()
         .filter(|t| matches_common(t, req))
         .filter(|t| {
-            req.param("ticketNumber")
-                .is_none_or(|n| t["ticketNumber"] == n)
-        })
-        .filter(|t| req.param("id").is_none_or(|n| t["id"] == n))
-        .filter(|t| req.param("assigneeId").is_none_or(|n| t["assigneeId"] == n))
-        .filter(|t| req.param("contactId").is_none_or(|n| t["contactId"] == n))
-        .filter(|t| {
-            req.param("subject").is_none_or(|s| {
-                t["subject"].as_str().is_some_and(|x| {
-                    x.to_lowercase()
-                        .contains(&s.trim_matches('*').to_lowercase())
-                })
+            [
+                ("ticketNumber", "ticketNumber"),
+                ("id", "id"),
+                ("assigneeId", "assigneeId"),
+                ("contactId", "contactId"),
+            ]
+            .iter()
+            .all(|(param, field)| {
+                req.param(param)
+                    .is_none_or(|v| comma_list(v).iter().any(|x| t[*field] == *x))
             })
+        })
+        .filter(|t| {
+            req.param("subject")
+                .is_none_or(|s| t["subject"].as_str().is_some_and(|x| wildcard(s, x)))
         })
         .filter(|t| {
             ranges.iter().all(|(field, (a, b))| {
@@ -463,40 +608,31 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
         })
         .cloned()
         .collect();
-    if let Err(r) = sort_tickets(
-        &mut tickets,
-        req.param("sortBy"),
-        &[
-            "createdTime",
-            "modifiedTime",
-            "customerResponseTime",
-            "dueDate",
-        ],
-    ) {
-        return r;
-    }
+    sort_by_field(&mut tickets, key, desc);
     let count = tickets.len();
-    match page(tickets, from, limit) {
-        r if r.status == 204 => r,
-        Reply {
-            body: Some(mut body),
-            ..
-        } => {
-            body["count"] = json!(count.to_string());
-            expire_mid_listing(state, req, from + limit < count);
+    let reply = page(tickets, offset, limit);
+    if reply.status == 204 {
+        return reply;
+    }
+    expire_mid_listing(state, req, offset + limit < count);
+    match reply.body {
+        Some(mut body) => {
+            body["count"] = json!(count);
             Reply::ok(body)
         }
-        r => r,
+        None => reply,
     }
 }
 
+/// `GET /api/v1/tickets/{id}`.
 fn show_ticket(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["include"]) {
         return r;
     }
     let include = req.param("include");
-    if let Err(r) = check_include(
-        include,
+    if let Err(r) = check_values(
+        req,
+        "include",
         &[
             "contacts",
             "products",
@@ -516,23 +652,19 @@ fn show_ticket(state: &mut SimState, req: &Req) -> Reply {
     }
 }
 
-/// Checks a ticket body's members against the layout; the first problem as Zoho's 422.
+/// Checks a ticket body's values against the layout; the first problem as Zoho's 422.
 fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), Reply> {
-    if let Some(k) = body.keys().find(|k| !TICKET_FIELDS.contains(&k.as_str())) {
-        return Err(http::invalid_data(k, "invalid"));
-    }
-    if let Some(p) = body.get("priority")
-        && !(p.is_null() || p.as_str().is_some_and(|p| PRIORITIES.contains(&p)))
-    {
-        return Err(http::invalid_data("priority", "invalid"));
-    }
-    if let Some(s) = body.get("status")
-        && !s
-            .as_str()
-            .is_some_and(|s| STATUSES.iter().any(|(l, _)| *l == s))
-    {
-        return Err(http::invalid_data("status", "invalid"));
-    }
+    let label = |field: &str, allowed: &[&str], nullable: bool| match body.get(field) {
+        Some(Value::Null) if nullable => Ok(()),
+        Some(v) if !v.as_str().is_some_and(|v| allowed.contains(&v)) => {
+            Err(http::invalid_data(field, "invalid"))
+        }
+        _ => Ok(()),
+    };
+    let statuses: Vec<&str> = STATUSES.iter().map(|(l, _)| *l).collect();
+    label("priority", PRIORITIES, true)?;
+    label("status", &statuses, false)?;
+    label("channel", CHANNELS, false)?;
     if let Some(d) = body.get("departmentId")
         && !d.as_str().is_some_and(|d| state.department(d).is_some())
     {
@@ -543,6 +675,10 @@ fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), 
     {
         return Err(http::invalid_data("assigneeId", "invalid"));
     }
+    // The organization has no teams.
+    if body.get("teamId").is_some_and(|t| !t.is_null()) {
+        return Err(http::invalid_data("teamId", "invalid"));
+    }
     if let Some(c) = body.get("contactId")
         && !c.as_str().is_some_and(|c| state.contacts.contains_key(c))
     {
@@ -552,6 +688,11 @@ fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), 
         && !s.as_str().is_some_and(|s| !s.trim().is_empty())
     {
         return Err(http::invalid_data("subject", "invalid"));
+    }
+    if let Some(d) = body.get("description")
+        && !(d.is_null() || d.is_string())
+    {
+        return Err(http::invalid_data("description", "invalid"));
     }
     Ok(())
 }
@@ -575,45 +716,78 @@ fn apply(ticket: &mut Value, body: &Map<String, Value>, now: &str) {
     ticket["modifiedTime"] = json!(now);
 }
 
+/// The contact of a creation: `contactId`, or `contact` (`email` or `lastName` required; an
+/// existing contact with that e-mail is reused, else one is created).
+fn creation_contact(state: &mut SimState, body: &Map<String, Value>) -> Result<String, Reply> {
+    match (body.get("contactId"), body.get("contact")) {
+        (Some(id), _) => Ok(id.as_str().unwrap_or_default().to_owned()),
+        (None, Some(Value::Object(c))) => {
+            const CONTACT: &[&str] = &["firstName", "lastName", "email", "phone", "mobile"];
+            if let Some(k) = c.keys().find(|k| !CONTACT.contains(&k.as_str())) {
+                return Err(http::invalid_data(&format!("contact/{k}"), "invalid"));
+            }
+            let email = c.get("email").and_then(Value::as_str);
+            if email.is_some_and(|e| !e.contains('@')) {
+                return Err(http::invalid_data("contact/email", "invalid"));
+            }
+            let last_name = c.get("lastName").and_then(Value::as_str);
+            let existing = email
+                .and_then(|e| {
+                    state.contacts.values().find(|x| {
+                        x["email"]
+                            .as_str()
+                            .is_some_and(|x| x.eq_ignore_ascii_case(e))
+                    })
+                })
+                .map(|x| x["id"].as_str().unwrap_or_default().to_owned());
+            match (existing, email, last_name) {
+                (Some(id), _, _) => Ok(id),
+                (None, None, None) => Err(http::invalid_data("contact/lastName", "missing")),
+                (None, _, _) => {
+                    let id = state.new_id();
+                    let last = last_name
+                        .map(str::to_owned)
+                        .or_else(|| email.map(|e| e.split('@').next().unwrap_or(e).to_owned()));
+                    state.contacts.insert(
+                        id.clone(),
+                        json!({"id": id, "email": email, "lastName": last,
+                               "firstName": c.get("firstName"), "phone": c.get("phone"),
+                               "mobile": c.get("mobile"), "accountId": null, "type": null,
+                               "isSpam": false}),
+                    );
+                    Ok(id)
+                }
+            }
+        }
+        (None, Some(_)) => Err(http::invalid_data("contact", "invalid")),
+        (None, None) => Err(http::invalid_data("contactId", "missing")),
+    }
+}
+
 /// `POST /api/v1/tickets`: `subject`, `departmentId` and a contact (`contactId`, or `contact`
-/// with `email` or `lastName`) required.
+/// with `email` or `lastName`) required. No tags: they are applied by `associateTag`.
 fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
     }
-    let body = match http::json_object(req) {
+    let body = match body_with(req, CREATE_FIELDS) {
         Ok(b) => b,
         Err(r) => return r,
     };
     for required in ["subject", "departmentId"] {
-        if !body.contains_key(required) {
+        if body.get(required).is_none_or(Value::is_null) {
             return http::invalid_data(required, "missing");
         }
     }
     if let Err(r) = check_ticket_body(state, &body) {
         return r;
     }
-    let contact_id = match (body.get("contactId"), body.get("contact")) {
-        (Some(id), _) => id.as_str().unwrap_or_default().to_owned(),
-        (None, Some(Value::Object(c))) => {
-            let email = c.get("email").and_then(Value::as_str);
-            let existing = email
-                .and_then(|e| state.contacts.values().find(|x| x["email"] == e))
-                .map(|x| x["id"].clone());
-            match existing {
-                Some(id) => id.as_str().unwrap_or_default().to_owned(),
-                None if email.is_some() || c.get("lastName").is_some() => {
-                    let id = state.new_id();
-                    state.contacts.insert(id.clone(), json!({"id": id, "email": email, "lastName": c.get("lastName"), "firstName": c.get("firstName")}));
-                    id
-                }
-                None => return http::invalid_data("contact", "missing"),
-            }
-        }
-        _ => return http::invalid_data("contactId", "missing"),
+    let contact_id = match creation_contact(state, &body) {
+        Ok(id) => id,
+        Err(r) => return r,
     };
-    let id = state.new_id();
-    let now = state.now();
+    let id = state.new_ticket_id();
+    let now = state.creation_time();
     let email = state.contacts.get(&contact_id).map(|c| c["email"].clone());
     let mut ticket = json!({
         "id": id, "ticketNumber": store::ticket_number(&id), "subject": null, "description": null,
@@ -621,8 +795,9 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
         "departmentId": null, "assigneeId": null, "teamId": null, "contactId": contact_id,
         "email": email, "createdTime": now, "modifiedTime": now, "closedTime": null,
         "dueDate": null, "isEscalated": false, "isSpam": false, "category": null,
+        "language": "English",
         "webUrl": format!("https://desk.zoho.com/support/sim/ShowHomePage.do#Cases/dv/{id}"),
-        "threadCount": "0", "commentCount": "0", "cf": {},
+        "threadCount": "1", "commentCount": "0", "cf": {},
     });
     apply(&mut ticket, &body, &now);
     state.tags.insert(id, Vec::new());
@@ -630,12 +805,12 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
     Reply::ok(ticket)
 }
 
-/// `PATCH /api/v1/tickets/{id}`.
+/// `PATCH /api/v1/tickets/{id}`: the members given change (`assigneeId` null unassigns).
 fn update_ticket(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
     }
-    let body = match http::json_object(req) {
+    let body = match body_with(req, UPDATE_FIELDS) {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -655,116 +830,121 @@ fn update_ticket(state: &mut SimState, req: &Req) -> Reply {
     }
 }
 
-/// `POST /api/v1/closeTickets` `{"ids": [...]}`: one result per id (assumed shape of the
-/// description's `MassActionResponse`: `{"results": [{"id", "success", "errors"}]}`).
+/// `POST /api/v1/tickets/{id}/move` `{"departmentId"}`: the ticket goes to another department
+/// (200, no body). Its tags become tags of that department too.
+fn move_ticket(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    let body = match body_with(req, &["departmentId", "forumId"]) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(department) = body.get("departmentId").and_then(Value::as_str) else {
+        return http::invalid_data("departmentId", "missing");
+    };
+    if state.department(department).is_none() {
+        return http::invalid_data("departmentId", "invalid");
+    }
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
+    }
+    let now = state.now();
+    let tags = state.tags.get(req.id(0)).cloned().unwrap_or_default();
+    state.register_tags(department, &tags, &now);
+    if let Some(t) = state.ticket_mut(req.id(0)) {
+        t["departmentId"] = json!(department);
+        t["modifiedTime"] = json!(now);
+    }
+    Reply::empty(200)
+}
+
+/// `POST /api/v1/closeTickets` `{"ids": [...]}`: closes each (200, no body: the description's
+/// `emptyResponse`); an id of no ticket is 422 naming `ids`, and nothing is closed.
 fn close_tickets(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
     }
-    let body = match http::json_object(req) {
+    let body = match body_with(req, &["ids"]) {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Some(k) = body.keys().find(|k| *k != "ids") {
-        return http::invalid_data(k, "invalid");
-    }
     let Some(ids) = body
         .get("ids")
         .and_then(Value::as_array)
-        .filter(|a| !a.is_empty() && a.iter().all(Value::is_string))
+        .filter(|a| !a.is_empty())
     else {
         return http::invalid_data("ids", "missing");
     };
-    let now = state.now();
-    let mut results = Vec::new();
-    for id in ids.iter().filter_map(Value::as_str) {
-        let success = match state.ticket_mut(id) {
-            Some(t) => {
-                let mut change = Map::new();
-                change.insert("status".into(), json!("Closed"));
-                apply(t, &change, &now);
-                true
-            }
-            None => false,
-        };
-        results.push(json!({"id": id, "success": success, "errors": if success { Value::Null } else { json!({"errorCode": "RESOURCE_NOT_FOUND"}) }}));
+    let ids: Vec<String> = ids
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    if ids.len() != body["ids"].as_array().map_or(0, Vec::len)
+        || ids.iter().any(|id| state.ticket(id).is_none())
+    {
+        return http::invalid_data("ids", "invalid");
     }
-    Reply::ok(json!({"results": results}))
+    let now = state.now();
+    let mut change = Map::new();
+    change.insert("status".into(), json!("Closed"));
+    for id in &ids {
+        if let Some(t) = state.ticket_mut(id) {
+            apply(t, &change, &now);
+        }
+    }
+    Reply::empty(200)
 }
 
 // ---- conversations ----
 
-fn by_ticket(
-    items: &[Value],
-    ticket: &str,
-    time_field: &str,
-    req: &Req,
-) -> Result<Vec<Value>, Reply> {
-    let mut list: Vec<Value> = items
-        .iter()
-        .filter(|c| c["ticketId"] == ticket)
-        .cloned()
-        .collect();
-    let (desc, key) = match req.param("sortBy") {
-        None => (true, time_field),
-        Some(s) => match s.strip_prefix('-') {
-            Some(k) => (true, k),
-            None => (false, s),
-        },
-    };
-    if key != time_field {
-        return Err(http::bad_param("sortBy"));
-    }
-    list.sort_by(|a, b| {
-        let ka = (
-            a[key].as_str().unwrap_or_default(),
-            a["id"].as_str().unwrap_or_default(),
-        );
-        let kb = (
-            b[key].as_str().unwrap_or_default(),
-            b["id"].as_str().unwrap_or_default(),
-        );
-        if desc { kb.cmp(&ka) } else { ka.cmp(&kb) }
-    });
-    Ok(list)
-}
-
-/// `GET /api/v1/tickets/{id}/comments` (newest first by default; `limit` 1..=100, default 50).
+/// `GET /api/v1/tickets/{id}/comments`: oldest first (`sortBy=commentedTime`, `-` for newest
+/// first); `limit` 1..=100 (default 50).
 fn list_comments(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["include", "limit", "from", "sortBy"]) {
         return r;
     }
-    if state.ticket(req.id(0)).is_none() {
-        return http::not_found();
+    if let Err(r) = check_values(req, "include", &["mentions", "plainText"]) {
+        return r;
     }
-    let (from, limit) = match window(state, req, 50, 100) {
+    let (offset, limit) = match window(state, req, 50, 100) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    match by_ticket(&state.comments, req.id(0), "commentedTime", req) {
-        Ok(list) => page(list, from, limit),
-        Err(r) => r,
+    let (desc, key) = match sort_key(req, &["commentedTime"], true, (false, "commentedTime")) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
     }
+    let mut list: Vec<Value> = state
+        .comments
+        .iter()
+        .filter(|c| c["ticketId"] == req.id(0))
+        .cloned()
+        .collect();
+    sort_by_field(&mut list, key, desc);
+    page(list, offset, limit)
 }
 
-/// `POST /api/v1/tickets/{id}/comments`: `content` required; `isPublic`, `contentType`
-/// (`html` or `plainText`), `attachmentIds`.
+/// `POST /api/v1/tickets/{id}/comments`: `content` required; `isPublic` (default false: a
+/// private note), `contentType` (`html`, the default, or `plainText`), `attachmentIds` (of
+/// uploads; none exist here).
 fn add_comment(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["parentConversationId"]) {
         return r;
     }
-    let body = match http::json_object(req) {
+    let body = match body_with(
+        req,
+        &["content", "isPublic", "contentType", "attachmentIds"],
+    ) {
         Ok(b) => b,
         Err(r) => return r,
     };
     if state.ticket(req.id(0)).is_none() {
         return http::not_found();
-    }
-    if let Some(k) = body
-        .keys()
-        .find(|k| !["content", "isPublic", "contentType", "attachmentIds"].contains(&k.as_str()))
-    {
-        return http::invalid_data(k, "invalid");
     }
     let Some(content) = body
         .get("content")
@@ -773,29 +953,40 @@ fn add_comment(state: &mut SimState, req: &Req) -> Reply {
     else {
         return http::invalid_data("content", "missing");
     };
-    let content_type = body.get("contentType").map_or(Some("html"), Value::as_str);
-    if !matches!(content_type, Some("html" | "plainText")) {
-        return http::invalid_data("contentType", "invalid");
-    }
+    let content_type = match body.get("contentType") {
+        None | Some(Value::Null) => "html",
+        Some(Value::String(t)) if t == "html" || t == "plainText" => t.as_str(),
+        Some(_) => return http::invalid_data("contentType", "invalid"),
+    };
     let public = match body.get("isPublic") {
-        None => false,
+        None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => return http::invalid_data("isPublic", "invalid"),
     };
-    let id = state.new_id();
+    if body
+        .get("attachmentIds")
+        .is_some_and(|a| !a.as_array().is_some_and(Vec::is_empty))
+    {
+        return http::invalid_data("attachmentIds", "invalid");
+    }
+    let id = state.new_comment_id();
     let now = state.now();
-    let author = state
-        .agents
-        .first()
-        .map(|a| a["id"].clone())
-        .unwrap_or(Value::Null);
+    let author = state.agents.first().cloned().unwrap_or(Value::Null);
     let comment = json!({
         "id": id, "ticketId": req.id(0), "content": content, "contentType": content_type,
-        "isPublic": public, "commentedTime": now, "modifiedTime": null, "commenterId": author,
-        "commenter": {"id": author, "type": "AGENT"}, "attachments": [], "mention": [],
-        "impersonatedUser": null,
+        "isPublic": public, "commentedTime": now, "modifiedTime": null,
+        "commenterId": author["id"],
+        "commenter": {"id": author["id"], "name": author["name"], "photoURL": null, "type": "AGENT"},
+        "attachments": [], "mention": [],
     });
     state.comments.push(comment.clone());
+    if let Some(t) = state.ticket_mut(req.id(0)) {
+        let n: u64 = t["commentCount"]
+            .as_str()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default();
+        t["commentCount"] = json!((n + 1).to_string());
+    }
     Reply::ok(comment)
 }
 
@@ -807,22 +998,32 @@ fn thread_summary(thread: &Value) -> Value {
     t
 }
 
-/// `GET /api/v1/tickets/{id}/threads`: summaries (no `content`; read one thread for it).
+/// `GET /api/v1/tickets/{id}/threads`: summaries, oldest first (no `content`: read one thread
+/// for it). Each ticket's first thread is its description (`isDescriptionThread`), not one of
+/// the world's comments.
 fn list_threads(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["limit", "from", "sortBy"]) {
         return r;
     }
-    if state.ticket(req.id(0)).is_none() {
-        return http::not_found();
-    }
-    let (from, limit) = match window(state, req, 50, 200) {
+    let (offset, limit) = match window(state, req, 50, 200) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    match by_ticket(&state.threads, req.id(0), "createdTime", req) {
-        Ok(list) => page(list.iter().map(thread_summary).collect(), from, limit),
-        Err(r) => r,
+    let (desc, key) = match sort_key(req, &["createdTime"], true, (false, "createdTime")) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
     }
+    let mut list: Vec<Value> = state
+        .threads
+        .iter()
+        .filter(|c| c["ticketId"] == req.id(0))
+        .map(thread_summary)
+        .collect();
+    sort_by_field(&mut list, key, desc);
+    page(list, offset, limit)
 }
 
 fn show_thread(state: &mut SimState, req: &Req) -> Reply {
@@ -845,13 +1046,6 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["parentConversationId", "impersonatedUserId"]) {
         return r;
     }
-    let body = match http::json_object(req) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    if state.ticket(req.id(0)).is_none() {
-        return http::not_found();
-    }
     const FIELDS: &[&str] = &[
         "channel",
         "content",
@@ -864,8 +1058,12 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         "isForward",
         "inReplyToThreadId",
     ];
-    if let Some(k) = body.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return http::invalid_data(k, "invalid");
+    let body = match body_with(req, FIELDS) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
     }
     let Some(channel) = body.get("channel").and_then(Value::as_str) else {
         return http::invalid_data("channel", "missing");
@@ -892,74 +1090,51 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         .get("contentType")
         .and_then(Value::as_str)
         .unwrap_or("html");
-    let id = state.new_id();
+    let id = state.new_comment_id();
     let now = state.now();
-    let author = state
-        .agents
-        .first()
-        .map(|a| a["id"].clone())
-        .unwrap_or(Value::Null);
+    let author = state.agents.first().cloned().unwrap_or(Value::Null);
     let thread = json!({
         "id": id, "ticketId": req.id(0), "channel": channel, "direction": "out",
-        "isPrivate": false, "visibility": "public", "summary": content, "content": content,
+        "isDescriptionThread": false, "canReply": true,
+        "visibility": "public", "summary": content, "content": content,
         "contentType": if content_type == "plainText" { "text/plain" } else { "text/html" },
-        "createdTime": now, "author": {"id": author, "type": "AGENT"},
+        "createdTime": now,
+        "author": {"id": author["id"], "name": author["name"], "type": "AGENT", "email": author["emailId"]},
         "to": body.get("to"), "fromEmailAddress": body.get("fromEmailAddress"),
         "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
     });
     state.threads.push(thread.clone());
-    Reply::ok(thread)
+    Reply::ok(thread_summary(&thread))
 }
 
 // ---- tags ----
 
-fn tag_id(name: &str) -> String {
-    let mut h: u64 = 1469598103934665603;
-    for b in name.to_lowercase().bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(1099511628211);
-    }
-    format!("41508681{:011}", h % 100_000_000_000)
-}
-
-fn tag_record(name: &str) -> Value {
-    json!({"id": tag_id(name), "name": name, "tagType": "MANUAL"})
-}
-
-fn ticket_tags(state: &mut SimState, req: &Req) -> Reply {
-    if let Err(r) = check_params(req, &[]) {
-        return r;
-    }
-    match state.tags.get(req.id(0)) {
-        Some(tags) => {
-            Reply::ok(json!({"data": tags.iter().map(|t| tag_record(t)).collect::<Vec<_>>()}))
-        }
-        None => http::not_found(),
-    }
-}
-
-fn tag_body(req: &Req) -> Result<Vec<String>, Reply> {
-    let body = http::json_object(req)?;
-    if let Some(k) = body.keys().find(|k| *k != "tags") {
-        return Err(http::invalid_data(k, "invalid"));
-    }
-    let tags: Vec<String> = body
-        .get("tags")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.trim().to_owned())
-                .collect()
+/// Whether `name` is a tag name Zoho accepts: 3 to 100 characters, letters, digits, spaces and
+/// `_ . - + %` (the description's pattern; any non-ASCII letter too).
+fn valid_tag(name: &str) -> bool {
+    let n = name.chars().count();
+    (3..=100).contains(&n)
+        && name != "null"
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '.' | '-' | '+' | '%')
+                || c.is_whitespace()
+                || !c.is_ascii()
         })
-        .unwrap_or_default();
-    let valid = !tags.is_empty()
-        && body
-            .get("tags")
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.len() == tags.len())
-        && tags
-            .iter()
-            .all(|t| !t.is_empty() && t.chars().count() <= 50 && !t.contains(','));
+}
+
+/// `{"tags": [...]}`: the names, else Zoho's 422.
+fn tag_body(req: &Req) -> Result<Vec<String>, Reply> {
+    let body = body_with(req, &["tags"])?;
+    let Some(list) = body.get("tags").and_then(Value::as_array) else {
+        return Err(http::invalid_data("tags", "missing"));
+    };
+    let tags: Vec<String> = list
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|s| s.trim().to_owned())
+        .collect();
+    let valid = !tags.is_empty() && tags.len() == list.len() && tags.iter().all(|t| valid_tag(t));
     if valid {
         Ok(tags)
     } else {
@@ -967,7 +1142,36 @@ fn tag_body(req: &Req) -> Result<Vec<String>, Reply> {
     }
 }
 
-/// `POST /api/v1/tickets/{id}/associateTag` `{"tags": [...]}`: the ticket's tags after.
+/// The ticket's department and tag records.
+fn ticket_tag_records(state: &SimState, ticket: &str) -> Vec<Value> {
+    let department = state
+        .ticket(ticket)
+        .and_then(|t| t["departmentId"].as_str())
+        .unwrap_or_default();
+    state
+        .tags
+        .get(ticket)
+        .map(|tags| {
+            tags.iter()
+                .map(|t| state.tag_record(department, t))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /api/v1/tickets/{id}/tags`: `{"tags": [{id, name, tagType}]}`.
+fn ticket_tags(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
+    }
+    Reply::ok(json!({"tags": ticket_tag_records(state, req.id(0))}))
+}
+
+/// `POST /api/v1/tickets/{id}/associateTag` `{"tags": [...]}`: applies the tags (creating those
+/// the department does not have yet); answers the ticket's tags, `{"data": [...]}`.
 fn associate_tag(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
@@ -976,19 +1180,26 @@ fn associate_tag(state: &mut SimState, req: &Req) -> Reply {
         Ok(t) => t,
         Err(r) => return r,
     };
-    match state.tags.get_mut(req.id(0)) {
-        Some(list) => {
-            for t in tags {
-                if !list.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-                    list.push(t);
-                }
-            }
-            Reply::ok(json!({"data": list.iter().map(|t| tag_record(t)).collect::<Vec<_>>()}))
+    let Some(department) = state
+        .ticket(req.id(0))
+        .and_then(|t| t["departmentId"].as_str())
+        .map(str::to_owned)
+    else {
+        return http::not_found();
+    };
+    let now = state.now();
+    state.register_tags(&department, &tags, &now);
+    let list = state.tags.entry(req.id(0).to_owned()).or_default();
+    for t in tags {
+        if !list.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            list.push(t);
         }
-        None => http::not_found(),
     }
+    Reply::ok(json!({"data": ticket_tag_records(state, req.id(0))}))
 }
 
+/// `POST /api/v1/tickets/{id}/dissociateTag` `{"tags": [...]}`: removes them (200, no body);
+/// the tags stay in the department.
 fn dissociate_tag(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &[]) {
         return r;
@@ -997,50 +1208,60 @@ fn dissociate_tag(state: &mut SimState, req: &Req) -> Reply {
         Ok(t) => t,
         Err(r) => return r,
     };
-    match state.tags.get_mut(req.id(0)) {
-        Some(list) => {
-            list.retain(|x| !tags.iter().any(|t| t.eq_ignore_ascii_case(x)));
-            Reply::empty(204)
-        }
-        None => http::not_found(),
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
     }
+    if let Some(list) = state.tags.get_mut(req.id(0)) {
+        list.retain(|x| !tags.iter().any(|t| t.eq_ignore_ascii_case(x)));
+    }
+    Reply::empty(200)
 }
 
-/// `GET /api/v1/ticketTags?departmentId=`: the tags on the department's tickets (required;
-/// `limit` 1..=100).
+/// `GET /api/v1/ticketTags?departmentId=`: the department's tags with their `ticketCount`
+/// (`departmentId` required; `limit` 1..=100, default 10; `sortBy` `createdTime` or `count`,
+/// both descending; without one, by count).
 fn department_tags(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["departmentId", "limit", "from", "sortBy"]) {
         return r;
     }
-    let Some(department) = req.param("departmentId") else {
+    let Some(department) = req.param("departmentId").map(str::to_owned) else {
         return http::bad_param("departmentId");
     };
-    if state.department(department).is_none() {
+    if state.department(&department).is_none() {
         return http::bad_param("departmentId");
     }
-    let (from, limit) = match window(state, req, 10, 100) {
+    let (offset, limit) = match window(state, req, 10, 100) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    let mut names: Vec<String> = Vec::new();
-    for t in state
-        .tickets
-        .iter()
-        .filter(|t| t["departmentId"] == department)
-    {
-        for tag in state
-            .tags
-            .get(t["id"].as_str().unwrap_or_default())
-            .into_iter()
-            .flatten()
-        {
-            if !names.iter().any(|n| n.eq_ignore_ascii_case(tag)) {
-                names.push(tag.clone());
-            }
-        }
+    let (_, key) = match sort_key(req, &["createdTime", "count"], false, (true, "count")) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let mut tags: Vec<(usize, String, Value)> = state
+        .department_tags
+        .get(&department)
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let count = state.tag_count(&department, &t.name);
+            let record = json!({"id": t.id, "name": t.name, "tagType": "MANUAL",
+                                "ticketCount": count.to_string()});
+            (count, t.created.clone(), record)
+        })
+        .collect();
+    if key == "count" {
+        tags.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.2["name"].as_str().cmp(&b.2["name"].as_str()))
+        });
+    } else {
+        tags.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.2["name"].as_str().cmp(&b.2["name"].as_str()))
+        });
     }
-    names.sort();
-    page(names.iter().map(|n| tag_record(n)).collect(), from, limit)
+    page(tags.into_iter().map(|(_, _, r)| r).collect(), offset, limit)
 }
 
 // ---- attachments ----
@@ -1050,14 +1271,18 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["include", "limit", "isPublic", "from", "sortBy"]) {
         return r;
     }
-    if state.ticket(req.id(0)).is_none() {
-        return http::not_found();
-    }
-    let (from, limit) = match window(state, req, 25, 100) {
+    let (offset, limit) = match window(state, req, 25, 100) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    let list: Vec<Value> = state
+    let (desc, key) = match sort_key(req, &["createdTime"], true, (false, "createdTime")) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
+    }
+    let mut list: Vec<Value> = state
         .attachments
         .iter()
         .filter(|a| a["ticketId"] == req.id(0))
@@ -1067,11 +1292,13 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
         })
         .cloned()
         .collect();
-    page(list, from, limit)
+    sort_by_field(&mut list, key, desc);
+    page(list, offset, limit)
 }
 
 // ---- organization setup ----
 
+/// `GET /api/v1/departments` (`limit` 1..=200, default 10).
 fn list_departments(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(
         req,
@@ -1079,16 +1306,28 @@ fn list_departments(state: &mut SimState, req: &Req) -> Reply {
     ) {
         return r;
     }
-    let (from, limit) = match window(state, req, 10, 200) {
+    let (offset, limit) = match window(state, req, 10, 200) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    page(state.departments.clone(), from, limit)
+    if let Err(r) = check_values(req, "isEnabled", &["true", "false"]) {
+        return r;
+    }
+    let list: Vec<Value> = state
+        .departments
+        .iter()
+        .filter(|d| {
+            req.param("isEnabled")
+                .is_none_or(|e| d["isEnabled"].to_string() == e)
+        })
+        .cloned()
+        .collect();
+    page(list, offset, limit)
 }
 
 /// `GET /api/v1/organizationFields?module=tickets`: the ticket layout's fields; `status` lists
-/// its values with their status types (incl. the custom `Awaiting Vendor`, type On Hold),
-/// `priority` its values. (Assumed shape: `allowedValues` of `{value, statusType}`.)
+/// its values with their status types, `priority` and `channel` theirs. (Documented outside the
+/// description; the shape of `allowedValues` is assumed.)
 fn organization_fields(_state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["module", "apiNames"]) {
         return r;
@@ -1096,23 +1335,19 @@ fn organization_fields(_state: &mut SimState, req: &Req) -> Reply {
     if req.param("module") != Some("tickets") {
         return http::bad_param("module");
     }
-    let channels: Vec<Value> = [
-        "Email", "Phone", "Chat", "Web", "Forums", "Twitter", "Facebook",
-    ]
-    .iter()
-    .map(|v| json!({"value": v}))
-    .collect();
+    let values = |list: &[&str]| list.iter().map(|v| json!({"value": v})).collect::<Vec<_>>();
     Reply::ok(json!({"data": [
         {"apiName": "status", "displayLabel": "Status", "type": "Picklist", "isCustomField": false,
          "allowedValues": STATUSES.iter().map(|(v, t)| json!({"value": v, "statusType": t})).collect::<Vec<_>>()},
         {"apiName": "priority", "displayLabel": "Priority", "type": "Picklist", "isCustomField": false,
-         "allowedValues": PRIORITIES.iter().map(|v| json!({"value": v})).collect::<Vec<_>>()},
+         "allowedValues": values(PRIORITIES)},
         {"apiName": "channel", "displayLabel": "Channel", "type": "Picklist", "isCustomField": false,
-         "allowedValues": channels},
+         "allowedValues": values(CHANNELS)},
     ]}))
 }
 
-/// `GET /api/v1/agents` (`limit` 1..=200, default 10; `status` ACTIVE or DISABLED).
+/// `GET /api/v1/agents` (`limit` 1..=200, default 10; `status` ACTIVE or DISABLED;
+/// `departmentIds` comma-separated).
 fn list_agents(state: &mut SimState, req: &Req) -> Reply {
     const ALLOWED: &[&str] = &[
         "include",
@@ -1129,26 +1364,40 @@ fn list_agents(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, ALLOWED) {
         return r;
     }
-    let (from, limit) = match window(state, req, 10, 200) {
+    let (offset, limit) = match window(state, req, 10, 200) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    if let Some(s) = req.param("status")
-        && !["ACTIVE", "DISABLED"].contains(&s)
-    {
-        return http::bad_param("status");
+    let checks = check_values(req, "status", &["ACTIVE", "DISABLED"])
+        .and_then(|()| check_values(req, "include", &["profile", "role"]))
+        .and_then(|()| check_values(req, "isConfirmed", &["true", "false"]));
+    if let Err(r) = checks {
+        return r;
     }
     let list: Vec<Value> = state
         .agents
         .iter()
         .filter(|a| req.param("status").is_none_or(|s| a["status"] == s))
+        .filter(|a| {
+            req.param("departmentIds").is_none_or(|ids| {
+                comma_list(ids).iter().any(|d| {
+                    a["associatedDepartmentIds"]
+                        .as_array()
+                        .is_some_and(|l| l.iter().any(|x| x == d))
+                })
+            })
+        })
         .cloned()
         .collect();
-    page(list, from, limit)
+    page(list, offset, limit)
 }
 
 // ---- knowledge and SLAs ----
 
+/// `GET /api/v1/articles`: `from` counts from 1 (the description's minimum), `limit` 1..=50
+/// (default 10); `status` (comma-separated: Draft, Published, Review, Expired, Unpublished),
+/// `categoryId`, `authorId`, `permission`; `sortBy` `createdTime`, `modifiedTime`, ... (`-`
+/// descending; default creation order). Items without `answer` (read one article for it).
 fn list_articles(state: &mut SimState, req: &Req) -> Reply {
     const ALLOWED: &[&str] = &[
         "permission",
@@ -1164,21 +1413,48 @@ fn list_articles(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, ALLOWED) {
         return r;
     }
-    let (from, limit) = match window(state, req, 10, 50) {
+    let (offset, limit) = match window_from(state, req, 1, 10, 50) {
         Ok(w) => w,
         Err(r) => return r,
     };
-    let list: Vec<Value> = state
+    let checks = check_values(
+        req,
+        "status",
+        &["Draft", "Published", "Review", "Expired", "Unpublished"],
+    )
+    .and_then(|()| check_values(req, "permission", &["ALL", "REGISTEREDUSERS", "AGENTS"]));
+    if let Err(r) = checks {
+        return r;
+    }
+    let (desc, key) = match sort_key(
+        req,
+        &[
+            "createdTime",
+            "modifiedTime",
+            "likeCount",
+            "viewCount",
+            "feedbackCount",
+            "dislikeCount",
+            "position",
+        ],
+        true,
+        (false, "createdTime"),
+    ) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let mut list: Vec<Value> = state
         .articles
         .iter()
         .filter(|a| {
             req.param("status").is_none_or(|s| {
                 a["status"]
                     .as_str()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(s))
+                    .is_some_and(|x| comma_list(s).contains(&x))
             })
         })
         .filter(|a| req.param("categoryId").is_none_or(|c| a["categoryId"] == c))
+        .filter(|a| req.param("authorId").is_none_or(|c| a["authorId"] == c))
         .map(|a| {
             let mut a = a.clone();
             if let Some(m) = a.as_object_mut() {
@@ -1187,11 +1463,13 @@ fn list_articles(state: &mut SimState, req: &Req) -> Reply {
             a
         })
         .collect();
-    page(list, from, limit)
+    sort_by_field(&mut list, key, desc);
+    page(list, offset, limit)
 }
 
+/// `GET /api/v1/articles/{id}` (drafts too), with `answer`, the body in HTML.
 fn show_article(state: &mut SimState, req: &Req) -> Reply {
-    if let Err(r) = check_params(req, &["version", "locale"]) {
+    if let Err(r) = check_params(req, &["version"]) {
         return r;
     }
     match state.articles.iter().find(|a| a["id"] == req.id(0)) {
@@ -1200,18 +1478,35 @@ fn show_article(state: &mut SimState, req: &Req) -> Reply {
     }
 }
 
-/// `GET /api/v1/accounts/{id}/sla`: the SLAs bound to an account (`{data: [{id, name,
-/// department, isActive}]}`, no targets).
+/// `GET /api/v1/accounts/{id}/sla`: the SLAs bound to an account (`{data: [{id, slaName,
+/// department, isActive}]}`; no targets).
 fn account_slas(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["departmentId", "limit", "from", "status"]) {
+        return r;
+    }
+    let (offset, limit) = match window(state, req, 10, 100) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_values(req, "status", &["ACTIVE", "INACTIVE"]) {
         return r;
     }
     if req.id(0) != state.account_slas.0 {
         return http::not_found();
     }
-    let (from, limit) = match window(state, req, 10, 100) {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    page(state.account_slas.1.clone(), from, limit)
+    let list: Vec<Value> = state
+        .account_slas
+        .1
+        .iter()
+        .filter(|s| {
+            req.param("departmentId")
+                .is_none_or(|d| s["department"]["id"] == d)
+        })
+        .filter(|s| {
+            req.param("status")
+                .is_none_or(|st| s["isActive"] == (st == "ACTIVE"))
+        })
+        .cloned()
+        .collect();
+    page(list, offset, limit)
 }

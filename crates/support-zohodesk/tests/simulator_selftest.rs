@@ -1027,3 +1027,68 @@ async fn agents_departments_and_account_slas_are_served() {
         "httpmock's 404, no route"
     );
 }
+
+#[tokio::test]
+async fn tickets_are_found_by_a_tag_id_of_their_department() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    for group in &world.groups {
+        let found = get(
+            &client,
+            "/tags/search",
+            &[("departmentId", &group.id), ("searchVal", "VIP")],
+        )
+        .await;
+        let expected: Vec<String> = world
+            .tickets
+            .iter()
+            .filter(|t| t.group.as_deref() == Some(group.id.as_str()))
+            .filter(|t| t.tags.contains(&"vip".to_owned()))
+            .map(|t| t.id.clone())
+            .collect();
+        if expected.is_empty() {
+            assert_eq!(found.status, 204, "{}", found.json);
+            continue;
+        }
+        assert_eq!(
+            found.json["data"][0]["name"],
+            json!("vip"),
+            "{}",
+            found.json
+        );
+        let tag = found.json["data"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let tickets = get(
+            &client,
+            &format!("/tags/{tag}/tickets"),
+            &[("limit", "100"), ("sortBy", "createdTime")],
+        )
+        .await;
+        assert_eq!(ids(&tickets), expected);
+        let high = get(
+            &client,
+            &format!("/tags/{tag}/tickets"),
+            &[("limit", "100"), ("priority", "High")],
+        )
+        .await;
+        assert!(
+            high.status == 204
+                || high.json["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .all(|t| t["priority"] == "High")
+        );
+    }
+    assert_bad_param(
+        &get(&client, "/tags/search", &[("searchVal", "vip")]).await,
+        "departmentId",
+    );
+    assert_error(
+        &get(&client, "/tags/4150868000000000999/tickets", &[]).await,
+        404,
+        "RESOURCE_NOT_FOUND",
+    );
+}

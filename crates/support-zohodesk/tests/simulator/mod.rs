@@ -39,7 +39,8 @@
 //!   `sendReply`; each ticket's first thread is its description, `isDescriptionThread`, not one
 //!   of the world's comments), tags (`tickets/{id}/tags` answers `{"tags": [...]}`,
 //!   `associateTag`, `dissociateTag` 200 without a body, `ticketTags?departmentId=` with
-//!   `ticketCount`), `departments`, `agents`, `articles` (list without `answer`, show), the
+//!   `ticketCount`, `tags/search?departmentId=`, `tags/{id}/tickets`: a tag id is a
+//!   department's), `departments`, `agents`, `articles` (list without `answer`, show), the
 //!   account's SLAs, ticket attachments, and `organizationFields?module=tickets` (assumed
 //!   shape).
 //!

@@ -61,6 +61,8 @@ pub static ROUTES: &[Route<SimState>] = &[
     post("/api/v1/tickets/{}/dissociateTag", dissociate_tag),
     get("/api/v1/tickets/{}/attachments", list_attachments),
     get("/api/v1/ticketTags", department_tags),
+    get("/api/v1/tags/search", search_tags),
+    get("/api/v1/tags/{}/tickets", tickets_by_tag),
     get("/api/v1/departments", list_departments),
     get("/api/v1/organizationFields", organization_fields),
     get("/api/v1/agents", list_agents),
@@ -666,7 +668,7 @@ fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), 
     label("status", &statuses, false)?;
     label("channel", CHANNELS, false)?;
     if let Some(d) = body.get("departmentId")
-        && !d.as_str().is_some_and(|d| state.department(d).is_some())
+        && d.as_str().is_none_or(|d| state.department(d).is_none())
     {
         return Err(http::invalid_data("departmentId", "invalid"));
     }
@@ -685,7 +687,7 @@ fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), 
         return Err(http::invalid_data("contactId", "invalid"));
     }
     if let Some(s) = body.get("subject")
-        && !s.as_str().is_some_and(|s| !s.trim().is_empty())
+        && s.as_str().is_none_or(|s| s.trim().is_empty())
     {
         return Err(http::invalid_data("subject", "invalid"));
     }
@@ -1264,6 +1266,122 @@ fn department_tags(state: &mut SimState, req: &Req) -> Reply {
     page(tags.into_iter().map(|(_, _, r)| r).collect(), offset, limit)
 }
 
+/// `GET /api/v1/tags/search?departmentId=&searchVal=`: the department's tags whose name holds
+/// `searchVal` (any case); `{"data": [{id, name, tagType}]}`, 204 when none.
+fn search_tags(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &["searchVal", "departmentId", "limit", "from"]) {
+        return r;
+    }
+    let Some(department) = req.param("departmentId").map(str::to_owned) else {
+        return http::bad_param("departmentId");
+    };
+    if state.department(&department).is_none() {
+        return http::bad_param("departmentId");
+    }
+    let (offset, limit) = match window(state, req, 10, 100) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let term = req.param("searchVal").unwrap_or_default().to_lowercase();
+    let list: Vec<Value> = state
+        .department_tags
+        .get(&department)
+        .into_iter()
+        .flatten()
+        .filter(|t| t.name.to_lowercase().contains(&term))
+        .map(|t| json!({"id": t.id, "name": t.name, "tagType": "MANUAL"}))
+        .collect();
+    page(list, offset, limit)
+}
+
+/// `GET /api/v1/tags/{tagId}/tickets`: the tickets of the tag's department carrying it (a tag
+/// id is a department's); `sortBy` `createdTime`, `dueDate`, `recentThread`, `ticketNumber`
+/// (`-` descending; default creation order), the filters of the documentation (`status`,
+/// `priority`, `channel`, `assignee`). 404 for an id of no tag.
+fn tickets_by_tag(state: &mut SimState, req: &Req) -> Reply {
+    const ALLOWED: &[&str] = &[
+        "include",
+        "limit",
+        "from",
+        "sortBy",
+        "assignee",
+        "channel",
+        "status",
+        "receivedInDays",
+        "priority",
+    ];
+    if let Err(r) = check_params(req, ALLOWED) {
+        return r;
+    }
+    let (offset, limit) = match window(state, req, 10, 100) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let include = req.param("include");
+    let checks = check_values(
+        req,
+        "include",
+        &[
+            "contacts",
+            "products",
+            "departments",
+            "team",
+            "assignee",
+            "isRead",
+        ],
+    )
+    .and_then(|()| check_filters(state, req));
+    if let Err(r) = checks {
+        return r;
+    }
+    let (desc, key) = match sort_key(
+        req,
+        &["createdTime", "dueDate", "recentThread", "ticketNumber"],
+        true,
+        (false, "createdTime"),
+    ) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let Some((department, name)) = state.department_tags.iter().find_map(|(d, list)| {
+        list.iter()
+            .find(|t| t.id == req.id(0))
+            .map(|t| (d.clone(), t.name.clone()))
+    }) else {
+        return http::not_found();
+    };
+    let mut tickets: Vec<Value> = state
+        .tickets
+        .iter()
+        .filter(|t| t["departmentId"] == department.as_str())
+        .filter(|t| {
+            state
+                .tags
+                .get(t["id"].as_str().unwrap_or_default())
+                .is_some_and(|tags| tags.iter().any(|x| x.eq_ignore_ascii_case(&name)))
+        })
+        .filter(|t| matches_common(t, req))
+        .filter(|t| {
+            req.param("assignee").is_none_or(|a| match a {
+                "Unassigned" => t["assigneeId"].is_null(),
+                ids => comma_list(ids).iter().any(|id| t["assigneeId"] == *id),
+            })
+        })
+        .cloned()
+        .collect();
+    let field = if key == "recentThread" {
+        "modifiedTime"
+    } else {
+        key
+    };
+    sort_by_field(&mut tickets, field, desc);
+    let tickets: Vec<Value> = tickets
+        .iter()
+        .map(|t| with_includes(state, t, include))
+        .collect();
+    page(tickets, offset, limit)
+}
+
 // ---- attachments ----
 
 /// `GET /api/v1/tickets/{id}/attachments`: `href` downloads from the file store (another origin).
@@ -1279,6 +1397,9 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
         Ok(k) => k,
         Err(r) => return r,
     };
+    if let Err(r) = check_values(req, "isPublic", &["true", "false"]) {
+        return r;
+    }
     if state.ticket(req.id(0)).is_none() {
         return http::not_found();
     }
@@ -1287,8 +1408,9 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
         .iter()
         .filter(|a| a["ticketId"] == req.id(0))
         .filter(|a| {
-            req.param("isPublic")
-                .is_none_or(|p| a["isPublic"].to_string() == p)
+            req.param("isPublic").is_none_or(|p| {
+                a["isPublic"].as_bool().map(|b| b.to_string()).as_deref() == Some(p)
+            })
         })
         .cloned()
         .collect();
@@ -1317,8 +1439,9 @@ fn list_departments(state: &mut SimState, req: &Req) -> Reply {
         .departments
         .iter()
         .filter(|d| {
-            req.param("isEnabled")
-                .is_none_or(|e| d["isEnabled"].to_string() == e)
+            req.param("isEnabled").is_none_or(|e| {
+                d["isEnabled"].as_bool().map(|b| b.to_string()).as_deref() == Some(e)
+            })
         })
         .cloned()
         .collect();

@@ -444,6 +444,35 @@ async fn tickets_are_listed_with_from_and_limit_and_end_with_204() {
         "{one}"
     );
     assert!(one["statusType"].is_string(), "{one}");
+    // The list view: no change time, description or tags unless `fields` asks.
+    for member in ["modifiedTime", "description", "tags"] {
+        assert!(one.get(member).is_none(), "{member} in {one}");
+    }
+    let with = get(
+        &client,
+        "/tickets",
+        &[("fields", "modifiedTime,isEscalated"), ("limit", "1")],
+    )
+    .await;
+    assert!(
+        with.json["data"][0]["modifiedTime"].is_string(),
+        "{}",
+        with.json
+    );
+    assert_bad_param(
+        &get(&client, "/tickets", &[("fields", "description")]).await,
+        "fields",
+    );
+    let full = get(&client, &format!("/tickets/{}", all[0]), &[]).await;
+    assert!(full.json["modifiedTime"].is_string());
+    assert_eq!(
+        full.json["description"],
+        json!(world.tickets[0].description)
+    );
+    assert_eq!(
+        full.json["tagCount"],
+        json!(world.tickets[0].tags.len().to_string())
+    );
 }
 
 #[tokio::test]

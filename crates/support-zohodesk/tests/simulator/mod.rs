@@ -33,6 +33,10 @@
 //!   limit); [`threshold_fault`] is the day's credits used up (429 `THRESHOLD_EXCEEDED`, no
 //!   `Retry-After`). Every answer of a route carries `X-Rate-Limit-Remaining-v3` (the credits
 //!   left, seen in client code bases, not in the description).
+//! - Tickets: listings (`tickets`, `tickets/search`, `tags/{id}/tickets`) serve the
+//!   description's list view, without `modifiedTime`, `description` or tags (`fields=modifiedTime`
+//!   adds the former on `GET /tickets`); `GET /tickets/{id}` has every member but the tags
+//!   (`tagCount`); a ticket's tags are read with `GET /tickets/{id}/tags`.
 //! - Routes (`routes.rs`): `myinfo`, `organizations`, `tickets` (list, search, show, create,
 //!   PATCH; `move` to another department: the description's PATCH takes no `departmentId`),
 //!   `closeTickets` (200, no body), comments (list oldest first, add), threads (list, show,

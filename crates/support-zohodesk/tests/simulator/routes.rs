@@ -330,6 +330,84 @@ const UPDATE_FIELDS: &[&str] = &[
     "accountId",
 ];
 
+/// The members of a ticket in a listing (the description's `ticketListViewArray` item): no
+/// `modifiedTime`, `description` or custom fields unless `fields` names them.
+const LIST_VIEW: &[&str] = &[
+    "id",
+    "ticketNumber",
+    "subject",
+    "status",
+    "statusType",
+    "priority",
+    "channel",
+    "departmentId",
+    "assigneeId",
+    "teamId",
+    "contactId",
+    "accountId",
+    "email",
+    "phone",
+    "createdTime",
+    "customerResponseTime",
+    "closedTime",
+    "onholdTime",
+    "dueDate",
+    "responseDueDate",
+    "isSpam",
+    "category",
+    "subCategory",
+    "language",
+    "webUrl",
+    "threadCount",
+    "commentCount",
+    "lastThread",
+    "productId",
+];
+
+/// `fields`: up to 30 more members of the ticket for each listed one (not `description`, a
+/// multi-line text); Zoho's 422 naming `fields` for anything else.
+fn extra_fields(req: &Req) -> Result<Vec<String>, Reply> {
+    const MORE: &[&str] = &[
+        "modifiedTime",
+        "isEscalated",
+        "cf",
+        "layoutId",
+        "resolution",
+    ];
+    let Some(value) = req.param("fields") else {
+        return Ok(Vec::new());
+    };
+    let list = comma_list(value);
+    let known = |f: &&str| LIST_VIEW.contains(f) || MORE.contains(f) || f.starts_with("cf_");
+    if list.is_empty() || list.len() > 30 || !list.iter().all(known) {
+        return Err(http::bad_param("fields"));
+    }
+    Ok(list.into_iter().map(str::to_owned).collect())
+}
+
+/// A ticket as a listing shows it, with the `fields` asked for.
+fn list_view(ticket: &Value, fields: &[String]) -> Value {
+    let mut view = serde_json::Map::new();
+    for key in LIST_VIEW {
+        view.insert((*key).to_owned(), ticket[*key].clone());
+    }
+    view.insert(
+        "customerResponseTime".to_owned(),
+        ticket["createdTime"].clone(),
+    );
+    for field in fields {
+        match field.strip_prefix("cf_") {
+            Some(_) => {
+                view.insert(field.clone(), ticket["cf"][field.as_str()].clone());
+            }
+            None => {
+                view.insert(field.clone(), ticket[field.as_str()].clone());
+            }
+        }
+    }
+    Value::Object(view)
+}
+
 fn with_includes(state: &SimState, ticket: &Value, include: Option<&str>) -> Value {
     let mut t = ticket.clone();
     for what in include.map(comma_list).unwrap_or_default() {
@@ -416,7 +494,8 @@ fn expire_mid_listing(state: &mut SimState, req: &Req, more: bool) {
 
 /// `GET /api/v1/tickets`: `from` (0-based), `limit` (1..=100, default 25), `sortBy`
 /// (`createdTime`, `dueDate`, `recentThread`; `-` descending; without one, newest first),
-/// filters. An empty page is 204.
+/// filters, `fields`. Items are list views (no `modifiedTime`, `description` or tags). An empty
+/// page is 204.
 fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
     const ALLOWED: &[&str] = &[
         "include",
@@ -460,6 +539,10 @@ fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = checks {
         return r;
     }
+    let fields = match extra_fields(req) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     let (desc, key) = match sort_key(
         req,
         &["createdTime", "dueDate", "recentThread"],
@@ -490,7 +573,7 @@ fn list_tickets(state: &mut SimState, req: &Req) -> Reply {
     let total = tickets.len();
     let tickets: Vec<Value> = tickets
         .iter()
-        .map(|t| with_includes(state, t, include))
+        .map(|t| with_includes(state, &list_view(t, &fields), include))
         .collect();
     let reply = page(tickets, offset, limit);
     expire_mid_listing(state, req, offset + limit < total);
@@ -612,6 +695,7 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
         .collect();
     sort_by_field(&mut tickets, key, desc);
     let count = tickets.len();
+    let tickets: Vec<Value> = tickets.iter().map(|t| list_view(t, &[])).collect();
     let reply = page(tickets, offset, limit);
     if reply.status == 204 {
         return reply;
@@ -649,7 +733,12 @@ fn show_ticket(state: &mut SimState, req: &Req) -> Reply {
         return r;
     }
     match state.ticket(req.id(0)) {
-        Some(t) => Reply::ok(with_includes(state, t, include)),
+        Some(t) => {
+            let mut t = with_includes(state, t, include);
+            let tags = state.tags.get(req.id(0)).map_or(0, Vec::len);
+            t["tagCount"] = json!(tags.to_string());
+            Reply::ok(t)
+        }
         None => http::not_found(),
     }
 }
@@ -1377,7 +1466,7 @@ fn tickets_by_tag(state: &mut SimState, req: &Req) -> Reply {
     sort_by_field(&mut tickets, field, desc);
     let tickets: Vec<Value> = tickets
         .iter()
-        .map(|t| with_includes(state, t, include))
+        .map(|t| with_includes(state, &list_view(t, &[]), include))
         .collect();
     page(tickets, offset, limit)
 }

@@ -1121,3 +1121,22 @@ async fn tickets_are_found_by_a_tag_id_of_their_department() {
         "RESOURCE_NOT_FOUND",
     );
 }
+
+#[tokio::test]
+async fn webhook_deliveries_carry_the_ticket_and_what_changed() {
+    let (simulator, _client) = start().await;
+    let world = zohodesk_world();
+    let id = world.tickets[0].id.clone();
+    let state = simulator.state();
+    let state = lock(&state);
+    let delivery = state
+        .webhook_delivery("Ticket_Update", &id, Some(json!({"status": "Open"})))
+        .unwrap_or_default();
+    assert_eq!(delivery[0]["eventType"], json!("Ticket_Update"));
+    assert_eq!(delivery[0]["orgId"], json!(ORG_ID));
+    assert_eq!(delivery[0]["payload"]["id"], json!(id));
+    assert_eq!(delivery[0]["prevState"]["status"], json!("Open"));
+    let millis = world.tickets[0].updated_at.timestamp_millis().to_string();
+    assert_eq!(delivery[0]["eventTime"], json!(millis));
+    assert!(state.webhook_delivery("Ticket_Add", "1", None).is_none());
+}

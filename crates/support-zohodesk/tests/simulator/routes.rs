@@ -1271,15 +1271,16 @@ fn associate_tag(state: &mut SimState, req: &Req) -> Reply {
         Ok(t) => t,
         Err(r) => return r,
     };
-    let Some(department) = state
-        .ticket(req.id(0))
-        .and_then(|t| t["departmentId"].as_str())
-        .map(str::to_owned)
-    else {
+    let Some((department, changed)) = state.ticket(req.id(0)).map(|t| {
+        (
+            t["departmentId"].as_str().unwrap_or_default().to_owned(),
+            t["modifiedTime"].as_str().unwrap_or_default().to_owned(),
+        )
+    }) else {
         return http::not_found();
     };
-    let now = state.now();
-    state.register_tags(&department, &tags, &now);
+    // Tagging is no change of the ticket: its `modifiedTime` stays, and the write clock too.
+    state.register_tags(&department, &tags, &changed);
     let list = state.tags.entry(req.id(0).to_owned()).or_default();
     for t in tags {
         if !list.iter().any(|x| x.eq_ignore_ascii_case(&t)) {

@@ -257,6 +257,34 @@ impl SimState {
             .count()
     }
 
+    /// The body Zoho posts to a webhook subscribed to `event` (`Ticket_Add`, `Ticket_Update`,
+    /// `Ticket_Comment_Add`, ...) about this ticket: an array of one event, `{eventType, orgId,
+    /// eventTime (epoch milliseconds, a string), payload (the ticket), prevState (for an update:
+    /// the members that changed, as they were)}`. The shape is the webhook guide's
+    /// (desk.zoho.com/support/WebhookDocument.do); the description has subscriptions only.
+    /// Deliveries carry no signature and no custom header.
+    pub fn webhook_delivery(
+        &self,
+        event: &str,
+        ticket: &str,
+        prev_state: Option<Value>,
+    ) -> Option<Value> {
+        let payload = self.ticket(ticket)?.clone();
+        let millis = chrono::DateTime::parse_from_rfc3339(payload["modifiedTime"].as_str()?)
+            .ok()?
+            .timestamp_millis();
+        let mut item = json!({
+            "eventType": event,
+            "orgId": super::ORG_ID,
+            "eventTime": millis.to_string(),
+            "payload": payload,
+        });
+        if let Some(prev) = prev_state {
+            item["prevState"] = prev;
+        }
+        Some(json!([item]))
+    }
+
     /// Adds a ticket created by a test (`no_hidden_caps.rs`), in the first department, created at
     /// `created` and not changed since.
     pub fn add_ticket(&mut self, subject: &str, created: &DateTime<Utc>) -> String {

@@ -1140,3 +1140,115 @@ async fn webhook_deliveries_carry_the_ticket_and_what_changed() {
     assert_eq!(delivery[0]["eventTime"], json!(millis));
     assert!(state.webhook_delivery("Ticket_Add", "1", None).is_none());
 }
+
+#[tokio::test]
+async fn the_write_scenarios_land_on_the_worlds_expectations() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    // updateTicket: a PATCH, then the tags by associate / dissociate.
+    let expected = world
+        .updated_ticket()
+        .unwrap_or_else(|| panic!("an update target"));
+    let path = format!("/tickets/{}", expected.id);
+    let answer = patch(
+        &client,
+        &path,
+        &json!({"subject": expected.subject, "priority": "High"}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    let updated_at = expected
+        .updated_at
+        .format("%Y-%m-%dT%H:%M:%S.000Z")
+        .to_string();
+    assert_eq!(answer.json["modifiedTime"], json!(updated_at));
+    let before = world
+        .ticket(&expected.id)
+        .map(|t| t.tags.clone())
+        .unwrap_or_default();
+    let gone: Vec<&String> = before
+        .iter()
+        .filter(|t| !expected.tags.contains(t))
+        .collect();
+    let added = post(
+        &client,
+        &format!("{path}/associateTag"),
+        &json!({"tags": expected.tags}),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json);
+    if !gone.is_empty() {
+        let removed = post(
+            &client,
+            &format!("{path}/dissociateTag"),
+            &json!({"tags": gone}),
+        )
+        .await;
+        assert_eq!(removed.status, 200);
+    }
+    let tags = get(&client, &format!("{path}/tags"), &[]).await;
+    let mut names: Vec<String> = tags.json["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    let mut want = expected.tags.clone();
+    want.sort();
+    assert_eq!(names, want);
+    let after = get(&client, &path, &[]).await;
+    assert_eq!(
+        after.json["modifiedTime"],
+        json!(updated_at),
+        "tags leave the time"
+    );
+
+    // assignTicket: the agent by PATCH, the department by a move.
+    let (ticket, agent, group) = world.assignment();
+    let path = format!("/tickets/{ticket}");
+    assert_eq!(
+        patch(&client, &path, &json!({"assigneeId": agent}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        post(
+            &client,
+            &format!("{path}/move"),
+            &json!({"departmentId": group})
+        )
+        .await
+        .status,
+        200
+    );
+    let after = get(&client, &path, &[]).await;
+    assert_eq!(after.json["assigneeId"], json!(agent));
+    assert_eq!(after.json["departmentId"], json!(group));
+
+    // createTicket, then its tag.
+    let created = post(
+        &client,
+        "/tickets",
+        &json!({"subject": "Printer on fire", "description": "The office printer is on fire.",
+                "departmentId": world.groups[0].id, "priority": "Urgent",
+                "contact": {"email": "dana@customer.example", "lastName": "Customer", "firstName": "Dana"}}),
+    )
+    .await;
+    let id = created.json["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(id, world.created_ticket_id());
+    let created_at = world
+        .created_ticket()
+        .created_at
+        .format("%Y-%m-%dT%H:%M:%S.000Z")
+        .to_string();
+    assert_eq!(created.json["createdTime"], json!(created_at));
+    let tagged = post(
+        &client,
+        &format!("/tickets/{id}/associateTag"),
+        &json!({"tags": ["hardware"]}),
+    )
+    .await;
+    assert_eq!(tagged.json["data"][0]["name"], json!("hardware"));
+}

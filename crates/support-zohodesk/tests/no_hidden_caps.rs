@@ -4,7 +4,8 @@
 //! renews it).
 //!
 //! Against the adapter's port on the simulator, with the cap lowered to 8 so that the standard
-//! world's tickets already pass it. On the scaffold, where listing tickets is not implemented
+//! world's tickets already pass it (the adapter meets the cap as Zoho's 422 naming `from`, or
+//! switches to the search before it). On the scaffold, where listing tickets is not implemented
 //! yet, these tests are ignored.
 
 mod simulator;
@@ -102,12 +103,14 @@ async fn the_listing_is_complete_past_the_from_cap() {
     )
     .await;
     assert_exactly_once(&tickets, &expected);
+    // The adapter cannot know this cap: it meets it as the 422 naming `from` (at most once per
+    // walk) and goes on with the search.
     let refused = simulator
         .requests()
         .iter()
         .filter(|r| r.status == 422)
         .count();
-    assert_eq!(refused, 0, "no request past the cap");
+    assert!(refused <= 1, "{refused} requests past the cap");
     assert!(
         simulator
             .requests()

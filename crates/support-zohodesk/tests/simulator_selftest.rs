@@ -603,6 +603,20 @@ async fn search_splits_on_creation_time_past_the_cap() {
         &get(&client, "/tickets/search", &[("sortBy", "recentThread")]).await,
         "sortBy",
     );
+    // By tag, any case.
+    let vip: Vec<String> = world
+        .tickets
+        .iter()
+        .filter(|t| t.tags.contains(&"vip".to_owned()))
+        .map(|t| t.id.clone())
+        .collect();
+    let answer = get(
+        &client,
+        "/tickets/search",
+        &[("tag", "VIP"), ("sortBy", "createdTime"), ("limit", "100")],
+    )
+    .await;
+    assert_eq!(ids(&answer), vip);
 }
 
 #[tokio::test]

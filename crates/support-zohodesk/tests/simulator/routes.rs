@@ -590,8 +590,9 @@ fn time_range(value: &str) -> Option<(String, String)> {
     (ok(&a) && ok(&b) && a <= b).then_some((a, b))
 }
 
-/// `GET /api/v1/tickets/search`: exact filters (`id`, `ticketNumber`, `departmentId`,
-/// `assigneeId`, `contactId`, `status`, `priority`, `channel`), `subject` (wildcard with `*`),
+/// `GET /api/v1/tickets/search` (the documentation's Search API, not in the description):
+/// exact filters (`id`, `ticketNumber`, `departmentId`, `assigneeId`, `contactId`, `status`,
+/// `priority`, `channel`, `tag`), `subject` (wildcard with `*`),
 /// `createdTimeRange` / `modifiedTimeRange` (inclusive), `sortBy` (`createdTime`, `modifiedTime`,
 /// ...; `-` descending; default relevance, here creation order). Answers `{data, count}`, 204
 /// when nothing matches.
@@ -618,6 +619,12 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
         "category",
         "accountName",
         "contactName",
+        "accountId",
+        "productId",
+        "productName",
+        "phone",
+        "tag",
+        "customerResponseTimeRange",
     ];
     if let Err(r) = check_params(req, ALLOWED) {
         return r;
@@ -678,6 +685,19 @@ fn search_tickets(state: &mut SimState, req: &Req) -> Reply {
             .all(|(param, field)| {
                 req.param(param)
                     .is_none_or(|v| comma_list(v).iter().any(|x| t[*field] == *x))
+            })
+        })
+        .filter(|t| {
+            // `tag`: tickets carrying any of the names (any case).
+            req.param("tag").is_none_or(|names| {
+                state
+                    .tags
+                    .get(t["id"].as_str().unwrap_or_default())
+                    .is_some_and(|tags| {
+                        comma_list(names)
+                            .iter()
+                            .any(|n| tags.iter().any(|x| x.eq_ignore_ascii_case(n)))
+                    })
             })
         })
         .filter(|t| {

@@ -1063,6 +1063,30 @@ async fn agents_departments_and_account_slas_are_served() {
         404,
         "RESOURCE_NOT_FOUND",
     );
+    let agent = get(&client, &format!("/agents/{}", world.agents[1].id), &[]).await;
+    assert_eq!(agent.json["emailId"], json!(world.agents[1].email));
+    let department = get(
+        &client,
+        &format!("/departments/{}", world.groups[1].id),
+        &[],
+    )
+    .await;
+    assert_eq!(department.json["name"], json!(world.groups[1].name));
+    let contact = get(
+        &client,
+        &format!("/contacts/{}", world.customers[0].id),
+        &[],
+    )
+    .await;
+    assert_eq!(contact.json["email"], json!(world.customers[0].email));
+    let comment = &world.comments[0];
+    let one = get(
+        &client,
+        &format!("/tickets/{}/comments/{}", comment.ticket, comment.id),
+        &[],
+    )
+    .await;
+    assert_eq!(one.json["content"], json!(comment.html));
     let no_slas = get(&client, "/slas", &[]).await;
     assert_eq!(no_slas.status, 404, "no /slas in the description");
     assert!(

@@ -53,6 +53,7 @@ pub static ROUTES: &[Route<SimState>] = &[
     post("/api/v1/tickets/{}/move", move_ticket),
     get("/api/v1/tickets/{}/comments", list_comments),
     post("/api/v1/tickets/{}/comments", add_comment),
+    get("/api/v1/tickets/{}/comments/{}", show_comment),
     get("/api/v1/tickets/{}/threads", list_threads),
     get("/api/v1/tickets/{}/threads/{}", show_thread),
     post("/api/v1/tickets/{}/sendReply", send_reply),
@@ -66,6 +67,9 @@ pub static ROUTES: &[Route<SimState>] = &[
     get("/api/v1/departments", list_departments),
     get("/api/v1/organizationFields", organization_fields),
     get("/api/v1/agents", list_agents),
+    get("/api/v1/agents/{}", show_agent),
+    get("/api/v1/departments/{}", show_department),
+    get("/api/v1/contacts/{}", show_contact),
     get("/api/v1/articles", list_articles),
     get("/api/v1/articles/{}", show_article),
     get("/api/v1/accounts/{}/sla", account_slas),
@@ -1101,6 +1105,24 @@ fn add_comment(state: &mut SimState, req: &Req) -> Reply {
     Reply::ok(comment)
 }
 
+/// `GET /api/v1/tickets/{id}/comments/{commentId}`.
+fn show_comment(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &["include"]) {
+        return r;
+    }
+    if let Err(r) = check_values(req, "include", &["mentions", "plainText"]) {
+        return r;
+    }
+    match state
+        .comments
+        .iter()
+        .find(|c| c["ticketId"] == req.id(0) && c["id"] == req.id(1))
+    {
+        Some(c) => Reply::ok(c.clone()),
+        None => http::not_found(),
+    }
+}
+
 fn thread_summary(thread: &Value) -> Value {
     let mut t = thread.clone();
     if let Some(map) = t.as_object_mut() {
@@ -1623,6 +1645,42 @@ fn list_agents(state: &mut SimState, req: &Req) -> Reply {
         .cloned()
         .collect();
     page(list, offset, limit)
+}
+
+/// `GET /api/v1/agents/{id}`.
+fn show_agent(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &["include"]) {
+        return r;
+    }
+    if let Err(r) = check_values(req, "include", &["profile", "role"]) {
+        return r;
+    }
+    match state.agent(req.id(0)) {
+        Some(a) => Reply::ok(a.clone()),
+        None => http::not_found(),
+    }
+}
+
+/// `GET /api/v1/departments/{id}`.
+fn show_department(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    match state.department(req.id(0)) {
+        Some(d) => Reply::ok(d.clone()),
+        None => http::not_found(),
+    }
+}
+
+/// `GET /api/v1/contacts/{id}` (a ticket's requester).
+fn show_contact(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &["include"]) {
+        return r;
+    }
+    match state.contacts.get(req.id(0)) {
+        Some(c) => Reply::ok(c.clone()),
+        None => http::not_found(),
+    }
 }
 
 // ---- knowledge and SLAs ----

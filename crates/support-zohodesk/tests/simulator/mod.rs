@@ -44,9 +44,9 @@
 //!   of the world's comments), tags (`tickets/{id}/tags` answers `{"tags": [...]}`,
 //!   `associateTag`, `dissociateTag` 200 without a body, `ticketTags?departmentId=` with
 //!   `ticketCount`, `tags/search?departmentId=`, `tags/{id}/tickets`: a tag id is a
-//!   department's), `departments`, `agents`, `contacts/{id}`, `articles` (list without `answer`, show), the
-//!   account's SLAs, ticket attachments, and `organizationFields?module=tickets` (assumed
-//!   shape).
+//!   department's), `departments`, `agents`, `contacts/{id}`, `articles` (list without
+//!   `answer`, show), the account's SLAs, ticket attachments, and
+//!   `organizationFields?module=tickets` (assumed shape).
 //!
 //! Stricter than Zoho on purpose: unknown body members are 422 (the description's
 //! `additionalProperties: false`), and so is a `teamId` (the organization has no teams).

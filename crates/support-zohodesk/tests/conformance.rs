@@ -1,23 +1,20 @@
 //! The conformance suite, one test per scenario (`cargo test -p support-zohodesk --test conformance
-//! <scenario>` runs the ones matching), against the Zohodesk simulator, or against a real account
+//! <scenario>` runs the ones matching), against the Zoho Desk simulator, or against a real account
 //! with `SUPPORT_CONFORMANCE_LIVE=1` and the `SUPPORT_ZOHODESK_*` variables.
 
 mod simulator;
 
 use std::process::ExitCode;
 
-use simulator::{ZohodeskSimulator, port_factory, zohodesk_world};
+use simulator::{ZohoDeskSimulator, port_factory, zohodesk_world};
 use support_conformance::Suite;
-use support_zohodesk::ZohodeskPort;
+use support_zohodesk::ZohoDeskPort;
 
 fn main() -> ExitCode {
     Suite::new(support_zohodesk::PROVIDER)
         // No request timeout: the suite runs on a paused clock, which fires every timer while the
         // runtime waits on a socket.
-        .offline(|| ZohodeskSimulator::start(zohodesk_world(), port_factory(None)))
-        .live(ZohodeskPort::from_env)
-        // Every operation is declared "not implemented yet": drop this once each one is
-        // implemented or declared unsupported with Zohodesk's reason.
-        .allow_stubs()
+        .offline(|| ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)))
+        .live(ZohoDeskPort::from_env)
         .run()
 }

@@ -5,8 +5,7 @@
 //!
 //! Against the adapter's port on the simulator, with the cap lowered to 8 so that the standard
 //! world's tickets already pass it (the adapter meets the cap as Zoho's 422 naming `from`, or
-//! switches to the search before it). On the scaffold, where listing tickets is not implemented
-//! yet, these tests are ignored.
+//! switches to the search before it).
 
 mod simulator;
 
@@ -14,7 +13,7 @@ use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 use simulator::{
-    REFRESH_TOKEN, ZohodeskSimulator, issued_tokens, oauth_port_factory, port_factory,
+    REFRESH_TOKEN, ZohoDeskSimulator, issued_tokens, oauth_port_factory, port_factory,
     threshold_fault, zohodesk_world,
 };
 use support_conformance::sim::lock;
@@ -69,7 +68,7 @@ async fn collect(port: &dyn SupportPort, mut query: TicketQuery) -> Vec<Ticket> 
 }
 
 /// The ids of the simulator's tickets.
-fn all_ids(simulator: &ZohodeskSimulator) -> Vec<String> {
+fn all_ids(simulator: &ZohoDeskSimulator) -> Vec<String> {
     lock(&simulator.state())
         .tickets
         .iter()
@@ -78,9 +77,8 @@ fn all_ids(simulator: &ZohodeskSimulator) -> Vec<String> {
 }
 
 #[tokio::test]
-#[ignore = "needs the adapter"]
 async fn the_listing_is_complete_past_the_from_cap() {
-    let simulator = ZohodeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
     {
         let shared = simulator.state();
         let mut state = lock(&shared);
@@ -121,9 +119,8 @@ async fn the_listing_is_complete_past_the_from_cap() {
 }
 
 #[tokio::test]
-#[ignore = "needs the adapter"]
 async fn tokens_renew_across_a_listing() {
-    let simulator = ZohodeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
     let base = simulator.base_url();
     let port = oauth_port_factory(None)(&base, REFRESH_TOKEN);
     lock(&simulator.state()).expire_tokens_mid_listing = true;
@@ -138,9 +135,8 @@ async fn tokens_renew_across_a_listing() {
 }
 
 #[tokio::test(start_paused = true)]
-#[ignore = "needs the adapter"]
 async fn spent_credits_are_rate_limited_without_a_retry() {
-    let simulator = ZohodeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
     let faulted = simulator
         .port_with_fault(Operation::ListTickets, threshold_fault(usize::MAX))
         .await;

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use simulator::{
     API, CLIENT_ID, CLIENT_SECRET, ORG_ID, REFRESH_TOKEN, TOKEN, TOKEN_PATH, WRONG_TOKEN,
-    ZohodeskSimulator, authorization, expire_access_tokens, issued_tokens, port_factory,
+    ZohoDeskSimulator, authorization, expire_access_tokens, issued_tokens, port_factory,
     threshold_fault, zohodesk_world,
 };
 use support_conformance::sim::{Answer, QueryEncoding, SimClient, encode_component, lock};
@@ -18,12 +18,12 @@ use support_conformance::{Fault, Harness, Simulator};
 use support_core::{ErrorKind, Operation};
 
 /// The Zoho Desk adapter on this simulator, for the shared suites.
-struct ZohodeskOnSimulator;
+struct ZohoDeskOnSimulator;
 
 #[support_core::async_trait(?Send)]
-impl SuiteTarget for ZohodeskOnSimulator {
+impl SuiteTarget for ZohoDeskOnSimulator {
     async fn start(&self, request_timeout: Option<Duration>) -> Box<dyn Harness> {
-        Box::new(ZohodeskSimulator::start(zohodesk_world(), port_factory(request_timeout)).await)
+        Box::new(ZohoDeskSimulator::start(zohodesk_world(), port_factory(request_timeout)).await)
     }
 
     fn secrets(&self) -> Vec<String> {
@@ -36,10 +36,10 @@ impl SuiteTarget for ZohodeskOnSimulator {
     }
 }
 
-support_conformance::adapter_suite!(ZohodeskOnSimulator);
+support_conformance::adapter_suite!(ZohoDeskOnSimulator);
 
-async fn start() -> (ZohodeskSimulator, SimClient) {
-    let simulator = ZohodeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+async fn start() -> (ZohoDeskSimulator, SimClient) {
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
     let client = SimClient::new(simulator.base_url(), authorization(TOKEN));
     (simulator, client)
 }
@@ -216,24 +216,9 @@ async fn the_org_id_header_is_required_but_for_the_organizations() {
     );
 }
 
-#[tokio::test]
-async fn the_scaffold_ping_is_served_until_the_adapter_lands() {
-    let (_simulator, client) = start().await;
-    let ping = simulator::SCAFFOLD_PING;
-    let answer = get_with(
-        &client,
-        ping,
-        &[("authorization", &format!("Bearer {TOKEN}"))],
-    )
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.json);
-    let answer = get_with(&client, ping, &[("authorization", &authorization(TOKEN))]).await;
-    assert_ne!(answer.status, 200, "{}", answer.json);
-}
-
 #[tokio::test(start_paused = true)]
 async fn the_connection_check_reaches_the_simulator() {
-    let simulator = ZohodeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
     let info = simulator.port().check_connection().await;
     assert!(info.is_ok(), "check_connection failed: {info:?}");
     let bad = simulator.port_with_bad_credentials().await;

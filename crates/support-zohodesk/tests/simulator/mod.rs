@@ -69,8 +69,9 @@ use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 use support_conformance::{Fault, IdScheme, Profile, SlaClocks, World};
+use support_core::http::TokenSource;
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
-use support_zohodesk::ZohodeskPort;
+use support_zohodesk::ZohoDeskPort;
 
 #[allow(unused_imports)]
 pub use http::{
@@ -92,26 +93,17 @@ pub const WRONG_TOKEN: &str = "1000.wrong-access-token";
 
 /// Zoho Desk ports against the simulator with an access token, quick backoff and this
 /// per-attempt timeout (`None` under a paused clock, which fires every timer while the runtime
-/// waits on a socket).
-///
-/// Built with the scaffold's builder until the adapter lands (its `GET /api/ping` with a bearer
-/// token, [`SCAFFOLD_PING`]). At merge the builder call becomes, per the contract:
-///
-/// ```ignore
-/// ZohoDeskPort::builder()
-///     .base_url(base_url)
-///     .org_id(ORG_ID)
-///     .access_token(token)
-///     .request_timeout(request_timeout)
-///     .retry_policy(sim::quick_retries())
-///     .build()
-/// ```
+/// waits on a socket). SLAs are read under the world's organization, the customer account Zoho
+/// binds them to.
 pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
+    let account = sla_account();
     Arc::new(move |base_url: &str, token: &str| {
         sim::built(
-            ZohodeskPort::builder()
+            ZohoDeskPort::builder()
                 .base_url(base_url)
-                .bearer_token(token)
+                .org_id(ORG_ID)
+                .access_token(token)
+                .sla_account(account.clone())
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),
@@ -121,38 +113,30 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 
 /// Zoho Desk ports against the simulator that get their access tokens from its token endpoint
 /// with the refresh-token grant (the factory's second argument is the refresh token:
-/// [`REFRESH_TOKEN`] is accepted), renewing them when they expire or are refused.
-///
-/// The scaffold has no OAuth: until the adapter lands this builds the scaffold's port with the
-/// access token [`TOKEN`], and the tests that need the refresh flow are ignored. At merge the
-/// body becomes (the token URL is the simulator's: the data center's accounts host is not
-/// loopback):
-///
-/// ```ignore
-/// sim::built(
-///     ZohoDeskPort::builder()
-///         .base_url(base_url)
-///         .org_id(ORG_ID)
-///         .oauth(
-///             TokenSource::refresh_token(CLIENT_ID, CLIENT_SECRET, refresh_token)
-///                 .token_url(format!("{base_url}{TOKEN_PATH}")),
-///         )
-///         .request_timeout(request_timeout)
-///         .retry_policy(sim::quick_retries())
-///         .build(),
-/// )
-/// ```
+/// [`REFRESH_TOKEN`] is accepted), renewing them when they expire or are refused. The token URL
+/// is the simulator's: the data center's accounts host is not loopback.
 pub fn oauth_port_factory(request_timeout: Option<Duration>) -> PortFactory {
-    Arc::new(move |base_url: &str, _refresh_token: &str| {
+    let account = sla_account();
+    Arc::new(move |base_url: &str, refresh_token: &str| {
         sim::built(
-            ZohodeskPort::builder()
+            ZohoDeskPort::builder()
                 .base_url(base_url)
-                .bearer_token(TOKEN)
+                .org_id(ORG_ID)
+                .oauth(
+                    TokenSource::refresh_token(CLIENT_ID, CLIENT_SECRET, refresh_token)
+                        .token_url(format!("{base_url}{TOKEN_PATH}")),
+                )
+                .sla_account(account.clone())
                 .request_timeout(request_timeout)
                 .retry_policy(sim::quick_retries())
                 .build(),
         )
     })
+}
+
+/// The customer account whose SLAs the world serves.
+fn sla_account() -> String {
+    zohodesk_world().organization.0
 }
 
 /// The host of a base URL, as the token registry keys it.
@@ -266,14 +250,10 @@ pub fn zohodesk_world() -> World {
 
 /// Zoho Desk's wire format for the kit.
 #[derive(Debug)]
-pub struct ZohodeskWire;
+pub struct ZohoDeskWire;
 
 /// The Zoho Desk simulator as the conformance suite's `Harness` and `Simulator`.
-pub type ZohodeskSimulator = Simulated<ZohodeskWire>;
-
-/// The scaffold's placeholder connection check (`GET /api/ping` with a bearer token), served until
-/// the adapter lands so the scaffold's port keeps passing; remove it then.
-pub const SCAFFOLD_PING: &str = "/api/ping";
+pub type ZohoDeskSimulator = Simulated<ZohoDeskWire>;
 
 /// Whether the request carries an access token the simulator accepts.
 fn token_ok(req: &Req) -> bool {
@@ -294,7 +274,7 @@ fn org_ok(req: &Req) -> bool {
 /// API credits left today, as `X-Rate-Limit-Remaining-v3` says (one per answered request).
 static CREDITS: AtomicU64 = AtomicU64::new(50_000);
 
-impl Wire for ZohodeskWire {
+impl Wire for ZohoDeskWire {
     type State = SimState;
     type Factory = PortFactory;
 
@@ -313,9 +293,6 @@ impl Wire for ZohodeskWire {
     fn authorized(req: &Req) -> bool {
         if req.path == TOKEN_PATH {
             return true;
-        }
-        if req.path == SCAFFOLD_PING {
-            return req.header("authorization") == Some(format!("Bearer {TOKEN}").as_str());
         }
         token_ok(req) && org_ok(req)
     }
@@ -365,7 +342,7 @@ impl Wire for ZohodeskWire {
         use FaultTarget::{Exact, Patterns};
         let ticket = |id: &str| format!("{API}/tickets/{id}");
         match operation {
-            Operation::CheckConnection => Patterns("GET", vec![MYINFO, SCAFFOLD_PING]),
+            Operation::CheckConnection => Exact("GET", MYINFO.into()),
             Operation::ListTickets => {
                 Patterns("GET", vec!["/api/v1/tickets", "/api/v1/tickets/search"])
             }

@@ -34,13 +34,6 @@ const fn patch(
 
 /// Every endpoint the simulator serves.
 pub static ROUTES: &[Route<SimState>] = &[
-    Route::new(
-        "GET",
-        super::SCAFFOLD_PING,
-        Params::NONE,
-        BodyRule::Any,
-        scaffold_ping,
-    ),
     post(TOKEN_PATH, oauth_token),
     get("/api/v1/organizations", organizations),
     get(MYINFO, myinfo),
@@ -201,11 +194,6 @@ fn body_with(req: &Req, allowed: &[&str]) -> Result<Map<String, Value>, Reply> {
         Some(k) => Err(http::invalid_data(k, "invalid")),
         None => Ok(body),
     }
-}
-
-/// The scaffold's placeholder connection check; removed with [`super::SCAFFOLD_PING`] at merge.
-fn scaffold_ping(_state: &mut SimState, _req: &Req) -> Reply {
-    Reply::ok(json!({"ok": true}))
 }
 
 // ---- OAuth and organization ----

@@ -31,6 +31,9 @@ pub(crate) struct NewTicketBody {
     pub(crate) channel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) cf: Option<Map<String, Value>>,
+    /// Ids of files uploaded with `POST /api/v1/uploads`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) uploads: Option<Vec<String>>,
 }
 
 /// A new ticket's contact, found or created by e-mail (`lastName` is required to create one).

@@ -13,6 +13,7 @@ pub mod generated;
 mod bodies;
 mod builder;
 mod error;
+mod files;
 mod listing;
 mod lookups;
 mod map;

@@ -226,7 +226,8 @@ pub(crate) fn attachment(raw: &Value) -> Option<Document> {
         DocumentKind::Attachment,
         raw.clone(),
     );
-    document.title = nonblank(raw, "name");
+    document.title = nonblank(raw, "name").or_else(|| nonblank(raw, "fileName"));
+    document.content_type = crate::files::attachment_type(raw, document.title.as_deref());
     document.size = json::int(raw, "size").and_then(|s| u64::try_from(s).ok());
     document.url = nonblank(raw, "href");
     document.created_at = json::time(raw, "createdTime");

@@ -14,11 +14,12 @@ use support_core::{
     CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
     NewTag, NewTicket, ObjectKind, Operation, Page, Party, Requester, Result, SatisfactionQuery,
     SatisfactionRatingRef, SlaPolicyRef, SupportPort, TagQuery, TagRef, Ticket, TicketLookup,
-    TicketQuery, TicketUpdate, Visibility, async_trait,
+    TicketQuery, TicketUpdate, UploadLimits, Visibility, async_trait,
 };
 
 use crate::bodies::{self, ContactBody, NewTicketBody, TicketPatch};
 use crate::builder::ZohoDeskBuilder;
+use crate::files;
 use crate::generated::Client;
 use crate::generated::types;
 use crate::listing::{AgentPages, ArticlePages, CommentPages, TagKey, TicketPages};
@@ -37,6 +38,8 @@ const MAX_PAGE: u32 = 100;
 const MAX_ARTICLE_PAGE: u32 = 50;
 /// The most agents a page holds (Zoho's maximum there).
 const MAX_AGENT_PAGE: u32 = 200;
+/// The most pages of a ticket's files read.
+const MAX_FILE_PAGES: u32 = 100;
 /// The tag page size per department read (Zoho's maximum there).
 const TAG_PAGE: u32 = 100;
 /// The most tag pages read per department.
@@ -78,6 +81,9 @@ fn capabilities(sla_account: bool) -> Capabilities {
     let caps = Capabilities::new()
         .native(&Operation::ALL)
         .native(&[Operation::DownloadAttachment])
+        // Zoho's API description documents no size limit for `POST /api/v1/uploads`; Zoho's 422
+        // for a file it refuses reaches the caller as InvalidInput.
+        .uploads(UploadLimits::none())
         .emulated(
             Operation::ListTickets,
             "`GET /api/v1/tickets` by creation time, then, past Zoho's 5,000 `from` cap, \
@@ -156,18 +162,6 @@ fn range_end() -> String {
     iso(Utc::now() + TimeDelta::days(1))
 }
 
-fn no_uploads(operation: Operation, count: usize) -> Result<()> {
-    if count == 0 {
-        return Ok(());
-    }
-    Err(Error::new(ErrorKind::Unsupported, PROVIDER)
-        .with_operation(operation)
-        .with_message(
-            "this adapter does not upload files to Zoho Desk yet (Zoho takes them through \
-             `POST /api/v1/uploads` first); send it without attachments",
-        ))
-}
-
 impl ZohoDeskPort {
     /// Starts configuring a port.
     pub fn builder() -> ZohoDeskBuilder {
@@ -221,7 +215,7 @@ impl ZohoDeskPort {
 
     /// A request below the API with the `orgId` header, for the calls the generated client cannot
     /// make (the ticket search, ticket writes).
-    fn request(
+    pub(crate) fn request(
         &self,
         operation: Operation,
         method: reqwest::Method,
@@ -338,9 +332,45 @@ impl ZohoDeskPort {
             .runtime()
             .run_json(operation, None, call.send())
             .await?;
-        let ticket = self.one(operation, raw).await?;
+        let mut ticket = self.one(operation, raw).await?;
         answered_as_asked(PROVIDER, "Zoho Desk", operation, id, &ticket.id)?;
+        ticket.attachments = self.ticket_files(operation, id).await?;
         Ok(ticket)
+    }
+
+    /// The ticket's own files (`GET /api/v1/tickets/{id}/attachments`, oldest first, every page):
+    /// those attached to the ticket or uploaded with it; comments list theirs.
+    async fn ticket_files(&self, operation: Operation, id: &str) -> Result<Vec<Document>> {
+        let mut all = Vec::new();
+        for page in 0..MAX_FILE_PAGES {
+            let call = self
+                .client
+                .get_ticket_attachments()
+                .org_id(self.org())
+                .ticket_id(id.to_owned())
+                .from((page * MAX_PAGE).to_string())
+                .limit(MAX_PAGE.to_string())
+                .sort_by(types::GetTicketAttachmentsSortBy::CreatedTime);
+            let rows = self
+                .endpoint
+                .runtime()
+                .run_page::<Value, _, _, _>(operation, data_page("attachment"), call.send())
+                .await?
+                .into_values();
+            let full = rows.len() as u32 >= MAX_PAGE;
+            for row in rows {
+                all.push(map::attachment(&row).ok_or_else(|| {
+                    json::misshapen(PROVIDER, operation, "attachment", &row, &"it has no id")
+                })?);
+            }
+            if !full {
+                return Ok(all);
+            }
+        }
+        Err(map::unexpected(
+            operation,
+            "the ticket lists more files than the adapter reads (10,000)",
+        ))
     }
 
     async fn one(&self, operation: Operation, raw: Value) -> Result<Ticket> {
@@ -516,21 +546,32 @@ impl ZohoDeskPort {
                 "a Zoho Desk comment copies no one (cc); send it without cc",
             ));
         }
-        no_uploads(operation, comment.attachments.len())?;
         let (content, content_type) = bodies::content(&comment.body);
         if support_core::kit::html::is_blank(&content) && content.trim().is_empty() {
             return Err(invalid(operation, "a comment needs a body"));
         }
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &comment.attachments)?;
+        let content_type = types::CreateTicketCommentBodyContentType::try_from(content_type)
+            .map_err(|e| invalid(operation, e.to_string()))?;
+        let content = types::CreateTicketCommentBodyContent::try_from(content.as_str())
+            .map_err(|e| invalid(operation, format!("the comment's body: {e}")))?;
+        // Each file is uploaded first (`POST /api/v1/uploads`), then named by the comment.
+        let uploaded = self.upload_all(operation, &comment.attachments).await?;
+        let attachment_ids = (!uploaded.is_empty()).then(|| {
+            uploaded
+                .iter()
+                .map(|u| {
+                    Some(types::CreateTicketCommentBodyAttachmentIdsItem::Variant0(
+                        u.id.clone(),
+                    ))
+                })
+                .collect()
+        });
         let body = types::CreateTicketCommentBody {
-            attachment_ids: None,
-            content: Some(
-                types::CreateTicketCommentBodyContent::try_from(content.as_str())
-                    .map_err(|e| invalid(operation, format!("the comment's body: {e}")))?,
-            ),
-            content_type: Some(
-                types::CreateTicketCommentBodyContentType::try_from(content_type)
-                    .map_err(|e| invalid(operation, e.to_string()))?,
-            ),
+            attachment_ids,
+            content: Some(content),
+            content_type: Some(content_type),
             is_public: Some(comment.visibility == Visibility::Public),
         };
         let call = self
@@ -543,7 +584,8 @@ impl ZohoDeskPort {
             .endpoint
             .runtime()
             .run_json(operation, None, call.send())
-            .await?;
+            .await
+            .map_err(|e| files::with_uploaded(e, &uploaded))?;
         map::comment(operation, ticket, raw)
             .map_err(|e| applied_but_unreadable(PROVIDER, operation, e))
     }
@@ -840,7 +882,8 @@ impl SupportPort for ZohoDeskPort {
                  (custom_fields, `cf_*`) instead",
             ));
         }
-        no_uploads(operation, ticket.attachments.len())?;
+        self.capabilities
+            .check_uploads(PROVIDER, operation, &ticket.attachments)?;
         let department_id = match &ticket.group {
             Some(group) => zoho_id(group, ObjectKind::Group, operation)?,
             None => self.default_department(operation).await?,
@@ -898,18 +941,26 @@ impl SupportPort for ZohoDeskPort {
             .map(|t| t.trim())
             .filter(|t| !t.is_empty())
             .collect();
-        let request = self.request(
-            operation,
-            reqwest::Method::POST,
-            "/api/v1/tickets",
-            &[],
-            Some(&body),
-        )?;
+        // Each file is uploaded first (`POST /api/v1/uploads`), then named by the new ticket.
+        let uploaded = self.upload_all(operation, &ticket.attachments).await?;
+        if !uploaded.is_empty() {
+            body.uploads = Some(uploaded.iter().map(|u| u.id.clone()).collect());
+        }
+        let request = self
+            .request(
+                operation,
+                reqwest::Method::POST,
+                "/api/v1/tickets",
+                &[],
+                Some(&body),
+            )
+            .map_err(|e| files::with_uploaded(e, &uploaded))?;
         let raw = self
             .endpoint
             .runtime()
             .send_json(self.endpoint.http(), operation, request)
-            .await?;
+            .await
+            .map_err(|e| files::with_uploaded(e, &uploaded))?;
         let id = map::id_of(&raw, "id").ok_or_else(|| {
             applied_but_unreadable(
                 PROVIDER,

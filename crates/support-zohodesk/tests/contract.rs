@@ -12,8 +12,9 @@ use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::{Value, json};
 use support_core::http::{RetryPolicy, TokenSource};
 use support_core::{
-    CanonicalId, CloseOptions, ErrorKind, NewComment, NewTicket, ObjectKind, Priority, SupportPort,
-    TicketQuery, TicketStatus, TicketUpdate,
+    CanonicalId, CloseOptions, Document, DocumentKind, ErrorKind, NewComment, NewTicket,
+    ObjectKind, Priority, SupportPort, TicketLookup, TicketQuery, TicketStatus, TicketUpdate,
+    Upload,
 };
 use support_zohodesk::{PROVIDER, ZohoDeskPort};
 
@@ -98,6 +99,18 @@ async fn no_tags(server: &MockServer) -> httpmock::Mock<'_> {
         .mock_async(|when, then| {
             when.method(GET)
                 .path_matches(r"^/api/v1/tickets/\d+/tags$")
+                .header("orgid", ORG);
+            then.status(204);
+        })
+        .await
+}
+
+/// Every ticket's own files: none (204).
+async fn no_files(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path_matches(r"^/api/v1/tickets/\d+/attachments$")
                 .header("orgid", ORG);
             then.status(204);
         })
@@ -644,6 +657,7 @@ async fn writes_send_zoho_fields_and_are_sent_once() {
         })
         .await;
     no_tags(&server).await;
+    no_files(&server).await;
     let target = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
     port.update_ticket(
         &target,
@@ -729,4 +743,330 @@ async fn a_lower_cap_met_as_a_422_switches_to_the_search() {
     assert!(second.next.is_some(), "a full search page may have more");
     refused.assert_calls_async(1).await;
     search.assert_calls_async(1).await;
+}
+
+// ----- files -----
+
+/// A multipart upload of one `file` part named `name` holding `content`, with the credentials.
+fn is_upload_of(request: &HttpMockRequest, name: &str, content: &str) -> bool {
+    let headers = request.headers();
+    let header = |key: &str| {
+        headers
+            .get(key)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let body = request.body_string();
+    header("content-type").is_some_and(|t| t.starts_with("multipart/form-data; boundary="))
+        && header("authorization").as_deref() == Some(AUTH)
+        && header("orgid").as_deref() == Some(ORG)
+        && body.matches("Content-Disposition: form-data;").count() == 1
+        && body.contains(&format!("name=\"file\"; filename=\"{name}\""))
+        && body.contains(&format!("\r\n\r\n{content}\r\n--"))
+}
+
+/// `POST /api/v1/uploads` of `name`, answered as Zoho's Upload.json shows.
+async fn upload_of<'a>(
+    server: &'a MockServer,
+    name: &'static str,
+    content: &'static str,
+    id: &'static str,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(move |when, then| {
+            when.method(POST)
+                .path("/api/v1/uploads")
+                .is_true(move |r| is_upload_of(r, name, content));
+            then.status(200).json_body(json!({
+                "id": id, "name": name, "size": content.len().to_string(),
+                "creatorId": "3", "createdTime": "2024-01-02T00:00:00.000Z", "isPublic": false,
+                "previewurl": null,
+                "href": format!("https://desk.zoho.com/api/v1/uploads/{id}/content"),
+            }));
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_comment_with_files_uploads_each_then_names_them() {
+    let server = MockServer::start_async().await;
+    let port = port(&server);
+    let id = ticket_id(7);
+    let first = upload_of(&server, "notes.txt", "hello", "1892000001008043").await;
+    let second = upload_of(&server, "invoice.pdf", "%PDF-1.4", "1892000001008044").await;
+    let href = format!(
+        "{}/api/v1/tickets/{id}/comments/55/attachments/1892000001008043/content",
+        server.base_url()
+    );
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/api/v1/tickets/{id}/comments"))
+                .header("orgid", ORG)
+                .json_body(
+                    json!({"content": "See attached.", "contentType": "plainText",
+                    "isPublic": false,
+                    "attachmentIds": ["1892000001008043", "1892000001008044"]}),
+                );
+            then.status(200)
+                .json_body(json!({"id": "55", "content": "See attached.",
+                "contentType": "plainText", "isPublic": false,
+                "commentedTime": "2024-01-02T00:00:00.000Z", "commenterId": "3",
+                "attachments": [
+                    {"id": "1892000001008043", "name": "notes.txt", "size": "5", "href": href},
+                    {"id": "1892000001008044", "name": "invoice.pdf", "size": "8",
+                     "href": "https://desk.zoho.com/api/v1/x"}]}));
+        })
+        .await;
+    let target = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
+    let added = port
+        .add_comment(
+            &target,
+            NewComment::internal("See attached.")
+                .with_attachment(Upload::bytes("notes.txt", "text/plain", "hello"))
+                .with_attachment(Upload::bytes("invoice.pdf", "application/pdf", "%PDF-1.4")),
+        )
+        .await
+        .unwrap();
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+    comment.assert_calls_async(1).await;
+    let files = &added.data.attachments;
+    assert_eq!(files.len(), 2);
+    assert_eq!(
+        files[0].id.to_string(),
+        "zohodesk:document:1892000001008043"
+    );
+    assert_eq!(files[0].title.as_deref(), Some("notes.txt"));
+    assert_eq!(files[0].content_type.as_deref(), Some("text/plain"));
+    assert_eq!(files[0].size, Some(5));
+    assert_eq!(files[0].url.as_deref(), Some(href.as_str()));
+    assert_eq!(files[1].content_type.as_deref(), Some("application/pdf"));
+}
+
+#[tokio::test]
+async fn a_ticket_with_a_file_names_its_upload_and_lists_it_back() {
+    let server = MockServer::start_async().await;
+    let port = port(&server);
+    let id = ticket_id(8);
+    let upload = upload_of(&server, "photo.png", "PNG", "1892000001008050").await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v1/tickets")
+                .header("orgid", ORG)
+                .json_body(json!({"subject": "Broken", "departmentId": "200",
+                    "contactId": "1892000000042032", "description": "See photo.",
+                    "uploads": ["1892000001008050"]}));
+            then.status(200)
+                .json_body(ticket(8, "2024-01-01T00:00:00.000Z"));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/tickets/{id}"));
+            then.status(200)
+                .json_body(ticket(8, "2024-01-01T00:00:00.000Z"));
+        })
+        .await;
+    no_tags(&server).await;
+    let files = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/api/v1/tickets/{id}/attachments"))
+                .header("orgid", ORG)
+                .query_param("from", "0")
+                .query_param("limit", "100");
+            then.status(200).json_body(json!({"data": [{
+                "id": "1892000001008050", "name": "photo.png", "size": "3", "isPublic": false,
+                "href": format!("https://desk.zoho.com/api/v1/tickets/{id}/attachments/1892000001008050/content"),
+                "previewurl": null, "createdTime": "2024-01-01T00:00:00.000Z",
+                "creator": {"id": "3"}}]}));
+        })
+        .await;
+    let mut new = NewTicket::new("Broken", "See photo.").with_attachment(Upload::bytes(
+        "photo.png",
+        "image/png",
+        "PNG",
+    ));
+    new.group = Some(CanonicalId::new(PROVIDER, ObjectKind::Group, "200"));
+    new.requester = Some(support_core::Requester::Id(CanonicalId::new(
+        PROVIDER,
+        ObjectKind::Party,
+        "1892000000042032",
+    )));
+    let created = port.create_ticket(new).await.unwrap();
+    upload.assert_calls_async(1).await;
+    create.assert_calls_async(1).await;
+    assert_eq!(created.attachments.len(), 1);
+    let file = &created.attachments[0];
+    assert_eq!(file.id.to_string(), "zohodesk:document:1892000001008050");
+    assert_eq!(file.kind, DocumentKind::Attachment);
+    assert_eq!(file.title.as_deref(), Some("photo.png"));
+    assert_eq!(file.content_type.as_deref(), Some("image/png"));
+    assert_eq!(file.size, Some(3));
+    let fetched = port
+        .get_ticket(&TicketLookup::Id(created.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(fetched.attachments, created.attachments);
+    files.assert_calls_async(2).await;
+}
+
+/// An upload is a write: one that may have arrived is not sent again, and an error after some
+/// uploads names them. No comment is written.
+#[tokio::test(start_paused = true)]
+async fn an_upload_is_sent_once_and_a_failure_names_the_files_uploaded() {
+    let server = MockServer::start_async().await;
+    // The default retry policy: a read would be retried, a write that may have arrived is not.
+    let port = ZohoDeskPort::builder()
+        .base_url(server.base_url())
+        .org_id(ORG)
+        .access_token(TOKEN)
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    let id = ticket_id(7);
+    let first = upload_of(&server, "a.txt", "aaa", "1892000001008061").await;
+    let broken = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v1/uploads")
+                .is_true(|r| is_upload_of(r, "b.txt", "bbb"));
+            then.status(500)
+                .json_body(json!({"errorCode": "INTERNAL_SERVER_ERROR", "message": "Oops"}));
+        })
+        .await;
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/api/v1/tickets/{id}/comments"));
+            then.status(200).json_body(json!({"id": "55"}));
+        })
+        .await;
+    let target = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
+    let err = port
+        .add_comment(
+            &target,
+            NewComment::public("Two files.")
+                .with_attachment(Upload::bytes("a.txt", "text/plain", "aaa"))
+                .with_attachment(Upload::bytes("b.txt", "text/plain", "bbb")),
+        )
+        .await
+        .unwrap_err();
+    first.assert_calls_async(1).await;
+    broken.assert_calls_async(1).await;
+    comment.assert_calls_async(0).await;
+    let message = err.to_string();
+    assert!(
+        message.contains("`a.txt` (upload 1892000001008061)"),
+        "{message}"
+    );
+    assert!(!message.contains(TOKEN), "{message}");
+
+    // The comment refused after its uploads: the error says which files Zoho received.
+    let server = MockServer::start_async().await;
+    let port = ZohoDeskPort::builder()
+        .base_url(server.base_url())
+        .org_id(ORG)
+        .access_token(TOKEN)
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    let upload = upload_of(&server, "a.txt", "aaa", "1892000001008071").await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/api/v1/tickets/{id}/comments"));
+            then.status(422)
+                .json_body(json!({"errorCode": "INVALID_DATA",
+                "message": "An invalid value was specified for attachmentIds"}));
+        })
+        .await;
+    let err = port
+        .add_comment(
+            &target,
+            NewComment::public("One file.").with_attachment(Upload::bytes(
+                "a.txt",
+                "text/plain",
+                "aaa",
+            )),
+        )
+        .await
+        .unwrap_err();
+    upload.assert_calls_async(1).await;
+    refused.assert_calls_async(1).await;
+    assert_eq!(err.kind(), &ErrorKind::InvalidInput, "{err}");
+    assert!(
+        err.to_string()
+            .contains("`a.txt` (upload 1892000001008071)"),
+        "{err}"
+    );
+}
+
+fn file_at(url: String) -> Document {
+    let mut file = Document::new(
+        CanonicalId::new(PROVIDER, ObjectKind::Document, "1892000001008043"),
+        DocumentKind::Attachment,
+        Value::Null,
+    );
+    file.url = Some(url);
+    file
+}
+
+/// A download on the API host carries the token and the organization; one elsewhere neither.
+#[tokio::test]
+async fn downloads_send_the_credentials_only_to_the_api_host() {
+    let server = MockServer::start_async().await;
+    let elsewhere = MockServer::start_async().await;
+    let port = port(&server);
+    let own = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/tickets/7/attachments/1892000001008043/content")
+                .header("authorization", AUTH)
+                .header("orgid", ORG);
+            then.status(200)
+                .header("content-type", "text/plain")
+                .body("hello");
+        })
+        .await;
+    let download = port
+        .download_attachment(&file_at(format!(
+            "{}/api/v1/tickets/7/attachments/1892000001008043/content",
+            server.base_url()
+        )))
+        .await
+        .unwrap();
+    assert_eq!(download.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(download.bytes().await.unwrap().as_ref(), b"hello");
+    own.assert_calls_async(1).await;
+
+    // Anywhere else: neither the token nor the organization goes with the request (a request
+    // carrying either matches no mock and fails).
+    let foreign = elsewhere
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/file")
+                .header_missing("authorization")
+                .header_missing("orgid");
+            then.status(200).body("public");
+        })
+        .await;
+    let download = port
+        .download_attachment(&file_at(format!("{}/file", elsewhere.base_url())))
+        .await
+        .unwrap();
+    assert_eq!(download.bytes().await.unwrap().as_ref(), b"public");
+    foreign.assert_calls_async(1).await;
+
+    // A file refused by the API host is an error, not an empty download.
+    let err = port
+        .download_attachment(&file_at(format!(
+            "{}/api/v1/tickets/7/attachments/404/content",
+            server.base_url()
+        )))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
 }

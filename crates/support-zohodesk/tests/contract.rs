@@ -1070,3 +1070,102 @@ async fn downloads_send_the_credentials_only_to_the_api_host() {
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
 }
+
+/// An upload Zoho refused for concurrency (429 `TOO_MANY_REQUESTS`: not processed) is sent again
+/// with the same bytes once the wait is over; the comment then names it.
+#[tokio::test(start_paused = true)]
+async fn an_upload_refused_for_concurrency_is_sent_again() {
+    let server = MockServer::start_async().await;
+    let id = ticket_id(7);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method(POST)
+                .path("/api/v1/uploads")
+                .is_true(|r| is_upload_of(r, "a.txt", "aaa"));
+            then.respond_with(move |_: &HttpMockRequest| -> HttpMockResponse {
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    http::Response::builder()
+                        .status(429)
+                        .header("retry-after", "2")
+                        .header("content-type", "application/json")
+                        .body(
+                            json!({"errorCode": "TOO_MANY_REQUESTS",
+                            "message": "You have made too many requests."})
+                            .to_string(),
+                        )
+                        .unwrap()
+                        .into()
+                } else {
+                    answer(
+                        200,
+                        Some(json!({"id": "1892000001008081", "name": "a.txt", "size": "3"})),
+                    )
+                }
+            });
+        })
+        .await;
+    let comment = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/api/v1/tickets/{id}/comments"))
+                .json_body(json!({"content": "One file.", "contentType": "plainText",
+                    "isPublic": true, "attachmentIds": ["1892000001008081"]}));
+            then.status(200)
+                .json_body(json!({"id": "56", "content": "One file.",
+                "contentType": "plainText", "isPublic": true,
+                "attachments": [{"id": "1892000001008081", "name": "a.txt", "size": "3",
+                    "href": "https://desk.zoho.com/api/v1/x"}]}));
+        })
+        .await;
+    let port = ZohoDeskPort::builder()
+        .base_url(server.base_url())
+        .org_id(ORG)
+        .access_token(TOKEN)
+        .request_timeout(None)
+        .build()
+        .unwrap();
+    let target = CanonicalId::new(PROVIDER, ObjectKind::Ticket, id.clone());
+    let added = port
+        .add_comment(
+            &target,
+            NewComment::public("One file.").with_attachment(Upload::bytes(
+                "a.txt",
+                "text/plain",
+                "aaa",
+            )),
+        )
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    comment.assert_calls_async(1).await;
+    assert_eq!(added.data.attachments.len(), 1);
+}
+
+/// Files go only where the adapter can send them: a comment with an author is refused before
+/// anything is uploaded.
+#[tokio::test]
+async fn a_refused_comment_uploads_nothing() {
+    let server = MockServer::start_async().await;
+    let uploads = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v1/uploads");
+            then.status(200).json_body(json!({"id": "1"}));
+        })
+        .await;
+    let port = port(&server);
+    let target = CanonicalId::new(PROVIDER, ObjectKind::Ticket, ticket_id(7));
+    let mut comment =
+        NewComment::public("").with_attachment(Upload::bytes("a.txt", "text/plain", "aaa"));
+    let err = port
+        .add_comment(&target, comment.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::InvalidInput, "{err}");
+    comment.body = support_core::Body::text("Hi");
+    comment.author = Some(CanonicalId::new(PROVIDER, ObjectKind::Party, "3"));
+    let err = port.add_comment(&target, comment).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::InvalidInput, "{err}");
+    uploads.assert_calls_async(0).await;
+}

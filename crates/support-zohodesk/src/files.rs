@@ -84,11 +84,17 @@ pub(crate) fn with_uploaded(error: Error, uploaded: &[Uploaded]) -> Error {
         return error;
     }
     let detail = error.message().unwrap_or_default().to_owned();
-    error.with_message(format!(
-        "{detail} (Zoho Desk had received {} as temporary uploads; nothing names them, and Zoho \
-         drops them within a day: send the write again with the files)",
-        named(uploaded)
-    ))
+    let files = named(uploaded);
+    let message = if *error.kind() == support_core::ErrorKind::OutcomeUnknown {
+        // The write may have been applied with them: look before sending it again.
+        format!("{detail} (its files were uploaded first: {files})")
+    } else {
+        format!(
+            "{detail} (Zoho Desk had received {files} as temporary uploads; nothing names them, \
+             and Zoho drops them within a day: send the write again with the files)"
+        )
+    };
+    error.with_message(message)
 }
 
 impl ZohoDeskPort {

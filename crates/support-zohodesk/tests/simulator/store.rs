@@ -305,6 +305,40 @@ impl SimState {
         Some(json!([item]))
     }
 
+    /// Attaches a file to a ticket directly (as `POST /tickets/{id}/attachments` does), for a test
+    /// (`no_hidden_caps.rs`): its attachment id.
+    pub fn add_ticket_file(
+        &mut self,
+        ticket: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        let id = self.new_id();
+        let at = self.creation_time();
+        let creator = self
+            .agents
+            .first()
+            .map(|a| a["id"].clone())
+            .unwrap_or(Value::Null);
+        self.files.insert(
+            id.clone(),
+            StoredFile {
+                content_type: content_type.to_owned(),
+                bytes: bytes.to_vec(),
+            },
+        );
+        let href = self.href(&format!(
+            "/api/v1/tickets/{ticket}/attachments/{id}/content"
+        ));
+        self.attachments.push(json!({
+            "id": id, "ticketId": ticket, "name": name, "size": bytes.len().to_string(),
+            "isPublic": true, "previewurl": null, "createdTime": at, "creatorId": creator,
+            "creator": {"id": creator, "type": "AGENT"}, "href": href,
+        }));
+        id
+    }
+
     /// Adds a ticket created by a test (`no_hidden_caps.rs`), in the first department, created at
     /// `created` and not changed since.
     pub fn add_ticket(&mut self, subject: &str, created: &DateTime<Utc>) -> String {

@@ -1819,3 +1819,78 @@ async fn a_file_is_attached_to_a_ticket_directly() {
     .await;
     assert_error(&missing, 404, "RESOURCE_NOT_FOUND");
 }
+
+#[tokio::test]
+async fn a_reply_takes_uploads_and_a_failed_write_leaves_them_pending() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let ticket = &world.tickets[0].id;
+    let file = upload(&client, "quote.pdf", "application/pdf", b"%PDF quote").await;
+    let reply = |ids: Value, to: &str| {
+        json!({"channel": "EMAIL", "content": "Please find the quote attached.",
+               "to": to, "fromEmailAddress": "support@vendor.example", "attachmentIds": ids})
+    };
+    // A reply refused for another reason does not use the upload.
+    let refused = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!([file["id"]]), "nobody"),
+    )
+    .await;
+    assert_invalid(&refused, "to", "missing");
+    let unknown = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!(["41508680000009999999"]), "dana@customer.example"),
+    )
+    .await;
+    assert_invalid(&unknown, "attachmentIds", "invalid");
+    let sent = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!([file["id"]]), "dana@customer.example"),
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.json);
+    assert_eq!(sent.json["hasAttach"], json!(true));
+    assert_eq!(sent.json["attachmentCount"], json!("1"));
+    assert!(sent.json.get("attachments").is_none(), "a summary");
+    let thread = sent.json["id"].as_str().unwrap_or_default().to_owned();
+    let shown = get(&client, &format!("/tickets/{ticket}/threads/{thread}"), &[]).await;
+    let files = shown.json["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 1, "{}", shown.json);
+    assert_eq!(files[0]["id"], file["id"]);
+    let href = files[0]["href"].as_str().unwrap_or_default();
+    assert_eq!(
+        on_api_host(&client, href),
+        format!(
+            "{API}/tickets/{ticket}/threads/{thread}/attachments/{}/content",
+            file["id"].as_str().unwrap_or_default()
+        )
+    );
+    let (content_type, bytes) = download_ok(&client, href).await;
+    assert_eq!(content_type, "application/pdf");
+    assert_eq!(bytes, b"%PDF quote");
+
+    // A ticket refused for its contact does not use its uploads either.
+    let note = upload(&client, "note.txt", "text/plain", b"note").await;
+    let refused = post(
+        &client,
+        "/tickets",
+        &json!({"subject": "x", "departmentId": world.groups[0].id,
+                "contactId": "41508680000009999999", "uploads": [note["id"]]}),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.json);
+    let created = post(
+        &client,
+        "/tickets",
+        &json!({"subject": "x", "departmentId": world.groups[0].id,
+                "contactId": world.customers[0].id, "uploads": [note["id"]]}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.json);
+}

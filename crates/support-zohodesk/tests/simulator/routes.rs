@@ -64,6 +64,10 @@ pub static ROUTES: &[Route<SimState>] = &[
         "/api/v1/tickets/{}/comments/{}/attachments/{}/content",
         comment_file_content,
     ),
+    get(
+        "/api/v1/tickets/{}/threads/{}/attachments/{}/content",
+        thread_file_content,
+    ),
     post("/api/v1/uploads", upload_file),
     get("/api/v1/uploads/{}/content", upload_content),
     get("/api/v1/ticketTags", department_tags),
@@ -920,7 +924,7 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
         "threadCount": "1", "commentCount": "0", "cf": {},
     });
     apply(&mut ticket, &body, &now);
-    for upload in uploads {
+    for upload in take_uploads(state, &uploads) {
         attach_upload(state, &id, upload, true);
     }
     state.tags.insert(id, Vec::new());
@@ -1096,16 +1100,11 @@ fn add_comment(state: &mut SimState, req: &Req) -> Reply {
     let now = state.now();
     let author = state.agents.first().cloned().unwrap_or(Value::Null);
     let ticket = req.id(0);
-    let attachments: Vec<Value> = uploads
-        .into_iter()
-        .map(|u| {
-            let file = u["id"].as_str().unwrap_or_default();
-            json!({
-                "id": u["id"], "name": u["name"], "size": u["size"], "previewurl": null,
-                "href": state.href(&format!("{API}/tickets/{ticket}/comments/{id}/attachments/{file}/content")),
-            })
-        })
-        .collect();
+    let attachments = file_records(
+        state,
+        &uploads,
+        &format!("{API}/tickets/{ticket}/comments/{id}"),
+    );
     let comment = json!({
         "id": id, "ticketId": ticket, "content": content, "contentType": content_type,
         "isPublic": public, "commentedTime": now, "modifiedTime": null,
@@ -1146,6 +1145,9 @@ fn thread_summary(thread: &Value) -> Value {
     let mut t = thread.clone();
     if let Some(map) = t.as_object_mut() {
         map.remove("content");
+        // A summary counts the files (`hasAttach`, `attachmentCount`); a thread read alone lists
+        // them (`Thread.json`).
+        map.remove("attachments");
     }
     t
 }
@@ -1193,7 +1195,8 @@ fn show_thread(state: &mut SimState, req: &Req) -> Reply {
 }
 
 /// `POST /api/v1/tickets/{id}/sendReply`: `channel` and `content` required (`EMAIL` needs `to`
-/// and `fromEmailAddress`).
+/// and `fromEmailAddress`); `attachmentIds` references uploads as a comment's do (the thread
+/// read alone lists them in `attachments`).
 fn send_reply(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["parentConversationId", "impersonatedUserId"]) {
         return r;
@@ -1242,9 +1245,18 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         .get("contentType")
         .and_then(Value::as_str)
         .unwrap_or("html");
+    let uploads = match referenced_uploads(state, &body, "attachmentIds") {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
     let id = state.new_comment_id();
     let now = state.now();
     let author = state.agents.first().cloned().unwrap_or(Value::Null);
+    let attachments = file_records(
+        state,
+        &uploads,
+        &format!("{API}/tickets/{}/threads/{id}", req.id(0)),
+    );
     let thread = json!({
         "id": id, "ticketId": req.id(0), "channel": channel, "direction": "out",
         "isDescriptionThread": false, "canReply": true,
@@ -1253,7 +1265,8 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         "createdTime": now,
         "author": {"id": author["id"], "name": author["name"], "type": "AGENT", "email": author["emailId"]},
         "to": body.get("to"), "fromEmailAddress": body.get("fromEmailAddress"),
-        "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
+        "hasAttach": !attachments.is_empty(), "attachmentCount": attachments.len().to_string(),
+        "attachments": attachments, "status": "SUCCESS",
     });
     state.threads.push(thread.clone());
     Reply::ok(thread_summary(&thread))
@@ -1582,21 +1595,22 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
     page(list, offset, limit)
 }
 
-/// The uploads a write references by id in `field` (`attachmentIds` of a comment, `uploads` of a
-/// new ticket), taken out of the pending uploads: 422 `INVALID_DATA` naming `field` when it is
-/// not an array of ids of uploads not yet used (and then none is taken).
+/// The ids of the uploads a write references in `field` (`attachmentIds` of a comment or a
+/// reply, `uploads` of a new ticket): 422 `INVALID_DATA` naming `field` when it is not an array
+/// of distinct ids of uploads not yet used. Checked before anything is written; [`take_uploads`]
+/// uses them once the write is sure.
 fn referenced_uploads(
-    state: &mut SimState,
+    state: &SimState,
     body: &Map<String, Value>,
     field: &str,
-) -> Result<Vec<Value>, Reply> {
-    let ids = match body.get(field) {
+) -> Result<Vec<String>, Reply> {
+    let items = match body.get(field) {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
         Some(_) => return Err(http::invalid_data(field, "invalid")),
     };
     let mut wanted = Vec::new();
-    for item in ids {
+    for item in items {
         let id = match item {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
@@ -1607,10 +1621,29 @@ fn referenced_uploads(
         }
         wanted.push(id);
     }
-    Ok(wanted
-        .iter()
+    Ok(wanted)
+}
+
+/// Takes these uploads out of the pending ones (their records, in order).
+fn take_uploads(state: &mut SimState, ids: &[String]) -> Vec<Value> {
+    ids.iter()
         .filter_map(|id| state.uploads.remove(id))
-        .collect())
+        .collect()
+}
+
+/// The uploads as files of the comment or thread at `owner` (its path): `{id, name, size, href,
+/// previewurl}`, the upload's id kept, `href` `{owner}/attachments/{id}/content`.
+fn file_records(state: &mut SimState, uploads: &[String], owner: &str) -> Vec<Value> {
+    take_uploads(state, uploads)
+        .into_iter()
+        .map(|u| {
+            let file = u["id"].as_str().unwrap_or_default();
+            json!({
+                "id": u["id"], "name": u["name"], "size": u["size"], "previewurl": null,
+                "href": state.href(&format!("{owner}/attachments/{file}/content")),
+            })
+        })
+        .collect()
 }
 
 /// Makes an upload one of the ticket's own files (its id kept).
@@ -1737,6 +1770,27 @@ fn comment_file_content(state: &mut SimState, req: &Req) -> Reply {
         c["ticketId"] == ticket
             && c["id"] == comment
             && c["attachments"]
+                .as_array()
+                .is_some_and(|files| files.iter().any(|f| f["id"] == file))
+    });
+    if !listed {
+        return http::not_found();
+    }
+    file_content(state, file)
+}
+
+/// `GET /api/v1/tickets/{id}/threads/{threadId}/attachments/{attachmentId}/content`: a reply's
+/// file (assumed by analogy with the comments' `href`: the description has the thread
+/// attachment's path, `deleteAttachment`, but no example `href`).
+fn thread_file_content(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    let (ticket, thread, file) = (req.id(0), req.id(1), req.id(2));
+    let listed = state.threads.iter().any(|t| {
+        t["ticketId"] == ticket
+            && t["id"] == thread
+            && t["attachments"]
                 .as_array()
                 .is_some_and(|files| files.iter().any(|f| f["id"] == file))
     });

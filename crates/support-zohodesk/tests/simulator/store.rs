@@ -464,7 +464,7 @@ impl sim::Account for SimState {
                     "createdTime": time(&t.created_at),
                     "author": {"id": t.requester, "type": "END_USER", "email": contact_email(&t.requester)},
                     "fromEmailAddress": contact_email(&t.requester),
-                    "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
+                    "hasAttach": false, "attachmentCount": "0", "attachments": [], "status": "SUCCESS",
                 }));
                 json!({
                     "id": t.id,

@@ -50,8 +50,10 @@
 //! - Files (`multipart.rs`, routes): `POST /api/v1/uploads` (multipart, exactly one part `file`
 //!   with a file name; `Upload.json`) answers `{id, name, size, creatorId, createdTime, isPublic,
 //!   href, previewurl}` and keeps the file until a new comment (`attachmentIds`) or a new ticket
-//!   (`uploads`) references it; the attachment keeps the upload's id (`TicketComment.json`'s
-//!   examples); an unknown or already used id is 422 `INVALID_DATA` naming the field.
+//!   (`uploads`) or reply (`attachmentIds` of `sendReply`: Zoho's forum announced it in place
+//!   of the threads' deprecated `uploads`) references it; the attachment keeps the upload's id
+//!   (`TicketComment.json`'s examples); an unknown or already used id is 422 `INVALID_DATA`
+//!   naming the field, checked before anything is written (a refused write uses no upload).
 //!   `POST /api/v1/tickets/{id}/attachments?isPublic=` attaches a file to a ticket directly.
 //!   `GET /api/v1/tickets/{id}/attachments` lists the ticket's own files; comments list theirs
 //!   in `attachments`. Every `href` is on the API host

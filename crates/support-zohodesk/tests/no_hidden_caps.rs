@@ -1,7 +1,8 @@
 //! Listings return every ticket exactly once past Zoho Desk's `from` cap (offset listings stop
 //! at `from` + `limit` = 5,000: the adapter goes on with `GET /tickets/search` split on the
 //! creation time), and across an access token that expires mid-listing (the refresh-token grant
-//! renews it).
+//! renews it), and a ticket's own files come back all of them past one page of
+//! `GET /tickets/{id}/attachments` (`limit` at most 100).
 //!
 //! Against the adapter's port on the simulator, with the cap lowered to 8 so that the standard
 //! world's tickets already pass it (the adapter meets the cap as Zoho's 422 naming `from`, or
@@ -18,7 +19,7 @@ use simulator::{
 };
 use support_conformance::sim::lock;
 use support_conformance::{Harness, Simulator};
-use support_core::{ErrorKind, Operation, SupportPort, Ticket, TicketQuery};
+use support_core::{ErrorKind, Operation, SupportPort, Ticket, TicketLookup, TicketQuery};
 
 const PAGE: u32 = 4;
 
@@ -152,4 +153,42 @@ async fn spent_credits_are_rate_limited_without_a_retry() {
     );
     assert_eq!(error.retry_after(), None, "Zoho names no wait");
     assert_eq!(faulted.requests.get(), 1, "no retry loop");
+}
+
+#[tokio::test]
+async fn a_tickets_own_files_come_back_past_one_page() {
+    let simulator = ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)).await;
+    let world = zohodesk_world();
+    let ticket = world.tickets[0].id.clone();
+    let expected: Vec<String> = {
+        let shared = simulator.state();
+        let mut state = lock(&shared);
+        (0..130)
+            .map(|n| {
+                state.add_ticket_file(&ticket, &format!("scan-{n}.txt"), "text/plain", b"scan")
+            })
+            .collect()
+    };
+    let id = world.id(support_core::ObjectKind::Ticket, &ticket);
+    let fetched = simulator
+        .port()
+        .get_ticket(&TicketLookup::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("getTicket: {e}"));
+    let mut got: Vec<String> = fetched
+        .attachments
+        .iter()
+        .map(|d| d.id.external_id().to_owned())
+        .collect();
+    got.sort();
+    let mut want = expected;
+    want.sort();
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{} of the {} files",
+        got.len(),
+        want.len()
+    );
+    assert_eq!(got, want, "every file once");
 }

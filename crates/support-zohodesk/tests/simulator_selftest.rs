@@ -1275,3 +1275,622 @@ async fn the_write_scenarios_land_on_the_worlds_expectations() {
     .await;
     assert_eq!(tagged.json["data"][0]["name"], json!("hardware"));
 }
+
+// ---- files ----
+
+/// A part of a form: name, file name, content type, bytes.
+type Part<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body of these parts, and its content type.
+fn form(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "sim-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, file_name, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition = format!("Content-Disposition: form-data; name=\"{name}\"");
+        if let Some(file_name) = file_name {
+            disposition.push_str(&format!("; filename=\"{file_name}\""));
+        }
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        if let Some(content_type) = content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `POST` of a multipart body (with the token and `orgId`).
+async fn post_form(
+    client: &SimClient,
+    path: &str,
+    query: &[(&str, &str)],
+    (content_type, body): (String, Vec<u8>),
+) -> Answer {
+    client
+        .send(
+            client
+                .http
+                .post(format!("{}{}", client.base, api(path)))
+                .query(query)
+                .header("authorization", client.authorization())
+                .header("orgId", ORG_ID)
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await
+}
+
+/// Uploads one file (`POST /api/v1/uploads`), asserting success.
+async fn upload(client: &SimClient, name: &str, content_type: &str, bytes: &[u8]) -> Value {
+    let answer = post_form(
+        client,
+        "/uploads",
+        &[],
+        form(&[("file", Some(name), Some(content_type), bytes)]),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.json);
+    answer.json
+}
+
+/// A raw download of `url` with these headers: status, content type and bytes.
+async fn download(
+    client: &SimClient,
+    url: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, Vec<u8>) {
+    let mut request = client.http.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("the simulator does not answer: {e}"));
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = response.bytes().await.unwrap_or_default().to_vec();
+    (status, content_type, bytes)
+}
+
+/// Downloads `url` with the token and `orgId`, asserting success: content type and bytes.
+async fn download_ok(client: &SimClient, url: &str) -> (String, Vec<u8>) {
+    let (status, content_type, bytes) = download(
+        client,
+        url,
+        &[("authorization", client.authorization()), ("orgId", ORG_ID)],
+    )
+    .await;
+    assert_eq!(status, 200, "{url}: {}", String::from_utf8_lossy(&bytes));
+    (content_type, bytes)
+}
+
+/// The path of an `href`, which must be on the simulator's (the API) host.
+fn on_api_host<'a>(client: &SimClient, href: &'a str) -> &'a str {
+    href.strip_prefix(client.base.as_str())
+        .unwrap_or_else(|| panic!("{href} is not on the API host {}", client.base))
+}
+
+#[tokio::test]
+async fn the_worlds_comment_file_is_listed_on_its_comment_and_downloads_from_the_api_host() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let (comment, file) = world
+        .first_attachment()
+        .unwrap_or_else(|| panic!("the world has a file"));
+    let listed = get(
+        &client,
+        &format!("/tickets/{}/comments", comment.ticket),
+        &[],
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.json);
+    let record = listed.json["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == json!(comment.id))
+        .unwrap_or_else(|| panic!("comment {} listed", comment.id));
+    let files = record["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 1, "{record}");
+    assert_eq!(files[0]["id"], json!(file.id));
+    assert_eq!(files[0]["name"], json!(file.file_name));
+    assert_eq!(files[0]["size"], json!(file.content.len().to_string()));
+    let href = files[0]["href"].as_str().unwrap_or_default();
+    assert_eq!(
+        on_api_host(&client, href),
+        format!(
+            "{API}/tickets/{}/comments/{}/attachments/{}/content",
+            comment.ticket, comment.id, file.id
+        )
+    );
+    let (content_type, bytes) = download_ok(&client, href).await;
+    assert!(
+        content_type.starts_with(&file.content_type),
+        "{content_type}"
+    );
+    assert_eq!(bytes, file.content);
+    // The same comment read alone carries it too.
+    let shown = get(
+        &client,
+        &format!("/tickets/{}/comments/{}", comment.ticket, comment.id),
+        &[],
+    )
+    .await;
+    assert_eq!(shown.json["attachments"], json!(files));
+    // The ticket's own files are not its comments' files.
+    let own = get(
+        &client,
+        &format!("/tickets/{}/attachments", comment.ticket),
+        &[],
+    )
+    .await;
+    assert_eq!(own.status, 204, "{}", own.json);
+    // Another ticket's or comment's path to the file is not found.
+    let other = format!(
+        "{}{API}/tickets/{}/comments/{}/attachments/{}/content",
+        client.base, world.tickets[1].id, comment.id, file.id
+    );
+    let (status, _, _) = download(
+        &client,
+        &other,
+        &[("authorization", client.authorization()), ("orgId", ORG_ID)],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_file_downloads_only_with_the_token_and_the_org_id() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let (comment, file) = world
+        .first_attachment()
+        .unwrap_or_else(|| panic!("the world has a file"));
+    let href = format!(
+        "{}{API}/tickets/{}/comments/{}/attachments/{}/content",
+        client.base, comment.ticket, comment.id, file.id
+    );
+    let (status, _, body) = download(&client, &href, &[("orgId", ORG_ID)]).await;
+    assert_eq!(status, 401, "no token");
+    let json: Value = serde_json::from_slice(&body).unwrap_or_default();
+    assert_eq!(json["errorCode"], json!("INVALID_OAUTH"));
+    let wrong = authorization(WRONG_TOKEN);
+    let (status, _, _) = download(
+        &client,
+        &href,
+        &[("authorization", wrong.as_str()), ("orgId", ORG_ID)],
+    )
+    .await;
+    assert_eq!(status, 401, "a wrong token");
+    let (status, _, _) =
+        download(&client, &href, &[("authorization", client.authorization())]).await;
+    assert_eq!(status, 400, "no orgId");
+    let (status, _, _) = download(
+        &client,
+        &href,
+        &[("authorization", client.authorization()), ("orgId", "1")],
+    )
+    .await;
+    assert_eq!(status, 400, "another orgId");
+    let (_, bytes) = download_ok(&client, &href).await;
+    assert_eq!(bytes, file.content);
+}
+
+#[tokio::test]
+async fn an_upload_answers_its_record_and_downloads_until_it_is_used() {
+    let (_simulator, client) = start().await;
+    let bytes = b"hello, Zoho\n\x00\xff binary too";
+    let record = upload(&client, "greeting.bin", "application/octet-stream", bytes).await;
+    let id = record["id"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()),
+        "{record}"
+    );
+    assert_eq!(record["name"], json!("greeting.bin"));
+    assert_eq!(record["size"], json!(bytes.len().to_string()));
+    assert_eq!(record["isPublic"], json!(false));
+    assert!(record["creatorId"].is_string(), "{record}");
+    assert!(record["createdTime"].is_string(), "{record}");
+    let href = record["href"].as_str().unwrap_or_default();
+    assert_eq!(
+        on_api_host(&client, href),
+        format!("{API}/uploads/{id}/content")
+    );
+    let (content_type, got) = download_ok(&client, href).await;
+    assert_eq!(content_type, "application/octet-stream");
+    assert_eq!(got, bytes);
+    // A part without a content type is an octet stream.
+    let plain = post_form(
+        &client,
+        "/uploads",
+        &[],
+        form(&[("file", Some("notes.txt"), None, b"notes")]),
+    )
+    .await;
+    assert_eq!(plain.status, 200, "{}", plain.json);
+    let (content_type, _) =
+        download_ok(&client, plain.json["href"].as_str().unwrap_or_default()).await;
+    assert_eq!(content_type, "application/octet-stream");
+    // Once a comment uses it, the upload is no longer pending.
+    let ticket = &zohodesk_world().tickets[0].id;
+    let added = post(
+        &client,
+        &format!("/tickets/{ticket}/comments"),
+        &json!({"content": "with a file", "attachmentIds": [id]}),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json);
+    let (status, _, _) = download(
+        &client,
+        href,
+        &[("authorization", client.authorization()), ("orgId", ORG_ID)],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn uploads_are_one_file_part_named_file() {
+    let (_simulator, client) = start().await;
+    let file = ("file", Some("a.txt"), Some("text/plain"), b"a".as_slice());
+    // Two files.
+    let two = post_form(&client, "/uploads", &[], form(&[file, file])).await;
+    assert_invalid(&two, "file", "invalid");
+    // A file under another name.
+    let other = post_form(
+        &client,
+        "/uploads",
+        &[],
+        form(&[("attachment", Some("a.txt"), Some("text/plain"), b"a")]),
+    )
+    .await;
+    assert_invalid(&other, "file", "invalid");
+    // A file with a text field besides.
+    let extra = post_form(
+        &client,
+        "/uploads",
+        &[],
+        form(&[file, ("isPublic", None, None, b"true")]),
+    )
+    .await;
+    assert_invalid(&extra, "file", "invalid");
+    // A `file` part that is no file (no file name).
+    let text = post_form(
+        &client,
+        "/uploads",
+        &[],
+        form(&[("file", None, None, b"a")]),
+    )
+    .await;
+    assert_invalid(&text, "file", "invalid");
+    // No part at all.
+    let empty = post_form(&client, "/uploads", &[], form(&[])).await;
+    assert_invalid(&empty, "file", "missing");
+    // A form never closed.
+    let (content_type, mut body) = form(&[file]);
+    body.truncate(body.len() - 10);
+    let open = post_form(&client, "/uploads", &[], (content_type, body)).await;
+    assert_invalid(&open, "file", "invalid");
+    // JSON is no upload.
+    let json_body = post(&client, "/uploads", &json!({"file": "a"})).await;
+    assert_invalid(&json_body, "file", "missing");
+    // No query parameters.
+    let param = post_form(&client, "/uploads", &[("isPublic", "true")], form(&[file])).await;
+    assert_bad_param(&param, "isPublic");
+    // Credentials as on any call.
+    let (content_type, body) = form(&[file]);
+    let anonymous = client
+        .send(
+            client
+                .http
+                .post(format!("{}{}", client.base, api("/uploads")))
+                .header("orgId", ORG_ID)
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await;
+    assert_error(&anonymous, 401, "INVALID_OAUTH");
+}
+
+#[tokio::test]
+async fn a_comment_takes_uploads_by_id_and_lists_them() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let (ticket, _, _) = world.new_comments();
+    let note = upload(&client, "note.txt", "text/plain", b"a note\n").await;
+    let image = upload(&client, "shot.png", "image/png", b"\x89PNG fake").await;
+    let ids = [note["id"].clone(), image["id"].clone()];
+    let path = format!("/tickets/{ticket}/comments");
+    let added = post(
+        &client,
+        &path,
+        &json!({"content": "two files", "isPublic": true, "attachmentIds": ids}),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json);
+    let comment = added.json["id"].as_str().unwrap_or_default().to_owned();
+    let files = added.json["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 2, "{}", added.json);
+    for (file, (upload, bytes, content_type)) in files.iter().zip([
+        (&note, b"a note\n".as_slice(), "text/plain"),
+        (&image, b"\x89PNG fake".as_slice(), "image/png"),
+    ]) {
+        // The attachment keeps the upload's id, name and size.
+        assert_eq!(file["id"], upload["id"]);
+        assert_eq!(file["name"], upload["name"]);
+        assert_eq!(file["size"], upload["size"]);
+        let href = file["href"].as_str().unwrap_or_default();
+        assert_eq!(
+            on_api_host(&client, href),
+            format!(
+                "{API}/tickets/{ticket}/comments/{comment}/attachments/{}/content",
+                upload["id"].as_str().unwrap_or_default()
+            )
+        );
+        let (got_type, got) = download_ok(&client, href).await;
+        assert_eq!(got_type, content_type);
+        assert_eq!(got, bytes);
+    }
+    // The listing carries them.
+    let listed = get(&client, &path, &[]).await;
+    let listed = listed.json["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == json!(comment))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed["attachments"], json!(files));
+    // A used id, an unknown id, a repeated id or ids that are not an array: 422 naming
+    // `attachmentIds`, and no comment is written.
+    let before = get(&client, &path, &[]).await.json["data"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let fresh = upload(&client, "fresh.txt", "text/plain", b"fresh").await;
+    for bad in [
+        json!([ids[0]]),
+        json!(["41508680000009999999"]),
+        json!([fresh["id"], fresh["id"]]),
+        json!([fresh["id"], "41508680000009999999"]),
+        json!(fresh["id"]),
+        json!([{"id": fresh["id"]}]),
+    ] {
+        let refused = post(
+            &client,
+            &path,
+            &json!({"content": "bad files", "attachmentIds": bad}),
+        )
+        .await;
+        assert_invalid(&refused, "attachmentIds", "invalid");
+    }
+    let after = get(&client, &path, &[]).await.json["data"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(after, before);
+    // The refusals left the fresh upload pending: it can still be used.
+    let used = post(
+        &client,
+        &path,
+        &json!({"content": "one file", "attachmentIds": [fresh["id"]]}),
+    )
+    .await;
+    assert_eq!(used.status, 200, "{}", used.json);
+    // No files: an empty list.
+    let none = post(
+        &client,
+        &path,
+        &json!({"content": "no file", "attachmentIds": []}),
+    )
+    .await;
+    assert_eq!(none.status, 200, "{}", none.json);
+    assert_eq!(none.json["attachments"], json!([]));
+}
+
+#[tokio::test]
+async fn a_new_ticket_takes_uploads_and_lists_them_as_its_own_files() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let note = upload(&client, "note.txt", "text/plain", b"for the ticket").await;
+    let body = |uploads: Value| {
+        json!({"subject": "With a file", "departmentId": world.groups[0].id,
+               "contactId": world.customers[0].id, "uploads": uploads})
+    };
+    for bad in [
+        json!(["41508680000009999999"]),
+        json!([note["id"], note["id"]]),
+        json!("nope"),
+    ] {
+        let refused = post(&client, "/tickets", &body(bad)).await;
+        assert_invalid(&refused, "uploads", "invalid");
+    }
+    let created = post(&client, "/tickets", &body(json!([note["id"]]))).await;
+    assert_eq!(created.status, 200, "{}", created.json);
+    let id = created.json["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(id, world.created_ticket_id(), "refusals take no ticket id");
+    assert!(
+        created.json.get("uploads").is_none(),
+        "uploads are no ticket member: {}",
+        created.json
+    );
+    let listed = get(&client, &format!("/tickets/{id}/attachments"), &[]).await;
+    assert_eq!(listed.status, 200, "{}", listed.json);
+    let files = listed.json["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(files.len(), 1, "{}", listed.json);
+    let file = &files[0];
+    assert_eq!(file["id"], note["id"]);
+    assert_eq!(file["name"], json!("note.txt"));
+    assert_eq!(file["size"], json!("14"));
+    for member in ["isPublic", "previewurl", "creatorId", "createdTime", "href"] {
+        assert!(file.get(member).is_some(), "{member} in {file}");
+    }
+    assert!(
+        file.get("ticketId").is_none() && file.get("creator").is_none(),
+        "{file}"
+    );
+    let href = file["href"].as_str().unwrap_or_default();
+    assert_eq!(
+        on_api_host(&client, href),
+        format!(
+            "{API}/tickets/{id}/attachments/{}/content",
+            note["id"].as_str().unwrap_or_default()
+        )
+    );
+    let (content_type, bytes) = download_ok(&client, href).await;
+    assert_eq!(content_type, "text/plain");
+    assert_eq!(bytes, b"for the ticket");
+    // The comments hold no file: the file is the ticket's, once.
+    let comments = get(&client, &format!("/tickets/{id}/comments"), &[]).await;
+    assert_eq!(comments.status, 204);
+    // `include=creator` adds who attached it.
+    let with_creator = get(
+        &client,
+        &format!("/tickets/{id}/attachments"),
+        &[("include", "creator")],
+    )
+    .await;
+    assert!(with_creator.json["data"][0]["creator"]["id"].is_string());
+    // The upload was used.
+    let again = post(&client, "/tickets", &body(json!([note["id"]]))).await;
+    assert_invalid(&again, "uploads", "invalid");
+}
+
+#[tokio::test]
+async fn a_file_is_attached_to_a_ticket_directly() {
+    let (_simulator, client) = start().await;
+    let ticket = zohodesk_world().tickets[0].id.clone();
+    let path = format!("/tickets/{ticket}/attachments");
+    let file = (
+        "file",
+        Some("log.txt"),
+        Some("text/plain"),
+        b"log line".as_slice(),
+    );
+    let attached = post_form(&client, &path, &[("isPublic", "true")], form(&[file])).await;
+    assert_eq!(attached.status, 200, "{}", attached.json);
+    assert_eq!(attached.json["isPublic"], json!(true));
+    assert_eq!(attached.json["name"], json!("log.txt"));
+    let private = post_form(&client, &path, &[], form(&[file])).await;
+    assert_eq!(private.json["isPublic"], json!(false));
+    let listed = get(&client, &path, &[]).await;
+    assert_eq!(listed.json["data"].as_array().map_or(0, Vec::len), 2);
+    let public = get(&client, &path, &[("isPublic", "true")]).await;
+    assert_eq!(
+        ids(&public),
+        vec![attached.json["id"].as_str().unwrap_or_default().to_owned()]
+    );
+    let (_, bytes) = download_ok(&client, attached.json["href"].as_str().unwrap_or_default()).await;
+    assert_eq!(bytes, b"log line");
+    // A ticket attachment is not an upload a comment can reference.
+    let refused = post(
+        &client,
+        &format!("/tickets/{ticket}/comments"),
+        &json!({"content": "x", "attachmentIds": [attached.json["id"]]}),
+    )
+    .await;
+    assert_invalid(&refused, "attachmentIds", "invalid");
+    // Checked as uploads are; a ticket that does not exist is 404.
+    let two = post_form(&client, &path, &[], form(&[file, file])).await;
+    assert_invalid(&two, "file", "invalid");
+    let bad = post_form(&client, &path, &[("isPublic", "yes")], form(&[file])).await;
+    assert_bad_param(&bad, "isPublic");
+    let missing = post_form(
+        &client,
+        "/tickets/41508680000009999999/attachments",
+        &[],
+        form(&[file]),
+    )
+    .await;
+    assert_error(&missing, 404, "RESOURCE_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_reply_takes_uploads_and_a_failed_write_leaves_them_pending() {
+    let (_simulator, client) = start().await;
+    let world = zohodesk_world();
+    let ticket = &world.tickets[0].id;
+    let file = upload(&client, "quote.pdf", "application/pdf", b"%PDF quote").await;
+    let reply = |ids: Value, to: &str| {
+        json!({"channel": "EMAIL", "content": "Please find the quote attached.",
+               "to": to, "fromEmailAddress": "support@vendor.example", "attachmentIds": ids})
+    };
+    // A reply refused for another reason does not use the upload.
+    let refused = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!([file["id"]]), "nobody"),
+    )
+    .await;
+    assert_invalid(&refused, "to", "missing");
+    let unknown = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!(["41508680000009999999"]), "dana@customer.example"),
+    )
+    .await;
+    assert_invalid(&unknown, "attachmentIds", "invalid");
+    let sent = post(
+        &client,
+        &format!("/tickets/{ticket}/sendReply"),
+        &reply(json!([file["id"]]), "dana@customer.example"),
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.json);
+    assert_eq!(sent.json["hasAttach"], json!(true));
+    assert_eq!(sent.json["attachmentCount"], json!("1"));
+    assert!(sent.json.get("attachments").is_none(), "a summary");
+    let thread = sent.json["id"].as_str().unwrap_or_default().to_owned();
+    let shown = get(&client, &format!("/tickets/{ticket}/threads/{thread}"), &[]).await;
+    let files = shown.json["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 1, "{}", shown.json);
+    assert_eq!(files[0]["id"], file["id"]);
+    let href = files[0]["href"].as_str().unwrap_or_default();
+    assert_eq!(
+        on_api_host(&client, href),
+        format!(
+            "{API}/tickets/{ticket}/threads/{thread}/attachments/{}/content",
+            file["id"].as_str().unwrap_or_default()
+        )
+    );
+    let (content_type, bytes) = download_ok(&client, href).await;
+    assert_eq!(content_type, "application/pdf");
+    assert_eq!(bytes, b"%PDF quote");
+
+    // A ticket refused for its contact does not use its uploads either.
+    let note = upload(&client, "note.txt", "text/plain", b"note").await;
+    let refused = post(
+        &client,
+        "/tickets",
+        &json!({"subject": "x", "departmentId": world.groups[0].id,
+                "contactId": "41508680000009999999", "uploads": [note["id"]]}),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.json);
+    let created = post(
+        &client,
+        "/tickets",
+        &json!({"subject": "x", "departmentId": world.groups[0].id,
+                "contactId": world.customers[0].id, "uploads": [note["id"]]}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.json);
+}

@@ -27,8 +27,9 @@ pub const CLIENT_SECRET: &str = "sim-client-secret";
 /// A refresh token issued before the test.
 pub const REFRESH_TOKEN: &str = "1000.sim-refresh-token";
 /// The scopes the self client was granted (what the integration needs: tickets, comments and
-/// tags; agents, departments and organizations; the layout's statuses; articles; account SLAs).
-pub const SCOPES: &str = "Desk.tickets.ALL,Desk.basic.READ,Desk.settings.READ,Desk.articles.READ,Desk.contacts.READ,Desk.search.READ";
+/// tags; agents, departments and organizations; the layout's statuses; articles; account SLAs;
+/// `Desk.basic.CREATE` for `POST /api/v1/uploads`, as `Upload.json` declares).
+pub const SCOPES: &str = "Desk.tickets.ALL,Desk.basic.READ,Desk.basic.CREATE,Desk.settings.READ,Desk.articles.READ,Desk.contacts.READ,Desk.search.READ";
 
 /// The `Authorization` header of an access token.
 pub fn authorization(token: &str) -> String {

@@ -47,6 +47,19 @@
 //!   department's), `departments`, `agents`, `contacts/{id}`, `articles` (list without
 //!   `answer`, show), the account's SLAs, ticket attachments, and
 //!   `organizationFields?module=tickets` (assumed shape).
+//! - Files (`multipart.rs`, routes): `POST /api/v1/uploads` (multipart, exactly one part `file`
+//!   with a file name; `Upload.json`) answers `{id, name, size, creatorId, createdTime, isPublic,
+//!   href, previewurl}` and keeps the file until a new comment (`attachmentIds`) or a new ticket
+//!   (`uploads`) or reply (`attachmentIds` of `sendReply`: Zoho's forum announced it in place
+//!   of the threads' deprecated `uploads`) references it; the attachment keeps the upload's id
+//!   (`TicketComment.json`'s examples); an unknown or already used id is 422 `INVALID_DATA`
+//!   naming the field, checked before anything is written (a refused write uses no upload).
+//!   `POST /api/v1/tickets/{id}/attachments?isPublic=` attaches a file to a ticket directly.
+//!   `GET /api/v1/tickets/{id}/attachments` lists the ticket's own files; comments list theirs
+//!   in `attachments`. Every `href` is on the API host
+//!   (`/api/v1/tickets/{t}/comments/{c}/attachments/{a}/content`,
+//!   `/api/v1/tickets/{t}/attachments/{a}/content`, `/api/v1/uploads/{id}/content`) and serves
+//!   the bytes with their content type only with the token and `orgId` every call needs.
 //!
 //! Stricter than Zoho on purpose: unknown body members are 422 (the description's
 //! `additionalProperties: false`), and so is a `teamId` (the organization has no teams).
@@ -60,6 +73,7 @@
 #![allow(dead_code)]
 
 mod http;
+mod multipart;
 mod routes;
 mod store;
 
@@ -80,7 +94,7 @@ pub use http::{
 #[allow(unused_imports)]
 pub use routes::{API, MYINFO};
 #[allow(unused_imports)]
-pub use store::{FROM_CAP, SimState};
+pub use store::{FROM_CAP, SimState, StoredFile};
 
 /// Builds the adapter's port for a base URL and a credential (an access token; a refresh token
 /// for [`oauth_port_factory`]).
@@ -191,8 +205,11 @@ pub fn threshold_fault(times: usize) -> Fault {
 /// - `one_owner: false` is the default: a ticket has a department and an assignee both.
 /// - `tickets_need_group`: every ticket is in a department (`departmentId` is required on
 ///   creation); groups are departments.
-/// - `attachments: false`: ticket and comment files download from the API host with the
-///   OAuth token (`.../attachments/{id}/content`), not from the signed storage the kit serves.
+/// - `attachments: true`, with Zoho's own attachment ids (`comment_scoped_attachment_ids`,
+///   `ticket_scoped_attachment_ids`, `comment_files_on_ticket` false): comments carry their files
+///   (`attachments: [{id, name, size, href}]`), new comments and tickets reference uploads
+///   (`attachmentIds`, `uploads`), and a file downloads from its `href` on the API host with the
+///   same credentials and `orgId` as any call (not from signed storage).
 /// - `author_kinds: false`: comments are agents' notes (`commenter.type`), and the world's
 ///   system comments have no Zoho form.
 /// - `records_resolution`, `records_resolution_times`, `sla_clocks` stay off (the defaults):
@@ -228,7 +245,7 @@ pub fn zohodesk_world() -> World {
             records_resolution_times: false,
             sla_clocks: SlaClocks::NONE,
             author_kinds: false,
-            attachments: false,
+            attachments: true,
             comment_scoped_attachment_ids: false,
             first_comment_opens: false,
             tag_ids: false,
@@ -372,9 +389,14 @@ impl Wire for ZohoDeskWire {
             ),
             // No documented ratings list: nothing to fault.
             Operation::ListSatisfactionRatings => Patterns("GET", Vec::new()),
-            Operation::DownloadAttachment => {
-                Patterns("GET", vec!["/api/v1/tickets/{}/attachments"])
-            }
+            Operation::DownloadAttachment => Patterns(
+                "GET",
+                vec![
+                    "/api/v1/tickets/{}/comments/{}/attachments/{}/content",
+                    "/api/v1/tickets/{}/attachments/{}/content",
+                    "/api/v1/uploads/{}/content",
+                ],
+            ),
         }
     }
 }

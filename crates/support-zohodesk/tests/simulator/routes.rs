@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use support_conformance::sim::{BodyRule, ParamProblem, Params, Route};
 
 use super::http::{self, Reply, Req};
-use super::store::{self, CHANNELS, PRIORITIES, STATUSES, SimState};
+use super::multipart;
+use super::store::{self, CHANNELS, PRIORITIES, STATUSES, SimState, StoredFile};
 
 /// The API root.
 pub const API: &str = "/api/v1";
@@ -54,6 +55,21 @@ pub static ROUTES: &[Route<SimState>] = &[
     post("/api/v1/tickets/{}/associateTag", associate_tag),
     post("/api/v1/tickets/{}/dissociateTag", dissociate_tag),
     get("/api/v1/tickets/{}/attachments", list_attachments),
+    post("/api/v1/tickets/{}/attachments", attach_to_ticket),
+    get(
+        "/api/v1/tickets/{}/attachments/{}/content",
+        ticket_file_content,
+    ),
+    get(
+        "/api/v1/tickets/{}/comments/{}/attachments/{}/content",
+        comment_file_content,
+    ),
+    get(
+        "/api/v1/tickets/{}/threads/{}/attachments/{}/content",
+        thread_file_content,
+    ),
+    post("/api/v1/uploads", upload_file),
+    get("/api/v1/uploads/{}/content", upload_content),
     get("/api/v1/ticketTags", department_tags),
     get("/api/v1/tags/search", search_tags),
     get("/api/v1/tags/{}/tickets", tickets_by_tag),
@@ -293,6 +309,7 @@ const CREATE_FIELDS: &[&str] = &[
     "entitySkills",
     "secondaryContacts",
     "accountId",
+    "uploads",
 ];
 
 /// The members an update takes (the description's `updateTicket` body, and `teamId`,
@@ -802,7 +819,7 @@ fn check_ticket_body(state: &SimState, body: &Map<String, Value>) -> Result<(), 
 
 fn apply(ticket: &mut Value, body: &Map<String, Value>, now: &str) {
     for (k, v) in body {
-        if k == "contact" {
+        if k == "contact" || k == "uploads" {
             continue;
         }
         ticket[k.as_str()] = v.clone();
@@ -885,6 +902,10 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_ticket_body(state, &body) {
         return r;
     }
+    let uploads = match referenced_uploads(state, &body, "uploads") {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
     let contact_id = match creation_contact(state, &body) {
         Ok(id) => id,
         Err(r) => return r,
@@ -903,6 +924,9 @@ fn create_ticket(state: &mut SimState, req: &Req) -> Reply {
         "threadCount": "1", "commentCount": "0", "cf": {},
     });
     apply(&mut ticket, &body, &now);
+    for upload in take_uploads(state, &uploads) {
+        attach_upload(state, &id, upload, true);
+    }
     state.tags.insert(id, Vec::new());
     state.tickets.push(ticket.clone());
     Reply::ok(ticket)
@@ -1033,8 +1057,10 @@ fn list_comments(state: &mut SimState, req: &Req) -> Reply {
 }
 
 /// `POST /api/v1/tickets/{id}/comments`: `content` required; `isPublic` (default false: a
-/// private note), `contentType` (`html`, the default, or `plainText`), `attachmentIds` (of
-/// uploads; none exist here).
+/// private note), `contentType` (`html`, the default, or `plainText`), `attachmentIds` (ids of
+/// uploads not yet used: each becomes one of the comment's `attachments`, keeping its id, as
+/// `TicketComment.json`'s request and answer examples show; an unknown or used id is 422 naming
+/// `attachmentIds`, and nothing is written).
 fn add_comment(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["parentConversationId"]) {
         return r;
@@ -1066,21 +1092,25 @@ fn add_comment(state: &mut SimState, req: &Req) -> Reply {
         Some(Value::Bool(b)) => *b,
         Some(_) => return http::invalid_data("isPublic", "invalid"),
     };
-    if body
-        .get("attachmentIds")
-        .is_some_and(|a| !a.as_array().is_some_and(Vec::is_empty))
-    {
-        return http::invalid_data("attachmentIds", "invalid");
-    }
+    let uploads = match referenced_uploads(state, &body, "attachmentIds") {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
     let id = state.new_comment_id();
     let now = state.now();
     let author = state.agents.first().cloned().unwrap_or(Value::Null);
+    let ticket = req.id(0);
+    let attachments = file_records(
+        state,
+        &uploads,
+        &format!("{API}/tickets/{ticket}/comments/{id}"),
+    );
     let comment = json!({
-        "id": id, "ticketId": req.id(0), "content": content, "contentType": content_type,
+        "id": id, "ticketId": ticket, "content": content, "contentType": content_type,
         "isPublic": public, "commentedTime": now, "modifiedTime": null,
         "commenterId": author["id"],
         "commenter": {"id": author["id"], "name": author["name"], "photoURL": null, "type": "AGENT"},
-        "attachments": [], "mention": [],
+        "attachments": attachments, "mention": [],
     });
     state.comments.push(comment.clone());
     if let Some(t) = state.ticket_mut(req.id(0)) {
@@ -1115,6 +1145,9 @@ fn thread_summary(thread: &Value) -> Value {
     let mut t = thread.clone();
     if let Some(map) = t.as_object_mut() {
         map.remove("content");
+        // A summary counts the files (`hasAttach`, `attachmentCount`); a thread read alone lists
+        // them (`Thread.json`).
+        map.remove("attachments");
     }
     t
 }
@@ -1162,7 +1195,8 @@ fn show_thread(state: &mut SimState, req: &Req) -> Reply {
 }
 
 /// `POST /api/v1/tickets/{id}/sendReply`: `channel` and `content` required (`EMAIL` needs `to`
-/// and `fromEmailAddress`).
+/// and `fromEmailAddress`); `attachmentIds` references uploads as a comment's do (the thread
+/// read alone lists them in `attachments`).
 fn send_reply(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["parentConversationId", "impersonatedUserId"]) {
         return r;
@@ -1211,9 +1245,18 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         .get("contentType")
         .and_then(Value::as_str)
         .unwrap_or("html");
+    let uploads = match referenced_uploads(state, &body, "attachmentIds") {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
     let id = state.new_comment_id();
     let now = state.now();
     let author = state.agents.first().cloned().unwrap_or(Value::Null);
+    let attachments = file_records(
+        state,
+        &uploads,
+        &format!("{API}/tickets/{}/threads/{id}", req.id(0)),
+    );
     let thread = json!({
         "id": id, "ticketId": req.id(0), "channel": channel, "direction": "out",
         "isDescriptionThread": false, "canReply": true,
@@ -1222,7 +1265,8 @@ fn send_reply(state: &mut SimState, req: &Req) -> Reply {
         "createdTime": now,
         "author": {"id": author["id"], "name": author["name"], "type": "AGENT", "email": author["emailId"]},
         "to": body.get("to"), "fromEmailAddress": body.get("fromEmailAddress"),
-        "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
+        "hasAttach": !attachments.is_empty(), "attachmentCount": attachments.len().to_string(),
+        "attachments": attachments, "status": "SUCCESS",
     });
     state.threads.push(thread.clone());
     Reply::ok(thread_summary(&thread))
@@ -1504,7 +1548,11 @@ fn tickets_by_tag(state: &mut SimState, req: &Req) -> Reply {
 
 // ---- attachments ----
 
-/// `GET /api/v1/tickets/{id}/attachments`: `href` downloads from the file store (another origin).
+/// `GET /api/v1/tickets/{id}/attachments`: the ticket's own files (attached with `POST
+/// .../attachments` or referenced by `uploads` on creation; a comment's files are listed on the
+/// comment only: assumed, Zoho does not say), `{id, name, size, href, isPublic, previewurl,
+/// creatorId, createdTime}` (`TicketAttachment.json`), `creator` with `include=creator`. `href`
+/// is on the API host and downloads with the same credentials and `orgId`.
 fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
     if let Err(r) = check_params(req, &["include", "limit", "isPublic", "from", "sortBy"]) {
         return r;
@@ -1535,7 +1583,233 @@ fn list_attachments(state: &mut SimState, req: &Req) -> Reply {
         .cloned()
         .collect();
     sort_by_field(&mut list, key, desc);
+    let creator = req.param("include").is_some_and(|i| i == "creator");
+    for a in &mut list {
+        if let Some(map) = a.as_object_mut() {
+            map.remove("ticketId");
+            if !creator {
+                map.remove("creator");
+            }
+        }
+    }
     page(list, offset, limit)
+}
+
+/// The ids of the uploads a write references in `field` (`attachmentIds` of a comment or a
+/// reply, `uploads` of a new ticket): 422 `INVALID_DATA` naming `field` when it is not an array
+/// of distinct ids of uploads not yet used. Checked before anything is written; [`take_uploads`]
+/// uses them once the write is sure.
+fn referenced_uploads(
+    state: &SimState,
+    body: &Map<String, Value>,
+    field: &str,
+) -> Result<Vec<String>, Reply> {
+    let items = match body.get(field) {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(http::invalid_data(field, "invalid")),
+    };
+    let mut wanted = Vec::new();
+    for item in items {
+        let id = match item {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return Err(http::invalid_data(field, "invalid")),
+        };
+        if !state.uploads.contains_key(&id) || wanted.contains(&id) {
+            return Err(http::invalid_data(field, "invalid"));
+        }
+        wanted.push(id);
+    }
+    Ok(wanted)
+}
+
+/// Takes these uploads out of the pending ones (their records, in order).
+fn take_uploads(state: &mut SimState, ids: &[String]) -> Vec<Value> {
+    ids.iter()
+        .filter_map(|id| state.uploads.remove(id))
+        .collect()
+}
+
+/// The uploads as files of the comment or thread at `owner` (its path): `{id, name, size, href,
+/// previewurl}`, the upload's id kept, `href` `{owner}/attachments/{id}/content`.
+fn file_records(state: &mut SimState, uploads: &[String], owner: &str) -> Vec<Value> {
+    take_uploads(state, uploads)
+        .into_iter()
+        .map(|u| {
+            let file = u["id"].as_str().unwrap_or_default();
+            json!({
+                "id": u["id"], "name": u["name"], "size": u["size"], "previewurl": null,
+                "href": state.href(&format!("{owner}/attachments/{file}/content")),
+            })
+        })
+        .collect()
+}
+
+/// Makes an upload one of the ticket's own files (its id kept).
+fn attach_upload(state: &mut SimState, ticket: &str, upload: Value, public: bool) -> Value {
+    let file = upload["id"].as_str().unwrap_or_default().to_owned();
+    let creator = state.agents.first().cloned().unwrap_or(Value::Null);
+    let record = json!({
+        "id": file, "ticketId": ticket, "name": upload["name"], "size": upload["size"],
+        "isPublic": public, "previewurl": null, "createdTime": upload["createdTime"],
+        "creatorId": upload["creatorId"],
+        "creator": {"id": creator["id"], "name": creator["name"], "photoURL": null, "type": "AGENT"},
+        "href": state.href(&format!("{API}/tickets/{ticket}/attachments/{file}/content")),
+    });
+    state.attachments.push(record.clone());
+    record
+}
+
+// ---- files ----
+
+/// Stores the request's one `file` part: its record as `POST /api/v1/uploads` answers it
+/// (`Upload.json`'s example: `{id, name, size (a string), creatorId, createdTime, isPublic:
+/// false, href, previewurl}`; `href` is `/api/v1/uploads/{id}/content`: the example's path ends
+/// in `/contents`, its description says "API endpoint URL to access the uploaded file").
+fn store_upload(state: &mut SimState, req: &Req) -> Result<Value, Reply> {
+    let part = multipart::one_file(req)?;
+    let id = state.new_id();
+    // An upload is no write of a record: the write clock (the world's expected times) stays.
+    let now = state.creation_time();
+    let creator = state
+        .agents
+        .first()
+        .map(|a| a["id"].clone())
+        .unwrap_or(Value::Null);
+    state.files.insert(
+        id.clone(),
+        StoredFile {
+            content_type: part.content_type,
+            bytes: part.bytes.clone(),
+        },
+    );
+    Ok(json!({
+        "id": id, "name": part.file_name, "size": part.bytes.len().to_string(),
+        "creatorId": creator, "createdTime": now, "isPublic": false, "previewurl": null,
+        "href": state.href(&format!("{API}/uploads/{id}/content")),
+    }))
+}
+
+/// `POST /api/v1/uploads` (multipart, one part `file`): a temporary attachment, referenced
+/// afterwards by id (`attachmentIds` of a new comment, `uploads` of a new ticket). No query
+/// parameters.
+fn upload_file(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    match store_upload(state, req) {
+        Ok(record) => {
+            let id = record["id"].as_str().unwrap_or_default().to_owned();
+            state.uploads.insert(id, record.clone());
+            Reply::ok(record)
+        }
+        Err(r) => r,
+    }
+}
+
+/// `POST /api/v1/tickets/{id}/attachments?isPublic=` (multipart, one part `file`): attaches a
+/// file to the ticket directly (`createTicketAttachment`); `isPublic` defaults to false.
+fn attach_to_ticket(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &["isPublic"]) {
+        return r;
+    }
+    if let Err(r) = check_values(req, "isPublic", &["true", "false"]) {
+        return r;
+    }
+    if state.ticket(req.id(0)).is_none() {
+        return http::not_found();
+    }
+    let public = req.param("isPublic") == Some("true");
+    match store_upload(state, req) {
+        Ok(upload) => {
+            let mut record = attach_upload(state, req.id(0), upload, public);
+            if let Some(map) = record.as_object_mut() {
+                map.remove("ticketId");
+                map.remove("creator");
+            }
+            Reply::ok(record)
+        }
+        Err(r) => r,
+    }
+}
+
+/// A stored file's bytes, with the content type it was uploaded with.
+fn file_content(state: &SimState, id: &str) -> Reply {
+    match state.files.get(id) {
+        Some(file) => Reply::file(file.content_type.clone(), file.bytes.clone()),
+        None => http::not_found(),
+    }
+}
+
+/// `GET /api/v1/tickets/{id}/attachments/{attachmentId}/content`: a ticket's own file (the
+/// request's credentials and `orgId` checked as on every route).
+fn ticket_file_content(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    let (ticket, file) = (req.id(0), req.id(1));
+    if !state
+        .attachments
+        .iter()
+        .any(|a| a["ticketId"] == ticket && a["id"] == file)
+    {
+        return http::not_found();
+    }
+    file_content(state, file)
+}
+
+/// `GET /api/v1/tickets/{id}/comments/{commentId}/attachments/{attachmentId}/content`: a
+/// comment's file (the `href` of `TicketComment.json`'s example).
+fn comment_file_content(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    let (ticket, comment, file) = (req.id(0), req.id(1), req.id(2));
+    let listed = state.comments.iter().any(|c| {
+        c["ticketId"] == ticket
+            && c["id"] == comment
+            && c["attachments"]
+                .as_array()
+                .is_some_and(|files| files.iter().any(|f| f["id"] == file))
+    });
+    if !listed {
+        return http::not_found();
+    }
+    file_content(state, file)
+}
+
+/// `GET /api/v1/tickets/{id}/threads/{threadId}/attachments/{attachmentId}/content`: a reply's
+/// file (assumed by analogy with the comments' `href`: the description has the thread
+/// attachment's path, `deleteAttachment`, but no example `href`).
+fn thread_file_content(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    let (ticket, thread, file) = (req.id(0), req.id(1), req.id(2));
+    let listed = state.threads.iter().any(|t| {
+        t["ticketId"] == ticket
+            && t["id"] == thread
+            && t["attachments"]
+                .as_array()
+                .is_some_and(|files| files.iter().any(|f| f["id"] == file))
+    });
+    if !listed {
+        return http::not_found();
+    }
+    file_content(state, file)
+}
+
+/// `GET /api/v1/uploads/{id}/content`: an upload's bytes (the `href` its upload answered), while
+/// it is still a pending upload.
+fn upload_content(state: &mut SimState, req: &Req) -> Reply {
+    if let Err(r) = check_params(req, &[]) {
+        return r;
+    }
+    if !state.uploads.contains_key(req.id(0)) {
+        return http::not_found();
+    }
+    file_content(state, req.id(0))
 }
 
 // ---- organization setup ----

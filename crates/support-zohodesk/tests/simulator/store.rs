@@ -1,6 +1,6 @@
 //! The Zoho Desk organization the simulator serves: the fixture world in Zoho's own records
 //! (departments, agents, contacts, tickets, comments, threads, tags, articles, account SLAs,
-//! attachments), the log of answered requests, and the test hooks.
+//! files: uploads, the tickets' own and the comments'), the log of answered requests, and the test hooks.
 //!
 //! Record shapes follow the examples of Zoho's description (`Ticket.json`, `TicketComment.json`,
 //! `Thread.json`, `TicketTag.json`, `Agent.json`, `Department.json`, `Article.json`,
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use support_conformance::sim::{self, RecordedRequest, WriteClock, iso_seconds, storage};
+use support_conformance::sim::{self, RecordedRequest, WriteClock, iso_seconds};
 use support_conformance::{Entity, IdScheme, World};
 use support_core::{Channel, Priority, TicketStatus, Visibility};
 
@@ -73,8 +73,14 @@ pub struct SimState {
     /// Tags per department id: a tag exists once applied to a ticket of the department, and
     /// stays when no ticket carries it any more (`ticketCount` 0).
     pub department_tags: BTreeMap<String, Vec<DepartmentTag>>,
-    /// Attachments (each with its `ticketId`).
+    /// The tickets' own files (`GET /tickets/{id}/attachments`), each with its `ticketId`; a
+    /// comment's files are its `attachments`.
     pub attachments: Vec<Value>,
+    /// Uploads not yet referenced by a comment or a new ticket (`POST /api/v1/uploads`), by id:
+    /// the record the upload answered.
+    pub uploads: BTreeMap<String, Value>,
+    /// Every file's bytes, by attachment id (an upload keeps its id once attached).
+    pub files: BTreeMap<String, StoredFile>,
     /// Articles (with full `answer`).
     pub articles: Vec<Value>,
     /// The account's SLAs (`accountId`, records).
@@ -89,7 +95,16 @@ pub struct SimState {
     next_comment: u64,
     next_other: u64,
     ids: IdScheme,
-    files: String,
+    base_url: String,
+}
+
+/// A file's content type (the multipart part's) and bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    /// The content type it was uploaded with.
+    pub content_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Zoho's label of a canonical status (`None`: the world's status no layout has).
@@ -207,9 +222,14 @@ impl SimState {
         self.departments.iter().find(|d| d["id"] == id)
     }
 
-    /// Where this simulator's files live.
-    pub fn files_prefix(&self) -> &str {
-        &self.files
+    /// The API host's URL (`http://127.0.0.1:port`): files' `href`s are on it.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `href` of a file at `path` (`/api/v1/...`) on the API host.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
     }
 
     /// Records `names` as tags of `department` (created now unless they exist, matched without
@@ -285,6 +305,40 @@ impl SimState {
         Some(json!([item]))
     }
 
+    /// Attaches a file to a ticket directly (as `POST /tickets/{id}/attachments` does), for a test
+    /// (`no_hidden_caps.rs`): its attachment id.
+    pub fn add_ticket_file(
+        &mut self,
+        ticket: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        let id = self.new_id();
+        let at = self.creation_time();
+        let creator = self
+            .agents
+            .first()
+            .map(|a| a["id"].clone())
+            .unwrap_or(Value::Null);
+        self.files.insert(
+            id.clone(),
+            StoredFile {
+                content_type: content_type.to_owned(),
+                bytes: bytes.to_vec(),
+            },
+        );
+        let href = self.href(&format!(
+            "/api/v1/tickets/{ticket}/attachments/{id}/content"
+        ));
+        self.attachments.push(json!({
+            "id": id, "ticketId": ticket, "name": name, "size": bytes.len().to_string(),
+            "isPublic": true, "previewurl": null, "createdTime": at, "creatorId": creator,
+            "creator": {"id": creator, "type": "AGENT"}, "href": href,
+        }));
+        id
+    }
+
     /// Adds a ticket created by a test (`no_hidden_caps.rs`), in the first department, created at
     /// `created` and not changed since.
     pub fn add_ticket(&mut self, subject: &str, created: &DateTime<Utc>) -> String {
@@ -306,9 +360,9 @@ impl SimState {
 }
 
 impl sim::Account for SimState {
-    fn seed(world: World, _base_url: &str) -> Self {
+    fn seed(world: World, base_url: &str) -> Self {
         let ids = world.profile.ids;
-        let files = storage::new_prefix("zohodesk");
+        let base_url = base_url.trim_end_matches('/').to_owned();
         let setup = time(&sim::setup_time());
         let departments: Vec<Value> = world
             .groups
@@ -410,7 +464,7 @@ impl sim::Account for SimState {
                     "createdTime": time(&t.created_at),
                     "author": {"id": t.requester, "type": "END_USER", "email": contact_email(&t.requester)},
                     "fromEmailAddress": contact_email(&t.requester),
-                    "hasAttach": false, "attachmentCount": "0", "status": "SUCCESS",
+                    "hasAttach": false, "attachmentCount": "0", "attachments": [], "status": "SUCCESS",
                 }));
                 json!({
                     "id": t.id,
@@ -458,24 +512,42 @@ impl sim::Account for SimState {
                     });
             }
         }
-        let mut attachments = Vec::new();
+        let mut files = BTreeMap::new();
         let comments = world
             .comments
             .iter()
             .map(|c| {
                 let agent = world.agents.iter().any(|a| a.id == c.author);
                 let name = agent_name(&c.author).or_else(|| {
-                    world.customers.iter().find(|x| x.id == c.author).map(|x| x.name.clone())
+                    world
+                        .customers
+                        .iter()
+                        .find(|x| x.id == c.author)
+                        .map(|x| x.name.clone())
                 });
-                for a in &c.attachments {
-                    let url = storage::put(&files, &a.id, &a.file_name, &a.content_type, a.content.clone());
-                    attachments.push(json!({
-                        "id": a.id, "ticketId": c.ticket, "name": a.file_name,
-                        "size": a.content.len().to_string(), "isPublic": c.visibility == Visibility::Public,
-                        "createdTime": time(&c.created_at), "href": url,
-                        "creator": {"id": c.author},
-                    }));
-                }
+                // A comment's files, as `TicketComment.json`'s example lists them: `{size, name,
+                // id, href}` (and `previewurl`), the href on the API host.
+                let attachments: Vec<Value> = c
+                    .attachments
+                    .iter()
+                    .map(|a| {
+                        files.insert(
+                            a.id.clone(),
+                            StoredFile {
+                                content_type: a.content_type.clone(),
+                                bytes: a.content.clone(),
+                            },
+                        );
+                        json!({
+                            "id": a.id, "name": a.file_name, "size": a.content.len().to_string(),
+                            "href": format!(
+                                "{base_url}/api/v1/tickets/{}/comments/{}/attachments/{}/content",
+                                c.ticket, c.id, a.id
+                            ),
+                            "previewurl": null,
+                        })
+                    })
+                    .collect();
                 json!({
                     "id": c.id, "ticketId": c.ticket, "content": c.html, "contentType": "html",
                     "isPublic": c.visibility == Visibility::Public,
@@ -485,7 +557,7 @@ impl sim::Account for SimState {
                         "id": c.author, "name": name, "photoURL": null,
                         "type": if agent { "AGENT" } else { "END_USER" },
                     },
-                    "attachments": [], "mention": [],
+                    "attachments": attachments, "mention": [],
                 })
             })
             .collect();
@@ -539,7 +611,9 @@ impl sim::Account for SimState {
             threads,
             tags,
             department_tags,
-            attachments,
+            attachments: Vec::new(),
+            uploads: BTreeMap::new(),
+            files,
             articles,
             account_slas,
             from_cap: FROM_CAP,
@@ -549,7 +623,7 @@ impl sim::Account for SimState {
             next_comment: number_of(world.created_comment_ids().0),
             next_other,
             ids,
-            files,
+            base_url,
             world,
         }
     }

@@ -373,11 +373,63 @@ impl fmt::Debug for Download {
     }
 }
 
+/// The media type of a file extension (`pdf`, `PNG`), for providers that report none; `None` when
+/// unknown.
+pub fn media_type_for_extension(extension: &str) -> Option<&'static str> {
+    Some(match extension.to_ascii_lowercase().as_str() {
+        "pdf" => "application/pdf",
+        "txt" | "text" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "htm" | "html" => "text/html",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "eml" => "message/rfc822",
+        _ => return None,
+    })
+}
+
+/// The media type of a file name by its extension (`invoice.PDF`); `None` without a known one.
+pub fn media_type_for_file_name(file_name: &str) -> Option<&'static str> {
+    let (_, extension) = file_name.rsplit_once('.')?;
+    media_type_for_extension(extension)
+}
+
 #[cfg(test)]
 mod tests {
     use futures::TryStreamExt;
 
     use super::*;
+
+    #[test]
+    fn media_types_come_from_extensions_in_any_case() {
+        assert_eq!(
+            media_type_for_file_name("invoice-2024-03.PDF"),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            media_type_for_file_name("notes.tar.txt"),
+            Some("text/plain")
+        );
+        assert_eq!(media_type_for_file_name("README"), None);
+        assert_eq!(media_type_for_file_name("data.unknownext"), None);
+        assert_eq!(media_type_for_extension("Docx").map(|t| t.len()), Some(71));
+    }
 
     const OP: Operation = Operation::AddComment;
 

@@ -18,7 +18,7 @@ use crate::builder::FreshdeskBuilder;
 use crate::generated::{Client, types};
 use crate::listing::{ArticleWalk, BARE, MAX_PAGE, Offset, STATS, values};
 use crate::lookups::Lookups;
-use crate::multipart::Form;
+use crate::multipart;
 use crate::{PROVIDER, map};
 
 /// A Freshdesk helpdesk behind the [`SupportPort`] interface.
@@ -117,11 +117,7 @@ impl FreshdeskPort {
             Error::invalid_input(PROVIDER, format!("the request cannot be written: {error}"))
                 .with_operation(operation)
         })?;
-        let mut form = Form::new();
-        form.json_fields(&fields);
-        for file in files {
-            form.file(operation, file)?;
-        }
+        let form = multipart::form(operation, &fields, files)?;
         let content_type = form.content_type();
         let (body, length) = form.finish();
         let request = self

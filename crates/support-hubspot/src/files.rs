@@ -13,13 +13,11 @@
 //!   fetches it from HubSpot's file storage, another origin, without the credentials.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use bytes::{Bytes, BytesMut};
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use support_core::kit::json as kjson;
+use support_core::kit::multipart::MultipartForm;
+use support_core::upload::media_type_for_extension;
 use support_core::{
     CanonicalId, Document, DocumentKind, Download, ErrorKind, ObjectKind, Operation, Result, Upload,
 };
@@ -59,36 +57,6 @@ pub(crate) fn message_file_ids(raw: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The media type of a file extension (HubSpot reports none); `None` when unknown.
-pub(crate) fn media_type(extension: &str) -> Option<&'static str> {
-    Some(match extension.to_ascii_lowercase().as_str() {
-        "pdf" => "application/pdf",
-        "txt" | "text" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "htm" | "html" => "text/html",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "zip" => "application/zip",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "eml" => "message/rfc822",
-        _ => return None,
-    })
-}
-
 /// A file-manager file (`GET /files/v3/files/{fileId}`, or the upload's answer) as an attachment:
 /// its name with its extension, the extension's media type, its size and URL.
 pub(crate) fn file(operation: Operation, raw: Value) -> Result<Document> {
@@ -118,7 +86,10 @@ pub(crate) fn file(operation: Operation, raw: Value) -> Result<Document> {
         }
         (name, _) => name,
     };
-    document.content_type = extension.as_deref().and_then(media_type).map(str::to_owned);
+    document.content_type = extension
+        .as_deref()
+        .and_then(media_type_for_extension)
+        .map(str::to_owned);
     document.size = kjson::int(&raw, "size").and_then(|s| u64::try_from(s).ok());
     document.url = kjson::text(&raw, "url").or_else(|| kjson::text(&raw, "defaultHostingUrl"));
     document.raw = raw.into();
@@ -160,11 +131,11 @@ impl HubSpotPort {
 
     /// Uploads `upload` to the file manager as a private file; the file as an attachment.
     pub(crate) async fn upload(&self, operation: Operation, upload: &Upload) -> Result<Document> {
-        let mut form = Form::new();
+        let mut form = MultipartForm::new(PROVIDER);
         form.text("options", r#"{"access":"PRIVATE"}"#);
         form.text("folderPath", UPLOAD_FOLDER);
         form.text("fileName", upload.file_name());
-        form.file(operation, upload)?;
+        form.file("file", PROVIDER, operation, upload)?;
         let content_type = form.content_type();
         let (body, length) = form.finish();
         let request = self
@@ -228,100 +199,6 @@ impl HubSpotPort {
             ));
         };
         self.endpoint.download(operation, &url).await
-    }
-}
-
-/// A `multipart/form-data` body (the generated client speaks JSON only). Files held in memory make
-/// a body that can be sent again; a streamed file makes one that is sent once.
-struct Form {
-    boundary: String,
-    pieces: Vec<Piece>,
-    length: u64,
-}
-
-enum Piece {
-    Bytes(Bytes),
-    Stream(reqwest::Body),
-}
-
-/// A name or file name as a quoted header parameter: quotes and line breaks replaced.
-fn quoted(text: &str) -> String {
-    text.replace('"', "%22").replace(['\r', '\n'], " ")
-}
-
-impl Form {
-    fn new() -> Self {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Self {
-            boundary: format!("support-hubspot-{nanos:x}-{count:x}"),
-            pieces: Vec::new(),
-            length: 0,
-        }
-    }
-
-    fn push(&mut self, bytes: impl Into<Bytes>) {
-        let bytes = bytes.into();
-        self.length += bytes.len() as u64;
-        match self.pieces.last_mut() {
-            Some(Piece::Bytes(last)) => {
-                let mut joined = BytesMut::from(&last[..]);
-                joined.extend_from_slice(&bytes);
-                *last = joined.freeze();
-            }
-            _ => self.pieces.push(Piece::Bytes(bytes)),
-        }
-    }
-
-    fn text(&mut self, name: &str, value: &str) {
-        self.push(format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{value}\r\n",
-            self.boundary,
-            quoted(name)
-        ));
-    }
-
-    fn file(&mut self, operation: Operation, file: &Upload) -> Result<()> {
-        self.push(format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
-            self.boundary,
-            quoted(file.file_name()),
-            file.content_type().replace(['\r', '\n'], "")
-        ));
-        let body = file.body(PROVIDER, operation)?;
-        match body.as_bytes() {
-            Some(bytes) => self.push(Bytes::copy_from_slice(bytes)),
-            None => {
-                self.length += file.len();
-                self.pieces.push(Piece::Stream(body));
-            }
-        }
-        self.push("\r\n");
-        Ok(())
-    }
-
-    fn content_type(&self) -> String {
-        format!("multipart/form-data; boundary={}", self.boundary)
-    }
-
-    fn finish(mut self) -> (reqwest::Body, u64) {
-        let end = format!("--{}--\r\n", self.boundary);
-        self.push(end);
-        let length = self.length;
-        if let [Piece::Bytes(bytes)] = self.pieces.as_slice() {
-            return (reqwest::Body::from(bytes.clone()), length);
-        }
-        let chunks = stream::iter(self.pieces).flat_map(|piece| match piece {
-            Piece::Bytes(bytes) => stream::once(async move { Ok(bytes) }).boxed(),
-            Piece::Stream(body) => http_body_util::BodyDataStream::new(body)
-                .map_err(std::io::Error::other)
-                .boxed(),
-        });
-        (reqwest::Body::wrap_stream(chunks), length)
     }
 }
 

@@ -10,18 +10,15 @@
 //!   extension's. `href` is on the API host and needs the same `Authorization` and `orgId`
 //!   headers as every call; a download sends them only to that host.
 //!
-//! The multipart body is built by hand (the generated client speaks JSON only). A file held in
-//! memory makes a body that can be sent again, so the runtime may repeat an upload Zoho provably
-//! did not process (a 429, a connection never made); a streamed file makes one that is sent once.
-//! An upload that may have reached Zoho is never repeated.
+//! The multipart body is the kit's [`MultipartForm`] (the generated client speaks JSON only): a file
+//! held in memory makes a body that can be sent again, so the runtime may repeat an upload Zoho
+//! provably did not process (a 429, a connection never made); a streamed file makes one that is
+//! sent once. An upload that may have reached Zoho is never repeated.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use bytes::{Bytes, BytesMut};
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use support_core::kit::json as kjson;
+use support_core::kit::multipart::MultipartForm;
+use support_core::upload::media_type_for_file_name;
 use support_core::{Error, Operation, Result, Upload};
 
 use crate::PROVIDER;
@@ -29,37 +26,6 @@ use crate::port::ZohoDeskPort;
 
 /// Where files are uploaded.
 pub(crate) const UPLOAD_PATH: &str = "/api/v1/uploads";
-
-/// The media type of a file name's extension; `None` when unknown.
-pub(crate) fn media_type(file_name: &str) -> Option<&'static str> {
-    let (_, extension) = file_name.rsplit_once('.')?;
-    Some(match extension.to_ascii_lowercase().as_str() {
-        "pdf" => "application/pdf",
-        "txt" | "text" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "htm" | "html" => "text/html",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "zip" => "application/zip",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "eml" => "message/rfc822",
-        _ => return None,
-    })
-}
 
 /// A file Zoho has received: its upload id and the file name it was sent as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,8 +66,8 @@ pub(crate) fn with_uploaded(error: Error, uploaded: &[Uploaded]) -> Error {
 impl ZohoDeskPort {
     /// `POST /api/v1/uploads` of one file; its upload id.
     pub(crate) async fn upload(&self, operation: Operation, upload: &Upload) -> Result<Uploaded> {
-        let mut form = Form::new();
-        form.file(operation, upload)?;
+        let mut form = MultipartForm::new(PROVIDER);
+        form.file("file", PROVIDER, operation, upload)?;
         let content_type = form.content_type();
         let (body, length) = form.finish();
         let mut request = self.request(
@@ -166,130 +132,12 @@ impl ZohoDeskPort {
 pub(crate) fn attachment_type(raw: &Value, name: Option<&str>) -> Option<String> {
     kjson::text(raw, "contentType")
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| name.and_then(media_type).map(str::to_owned))
-}
-
-/// A `multipart/form-data` body.
-struct Form {
-    boundary: String,
-    pieces: Vec<Piece>,
-    length: u64,
-}
-
-enum Piece {
-    Bytes(Bytes),
-    Stream(reqwest::Body),
-}
-
-/// A file name as a quoted header parameter: quotes and line breaks replaced, as browsers do, so
-/// they cannot end the header.
-fn quoted(text: &str) -> String {
-    text.replace('"', "%22").replace(['\r', '\n'], " ")
-}
-
-impl Form {
-    fn new() -> Self {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Self {
-            boundary: format!("support-zohodesk-{nanos:x}-{count:x}"),
-            pieces: Vec::new(),
-            length: 0,
-        }
-    }
-
-    fn push(&mut self, bytes: impl Into<Bytes>) {
-        let bytes = bytes.into();
-        self.length += bytes.len() as u64;
-        match self.pieces.last_mut() {
-            Some(Piece::Bytes(last)) => {
-                let mut joined = BytesMut::from(&last[..]);
-                joined.extend_from_slice(&bytes);
-                *last = joined.freeze();
-            }
-            _ => self.pieces.push(Piece::Bytes(bytes)),
-        }
-    }
-
-    /// The part `file`.
-    fn file(&mut self, operation: Operation, file: &Upload) -> Result<()> {
-        self.push(format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
-            self.boundary,
-            quoted(file.file_name()),
-            file.content_type().replace(['\r', '\n'], "")
-        ));
-        let body = file.body(PROVIDER, operation)?;
-        match body.as_bytes() {
-            Some(bytes) => self.push(Bytes::copy_from_slice(bytes)),
-            None => {
-                self.length += file.len();
-                self.pieces.push(Piece::Stream(body));
-            }
-        }
-        self.push("\r\n");
-        Ok(())
-    }
-
-    fn content_type(&self) -> String {
-        format!("multipart/form-data; boundary={}", self.boundary)
-    }
-
-    /// The body, ended, and its length in bytes.
-    fn finish(mut self) -> (reqwest::Body, u64) {
-        let end = format!("--{}--\r\n", self.boundary);
-        self.push(end);
-        let length = self.length;
-        if let [Piece::Bytes(bytes)] = self.pieces.as_slice() {
-            return (reqwest::Body::from(bytes.clone()), length);
-        }
-        let chunks = stream::iter(self.pieces).flat_map(|piece| match piece {
-            Piece::Bytes(bytes) => stream::once(async move { Ok(bytes) }).boxed(),
-            Piece::Stream(body) => http_body_util::BodyDataStream::new(body)
-                .map_err(std::io::Error::other)
-                .boxed(),
-        });
-        (reqwest::Body::wrap_stream(chunks), length)
-    }
+        .or_else(|| name.and_then(media_type_for_file_name).map(str::to_owned))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_file_part_in_a_replayable_body() {
-        let mut form = Form::new();
-        form.file(
-            Operation::AddComment,
-            &Upload::bytes("a\"b.txt", "text/plain", "abc"),
-        )
-        .unwrap();
-        let boundary = form.boundary.clone();
-        let (body, length) = form.finish();
-        let bytes = body.as_bytes().expect("held in memory").to_vec();
-        assert_eq!(bytes.len() as u64, length);
-        let text = String::from_utf8(bytes).unwrap();
-        assert_eq!(
-            text,
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-                 filename=\"a%22b.txt\"\r\nContent-Type: text/plain\r\n\r\nabc\r\n--{boundary}--\r\n"
-            )
-        );
-    }
-
-    #[test]
-    fn media_types_come_from_extensions() {
-        assert_eq!(media_type("invoice-2024-03.PDF"), Some("application/pdf"));
-        assert_eq!(media_type("notes.txt"), Some("text/plain"));
-        assert_eq!(media_type("README"), None);
-        assert_eq!(media_type("data.unknownext"), None);
-    }
 
     #[test]
     fn errors_name_the_files_already_uploaded() {

@@ -13,6 +13,7 @@
 //! - [`applied_but_unreadable`]: the error for a write that was applied but whose result cannot be
 //!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
 //! - [`map_each`]: a fallible map over a vector, into a vector allocated once.
+//! - [`multipart`]: `multipart/form-data` bodies for uploads, held in memory or streamed.
 //! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), read by the runtime
 //!   inside its retry loop into a [`ListingPage`](page::ListingPage) of items kept as sent.
 
@@ -20,6 +21,7 @@ mod endpoint;
 pub mod html;
 pub mod json;
 mod lookup;
+pub mod multipart;
 mod options;
 mod outcome;
 pub mod page;

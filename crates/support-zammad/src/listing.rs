@@ -49,16 +49,6 @@ impl ListingState for CommentKey {
     const LISTING: &'static str = "comments";
 }
 
-/// Tags after a name (the tag list is sorted by name).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct TagKey {
-    pub(crate) after: String,
-}
-
-impl ListingState for TagKey {
-    const LISTING: &'static str = "tags";
-}
-
 /// Agents: the next page of the user search, after an id.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct AgentPages {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde_json::Value;
 use support_core::kit::page::PageShape;
-use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
+use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json, tag_pages};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
@@ -20,7 +20,7 @@ use crate::bodies;
 use crate::builder::ZammadBuilder;
 use crate::generated::Client;
 use crate::generated::types::{TagItem, TagName, TicketWrite, TicketWriteCustomerId};
-use crate::listing::{AgentPages, AnswerKey, CommentKey, TagKey, TicketPages, TicketSearch};
+use crate::listing::{AgentPages, AnswerKey, CommentKey, TicketPages, TicketSearch};
 use crate::lookups::{Lookups, rows};
 use crate::map::Definitions;
 use crate::{PROVIDER, map};
@@ -1059,32 +1059,11 @@ impl SupportPort for ZammadPort {
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {
         let operation = Operation::ListTags;
         let limit = query.page.limit_or(DEFAULT_PAGE, MAX_PAGE) as usize;
-        let after = Cursor::state::<TagKey>(query.page.cursor.as_ref(), PROVIDER, operation)?
-            .map(|s| s.after);
+        let after = tag_pages::tags_after(PROVIDER, operation, query.page.cursor.as_ref())?;
         let call = self.client.list_tag_list();
         let listed = rows(self.endpoint.runtime(), operation, "tag", call.send()).await?;
-        let mut tags = support_core::kit::map_each(listed, |row| map::tag(operation, row))?;
-        tags.sort_by(|a, b| a.data.name.cmp(&b.data.name));
-        tags.retain(|t| {
-            after
-                .as_ref()
-                .is_none_or(|a| t.data.name.as_str() > a.as_str())
-        });
-        let more = tags.len() > limit;
-        tags.truncate(limit);
-        let next = if more {
-            tags.last().map(|t| {
-                Cursor::of(
-                    PROVIDER,
-                    &TagKey {
-                        after: t.data.name.clone(),
-                    },
-                )
-            })
-        } else {
-            None
-        };
-        Ok(Page::new(tags, next))
+        let tags = support_core::kit::map_each(listed, |row| map::tag(operation, row))?;
+        Ok(tag_pages::tag_page(PROVIDER, tags, after.as_deref(), limit))
     }
 
     async fn create_tag(&self, tag: NewTag) -> Result<TagRef> {

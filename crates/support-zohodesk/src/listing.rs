@@ -89,16 +89,6 @@ impl ListingState for ArticlePages {
     const LISTING: &'static str = "articles";
 }
 
-/// Tags after a name (the merged tag list is sorted by name).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct TagKey {
-    pub(crate) after: String,
-}
-
-impl ListingState for TagKey {
-    const LISTING: &'static str = "tags";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use chrono::{Duration as TimeDelta, SecondsFormat, Utc};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 use support_core::kit::page::{ListingPage, PageShape};
-use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json};
+use support_core::kit::{Endpoint, answered_as_asked, applied_but_unreadable, json, tag_pages};
 use support_core::{
     AgentQuery, ArticleQuery, Assignment, CanonicalId, Capabilities, CloseOptions, CommentQuery,
     CommentRef, ConnectionInfo, Cursor, Document, Download, Error, ErrorKind, Filter, NewComment,
@@ -22,7 +22,7 @@ use crate::builder::ZohoDeskBuilder;
 use crate::files;
 use crate::generated::Client;
 use crate::generated::types;
-use crate::listing::{AgentPages, ArticlePages, CommentPages, TagKey, TicketPages};
+use crate::listing::{AgentPages, ArticlePages, CommentPages, TicketPages};
 use crate::lookups::{Lookups, data_page};
 use crate::{PROVIDER, map};
 
@@ -42,8 +42,9 @@ const MAX_AGENT_PAGE: u32 = 200;
 const MAX_FILE_PAGES: u32 = 100;
 /// The tag page size per department read (Zoho's maximum there).
 const TAG_PAGE: u32 = 100;
-/// The most tag pages read per department.
-const MAX_TAG_PAGES: u32 = 50;
+/// The tag pages of a department that fit under Zoho's `from` cap: a department with more tags
+/// than that cannot be listed whole, which is an error rather than a shortened list.
+const MAX_TAG_PAGES: u32 = FROM_CAP / TAG_PAGE;
 /// How many per-record reads (a ticket, its tags, an article) run at once.
 const READS_AT_ONCE: usize = 8;
 
@@ -1241,8 +1242,7 @@ impl SupportPort for ZohoDeskPort {
     async fn list_tags(&self, query: TagQuery) -> Result<Page<TagRef>> {
         let operation = Operation::ListTags;
         let limit = query.page.limit_or(DEFAULT_PAGE, 1000) as usize;
-        let after = Cursor::state::<TagKey>(query.page.cursor.as_ref(), PROVIDER, operation)?
-            .map(|s| s.after);
+        let after = tag_pages::tags_after(PROVIDER, operation, query.page.cursor.as_ref())?;
         let departments = self.departments(operation).await?;
         let mut tags: Vec<TagRef> = Vec::new();
         for department in departments.iter() {
@@ -1273,29 +1273,19 @@ impl SupportPort for ZohoDeskPort {
                 if !full {
                     break;
                 }
+                if page + 1 == MAX_TAG_PAGES {
+                    return Err(Error::new(ErrorKind::Provider { status: 200 }, PROVIDER)
+                        .with_operation(operation)
+                        .with_message(format!(
+                            "department {} has more than {} tags, past what `GET \
+                             /api/v1/ticketTags` can page through (`from` is capped); \
+                             find tags by name with `GET /api/v1/tags/search` through client()",
+                            department.id, FROM_CAP
+                        )));
+                }
             }
         }
-        tags.sort_by(|a, b| a.data.name.cmp(&b.data.name));
-        tags.retain(|t| {
-            after
-                .as_ref()
-                .is_none_or(|a| t.data.name.as_str() > a.as_str())
-        });
-        let more = tags.len() > limit;
-        tags.truncate(limit);
-        let next = if more {
-            tags.last().map(|t| {
-                Cursor::of(
-                    PROVIDER,
-                    &TagKey {
-                        after: t.data.name.clone(),
-                    },
-                )
-            })
-        } else {
-            None
-        };
-        Ok(Page::new(tags, next))
+        Ok(tag_pages::tag_page(PROVIDER, tags, after.as_deref(), limit))
     }
 
     async fn create_tag(&self, _tag: NewTag) -> Result<TagRef> {

@@ -1169,3 +1169,39 @@ async fn a_refused_comment_uploads_nothing() {
     assert_eq!(err.kind(), &ErrorKind::InvalidInput, "{err}");
     uploads.assert_calls_async(0).await;
 }
+
+/// A department whose tags fill every page `from` can reach is an error naming it, not a list
+/// that silently stops at 5,000 tags.
+#[tokio::test]
+async fn tags_past_the_from_cap_of_a_department_are_an_error_not_a_shorter_list() {
+    use support_core::TagQuery;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/departments");
+            then.status(200)
+                .json_body(json!({"data": [{"id": "7001", "name": "Support", "isEnabled": true}]}));
+        })
+        .await;
+    let full_pages = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/ticketTags")
+                .query_param("departmentId", "7001");
+            let tags: Vec<Value> = (0..100)
+                .map(|n| json!({"id": format!("9{n:04}"), "name": format!("tag-{n:03}")}))
+                .collect();
+            then.status(200).json_body(json!({ "data": tags }));
+        })
+        .await;
+    let err = port(&server)
+        .list_tags(TagQuery::default())
+        .await
+        .unwrap_err();
+    assert!(
+        err.message()
+            .is_some_and(|m| m.contains("7001") && m.contains("5000")),
+        "{err}"
+    );
+    assert_eq!(full_pages.calls_async().await, 50);
+}

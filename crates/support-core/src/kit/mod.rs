@@ -14,6 +14,7 @@
 //!   read ([`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)).
 //! - [`map_each`]: a fallible map over a vector, into a vector allocated once.
 //! - [`multipart`]: `multipart/form-data` bodies for uploads, held in memory or streamed.
+//! - [`tag_pages`]: pages of a tag list a provider answers whole, sorted by name, resumed after one.
 //! - [`page`]: what a listing page must hold ([`PageShape`](page::PageShape)), read by the runtime
 //!   inside its retry loop into a [`ListingPage`](page::ListingPage) of items kept as sent.
 
@@ -25,6 +26,7 @@ pub mod multipart;
 mod options;
 mod outcome;
 pub mod page;
+pub mod tag_pages;
 mod tail;
 
 pub use endpoint::Endpoint;

@@ -495,6 +495,33 @@ impl ClientOptions {
     }
 }
 
+/// Joins lists of [`SettingSpec`]s into one `&'static [SettingSpec]`, in a constant: an adapter's
+/// `SETTINGS` is its own keys followed by [`COMMON`] (and [`OAUTH`], [`WEBHOOK`] where they apply).
+///
+/// ```
+/// use support_core::settings::{COMMON, SettingSpec};
+///
+/// const OWN: &[SettingSpec] = &[SettingSpec::secret("token", "an API token")];
+/// const SETTINGS: &[SettingSpec] = support_core::join_specs!(OWN, COMMON);
+/// assert_eq!(SETTINGS.len(), 1 + COMMON.len());
+/// ```
+#[macro_export]
+macro_rules! join_specs {
+    ($a:expr $(,)?) => {
+        $a
+    };
+    ($a:expr, $b:expr $(,)?) => {{
+        const A: &[$crate::settings::SettingSpec] = $a;
+        const B: &[$crate::settings::SettingSpec] = $b;
+        const ALL: [$crate::settings::SettingSpec; A.len() + B.len()] =
+            $crate::settings::concat::<{ A.len() + B.len() }>(A, B);
+        &ALL
+    }};
+    ($a:expr, $b:expr, $($rest:expr),+ $(,)?) => {
+        $crate::join_specs!($crate::join_specs!($a, $b), $($rest),+)
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,31 +645,4 @@ mod tests {
         assert_eq!(BOTH.len(), COMMON.len() + OAUTH.len());
         assert_eq!(BOTH[COMMON.len()].key, "client_id");
     }
-}
-
-/// Joins lists of [`SettingSpec`]s into one `&'static [SettingSpec]`, in a constant: an adapter's
-/// `SETTINGS` is its own keys followed by [`COMMON`] (and [`OAUTH`], [`WEBHOOK`] where they apply).
-///
-/// ```
-/// use support_core::settings::{COMMON, SettingSpec};
-///
-/// const OWN: &[SettingSpec] = &[SettingSpec::secret("token", "an API token")];
-/// const SETTINGS: &[SettingSpec] = support_core::join_specs!(OWN, COMMON);
-/// assert_eq!(SETTINGS.len(), 1 + COMMON.len());
-/// ```
-#[macro_export]
-macro_rules! join_specs {
-    ($a:expr $(,)?) => {
-        $a
-    };
-    ($a:expr, $b:expr $(,)?) => {{
-        const A: &[$crate::settings::SettingSpec] = $a;
-        const B: &[$crate::settings::SettingSpec] = $b;
-        const ALL: [$crate::settings::SettingSpec; A.len() + B.len()] =
-            $crate::settings::concat::<{ A.len() + B.len() }>(A, B);
-        &ALL
-    }};
-    ($a:expr, $b:expr, $($rest:expr),+ $(,)?) => {
-        $crate::join_specs!($crate::join_specs!($a, $b), $($rest),+)
-    };
 }

@@ -352,6 +352,8 @@ mod tests {
         assert!(builder.contains("support_core::client_option_setters!(options);"));
         assert!(builder.contains("\"SUPPORT_ACME_BASE_URL\""));
         assert!(builder.contains("\"SUPPORT_ACME_TOKEN\""));
+        assert!(builder.contains("pub fn from_settings(mut self, settings: &Settings)"));
+        assert!(builder.contains("pub const SETTINGS: &'static [SettingSpec]"));
         assert!(file("tests/simulator/mod.rs").contains("impl Wire for AcmeWire"));
         assert!(file("tests/conformance.rs").contains("Suite::new(support_acme::PROVIDER)"));
         assert!(

@@ -15,6 +15,7 @@ pub mod page;
 pub mod port;
 pub mod query;
 pub mod raw;
+pub mod settings;
 pub mod stream;
 pub mod upload;
 pub mod webhook;
@@ -38,5 +39,6 @@ pub use query::{
     TicketUpdate,
 };
 pub use raw::RawJson;
+pub use settings::{SettingSpec, Settings};
 pub use stream::{LazyPage, Listing, SupportPortExt, paginate, paginate_lazily};
 pub use upload::{Download, Upload, UploadLimits};

@@ -2,9 +2,10 @@
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
 use reqwest::header::HeaderName;
-use support_core::Error;
 use support_core::http::Credentials;
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, SettingSpec, Settings};
+use support_core::{Error, join_specs};
 
 use crate::port::FreshdeskPort;
 use crate::{PROVIDER, error};
@@ -40,6 +41,18 @@ impl Default for FreshdeskBuilder {
     }
 }
 
+/// Freshdesk's own keys of [`FreshdeskBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::plain(
+        "domain",
+        "the helpdesk: acme for https://acme.freshdesk.com",
+    ),
+    SettingSpec::secret(
+        "api_key",
+        "an agent's API key (Profile settings → Your API Key)",
+    ),
+];
+
 impl FreshdeskBuilder {
     support_core::client_option_setters!(options);
 
@@ -64,26 +77,32 @@ impl FreshdeskBuilder {
         self
     }
 
-    /// Reads the helpdesk and API key from `SUPPORT_FRESHDESK_*` variables.
+    /// The keys [`from_settings`](Self::from_settings) reads: `domain`, `api_key` and the
+    /// [`COMMON`] ones.
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, COMMON);
+
+    /// Reads the helpdesk and API key from `SUPPORT_FRESHDESK_*` variables ([`ENV_DOMAIN`],
+    /// [`ENV_API_KEY`], [`ENV_BASE_URL`]; every key of [`SETTINGS`](Self::SETTINGS) upper-cased).
     pub fn from_env(self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
-        let builder = match (var(ENV_BASE_URL), var(ENV_DOMAIN)) {
-            (Some(url), _) => self.base_url(url),
-            (None, Some(domain)) => self.domain(&domain),
-            (None, None) => {
-                return Err(Error::configuration(
-                    PROVIDER,
-                    format!("set {ENV_DOMAIN} to the helpdesk (acme for acme.freshdesk.com)"),
-                ));
+        self.from_settings(&Settings::from_env(PROVIDER))
+    }
+
+    /// Reads the helpdesk (`domain`, or `base_url`), the `api_key` and the [`COMMON`] options from
+    /// `settings`. Unknown keys are refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        match settings.value("domain") {
+            Some(domain) => self = self.domain(domain),
+            None if settings.value("base_url").is_some() => {}
+            None => {
+                return Err(
+                    settings.missing("domain", "the helpdesk (acme for acme.freshdesk.com)")
+                );
             }
-        };
-        match var(ENV_API_KEY) {
-            Some(key) => Ok(builder.api_key(key)),
-            None => Err(Error::configuration(
-                PROVIDER,
-                format!("set {ENV_API_KEY} to an agent's API key"),
-            )),
         }
+        self.options.apply_settings(settings)?;
+        let key = settings.require("api_key", "an agent's API key")?;
+        Ok(self.api_key(key))
     }
 
     /// Builds the port. Fails when the helpdesk or the key is missing or malformed.
@@ -99,5 +118,42 @@ impl FreshdeskBuilder {
                 .classifier(error::classify)
         });
         Ok(FreshdeskPort::new(endpoint))
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    fn refused(
+        builder: impl FnOnce(&Settings) -> Result<(), Error>,
+        settings: &Settings,
+    ) -> String {
+        let err = builder(settings).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        err.to_string()
+    }
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let from = |s: &Settings| FreshdeskBuilder::default().from_settings(s).map(drop);
+        let settings = Settings::new(PROVIDER)
+            .with("domain", "acme")
+            .with("api_key", "hunter2-key");
+        let port = FreshdeskBuilder::default()
+            .from_settings(&settings)
+            .and_then(FreshdeskBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), "https://acme.freshdesk.com/api/v2");
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-key"));
+        let err = refused(from, &settings.clone().with("apikey", "x"));
+        assert!(err.contains("`apikey`"), "{err}");
+        let err = refused(from, &Settings::new(PROVIDER).with("domain", "acme"));
+        assert!(
+            err.contains("`api_key` (SUPPORT_FRESHDESK_API_KEY)"),
+            "{err}"
+        );
     }
 }

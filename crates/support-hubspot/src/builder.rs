@@ -1,9 +1,10 @@
 //! Configuring a [`HubSpotPort`]: the credentials (a private app's access token, or OAuth). Retries,
 //! timeouts, the user agent and a base-URL override are the kit's [`ClientOptions`].
 
-use support_core::Error;
 use support_core::http::{Credentials, TokenSource};
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, OAUTH, SettingSpec, Settings};
+use support_core::{Error, join_specs};
 
 use crate::port::HubSpotPort;
 use crate::{PROVIDER, error};
@@ -43,6 +44,22 @@ impl Default for HubSpotBuilder {
     }
 }
 
+/// HubSpot's own keys of [`HubSpotBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::secret(
+        "token",
+        "a private app's access token (or an OAuth access token)",
+    ),
+    SettingSpec::secret(
+        "webhook_secret",
+        "the app's client secret for webhook signatures (webhook verifier only)",
+    ),
+    SettingSpec::plain(
+        "webhook_url",
+        "the webhook target URL as configured (webhook verifier only)",
+    ),
+];
+
 impl HubSpotBuilder {
     support_core::client_option_setters!(options);
 
@@ -73,27 +90,37 @@ impl HubSpotBuilder {
         self
     }
 
+    /// The keys [`from_settings`](Self::from_settings) reads: `token`, the [`OAUTH`] ones, the
+    /// [`COMMON`] ones, and `webhook_secret` and `webhook_url` (read by
+    /// [`HubSpotWebhooks`](crate::HubSpotWebhooks), accepted here so one set of settings serves
+    /// both).
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, OAUTH, COMMON);
+
     /// Reads the credentials from [`ENV_TOKEN`] or, when it is unset, from the OAuth variables of
     /// `TokenSource::from_env("SUPPORT_HUBSPOT_")`; and the base URL from [`ENV_BASE_URL`] when set.
-    pub fn from_env(mut self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
-        if let Some(base_url) = var(ENV_BASE_URL) {
-            self = self.base_url(base_url);
-        }
-        if let Some(token) = var(ENV_TOKEN) {
+    /// Every key of [`SETTINGS`](Self::SETTINGS), upper-cased, under `SUPPORT_HUBSPOT_`.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_settings(&Settings::from_env(PROVIDER))
+    }
+
+    /// Reads `token`, or the [`OAUTH`] keys (`client_id`, `client_secret`, `refresh_token`, ...),
+    /// and the [`COMMON`] options from `settings`. Unknown keys are refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        self.options.apply_settings(settings)?;
+        if let Some(token) = settings.value("token") {
             return Ok(self.access_token(token));
         }
-        if let Some(source) = TokenSource::from_env(ENV_OAUTH_PREFIX) {
+        if let Some(source) = settings.token_source() {
             return Ok(self.oauth(source));
         }
-        Err(Error::configuration(
-            PROVIDER,
-            format!(
-                "set {ENV_TOKEN} to a HubSpot private app's access token, or the OAuth \
-                 variables {ENV_OAUTH_PREFIX}CLIENT_ID, {ENV_OAUTH_PREFIX}CLIENT_SECRET and \
-                 {ENV_OAUTH_PREFIX}REFRESH_TOKEN"
-            ),
-        ))
+        Err(settings.error(format!(
+            "set {} to a HubSpot private app's access token, or the OAuth settings {}, {} and {}",
+            settings.describe("token"),
+            settings.describe("client_id"),
+            settings.describe("client_secret"),
+            settings.describe("refresh_token")
+        )))
     }
 
     /// Builds the port. Fails when the credentials are missing or the base URL is malformed.
@@ -110,5 +137,45 @@ impl HubSpotBuilder {
         // error.rs).
         let endpoint = connection.finish(|runtime| runtime.classifier(error::classify));
         Ok(HubSpotPort::new(endpoint))
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    fn refused(
+        builder: impl FnOnce(&Settings) -> Result<(), Error>,
+        settings: &Settings,
+    ) -> String {
+        let err = builder(settings).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        err.to_string()
+    }
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let from = |s: &Settings| HubSpotBuilder::default().from_settings(s).map(drop);
+        let settings = Settings::new(PROVIDER).with("token", "hunter2-token");
+        let port = HubSpotBuilder::default()
+            .from_settings(&settings)
+            .and_then(HubSpotBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), DEFAULT_BASE_URL);
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-token"));
+        let oauth = Settings::new(PROVIDER)
+            .with("client_id", "c")
+            .with("client_secret", "s")
+            .with("refresh_token", "r");
+        HubSpotBuilder::default()
+            .from_settings(&oauth)
+            .and_then(HubSpotBuilder::build)
+            .unwrap();
+        let err = refused(from, &settings.clone().with("tokn", "x"));
+        assert!(err.contains("`tokn`"), "{err}");
+        let err = refused(from, &Settings::new(PROVIDER));
+        assert!(err.contains("`token` (SUPPORT_HUBSPOT_TOKEN)"), "{err}");
     }
 }

@@ -3,9 +3,10 @@
 //! override are the kit's [`ClientOptions`].
 
 use reqwest::header::HeaderName;
-use support_core::Error;
 use support_core::http::{Credentials, ResetHeader};
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, SettingSpec, Settings, WEBHOOK};
+use support_core::{Error, join_specs};
 
 use crate::port::IntercomPort;
 use crate::{CONVERSATIONS_PROVIDER, PROVIDER, error};
@@ -99,6 +100,19 @@ impl Default for IntercomBuilder {
     }
 }
 
+/// Intercom's own keys of [`IntercomBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::secret("token", "an access token (an app's, or an OAuth token)"),
+    SettingSpec::plain(
+        "region",
+        "the workspace's region: us (the default), eu or au",
+    ),
+    SettingSpec::plain(
+        "mode",
+        "which object the port serves: tickets (the default) or conversations",
+    ),
+];
+
 impl IntercomBuilder {
     support_core::client_option_setters!(options);
 
@@ -126,44 +140,48 @@ impl IntercomBuilder {
         self.mode(Mode::Conversations)
     }
 
+    /// The keys [`from_settings`](Self::from_settings) reads: `token`, `region`, `mode`, the
+    /// [`COMMON`] ones, and the webhook secrets (read by
+    /// [`IntercomWebhooks`](crate::IntercomWebhooks), accepted here so one set of settings serves
+    /// both).
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, COMMON, WEBHOOK);
+
     /// Reads the token from [`ENV_TOKEN`], and the region, mode and base URL from [`ENV_REGION`],
-    /// [`ENV_MODE`] and [`ENV_BASE_URL`] when they are set.
-    pub fn from_env(mut self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
-        let Some(token) = var(ENV_TOKEN) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!("set {ENV_TOKEN} to an Intercom access token"),
-            ));
-        };
-        if let Some(region) = var(ENV_REGION) {
-            self.region = match region.trim().to_ascii_lowercase().as_str() {
-                "us" => Region::Us,
+    /// [`ENV_MODE`] and [`ENV_BASE_URL`] when they are set (every key of
+    /// [`SETTINGS`](Self::SETTINGS), upper-cased, under `SUPPORT_INTERCOM_`).
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_settings(&Settings::from_env(PROVIDER))
+    }
+
+    /// Reads `token`, `region` (`us`, `eu`, `au`), `mode` (`tickets`, `conversations`) and the
+    /// [`COMMON`] options from `settings`. Settings whose provider is `intercom-conversations`
+    /// select [`Mode::Conversations`] (a `mode` of `tickets` is then refused). Unknown keys are
+    /// refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        let conversations = settings.provider() == CONVERSATIONS_PROVIDER;
+        if let Some(region) = settings.choice("region", &["us", "eu", "au"])? {
+            self.region = match region {
                 "eu" => Region::Eu,
                 "au" => Region::Au,
-                other => {
-                    return Err(Error::configuration(
-                        PROVIDER,
-                        format!("{ENV_REGION} is `{other}`; set it to us, eu or au"),
-                    ));
-                }
+                _ => Region::Us,
             };
         }
-        if let Some(mode) = var(ENV_MODE) {
-            self.mode = match mode.trim().to_ascii_lowercase().as_str() {
-                "tickets" => Mode::Tickets,
-                "conversations" => Mode::Conversations,
-                other => {
-                    return Err(Error::configuration(
-                        PROVIDER,
-                        format!("{ENV_MODE} is `{other}`; set it to tickets or conversations"),
-                    ));
-                }
-            };
+        match settings.choice("mode", &["tickets", "conversations"])? {
+            Some("tickets") if conversations => {
+                return Err(settings.error(format!(
+                    "{} is `tickets`, but the provider `{CONVERSATIONS_PROVIDER}` serves \
+                     conversations: drop it, or name the provider `{PROVIDER}`",
+                    settings.describe("mode")
+                )));
+            }
+            Some("conversations") => self.mode = Mode::Conversations,
+            Some(_) => self.mode = Mode::Tickets,
+            None if conversations => self.mode = Mode::Conversations,
+            None => {}
         }
-        if let Some(base_url) = var(ENV_BASE_URL) {
-            self = self.base_url(base_url);
-        }
+        self.options.apply_settings(settings)?;
+        let token = settings.require("token", "an Intercom access token")?;
         Ok(self.access_token(token))
     }
 
@@ -188,5 +206,51 @@ impl IntercomBuilder {
                 .classifier(error::classify)
         });
         Ok(IntercomPort::new(endpoint, self.mode))
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    fn refused(
+        builder: impl FnOnce(&Settings) -> Result<(), Error>,
+        settings: &Settings,
+    ) -> String {
+        let err = builder(settings).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        err.to_string()
+    }
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let from = |s: &Settings| IntercomBuilder::default().from_settings(s).map(drop);
+        let settings = Settings::new(PROVIDER)
+            .with("token", "hunter2-token")
+            .with("region", "EU");
+        let port = IntercomBuilder::default()
+            .from_settings(&settings)
+            .and_then(IntercomBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), "https://api.eu.intercom.io");
+        assert_eq!(port.mode(), Mode::Tickets);
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-token"));
+        let mut inbox = settings.clone();
+        inbox.provider = CONVERSATIONS_PROVIDER.to_owned();
+        let port = IntercomBuilder::default()
+            .from_settings(&inbox)
+            .and_then(IntercomBuilder::build)
+            .unwrap();
+        assert_eq!(port.mode(), Mode::Conversations);
+        let err = refused(from, &inbox.with("mode", "tickets"));
+        assert!(err.contains("`mode`"), "{err}");
+        let err = refused(from, &settings.clone().with("region", "mars"));
+        assert!(err.contains("mars") && err.contains("us, eu, au"), "{err}");
+        let err = refused(from, &settings.clone().with("regoin", "eu"));
+        assert!(err.contains("`regoin`"), "{err}");
+        let err = refused(from, &Settings::new(PROVIDER));
+        assert!(err.contains("`token` (SUPPORT_INTERCOM_TOKEN)"), "{err}");
     }
 }

@@ -89,6 +89,27 @@ impl fmt::Debug for MemoryPortBuilder {
 }
 
 impl MemoryPortBuilder {
+    /// The keys [`from_settings`](Self::from_settings) reads: none. The in-memory port has no
+    /// account, credentials or HTTP client, so not even the common options apply.
+    pub const SETTINGS: &'static [support_core::SettingSpec] = &[];
+
+    /// Accepts settings with no options (`provider = "memory"` alone): the in-memory port is
+    /// configured by seeding, in code. Any key is refused, naming it.
+    ///
+    /// ```
+    /// use support_core::Settings;
+    /// use support_memory::MemoryPort;
+    ///
+    /// let port = MemoryPort::builder().from_settings(&Settings::new("memory"))?.build()?;
+    /// # let _ = port;
+    /// assert!(MemoryPort::builder().from_settings(&Settings::new("memory").with("base_url", "x")).is_err());
+    /// # Ok::<(), support_core::Error>(())
+    /// ```
+    pub fn from_settings(self, settings: &support_core::Settings) -> Result<Self> {
+        settings.check_known(Self::SETTINGS)?;
+        Ok(self)
+    }
+
     /// An empty builder; new ids are counted from 1.
     pub fn new() -> Self {
         Self {

@@ -2,9 +2,10 @@
 //! Retries, timeouts, the user agent and a base-URL override are the kit's [`ClientOptions`].
 
 use reqwest::header::HeaderName;
-use support_core::Error;
 use support_core::http::{Credentials, TokenSource};
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, OAUTH, SettingSpec, Settings};
+use support_core::{Error, join_specs};
 
 use crate::port::SalesforcePort;
 use crate::{PROVIDER, error};
@@ -60,6 +61,27 @@ impl Default for SalesforceBuilder {
         }
     }
 }
+
+/// Salesforce's own keys of [`SalesforceBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::plain(
+        "instance_url",
+        "the org's instance URL (https://yourdomain.my.salesforce.com)",
+    ),
+    SettingSpec::plain(
+        "my_domain",
+        "the My Domain name alone (acme), instead of the URL",
+    ),
+    SettingSpec::secret("token", "an access token (instead of OAuth)"),
+    SettingSpec::plain(
+        "knowledge_body_field",
+        "the API name of the Knowledge article body field (such as Body__c)",
+    ),
+    SettingSpec::plain(
+        "external_ref_field",
+        "the API name of the Case field holding external references",
+    ),
+];
 
 impl SalesforceBuilder {
     support_core::client_option_setters!(options);
@@ -124,36 +146,54 @@ impl SalesforceBuilder {
         self
     }
 
-    /// Reads the instance URL from [`ENV_INSTANCE_URL`] and the credentials from the OAuth
-    /// variables under [`ENV_OAUTH_PREFIX`] or, without them, [`ENV_TOKEN`].
-    pub fn from_env(mut self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
-        let oauth = TokenSource::from_env(ENV_OAUTH_PREFIX);
-        match (var(ENV_INSTANCE_URL), var(ENV_BASE_URL)) {
-            (Some(url), _) | (None, Some(url)) => self = self.instance_url(url),
-            (None, None) if oauth.is_some() => {}
-            (None, None) => {
-                return Err(Error::configuration(
-                    PROVIDER,
-                    format!(
-                        "set {ENV_INSTANCE_URL} to the org's instance URL \
-                         (https://yourdomain.my.salesforce.com)"
-                    ),
-                ));
-            }
+    /// The keys [`from_settings`](Self::from_settings) reads: `instance_url`, `my_domain`,
+    /// `token`, `knowledge_body_field`, `external_ref_field`, the [`OAUTH`] ones and the [`COMMON`]
+    /// ones.
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, OAUTH, COMMON);
+
+    /// Reads the org and credentials from `SUPPORT_SALESFORCE_*` variables: [`ENV_INSTANCE_URL`]
+    /// (or [`ENV_BASE_URL`]), and [`ENV_TOKEN`] or the OAuth variables under
+    /// [`ENV_OAUTH_PREFIX`]; every key of [`SETTINGS`](Self::SETTINGS), upper-cased.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_settings(&Settings::from_env(PROVIDER))
+    }
+
+    /// Reads the org (`instance_url`, `base_url` or `my_domain`; with OAuth and none of them, the
+    /// login host finds it), the credentials (the [`OAUTH`] keys, or `token`), the field names
+    /// and the [`COMMON`] options from `settings`. Unknown keys are refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        self.options.apply_settings(settings)?;
+        if let Some(url) = settings.value("instance_url") {
+            self = self.instance_url(url);
+        }
+        if let Some(name) = settings.value("my_domain") {
+            self = self.my_domain(name);
+        }
+        if let Some(field) = settings.value("knowledge_body_field") {
+            self = self.knowledge_body_field(field);
+        }
+        if let Some(field) = settings.value("external_ref_field") {
+            self = self.external_ref_field(field);
+        }
+        let oauth = settings.token_source();
+        if oauth.is_none() && self.options.base_url().is_none() && self.my_domain.is_none() {
+            return Err(settings.missing(
+                "instance_url",
+                "the org's instance URL (https://yourdomain.my.salesforce.com)",
+            ));
         }
         if let Some(source) = oauth {
             return Ok(self.oauth(source));
         }
-        let Some(token) = var(ENV_TOKEN) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_TOKEN} to an access token, or {ENV_OAUTH_PREFIX}CLIENT_ID and \
-                     {ENV_OAUTH_PREFIX}CLIENT_SECRET (with {ENV_OAUTH_PREFIX}REFRESH_TOKEN for the \
-                     refresh-token grant)"
-                ),
-            ));
+        let Some(token) = settings.value("token") else {
+            return Err(settings.error(format!(
+                "set {} to an access token, or {} and {} (with {} for the refresh-token grant)",
+                settings.describe("token"),
+                settings.describe("client_id"),
+                settings.describe("client_secret"),
+                settings.describe("refresh_token")
+            )));
         };
         Ok(self.access_token(token))
     }
@@ -221,5 +261,52 @@ impl SalesforceBuilder {
         Ok(SalesforcePort::new(endpoint, discover)
             .with_knowledge_body_field(self.knowledge_body_field)
             .with_external_ref_field(self.external_ref_field))
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    fn refused(
+        builder: impl FnOnce(&Settings) -> Result<(), Error>,
+        settings: &Settings,
+    ) -> String {
+        let err = builder(settings).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        err.to_string()
+    }
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let from = |s: &Settings| SalesforceBuilder::default().from_settings(s).map(drop);
+        let settings = Settings::new(PROVIDER)
+            .with("my_domain", "acme")
+            .with("token", "hunter2-token")
+            .with("knowledge_body_field", "Body__c");
+        let port = SalesforceBuilder::default()
+            .from_settings(&settings)
+            .and_then(SalesforceBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), "https://acme.my.salesforce.com");
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-token"));
+        let err = refused(from, &settings.clone().with("instance", "x"));
+        assert!(err.contains("`instance`"), "{err}");
+        let err = refused(from, &Settings::new(PROVIDER).with("token", "t"));
+        assert!(
+            err.contains("`instance_url` (SUPPORT_SALESFORCE_INSTANCE_URL)"),
+            "{err}"
+        );
+        let err = refused(from, &Settings::new(PROVIDER).with("my_domain", "acme"));
+        assert!(err.contains("`token` (SUPPORT_SALESFORCE_TOKEN)"), "{err}");
+        let oauth = Settings::new(PROVIDER)
+            .with("client_id", "c")
+            .with("client_secret", "s");
+        SalesforceBuilder::default()
+            .from_settings(&oauth)
+            .and_then(SalesforceBuilder::build)
+            .unwrap();
     }
 }

@@ -2,9 +2,10 @@
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
 use reqwest::header::HeaderName;
-use support_core::Error;
 use support_core::http::{Credentials, ResetHeader, TokenSource};
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, OAUTH, SettingSpec, Settings};
+use support_core::{Error, join_specs};
 
 use crate::port::ServiceNowPort;
 use crate::{PROVIDER, error};
@@ -58,6 +59,18 @@ impl Default for ServiceNowBuilder {
     }
 }
 
+/// ServiceNow's own keys of [`ServiceNowBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::plain(
+        "instance",
+        "the instance name: acme for https://acme.service-now.com",
+    ),
+    SettingSpec::secret(
+        "token",
+        "an OAuth access token (instead of user name and password)",
+    ),
+];
+
 impl ServiceNowBuilder {
     support_core::client_option_setters!(options);
 
@@ -107,41 +120,59 @@ impl ServiceNowBuilder {
         self
     }
 
-    /// Reads the instance from [`ENV_INSTANCE`] or [`ENV_BASE_URL`], and the credentials: an OAuth
-    /// client from `SUPPORT_SERVICENOW_CLIENT_ID` and the variables of [`ENV_OAUTH_PREFIX`] when it
-    /// is set; else [`ENV_USERNAME`] and [`ENV_PASSWORD`] (HTTP Basic), or [`ENV_TOKEN`].
-    pub fn from_env(mut self) -> Result<Self, Error> {
-        let var = ClientOptions::env_var;
-        match (var(ENV_BASE_URL), var(ENV_INSTANCE)) {
-            (Some(base_url), _) => self = self.base_url(base_url),
-            (None, Some(instance)) => self = self.instance(instance),
-            (None, None) => {
-                return Err(Error::configuration(
-                    PROVIDER,
-                    format!(
-                        "set {ENV_INSTANCE} to the instance name (`acme` for \
-                         https://acme.service-now.com) or {ENV_BASE_URL} to its URL"
-                    ),
-                ));
+    /// The keys [`from_settings`](Self::from_settings) reads: `instance`, `token`, the [`OAUTH`]
+    /// ones (whose `username` and `password` are the Basic credentials without a `client_id`) and
+    /// the [`COMMON`] ones.
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, OAUTH, COMMON);
+
+    /// Reads the instance and credentials from `SUPPORT_SERVICENOW_*` variables: [`ENV_INSTANCE`]
+    /// (or [`ENV_BASE_URL`]), then the OAuth variables under [`ENV_OAUTH_PREFIX`], or
+    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_TOKEN`]; every key of
+    /// [`SETTINGS`](Self::SETTINGS), upper-cased.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_settings(&Settings::from_env(PROVIDER))
+    }
+
+    /// Reads the instance (`instance`, or `base_url`), the credentials (the [`OAUTH`] keys with a
+    /// `client_id`; else `username` and `password`; else `token`) and the [`COMMON`] options from
+    /// `settings`. Unknown keys are refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        match settings.value("instance") {
+            Some(instance) => self = self.instance(instance),
+            None if settings.value("base_url").is_some() => {}
+            None => {
+                return Err(settings.error(format!(
+                    "set {} to the instance name (`acme` for https://acme.service-now.com) or {} \
+                     to its URL",
+                    settings.describe("instance"),
+                    settings.describe("base_url")
+                )));
             }
         }
-        if let Some(source) = TokenSource::from_env(ENV_OAUTH_PREFIX) {
+        self.options.apply_settings(settings)?;
+        if let Some(source) = settings.token_source() {
             return Ok(self.oauth(source));
         }
-        match (var(ENV_USERNAME), var(ENV_PASSWORD), var(ENV_TOKEN)) {
+        match (
+            settings.value("username"),
+            settings.value("password"),
+            settings.value("token"),
+        ) {
             (Some(user), Some(password), _) => Ok(self.basic_auth(user, password)),
-            (Some(_), None, None) => Err(Error::configuration(
-                PROVIDER,
-                format!("{ENV_USERNAME} is set: set {ENV_PASSWORD} to the user's password"),
-            )),
+            (Some(_), None, None) => Err(settings.error(format!(
+                "{} is set: set {} to the user's password",
+                settings.describe("username"),
+                settings.describe("password")
+            ))),
             (_, _, Some(token)) => Ok(self.bearer_token(token)),
-            _ => Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_USERNAME} and {ENV_PASSWORD} to the integration user's credentials, \
-                     or {ENV_TOKEN} to an OAuth access token"
-                ),
-            )),
+            _ => Err(settings.error(format!(
+                "set {} and {} to the integration user's credentials, or {} to an OAuth access \
+                 token",
+                settings.describe("username"),
+                settings.describe("password"),
+                settings.describe("token")
+            ))),
         }
     }
 
@@ -181,5 +212,53 @@ impl ServiceNowBuilder {
                 .classifier(error::classify)
         });
         Ok(ServiceNowPort::new(endpoint, self.user_name))
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    fn refused(
+        builder: impl FnOnce(&Settings) -> Result<(), Error>,
+        settings: &Settings,
+    ) -> String {
+        let err = builder(settings).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        err.to_string()
+    }
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let from = |s: &Settings| ServiceNowBuilder::default().from_settings(s).map(drop);
+        let settings = Settings::new(PROVIDER)
+            .with("instance", "acme")
+            .with("username", "integration")
+            .with("password", "hunter2-pass");
+        let port = ServiceNowBuilder::default()
+            .from_settings(&settings)
+            .and_then(ServiceNowBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), "https://acme.service-now.com");
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-pass"));
+        let err = refused(from, &settings.clone().with("instanse", "x"));
+        assert!(err.contains("`instanse`"), "{err}");
+        let err = refused(
+            from,
+            &Settings::new(PROVIDER)
+                .with("instance", "acme")
+                .with("username", "u"),
+        );
+        assert!(
+            err.contains("`password` (SUPPORT_SERVICENOW_PASSWORD)"),
+            "{err}"
+        );
+        let err = refused(from, &Settings::new(PROVIDER).with("token", "t"));
+        assert!(
+            err.contains("`instance` (SUPPORT_SERVICENOW_INSTANCE)"),
+            "{err}"
+        );
     }
 }

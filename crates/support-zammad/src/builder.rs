@@ -2,9 +2,10 @@
 //! agent and a base-URL override are the kit's [`ClientOptions`].
 
 use reqwest::header::{AUTHORIZATION, HeaderName};
-use support_core::Error;
 use support_core::http::Credentials;
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, SettingSpec, Settings, WEBHOOK};
+use support_core::{Error, join_specs};
 
 use crate::port::ZammadPort;
 use crate::{PROVIDER, error};
@@ -47,6 +48,14 @@ impl Default for ZammadBuilder {
     }
 }
 
+/// Zammad's own keys of [`ZammadBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::secret("token", "an access token (Profile → Token Access)"),
+    SettingSpec::plain("username", "a login (with password: HTTP Basic)"),
+    SettingSpec::secret("password", "the login's password"),
+    SettingSpec::secret("bearer_token", "an OAuth access token"),
+];
+
 impl ZammadBuilder {
     support_core::client_option_setters!(options);
 
@@ -73,42 +82,56 @@ impl ZammadBuilder {
         self
     }
 
+    /// The keys [`from_settings`](Self::from_settings) reads: `token`, `username`, `password`,
+    /// `bearer_token`, the [`COMMON`] ones (`base_url` is required), and the webhook secrets (read
+    /// by [`ZammadWebhooks`](crate::ZammadWebhooks), accepted here so one set of settings serves
+    /// both).
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, COMMON, WEBHOOK);
+
     /// Reads the instance from [`ENV_BASE_URL`] and the credentials from [`ENV_TOKEN`], or
-    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_BEARER_TOKEN`] (in that order).
+    /// [`ENV_USERNAME`] and [`ENV_PASSWORD`], or [`ENV_BEARER_TOKEN`] (every key of
+    /// [`SETTINGS`](Self::SETTINGS), upper-cased, under `SUPPORT_ZAMMAD_`).
     pub fn from_env(self) -> Result<Self, Error> {
-        self.read_vars(ClientOptions::env_var)
+        self.from_settings(&Settings::from_env(PROVIDER))
     }
 
+    #[cfg(test)]
     fn read_vars(self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let Some(base_url) = var(ENV_BASE_URL) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_BASE_URL} to the Zammad instance's URL (https://help.example.com)"
-                ),
-            ));
-        };
-        let this = self.base_url(base_url);
+        let keys = Self::SETTINGS.iter().map(|spec| spec.key);
+        self.from_settings(&Settings::from_lookup(PROVIDER, keys, var))
+    }
+
+    /// Reads the instance (`base_url`), the credentials (`token`; or `username` and `password`;
+    /// or `bearer_token`) and the other [`COMMON`] options from `settings`. Unknown keys are
+    /// refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        settings.require(
+            "base_url",
+            "the Zammad instance's URL (https://help.example.com)",
+        )?;
+        self.options.apply_settings(settings)?;
         match (
-            var(ENV_TOKEN),
-            var(ENV_USERNAME),
-            var(ENV_PASSWORD),
-            var(ENV_BEARER_TOKEN),
+            settings.value("token"),
+            settings.value("username"),
+            settings.value("password"),
+            settings.value("bearer_token"),
         ) {
-            (Some(token), _, _, _) => Ok(this.token(token)),
-            (None, Some(login), Some(password), _) => Ok(this.basic_auth(login, password)),
-            (None, Some(_), None, _) => Err(Error::configuration(
-                PROVIDER,
-                format!("{ENV_USERNAME} is set: set {ENV_PASSWORD} to the user's password"),
-            )),
-            (None, None, _, Some(token)) => Ok(this.bearer_token(token)),
-            _ => Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_TOKEN} to a Zammad access token, or {ENV_USERNAME} and \
-                     {ENV_PASSWORD}, or {ENV_BEARER_TOKEN} to an OAuth access token"
-                ),
-            )),
+            (Some(token), _, _, _) => Ok(self.token(token)),
+            (None, Some(login), Some(password), _) => Ok(self.basic_auth(login, password)),
+            (None, Some(_), None, _) => Err(settings.error(format!(
+                "{} is set: set {} to the user's password",
+                settings.describe("username"),
+                settings.describe("password")
+            ))),
+            (None, None, _, Some(token)) => Ok(self.bearer_token(token)),
+            _ => Err(settings.error(format!(
+                "set {} to a Zammad access token, or {} and {}, or {} to an OAuth access token",
+                settings.describe("token"),
+                settings.describe("username"),
+                settings.describe("password"),
+                settings.describe("bearer_token")
+            ))),
         }
     }
 
@@ -188,5 +211,34 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("token()"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    #[test]
+    fn from_settings_refuses_unknown_keys_and_debug_shows_no_value() {
+        let settings = Settings::new(PROVIDER)
+            .with("base_url", "https://h.example")
+            .with("token", "hunter2-token")
+            .with("tokn", "x");
+        let err = ZammadBuilder::default()
+            .from_settings(&settings)
+            .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        assert!(err.to_string().contains("`tokn`"), "{err}");
+        assert!(!format!("{settings:?}").contains("hunter2-token"));
+        let err = ZammadBuilder::default()
+            .from_settings(&Settings::new(PROVIDER).with("token", "t"))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`base_url` (SUPPORT_ZAMMAD_BASE_URL)"),
+            "{err}"
+        );
     }
 }

@@ -5,9 +5,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use reqwest::header::HeaderName;
-use support_core::Error;
 use support_core::http::{Credentials, TokenSource};
 use support_core::kit::ClientOptions;
+use support_core::settings::{COMMON, OAUTH, SettingSpec, Settings, WEBHOOK};
+use support_core::{Error, join_specs};
 
 use crate::port::ZohoDeskPort;
 use crate::{PROVIDER, error};
@@ -175,6 +176,27 @@ impl Default for ZohoDeskBuilder {
     }
 }
 
+/// Zoho Desk's own keys of [`ZohoDeskBuilder::SETTINGS`].
+const OWN_SETTINGS: &[SettingSpec] = &[
+    SettingSpec::plain(
+        "data_center",
+        "the data center: com (the default), eu, in, com.au, jp, ca, sa or com.cn",
+    ),
+    SettingSpec::plain(
+        "org_id",
+        "the organization's id (Setup → Developer Space → API)",
+    ),
+    SettingSpec::secret("access_token", "an OAuth access token the caller renews"),
+    SettingSpec::plain(
+        "department_id",
+        "the department new tickets go to when the caller names none",
+    ),
+    SettingSpec::plain(
+        "sla_account_id",
+        "the customer account whose SLAs get_sla reads",
+    ),
+];
+
 impl ZohoDeskBuilder {
     support_core::client_option_setters!(options);
 
@@ -230,56 +252,65 @@ impl ZohoDeskBuilder {
         self
     }
 
+    /// The keys [`from_settings`](Self::from_settings) reads: `data_center`, `org_id`,
+    /// `access_token`, `department_id`, `sla_account_id`, the [`OAUTH`] ones, the [`COMMON`] ones,
+    /// and the webhook secrets (read by [`ZohoDeskWebhooks`](crate::ZohoDeskWebhooks), accepted
+    /// here so one set of settings serves both).
+    pub const SETTINGS: &'static [SettingSpec] = join_specs!(OWN_SETTINGS, OAUTH, COMMON, WEBHOOK);
+
     /// Reads the configuration from [`ENV_DATA_CENTER`], [`ENV_BASE_URL`], [`ENV_ORG_ID`], and
     /// the credentials from the OAuth variables under [`ENV_OAUTH_PREFIX`] or, without them,
-    /// [`ENV_ACCESS_TOKEN`]; [`ENV_DEPARTMENT_ID`] and [`ENV_SLA_ACCOUNT_ID`] when set.
+    /// [`ENV_ACCESS_TOKEN`]; [`ENV_DEPARTMENT_ID`] and [`ENV_SLA_ACCOUNT_ID`] when set (every key
+    /// of [`SETTINGS`](Self::SETTINGS), upper-cased, under `SUPPORT_ZOHODESK_`).
     pub fn from_env(self) -> Result<Self, Error> {
-        self.read_vars(ClientOptions::env_var)
+        self.from_settings(&Settings::from_env(PROVIDER))
     }
 
-    fn read_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        if let Some(dc) = var(ENV_DATA_CENTER) {
+    #[cfg(test)]
+    fn read_vars(self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let keys = Self::SETTINGS.iter().map(|spec| spec.key);
+        self.from_settings(&Settings::from_lookup(PROVIDER, keys, var))
+    }
+
+    /// Reads `data_center`, `org_id` (required), `department_id`, `sla_account_id`, the
+    /// credentials (the [`OAUTH`] keys of the refresh-token grant, or `access_token`) and the
+    /// [`COMMON`] options from `settings`. Unknown keys are refused.
+    pub fn from_settings(mut self, settings: &Settings) -> Result<Self, Error> {
+        settings.check_known(Self::SETTINGS)?;
+        if let Some(dc) = settings.value("data_center") {
             self = self.data_center(dc.parse()?);
         }
-        if let Some(url) = var(ENV_BASE_URL) {
-            self = self.base_url(url);
-        }
-        let Some(org) = var(ENV_ORG_ID) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_ORG_ID} to the Zoho Desk organization's id (Setup → Developer \
-                     Space → API)"
-                ),
-            ));
-        };
+        self.options.apply_settings(settings)?;
+        let org = settings.require(
+            "org_id",
+            "the Zoho Desk organization's id (Setup → Developer Space → API)",
+        )?;
         self = self.org_id(org);
-        if let Some(department) = var(ENV_DEPARTMENT_ID) {
+        if let Some(department) = settings.value("department_id") {
             self = self.default_department(department);
         }
-        if let Some(account) = var(ENV_SLA_ACCOUNT_ID) {
+        if let Some(account) = settings.value("sla_account_id") {
             self = self.sla_account(account);
         }
-        if let Some(source) = TokenSource::from_vars(ENV_OAUTH_PREFIX, &var) {
-            if var(&format!("{ENV_OAUTH_PREFIX}REFRESH_TOKEN")).is_none() {
-                return Err(Error::configuration(
-                    PROVIDER,
-                    format!(
-                        "{ENV_OAUTH_PREFIX}CLIENT_ID is set: set {ENV_OAUTH_PREFIX}CLIENT_SECRET and \
-                         {ENV_OAUTH_PREFIX}REFRESH_TOKEN too (Zoho's refresh-token grant)"
-                    ),
-                ));
+        if let Some(source) = settings.token_source() {
+            if settings.value("refresh_token").is_none() {
+                return Err(settings.error(format!(
+                    "{} is set: set {} and {} too (Zoho's refresh-token grant)",
+                    settings.describe("client_id"),
+                    settings.describe("client_secret"),
+                    settings.describe("refresh_token")
+                )));
             }
             return Ok(self.oauth(source));
         }
-        let Some(token) = var(ENV_ACCESS_TOKEN) else {
-            return Err(Error::configuration(
-                PROVIDER,
-                format!(
-                    "set {ENV_ACCESS_TOKEN} to an access token, or {ENV_OAUTH_PREFIX}CLIENT_ID, \
-                     {ENV_OAUTH_PREFIX}CLIENT_SECRET and {ENV_OAUTH_PREFIX}REFRESH_TOKEN"
-                ),
-            ));
+        let Some(token) = settings.value("access_token") else {
+            return Err(settings.error(format!(
+                "set {} to an access token, or {}, {} and {}",
+                settings.describe("access_token"),
+                settings.describe("client_id"),
+                settings.describe("client_secret"),
+                settings.describe("refresh_token")
+            )));
         };
         Ok(self.access_token(token))
     }
@@ -449,5 +480,39 @@ mod tests {
         .unwrap();
         assert_eq!(port.base_url(), "http://127.0.0.1:9");
         assert!(!format!("{port:?}").contains("\"r\""));
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use support_core::{ErrorKind, Settings};
+
+    use super::*;
+
+    #[test]
+    fn from_settings_builds_refuses_unknown_keys_and_names_missing_ones() {
+        let settings = Settings::new(PROVIDER)
+            .with("org_id", "1")
+            .with("data_center", "eu")
+            .with("access_token", "hunter2-token");
+        let port = ZohoDeskBuilder::default()
+            .from_settings(&settings)
+            .and_then(ZohoDeskBuilder::build)
+            .unwrap();
+        assert_eq!(port.base_url(), "https://desk.zoho.eu");
+        assert!(!format!("{settings:?} {port:?}").contains("hunter2-token"));
+        let err = ZohoDeskBuilder::default()
+            .from_settings(&settings.clone().with("orgid", "1"))
+            .unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::Configuration);
+        assert!(err.to_string().contains("`orgid`"), "{err}");
+        let err = ZohoDeskBuilder::default()
+            .from_settings(&Settings::new(PROVIDER).with("org_id", "1"))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`access_token` (SUPPORT_ZOHODESK_ACCESS_TOKEN)"),
+            "{err}"
+        );
     }
 }

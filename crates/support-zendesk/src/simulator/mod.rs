@@ -32,7 +32,7 @@
 //! feature. The crate's tests reach it through a self dev-dependency (`use
 //! support_zendesk::simulator;`), so it is compiled once for all of them; [`suites`] are the
 //! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
-//! in-process (`Suite::reports`).
+//! in-process (`Suite::report`).
 
 // Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -56,9 +56,24 @@ fn every_adapter_registers_its_conformance_suite() {
     for (dir, provider) in adapters() {
         let test = fs::read_to_string(dir.join("tests/conformance.rs"))
             .unwrap_or_else(|_| panic!("{provider}: no tests/conformance.rs"));
+        // The suite is the simulator's (library code behind the `simulator` feature), so that
+        // programs other than the test can run it; the test runs it.
+        let simulator = fs::read_to_string(dir.join("src/simulator/mod.rs"))
+            .or_else(|_| fs::read_to_string(dir.join("src/simulator.rs")))
+            .unwrap_or_else(|_| panic!("{provider}: no src/simulator/mod.rs or src/simulator.rs"));
         assert!(
-            test.contains("Suite::new("),
-            "{provider}: tests/conformance.rs does not register through support_conformance::Suite"
+            simulator.contains("Suite::new(") && simulator.contains("pub fn suites()"),
+            "{provider}: its simulator module does not register its suites through \
+             support_conformance::Suite (`pub fn suites()`)"
+        );
+        assert!(
+            test.contains("simulator::suite"),
+            "{provider}: tests/conformance.rs does not run the simulator's suite"
+        );
+        let lib = fs::read_to_string(dir.join("src/lib.rs")).expect("src/lib.rs");
+        assert!(
+            lib.contains("#[cfg(feature = \"simulator\")]\npub mod simulator;"),
+            "{provider}: src/lib.rs does not declare the simulator behind its feature"
         );
         let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
         let registered = manifest.split("[[test]]").skip(1).any(|section| {

@@ -7,8 +7,8 @@
 //! tests to the provider's real account when its `SUPPORT_<PROVIDER>_*` variables are set.
 //!
 //! Nothing here lists providers or operations: adapters are the crates with a
-//! `tests/conformance.rs`, and the matrix's columns (operations in catalog order, with their short
-//! headers) come from the reports.
+//! `tests/conformance.rs`, and the matrix (its columns, rows, notes and summary line) is
+//! `support_conformance::matrix`'s, which any other program running the suites prints the same way.
 
 use std::fs;
 use std::path::Path;
@@ -16,6 +16,7 @@ use std::process::Command;
 
 use anyhow::{Context, anyhow, bail};
 use serde_json::Value;
+use support_conformance::{Mode, Report, matrix};
 
 use crate::cli::{Args, CliError};
 use crate::paths::workspace_root;
@@ -38,46 +39,36 @@ pub fn run(raw: &[String]) -> Result<(), CliError> {
         args.positional().to_vec()
     };
     let live = args.flag("--live");
-    let reports = run_tests(&selected, live)?;
-    let cells: Vec<&Value> = reports
+    let documents = run_tests(&selected, live)?;
+    let reports = documents
         .iter()
-        .flat_map(|r| r["cells"].as_array().into_iter().flatten())
-        .collect();
+        .map(|document| serde_json::from_value::<Report>(document.clone()))
+        .collect::<Result<Vec<_>, _>>()
+        .context("reading a conformance report")?;
     if args.flag("--json") {
-        for cell in &cells {
+        // The cells as the reports hold them, one JSON object per line.
+        let cells = documents
+            .iter()
+            .flat_map(|r| r["cells"].as_array().into_iter().flatten());
+        for cell in cells {
             println!(
                 "{}",
                 serde_json::to_string(cell).map_err(anyhow::Error::from)?
             );
         }
     } else {
-        print_matrix(&reports, live);
+        let mode = if live { Mode::Live } else { Mode::Offline };
+        print!("{}", matrix::table(&reports, mode));
     }
-    // One closing line with the cell counts (unsupported-as-declared counts as passed); on stderr
-    // under --json so that stdout stays one JSON object per line.
-    let count = |result: &str| cells.iter().filter(|cell| cell["result"] == result).count();
-    let summary = format!(
-        "conformance: {} passed, {} failed, {} skipped",
-        count("pass") + count("unsupported"),
-        count("fail"),
-        count("skipped")
-    );
+    // One closing line with the cell counts; on stderr under --json so that stdout stays one JSON
+    // object per line.
+    let summary = matrix::summary(&reports);
     if args.flag("--json") {
         eprintln!("{summary}");
     } else {
         println!("{summary}");
     }
-    let failed: Vec<String> = cells
-        .iter()
-        .filter(|cell| cell["result"] == "fail")
-        .map(|cell| {
-            format!(
-                "{} {}",
-                cell["provider"].as_str().unwrap_or("?"),
-                cell["operation"].as_str().unwrap_or("?")
-            )
-        })
-        .collect();
+    let failed = matrix::failed(&reports);
     if failed.is_empty() {
         Ok(())
     } else {
@@ -181,121 +172,9 @@ fn read_report(path: &Path) -> Option<Value> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
-fn symbol(result: &str) -> &'static str {
-    match result {
-        "pass" => "pass",
-        "unsupported" => "unsup",
-        "skipped" => "skip",
-        _ => "FAIL",
-    }
-}
-
-/// A matrix note's provider, result and detail.
-type NoteKey = (String, String, String);
-
-/// The matrix's columns, (operation, short header), as the reports give them.
-fn columns(reports: &[Value]) -> Vec<(String, String)> {
-    reports
-        .iter()
-        .find_map(|report| report["columns"].as_array())
-        .into_iter()
-        .flatten()
-        .map(|column| {
-            let text = |key: &str| column[key].as_str().unwrap_or("?").to_owned();
-            (text("operation"), text("header"))
-        })
-        .collect()
-}
-
-fn print_matrix(reports: &[Value], live: bool) {
-    let columns = columns(reports);
-    let width = reports
-        .iter()
-        .filter_map(|r| r["provider"].as_str())
-        .map(str::len)
-        .chain(["provider".len()])
-        .max()
-        .unwrap_or(8);
-    let mut header = format!("{:width$}", "provider");
-    for (_, short) in &columns {
-        header.push_str(&format!(" {short:>5}"));
-    }
-    println!("{header}");
-    // (provider, result, detail) -> operations, so that one reason given for many cells prints once.
-    let mut notes: Vec<(NoteKey, Vec<&str>)> = Vec::new();
-    for report in reports {
-        let provider = report["provider"].as_str().unwrap_or("?");
-        let mut row = format!("{provider:width$}");
-        let cells = report["cells"].as_array().cloned().unwrap_or_default();
-        for (operation, _) in &columns {
-            let operation = operation.as_str();
-            let cell = cells.iter().find(|c| c["operation"] == operation);
-            let result = cell.and_then(|c| c["result"].as_str()).unwrap_or("missing");
-            row.push_str(&format!(" {:>5}", symbol(result)));
-            if let Some(cell) = cell
-                && matches!(result, "fail" | "skipped")
-            {
-                let key = (
-                    provider.to_owned(),
-                    result.to_owned(),
-                    cell["detail"].as_str().unwrap_or("").to_owned(),
-                );
-                match notes.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, operations)) => operations.push(operation),
-                    None => notes.push((key, vec![operation])),
-                }
-            }
-        }
-        println!("{row}");
-    }
-    println!();
-    println!(
-        "mode: {}",
-        if live { "live" } else { "offline (simulators)" }
-    );
-    println!(
-        "columns: {}",
-        columns
-            .iter()
-            .map(|(op, short)| format!("{short}={op}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    println!(
-        "pass = every scenario passed; unsup = declared unsupported and returns Unsupported; skip = could not run here"
-    );
-    for ((provider, result, detail), operations) in notes {
-        let which = if operations.len() == columns.len() {
-            "every operation".to_owned()
-        } else {
-            operations.join(", ")
-        };
-        println!("{provider} {which} {result}: {detail}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn columns_come_from_the_first_report_that_has_them() {
-        let reports = [
-            serde_json::json!({"provider": "old"}),
-            serde_json::json!({"provider": "acme", "columns": [
-                {"operation": "listTickets", "header": "lsT"},
-                {"operation": "checkConnection", "header": "conn"},
-            ]}),
-        ];
-        assert_eq!(
-            columns(&reports),
-            [
-                ("listTickets".to_owned(), "lsT".to_owned()),
-                ("checkConnection".to_owned(), "conn".to_owned())
-            ]
-        );
-        assert!(columns(&[]).is_empty());
-    }
 
     #[test]
     fn further_rows_are_the_providers_own_modes_only() {

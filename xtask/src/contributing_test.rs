@@ -403,7 +403,7 @@ fn a_renamed_name_is_caught() {
         "support_core::kit::ClientOptions",
         "support_core::client_option_setters!(options)",
         "LookupCache::get_or_load",
-        "tests/simulator/routes.rs",
+        "src/simulator/routes.rs",
         "SUPPORT_ACME_TOKEN",
         "Retry-After",
     ] {
@@ -414,7 +414,7 @@ fn a_renamed_name_is_caught() {
         "support_core::kit::ClientSettings",
         "support_core::client_setters!(options)",
         "LookupCache::fetch_or_load",
-        "tests/simulator/endpoints.rs",
+        "src/simulator/endpoints.rs",
         "SUPPORT_ACME_PASSWORD",
         "ENDPOINTS",
     ] {

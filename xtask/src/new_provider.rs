@@ -78,19 +78,19 @@ const CRATE_FILES: &[Template] = &[
         text: include_str!("templates/conformance.rs.tmpl"),
     },
     Template {
-        path: "crates/support-{{name}}/tests/simulator/mod.rs",
+        path: "crates/support-{{name}}/src/simulator/mod.rs",
         text: include_str!("templates/simulator/mod.rs.tmpl"),
     },
     Template {
-        path: "crates/support-{{name}}/tests/simulator/http.rs",
+        path: "crates/support-{{name}}/src/simulator/http.rs",
         text: include_str!("templates/simulator/http.rs.tmpl"),
     },
     Template {
-        path: "crates/support-{{name}}/tests/simulator/routes.rs",
+        path: "crates/support-{{name}}/src/simulator/routes.rs",
         text: include_str!("templates/simulator/routes.rs.tmpl"),
     },
     Template {
-        path: "crates/support-{{name}}/tests/simulator/store.rs",
+        path: "crates/support-{{name}}/src/simulator/store.rs",
         text: include_str!("templates/simulator/store.rs.tmpl"),
     },
     Template {
@@ -289,7 +289,7 @@ fn next_steps(name: &str, has_vendor_specs: bool) -> String {
          2. {spec_step};\n     \
          then `cargo xtask generate {name}` and point check_connection (src/port.rs) at a real endpoint\n  \
          3. src/builder.rs: {name}'s authentication and base URL (SUPPORT_{upper}_* variables)\n  \
-         4. tests/simulator/: {name}'s wire format (routes.rs, store.rs, http.rs; the Wire in mod.rs)\n  \
+         4. src/simulator/: {name}'s wire format (routes.rs, store.rs, http.rs; the Wire in mod.rs)\n  \
          5. one operation at a time: port.rs, listing.rs, lookups.rs, bodies.rs, map.rs, error.rs,\n     \
          declared in capabilities(); then adapter_suite! in tests/simulator_selftest.rs\n  \
          6. cargo xtask conformance {name} (offline), then --live with SUPPORT_{upper}_* set\n",
@@ -354,8 +354,8 @@ mod tests {
         assert!(builder.contains("\"SUPPORT_ACME_TOKEN\""));
         assert!(builder.contains("pub fn from_settings(mut self, settings: &Settings)"));
         assert!(builder.contains("pub const SETTINGS: &'static [SettingSpec]"));
-        assert!(file("tests/simulator/mod.rs").contains("impl Wire for AcmeWire"));
-        assert!(file("tests/conformance.rs").contains("Suite::new(support_acme::PROVIDER)"));
+        assert!(file("src/simulator/mod.rs").contains("impl Wire for AcmeWire"));
+        assert!(file("src/simulator/mod.rs").contains("Suite::new(crate::PROVIDER)"));
         assert!(
             file("tests/simulator_selftest.rs").contains("impl SuiteTarget for AcmeOnSimulator")
         );
@@ -395,10 +395,10 @@ mod tests {
                 "src/error.rs",
                 "src/webhook.rs",
                 "tests/conformance.rs",
-                "tests/simulator/mod.rs",
-                "tests/simulator/http.rs",
-                "tests/simulator/routes.rs",
-                "tests/simulator/store.rs",
+                "src/simulator/mod.rs",
+                "src/simulator/http.rs",
+                "src/simulator/routes.rs",
+                "src/simulator/store.rs",
                 "tests/simulator_selftest.rs",
             ] {
                 assert!(
@@ -417,15 +417,16 @@ mod tests {
                     "src/builder.rs",
                     "support_core::client_option_setters!(options);",
                 ),
-                ("tests/simulator/mod.rs", "type State = SimState;"),
-                ("tests/simulator/store.rs", "pub struct SimState"),
-                ("tests/conformance.rs", "Suite::new("),
+                ("src/simulator/mod.rs", "type State = SimState;"),
+                ("src/simulator/store.rs", "pub struct SimState"),
+                ("src/simulator/mod.rs", "Suite::new("),
+                ("tests/conformance.rs", "::simulator::suite"),
                 ("tests/simulator_selftest.rs", "OnSimulator {"),
                 (
                     "tests/simulator_selftest.rs",
                     "support_conformance::adapter_suite!(",
                 ),
-                ("tests/simulator/mod.rs", "pub fn port_factory("),
+                ("src/simulator/mod.rs", "pub fn port_factory("),
             ] {
                 let adapter_file =
                     fs::read_to_string(root.join(format!("crates/support-{adapter}/{rel}")))

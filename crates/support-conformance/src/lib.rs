@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod harness;
+pub mod matrix;
 pub mod registry;
 pub mod report;
 mod runner;

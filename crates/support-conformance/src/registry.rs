@@ -32,8 +32,14 @@
 //! account cannot be reached from the environment (variables missing), one ignored test says why.
 //! When every test ran and `SUPPORT_CONFORMANCE_REPORT_DIR` is set, the outcomes are written as the
 //! [`Report`] that `cargo xtask conformance` reads.
+//!
+//! A program runs the same scenarios in-process with [`Suite::report`] (or [`Suite::report_all`]
+//! for several rows), which returns the [`Report`]s instead of printing test lines and exiting:
+//! no libtest arguments, no environment variables, the mode given. [`crate::matrix`] prints them
+//! as `cargo xtask conformance` does.
 
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -41,8 +47,8 @@ use std::sync::{Arc, Mutex};
 use support_core::SupportPort;
 
 use crate::harness::{Harness, Simulator};
-use crate::report::{Mode, Report, ScenarioResult, live_requested};
-use crate::runner::{self, Arguments, Trial};
+use crate::report::{Mode, Outcome, Report, ScenarioResult, live_requested};
+use crate::runner::{self, Arguments, Trial, panic_message};
 use crate::scenarios::{execute, plan};
 use crate::world::World;
 
@@ -54,7 +60,7 @@ type Extra =
 
 /// An adapter's conformance registration: how to start its offline harness and reach its live
 /// account.
-#[must_use = "a suite does nothing until `run`"]
+#[must_use = "a suite does nothing until `run` or `report`"]
 pub struct Suite {
     provider: String,
     offline: Option<Start>,
@@ -91,6 +97,11 @@ impl Suite {
             stubs_allowed: false,
             extra: Vec::new(),
         }
+    }
+
+    /// The provider name this suite's row carries.
+    pub fn provider(&self) -> &str {
+        &self.provider
     }
 
     /// How to start the offline harness (a simulator serving the standard world); called once per
@@ -163,11 +174,16 @@ impl Suite {
     /// ran.
     pub fn run_all(suites: Vec<Suite>) -> ExitCode {
         let args = Arguments::from_env();
+        let mode = if live_requested() {
+            Mode::Live
+        } else {
+            Mode::Offline
+        };
         let prefixed = suites.len() > 1;
         let mut all_trials = Vec::new();
         let mut rows = Vec::new();
         for suite in &suites {
-            let (trials, results, mode) = suite.trials();
+            let (trials, results) = suite.trials(mode, true);
             all_trials.extend(trials.into_iter().map(|mut trial| {
                 if prefixed {
                     trial.name = format!("{}::{}", suite.provider, trial.name);
@@ -201,10 +217,43 @@ impl Suite {
         }
     }
 
+    /// Runs every scenario in this process and returns what they found, as the row of the
+    /// matrix: offline on the simulator (or in memory), or live on the account the suite's `live`
+    /// connection reaches (a report of every operation skipped, with the reason, when it cannot be
+    /// reached). The environment is not read for the mode, nothing is printed and the process
+    /// does not exit; a failing or panicking scenario is a failed result in the report. Tests
+    /// registered with [`Suite::test`] are the test target's own and do not run here.
+    ///
+    /// A blocking call that needs no runtime: each scenario runs on a runtime of its own (with
+    /// its clock paused offline), on threads of its own, so it may be called from `main` or from
+    /// inside a tokio runtime (where `tokio::task::spawn_blocking` keeps it off the async
+    /// workers).
+    pub fn report(self, mode: Mode) -> Report {
+        let mut reports = Self::report_all(vec![self], mode);
+        reports.pop().unwrap_or_else(|| Report {
+            provider: String::new(),
+            mode,
+            scenarios: Vec::new(),
+        })
+    }
+
+    /// [`Suite::report`] for several suites, their scenarios run together (as many at once as the
+    /// machine has cores); one report per suite, in order.
+    pub fn report_all(suites: Vec<Suite>, mode: Mode) -> Vec<Report> {
+        // Planning starts a harness on a runtime of its own: off the caller's thread, which may
+        // be inside a runtime already.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || report_all_here(suites, mode))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
     /// Where this run's harnesses come from: `Ok((start, paused clock))`, or why the live account
     /// cannot be reached.
-    fn source(&self) -> Result<(Start, bool), String> {
-        if !live_requested() || self.live_is_offline {
+    fn source(&self, mode: Mode) -> Result<(Start, bool), String> {
+        if mode == Mode::Offline || self.live_is_offline {
             let missing = || format!("{} registers no offline harness", self.provider);
             let start = self.offline.clone().ok_or_else(missing)?;
             return Ok((start, true));
@@ -223,26 +272,25 @@ impl Suite {
         Ok((start, false))
     }
 
-    /// The tests, the results they will record, and the mode they run in.
-    fn trials(&self) -> (Vec<Trial>, Results, Mode) {
+    /// The tests and the results they will record; `as_tests`: for the test runner (with the
+    /// adapter's own tests, saying on stderr why a live run cannot start), else for a report.
+    fn trials(&self, mode: Mode, as_tests: bool) -> (Vec<Trial>, Results) {
         let results = Results::default();
-        let mode = if live_requested() {
-            Mode::Live
-        } else {
-            Mode::Offline
-        };
-        let (start, paused) = match self.source() {
+        let (start, paused) = match self.source(mode) {
             Ok(source) => source,
             Err(why) if mode == Mode::Offline => {
+                results.record(0, every_operation_failed("harness", &why));
                 let trial = Trial {
                     name: "harness".to_owned(),
                     ignored: None,
                     run: Box::new(move || Err(why)),
                 };
-                return (vec![trial], results, mode);
+                return (vec![trial], results);
             }
             Err(why) => {
-                eprintln!("{why}");
+                if as_tests {
+                    eprintln!("{why}");
+                }
                 let skipped = Report::live_skipped(&self.provider, &why);
                 results.record(0, skipped.scenarios);
                 let trial = Trial {
@@ -250,7 +298,7 @@ impl Suite {
                     ignored: Some(why),
                     run: Box::new(|| Ok(())),
                 };
-                return (vec![trial], results, mode);
+                return (vec![trial], results);
             }
         };
         let steps = match runtime(paused) {
@@ -270,30 +318,35 @@ impl Suite {
             Ok(steps) => steps,
             Err(why) => {
                 // One failing test rather than a panic: the harness could not be set up at all.
+                results.record(0, every_operation_failed("harness", &why));
                 let trial = Trial {
                     name: "harness".to_owned(),
                     ignored: None,
                     run: Box::new(move || Err(why)),
                 };
-                return (vec![trial], results, mode);
+                return (vec![trial], results);
             }
         };
-        let extra = self.extra.iter().filter(|_| paused).map(|(name, test)| {
-            let start = start.clone();
-            let test = test.clone();
-            Trial {
-                name: name.clone(),
-                ignored: None,
-                run: Box::new(move || {
-                    let rt = runtime(paused).map_err(|e| format!("no tokio runtime: {e}"))?;
-                    rt.block_on(async {
-                        let harness = start().await?;
-                        test(harness.as_ref()).await;
-                        Ok(())
-                    })
-                }),
-            }
-        });
+        let extra = self
+            .extra
+            .iter()
+            .filter(|_| paused && as_tests)
+            .map(|(name, test)| {
+                let start = start.clone();
+                let test = test.clone();
+                Trial {
+                    name: name.clone(),
+                    ignored: None,
+                    run: Box::new(move || {
+                        let rt = runtime(paused).map_err(|e| format!("no tokio runtime: {e}"))?;
+                        rt.block_on(async {
+                            let harness = start().await?;
+                            test(harness.as_ref()).await;
+                            Ok(())
+                        })
+                    }),
+                }
+            });
         let trials = steps
             .into_iter()
             .enumerate()
@@ -301,7 +354,7 @@ impl Suite {
                 let name = step.test_name();
                 if let Some(skipped) = step.skipped() {
                     let why = match &skipped.outcome {
-                        crate::Outcome::Skipped(why) => why.clone(),
+                        Outcome::Skipped(why) => why.clone(),
                         _ => String::new(),
                     };
                     results.record(index, vec![skipped]);
@@ -317,19 +370,22 @@ impl Suite {
                     name,
                     ignored: None,
                     run: Box::new(move || {
-                        let found = runtime(paused)
-                            .map_err(|e| format!("no tokio runtime: {e}"))
-                            .and_then(|rt| {
-                                rt.block_on(async {
-                                    let harness = start().await?;
-                                    Ok(execute(&step, harness.as_ref()).await)
+                        let found = catch_unwind(AssertUnwindSafe(|| {
+                            runtime(paused)
+                                .map_err(|e| format!("no tokio runtime: {e}"))
+                                .and_then(|rt| {
+                                    rt.block_on(async {
+                                        let harness = start().await?;
+                                        Ok(execute(&step, harness.as_ref()).await)
+                                    })
                                 })
-                            })
-                            .unwrap_or_else(|why| step.failed(&why));
+                        }))
+                        .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())))
+                        .unwrap_or_else(|why| step.failed(&why));
                         let failed: Vec<String> = found
                             .iter()
                             .filter_map(|r| match &r.outcome {
-                                crate::Outcome::Fail(why) => Some(why.clone()),
+                                Outcome::Fail(why) => Some(why.clone()),
                                 _ => None,
                             })
                             .collect();
@@ -343,8 +399,46 @@ impl Suite {
             })
             .chain(extra)
             .collect();
-        (trials, results, mode)
+        (trials, results)
     }
+}
+
+/// [`Suite::report_all`] on the current thread, which is in no runtime.
+fn report_all_here(suites: Vec<Suite>, mode: Mode) -> Vec<Report> {
+    let mut queue = Vec::new();
+    let mut rows = Vec::new();
+    for suite in &suites {
+        let planned = catch_unwind(AssertUnwindSafe(|| suite.trials(mode, false)));
+        let (trials, results) = planned.unwrap_or_else(|panic| {
+            let results = Results::default();
+            let why = panic_message(panic.as_ref());
+            results.record(0, every_operation_failed("harness", &why));
+            (Vec::new(), results)
+        });
+        // Ignored trials recorded their results (skips) when planned.
+        queue.extend(trials.into_iter().filter(|trial| trial.ignored.is_none()));
+        rows.push((suite.provider.clone(), results));
+    }
+    runner::run_quietly(queue);
+    rows.into_iter()
+        .map(|(provider, results)| Report {
+            provider,
+            mode,
+            scenarios: results.finish(),
+        })
+        .collect()
+}
+
+/// One failure per column of the matrix, for a suite that could not run at all.
+fn every_operation_failed(scenario: &str, why: &str) -> Vec<ScenarioResult> {
+    crate::report::columns()
+        .into_iter()
+        .map(|(operation, _)| ScenarioResult {
+            scenario: scenario.to_owned(),
+            operation,
+            outcome: Outcome::Fail(why.to_owned()),
+        })
+        .collect()
 }
 
 /// A current-thread runtime per test: paused offline, so that every test has its own clock.

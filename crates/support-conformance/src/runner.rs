@@ -198,6 +198,27 @@ pub(crate) fn run(args: &Arguments, trials: Vec<Trial>) -> Conclusion {
     conclusion
 }
 
+/// Runs the trials on as many threads as the machine has cores, printing nothing: for callers
+/// that take the trials' results from what they record. A panicking trial is caught.
+pub(crate) fn run_quietly(trials: Vec<Trial>) {
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, trials.len().max(1));
+    let queue = Mutex::new(VecDeque::from(trials));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let next = lock(&queue).pop_front();
+                    let Some(trial) = next else { break };
+                    let _ = catch_unwind(AssertUnwindSafe(trial.run));
+                }
+            });
+        }
+    });
+}
+
 enum Verdict {
     Ok,
     Failed(String),
@@ -227,7 +248,7 @@ fn report(args: &Arguments, name: &str, verdict: &Verdict) {
     let _ = std::io::stdout().flush();
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     let text = panic
         .downcast_ref::<String>()
         .cloned()

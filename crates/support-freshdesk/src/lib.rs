@@ -18,6 +18,8 @@ mod lookups;
 mod map;
 mod multipart;
 mod port;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod webhook;
 
 pub use builder::{ENV_API_KEY, ENV_BASE_URL, ENV_DOMAIN, FreshdeskBuilder};

@@ -1,7 +1,7 @@
 //! Listings return every matching ticket once, whatever Freshdesk's caps: the 30-day default window
 //! of `GET /tickets` and the 300-result ceiling of `GET /search/tickets`.
 
-mod simulator;
+use support_freshdesk::simulator;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! what it rejects, how it pages and searches; and the shared adapter suites (faults, timeouts,
 //! credentials, redaction, unknown values) on it.
 
-mod simulator;
+use support_freshdesk::simulator;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //!
 //! Against the adapter's port on the simulator.
 
-mod simulator;
+use support_hubspot::simulator;
 
 use std::collections::BTreeMap;
 

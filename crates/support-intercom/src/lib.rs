@@ -17,6 +17,8 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod webhook;
 
 pub use builder::{ENV_BASE_URL, ENV_MODE, ENV_REGION, ENV_TOKEN, IntercomBuilder, Mode, Region};

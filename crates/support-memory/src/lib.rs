@@ -9,6 +9,8 @@ mod ops;
 mod paging;
 mod port;
 mod seed;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 mod store;
 #[cfg(test)]
 mod tests;

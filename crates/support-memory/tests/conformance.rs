@@ -1,14 +1,11 @@
 //! The conformance suite, one test per scenario, against the in-memory port seeded with the
 //! standard world.
 
-mod harness;
-
 use std::process::ExitCode;
 
 use futures::TryStreamExt;
-use harness::MemoryHarness;
 use support_conformance::harness::Harness;
-use support_conformance::{IdScheme, Suite};
+use support_conformance::{CellResult, Mode, matrix};
 use support_core::{
     AgentQuery, ArticleQuery, CommentQuery, ErrorKind, ObjectKind, SatisfactionQuery,
     SupportPortExt, TagQuery, TicketLookup, TicketQuery,
@@ -16,10 +13,7 @@ use support_core::{
 use support_memory::PROVIDER;
 
 fn main() -> ExitCode {
-    Suite::new(PROVIDER)
-        .offline(async || MemoryHarness::new(IdScheme::Numeric))
-        // The in-memory provider has no remote account: its live run is the offline one.
-        .live_is_offline()
+    support_memory::simulator::suite()
         .test(
             "memory::the_seeded_world_reads_back",
             the_seeded_world_reads_back,
@@ -28,7 +22,39 @@ fn main() -> ExitCode {
             "memory::every_stream_walks_its_pages",
             every_stream_walks_its_pages,
         )
+        .test(
+            "memory::the_suite_reports_in_process",
+            the_suite_reports_in_process,
+        )
         .run()
+}
+
+/// `Suite::report` runs the whole suite from inside a runtime (this test's) and returns the
+/// row the matrix prints, every cell passing; the in-memory provider's live run is its offline one.
+async fn the_suite_reports_in_process(_: &dyn Harness) {
+    let report = support_memory::simulator::suite().report(Mode::Live);
+    assert_eq!(
+        (report.provider.as_str(), report.mode),
+        (PROVIDER, Mode::Live)
+    );
+    assert!(report.passed(), "{}", report.failures());
+    let cells = report.cells();
+    assert_eq!(cells.len(), support_conformance::columns().len());
+    assert!(
+        cells
+            .iter()
+            .all(|cell| matches!(cell.result, CellResult::Pass | CellResult::Unsupported))
+    );
+    let reports = [report];
+    let table = matrix::table(&reports, Mode::Live);
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .is_some_and(|row| row.starts_with("memory "))
+    );
+    assert!(table.contains("\nmode: live\n"));
+    assert!(matrix::failed(&reports).is_empty());
 }
 
 async fn the_seeded_world_reads_back(harness: &dyn Harness) {

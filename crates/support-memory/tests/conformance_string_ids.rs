@@ -3,17 +3,10 @@
 //! demanding of the id schemes the world can spell. Scenarios, the world and the port must carry
 //! such ids through every operation unchanged.
 
-mod harness;
-
 use std::process::ExitCode;
 
-use harness::MemoryHarness;
-use support_conformance::{IdScheme, Suite};
-use support_memory::PROVIDER;
+use support_conformance::IdScheme;
 
 fn main() -> ExitCode {
-    Suite::new(PROVIDER)
-        .offline(async || MemoryHarness::new(IdScheme::Salesforce18))
-        .live_is_offline()
-        .run()
+    support_memory::simulator::suite_with_ids(IdScheme::Salesforce18).run()
 }

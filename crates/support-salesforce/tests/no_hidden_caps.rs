@@ -4,7 +4,7 @@
 //! (403 `REQUEST_LIMIT_EXCEEDED`) is `RateLimited`; ids come back with 18 characters, also when
 //! asked for with 15.
 
-mod simulator;
+use support_salesforce::simulator;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

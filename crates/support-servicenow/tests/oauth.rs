@@ -1,7 +1,7 @@
 //! OAuth through the adapter: the port fetches its token from the instance's `/oauth_token.do`,
 //! and renews it when the instance stops accepting it, without the caller seeing either.
 
-mod simulator;
+use support_servicenow::simulator;
 
 use simulator::{
     CLIENT_ID, CLIENT_SECRET, PASSWORD, ServiceNowSimulator, USER, expire_access_tokens,

@@ -1,7 +1,7 @@
 //! Raw-HTTP checks of the ServiceNow simulator itself, independent of the adapter (what it serves,
 //! what it rejects), and the shared adapter suites on it.
 
-mod simulator;
+use support_servicenow::simulator;
 
 use std::time::Duration;
 

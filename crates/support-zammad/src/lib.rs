@@ -17,6 +17,8 @@ mod listing;
 mod lookups;
 mod map;
 mod port;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod webhook;
 
 pub use builder::{

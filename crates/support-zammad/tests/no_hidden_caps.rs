@@ -7,7 +7,7 @@
 //! Against the adapter's port on the simulator. On the scaffold, where listing tickets is not
 //! implemented yet, these tests are ignored.
 
-mod simulator;
+use support_zammad::simulator;
 
 use std::collections::BTreeMap;
 

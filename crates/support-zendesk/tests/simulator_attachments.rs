@@ -2,7 +2,7 @@
 //! a new ticket come back on `list_comments` and download byte for byte; the world's attachment,
 //! comment authors, ticket types and first-reply SLA clocks read as the world has them.
 
-mod simulator;
+use support_zendesk::simulator;
 
 use std::sync::Arc;
 

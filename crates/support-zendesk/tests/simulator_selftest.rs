@@ -2,7 +2,7 @@
 //! answers decode into the types generated from the vendor description; and the shared adapter
 //! suites (faults, timeouts, credentials, redaction, unknown values) on it.
 
-mod simulator;
+use support_zendesk::simulator;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

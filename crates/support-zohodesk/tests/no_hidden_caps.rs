@@ -8,7 +8,7 @@
 //! world's tickets already pass it (the adapter meets the cap as Zoho's 422 naming `from`, or
 //! switches to the search before it).
 
-mod simulator;
+use support_zohodesk::simulator;
 
 use std::collections::BTreeMap;
 

@@ -123,11 +123,6 @@ pub fn unprocessable(message: &str) -> Reply {
     error(422, message)
 }
 
-/// 403 of a policy refusing the action.
-pub fn forbidden() -> Reply {
-    failure(403, "Not authorized")
-}
-
 /// 403 of `Exceptions::Forbidden` with its message.
 pub fn forbidden_because(message: &str) -> Reply {
     failure(403, message)

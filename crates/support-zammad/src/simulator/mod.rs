@@ -41,10 +41,14 @@
 //! pending (Zammad sets them when a clock stops), so a breach shows on an open ticket; adding or
 //! removing tags does not touch `updated_at`; the search index never lags unless a test says so.
 //!
-//! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
-//! via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_zammad::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 mod query;
@@ -59,15 +63,12 @@ use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
 
 /// The adapter's port type.
-pub use support_zammad::ZammadPort as AdapterPort;
+pub use crate::ZammadPort as AdapterPort;
 
-#[allow(unused_imports)]
 pub use http::{
     LOGIN, OAUTH_TOKEN, PASSWORD, Reply, Req, TOKEN, WRONG_TOKEN, authorization, bearer,
 };
-#[allow(unused_imports)]
 pub use routes::API;
-#[allow(unused_imports)]
 pub use store::{CLOSED_STATE, SimState, ticket_number, ts};
 
 /// Builds the adapter's port for a base URL and an API token.
@@ -105,7 +106,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// `{ticket}-{article}-{file}`, what the download URL needs; no ratings.
 pub fn zammad_world() -> World {
     World::standard(
-        support_zammad::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::New,
@@ -260,4 +261,19 @@ impl Wire for ZammadWire {
             },
         }
     }
+}
+
+/// The conformance suite: offline on this simulator serving [`zammad_world`] (a fresh one per
+/// scenario), live on the account [`crate::ZammadPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| ZammadSimulator::start(zammad_world(), port_factory(None)))
+        .live(crate::ZammadPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

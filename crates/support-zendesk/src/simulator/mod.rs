@@ -28,9 +28,14 @@
 //! - As in Zendesk, a cursor page's `links.next` and `meta.after_cursor` are set on the last page
 //!   too; `meta.has_more` is the end signal.
 //!
-//! Used by `tests/conformance.rs` and `tests/simulator_selftest.rs` via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_zendesk::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 mod paging;
@@ -42,18 +47,15 @@ mod writes;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::ZendeskPort;
 use support_conformance::sim::{
     self, Credentials, FaultTarget, Simulated, Wire, basic_credentials,
 };
 use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Operation, SupportPort, TicketCategory, TicketStatus};
-use support_zendesk::ZendeskPort;
 
-#[allow(unused_imports)]
 pub use http::{Reply, Req, authorization};
-#[allow(unused_imports)]
 pub use routes::{ROUTES, Route};
-#[allow(unused_imports)]
 pub use store::{RecordedRequest, Shared, SimState, lock};
 
 /// Builds the adapter's port for a base URL, agent e-mail and API token.
@@ -229,4 +231,17 @@ impl Wire for ZendeskWire {
 /// Starts a server serving a fresh copy of `world` with the simulator's credentials.
 pub async fn start_server(world: World) -> (httpmock::MockServer, Shared) {
     sim::start_server::<ZendeskWire>(world).await
+}
+
+/// The conformance suite: offline on this simulator serving [`zendesk_world`] (a fresh one per
+/// scenario), live on the account [`ZendeskPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        .offline(|| ZendeskSimulator::start(zendesk_world(), port_factory(None)))
+        .live(ZendeskPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

@@ -331,28 +331,44 @@ pub struct SimState {
     pub now: DateTime<Utc>,
     /// Status code, agent label, customer label; the defaults, then custom ones from 17.
     pub statuses: Vec<(u64, String, String)>,
+    /// Tickets by id.
     pub tickets: BTreeMap<u64, TicketRec>,
+    /// Every ticket's conversations (replies and notes), in creation order.
     pub conversations: Vec<ConversationRec>,
+    /// Contacts (requesters) by id.
     pub contacts: BTreeMap<u64, ContactRec>,
+    /// Agents by id.
     pub agents: BTreeMap<u64, AgentRec>,
+    /// Agent groups.
     pub groups: Vec<GroupRec>,
+    /// Companies.
     pub companies: Vec<CompanyRec>,
+    /// Solution categories.
     pub categories: Vec<CategoryRec>,
+    /// Solution folders.
     pub folders: Vec<FolderRec>,
+    /// Solution articles.
     pub articles: Vec<ArticleRec>,
+    /// SLA policies.
     pub slas: Vec<SlaRec>,
+    /// Satisfaction ratings.
     pub ratings: Vec<RatingRec>,
+    /// The id the next created ticket takes.
     pub next_ticket_id: u64,
     /// Replies and notes: 650, 651, ... (`World::CREATED_COMMENT_IDS`).
     pub next_conversation_id: u64,
+    /// The id the next created contact takes.
     pub next_contact_id: u64,
+    /// Attachments by id.
     pub attachments: BTreeMap<u64, AttachmentRec>,
+    /// The id the next attachment takes.
     pub next_attachment_id: u64,
     /// Where this account's files live in the file storage.
     pub storage_prefix: String,
     /// Writes so far: the n-th update happens at `created_ticket().created_at + n hours`.
     /// When writes happen.
     pub clock: WriteClock,
+    /// Every request received, in order.
     pub log: Vec<RecordedRequest>,
 }
 
@@ -656,6 +672,7 @@ impl SimState {
         format!("{}{path}", self.base_url)
     }
 
+    /// Every status code the account knows, default and custom.
     pub fn status_codes(&self) -> Vec<u64> {
         self.statuses.iter().map(|(c, _, _)| *c).collect()
     }
@@ -674,6 +691,7 @@ impl SimState {
             })
     }
 
+    /// The e-mail address of a contact or agent.
     pub fn user_email(&self, id: u64) -> Option<String> {
         self.contacts
             .get(&id)
@@ -681,10 +699,12 @@ impl SimState {
             .or_else(|| self.agents.get(&id).map(|a| a.email.clone()))
     }
 
+    /// Whether `id` names a contact or an agent.
     pub fn is_user(&self, id: u64) -> bool {
         self.contacts.contains_key(&id) || self.agents.contains_key(&id)
     }
 
+    /// The agents of a group.
     pub fn agent_ids_of_group(&self, group: u64) -> Vec<u64> {
         self.agents
             .values()
@@ -884,6 +904,7 @@ impl SimState {
         ]
     }
 
+    /// A solution category as Freshdesk answers it.
     pub fn category_json(&self, c: &CategoryRec) -> Value {
         let setup = time(&setup_time());
         json!({
@@ -896,6 +917,7 @@ impl SimState {
         })
     }
 
+    /// A solution folder as Freshdesk answers it.
     pub fn folder_json(&self, f: &FolderRec) -> Value {
         let setup = time(&setup_time());
         let count = self.articles.iter().filter(|a| a.folder_id == f.id).count();
@@ -911,6 +933,7 @@ impl SimState {
         })
     }
 
+    /// A solution article as Freshdesk answers it.
     pub fn article_json(&self, a: &ArticleRec) -> Value {
         let at = time(&a.created_at);
         json!({

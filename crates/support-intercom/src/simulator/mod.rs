@@ -38,9 +38,14 @@
 //! conversation `state` `escalated`; tickets without a category have a ticket type and a
 //! `category` of `null`.
 //!
-//! Used by `tests/conformance.rs` and `tests/simulator_selftest.rs` via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_intercom::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 mod routes;
@@ -50,18 +55,14 @@ mod store;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::{IntercomPort, Mode};
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, SupportPort, TicketCategory, TicketStatus};
-use support_intercom::{IntercomPort, Mode};
 
-#[allow(unused_imports)]
 pub use http::{Reply, Req, VERSION, authorization};
-#[allow(unused_imports)]
 pub use routes::{ARTICLES_PER_PAGE, MAX_ARTICLES_PER_PAGE, MAX_PER_PAGE};
-#[allow(unused_imports)]
 pub use search::{MAX_GROUP, MAX_NESTING};
-#[allow(unused_imports)]
 pub use store::{ME, SimState};
 
 /// Builds the adapter's port for a base URL and an access token.
@@ -129,7 +130,7 @@ fn intercom_profile() -> Profile {
 /// tags); no SLA (`sla_applied` is a conversation's).
 pub fn intercom_world() -> World {
     World::standard(
-        support_intercom::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::New,
@@ -162,7 +163,7 @@ pub fn intercom_world() -> World {
 /// `cancelled` unknown).
 pub fn conversations_world() -> World {
     World::standard(
-        support_intercom::CONVERSATIONS_PROVIDER,
+        crate::CONVERSATIONS_PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::Open,
@@ -248,7 +249,7 @@ impl Wire for IntercomWire {
     /// their own endpoints; a fault targets both, as the world names the same record in each.
     fn fault_target(world: &World, operation: Operation) -> FaultTarget {
         use FaultTarget::{Exact, Patterns};
-        let conversations = world.provider == support_intercom::CONVERSATIONS_PROVIDER;
+        let conversations = world.provider == crate::CONVERSATIONS_PROVIDER;
         let one = |tickets: &str, conversation: &str, id: &str| {
             if conversations {
                 format!("{conversation}/{id}")
@@ -301,4 +302,38 @@ impl Wire for IntercomWire {
             Operation::DownloadAttachment => Patterns("GET", Vec::new()),
         }
     }
+}
+
+/// The conformance suite of the tickets mode (the row `intercom`): offline on this simulator
+/// serving [`intercom_world`] (a fresh one per scenario), live on the workspace the
+/// `SUPPORT_INTERCOM_*` variables reach, in [`Mode::Tickets`].
+pub fn suite() -> support_conformance::Suite {
+    // No request timeout: the suite runs on a paused clock, which fires every timer while the
+    // runtime waits on a socket.
+    support_conformance::Suite::new(crate::PROVIDER)
+        .offline(|| IntercomSimulator::start(intercom_world(), port_factory(None)))
+        .live(|| {
+            IntercomPort::builder()
+                .from_env()
+                .and_then(|b| b.mode(Mode::Tickets).build())
+        })
+}
+
+/// The conformance suite of the conversations mode (the row `intercom-conversations`): offline
+/// on this simulator serving [`conversations_world`], live on the same workspace as [`suite`].
+pub fn conversations_suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::CONVERSATIONS_PROVIDER)
+        .offline(|| {
+            IntercomSimulator::start(conversations_world(), conversations_port_factory(None))
+        })
+        .live(|| {
+            IntercomPort::builder()
+                .from_env()
+                .and_then(|b| b.conversations().build())
+        })
+}
+
+/// Every conformance row of this crate: [`suite`] (tickets), then [`conversations_suite`].
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite(), conversations_suite()]
 }

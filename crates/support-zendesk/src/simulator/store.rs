@@ -247,24 +247,36 @@ pub struct SimState {
     pub base_url: String,
     /// The world the account was loaded from.
     pub world: World,
+    /// Tickets by id.
     pub tickets: BTreeMap<u64, TicketRec>,
+    /// Every ticket's comments, in creation order.
     pub comments: Vec<CommentRec>,
+    /// Agents and end users by id.
     pub users: BTreeMap<u64, UserRec>,
+    /// Agent groups.
     pub groups: Vec<GroupRec>,
+    /// Which agents belong to which groups.
     pub memberships: Vec<MembershipRec>,
     /// Tag usage counts.
     pub tag_counts: BTreeMap<String, u64>,
+    /// Help Center sections.
     pub sections: Vec<SectionRec>,
+    /// Help Center articles.
     pub articles: Vec<ArticleRec>,
+    /// SLA policies.
     pub slas: Vec<SlaRec>,
+    /// Satisfaction ratings.
     pub ratings: Vec<RatingRec>,
+    /// The id the next created ticket takes.
     pub next_ticket_id: u64,
     /// Comments added by updates: 650, 651, ... (`World::CREATED_COMMENT_IDS`).
     pub next_comment_id: u64,
     /// The opening comments of created tickets, numbered apart so that updates' comments keep
     /// the ids the world expects.
     pub next_opening_comment_id: u64,
+    /// The id the next created user (a new requester) takes.
     pub next_user_id: u64,
+    /// The id the next audit takes.
     pub next_audit_id: u64,
     /// Audit events other than comments.
     pub next_event_id: u64,
@@ -273,11 +285,15 @@ pub struct SimState {
     pub clock: WriteClock,
     /// Cursors handed out (anything else is rejected).
     pub cursors: CursorBook,
+    /// Creates by idempotency key, to answer a repeated key with the same ticket.
     pub idempotency: HashMap<String, IdempotentCreate>,
     /// Files uploaded under each upload token, until a comment names the token.
     pub uploads: HashMap<String, Vec<AttachmentRec>>,
+    /// The number of the next upload token.
     pub next_upload: u64,
+    /// The id the next uploaded file takes.
     pub next_attachment_id: u64,
+    /// Every request received, in order.
     pub log: Vec<RecordedRequest>,
 }
 
@@ -499,16 +515,19 @@ impl SimState {
         }
     }
 
+    /// The absolute URL of `path` on the simulator.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
 
+    /// The user with this e-mail address, compared without case.
     pub fn user_by_email(&self, email: &str) -> Option<&UserRec> {
         self.users
             .values()
             .find(|u| u.email.eq_ignore_ascii_case(email))
     }
 
+    /// The groups a user belongs to.
     pub fn groups_of(&self, user_id: u64) -> Vec<u64> {
         self.memberships
             .iter()
@@ -517,10 +536,12 @@ impl SimState {
             .collect()
     }
 
+    /// The satisfaction rating of a ticket, if any.
     pub fn rating_of_ticket(&self, ticket_id: u64) -> Option<&RatingRec> {
         self.ratings.iter().find(|r| r.ticket_id == ticket_id)
     }
 
+    /// Updates the tag usage counts for tags added to and removed from one ticket.
     pub fn count_tags(&mut self, added: &[String], removed: &[String]) {
         for tag in removed {
             if let Some(count) = self.tag_counts.get_mut(tag) {

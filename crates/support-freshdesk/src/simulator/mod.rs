@@ -36,9 +36,14 @@
 //! - Replies, notes and ticket creation also take `multipart/form-data` (`form.rs`): fields as the
 //!   JSON body has them, files as `attachments[]`, at most 20 MB; the files become attachments.
 //!
-//! Used by `tests/conformance.rs` and `tests/simulator_selftest.rs` via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_freshdesk::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod form;
 mod http;
@@ -51,16 +56,13 @@ mod writes;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::FreshdeskPort;
 use support_conformance::sim::{self, Credentials, FaultTarget, Simulated, Wire};
 use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, SupportPort, TicketCategory, TicketStatus};
-use support_freshdesk::FreshdeskPort;
 
-#[allow(unused_imports)]
 pub use http::{Reply, Req, authorization, authorizes};
-#[allow(unused_imports)]
 pub use routes::{ROUTES, Route, SEARCH_MAX_PAGE, SEARCH_MAX_QUERY, SEARCH_PAGE_SIZE};
-#[allow(unused_imports)]
 pub use store::{ME, RecordedRequest, Shared, SimState, lock};
 
 /// Builds the adapter's port for a base URL (including `/api/v2`) and an API key.
@@ -241,4 +243,19 @@ impl Wire for FreshdeskWire {
 /// Starts a server serving a fresh copy of `world` with the simulator's API key.
 pub async fn start_server(world: World) -> (httpmock::MockServer, Shared) {
     sim::start_server::<FreshdeskWire>(world).await
+}
+
+/// The conformance suite: offline on this simulator serving [`freshdesk_world`] (a fresh one per
+/// scenario), live on the account [`crate::FreshdeskPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| FreshdeskSimulator::start(freshdesk_world(), port_factory(None)))
+        .live(crate::FreshdeskPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

@@ -1,12 +1,22 @@
-//! The in-memory port seeded with the standard world, as the conformance suite's harness.
+//! The in-memory port seeded with the standard world, as the conformance suite's harness, and
+//! the suite itself.
+//!
+//! Test infrastructure, not part of the port: compiled only with the crate's `simulator` feature
+//! (named as every provider crate's is, so that a program runs any provider's suites the same
+//! way: `support_<name>::simulator::suites()`). There is no HTTP simulator here: the port is in
+//! memory, and its live run is its offline one. The crate's tests reach it through a self
+//! dev-dependency.
+
+// Test infrastructure: a fixture that cannot be seeded fails loudly.
+#![allow(clippy::expect_used)]
 
 use std::sync::Arc;
 
+use crate::{MemoryPort, MemoryPortBuilder, PROVIDER};
 use serde_json::json;
 use support_conformance::harness::{Harness, Simulator};
 use support_conformance::{Entity, IdScheme, Profile, World};
 use support_core::{ObjectKind, Party, PartyRole, SupportPort};
-use support_memory::{MemoryPort, PROVIDER};
 
 /// The world's entity whose ids a created object of `kind` takes (created parties are customers).
 fn entity(kind: ObjectKind) -> Entity {
@@ -19,6 +29,7 @@ fn entity(kind: ObjectKind) -> Entity {
 }
 
 /// The in-memory port seeded with [`World::standard`].
+#[derive(Debug)]
 pub struct MemoryHarness {
     world: World,
     port: Arc<MemoryPort>,
@@ -45,7 +56,7 @@ impl MemoryHarness {
 }
 
 /// Every fixture of the world, in canonical form.
-fn seed(world: &World) -> support_memory::MemoryPortBuilder {
+fn seed(world: &World) -> MemoryPortBuilder {
     let ids = world.profile.ids;
     let mut builder = MemoryPort::builder()
         .with_id_format(move |kind, number| ids.render(entity(kind), number))
@@ -118,4 +129,23 @@ impl Harness for MemoryHarness {
     fn simulator(&self) -> Option<&dyn Simulator> {
         None
     }
+}
+
+/// The conformance suite on the standard world with ids spelled as `ids` spells them (a fresh
+/// port per scenario). The in-memory provider has no remote account: its live run is the offline
+/// one, reported as live.
+pub fn suite_with_ids(ids: IdScheme) -> support_conformance::Suite {
+    support_conformance::Suite::new(PROVIDER)
+        .offline(move || async move { MemoryHarness::new(ids) })
+        .live_is_offline()
+}
+
+/// The conformance suite of the row `memory`: [`suite_with_ids`] with numeric ids.
+pub fn suite() -> support_conformance::Suite {
+    suite_with_ids(IdScheme::Numeric)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

@@ -52,10 +52,14 @@
 //! 404); unknown body members are 400; unknown properties on reads are dropped, as HubSpot does,
 //! but on writes are `PROPERTY_DOESNT_EXIST`.
 //!
-//! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
-//! via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_hubspot::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod files;
 mod http;
@@ -65,16 +69,14 @@ mod store;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::HubSpotPort;
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
-use support_hubspot::HubSpotPort;
 
-#[allow(unused_imports)]
 pub use http::{
     CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Reply, Req, TOKEN_LIFESPAN, authorization,
 };
-#[allow(unused_imports)]
 pub use routes::{LIST_MAX, SEARCH, SEARCH_MAX, TICKETS, TOKEN_PATH};
 
 /// Expires every access token `/oauth/v1/token` issued on the server at `base_url`: the next
@@ -88,7 +90,6 @@ pub fn expire_access_tokens(base_url: &str) {
         .unwrap_or_default();
     http::expire(host);
 }
-#[allow(unused_imports)]
 pub use store::{SEARCH_CAP, SimState, hs_time};
 
 /// Builds the adapter's port for a base URL and a bearer token.
@@ -126,7 +127,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// availability, idempotency keys or resolution text.
 pub fn hubspot_world() -> World {
     World::standard(
-        support_hubspot::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::New,
@@ -287,4 +288,19 @@ impl Wire for HubspotWire {
             ),
         }
     }
+}
+
+/// The conformance suite: offline on this simulator serving [`hubspot_world`] (a fresh one per
+/// scenario), live on the account [`crate::HubSpotPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| HubspotSimulator::start(hubspot_world(), port_factory(None)))
+        .live(crate::HubSpotPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

@@ -125,11 +125,6 @@ pub fn threshold_body() -> Value {
     })
 }
 
-/// 429 `THRESHOLD_EXCEEDED`, no `Retry-After`.
-pub fn threshold_exceeded() -> Reply {
-    Reply::new(429, threshold_body()).with_header("x-rate-limit-remaining-v3", "0")
-}
-
 /// An OAuth error of the token endpoint (Zoho Accounts answers 200 with `{"error": code}`).
 pub fn oauth_error(code: &str) -> Reply {
     Reply::ok(json!({"error": code}))

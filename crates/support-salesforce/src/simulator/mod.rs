@@ -61,10 +61,14 @@
 //! `INVALID_FIELD_FOR_INSERT_UPDATE`. Assumed where the documentation is silent: the org's
 //! knowledge article body is the rich-text field `Body__c` of `Knowledge__kav`.
 //!
-//! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
-//! via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_salesforce::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 pub mod outbound;
@@ -78,17 +82,15 @@ use std::time::Duration;
 
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 
+use crate::SalesforcePort;
 use routes::SOBJECTS;
 use support_conformance::{IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
-use support_salesforce::SalesforcePort;
 
-#[allow(unused_imports)]
 pub use http::{
     API_VERSION, CLIENT_ID, CLIENT_SECRET, DAILY_LIMIT, DATA, REFRESH_TOKEN, Reply, Req,
     authorization,
 };
-#[allow(unused_imports)]
 pub use store::{MAX_BATCH, SimState, id18, sf_time};
 
 /// Builds the adapter's port for a base URL and an API token.
@@ -129,7 +131,7 @@ pub fn port_factory(request_timeout: Option<Duration>) -> PortFactory {
 /// knowledge categories are data categories, named by their unique names.
 pub fn salesforce_world() -> World {
     World::standard(
-        support_salesforce::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::New,
@@ -335,4 +337,19 @@ impl Wire for SalesforceWire {
             _ => query(),
         }
     }
+}
+
+/// The conformance suite: offline on this simulator serving [`salesforce_world`] (a fresh one per
+/// scenario), live on the account [`crate::SalesforcePort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| SalesforceSimulator::start(salesforce_world(), port_factory(None)))
+        .live(crate::SalesforcePort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

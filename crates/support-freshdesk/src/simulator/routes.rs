@@ -522,8 +522,9 @@ fn list_conversations(st: &mut SimState, req: &Req) -> Reply {
     offset_page(st, req, items)
 }
 
-/// The fixed page size of the ticket search, and the last page it serves.
+/// The fixed page size of the ticket search.
 pub const SEARCH_PAGE_SIZE: usize = 30;
+/// The last page of the ticket search.
 pub const SEARCH_MAX_PAGE: usize = 10;
 /// The longest query (between the double quotes).
 pub const SEARCH_MAX_QUERY: usize = 512;

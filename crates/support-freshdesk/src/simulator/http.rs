@@ -1,9 +1,7 @@
 //! Freshdesk's error bodies and credentials; requests and answers are the kit's.
 
 use serde_json::{Value, json};
-use support_conformance::sim::{
-    self, ParamProblem, QueryEncoding, basic_authorization, basic_credentials,
-};
+use support_conformance::sim::{ParamProblem, basic_authorization, basic_credentials};
 
 pub use support_conformance::sim::{Reply, Req};
 
@@ -152,9 +150,4 @@ pub fn authorization(api_key: &str) -> String {
 /// password (Freshdesk ignores it; `X` by convention).
 pub fn authorizes(header: Option<&str>, api_key: &str) -> bool {
     basic_credentials(header).is_some_and(|(user, _)| user == api_key)
-}
-
-/// `path?name=value&...` with every pair percent-encoded, as Freshdesk's links are.
-pub fn with_query(base: &str, params: &[(String, String)]) -> String {
-    sim::with_query(base, params, QueryEncoding::Percent)
 }

@@ -67,10 +67,14 @@
 //! description: the documentation lists every department's tickets without it); agents' `limit`
 //! below 10 is accepted (the description's minimum of 10 contradicts its own default).
 //!
-//! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
-//! via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_zohodesk::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 mod multipart;
@@ -81,19 +85,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::ZohoDeskPort;
 use support_conformance::sim::{self, Credentials, FaultTarget, Route, Simulated, Wire};
 use support_conformance::{Fault, IdScheme, Profile, SlaClocks, World};
 use support_core::http::TokenSource;
 use support_core::{Channel, Operation, Priority, SupportPort, TicketStatus};
-use support_zohodesk::ZohoDeskPort;
 
-#[allow(unused_imports)]
 pub use http::{
     CLIENT_ID, CLIENT_SECRET, ORG_ID, REFRESH_TOKEN, Reply, Req, SCOPES, TOKEN_PATH, authorization,
 };
-#[allow(unused_imports)]
 pub use routes::{API, MYINFO};
-#[allow(unused_imports)]
 pub use store::{FROM_CAP, SimState, StoredFile};
 
 /// Builds the adapter's port for a base URL and a credential (an access token; a refresh token
@@ -218,7 +219,7 @@ pub fn threshold_fault(times: usize) -> Fault {
 /// - `names_throttling_wait`: `TOO_MANY_REQUESTS` carries `Retry-After`.
 pub fn zohodesk_world() -> World {
     World::standard(
-        support_zohodesk::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::Open,
@@ -399,4 +400,19 @@ impl Wire for ZohoDeskWire {
             ),
         }
     }
+}
+
+/// The conformance suite: offline on this simulator serving [`zohodesk_world`] (a fresh one per
+/// scenario), live on the account [`crate::ZohoDeskPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| ZohoDeskSimulator::start(zohodesk_world(), port_factory(None)))
+        .live(crate::ZohoDeskPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

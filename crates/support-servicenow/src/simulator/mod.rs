@@ -45,10 +45,14 @@
 //! field of a case reads as an empty value and, as its display value, its entries newest first.
 //! Creates answer 201 with the record's URL in `Location`.
 //!
-//! Used by `tests/conformance.rs`, `tests/simulator_selftest.rs` and `tests/no_hidden_caps.rs`
-//! via `mod simulator;`.
+//! Test infrastructure, not part of the adapter: compiled only with the crate's `simulator`
+//! feature. The crate's tests reach it through a self dev-dependency (`use
+//! support_servicenow::simulator;`), so it is compiled once for all of them; [`suites`] are the
+//! conformance suites its `tests/conformance.rs` runs, and that an offline run elsewhere can run
+//! in-process (`Suite::report`).
 
-#![allow(dead_code)]
+// Test infrastructure: a fixture or request the simulator cannot handle fails loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod http;
 mod query;
@@ -63,16 +67,13 @@ use support_conformance::{ClockReport, IdScheme, Profile, SlaClocks, World};
 use support_core::{Channel, Operation, Priority, SupportPort, TicketCategory, TicketStatus};
 
 /// The adapter's port type.
-pub use support_servicenow::ServiceNowPort as AdapterPort;
+pub use crate::ServiceNowPort as AdapterPort;
 
-#[allow(unused_imports)]
 pub use http::{
     CLIENT_ID, CLIENT_SECRET, PASSWORD, RATE_LIMIT, RATE_RULE, Reply, Req, TOKEN_LIFESPAN, USER,
     authorization,
 };
-#[allow(unused_imports)]
 pub use routes::DEFAULT_LIMIT;
-#[allow(unused_imports)]
 pub use store::{CASES, SimState, case_number, glide_time};
 
 /// Builds the adapter's port for a base URL and a bearer token.
@@ -133,7 +134,7 @@ pub fn expire_access_tokens(base_url: &str) {
 /// times are served but not compared.
 pub fn servicenow_world() -> World {
     World::standard(
-        support_servicenow::PROVIDER,
+        crate::PROVIDER,
         Profile {
             statuses: vec![
                 TicketStatus::New,
@@ -315,4 +316,19 @@ impl Wire for ServiceNowWire {
             },
         }
     }
+}
+
+/// The conformance suite: offline on this simulator serving [`servicenow_world`] (a fresh one per
+/// scenario), live on the account [`crate::ServiceNowPort::from_env`] reaches.
+pub fn suite() -> support_conformance::Suite {
+    support_conformance::Suite::new(crate::PROVIDER)
+        // No request timeout: the suite runs on a paused clock, which fires every timer while the
+        // runtime waits on a socket.
+        .offline(|| ServiceNowSimulator::start(servicenow_world(), port_factory(None)))
+        .live(crate::ServiceNowPort::from_env)
+}
+
+/// Every conformance row of this crate: [`suite`] alone.
+pub fn suites() -> Vec<support_conformance::Suite> {
+    vec![suite()]
 }

@@ -45,14 +45,14 @@ fn ids(text: &str) -> Vec<String> {
 #[test]
 fn tickets_list_defaults_to_the_fixture_world() {
     let home = home();
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "list"])
         .assert()
         .success()
         .stdout(
             predicate::str::contains("memory:ticket:101").and(predicate::str::contains("subject")),
         );
-    let output = support(&home.path())
+    let output = support(home.path())
         .args(["tickets", "list", "--status", "open", "--format", "json"])
         .output()
         .expect("runs");
@@ -63,7 +63,7 @@ fn tickets_list_defaults_to_the_fixture_world() {
         let ticket: Value = serde_json::from_str(line).expect("JSON");
         assert_eq!(ticket["status"]["canonical"], "open");
     }
-    let output = support(&home.path())
+    let output = support(home.path())
         .args([
             "tickets",
             "list",
@@ -77,7 +77,7 @@ fn tickets_list_defaults_to_the_fixture_world() {
         .output()
         .expect("runs");
     assert_eq!(stdout(&output).lines().count(), 2);
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "list", "--status", "bogus"])
         .assert()
         .code(2)
@@ -87,22 +87,22 @@ fn tickets_list_defaults_to_the_fixture_world() {
 #[test]
 fn tickets_get_create_comment_close_on_the_memory_default() {
     let home = home();
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "get", "101"])
         .assert()
         .success()
         .stdout(predicate::str::contains("memory:ticket:101"));
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "get", "memory:ticket:101", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"id\":\"memory:ticket:101\""));
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "get", "999999"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains("not found"));
-    support(&home.path())
+    support(home.path())
         .args([
             "tickets",
             "create",
@@ -120,12 +120,12 @@ fn tickets_get_create_comment_close_on_the_memory_default() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Printer on fire"));
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "comment", "101", "--body", "On it", "--private"])
         .assert()
         .success()
         .stdout(predicate::str::contains("added comment"));
-    support(&home.path())
+    support(home.path())
         .args([
             "tickets",
             "close",
@@ -143,12 +143,12 @@ fn tickets_get_create_comment_close_on_the_memory_default() {
 #[test]
 fn export_streams_every_ticket_to_stdout() {
     let home = home();
-    let all = support(&home.path())
+    let all = support(home.path())
         .args(["tickets", "list", "--limit", "1000", "--format", "json"])
         .output()
         .expect("runs");
     let expected = ids(&stdout(&all));
-    let output = support(&home.path())
+    let output = support(home.path())
         .args(["export", "--comments"])
         .output()
         .expect("runs");
@@ -162,7 +162,7 @@ fn export_streams_every_ticket_to_stdout() {
 #[test]
 fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
     let home = home();
-    let full = support(&home.path()).arg("export").output().expect("runs");
+    let full = support(home.path()).arg("export").output().expect("runs");
     let expected = ids(&stdout(&full));
     assert!(
         expected.len() > 5,
@@ -172,7 +172,7 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
     let file = home.path().join("tickets.jsonl");
     let file_arg = file.to_str().expect("UTF-8 path");
     // Stops inside a page (pages of 2, 5 tickets).
-    support(&home.path())
+    support(home.path())
         .args([
             "export",
             "--output",
@@ -189,7 +189,7 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
     assert_eq!(ids(&partial), expected[..5].to_vec());
     // An interruption mid-write: half a line after the last recorded page.
     std::fs::write(&file, format!("{partial}{{\"id\":\"memory:ticket:half")).expect("append");
-    support(&home.path())
+    support(home.path())
         .args([
             "export",
             "--output",
@@ -202,7 +202,7 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
         ])
         .assert()
         .success();
-    support(&home.path())
+    support(home.path())
         .args([
             "export",
             "--output",
@@ -221,7 +221,7 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
     assert_eq!(resumed, expected);
     assert_eq!(resumed.iter().collect::<HashSet<_>>().len(), resumed.len());
     // Complete: resuming again changes nothing.
-    support(&home.path())
+    support(home.path())
         .args(["export", "--output", file_arg, "--resume"])
         .assert()
         .success()
@@ -231,12 +231,12 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
         expected
     );
     // --resume needs --output (a usage error), and a state file.
-    support(&home.path())
+    support(home.path())
         .args(["export", "--resume"])
         .assert()
         .code(2);
     let other = home.path().join("other.jsonl");
-    support(&home.path())
+    support(home.path())
         .args([
             "export",
             "--output",
@@ -251,7 +251,7 @@ fn a_resumed_export_neither_loses_nor_repeats_a_ticket() {
 #[test]
 fn conformance_and_capabilities_on_the_memory_default() {
     let home = home();
-    support(&home.path())
+    support(home.path())
         .arg("conformance")
         .assert()
         .success()
@@ -260,22 +260,22 @@ fn conformance_and_capabilities_on_the_memory_default() {
                 .and(predicate::str::contains("conformance: "))
                 .and(predicate::str::contains("0 failed")),
         );
-    support(&home.path())
+    support(home.path())
         .args(["conformance", "--json"])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"operation\":\"listTickets\""));
-    support(&home.path())
+    support(home.path())
         .arg("capabilities")
         .assert()
         .success()
         .stdout(predicate::str::contains("listTickets").and(predicate::str::contains("native")));
-    support(&home.path())
+    support(home.path())
         .args(["capabilities", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::contains("\"support\":\"native\""));
-    support(&home.path())
+    support(home.path())
         .arg("check")
         .assert()
         .success()
@@ -285,7 +285,7 @@ fn conformance_and_capabilities_on_the_memory_default() {
 #[test]
 fn bad_settings_exit_3_and_say_what_to_do() {
     let home = home();
-    support(&home.path())
+    support(home.path())
         .env("SUPPORT_PROVIDER", "nodesk")
         .arg("check")
         .assert()
@@ -294,7 +294,7 @@ fn bad_settings_exit_3_and_say_what_to_do() {
             predicate::str::contains("unknown provider `nodesk`")
                 .and(predicate::str::contains("zendesk")),
         );
-    support(&home.path())
+    support(home.path())
         .env("SUPPORT_PROVIDER", "zendesk")
         .arg("check")
         .assert()
@@ -302,7 +302,7 @@ fn bad_settings_exit_3_and_say_what_to_do() {
         .stderr(predicate::str::contains("SUPPORT_ZENDESK_SUBDOMAIN"));
     let config = home.path().join("bad.toml");
     std::fs::write(&config, "provider = [1]\n").expect("write");
-    support(&home.path())
+    support(home.path())
         .args([
             "--config",
             config.to_str().expect("UTF-8"),
@@ -311,7 +311,7 @@ fn bad_settings_exit_3_and_say_what_to_do() {
         ])
         .assert()
         .code(3);
-    support(&home.path())
+    support(home.path())
         .args([
             "--config",
             home.path().join("missing.toml").to_str().expect("UTF-8"),
@@ -320,12 +320,12 @@ fn bad_settings_exit_3_and_say_what_to_do() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("cannot read"));
-    support(&home.path())
+    support(home.path())
         .args(["--profile", "eu", "check"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("--config"));
-    support(&home.path()).arg("frobnicate").assert().code(2);
+    support(home.path()).arg("frobnicate").assert().code(2);
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn profiles_from_the_default_settings_file() {
     )
     .expect("write");
     // The file's default profile: an explicitly configured in-memory port starts empty.
-    support(&home.path())
+    support(home.path())
         .args(["config", "show"])
         .assert()
         .success()
@@ -347,12 +347,12 @@ fn profiles_from_the_default_settings_file() {
             predicate::str::contains("provider: memory")
                 .and(predicate::str::contains("config.toml")),
         );
-    support(&home.path())
+    support(home.path())
         .args(["tickets", "list", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::is_empty());
-    support(&home.path())
+    support(home.path())
         .env("SUPPORT_PROFILE", "eu")
         .args(["config", "show"])
         .assert()
@@ -362,7 +362,7 @@ fn profiles_from_the_default_settings_file() {
                 .and(predicate::str::contains("subdomain = acme"))
                 .and(predicate::str::contains("tok-secret").not()),
         );
-    support(&home.path())
+    support(home.path())
         .args(["--profile", "us", "check"])
         .assert()
         .code(3)
@@ -395,7 +395,7 @@ fn every_subcommand_against_the_zendesk_simulator() {
     let home = home();
     let (_runtime, url, _shared, _server) = zendesk();
     let run = |args: &[&str]| {
-        let mut command = support(&home.path());
+        let mut command = support(home.path());
         with_zendesk(&mut command, &url, simulator::TOKEN);
         command.args(args).assert()
     };
@@ -447,13 +447,13 @@ fn every_subcommand_against_the_zendesk_simulator() {
 fn refused_credentials_exit_4_and_never_show() {
     let home = home();
     let (_runtime, url, _shared, _server) = zendesk();
-    let mut command = support(&home.path());
+    let mut command = support(home.path());
     with_zendesk(&mut command, &url, simulator::WRONG_TOKEN);
     command.arg("check").assert().code(4).stderr(
         predicate::str::contains("credentials")
             .and(predicate::str::contains(simulator::WRONG_TOKEN).not()),
     );
-    let mut command = support(&home.path());
+    let mut command = support(home.path());
     with_zendesk(&mut command, &url, simulator::WRONG_TOKEN);
     command.args(["tickets", "list"]).assert().code(4);
 }

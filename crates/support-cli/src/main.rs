@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// The help texts are doc comments: `<PROVIDER>` is text there, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 mod error;
 mod export;

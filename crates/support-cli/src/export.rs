@@ -146,7 +146,7 @@ pub(crate) async fn run(port: &dyn SupportPort, args: &ExportArgs) -> Result<(),
             (sink, state)
         }
     };
-    let bar = progress(&sink, state.count);
+    let bar = progress(state.count);
     let mut query = TicketQuery::new();
     let result = loop {
         if args.max_tickets.is_some_and(|max| state.count >= max) {
@@ -257,11 +257,10 @@ fn save(sink: &Sink, state: &State) -> Result<(), CliError> {
 }
 
 /// A counter on stderr when it is a terminal; hidden otherwise.
-fn progress(sink: &Sink, start: u64) -> ProgressBar {
+fn progress(start: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let _ = sink;
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) =
         ProgressStyle::with_template("{spinner} {pos} tickets exported ({per_sec}, {elapsed})")

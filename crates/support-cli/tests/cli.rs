@@ -457,3 +457,18 @@ fn refused_credentials_exit_4_and_never_show() {
     with_zendesk(&mut command, &url, simulator::WRONG_TOKEN);
     command.args(["tickets", "list"]).assert().code(4);
 }
+
+#[test]
+fn offline_conformance_runs_the_configured_providers_simulator() {
+    let home = home();
+    support(home.path())
+        .env("SUPPORT_PROVIDER", "zendesk")
+        .arg("conformance")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("zendesk")
+                .and(predicate::str::contains("mode: offline"))
+                .and(predicate::str::contains("0 failed")),
+        );
+}

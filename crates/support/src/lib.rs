@@ -10,6 +10,8 @@ use std::sync::Arc;
 pub use support_core::*;
 
 pub mod config;
+#[cfg(feature = "simulators")]
+pub mod conformance;
 
 pub use config::Config;
 

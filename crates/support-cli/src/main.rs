@@ -206,6 +206,18 @@ fn conformance(resolved: &settings::Resolved, args: &ConformanceArgs) -> Result<
         )
     })?;
     let mode = if args.live { Mode::Live } else { Mode::Offline };
+    // Live, the configured account: the settings as resolved (file, profile, environment), not
+    // only the provider's environment variables the suites' own connection reads.
+    let suites = match (&resolved.settings, mode) {
+        (Some(settings), Mode::Live) => suites
+            .into_iter()
+            .map(|suite| {
+                let settings = settings.clone();
+                suite.live_port(move || support::connect(&settings))
+            })
+            .collect(),
+        _ => suites,
+    };
     let reports = Suite::report_all(suites, mode);
     if args.json {
         let mut text = String::new();

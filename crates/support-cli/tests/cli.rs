@@ -472,3 +472,39 @@ fn offline_conformance_runs_the_configured_providers_simulator() {
                 .and(predicate::str::contains("0 failed")),
         );
 }
+
+/// `--live` runs against the account the settings file configures, not only against what the
+/// provider's environment variables would reach: with the file's refused token every cell fails
+/// (rather than being skipped for want of variables), and the token is never shown.
+#[test]
+fn live_conformance_runs_against_the_configured_account() {
+    let home = home();
+    let (_runtime, url, _shared, _server) = zendesk();
+    let file = home.path().join("live.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "provider = \"zendesk\"\nbase_url = \"{url}\"\nemail = \"{}\"\napi_token = \"{}\"\n",
+            simulator::EMAIL,
+            simulator::WRONG_TOKEN
+        ),
+    )
+    .expect("the settings file");
+    let output = support(home.path())
+        .arg("--config")
+        .arg(&file)
+        .args(["conformance", "--live"])
+        .output()
+        .expect("the binary runs");
+    let text = format!(
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(6), "{text}");
+    assert!(
+        text.contains("mode: live") && text.contains("FAIL"),
+        "{text}"
+    );
+    assert!(!text.contains(simulator::WRONG_TOKEN), "{text}");
+}

@@ -133,6 +133,23 @@ impl Suite {
         self
     }
 
+    /// Runs live against the port `connect` builds (an application's settings through a facade,
+    /// say) instead of the suite's own live connection.
+    pub fn live_port<E>(
+        mut self,
+        connect: impl Fn() -> Result<Arc<dyn SupportPort>, E> + Send + Sync + 'static,
+    ) -> Self
+    where
+        E: std::fmt::Display,
+    {
+        self.live = Some(Arc::new(move || {
+            connect()
+                .map(|port| Box::new(LivePort(port)) as Box<dyn Harness>)
+                .map_err(|error| error.to_string())
+        }));
+        self
+    }
+
     /// For a provider without a remote account (the in-memory one): its live run is the offline
     /// one, reported as live.
     pub fn live_is_offline(mut self) -> Self {

@@ -41,7 +41,7 @@ impl Options {
             Options {
                 tickets: 10_000,
                 page_size: 100,
-                runs: 5,
+                runs: 15,
                 latency_runs: 3,
                 sites: Site::ALL.to_vec(),
             }
@@ -386,6 +386,32 @@ fn report(options: &Options, figures: &[(Site, SiteFigures)]) {
             show(beyond, 2, " us"),
             show(mapping, 0, "%"),
         );
+    }
+    // The machine's speed drifts between runs; within one run the clients are measured moments
+    // apart, so the ratio of each run shows how much of the spread is the machine's.
+    for (site, f) in figures {
+        let per_run: Vec<f64> = f
+            .serde
+            .0
+            .iter()
+            .zip(&f.bytes.0)
+            .zip(&f.adapter.0)
+            .filter_map(|((serde, bytes), adapter)| {
+                let beyond = adapter.cpu?.checked_sub(bytes.cpu?)?;
+                (!beyond.is_zero()).then(|| {
+                    serde
+                        .cpu
+                        .map(|s| s.as_secs_f64() / beyond.as_secs_f64() * 100.0)
+                })?
+            })
+            .collect();
+        if let Some((low, middle, high)) = measure::quartiles(&per_run) {
+            println!(
+                "  {}: mapping/serde run by run: median {middle:.0}%, middle half {low:.0}-{high:.0}% ({} runs)",
+                site.name(),
+                per_run.len()
+            );
+        }
     }
     println!("  targets: adapter vs bare <= 2x, mapping/serde >= 50%");
     println!();

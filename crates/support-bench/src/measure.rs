@@ -46,9 +46,30 @@ pub fn median(values: &[Duration]) -> Duration {
     sorted.get(sorted.len() / 2).copied().unwrap_or_default()
 }
 
+/// The lower quartile, the median and the upper quartile of some figures (each the value at its
+/// rank in sorted order, as [`median`] takes it); `None` for none.
+pub fn quartiles(values: &[f64]) -> Option<(f64, f64, f64)> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |rank: usize| sorted.get(rank).copied();
+    Some((
+        at(sorted.len() / 4)?,
+        at(sorted.len() / 2)?,
+        at(sorted.len() * 3 / 4)?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quartiles_of_a_run_of_figures() {
+        let figures: Vec<f64> = (1..=9).rev().map(f64::from).collect();
+        assert_eq!(quartiles(&figures), Some((3.0, 5.0, 7.0)));
+        assert_eq!(quartiles(&[4.0]), Some((4.0, 4.0, 4.0)));
+        assert_eq!(quartiles(&[]), None);
+    }
 
     #[test]
     fn medians_of_odd_and_even_counts() {

@@ -15,7 +15,7 @@ async fn listed(server: &BenchServer, per_page: u32) -> (Vec<u64>, BTreeSet<Stri
     let mut names = BTreeSet::new();
     let count = clients::list_through_adapter(port.as_ref(), per_page, |ticket| {
         ids.push(ticket.id.external_id().parse::<u64>().unwrap());
-        names.insert(ticket.status.native);
+        names.insert(ticket.status.native.into_owned());
         names.extend(ticket.custom_fields.into_iter().map(|f| f.name));
     })
     .await

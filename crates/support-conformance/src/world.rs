@@ -1263,7 +1263,7 @@ impl World {
             .collect();
         party.availability = Some(Mapped::new(
             agent.availability.clone(),
-            agent.availability.as_str(),
+            agent.availability.as_str().to_owned(),
         ));
         party.active = Some(true);
         party
@@ -1290,7 +1290,7 @@ impl World {
     pub fn canonical_ticket(&self, fx: &TicketFx) -> Ticket {
         let mut ticket = Ticket::new(
             self.id(ObjectKind::Ticket, &fx.id),
-            Mapped::new(fx.status.clone(), fx.status.as_str()),
+            Mapped::new(fx.status.clone(), fx.status.as_str().to_owned()),
             json!(null),
         );
         ticket.subject = Some(fx.subject.clone());
@@ -1298,11 +1298,11 @@ impl World {
         ticket.priority = fx
             .priority
             .clone()
-            .map(|p| Mapped::new(p.clone(), p.as_str()));
+            .map(|p| Mapped::new(p.clone(), p.as_str().to_owned()));
         ticket.channel = self
             .profile
             .records_channel
-            .then(|| Mapped::new(fx.channel.clone(), fx.channel.as_str()));
+            .then(|| Mapped::new(fx.channel.clone(), fx.channel.as_str().to_owned()));
         ticket.requester = Some(self.id(ObjectKind::Party, &fx.requester));
         ticket.assignee = fx.assignee.as_ref().map(|a| self.id(ObjectKind::Party, a));
         ticket.group = fx.group.as_ref().map(|g| self.id(ObjectKind::Group, g));
@@ -1312,7 +1312,7 @@ impl World {
         ticket.category = fx
             .category
             .clone()
-            .map(|c| Mapped::new(c.clone(), c.as_str()));
+            .map(|c| Mapped::new(c.clone(), c.as_str().to_owned()));
         ticket.resolution = fx.resolution.clone();
         ticket.resolved_at = fx.resolved_at;
         ticket.closed_at = fx.closed_at;
@@ -1356,10 +1356,9 @@ impl World {
             self.id(ObjectKind::Comment, &fx.id),
             Comment {
                 author: Some(self.id(ObjectKind::Party, &fx.author)),
-                author_kind: self
-                    .profile
-                    .author_kinds
-                    .then(|| Mapped::new(fx.author_kind.clone(), fx.author_kind.as_str())),
+                author_kind: self.profile.author_kinds.then(|| {
+                    Mapped::new(fx.author_kind.clone(), fx.author_kind.as_str().to_owned())
+                }),
                 body: Body::text(fx.body.clone()).with_html(fx.html.clone()),
                 visibility: fx.visibility,
                 created_at: Some(fx.created_at),
@@ -1399,7 +1398,7 @@ impl World {
         } else {
             PublishState::Draft
         };
-        doc.publish_state = Some(Mapped::new(state.clone(), state.as_str()));
+        doc.publish_state = Some(Mapped::new(state.clone(), state.as_str().to_owned()));
         if self.profile.article_details {
             doc.categories = vec![self.id(ObjectKind::Category, &fx.category)];
             doc.author = Some(self.id(ObjectKind::Party, &fx.author));
@@ -1443,11 +1442,10 @@ impl World {
                     .targets
                     .iter()
                     .map(|t| SlaTarget {
-                        metric: Mapped::new(t.metric.clone(), t.metric.as_str()),
-                        priority: self
-                            .profile
-                            .sla_targets_by_priority
-                            .then(|| Mapped::new(t.priority.clone(), t.priority.as_str())),
+                        metric: Mapped::new(t.metric.clone(), t.metric.as_str().to_owned()),
+                        priority: self.profile.sla_targets_by_priority.then(|| {
+                            Mapped::new(t.priority.clone(), t.priority.as_str().to_owned())
+                        }),
                         target: Duration::from_secs(t.minutes * 60),
                         business_hours: t.business_hours,
                     })

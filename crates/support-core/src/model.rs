@@ -3,6 +3,7 @@
 //! Every object keeps the provider's JSON in `raw` (a [`RawJson`]), and every mapped enum keeps the native value
 //! beside the canonical one ([`Mapped`]), so nothing the provider sent is lost.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,13 +18,16 @@ use crate::raw::RawJson;
 pub struct Mapped<E> {
     /// The canonical value.
     pub canonical: E,
-    /// The provider's own value, verbatim (`"hold"`, `"3"`, a custom status label, ...).
-    pub native: String,
+    /// The provider's own value, verbatim (`"hold"`, `"3"`, a custom status label, ...). A value
+    /// the adapter knows in advance (a built-in status code) is borrowed, not copied: mapping a
+    /// ticket builds several of these.
+    pub native: Cow<'static, str>,
 }
 
 impl<E> Mapped<E> {
-    /// Pairs a canonical value with its native origin.
-    pub fn new(canonical: E, native: impl Into<String>) -> Self {
+    /// Pairs a canonical value with its native origin: a `&'static str` is kept as it is, a
+    /// `String` is moved in.
+    pub fn new(canonical: E, native: impl Into<Cow<'static, str>>) -> Self {
         Self {
             canonical,
             native: native.into(),
@@ -903,7 +907,7 @@ mod tests {
     fn sla_target_falls_back_to_all_priorities() {
         let target = |priority: Option<Priority>, minutes: u64| SlaTarget {
             metric: Mapped::new(SlaMetric::FirstResponse, "first_reply_time"),
-            priority: priority.map(|p| Mapped::new(p.clone(), p.as_str())),
+            priority: priority.map(|p| Mapped::new(p.clone(), p.as_str().to_owned())),
             target: Duration::from_secs(minutes * 60),
             business_hours: false,
         };

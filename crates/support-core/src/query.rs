@@ -820,10 +820,10 @@ mod tests {
     fn ticket(status: TicketStatus, priority: Option<Priority>, tags: &[&str]) -> Ticket {
         let mut t = Ticket::new(
             CanonicalId::new("memory", ObjectKind::Ticket, "1"),
-            Mapped::new(status.clone(), status.as_str()),
+            Mapped::new(status.clone(), status.as_str().to_owned()),
             serde_json::Value::Null,
         );
-        t.priority = priority.map(|p| Mapped::new(p.clone(), p.as_str()));
+        t.priority = priority.map(|p| Mapped::new(p.clone(), p.as_str().to_owned()));
         t.tags = tags.iter().map(|s| s.to_string()).collect();
         t
     }

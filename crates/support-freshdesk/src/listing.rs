@@ -658,10 +658,10 @@ impl FreshdeskPort {
         };
         let next = plan.after_list_page(&seen);
         let tickets = async move {
-            let raws = runtime
-                .read_peeked::<map::TicketView>(operation, &peeked)?
-                .into_items();
-            let mut tickets = self.tickets(operation, raws).await?;
+            let mut mapper = self.ticket_mapper(operation);
+            let tickets =
+                runtime.read_peeked_mapped(operation, &peeked, |item| mapper.map(item))?;
+            let mut tickets = mapper.finish(tickets).await?;
             tickets.retain(|t| !plan.returned_before(t) && query.matches(t));
             Ok(tickets)
         };

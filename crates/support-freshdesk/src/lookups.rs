@@ -94,16 +94,23 @@ impl FreshdeskPort {
         operation: Operation,
         items: Vec<PageItem<map::TicketView>>,
     ) -> Result<Vec<Ticket>> {
-        let custom = items.iter().any(|item| {
-            item.decoded
-                .as_ref()
-                .is_ok_and(|view| view.status.is_some_and(|s| !map::is_builtin_status(s)))
-        });
-        let labels = self.status_labels(operation, custom).await;
-        kit::map_each(items, |item| {
-            let (view, raw) = item.into_native(PROVIDER, operation, "ticket")?;
-            map::ticket_from_view(operation, view, raw, &labels)
-        })
+        let mut mapper = self.ticket_mapper(operation);
+        let tickets = kit::map_each(items, |item| mapper.map(item))?;
+        mapper.finish(tickets).await
+    }
+
+    /// A mapper of tickets with the status labels at hand (none until a listing has needed them);
+    /// [`TicketMapper::finish`] reads the labels afterwards only if a ticket with a custom status
+    /// was mapped without them, so that a page can be mapped while it is decoded.
+    pub(crate) fn ticket_mapper(&self, operation: Operation) -> TicketMapper<'_> {
+        let at_hand = self.lookups.status_labels.fresh();
+        TicketMapper {
+            port: self,
+            operation,
+            labelled: at_hand.is_some(),
+            labels: at_hand.unwrap_or_default(),
+            unlabelled: false,
+        }
     }
 
     /// One ticket, with the status labels its mapping needs.
@@ -130,6 +137,40 @@ impl FreshdeskPort {
             matches!(status, TicketStatus::Other(native) if native.parse::<i64>().is_err());
         let labels = self.status_labels(operation, custom).await;
         map::status_to_native(status, &labels).map_err(|e| e.with_operation(operation))
+    }
+}
+
+/// Maps tickets one by one with the status labels at hand ([`FreshdeskPort::ticket_mapper`]).
+pub(crate) struct TicketMapper<'p> {
+    port: &'p FreshdeskPort,
+    operation: Operation,
+    labels: Arc<StatusLabels>,
+    /// Whether `labels` are the account's (else none were at hand).
+    labelled: bool,
+    /// Whether a ticket with a custom status was mapped without labels.
+    unlabelled: bool,
+}
+
+impl TicketMapper<'_> {
+    /// One ticket from its page item.
+    pub(crate) fn map(&mut self, item: PageItem<map::TicketView>) -> Result<Ticket> {
+        let (view, raw) = item.into_native(PROVIDER, self.operation, "ticket")?;
+        if !self.labelled && view.status.is_some_and(|s| !map::is_builtin_status(s)) {
+            self.unlabelled = true;
+        }
+        map::ticket_from_view(self.operation, view, raw, &self.labels)
+    }
+
+    /// The mapped tickets, their custom statuses labelled when they were mapped without labels
+    /// (the labels are read then, once per time to live; without them the codes stay).
+    pub(crate) async fn finish(self, mut tickets: Vec<Ticket>) -> Result<Vec<Ticket>> {
+        if self.unlabelled {
+            let labels = self.port.status_labels(self.operation, true).await;
+            for ticket in &mut tickets {
+                map::label_custom_status(ticket, &labels);
+            }
+        }
+        Ok(tickets)
     }
 }
 

@@ -102,6 +102,17 @@ pub(crate) fn status_from_native(code: i64, labels: &StatusLabels) -> Mapped<Tic
     }
 }
 
+/// Labels a custom status that was mapped without the account's labels (its native value is then
+/// its code): built-in statuses and labelled ones are left as they are.
+pub(crate) fn label_custom_status(ticket: &mut Ticket, labels: &StatusLabels) {
+    if let TicketStatus::Other(native) = &ticket.status.canonical
+        && let Ok(code) = native.parse::<i64>()
+        && !is_builtin_status(code)
+    {
+        ticket.status = status_from_native(code, labels);
+    }
+}
+
 /// The status code to write: `New` is an open ticket; a custom status is named by its code or label.
 pub(crate) fn status_to_native(status: &TicketStatus, labels: &StatusLabels) -> Result<i64, Error> {
     match status {
@@ -136,7 +147,7 @@ pub(crate) fn priority_from_native(code: i64) -> Mapped<Priority> {
         4 => Priority::Urgent,
         other => Priority::Other(other.to_string()),
     };
-    Mapped::new(canonical, code.to_string())
+    Mapped::new(canonical, json::code_text(code))
 }
 
 pub(crate) fn priority_to_native(priority: &Priority) -> Result<i64, Error> {
@@ -163,7 +174,7 @@ fn channel_from_native(code: i64) -> Mapped<Channel> {
         7 | 8 => Channel::Chat,
         other => Channel::Other(other.to_string()),
     };
-    Mapped::new(canonical, code.to_string())
+    Mapped::new(canonical, json::code_text(code))
 }
 
 /// The fields of a ticket that mapping reads, each of the type the API description gives it
@@ -218,7 +229,7 @@ struct StatsView {
 
 /// Freshdesk's default ticket types map to canonical categories (native: the type's name); an
 /// account's own types are `Other` with their name; no type is no category.
-pub(crate) fn category_from_native(kind: &str) -> Mapped<TicketCategory> {
+pub(crate) fn category_from_native(kind: String) -> Mapped<TicketCategory> {
     let canonical = match kind.trim() {
         "Question" => TicketCategory::Question,
         "Incident" => TicketCategory::Incident,
@@ -381,7 +392,7 @@ pub(crate) fn ticket_from_view(
     ticket.updated_at = updated_at.0;
     ticket.category = kind
         .filter(|k| !k.trim().is_empty())
-        .map(|k| category_from_native(&k));
+        .map(category_from_native);
     if let Some(stats) = stats {
         ticket.resolved_at = stats.resolved_at.0;
         ticket.closed_at = stats.closed_at.0;

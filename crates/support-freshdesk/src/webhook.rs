@@ -193,7 +193,7 @@ fn status(label: &str) -> Mapped<TicketStatus> {
         "closed" | "5" => TicketStatus::Closed,
         _ => TicketStatus::Other(label.to_owned()),
     };
-    Mapped::new(canonical, label)
+    Mapped::new(canonical, label.to_owned())
 }
 
 fn priority(label: &str) -> Mapped<Priority> {
@@ -204,7 +204,7 @@ fn priority(label: &str) -> Mapped<Priority> {
         "urgent" | "4" => Priority::Urgent,
         _ => Priority::Other(label.to_owned()),
     };
-    Mapped::new(canonical, label)
+    Mapped::new(canonical, label.to_owned())
 }
 
 impl WebhookReceiver for FreshdeskWebhooks {

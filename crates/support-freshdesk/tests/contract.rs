@@ -197,7 +197,7 @@ async fn a_ticket_reads_its_type_stats_and_sla_clocks() {
     get.assert_async().await;
     let category = ticket.category.unwrap();
     assert_eq!(
-        (category.canonical, category.native.as_str()),
+        (category.canonical, &*category.native),
         (TicketCategory::Billing, "Refund")
     );
     assert_eq!(ticket.resolved_at, at("2026-01-06T10:00:00Z"));
@@ -333,7 +333,7 @@ async fn conversations_read_their_author_kind_and_attachments() {
             c.data
                 .author_kind
                 .as_ref()
-                .map(|k| (k.canonical.clone(), k.native.clone()))
+                .map(|k| (k.canonical.clone(), k.native.to_string()))
         })
         .collect();
     assert_eq!(
@@ -731,4 +731,101 @@ async fn pages_that_do_not_say_where_the_next_is_are_read_whole_first() {
     for mock in [first, second, third] {
         mock.assert_calls_async(1).await;
     }
+}
+
+/// Custom statuses are labelled on every page of a listing, from one read of the ticket fields:
+/// a page is mapped with the labels already at hand, and the labels are read only when a page
+/// needs them and none are; a listing without custom statuses never reads them.
+#[tokio::test]
+async fn custom_statuses_are_labelled_on_every_page_from_one_read_of_the_labels() {
+    use futures::StreamExt;
+
+    let server = MockServer::start_async().await;
+    let order = Order::default();
+    serve_statuses(&server, &order).await;
+    let pages = [
+        vec![(1, 2), (2, 2)],
+        vec![(3, 7), (4, 2)],
+        vec![(5, 7), (6, 7)],
+        vec![(7, 2)],
+    ];
+    for (at, tickets) in pages.iter().enumerate() {
+        let page = at + 1;
+        let body: Vec<serde_json::Value> = tickets
+            .iter()
+            .map(|&(id, status)| {
+                listed_ticket(id, status, &format!("2026-01-05T{:02}:00:00Z", 7 + id))
+            })
+            .collect();
+        let link = (page < pages.len()).then(|| {
+            format!(
+                "<{}>; rel=\"next\"",
+                server.url(format!("/api/v2/tickets?page={}", page + 1))
+            )
+        });
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/api/v2/tickets")
+                    .query_param("page", page.to_string());
+                let then = then.status(200);
+                match link {
+                    Some(link) => then.header("link", link).json_body(json!(body)),
+                    None => then.json_body(json!(body)),
+                };
+            })
+            .await;
+    }
+    let statuses: Vec<(String, String)> = port(&server)
+        .tickets(TicketQuery::new().with_limit(2))
+        .map(|t| {
+            let t = t.unwrap();
+            (t.id.external_id().to_owned(), t.status.native.into_owned())
+        })
+        .collect()
+        .await;
+    let custom = "Waiting on Finance".to_owned();
+    let open = "2".to_owned();
+    assert_eq!(
+        statuses,
+        [
+            ("1".to_owned(), open.clone()),
+            ("2".to_owned(), open.clone()),
+            ("3".to_owned(), custom.clone()),
+            ("4".to_owned(), open.clone()),
+            ("5".to_owned(), custom.clone()),
+            ("6".to_owned(), custom),
+            ("7".to_owned(), open),
+        ]
+    );
+    assert_eq!(
+        order.seen(),
+        ["ticket fields"],
+        "read once, when the second page needed it"
+    );
+
+    // Built-in statuses only: the labels are never read.
+    let quiet = MockServer::start_async().await;
+    let fields = quiet
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/ticket_fields");
+            then.status(500);
+        })
+        .await;
+    quiet
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/tickets");
+            then.status(200).json_body(json!([
+                listed_ticket(1, 2, "2026-01-05T08:00:00Z"),
+                listed_ticket(2, 5, "2026-01-05T09:00:00Z")
+            ]));
+        })
+        .await;
+    let listed = port(&quiet)
+        .tickets(TicketQuery::new().with_limit(5))
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(Result::is_ok));
+    fields.assert_calls_async(0).await;
 }

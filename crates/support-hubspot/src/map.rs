@@ -202,7 +202,10 @@ pub(crate) fn ticket(
     let status = match stage_id.as_deref() {
         Some(stage_id) => match pipelines.stage(pipeline.as_deref(), stage_id) {
             Some(stage) => Mapped::new(stage.status(), stage.label.clone()),
-            None => Mapped::new(TicketStatus::Other(stage_id.to_owned()), stage_id),
+            None => Mapped::new(
+                TicketStatus::Other(stage_id.to_owned()),
+                stage_id.to_owned(),
+            ),
         },
         None => Mapped::new(TicketStatus::Other(String::new()), ""),
     };

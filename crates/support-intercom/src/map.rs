@@ -100,7 +100,7 @@ pub(crate) fn ticket_category(native: &str) -> Mapped<TicketCategory> {
         "Tracker" => TicketCategory::Problem,
         other => TicketCategory::Other(other.to_owned()),
     };
-    Mapped::new(canonical, native)
+    Mapped::new(canonical, native.to_owned())
 }
 
 /// The category term `POST /tickets/search` takes for a canonical ticket category.
@@ -206,7 +206,7 @@ pub(crate) fn conversation_priority(native: &str) -> Option<Mapped<Priority>> {
         "urgent" => Priority::Urgent,
         other => Priority::Other(other.to_owned()),
     };
-    Some(Mapped::new(canonical, native))
+    Some(Mapped::new(canonical, native.to_owned()))
 }
 
 fn conversation_channel(source: &Value) -> Option<Mapped<Channel>> {
@@ -278,7 +278,7 @@ fn author_kind(native: &str) -> Mapped<AuthorKind> {
         "bot" | "team" => AuthorKind::System,
         other => AuthorKind::Other(other.to_owned()),
     };
-    Mapped::new(canonical, native)
+    Mapped::new(canonical, native.to_owned())
 }
 
 fn attachments(provider: &'static str, part_id: &str, part: &Value) -> Vec<Document> {

@@ -57,7 +57,7 @@ pub(crate) fn status(label: &str, closed: &HashMap<String, bool>) -> Mapped<Tick
             _ => TicketStatus::Other(other.to_owned()),
         },
     };
-    Mapped::new(canonical, label)
+    Mapped::new(canonical, label.to_owned())
 }
 
 /// The case priority of a picklist value.
@@ -69,7 +69,7 @@ pub(crate) fn priority(value: &str) -> Mapped<Priority> {
         "Critical" | "Urgent" => Priority::Urgent,
         other => Priority::Other(other.to_owned()),
     };
-    Mapped::new(canonical, value)
+    Mapped::new(canonical, value.to_owned())
 }
 
 /// The picklist value a canonical priority is written as.
@@ -92,7 +92,7 @@ fn channel(origin: &str) -> Mapped<Channel> {
         "Chat" => Channel::Chat,
         other => Channel::Other(other.to_owned()),
     };
-    Mapped::new(canonical, origin)
+    Mapped::new(canonical, origin.to_owned())
 }
 
 /// A custom field of `Case` (`custom: true` in the object's describe, an API name ending `__c`).

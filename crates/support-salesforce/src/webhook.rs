@@ -114,7 +114,7 @@ impl SalesforceOutboundMessages {
                     let closed = object.get("IsClosed").and_then(Value::as_str) == Some("true");
                     let mut mapped = map::status(status, &Default::default());
                     if closed && matches!(mapped.canonical, support_core::TicketStatus::Other(_)) {
-                        mapped = Mapped::new(support_core::TicketStatus::Closed, status);
+                        mapped = Mapped::new(support_core::TicketStatus::Closed, status.to_owned());
                     }
                     event.status = Some(mapped);
                 }

@@ -119,7 +119,7 @@ fn status(value: Option<&str>, label: Option<&str>) -> Option<Mapped<TicketStatu
     let canonical = value
         .and_then(map::status_of)
         .unwrap_or_else(|| TicketStatus::Other(native.to_owned()));
-    Some(Mapped::new(canonical, native))
+    Some(Mapped::new(canonical, native.to_owned()))
 }
 
 fn reference(object: &Value, name: &str, kind: ObjectKind) -> Option<CanonicalId> {
@@ -177,7 +177,7 @@ impl WebhookReceiver for ServiceNowWebhooks {
                 let native = field(&case, "priority_label").unwrap_or(p);
                 Mapped::new(
                     map::priority_of(p).unwrap_or_else(|| Priority::Other(native.to_owned())),
-                    native,
+                    native.to_owned(),
                 )
             });
             ticket.assignee = reference(&case, "assigned_to", ObjectKind::Party);

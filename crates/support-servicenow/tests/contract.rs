@@ -132,7 +132,7 @@ async fn a_case_is_read_by_sys_id_with_values_labels_tags_and_sla() {
     assert_eq!(ticket.status.native, "Awaiting Info");
     let priority = ticket.priority.unwrap();
     assert_eq!(
-        (priority.canonical, priority.native.as_str()),
+        (priority.canonical, &*priority.native),
         (Priority::Urgent, "1 - Critical")
     );
     assert_eq!(ticket.channel.unwrap().canonical, Channel::Email);

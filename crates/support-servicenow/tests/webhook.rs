@@ -50,7 +50,7 @@ fn a_resolution_carries_the_case_and_both_states() {
     assert_eq!(event.ticket.as_ref().unwrap().external_id(), CASE);
     let status = event.status.unwrap();
     assert_eq!(
-        (status.canonical, status.native.as_str()),
+        (status.canonical, &*status.native),
         (TicketStatus::Resolved, "Resolved")
     );
     assert_eq!(event.previous_status.unwrap().canonical, TicketStatus::Open);

@@ -654,7 +654,7 @@ mod tests {
         assert_eq!(ticket.status.native, "waiting for parts");
         let priority = ticket.priority.unwrap();
         assert_eq!(
-            (priority.canonical, priority.native.as_str()),
+            (priority.canonical, &*priority.native),
             (Priority::Urgent, "4 urgent")
         );
         assert_eq!(ticket.assignee, None);

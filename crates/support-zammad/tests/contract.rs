@@ -175,7 +175,7 @@ async fn filtered_listings_walk_the_search_by_id_keyset() {
     let statuses: Vec<(TicketStatus, String)> = page
         .items
         .iter()
-        .map(|t| (t.status.canonical.clone(), t.status.native.clone()))
+        .map(|t| (t.status.canonical.clone(), t.status.native.to_string()))
         .collect();
     assert_eq!(
         statuses,

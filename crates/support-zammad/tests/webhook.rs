@@ -58,7 +58,7 @@ fn a_signed_comment_delivery_is_parsed() {
     );
     let status = event.status.clone().unwrap();
     assert_eq!(
-        (status.canonical, status.native.as_str()),
+        (status.canonical, &*status.native),
         (TicketStatus::Open, "open")
     );
     let ticket = event.ticket_data.clone().unwrap();

@@ -539,7 +539,7 @@ fn author_kind(
     if let Some(channel) = native.via.as_ref().and_then(|v| v.channel.as_deref())
         && channel == "rule"
     {
-        return Some(Mapped::new(AuthorKind::System, channel));
+        return Some(Mapped::new(AuthorKind::System, "rule"));
     }
     let role = roles.get(&native.author_id?)?;
     let kind = match role.as_str() {
@@ -728,7 +728,7 @@ pub(crate) fn sla_policy(
                 priority: metric
                     .priority
                     .as_deref()
-                    .map(|p| Mapped::new(priority_from_native(p), p)),
+                    .map(|p| Mapped::new(priority_from_native(p), p.to_owned())),
                 target: Duration::from_secs(minutes.saturating_mul(60)),
                 business_hours: metric.business_hours.unwrap_or(false),
             })

@@ -378,7 +378,7 @@ fn status(native: &str) -> Mapped<TicketStatus> {
         TicketStatus::Other(_) => TicketStatus::Other(native.to_owned()),
         known => known,
     };
-    Mapped::new(canonical, native)
+    Mapped::new(canonical, native.to_owned())
 }
 
 fn priority(native: &str) -> Mapped<Priority> {
@@ -386,7 +386,7 @@ fn priority(native: &str) -> Mapped<Priority> {
         Priority::Other(_) => Priority::Other(native.to_owned()),
         known => known,
     };
-    Mapped::new(canonical, native)
+    Mapped::new(canonical, native.to_owned())
 }
 
 /// A ticket from the fields an event's `detail` or a trigger body's `ticket` carries (ids as strings).

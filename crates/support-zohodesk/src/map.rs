@@ -87,7 +87,7 @@ pub(crate) fn priority(label: &str) -> Mapped<Priority> {
         "urgent" => Priority::Urgent,
         _ => Priority::Other(label.to_owned()),
     };
-    Mapped::new(canonical, label)
+    Mapped::new(canonical, label.to_owned())
 }
 
 /// The label a write sets for a priority.
@@ -111,7 +111,7 @@ pub(crate) fn channel(label: &str) -> Mapped<Channel> {
         "twitter" | "facebook" | "instagram" | "social" => Channel::Social,
         _ => Channel::Other(label.to_owned()),
     };
-    Mapped::new(canonical, label)
+    Mapped::new(canonical, label.to_owned())
 }
 
 /// A ticket. Its tags are not in the record: the port adds them.

@@ -451,6 +451,19 @@ impl HttpRuntime {
             .map_err(|problem| self.not_a_page(operation, Some(&problem), None, page.body()))
     }
 
+    /// [`read_peeked`](Self::read_peeked), each item mapped by `map` as soon as it is decoded
+    /// ([`PeekedPage::read_mapped`]): a listing maps a page's items without first keeping all of
+    /// their typed views. The first error of `map` is the result.
+    pub fn read_peeked_mapped<T: serde::de::DeserializeOwned, U>(
+        &self,
+        operation: Operation,
+        page: &PeekedPage,
+        map: impl FnMut(crate::kit::page::PageItem<T>) -> Result<U>,
+    ) -> Result<Vec<U>> {
+        page.read_mapped(map)
+            .map_err(|problem| self.not_a_page(operation, Some(&problem), None, page.body()))?
+    }
+
     async fn run_reading<P: 'static, R, E, F>(
         &self,
         operation: Operation,

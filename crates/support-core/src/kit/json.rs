@@ -4,6 +4,8 @@
 //! loose; these helpers read them the same way in every adapter. A field that is absent, `null` or of
 //! another type reads as `None`: mapping decides whether that is an error.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -80,6 +82,20 @@ fn utc_seconds(text: &str) -> Option<DateTime<Utc>> {
     chrono::NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?
         .and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
         .map(|t| t.and_utc())
+}
+
+/// The decimal text of a provider's numeric code (a status, priority or source code), as the
+/// native value of a [`Mapped`](crate::Mapped): borrowed for the small codes providers define, so
+/// that mapping them does not allocate; written out for any other.
+pub fn code_text(code: i64) -> Cow<'static, str> {
+    const SMALL: [&str; 32] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+        "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31",
+    ];
+    match usize::try_from(code).ok().and_then(|i| SMALL.get(i)) {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(code.to_string()),
+    }
 }
 
 /// A timestamp field as [`time`] reads one, for typed views decoded straight from text: an RFC 3339
@@ -266,6 +282,19 @@ pub fn misshapen(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn code_texts_are_the_codes_in_decimal_and_small_ones_are_borrowed() {
+        for code in [-1, 0, 1, 9, 10, 31, 32, 1000, i64::MIN, i64::MAX] {
+            let text = code_text(code);
+            assert_eq!(text, code.to_string());
+            assert_eq!(
+                matches!(text, Cow::Borrowed(_)),
+                (0..32).contains(&code),
+                "{code}"
+            );
+        }
+    }
 
     #[test]
     fn field_values_read_from_text_are_typed_as_from_json_types_them() {

@@ -130,6 +130,20 @@ impl<T> LookupCache<T> {
         }
     }
 
+    /// The cached value when one is loaded and younger than the time to live, without waiting or
+    /// loading: `None` when there is none, it is stale, or a load is under way. For mapping that
+    /// can start with what is at hand and ask [`get_or_load`](Self::get_or_load) only when an
+    /// object turns out to need it.
+    pub fn fresh(&self) -> Option<Arc<T>> {
+        let slot = self.slot.try_lock().ok()?;
+        match &*slot {
+            Slot::Loaded { value, at } if Instant::now().duration_since(*at) < self.ttl => {
+                Some(value.clone())
+            }
+            _ => None,
+        }
+    }
+
     /// Forgets what is cached, so the next call loads.
     pub async fn invalidate(&self) {
         *self.slot.lock().await = Slot::Empty;
@@ -182,6 +196,23 @@ mod tests {
         calls.fetch_add(1, Ordering::SeqCst);
         tokio::task::yield_now().await;
         result()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_is_fresh_is_at_hand_without_a_load() {
+        let cache = LookupCache::new("ticket fields", TTL);
+        assert_eq!(cache.fresh(), None, "nothing loaded yet");
+        let calls = AtomicUsize::new(0);
+        cache.get_or_load(|| load(&calls, || Ok(7))).await.unwrap();
+        assert_eq!(cache.fresh().as_deref(), Some(&7));
+        tokio::time::advance(TTL).await;
+        assert_eq!(cache.fresh(), None, "stale");
+        let refused = LookupCache::<u32>::new("ticket fields", TTL);
+        let _ = refused
+            .get_or_load(|| load(&calls, || Err(Error::new(ErrorKind::NotFound, "freshdesk"))))
+            .await;
+        assert_eq!(refused.fresh(), None, "a refusal is not a value");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test(start_paused = true)]

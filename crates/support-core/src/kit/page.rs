@@ -14,6 +14,8 @@
 //! item that does not have its documented shape (`a zendesk ticket 8 did not have its documented
 //! shape: ...`) with an excerpt of it.
 
+use std::convert::Infallible;
+
 use bytes::Bytes;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
@@ -166,6 +168,25 @@ impl PageShape {
     /// refuses is kept with the refusal ([`PageItem::decoded`]): the adapter decides what it means.
     /// `T` = [`IgnoredAny`] reads items as text only.
     pub fn read<T: DeserializeOwned>(&self, body: &Bytes) -> Result<ListingPage<T>, String> {
+        let (items, envelope) = self.read_with::<T, _, Infallible>(body, &mut Ok)?;
+        let items = match items {
+            Ok(items) => items,
+            Err(never) => match never {},
+        };
+        Ok(ListingPage {
+            items,
+            envelope,
+            noun: self.item,
+        })
+    }
+
+    /// [`read`](Self::read), each item handed to `map` as soon as it is decoded: the items and the
+    /// envelope, or (inner `Err`) the first refusal of `map`, after which nothing more is read.
+    fn read_with<T: DeserializeOwned, U, E>(
+        &self,
+        body: &Bytes,
+        map: &mut impl FnMut(PageItem<T>) -> Result<U, E>,
+    ) -> Result<(Result<Vec<U>, E>, Value), String> {
         let mut walk = Walk {
             body,
             text: std::str::from_utf8(body).ok(),
@@ -183,7 +204,7 @@ impl PageShape {
         let mut items = None;
         let mut envelope = serde_json::Map::new();
         if self.items.is_empty() {
-            items = Some(walk.items::<T>()?);
+            items = Some(walk.items(map)?);
         } else {
             walk.at += 1;
             walk.skip_whitespace();
@@ -197,7 +218,11 @@ impl PageShape {
                     walk.expect(b':')?;
                     walk.skip_whitespace();
                     if key == self.items && walk.peek() == Some(b'[') {
-                        items = Some(walk.items::<T>()?);
+                        let read = walk.items(map)?;
+                        if read.is_err() {
+                            return Ok((read, Value::Null));
+                        }
+                        items = Some(read);
                         envelope.remove(&key);
                     } else {
                         let value = walk.value::<Value>()?;
@@ -229,11 +254,7 @@ impl PageShape {
             Value::Object(envelope)
         };
         self.check_envelope(&envelope)?;
-        Ok(ListingPage {
-            items,
-            envelope,
-            noun: self.item,
-        })
+        Ok((items, envelope))
     }
 
     fn check_envelope(&self, envelope: &Value) -> Result<(), String> {
@@ -368,7 +389,29 @@ impl PeekedPage {
     /// from a wrong cursor) is an error.
     pub fn read<T: DeserializeOwned>(&self) -> Result<ListingPage<T>, String> {
         let page = self.shape.read::<T>(&self.body)?;
-        let agrees = match (&self.envelope, page.envelope()) {
+        self.agrees_with(page.envelope())?;
+        Ok(page)
+    }
+
+    /// [`read`](Self::read), each item handed to `map` (its typed view and JSON, as
+    /// [`ListingPage::into_items`] would give it) as soon as it is decoded, so that the typed
+    /// views never wait in a vector of their own: the mapped items, or (inner `Err`) the first
+    /// refusal of `map`, after which nothing more is read. The outer `Err` says the body is not a
+    /// page, as for [`read`](Self::read).
+    pub fn read_mapped<T: DeserializeOwned, U, E>(
+        &self,
+        mut map: impl FnMut(PageItem<T>) -> Result<U, E>,
+    ) -> Result<Result<Vec<U>, E>, String> {
+        let (items, envelope) = self.shape.read_with(&self.body, &mut map)?;
+        if items.is_ok() {
+            self.agrees_with(&envelope)?;
+        }
+        Ok(items)
+    }
+
+    /// Whether a whole read of the page says what the peek read.
+    fn agrees_with(&self, whole: &Value) -> Result<(), String> {
+        let agrees = match (&self.envelope, whole) {
             (Value::Object(peeked), Value::Object(whole)) if self.from_tail => peeked
                 .iter()
                 .all(|(key, value)| whole.get(key) == Some(value)),
@@ -380,7 +423,7 @@ impl PeekedPage {
                     .to_owned(),
             );
         }
-        Ok(page)
+        Ok(())
     }
 }
 
@@ -523,8 +566,12 @@ impl Walk<'_> {
         }
     }
 
-    /// The items of the array that starts here.
-    fn items<T: DeserializeOwned>(&mut self) -> Result<Vec<PageItem<T>>, String> {
+    /// The items of the array that starts here, each handed to `map` as soon as it is decoded;
+    /// the first refusal of `map` (inner `Err`) ends the walk.
+    fn items<T: DeserializeOwned, U, E>(
+        &mut self,
+        map: &mut impl FnMut(PageItem<T>) -> Result<U, E>,
+    ) -> Result<Result<Vec<U>, E>, String> {
         self.expect(b'[')?;
         // Room for a page of typical items up front: growing the vector moves every decoded item
         // again, and decoded items can be large.
@@ -535,7 +582,7 @@ impl Walk<'_> {
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
-            return Ok(items);
+            return Ok(Ok(items));
         }
         loop {
             self.skip_whitespace();
@@ -550,14 +597,18 @@ impl Walk<'_> {
                 }
                 None => return Err("the answer is not JSON: it ends inside the items".to_owned()),
             };
-            items.push(PageItem {
+            let item = PageItem {
                 raw: RawJson::from_page(self.body.slice(start..self.at)),
                 decoded,
-            });
+            };
+            match map(item) {
+                Ok(mapped) => items.push(mapped),
+                Err(refusal) => return Ok(Err(refusal)),
+            }
             self.skip_whitespace();
             match self.next_byte() {
                 Some(b',') => {}
-                Some(b']') => return Ok(items),
+                Some(b']') => return Ok(Ok(items)),
                 _ => {
                     return Err(
                         "the answer is not JSON: an item is not followed by `,` or `]`".to_owned(),
@@ -983,6 +1034,59 @@ mod tests {
             Bytes::from_static(br#"{"tickets": [{"id": 1}, }], "meta": {"has_more": false}}"#);
         let peeked = shape.peek(&broken).expect("the tail reads");
         assert!(peeked.read::<Ticket>().is_err());
+    }
+
+    #[test]
+    fn a_mapped_read_maps_each_item_as_read_would_give_it_and_stops_at_a_refusal() {
+        let shape =
+            PageShape::items_at("tickets").more_when("/meta/has_more", "/meta/after_cursor");
+        let body = Bytes::from_static(
+            br#"{"tickets": [{"id": 7}, {"id": "x"}, {"id": 9}], "meta": {"has_more": true, "after_cursor": "c2"}}"#,
+        );
+        let peeked = shape.peek(&body).expect("a peek");
+        let read: Vec<(String, Option<u64>)> = peeked
+            .read::<Ticket>()
+            .expect("a page")
+            .into_items()
+            .into_iter()
+            .map(|item| (item.raw.to_string(), item.decoded.ok().map(|t| t.id)))
+            .collect();
+        let mut seen = Vec::new();
+        let mapped = peeked
+            .read_mapped(|item: PageItem<Ticket>| {
+                seen.push((item.raw.to_string(), item.decoded.ok().map(|t| t.id)));
+                Ok::<_, ()>(seen.len())
+            })
+            .expect("a page");
+        assert_eq!(mapped, Ok(vec![1, 2, 3]));
+        assert_eq!(seen, read);
+
+        // The first refusal is the answer; nothing after it is handed over.
+        let mut handed = 0;
+        let refused = peeked
+            .read_mapped(|item: PageItem<Ticket>| {
+                handed += 1;
+                item.decoded.map(|t| t.id).map_err(|_| "no id")
+            })
+            .expect("a page");
+        assert_eq!((refused, handed), (Err("no id"), 2));
+
+        // A body that is not a page is the outer error, whatever the mapping.
+        let broken =
+            Bytes::from_static(br#"{"tickets": [{"id": 1}, }], "meta": {"has_more": false}}"#);
+        let peeked = shape.peek(&broken).expect("the tail reads");
+        assert!(peeked.read_mapped(Ok::<PageItem<Ticket>, ()>).is_err());
+        // So is a page whose whole read says otherwise than its peek.
+        let peeked = shape.peek(&body).expect("a peek");
+        let other = Bytes::from_static(br#"{"tickets": [{"id": 7}], "meta": {"has_more": false}}"#);
+        let disagreeing = PeekedPage {
+            body: other,
+            ..peeked
+        };
+        let problem = disagreeing
+            .read_mapped(Ok::<PageItem<Ticket>, ()>)
+            .unwrap_err();
+        assert!(problem.contains("read differently"), "{problem}");
     }
 
     #[test]
